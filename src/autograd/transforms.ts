@@ -1,0 +1,193 @@
+import { isFloat } from '../core/dtype.js';
+import { ArgumentError, DTypeError, ShapeError } from '../core/errors.js';
+import { formatShape, sameShape } from '../core/shape.js';
+import { onesLike, zeros, zerosLike } from '../tensor/create.js';
+import { Tensor, isTensor } from '../tensor/tensor.js';
+import { nextNodeId, traceState, type Node } from '../tensor/trace.js';
+import { add, mul } from '../ops/arithmetic.js';
+import { sum } from '../ops/reduce.js';
+import { reshape, stack } from '../ops/shape.js';
+import { backward } from './engine.js';
+import { leaves, mapTree, unflatten, type Tree } from './tree.js';
+
+/** Which positional arguments to differentiate: one index or several. */
+export interface ArgnumsOption {
+  /** The argument(s) to differentiate with respect to; the first (0) by default. */
+  argnums?: number | readonly number[];
+}
+
+/** A fresh leaf for `t` at a new level: an identity of t, so outer levels still see through it. */
+function makeLeaf(op: string, t: Tensor): Tensor {
+  if (!isFloat(t.dtype)) {
+    throw new DTypeError(`${op}: cannot differentiate with respect to a ${t.dtype} tensor of shape ${formatShape(t.shape)}; use float32 or float64`);
+  }
+  const leaf = new Tensor(t.storage, t.shape);
+  leaf.node = { id: nextNodeId(), prim: 'identity', inputs: [t], attrs: {}, output: leaf };
+  return leaf;
+}
+
+/** Traces fn with the selected arguments replaced by leaves; returns the traced output and the leaves. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyFn<R> = (...args: any[]) => R;
+
+function trace<R>(op: string, fn: AnyFn<R>, args: readonly unknown[], argnums: readonly number[]) {
+  for (const i of argnums) {
+    if (!Number.isInteger(i) || i < 0 || i >= args.length) throw new ArgumentError(`${op}: argnum ${i} is out of range for ${args.length} argument(s)`);
+  }
+  const savedNoGrad = traceState.noGrad;
+  traceState.depth++;
+  traceState.noGrad = 0;
+  const traced = [...args];
+  const leafTrees: unknown[] = [];
+  try {
+    for (const i of argnums) {
+      traced[i] = mapTree(args[i], (t) => makeLeaf(op, t));
+      leaves(traced[i], op); // validates the tree
+      leafTrees.push(traced[i]);
+    }
+    const out = fn(...traced);
+    return { out, leafTrees };
+  } finally {
+    traceState.depth--;
+    traceState.noGrad = savedNoGrad;
+  }
+}
+
+/** At top level, strips the graph from returned tensors so nothing keeps it alive. */
+function release<T>(tree: T): T {
+  if (traceState.depth > 0) return tree;
+  return mapTree(tree, (t) => (t.node ? new Tensor(t.storage, t.shape) : t));
+}
+
+function argnumList(opts: ArgnumsOption | undefined): { list: number[]; single: boolean } {
+  const a = opts?.argnums ?? 0;
+  return typeof a === 'number' ? { list: [a], single: true } : { list: [...a], single: false };
+}
+
+/** Pulls cotangents back to each leaf tree, with zeros where an output does not depend on a leaf. */
+function pull(outs: Tensor[], cots: Tensor[], leafTrees: readonly unknown[]): unknown[] {
+  const leafTensors = leafTrees.map((t) => leaves(t));
+  const nodes = leafTensors.flat().map((t) => t.node!);
+  const gs = backward(outs, cots, nodes);
+  let k = 0;
+  return leafTrees.map((tree, i) => unflatten(tree, leafTensors[i]!.map((t) => gs[k++] ?? zerosLike(t))));
+}
+
+/**
+ * vjp(f, ...args) → [f(...args), pullback]. The pullback maps a cotangent
+ * (a tree shaped like the output) to the vector–Jacobian products, one per
+ * argument: pullback(c)[i] = cᵀ · ∂f/∂args[i]. It can be called many times.
+ */
+export function vjp<A extends unknown[], R extends Tree>(f: (...args: A) => R, ...args: A): [R, (cotangent: R) => Tree[]] {
+  const argnums = args.map((_, i) => i);
+  const { out, leafTrees } = trace('vjp', f, args, argnums);
+  const outs = leaves(out, 'vjp');
+  const pullback = (cotangent: R): Tree[] => {
+    const cots = leaves(cotangent, 'vjp');
+    if (cots.length !== outs.length) throw new ShapeError(`vjp: the cotangent has ${cots.length} tensor(s) but the output has ${outs.length}`);
+    cots.forEach((c, i) => {
+      if (!sameShape(c.shape, outs[i]!.shape)) {
+        throw new ShapeError(`vjp: cotangent shape ${formatShape(c.shape)} does not match output shape ${formatShape(outs[i]!.shape)}`);
+      }
+    });
+    return release(pull(outs, cots, leafTrees)) as Tree[];
+  };
+  return [release(out), pullback];
+}
+
+function scalarOutput(op: string, out: unknown): Tensor {
+  if (!isTensor(out) || out.size !== 1 || !isFloat(out.dtype)) {
+    const what = isTensor(out) ? `a ${out.dtype} tensor of shape ${formatShape(out.shape)}` : typeof out;
+    throw new ShapeError(`${op}: the function must return a float scalar (one element), got ${what}; reduce it first, e.g. with nb.sum or nb.mean`);
+  }
+  return out;
+}
+
+/**
+ * valueAndGrad(f)(...args) → [f(...args), ∇f]: the value of a scalar function
+ * and its gradient with respect to argument `argnums` (an array of gradients
+ * when argnums is an array). Arguments may be trees of tensors; each gradient
+ * has the structure and shapes of its argument.
+ */
+export function valueAndGrad<A extends unknown[]>(f: (...args: A) => Tensor, opts?: ArgnumsOption) {
+  const { list, single } = argnumList(opts);
+  return (...args: A): [Tensor, any] => {
+    const { out, leafTrees } = trace('grad', f, args, list);
+    const y = scalarOutput('grad', out);
+    const gs = release(pull([y], [onesLike(y)], leafTrees));
+    return [release(y), single ? gs[0] : gs];
+  };
+}
+
+/**
+ * grad(f)(...args) → ∇f: the gradient of a scalar function with respect to
+ * argument `argnums` (default 0), with the same shape (tree) as it; with an
+ * array of argnums, an array of gradients. Nests freely: grad(grad(f)) is
+ * the second derivative.
+ */
+export function grad<A extends unknown[]>(f: (...args: A) => Tensor, opts?: ArgnumsOption) {
+  const vg = valueAndGrad(f, opts);
+  return (...args: A): any => vg(...args)[1];
+}
+
+/**
+ * jacobian(f)(...args): the Jacobian of f with respect to argument `argnums`,
+ * of shape [...out.shape, ...arg.shape]: J[i..., j...] = ∂out[i...]/∂arg[j...].
+ * Computed row by row with one vjp per output element. With an array of
+ * argnums, an array of Jacobians.
+ */
+export function jacobian<A extends unknown[]>(f: (...args: A) => Tensor, opts?: ArgnumsOption) {
+  const { list, single } = argnumList(opts);
+  return (...args: A): any => {
+    const { out, leafTrees } = trace('jacobian', f, args, list);
+    if (!isTensor(out)) throw new ArgumentError('jacobian: the function must return a single tensor');
+    const leafTensors = leafTrees.map((t) => {
+      const ls = leaves(t);
+      if (ls.length !== 1) throw new ArgumentError('jacobian: each differentiated argument must be a single tensor');
+      return ls[0]!;
+    });
+    const rows: Tensor[][] = leafTensors.map(() => []);
+    for (let i = 0; i < out.size; i++) {
+      const basis = zeros([out.size], out.dtype).storage;
+      basis[i] = 1;
+      const cot = new Tensor(basis, out.shape);
+      const gs = backward([out], [cot], leafTensors.map((t) => t.node as Node));
+      gs.forEach((g, j) => rows[j]!.push(g ?? zerosLike(leafTensors[j]!)));
+    }
+    const jacs = leafTensors.map((x, j) =>
+      out.size === 0 ? zeros([...out.shape, ...x.shape], x.dtype) : reshape(stack(rows[j]!, 0), [...out.shape, ...x.shape]),
+    );
+    const result = release(jacs);
+    return single ? result[0] : result;
+  };
+}
+
+/**
+ * hessian(f)(...args): the matrix of second derivatives of a scalar function,
+ * of shape [...arg.shape, ...arg.shape]: the Jacobian of the gradient.
+ */
+export function hessian<A extends unknown[]>(f: (...args: A) => Tensor, opts?: ArgnumsOption) {
+  return jacobian(grad(f, opts) as (...args: A) => Tensor, opts);
+}
+
+/**
+ * hvp(f)(x, v) = H(x)·v, the Hessian of a scalar f at x applied to v, without
+ * forming H: the gradient of x ↦ ⟨∇f(x), v⟩. x and v are trees of one structure.
+ */
+export function hvp<T extends Tree>(f: (x: T) => Tensor) {
+  return (x: T, v: T): T => {
+    const vs = leaves(v, 'hvp');
+    const directional = (y: T): Tensor => {
+      const gs = leaves(grad(f)(y) as Tree, 'hvp');
+      if (gs.length !== vs.length) throw new ShapeError(`hvp: v has ${vs.length} tensor(s) but x has ${gs.length}`);
+      let total: Tensor | null = null;
+      gs.forEach((g, i) => {
+        if (!sameShape(g.shape, vs[i]!.shape)) throw new ShapeError(`hvp: v shape ${formatShape(vs[i]!.shape)} does not match x shape ${formatShape(g.shape)}`);
+        const term = sum(mul(g, vs[i]!));
+        total = total ? add(total, term) : term;
+      });
+      return total!;
+    };
+    return grad(directional)(x) as T;
+  };
+}

@@ -1,0 +1,100 @@
+import { allocate, dtypeOf, type FloatArray, type TypedArray } from '../../core/dtype.js';
+import { erf } from '../../core/special.js';
+import { sameShape, sizeOf, type Shape } from '../../core/shape.js';
+import type { BinaryOp, CompareOp, UnaryOp } from '../kernels.js';
+import { broadcastStrides, forEachRow, innerStride } from './strided.js';
+
+function like<T extends TypedArray>(x: T, n: number): T {
+  return allocate(dtypeOf(x), n) as T;
+}
+
+/** out[i] = op(x[i]). */
+export function unary(op: UnaryOp, x: FloatArray): FloatArray {
+  const n = x.length;
+  const out = like(x, n);
+  switch (op) {
+    case 'neg': for (let i = 0; i < n; i++) out[i] = -x[i]!; break;
+    case 'exp': for (let i = 0; i < n; i++) out[i] = Math.exp(x[i]!); break;
+    case 'expm1': for (let i = 0; i < n; i++) out[i] = Math.expm1(x[i]!); break;
+    case 'log': for (let i = 0; i < n; i++) out[i] = Math.log(x[i]!); break;
+    case 'log1p': for (let i = 0; i < n; i++) out[i] = Math.log1p(x[i]!); break;
+    case 'sqrt': for (let i = 0; i < n; i++) out[i] = Math.sqrt(x[i]!); break;
+    case 'abs': for (let i = 0; i < n; i++) out[i] = Math.abs(x[i]!); break;
+    case 'sign': for (let i = 0; i < n; i++) { const v = x[i]!; out[i] = v > 0 ? 1 : v < 0 ? -1 : v; } break;
+    case 'sin': for (let i = 0; i < n; i++) out[i] = Math.sin(x[i]!); break;
+    case 'cos': for (let i = 0; i < n; i++) out[i] = Math.cos(x[i]!); break;
+    case 'tanh': for (let i = 0; i < n; i++) out[i] = Math.tanh(x[i]!); break;
+    case 'erf': for (let i = 0; i < n; i++) out[i] = erf(x[i]!); break;
+    default: { const never: never = op; throw new Error(`unknown unary op ${String(never)}`); }
+  }
+  return out;
+}
+
+type Row = (a: TypedArray, ai: number, as: number, b: TypedArray, bi: number, bs: number, o: TypedArray, oi: number, n: number) => void;
+
+// One row function per op keeps each inner loop monomorphic in its arithmetic.
+const rows: Record<BinaryOp, Row> = {
+  add: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = a[ai]! + b[bi]!; },
+  sub: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = a[ai]! - b[bi]!; },
+  mul: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = a[ai]! * b[bi]!; },
+  div: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = a[ai]! / b[bi]!; },
+  pow: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = Math.pow(a[ai]!, b[bi]!); },
+  maximum: (a, ai, as, b, bi, bs, o, oi, n) => {
+    for (let k = 0; k < n; k++, ai += as, bi += bs) { const x = a[ai]!, y = b[bi]!; o[oi + k] = x > y || x !== x ? x : y; }
+  },
+  minimum: (a, ai, as, b, bi, bs, o, oi, n) => {
+    for (let k = 0; k < n; k++, ai += as, bi += bs) { const x = a[ai]!, y = b[bi]!; o[oi + k] = x < y || x !== x ? x : y; }
+  },
+};
+
+const compareRows: Record<CompareOp, Row> = {
+  equal: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = a[ai]! === b[bi]! ? 1 : 0; },
+  notEqual: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = a[ai]! !== b[bi]! ? 1 : 0; },
+  greater: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = a[ai]! > b[bi]! ? 1 : 0; },
+  greaterEqual: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = a[ai]! >= b[bi]! ? 1 : 0; },
+  less: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = a[ai]! < b[bi]! ? 1 : 0; },
+  lessEqual: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = a[ai]! <= b[bi]! ? 1 : 0; },
+};
+
+function broadcastRows(row: Row, a: TypedArray, aShape: Shape, b: TypedArray, bShape: Shape, out: TypedArray, outShape: Shape): void {
+  const n = out.length;
+  if (sameShape(aShape, bShape)) { row(a, 0, 1, b, 0, 1, out, 0, n); return; }
+  if (b.length === 1 && sameShape(aShape, outShape)) { row(a, 0, 1, b, 0, 0, out, 0, n); return; }
+  if (a.length === 1 && sameShape(bShape, outShape)) { row(a, 0, 0, b, 0, 1, out, 0, n); return; }
+  const sa = broadcastStrides(aShape, outShape);
+  const sb = broadcastStrides(bShape, outShape);
+  const ia = innerStride(sa), ib = innerStride(sb);
+  const len = outShape.length === 0 ? 1 : outShape[outShape.length - 1]!;
+  forEachRow(outShape, [sa, sb], (off, o) => row(a, off[0]!, ia, b, off[1]!, ib, out, o, len));
+}
+
+/** out = op(a, b) with NumPy broadcasting; out has a's dtype. */
+export function binary(op: BinaryOp, a: TypedArray, aShape: Shape, b: TypedArray, bShape: Shape, outShape: Shape): TypedArray {
+  const out = like(a, sizeOf(outShape));
+  broadcastRows(rows[op], a, aShape, b, bShape, out, outShape);
+  return out;
+}
+
+/** out = a (op) b as 0/1, with NumPy broadcasting. */
+export function compare(op: CompareOp, a: TypedArray, aShape: Shape, b: TypedArray, bShape: Shape, outShape: Shape): Uint8Array {
+  const out = new Uint8Array(sizeOf(outShape));
+  broadcastRows(compareRows[op], a, aShape, b, bShape, out, outShape);
+  return out;
+}
+
+/** out = cond ? a : b, with NumPy broadcasting of all three. */
+export function where(cond: Uint8Array, cShape: Shape, a: TypedArray, aShape: Shape, b: TypedArray, bShape: Shape, outShape: Shape): TypedArray {
+  const out = like(a, sizeOf(outShape));
+  if (sameShape(cShape, outShape) && sameShape(aShape, outShape) && sameShape(bShape, outShape)) {
+    for (let i = 0; i < out.length; i++) out[i] = cond[i] ? a[i]! : b[i]!;
+    return out;
+  }
+  const sc = broadcastStrides(cShape, outShape), sa = broadcastStrides(aShape, outShape), sb = broadcastStrides(bShape, outShape);
+  const ic = innerStride(sc), ia = innerStride(sa), ib = innerStride(sb);
+  const len = outShape.length === 0 ? 1 : outShape[outShape.length - 1]!;
+  forEachRow(outShape, [sc, sa, sb], (off, o) => {
+    let c = off[0]!, x = off[1]!, y = off[2]!;
+    for (let k = 0; k < len; k++, c += ic, x += ia, y += ib) out[o + k] = cond[c] ? a[x]! : b[y]!;
+  });
+  return out;
+}

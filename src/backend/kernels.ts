@@ -1,0 +1,67 @@
+import type { DType, FloatArray, TypedArray } from '../core/dtype.js';
+import type { Shape } from '../core/shape.js';
+
+/** Elementwise functions of one float tensor. */
+export type UnaryOp =
+  | 'neg' | 'exp' | 'expm1' | 'log' | 'log1p' | 'sqrt' | 'abs' | 'sign'
+  | 'sin' | 'cos' | 'tanh' | 'erf';
+
+/** Elementwise functions of two tensors of one dtype, broadcast NumPy-style. */
+export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum';
+
+/** Elementwise comparisons; the result is bool (0 or 1 in a Uint8Array). */
+export type CompareOp = 'equal' | 'notEqual' | 'greater' | 'greaterEqual' | 'less' | 'lessEqual';
+
+/** Reductions along axes. */
+export type ReduceOp = 'sum' | 'max' | 'min';
+
+/** Index reductions along one axis. */
+export type ArgReduceOp = 'argmax' | 'argmin';
+
+/**
+ * The numeric kernels a backend provides. Every kernel takes flat row-major
+ * typed arrays with explicit shapes and returns a freshly allocated result;
+ * it never mutates its inputs. Shapes are validated by the ops layer before a
+ * kernel is called, so kernels may assume consistent arguments.
+ */
+export interface Kernels {
+  /** The backend's name, as given to `setBackend`. */
+  readonly name: string;
+  /** out[i] = op(x[i]); same dtype as x. */
+  unary(op: UnaryOp, x: FloatArray): FloatArray;
+  /** out = op(a, b) broadcast to outShape; a and b share a dtype, which out keeps. */
+  binary(op: BinaryOp, a: TypedArray, aShape: Shape, b: TypedArray, bShape: Shape, outShape: Shape): TypedArray;
+  /** out = a (op) b broadcast to outShape, as 0/1. */
+  compare(op: CompareOp, a: TypedArray, aShape: Shape, b: TypedArray, bShape: Shape, outShape: Shape): Uint8Array;
+  /** out = cond ? a : b, all three broadcast to outShape; a and b share a dtype. */
+  where(cond: Uint8Array, cShape: Shape, a: TypedArray, aShape: Shape, b: TypedArray, bShape: Shape, outShape: Shape): TypedArray;
+  /** Reduces the (sorted, distinct) `axes` of x; the result is laid out in the order of the kept axes. */
+  reduce(op: ReduceOp, x: TypedArray, shape: Shape, axes: readonly number[]): TypedArray;
+  /** The index of the first maximum (minimum) along `axis`; the axis is removed. */
+  argReduce(op: ArgReduceOp, x: TypedArray, shape: Shape, axis: number): Int32Array;
+  /**
+   * Batched matrix product out = op(a) · op(b). aShape and bShape have rank >= 2;
+   * their leading (batch) dimensions broadcast to the leading dimensions of outShape.
+   * op(a) is a, or its last two axes swapped when transA (likewise b).
+   */
+  matmul(a: FloatArray, aShape: Shape, b: FloatArray, bShape: Shape, transA: boolean, transB: boolean, outShape: Shape): FloatArray;
+  /** out = x with its axes reordered: out.shape[i] = shape[perm[i]]. */
+  permute(x: TypedArray, shape: Shape, perm: readonly number[]): TypedArray;
+  /** x broadcast to outShape (a copy). */
+  broadcastTo(x: TypedArray, shape: Shape, outShape: Shape): TypedArray;
+  /** The block of x starting at `begin` with extent `size` on every axis. */
+  slice(x: TypedArray, shape: Shape, begin: readonly number[], size: readonly number[]): TypedArray;
+  /** x surrounded by `paddings[i] = [before, after]` elements equal to `value` on every axis. */
+  pad(x: TypedArray, shape: Shape, paddings: readonly (readonly [number, number])[], value: number): TypedArray;
+  /** The inputs joined along `axis` (they share a dtype and all other dimensions). */
+  concat(xs: readonly TypedArray[], shapes: readonly Shape[], axis: number): TypedArray;
+  /** Rows of x picked by `indices` along `axis`: out.shape = shape[:axis] + indicesShape + shape[axis+1:]. */
+  gather(x: TypedArray, shape: Shape, indices: Int32Array, indicesShape: Shape, axis: number): TypedArray;
+  /**
+   * The adjoint of gather: a zero tensor of shape shape[:axis] + [dimSize] + shape[axis+indices.rank:]
+   * to which each slice of `updates` is added at the row its index names (repeats accumulate).
+   */
+  scatterAdd(updates: FloatArray, shape: Shape, indices: Int32Array, indicesShape: Shape, axis: number, dimSize: number): FloatArray;
+  /** x converted to dtype. */
+  cast(x: TypedArray, dtype: DType): TypedArray;
+}

@@ -1,0 +1,70 @@
+import { DTypeError } from './errors.js';
+
+/** The element types a tensor can hold. `float32` is the default and the fast path. */
+export type DType = 'float32' | 'float64' | 'int32' | 'bool';
+
+/** The flat storage of a tensor: one typed array per dtype. */
+export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
+
+/** Floating-point storage, the only kind that carries gradients. */
+export type FloatArray = Float32Array | Float64Array;
+
+/** The dtype → typed array map. */
+export interface DTypeMap {
+  float32: Float32Array;
+  float64: Float64Array;
+  int32: Int32Array;
+  bool: Uint8Array;
+}
+
+const constructors = {
+  float32: Float32Array,
+  float64: Float64Array,
+  int32: Int32Array,
+  bool: Uint8Array,
+} as const;
+
+/** All dtypes, for validation and iteration. */
+export const DTYPES: readonly DType[] = ['float32', 'float64', 'int32', 'bool'];
+
+/** Allocates a zero-filled typed array of `n` elements for `dtype`. */
+export function allocate<D extends DType>(dtype: D, n: number): DTypeMap[D] {
+  return new constructors[dtype](n) as DTypeMap[D];
+}
+
+/** The dtype that a typed array stores. */
+export function dtypeOf(data: TypedArray): DType {
+  if (data instanceof Float32Array) return 'float32';
+  if (data instanceof Float64Array) return 'float64';
+  if (data instanceof Int32Array) return 'int32';
+  return 'bool';
+}
+
+/** True for float32 and float64. */
+export function isFloat(dtype: DType): dtype is 'float32' | 'float64' {
+  return dtype === 'float32' || dtype === 'float64';
+}
+
+const rank: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64: 3 };
+
+/** The result dtype of a binary op on `a` and `b`: bool < int32 < float32 < float64. */
+export function promoteTypes(a: DType, b: DType): DType {
+  return rank[a] >= rank[b] ? a : b;
+}
+
+/** Validates a dtype given by a user. */
+export function checkDType(op: string, dtype: unknown): DType {
+  if (typeof dtype === 'string' && (DTYPES as readonly string[]).includes(dtype)) return dtype as DType;
+  throw new DTypeError(`${op}: unknown dtype ${JSON.stringify(dtype)}; expected one of ${DTYPES.join(', ')}`);
+}
+
+/** Converts `data` to `dtype` (a copy; bool maps nonzero to 1, int32 truncates toward zero). */
+export function castArray(data: TypedArray, dtype: DType): TypedArray {
+  const out = allocate(dtype, data.length);
+  if (dtype === 'bool') {
+    for (let i = 0; i < data.length; i++) out[i] = data[i] !== 0 ? 1 : 0;
+  } else {
+    out.set(data);
+  }
+  return out;
+}

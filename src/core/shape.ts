@@ -1,0 +1,98 @@
+import { ArgumentError, ShapeError } from './errors.js';
+
+/** A tensor shape: the length of each dimension, outermost first. */
+export type Shape = readonly number[];
+
+/** `[2,3]` as a string, for error messages. */
+export function formatShape(shape: Shape): string {
+  return `[${shape.join(',')}]`;
+}
+
+/** The number of elements of a shape (1 for a scalar). */
+export function sizeOf(shape: Shape): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+/** Row-major strides in elements. */
+export function stridesOf(shape: Shape): number[] {
+  const strides = new Array<number>(shape.length);
+  let s = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    strides[i] = s;
+    s *= shape[i]!;
+  }
+  return strides;
+}
+
+/** True when two shapes are equal. */
+export function sameShape(a: Shape, b: Shape): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Checks that every dimension is a non-negative integer. */
+export function checkShape(op: string, shape: Shape): number[] {
+  for (const d of shape) {
+    if (!Number.isInteger(d) || d < 0) {
+      throw new ShapeError(`${op}: invalid shape ${formatShape(shape)}: dimensions must be non-negative integers`);
+    }
+  }
+  return [...shape];
+}
+
+/**
+ * The NumPy broadcast of several shapes: align from the right; each dimension
+ * must be equal or 1. Throws a ShapeError naming `op` and the shapes.
+ */
+export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
+  const rank = Math.max(0, ...shapes.map((s) => s.length));
+  const out = new Array<number>(rank).fill(1);
+  for (const s of shapes) {
+    for (let i = 0; i < s.length; i++) {
+      const o = rank - s.length + i;
+      const d = s[i]!;
+      if (out[o] === 1) out[o] = d;
+      else if (d !== 1 && d !== out[o]) {
+        throw new ShapeError(
+          `${op}: shapes ${shapes.map(formatShape).join(' and ')} cannot be broadcast: dimension ${d} and ${out[o]} differ and neither is 1`,
+        );
+      }
+    }
+  }
+  return out;
+}
+
+/** Normalises one axis (negative counts from the end) against `rank`. */
+export function normalizeAxis(op: string, axis: number, rank: number): number {
+  if (!Number.isInteger(axis) || axis < -rank || axis >= rank) {
+    throw new ArgumentError(`${op}: axis ${axis} is out of range for a tensor of rank ${rank}`);
+  }
+  return axis < 0 ? axis + rank : axis;
+}
+
+/**
+ * Normalises an axis argument to a sorted list of distinct axes:
+ * undefined or null means every axis.
+ */
+export function normalizeAxes(op: string, axis: number | readonly number[] | undefined | null, rank: number): number[] {
+  if (axis === undefined || axis === null) return Array.from({ length: rank }, (_, i) => i);
+  const list = typeof axis === 'number' ? [axis] : axis;
+  const out = list.map((a) => normalizeAxis(op, a, rank));
+  const sorted = [...new Set(out)].sort((a, b) => a - b);
+  if (sorted.length !== out.length) throw new ArgumentError(`${op}: repeated axis in [${list.join(',')}]`);
+  return sorted;
+}
+
+/** The shape after reducing `axes` of `shape`, keeping them as 1 or dropping them. */
+export function reducedShape(shape: Shape, axes: readonly number[], keepDims: boolean): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < shape.length; i++) {
+    if (axes.includes(i)) {
+      if (keepDims) out.push(1);
+    } else out.push(shape[i]!);
+  }
+  return out;
+}

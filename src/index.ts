@@ -1,0 +1,44 @@
+/**
+ * nabla: n-d tensors, exact higher-order automatic differentiation and neural
+ * networks in TypeScript. This file is the whole public surface.
+ */
+import './ops/methods.js'; // installs the chainable tensor methods
+
+// core
+export type { DType, TypedArray } from './core/dtype.js';
+export type { Shape } from './core/shape.js';
+export { NablaError, ShapeError, DTypeError, ArgumentError } from './core/errors.js';
+export { Generator, seed } from './core/random.js';
+
+// backend
+export { setBackend, getBackend, listBackends, registerBackend } from './backend/index.js';
+export type { Kernels } from './backend/index.js';
+
+// tensors
+export { Tensor, isTensor } from './tensor/tensor.js';
+export type { NestedArray, TensorLike, RandomOptions } from './tensor/create.js';
+export {
+  tensor, scalar, zeros, ones, zerosLike, onesLike, full, eye, arange, linspace, randomUniform, randomNormal,
+} from './tensor/create.js';
+
+// ops
+export {
+  add, sub, mul, div, neg, pow, square, sqrt, exp, expm1, log, log1p, abs, sign, sin, cos, tanh, erf,
+  maximum, minimum, clip, reciprocal, cast,
+} from './ops/arithmetic.js';
+export { equal, notEqual, greater, greaterEqual, less, lessEqual, where } from './ops/compare.js';
+export { matmul, transpose, dot, outer } from './ops/linalg.js';
+export { sum, mean, max, min, argmax, argmin, logSumExp, variance } from './ops/reduce.js';
+export type { Axis } from './ops/reduce.js';
+export {
+  reshape, flatten, squeeze, expandDims, broadcastTo, permute, slice, concat, stack, split, pad, gather, scatterAdd, oneHot,
+} from './ops/shape.js';
+export { sigmoid, relu, leakyRelu, elu, swish, gelu, softplus, softmax, logSoftmax } from './ops/activations.js';
+export { stopGradient, noGrad } from './ops/stop.js';
+
+// autodiff
+export { grad, valueAndGrad, vjp, jacobian, hessian, hvp } from './autograd/transforms.js';
+export type { ArgnumsOption } from './autograd/transforms.js';
+export { gradCheck } from './autograd/gradcheck.js';
+export type { GradCheckOptions, GradCheckResult, GradCheckLevel } from './autograd/gradcheck.js';
+export type { Tree } from './autograd/tree.js';

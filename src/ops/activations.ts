@@ -1,0 +1,89 @@
+import { normalizeAxis } from '../core/shape.js';
+import { Tensor } from '../tensor/tensor.js';
+import { add, div, erf, exp, expm1, log1p, mul, neg, sub, tanh } from './arithmetic.js';
+import { greater, greaterEqual, where } from './compare.js';
+import { floatTensor, type TensorLike } from './convert.js';
+import { logSumExp, max, sum } from './reduce.js';
+import { stopGradient } from './stop.js';
+
+// Activations are composites of primitives: their derivatives of every order
+// come from the primitives' rules. Where a naive formula would overflow, the
+// "double where" keeps both branches finite, so no NaN leaks into gradients.
+
+/**
+ * The logistic sigmoid σ(x) = 1/(1 + e⁻ˣ), computed as 1/(1 + e^(−|x|)) for
+ * x ≥ 0 and e^(−|x|)/(1 + e^(−|x|)) for x < 0: finite and accurate for ±1000.
+ */
+export function sigmoid(x: TensorLike): Tensor {
+  const t = floatTensor('sigmoid', x);
+  const positive = greaterEqual(t, 0);
+  const e = exp(where(positive, neg(t), t)); // e^(−|x|) ≤ 1, exact derivative on each side
+  return where(positive, div(1, add(e, 1)), div(e, add(e, 1)));
+}
+
+/** The rectified linear unit max(x, 0); its derivative at 0 is taken as 0. */
+export function relu(x: TensorLike): Tensor {
+  const t = floatTensor('relu', x);
+  return where(greater(t, 0), t, 0);
+}
+
+/** x for x > 0, αx otherwise (α = 0.2 by default, as in TensorFlow.js). */
+export function leakyRelu(x: TensorLike, alpha = 0.2): Tensor {
+  const t = floatTensor('leakyRelu', x);
+  return where(greater(t, 0), t, mul(t, alpha));
+}
+
+/** The exponential linear unit: x for x > 0, α(eˣ − 1) otherwise. */
+export function elu(x: TensorLike, alpha = 1): Tensor {
+  const t = floatTensor('elu', x);
+  const positive = greater(t, 0);
+  return where(positive, t, mul(expm1(where(positive, 0, t)), alpha));
+}
+
+/** Swish (SiLU): x·σ(x). */
+export function swish(x: TensorLike): Tensor {
+  const t = floatTensor('swish', x);
+  return mul(t, sigmoid(t));
+}
+
+/**
+ * The Gaussian error linear unit x·Φ(x) = x/2·(1 + erf(x/√2)); with
+ * `approximate`, the tanh form x/2·(1 + tanh(√(2/π)(x + 0.044715x³))).
+ */
+export function gelu(x: TensorLike, approximate = false): Tensor {
+  const t = floatTensor('gelu', x);
+  if (approximate) {
+    const inner = mul(add(t, mul(mul(mul(t, t), t), 0.044715)), Math.sqrt(2 / Math.PI));
+    return mul(mul(t, 0.5), add(tanh(inner), 1));
+  }
+  return mul(mul(t, 0.5), add(erf(mul(t, Math.SQRT1_2)), 1));
+}
+
+/**
+ * softplus(x) = ln(1 + eˣ), computed as x + ln(1 + e⁻ˣ) for x ≥ 0 and
+ * ln(1 + eˣ) otherwise: finite and accurate for ±1000. Its derivative is σ(x).
+ */
+export function softplus(x: TensorLike): Tensor {
+  const t = floatTensor('softplus', x);
+  const positive = greaterEqual(t, 0);
+  const l = log1p(exp(where(positive, neg(t), t))); // ln(1 + e^(−|x|))
+  return where(positive, add(t, l), l);
+}
+
+/**
+ * softmax(x)ᵢ = e^(xᵢ) / Σⱼ e^(xⱼ) along `axis` (the last by default),
+ * shifted by the maximum so that it never overflows.
+ */
+export function softmax(x: TensorLike, axis = -1): Tensor {
+  const t = floatTensor('softmax', x);
+  const a = normalizeAxis('softmax', axis, t.rank);
+  const e = exp(sub(t, stopGradient(max(t, a, true))));
+  return div(e, sum(e, a, true));
+}
+
+/** log softmax(x) = x − logSumExp(x) along `axis`: finite for inputs of ±1000. */
+export function logSoftmax(x: TensorLike, axis = -1): Tensor {
+  const t = floatTensor('logSoftmax', x);
+  const a = normalizeAxis('logSoftmax', axis, t.rank);
+  return sub(t, logSumExp(t, a, true));
+}

@@ -1,0 +1,69 @@
+import type { CompareOp } from '../backend/kernels.js';
+import type { DType } from '../core/dtype.js';
+import { isFloat } from '../core/dtype.js';
+import { Tensor } from '../tensor/tensor.js';
+import { nextNodeId, shouldRecord } from '../tensor/trace.js';
+import { primitives } from './primitives.js';
+
+type None = Record<string, never>;
+
+/** Reduction attributes: sorted distinct axes, and whether they stay as size-1 dimensions. */
+export interface ReduceAttrs { axes: number[]; keepDims: boolean }
+
+/**
+ * Every primitive and the type of its attributes. A primitive is the unit of
+ * differentiation: one forward kernel call and one backward rule.
+ */
+export interface PrimAttrs {
+  identity: None;
+  cast: { dtype: DType };
+  neg: None; exp: None; expm1: None; log: None; log1p: None; sqrt: None; abs: None; sign: None;
+  sin: None; cos: None; tanh: None; erf: None;
+  add: None; sub: None; mul: None; div: None; pow: None; maximum: None; minimum: None;
+  compare: { op: CompareOp };
+  where: None;
+  sum: ReduceAttrs; max: ReduceAttrs; min: ReduceAttrs;
+  argmax: { axis: number }; argmin: { axis: number };
+  matmul: { transA: boolean; transB: boolean };
+  reshape: { shape: number[] };
+  permute: { perm: number[] };
+  broadcastTo: { shape: number[] };
+  slice: { begin: number[]; size: number[] };
+  pad: { paddings: [number, number][]; value: number };
+  concat: { axis: number };
+  gather: { axis: number };
+  scatterAdd: { axis: number; dimSize: number };
+}
+
+/** The name of a primitive. */
+export type Prim = keyof PrimAttrs;
+
+/**
+ * A primitive's definition: its forward computation (a backend kernel call on
+ * untraced values) and its backward rule. The rule returns one cotangent per
+ * input (null for none, or where `needs[i]` is false) and is written with the
+ * public differentiable ops, so it is itself recorded when an outer transform
+ * traces it: that is what makes higher-order derivatives work. Gradients may
+ * come back at the broadcast (output) shape; the engine sums them back to
+ * each input's shape.
+ */
+export interface PrimDef<P extends Prim> {
+  forward(inputs: readonly Tensor[], attrs: PrimAttrs[P]): Tensor;
+  backward(g: Tensor, inputs: readonly Tensor[], out: Tensor, attrs: PrimAttrs[P], needs: readonly boolean[]): readonly (Tensor | null)[];
+}
+
+/** The op table's type: the compiler rejects a primitive without a forward and a backward. */
+export type PrimTable = { [P in Prim]: PrimDef<P> };
+
+/**
+ * Runs a primitive: computes its value and, when an enclosing transform is
+ * tracing one of the inputs, records the node that its backward rule needs.
+ */
+export function apply<P extends Prim>(prim: P, inputs: readonly Tensor[], attrs: PrimAttrs[P]): Tensor {
+  const def = primitives[prim] as PrimDef<P>;
+  const out = def.forward(inputs, attrs);
+  if (isFloat(out.dtype) && shouldRecord(inputs)) {
+    out.node = { id: nextNodeId(), prim, inputs, attrs, output: out };
+  }
+  return out;
+}

@@ -1,0 +1,236 @@
+import { ArgumentError, ShapeError } from '../core/errors.js';
+import { broadcastShapes, formatShape, normalizeAxis, sameShape, sizeOf, type Shape } from '../core/shape.js';
+import { Tensor } from '../tensor/tensor.js';
+import { cast, toTensor, type TensorLike } from './convert.js';
+import { equal } from './compare.js';
+import { apply } from './prim.js';
+import { arange } from '../tensor/create.js';
+import { sum } from './reduce.js';
+
+/**
+ * The same values in a new shape (row-major order is kept). One dimension may
+ * be −1 and is then inferred.
+ */
+export function reshape(x: TensorLike, shape: Shape): Tensor {
+  const t = toTensor(x);
+  const s = [...shape];
+  const unknown = s.indexOf(-1);
+  if (unknown >= 0) {
+    if (s.indexOf(-1, unknown + 1) >= 0) throw new ShapeError(`reshape: ${formatShape(t.shape)} to ${formatShape(shape)}: only one dimension may be -1`);
+    const known = s.reduce((n, d, i) => (i === unknown ? n : n * d), 1);
+    if (known === 0 || t.size % known !== 0) {
+      throw new ShapeError(`reshape: cannot reshape ${formatShape(t.shape)} (${t.size} elements) to ${formatShape(shape)}`);
+    }
+    s[unknown] = t.size / known;
+  }
+  if (s.some((d) => !Number.isInteger(d) || d < 0) || sizeOf(s) !== t.size) {
+    throw new ShapeError(`reshape: cannot reshape ${formatShape(t.shape)} (${t.size} elements) to ${formatShape(shape)} (${sizeOf(s)} elements)`);
+  }
+  return apply('reshape', [t], { shape: s });
+}
+
+/** The values as a 1-D tensor. */
+export function flatten(x: TensorLike): Tensor {
+  const t = toTensor(x);
+  return reshape(t, [t.size]);
+}
+
+/** Removes size-1 dimensions: the given axes, or all of them. */
+export function squeeze(x: TensorLike, axis?: number | readonly number[]): Tensor {
+  const t = toTensor(x);
+  let drop: number[];
+  if (axis === undefined) drop = t.shape.flatMap((d, i) => (d === 1 ? [i] : []));
+  else {
+    drop = (typeof axis === 'number' ? [axis] : [...axis]).map((a) => normalizeAxis('squeeze', a, t.rank));
+    for (const a of drop) {
+      if (t.shape[a] !== 1) throw new ShapeError(`squeeze: axis ${a} of shape ${formatShape(t.shape)} has size ${t.shape[a]}, not 1`);
+    }
+  }
+  return reshape(t, t.shape.filter((_, i) => !drop.includes(i)));
+}
+
+/** Inserts a size-1 dimension at `axis` (−1 appends one). */
+export function expandDims(x: TensorLike, axis = 0): Tensor {
+  const t = toTensor(x);
+  const a = normalizeAxis('expandDims', axis, t.rank + 1);
+  const s = [...t.shape];
+  s.splice(a, 0, 1);
+  return reshape(t, s);
+}
+
+/** x repeated along its size-1 (or missing leading) dimensions to `shape`, NumPy-style. */
+export function broadcastTo(x: TensorLike, shape: Shape): Tensor {
+  const t = toTensor(x);
+  const target = [...shape];
+  const b = t.rank <= target.length ? broadcastShapes('broadcastTo', t.shape, target) : null;
+  if (!b || !sameShape(b, target)) {
+    throw new ShapeError(`broadcastTo: shape ${formatShape(t.shape)} cannot be broadcast to ${formatShape(shape)}`);
+  }
+  if (sameShape(t.shape, target)) return t;
+  return apply('broadcastTo', [t], { shape: target });
+}
+
+/** Reorders the axes: out.shape[i] = x.shape[perm[i]]. */
+export function permute(x: TensorLike, perm: readonly number[]): Tensor {
+  const t = toTensor(x);
+  const p = perm.map((a) => normalizeAxis('permute', a, t.rank));
+  if (p.length !== t.rank || new Set(p).size !== p.length) {
+    throw new ShapeError(`permute: [${perm.join(',')}] is not a permutation of the ${t.rank} axes of shape ${formatShape(t.shape)}`);
+  }
+  if (p.every((a, i) => a === i)) return t;
+  return apply('permute', [t], { perm: p });
+}
+
+/**
+ * The block of x starting at `begin` with extent `size` (−1: to the end of
+ * that axis). Missing trailing entries take the whole axis.
+ */
+export function slice(x: TensorLike, begin: number | readonly number[], size?: number | readonly number[]): Tensor {
+  const t = toTensor(x);
+  const b = typeof begin === 'number' ? [begin] : [...begin];
+  const s = size === undefined ? [] : typeof size === 'number' ? [size] : [...size];
+  if (b.length > t.rank || s.length > t.rank) {
+    throw new ShapeError(`slice: begin [${b.join(',')}] and size [${s.join(',')}] have more entries than shape ${formatShape(t.shape)} has axes`);
+  }
+  const fullBegin: number[] = [], fullSize: number[] = [];
+  for (let i = 0; i < t.rank; i++) {
+    const d = t.shape[i]!;
+    const bi = b[i] ?? 0;
+    const si = s[i] === undefined || s[i] === -1 ? d - bi : s[i]!;
+    if (!Number.isInteger(bi) || !Number.isInteger(si) || bi < 0 || si < 0 || bi + si > d) {
+      throw new ShapeError(`slice: begin [${b.join(',')}] size [${s.join(',')}] is out of bounds for shape ${formatShape(t.shape)} on axis ${i}`);
+    }
+    fullBegin.push(bi); fullSize.push(si);
+  }
+  if (sameShape(fullSize, t.shape)) return t;
+  return apply('slice', [t], { begin: fullBegin, size: fullSize });
+}
+
+/** x surrounded by `value`: paddings[i] = [before, after] on axis i. */
+export function pad(x: TensorLike, paddings: readonly (readonly [number, number])[], value = 0): Tensor {
+  const t = toTensor(x);
+  if (paddings.length !== t.rank || paddings.some((p) => p.length !== 2 || p.some((v) => !Number.isInteger(v) || v < 0))) {
+    throw new ShapeError(`pad: paddings ${JSON.stringify(paddings)} must give [before, after] non-negative integers for each of the ${t.rank} axes of shape ${formatShape(t.shape)}`);
+  }
+  return apply('pad', [t], { paddings: paddings.map((p) => [p[0], p[1]] as [number, number]), value });
+}
+
+/** The tensors joined along an existing `axis`; all other dimensions must agree. */
+export function concat(tensors: readonly TensorLike[], axis = 0): Tensor {
+  if (tensors.length === 0) throw new ArgumentError('concat: needs at least one tensor');
+  const ts = promoteAll(tensors);
+  const first = ts[0]!;
+  const a = normalizeAxis('concat', axis, first.rank);
+  for (const t of ts) {
+    if (t.rank !== first.rank || t.shape.some((d, i) => i !== a && d !== first.shape[i])) {
+      throw new ShapeError(`concat: shapes ${ts.map((u) => formatShape(u.shape)).join(', ')} must agree on every axis but ${a}`);
+    }
+  }
+  if (ts.length === 1) return first;
+  return apply('concat', ts, { axis: a });
+}
+
+function promoteAll(tensors: readonly TensorLike[]): Tensor[] {
+  const ts = tensors.map((t) => toTensor(t));
+  const order = ['bool', 'int32', 'float32', 'float64'] as const;
+  const d = order[Math.max(...ts.map((t) => order.indexOf(t.dtype)))]!;
+  return ts.map((t) => cast(t, d));
+}
+
+/** The tensors (of one shape) stacked along a new `axis`. */
+export function stack(tensors: readonly TensorLike[], axis = 0): Tensor {
+  if (tensors.length === 0) throw new ArgumentError('stack: needs at least one tensor');
+  const ts = promoteAll(tensors);
+  const first = ts[0]!;
+  for (const t of ts) {
+    if (!sameShape(t.shape, first.shape)) throw new ShapeError(`stack: shapes ${ts.map((u) => formatShape(u.shape)).join(', ')} must all be equal`);
+  }
+  const a = normalizeAxis('stack', axis, first.rank + 1);
+  return concat(ts.map((t) => expandDims(t, a)), a);
+}
+
+/**
+ * Splits x along `axis` into `sections` equal parts, or into parts of the
+ * given sizes (one may be −1).
+ */
+export function split(x: TensorLike, sections: number | readonly number[], axis = 0): Tensor[] {
+  const t = toTensor(x);
+  const a = normalizeAxis('split', axis, t.rank);
+  const d = t.shape[a]!;
+  let sizes: number[];
+  if (typeof sections === 'number') {
+    if (!Number.isInteger(sections) || sections <= 0 || d % sections !== 0) {
+      throw new ShapeError(`split: axis ${a} of shape ${formatShape(t.shape)} (size ${d}) cannot be split into ${sections} equal parts`);
+    }
+    sizes = new Array<number>(sections).fill(d / sections);
+  } else {
+    sizes = [...sections];
+    const unknown = sizes.indexOf(-1);
+    if (unknown >= 0) sizes[unknown] = d - sizes.reduce((s, v, i) => (i === unknown ? s : s + v), 0);
+    if (sizes.some((v) => !Number.isInteger(v) || v < 0) || sizes.reduce((s, v) => s + v, 0) !== d) {
+      throw new ShapeError(`split: sizes [${sections.join(',')}] do not add up to ${d}, the size of axis ${a} of shape ${formatShape(t.shape)}`);
+    }
+  }
+  let at = 0;
+  return sizes.map((n) => {
+    const begin = t.shape.map((_, i) => (i === a ? at : 0));
+    const size = t.shape.map((s, i) => (i === a ? n : s));
+    at += n;
+    return slice(t, begin, size);
+  });
+}
+
+function indexTensor(op: string, indices: TensorLike, bound: number): Tensor {
+  const t = toTensor(indices, indices instanceof Tensor ? undefined : 'int32');
+  const idx = t.dtype === 'int32' ? t : cast(t, 'int32');
+  const d = idx.storage;
+  for (let i = 0; i < d.length; i++) {
+    if (d[i]! < 0 || d[i]! >= bound || (t.dtype !== 'int32' && d[i] !== t.storage[i])) {
+      throw new ArgumentError(`${op}: index ${t.storage[i]} is out of range for an axis of size ${bound}`);
+    }
+  }
+  return idx;
+}
+
+/**
+ * Slices of x picked along `axis` by integer `indices` (repeats allowed):
+ * out.shape = x.shape[:axis] + indices.shape + x.shape[axis+1:].
+ */
+export function gather(x: TensorLike, indices: TensorLike, axis = 0): Tensor {
+  const t = toTensor(x);
+  const a = normalizeAxis('gather', axis, t.rank);
+  return apply('gather', [t, indexTensor('gather', indices, t.shape[a]!)], { axis: a });
+}
+
+/**
+ * The adjoint of gather: a zero tensor with `dimSize` rows on `axis`, to which
+ * each slice of `updates` is added at the row its index names.
+ */
+export function scatterAdd(updates: TensorLike, indices: TensorLike, axis: number, dimSize: number): Tensor {
+  const u = toTensor(updates);
+  const idx = indexTensor('scatterAdd', indices, dimSize);
+  const a = normalizeAxis('scatterAdd', axis, u.rank);
+  if (!sameShape(u.shape.slice(a, a + idx.rank), idx.shape)) {
+    throw new ShapeError(`scatterAdd: updates ${formatShape(u.shape)} do not hold indices ${formatShape(idx.shape)} at axis ${a}`);
+  }
+  return apply('scatterAdd', [u, idx], { axis: a, dimSize });
+}
+
+/** One-hot rows: out[..., k] = 1 where indices[...] = k, for k < depth. */
+export function oneHot(indices: TensorLike, depth: number, dtype: 'float32' | 'float64' | 'int32' = 'float32'): Tensor {
+  if (!Number.isInteger(depth) || depth <= 0) throw new ArgumentError(`oneHot: depth must be a positive integer, got ${depth}`);
+  const idx = indexTensor('oneHot', indices, depth);
+  return cast(equal(expandDims(idx, -1), arange(0, depth, 1, 'int32')), dtype);
+}
+
+/**
+ * Sums x down to `shape`, undoing a broadcast: summed over the leading axes
+ * x has beyond `shape` and over every axis where `shape` has 1.
+ */
+export function sumTo(x: Tensor, shape: Shape): Tensor {
+  if (sameShape(x.shape, shape)) return x;
+  const lead = x.rank - shape.length;
+  const axes: number[] = [];
+  for (let i = 0; i < x.rank; i++) if (i < lead || (shape[i - lead] === 1 && x.shape[i] !== 1)) axes.push(i);
+  return reshape(sum(x, axes, false), shape);
+}

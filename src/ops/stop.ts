@@ -1,0 +1,22 @@
+import { Tensor } from '../tensor/tensor.js';
+import { traceState } from '../tensor/trace.js';
+import { toTensor, type TensorLike } from './convert.js';
+
+/** The same values with no gradient: derivatives treat it as a constant. */
+export function stopGradient(x: TensorLike): Tensor {
+  const t = toTensor(x);
+  return new Tensor(t.storage, t.shape);
+}
+
+/**
+ * Runs `fn` without recording anything for autodiff (for inference and
+ * optimiser updates); what it returns carries no gradient.
+ */
+export function noGrad<T>(fn: () => T): T {
+  traceState.noGrad++;
+  try {
+    return fn();
+  } finally {
+    traceState.noGrad--;
+  }
+}

@@ -1,0 +1,187 @@
+import { allocate, checkDType, dtypeOf, isFloat, type DType, type TypedArray } from '../core/dtype.js';
+import { ArgumentError, ShapeError } from '../core/errors.js';
+import { Generator, globalGenerator } from '../core/random.js';
+import { checkShape, formatShape, sizeOf, type Shape } from '../core/shape.js';
+import { Tensor, isTensor } from './tensor.js';
+
+/** Nested JS arrays of numbers or booleans, as accepted by `tensor`. */
+export type NestedArray = number | boolean | readonly NestedArray[];
+
+/** Anything `tensor` accepts as values. */
+export type TensorLike = Tensor | NestedArray | TypedArray;
+
+function inferShape(values: NestedArray): number[] {
+  const shape: number[] = [];
+  let v: NestedArray = values;
+  while (Array.isArray(v)) {
+    shape.push(v.length);
+    if (v.length === 0) break;
+    v = v[0]!;
+  }
+  return shape;
+}
+
+function fillFlat(values: NestedArray, shape: readonly number[], out: TypedArray): void {
+  let at = 0;
+  const walk = (v: NestedArray, dim: number, path: number[]): void => {
+    if (dim === shape.length) {
+      if (Array.isArray(v)) throw new ShapeError(`tensor: ragged nested array: element at [${path.join(',')}] is an array where a number was expected (shape ${formatShape(shape)})`);
+      if (typeof v !== 'number' && typeof v !== 'boolean') throw new ArgumentError(`tensor: element at [${path.join(',')}] is ${JSON.stringify(v)}, not a number`);
+      out[at++] = typeof v === 'boolean' ? (v ? 1 : 0) : v;
+      return;
+    }
+    if (!Array.isArray(v) || v.length !== shape[dim]) {
+      throw new ShapeError(`tensor: ragged nested array: expected ${shape[dim]} elements at [${path.join(',')}] (shape ${formatShape(shape)}), got ${Array.isArray(v) ? v.length : 'a number'}`);
+    }
+    for (let i = 0; i < v.length; i++) walk(v[i]!, dim + 1, [...path, i]);
+  };
+  walk(values, 0, []);
+}
+
+function firstLeaf(values: NestedArray): NestedArray | undefined {
+  let v: NestedArray | undefined = values;
+  while (Array.isArray(v)) v = v.length ? v[0] : undefined;
+  return v;
+}
+
+/**
+ * Creates a tensor from a number, nested arrays or a typed array.
+ * `shape` defaults to the nesting (or the typed array's length); given with a
+ * flat array, it reshapes it. `dtype` defaults to the typed array's type,
+ * 'bool' for booleans and 'float32' otherwise.
+ *
+ *     nb.tensor([[1, 2], [3, 4]])            // shape [2,2], float32
+ *     nb.tensor([1, 2, 3, 4], [2, 2], 'float64')
+ */
+export function tensor(values: TensorLike, shape?: Shape, dtype?: DType): Tensor {
+  if (dtype !== undefined) checkDType('tensor', dtype);
+  if (isTensor(values)) {
+    const t = values;
+    if (shape && sizeOf(shape) !== t.size) throw new ShapeError(`tensor: cannot view ${t.size} values of shape ${formatShape(t.shape)} as shape ${formatShape(shape)}`);
+    const storage = dtype && dtype !== t.dtype ? castCopy(t.storage, dtype) : t.storage;
+    return new Tensor(storage, shape ? checkShape('tensor', shape) : t.shape);
+  }
+  let flat: TypedArray;
+  let inferred: number[];
+  if (ArrayBuffer.isView(values)) {
+    const src = values as TypedArray;
+    const d = dtype ?? dtypeOf(src);
+    flat = d === dtypeOf(src) ? src.slice() : castCopy(src, d);
+    inferred = [src.length];
+  } else {
+    inferred = inferShape(values);
+    const leaf = firstLeaf(values);
+    const d = dtype ?? (typeof leaf === 'boolean' ? 'bool' : 'float32');
+    flat = allocate(d, sizeOf(inferred));
+    fillFlat(values, inferred, flat);
+  }
+  if (shape) {
+    const s = checkShape('tensor', shape);
+    if (sizeOf(s) !== flat.length) {
+      throw new ShapeError(`tensor: ${flat.length} values cannot fill shape ${formatShape(s)} (${sizeOf(s)} elements)`);
+    }
+    return new Tensor(flat, s);
+  }
+  return new Tensor(flat, inferred);
+}
+
+function castCopy(src: TypedArray, dtype: DType): TypedArray {
+  const out = allocate(dtype, src.length);
+  if (dtype === 'bool') for (let i = 0; i < src.length; i++) out[i] = src[i] ? 1 : 0;
+  else out.set(src);
+  return out;
+}
+
+/** A scalar (rank-0) tensor. */
+export function scalar(value: number | boolean, dtype?: DType): Tensor {
+  return tensor(value, [], dtype);
+}
+
+/** A tensor of `shape` filled with `value`. */
+export function full(shape: Shape, value: number | boolean, dtype: DType = typeof value === 'boolean' ? 'bool' : 'float32'): Tensor {
+  const s = checkShape('full', shape);
+  const data = allocate(checkDType('full', dtype), sizeOf(s));
+  data.fill(typeof value === 'boolean' ? (value ? 1 : 0) : value);
+  return new Tensor(data, s);
+}
+
+/** A tensor of zeros. */
+export function zeros(shape: Shape, dtype: DType = 'float32'): Tensor {
+  return full(shape, 0, dtype);
+}
+
+/** A tensor of ones. */
+export function ones(shape: Shape, dtype: DType = 'float32'): Tensor {
+  return full(shape, 1, dtype);
+}
+
+/** Zeros with the shape and dtype of `t`. */
+export function zerosLike(t: Tensor): Tensor {
+  return full(t.shape, 0, t.dtype);
+}
+
+/** Ones with the shape and dtype of `t`. */
+export function onesLike(t: Tensor): Tensor {
+  return full(t.shape, 1, t.dtype);
+}
+
+/** The n×m identity matrix (m defaults to n). */
+export function eye(n: number, m: number = n, dtype: DType = 'float32'): Tensor {
+  const s = checkShape('eye', [n, m]);
+  const data = allocate(checkDType('eye', dtype), n * m);
+  for (let i = 0; i < Math.min(n, m); i++) data[i * m + i] = 1;
+  return new Tensor(data, s);
+}
+
+/**
+ * Evenly spaced values in [start, stop): `arange(5)` is 0..4,
+ * `arange(1, 2, 0.25)` is 1, 1.25, 1.5, 1.75.
+ */
+export function arange(start: number, stop?: number, step = 1, dtype: DType = 'float32'): Tensor {
+  if (stop === undefined) { stop = start; start = 0; }
+  if (step === 0 || !Number.isFinite(step)) throw new ArgumentError(`arange: step must be a finite nonzero number, got ${step}`);
+  const n = Math.max(0, Math.ceil((stop - start) / step));
+  const data = allocate(checkDType('arange', dtype), n);
+  for (let i = 0; i < n; i++) data[i] = start + i * step;
+  return new Tensor(data, [n]);
+}
+
+/** `num` evenly spaced values from start to stop, both included. */
+export function linspace(start: number, stop: number, num: number, dtype: DType = 'float32'): Tensor {
+  if (!Number.isInteger(num) || num < 0) throw new ArgumentError(`linspace: num must be a non-negative integer, got ${num}`);
+  const data = allocate(checkDType('linspace', dtype), num);
+  const step = num > 1 ? (stop - start) / (num - 1) : 0;
+  for (let i = 0; i < num; i++) data[i] = start + i * step;
+  if (num > 1) data[num - 1] = stop;
+  return new Tensor(data, [num]);
+}
+
+/** Options of the random creation functions. */
+export interface RandomOptions {
+  /** float32 (the default) or float64. */
+  dtype?: 'float32' | 'float64';
+  /** An explicit generator (an independent stream); by default the global one, reset by `nb.seed`. */
+  generator?: Generator;
+}
+
+function randomFloat(op: string, shape: Shape, opts: RandomOptions): Float32Array | Float64Array {
+  const dtype = checkDType(op, opts.dtype ?? 'float32');
+  if (!isFloat(dtype)) throw new ArgumentError(`${op}: dtype must be float32 or float64, got ${dtype}`);
+  return allocate(dtype, sizeOf(checkShape(op, shape)));
+}
+
+/** Values drawn uniformly from [low, high). */
+export function randomUniform(shape: Shape, low = 0, high = 1, opts: RandomOptions = {}): Tensor {
+  if (!(high > low)) throw new ArgumentError(`randomUniform: high (${high}) must be greater than low (${low})`);
+  const data = randomFloat('randomUniform', shape, opts);
+  (opts.generator ?? globalGenerator()).fillUniform(data, low, high);
+  return new Tensor(data, shape);
+}
+
+/** Values drawn from the normal distribution N(mean, std²). */
+export function randomNormal(shape: Shape, mean = 0, std = 1, opts: RandomOptions = {}): Tensor {
+  if (!(std >= 0)) throw new ArgumentError(`randomNormal: std must be non-negative, got ${std}`);
+  const data = randomFloat('randomNormal', shape, opts);
+  (opts.generator ?? globalGenerator()).fillNormal(data, mean, std);
+  return new Tensor(data, shape);
+}
