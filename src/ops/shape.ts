@@ -62,8 +62,13 @@ export function expandDims(x: TensorLike, axis = 0): Tensor {
 export function broadcastTo(x: TensorLike, shape: Shape): Tensor {
   const t = toTensor(x);
   const target = [...shape];
-  const b = t.rank <= target.length ? broadcastShapes('broadcastTo', t.shape, target) : null;
-  if (!b || !sameShape(b, target)) {
+  let fits = t.rank <= target.length;
+  try {
+    fits &&= sameShape(broadcastShapes('broadcastTo', t.shape, target), target);
+  } catch {
+    fits = false;
+  }
+  if (!fits) {
     throw new ShapeError(`broadcastTo: shape ${formatShape(t.shape)} cannot be broadcast to ${formatShape(shape)}`);
   }
   if (sameShape(t.shape, target)) return t;
