@@ -164,10 +164,15 @@ export function jacobian<A extends unknown[]>(f: (...args: A) => Tensor, opts?: 
 
 /**
  * hessian(f)(...args): the matrix of second derivatives of a scalar function,
- * of shape [...arg.shape, ...arg.shape]: the Jacobian of the gradient.
+ * of shape [...arg.shape, ...arg.shape]: the Jacobian of the gradient. With an
+ * array of argnums, the blocks: result[i][j] = ∂²f/∂args[i]∂args[j].
  */
 export function hessian<A extends unknown[]>(f: (...args: A) => Tensor, opts?: ArgnumsOption) {
-  return jacobian(grad(f, opts) as (...args: A) => Tensor, opts);
+  const { list, single } = argnumList(opts);
+  if (single) return jacobian(grad(f, opts) as (...args: A) => Tensor, opts);
+  // several arguments: the blocks H[i][j] = ∂²f / ∂args[i] ∂args[j]
+  return (...args: A): any =>
+    list.map((_, i) => jacobian((...a: A) => (grad(f, opts)(...a) as Tensor[])[i]!, opts)(...args) as Tensor[]);
 }
 
 /**

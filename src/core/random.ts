@@ -1,3 +1,5 @@
+import { ArgumentError } from './errors.js';
+
 /**
  * Reproducible randomness.
  *
@@ -65,7 +67,7 @@ const seedView = new DataView(new ArrayBuffer(8));
  */
 function seedWords(seedValue: number): [number, number, number, number] {
   if (typeof seedValue !== 'number') {
-    throw new TypeError(`Generator seed must be a number, got ${typeof seedValue}`);
+    throw new ArgumentError(`Generator seed must be a number, got ${typeof seedValue}`);
   }
   let lo: number;
   let hi: number;
@@ -109,11 +111,11 @@ function nextUpF32(f: number): number {
 /** Checks that [low, high) is a non-empty finite interval, so `low + (high − low)·u` is usable. */
 function checkInterval(low: number, high: number, fn: string): number {
   if (!Number.isFinite(low) || !Number.isFinite(high) || !(low < high)) {
-    throw new RangeError(`${fn}: need finite low < high, got low=${low}, high=${high}`);
+    throw new ArgumentError(`${fn}: need finite low < high, got low=${low}, high=${high}`);
   }
   const span = high - low;
   if (!Number.isFinite(span)) {
-    throw new RangeError(`${fn}: high − low overflows (low=${low}, high=${high})`);
+    throw new ArgumentError(`${fn}: high − low overflows (low=${low}, high=${high})`);
   }
   return span;
 }
@@ -167,10 +169,10 @@ export class Generator {
     const [a, b, c, d] = state.words;
     for (const w of state.words) {
       if (!Number.isInteger(w) || w < 0 || w >= TWO_POW_32) {
-        throw new RangeError(`Generator.fromState: state words must be uint32, got ${w}`);
+        throw new ArgumentError(`Generator.fromState: state words must be uint32, got ${w}`);
       }
     }
-    if ((a | b | c | d) === 0) throw new RangeError('Generator.fromState: the all-zero state is invalid');
+    if ((a | b | c | d) === 0) throw new ArgumentError('Generator.fromState: the all-zero state is invalid');
     g.s0 = a | 0;
     g.s1 = b | 0;
     g.s2 = c | 0;
@@ -236,7 +238,7 @@ export class Generator {
    */
   randint(n: number): number {
     if (!Number.isInteger(n) || n < 1 || n > TWO_POW_53) {
-      throw new RangeError(`randint: n must be an integer in [1, 2^53], got ${n}`);
+      throw new ArgumentError(`randint: n must be an integer in [1, 2^53], got ${n}`);
     }
     return n <= TWO_POW_32 ? this.below32(n) : this.below53(n);
   }
@@ -291,7 +293,7 @@ export class Generator {
       let first = Math.fround(low);
       if (first < low) first = nextUpF32(first);
       if (!(first < high)) {
-        throw new RangeError(`fillUniform: no float32 value lies in [${low}, ${high})`);
+        throw new ArgumentError(`fillUniform: no float32 value lies in [${low}, ${high})`);
       }
       for (let i = 0; i < n; i++) {
         let v: number;
@@ -314,7 +316,7 @@ export class Generator {
   /** Fills `out` with normal samples mean + std·z, z ~ N(0, 1) from `normal()`; mean and std must be finite. */
   fillNormal(out: Float32Array | Float64Array, mean: number, std: number): void {
     if (!Number.isFinite(mean) || !Number.isFinite(std)) {
-      throw new RangeError(`fillNormal: mean and std must be finite, got mean=${mean}, std=${std}`);
+      throw new ArgumentError(`fillNormal: mean and std must be finite, got mean=${mean}, std=${std}`);
     }
     const n = out.length;
     for (let i = 0; i < n; i++) out[i] = mean + std * this.normal();

@@ -163,3 +163,13 @@ test('mixed float32/float64 inputs promote, and each gradient keeps its input dt
   assert.equal(gb!.dtype, 'float64');
   assert.deepEqual(ga!.toArray(), [3, 4]);
 });
+
+test('hessian with several argnums returns the blocks ∂²f/∂xᵢ∂xⱼ', () => {
+  // f(a, b) = Σ a² b: ∂²/∂a² = diag(2b), ∂²/∂a∂b = diag(2a), ∂²/∂b² = 0
+  const a = f64([1, 2]), b = f64([3, 4]);
+  const H = nb.hessian((x: Tensor, y: Tensor) => nb.sum(nb.mul(nb.square(x), y)), { argnums: [0, 1] })(a, b) as Tensor[][];
+  assert.deepEqual(H[0]![0]!.toArray(), [[6, 0], [0, 8]]);
+  assert.deepEqual(H[0]![1]!.toArray(), [[2, 0], [0, 4]]);
+  assert.deepEqual(H[1]![0]!.toArray(), [[2, 0], [0, 4]]);
+  assert.deepEqual(H[1]![1]!.toArray(), [[0, 0], [0, 0]]);
+});
