@@ -110,3 +110,9 @@ test('hand-derived references: sign, argmax, argmin', () => {
   const g = nb.grad((t: Tensor) => nb.sum(nb.mul(nb.sign(t), t)))(nb.tensor([-2, 3]));
   assert.deepEqual(g.toArray(), [-1, 1]); // sign itself contributes no gradient
 });
+
+test('hand-derived references: oneHot', () => {
+  assert.deepEqual(nb.oneHot([2, 0, 1], 3).toArray(), [[0, 0, 1], [1, 0, 0], [0, 1, 0]]);
+  assert.deepEqual([...nb.oneHot(nb.tensor([[1], [0]], undefined, 'int32'), 2).shape], [2, 1, 2]);
+  assert.throws(() => nb.oneHot([3], 3), /oneHot: index 3 is out of range for an axis of size 3/);
+});
