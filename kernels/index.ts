@@ -3,3 +3,5 @@
 // JavaScript side manages; nothing here allocates.
 export * from './memory';
 export * from './matmul';
+export * from './elementwise';
+export * from './reduce';

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import * as nb from '../../src/index.js';
 import type { Tensor } from '../../src/index.js';
 import { assertClose, fromFixture, loadFixture, type FixtureTensor } from '../helpers.js';
 import { extraSamples, opTable } from './op-table.js';
+import { wasmKernels } from '../../src/backend/index.js';
 
 interface Case {
   name: string;
@@ -33,65 +34,87 @@ function withFixed(op: string, inputs: Tensor[], attrs: Record<string, unknown>,
   return { f, free };
 }
 
-describe('op values, gradients and Hessian-vector products against PyTorch', () => {
-  for (const c of fixtures) {
-    test(c.name, () => {
-      const row = opTable[c.op];
-      assert.ok(row, `no op table row for fixture op '${c.op}'`);
-      const inputs = c.inputs.map((t) => fromFixture(t));
-      const fixed = c.inputs.flatMap((t, i) => (t.dtype === 'float64' ? [] : [i]));
-      const { f, free } = withFixed(c.op, inputs, c.attrs, fixed);
-      const diff = free.map((i) => inputs[i]!);
-      const extreme = c.name.endsWith('_extreme');
-      const [rtol, atol] = extreme ? [1e-12, 1e-12] : [1e-10, 1e-12];
+/**
+ * Runs a describe block's tests on `backend`; on wasm, small inputs go to the
+ * wasm kernels too (normally they stay in JS), so the small fixtures test them.
+ */
+function useBackend(backend: string): void {
+  const wasm = wasmKernels();
+  let saved = 0;
+  before(() => {
+    nb.setBackend(backend);
+    if (wasm) { saved = wasm.minElements; wasm.minElements = 1; }
+  });
+  after(() => {
+    if (wasm) wasm.minElements = saved;
+    nb.setBackend('wasm');
+  });
+}
 
-      assertClose(row.call(inputs, c.attrs), c.output, rtol, atol, 'value');
+for (const backend of nb.listBackends()) {
+  describe(`[${backend}] op values, gradients and Hessian-vector products against PyTorch`, () => {
+    useBackend(backend);
+    for (const c of fixtures) {
+      test(c.name, () => {
+        const row = opTable[c.op];
+        assert.ok(row, `no op table row for fixture op '${c.op}'`);
+        const inputs = c.inputs.map((t) => fromFixture(t));
+        const fixed = c.inputs.flatMap((t, i) => (t.dtype === 'float64' ? [] : [i]));
+        const { f, free } = withFixed(c.op, inputs, c.attrs, fixed);
+        const diff = free.map((i) => inputs[i]!);
+        const extreme = c.name.endsWith('_extreme');
+        const [rtol, atol] = extreme ? [1e-12, 1e-12] : [1e-10, 1e-12];
 
-      const cot = fromFixture(c.cotangent);
-      const L = (...xs: Tensor[]) => nb.sum(nb.mul(f(...xs), cot));
-      const argnums = diff.map((_, i) => i);
-      const grads = nb.grad(L, { argnums })(...diff) as Tensor[];
-      free.forEach((i, k) => assertClose(grads[k]!, c.grads[i]!, rtol, atol, `gradient of input ${i}`));
+        assertClose(row.call(inputs, c.attrs), c.output, rtol, atol, 'value');
 
-      if (c.hvp) {
-        const vs = free.map((i) => fromFixture(c.hvp!.v[i]!));
-        const directional = (...xs: Tensor[]) => {
-          const gs = nb.grad(L, { argnums })(...xs) as Tensor[];
-          return gs.map((g, k) => nb.sum(nb.mul(g, vs[k]!))).reduce((a, b) => nb.add(a, b));
-        };
-        const hv = nb.grad(directional, { argnums })(...diff) as Tensor[];
-        free.forEach((i, k) => assertClose(hv[k]!, c.hvp!.result[i]!, extreme ? 1e-12 : 1e-9, 1e-11, `Hessian-vector product for input ${i}`));
-      }
-    });
-  }
-});
+        const cot = fromFixture(c.cotangent);
+        const L = (...xs: Tensor[]) => nb.sum(nb.mul(f(...xs), cot));
+        const argnums = diff.map((_, i) => i);
+        const grads = nb.grad(L, { argnums })(...diff) as Tensor[];
+        free.forEach((i, k) => assertClose(grads[k]!, c.grads[i]!, rtol, atol, `gradient of input ${i}`));
 
-describe('op values in float32 against PyTorch (float64 reference)', () => {
-  for (const c of fixtures) {
-    test(c.name, () => {
-      const inputs = c.inputs.map((t) => fromFixture(t, 'float32'));
-      const out = opTable[c.op]!.call(inputs, c.attrs);
-      assert.equal(out.dtype, c.output.dtype === 'float64' ? 'float32' : c.output.dtype);
-      assertClose(out, c.output, 1e-4, 1e-5, 'float32 value');
-    });
-  }
-});
+        if (c.hvp) {
+          const vs = free.map((i) => fromFixture(c.hvp!.v[i]!));
+          const directional = (...xs: Tensor[]) => {
+            const gs = nb.grad(L, { argnums })(...xs) as Tensor[];
+            return gs.map((g, k) => nb.sum(nb.mul(g, vs[k]!))).reduce((a, b) => nb.add(a, b));
+          };
+          const hv = nb.grad(directional, { argnums })(...diff) as Tensor[];
+          free.forEach((i, k) => assertClose(hv[k]!, c.hvp!.result[i]!, extreme ? 1e-12 : 1e-9, 1e-11, `Hessian-vector product for input ${i}`));
+        }
+      });
+    }
+  });
 
-describe('gradients against finite differences in float64, orders 1 and 2', () => {
-  const rows = Object.entries(opTable).filter(([, row]) => row.sample);
-  const samples = [
-    ...rows.map(([op, row]) => ({ op, ...row.sample!() })),
-    ...extraSamples.map((s) => ({ op: s.op, inputs: s.inputs(), attrs: s.attrs, fixed: s.fixed })),
-  ];
-  for (const s of samples) {
-    test(`${s.op} ${JSON.stringify(s.attrs ?? {})}`, () => {
-      const { f, free } = withFixed(s.op, s.inputs, s.attrs ?? {}, s.fixed);
-      const result = nb.gradCheck(f, free.map((i) => s.inputs[i]!), { order: 2 });
-      assert.ok(result.passed, `gradCheck failed: ${JSON.stringify(result.levels)}`);
-      assert.equal(result.levels.length, 2);
-    });
-  }
-});
+  describe(`[${backend}] op values in float32 against PyTorch (float64 reference)`, () => {
+    useBackend(backend);
+    for (const c of fixtures) {
+      test(c.name, () => {
+        const inputs = c.inputs.map((t) => fromFixture(t, 'float32'));
+        const out = opTable[c.op]!.call(inputs, c.attrs);
+        assert.equal(out.dtype, c.output.dtype === 'float64' ? 'float32' : c.output.dtype);
+        assertClose(out, c.output, 1e-4, 1e-5, 'float32 value');
+      });
+    }
+  });
+
+  describe(`[${backend}] gradients against finite differences in float64, orders 1 and 2`, () => {
+    useBackend(backend);
+    const rows = Object.entries(opTable).filter(([, row]) => row.sample);
+    const samples = [
+      ...rows.map(([op, row]) => ({ op, ...row.sample!() })),
+      ...extraSamples.map((s) => ({ op: s.op, inputs: s.inputs(), attrs: s.attrs, fixed: s.fixed })),
+    ];
+    for (const s of samples) {
+      test(`${s.op} ${JSON.stringify(s.attrs ?? {})}`, () => {
+        const { f, free } = withFixed(s.op, s.inputs, s.attrs ?? {}, s.fixed);
+        const result = nb.gradCheck(f, free.map((i) => s.inputs[i]!), { order: 2 });
+        assert.ok(result.passed, `gradCheck failed: ${JSON.stringify(result.levels)}`);
+        assert.equal(result.levels.length, 2);
+      });
+    }
+  });
+}
 
 test('every differentiable op has an independent reference: a PyTorch fixture or a hand-derived check', () => {
   const covered = new Set(fixtures.map((c) => c.op));

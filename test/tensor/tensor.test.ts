@@ -87,7 +87,8 @@ test('ops are functions and chainable methods with the same meaning', () => {
   assert.equal(a.square().mean().item(), 7.5);
 });
 
-test('setBackend rejects unknown backends; js is the default', () => {
-  assert.equal(nb.getBackend(), 'js');
-  assert.throws(() => nb.setBackend('cuda'), /unknown backend 'cuda'; available: js/);
+test('wasm is the default backend where it loads; setBackend rejects unknown backends', () => {
+  assert.deepEqual(nb.listBackends(), ['js', 'wasm']);
+  assert.equal(nb.getBackend(), 'wasm');
+  assert.throws(() => nb.setBackend('cuda'), /unknown backend 'cuda'; available: js, wasm/);
 });

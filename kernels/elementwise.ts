@@ -1,0 +1,176 @@
+// Elementwise float32 kernels: unary functions, binary ops over a 2-D
+// broadcast pattern, comparisons and where. Pointers are byte addresses.
+import { expv, logv, tanhv } from './simdmath';
+
+// unary op codes (kept in sync with src/backend/wasm/index.ts)
+const NEG = 0, ABS = 1, SQRT = 2, EXP = 3, LOG = 4, TANH = 5;
+
+// @ts-ignore: decorator
+@inline function unaryVec(op: i32, v: v128): v128 {
+  switch (op) {
+    case NEG: return f32x4.neg(v);
+    case ABS: return f32x4.abs(v);
+    case SQRT: return f32x4.sqrt(v);
+    case EXP: return expv(v);
+    case LOG: return logv(v);
+    default: return tanhv(v);
+  }
+}
+
+/** out[i] = op(x[i]) for n float32 values. */
+export function unaryF32(op: i32, x: usize, out: usize, n: i32): void {
+  const n4 = n & ~3;
+  let i = 0;
+  // the switch is hoisted by specialising the loop per op
+  if (op == NEG) for (; i < n4; i += 4) v128.store(out + (<usize>i << 2), unaryVec(NEG, v128.load(x + (<usize>i << 2))));
+  else if (op == ABS) for (; i < n4; i += 4) v128.store(out + (<usize>i << 2), unaryVec(ABS, v128.load(x + (<usize>i << 2))));
+  else if (op == SQRT) for (; i < n4; i += 4) v128.store(out + (<usize>i << 2), unaryVec(SQRT, v128.load(x + (<usize>i << 2))));
+  else if (op == EXP) for (; i < n4; i += 4) v128.store(out + (<usize>i << 2), unaryVec(EXP, v128.load(x + (<usize>i << 2))));
+  else if (op == LOG) for (; i < n4; i += 4) v128.store(out + (<usize>i << 2), unaryVec(LOG, v128.load(x + (<usize>i << 2))));
+  else for (; i < n4; i += 4) v128.store(out + (<usize>i << 2), unaryVec(TANH, v128.load(x + (<usize>i << 2))));
+  for (; i < n; i++) {
+    const v = f32x4.extract_lane(unaryVec(op, f32x4.splat(load<f32>(x + (<usize>i << 2)))), 0);
+    store<f32>(out + (<usize>i << 2), v);
+  }
+}
+
+// binary op codes
+const ADD = 0, SUB = 1, MUL = 2, DIV = 3, MAX = 4, MIN = 5;
+
+// @ts-ignore: decorator
+@inline function binaryVec(op: i32, a: v128, b: v128): v128 {
+  switch (op) {
+    case ADD: return f32x4.add(a, b);
+    case SUB: return f32x4.sub(a, b);
+    case MUL: return f32x4.mul(a, b);
+    case DIV: return f32x4.div(a, b);
+    case MAX: return f32x4.max(a, b);
+    default: return f32x4.min(a, b);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function binaryRow(op: i32, a: usize, as: i32, b: usize, bs: i32, o: usize, n: i32): void {
+  const n4 = n & ~3;
+  let i = 0;
+  if (as == 1 && bs == 1) {
+    for (; i < n4; i += 4) {
+      const k = <usize>i << 2;
+      v128.store(o + k, binaryVec(op, v128.load(a + k), v128.load(b + k)));
+    }
+  } else if (as == 1) {
+    const vb = v128.load32_splat(b);
+    for (; i < n4; i += 4) {
+      const k = <usize>i << 2;
+      v128.store(o + k, binaryVec(op, v128.load(a + k), vb));
+    }
+  } else if (bs == 1) {
+    const va = v128.load32_splat(a);
+    for (; i < n4; i += 4) {
+      const k = <usize>i << 2;
+      v128.store(o + k, binaryVec(op, va, v128.load(b + k)));
+    }
+  }
+  for (; i < n; i++) {
+    const va = f32x4.splat(load<f32>(a + (<usize>(i * as) << 2)));
+    const vb = f32x4.splat(load<f32>(b + (<usize>(i * bs) << 2)));
+    store<f32>(o + (<usize>i << 2), f32x4.extract_lane(binaryVec(op, va, vb), 0));
+  }
+}
+
+/**
+ * out[r, c] = a[r·ars + c·acs] (op) b[r·brs + c·bcs] for r < rows, c < cols:
+ * a 2-D broadcast pattern (the column strides are 0 or 1) that covers equal
+ * shapes, scalars, bias rows ([m,n] with [n]) and columns ([m,n] with [m,1]).
+ */
+export function binaryF32(op: i32, a: usize, ars: i32, acs: i32, b: usize, brs: i32, bcs: i32, out: usize, rows: i32, cols: i32): void {
+  for (let r = 0; r < rows; r++) {
+    const pa = a + (<usize>(r * ars) << 2), pb = b + (<usize>(r * brs) << 2), po = out + (<usize>(r * cols) << 2);
+    switch (op) {
+      case ADD: binaryRow(ADD, pa, acs, pb, bcs, po, cols); break;
+      case SUB: binaryRow(SUB, pa, acs, pb, bcs, po, cols); break;
+      case MUL: binaryRow(MUL, pa, acs, pb, bcs, po, cols); break;
+      case DIV: binaryRow(DIV, pa, acs, pb, bcs, po, cols); break;
+      case MAX: binaryRow(MAX, pa, acs, pb, bcs, po, cols); break;
+      default: binaryRow(MIN, pa, acs, pb, bcs, po, cols);
+    }
+  }
+}
+
+// comparison op codes
+const EQ = 0, NE = 1, GT = 2, GE = 3, LT = 4, LE = 5;
+
+// @ts-ignore: decorator
+@inline function compareVec(op: i32, a: v128, b: v128): v128 {
+  switch (op) {
+    case EQ: return f32x4.eq(a, b);
+    case NE: return f32x4.ne(a, b);
+    case GT: return f32x4.gt(a, b);
+    case GE: return f32x4.ge(a, b);
+    case LT: return f32x4.lt(a, b);
+    default: return f32x4.le(a, b);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function compareRow(op: i32, a: usize, as: i32, b: usize, bs: i32, o: usize, n: i32): void {
+  let i = 0;
+  if (as <= 1 && bs <= 1 && (as | bs) != 0) {
+    const one = i8x16.splat(1);
+    const n16 = n & ~15;
+    const va0 = v128.load32_splat(a), vb0 = v128.load32_splat(b);
+    for (; i < n16; i += 16) {
+      const k = <usize>i << 2;
+      const a0 = as ? v128.load(a + k) : va0, a1 = as ? v128.load(a + k, 16) : va0;
+      const a2 = as ? v128.load(a + k, 32) : va0, a3 = as ? v128.load(a + k, 48) : va0;
+      const b0 = bs ? v128.load(b + k) : vb0, b1 = bs ? v128.load(b + k, 16) : vb0;
+      const b2 = bs ? v128.load(b + k, 32) : vb0, b3 = bs ? v128.load(b + k, 48) : vb0;
+      const m01 = i16x8.narrow_i32x4_s(compareVec(op, a0, b0), compareVec(op, a1, b1));
+      const m23 = i16x8.narrow_i32x4_s(compareVec(op, a2, b2), compareVec(op, a3, b3));
+      v128.store(o + <usize>i, v128.and(i8x16.narrow_i16x8_s(m01, m23), one));
+    }
+  }
+  for (; i < n; i++) {
+    const va = f32x4.splat(load<f32>(a + (<usize>(i * as) << 2)));
+    const vb = f32x4.splat(load<f32>(b + (<usize>(i * bs) << 2)));
+    store<u8>(o + <usize>i, <u8>(i32x4.extract_lane(compareVec(op, va, vb), 0) & 1));
+  }
+}
+
+/** out[r, c] = a (op) b as 0/1 bytes, over the same 2-D broadcast pattern as binaryF32. */
+export function compareF32(op: i32, a: usize, ars: i32, acs: i32, b: usize, brs: i32, bcs: i32, out: usize, rows: i32, cols: i32): void {
+  for (let r = 0; r < rows; r++) {
+    const pa = a + (<usize>(r * ars) << 2), pb = b + (<usize>(r * brs) << 2), po = out + <usize>(r * cols);
+    switch (op) {
+      case EQ: compareRow(EQ, pa, acs, pb, bcs, po, cols); break;
+      case NE: compareRow(NE, pa, acs, pb, bcs, po, cols); break;
+      case GT: compareRow(GT, pa, acs, pb, bcs, po, cols); break;
+      case GE: compareRow(GE, pa, acs, pb, bcs, po, cols); break;
+      case LT: compareRow(LT, pa, acs, pb, bcs, po, cols); break;
+      default: compareRow(LE, pa, acs, pb, bcs, po, cols);
+    }
+  }
+}
+
+/**
+ * out[i] = cond[i] ? a[i·as] : b[i·bs] for n values, where as and bs are 0
+ * (a broadcast scalar) or 1.
+ */
+export function whereF32(cond: usize, a: usize, as: i32, b: usize, bs: i32, out: usize, n: i32): void {
+  const n4 = n & ~3;
+  const va0 = v128.load32_splat(a), vb0 = v128.load32_splat(b);
+  const zero = i32x4.splat(0);
+  let i = 0;
+  for (; i < n4; i += 4) {
+    const k = <usize>i << 2;
+    const c = i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(cond + <usize>i)));
+    const mask = i32x4.ne(c, zero);
+    const va = as ? v128.load(a + k) : va0;
+    const vb = bs ? v128.load(b + k) : vb0;
+    v128.store(out + k, v128.bitselect(va, vb, mask));
+  }
+  for (; i < n; i++) {
+    const v = load<u8>(cond + <usize>i) ? load<f32>(a + (<usize>(i * as) << 2)) : load<f32>(b + (<usize>(i * bs) << 2));
+    store<f32>(out + (<usize>i << 2), v);
+  }
+}

@@ -1,0 +1,80 @@
+import { ARGS, CHUNK_BITS, CONTROL_INTS, COUNTER, FINISHED, KIND, MAX_CHUNKS, READY, TOTAL, runChunks } from './control.js';
+import type { Runtime } from './runtime.js';
+
+interface NodeWorker { terminate(): Promise<number>; unref(): void }
+
+function nodeThreads(): typeof import('node:worker_threads') | null {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (n: string) => unknown } }).process;
+  return (proc?.getBuiltinModule?.('node:worker_threads') as typeof import('node:worker_threads') | undefined) ?? null;
+}
+
+/** The number of cores, the default thread count. */
+export function defaultThreads(): number {
+  const os = (globalThis as { process?: { getBuiltinModule?: (n: string) => unknown } }).process?.getBuiltinModule?.('node:os') as
+    | { availableParallelism?: () => number; cpus(): unknown[] } | undefined;
+  if (os) return os.availableParallelism?.() ?? os.cpus().length;
+  return (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
+}
+
+/**
+ * A persistent pool of worker threads over the kernels' shared memory. The
+ * main thread is participant 0: it posts a task, runs chunks itself, and
+ * waits until every chunk is finished. Workers that have not started yet
+ * simply take no chunks, so a task never waits for a slow worker.
+ */
+export class ThreadPool {
+  private readonly ctrl = new Int32Array(new SharedArrayBuffer(CONTROL_INTS * 4));
+  private workers: NodeWorker[] = [];
+  private generation = 0;
+
+  constructor(private readonly runtime: Runtime) {}
+
+  /** Participants, the main thread included. */
+  get size(): number {
+    return this.workers.length + 1;
+  }
+
+  /** Workers that have started and take chunks. */
+  get ready(): number {
+    return Atomics.load(this.ctrl, READY);
+  }
+
+  /** Resizes the pool to `threads` participants (threads − 1 workers); 1 means no workers. */
+  resize(threads: number): number {
+    const threadsApi = nodeThreads();
+    const want = threadsApi && this.runtime.shared ? Math.max(1, threads) : 1;
+    while (this.workers.length > want - 1) {
+      void this.workers.pop()!.terminate();
+      Atomics.sub(this.ctrl, READY, 1);
+    }
+    while (this.workers.length < want - 1) {
+      const id = this.workers.length + 1;
+      const w = new threadsApi!.Worker(new URL('./worker.js', import.meta.url), {
+        workerData: { module: this.runtime.module, memory: this.runtime.memory, control: this.ctrl.buffer, id },
+      });
+      w.unref(); // idle workers never keep the process alive
+      this.workers.push(w);
+    }
+    return this.size;
+  }
+
+  /**
+   * Runs `total` chunks of a task of `kind` with int32 `args` on all
+   * participants, and returns when all are finished.
+   */
+  run(kind: number, total: number, args: readonly number[]): void {
+    if (total > MAX_CHUNKS) throw new Error(`thread pool: ${total} chunks exceed ${MAX_CHUNKS}`);
+    const ctrl = this.ctrl;
+    ctrl[KIND] = kind;
+    for (let i = 0; i < args.length; i++) ctrl[ARGS + i] = args[i]!;
+    Atomics.store(ctrl, TOTAL, total);
+    Atomics.store(ctrl, FINISHED, 0);
+    this.generation = (this.generation + 1) & ((1 << (31 - CHUNK_BITS)) - 1);
+    Atomics.store(ctrl, COUNTER, this.generation << CHUNK_BITS); // publishes the task
+    Atomics.notify(ctrl, COUNTER);
+    runChunks(ctrl, this.runtime.exports, 0, this.generation);
+    for (let f = Atomics.load(ctrl, FINISHED); f < total; f = Atomics.load(ctrl, FINISHED)) {
+      Atomics.wait(ctrl, FINISHED, f, 1);
+    }
+  }
+}

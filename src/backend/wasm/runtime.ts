@@ -1,0 +1,87 @@
+import { maximumPages, relaxedWasm, simdWasm } from './kernels.generated.js';
+
+/** The kernels' exports (pointers are byte addresses into the shared memory). */
+export interface KernelExports {
+  heapBase(): number;
+  sgemmScratchBytes(M: number, N: number, K: number): number;
+  sgemm(M: number, N: number, K: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number, transA: number, transB: number, scratch: number): void;
+  unaryF32(op: number, x: number, out: number, n: number): void;
+  binaryF32(op: number, a: number, ars: number, acs: number, b: number, brs: number, bcs: number, out: number, rows: number, cols: number): void;
+  compareF32(op: number, a: number, ars: number, acs: number, b: number, brs: number, bcs: number, out: number, rows: number, cols: number): void;
+  whereF32(cond: number, a: number, as: number, b: number, bs: number, out: number, n: number): void;
+  reduceF32(op: number, x: number, outer: number, r: number, inner: number, out: number): void;
+}
+
+/** A compiled kernel module, the memory it runs in and its instance on this thread. */
+export interface Runtime {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  exports: KernelExports;
+  /** 'relaxed' (fused multiply-add) or 'simd' (baseline). */
+  build: 'relaxed' | 'simd';
+  shared: boolean;
+}
+
+function decode(base64: string): Uint8Array<ArrayBuffer> {
+  const B = (globalThis as { Buffer?: { from(s: string, e: string): Uint8Array } }).Buffer;
+  if (B) return new Uint8Array(B.from(base64, 'base64'));
+  const s = atob(base64);
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
+/**
+ * Node 20 accepts relaxed SIMD only behind a V8 flag; setting it before the
+ * first compile is enough. Elsewhere (Node >= 22, Chromium) it is on already,
+ * and WebAssembly.validate decides in any case.
+ */
+function enableRelaxedSimd(): void {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (n: string) => unknown } }).process;
+  const v8 = proc?.getBuiltinModule?.('node:v8') as { setFlagsFromString(f: string): void } | undefined;
+  try {
+    v8?.setFlagsFromString('--experimental-wasm-relaxed-simd');
+  } catch {
+    // the flag is gone in this engine: validation below tells what it accepts
+  }
+}
+
+/** The bytes of the fastest build this engine accepts, or null when it has no WebAssembly SIMD. */
+export function chooseBuild(): { bytes: Uint8Array<ArrayBuffer>; build: 'relaxed' | 'simd' } | null {
+  if (typeof WebAssembly === 'undefined') return null;
+  const relaxed = decode(relaxedWasm);
+  if (WebAssembly.validate(relaxed)) return { bytes: relaxed, build: 'relaxed' };
+  const simd = decode(simdWasm);
+  if (WebAssembly.validate(simd)) return { bytes: simd, build: 'simd' };
+  return null;
+}
+
+/** Instantiates the kernels on this thread over `memory`. */
+export function instantiate(module: WebAssembly.Module, memory: WebAssembly.Memory): KernelExports {
+  const instance = new WebAssembly.Instance(module, {
+    env: {
+      memory,
+      abort: () => { throw new Error('nabla wasm kernel aborted'); },
+    },
+  });
+  return instance.exports as unknown as KernelExports;
+}
+
+/**
+ * Loads the kernels on this thread: relaxed SIMD where the engine takes it,
+ * baseline SIMD otherwise; null without SIMD or shared memory (then the js
+ * backend serves).
+ */
+export function createRuntime(): Runtime | null {
+  enableRelaxedSimd();
+  const chosen = chooseBuild();
+  if (!chosen) return null;
+  let memory: WebAssembly.Memory;
+  try {
+    memory = new WebAssembly.Memory({ initial: 64, maximum: maximumPages, shared: true });
+  } catch {
+    return null; // no shared memory here (a page that is not cross-origin isolated)
+  }
+  const module = new WebAssembly.Module(chosen.bytes);
+  return { module, memory, exports: instantiate(module, memory), build: chosen.build, shared: true };
+}
