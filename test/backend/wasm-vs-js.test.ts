@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import * as nb from '../../src/index.js';
+import type { Tensor } from '../../src/index.js';
+
+// The wasm backend must match the js reference within float32 tolerance, on
+// inputs large enough to take the wasm paths, including the edge values.
+
+function onBoth(f: () => Tensor): [Tensor, Tensor] {
+  nb.setBackend('js');
+  try {
+    const js = f();
+    nb.setBackend('wasm');
+    return [f(), js];
+  } finally {
+    nb.setBackend('wasm');
+  }
+}
+
+function assertMatch([w, j]: [Tensor, Tensor], what: string, rtol = 2e-6, atol = 1e-6): void {
+  assert.deepEqual([...w.shape], [...j.shape], `${what}: shape`);
+  assert.equal(w.dtype, j.dtype, `${what}: dtype`);
+  const a = w.storage, b = j.storage;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!, y = b[i]!;
+    if (Number.isNaN(y)) { assert.ok(Number.isNaN(x), `${what}[${i}]: ${x}, expected NaN`); continue; }
+    if (!Number.isFinite(y)) { assert.equal(x, y, `${what}[${i}]`); continue; }
+    if (Math.abs(x - y) > atol + rtol * Math.abs(y)) assert.fail(`${what}[${i}]: wasm ${x}, js ${y}`);
+  }
+}
+
+const g = new nb.Generator(123);
+const rnd = (shape: number[], scale = 1) => nb.mul(nb.randomNormal(shape, 0, 1, { generator: g }), scale);
+const edges = [0, -0, 1e-40, -1e-40, 1e-30, 1e-10, -1e-10, 0.5, -0.5, 1, -1, 10, -10, 88, 89, -87, -90, -95, -100, -103, -104, -110, 1000, -1000, Infinity, -Infinity, NaN];
+
+test('wasm loads with SIMD, and uses FMA where the engine accepts relaxed SIMD', () => {
+  assert.ok(nb.listBackends().includes('wasm'));
+  assert.ok(nb.wasmBuild() === 'relaxed' || nb.wasmBuild() === 'simd');
+});
+
+test('unary kernels match js, including ±0, subnormals, ±1000, ±Infinity and NaN', () => {
+  const x = nb.concat([rnd([997], 5), nb.tensor(edges)]);
+  const positive = nb.abs(x);
+  for (const [name, f] of [['exp', nb.exp], ['tanh', nb.tanh], ['neg', nb.neg], ['abs', nb.abs]] as const) {
+    assertMatch(onBoth(() => f(x)), name, 3e-7, 0);
+  }
+  assertMatch(onBoth(() => nb.log(positive)), 'log', 3e-7, 0);
+  assertMatch(onBoth(() => nb.log(x)), 'log of negatives is NaN', 3e-7, 0);
+  assertMatch(onBoth(() => nb.sqrt(positive)), 'sqrt', 0, 0);
+});
+
+test('binary kernels match js for every broadcast pattern, wasm-shaped or not', () => {
+  const shapes: [number[], number[]][] = [
+    [[37, 41], [37, 41]],      // same shape
+    [[37, 41], []],            // scalar
+    [[37, 41], [41]],          // bias row
+    [[37, 41], [37, 1]],       // column
+    [[1, 41], [37, 1]],        // outer
+    [[5, 7, 9], [7, 9]],       // collapses to 2-D
+    [[5, 7, 9], [7, 1]],       // 3-D: js fallback
+    [[4099], [4099]],          // odd length tail
+  ];
+  for (const [sa, sb] of shapes) {
+    const a = rnd(sa), b = nb.add(nb.abs(rnd(sb)), 0.1);
+    for (const [name, f] of [['add', nb.add], ['sub', nb.sub], ['mul', nb.mul], ['div', nb.div], ['maximum', nb.maximum], ['minimum', nb.minimum]] as const) {
+      assertMatch(onBoth(() => f(a, b)), `${name} ${JSON.stringify(sa)} ${JSON.stringify(sb)}`);
+      assertMatch(onBoth(() => f(b, a)), `${name} reversed ${JSON.stringify(sb)} ${JSON.stringify(sa)}`);
+    }
+    for (const [name, f] of [['equal', nb.equal], ['greater', nb.greater], ['less', nb.less], ['greaterEqual', nb.greaterEqual], ['lessEqual', nb.lessEqual], ['notEqual', nb.notEqual]] as const) {
+      assertMatch(onBoth(() => f(a, b)), `${name} ${JSON.stringify(sa)} ${JSON.stringify(sb)}`, 0, 0);
+      assertMatch(onBoth(() => f(a, a)), `${name} of equal values ${JSON.stringify(sa)}`, 0, 0);
+    }
+  }
+  const e = nb.tensor([...edges, ...edges, ...edges]), r = nb.tensor([...edges, ...edges, ...edges].reverse());
+  assertMatch(onBoth(() => nb.maximum(e, r)), 'maximum with NaN and infinities', 0, 0);
+  assertMatch(onBoth(() => nb.minimum(e, r)), 'minimum with NaN and infinities', 0, 0);
+});
+
+test('where, relu and the other activations match js', () => {
+  const x = rnd([63, 65], 3);
+  assertMatch(onBoth(() => nb.where(nb.greater(x, 0), x, 0)), 'where with a scalar branch');
+  assertMatch(onBoth(() => nb.where(nb.less(x, 0.5), x, nb.neg(x))), 'where');
+  for (const [name, f] of [['relu', nb.relu], ['sigmoid', nb.sigmoid], ['softplus', nb.softplus], ['swish', nb.swish], ['elu', nb.elu]] as const) {
+    assertMatch(onBoth(() => f(x)), name, 1e-6, 1e-6);
+  }
+  assertMatch(onBoth(() => nb.softmax(x, -1)), 'softmax', 1e-6, 1e-7);
+  assertMatch(onBoth(() => nb.logSoftmax(x, 0)), 'logSoftmax', 1e-6, 1e-6);
+});
+
+test('reductions match js over contiguous and scattered axes', () => {
+  const x = rnd([6, 35, 17]);
+  for (const axis of [0, 1, 2, [0, 1], [1, 2], [0, 2], undefined] as const) {
+    for (const [name, f] of [['sum', nb.sum], ['max', nb.max], ['min', nb.min], ['mean', nb.mean]] as const) {
+      assertMatch(onBoth(() => f(x, axis as never, true)), `${name} axis ${JSON.stringify(axis)}`, 1e-5, 1e-5);
+    }
+  }
+});
+
+test('matmul matches js: shapes, transposes, batches with broadcasting, 1 and 2 threads', () => {
+  const cases: [number[], number[], boolean, boolean][] = [
+    [[1, 1], [1, 1], false, false], [[7, 13], [13, 5], false, false], [[33, 65], [65, 17], false, false],
+    [[130, 70], [70, 150], false, false], [[70, 130], [70, 150], true, false], [[130, 70], [150, 70], false, true],
+    [[70, 130], [150, 70], true, true], [[3, 40, 50], [50, 60], false, false], [[2, 1, 30, 40], [5, 40, 20], false, false],
+    [[256, 300], [300, 200], false, false],
+  ];
+  for (const threads of [1, 2]) {
+    nb.setThreads(threads);
+    for (const [sa, sb, ta, tb] of cases) {
+      const a = rnd(sa), b = rnd(sb);
+      const k = ta ? sa[sa.length - 2]! : sa[sa.length - 1]!;
+      assertMatch(onBoth(() => nb.matmul(a, b, ta, tb)), `matmul ${JSON.stringify(sa)}${ta ? 'ᵀ' : ''} ${JSON.stringify(sb)}${tb ? 'ᵀ' : ''} on ${threads} thread(s)`, 1e-5, 1e-5 * Math.sqrt(k));
+    }
+  }
+  nb.setThreads(2);
+});
+
+test('setThreads validates its argument and reports the number in effect', () => {
+  assert.equal(nb.setThreads(1), 1);
+  assert.equal(nb.getThreads(), 1);
+  assert.equal(nb.setThreads(2), 2);
+  assert.throws(() => nb.setThreads(0), /setThreads: expected a positive integer, got 0/);
+});
