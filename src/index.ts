@@ -11,7 +11,7 @@ export { NablaError, ShapeError, DTypeError, ArgumentError } from './core/errors
 export { Generator, seed } from './core/random.js';
 
 // backend
-export { setBackend, getBackend, listBackends, registerBackend, setThreads, getThreads, wasmBuild } from './backend/index.js';
+export { setBackend, getBackend, listBackends, registerBackend, setThreads, getThreads, wasmBuild, ready } from './backend/index.js';
 export type { Kernels } from './backend/index.js';
 
 // tensors

@@ -2,27 +2,52 @@ import { ArgumentError } from '../core/errors.js';
 import type { Kernels } from './kernels.js';
 import { jsKernels } from './js/index.js';
 import { defaultThreads, WasmKernels } from './wasm/index.js';
-import { createRuntime } from './wasm/runtime.js';
+import { createRuntime, loadRuntime, type Runtime } from './wasm/runtime.js';
 
 export type { Kernels } from './kernels.js';
 
 const backends = new Map<string, Kernels>([['js', jsKernels]]);
 
-/** The wasm backend, when this engine has WebAssembly SIMD and shared memory. */
+/** The wasm backend, when this engine has WebAssembly SIMD. */
 let wasm: WasmKernels | null = null;
 let wasmError: string | null = null;
-try {
-  const runtime = createRuntime();
-  if (runtime) {
-    wasm = new WasmKernels(runtime);
-    backends.set('wasm', wasm);
-    wasm.setThreads(defaultThreads());
-  } else wasmError = 'this engine lacks WebAssembly SIMD or shared memory';
-} catch (e) {
-  wasmError = (e as Error).message;
+/** True once the user chose a backend: loading wasm later must not override that choice. */
+let chosenByUser = false;
+
+function install(runtime: Runtime | null): void {
+  if (!runtime) {
+    wasmError = 'this engine lacks WebAssembly SIMD';
+    return;
+  }
+  wasm = new WasmKernels(runtime);
+  backends.set('wasm', wasm);
+  wasm.setThreads(defaultThreads());
+  wasmError = null;
+  if (!chosenByUser) active = wasm;
 }
 
-let active: Kernels = wasm ?? jsKernels;
+let active: Kernels = jsKernels;
+try {
+  install(createRuntime());
+} catch (e) {
+  // a browser's main thread refuses a synchronous compile of this size: `ready()` loads it
+  wasmError = `not loaded yet (${(e as Error).message}); await nb.ready()`;
+}
+
+/**
+ * Resolves once the fastest backend is loaded. In Node, and in browser
+ * workers, that happens at import and this resolves at once; on a browser's
+ * main thread the wasm kernels compile asynchronously, and ops run on the js
+ * backend until then.
+ */
+export async function ready(): Promise<void> {
+  if (wasm) return;
+  try {
+    install(await loadRuntime());
+  } catch (e) {
+    wasmError = (e as Error).message;
+  }
+}
 
 /** The kernels of the active backend. */
 export function kernels(): Kernels {
@@ -46,6 +71,7 @@ export function setBackend(name: string): void {
     throw new ArgumentError(`setBackend: unknown backend '${name}'; available: ${[...backends.keys()].join(', ')}${why}`);
   }
   active = k;
+  chosenByUser = true;
 }
 
 /** The name of the active backend. */

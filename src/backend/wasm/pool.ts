@@ -1,16 +1,44 @@
 import { ARGS, CHUNK_BITS, CONTROL_INTS, COUNTER, FINISHED, KIND, MAX_CHUNKS, READY, TOTAL, runChunks } from './control.js';
 import type { Runtime } from './runtime.js';
 
-interface NodeWorker { terminate(): Promise<number>; unref(): void }
+interface PoolWorker { terminate(): unknown }
+
+type Global = {
+  process?: { getBuiltinModule?: (n: string) => unknown };
+  Worker?: new (url: URL, opts: { type: 'module' }) => { postMessage(m: unknown): void; terminate(): void };
+  crossOriginIsolated?: boolean;
+  WorkerGlobalScope?: unknown;
+};
+const g = globalThis as Global;
 
 function nodeThreads(): typeof import('node:worker_threads') | null {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (n: string) => unknown } }).process;
-  return (proc?.getBuiltinModule?.('node:worker_threads') as typeof import('node:worker_threads') | undefined) ?? null;
+  return (g.process?.getBuiltinModule?.('node:worker_threads') as typeof import('node:worker_threads') | undefined) ?? null;
 }
+
+/** Starts one worker over the runtime's shared memory, in Node or in a browser; null where neither works. */
+function startWorker(runtime: Runtime, control: SharedArrayBuffer, id: number): PoolWorker | null {
+  const url = new URL('./worker.js', import.meta.url);
+  const init = { module: runtime.module, memory: runtime.memory, control, id };
+  const node = nodeThreads();
+  if (node) {
+    const w = new node.Worker(url, { workerData: init });
+    w.unref(); // idle workers never keep the process alive
+    return w;
+  }
+  if (g.Worker && g.crossOriginIsolated) {
+    const w = new g.Worker(url, { type: 'module' });
+    w.postMessage(init);
+    return w;
+  }
+  return null;
+}
+
+/** Browsers forbid Atomics.wait on their main thread; Node and workers may block. */
+const canBlock = Boolean(g.process?.getBuiltinModule) || g.WorkerGlobalScope !== undefined;
 
 /** The number of cores, the default thread count. */
 export function defaultThreads(): number {
-  const os = (globalThis as { process?: { getBuiltinModule?: (n: string) => unknown } }).process?.getBuiltinModule?.('node:os') as
+  const os = g.process?.getBuiltinModule?.('node:os') as
     | { availableParallelism?: () => number; cpus(): unknown[] } | undefined;
   if (os) return os.availableParallelism?.() ?? os.cpus().length;
   return (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
@@ -24,7 +52,7 @@ export function defaultThreads(): number {
  */
 export class ThreadPool {
   private readonly ctrl = new Int32Array(new SharedArrayBuffer(CONTROL_INTS * 4));
-  private workers: NodeWorker[] = [];
+  private workers: PoolWorker[] = [];
   private generation = 0;
 
   constructor(private readonly runtime: Runtime) {}
@@ -41,18 +69,14 @@ export class ThreadPool {
 
   /** Resizes the pool to `threads` participants (threads − 1 workers); 1 means no workers. */
   resize(threads: number): number {
-    const threadsApi = nodeThreads();
-    const want = threadsApi && this.runtime.shared ? Math.max(1, threads) : 1;
+    const want = this.runtime.shared ? Math.max(1, threads) : 1;
     while (this.workers.length > want - 1) {
       void this.workers.pop()!.terminate();
       Atomics.sub(this.ctrl, READY, 1);
     }
     while (this.workers.length < want - 1) {
-      const id = this.workers.length + 1;
-      const w = new threadsApi!.Worker(new URL('./worker.js', import.meta.url), {
-        workerData: { module: this.runtime.module, memory: this.runtime.memory, control: this.ctrl.buffer, id },
-      });
-      w.unref(); // idle workers never keep the process alive
+      const w = startWorker(this.runtime, this.ctrl.buffer as SharedArrayBuffer, this.workers.length + 1);
+      if (!w) break; // no worker threads here: fewer threads
       this.workers.push(w);
     }
     return this.size;
@@ -74,7 +98,7 @@ export class ThreadPool {
     Atomics.notify(ctrl, COUNTER);
     runChunks(ctrl, this.runtime.exports, 0, this.generation);
     for (let f = Atomics.load(ctrl, FINISHED); f < total; f = Atomics.load(ctrl, FINISHED)) {
-      Atomics.wait(ctrl, FINISHED, f, 1);
+      if (canBlock) Atomics.wait(ctrl, FINISHED, f, 1);
     }
   }
 }

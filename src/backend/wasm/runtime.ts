@@ -1,4 +1,4 @@
-import { maximumPages, relaxedWasm, simdWasm } from './kernels.generated.js';
+import { maximumPages, relaxedSingleWasm, relaxedWasm, simdSingleWasm, simdWasm } from './kernels.generated.js';
 
 /** The kernels' exports (pointers are byte addresses into the shared memory). */
 export interface KernelExports {
@@ -46,12 +46,21 @@ function enableRelaxedSimd(): void {
   }
 }
 
-/** The bytes of the fastest build this engine accepts, or null when it has no WebAssembly SIMD. */
-export function chooseBuild(): { bytes: Uint8Array<ArrayBuffer>; build: 'relaxed' | 'simd' } | null {
+/** Shared memory for the thread pool where the engine allows it (Node; cross-origin-isolated pages), ordinary memory otherwise. */
+function createMemory(): { memory: WebAssembly.Memory; shared: boolean } {
+  try {
+    return { memory: new WebAssembly.Memory({ initial: 64, maximum: maximumPages, shared: true }), shared: true };
+  } catch {
+    return { memory: new WebAssembly.Memory({ initial: 64, maximum: maximumPages }), shared: false };
+  }
+}
+
+/** The bytes of the fastest build this engine accepts for the kind of memory, or null without WebAssembly SIMD. */
+export function chooseBuild(shared: boolean): { bytes: Uint8Array<ArrayBuffer>; build: 'relaxed' | 'simd' } | null {
   if (typeof WebAssembly === 'undefined') return null;
-  const relaxed = decode(relaxedWasm);
+  const relaxed = decode(shared ? relaxedWasm : relaxedSingleWasm);
   if (WebAssembly.validate(relaxed)) return { bytes: relaxed, build: 'relaxed' };
-  const simd = decode(simdWasm);
+  const simd = decode(shared ? simdWasm : simdSingleWasm);
   if (WebAssembly.validate(simd)) return { bytes: simd, build: 'simd' };
   return null;
 }
@@ -68,20 +77,26 @@ export function instantiate(module: WebAssembly.Module, memory: WebAssembly.Memo
 }
 
 /**
- * Loads the kernels on this thread: relaxed SIMD where the engine takes it,
- * baseline SIMD otherwise; null without SIMD or shared memory (then the js
- * backend serves).
+ * Loads the kernels synchronously: relaxed SIMD where the engine takes it,
+ * baseline SIMD otherwise; null without WebAssembly SIMD. Browsers refuse a
+ * synchronous compile of this size on their main thread (it throws): use
+ * `loadRuntime` there.
  */
 export function createRuntime(): Runtime | null {
   enableRelaxedSimd();
-  const chosen = chooseBuild();
+  const { memory, shared } = createMemory();
+  const chosen = chooseBuild(shared);
   if (!chosen) return null;
-  let memory: WebAssembly.Memory;
-  try {
-    memory = new WebAssembly.Memory({ initial: 64, maximum: maximumPages, shared: true });
-  } catch {
-    return null; // no shared memory here (a page that is not cross-origin isolated)
-  }
   const module = new WebAssembly.Module(chosen.bytes);
-  return { module, memory, exports: instantiate(module, memory), build: chosen.build, shared: true };
+  return { module, memory, exports: instantiate(module, memory), build: chosen.build, shared };
+}
+
+/** Loads the kernels with an asynchronous compile (allowed on every thread of every engine). */
+export async function loadRuntime(): Promise<Runtime | null> {
+  enableRelaxedSimd();
+  const { memory, shared } = createMemory();
+  const chosen = chooseBuild(shared);
+  if (!chosen) return null;
+  const module = await WebAssembly.compile(chosen.bytes);
+  return { module, memory, exports: instantiate(module, memory), build: chosen.build, shared };
 }

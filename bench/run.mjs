@@ -1,0 +1,440 @@
+// Side-by-side benchmark: nabla against TensorFlow.js 4.x, in one run.
+//
+//   npm run bench                      (= npm run build && node bench/run.mjs)
+//   node bench/run.mjs [--quick] [--only sgemm|digits|fashion] [--out file.json]
+//
+//   --quick   only the products with N <= 256 (square 64/128/256 and 128x784x256), a fast smoke run
+//   --only    run one section: sgemm (the GFLOP/s table), digits (the digits MLP), fashion (Fashion-MNIST)
+//   --out     where the JSON goes (default bench/results/latest.json)
+//
+// Columns: nabla wasm 1 thread, nabla wasm 2 threads, nabla js, tfjs-wasm, tfjs-cpu. A configuration
+// whose API is not there (nabla's wasm backend not registered, nb.setThreads missing, tfjs not
+// installed, tfjs-wasm failing to initialise) is reported as n/a with the reason, never a crash.
+//
+// Method (SGEMM rows): the same float32 operands (seeded) for every configuration; one warm-up
+// product (JIT, memory growth, tfjs-wasm's packed-weight cache), then timed samples of one or more
+// products (a sample lasts >= ~10 ms) until >= 0.3 s have elapsed and at least 3 samples were taken;
+// a configuration whose single product takes > 0.15 s gets one timed product only. Each figure is
+// the BEST sample (minimum time per product) as GFLOP/s = 2*M*N*K / seconds; the median is kept in
+// the JSON too. tfjs is timed as tf.tidy(() => { tf.matMul(a, b).dataSync(); }) so that the work is
+// really done and every tensor is released (the tidy callback returns nothing: returning the
+// dataSync() array would make tidy walk all its elements, which costs more than the product).
+// Every configuration's product is checked against a float64 reference before it is timed.
+import { existsSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import os from 'node:os';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..');
+
+// ---------------------------------------------------------------------------------------------
+// arguments
+
+const argv = process.argv.slice(2);
+const flag = (name) => argv.includes(name);
+function option(name) {
+  const i = argv.findIndex((a) => a === name || a.startsWith(name + '='));
+  if (i < 0) return undefined;
+  const a = argv[i];
+  return a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[i + 1];
+}
+const quick = flag('--quick');
+const only = option('--only');
+const SECTIONS = ['sgemm', 'digits', 'fashion'];
+if (only !== undefined && !SECTIONS.includes(only)) {
+  console.error(`--only: expected one of ${SECTIONS.join(', ')}, got '${only}'`);
+  process.exit(2);
+}
+const runs = (section) => only === undefined || only === section;
+const outFile = resolve(option('--out') ?? join(here, 'results', 'latest.json'));
+
+// ---------------------------------------------------------------------------------------------
+// nabla
+
+const nablaEntry = join(root, 'dist', 'index.js');
+if (!existsSync(nablaEntry)) {
+  console.error(`${nablaEntry} not found: run \`npm run build\` first (or \`npm run bench\`).`);
+  process.exit(1);
+}
+const nb = await import('../dist/index.js');
+const nablaVersion = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
+const nbBackends = typeof nb.listBackends === 'function' ? nb.listBackends() : ['js'];
+const nbHasWasm = nbBackends.includes('wasm');
+const nbHasThreads = typeof nb.setThreads === 'function';
+const nbInitialBackend = typeof nb.getBackend === 'function' ? nb.getBackend() : 'js';
+const nbInitialThreads = nbHasWasm && typeof nb.getThreads === 'function' ? safe(() => nb.getThreads()) : undefined;
+
+function safe(f) {
+  try { return f(); } catch { return undefined; }
+}
+const errText = (e) => String(e?.message ?? e).split('\n')[0];
+/** A reason short enough for the table's footnotes (the JSON keeps the whole text). */
+const short = (s) => { const t = String(s).split(/\n| \| /)[0]; return t.length > 160 ? t.slice(0, 157) + '...' : t; };
+
+// ---------------------------------------------------------------------------------------------
+// TensorFlow.js (cpu and wasm backends)
+
+let tf = null;
+const tfInfo = { version: null, cpu: { ok: false, reason: null }, wasm: { ok: false, reason: null } };
+try {
+  tf = await import('@tensorflow/tfjs');
+  tfInfo.version = tf.version?.tfjs ?? tf.version_core ?? null;
+} catch (e) {
+  tfInfo.cpu.reason = tfInfo.wasm.reason = `@tensorflow/tfjs not installed (${errText(e)})`;
+}
+
+/** tf.setBackend returns false (and logs through console.warn) when a backend fails to initialise: keep the log. */
+async function tfInit(name) {
+  const logged = [];
+  const warn = console.warn;
+  console.warn = (...m) => logged.push(m.map((x) => (x instanceof Error ? x.stack ?? x.message : String(x))).join(' '));
+  try {
+    const ok = await tf.setBackend(name);
+    await tf.ready();
+    if (!ok || tf.getBackend() !== name) throw new Error(logged.join(' | ') || `tf.setBackend('${name}') returned false`);
+  } finally {
+    console.warn = warn;
+  }
+}
+
+if (tf) {
+  // wasm first: in Node the Emscripten loader reads the .wasm files with fs; point it explicitly at
+  // the package's dist/ folder (a file-system path prefix with a trailing slash).
+  try {
+    const wasmMod = await import('@tensorflow/tfjs-backend-wasm');
+    const distDir = dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm'));
+    wasmMod.setWasmPaths(distDir + '/');
+    await tfInit('wasm');
+    tfInfo.wasm = {
+      ok: true,
+      reason: null,
+      wasmPaths: distDir + '/',
+      simd: await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'),
+      multithread: await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'),
+      threads: safe(() => wasmMod.getThreadsCount()),
+    };
+  } catch (e) {
+    tfInfo.wasm = { ok: false, reason: `tfjs-backend-wasm failed to initialise: ${e?.message ?? e}` };
+  }
+  try {
+    await tfInit('cpu');
+    tfInfo.cpu = { ok: true, reason: null };
+  } catch (e) {
+    tfInfo.cpu = { ok: false, reason: `tfjs cpu backend failed to initialise: ${e?.message ?? e}` };
+  }
+  // Production mode: skips tfjs's debug assertions and silences its "install tfjs-node" banner.
+  tf.enableProdMode();
+}
+
+// ---------------------------------------------------------------------------------------------
+// configurations
+
+/**
+ * Each configuration: { id, label, na (reason or null), activate(), prepare(M, K, N, A, B) ->
+ * { run(), result(), dispose() } }. run() does one product to completion; result() gives its values.
+ */
+function nablaConfig(id, label, backend, threads) {
+  let na = null;
+  let note = null;
+  if (backend === 'wasm') {
+    if (!nbHasWasm) na = `nabla's wasm backend is not registered (nb.listBackends() = [${nbBackends.join(', ')}])`;
+    else if (!nbHasThreads && threads !== 1) na = 'nb.setThreads is not available yet';
+    else if (!nbHasThreads) note = 'nb.setThreads is not available: ran with the wasm backend\'s default thread count';
+  }
+  return {
+    id, label, na, note, threads: null,
+    async activate() {
+      await nb.setBackend(backend);
+      if (backend === 'wasm' && nbHasThreads) {
+        await nb.setThreads(threads);
+        if (typeof nb.getThreads === 'function') {
+          const got = await nb.getThreads();
+          if (got !== threads) throw new Error(`nb.setThreads(${threads}) left nb.getThreads() = ${got}`);
+        }
+      }
+      this.threads = backend === 'js' ? 1 : (typeof nb.getThreads === 'function' ? safe(() => nb.getThreads()) ?? null : null);
+    },
+    prepare(M, K, N, A, B) {
+      const a = nb.tensor(A, [M, K]);
+      const b = nb.tensor(B, [K, N]);
+      return {
+        run: () => nb.matmul(a, b),
+        result: () => nb.matmul(a, b).data(),
+        dispose() {},
+      };
+    },
+  };
+}
+
+function tfjsConfig(id, label, backend) {
+  const info = tfInfo[backend];
+  return {
+    id, label, na: info.ok ? null : short(info.reason), note: null, threads: backend === 'wasm' ? info.threads ?? null : 1,
+    async activate() {
+      await tf.setBackend(backend);
+    },
+    prepare(M, K, N, A, B) {
+      const a = tf.tensor2d(A, [M, K]);
+      const b = tf.tensor2d(B, [K, N]);
+      return {
+        run: () => tf.tidy(() => { tf.matMul(a, b).dataSync(); }),
+        result: () => { const c = tf.matMul(a, b); const v = c.dataSync().slice(); c.dispose(); return v; },
+        dispose() { a.dispose(); b.dispose(); },
+      };
+    },
+  };
+}
+
+const configs = [
+  nablaConfig('nabla-wasm-1t', 'nabla wasm 1t', 'wasm', 1),
+  nablaConfig('nabla-wasm-2t', 'nabla wasm 2t', 'wasm', 2),
+  nablaConfig('nabla-js', 'nabla js', 'js', 1),
+  tfjsConfig('tfjs-wasm', 'tfjs-wasm', 'wasm'),
+  tfjsConfig('tfjs-cpu', 'tfjs-cpu', 'cpu'),
+];
+const RATIOS = [
+  { id: 'nabla-wasm-1t/tfjs-wasm', label: 'w1t/tf-w', num: 'nabla-wasm-1t', den: 'tfjs-wasm' },
+  { id: 'nabla-wasm-2t/tfjs-wasm', label: 'w2t/tf-w', num: 'nabla-wasm-2t', den: 'tfjs-wasm' },
+  { id: 'nabla-js/tfjs-cpu', label: 'js/tf-cpu', num: 'nabla-js', den: 'tfjs-cpu' },
+];
+
+// ---------------------------------------------------------------------------------------------
+// measurement
+
+const BUDGET_MS = 300; // timed samples per (row, configuration) until this much has elapsed
+const SAMPLE_MS = 10; // a sample repeats the product until it lasts about this long
+const SLOW_MS = 150; // a product slower than this is timed once (after the warm-up)
+const MAX_SAMPLES = 200;
+
+function measure(run) {
+  let t0 = performance.now();
+  run(); // warm-up
+  let est = performance.now() - t0;
+  if (est < 50) { // the first call is inflated by compilation and allocation: estimate again
+    t0 = performance.now();
+    run();
+    est = performance.now() - t0;
+  }
+  const perSample = est >= SAMPLE_MS ? 1 : Math.min(10000, Math.ceil(SAMPLE_MS / Math.max(est, 1e-3)));
+  const minSamples = est > SLOW_MS ? 1 : 3;
+  const samples = [];
+  let total = 0;
+  while (samples.length < minSamples || (total < BUDGET_MS && samples.length < MAX_SAMPLES)) {
+    t0 = performance.now();
+    for (let r = 0; r < perSample; r++) run();
+    const dt = performance.now() - t0;
+    samples.push(dt / perSample);
+    total += dt;
+  }
+  const sorted = [...samples].sort((x, y) => x - y);
+  return { bestMs: sorted[0], medianMs: sorted[sorted.length >> 1], samples: samples.length, productsPerSample: perSample };
+}
+
+/** A small seeded generator (mulberry32), so every configuration and every run sees the same operands. */
+function filled(n, seed) {
+  const x = new Float32Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    x[i] = ((t ^ (t >>> 14)) >>> 0) / 4294967296 * 2 - 1;
+  }
+  return x;
+}
+
+/** C = A·B in float64 (i-k-j loop): the reference every configuration is checked against. */
+function reference(A, B, M, K, N) {
+  const C = new Float64Array(M * N);
+  for (let i = 0; i < M; i++) {
+    const ci = i * N;
+    for (let k = 0; k < K; k++) {
+      const av = A[i * K + k], bk = k * N;
+      for (let j = 0; j < N; j++) C[ci + j] += av * B[bk + j];
+    }
+  }
+  return C;
+}
+
+/** max |c - ref| / max |ref|. */
+function relError(c, ref) {
+  let err = 0, scale = 0;
+  for (let i = 0; i < ref.length; i++) {
+    err = Math.max(err, Math.abs(c[i] - ref[i]));
+    scale = Math.max(scale, Math.abs(ref[i]));
+  }
+  return c.length === ref.length ? err / (scale || 1) : Infinity;
+}
+const CHECK_TOLERANCE = 1e-4;
+
+// ---------------------------------------------------------------------------------------------
+// output helpers
+
+const W0 = 15, W = 15, WR = 11;
+const padL = (s, n) => String(s).padStart(n);
+const padR = (s, n) => String(s).padEnd(n);
+const fmtG = (g) => (g >= 100 ? g.toFixed(0) : g >= 10 ? g.toFixed(1) : g.toFixed(2));
+function cell(r) {
+  if (!r) return '-';
+  if (r.na) return 'n/a';
+  if (r.error) return 'error';
+  if (r.wrong) return 'WRONG';
+  return fmtG(r.gflops);
+}
+
+// ---------------------------------------------------------------------------------------------
+// SGEMM
+
+const machine = {
+  node: process.version,
+  platform: `${process.platform} ${os.release()} ${process.arch}`,
+  cpu: os.cpus()[0]?.model ?? 'unknown',
+  cores: os.cpus().length,
+  availableParallelism: typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length,
+  date: new Date().toISOString(),
+};
+
+console.log('nabla vs TensorFlow.js');
+console.log(`  node ${machine.node}, ${machine.platform}, ${machine.cpu}, ${machine.cores} cores, ${machine.date}`);
+console.log(`  nabla ${nablaVersion}: backends [${nbBackends.join(', ')}], setThreads ${nbHasThreads ? 'available' : 'not available'}`);
+if (tf) {
+  const w = tfInfo.wasm;
+  console.log(`  tfjs ${tfInfo.version}: cpu ${tfInfo.cpu.ok ? 'ok' : 'unavailable'}, wasm ${w.ok ? `ok (SIMD ${w.simd ? 'yes' : 'no'}, multithread ${w.multithread ? 'yes' : 'no'}, ${w.threads ?? '?'} thread${w.threads === 1 ? '' : 's'})` : 'unavailable'}`);
+} else {
+  console.log('  tfjs: not installed');
+}
+console.log(`  mode: ${quick ? 'quick' : 'full'}${only ? `, only ${only}` : ''}`);
+console.log('');
+
+const shapes = [
+  [64, 64, 64], [128, 128, 128], [256, 256, 256], [512, 512, 512], [1024, 1024, 1024], [128, 784, 256],
+].filter(([M, K, N]) => !quick || Math.max(M, K, N) <= 256 || (M === 128 && K === 784 && N === 256));
+
+const rows = [];
+const configNotes = {};
+const failedChecks = [];
+if (runs('sgemm')) {
+  const t0 = performance.now();
+  console.log(`SGEMM float32, GFLOP/s (2*M*N*K / best time per product; higher is better); ratios = nabla / tfjs`);
+  console.log(padR('M x K x N', W0) + configs.map((c) => padL(c.label, W)).join('') + RATIOS.map((r) => padL(r.label, WR)).join(''));
+  for (const [M, K, N] of shapes) {
+    const name = M === K && K === N ? `${N}` : `${M}x${K}x${N}`;
+    const A = filled(M * K, 1234 + M + 7 * K), B = filled(K * N, 4321 + 3 * K + N);
+    const ref = reference(A, B, M, K, N);
+    const flops = 2 * M * N * K;
+    const results = {};
+    for (const c of configs) {
+      if (c.na) { results[c.id] = { na: c.na }; continue; }
+      let prepared = null;
+      try {
+        await c.activate();
+        prepared = c.prepare(M, K, N, A, B);
+        const err = relError(prepared.result(), ref);
+        if (!(err <= CHECK_TOLERANCE)) {
+          results[c.id] = { wrong: true, relError: err };
+          failedChecks.push(`${c.label} at ${name}: max relative error ${err.toExponential(2)} against the float64 reference`);
+          continue;
+        }
+        const m = measure(prepared.run);
+        results[c.id] = { gflops: flops / (m.bestMs * 1e6), medianGflops: flops / (m.medianMs * 1e6), ...m, relError: err, threads: c.threads };
+        if (c.note) configNotes[c.id] = c.note;
+      } catch (e) {
+        results[c.id] = { error: errText(e) };
+        configNotes[c.id] = `error: ${errText(e)}`;
+      } finally {
+        try { prepared?.dispose(); } catch { /* ignore */ }
+      }
+    }
+    const ratios = {};
+    for (const r of RATIOS) {
+      const a = results[r.num], b = results[r.den];
+      ratios[r.id] = a?.gflops && b?.gflops ? a.gflops / b.gflops : null;
+    }
+    rows.push({ name, M, K, N, flops, results, ratios });
+    console.log(padR(`${M}x${K}x${N}`, W0) + configs.map((c) => padL(cell(results[c.id]), W)).join('')
+      + RATIOS.map((r) => padL(ratios[r.id] == null ? 'n/a' : ratios[r.id].toFixed(2) + 'x', WR)).join(''));
+  }
+  console.log('');
+  console.log(`  ${RATIOS.map((r) => `${r.label} = ${r.num} / ${r.den}`).join(', ')} (> 1: nabla faster)`);
+  for (const c of configs) if (c.na) console.log(`  ${c.label}: n/a, ${c.na}`);
+  for (const [id, note] of Object.entries(configNotes)) console.log(`  ${configs.find((c) => c.id === id).label}: ${note}`);
+  if (failedChecks.length) for (const f of failedChecks) console.log(`  WRONG: ${f}`);
+  else console.log(`  every timed product agreed with a float64 reference to ${CHECK_TOLERANCE} (max relative error)`);
+  if (tfInfo.wasm.ok && tfInfo.wasm.threads === 1) console.log('  tfjs-wasm runs single-threaded (SIMD) in Node: tfjs disables its multithreaded build there');
+  console.log(`  best of >= 3 samples / >= ${BUDGET_MS / 1000} s per cell (1 timed product when one takes > ${SLOW_MS / 1000} s); SGEMM took ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  console.log('');
+}
+
+// restore nabla's state
+try {
+  if (nbHasWasm && nbHasThreads && nbInitialThreads !== undefined) await nb.setThreads(nbInitialThreads);
+  await nb.setBackend(nbInitialBackend);
+} catch { /* ignore */ }
+
+// ---------------------------------------------------------------------------------------------
+// digits MLP (64-64-64-10 relu, softmax, categorical cross-entropy, Adam 1e-3, batch 32, 50 epochs,
+// fixed 80/20 split)
+
+/**
+ * TODO(bench): the digits MLP benchmark, once nabla's training API (nb.sequential) exists:
+ * 64-64-64-10 relu + softmax, categorical cross-entropy, Adam(1e-3), batch 32, 50 epochs, a fixed
+ * 80/20 split; time per epoch and final test accuracy for nabla (js, wasm) and tfjs (cpu, wasm)
+ * with the same initial weights. Not implemented yet: it reports itself as skipped.
+ */
+async function benchDigitsMlp() {
+  return { status: 'skipped', reason: 'TODO: nabla has nb.sequential now, but bench/run.mjs does not implement the digits MLP yet' };
+}
+
+let digits = null;
+if (runs('digits')) {
+  if (typeof nb.sequential === 'function') {
+    digits = await benchDigitsMlp();
+    console.log(`digits MLP: ${digits.status} (${digits.reason})`);
+  } else {
+    digits = { status: 'skipped', reason: "nabla's training API is not built yet" };
+    console.log("digits MLP: skipped (nabla's training API is not built yet)");
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fashion-MNIST MLP / CNN epoch time
+
+const FASHION = '/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz';
+let fashion = null;
+if (runs('fashion')) {
+  if (!existsSync(FASHION)) {
+    fashion = { status: 'skipped', reason: "install Debian's dataset-fashion-mnist", path: FASHION };
+    console.log("Fashion-MNIST: skipped (install Debian's dataset-fashion-mnist)");
+  } else {
+    fashion = { status: 'skipped', reason: "needs nabla's training API", path: FASHION };
+    console.log("Fashion-MNIST: skipped (needs nabla's training API)");
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON
+
+const json = {
+  machine,
+  mode: quick ? 'quick' : 'full',
+  only: only ?? null,
+  method: {
+    statistic: 'best',
+    description: `GFLOP/s = 2*M*N*K / best (minimum) time per product; a warm-up product, then samples of >= ${SAMPLE_MS} ms until >= ${BUDGET_MS} ms and >= 3 samples (1 timed product when one takes > ${SLOW_MS} ms); medianGflops is the median sample. tfjs: tf.tidy(() => { tf.matMul(a, b).dataSync(); }); nabla: nb.matmul(a, b).`,
+    checkTolerance: CHECK_TOLERANCE,
+  },
+  nabla: { version: nablaVersion, backends: nbBackends, setThreads: nbHasThreads },
+  tfjs: tfInfo,
+  configs: configs.map((c) => ({ id: c.id, label: c.label, na: c.na, note: configNotes[c.id] ?? c.note ?? null })),
+  sgemm: rows,
+  digits,
+  fashion,
+};
+mkdirSync(dirname(outFile), { recursive: true });
+writeFileSync(outFile, JSON.stringify(json, null, 2) + '\n');
+console.log(`\nresults: ${outFile}`);
+// nabla's wasm thread pool (workers) must not keep the process alive
+process.exit(0);
