@@ -64,4 +64,27 @@ export interface Kernels {
   scatterAdd(updates: FloatArray, shape: Shape, indices: Int32Array, indicesShape: Shape, axis: number, dimSize: number): FloatArray;
   /** x converted to dtype. */
   cast(x: TypedArray, dtype: DType): TypedArray;
+  /**
+   * im2col: the windows of an NHWC tensor as [N, outH, outW, kh, kw, C];
+   * positions in the padding take `padValue`.
+   */
+  extractPatches(x: FloatArray, win: Window2D, padValue: number): FloatArray;
+  /** col2im, the adjoint of extractPatches: each patch entry added back to the input position it came from. */
+  addPatches(patches: FloatArray, win: Window2D): FloatArray;
+}
+
+/**
+ * The geometry of a 2-D sliding window over an NHWC tensor: kernel size,
+ * strides, dilation and the padding before the first row and column; the
+ * output size follows.
+ */
+export interface Window2D {
+  /** Input [N, H, W, C]. */
+  inShape: readonly [number, number, number, number];
+  kh: number; kw: number;
+  strideH: number; strideW: number;
+  dilationH: number; dilationW: number;
+  padTop: number; padLeft: number;
+  /** Output rows and columns. */
+  outH: number; outW: number;
 }

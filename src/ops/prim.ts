@@ -1,4 +1,4 @@
-import type { CompareOp } from '../backend/kernels.js';
+import type { CompareOp, Window2D } from '../backend/kernels.js';
 import type { DType } from '../core/dtype.js';
 import { isFloat } from '../core/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -33,6 +33,8 @@ export interface PrimAttrs {
   concat: { axis: number };
   gather: { axis: number };
   scatterAdd: { axis: number; dimSize: number };
+  extractPatches: { win: Window2D; padValue: number };
+  addPatches: { win: Window2D };
 }
 
 /** The name of a primitive. */

@@ -10,6 +10,7 @@ import { matmul } from './linalg.js';
 import type { PrimDef, PrimTable, ReduceAttrs } from './prim.js';
 import { sum } from './reduce.js';
 import { broadcastTo, gather, pad, permute, reshape, scatterAdd, slice } from './shape.js';
+import { addPatches, extractPatches } from './conv.js';
 
 const noGradient = (_g: Tensor, inputs: readonly Tensor[]) => inputs.map(() => null);
 
@@ -215,6 +216,17 @@ export const primitives: PrimTable = {
       return new Tensor(kernels().scatterAdd(u!.storage as FloatArray, u!.shape, idx!.storage as Int32Array, idx!.shape, axis, dimSize), shape);
     },
     backward: (g, [, idx], _o, { axis }) => [gather(g, idx!, axis), null],
+  },
+
+  // sliding windows (im2col and its adjoint col2im): convolution and pooling are built on these
+  extractPatches: {
+    forward: ([x], { win, padValue }) =>
+      new Tensor(kernels().extractPatches(x!.storage as FloatArray, win, padValue), [win.inShape[0], win.outH, win.outW, win.kh, win.kw, win.inShape[3]]),
+    backward: (g, _i, _o, { win }) => [addPatches(g, win)],
+  },
+  addPatches: {
+    forward: ([p], { win }) => new Tensor(kernels().addPatches(p!.storage as FloatArray, win), win.inShape),
+    backward: (g, _i, _o, { win }) => [extractPatches(g, win, 0)],
   },
 };
 

@@ -99,6 +99,19 @@ export const opTable: Record<string, OpRow> = {
     call: ([u, i], a) => nb.scatterAdd(u!, i!, a.axis, a.dimSize),
     sample: () => ({ inputs: [r(2, 3), nb.tensor([1, 1, 0], [3], 'int32')], attrs: { axis: 1, dimSize: 4 }, fixed: [1] }),
   },
+  // convolution and pooling (NHWC)
+  conv2d: {
+    call: ([x, k], a) => nb.conv2d(x!, k!, a.strides, a.padding, a.dilation),
+    sample: () => ({ inputs: [r(1, 5, 4, 2), r(3, 2, 2, 2)], attrs: { strides: [2, 1], padding: 'same', dilation: 1 } }),
+  },
+  maxPool2d: {
+    call: ([x], a) => nb.maxPool2d(x!, a.poolSize, a.strides, a.padding),
+    sample: () => ({ inputs: [r(2, 4, 5, 2)], attrs: { poolSize: 2, strides: 1, padding: 'same' } }),
+  },
+  avgPool2d: {
+    call: ([x], a) => nb.avgPool2d(x!, a.poolSize, a.strides, a.padding),
+    sample: () => ({ inputs: [r(2, 5, 5, 2)], attrs: { poolSize: [3, 2], strides: 2, padding: 'same' } }),
+  },
   // activations
   sigmoid: unary(nb.sigmoid, () => nb.mul(r(3, 4), 3)),
   relu: unary(nb.relu, () => away(3, 4)),
@@ -119,4 +132,5 @@ export const extraSamples: { op: string; inputs: () => Tensor[]; attrs: Record<s
   { op: 'matmul', inputs: () => [r(4), r(4, 3)], attrs: {} },
   { op: 'max', inputs: () => [r(2, 3, 4)], attrs: { axis: [0, 2], keepDims: true } },
   { op: 'sum', inputs: () => [r(2, 3)], attrs: {} },
+  { op: 'conv2d', inputs: () => [r(2, 6, 6, 1), r(2, 2, 1, 2)], attrs: { strides: 1, padding: 'valid', dilation: 2 } },
 ];

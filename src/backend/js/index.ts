@@ -6,6 +6,7 @@ import { broadcastTo, cast, concat, gather, pad, permute, scatterAdd, slice } fr
 import { gemm } from './matmul.js';
 import { broadcastStrides, forEachRow } from './strided.js';
 import { argReduce, reduce } from './reduce.js';
+import { addPatches, extractPatches } from './window.js';
 
 /** Batched matmul over broadcast batch dimensions, one register-tiled GEMM per batch. */
 function matmul(a: FloatArray, aShape: Shape, b: FloatArray, bShape: Shape, transA: boolean, transB: boolean, outShape: Shape): FloatArray {
@@ -30,5 +31,5 @@ function matmul(a: FloatArray, aShape: Shape, b: FloatArray, bShape: Shape, tran
 export const jsKernels: Kernels = {
   name: 'js',
   unary, binary, compare, where, reduce, argReduce, matmul,
-  permute, broadcastTo, slice, pad, concat, gather, scatterAdd, cast,
+  permute, broadcastTo, slice, pad, concat, gather, scatterAdd, cast, extractPatches, addPatches,
 };

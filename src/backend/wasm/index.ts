@@ -2,7 +2,7 @@ import type { DType, FloatArray, TypedArray } from '../../core/dtype.js';
 import { sameShape, sizeOf, type Shape } from '../../core/shape.js';
 import { jsKernels } from '../js/index.js';
 import { broadcastStrides, forEachRow } from '../js/strided.js';
-import type { BinaryOp, CompareOp, Kernels, ReduceOp, UnaryOp } from '../kernels.js';
+import type { BinaryOp, CompareOp, Kernels, ReduceOp, UnaryOp, Window2D } from '../kernels.js';
 import { Arena } from './arena.js';
 import { SGEMM_ROWS, MAX_CHUNKS } from './control.js';
 import { defaultThreads, ThreadPool } from './pool.js';
@@ -177,6 +177,8 @@ export class WasmKernels implements Kernels {
   scatterAdd(u: FloatArray, shape: Shape, indices: Int32Array, indicesShape: Shape, axis: number, dimSize: number) { return jsKernels.scatterAdd(u, shape, indices, indicesShape, axis, dimSize); }
   cast(x: TypedArray, dtype: DType) { return jsKernels.cast(x, dtype); }
   argReduce(op: 'argmax' | 'argmin', x: TypedArray, shape: Shape, axis: number) { return jsKernels.argReduce(op, x, shape, axis); }
+  extractPatches(x: FloatArray, win: Window2D, padValue: number) { return jsKernels.extractPatches(x, win, padValue); }
+  addPatches(p: FloatArray, win: Window2D) { return jsKernels.addPatches(p, win); }
 }
 
 export { defaultThreads };
