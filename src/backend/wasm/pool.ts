@@ -51,11 +51,15 @@ export function defaultThreads(): number {
  * simply take no chunks, so a task never waits for a slow worker.
  */
 export class ThreadPool {
-  private readonly ctrl = new Int32Array(new SharedArrayBuffer(CONTROL_INTS * 4));
+  private readonly ctrl: Int32Array;
   private workers: PoolWorker[] = [];
   private generation = 0;
 
-  constructor(private readonly runtime: Runtime) {}
+  constructor(private readonly runtime: Runtime) {
+    // without shared memory there are no workers, and an ordinary buffer serves the main thread alone
+    const bytes = CONTROL_INTS * 4;
+    this.ctrl = new Int32Array(runtime.shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+  }
 
   /** Participants, the main thread included. */
   get size(): number {

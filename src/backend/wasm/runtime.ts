@@ -48,6 +48,11 @@ function enableRelaxedSimd(): void {
 
 /** Shared memory for the thread pool where the engine allows it (Node; cross-origin-isolated pages), ordinary memory otherwise. */
 function createMemory(): { memory: WebAssembly.Memory; shared: boolean } {
+  // a page without cross-origin isolation may create shared memory but cannot hand it to workers
+  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== false;
+  if (typeof SharedArrayBuffer === 'undefined' || !isolated) {
+    return { memory: new WebAssembly.Memory({ initial: 64, maximum: maximumPages }), shared: false };
+  }
   try {
     return { memory: new WebAssembly.Memory({ initial: 64, maximum: maximumPages, shared: true }), shared: true };
   } catch {
