@@ -16,6 +16,7 @@ export type { Kernels } from './backend/index.js';
 
 // tensors
 export { Tensor, isTensor } from './tensor/tensor.js';
+export { Variable, variable } from './tensor/variable.js';
 export type { NestedArray, TensorLike, RandomOptions } from './tensor/create.js';
 export {
   tensor, scalar, zeros, ones, zerosLike, onesLike, full, eye, arange, linspace, randomUniform, randomNormal,

@@ -8,7 +8,14 @@ import { add, mul } from '../ops/arithmetic.js';
 import { sum } from '../ops/reduce.js';
 import { reshape, stack } from '../ops/shape.js';
 import { backward } from './engine.js';
-import { leaves, mapTree, unflatten, type Tree } from './tree.js';
+import { leaves, mapLeaves, mapTree, unflatten, type Tree } from './tree.js';
+import { Variable } from '../tensor/variable.js';
+
+/**
+ * The arguments a transformed function takes: those of f, or any when f
+ * takes none (it reads variables it closes over, given to the transform).
+ */
+type Args<A extends unknown[]> = A extends [] ? unknown[] : A;
 
 /** Which positional arguments to differentiate: one index or several. */
 export interface ArgnumsOption {
@@ -39,15 +46,27 @@ function trace<R>(op: string, fn: AnyFn<R>, args: readonly unknown[], argnums: r
   traceState.noGrad = 0;
   const traced = [...args];
   const leafTrees: unknown[] = [];
+  // variables hold their traced leaf while fn runs, so code that reads them is differentiated too
+  const swapped: [Variable, Tensor][] = [];
   try {
     for (const i of argnums) {
-      traced[i] = mapTree(args[i], (t) => makeLeaf(op, t));
-      leaves(traced[i], op); // validates the tree
-      leafTrees.push(traced[i]);
+      const tracedLeaves: Tensor[] = [];
+      const leafTree = mapLeaves(args[i], (leaf) => {
+        const t = makeLeaf(op, leaf instanceof Variable ? leaf.value : leaf);
+        if (leaf instanceof Variable) swapped.push([leaf, leaf.swap(t)]);
+        tracedLeaves.push(t);
+        return t;
+      });
+      leaves(leafTree, op); // validates the tree
+      leafTrees.push(leafTree);
+      // fn gets the variables themselves (now holding their leaves), so that a nested transform can trace them again
+      let k = 0;
+      traced[i] = mapLeaves(args[i], (leaf) => (leaf instanceof Variable ? (k++, leaf) : tracedLeaves[k++]!));
     }
     const out = fn(...traced);
     return { out, leafTrees };
   } finally {
+    for (let k = swapped.length - 1; k >= 0; k--) swapped[k]![0].swap(swapped[k]![1]);
     traceState.depth--;
     traceState.noGrad = savedNoGrad;
   }
@@ -111,7 +130,7 @@ function scalarOutput(op: string, out: unknown): Tensor {
  */
 export function valueAndGrad<A extends unknown[]>(f: (...args: A) => Tensor, opts?: ArgnumsOption) {
   const { list, single } = argnumList(opts);
-  return (...args: A): [Tensor, any] => {
+  return (...args: Args<A>): [Tensor, any] => {
     const { out, leafTrees } = trace('grad', f, args, list);
     const y = scalarOutput('grad', out);
     const gs = release(pull([y], [onesLike(y)], leafTrees));
@@ -127,7 +146,7 @@ export function valueAndGrad<A extends unknown[]>(f: (...args: A) => Tensor, opt
  */
 export function grad<A extends unknown[]>(f: (...args: A) => Tensor, opts?: ArgnumsOption) {
   const vg = valueAndGrad(f, opts);
-  return (...args: A): any => vg(...args)[1];
+  return (...args: Args<A>): any => vg(...args)[1];
 }
 
 /**
@@ -138,7 +157,7 @@ export function grad<A extends unknown[]>(f: (...args: A) => Tensor, opts?: Argn
  */
 export function jacobian<A extends unknown[]>(f: (...args: A) => Tensor, opts?: ArgnumsOption) {
   const { list, single } = argnumList(opts);
-  return (...args: A): any => {
+  return (...args: Args<A>): any => {
     const { out, leafTrees } = trace('jacobian', f, args, list);
     if (!isTensor(out)) throw new ArgumentError('jacobian: the function must return a single tensor');
     const leafTensors = leafTrees.map((t) => {
@@ -171,8 +190,8 @@ export function hessian<A extends unknown[]>(f: (...args: A) => Tensor, opts?: A
   const { list, single } = argnumList(opts);
   if (single) return jacobian(grad(f, opts) as (...args: A) => Tensor, opts);
   // several arguments: the blocks H[i][j] = ∂²f / ∂args[i] ∂args[j]
-  return (...args: A): any =>
-    list.map((_, i) => jacobian((...a: A) => (grad(f, opts)(...a) as Tensor[])[i]!, opts)(...args) as Tensor[]);
+  return (...args: Args<A>): any =>
+    list.map((_, i) => jacobian((...a: A) => (grad(f, opts)(...(a as Args<A>)) as Tensor[])[i]!, opts)(...args) as Tensor[]);
 }
 
 /**

@@ -2,6 +2,7 @@ import { isFloat, promoteTypes, type DType } from '../core/dtype.js';
 import { DTypeError } from '../core/errors.js';
 import { tensor, type TensorLike } from '../tensor/create.js';
 import { Tensor, isTensor } from '../tensor/tensor.js';
+import { Variable } from '../tensor/variable.js';
 import { apply } from './prim.js';
 
 export type { TensorLike } from '../tensor/create.js';
@@ -14,6 +15,7 @@ export function cast(x: TensorLike, dtype: DType): Tensor {
 
 /** A Tensor from anything tensor-like; numbers take `dtype` when given. */
 export function toTensor(x: TensorLike, dtype?: DType): Tensor {
+  if (x instanceof Variable) x = x.value;
   if (isTensor(x)) return dtype && x.dtype !== dtype ? cast(x, dtype) : x;
   if (typeof x === 'number') return tensor(x, [], dtype ?? 'float32');
   return tensor(x, undefined, dtype);
@@ -26,9 +28,10 @@ export function toTensor(x: TensorLike, dtype?: DType): Tensor {
  * bool < int32 < float32 < float64.
  */
 export function operands(a: TensorLike, b: TensorLike): [Tensor, Tensor] {
-  const ta = isTensor(a), tb = isTensor(b);
-  if (!ta && typeof a === 'number' && tb) return [tensor(a, [], weakType(a, b.dtype)), castTo(b, weakType(a, b.dtype))];
-  if (!tb && typeof b === 'number' && ta) return [castTo(a, weakType(b, a.dtype)), tensor(b, [], weakType(b, a.dtype))];
+  if (a instanceof Variable) a = a.value;
+  if (b instanceof Variable) b = b.value;
+  if (typeof a === 'number' && isTensor(b)) return [tensor(a, [], weakType(a, b.dtype)), castTo(b, weakType(a, b.dtype))];
+  if (typeof b === 'number' && isTensor(a)) return [castTo(a, weakType(b, a.dtype)), tensor(b, [], weakType(b, a.dtype))];
   const A = toTensor(a), B = toTensor(b);
   const d = promoteTypes(A.dtype, B.dtype);
   return [castTo(A, d), castTo(B, d)];

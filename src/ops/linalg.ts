@@ -2,7 +2,7 @@ import { ShapeError } from '../core/errors.js';
 import { formatShape } from '../core/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { mul } from './arithmetic.js';
-import { floatTensor, operands, type TensorLike } from './convert.js';
+import { floatTensor, operands, toTensor, type TensorLike } from './convert.js';
 import { apply } from './prim.js';
 import { sum } from './reduce.js';
 import { permute, reshape } from './shape.js';
@@ -50,7 +50,7 @@ export function matmul(a: TensorLike, b: TensorLike, transposeA = false, transpo
  * them (the matrix transpose for 2-D).
  */
 export function transpose(x: TensorLike, perm?: readonly number[]): Tensor {
-  const t = x instanceof Tensor ? x : floatTensor('transpose', x);
+  const t = toTensor(x);
   return permute(t, perm ?? t.shape.map((_, i) => t.rank - 1 - i));
 }
 

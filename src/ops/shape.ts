@@ -1,6 +1,7 @@
 import { ArgumentError, ShapeError } from '../core/errors.js';
 import { broadcastShapes, formatShape, normalizeAxis, sameShape, sizeOf, type Shape } from '../core/shape.js';
-import { Tensor } from '../tensor/tensor.js';
+import { Tensor, isTensor } from '../tensor/tensor.js';
+import { Variable } from '../tensor/variable.js';
 import { cast, toTensor, type TensorLike } from './convert.js';
 import { equal } from './compare.js';
 import { apply } from './prim.js';
@@ -186,7 +187,7 @@ export function split(x: TensorLike, sections: number | readonly number[], axis 
 }
 
 function indexTensor(op: string, indices: TensorLike, bound: number): Tensor {
-  const t = toTensor(indices, indices instanceof Tensor ? undefined : 'int32');
+  const t = toTensor(indices, isTensor(indices) || indices instanceof Variable ? undefined : 'int32');
   const idx = t.dtype === 'int32' ? t : cast(t, 'int32');
   const d = idx.storage;
   for (let i = 0; i < d.length; i++) {

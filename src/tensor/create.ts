@@ -3,12 +3,13 @@ import { ArgumentError, ShapeError } from '../core/errors.js';
 import { Generator, globalGenerator } from '../core/random.js';
 import { checkShape, formatShape, sizeOf, type Shape } from '../core/shape.js';
 import { Tensor, isTensor } from './tensor.js';
+import { Variable } from './variable.js';
 
 /** Nested JS arrays of numbers or booleans, as accepted by `tensor`. */
 export type NestedArray = number | boolean | readonly NestedArray[];
 
-/** Anything `tensor` accepts as values. */
-export type TensorLike = Tensor | NestedArray | TypedArray;
+/** Anything ops accept as a tensor: a Tensor, a Variable (its current value), numbers, nested arrays, typed arrays. */
+export type TensorLike = Tensor | Variable | NestedArray | TypedArray;
 
 function inferShape(values: NestedArray): number[] {
   const shape: number[] = [];
@@ -55,6 +56,7 @@ function firstLeaf(values: NestedArray): NestedArray | undefined {
  */
 export function tensor(values: TensorLike, shape?: Shape, dtype?: DType): Tensor {
   if (dtype !== undefined) checkDType('tensor', dtype);
+  if (values instanceof Variable) values = values.value;
   if (isTensor(values)) {
     const t = values;
     if (shape && sizeOf(shape) !== t.size) throw new ShapeError(`tensor: cannot view ${t.size} values of shape ${formatShape(t.shape)} as shape ${formatShape(shape)}`);

@@ -1,0 +1,72 @@
+import { ShapeError, DTypeError } from '../core/errors.js';
+import { formatShape, sameShape } from '../core/shape.js';
+import { Tensor } from './tensor.js';
+
+let counter = 0;
+
+/**
+ * A named, mutable slot holding a tensor: the trainable weights of a model.
+ * Tensors themselves are immutable; training replaces a variable's value with
+ * `assign`. Every op accepts a Variable where it accepts a tensor (it reads
+ * the current value), and `grad` and friends differentiate with respect to
+ * variables given as arguments: while the function runs, the variables
+ * hold the traced values, so code that reads them (a model's layers, say)
+ * is differentiated too.
+ */
+export class Variable {
+  private current: Tensor;
+  /** A name unique within the process unless given (layers use 'dense_1/kernel' and the like). */
+  readonly name: string;
+  /** Whether optimisers update it (model.trainableWeights lists only trainable variables). */
+  trainable: boolean;
+
+  constructor(initial: Tensor, opts: { name?: string; trainable?: boolean } = {}) {
+    this.current = new Tensor(initial.storage, initial.shape);
+    this.name = opts.name ?? `variable_${++counter}`;
+    this.trainable = opts.trainable ?? true;
+  }
+
+  /** The current value. */
+  get value(): Tensor {
+    return this.current;
+  }
+
+  get shape(): readonly number[] {
+    return this.current.shape;
+  }
+
+  get dtype() {
+    return this.current.dtype;
+  }
+
+  get size(): number {
+    return this.current.size;
+  }
+
+  /** Replaces the value; the shape and dtype must stay the same. The new value carries no gradient history. */
+  assign(value: Tensor): void {
+    if (!sameShape(value.shape, this.current.shape)) {
+      throw new ShapeError(`assign: variable '${this.name}' has shape ${formatShape(this.current.shape)}, got a value of shape ${formatShape(value.shape)}`);
+    }
+    if (value.dtype !== this.current.dtype) {
+      throw new DTypeError(`assign: variable '${this.name}' has dtype ${this.current.dtype}, got ${value.dtype}`);
+    }
+    this.current = new Tensor(value.storage, value.shape);
+  }
+
+  /** @internal Used by the autodiff transforms to substitute a traced value while a function runs. */
+  swap(value: Tensor): Tensor {
+    const old = this.current;
+    this.current = value;
+    return old;
+  }
+
+  toString(): string {
+    return `Variable '${this.name}' ${this.current.toString()}`;
+  }
+}
+
+/** A new trainable variable holding `initial`. */
+export function variable(initial: Tensor, opts: { name?: string; trainable?: boolean } = {}): Variable {
+  return new Variable(initial, opts);
+}
