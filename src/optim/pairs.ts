@@ -1,0 +1,77 @@
+import { ArgumentError, ShapeError } from '../core/errors.js';
+import { formatShape, sameShape } from '../core/shape.js';
+import { Tensor, isTensor } from '../tensor/tensor.js';
+import { Variable } from '../tensor/variable.js';
+
+/** One variable and the gradient to apply to it. */
+export interface GradientPair {
+  variable: Variable;
+  grad: Tensor;
+}
+
+function isPlainObject(x: unknown): x is Record<string, unknown> {
+  return x !== null && typeof x === 'object' && Object.getPrototypeOf(x) === Object.prototype;
+}
+
+function where(path: string): string {
+  return path === '' ? 'the root' : path;
+}
+
+/**
+ * Pairs a tree of gradients with a tree of variables of the same structure
+ * (a Variable, arrays of trees, or plain objects of trees). Null or
+ * undefined gradients (a whole subtree, or a key missing from an object) are
+ * skipped. Shapes must match; a variable may appear only once. `op` names
+ * the caller in errors.
+ */
+export function pairGradients(op: string, grads: unknown, variables: unknown): GradientPair[] {
+  const pairs: GradientPair[] = [];
+  const seen = new Set<Variable>();
+  const walk = (g: unknown, v: unknown, path: string): void => {
+    if (v instanceof Variable) {
+      if (seen.has(v)) throw new ArgumentError(`${op}: variable '${v.name}' appears more than once (at ${where(path)})`);
+      seen.add(v);
+      if (g === null || g === undefined) return;
+      if (g instanceof Variable) {
+        throw new ArgumentError(`${op}: found a Variable where a gradient tensor was expected at ${where(path)}; the gradients come first: ${op}(grads, variables)`);
+      }
+      if (!isTensor(g)) throw new ArgumentError(`${op}: the gradient of '${v.name}' at ${where(path)} must be a Tensor, got ${typeof g}`);
+      if (!sameShape(g.shape, v.shape)) {
+        throw new ShapeError(`${op}: the gradient of '${v.name}' at ${where(path)} has shape ${formatShape(g.shape)}, but the variable has shape ${formatShape(v.shape)}`);
+      }
+      pairs.push({ variable: v, grad: g });
+      return;
+    }
+    if (isTensor(v)) {
+      throw new ArgumentError(`${op}: found a Tensor where a Variable was expected at ${where(path)} (the variables come second: ${op}(grads, variables), and must be Variables to be updated)`);
+    }
+    if (Array.isArray(v)) {
+      if (g === null || g === undefined) return v.forEach((c, i) => walk(undefined, c, `${path}[${i}]`));
+      if (!Array.isArray(g) || g.length !== v.length) {
+        throw new ArgumentError(`${op}: the gradients do not match the variables at ${where(path)}: expected an array of ${v.length}, got ${Array.isArray(g) ? `an array of ${g.length}` : describeNode(g)}`);
+      }
+      return v.forEach((c, i) => walk(g[i], c, `${path}[${i}]`));
+    }
+    if (isPlainObject(v)) {
+      if (g === null || g === undefined) return Object.entries(v).forEach(([k, c]) => walk(undefined, c, `${path}.${k}`));
+      if (!isPlainObject(g)) {
+        throw new ArgumentError(`${op}: the gradients do not match the variables at ${where(path)}: expected an object, got ${describeNode(g)}`);
+      }
+      for (const k of Object.keys(g)) {
+        if (!(k in v)) throw new ArgumentError(`${op}: gradient ${path}.${k} has no matching variable`);
+      }
+      return Object.entries(v).forEach(([k, c]) => walk(g[k], c, `${path}.${k}`));
+    }
+    throw new ArgumentError(`${op}: expected Variables or arrays/objects of Variables, found ${describeNode(v)} at ${where(path)}`);
+  };
+  walk(grads, variables, '');
+  return pairs;
+}
+
+function describeNode(x: unknown): string {
+  if (isTensor(x)) return `a Tensor of shape ${formatShape(x.shape)}`;
+  if (x instanceof Variable) return `Variable '${x.name}'`;
+  if (Array.isArray(x)) return `an array of ${x.length}`;
+  if (x === null) return 'null';
+  return typeof x === 'object' ? 'an object' : typeof x;
+}
