@@ -1,9 +1,9 @@
 import { normalizeAxis } from '../core/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { add, div, erf, exp, expm1, log1p, mul, neg, sub, tanh } from './arithmetic.js';
-import { greater, greaterEqual, where } from './compare.js';
+import { add, div, erf, exp, expm1, log, log1p, mul, neg, sub, tanh } from './arithmetic.js';
+import { equal, greater, greaterEqual, where } from './compare.js';
 import { floatTensor, type TensorLike } from './convert.js';
-import { logSumExp, max, sum } from './reduce.js';
+import { max, sum } from './reduce.js';
 import { stopGradient } from './stop.js';
 
 // Activations are composites of primitives: their derivatives of every order
@@ -85,5 +85,8 @@ export function softmax(x: TensorLike, axis = -1): Tensor {
 export function logSoftmax(x: TensorLike, axis = -1): Tensor {
   const t = floatTensor('logSoftmax', x);
   const a = normalizeAxis('logSoftmax', axis, t.rank);
-  return sub(t, logSumExp(t, a, true));
+  // (x − m) − log Σ e^(x − m): subtracting the shifted terms keeps float32 exact near the maximum
+  const m = stopGradient(max(t, a, true));
+  const shifted = sub(t, where(equal(sub(m, m), 0), m, 0)); // m − m is NaN for ±∞
+  return sub(shifted, log(sum(exp(shifted), a, true)));
 }
