@@ -45,3 +45,19 @@ export type { ArgnumsOption } from './autograd/transforms.js';
 export { gradCheck } from './autograd/gradcheck.js';
 export type { GradCheckOptions, GradCheckResult, GradCheckLevel } from './autograd/gradcheck.js';
 export type { Tree } from './autograd/tree.js';
+
+// neural networks
+export * as nn from './nn/namespace.js';
+export * as layers from './nn/index.js';
+export * as initializers from './nn/initializer-namespace.js';
+export * as regularizers from './nn/regularizers.js';
+export * as losses from './losses/index.js';
+export * as metrics from './metrics/index.js';
+export * as optimizers from './optim/index.js';
+export * as callbacks from './train/callback-namespace.js';
+export { Sequential, sequential } from './train/sequential.js';
+export type { CompileArgs, FitArgs } from './train/sequential.js';
+export { History } from './train/history.js';
+export type { Callback, Logs } from './train/callbacks.js';
+export { loadModel, ModelFileError } from './io/model-file.js';
+export * as data from './data/index.js';

@@ -1,0 +1,7 @@
+// nb.initializers: weight initialisers by their TF.js names.
+export {
+  zeros, ones, glorotUniform, glorotNormal, heNormal, heUniform,
+  randomNormalInit as randomNormal, randomUniformInit as randomUniform,
+  getInitializer, fans,
+} from './initializers.js';
+export type { Initializer, InitializerSpec } from './initializers.js';

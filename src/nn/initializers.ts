@@ -1,0 +1,117 @@
+import type { DType } from '../core/dtype.js';
+import { ArgumentError } from '../core/errors.js';
+import { Generator, globalGenerator } from '../core/random.js';
+import { sizeOf } from '../core/shape.js';
+import { full, randomNormal, randomUniform } from '../tensor/create.js';
+import { Tensor } from '../tensor/tensor.js';
+
+/** Creates a weight tensor of a shape; `config` round-trips through save and load. */
+export interface Initializer {
+  (shape: readonly number[], dtype: 'float32' | 'float64', generator?: Generator): Tensor;
+  readonly className: string;
+  readonly config: Record<string, number>;
+}
+
+function make(className: string, config: Record<string, number>, fn: (shape: readonly number[], dtype: 'float32' | 'float64', g: Generator) => Tensor): Initializer {
+  const init = (shape: readonly number[], dtype: 'float32' | 'float64', generator?: Generator) => fn(shape, dtype, generator ?? globalGenerator());
+  return Object.assign(init, { className, config });
+}
+
+/**
+ * The fans of a weight shape: a dense kernel [in, out] has fanIn = in and
+ * fanOut = out; a convolution kernel [kh, kw, in, out] multiplies both by
+ * the receptive field kh·kw.
+ */
+export function fans(shape: readonly number[]): { fanIn: number; fanOut: number } {
+  if (shape.length === 0) return { fanIn: 1, fanOut: 1 };
+  if (shape.length === 1) return { fanIn: shape[0]!, fanOut: shape[0]! };
+  const receptive = sizeOf(shape.slice(0, -2));
+  return { fanIn: shape[shape.length - 2]! * receptive, fanOut: shape[shape.length - 1]! * receptive };
+}
+
+/** A normal draw truncated to ±2 standard deviations (redrawn outside), as Keras's truncated normal. */
+function truncatedNormal(shape: readonly number[], std: number, dtype: 'float32' | 'float64', g: Generator): Tensor {
+  const t = randomNormal(shape, 0, 1, { dtype, generator: g });
+  const d = t.storage;
+  for (let i = 0; i < d.length; i++) {
+    let v = d[i]!;
+    while (Math.abs(v) > 2) v = g.normal();
+    d[i] = v * std;
+  }
+  return t;
+}
+
+// Keras scales truncated normals by this so that the truncated draw has the intended standard deviation.
+const TRUNCATION = 0.87962566103423978;
+
+/** All zeros (the default for biases). */
+export const zeros = (): Initializer => make('Zeros', {}, (s, d) => full(s, 0, d));
+/** All ones. */
+export const ones = (): Initializer => make('Ones', {}, (s, d) => full(s, 1, d));
+/** Normal draws N(mean, stddev²). */
+export const randomNormalInit = (opts: { mean?: number; stddev?: number } = {}): Initializer => {
+  const mean = opts.mean ?? 0, stddev = opts.stddev ?? 0.05;
+  return make('RandomNormal', { mean, stddev }, (s, d, g) => randomNormal(s, mean, stddev, { dtype: d, generator: g }));
+};
+/** Uniform draws in [minval, maxval). */
+export const randomUniformInit = (opts: { minval?: number; maxval?: number } = {}): Initializer => {
+  const minval = opts.minval ?? -0.05, maxval = opts.maxval ?? 0.05;
+  return make('RandomUniform', { minval, maxval }, (s, d, g) => randomUniform(s, minval, maxval, { dtype: d, generator: g }));
+};
+/** Glorot (Xavier) uniform: U(−l, l) with l = √(6 / (fanIn + fanOut)). The default for kernels. */
+export const glorotUniform = (): Initializer => make('GlorotUniform', {}, (s, d, g) => {
+  const { fanIn, fanOut } = fans(s);
+  const l = Math.sqrt(6 / (fanIn + fanOut));
+  return randomUniform(s, -l, l, { dtype: d, generator: g });
+});
+/** Glorot (Xavier) normal: truncated N(0, 2 / (fanIn + fanOut)). */
+export const glorotNormal = (): Initializer => make('GlorotNormal', {}, (s, d, g) => {
+  const { fanIn, fanOut } = fans(s);
+  return truncatedNormal(s, Math.sqrt(2 / (fanIn + fanOut)) / TRUNCATION, d, g);
+});
+/** He normal: truncated N(0, 2 / fanIn), for ReLU layers. */
+export const heNormal = (): Initializer => make('HeNormal', {}, (s, d, g) => {
+  const { fanIn } = fans(s);
+  return truncatedNormal(s, Math.sqrt(2 / fanIn) / TRUNCATION, d, g);
+});
+/** He uniform: U(−l, l) with l = √(6 / fanIn). */
+export const heUniform = (): Initializer => make('HeUniform', {}, (s, d, g) => {
+  const { fanIn } = fans(s);
+  const l = Math.sqrt(6 / fanIn);
+  return randomUniform(s, -l, l, { dtype: d, generator: g });
+});
+
+const byName: Record<string, (config: Record<string, number>) => Initializer> = {
+  zeros: () => zeros(), ones: () => ones(),
+  randomNormal: (c) => randomNormalInit(c), randomUniform: (c) => randomUniformInit(c),
+  glorotUniform: () => glorotUniform(), glorotNormal: () => glorotNormal(),
+  heNormal: () => heNormal(), heUniform: () => heUniform(),
+};
+const classNames: Record<string, string> = {
+  Zeros: 'zeros', Ones: 'ones', RandomNormal: 'randomNormal', RandomUniform: 'randomUniform',
+  GlorotUniform: 'glorotUniform', GlorotNormal: 'glorotNormal', HeNormal: 'heNormal', HeUniform: 'heUniform',
+};
+
+/** An initializer by name ('glorotUniform', 'heNormal', 'zeros', ... or Keras's snake_case), by serialised config, or as given. */
+export type InitializerSpec = string | Initializer | { className: string; config?: Record<string, number> };
+
+/** Resolves an InitializerSpec. */
+export function getInitializer(spec: InitializerSpec): Initializer {
+  if (typeof spec === 'function') return spec;
+  if (typeof spec === 'object') {
+    const name = classNames[spec.className];
+    if (!name) throw new ArgumentError(`initializer: unknown class '${spec.className}'`);
+    return byName[name]!(spec.config ?? {});
+  }
+  const key = spec.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+  const f = byName[key];
+  if (!f) throw new ArgumentError(`initializer: unknown initializer '${spec}'; expected one of ${Object.keys(byName).join(', ')}`);
+  return f({});
+}
+
+/** The serialisable form of an initializer. */
+export function serializeInitializer(init: Initializer): { className: string; config: Record<string, number> } {
+  return { className: init.className, config: { ...init.config } };
+}
+
+export type { DType };

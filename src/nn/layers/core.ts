@@ -1,0 +1,99 @@
+import { ArgumentError, ShapeError } from '../../core/errors.js';
+import { formatShape, sizeOf } from '../../core/shape.js';
+import { globalGenerator } from '../../core/random.js';
+import { randomUniform } from '../../tensor/create.js';
+import { Tensor } from '../../tensor/tensor.js';
+import { div, mul } from '../../ops/arithmetic.js';
+import { cast } from '../../ops/convert.js';
+import { greaterEqual } from '../../ops/compare.js';
+import { reshape } from '../../ops/shape.js';
+import { canonicalActivation, getActivation, type ActivationName } from '../activations.js';
+import { Layer, registerLayer, type LayerArgs, type SymbolicShape } from '../layer.js';
+
+/** Applies an activation function by name. */
+export class Activation extends Layer {
+  readonly activation: ActivationName;
+  constructor(args: LayerArgs & { activation: ActivationName | string }) {
+    super('Activation', args);
+    this.activation = canonicalActivation(args.activation);
+  }
+  call(x: Tensor): Tensor {
+    return getActivation(this.activation)(x);
+  }
+  computeOutputShape(s: SymbolicShape): SymbolicShape {
+    return s;
+  }
+  override getConfig() {
+    return { ...super.getConfig(), activation: this.activation };
+  }
+}
+
+/**
+ * Dropout: in training, each entry is zeroed with probability `rate` and the
+ * survivors are scaled by 1/(1 − rate) (inverted dropout), so inference is
+ * the identity.
+ */
+export class Dropout extends Layer {
+  readonly rate: number;
+  constructor(args: LayerArgs & { rate: number }) {
+    super('Dropout', args);
+    if (!(args.rate >= 0 && args.rate < 1)) throw new ArgumentError(`dropout: rate must be in [0, 1), got ${args.rate}`);
+    this.rate = args.rate;
+  }
+  call(x: Tensor, training: boolean): Tensor {
+    if (!training || this.rate === 0) return x;
+    const keep = greaterEqual(randomUniform(x.shape, 0, 1, { dtype: x.dtype === 'float64' ? 'float64' : 'float32', generator: this.generator ?? globalGenerator() }), this.rate);
+    return div(mul(x, cast(keep, x.dtype)), 1 - this.rate);
+  }
+  computeOutputShape(s: SymbolicShape): SymbolicShape {
+    return s;
+  }
+  override getConfig() {
+    return { ...super.getConfig(), rate: this.rate };
+  }
+}
+
+/** Flattens each example to a vector: [batch, ...] → [batch, product]. */
+export class Flatten extends Layer {
+  constructor(args: LayerArgs = {}) {
+    super('Flatten', args);
+  }
+  call(x: Tensor): Tensor {
+    return reshape(x, [x.shape[0]!, sizeOf(x.shape.slice(1))]);
+  }
+  computeOutputShape(s: SymbolicShape): SymbolicShape {
+    const rest = s.slice(1);
+    return [s[0] ?? null, rest.every((d) => d !== null) ? sizeOf(rest as number[]) : null];
+  }
+}
+
+/** Reshapes each example to `targetShape` (one entry may be −1). */
+export class Reshape extends Layer {
+  readonly targetShape: number[];
+  constructor(args: LayerArgs & { targetShape: number[] }) {
+    super('Reshape', args);
+    this.targetShape = [...args.targetShape];
+  }
+  call(x: Tensor): Tensor {
+    const per = sizeOf(x.shape.slice(1));
+    const known = this.targetShape.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
+    if (this.targetShape.includes(-1) ? per % known !== 0 : per !== known) {
+      throw new ShapeError(`${this.name}: cannot reshape examples of shape ${formatShape(x.shape.slice(1))} to ${formatShape(this.targetShape)}`);
+    }
+    return reshape(x, [x.shape[0]!, ...this.targetShape]);
+  }
+  computeOutputShape(s: SymbolicShape): SymbolicShape {
+    const rest = s.slice(1);
+    if (!this.targetShape.includes(-1) || rest.some((d) => d === null)) return [s[0] ?? null, ...this.targetShape];
+    const known = this.targetShape.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
+    return [s[0] ?? null, ...this.targetShape.map((d) => (d === -1 ? sizeOf(rest as number[]) / known : d))];
+  }
+  override getConfig() {
+    return { ...super.getConfig(), targetShape: this.targetShape };
+  }
+}
+
+registerLayer('Activation', (c) => new Activation(c as never));
+registerLayer('Dropout', (c) => new Dropout(c as never));
+registerLayer('Flatten', (c) => new Flatten(c as never));
+registerLayer('Reshape', (c) => new Reshape(c as never));

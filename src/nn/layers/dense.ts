@@ -1,0 +1,87 @@
+import { ShapeError } from '../../core/errors.js';
+import { formatShape } from '../../core/shape.js';
+import { Tensor } from '../../tensor/tensor.js';
+import type { Variable } from '../../tensor/variable.js';
+import { add } from '../../ops/arithmetic.js';
+import { matmul } from '../../ops/linalg.js';
+import { canonicalActivation, getActivation, type ActivationName } from '../activations.js';
+import { getInitializer, serializeInitializer, type Initializer, type InitializerSpec } from '../initializers.js';
+import { Layer, registerLayer, type LayerArgs, type SymbolicShape } from '../layer.js';
+import { getRegularizer, type Regularizer, type RegularizerSpec } from '../regularizers.js';
+
+/** Options of a Dense layer. */
+export interface DenseArgs extends LayerArgs {
+  /** The number of outputs. */
+  units: number;
+  /** Applied to xW + b; 'linear' (none) by default. */
+  activation?: ActivationName | string;
+  useBias?: boolean;
+  kernelInitializer?: InitializerSpec;
+  biasInitializer?: InitializerSpec;
+  kernelRegularizer?: RegularizerSpec;
+  biasRegularizer?: RegularizerSpec;
+}
+
+/**
+ * A fully connected layer: y = activation(x·W + b), with the kernel W of
+ * shape [in, units] as in Keras, and examples as rows of x [batch, in].
+ *
+ * The seed articles write the same layer with examples as columns:
+ * z = W'·x + b with W' [units, in] and x [in, batch]. The two are transposes
+ * of each other: W' = Wᵀ, and (W'·X)ᵀ = Xᵀ·W, so a Keras kernel is the
+ * transpose of the articles' weight matrix.
+ */
+export class Dense extends Layer {
+  readonly units: number;
+  readonly activation: ActivationName;
+  readonly useBias: boolean;
+  private readonly kernelInit: Initializer;
+  private readonly biasInit: Initializer;
+  private readonly kernelReg: Regularizer | undefined;
+  private readonly biasReg: Regularizer | undefined;
+  kernel: Variable | undefined;
+  bias: Variable | undefined;
+
+  constructor(args: DenseArgs) {
+    super('Dense', args);
+    if (!Number.isInteger(args.units) || args.units < 1) throw new ShapeError(`dense: units must be a positive integer, got ${args.units}`);
+    this.units = args.units;
+    this.activation = canonicalActivation(args.activation ?? 'linear');
+    this.useBias = args.useBias ?? true;
+    this.kernelInit = getInitializer(args.kernelInitializer ?? 'glorotUniform');
+    this.biasInit = getInitializer(args.biasInitializer ?? 'zeros');
+    this.kernelReg = args.kernelRegularizer ? getRegularizer(args.kernelRegularizer) : undefined;
+    this.biasReg = args.biasRegularizer ? getRegularizer(args.biasRegularizer) : undefined;
+    if (this.inputShape) this.build([null, ...this.inputShape]);
+  }
+
+  override build(inputShape: SymbolicShape): void {
+    const inDim = inputShape[inputShape.length - 1];
+    if (typeof inDim !== 'number') throw new ShapeError(`${this.name}: cannot build from input shape ${JSON.stringify(inputShape)}: the last dimension must be known`);
+    this.kernel = this.addWeight('kernel', [inDim, this.units], this.kernelInit, { regularizer: this.kernelReg });
+    if (this.useBias) this.bias = this.addWeight('bias', [this.units], this.biasInit, { regularizer: this.biasReg });
+    this.built = true;
+  }
+
+  call(x: Tensor): Tensor {
+    this.checkInput(x, this.kernel!.shape[0]!, `its kernel ${formatShape(this.kernel!.shape)}`);
+    const z = matmul(x, this.kernel!);
+    return getActivation(this.activation)(this.bias ? add(z, this.bias) : z);
+  }
+
+  computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
+    return [...inputShape.slice(0, -1), this.units];
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(), units: this.units, activation: this.activation, useBias: this.useBias,
+      kernelInitializer: serializeInitializer(this.kernelInit),
+      biasInitializer: serializeInitializer(this.biasInit),
+      ...(this.kernelReg ? { kernelRegularizer: { className: 'L1L2', config: this.kernelReg.config } } : {}),
+      ...(this.biasReg ? { biasRegularizer: { className: 'L1L2', config: this.biasReg.config } } : {}),
+    };
+  }
+}
+
+registerLayer('Dense', (c) => new Dense(c as unknown as DenseArgs));

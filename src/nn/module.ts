@@ -1,0 +1,98 @@
+import { ArgumentError, ShapeError } from '../core/errors.js';
+import { formatShape, sameShape } from '../core/shape.js';
+import { Tensor } from '../tensor/tensor.js';
+import { Variable } from '../tensor/variable.js';
+import { cast } from '../ops/convert.js';
+
+/**
+ * The base of every layer and model: it registers its parameters (Variables)
+ * and sub-modules explicitly, in order, and so can list them, name them,
+ * switch between training and inference mode, and save or restore its
+ * state. Custom layers and models are subclasses:
+ *
+ *     class Affine extends nb.nn.Module {
+ *       w = this.registerParameter('w', nb.variable(nb.randomNormal([3, 2])));
+ *       forward(x) { return nb.matmul(x, this.w); }
+ *     }
+ */
+export class Module {
+  private readonly params = new Map<string, Variable>();
+  private readonly children = new Map<string, Module>();
+  /** True in training mode (dropout active, batch statistics used), false for inference. */
+  training = true;
+
+  /** Registers a parameter under `name` and returns it. */
+  registerParameter(name: string, v: Variable): Variable {
+    if (this.params.has(name) || this.children.has(name)) throw new ArgumentError(`registerParameter: '${name}' is already registered`);
+    this.params.set(name, v);
+    return v;
+  }
+
+  /** Registers a sub-module under `name` and returns it. */
+  registerModule<M extends Module>(name: string, m: M): M {
+    if (this.params.has(name) || this.children.has(name)) throw new ArgumentError(`registerModule: '${name}' is already registered`);
+    this.children.set(name, m);
+    return m;
+  }
+
+  /** Every parameter of this module and its sub-modules, in registration order. */
+  parameters(): Variable[] {
+    return this.namedParameters().map(([, v]) => v);
+  }
+
+  /** The parameters with their dotted paths, such as 'layers.0.kernel'. */
+  namedParameters(prefix = ''): [string, Variable][] {
+    const out: [string, Variable][] = [];
+    for (const [k, v] of this.params) out.push([prefix + k, v]);
+    for (const [k, m] of this.children) out.push(...m.namedParameters(`${prefix}${k}.`));
+    return out;
+  }
+
+  /** The trainable parameters. */
+  trainableParameters(): Variable[] {
+    return this.parameters().filter((v) => v.trainable);
+  }
+
+  /** Sets training (true) or inference (false) mode here and in every sub-module. */
+  train(mode = true): this {
+    this.training = mode;
+    for (const m of this.children.values()) m.train(mode);
+    return this;
+  }
+
+  /** Inference mode: `train(false)`. */
+  eval(): this {
+    return this.train(false);
+  }
+
+  /** The values of every parameter by path. */
+  stateDict(): Record<string, Tensor> {
+    return Object.fromEntries(this.namedParameters().map(([k, v]) => [k, v.value]));
+  }
+
+  /**
+   * Restores parameters from a state dict. With `strict` (the default) a
+   * missing or unexpected key is an error; a shape mismatch always is.
+   */
+  loadStateDict(state: Record<string, Tensor>, opts: { strict?: boolean } = {}): void {
+    const strict = opts.strict ?? true;
+    const named = new Map(this.namedParameters());
+    const missing = [...named.keys()].filter((k) => !(k in state));
+    const unexpected = Object.keys(state).filter((k) => !named.has(k));
+    if (strict && (missing.length || unexpected.length)) {
+      const parts = [];
+      if (missing.length) parts.push(`missing keys: ${missing.join(', ')}`);
+      if (unexpected.length) parts.push(`unexpected keys: ${unexpected.join(', ')}`);
+      throw new ArgumentError(`loadStateDict: ${parts.join('; ')}`);
+    }
+    for (const [k, v] of named) {
+      const t = state[k];
+      if (!t) continue;
+      if (!sameShape(t.shape, v.shape)) {
+        throw new ShapeError(`loadStateDict: '${k}' has shape ${formatShape(v.shape)} in the model but ${formatShape(t.shape)} in the state dict`);
+      }
+    }
+    for (const [k, v] of named) if (state[k]) v.assign(cast(state[k]!, v.dtype));
+  }
+}
+

@@ -1,0 +1,6 @@
+// nb.nn: the building blocks for custom layers and models.
+export { Module } from './module.js';
+export { Layer, registerLayer, layerFromConfig } from './layer.js';
+export type { LayerArgs, SymbolicShape } from './layer.js';
+export { getActivation, ACTIVATIONS } from './activations.js';
+export type { ActivationName } from './activations.js';

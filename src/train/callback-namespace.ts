@@ -1,0 +1,4 @@
+// nb.callbacks: training hooks.
+export { earlyStopping, EarlyStopping } from './callbacks.js';
+export type { EarlyStoppingArgs } from './callbacks.js';
+export { ProgressLogger } from './progress.js';

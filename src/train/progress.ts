@@ -1,0 +1,55 @@
+import type { Callback, Logs } from './callbacks.js';
+
+function format(logs: Logs): string {
+  return Object.entries(logs).map(([k, v]) => `${k}: ${Math.abs(v) >= 1e-3 || v === 0 ? v.toFixed(4) : v.toExponential(3)}`).join(' - ');
+}
+
+interface Bar { start(total: number, value: number, payload: object): void; update(value: number, payload: object): void; stop(): void }
+
+/**
+ * Reports training: in a terminal, a live bar per epoch with the running
+ * loss and metrics and an ETA (cli-progress); elsewhere one line per epoch.
+ */
+export class ProgressLogger implements Callback {
+  private epochs = 0;
+  private steps = 0;
+  private bar: Bar | null = null;
+  private started = 0;
+  private readonly tty: boolean;
+
+  constructor(private readonly write: (line: string) => void = (l) => console.log(l)) {
+    const out = (globalThis as { process?: { stdout?: { isTTY?: boolean } } }).process?.stdout;
+    this.tty = Boolean(out?.isTTY);
+  }
+
+  setParams(params: Record<string, unknown>): void {
+    this.epochs = Number(params['epochs']);
+    this.steps = Number(params['steps']);
+  }
+
+  async onEpochBegin(epoch: number): Promise<void> {
+    this.started = performance.now();
+    if (!this.tty) return;
+    const { default: progress } = await import('cli-progress');
+    this.bar = new progress.SingleBar({
+      format: `Epoch ${epoch + 1}/${this.epochs} [{bar}] {value}/{total} - ETA {eta_formatted} - {metrics}`,
+      barCompleteChar: '=', barIncompleteChar: '.', hideCursor: true, clearOnComplete: false, etaBuffer: 20,
+    }) as unknown as Bar;
+    this.bar.start(this.steps, 0, { metrics: '' });
+  }
+
+  onBatchEnd(batch: number, logs: Logs = {}): void {
+    this.bar?.update(batch + 1, { metrics: format(logs) });
+  }
+
+  onEpochEnd(epoch: number, logs: Logs = {}): void {
+    const seconds = ((performance.now() - this.started) / 1000).toFixed(2);
+    if (this.bar) {
+      this.bar.update(this.steps, { metrics: `${seconds}s - ${format(logs)}` });
+      this.bar.stop();
+      this.bar = null;
+    } else {
+      this.write(`Epoch ${epoch + 1}/${this.epochs} - ${seconds}s - ${format(logs)}`);
+    }
+  }
+}

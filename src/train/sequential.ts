@@ -1,0 +1,334 @@
+import { ArgumentError, ShapeError } from '../core/errors.js';
+import { globalGenerator } from '../core/random.js';
+import { formatShape } from '../core/shape.js';
+import { Tensor } from '../tensor/tensor.js';
+import type { Variable } from '../tensor/variable.js';
+import { add } from '../ops/arithmetic.js';
+import { toTensor, type TensorLike } from '../ops/convert.js';
+import { concat } from '../ops/shape.js';
+import { noGrad } from '../ops/stop.js';
+import { valueAndGrad } from '../autograd/transforms.js';
+import { Layer, layerFromConfig, type SymbolicShape } from '../nn/layer.js';
+import { Module } from '../nn/module.js';
+import { getLoss, type LossFn } from '../losses/index.js';
+import { getMetric, type Metric } from '../metrics/index.js';
+import { getOptimizer, type Optimizer } from '../optim/index.js';
+import { fire, type Callback, type Logs } from './callbacks.js';
+import { examples, pickRows, rows } from './data.js';
+import { History } from './history.js';
+import { ProgressLogger } from './progress.js';
+
+/** compile's arguments. */
+export interface CompileArgs {
+  /** An optimizer, or a name ('adam', 'sgd', 'rmsprop', 'adagrad', 'momentum', 'adamw') with its defaults. */
+  optimizer: Optimizer | string;
+  /** A loss name ('categoricalCrossentropy', 'meanSquaredError', ...) or a function (yTrue, yPred) → scalar. */
+  loss: string | LossFn;
+  /** Metric names ('accuracy', 'precision', 'recall', 'f1', 'mse', 'mae') or Metric objects. */
+  metrics?: (string | Metric)[];
+}
+
+/** fit's arguments. */
+export interface FitArgs {
+  /** Passes over the training data. Default 1. */
+  epochs?: number;
+  /** Examples per gradient step. Default 32. */
+  batchSize?: number;
+  /** The fraction of examples, taken from the end before shuffling, held out for validation. */
+  validationSplit?: number;
+  /** Explicit validation data [x, y]; takes precedence over validationSplit. */
+  validationData?: [TensorLike, TensorLike];
+  /** Shuffle the training examples before each epoch (with the global seeded generator). Default true. */
+  shuffle?: boolean;
+  /** Hooks called during training. */
+  callbacks?: Callback[];
+  /** 1: a progress bar (or a line per epoch when not in a terminal); 0: silent. Default 1 in a terminal, else 0. */
+  verbose?: 0 | 1;
+  /** The epoch to start counting from (for resuming). Default 0. */
+  initialEpoch?: number;
+}
+
+interface Compiled { optimizer: Optimizer; loss: LossFn; lossName: string; metrics: Metric[] }
+
+/**
+ * A linear stack of layers, trained the Keras way:
+ *
+ *     const model = nb.sequential([
+ *       nb.layers.dense({ units: 64, activation: 'relu', inputShape: [64] }),
+ *       nb.layers.dense({ units: 10, activation: 'softmax' }),
+ *     ]);
+ *     model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+ *     const history = await model.fit(x, y, { epochs: 50, batchSize: 32, validationSplit: 0.2 });
+ */
+export class Sequential extends Module {
+  readonly layers: Layer[] = [];
+  readonly name: string;
+  /** Set by a callback to end fit after the current epoch (or batch). */
+  stopTraining = false;
+  private compiled: Compiled | null = null;
+  private outputShape: SymbolicShape | null = null;
+  /** The shape of one example, from the first layer's inputShape or the first call. */
+  private exampleShape: number[] | undefined;
+
+  constructor(layers: Layer[] = [], opts: { name?: string } = {}) {
+    super();
+    this.name = opts.name ?? 'sequential';
+    for (const l of layers) this.add(l);
+  }
+
+  /** Appends a layer (building it when the input shape is known). */
+  add(layer: Layer): this {
+    if (!(layer instanceof Layer)) throw new ArgumentError('sequential: add expects a layer, such as nb.layers.dense({ units: 10 })');
+    if (this.layers.some((l) => l.name === layer.name)) throw new ArgumentError(`sequential: a layer named '${layer.name}' is already in the model`);
+    if (this.layers.length === 0) {
+      if (layer.inputShape) {
+        this.outputShape = [null, ...layer.inputShape];
+        this.exampleShape = [...layer.inputShape];
+      }
+    } else if (layer.inputShape && this.outputShape) {
+      const expected = this.outputShape.slice(1);
+      if (expected.join() !== layer.inputShape.join()) {
+        throw new ShapeError(`sequential: layer '${layer.name}' declares inputShape ${formatShape(layer.inputShape)} but the previous layer outputs ${JSON.stringify(expected)}`);
+      }
+    }
+    this.registerModule(layer.name, layer);
+    this.layers.push(layer);
+    if (this.outputShape) {
+      if (!layer.built) layer.build(this.outputShape);
+      this.outputShape = layer.computeOutputShape(this.outputShape);
+    }
+    return this;
+  }
+
+  /** The shape of one example the model takes, once known (from the first layer or the first call). */
+  get inputShape(): number[] | undefined {
+    return this.exampleShape;
+  }
+
+  /** Runs the layers in order; `training` enables dropout and batch statistics. */
+  call(x: TensorLike, training = false): Tensor {
+    let t = toTensor(x);
+    if (this.layers.length === 0) throw new ArgumentError('sequential: the model has no layers');
+    if (this.exampleShape && t.shape.slice(1).join() !== this.exampleShape.join()) {
+      throw new ShapeError(`${this.name}: input shape ${formatShape(t.shape)} does not match the model's input shape [batch,${this.exampleShape.join(',')}]`);
+    }
+    this.exampleShape ??= t.shape.slice(1);
+    for (const layer of this.layers) t = layer.apply(t, { training });
+    return t;
+  }
+
+  /** Every trainable variable, layer by layer (kernel before bias). */
+  get trainableWeights(): Variable[] {
+    return this.trainableParameters();
+  }
+
+  /** Every variable, trainable or not, layer by layer. */
+  get weights(): Variable[] {
+    return this.parameters();
+  }
+
+  /** The weights' values in Keras order: layer by layer, kernel then bias (then non-trainable state). */
+  getWeights(): Tensor[] {
+    return this.parameters().map((v) => v.value);
+  }
+
+  /** Sets all weights from tensors in getWeights order. */
+  setWeights(weights: readonly Tensor[]): void {
+    const vs = this.parameters();
+    if (weights.length !== vs.length) throw new ArgumentError(`setWeights: the model has ${vs.length} weights, got ${weights.length}`);
+    let at = 0;
+    for (const layer of this.layers) {
+      const n = layer.parameters().length;
+      layer.setWeights(weights.slice(at, at + n));
+      at += n;
+    }
+  }
+
+  /** Chooses the optimizer, the loss and the metrics that fit and evaluate use. */
+  compile(args: CompileArgs): void {
+    const lossName = typeof args.loss === 'string' ? args.loss : 'custom';
+    const loss = getLoss(args.loss);
+    this.compiled = {
+      optimizer: getOptimizer(args.optimizer),
+      loss, lossName,
+      metrics: (args.metrics ?? []).map((m) => getMetric(m, args.loss)),
+    };
+  }
+
+  private requireCompiled(op: string): Compiled {
+    if (!this.compiled) throw new ArgumentError(`${op}: compile the model first, e.g. model.compile({ optimizer: 'adam', loss: 'meanSquaredError' })`);
+    return this.compiled;
+  }
+
+  /** The training loss of a batch: the compiled loss plus every layer's regularisation penalty. */
+  private totalLoss(c: Compiled, y: Tensor, pred: Tensor): Tensor {
+    let l = c.loss(y, pred);
+    for (const layer of this.layers) for (const p of layer.regularizationLosses()) l = add(l, p);
+    return l;
+  }
+
+  /**
+   * Trains the model. Each epoch shuffles the examples (unless shuffle is
+   * false), takes one optimiser step per batch, and logs the mean of the
+   * epoch's batch losses, the metrics over the epoch, and the same on the
+   * validation data as val_loss, val_accuracy, ... Returns the History.
+   */
+  async fit(x: TensorLike, y: TensorLike, args: FitArgs = {}): Promise<History> {
+    const c = this.requireCompiled('fit');
+    let [X, Y] = examples('fit', x, y);
+    const epochs = args.epochs ?? 1, batchSize = args.batchSize ?? 32, initialEpoch = args.initialEpoch ?? 0;
+    if (!Number.isInteger(epochs) || epochs < 0) throw new ArgumentError(`fit: epochs must be a non-negative integer, got ${args.epochs}`);
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new ArgumentError(`fit: batchSize must be a positive integer, got ${args.batchSize}`);
+    let validation: [Tensor, Tensor] | null = null;
+    if (args.validationData) {
+      validation = examples('fit (validationData)', args.validationData[0], args.validationData[1]);
+    } else if (args.validationSplit) {
+      const split = args.validationSplit;
+      if (!(split > 0 && split < 1)) throw new ArgumentError(`fit: validationSplit must be in (0, 1), got ${split}`);
+      const n = X.shape[0]!, nTrain = Math.floor(n * (1 - split));
+      if (nTrain < 1 || nTrain >= n) throw new ArgumentError(`fit: validationSplit ${split} of ${n} examples leaves no training or no validation examples`);
+      validation = [rows(X, nTrain, n - nTrain), rows(Y, nTrain, n - nTrain)];
+      X = rows(X, 0, nTrain);
+      Y = rows(Y, 0, nTrain);
+    }
+    const n = X.shape[0]!;
+    const steps = Math.ceil(n / batchSize);
+    const verbose = args.verbose ?? (Boolean((globalThis as { process?: { stdout?: { isTTY?: boolean } } }).process?.stdout?.isTTY) ? 1 : 0);
+    const history = new History();
+    const callbacks: Callback[] = [history, ...(verbose ? [new ProgressLogger()] : []), ...(args.callbacks ?? [])];
+    const params = { epochs, steps, samples: n, batchSize, verbose, doValidation: validation !== null };
+    for (const cb of callbacks) { cb.setModel?.(this); cb.setParams?.(params); }
+    this.stopTraining = false;
+    const trainable = this.trainableWeights;
+    const step = valueAndGrad((_: Variable[], xb: Tensor, yb: Tensor) => {
+      const pred = this.call(xb, true);
+      lastPrediction = pred;
+      return this.totalLoss(c, yb, pred);
+    });
+    let lastPrediction: Tensor | null = null;
+
+    await fire(callbacks, 'onTrainBegin', {});
+    for (let epoch = initialEpoch; epoch < epochs && !this.stopTraining; epoch++) {
+      this.train(true);
+      await fire(callbacks, 'onEpochBegin', epoch, {});
+      const order = Int32Array.from({ length: n }, (_, i) => i);
+      if (args.shuffle ?? true) globalGenerator().shuffle(order);
+      for (const m of c.metrics) m.reset();
+      let lossSum = 0;
+      for (let b = 0; b < steps && !this.stopTraining; b++) {
+        await fire(callbacks, 'onBatchBegin', b, {});
+        const idx = order.subarray(b * batchSize, Math.min(n, (b + 1) * batchSize));
+        const xb = pickRows(X, idx), yb = pickRows(Y, idx);
+        const [loss, grads] = step(trainable, xb, yb);
+        c.optimizer.applyGradients(grads, trainable);
+        const lossValue = loss.item();
+        if (!Number.isFinite(lossValue)) {
+          throw new ArgumentError(`fit: the loss became ${lossValue} at epoch ${epoch + 1}, batch ${b + 1}; lower the learning rate or check the data for NaN`);
+        }
+        lossSum += lossValue;
+        const pred = lastPrediction!;
+        noGrad(() => { for (const m of c.metrics) m.update(yb, pred); });
+        lastPrediction = null;
+        await fire(callbacks, 'onBatchEnd', b, { batch: b, size: idx.length, loss: lossValue, ...this.metricLogs(c, '') });
+      }
+      const logs: Logs = { loss: lossSum / steps, ...this.metricLogs(c, '') };
+      if (validation) {
+        const v = this.evaluate(validation[0], validation[1], { batchSize });
+        for (const [k, val] of Object.entries(v)) logs[`val_${k}`] = val;
+      }
+      await fire(callbacks, 'onEpochEnd', epoch, logs);
+    }
+    this.train(false);
+    await fire(callbacks, 'onTrainEnd', {});
+    return history;
+  }
+
+  private metricLogs(c: Compiled, prefix: string): Logs {
+    return Object.fromEntries(c.metrics.map((m) => [prefix + m.name, m.result()]));
+  }
+
+  /**
+   * The loss (with regularisation) and metrics over x, y in inference mode,
+   * by name: { loss, accuracy, ... }. The loss is averaged over examples.
+   */
+  evaluate(x: TensorLike, y: TensorLike, args: { batchSize?: number } = {}): Logs {
+    const c = this.requireCompiled('evaluate');
+    const [X, Y] = examples('evaluate', x, y);
+    const n = X.shape[0]!, batchSize = args.batchSize ?? 32;
+    for (const m of c.metrics) m.reset();
+    let total = 0;
+    noGrad(() => {
+      for (let b = 0; b < n; b += batchSize) {
+        const size = Math.min(batchSize, n - b);
+        const xb = rows(X, b, size), yb = rows(Y, b, size);
+        const pred = this.call(xb, false);
+        total += this.totalLoss(c, yb, pred).item() * size;
+        for (const m of c.metrics) m.update(yb, pred);
+      }
+    });
+    return { loss: total / n, ...this.metricLogs(c, '') };
+  }
+
+  /** The model's outputs for x in inference mode, computed batchSize examples at a time. */
+  predict(x: TensorLike, args: { batchSize?: number } = {}): Tensor {
+    const X = toTensor(x);
+    const n = X.shape[0]!, batchSize = args.batchSize ?? 32;
+    return noGrad(() => {
+      const outs: Tensor[] = [];
+      for (let b = 0; b < n; b += batchSize) outs.push(this.call(rows(X, b, Math.min(batchSize, n - b)), false));
+      return outs.length === 1 ? outs[0]! : concat(outs, 0);
+    });
+  }
+
+  /** A table of the layers, their output shapes and parameter counts; printed by printFn and returned. */
+  summary(printFn: ((line: string) => void) | null = (l) => console.log(l)): string {
+    let shape: SymbolicShape | null = this.inputShape ? [null, ...this.inputShape] : null;
+    const rowsOut: string[][] = [['Layer (type)', 'Output shape', 'Param #']];
+    let total = 0, trainable = 0;
+    for (const layer of this.layers) {
+      shape = shape ? layer.computeOutputShape(shape) : null;
+      const count = layer.countParams();
+      total += count;
+      trainable += layer.trainableParameters().reduce((s, v) => s + v.size, 0);
+      rowsOut.push([`${layer.name} (${layer.className})`, shape ? `[${shape.map((d) => d ?? 'null').join(',')}]` : '?', String(count)]);
+    }
+    const widths = [0, 1, 2].map((i) => Math.max(...rowsOut.map((r) => r[i]!.length)) + 2);
+    const rule = '_'.repeat(widths.reduce((a, b) => a + b, 0));
+    const line = (r: string[]) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('').trimEnd();
+    const text = [
+      `Model: "${this.name}"`, rule, line(rowsOut[0]!), '='.repeat(rule.length),
+      ...rowsOut.slice(1).map(line), '='.repeat(rule.length),
+      `Total params: ${total}`, `Trainable params: ${trainable}`, `Non-trainable params: ${total - trainable}`, rule,
+    ].join('\n');
+    printFn?.(text);
+    return text;
+  }
+
+  /** The architecture as JSON: each layer's class and configuration. */
+  getConfig(): { name: string; layers: { className: string; config: Record<string, unknown> }[] } {
+    return { name: this.name, layers: this.layers.map((l) => ({ className: l.className, config: l.getConfig() })) };
+  }
+
+  /** What compile was given, in a serialisable form (for save), or null when not compiled or not serialisable. */
+  getCompileConfig(): Record<string, unknown> | null {
+    const c = this.compiled;
+    if (!c || c.lossName === 'custom') return null;
+    return { loss: c.lossName, metrics: c.metrics.map((m) => m.name), optimizer: c.optimizer.getConfig() };
+  }
+
+  /** Writes the model to one file: its architecture, weights and compile settings (see nb.loadModel). */
+  async save(path: string): Promise<void> {
+    const { saveModel } = await import('../io/model-file.js');
+    await saveModel(this, path);
+  }
+
+  /** Rebuilds a model (with fresh weights) from getConfig's output. */
+  static fromConfig(config: { name?: string; layers: { className: string; config: Record<string, unknown> }[] }): Sequential {
+    return new Sequential(config.layers.map((l) => layerFromConfig(l)), { name: config.name });
+  }
+}
+
+/** A Sequential model of the given layers. */
+export function sequential(layers: Layer[] = [], opts: { name?: string } = {}): Sequential {
+  return new Sequential(layers, opts);
+}
