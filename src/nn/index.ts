@@ -2,6 +2,7 @@
 import { BatchNormalization, type BatchNormalizationArgs } from './layers/batchnorm.js';
 import { Activation, Dropout, Flatten, Reshape } from './layers/core.js';
 import { Dense, type DenseArgs } from './layers/dense.js';
+import { AveragePooling2D, Conv2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D, type Conv2DArgs, type Pooling2DArgs } from './layers/conv.js';
 import type { LayerArgs } from './layer.js';
 import type { ActivationName } from './activations.js';
 
@@ -18,5 +19,16 @@ export const flatten = (args: LayerArgs = {}) => new Flatten(args);
 /** Reshapes each example. */
 export const reshape = (args: LayerArgs & { targetShape: number[] }) => new Reshape(args);
 
-export { Dense, Activation, Dropout, Flatten, Reshape, BatchNormalization };
-export type { DenseArgs, BatchNormalizationArgs, LayerArgs };
+/** 2-D convolution over NHWC images with a [kh, kw, in, filters] kernel. */
+export const conv2d = (args: Conv2DArgs) => new Conv2D(args);
+/** Max pooling over NHWC images. */
+export const maxPooling2d = (args: Pooling2DArgs = {}) => new MaxPooling2D(args);
+/** Average pooling over NHWC images. */
+export const averagePooling2d = (args: Pooling2DArgs = {}) => new AveragePooling2D(args);
+/** The mean over height and width. */
+export const globalAveragePooling2d = (args: LayerArgs = {}) => new GlobalAveragePooling2D(args);
+/** The maximum over height and width. */
+export const globalMaxPooling2d = (args: LayerArgs = {}) => new GlobalMaxPooling2D(args);
+
+export { Dense, Activation, Dropout, Flatten, Reshape, BatchNormalization, Conv2D, MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D };
+export type { DenseArgs, BatchNormalizationArgs, LayerArgs, Conv2DArgs, Pooling2DArgs };

@@ -66,7 +66,7 @@ export abstract class Layer extends Module {
   constructor(className: string, args: LayerArgs = {}) {
     super();
     this.className = className;
-    this.name = args.name ?? uniqueName(className.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase());
+    this.name = args.name ?? uniqueName(className.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase());
     this.inputShape = args.inputShape ? [...args.inputShape] : undefined;
     this.dtype = args.dtype ?? 'float32';
     this.seed = args.seed;

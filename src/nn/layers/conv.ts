@@ -1,0 +1,179 @@
+import { ShapeError } from '../../core/errors.js';
+import { Tensor } from '../../tensor/tensor.js';
+import type { Variable } from '../../tensor/variable.js';
+import { add } from '../../ops/arithmetic.js';
+import { avgPool2d, conv2d, maxPool2d, window2d, type Padding, type Pair } from '../../ops/conv.js';
+import { max, mean } from '../../ops/reduce.js';
+import { canonicalActivation, getActivation, type ActivationName } from '../activations.js';
+import { getInitializer, serializeInitializer, type Initializer, type InitializerSpec } from '../initializers.js';
+import { Layer, registerLayer, type LayerArgs, type SymbolicShape } from '../layer.js';
+import { getRegularizer, type Regularizer, type RegularizerSpec } from '../regularizers.js';
+
+const pairOf = (v: Pair): [number, number] => (typeof v === 'number' ? [v, v] : [v[0], v[1]]);
+
+function spatialOut(op: string, s: SymbolicShape, size: Pair, strides: Pair, padding: Padding, dilation: Pair = 1): SymbolicShape {
+  if (s.length !== 4) throw new ShapeError(`${op}: input shape ${JSON.stringify(s)} must be [batch, height, width, channels]`);
+  const [, H, W] = s;
+  if (typeof H !== 'number' || typeof W !== 'number') return [s[0] ?? null, null, null, s[3] ?? null];
+  const win = window2d(op, [1, H, W, 1], size, strides, padding, dilation);
+  return [s[0] ?? null, win.outH, win.outW, s[3] ?? null];
+}
+
+/** Options of a Conv2D layer (Keras's names). */
+export interface Conv2DArgs extends LayerArgs {
+  /** Output channels. */
+  filters: number;
+  kernelSize: Pair;
+  strides?: Pair;
+  padding?: Padding;
+  dilationRate?: Pair;
+  activation?: ActivationName | string;
+  useBias?: boolean;
+  kernelInitializer?: InitializerSpec;
+  biasInitializer?: InitializerSpec;
+  kernelRegularizer?: RegularizerSpec;
+}
+
+/**
+ * 2-D convolution over NHWC images: y = activation(conv2d(x, K) + b), with
+ * the kernel K of shape [kh, kw, inChannels, filters] as in Keras (so weights
+ * exchange with Keras and TF.js).
+ */
+export class Conv2D extends Layer {
+  readonly filters: number;
+  readonly kernelSize: [number, number];
+  readonly strides: [number, number];
+  readonly padding: Padding;
+  readonly dilationRate: [number, number];
+  readonly activation: ActivationName;
+  readonly useBias: boolean;
+  private readonly kernelInit: Initializer;
+  private readonly biasInit: Initializer;
+  private readonly kernelReg: Regularizer | undefined;
+  kernel: Variable | undefined;
+  bias: Variable | undefined;
+
+  constructor(args: Conv2DArgs) {
+    super('Conv2D', args);
+    if (!Number.isInteger(args.filters) || args.filters < 1) throw new ShapeError(`conv2d: filters must be a positive integer, got ${args.filters}`);
+    this.filters = args.filters;
+    this.kernelSize = pairOf(args.kernelSize);
+    this.strides = pairOf(args.strides ?? 1);
+    this.padding = args.padding ?? 'valid';
+    this.dilationRate = pairOf(args.dilationRate ?? 1);
+    this.activation = canonicalActivation(args.activation ?? 'linear');
+    this.useBias = args.useBias ?? true;
+    this.kernelInit = getInitializer(args.kernelInitializer ?? 'glorotUniform');
+    this.biasInit = getInitializer(args.biasInitializer ?? 'zeros');
+    this.kernelReg = args.kernelRegularizer ? getRegularizer(args.kernelRegularizer) : undefined;
+    if (this.inputShape) this.build([null, ...this.inputShape]);
+  }
+
+  override build(s: SymbolicShape): void {
+    const cin = s[s.length - 1];
+    if (s.length !== 4 || typeof cin !== 'number') throw new ShapeError(`${this.name}: input shape ${JSON.stringify(s)} must be [batch, height, width, channels] with known channels`);
+    this.kernel = this.addWeight('kernel', [...this.kernelSize, cin, this.filters], this.kernelInit, { regularizer: this.kernelReg });
+    if (this.useBias) this.bias = this.addWeight('bias', [this.filters], this.biasInit);
+    this.built = true;
+  }
+
+  call(x: Tensor): Tensor {
+    const z = conv2d(x, this.kernel!, this.strides, this.padding, this.dilationRate);
+    return getActivation(this.activation)(this.bias ? add(z, this.bias) : z);
+  }
+
+  computeOutputShape(s: SymbolicShape): SymbolicShape {
+    const out = spatialOut(this.name, s, this.kernelSize, this.strides, this.padding, this.dilationRate);
+    return [out[0] ?? null, out[1] ?? null, out[2] ?? null, this.filters];
+  }
+
+  override getConfig() {
+    return {
+      ...super.getConfig(), filters: this.filters, kernelSize: this.kernelSize, strides: this.strides, padding: this.padding,
+      dilationRate: this.dilationRate, activation: this.activation, useBias: this.useBias,
+      kernelInitializer: serializeInitializer(this.kernelInit), biasInitializer: serializeInitializer(this.biasInit),
+      ...(this.kernelReg ? { kernelRegularizer: { className: 'L1L2', config: this.kernelReg.config } } : {}),
+    };
+  }
+}
+
+/** Options of the pooling layers. */
+export interface Pooling2DArgs extends LayerArgs {
+  /** Window size; 2 by default. */
+  poolSize?: Pair;
+  /** Step; the pool size by default. */
+  strides?: Pair;
+  padding?: Padding;
+}
+
+abstract class Pooling2D extends Layer {
+  readonly poolSize: [number, number];
+  readonly strides: [number, number];
+  readonly padding: Padding;
+  constructor(className: string, args: Pooling2DArgs) {
+    super(className, args);
+    this.poolSize = pairOf(args.poolSize ?? 2);
+    this.strides = pairOf(args.strides ?? this.poolSize);
+    this.padding = args.padding ?? 'valid';
+  }
+  computeOutputShape(s: SymbolicShape): SymbolicShape {
+    return spatialOut(this.name, s, this.poolSize, this.strides, this.padding);
+  }
+  override getConfig() {
+    return { ...super.getConfig(), poolSize: this.poolSize, strides: this.strides, padding: this.padding };
+  }
+}
+
+/** The maximum of each window of NHWC images, per channel. */
+export class MaxPooling2D extends Pooling2D {
+  constructor(args: Pooling2DArgs = {}) {
+    super('MaxPooling2D', args);
+  }
+  call(x: Tensor): Tensor {
+    return maxPool2d(x, this.poolSize, this.strides, this.padding);
+  }
+}
+
+/** The mean of each window of NHWC images, per channel ('same' padding averages only real entries). */
+export class AveragePooling2D extends Pooling2D {
+  constructor(args: Pooling2DArgs = {}) {
+    super('AveragePooling2D', args);
+  }
+  call(x: Tensor): Tensor {
+    return avgPool2d(x, this.poolSize, this.strides, this.padding);
+  }
+}
+
+/** The mean over height and width: [batch, h, w, c] → [batch, c]. */
+export class GlobalAveragePooling2D extends Layer {
+  constructor(args: LayerArgs = {}) {
+    super('GlobalAveragePooling2D', args);
+  }
+  call(x: Tensor): Tensor {
+    if (x.rank !== 4) throw new ShapeError(`${this.name}: input shape [${x.shape.join(',')}] must be [batch, height, width, channels]`);
+    return mean(x, [1, 2]);
+  }
+  computeOutputShape(s: SymbolicShape): SymbolicShape {
+    return [s[0] ?? null, s[3] ?? null];
+  }
+}
+
+/** The maximum over height and width: [batch, h, w, c] → [batch, c]. */
+export class GlobalMaxPooling2D extends Layer {
+  constructor(args: LayerArgs = {}) {
+    super('GlobalMaxPooling2D', args);
+  }
+  call(x: Tensor): Tensor {
+    if (x.rank !== 4) throw new ShapeError(`${this.name}: input shape [${x.shape.join(',')}] must be [batch, height, width, channels]`);
+    return max(x, [1, 2]);
+  }
+  computeOutputShape(s: SymbolicShape): SymbolicShape {
+    return [s[0] ?? null, s[3] ?? null];
+  }
+}
+
+registerLayer('Conv2D', (c) => new Conv2D(c as unknown as Conv2DArgs));
+registerLayer('MaxPooling2D', (c) => new MaxPooling2D(c as Pooling2DArgs));
+registerLayer('AveragePooling2D', (c) => new AveragePooling2D(c as Pooling2DArgs));
+registerLayer('GlobalAveragePooling2D', (c) => new GlobalAveragePooling2D(c as LayerArgs));
+registerLayer('GlobalMaxPooling2D', (c) => new GlobalMaxPooling2D(c as LayerArgs));
