@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import * as nb from '../src/index.js';
+import * as nb from '../../src/index.js';
 
 test('loadDigits returns the 1797 UCI digits scaled to 0..1, with labels and 8x8 images', () => {
   const { x, labels, images } = nb.data.loadDigits();
