@@ -4,6 +4,8 @@ import { Activation, Dropout, Flatten, Reshape } from './layers/core.js';
 import { Dense, type DenseArgs } from './layers/dense.js';
 import { AveragePooling2D, Conv2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D, type Conv2DArgs, type Pooling2DArgs } from './layers/conv.js';
 import type { LayerArgs } from './layer.js';
+import { Embedding, type EmbeddingArgs } from './layers/embedding.js';
+import { GRU, LSTM, SimpleRNN, type GRUArgs, type LSTMArgs, type SimpleRNNArgs } from './layers/recurrent.js';
 import type { ActivationName } from './activations.js';
 
 /** A fully connected layer y = activation(x·W + b) with W [in, units]. */
@@ -30,5 +32,17 @@ export const globalAveragePooling2d = (args: LayerArgs = {}) => new GlobalAverag
 /** The maximum over height and width. */
 export const globalMaxPooling2d = (args: LayerArgs = {}) => new GlobalMaxPooling2D(args);
 
-export { Dense, Activation, Dropout, Flatten, Reshape, BatchNormalization, Conv2D, MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D };
-export type { DenseArgs, BatchNormalizationArgs, LayerArgs, Conv2DArgs, Pooling2DArgs };
+/** A fully connected recurrent layer hₜ = act(xₜ·W + hₜ₋₁·U + b) over [batch, time, features]. */
+export const simpleRNN = (args: SimpleRNNArgs) => new SimpleRNN(args);
+/** Long short-term memory, Keras layout (gates i, f, c, o); states [h, c]. */
+export const lstm = (args: LSTMArgs) => new LSTM(args);
+/** Gated recurrent unit, Keras layout (gates z, r, h), resetAfter true by default. */
+export const gru = (args: GRUArgs) => new GRU(args);
+/** A lookup table of learned vectors: integer indices [batch, time] → [batch, time, outputDim]. */
+export const embedding = (args: EmbeddingArgs) => new Embedding(args);
+
+export {
+  Dense, Activation, Dropout, Flatten, Reshape, BatchNormalization, Conv2D, MaxPooling2D, AveragePooling2D,
+  GlobalAveragePooling2D, GlobalMaxPooling2D, SimpleRNN, LSTM, GRU, Embedding,
+};
+export type { DenseArgs, BatchNormalizationArgs, LayerArgs, Conv2DArgs, Pooling2DArgs, SimpleRNNArgs, LSTMArgs, GRUArgs, EmbeddingArgs };
