@@ -61,3 +61,4 @@ export { History } from './train/history.js';
 export type { Callback, Logs } from './train/callbacks.js';
 export { loadModel, ModelFileError } from './io/model-file.js';
 export * as data from './data/index.js';
+export * as viz from './viz/index.js';

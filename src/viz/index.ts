@@ -1,0 +1,16 @@
+/**
+ * nb.viz: charts as standalone SVG documents (strings), written by hand with
+ * no dependencies, so they work the same in Node and in the browser. Each
+ * function returns a complete `<svg>` document with a `<title>`: write it to
+ * a .svg file, or put it in a page's HTML. The output is deterministic: the
+ * same input gives the same string.
+ */
+export { lineChart, historyCharts } from './line.js';
+export type { LineSeries, LineChartOptions, HistoryCharts, HistoryChartOptions } from './line.js';
+export { confusionMatrixChart } from './confusion.js';
+export type { ConfusionMatrixChartOptions } from './confusion.js';
+export { weightImages, imageGrid } from './images.js';
+export type { TensorData, ImageSource, WeightImagesOptions, ImageGridOptions } from './images.js';
+export { scatterChart } from './scatter.js';
+export type { ScatterPoint, ScatterChartOptions } from './scatter.js';
+export { niceTicks, escapeXml, CATEGORICAL } from './svg.js';
