@@ -62,3 +62,5 @@ export type { Callback, Logs } from './train/callbacks.js';
 export { loadModel, ModelFileError } from './io/model-file.js';
 export * as data from './data/index.js';
 export * as viz from './viz/index.js';
+export * as linalg from './linalg/index.js';
+export * as decomposition from './decomposition/index.js';
