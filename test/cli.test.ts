@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+// The `nabla` command, run as users run it (the built dist/cli/nabla.js).
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const cli = join(root, 'dist', 'cli', 'nabla.js');
+const dir = mkdtempSync(join(tmpdir(), 'nabla-cli-'));
+
+function nabla(...args: string[]) {
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+test('nabla --help lists the commands', () => {
+  const r = nabla('--help');
+  assert.equal(r.code, 0);
+  for (const c of ['train', 'evaluate', 'predict', 'summary']) assert.match(r.out, new RegExp(`\\b${c}\\b`));
+});
+
+test('nabla train digits writes a run folder and reports per-class scores and the confusion matrix', () => {
+  const r = nabla('train', 'digits', '--epochs', '3', '--layers', '32', '--out', 'run1');
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /test accuracy: \d+\.\d\d% \(\d+\/360\)/);
+  assert.match(r.out, /class\s+precision\s+recall\s+f1\s+support/);
+  assert.match(r.out, /confusion matrix \(rows: true class, columns: predicted\)/);
+  for (const f of ['model.nabla', 'history.json', 'report.json', 'loss.svg', 'accuracy.svg', 'confusion.svg', 'weights.svg']) {
+    assert.ok(existsSync(join(dir, 'run1', f)), `${f} is in the run folder`);
+  }
+  const history = JSON.parse(readFileSync(join(dir, 'run1', 'history.json'), 'utf8'));
+  assert.equal(history.history.loss.length, 3);
+  assert.match(readFileSync(join(dir, 'run1', 'loss.svg'), 'utf8'), /^<svg[^>]+xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+});
+
+test('nabla evaluate, predict and summary use a saved model', () => {
+  assert.equal(nabla('train', 'digits', '--epochs', '2', '--layers', '16', '--quiet', '--out', 'run2').code, 0);
+  const model = join('run2', 'model.nabla');
+  const e = nabla('evaluate', model, 'digits');
+  assert.equal(e.code, 0, e.err);
+  assert.match(e.out, /loss: \d\.\d{4}\s+accuracy: \d\.\d{4}/);
+  const s = nabla('summary', model);
+  assert.match(s.out, /hidden_1 \(Dense\)\s+\[null,16\]\s+1040/);
+  // three digits as CSV rows: 64 pixel values in 0..1, one example a line
+  const rows = Array.from({ length: 3 }, (_, i) => Array.from({ length: 64 }, (_, j) => ((i * 7 + j) % 17) / 16).join(','));
+  writeFileSync(join(dir, 'three.csv'), rows.join('\n') + '\n');
+  const p = nabla('predict', model, 'three.csv', '--top', '2');
+  assert.equal(p.code, 0, p.err);
+  const lines = p.out.trim().split('\n');
+  assert.equal(lines.length, 4);
+  assert.match(lines[1]!, /^\s+0\s+\d\s+\d: 0\.\d{4}\s+\d: 0\.\d{4}$/);
+});
+
+test('nabla trains on a CSV file with the label in the last column', () => {
+  const lines = ['a,b,label'];
+  for (let i = 0; i < 120; i++) {
+    const a = Math.sin(i * 1.3) * 3, b = Math.cos(i * 0.7) * 3;
+    lines.push(`${a},${b},${a + b > 0 ? 1 : 0}`);
+  }
+  writeFileSync(join(dir, 'points.csv'), lines.join('\n'));
+  const r = nabla('train', 'points.csv', '--epochs', '30', '--layers', '8', '--quiet', '--out', 'run3');
+  assert.equal(r.code, 0, r.err);
+  assert.ok(existsSync(join(dir, 'run3', 'scaler.json')));
+  assert.equal(existsSync(join(dir, 'run3', 'weights.svg')), false, 'no weight images for tabular data');
+  const e = nabla('evaluate', join('run3', 'model.nabla'), 'points.csv');
+  assert.equal(e.code, 0, e.err);
+});
+
+test('bad input exits non-zero with one clear line and no stack trace', () => {
+  const cases: [string[], RegExp][] = [
+    [['train', 'nowhere.csv'], /^nabla: .*nowhere\.csv/],
+    [['train', 'digits', '--frobnicate'], /unknown option '--frobnicate'/],
+    [['train', 'digits', '--epochs', 'many'], /^nabla: --epochs must be a positive integer, got 'many'$/],
+    [['train', 'digits', '--optimizer', 'lbfgs'], /^nabla: --optimizer must be one of adam, sgd, momentum, rmsprop, adagrad, got 'lbfgs'$/],
+    [['train', 'cifar'], /^nabla: unknown data set 'cifar'/],
+    [['evaluate', 'missing.nabla', 'digits'], /^nabla: no model file at missing\.nabla$/],
+    [['predict', join('run2', 'model.nabla'), 'points.csv'], /^nabla: points\.csv has 3 features per example, but the model expects 64$/],
+  ];
+  for (const [args, pattern] of cases) {
+    const r = nabla(...args);
+    assert.notEqual(r.code, 0, args.join(' '));
+    const lines = r.err.trim().split('\n');
+    assert.equal(lines.length, 1, `${args.join(' ')}: ${r.err}`);
+    assert.match(lines[0]!, pattern);
+    assert.doesNotMatch(r.err, /\n\s+at /);
+  }
+});
