@@ -26,6 +26,9 @@ export async function writeRunFiles(dir: string, run: {
   const first = run.model.layers[0];
   if (run.dataset.imageShape && first instanceof nb.layers.Dense) {
     files['weights.svg'] = nb.viz.weightImages(first.getWeights()[0]!, { imageShape: run.dataset.imageShape, title: `First layer weights (${first.units} units)` });
+  } else if (run.dataset.imageShape && first instanceof nb.layers.Conv2D) {
+    const k = first.getWeights()[0]!; // [kh, kw, 1, filters]
+    files['weights.svg'] = nb.viz.weightImages(k, { imageShape: [k.shape[0]!, k.shape[1]!], title: `First convolution's ${first.filters} kernels` });
   }
   if (run.dataset.scaler) files['scaler.json'] = JSON.stringify(run.dataset.scaler);
   for (const [name, text] of Object.entries(files)) await f.writeFile(`${dir}/${name}`, text);
