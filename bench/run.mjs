@@ -1,10 +1,10 @@
 // Side-by-side benchmark: nabla against TensorFlow.js 4.x, in one run.
 //
 //   npm run bench                      (= npm run build && node bench/run.mjs)
-//   node bench/run.mjs [--quick] [--only sgemm|digits|fashion] [--out file.json]
+//   node bench/run.mjs [--quick] [--only sgemm|digits|fashion|recurrent] [--out file.json]
 //
 //   --quick   only the products with N <= 256 (square 64/128/256 and 128x784x256), a fast smoke run
-//   --only    run one section: sgemm (the GFLOP/s table), digits (the digits MLP), fashion (Fashion-MNIST)
+//   --only    run one section: sgemm (the GFLOP/s table), digits (the digits MLP), fashion (Fashion-MNIST MLP and CNN), recurrent (an LSTM step)
 //   --out     where the JSON goes (default bench/results/latest.json)
 //
 // Columns: nabla wasm 1 thread, nabla wasm 2 threads, nabla js, tfjs-wasm, tfjs-cpu. A configuration
@@ -42,7 +42,7 @@ function option(name) {
 }
 const quick = flag('--quick');
 const only = option('--only');
-const SECTIONS = ['sgemm', 'digits', 'fashion'];
+const SECTIONS = ['sgemm', 'digits', 'fashion', 'recurrent'];
 if (only !== undefined && !SECTIONS.includes(only)) {
   console.error(`--only: expected one of ${SECTIONS.join(', ')}, got '${only}'`);
   process.exit(2);
@@ -464,16 +464,154 @@ if (runs('digits')) {
 // Fashion-MNIST MLP / CNN epoch time
 
 const FASHION = '/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz';
+
+/** Keras-equivalent models in nabla and tfjs from the same initial weights. */
+const fashionModels = {
+  mlp: {
+    input: [784],
+    nabla: () => nb.sequential([
+      nb.layers.dense({ units: 128, activation: 'relu', inputShape: [784] }),
+      nb.layers.dense({ units: 10, activation: 'softmax' }),
+    ]),
+    tfjs: () => tf.sequential({ layers: [
+      tf.layers.dense({ units: 128, activation: 'relu', inputShape: [784] }),
+      tf.layers.dense({ units: 10, activation: 'softmax' }),
+    ] }),
+  },
+  cnn: {
+    input: [28, 28, 1],
+    nabla: () => nb.sequential([
+      nb.layers.conv2d({ filters: 16, kernelSize: 3, activation: 'relu', inputShape: [28, 28, 1] }),
+      nb.layers.maxPooling2d({ poolSize: 2 }),
+      nb.layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu' }),
+      nb.layers.maxPooling2d({ poolSize: 2 }),
+      nb.layers.flatten(),
+      nb.layers.dense({ units: 64, activation: 'relu' }),
+      nb.layers.dense({ units: 10, activation: 'softmax' }),
+    ]),
+    tfjs: () => tf.sequential({ layers: [
+      tf.layers.conv2d({ filters: 16, kernelSize: 3, activation: 'relu', inputShape: [28, 28, 1] }),
+      tf.layers.maxPooling2d({ poolSize: 2 }),
+      tf.layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu' }),
+      tf.layers.maxPooling2d({ poolSize: 2 }),
+      tf.layers.flatten(),
+      tf.layers.dense({ units: 64, activation: 'relu' }),
+      tf.layers.dense({ units: 10, activation: 'softmax' }),
+    ] }),
+  },
+};
+
+/**
+ * Training speed on Fashion-MNIST: one epoch of Adam, batch 32, over the first N training images,
+ * reported as seconds per 1000 images, for nabla (wasm 1t/2t, js) and tfjs (wasm, cpu).
+ */
+async function benchFashion() {
+  const data = nb.data.loadFashionMnist({ kind: 'train' });
+  const out = {};
+  for (const [kind, spec] of Object.entries(fashionModels)) {
+    const count = quick ? 512 : kind === 'mlp' ? 6000 : 2000;
+    const x = nb.reshape(nb.slice(data.x, [0, 0], [count, -1]), [count, ...spec.input]);
+    const y = nb.oneHot(nb.slice(data.labels, [0], [count]), 10);
+    nb.seed(3);
+    const initial = spec.nabla().getWeights();
+    const rowsOut = [];
+    for (const [label, backend, threads] of [['nabla wasm 1t', 'wasm', 1], ['nabla wasm 2t', 'wasm', 2], ['nabla js', 'js', 1]]) {
+      if (backend === 'wasm' && !nbHasWasm) { rowsOut.push({ label, na: 'no wasm backend' }); continue; }
+      if (kind === 'cnn' && backend === 'js' && !quick) { rowsOut.push({ label, na: 'skipped: minutes per epoch in plain JS' }); continue; }
+      nb.setBackend(backend);
+      if (backend === 'wasm') nb.setThreads(threads);
+      const model = spec.nabla();
+      model.setWeights(initial);
+      model.compile({ optimizer: nb.optimizers.adam({ learningRate: 1e-3 }), loss: 'categoricalCrossentropy' });
+      const t0 = performance.now();
+      await model.fit(x, y, { epochs: 1, batchSize: 32, verbose: 0 });
+      rowsOut.push({ label, secondsPer1000: (performance.now() - t0) / count });
+    }
+    nb.setBackend(nbInitialBackend);
+    if (nbHasThreads && nbInitialThreads !== undefined) nb.setThreads(nbInitialThreads);
+    for (const backend of ['wasm', 'cpu']) {
+      const label = `tfjs-${backend}`;
+      if (!tfInfo[backend].ok) { rowsOut.push({ label, na: short(tfInfo[backend].reason) }); continue; }
+      try {
+        await tf.setBackend(backend);
+        const model = spec.tfjs();
+        model.setWeights(initial.map((w) => tf.tensor(w.data(), [...w.shape])));
+        model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });
+        // tfjs-cpu trains convolutions at about 0.1 s an image: time it on fewer images
+        const c = backend === 'cpu' && kind === 'cnn' ? Math.min(count, 128) : count;
+        const xs = tf.tensor(x.data().subarray(0, c * (x.size / count)), [c, ...x.shape.slice(1)]);
+        const ys = tf.tensor(y.data().subarray(0, c * 10), [c, 10]);
+        const t0 = performance.now();
+        await model.fit(xs, ys, { epochs: 1, batchSize: 32, verbose: 0 });
+        rowsOut.push({ label, secondsPer1000: (performance.now() - t0) / c, images: c });
+        tf.dispose([xs, ys]);
+      } catch (e) {
+        rowsOut.push({ label, na: `fails: ${short(e?.message ?? String(e))}` });
+      }
+    }
+    out[kind] = { images: count, results: rowsOut };
+    console.log(`\nFashion-MNIST ${kind.toUpperCase()} training (1 epoch over ${count} images, Adam, batch 32): seconds per 1000 images (lower is better)`);
+    const tfw = rowsOut.find((r) => r.label === 'tfjs-wasm' && r.secondsPer1000);
+    const tfc = rowsOut.find((r) => r.label === 'tfjs-cpu' && r.secondsPer1000);
+    for (const r of rowsOut) {
+      const vs = r.secondsPer1000 ? [tfw && `${(tfw.secondsPer1000 / r.secondsPer1000).toFixed(2)}x tfjs-wasm`, tfc && `${(tfc.secondsPer1000 / r.secondsPer1000).toFixed(2)}x tfjs-cpu`].filter(Boolean).join(', ') : '';
+      console.log(`  ${r.label.padEnd(14)} ${r.na ? `n/a (${r.na})` : `${r.secondsPer1000.toFixed(3)} s${vs ? `  (${vs})` : ''}`}`);
+    }
+  }
+  return { status: 'done', ...out };
+}
+
+/** One recurrent step: an LSTM(64) over [32, 50, 32], forward and backward, per time step. */
+async function benchRecurrentStep() {
+  const [batch, time, features, units] = [32, 50, 32, 64];
+  const x = nb.randomNormal([batch, time, features], 0, 1, { generator: new nb.Generator(5) });
+  const target = nb.randomNormal([batch, units], 0, 1, { generator: new nb.Generator(6) });
+  const results = [];
+  const timeIt = async (f) => { await f(); let best = Infinity; for (let i = 0; i < (quick ? 2 : 5); i++) { const t0 = performance.now(); await f(); best = Math.min(best, performance.now() - t0); } return best; };
+  for (const [label, backend] of [['nabla wasm', 'wasm'], ['nabla js', 'js']]) {
+    if (backend === 'wasm' && !nbHasWasm) continue;
+    nb.setBackend(backend);
+    const layer = nb.layers.lstm({ units, seed: 1 });
+    layer.apply(x);
+    const vars = layer.trainableParameters();
+    const fwd = await timeIt(() => layer.apply(x));
+    const both = await timeIt(() => nb.valueAndGrad(() => nb.mean(nb.square(nb.sub(layer.apply(x, { training: true }), target))))(vars));
+    results.push({ label, forwardMsPerStep: fwd / time, trainMsPerStep: both / time });
+  }
+  nb.setBackend(nbInitialBackend);
+  for (const backend of ['wasm', 'cpu']) {
+    const label = `tfjs-${backend}`;
+    if (!tfInfo[backend].ok) continue;
+    try {
+      await tf.setBackend(backend);
+      const layer = tf.layers.lstm({ units });
+      const xs = tf.tensor(x.data(), [batch, time, features]), ts = tf.tensor(target.data(), [batch, units]);
+      tf.tidy(() => layer.apply(xs));
+      const fwd = await timeIt(() => tf.tidy(() => { layer.apply(xs).dataSync(); }));
+      const opt = tf.train.sgd(0);
+      const both = await timeIt(() => tf.tidy(() => { opt.minimize(() => tf.mean(tf.square(tf.sub(layer.apply(xs), ts)))); }));
+      results.push({ label, forwardMsPerStep: fwd / time, trainMsPerStep: both / time });
+      tf.dispose([xs, ts]);
+    } catch (e) {
+      results.push({ label, na: `fails: ${short(e?.message ?? String(e))}` });
+    }
+  }
+  console.log(`\nLSTM(${units}) on [${batch}, ${time}, ${features}]: milliseconds per time step (lower is better)`);
+  for (const r of results) console.log(`  ${r.label.padEnd(12)} ${r.na ? `n/a (${r.na})` : `forward ${r.forwardMsPerStep.toFixed(3)} ms, forward+backward ${r.trainMsPerStep.toFixed(3)} ms`}`);
+  return { status: 'done', batch, time, features, units, results };
+}
+
 let fashion = null;
 if (runs('fashion')) {
   if (!existsSync(FASHION)) {
     fashion = { status: 'skipped', reason: "install Debian's dataset-fashion-mnist", path: FASHION };
-    console.log("Fashion-MNIST: skipped (install Debian's dataset-fashion-mnist)");
+    console.log("\nFashion-MNIST: skipped (install Debian's dataset-fashion-mnist)");
   } else {
-    fashion = { status: 'skipped', reason: "needs nabla's training API", path: FASHION };
-    console.log("Fashion-MNIST: skipped (needs nabla's training API)");
+    fashion = await benchFashion();
   }
 }
+let recurrent = null;
+if (runs('recurrent')) recurrent = await benchRecurrentStep();
 
 // ---------------------------------------------------------------------------------------------
 // JSON
@@ -493,6 +631,7 @@ const json = {
   sgemm: rows,
   digits,
   fashion,
+  recurrent,
 };
 mkdirSync(dirname(outFile), { recursive: true });
 writeFileSync(outFile, JSON.stringify(json, null, 2) + '\n');
