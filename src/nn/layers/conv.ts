@@ -144,31 +144,35 @@ export class AveragePooling2D extends Pooling2D {
   }
 }
 
-/** The mean over height and width: [batch, h, w, c] → [batch, c]. */
-export class GlobalAveragePooling2D extends Layer {
-  constructor(args: LayerArgs = {}) {
-    super('GlobalAveragePooling2D', args);
-  }
+/** A reduction over height and width: [batch, h, w, c] → [batch, c]. */
+abstract class GlobalPooling2D extends Layer {
+  protected abstract reduce(x: Tensor): Tensor;
   call(x: Tensor): Tensor {
     if (x.rank !== 4) throw new ShapeError(`${this.name}: input shape [${x.shape.join(',')}] must be [batch, height, width, channels]`);
-    return mean(x, [1, 2]);
+    return this.reduce(x);
   }
   computeOutputShape(s: SymbolicShape): SymbolicShape {
     return [s[0] ?? null, s[3] ?? null];
   }
 }
 
+/** The mean over height and width: [batch, h, w, c] → [batch, c]. */
+export class GlobalAveragePooling2D extends GlobalPooling2D {
+  constructor(args: LayerArgs = {}) {
+    super('GlobalAveragePooling2D', args);
+  }
+  protected reduce(x: Tensor): Tensor {
+    return mean(x, [1, 2]);
+  }
+}
+
 /** The maximum over height and width: [batch, h, w, c] → [batch, c]. */
-export class GlobalMaxPooling2D extends Layer {
+export class GlobalMaxPooling2D extends GlobalPooling2D {
   constructor(args: LayerArgs = {}) {
     super('GlobalMaxPooling2D', args);
   }
-  call(x: Tensor): Tensor {
-    if (x.rank !== 4) throw new ShapeError(`${this.name}: input shape [${x.shape.join(',')}] must be [batch, height, width, channels]`);
+  protected reduce(x: Tensor): Tensor {
     return max(x, [1, 2]);
-  }
-  computeOutputShape(s: SymbolicShape): SymbolicShape {
-    return [s[0] ?? null, s[3] ?? null];
   }
 }
 
