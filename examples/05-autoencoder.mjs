@@ -1,6 +1,6 @@
 // Two ways to reduce the 64 pixels of a digit to 2 numbers: PCA (linear) and an autoencoder
 // 64-32-2-32-64 trained to reproduce its input. Prints both reconstruction errors and draws both
-// 2-D embeddings, coloured by digit (embedding-pca.svg, embedding-autoencoder.svg).
+// 2-D embeddings side by side, coloured by digit (embeddings.svg).
 // Run: node examples/05-autoencoder.mjs   (QUICK=1 for a smoke run)
 import { writeFileSync } from 'node:fs';
 import * as nb from 'nabla';
@@ -38,8 +38,11 @@ const points = (z) => {
   const zz = z.toArray(), ls = labels.storage;
   return zz.map(([a, b], i) => ({ x: a, y: b, label: ls[i] }));
 };
+const chart = nb.viz.sideBySide([
+  nb.viz.scatterChart({ title: `PCA, 2 components (error ${pcaError.toFixed(4)})`, xLabel: 'PC 1', yLabel: 'PC 2', points: points(zPca), legendTitle: 'digit' }),
+  nb.viz.scatterChart({ title: `Autoencoder 64-32-2-32-64 (error ${aeError.toFixed(4)})`, xLabel: 'code 1', yLabel: 'code 2', points: points(zAe), legendTitle: 'digit' }),
+], { title: 'Digits in two dimensions: PCA and an autoencoder' });
 if (!process.env.QUICK) {
-  writeFileSync('embedding-pca.svg', nb.viz.scatterChart({ title: 'Digits: PCA, 2 components', xLabel: 'PC 1', yLabel: 'PC 2', points: points(zPca), legendTitle: 'digit' }));
-  writeFileSync('embedding-autoencoder.svg', nb.viz.scatterChart({ title: 'Digits: autoencoder code (64-32-2-32-64)', xLabel: 'code 1', yLabel: 'code 2', points: points(zAe), legendTitle: 'digit' }));
-  console.log('charts: embedding-pca.svg, embedding-autoencoder.svg');
+  writeFileSync('embeddings.svg', chart);
+  console.log('chart: embeddings.svg (PCA beside the autoencoder)');
 }

@@ -14,3 +14,4 @@ export type { TensorData, ImageSource, WeightImagesOptions, ImageGridOptions } f
 export { scatterChart } from './scatter.js';
 export type { ScatterPoint, ScatterChartOptions } from './scatter.js';
 export { niceTicks, escapeXml, CATEGORICAL } from './svg.js';
+export { sideBySide } from './layout.js';

@@ -75,3 +75,14 @@ test('the test parser rejects malformed XML', () => {
   assert.throws(() => parseXml('<svg><g>'));
   assert.equal(parseXml('<svg><text a="&lt;">x &amp; y</text></svg>').children[0]!.text, 'x & y');
 });
+
+test('sideBySide places charts left to right in one well-formed document', async () => {
+  const { sideBySide, scatterChart } = await import('../../src/viz/index.js');
+  const a = scatterChart({ points: [{ x: 0, y: 1, label: 0 }, { x: 1, y: 0, label: 1 }], title: 'PCA', width: 300, height: 200 });
+  const b = scatterChart({ points: [{ x: 2, y: 3, label: 0 }], title: 'Autoencoder', width: 250, height: 220 });
+  const both = sideBySide([a, b], { title: 'embeddings', gap: 10 });
+  assert.match(both, /^<svg[^>]* width="560" height="220"/);
+  assert.equal((both.match(/<svg\b/g) ?? []).length, 3);
+  assert.match(both, /<svg x="310" y="0"/);
+  assert.throws(() => sideBySide([]), /needs at least one chart/);
+});
