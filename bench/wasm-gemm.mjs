@@ -1,7 +1,10 @@
 // GFLOP/s of the WebAssembly GEMM kernels (kernels/matmul.ts), baseline SIMD
 // build next to the relaxed-SIMD (FMA) build, single thread.
 //
-//   node scripts/build-kernels.mjs && node bench/wasm-gemm.mjs [--quick] [--f64] [--only=512,1024] [prefix]
+//   node scripts/build-kernels.mjs && node bench/wasm-gemm.mjs [--quick] [--f64] [--packed] [--only=512,1024] [prefix]
+//
+// --packed adds, for float32, the route the thread pool takes for larger products: op(B)
+// packed once (sgemmPackB), then sgemmPacked over it (both timed, on one thread here).
 //
 // Loads build/kernels/nabla-simd.wasm and nabla-relaxed.wasm (or <prefix>-simd.wasm
 // and <prefix>-relaxed.wasm when a prefix is given). Each figure is the best of
@@ -16,6 +19,7 @@ v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const withF64 = args.includes('--f64');
+const withPacked = args.includes('--packed');
 const only = args.find((a) => a.startsWith('--only='))?.slice(7).split(',');
 const positional = args.filter((a) => !a.startsWith('--'));
 const root = join(fileURLToPath(new URL('.', import.meta.url)), '..');
@@ -35,7 +39,7 @@ for (const name of ['simd', 'relaxed']) {
 }
 
 /** Lays A, B, C and the scratch out in the build's memory (16-byte aligned), filled with random values. */
-function setup(build, M, N, K, transA, transB, elem) {
+function setup(build, M, N, K, transA, transB, elem, packed = false) {
   const { ex, memory } = build;
   const align = (x) => (x + 63) & ~63;
   const a = align(ex.heapBase());
@@ -51,6 +55,16 @@ function setup(build, M, N, K, transA, transB, elem) {
   for (let i = 0; i < fa.length; i++) fa[i] = Math.random() * 2 - 1;
   for (let i = 0; i < fb.length; i++) fb[i] = Math.random() * 2 - 1;
   const lda = transA ? M : K, ldb = transB ? K : N;
+  if (packed) {
+    const bp = align(end), ps = align(bp + ex.sgemmPackedBBytes(N, K));
+    const top = ps + ex.sgemmPackedScratchBytes(M, K);
+    const more = Math.ceil(top / 65536) - memory.buffer.byteLength / 65536;
+    if (more > 0) memory.grow(more);
+    return () => {
+      ex.sgemmPackB(K, N, b, ldb, transB, bp, 0, N, 0, K);
+      ex.sgemmPacked(M, N, K, a, lda, transA, bp, c, N, ps, 0, N);
+    };
+  }
   const fn = elem === 4 ? ex.sgemm : ex.dgemm;
   return () => fn(M, N, K, a, lda, b, ldb, c, N, transA, transB, s);
 }
@@ -93,18 +107,24 @@ const shapes = [
 ];
 
 const names = Object.keys(builds);
+const columns = names.map((n) => ({ label: n, build: n, packed: false }));
+if (withPacked) {
+  for (const n of names) if (builds[n].ex.sgemmPacked) columns.push({ label: `${n}/pk`, build: n, packed: true });
+}
 const pad = (s, n) => String(s).padStart(n);
 const header = (elem) => {
   console.log(`${elem === 4 ? 'sgemm (float32)' : 'dgemm (float64)'}, GFLOP/s, single thread, best of ${quick ? 3 : 7}`);
-  console.log(`${'M×K×N'.padEnd(24)}${names.map((n) => pad(n, 10)).join('')}`);
+  const cols = elem === 4 ? columns : columns.filter((c) => !c.packed);
+  console.log(`${'M×K×N'.padEnd(24)}${cols.map((c) => pad(c.label, 12)).join('')}`);
 };
 for (const elem of withF64 ? [4, 8] : [4]) {
   if (elem === 8 && !names.every((n) => builds[n].ex.dgemm)) { console.log('dgemm not exported'); continue; }
   header(elem);
   for (const [label, M, K, N, tA, tB] of shapes) {
     if (only && !only.includes(label.split(' ')[0])) continue;
-    const cols = names.map((n) => measure(setup(builds[n], M, N, K, tA, tB, elem), 2 * M * N * K));
-    console.log(`${label.padEnd(24)}${cols.map((g) => pad(g.toFixed(1), 10)).join('')}`);
+    const cols = (elem === 4 ? columns : columns.filter((c) => !c.packed))
+      .map((c) => measure(setup(builds[c.build], M, N, K, tA, tB, elem, c.packed), 2 * M * N * K));
+    console.log(`${label.padEnd(24)}${cols.map((g) => pad(g.toFixed(1), 12)).join('')}`);
   }
   console.log();
 }

@@ -176,6 +176,114 @@ function gemm<T>(M: i32, N: i32, K: i32, a: usize, lda: i32, b: usize, ldb: i32,
   }
 }
 
+// ---------------------------------------------------------------------------
+// Pre-packed B, for the thread pool: op(B) is packed once per product (its depth blocks
+// and column ranges split among the threads), then every thread multiplies its own blocks
+// of C against the shared packed copy, so no thread re-packs B.
+//
+// Layout: for each block of NC columns jc and each block of KC rows pc, the block's
+// panels (kc × ncb elements, ncb = the block's width rounded up to NR) start at element
+// jc·K + pc·ncb; panel jr (a column offset inside the block) starts jr·kc further.
+
+/** Bytes of the fully packed op(B) (K×N) that sgemmPackB writes and sgemmPacked reads. */
+export function sgemmPackedBBytes(N: i32, K: i32): usize {
+  if (N <= 0 || K <= 0) return 64;
+  return <usize>K * <usize>roundUp(N, nrOf<f32>()) << 2;
+}
+
+/** Bytes of scratch sgemmPacked needs per caller (packed A block and edge tile). */
+export function sgemmPackedScratchBytes(M: i32, K: i32): usize {
+  if (M <= 0 || K <= 0) return 64;
+  return 64 + (<usize>(roundUp(imin(M, MC), MR) * imin(K, KC) + MR * nrOf<f32>()) << 2);
+}
+
+/** The depth of a packed block of B (KC): sgemmPackB splits K at multiples of it. */
+export function sgemmDepthBlock(): i32 {
+  return KC;
+}
+
+/**
+ * Packs rows [k0, k1) and columns [j0, j1) of op(B) (K×N; B stored K×N, or N×K when
+ * transB != 0, row stride ldb elements) into the packed layout at d (16-byte aligned).
+ * k0 and k1 are multiples of sgemmDepthBlock() or k1 = K; j0 and j1 are multiples of 16
+ * columns or j1 = N: disjoint ranges can be packed by different threads.
+ */
+export function sgemmPackB(K: i32, N: i32, b: usize, ldb: i32, transB: i32, d: usize, j0: i32, j1: i32, k0: i32, k1: i32): void {
+  packB<f32>(K, N, b, ldb, transB, d, j0, j1, k0, k1);
+}
+
+/**
+ * C[0..M)[j0..j1) = op(A)·op(B) with op(B) pre-packed at bp by sgemmPackB (all N columns),
+ * OVERWRITING those elements of C (c points at C[0][0], row stride ldc). op(A) as in sgemm.
+ * j0 is a multiple of 16, j1 a multiple of 16 or N. scratch: sgemmPackedScratchBytes(M, K).
+ */
+export function sgemmPacked(M: i32, N: i32, K: i32, a: usize, lda: i32, transA: i32, bp: usize,
+  c: usize, ldc: i32, scratch: usize, j0: i32, j1: i32): void {
+  gemmPacked<f32>(M, N, K, a, lda, transA, bp, c, ldc, scratch, j0, j1);
+}
+
+function packB<T>(K: i32, N: i32, b: usize, ldb: i32, transB: i32, d: usize, j0: i32, j1: i32, k0: i32, k1: i32): void {
+  const SH = shift<T>(), NR = nrOf<T>(), NC = ncOf<T>();
+  if (j1 > N) j1 = N;
+  if (k1 > K) k1 = K;
+  for (let jc = j0 / NC * NC; jc < j1; jc += NC) {
+    const nc = imin(NC, N - jc), ncb = roundUp(nc, NR);
+    const c0 = j0 > jc ? j0 : jc, c1 = imin(j1, jc + nc);
+    if (c0 >= c1) continue;
+    for (let pc = k0; pc < k1; pc += KC) {
+      const kc = imin(KC, K - pc);
+      const dst = d + (<usize>(jc * K + pc * ncb + (c0 - jc) * kc) << SH);
+      if (transB) packBT<T>(kc, c1 - c0, b + ((<usize>c0 * ldb + pc) << SH), ldb, dst);
+      else packBN<T>(kc, c1 - c0, b + ((<usize>pc * ldb + c0) << SH), ldb, dst);
+    }
+  }
+}
+
+function gemmPacked<T>(M: i32, N: i32, K: i32, a: usize, lda: i32, transA: i32, bpk: usize,
+  c: usize, ldc: i32, scratch: usize, j0: i32, j1: i32): void {
+  if (j1 > N) j1 = N;
+  if (M <= 0 || j0 >= j1) return;
+  const SH = shift<T>(), NR = nrOf<T>(), NC = ncOf<T>();
+  const ldcb = <usize>ldc << SH;
+  if (K <= 0) {
+    for (let i = 0; i < M; i++) memory.fill(c + <usize>i * ldcb + (<usize>j0 << SH), 0, <usize>(j1 - j0) << SH);
+    return;
+  }
+  const kcMax = imin(K, KC), mcMax = roundUp(imin(M, MC), MR);
+  const ap = (scratch + 63) & ~<usize>63;
+  const tile = ap + (<usize>(mcMax * kcMax) << SH);
+  for (let jc = j0 / NC * NC; jc < j1; jc += NC) {
+    const nc = imin(NC, N - jc), ncb = roundUp(nc, NR);
+    const c0 = (j0 > jc ? j0 : jc) - jc, c1 = imin(j1, jc + nc) - jc; // columns inside the block
+    for (let pc = 0; pc < K; pc += KC) {
+      const kc = imin(KC, K - pc);
+      const acc = pc > 0;
+      const bblk = bpk + (<usize>(jc * K + pc * ncb) << SH);
+      for (let ic = 0; ic < M; ic += MC) {
+        const mc = imin(MC, M - ic);
+        if (transA) packAT<T>(mc, kc, a + ((<usize>pc * lda + ic) << SH), lda, ap);
+        else packAN<T>(mc, kc, a + ((<usize>ic * lda + pc) << SH), lda, ap);
+        const cblk = c + ((<usize>ic * ldc + jc) << SH);
+        for (let jr = c0; jr < c1; jr += NR) {
+          const nr = imin(NR, c1 - jr);
+          const pb = bblk + (<usize>(jr * kc) << SH);
+          for (let ir = 0; ir < mc; ir += MR) {
+            const mr = imin(MR, mc - ir);
+            const pa = ap + (<usize>(ir * kc) << SH);
+            const cp = cblk + ((<usize>ir * ldc + jr) << SH);
+            if (mr == MR && nr == NR) {
+              kernel<T>(kc, pa, pb, <usize>NRB, cp, ldcb, acc);
+            } else {
+              kernel<T>(kc, pa, pb, <usize>NRB, tile, <usize>NRB, false);
+              storeEdge<T>(mr, nr, tile, cp, ldcb, acc);
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
 /**
  * C = op(A)·Bᵀ for a few rows of C, B stored N×K: every element of C is a dot product of
  * two contiguous rows, four rows of B at a time, so B is streamed once per row of C and

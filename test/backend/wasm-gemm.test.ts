@@ -36,6 +36,14 @@ interface Kernels {
   dgemm?: Gemm;
 }
 interface Build { name: string; ex: Kernels; memory: WebAssembly.Memory }
+/** The pre-packed-B entry points the thread pool uses (float32). */
+interface PackedKernels {
+  sgemmPackedBBytes(N: number, K: number): number;
+  sgemmPackedScratchBytes(M: number, K: number): number;
+  sgemmDepthBlock(): number;
+  sgemmPackB(K: number, N: number, b: number, ldb: number, transB: number, d: number, j0: number, j1: number, k0: number, k1: number): void;
+  sgemmPacked(M: number, N: number, K: number, a: number, lda: number, transA: number, bp: number, c: number, ldc: number, scratch: number, j0: number, j1: number): void;
+}
 
 /** Instantiates build `name`: the *Single builds import ordinary memory, the others shared memory. */
 function load(name: string): Build | string {
@@ -178,6 +186,80 @@ for (const name of ['simd', 'relaxed', 'simdSingle', 'relaxedSingle']) {
         }
       }
     });
+  }
+}
+
+for (const name of ['simd', 'relaxed', 'simdSingle', 'relaxedSingle']) {
+  const build = load(name);
+  test(`wasm ${name} sgemmPackB + sgemmPacked: B packed once in depth and column ranges, C in blocks`, (t) => {
+    if (typeof build === 'string') { t.skip(build); return; }
+    // several N blocks (NC = 2048 floats) and K blocks (KC = 256), partial panels, few rows
+    for (const [M, N, K] of [[150, 70, 600], [40, 2100, 20], [67, 2200, 300], [1, 33, 5], [9, 16, 0], [20, 40, 1100]] as const) {
+      for (const transA of [false, true]) {
+        for (const transB of [false, true]) checkPacked(build, M, N, K, transA, transB);
+      }
+    }
+  });
+}
+
+/**
+ * Packs op(B) in uneven depth ranges (multiples of KC) × column ranges (multiples of 16), as
+ * the pool splits it, then
+ * computes C in uneven row blocks × column blocks, each call with garbage in its scratch,
+ * and compares with float64; the padding of C's rows must survive.
+ */
+function checkPacked(build: Build, M: number, N: number, K: number, transA: boolean, transB: boolean): void {
+  const { memory } = build;
+  const ex = build.ex as unknown as PackedKernels & Kernels;
+  const lda = (transA ? M : K) + 1, ldb = (transB ? K : N) + 2, ldc = N + 3;
+  const aLen = (transA ? K : M) * lda, bLen = (transB ? N : K) * ldb, cLen = M * ldc;
+  const place = (at: number) => ((at + 15) & ~15) + 4; // misaligned: 4 mod 16
+  const aAt = place(ex.heapBase()), bAt = place(aAt + aLen * 4);
+  const cAt = place(bAt + bLen * 4);
+  const pAt = (cAt + cLen * 4 + 63) & ~63, pBytes = ex.sgemmPackedBBytes(N, K);
+  const sAt = (pAt + pBytes + 63) & ~63, sBytes = ex.sgemmPackedScratchBytes(M, K);
+  const end = sAt + sBytes + 64;
+  const pages = Math.ceil(end / 65536) - memory.buffer.byteLength / 65536;
+  if (pages > 0) memory.grow(pages);
+  const rnd = lcg(M * 5 + N * 3 + K);
+  const A = new Float32Array(memory.buffer, aAt, aLen), B = new Float32Array(memory.buffer, bAt, bLen);
+  const C = new Float32Array(memory.buffer, cAt, cLen);
+  for (let i = 0; i < aLen; i++) A[i] = rnd();
+  for (let i = 0; i < bLen; i++) B[i] = rnd();
+  C.fill(SENTINEL);
+  new Uint8Array(memory.buffer, pAt, pBytes).fill(0xff);
+  const colCuts = [0, ...[16, 48, 64, 2048, 2064].filter((j) => j < N), N];
+  // column ranges × depth ranges (one or two depth blocks at a time), as the pool splits the packing
+  const kb = ex.sgemmDepthBlock();
+  const depthCuts = [0, ...[kb, 3 * kb].filter((k) => k < K), K];
+  for (let s = 0; s + 1 < colCuts.length; s++) {
+    for (let q = 0; q + 1 < depthCuts.length; q++) {
+      ex.sgemmPackB(K, N, bAt, ldb, transB ? 1 : 0, pAt, colCuts[s]!, colCuts[s + 1]!, depthCuts[q]!, depthCuts[q + 1]!);
+    }
+  }
+  const rowCuts = [0, ...[1, 8, 37, 64, 101].filter((r) => r < M), M];
+  const blockCols = [0, ...[32, 2048].filter((j) => j < N), N];
+  for (let s = 0; s + 1 < rowCuts.length; s++) {
+    const r0 = rowCuts[s]!, r1 = rowCuts[s + 1]!;
+    for (let q = 0; q + 1 < blockCols.length; q++) {
+      new Uint8Array(memory.buffer, sAt, sBytes).fill(0xff);
+      ex.sgemmPacked(r1 - r0, N, K, aAt + (transA ? r0 : r0 * lda) * 4, lda, transA ? 1 : 0, pAt, cAt + r0 * ldc * 4, ldc, sAt,
+        blockCols[q]!, blockCols[q + 1]!);
+    }
+  }
+  const label = `${build.name} packed M=${M} N=${N} K=${K} tA=${+transA} tB=${+transB}`;
+  for (let i = 0; i < M; i++) {
+    for (let j = 0; j < N; j++) {
+      let sum = 0, abs = 0;
+      for (let k = 0; k < K; k++) {
+        const p = A[transA ? k * lda + i : i * lda + k]! * B[transB ? j * ldb + k : k * ldb + j]!;
+        sum += p;
+        abs += Math.abs(p);
+      }
+      const got = C[i * ldc + j]!;
+      if (!(Math.abs(got - sum) <= 1e-5 * abs + 1e-30)) assert.fail(`${label}: C[${i}][${j}] = ${got}, expected ${sum}`);
+    }
+    for (let j = N; j < ldc; j++) if (C[i * ldc + j] !== SENTINEL) assert.fail(`${label}: padding C[${i}][${j}] overwritten`);
   }
 }
 

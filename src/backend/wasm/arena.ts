@@ -42,6 +42,11 @@ export class Arena {
     return ptr;
   }
 
+  /** Copies float32 `data` to ptr (reserved already). */
+  set(data: Float32Array, ptr: number): void {
+    new Float32Array(this.memory.buffer, ptr, data.length).set(data);
+  }
+
   /** Copies `data` in and returns its address. */
   put(data: TypedArray): number {
     const ptr = this.alloc(data.byteLength);
@@ -53,6 +58,17 @@ export class Arena {
   view<T extends TypedArray>(like: T, ptr: number, n: number): T {
     const C = like.constructor as new (b: ArrayBufferLike, o: number, n: number) => T;
     return new C(this.memory.buffer, ptr, n);
+  }
+
+  /** A fresh float32 copy of n elements at ptr (the result of a kernel). */
+  copyF32(ptr: number, n: number): Float32Array {
+    return new Float32Array(this.memory.buffer, ptr, n).slice();
+  }
+
+  /** Copies out.length float32 elements at ptr into `out`, and returns it. */
+  copyInto(out: Float32Array, ptr: number): Float32Array {
+    out.set(new Float32Array(this.memory.buffer, ptr, out.length));
+    return out;
   }
 
   /** A float32 view. */

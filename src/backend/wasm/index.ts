@@ -4,7 +4,7 @@ import { jsKernels } from '../js/index.js';
 import { broadcastStrides, forEachRow } from '../js/strided.js';
 import type { BinaryOp, CompareOp, Kernels, ReduceOp, UnaryOp, Window2D } from '../kernels.js';
 import { Arena } from './arena.js';
-import { SGEMM_ROWS, MAX_CHUNKS } from './control.js';
+import { SGEMM_PACK_B, SGEMM_PACKED, SGEMM_ROWS } from './control.js';
 import { defaultThreads, ThreadPool } from './pool.js';
 import type { Runtime } from './runtime.js';
 
@@ -15,8 +15,44 @@ const REDUCE: Record<ReduceOp, number> = { sum: 0, max: 1, min: 2 };
 
 /** Below this many elements an elementwise op stays in JS: the copy in and out would cost more. */
 const DEFAULT_MIN_ELEMENTS = 64;
-/** Below this many multiply-adds a matrix product runs on one thread. */
-const PARALLEL_MIN_FLOPS = 1 << 20;
+/**
+ * @internal How matrix products are split among threads (benchmarks and tests adjust it).
+ * - parallelMinMacs: below this many multiply-adds a product runs on the calling thread alone;
+ * - wakeMinMacs: below this, it is split only while the workers are still spinning after the
+ *   previous task (waking a sleeping worker costs ~50 µs);
+ * - chunksPerThread: chunks per participant (dynamic balancing when a core is busy), but no
+ *   chunk of fewer than minChunkMacs multiply-adds;
+ * - directRows: the row chunk (at most) below which threads read B in place instead of
+ *   sharing one packed copy (0: always pack); minRows: the smallest row chunk;
+ * - packedMinRows, packedRowStep: the row chunks over the shared packed B.
+ */
+export const gemmTuning = {
+  parallelMinMacs: 400_000,
+  wakeMinMacs: 1 << 21,
+  chunksPerThread: 4,
+  minChunkMacs: 1 << 17,
+  directRows: 64,
+  minRows: 16,
+  packedMinRows: 32,
+  packedRowStep: 32,
+};
+
+/**
+ * A zeroed Float32Array of n elements with its memory touched: fresh pages are faulted in
+ * (about 1.5 µs a page here), so that the copy into it later runs at memory speed.
+ */
+function freshF32(n: number): Float32Array {
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i += 1024) out[i] = 0;
+  return out;
+}
+
+/**
+ * What the calling thread does around a product while the workers compute: copying the
+ * operands in (sgemm was given their addresses only), and allocating the result (`out`,
+ * left null on one thread, where the result is copied out in one pass instead).
+ */
+interface Io { a: Float32Array | null; b: Float32Array | null; out: Float32Array | null }
 
 /** A broadcast of two operands as a 2-D pattern: rows × cols with per-operand row and column strides. */
 interface Pattern2D { rows: number; cols: number; ars: number; acs: number; brs: number; bcs: number }
@@ -64,6 +100,11 @@ export class WasmKernels implements Kernels {
 
   getThreads(): number {
     return this.pool.size;
+  }
+
+  /** @internal Workers that have started and take chunks (tests wait for them). */
+  get workersReady(): number {
+    return this.pool.ready;
   }
 
   /** Runs `fn` with a fresh arena mark, releasing all scratch afterwards. */
@@ -137,34 +178,124 @@ export class WasmKernels implements Kernels {
 
   matmul(a: FloatArray, aShape: Shape, b: FloatArray, bShape: Shape, transA: boolean, transB: boolean, outShape: Shape): FloatArray {
     if (!(a instanceof Float32Array) || !(b instanceof Float32Array)) return jsKernels.matmul(a, aShape, b, bShape, transA, transB, outShape);
-    const r = outShape.length;
+    const r = outShape.length, ar = aShape.length, br = bShape.length;
     const M = outShape[r - 2]!, N = outShape[r - 1]!;
-    const K = transA ? aShape[aShape.length - 2]! : aShape[aShape.length - 1]!;
-    const lda = aShape[aShape.length - 1]!, ldb = bShape[bShape.length - 1]!;
-    const total = sizeOf(outShape);
+    const K = transA ? aShape[ar - 2]! : aShape[ar - 1]!;
+    const lda = aShape[ar - 1]!, ldb = bShape[br - 1]!;
+    const total = r === 2 ? M * N : sizeOf(outShape);
     if (total === 0) return new Float32Array(0);
-    const k = this.runtime.exports;
-    return this.scoped(() => {
-      const pa = this.arena.put(a), pb = this.arena.put(b), pc = this.arena.alloc(total * 4);
-      const threads = M * N * K >= PARALLEL_MIN_FLOPS ? this.pool.size : 1;
-      // one scratch area per participant, aligned
-      const chunkRows = threads > 1 ? Math.max(8, Math.ceil(Math.ceil(M / (threads * 4)) / 4) * 4) : M;
-      const scratchStride = (k.sgemmScratchBytes(chunkRows, N, K) + 63) & ~63;
-      const scratch = this.arena.alloc(scratchStride * threads);
+    const arena = this.arena, mark = arena.mark();
+    try {
+      const tA = transA ? 1 : 0, tB = transB ? 1 : 0;
+      if (r === 2) {
+        // the operands are copied in by sgemm (block by block while the workers start), and
+        // the result allocated while they compute
+        const pa = arena.alloc(a.byteLength), pb = arena.alloc(b.byteLength), pc = arena.alloc(total * 4);
+        const io: Io = { a, b, out: null };
+        this.sgemm(M, N, K, pa, lda, pb, ldb, pc, N, tA, tB, io);
+        return io.out ? arena.copyInto(io.out, pc) : arena.copyF32(pc, total);
+      }
+      const pa = arena.put(a), pb = arena.put(b), pc = arena.alloc(total * 4);
       const batchShape = outShape.slice(0, -2);
-      const aMat = aShape[aShape.length - 2]! * lda, bMat = bShape[bShape.length - 2]! * ldb;
+      const aMat = aShape[ar - 2]! * lda, bMat = bShape[br - 2]! * ldb;
       const sa = broadcastStrides(aShape.slice(0, -2), batchShape), sb = broadcastStrides(bShape.slice(0, -2), batchShape);
       forEachRow([...batchShape, 1], [[...sa, 0], [...sb, 0]], (off, batch) => {
-        const ap = pa + 4 * off[0]! * aMat, bp = pb + 4 * off[1]! * bMat, cp = pc + 4 * batch * M * N;
-        const chunks = Math.ceil(M / chunkRows);
-        if (threads > 1 && chunks > 1 && chunks <= MAX_CHUNKS) {
-          this.pool.run(SGEMM_ROWS, chunks, [M, N, K, ap, lda, bp, ldb, cp, N, transA ? 1 : 0, transB ? 1 : 0, scratch, scratchStride, chunkRows]);
-        } else {
-          k.sgemm(M, N, K, ap, lda, bp, ldb, cp, N, transA ? 1 : 0, transB ? 1 : 0, scratch);
-        }
+        this.sgemm(M, N, K, pa + 4 * off[0]! * aMat, lda, pb + 4 * off[1]! * bMat, ldb, pc + 4 * batch * M * N, N, tA, tB);
       });
-      return this.arena.f32(pc, total).slice();
-    });
+      return arena.copyF32(pc, total);
+    } finally {
+      arena.release(mark);
+    }
+  }
+
+  /**
+   * One float32 product C (M×N, row stride ldc) = op(A)·op(B) in linear memory, on the
+   * calling thread or split among the pool's threads; its scratch is released after. With
+   * `io`, the operands in io.a / io.b have their memory reserved at pa / pb but are not
+   * copied in yet: this copies them, where it can block by block while the workers start on
+   * the first blocks, and allocates io.out while the workers compute.
+   */
+  private sgemm(M: number, N: number, K: number, pa: number, lda: number, pb: number, ldb: number, pc: number, ldc: number, tA: number, tB: number,
+    io?: Io): void {
+    const k = this.runtime.exports, arena = this.arena, pool = this.pool, t = gemmTuning;
+    const mark = arena.mark();
+    const a = io?.a ?? null, b = io?.b ?? null;
+    const copyA = () => { if (a) arena.set(a, pa); };
+    const copyB = () => { if (b) arena.set(b, pb); };
+    /** Copies `rows` rows of `src` (row stride ld) to ptr, opening the gate after each `step` rows. */
+    const copyGated = (src: Float32Array, ptr: number, ld: number, rows: number, step: number) => {
+      for (let r0 = 0; r0 < rows; r0 += step) {
+        const r1 = Math.min(rows, r0 + step);
+        arena.set(src.subarray(r0 * ld, r1 * ld), ptr + 4 * r0 * ld);
+        pool.open(r1);
+      }
+    };
+    const allocOut = () => { if (io) io.out = freshF32(M * N); };
+    try {
+      const macs = M * N * K, threads = pool.size;
+      if (threads > 1 && macs >= t.parallelMinMacs && (macs >= t.wakeMinMacs || pool.hot())) {
+        // several chunks per thread (so that a busy core does not stall the product), none tiny
+        const want = Math.max(2, Math.min(threads * t.chunksPerThread, Math.floor(macs / t.minChunkMacs)));
+        let rows = Math.max(t.minRows, Math.ceil(M / want / 8) * 8);
+        const direct = tB === 0 && this.runtime.build === 'relaxed' && rows <= t.directRows;
+        if (M < 2 * t.minRows || direct) {
+          // blocks of whole sgemm calls: few rows, or row blocks that read B in place (no
+          // packing); with few rows, column blocks too, each packing only its own columns of B
+          let cols = N;
+          if (M < 2 * t.minRows) {
+            rows = M;
+            cols = Math.max(64, Math.ceil(N / want / 64) * 64);
+          }
+          const rowChunks = Math.ceil(M / rows), colChunks = Math.ceil(N / cols);
+          if (rowChunks * colChunks > 1) {
+            const stride = (k.sgemmScratchBytes(rows, cols, K) + 63) & ~63;
+            const scratch = arena.alloc(stride * threads);
+            const args = [M, N, K, pa, lda, pb, ldb, pc, ldc, tA, tB, scratch, stride, rows, cols, colChunks];
+            copyB();
+            if (a && tA === 0 && colChunks === 1) {
+              // the workers start on the first row blocks while the rest of A is copied in
+              pool.run(SGEMM_ROWS, rowChunks, args, () => { copyGated(a, pa, lda, M, rows); allocOut(); }, true);
+            } else {
+              copyA();
+              pool.run(SGEMM_ROWS, rowChunks * colChunks, args, allocOut);
+            }
+            return;
+          }
+        } else {
+          // pack op(B) once, the threads splitting it by depth blocks and columns, then row
+          // blocks of C over the shared copy; B, then A are copied in while the workers start
+          const gateB = b !== null && tB === 0, gateA = a !== null && tA === 0;
+          const bp = arena.alloc(k.sgemmPackedBBytes(N, K));
+          const depth = k.sgemmDepthBlock();
+          const packCols = Math.max(64, Math.ceil(N / Math.max(1, want / Math.ceil(K / depth)) / 64) * 64);
+          const packColChunks = Math.ceil(N / packCols);
+          if (!gateB) copyB();
+          pool.run(SGEMM_PACK_B, packColChunks * Math.ceil(K / depth), [K, N, pb, ldb, tB, bp, packCols, packColChunks, depth], () => {
+            if (gateB) copyGated(b, pb, ldb, K, depth);
+            if (!gateA) copyA();
+          }, gateB);
+          rows = Math.max(t.packedMinRows, Math.ceil(M / want / t.packedRowStep) * t.packedRowStep);
+          const rowChunks = Math.ceil(M / rows);
+          let cols = N;
+          if (rowChunks < want) cols = Math.max(64, Math.ceil(N / Math.ceil(want / rowChunks) / 64) * 64);
+          const colChunks = Math.ceil(N / cols);
+          const stride = (k.sgemmPackedScratchBytes(rows, K) + 63) & ~63;
+          const scratch = arena.alloc(stride * threads);
+          pool.run(SGEMM_PACKED, rowChunks * colChunks, [M, N, K, pa, lda, tA, bp, pc, ldc, scratch, stride, rows, cols, colChunks], () => {
+            if (gateA) copyGated(a, pa, lda, M, rows);
+            allocOut();
+          }, gateA);
+          return;
+        }
+      }
+      copyA();
+      copyB();
+      const scratch = arena.alloc(k.sgemmScratchBytes(M, N, K));
+      k.sgemm(M, N, K, pa, lda, pb, ldb, pc, ldc, tA, tB, scratch);
+      if (threads > 1) pool.touch();
+    } finally {
+      arena.release(mark);
+    }
   }
 
   // layout kernels are memory copies, as fast in JS as in wasm once the copies in and out are counted

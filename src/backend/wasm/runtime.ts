@@ -5,6 +5,11 @@ export interface KernelExports {
   heapBase(): number;
   sgemmScratchBytes(M: number, N: number, K: number): number;
   sgemm(M: number, N: number, K: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number, transA: number, transB: number, scratch: number): void;
+  sgemmPackedBBytes(N: number, K: number): number;
+  sgemmPackedScratchBytes(M: number, K: number): number;
+  sgemmDepthBlock(): number;
+  sgemmPackB(K: number, N: number, b: number, ldb: number, transB: number, d: number, j0: number, j1: number, k0: number, k1: number): void;
+  sgemmPacked(M: number, N: number, K: number, a: number, lda: number, transA: number, bp: number, c: number, ldc: number, scratch: number, j0: number, j1: number): void;
   unaryF32(op: number, x: number, out: number, n: number): void;
   binaryF32(op: number, a: number, ars: number, acs: number, b: number, brs: number, bcs: number, out: number, rows: number, cols: number): void;
   compareF32(op: number, a: number, ars: number, acs: number, b: number, brs: number, bcs: number, out: number, rows: number, cols: number): void;
