@@ -17,22 +17,22 @@ import { permute, reshape } from './shape.js';
 export function matmul(a: TensorLike, b: TensorLike, transposeA = false, transposeB = false): Tensor {
   let [x, y] = operands(a, b);
   x = floatTensor('matmul', x); y = floatTensor('matmul', y);
-  const sa = formatShape(x.shape) + (transposeA ? 'ᵀ' : ''), sb = formatShape(y.shape) + (transposeB ? 'ᵀ' : '');
-  const shapes = `shapes ${sa} and ${sb}`;
+  const ta = transposeA, tb = transposeB, xs = x.shape, ys = y.shape; // built into a message only on error
+  const shapes = () => `shapes ${formatShape(xs)}${ta ? 'ᵀ' : ''} and ${formatShape(ys)}${tb ? 'ᵀ' : ''}`;
   if (x.rank === 0 || y.rank === 0) {
-    throw new ShapeError(`matmul: ${shapes}: operands must have rank >= 1; use mul for scalars`);
+    throw new ShapeError(`matmul: ${shapes()}: operands must have rank >= 1; use mul for scalars`);
   }
   const vecA = x.rank === 1, vecB = y.rank === 1;
   if (vecA) { x = reshape(x, [1, x.shape[0]!]); transposeA = false; }
   if (vecB) { y = reshape(y, [y.shape[0]!, 1]); transposeB = false; }
   const ka = transposeA ? x.shape[x.rank - 2]! : x.shape[x.rank - 1]!;
   const kb = transposeB ? y.shape[y.rank - 1]! : y.shape[y.rank - 2]!;
-  if (ka !== kb) throw new ShapeError(`matmul: ${shapes}: inner dimensions ${ka} and ${kb} differ`);
+  if (ka !== kb) throw new ShapeError(`matmul: ${shapes()}: inner dimensions ${ka} and ${kb} differ`);
   const ba = x.shape.slice(0, -2), bb = y.shape.slice(0, -2);
   for (let i = 1; i <= Math.min(ba.length, bb.length); i++) {
     const p = ba[ba.length - i]!, q = bb[bb.length - i]!;
     if (p !== q && p !== 1 && q !== 1) {
-      throw new ShapeError(`matmul: ${shapes}: batch dimensions [${ba.join(',')}] and [${bb.join(',')}] cannot be broadcast`);
+      throw new ShapeError(`matmul: ${shapes()}: batch dimensions [${ba.join(',')}] and [${bb.join(',')}] cannot be broadcast`);
     }
   }
   let out = apply('matmul', [x, y], { transA: transposeA, transB: transposeB });
