@@ -517,7 +517,6 @@ async function benchFashion() {
     const rowsOut = [];
     for (const [label, backend, threads] of [['nabla wasm 1t', 'wasm', 1], ['nabla wasm 2t', 'wasm', 2], ['nabla js', 'js', 1]]) {
       if (backend === 'wasm' && !nbHasWasm) { rowsOut.push({ label, na: 'no wasm backend' }); continue; }
-      if (kind === 'cnn' && backend === 'js' && !quick) { rowsOut.push({ label, na: 'skipped: minutes per epoch in plain JS' }); continue; }
       nb.setBackend(backend);
       if (backend === 'wasm') nb.setThreads(threads);
       const model = spec.nabla();
