@@ -255,6 +255,7 @@ export class Sequential extends Module {
     const c = this.requireCompiled('evaluate');
     const [X, Y] = examples('evaluate', x, y);
     const n = X.shape[0]!, batchSize = args.batchSize ?? 32;
+    if (n === 0) throw new ArgumentError('evaluate: x and y hold no examples');
     for (const m of c.metrics) m.reset();
     let total = 0;
     noGrad(() => {
@@ -275,6 +276,7 @@ export class Sequential extends Module {
     const n = X.shape[0]!, batchSize = args.batchSize ?? 32;
     return noGrad(() => {
       const outs: Tensor[] = [];
+      if (n === 0) return this.call(X, false); // no examples: an empty result of the right shape
       for (let b = 0; b < n; b += batchSize) outs.push(this.call(rows(X, b, Math.min(batchSize, n - b)), false));
       return outs.length === 1 ? outs[0]! : concat(outs, 0);
     });

@@ -170,3 +170,10 @@ test('verbose training reports each epoch with its time, loss and metrics', asyn
   assert.equal(lines.length, 2);
   assert.match(lines[1]!, /^Epoch 2\/2 - \d+\.\d\ds - loss: \d\.\d{4} - accuracy: \d\.\d{4} - val_loss: \d\.\d{4} - val_accuracy: \d\.\d{4}$/);
 });
+
+test('predict on zero examples gives an empty result; evaluate on none is an error', () => {
+  const model = nb.sequential([nb.layers.dense({ units: 2, inputShape: [3] })]);
+  assert.deepEqual([...model.predict(nb.zeros([0, 3])).shape], [0, 2]);
+  model.compile({ optimizer: 'sgd', loss: 'mse' });
+  assert.throws(() => model.evaluate(nb.zeros([0, 3]), nb.zeros([0, 2])), /evaluate: x and y hold no examples/);
+});
