@@ -88,3 +88,14 @@ test('bad input exits non-zero with one clear line and no stack trace', () => {
     assert.doesNotMatch(r.err, /\n\s+at /);
   }
 });
+
+test('nabla train digits --model cnn and --model lstm train the image models', () => {
+  for (const model of ['cnn', 'lstm']) {
+    const r = nabla('train', 'digits', '--model', model, '--epochs', '1', '--quiet', '--out', `run-${model}`);
+    assert.equal(r.code, 0, r.err);
+    assert.ok(existsSync(join(dir, `run-${model}`, 'model.nabla')));
+    const s = nabla('summary', join(`run-${model}`, 'model.nabla'));
+    assert.match(s.out, model === 'cnn' ? /conv_1 \(Conv2D\)\s+\[null,8,8,16\]/ : /lstm \(LSTM\)\s+\[null,64\]/);
+  }
+  assert.match(nabla('train', 'points.csv', '--model', 'cnn').err, /^nabla: --model cnn needs image data/);
+});

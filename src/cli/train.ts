@@ -69,9 +69,10 @@ export async function train(data: string, o: TrainOptions): Promise<void> {
     [xTrain, yTrain, xTest, labelsTest] = [split.xTrain, split.yTrain, split.xTest, split.yTest];
   }
   const features = xTrain.shape[1]!;
-  if (o.model !== 'mlp' && o.model !== 'cnn') throw new CliError(`--model must be mlp or cnn, got '${o.model}'`);
-  if (o.model === 'cnn' && !ds.imageShape) throw new CliError(`--model cnn needs image data (digits, fashion-mnist, mnist), not ${data}`);
-  const model = o.model === 'cnn' ? cnn(ds.imageShape!, ds.numClasses, o.activation, data) : nb.sequential([
+  if (!['mlp', 'cnn', 'lstm'].includes(o.model)) throw new CliError(`--model must be mlp, cnn or lstm, got '${o.model}'`);
+  if (o.model !== 'mlp' && !ds.imageShape) throw new CliError(`--model ${o.model} needs image data (digits, fashion-mnist, mnist), not ${data}`);
+  const model = o.model === 'cnn' ? cnn(ds.imageShape!, ds.numClasses, o.activation, data)
+    : o.model === 'lstm' ? rowLstm(ds.imageShape!, ds.numClasses, data) : nb.sequential([
     ...hidden.map((units, i) => nb.layers.dense({ units, activation: o.activation, ...(i === 0 ? { inputShape: [features] } : {}), name: `hidden_${i + 1}` })),
     nb.layers.dense({ units: ds.numClasses, activation: 'softmax', ...(hidden.length === 0 ? { inputShape: [features] } : {}), name: 'output' }),
   ], { name: `${data.replace(/.*\//, '')}-mlp` });
@@ -79,6 +80,10 @@ export async function train(data: string, o: TrainOptions): Promise<void> {
     // the CNN takes images [n, h, w, 1]
     xTrain = nb.reshape(xTrain, [-1, ...ds.imageShape!, 1]);
     xTest = nb.reshape(xTest, [-1, ...ds.imageShape!, 1]);
+  } else if (o.model === 'lstm') {
+    // the LSTM reads each image as a sequence of rows: [n, h steps, w features]
+    xTrain = nb.reshape(xTrain, [-1, ...ds.imageShape!]);
+    xTest = nb.reshape(xTest, [-1, ...ds.imageShape!]);
   }
   model.compile({ optimizer: makeOptimizer(lr), loss, metrics: ['accuracy'] });
   const log = o.quiet ? () => undefined : (s: string) => console.log(s);
@@ -92,7 +97,7 @@ export async function train(data: string, o: TrainOptions): Promise<void> {
   const predicted = Array.from(nb.argmax(model.predict(xTest), 1).storage);
   const report = classificationReport(Array.from(labelsTest.storage), predicted, ds.numClasses);
   log(`\ntrained in ${seconds.toFixed(1)} s\n\n${report.text}`);
-  const out = o.out ?? `runs/${data.replace(/.*\//, '').replace(/\.csv$/i, '')}${o.model === 'cnn' ? '-cnn' : ''}`;
+  const out = o.out ?? `runs/${data.replace(/.*\//, '').replace(/\.csv$/i, '')}${o.model === 'mlp' ? '' : `-${o.model}`}`;
   const files = await writeRunFiles(out, { model, history, report, dataset: ds, options: { data, ...o }, seconds });
   log(`\nrun folder ${out}: ${files.join(', ')}`);
 }
@@ -108,4 +113,12 @@ function cnn(imageShape: [number, number], numClasses: number, activation: strin
     nb.layers.dense({ units: 64, activation, name: 'hidden_1' }),
     nb.layers.dense({ units: numClasses, activation: 'softmax', name: 'output' }),
   ], { name: `${data}-cnn` });
+}
+
+/** An LSTM that reads an [h, w] image row by row (a sequence of h steps of w features), then classifies its last state. */
+function rowLstm(imageShape: [number, number], numClasses: number, data: string): nb.Sequential {
+  return nb.sequential([
+    nb.layers.lstm({ units: 64, inputShape: imageShape, name: 'lstm' }),
+    nb.layers.dense({ units: numClasses, activation: 'softmax', name: 'output' }),
+  ], { name: `${data}-lstm` });
 }
