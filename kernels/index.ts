@@ -5,3 +5,4 @@ export * from './memory';
 export * from './matmul';
 export * from './elementwise';
 export * from './reduce';
+export * from './window';

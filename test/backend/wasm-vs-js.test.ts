@@ -120,3 +120,25 @@ test('setThreads validates its argument and reports the number in effect', () =>
   assert.equal(nb.setThreads(2), 2);
   assert.throws(() => nb.setThreads(0), /setThreads: expected a positive integer, got 0/);
 });
+
+test('convolution and pooling (im2col and col2im in wasm) match js, values and gradients', () => {
+  const cases: [number[], number[], number | [number, number], 'valid' | 'same', number | [number, number]][] = [
+    [[2, 9, 8, 3], [3, 3, 3, 4], 1, 'valid', 1],
+    [[2, 9, 8, 3], [3, 2, 3, 5], 2, 'same', 1],
+    [[1, 10, 11, 2], [3, 3, 2, 2], 1, 'same', 2],
+    [[3, 7, 7, 1], [2, 2, 1, 6], [2, 1], 'same', [1, 2]],
+  ];
+  for (const [xs, ks, strides, padding, dilation] of cases) {
+    const x = rnd(xs), k = rnd(ks);
+    const what = `conv2d ${JSON.stringify([xs, ks, strides, padding, dilation])}`;
+    assertMatch(onBoth(() => nb.conv2d(x, k, strides, padding, dilation)), what, 1e-5, 1e-5);
+    assertMatch(onBoth(() => nb.grad((t: Tensor) => nb.sum(nb.square(nb.conv2d(t, k, strides, padding, dilation))))(x)), `${what} input gradient`, 1e-4, 1e-4);
+    assertMatch(onBoth(() => nb.grad((t: Tensor) => nb.sum(nb.conv2d(x, t, strides, padding, dilation)))(k)), `${what} kernel gradient`, 1e-4, 1e-4);
+  }
+  const x = rnd([2, 9, 10, 3]);
+  for (const padding of ['valid', 'same'] as const) {
+    assertMatch(onBoth(() => nb.maxPool2d(x, 3, 2, padding)), `maxPool2d ${padding}`, 0, 0);
+    assertMatch(onBoth(() => nb.avgPool2d(x, [2, 3], 2, padding)), `avgPool2d ${padding}`, 1e-6, 1e-6);
+    assertMatch(onBoth(() => nb.grad((t: Tensor) => nb.sum(nb.maxPool2d(t, 3, 2, padding)))(x)), `maxPool2d ${padding} gradient`, 1e-6, 1e-6);
+  }
+});

@@ -308,8 +308,29 @@ export class WasmKernels implements Kernels {
   scatterAdd(u: FloatArray, shape: Shape, indices: Int32Array, indicesShape: Shape, axis: number, dimSize: number) { return jsKernels.scatterAdd(u, shape, indices, indicesShape, axis, dimSize); }
   cast(x: TypedArray, dtype: DType) { return jsKernels.cast(x, dtype); }
   argReduce(op: 'argmax' | 'argmin', x: TypedArray, shape: Shape, axis: number) { return jsKernels.argReduce(op, x, shape, axis); }
-  extractPatches(x: FloatArray, win: Window2D, padValue: number) { return jsKernels.extractPatches(x, win, padValue); }
-  addPatches(p: FloatArray, win: Window2D) { return jsKernels.addPatches(p, win); }
+  extractPatches(x: FloatArray, win: Window2D, padValue: number): FloatArray {
+    if (!(x instanceof Float32Array) || x.length < this.minElements) return jsKernels.extractPatches(x, win, padValue);
+    const [N, H, W, C] = win.inShape;
+    const n = N * win.outH * win.outW * win.kh * win.kw * C;
+    return this.scoped(() => {
+      const px = this.arena.put(x), po = this.arena.alloc(n * 4);
+      this.runtime.exports.extractPatchesF32(px, N, H, W, C, win.kh, win.kw, win.strideH, win.strideW, win.dilationH, win.dilationW,
+        win.padTop, win.padLeft, win.outH, win.outW, padValue, po);
+      return this.arena.f32(po, n).slice();
+    });
+  }
+
+  addPatches(p: FloatArray, win: Window2D): FloatArray {
+    if (!(p instanceof Float32Array) || p.length < this.minElements) return jsKernels.addPatches(p, win);
+    const [N, H, W, C] = win.inShape;
+    const n = N * H * W * C;
+    return this.scoped(() => {
+      const pp = this.arena.put(p), po = this.arena.alloc(n * 4);
+      this.runtime.exports.addPatchesF32(pp, N, H, W, C, win.kh, win.kw, win.strideH, win.strideW, win.dilationH, win.dilationW,
+        win.padTop, win.padLeft, win.outH, win.outW, po);
+      return this.arena.f32(po, n).slice();
+    });
+  }
 }
 
 export { defaultThreads };

@@ -15,6 +15,10 @@ export interface KernelExports {
   compareF32(op: number, a: number, ars: number, acs: number, b: number, brs: number, bcs: number, out: number, rows: number, cols: number): void;
   whereF32(cond: number, a: number, as: number, b: number, bs: number, out: number, n: number): void;
   reduceF32(op: number, x: number, outer: number, r: number, inner: number, out: number): void;
+  extractPatchesF32(x: number, N: number, H: number, W: number, C: number, kh: number, kw: number, sh: number, sw: number, dh: number, dw: number,
+    pt: number, pl: number, OH: number, OW: number, padValue: number, out: number): void;
+  addPatchesF32(patches: number, N: number, H: number, W: number, C: number, kh: number, kw: number, sh: number, sw: number, dh: number, dw: number,
+    pt: number, pl: number, OH: number, OW: number, out: number): void;
 }
 
 /** A compiled kernel module, the memory it runs in and its instance on this thread. */
