@@ -78,6 +78,7 @@ test('bad input exits non-zero with one clear line and no stack trace', () => {
     [['train', 'cifar'], /^nabla: unknown data set 'cifar'/],
     [['evaluate', 'missing.nabla', 'digits'], /^nabla: no model file at missing\.nabla$/],
     [['predict', join('run2', 'model.nabla'), 'points.csv'], /^nabla: points\.csv has 3 features per example, but the model expects 64$/],
+    [['predict', join('run2', 'model.nabla'), 'three.csv', '--top', '0'], /^nabla: --top must be a positive integer, got '0'$/],
   ];
   for (const [args, pattern] of cases) {
     const r = nabla(...args);
@@ -96,6 +97,12 @@ test('nabla train digits --model cnn and --model lstm train the image models', (
     assert.ok(existsSync(join(dir, `run-${model}`, 'model.nabla')));
     const s = nabla('summary', join(`run-${model}`, 'model.nabla'));
     assert.match(s.out, model === 'cnn' ? /conv_1 \(Conv2D\)\s+\[null,8,8,16\]/ : /lstm \(LSTM\)\s+\[null,64\]/);
+    // evaluate and predict shape flat examples as the model expects
+    const e = nabla('evaluate', join(`run-${model}`, 'model.nabla'), 'digits');
+    assert.equal(e.code, 0, e.err);
+    assert.match(e.out, /on all 1797 examples of digits/);
+    const p = nabla('predict', join(`run-${model}`, 'model.nabla'), 'three.csv');
+    assert.equal(p.code, 0, p.err);
   }
   assert.match(nabla('train', 'points.csv', '--model', 'cnn').err, /^nabla: --model cnn needs image data/);
 });

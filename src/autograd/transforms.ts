@@ -26,7 +26,7 @@ export interface ArgnumsOption {
 /** A fresh leaf for `t` at a new level: an identity of t, so outer levels still see through it. */
 function makeLeaf(op: string, t: Tensor): Tensor {
   if (!isFloat(t.dtype)) {
-    throw new DTypeError(`${op}: cannot differentiate with respect to a ${t.dtype} tensor of shape ${formatShape(t.shape)}; use float32 or float64`);
+    throw new DTypeError(`${op}: cannot differentiate with respect to ${t.dtype === 'int32' ? 'an' : 'a'} ${t.dtype} tensor of shape ${formatShape(t.shape)}; use float32 or float64`);
   }
   const leaf = new Tensor(t.storage, t.shape);
   leaf.node = { id: nextNodeId(), prim: 'identity', inputs: [t], attrs: {}, output: leaf };

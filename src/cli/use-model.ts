@@ -19,11 +19,17 @@ function scalerFor(modelPath: string): { transform(x: nb.Tensor): nb.Tensor } | 
   return nb.data.scalerFromJSON(saved.state as never);
 }
 
-function expectFeatures(model: nb.Sequential, x: nb.Tensor, source: string): void {
-  const want = model.inputShape?.[0];
-  if (want !== undefined && x.shape[1] !== want) {
-    throw new CliError(`${source} has ${x.shape[1]} features per example, but the model expects ${want}`);
-  }
+/**
+ * Checks that flat examples [n, features] fit the model, and shapes them as
+ * it expects (images [n, h, w, 1] for a CNN, rows [n, h, w] for an LSTM).
+ */
+function fitToModel(model: nb.Sequential, x: nb.Tensor, source: string): nb.Tensor {
+  const shape = model.inputShape;
+  if (!shape) return x;
+  const want = shape.reduce((a, b) => a * b, 1);
+  const have = x.shape.slice(1).reduce((a, b) => a * b, 1);
+  if (have !== want) throw new CliError(`${source} has ${have} features per example, but the model expects ${want}`);
+  return nb.reshape(x, [-1, ...shape]);
 }
 
 /** `nabla summary MODEL`. */
@@ -41,9 +47,10 @@ export async function evaluate(modelPath: string, data: string, o: { dataDir?: s
     const raw = nb.data.loadCsv(data, { labelColumn: 'last', header: 'auto' }).x;
     x = scalerFor(modelPath)?.transform(raw) ?? raw;
   }
-  expectFeatures(model, x, data);
-  const numClasses = model.predict(nb.slice(x, [0, 0], [1, -1])).shape[1]!;
+  x = fitToModel(model, x, data);
+  const numClasses = model.predict(nb.slice(x, [0], [1])).shape[1]!;
   const results = model.evaluate(x, nb.oneHot(labels, numClasses));
+  console.log(`on all ${labels.shape[0]} examples of ${data}${ds.test ? ' (its test set)' : ''}; the held-out test figures of a training run are in its report.json`);
   console.log(Object.entries(results).map(([k, v]) => `${k}: ${v.toFixed(4)}`).join('  '));
   const predicted = Array.from(nb.argmax(model.predict(x), 1).storage);
   console.log('\n' + classificationReport(Array.from(labels.storage), predicted, numClasses).text.replace('test accuracy', 'accuracy'));
@@ -53,7 +60,9 @@ export async function evaluate(modelPath: string, data: string, o: { dataDir?: s
 export async function predict(modelPath: string, input: string, o: { top: string }): Promise<void> {
   const model = await openModel(modelPath);
   if (!fsSync().existsSync(input)) throw new CliError(`no input file at ${input}`);
-  const want = model.inputShape?.[0];
+  const want = model.inputShape?.reduce((a, b) => a * b, 1);
+  const top = Number(o.top);
+  if (!Number.isInteger(top) || top < 1) throw new CliError(`--top must be a positive integer, got '${o.top}'`);
   let x: nb.Tensor;
   if (/\.csv$/i.test(input)) {
     const table = nb.data.loadCsv(input, { header: 'auto', labelColumn: null }).x;
@@ -65,13 +74,13 @@ export async function predict(modelPath: string, input: string, o: { top: string
     const n = images.shape[0]!;
     x = nb.div(nb.reshape(nb.cast(images, 'float32'), [n, -1]), 255);
   }
-  expectFeatures(model, x, input);
+  x = fitToModel(model, x, input);
   const p = model.predict(x);
-  const top = Math.max(1, Math.min(Number(o.top) || 3, p.shape[1]!));
+  const shown = Math.min(top, p.shape[1]!);
   const rows = p.toArray() as number[][];
-  console.log(`example  class  probabilities (top ${top})`);
+  console.log(`example  class  probabilities (top ${shown})`);
   rows.forEach((r, i) => {
-    const ranked = r.map((v, c) => [c, v] as const).sort((a, b) => b[1] - a[1]).slice(0, top);
+    const ranked = r.map((v, c) => [c, v] as const).sort((a, b) => b[1] - a[1]).slice(0, shown);
     console.log(`${String(i).padStart(7)}  ${String(ranked[0]![0]).padStart(5)}  ${ranked.map(([c, v]) => `${c}: ${v.toFixed(4)}`).join('  ')}`);
   });
 }

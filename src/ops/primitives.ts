@@ -84,10 +84,11 @@ export const primitives: PrimTable = {
   },
   pow: {
     forward: binaryForward('pow'),
-    // d(aᵇ)/da = b·aᵇ⁻¹; d(aᵇ)/db = aᵇ·ln a (taken as 0 where a = 0, as PyTorch does)
+    // d(aᵇ)/da = b·aᵇ⁻¹ (0 where b = 0, even at a = 0); d(aᵇ)/db = aᵇ·ln a (0 where a = 0, as PyTorch does).
+    // The masked branches are computed on safe values, so no ∞ or NaN reaches higher derivatives.
     backward: (g, [a, b], y, _a, needs) => [
-      needs[0] ? mul(g, mul(b!, pow(a!, sub(b!, 1)))) : null,
-      needs[1] ? mul(g, where(equal(a!, 0), 0, mul(y, log(a!)))) : null,
+      needs[0] ? mul(g, where(equal(b!, 0), 0, mul(b!, pow(a!, sub(b!, 1))))) : null,
+      needs[1] ? mul(g, where(equal(a!, 0), 0, mul(y, log(where(equal(a!, 0), 1, a!))))) : null,
     ],
   },
   maximum: {

@@ -191,9 +191,8 @@ function indexTensor(op: string, indices: TensorLike, bound: number): Tensor {
   const idx = t.dtype === 'int32' ? t : cast(t, 'int32');
   const d = idx.storage;
   for (let i = 0; i < d.length; i++) {
-    if (d[i]! < 0 || d[i]! >= bound || (t.dtype !== 'int32' && d[i] !== t.storage[i])) {
-      throw new ArgumentError(`${op}: index ${t.storage[i]} is out of range for an axis of size ${bound}`);
-    }
+    if (t.dtype !== 'int32' && d[i] !== t.storage[i]) throw new ArgumentError(`${op}: index ${t.storage[i]} is not an integer`);
+    if (d[i]! < 0 || d[i]! >= bound) throw new ArgumentError(`${op}: index ${t.storage[i]} is out of range for an axis of size ${bound}`);
   }
   return idx;
 }

@@ -192,6 +192,10 @@ export class Sequential extends Module {
       Y = rows(Y, 0, nTrain);
     }
     const n = X.shape[0]!;
+    if (n === 0) throw new ArgumentError('fit: x and y hold no training examples');
+    if (validation && validation[0].shape[0] === 0) throw new ArgumentError('fit: validationData holds no examples');
+    // layers without an inputShape build on their first call: build them now, so their weights are trained
+    if (this.layers.some((l) => !l.built)) noGrad(() => this.call(rows(X, 0, 1), false));
     const steps = Math.ceil(n / batchSize);
     const verbose = args.verbose ?? (Boolean((globalThis as { process?: { stdout?: { isTTY?: boolean } } }).process?.stdout?.isTTY) ? 1 : 0);
     const history = new History();

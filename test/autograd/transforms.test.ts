@@ -144,7 +144,7 @@ test('noGrad records nothing: values computed inside are constants', () => {
 
 test('transforms reject what they cannot differentiate, with clear errors', () => {
   assert.throws(() => nb.grad((x: Tensor) => nb.mul(x, 2))(f64([1, 2])), /grad: the function must return a float scalar.*shape \[2\]/);
-  assert.throws(() => nb.grad((x: Tensor) => nb.sum(x))(nb.tensor([1, 2], [2], 'int32')), /cannot differentiate with respect to a int32 tensor/);
+  assert.throws(() => nb.grad((x: Tensor) => nb.sum(x))(nb.tensor([1, 2], [2], 'int32')), /cannot differentiate with respect to an int32 tensor/);
   assert.throws(() => nb.grad((x: Tensor) => nb.sum(x), { argnums: 2 })(f64([1])), /argnum 2 is out of range/);
 });
 
@@ -172,4 +172,13 @@ test('hessian with several argnums returns the blocks ∂²f/∂xᵢ∂xⱼ', ()
   assert.deepEqual(H[0]![1]!.toArray(), [[2, 0], [0, 4]]);
   assert.deepEqual(H[1]![0]!.toArray(), [[2, 0], [0, 4]]);
   assert.deepEqual(H[1]![1]!.toArray(), [[0, 0], [0, 0]]);
+});
+
+test('pow at a zero base: no NaN in first or second derivatives', () => {
+  const z = f64([0, 1]);
+  assert.deepEqual(nb.grad((x: Tensor) => nb.sum(nb.pow(x, 0)))(z).toArray(), [0, 0]);
+  const base = f64([0, 2]);
+  const d2 = nb.grad((b: Tensor) => nb.sum(nb.grad((bb: Tensor) => nb.sum(nb.pow(base, bb)))(b)))(f64([2, 2])).toArray() as number[];
+  assert.equal(d2[0], 0);
+  assert.ok(Math.abs(d2[1]! - 4 * Math.log(2) ** 2) < 1e-12); // d²/db² 2ᵇ = 2ᵇ ln²2 at b = 2
 });

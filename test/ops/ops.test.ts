@@ -138,4 +138,5 @@ test('hand-derived references: oneHot', () => {
   assert.deepEqual(nb.oneHot([2, 0, 1], 3).toArray(), [[0, 0, 1], [1, 0, 0], [0, 1, 0]]);
   assert.deepEqual([...nb.oneHot(nb.tensor([[1], [0]], undefined, 'int32'), 2).shape], [2, 1, 2]);
   assert.throws(() => nb.oneHot([3], 3), /oneHot: index 3 is out of range for an axis of size 3/);
+  assert.throws(() => nb.gather(nb.tensor([1, 2, 3]), nb.tensor([1.5])), /gather: index 1.5 is not an integer/);
 });

@@ -177,3 +177,13 @@ test('predict on zero examples gives an empty result; evaluate on none is an err
   model.compile({ optimizer: 'sgd', loss: 'mse' });
   assert.throws(() => model.evaluate(nb.zeros([0, 3]), nb.zeros([0, 2])), /evaluate: x and y hold no examples/);
 });
+
+test('a model whose first layer has no inputShape is built before training, so it learns', async () => {
+  nb.seed(6);
+  const { x, y } = blobs(60, 11);
+  const model = nb.sequential([nb.layers.dense({ units: 3, activation: 'softmax' })]);
+  model.compile({ optimizer: nb.optimizers.sgd({ learningRate: 0.5 }), loss: 'categoricalCrossentropy' });
+  const h = await model.fit(x, y, { epochs: 3, verbose: 0 });
+  assert.ok(h.history['loss']![2]! < h.history['loss']![0]!, `loss ${h.history['loss']}`);
+  await assert.rejects(model.fit(nb.zeros([0, 4]), nb.zeros([0, 3])), /fit: x and y hold no training examples/);
+});
