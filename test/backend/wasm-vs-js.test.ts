@@ -142,3 +142,17 @@ test('convolution and pooling (im2col and col2im in wasm) match js, values and g
     assertMatch(onBoth(() => nb.grad((t: Tensor) => nb.sum(nb.maxPool2d(t, 3, 2, padding)))(x)), `maxPool2d ${padding} gradient`, 1e-6, 1e-6);
   }
 });
+
+test('float64 matrix products (the f64x2 kernel) match js to double precision', () => {
+  const r64 = (shape: number[]) => nb.cast(rnd(shape), 'float64');
+  const cases: [number[], number[], boolean, boolean][] = [
+    [[40, 30], [30, 50], false, false], [[30, 40], [30, 50], true, false], [[40, 30], [50, 30], false, true],
+    [[30, 40], [50, 30], true, true], [[3, 20, 30], [30, 17], false, false], [[2, 1, 17, 19], [3, 19, 23], false, false],
+  ];
+  for (const [sa, sb, ta, tb] of cases) {
+    const a = r64(sa), b = r64(sb);
+    const [w, j] = onBoth(() => nb.matmul(a, b, ta, tb));
+    assert.equal(w.dtype, 'float64');
+    assertMatch([w, j], `float64 matmul ${JSON.stringify(sa)}${ta ? 'ᵀ' : ''} ${JSON.stringify(sb)}${tb ? 'ᵀ' : ''}`, 1e-12, 1e-12);
+  }
+});

@@ -176,7 +176,31 @@ export class WasmKernels implements Kernels {
     });
   }
 
+  /** float64 products (gradient checks, Hessians, linear algebra) on the calling thread, with the f64x2 kernel. */
+  private dgemm(a: Float64Array, aShape: Shape, b: Float64Array, bShape: Shape, transA: boolean, transB: boolean, outShape: Shape): Float64Array {
+    const r = outShape.length, ar = aShape.length, br = bShape.length;
+    const M = outShape[r - 2]!, N = outShape[r - 1]!;
+    const K = transA ? aShape[ar - 2]! : aShape[ar - 1]!;
+    const lda = aShape[ar - 1]!, ldb = bShape[br - 1]!;
+    const total = sizeOf(outShape);
+    if (total === 0) return new Float64Array(0);
+    if (M * N * K < 4096) return jsKernels.matmul(a, aShape, b, bShape, transA, transB, outShape) as Float64Array;
+    const k = this.runtime.exports;
+    return this.scoped(() => {
+      const pa = this.arena.put(a), pb = this.arena.put(b), pc = this.arena.alloc(total * 8);
+      const scratch = this.arena.alloc(k.dgemmScratchBytes(M, N, K));
+      const batchShape = outShape.slice(0, -2);
+      const aMat = aShape[ar - 2]! * lda, bMat = bShape[br - 2]! * ldb;
+      const sa = broadcastStrides(aShape.slice(0, -2), batchShape), sb = broadcastStrides(bShape.slice(0, -2), batchShape);
+      forEachRow([...batchShape, 1], [[...sa, 0], [...sb, 0]], (off, batch) => {
+        k.dgemm(M, N, K, pa + 8 * off[0]! * aMat, lda, pb + 8 * off[1]! * bMat, ldb, pc + 8 * batch * M * N, N, transA ? 1 : 0, transB ? 1 : 0, scratch);
+      });
+      return new Float64Array(this.runtime.memory.buffer, pc, total).slice();
+    });
+  }
+
   matmul(a: FloatArray, aShape: Shape, b: FloatArray, bShape: Shape, transA: boolean, transB: boolean, outShape: Shape): FloatArray {
+    if (a instanceof Float64Array && b instanceof Float64Array) return this.dgemm(a, aShape, b, bShape, transA, transB, outShape);
     if (!(a instanceof Float32Array) || !(b instanceof Float32Array)) return jsKernels.matmul(a, aShape, b, bShape, transA, transB, outShape);
     const r = outShape.length, ar = aShape.length, br = bShape.length;
     const M = outShape[r - 2]!, N = outShape[r - 1]!;

@@ -4,6 +4,8 @@ import { maximumPages, relaxedSingleWasm, relaxedWasm, simdSingleWasm, simdWasm 
 export interface KernelExports {
   heapBase(): number;
   sgemmScratchBytes(M: number, N: number, K: number): number;
+  dgemmScratchBytes(M: number, N: number, K: number): number;
+  dgemm(M: number, N: number, K: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number, transA: number, transB: number, scratch: number): void;
   sgemm(M: number, N: number, K: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number, transA: number, transB: number, scratch: number): void;
   sgemmPackedBBytes(N: number, K: number): number;
   sgemmPackedScratchBytes(M: number, K: number): number;
