@@ -1,5 +1,7 @@
 import { NablaError } from '../core/errors.js';
+import { nodeBuiltin } from '../core/platform.js';
 import { Tensor } from '../tensor/tensor.js';
+import { nodeModules, type NodeModules } from './node.js';
 
 /** The UCI 8x8 digits, as loadDigits returns them. */
 export interface Digits {
@@ -11,20 +13,14 @@ export interface Digits {
   images: Tensor;
 }
 
-type NodeModules = { fs: typeof import('node:fs'); zlib: typeof import('node:zlib'); path: typeof import('node:path'); url: typeof import('node:url') };
-function node(): NodeModules {
-  const get = (globalThis as { process?: { getBuiltinModule?: (n: string) => unknown } }).process?.getBuiltinModule;
-  if (!get) throw new NablaError('loadDigits: reading the shipped data set needs Node');
-  return { fs: get('node:fs') as NodeModules['fs'], zlib: get('node:zlib') as NodeModules['zlib'], path: get('node:path') as NodeModules['path'], url: get('node:url') as NodeModules['url'] };
-}
-
 /** The shipped file, found by walking up from this module to the package's data/ folder. */
-function digitsFile(m: NodeModules): string {
-  let dir = m.path.dirname(m.url.fileURLToPath(import.meta.url));
+function digitsFile(fs: NodeModules['fs']): string {
+  const path = nodeBuiltin<typeof import('node:path')>('node:path')!, url = nodeBuiltin<typeof import('node:url')>('node:url')!;
+  let dir = path.dirname(url.fileURLToPath(import.meta.url));
   for (;;) {
-    const candidate = m.path.join(dir, 'data', 'uci-digits.csv.gz');
-    if (m.fs.existsSync(candidate)) return candidate;
-    const parent = m.path.dirname(dir);
+    const candidate = path.join(dir, 'data', 'uci-digits.csv.gz');
+    if (fs.existsSync(candidate)) return candidate;
+    const parent = path.dirname(dir);
     if (parent === dir) throw new NablaError('loadDigits: data/uci-digits.csv.gz is missing from the nabla package');
     dir = parent;
   }
@@ -40,8 +36,8 @@ let cache: Digits | null = null;
  */
 export function loadDigits(): Digits {
   if (cache) return cache;
-  const m = node();
-  const text = m.zlib.gunzipSync(m.fs.readFileSync(digitsFile(m))).toString('utf8');
+  const { fs, zlib } = nodeModules('loadDigits');
+  const text = zlib.gunzipSync(fs.readFileSync(digitsFile(fs))).toString('utf8');
   const lines = text.split('\n').filter((l) => l.trim() !== '');
   const n = lines.length;
   const pixels = new Float32Array(n * 64), labels = new Int32Array(n);

@@ -1,4 +1,5 @@
 import { NablaError } from '../core/errors.js';
+import { nodeBuiltin } from '../core/platform.js';
 
 /** The Node built-ins the file loaders use. */
 export interface NodeModules {
@@ -6,25 +7,22 @@ export interface NodeModules {
   zlib: typeof import('node:zlib');
 }
 
-type GetBuiltin = (name: string) => unknown;
-
 /**
  * @internal Node's fs and zlib, reached through `process.getBuiltinModule`
  * so that no static import of a Node module exists (the library also runs in
  * browsers). `op` names the caller in the error thrown outside Node.
  */
 export function nodeModules(op: string): NodeModules {
-  const get = (globalThis as { process?: { getBuiltinModule?: GetBuiltin } }).process?.getBuiltinModule;
-  if (!get) {
+  const fs = nodeBuiltin<NodeModules['fs']>('node:fs'), zlib = nodeBuiltin<NodeModules['zlib']>('node:zlib');
+  if (!fs || !zlib) {
     throw new NablaError(`${op}: reading files needs Node (20.16 or later); in a browser, fetch the file and pass its contents to the parse function instead`);
   }
-  return { fs: get('node:fs') as NodeModules['fs'], zlib: get('node:zlib') as NodeModules['zlib'] };
+  return { fs, zlib };
 }
 
 /** @internal zlib when running in Node, or null (in a browser). */
 export function zlibIfAvailable(): NodeModules['zlib'] | null {
-  const get = (globalThis as { process?: { getBuiltinModule?: GetBuiltin } }).process?.getBuiltinModule;
-  return get ? (get('node:zlib') as NodeModules['zlib']) : null;
+  return nodeBuiltin<NodeModules['zlib']>('node:zlib') ?? null;
 }
 
 /** @internal Reads a whole file, with an error that names the path when it is missing or unreadable. */

@@ -1,4 +1,5 @@
 import { ArgumentError, NablaError } from '../core/errors.js';
+import { nodeBuiltin } from '../core/platform.js';
 import { allocate, checkDType, type DType } from '../core/dtype.js';
 import { sizeOf } from '../core/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -41,8 +42,7 @@ function checksum(bytes: Uint8Array): number {
 
 type Fs = typeof import('node:fs/promises');
 function fs(): Fs {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (n: string) => unknown } }).process;
-  const m = proc?.getBuiltinModule?.('node:fs/promises') as Fs | undefined;
+  const m = nodeBuiltin<Fs>('node:fs/promises');
   if (!m) throw new ArgumentError('save/load: files need Node; in a browser use model.getWeights() and getConfig()');
   return m;
 }

@@ -30,19 +30,15 @@ export function toTensor(x: TensorLike, dtype?: DType): Tensor {
 export function operands(a: TensorLike, b: TensorLike): [Tensor, Tensor] {
   if (a instanceof Variable) a = a.value;
   if (b instanceof Variable) b = b.value;
-  if (typeof a === 'number' && isTensor(b)) return [tensor(a, [], weakType(a, b.dtype)), castTo(b, weakType(a, b.dtype))];
-  if (typeof b === 'number' && isTensor(a)) return [castTo(a, weakType(b, a.dtype)), tensor(b, [], weakType(b, a.dtype))];
+  if (typeof a === 'number' && isTensor(b)) return [tensor(a, [], weakType(a, b.dtype)), cast(b, weakType(a, b.dtype))];
+  if (typeof b === 'number' && isTensor(a)) return [cast(a, weakType(b, a.dtype)), tensor(b, [], weakType(b, a.dtype))];
   const A = toTensor(a), B = toTensor(b);
   const d = promoteTypes(A.dtype, B.dtype);
-  return [castTo(A, d), castTo(B, d)];
+  return [cast(A, d), cast(B, d)];
 }
 
 function weakType(n: number, d: DType): DType {
   return !isFloat(d) && !Number.isInteger(n) ? 'float32' : d === 'bool' ? 'int32' : d;
-}
-
-function castTo(t: Tensor, d: DType): Tensor {
-  return t.dtype === d ? t : cast(t, d);
 }
 
 /** x as a float tensor (int and bool become float32); `op` names the caller in errors. */

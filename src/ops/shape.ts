@@ -1,3 +1,4 @@
+import { promoteTypes } from '../core/dtype.js';
 import { ArgumentError, ShapeError } from '../core/errors.js';
 import { broadcastShapes, formatShape, normalizeAxis, sameShape, sizeOf, type Shape } from '../core/shape.js';
 import { Tensor, isTensor } from '../tensor/tensor.js';
@@ -138,8 +139,7 @@ export function concat(tensors: readonly TensorLike[], axis = 0): Tensor {
 
 function promoteAll(tensors: readonly TensorLike[]): Tensor[] {
   const ts = tensors.map((t) => toTensor(t));
-  const order = ['bool', 'int32', 'float32', 'float64'] as const;
-  const d = order[Math.max(...ts.map((t) => order.indexOf(t.dtype)))]!;
+  const d = ts.map((t) => t.dtype).reduce(promoteTypes);
   return ts.map((t) => cast(t, d));
 }
 

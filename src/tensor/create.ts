@@ -1,4 +1,4 @@
-import { allocate, checkDType, dtypeOf, isFloat, type DType, type TypedArray } from '../core/dtype.js';
+import { allocate, castArray, checkDType, dtypeOf, isFloat, type DType, type TypedArray } from '../core/dtype.js';
 import { ArgumentError, ShapeError } from '../core/errors.js';
 import { Generator, globalGenerator } from '../core/random.js';
 import { checkShape, formatShape, sizeOf, type Shape } from '../core/shape.js';
@@ -60,7 +60,7 @@ export function tensor(values: TensorLike, shape?: Shape, dtype?: DType): Tensor
   if (isTensor(values)) {
     const t = values;
     if (shape && sizeOf(shape) !== t.size) throw new ShapeError(`tensor: cannot view ${t.size} values of shape ${formatShape(t.shape)} as shape ${formatShape(shape)}`);
-    const storage = dtype && dtype !== t.dtype ? castCopy(t.storage, dtype) : t.storage;
+    const storage = dtype && dtype !== t.dtype ? castArray(t.storage, dtype) : t.storage;
     return new Tensor(storage, shape ? checkShape('tensor', shape) : t.shape);
   }
   let flat: TypedArray;
@@ -68,7 +68,7 @@ export function tensor(values: TensorLike, shape?: Shape, dtype?: DType): Tensor
   if (ArrayBuffer.isView(values)) {
     const src = values as TypedArray;
     const d = dtype ?? dtypeOf(src);
-    flat = d === dtypeOf(src) ? src.slice() : castCopy(src, d);
+    flat = d === dtypeOf(src) ? src.slice() : castArray(src, d);
     inferred = [src.length];
   } else {
     inferred = inferShape(values);
@@ -85,13 +85,6 @@ export function tensor(values: TensorLike, shape?: Shape, dtype?: DType): Tensor
     return new Tensor(flat, s);
   }
   return new Tensor(flat, inferred);
-}
-
-function castCopy(src: TypedArray, dtype: DType): TypedArray {
-  const out = allocate(dtype, src.length);
-  if (dtype === 'bool') for (let i = 0; i < src.length; i++) out[i] = src[i] ? 1 : 0;
-  else out.set(src);
-  return out;
 }
 
 /** A scalar (rank-0) tensor. */

@@ -1,3 +1,4 @@
+import { nodeBuiltin } from '../../core/platform.js';
 import { ACTIVE, ARGS, CHUNK_BITS, CONTROL_INTS, COUNTER, FINISHED, GATE, GATE_OPEN, KIND, MAX_CHUNKS, READY, SPIN_MS, TOTAL, runChunks } from './control.js';
 import type { Runtime } from './runtime.js';
 
@@ -7,7 +8,6 @@ const WAIT_SPIN_MS = 2;
 interface PoolWorker { terminate(): unknown }
 
 type Global = {
-  process?: { getBuiltinModule?: (n: string) => unknown };
   Worker?: new (url: URL, opts: { type: 'module' }) => { postMessage(m: unknown): void; terminate(): void };
   crossOriginIsolated?: boolean;
   WorkerGlobalScope?: unknown;
@@ -15,7 +15,7 @@ type Global = {
 const g = globalThis as Global;
 
 function nodeThreads(): typeof import('node:worker_threads') | null {
-  return (g.process?.getBuiltinModule?.('node:worker_threads') as typeof import('node:worker_threads') | undefined) ?? null;
+  return nodeBuiltin<typeof import('node:worker_threads')>('node:worker_threads') ?? null;
 }
 
 /** Starts one worker over the runtime's shared memory, in Node or in a browser; null where neither works. */
@@ -37,12 +37,11 @@ function startWorker(runtime: Runtime, control: SharedArrayBuffer, id: number): 
 }
 
 /** Browsers forbid Atomics.wait on their main thread; Node and workers may block. */
-const canBlock = Boolean(g.process?.getBuiltinModule) || g.WorkerGlobalScope !== undefined;
+const canBlock = nodeBuiltin('node:os') !== undefined || g.WorkerGlobalScope !== undefined;
 
 /** The number of cores, the default thread count. */
 export function defaultThreads(): number {
-  const os = g.process?.getBuiltinModule?.('node:os') as
-    | { availableParallelism?: () => number; cpus(): unknown[] } | undefined;
+  const os = nodeBuiltin<{ availableParallelism?: () => number; cpus(): unknown[] }>('node:os');
   if (os) return os.availableParallelism?.() ?? os.cpus().length;
   return (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
 }

@@ -1,3 +1,4 @@
+import { nodeBuiltin } from '../../core/platform.js';
 import { maximumPages, relaxedSingleWasm, relaxedWasm, simdSingleWasm, simdWasm } from './kernels.generated.js';
 
 /** The kernels' exports (pointers are byte addresses into the shared memory). */
@@ -48,8 +49,7 @@ function decode(base64: string): Uint8Array<ArrayBuffer> {
  * and WebAssembly.validate decides in any case.
  */
 function enableRelaxedSimd(): void {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (n: string) => unknown } }).process;
-  const v8 = proc?.getBuiltinModule?.('node:v8') as { setFlagsFromString(f: string): void } | undefined;
+  const v8 = nodeBuiltin<{ setFlagsFromString(f: string): void }>('node:v8');
   try {
     v8?.setFlagsFromString('--experimental-wasm-relaxed-simd');
   } catch {
@@ -99,20 +99,24 @@ export function instantiate(module: WebAssembly.Module, memory: WebAssembly.Memo
  * `loadRuntime` there.
  */
 export function createRuntime(): Runtime | null {
-  enableRelaxedSimd();
-  const { memory, shared } = createMemory();
-  const chosen = chooseBuild(shared);
-  if (!chosen) return null;
-  const module = new WebAssembly.Module(chosen.bytes);
-  return { module, memory, exports: instantiate(module, memory), build: chosen.build, shared };
+  const p = prepare();
+  return p && finish(p, new WebAssembly.Module(p.chosen.bytes));
 }
 
 /** Loads the kernels with an asynchronous compile (allowed on every thread of every engine). */
 export async function loadRuntime(): Promise<Runtime | null> {
+  const p = prepare();
+  return p && finish(p, await WebAssembly.compile(p.chosen.bytes));
+}
+
+/** The memory and the build to compile, or null without WebAssembly SIMD. */
+function prepare() {
   enableRelaxedSimd();
   const { memory, shared } = createMemory();
   const chosen = chooseBuild(shared);
-  if (!chosen) return null;
-  const module = await WebAssembly.compile(chosen.bytes);
-  return { module, memory, exports: instantiate(module, memory), build: chosen.build, shared };
+  return chosen ? { memory, shared, chosen } : null;
+}
+
+function finish(p: NonNullable<ReturnType<typeof prepare>>, module: WebAssembly.Module): Runtime {
+  return { module, memory: p.memory, exports: instantiate(module, p.memory), build: p.chosen.build, shared: p.shared };
 }

@@ -4,6 +4,7 @@
 // thread posts.
 import { COUNTER, CHUNK_BITS, READY, SPIN_MS, runChunks } from './control.js';
 import { instantiate } from './runtime.js';
+import { nodeBuiltin } from '../../core/platform.js';
 
 /** What a worker receives to start. */
 export interface WorkerInit { module: WebAssembly.Module; memory: WebAssembly.Memory; control: SharedArrayBuffer; id: number }
@@ -27,7 +28,6 @@ function serve(init: WorkerInit): never {
   }
 }
 
-const proc = (globalThis as { process?: { getBuiltinModule?: (n: string) => unknown } }).process;
-const nodeThreads = proc?.getBuiltinModule?.('node:worker_threads') as typeof import('node:worker_threads') | undefined;
+const nodeThreads = nodeBuiltin<typeof import('node:worker_threads')>('node:worker_threads');
 if (nodeThreads?.workerData) serve(nodeThreads.workerData as WorkerInit);
 else (globalThis as unknown as { onmessage: (e: { data: WorkerInit }) => void }).onmessage = (e) => serve(e.data);
