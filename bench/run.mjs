@@ -379,6 +379,35 @@ try {
 // fixed 80/20 split)
 
 /**
+ * The benchmark models as layer lists written once: nabla and tfjs spell their layers alike, so
+ * `L` is either `nb.layers` or `tf.layers`.
+ */
+const MODELS = {
+  digits: (L) => [
+    L.dense({ units: 64, activation: 'relu', inputShape: [64] }),
+    L.dense({ units: 64, activation: 'relu' }),
+    L.dense({ units: 64, activation: 'relu' }),
+    L.dense({ units: 10, activation: 'softmax' }),
+  ],
+  mlp: (L) => [
+    L.dense({ units: 128, activation: 'relu', inputShape: [784] }),
+    L.dense({ units: 10, activation: 'softmax' }),
+  ],
+  cnn: (L) => [
+    L.conv2d({ filters: 16, kernelSize: 3, activation: 'relu', inputShape: [28, 28, 1] }),
+    L.maxPooling2d({ poolSize: 2 }),
+    L.conv2d({ filters: 32, kernelSize: 3, activation: 'relu' }),
+    L.maxPooling2d({ poolSize: 2 }),
+    L.flatten(),
+    L.dense({ units: 64, activation: 'relu' }),
+    L.dense({ units: 10, activation: 'softmax' }),
+  ],
+};
+const nablaModel = (name) => nb.sequential(MODELS[name](nb.layers));
+const tfjsModel = (name) => tf.sequential({ layers: MODELS[name](tf.layers) });
+const fashionInputs = { mlp: [784], cnn: [28, 28, 1] };
+
+/**
  * The digits MLP: 64-64-64-10 relu + softmax, categorical cross-entropy, Adam(1e-3), batch 32,
  * 50 epochs, on a fixed 80/20 split of the UCI digits shipped with nabla. Every library starts
  * from the same initial weights; the table reports the wall time of fit and the test accuracy.
@@ -396,12 +425,7 @@ async function benchDigitsMlp() {
   const yTrain = pick(yAll, order.subarray(0, nTrain)), yTest = pick(yAll, order.subarray(nTrain));
   const testLabels = pick(labels, order.subarray(nTrain)).data();
   nb.seed(1);
-  const build = () => nb.sequential([
-    nb.layers.dense({ units: 64, activation: 'relu', inputShape: [64] }),
-    nb.layers.dense({ units: 64, activation: 'relu' }),
-    nb.layers.dense({ units: 64, activation: 'relu' }),
-    nb.layers.dense({ units: 10, activation: 'softmax' }),
-  ]);
+  const build = () => nablaModel('digits');
   const initial = build().getWeights();
   const accuracyOf = (pred) => { let ok = 0; pred.forEach((p, i) => { if (p === testLabels[i]) ok++; }); return ok / testLabels.length; };
   const results = [];
@@ -425,12 +449,7 @@ async function benchDigitsMlp() {
     const label = `tfjs-${backend}`;
     if (!tfInfo[backend].ok) { results.push({ label, na: short(tfInfo[backend].reason) }); continue; }
     await tf.setBackend(backend);
-    const model = tf.sequential({ layers: [
-      tf.layers.dense({ units: 64, activation: 'relu', inputShape: [64] }),
-      tf.layers.dense({ units: 64, activation: 'relu' }),
-      tf.layers.dense({ units: 64, activation: 'relu' }),
-      tf.layers.dense({ units: 10, activation: 'softmax' }),
-    ] });
+    const model = tfjsModel('digits');
     model.setWeights(initial.map((w) => tf.tensor(w.data(), [...w.shape])));
     model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
     const xs = tf.tensor(xTrain.data(), [...xTrain.shape]), ys = tf.tensor(yTrain.data(), [...yTrain.shape]);
@@ -465,42 +484,6 @@ if (runs('digits')) {
 
 const FASHION = '/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz';
 
-/** Keras-equivalent models in nabla and tfjs from the same initial weights. */
-const fashionModels = {
-  mlp: {
-    input: [784],
-    nabla: () => nb.sequential([
-      nb.layers.dense({ units: 128, activation: 'relu', inputShape: [784] }),
-      nb.layers.dense({ units: 10, activation: 'softmax' }),
-    ]),
-    tfjs: () => tf.sequential({ layers: [
-      tf.layers.dense({ units: 128, activation: 'relu', inputShape: [784] }),
-      tf.layers.dense({ units: 10, activation: 'softmax' }),
-    ] }),
-  },
-  cnn: {
-    input: [28, 28, 1],
-    nabla: () => nb.sequential([
-      nb.layers.conv2d({ filters: 16, kernelSize: 3, activation: 'relu', inputShape: [28, 28, 1] }),
-      nb.layers.maxPooling2d({ poolSize: 2 }),
-      nb.layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu' }),
-      nb.layers.maxPooling2d({ poolSize: 2 }),
-      nb.layers.flatten(),
-      nb.layers.dense({ units: 64, activation: 'relu' }),
-      nb.layers.dense({ units: 10, activation: 'softmax' }),
-    ]),
-    tfjs: () => tf.sequential({ layers: [
-      tf.layers.conv2d({ filters: 16, kernelSize: 3, activation: 'relu', inputShape: [28, 28, 1] }),
-      tf.layers.maxPooling2d({ poolSize: 2 }),
-      tf.layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu' }),
-      tf.layers.maxPooling2d({ poolSize: 2 }),
-      tf.layers.flatten(),
-      tf.layers.dense({ units: 64, activation: 'relu' }),
-      tf.layers.dense({ units: 10, activation: 'softmax' }),
-    ] }),
-  },
-};
-
 /**
  * Training speed on Fashion-MNIST: one epoch of Adam, batch 32, over the first N training images,
  * reported as seconds per 1000 images, for nabla (wasm 1t/2t, js) and tfjs (wasm, cpu).
@@ -508,18 +491,18 @@ const fashionModels = {
 async function benchFashion() {
   const data = nb.data.loadFashionMnist({ kind: 'train' });
   const out = {};
-  for (const [kind, spec] of Object.entries(fashionModels)) {
+  for (const kind of ['mlp', 'cnn']) {
     const count = quick ? 512 : kind === 'mlp' ? 6000 : 2000;
-    const x = nb.reshape(nb.slice(data.x, [0, 0], [count, -1]), [count, ...spec.input]);
+    const x = nb.reshape(nb.slice(data.x, [0, 0], [count, -1]), [count, ...fashionInputs[kind]]);
     const y = nb.oneHot(nb.slice(data.labels, [0], [count]), 10);
     nb.seed(3);
-    const initial = spec.nabla().getWeights();
+    const initial = nablaModel(kind).getWeights();
     const rowsOut = [];
     for (const [label, backend, threads] of [['nabla wasm 1t', 'wasm', 1], ['nabla wasm 2t', 'wasm', 2], ['nabla js', 'js', 1]]) {
       if (backend === 'wasm' && !nbHasWasm) { rowsOut.push({ label, na: 'no wasm backend' }); continue; }
       nb.setBackend(backend);
       if (backend === 'wasm') nb.setThreads(threads);
-      const model = spec.nabla();
+      const model = nablaModel(kind);
       model.setWeights(initial);
       model.compile({ optimizer: nb.optimizers.adam({ learningRate: 1e-3 }), loss: 'categoricalCrossentropy' });
       const t0 = performance.now();
@@ -533,7 +516,7 @@ async function benchFashion() {
       if (!tfInfo[backend].ok) { rowsOut.push({ label, na: short(tfInfo[backend].reason) }); continue; }
       try {
         await tf.setBackend(backend);
-        const model = spec.tfjs();
+        const model = tfjsModel(kind);
         model.setWeights(initial.map((w) => tf.tensor(w.data(), [...w.shape])));
         model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });
         // tfjs-cpu trains convolutions at about 0.1 s an image: time it on fewer images
