@@ -1,44 +1,240 @@
 import type { TypedArray } from '../../core/dtype.js';
+import { nodeBuiltin } from '../../core/platform.js';
 
 const PAGE = 65536;
 const GROW_STEP = 256; // pages: grow in steps of at least 16 MiB (each grow costs ~85 µs)
+/** Resident bytes allocated between two forced collections, at least. */
+const MIN_COLLECT_BYTES = 64 * 1024 * 1024;
+
+/** A typed-array constructor (Float32Array, Uint8Array, ...). */
+export type ArrayCtor<T extends TypedArray> = { new (buffer: ArrayBufferLike, byteOffset: number, length: number): T; readonly BYTES_PER_ELEMENT: number };
+
+/** Raised when linear memory is full even after a collection: the caller runs the js kernel instead. */
+export class WasmMemoryFull extends Error {}
 
 /**
- * The wasm backend's scratch area in linear memory. Tensors live in ordinary
- * garbage-collected typed arrays; a kernel call copies its operands in,
- * computes, and copies its result out into a fresh typed array, then releases
- * everything it took (`mark`/`release`). So the arena never grows beyond the
- * largest single kernel call, and users dispose nothing.
+ * The block size that serves a request of `bytes`: a multiple of 64 bytes, and
+ * above 256 bytes one of four steps per power of two (so a freed block is
+ * reused by any request within 25% of its size, and at most 25% is wasted).
  */
-export class Arena {
+export function sizeClass(bytes: number): number {
+  if (bytes <= 64) return 64;
+  const p = 2 ** Math.floor(Math.log2(bytes - 1)); // the largest power of two below bytes
+  const step = Math.max(64, p / 4);
+  return Math.ceil(bytes / step) * step;
+}
+
+/** Block address and size class packed in one number (both multiples of 64, below 2^31). */
+const encode = (ptr: number, cls: number) => (cls / 64) * 2 ** 25 + ptr / 64;
+const decodePtr = (token: number) => (token % 2 ** 25) * 64;
+const decodeClass = (token: number) => Math.floor(token / 2 ** 25) * 64;
+
+interface Collector {
+  registry: FinalizationRegistry<number>;
+  /** A full garbage collection, then the registry's callbacks for what it found, synchronously; null where the engine has no such thing. */
+  collect: (() => void) | null;
+}
+
+/**
+ * A finalization registry. In Node it comes from a fresh V8 context with
+ * `gc` exposed and `FinalizationRegistry.prototype.cleanupSome`, so that a
+ * synchronous loop (which never yields to the task that runs finalizers) can
+ * still reclaim the storage of tensors it dropped. Elsewhere finalizers run
+ * when the engine gets to them.
+ */
+function makeCollector(onFree: (token: number) => void): Collector {
+  const v8 = nodeBuiltin<{ setFlagsFromString(f: string): void }>('node:v8');
+  const vm = nodeBuiltin<{ createContext(o: object): object; runInContext(code: string, ctx: object): unknown }>('node:vm');
+  if (v8 && vm) {
+    try {
+      v8.setFlagsFromString('--expose-gc');
+      v8.setFlagsFromString('--harmony-weak-refs-with-cleanup-some');
+      const ctx = vm.createContext({});
+      const gc = vm.runInContext('gc', ctx) as (() => void) | undefined;
+      const FR = vm.runInContext('FinalizationRegistry', ctx) as typeof FinalizationRegistry;
+      const registry = new FR<number>(onFree) as FinalizationRegistry<number> & { cleanupSome?: () => void };
+      if (typeof gc === 'function' && typeof registry.cleanupSome === 'function') {
+        return { registry, collect: () => { gc(); registry.cleanupSome!(); } };
+      }
+    } catch {
+      // an engine without these flags: finalizers run on their own schedule
+    }
+  }
+  return { registry: new FinalizationRegistry<number>(onFree), collect: null };
+}
+
+/**
+ * One allocator over the kernels' linear memory, for two kinds of block:
+ *
+ * - **resident tensor storage**: the typed array a kernel returns is a view of
+ *   a block of linear memory, so the next kernel reads it in place instead of
+ *   copying it in. The block returns to the heap when the view is garbage
+ *   collected (a FinalizationRegistry): users dispose nothing. A tensor shares
+ *   its storage only by sharing the view itself (reshape), never a subarray,
+ *   so the view is alive exactly as long as the storage is used;
+ * - **scratch** (operand copies, packing buffers), taken and given back around
+ *   each kernel call by an Arena.
+ *
+ * Blocks come in size classes with a free list each, carved from the top of
+ * memory when a list is empty. Resident storage is bounded (`residentLimit`);
+ * once as many resident bytes were allocated as were alive at the last
+ * collection (at least 64 MiB), the next kernel call begins with a full
+ * collection that reclaims dropped tensors where the engine allows it
+ * synchronously (Node). Beyond the
+ * limit, results go back to ordinary copied-out arrays: slower, never wrong.
+ * Resident storage needs shared memory (growth detaches views of ordinary
+ * memory), so without it everything is copied, as before.
+ */
+export class Heap {
   private top: number;
-  private readonly base: number;
+  private readonly free = new Map<number, number[]>();
+  /** Every buffer object the memory has had: a typed array over one of them is resident. */
+  private readonly buffers = new Set<ArrayBufferLike>();
+  private readonly collector: Collector | null;
+  /** Bytes of resident storage alive (or dropped but not yet collected). */
+  residentBytes = 0;
+  private sinceCollect = 0;
+  private collectAt = MIN_COLLECT_BYTES;
+  /** @internal Results smaller than this stay in ordinary arrays (tests lower it). */
+  residentMin = 1024;
+  /** @internal The most resident storage at once, in bytes. */
+  residentLimit = 1024 * 1024 * 1024;
+  /** @internal Forced collections so far (tests read it). */
+  collections = 0;
+  /** Memory ran out since the last collection. */
+  private full = false;
 
-  constructor(private readonly memory: WebAssembly.Memory, heapBase: number) {
-    this.base = (heapBase + 63) & ~63;
-    this.top = this.base;
+  constructor(private readonly memory: WebAssembly.Memory, heapBase: number, readonly shared: boolean) {
+    this.top = (heapBase + 63) & ~63;
+    this.buffers.add(memory.buffer);
+    this.collector = shared ? makeCollector((token) => this.release(token)) : null;
   }
 
-  /** The current top, to release back to after a kernel call. */
-  mark(): number {
-    return this.top;
-  }
-
-  /** Frees everything allocated since `mark`. */
-  release(mark: number): void {
-    this.top = mark;
-  }
-
-  /** Reserves `bytes` (64-byte aligned), growing the memory when needed. */
+  /** A block of at least `bytes`, 64-byte aligned; throws WasmMemoryFull when memory cannot hold it. */
   alloc(bytes: number): number {
-    const ptr = this.top;
-    const end = ptr + ((bytes + 63) & ~63);
+    return this.allocClass(sizeClass(bytes));
+  }
+
+  /** A block of exactly class `cls`. */
+  allocClass(cls: number): number {
+    const list = this.free.get(cls);
+    if (list !== undefined && list.length > 0) return list.pop()!;
+    const ptr = this.top, end = ptr + cls;
     const size = this.memory.buffer.byteLength;
     if (end > size) {
-      const pages = Math.max(GROW_STEP, Math.ceil((end - size) / PAGE));
-      this.memory.grow(pages); // throws a RangeError past the maximum: the caller falls back to js
+      try {
+        this.memory.grow(Math.max(GROW_STEP, Math.ceil((end - size) / PAGE)));
+      } catch {
+        this.full = true; // the next kernel call collects first
+        throw new WasmMemoryFull(`the wasm heap is full (${size} bytes)`);
+      }
+      this.buffers.add(this.memory.buffer);
     }
     this.top = end;
+    return ptr;
+  }
+
+  /** Returns a block of class `cls` to its free list. */
+  freeClass(ptr: number, cls: number): void {
+    let list = this.free.get(cls);
+    if (list === undefined) this.free.set(cls, (list = []));
+    list.push(ptr);
+  }
+
+  private release(token: number): void {
+    const cls = decodeClass(token);
+    this.residentBytes -= cls;
+    this.freeClass(decodePtr(token), cls);
+  }
+
+  /** Collects now: the storage of every unreachable resident tensor returns to the free lists. */
+  collect(): void {
+    if (!this.collector?.collect) return;
+    this.collector.collect();
+    this.collections++;
+    this.full = false;
+    this.sinceCollect = 0;
+    this.collectAt = Math.max(MIN_COLLECT_BYTES, this.residentBytes);
+  }
+
+  /**
+   * Called as a kernel call begins, before it takes any address: collects when
+   * enough resident storage was allocated since the last time, or memory ran
+   * out. Never during a call: an operand the caller no longer references
+   * could otherwise lose its block while the kernel reads it.
+   */
+  beforeCall(): void {
+    const s = this.sinceCollect;
+    if (s >= this.collectAt || (this.full && s > 0) || (this.residentBytes > this.residentLimit * 0.75 && s >= this.residentLimit / 8)) this.collect();
+  }
+
+  /**
+   * Resident storage for n elements of type C, released when the returned
+   * view is garbage collected; null where results are copied out instead
+   * (ordinary memory, a small result, or the resident limit reached).
+   */
+  resident<T extends TypedArray>(C: ArrayCtor<T>, n: number): T | null {
+    const bytes = n * C.BYTES_PER_ELEMENT;
+    if (this.collector === null || bytes < this.residentMin) return null;
+    const cls = sizeClass(bytes);
+    if (this.residentBytes + cls > this.residentLimit) return null;
+    let ptr: number;
+    try {
+      ptr = this.allocClass(cls);
+    } catch (e) {
+      if (e instanceof WasmMemoryFull) return null;
+      throw e;
+    }
+    this.residentBytes += cls;
+    this.sinceCollect += cls;
+    const buffer = this.memory.buffer;
+    this.buffers.add(buffer);
+    const view = new C(buffer, ptr, n);
+    this.collector.registry.register(view, encode(ptr, cls));
+    return view;
+  }
+
+  /** True when x is a view of this memory (resident storage, or a subarray of one). */
+  isResident(x: TypedArray): boolean {
+    return this.buffers.has(x.buffer);
+  }
+
+  /** Bytes of linear memory (for the memory tests). */
+  get memoryBytes(): number {
+    return this.memory.buffer.byteLength;
+  }
+}
+
+/**
+ * Scratch for one kernel call: blocks taken from the heap since `mark` go
+ * back at `release(mark)`. The same sizes come back call after call, so the
+ * free lists serve them without growing memory.
+ */
+export class Arena {
+  /** Blocks taken: address, size class, address, size class, ... */
+  private readonly taken: number[] = [];
+
+  constructor(private readonly memory: WebAssembly.Memory, readonly heap: Heap) {}
+
+  /** The current position, to release back to after a kernel call. */
+  mark(): number {
+    return this.taken.length;
+  }
+
+  /** Gives back everything taken since `mark`. */
+  release(mark: number): void {
+    const t = this.taken;
+    while (t.length > mark) {
+      const cls = t.pop()!, ptr = t.pop()!;
+      this.heap.freeClass(ptr, cls);
+    }
+  }
+
+  /** Reserves `bytes` (64-byte aligned). */
+  alloc(bytes: number): number {
+    const cls = sizeClass(bytes);
+    const ptr = this.heap.allocClass(cls);
+    this.taken.push(ptr, cls);
     return ptr;
   }
 
@@ -52,6 +248,11 @@ export class Arena {
     const ptr = this.alloc(data.byteLength);
     this.view(data, ptr, data.length).set(data);
     return ptr;
+  }
+
+  /** The address of `data` in linear memory: where it is when resident, else a copy's. */
+  addr(data: TypedArray): number {
+    return this.heap.isResident(data) ? data.byteOffset : this.put(data);
   }
 
   /** A view of n elements at ptr with the element type of `like` (renewed per call: growth replaces the buffer). */
@@ -71,6 +272,22 @@ export class Arena {
     return out;
   }
 
+  /**
+   * A kernel's result of n elements of type C: `compute` writes it at the
+   * address it is given, resident storage when the heap has it, else scratch
+   * copied out into an ordinary array.
+   */
+  result<T extends TypedArray>(C: ArrayCtor<T>, n: number, compute: (ptr: number) => void): T {
+    const r = this.heap.resident(C, n);
+    if (r !== null) {
+      compute(r.byteOffset);
+      return r;
+    }
+    const ptr = this.alloc(n * C.BYTES_PER_ELEMENT);
+    compute(ptr);
+    return new C(this.memory.buffer, ptr, n).slice() as T;
+  }
+
   /** A float32 view. */
   f32(ptr: number, n: number): Float32Array {
     return new Float32Array(this.memory.buffer, ptr, n);
@@ -81,7 +298,7 @@ export class Arena {
     return new Uint8Array(this.memory.buffer, ptr, n);
   }
 
-  /** The bytes of linear memory in use by the arena's high-water mark (for the memory tests). */
+  /** Bytes of linear memory (for the memory tests). */
   get memoryBytes(): number {
     return this.memory.buffer.byteLength;
   }

@@ -3,7 +3,7 @@ import { sameShape, sizeOf, type Shape } from '../../core/shape.js';
 import { jsKernels } from '../js/index.js';
 import { broadcastStrides, forEachRow } from '../js/strided.js';
 import type { BinaryOp, CompareOp, Kernels, ReduceOp, UnaryOp, Window2D } from '../kernels.js';
-import { Arena } from './arena.js';
+import { Arena, Heap, WasmMemoryFull } from './arena.js';
 import { SGEMM_PACK_B, SGEMM_PACKED, SGEMM_ROWS } from './control.js';
 import { defaultThreads, ThreadPool } from './pool.js';
 import type { Runtime } from './runtime.js';
@@ -52,7 +52,7 @@ function freshF32(n: number): Float32Array {
  * operands in (sgemm was given their addresses only), and allocating the result (`out`,
  * left null on one thread, where the result is copied out in one pass instead).
  */
-interface Io { a: Float32Array | null; b: Float32Array | null; out: Float32Array | null }
+interface Io { a: Float32Array | null; b: Float32Array | null; out: Float32Array | null; wantOut: boolean }
 
 /** A broadcast of two operands as a 2-D pattern: rows × cols with per-operand row and column strides. */
 interface Pattern2D { rows: number; cols: number; ars: number; acs: number; brs: number; bcs: number }
@@ -85,11 +85,14 @@ export class WasmKernels implements Kernels {
   readonly name = 'wasm';
   /** @internal Elementwise ops on fewer elements run on the js kernels (tests set 1 to exercise wasm on small inputs). */
   minElements = DEFAULT_MIN_ELEMENTS;
+  /** @internal Linear memory: resident tensor storage and scratch. */
+  readonly heap: Heap;
   private readonly arena: Arena;
   private readonly pool: ThreadPool;
 
   constructor(readonly runtime: Runtime) {
-    this.arena = new Arena(runtime.memory, runtime.exports.heapBase());
+    this.heap = new Heap(runtime.memory, runtime.exports.heapBase(), runtime.shared);
+    this.arena = new Arena(runtime.memory, this.heap);
     this.pool = new ThreadPool(runtime);
   }
 
@@ -107,11 +110,22 @@ export class WasmKernels implements Kernels {
     return this.pool.ready;
   }
 
-  /** Runs `fn` with a fresh arena mark, releasing all scratch afterwards. */
-  private scoped<T>(fn: () => T): T {
+  /**
+   * Runs one kernel call: a collection first when one is due (before any
+   * address is taken), then `fn` with a fresh arena mark, releasing its
+   * scratch afterwards; when linear memory is full, the js kernel instead.
+   */
+  private call<T>(fn: () => T, fallback: () => T): T {
+    this.heap.beforeCall();
     const mark = this.arena.mark();
     try {
       return fn();
+    } catch (e) {
+      if (e instanceof WasmMemoryFull) {
+        this.arena.release(mark);
+        return fallback();
+      }
+      throw e;
     } finally {
       this.arena.release(mark);
     }
@@ -119,61 +133,61 @@ export class WasmKernels implements Kernels {
 
   unary(op: UnaryOp, x: FloatArray): FloatArray {
     const code = UNARY[op];
-    if (code === undefined || !(x instanceof Float32Array) || x.length < this.minElements) return jsKernels.unary(op, x);
-    return this.scoped(() => {
-      const px = this.arena.put(x), po = this.arena.alloc(x.byteLength);
-      this.runtime.exports.unaryF32(code, px, po, x.length);
-      return this.arena.f32(po, x.length).slice();
-    });
+    const js = () => jsKernels.unary(op, x);
+    if (code === undefined || !(x instanceof Float32Array) || x.length < this.minElements) return js();
+    return this.call(() => {
+      const px = this.arena.addr(x);
+      return this.arena.result(Float32Array, x.length, (po) => this.runtime.exports.unaryF32(code, px, po, x.length));
+    }, js);
   }
 
   binary(op: BinaryOp, a: TypedArray, aShape: Shape, b: TypedArray, bShape: Shape, outShape: Shape): TypedArray {
     const code = BINARY[op];
     const n = sizeOf(outShape);
+    const js = () => jsKernels.binary(op, a, aShape, b, bShape, outShape);
     const p = code !== undefined && a instanceof Float32Array && n >= this.minElements ? pattern2d(aShape, bShape, outShape) : null;
-    if (!p) return jsKernels.binary(op, a, aShape, b, bShape, outShape);
-    return this.scoped(() => {
-      const pa = this.arena.put(a), pb = this.arena.put(b), po = this.arena.alloc(n * 4);
-      this.runtime.exports.binaryF32(code!, pa, p.ars, p.acs, pb, p.brs, p.bcs, po, p.rows, p.cols);
-      return this.arena.f32(po, n).slice();
-    });
+    if (!p) return js();
+    return this.call(() => {
+      const pa = this.arena.addr(a), pb = this.arena.addr(b);
+      return this.arena.result(Float32Array, n, (po) => this.runtime.exports.binaryF32(code!, pa, p.ars, p.acs, pb, p.brs, p.bcs, po, p.rows, p.cols));
+    }, js);
   }
 
   compare(op: CompareOp, a: TypedArray, aShape: Shape, b: TypedArray, bShape: Shape, outShape: Shape): Uint8Array {
     const n = sizeOf(outShape);
+    const js = () => jsKernels.compare(op, a, aShape, b, bShape, outShape);
     const p = a instanceof Float32Array && n >= this.minElements ? pattern2d(aShape, bShape, outShape) : null;
-    if (!p) return jsKernels.compare(op, a, aShape, b, bShape, outShape);
-    return this.scoped(() => {
-      const pa = this.arena.put(a), pb = this.arena.put(b), po = this.arena.alloc(n);
-      this.runtime.exports.compareF32(COMPARE[op], pa, p.ars, p.acs, pb, p.brs, p.bcs, po, p.rows, p.cols);
-      return this.arena.u8(po, n).slice();
-    });
+    if (!p) return js();
+    return this.call(() => {
+      const pa = this.arena.addr(a), pb = this.arena.addr(b);
+      return this.arena.result(Uint8Array, n, (po) => this.runtime.exports.compareF32(COMPARE[op], pa, p.ars, p.acs, pb, p.brs, p.bcs, po, p.rows, p.cols));
+    }, js);
   }
 
   where(cond: Uint8Array, cShape: Shape, a: TypedArray, aShape: Shape, b: TypedArray, bShape: Shape, outShape: Shape): TypedArray {
     const n = sizeOf(outShape);
     const fits = (s: Shape, len: number) => len === 1 || sameShape(s, outShape);
+    const js = () => jsKernels.where(cond, cShape, a, aShape, b, bShape, outShape);
     if (!(a instanceof Float32Array) || n < this.minElements || !sameShape(cShape, outShape) || !fits(aShape, a.length) || !fits(bShape, b.length)) {
-      return jsKernels.where(cond, cShape, a, aShape, b, bShape, outShape);
+      return js();
     }
-    return this.scoped(() => {
-      const pc = this.arena.put(cond), pa = this.arena.put(a), pb = this.arena.put(b), po = this.arena.alloc(n * 4);
-      this.runtime.exports.whereF32(pc, pa, a.length === 1 ? 0 : 1, pb, b.length === 1 ? 0 : 1, po, n);
-      return this.arena.f32(po, n).slice();
-    });
+    return this.call(() => {
+      const pc = this.arena.addr(cond), pa = this.arena.addr(a), pb = this.arena.addr(b);
+      return this.arena.result(Float32Array, n, (po) => this.runtime.exports.whereF32(pc, pa, a.length === 1 ? 0 : 1, pb, b.length === 1 ? 0 : 1, po, n));
+    }, js);
   }
 
   reduce(op: ReduceOp, x: TypedArray, shape: Shape, axes: readonly number[]): TypedArray {
     const contiguous = axes.length > 0 && axes.every((a, i) => i === 0 || a === axes[i - 1]! + 1);
-    if (!(x instanceof Float32Array) || !contiguous || x.length < this.minElements) return jsKernels.reduce(op, x, shape, axes);
+    const js = () => jsKernels.reduce(op, x, shape, axes);
+    if (!(x instanceof Float32Array) || !contiguous || x.length < this.minElements) return js();
     const first = axes[0]!, last = axes[axes.length - 1]!;
     const outer = sizeOf(shape.slice(0, first)), r = sizeOf(shape.slice(first, last + 1)), inner = sizeOf(shape.slice(last + 1));
-    if (r === 0) return jsKernels.reduce(op, x, shape, axes);
-    return this.scoped(() => {
-      const px = this.arena.put(x), po = this.arena.alloc(outer * inner * 4);
-      this.runtime.exports.reduceF32(REDUCE[op], px, outer, r, inner, po);
-      return this.arena.f32(po, outer * inner).slice();
-    });
+    if (r === 0) return js();
+    return this.call(() => {
+      const px = this.arena.addr(x);
+      return this.arena.result(Float32Array, outer * inner, (po) => this.runtime.exports.reduceF32(REDUCE[op], px, outer, r, inner, po));
+    }, js);
   }
 
   /** float64 products (gradient checks, Hessians, linear algebra) on the calling thread, with the f64x2 kernel. */
@@ -186,17 +200,18 @@ export class WasmKernels implements Kernels {
     if (total === 0) return new Float64Array(0);
     if (M * N * K < 4096) return jsKernels.matmul(a, aShape, b, bShape, transA, transB, outShape) as Float64Array;
     const k = this.runtime.exports;
-    return this.scoped(() => {
-      const pa = this.arena.put(a), pb = this.arena.put(b), pc = this.arena.alloc(total * 8);
-      const scratch = this.arena.alloc(k.dgemmScratchBytes(M, N, K));
-      const batchShape = outShape.slice(0, -2);
-      const aMat = aShape[ar - 2]! * lda, bMat = bShape[br - 2]! * ldb;
-      const sa = broadcastStrides(aShape.slice(0, -2), batchShape), sb = broadcastStrides(bShape.slice(0, -2), batchShape);
-      forEachRow([...batchShape, 1], [[...sa, 0], [...sb, 0]], (off, batch) => {
-        k.dgemm(M, N, K, pa + 8 * off[0]! * aMat, lda, pb + 8 * off[1]! * bMat, ldb, pc + 8 * batch * M * N, N, transA ? 1 : 0, transB ? 1 : 0, scratch);
+    return this.call(() => {
+      const pa = this.arena.addr(a), pb = this.arena.addr(b);
+      return this.arena.result(Float64Array, total, (pc) => {
+        const scratch = this.arena.alloc(k.dgemmScratchBytes(M, N, K));
+        const batchShape = outShape.slice(0, -2);
+        const aMat = aShape[ar - 2]! * lda, bMat = bShape[br - 2]! * ldb;
+        const sa = broadcastStrides(aShape.slice(0, -2), batchShape), sb = broadcastStrides(bShape.slice(0, -2), batchShape);
+        forEachRow([...batchShape, 1], [[...sa, 0], [...sb, 0]], (off, batch) => {
+          k.dgemm(M, N, K, pa + 8 * off[0]! * aMat, lda, pb + 8 * off[1]! * bMat, ldb, pc + 8 * batch * M * N, N, transA ? 1 : 0, transB ? 1 : 0, scratch);
+        });
       });
-      return new Float64Array(this.runtime.memory.buffer, pc, total).slice();
-    });
+    }, () => jsKernels.matmul(a, aShape, b, bShape, transA, transB, outShape) as Float64Array);
   }
 
   matmul(a: FloatArray, aShape: Shape, b: FloatArray, bShape: Shape, transA: boolean, transB: boolean, outShape: Shape): FloatArray {
@@ -208,28 +223,30 @@ export class WasmKernels implements Kernels {
     const lda = aShape[ar - 1]!, ldb = bShape[br - 1]!;
     const total = r === 2 ? M * N : sizeOf(outShape);
     if (total === 0) return new Float32Array(0);
-    const arena = this.arena, mark = arena.mark();
-    try {
+    const arena = this.arena, heap = this.heap;
+    return this.call(() => {
       const tA = transA ? 1 : 0, tB = transB ? 1 : 0;
       if (r === 2) {
-        // the operands are copied in by sgemm (block by block while the workers start), and
-        // the result allocated while they compute
-        const pa = arena.alloc(a.byteLength), pb = arena.alloc(b.byteLength), pc = arena.alloc(total * 4);
-        const io: Io = { a, b, out: null };
+        // operands that are not resident are copied in by sgemm (block by block while the
+        // workers start); a result that is not resident is allocated while they compute
+        const aIn = heap.isResident(a), bIn = heap.isResident(b);
+        const pa = aIn ? a.byteOffset : arena.alloc(a.byteLength), pb = bIn ? b.byteOffset : arena.alloc(b.byteLength);
+        const res = heap.resident(Float32Array, total);
+        const pc = res ? res.byteOffset : arena.alloc(total * 4);
+        const io: Io = { a: aIn ? null : a, b: bIn ? null : b, out: null, wantOut: res === null };
         this.sgemm(M, N, K, pa, lda, pb, ldb, pc, N, tA, tB, io);
-        return io.out ? arena.copyInto(io.out, pc) : arena.copyF32(pc, total);
+        return res ?? (io.out ? arena.copyInto(io.out, pc) : arena.copyF32(pc, total));
       }
-      const pa = arena.put(a), pb = arena.put(b), pc = arena.alloc(total * 4);
+      const pa = arena.addr(a), pb = arena.addr(b);
       const batchShape = outShape.slice(0, -2);
       const aMat = aShape[ar - 2]! * lda, bMat = bShape[br - 2]! * ldb;
       const sa = broadcastStrides(aShape.slice(0, -2), batchShape), sb = broadcastStrides(bShape.slice(0, -2), batchShape);
-      forEachRow([...batchShape, 1], [[...sa, 0], [...sb, 0]], (off, batch) => {
-        this.sgemm(M, N, K, pa + 4 * off[0]! * aMat, lda, pb + 4 * off[1]! * bMat, ldb, pc + 4 * batch * M * N, N, tA, tB);
+      return arena.result(Float32Array, total, (pc) => {
+        forEachRow([...batchShape, 1], [[...sa, 0], [...sb, 0]], (off, batch) => {
+          this.sgemm(M, N, K, pa + 4 * off[0]! * aMat, lda, pb + 4 * off[1]! * bMat, ldb, pc + 4 * batch * M * N, N, tA, tB);
+        });
       });
-      return arena.copyF32(pc, total);
-    } finally {
-      arena.release(mark);
-    }
+    }, () => jsKernels.matmul(a, aShape, b, bShape, transA, transB, outShape));
   }
 
   /**
@@ -254,7 +271,7 @@ export class WasmKernels implements Kernels {
         pool.open(r1);
       }
     };
-    const allocOut = () => { if (io) io.out = freshF32(M * N); };
+    const allocOut = () => { if (io?.wantOut) io.out = freshF32(M * N); };
     try {
       const macs = M * N * K, threads = pool.size;
       if (threads > 1 && macs >= t.parallelMinMacs && (macs >= t.wakeMinMacs || pool.hot())) {
@@ -333,27 +350,27 @@ export class WasmKernels implements Kernels {
   cast(x: TypedArray, dtype: DType) { return jsKernels.cast(x, dtype); }
   argReduce(op: 'argmax' | 'argmin', x: TypedArray, shape: Shape, axis: number) { return jsKernels.argReduce(op, x, shape, axis); }
   extractPatches(x: FloatArray, win: Window2D, padValue: number): FloatArray {
-    if (!(x instanceof Float32Array) || x.length < this.minElements) return jsKernels.extractPatches(x, win, padValue);
+    const js = () => jsKernels.extractPatches(x, win, padValue);
+    if (!(x instanceof Float32Array) || x.length < this.minElements) return js();
     const [N, H, W, C] = win.inShape;
     const n = N * win.outH * win.outW * win.kh * win.kw * C;
-    return this.scoped(() => {
-      const px = this.arena.put(x), po = this.arena.alloc(n * 4);
-      this.runtime.exports.extractPatchesF32(px, N, H, W, C, win.kh, win.kw, win.strideH, win.strideW, win.dilationH, win.dilationW,
-        win.padTop, win.padLeft, win.outH, win.outW, padValue, po);
-      return this.arena.f32(po, n).slice();
-    });
+    return this.call(() => {
+      const px = this.arena.addr(x);
+      return this.arena.result(Float32Array, n, (po) => this.runtime.exports.extractPatchesF32(px, N, H, W, C, win.kh, win.kw, win.strideH, win.strideW,
+        win.dilationH, win.dilationW, win.padTop, win.padLeft, win.outH, win.outW, padValue, po));
+    }, js);
   }
 
   addPatches(p: FloatArray, win: Window2D): FloatArray {
-    if (!(p instanceof Float32Array) || p.length < this.minElements) return jsKernels.addPatches(p, win);
+    const js = () => jsKernels.addPatches(p, win);
+    if (!(p instanceof Float32Array) || p.length < this.minElements) return js();
     const [N, H, W, C] = win.inShape;
     const n = N * H * W * C;
-    return this.scoped(() => {
-      const pp = this.arena.put(p), po = this.arena.alloc(n * 4);
-      this.runtime.exports.addPatchesF32(pp, N, H, W, C, win.kh, win.kw, win.strideH, win.strideW, win.dilationH, win.dilationW,
-        win.padTop, win.padLeft, win.outH, win.outW, po);
-      return this.arena.f32(po, n).slice();
-    });
+    return this.call(() => {
+      const pp = this.arena.addr(p);
+      return this.arena.result(Float32Array, n, (po) => this.runtime.exports.addPatchesF32(pp, N, H, W, C, win.kh, win.kw, win.strideH, win.strideW,
+        win.dilationH, win.dilationW, win.padTop, win.padLeft, win.outH, win.outW, po));
+    }, js);
   }
 }
 
