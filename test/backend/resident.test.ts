@@ -92,3 +92,17 @@ test('a reshaped tensor shares the view, so its storage lives as long as it does
   heap.collect();
   assert.deepEqual(y.storage.slice(), expected);
 });
+
+test('an ordinary array read by a kernel gets one resident copy, kept while the array lives', () => {
+  nb.setBackend('wasm');
+  const a = nb.randomNormal([64, 64], 0, 1, { generator: g }), b = nb.randomNormal([64, 64], 0, 1, { generator: g });
+  assert.ok(!heap.isResident(a.storage));
+  heap.collect(); // no collection is due during the next few calls
+  const before = heap.residentBytes;
+  const c1 = nb.matmul(a, b);
+  const afterFirst = heap.residentBytes;
+  assert.equal(afterFirst - before, 3 * sizeClass(64 * 64 * 4), 'the product and the two operands\' copies');
+  const c2 = nb.matmul(a, b);
+  assert.equal(heap.residentBytes - afterFirst, sizeClass(64 * 64 * 4), 'the second product copies nothing in');
+  assert.deepEqual(c1.storage.slice(), c2.storage.slice());
+});

@@ -213,6 +213,8 @@ export class Heap {
 export class Arena {
   /** Blocks taken: address, size class, address, size class, ... */
   private readonly taken: number[] = [];
+  /** Resident copies of ordinary arrays that kernels read, alive while the array is. */
+  private readonly shadows = new WeakMap<TypedArray, TypedArray>();
 
   constructor(private readonly memory: WebAssembly.Memory, readonly heap: Heap) {}
 
@@ -250,9 +252,29 @@ export class Arena {
     return ptr;
   }
 
-  /** The address of `data` in linear memory: where it is when resident, else a copy's. */
+  /**
+   * The address of `data` in linear memory without a scratch copy: where it
+   * is when resident; else, for an array large enough to be resident, its
+   * resident shadow, copied in on first use and kept as long as the array
+   * lives (tensor storage is never mutated); else -1.
+   */
+  find(data: TypedArray): number {
+    if (this.heap.isResident(data)) return data.byteOffset;
+    if (data.byteLength < this.heap.residentMin) return -1;
+    let s = this.shadows.get(data);
+    if (s === undefined) {
+      const r = this.heap.resident(data.constructor as ArrayCtor<TypedArray>, data.length);
+      if (r === null) return -1;
+      r.set(data);
+      this.shadows.set(data, (s = r));
+    }
+    return s.byteOffset;
+  }
+
+  /** The address of `data` in linear memory: resident (see `find`), or a scratch copy. */
   addr(data: TypedArray): number {
-    return this.heap.isResident(data) ? data.byteOffset : this.put(data);
+    const at = this.find(data);
+    return at >= 0 ? at : this.put(data);
   }
 
   /** A view of n elements at ptr with the element type of `like` (renewed per call: growth replaces the buffer). */

@@ -229,8 +229,8 @@ export class WasmKernels implements Kernels {
       if (r === 2) {
         // operands that are not resident are copied in by sgemm (block by block while the
         // workers start); a result that is not resident is allocated while they compute
-        const aIn = heap.isResident(a), bIn = heap.isResident(b);
-        const pa = aIn ? a.byteOffset : arena.alloc(a.byteLength), pb = bIn ? b.byteOffset : arena.alloc(b.byteLength);
+        const fa = arena.find(a), fb = arena.find(b), aIn = fa >= 0, bIn = fb >= 0;
+        const pa = aIn ? fa : arena.alloc(a.byteLength), pb = bIn ? fb : arena.alloc(b.byteLength);
         const res = heap.resident(Float32Array, total);
         const pc = res ? res.byteOffset : arena.alloc(total * 4);
         const io: Io = { a: aIn ? null : a, b: bIn ? null : b, out: null, wantOut: res === null };
