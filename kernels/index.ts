@@ -6,3 +6,4 @@ export * from './matmul';
 export * from './elementwise';
 export * from './reduce';
 export * from './window';
+export * from './fused';

@@ -34,7 +34,8 @@ export type { Axis } from './ops/reduce.js';
 export {
   reshape, flatten, squeeze, expandDims, broadcastTo, permute, slice, concat, stack, split, pad, gather, scatterAdd, oneHot,
 } from './ops/shape.js';
-export { sigmoid, relu, leakyRelu, elu, swish, gelu, softplus, softmax, logSoftmax } from './ops/activations.js';
+export { sigmoid, relu, leakyRelu, elu, swish, gelu, softplus, softmax, logSoftmax, biasActivation } from './ops/activations.js';
+export type { FusedActivation } from './backend/kernels.js';
 export { conv2d, maxPool2d, avgPool2d } from './ops/conv.js';
 export type { Padding, Pair } from './ops/conv.js';
 export { stopGradient, noGrad } from './ops/stop.js';

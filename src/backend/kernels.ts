@@ -15,6 +15,9 @@ export type CompareOp = 'equal' | 'notEqual' | 'greater' | 'greaterEqual' | 'les
 /** Reductions along axes. */
 export type ReduceOp = 'sum' | 'max' | 'min';
 
+/** The activations fused with a bias add (`biasActivation`). */
+export type FusedActivation = 'linear' | 'relu' | 'sigmoid' | 'tanh';
+
 /** Index reductions along one axis. */
 export type ArgReduceOp = 'argmax' | 'argmin';
 
@@ -45,6 +48,17 @@ export interface Kernels {
    * op(a) is a, or its last two axes swapped when transA (likewise b).
    */
   matmul(a: FloatArray, aShape: Shape, b: FloatArray, bShape: Shape, transA: boolean, transB: boolean, outShape: Shape): FloatArray;
+  /**
+   * out[r, c] = act(z[r, c] + b[c]): a bias along the last axis and an
+   * activation in one pass (z has b.length columns; relu maps NaN to 0, as
+   * the relu op does).
+   */
+  biasActivation(z: FloatArray, b: FloatArray, act: FusedActivation): FloatArray;
+  /**
+   * softmax (or, with `log`, log softmax) of x along `axis`, shifted by the
+   * maximum (by 0 where the maximum is ±∞ or NaN).
+   */
+  softmax(x: FloatArray, shape: Shape, axis: number, log: boolean): FloatArray;
   /** out = x with its axes reordered: out.shape[i] = shape[perm[i]]. */
   permute(x: TypedArray, shape: Shape, perm: readonly number[]): TypedArray;
   /** x broadcast to outShape (a copy). */

@@ -1,7 +1,10 @@
 import { ArgumentError } from '../core/errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { tanh } from '../ops/arithmetic.js';
-import { elu, gelu, leakyRelu, relu, sigmoid, softmax, softplus, swish } from '../ops/activations.js';
+import { biasActivation, elu, FUSED_ACTIVATIONS, gelu, leakyRelu, relu, sigmoid, softmax, softplus, swish } from '../ops/activations.js';
+import { add } from '../ops/arithmetic.js';
+import type { FusedActivation } from '../backend/kernels.js';
+import type { TensorLike } from '../ops/convert.js';
 
 /** The activations a layer accepts by name. */
 export type ActivationName = 'linear' | 'sigmoid' | 'tanh' | 'relu' | 'leakyRelu' | 'elu' | 'swish' | 'gelu' | 'softplus' | 'softmax';
@@ -32,4 +35,13 @@ export function getActivation(name: string): (x: Tensor) => Tensor {
 export function canonicalActivation(name: string): ActivationName {
   getActivation(name);
   return (name === 'silu' ? 'swish' : name === 'leaky_relu' ? 'leakyRelu' : name) as ActivationName;
+}
+
+/**
+ * activation(z + bias), a layer's last step: one fused kernel pass for
+ * linear, relu, sigmoid and tanh, the bias add and the activation otherwise.
+ */
+export function activateWithBias(name: ActivationName, z: Tensor, bias: TensorLike | null): Tensor {
+  if (bias !== null && (FUSED_ACTIVATIONS as readonly string[]).includes(name)) return biasActivation(z, bias, name as FusedActivation);
+  return getActivation(name)(bias !== null ? add(z, bias) : z);
 }

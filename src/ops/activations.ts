@@ -1,14 +1,17 @@
-import { normalizeAxis } from '../core/shape.js';
+import type { FusedActivation } from '../backend/kernels.js';
+import { ArgumentError, ShapeError } from '../core/errors.js';
+import { formatShape, normalizeAxis } from '../core/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { add, div, erf, exp, expm1, log, log1p, mul, neg, sub, tanh } from './arithmetic.js';
-import { equal, greater, greaterEqual, where } from './compare.js';
-import { floatTensor, type TensorLike } from './convert.js';
-import { max, sum } from './reduce.js';
-import { stopGradient } from './stop.js';
+import { add, div, erf, exp, expm1, log1p, mul, neg, tanh } from './arithmetic.js';
+import { greater, greaterEqual, where } from './compare.js';
+import { floatTensor, operands, type TensorLike } from './convert.js';
+import { apply } from './prim.js';
 
-// Activations are composites of primitives: their derivatives of every order
-// come from the primitives' rules. Where a naive formula would overflow, the
-// "double where" keeps both branches finite, so no NaN leaks into gradients.
+// Most activations are composites of primitives: their derivatives of every
+// order come from the primitives' rules (softmax, log softmax and the fused
+// bias + activation are primitives of their own, for speed). Where a naive
+// formula would overflow, the "double where" keeps both branches finite, so
+// no NaN leaks into gradients.
 
 /**
  * The logistic sigmoid σ(x) = 1/(1 + e⁻ˣ), computed as 1/(1 + e^(−|x|)) for
@@ -72,21 +75,41 @@ export function softplus(x: TensorLike): Tensor {
 
 /**
  * softmax(x)ᵢ = e^(xᵢ) / Σⱼ e^(xⱼ) along `axis` (the last by default),
- * shifted by the maximum so that it never overflows.
+ * shifted by the maximum so that it never overflows. One primitive (one
+ * kernel pass per row), with the backward rule dx = y·(g − Σ g·y).
  */
 export function softmax(x: TensorLike, axis = -1): Tensor {
   const t = floatTensor('softmax', x);
-  const a = normalizeAxis('softmax', axis, t.rank);
-  const e = exp(sub(t, stopGradient(max(t, a, true))));
-  return div(e, sum(e, a, true));
+  return apply('softmax', [t], { axis: normalizeAxis('softmax', axis, t.rank) });
 }
 
-/** log softmax(x) = x − logSumExp(x) along `axis`: finite for inputs of ±1000. */
+/**
+ * log softmax(x) = x − logSumExp(x) along `axis`, computed as
+ * (x − m) − log Σ e^(x − m) with m the maximum: finite for inputs of ±1000.
+ * Its backward rule is dx = g − softmax(x)·Σ g.
+ */
 export function logSoftmax(x: TensorLike, axis = -1): Tensor {
   const t = floatTensor('logSoftmax', x);
-  const a = normalizeAxis('logSoftmax', axis, t.rank);
-  // (x − m) − log Σ e^(x − m): subtracting the shifted terms keeps float32 exact near the maximum
-  const m = stopGradient(max(t, a, true));
-  const shifted = sub(t, where(equal(sub(m, m), 0), m, 0)); // m − m is NaN for ±∞
-  return sub(shifted, log(sum(exp(shifted), a, true)));
+  return apply('logSoftmax', [t], { axis: normalizeAxis('logSoftmax', axis, t.rank) });
+}
+
+/** The activations `biasActivation` fuses with the bias. */
+export const FUSED_ACTIVATIONS: readonly FusedActivation[] = ['linear', 'relu', 'sigmoid', 'tanh'];
+
+/**
+ * activation(z + bias) in one pass, the bias (a vector) added along the last
+ * axis: what a Dense or Conv2D layer computes after its product. The same
+ * values and derivatives as `activation(add(z, bias))` with one kernel call
+ * and one tensor instead of three or four.
+ */
+export function biasActivation(z: TensorLike, bias: TensorLike, activation: FusedActivation = 'linear'): Tensor {
+  if (!FUSED_ACTIVATIONS.includes(activation)) {
+    throw new ArgumentError(`biasActivation: unknown activation '${activation}'; expected one of ${FUSED_ACTIVATIONS.join(', ')}`);
+  }
+  const [zt, bt] = operands(floatTensor('biasActivation', z), floatTensor('biasActivation', bias));
+  const cols = zt.shape[zt.rank - 1];
+  if (zt.rank === 0 || bt.rank !== 1 || bt.shape[0] !== cols) {
+    throw new ShapeError(`biasActivation: z ${formatShape(zt.shape)} and bias ${formatShape(bt.shape)}: the bias must be a vector as long as z's last dimension`);
+  }
+  return apply('biasActivation', [zt, bt], { activation });
 }

@@ -1,4 +1,4 @@
-import type { CompareOp, Window2D } from '../backend/kernels.js';
+import type { CompareOp, FusedActivation, Window2D } from '../backend/kernels.js';
 import type { DType } from '../core/dtype.js';
 import { isFloat } from '../core/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -19,6 +19,8 @@ export interface PrimAttrs {
   cast: { dtype: DType };
   neg: None; exp: None; expm1: None; log: None; log1p: None; sqrt: None; abs: None; sign: None;
   sin: None; cos: None; tanh: None; erf: None;
+  softmax: { axis: number }; logSoftmax: { axis: number };
+  biasActivation: { activation: FusedActivation };
   add: None; sub: None; mul: None; div: None; pow: None; maximum: None; minimum: None;
   compare: { op: CompareOp };
   where: None;

@@ -70,6 +70,28 @@ export const primitives: PrimTable = {
   tanh: unaryPrim('tanh', (g, _x, y) => mul(g, sub(1, square(y)))),     // tanh' = 1 − tanh²
   erf: unaryPrim('erf', (g, x) => mul(g, mul(exp(neg(square(x))), 2 / Math.sqrt(Math.PI)))), // erf' = 2/√π e^(−x²)
 
+  // softmax along an axis: dx = y·(g − Σ g·y); log softmax: dx = g − e^y·Σ g
+  softmax: {
+    forward: ([x], { axis }) => new Tensor(kernels().softmax(x!.storage as FloatArray, x!.shape, axis, false), x!.shape),
+    backward: (g, _i, y, { axis }) => [mul(y, sub(g, sum(mul(g, y), axis, true)))],
+  },
+  logSoftmax: {
+    forward: ([x], { axis }) => new Tensor(kernels().softmax(x!.storage as FloatArray, x!.shape, axis, true), x!.shape),
+    backward: (g, _i, y, { axis }) => [sub(g, mul(exp(y), sum(g, axis, true)))],
+  },
+  // y = act(z + b), b along the last axis: dz = g·act'(z + b), written with y; the engine sums db
+  biasActivation: {
+    forward: ([z, b], { activation }) =>
+      new Tensor(kernels().biasActivation(z!.storage as FloatArray, b!.storage as FloatArray, activation), z!.shape),
+    backward: (g, _i, y, { activation }) => {
+      const dz = activation === 'relu' ? where(greater(y, 0), g, 0)
+        : activation === 'sigmoid' ? mul(g, mul(y, sub(1, y)))     // σ' = σ(1 − σ)
+        : activation === 'tanh' ? mul(g, sub(1, square(y)))        // tanh' = 1 − tanh²
+        : g;
+      return [dz, dz];
+    },
+  },
+
   // binary elementwise, broadcast; the engine sums gradients back to each input's shape
   add: { forward: binaryForward('add'), backward: (g) => [g, g] },
   sub: { forward: binaryForward('sub'), backward: (g, _i, _o, _a, needs) => [g, needs[1] ? neg(g) : null] },

@@ -87,6 +87,34 @@ test('where, relu and the other activations match js', () => {
   assertMatch(onBoth(() => nb.logSoftmax(x, 0)), 'logSoftmax', 1e-6, 1e-6);
 });
 
+test('softmax and log softmax kernels match js along every axis, at the edge values too', () => {
+  for (const shape of [[63, 65], [5, 7, 9], [3, 4, 2, 6], [1, 1030], [2, 3]]) {
+    const x = rnd(shape, 4);
+    for (let axis = 0; axis < shape.length; axis++) {
+      assertMatch(onBoth(() => nb.softmax(x, axis)), `softmax ${JSON.stringify(shape)} axis ${axis}`, 2e-6, 1e-7);
+      assertMatch(onBoth(() => nb.logSoftmax(x, axis)), `logSoftmax ${JSON.stringify(shape)} axis ${axis}`, 2e-6, 2e-6);
+    }
+  }
+  // rows of ±1000, ±∞ and NaN (an edge value in every row, in every column position)
+  const finite = edges.filter((v) => Number.isFinite(v));
+  const rows = edges.map((v, i) => [...finite.slice(0, i % 5), v, ...finite.slice(i % 5, 8)]);
+  const e = nb.tensor(rows);
+  for (const axis of [0, 1]) {
+    assertMatch(onBoth(() => nb.softmax(e, axis)), `softmax of edge values, axis ${axis}`, 2e-6, 1e-7);
+    assertMatch(onBoth(() => nb.logSoftmax(e, axis)), `logSoftmax of edge values, axis ${axis}`, 2e-6, 2e-6);
+  }
+});
+
+test('the fused bias + activation kernel matches js, at the edge values too', () => {
+  const z = nb.concat([rnd([37, 27], 3), nb.reshape(nb.tensor([...edges, ...edges.slice(0, 27)]), [2, 27])]);
+  const b = rnd([27]);
+  for (const act of ['linear', 'relu', 'sigmoid', 'tanh'] as const) {
+    assertMatch(onBoth(() => nb.biasActivation(z, b, act)), `biasActivation ${act}`, 1e-6, 1e-6);
+    // the fused op gives what the separate ops give
+    assertMatch([nb.biasActivation(z, b, act), act === 'linear' ? nb.add(z, b) : nb[act](nb.add(z, b))], `biasActivation ${act} vs ${act}(z + b)`, 1e-6, 1e-6);
+  }
+});
+
 test('reductions match js over contiguous and scattered axes', () => {
   const x = rnd([6, 35, 17]);
   for (const axis of [0, 1, 2, [0, 1], [1, 2], [0, 2], undefined] as const) {

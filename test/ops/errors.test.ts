@@ -25,6 +25,9 @@ const cases: [string, () => unknown, RegExp][] = [
   ['dot', () => nb.dot(nb.zeros([3]), nb.zeros([4])), /dot: shapes \[3\] and \[4\]: vector lengths 3 and 4 differ/],
   ['max empty', () => nb.max(nb.zeros([0, 3]), 0), /max: cannot reduce axis 0 of length 0 \(shape \[0,3\]\)/],
   ['clip', () => nb.clip(nb.zeros([2]), 1, 0), /clip: min \(1\) must not exceed max \(0\)/],
+  ['biasActivation bias', () => nb.biasActivation(nb.zeros([32, 10]), nb.zeros([64])), /^biasActivation: z \[32,10\] and bias \[64\]: the bias must be a vector as long as z's last dimension$/],
+  ['biasActivation activation', () => nb.biasActivation(nb.zeros([2, 3]), nb.zeros([3]), 'swish' as never), /biasActivation: unknown activation 'swish'; expected one of linear, relu, sigmoid, tanh/],
+  ['softmax axis', () => nb.softmax(nb.zeros([2, 3]), 2), /softmax: axis 2 is out of range for a tensor of rank 2/],
 ];
 
 for (const [name, fn, pattern] of cases) {

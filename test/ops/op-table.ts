@@ -122,11 +122,20 @@ export const opTable: Record<string, OpRow> = {
   softplus: unary(nb.softplus, () => nb.mul(r(3, 4), 3)),
   softmax: { call: ([x], a) => nb.softmax(x!, a.axis), sample: () => ({ inputs: [r(3, 4)], attrs: { axis: 0 } }) },
   logSoftmax: { call: ([x], a) => nb.logSoftmax(x!, a.axis), sample: () => ({ inputs: [r(3, 4)], attrs: { axis: -1 } }) },
+  biasActivation: {
+    call: ([z, b], a) => nb.biasActivation(z!, b!, a.activation),
+    sample: () => ({ inputs: [away(2, 3, 4), nb.mul(r(4), 0.05)], attrs: { activation: 'sigmoid' } }),
+  },
 };
 
 /** Extra gradCheck samples for rows whose fixtures use other attributes. */
 export const extraSamples: { op: string; inputs: () => Tensor[]; attrs: Record<string, any>; fixed?: number[] }[] = [
   { op: 'gelu', inputs: () => [nb.mul(r(3, 4), 2)], attrs: { approximate: true } },
+  { op: 'biasActivation', inputs: () => [away(2, 3, 4), nb.mul(r(4), 0.05)], attrs: { activation: 'relu' } },
+  { op: 'biasActivation', inputs: () => [r(3, 4), r(4)], attrs: { activation: 'tanh' } },
+  { op: 'biasActivation', inputs: () => [r(3, 4), r(4)], attrs: { activation: 'linear' } },
+  { op: 'softmax', inputs: () => [r(2, 3, 4)], attrs: { axis: 1 } },
+  { op: 'logSoftmax', inputs: () => [r(2, 3, 4)], attrs: { axis: 0 } },
   { op: 'matmul', inputs: () => [r(4, 3), r(2, 5, 4)], attrs: { transposeA: true, transposeB: true } },
   { op: 'matmul', inputs: () => [r(3, 4), r(5, 4)], attrs: { transposeB: true } },
   { op: 'matmul', inputs: () => [r(4), r(4, 3)], attrs: {} },

@@ -2,7 +2,7 @@ import type { DType, FloatArray, TypedArray } from '../../core/dtype.js';
 import { sameShape, sizeOf, type Shape } from '../../core/shape.js';
 import { jsKernels } from '../js/index.js';
 import { broadcastStrides, forEachRow } from '../js/strided.js';
-import type { BinaryOp, CompareOp, Kernels, ReduceOp, UnaryOp, Window2D } from '../kernels.js';
+import type { BinaryOp, CompareOp, FusedActivation, Kernels, ReduceOp, UnaryOp, Window2D } from '../kernels.js';
 import { Arena, Heap, WasmMemoryFull } from './arena.js';
 import { SGEMM_PACK_B, SGEMM_PACKED, SGEMM_ROWS } from './control.js';
 import { defaultThreads, ThreadPool } from './pool.js';
@@ -12,6 +12,7 @@ const UNARY: Partial<Record<UnaryOp, number>> = { neg: 0, abs: 1, sqrt: 2, exp: 
 const BINARY: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5 };
 const COMPARE: Record<CompareOp, number> = { equal: 0, notEqual: 1, greater: 2, greaterEqual: 3, less: 4, lessEqual: 5 };
 const REDUCE: Record<ReduceOp, number> = { sum: 0, max: 1, min: 2 };
+const ACTIVATION: Record<FusedActivation, number> = { linear: 0, relu: 1, sigmoid: 2, tanh: 3 };
 
 /** Below this many elements an elementwise op stays in JS: the copy in and out would cost more. */
 const DEFAULT_MIN_ELEMENTS = 64;
@@ -174,6 +175,26 @@ export class WasmKernels implements Kernels {
     return this.call(() => {
       const pc = this.arena.addr(cond), pa = this.arena.addr(a), pb = this.arena.addr(b);
       return this.arena.result(Float32Array, n, (po) => this.runtime.exports.whereF32(pc, pa, a.length === 1 ? 0 : 1, pb, b.length === 1 ? 0 : 1, po, n));
+    }, js);
+  }
+
+  biasActivation(z: FloatArray, b: FloatArray, act: FusedActivation): FloatArray {
+    const js = () => jsKernels.biasActivation(z, b, act);
+    if (!(z instanceof Float32Array) || !(b instanceof Float32Array) || z.length < this.minElements || b.length === 0) return js();
+    const rows = z.length / b.length, cols = b.length;
+    return this.call(() => {
+      const pz = this.arena.addr(z), pb = this.arena.addr(b);
+      return this.arena.result(Float32Array, z.length, (po) => this.runtime.exports.biasActF32(ACTIVATION[act], pz, pb, po, rows, cols));
+    }, js);
+  }
+
+  softmax(x: FloatArray, shape: Shape, axis: number, log: boolean): FloatArray {
+    const js = () => jsKernels.softmax(x, shape, axis, log);
+    if (!(x instanceof Float32Array) || x.length < this.minElements) return js();
+    const outer = sizeOf(shape.slice(0, axis)), n = shape[axis]!, inner = sizeOf(shape.slice(axis + 1));
+    return this.call(() => {
+      const px = this.arena.addr(x);
+      return this.arena.result(Float32Array, x.length, (po) => this.runtime.exports.softmaxF32(px, po, outer, n, inner, log ? 1 : 0));
     }, js);
   }
 

@@ -14,6 +14,8 @@ export interface KernelExports {
   sgemmPackB(K: number, N: number, b: number, ldb: number, transB: number, d: number, j0: number, j1: number, k0: number, k1: number): void;
   sgemmPacked(M: number, N: number, K: number, a: number, lda: number, transA: number, bp: number, c: number, ldc: number, scratch: number, j0: number, j1: number): void;
   unaryF32(op: number, x: number, out: number, n: number): void;
+  biasActF32(op: number, z: number, b: number, out: number, rows: number, cols: number): void;
+  softmaxF32(x: number, out: number, outer: number, n: number, inner: number, log: number): void;
   binaryF32(op: number, a: number, ars: number, acs: number, b: number, brs: number, bcs: number, out: number, rows: number, cols: number): void;
   compareF32(op: number, a: number, ars: number, acs: number, b: number, brs: number, bcs: number, out: number, rows: number, cols: number): void;
   whereF32(cond: number, a: number, as: number, b: number, bs: number, out: number, n: number): void;

@@ -1,10 +1,9 @@
 import { ShapeError } from '../../core/errors.js';
 import { Tensor } from '../../tensor/tensor.js';
 import type { Variable } from '../../tensor/variable.js';
-import { add } from '../../ops/arithmetic.js';
 import { avgPool2d, conv2d, maxPool2d, window2d, type Padding, type Pair } from '../../ops/conv.js';
 import { max, mean } from '../../ops/reduce.js';
-import { canonicalActivation, getActivation, type ActivationName } from '../activations.js';
+import { activateWithBias, canonicalActivation, type ActivationName } from '../activations.js';
 import { getInitializer, serializeInitializer, type Initializer, type InitializerSpec } from '../initializers.js';
 import { Layer, registerLayer, type LayerArgs, type SymbolicShape } from '../layer.js';
 import { getRegularizer, type Regularizer, type RegularizerSpec } from '../regularizers.js';
@@ -79,7 +78,7 @@ export class Conv2D extends Layer {
 
   call(x: Tensor): Tensor {
     const z = conv2d(x, this.kernel!, this.strides, this.padding, this.dilationRate);
-    return getActivation(this.activation)(this.bias ? add(z, this.bias) : z);
+    return activateWithBias(this.activation, z, this.bias ?? null);
   }
 
   computeOutputShape(s: SymbolicShape): SymbolicShape {

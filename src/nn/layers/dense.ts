@@ -2,9 +2,8 @@ import { ShapeError } from '../../core/errors.js';
 import { formatShape } from '../../core/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import type { Variable } from '../../tensor/variable.js';
-import { add } from '../../ops/arithmetic.js';
 import { matmul } from '../../ops/linalg.js';
-import { canonicalActivation, getActivation, type ActivationName } from '../activations.js';
+import { activateWithBias, canonicalActivation, type ActivationName } from '../activations.js';
 import { getInitializer, serializeInitializer, type Initializer, type InitializerSpec } from '../initializers.js';
 import { Layer, registerLayer, type LayerArgs, type SymbolicShape } from '../layer.js';
 import { getRegularizer, type Regularizer, type RegularizerSpec } from '../regularizers.js';
@@ -66,7 +65,7 @@ export class Dense extends Layer {
   call(x: Tensor): Tensor {
     this.checkInput(x, this.kernel!.shape[0]!, `its kernel ${formatShape(this.kernel!.shape)}`);
     const z = matmul(x, this.kernel!);
-    return getActivation(this.activation)(this.bias ? add(z, this.bias) : z);
+    return activateWithBias(this.activation, z, this.bias ?? null);
   }
 
   computeOutputShape(inputShape: SymbolicShape): SymbolicShape {

@@ -1,0 +1,118 @@
+// Fused float32 kernels: a bias add with an activation in one pass, and
+// softmax / log softmax along an axis. Pointers are byte addresses.
+import { expv, logv, tanhv } from './simdmath';
+
+// activation codes (kept in sync with src/backend/wasm/index.ts)
+const LINEAR = 0, RELU = 1, SIGMOID = 2, TANH = 3;
+
+// @ts-ignore: decorator
+@inline function activate(op: i32, v: v128): v128 {
+  if (op == RELU) return f32x4.pmax(f32x4.splat(0), v); // 0 < v ? v : 0, so NaN gives 0 as the relu op does
+  if (op == SIGMOID) {
+    const one = f32x4.splat(1);
+    return f32x4.div(one, f32x4.add(one, expv(f32x4.neg(v))));
+  }
+  if (op == TANH) return tanhv(v);
+  return v;
+}
+
+// @ts-ignore: decorator
+@inline function biasRows(op: i32, z: usize, b: usize, out: usize, rows: i32, cols: i32): void {
+  const c4 = cols & ~3;
+  for (let r = 0; r < rows; r++) {
+    const row = <usize>(r * cols) << 2;
+    let c = 0;
+    for (; c < c4; c += 4) {
+      const k = <usize>c << 2;
+      v128.store(out + row + k, activate(op, f32x4.add(v128.load(z + row + k), v128.load(b + k))));
+    }
+    for (; c < cols; c++) {
+      const k = <usize>c << 2;
+      const v = f32x4.splat(load<f32>(z + row + k) + load<f32>(b + k));
+      store<f32>(out + row + k, f32x4.extract_lane(activate(op, v), 0));
+    }
+  }
+}
+
+/** out[r, c] = act(z[r, c] + b[c]) for a rows × cols matrix z. */
+export function biasActF32(op: i32, z: usize, b: usize, out: usize, rows: i32, cols: i32): void {
+  // one specialised loop per activation
+  if (op == RELU) biasRows(RELU, z, b, out, rows, cols);
+  else if (op == SIGMOID) biasRows(SIGMOID, z, b, out, rows, cols);
+  else if (op == TANH) biasRows(TANH, z, b, out, rows, cols);
+  else biasRows(LINEAR, z, b, out, rows, cols);
+}
+
+/** The shift: the maximum where it is finite, else 0 (so that ±∞ and NaN inputs give what the formula gives). */
+// @ts-ignore: decorator
+@inline function shiftOf(m: v128): v128 {
+  return v128.bitselect(m, f32x4.splat(0), f32x4.eq(f32x4.sub(m, m), f32x4.splat(0)));
+}
+
+/**
+ * softmax (log softmax when `log`) of n values spaced `stride` floats apart,
+ * for four neighbouring columns at once (stride >= 4) or, with `lanes` = 1,
+ * one column (the other lanes compute copies of it and are not stored).
+ */
+// @ts-ignore: decorator
+@inline function softmaxColumns(x: usize, out: usize, n: i32, stride: i32, log: i32, lanes: i32): void {
+  const step = <usize>stride << 2;
+  let m = f32x4.splat(-Infinity);
+  let p = x;
+  for (let k = 0; k < n; k++, p += step) m = f32x4.max(m, lanes == 4 ? v128.load(p) : v128.load32_splat(p));
+  const shift = shiftOf(m);
+  let s = f32x4.splat(0);
+  p = x;
+  for (let k = 0; k < n; k++, p += step) s = f32x4.add(s, expv(f32x4.sub(lanes == 4 ? v128.load(p) : v128.load32_splat(p), shift)));
+  const ls = logv(s);
+  p = x;
+  let q = out;
+  for (let k = 0; k < n; k++, p += step, q += step) {
+    const d = f32x4.sub(lanes == 4 ? v128.load(p) : v128.load32_splat(p), shift);
+    const y = log ? f32x4.sub(d, ls) : f32x4.div(expv(d), s);
+    if (lanes == 4) v128.store(q, y);
+    else store<f32>(q, f32x4.extract_lane(y, 0));
+  }
+}
+
+/** softmax of one contiguous row of n values, four at a time. */
+// @ts-ignore: decorator
+@inline function softmaxRow(x: usize, out: usize, n: i32, log: i32): void {
+  const n4 = n & ~3;
+  let mv = f32x4.splat(-Infinity);
+  let k = 0;
+  for (; k < n4; k += 4) mv = f32x4.max(mv, v128.load(x + (<usize>k << 2)));
+  let m = Mathf.max(Mathf.max(f32x4.extract_lane(mv, 0), f32x4.extract_lane(mv, 1)), Mathf.max(f32x4.extract_lane(mv, 2), f32x4.extract_lane(mv, 3)));
+  for (; k < n; k++) m = Mathf.max(m, load<f32>(x + (<usize>k << 2)));
+  const shift = shiftOf(f32x4.splat(m));
+  let sv = f32x4.splat(0);
+  for (k = 0; k < n4; k += 4) sv = f32x4.add(sv, expv(f32x4.sub(v128.load(x + (<usize>k << 2)), shift)));
+  let s = (f32x4.extract_lane(sv, 0) + f32x4.extract_lane(sv, 1)) + (f32x4.extract_lane(sv, 2) + f32x4.extract_lane(sv, 3));
+  for (; k < n; k++) s += f32x4.extract_lane(expv(f32x4.sub(v128.load32_splat(x + (<usize>k << 2)), shift)), 0);
+  const ss = f32x4.splat(s);
+  const ls = logv(ss);
+  for (k = 0; k < n4; k += 4) {
+    const d = f32x4.sub(v128.load(x + (<usize>k << 2)), shift);
+    v128.store(out + (<usize>k << 2), log ? f32x4.sub(d, ls) : f32x4.div(expv(d), ss));
+  }
+  for (; k < n; k++) {
+    const d = f32x4.sub(v128.load32_splat(x + (<usize>k << 2)), shift);
+    store<f32>(out + (<usize>k << 2), f32x4.extract_lane(log ? f32x4.sub(d, ls) : f32x4.div(expv(d), ss), 0));
+  }
+}
+
+/** softmax (log softmax when `log` is 1) of x viewed as [outer, n, inner], along n. */
+export function softmaxF32(x: usize, out: usize, outer: i32, n: i32, inner: i32, log: i32): void {
+  const plane = <usize>(n * inner) << 2;
+  for (let o = 0; o < outer; o++) {
+    const xo = x + <usize>o * plane, oo = out + <usize>o * plane;
+    if (inner == 1) {
+      softmaxRow(xo, oo, n, log);
+      continue;
+    }
+    const i4 = inner & ~3;
+    let j = 0;
+    for (; j < i4; j += 4) softmaxColumns(xo + (<usize>j << 2), oo + (<usize>j << 2), n, inner, log, 4);
+    for (; j < inner; j++) softmaxColumns(xo + (<usize>j << 2), oo + (<usize>j << 2), n, inner, log, 1);
+  }
+}
