@@ -1,5 +1,5 @@
-// Elementwise float32 kernels: unary functions, binary ops over a 2-D
-// broadcast pattern, comparisons and where. Pointers are byte addresses.
+// Elementwise float32 kernels: unary functions, binary ops and comparisons
+// over a 3-D broadcast pattern, and where. Pointers are byte addresses.
 import { expv, logv, tanhv } from './simdmath';
 
 // unary op codes (kept in sync with src/backend/wasm/index.ts)
@@ -79,20 +79,26 @@ const ADD = 0, SUB = 1, MUL = 2, DIV = 3, MAX = 4, MIN = 5;
 }
 
 /**
- * out[r, c] = a[r·ars + c·acs] (op) b[r·brs + c·bcs] for r < rows, c < cols:
- * a 2-D broadcast pattern (the column strides are 0 or 1) that covers equal
- * shapes, scalars, bias rows ([m,n] with [n]) and columns ([m,n] with [m,1]).
+ * out[o, r, c] = a[o·aos + r·ars + c·acs] (op) b[o·bos + r·brs + c·bcs] for
+ * o < outer, r < rows, c < cols (strides in elements; out is contiguous): a
+ * 3-D broadcast pattern whose column strides are 0 or 1. It covers equal
+ * shapes, scalars, bias rows ([m,n] with [n]), columns ([m,n] with [m,1]) and
+ * their batches ([a,m,n] with [a,1,n], [a,1,n] with [1,m,n], ...).
  */
-export function binaryF32(op: i32, a: usize, ars: i32, acs: i32, b: usize, brs: i32, bcs: i32, out: usize, rows: i32, cols: i32): void {
-  for (let r = 0; r < rows; r++) {
-    const pa = a + (<usize>(r * ars) << 2), pb = b + (<usize>(r * brs) << 2), po = out + (<usize>(r * cols) << 2);
-    switch (op) {
-      case ADD: binaryRow(ADD, pa, acs, pb, bcs, po, cols); break;
-      case SUB: binaryRow(SUB, pa, acs, pb, bcs, po, cols); break;
-      case MUL: binaryRow(MUL, pa, acs, pb, bcs, po, cols); break;
-      case DIV: binaryRow(DIV, pa, acs, pb, bcs, po, cols); break;
-      case MAX: binaryRow(MAX, pa, acs, pb, bcs, po, cols); break;
-      default: binaryRow(MIN, pa, acs, pb, bcs, po, cols);
+export function binaryF32(op: i32, a: usize, aos: i32, ars: i32, acs: i32, b: usize, bos: i32, brs: i32, bcs: i32, out: usize,
+  outer: i32, rows: i32, cols: i32): void {
+  for (let o = 0; o < outer; o++) {
+    const ao = a + (<usize>(o * aos) << 2), bo = b + (<usize>(o * bos) << 2), oo = out + (<usize>(o * rows * cols) << 2);
+    for (let r = 0; r < rows; r++) {
+      const pa = ao + (<usize>(r * ars) << 2), pb = bo + (<usize>(r * brs) << 2), po = oo + (<usize>(r * cols) << 2);
+      switch (op) {
+        case ADD: binaryRow(ADD, pa, acs, pb, bcs, po, cols); break;
+        case SUB: binaryRow(SUB, pa, acs, pb, bcs, po, cols); break;
+        case MUL: binaryRow(MUL, pa, acs, pb, bcs, po, cols); break;
+        case DIV: binaryRow(DIV, pa, acs, pb, bcs, po, cols); break;
+        case MAX: binaryRow(MAX, pa, acs, pb, bcs, po, cols); break;
+        default: binaryRow(MIN, pa, acs, pb, bcs, po, cols);
+      }
     }
   }
 }
@@ -137,17 +143,21 @@ const EQ = 0, NE = 1, GT = 2, GE = 3, LT = 4, LE = 5;
   }
 }
 
-/** out[r, c] = a (op) b as 0/1 bytes, over the same 2-D broadcast pattern as binaryF32. */
-export function compareF32(op: i32, a: usize, ars: i32, acs: i32, b: usize, brs: i32, bcs: i32, out: usize, rows: i32, cols: i32): void {
-  for (let r = 0; r < rows; r++) {
-    const pa = a + (<usize>(r * ars) << 2), pb = b + (<usize>(r * brs) << 2), po = out + <usize>(r * cols);
-    switch (op) {
-      case EQ: compareRow(EQ, pa, acs, pb, bcs, po, cols); break;
-      case NE: compareRow(NE, pa, acs, pb, bcs, po, cols); break;
-      case GT: compareRow(GT, pa, acs, pb, bcs, po, cols); break;
-      case GE: compareRow(GE, pa, acs, pb, bcs, po, cols); break;
-      case LT: compareRow(LT, pa, acs, pb, bcs, po, cols); break;
-      default: compareRow(LE, pa, acs, pb, bcs, po, cols);
+/** out[o, r, c] = a (op) b as 0/1 bytes, over the same 3-D broadcast pattern as binaryF32. */
+export function compareF32(op: i32, a: usize, aos: i32, ars: i32, acs: i32, b: usize, bos: i32, brs: i32, bcs: i32, out: usize,
+  outer: i32, rows: i32, cols: i32): void {
+  for (let o = 0; o < outer; o++) {
+    const ao = a + (<usize>(o * aos) << 2), bo = b + (<usize>(o * bos) << 2), oo = out + <usize>(o * rows * cols);
+    for (let r = 0; r < rows; r++) {
+      const pa = ao + (<usize>(r * ars) << 2), pb = bo + (<usize>(r * brs) << 2), po = oo + <usize>(r * cols);
+      switch (op) {
+        case EQ: compareRow(EQ, pa, acs, pb, bcs, po, cols); break;
+        case NE: compareRow(NE, pa, acs, pb, bcs, po, cols); break;
+        case GT: compareRow(GT, pa, acs, pb, bcs, po, cols); break;
+        case GE: compareRow(GE, pa, acs, pb, bcs, po, cols); break;
+        case LT: compareRow(LT, pa, acs, pb, bcs, po, cols); break;
+        default: compareRow(LE, pa, acs, pb, bcs, po, cols);
+      }
     }
   }
 }

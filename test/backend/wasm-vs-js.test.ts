@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as nb from '../../src/index.js';
 import type { Tensor } from '../../src/index.js';
+import { wasmKernels } from '../../src/backend/index.js';
+import { jsKernels } from '../../src/backend/js/index.js';
 
 // The wasm backend must match the js reference within float32 tolerance, on
 // inputs large enough to take the wasm paths, including the edge values.
@@ -15,6 +17,25 @@ function onBoth(f: () => Tensor): [Tensor, Tensor] {
   } finally {
     nb.setBackend('wasm');
   }
+}
+
+/**
+ * How many binary ops and comparisons `f` hands to the js kernels when run on
+ * wasm (the fallback for broadcasts that need more than three dimensions).
+ */
+function jsFallbacks(f: () => unknown): number {
+  const { binary, compare } = jsKernels;
+  let calls = 0;
+  jsKernels.binary = (...args) => { calls++; return binary(...args); };
+  jsKernels.compare = (...args) => { calls++; return compare(...args); };
+  nb.setBackend('wasm');
+  try {
+    f();
+  } finally {
+    jsKernels.binary = binary;
+    jsKernels.compare = compare;
+  }
+  return calls;
 }
 
 function assertMatch([w, j]: [Tensor, Tensor], what: string, rtol = 2e-6, atol = 1e-6): void {
@@ -57,8 +78,18 @@ test('binary kernels match js for every broadcast pattern, wasm-shaped or not', 
     [[37, 41], [37, 1]],       // column
     [[1, 41], [37, 1]],        // outer
     [[5, 7, 9], [7, 9]],       // collapses to 2-D
-    [[5, 7, 9], [7, 1]],       // 3-D: js fallback
     [[4099], [4099]],          // odd length tail
+    // 3-D patterns (outer × rows × cols)
+    [[5, 7, 9], [7, 1]],       // a column per outer index
+    [[6, 5, 19], [6, 1, 19]],  // a row per outer index (x − mean over the middle axis)
+    [[6, 1, 19], [1, 5, 19]],  // outer × middle
+    [[7, 5, 1], [7, 1, 19]],   // both operands broadcast in the inner dimension
+    [[50, 9, 16], [50, 1, 16]], // max pooling's backward
+    [[3, 4, 5, 18], [3, 4, 1, 18]], // 4-D that merges into 3-D
+    [[2, 3, 1, 4, 5], [2, 3, 6, 1, 1]], // 5-D that merges into 3-D
+    // 4 dimensions after merging: js fallback
+    [[3, 4, 5, 6], [3, 1, 5, 1]],
+    [[2, 3, 4, 5], [3, 1, 5]],
   ];
   for (const [sa, sb] of shapes) {
     const a = rnd(sa), b = nb.add(nb.abs(rnd(sb)), 0.1);
@@ -74,6 +105,35 @@ test('binary kernels match js for every broadcast pattern, wasm-shaped or not', 
   const e = nb.tensor([...edges, ...edges, ...edges]), r = nb.tensor([...edges, ...edges, ...edges].reverse());
   assertMatch(onBoth(() => nb.maximum(e, r)), 'maximum with NaN and infinities', 0, 0);
   assertMatch(onBoth(() => nb.minimum(e, r)), 'minimum with NaN and infinities', 0, 0);
+});
+
+test('broadcasts of up to three merged dimensions run in wasm, more on the js kernels, small ones too', () => {
+  const wasm = wasmKernels()!;
+  const saved = wasm.minElements;
+  wasm.minElements = 1;
+  try {
+    const cases: [number[], number[], boolean][] = [
+      [[2, 3, 5], [2, 1, 5], true],
+      [[2, 1, 3], [1, 4, 3], true],
+      [[3, 2, 1], [3, 1, 2], true],
+      [[2, 2, 3, 2], [2, 2, 1, 2], true],
+      [[6, 33], [6, 1], true],
+      [[4, 1, 3, 1], [1, 5, 1, 2], false],
+      [[2, 3, 4, 5], [2, 1, 4, 1], false],
+    ];
+    for (const [sa, sb, inWasm] of cases) {
+      const a = rnd(sa), b = nb.add(nb.abs(rnd(sb)), 0.1);
+      const what = `${JSON.stringify(sa)} ${JSON.stringify(sb)}`;
+      for (const [name, f] of [['add', nb.add], ['sub', nb.sub], ['mul', nb.mul], ['div', nb.div], ['maximum', nb.maximum], ['minimum', nb.minimum],
+        ['equal', nb.equal], ['greater', nb.greater], ['less', nb.less], ['greaterEqual', nb.greaterEqual], ['lessEqual', nb.lessEqual], ['notEqual', nb.notEqual]] as const) {
+        assertMatch(onBoth(() => f(a, b)), `${name} ${what}`);
+        assertMatch(onBoth(() => f(b, a)), `${name} reversed ${what}`);
+        assert.equal(jsFallbacks(() => [f(a, b), f(b, a)]), inWasm ? 0 : 2, `${name} ${what} ${inWasm ? 'runs in wasm' : 'falls back to js'}`);
+      }
+    }
+  } finally {
+    wasm.minElements = saved;
+  }
 });
 
 test('where, relu and the other activations match js', () => {

@@ -55,15 +55,20 @@ function freshF32(n: number): Float32Array {
  */
 interface Io { a: Float32Array | null; b: Float32Array | null; out: Float32Array | null; wantOut: boolean }
 
-/** A broadcast of two operands as a 2-D pattern: rows × cols with per-operand row and column strides. */
-interface Pattern2D { rows: number; cols: number; ars: number; acs: number; brs: number; bcs: number }
+/**
+ * A broadcast of two operands as a 3-D pattern: outer × rows × cols, with each
+ * operand's outer, row and column strides (in elements); the result is contiguous.
+ */
+interface Pattern3D { outer: number; rows: number; cols: number; aos: number; ars: number; acs: number; bos: number; brs: number; bcs: number }
 
 /**
- * Collapses the broadcast of a and b to outShape into at most two dimensions
- * (merging neighbours that are contiguous in both operands), or null when the
- * pattern needs more (those cases run on the js kernels).
+ * Collapses the broadcast of a and b to outShape into at most three dimensions
+ * (dropping those of size 1 and merging neighbours that are contiguous in both
+ * operands; fewer are padded in front with size 1 and strides 0), or null when
+ * the pattern needs more or its inner strides are not 0 or 1 (those cases run
+ * on the js kernels).
  */
-function pattern2d(aShape: Shape, bShape: Shape, outShape: Shape): Pattern2D | null {
+function pattern3d(aShape: Shape, bShape: Shape, outShape: Shape): Pattern3D | null {
   const sa = broadcastStrides(aShape, outShape), sb = broadcastStrides(bShape, outShape);
   const dims: { n: number; a: number; b: number }[] = [];
   for (let i = 0; i < outShape.length; i++) {
@@ -74,11 +79,11 @@ function pattern2d(aShape: Shape, bShape: Shape, outShape: Shape): Pattern2D | n
       last.n *= n; last.a = sa[i]!; last.b = sb[i]!;
     } else dims.push({ n, a: sa[i]!, b: sb[i]! });
   }
-  if (dims.length === 0) return { rows: 1, cols: 1, ars: 0, acs: 0, brs: 0, bcs: 0 };
-  if (dims.length > 2) return null;
-  const inner = dims[dims.length - 1]!, outer = dims.length === 2 ? dims[0]! : { n: 1, a: 0, b: 0 };
-  if (inner.a > 1 || inner.b > 1) return null;
-  return { rows: outer.n, cols: inner.n, ars: outer.a, acs: inner.a, brs: outer.b, bcs: inner.b };
+  if (dims.length > 3) return null;
+  while (dims.length < 3) dims.unshift({ n: 1, a: 0, b: 0 });
+  const o = dims[0]!, r = dims[1]!, c = dims[2]!;
+  if (c.a > 1 || c.b > 1) return null;
+  return { outer: o.n, rows: r.n, cols: c.n, aos: o.a, ars: r.a, acs: c.a, bos: o.b, brs: r.b, bcs: c.b };
 }
 
 /** The wasm backend: SIMD kernels for float32, the js kernels for everything else. */
@@ -146,22 +151,22 @@ export class WasmKernels implements Kernels {
     const code = BINARY[op];
     const n = sizeOf(outShape);
     const js = () => jsKernels.binary(op, a, aShape, b, bShape, outShape);
-    const p = code !== undefined && a instanceof Float32Array && n >= this.minElements ? pattern2d(aShape, bShape, outShape) : null;
+    const p = code !== undefined && a instanceof Float32Array && n >= this.minElements ? pattern3d(aShape, bShape, outShape) : null;
     if (!p) return js();
     return this.call(() => {
       const pa = this.arena.addr(a), pb = this.arena.addr(b);
-      return this.arena.result(Float32Array, n, (po) => this.runtime.exports.binaryF32(code!, pa, p.ars, p.acs, pb, p.brs, p.bcs, po, p.rows, p.cols));
+      return this.arena.result(Float32Array, n, (po) => this.runtime.exports.binaryF32(code!, pa, p.aos, p.ars, p.acs, pb, p.bos, p.brs, p.bcs, po, p.outer, p.rows, p.cols));
     }, js);
   }
 
   compare(op: CompareOp, a: TypedArray, aShape: Shape, b: TypedArray, bShape: Shape, outShape: Shape): Uint8Array {
     const n = sizeOf(outShape);
     const js = () => jsKernels.compare(op, a, aShape, b, bShape, outShape);
-    const p = a instanceof Float32Array && n >= this.minElements ? pattern2d(aShape, bShape, outShape) : null;
+    const p = a instanceof Float32Array && n >= this.minElements ? pattern3d(aShape, bShape, outShape) : null;
     if (!p) return js();
     return this.call(() => {
       const pa = this.arena.addr(a), pb = this.arena.addr(b);
-      return this.arena.result(Uint8Array, n, (po) => this.runtime.exports.compareF32(COMPARE[op], pa, p.ars, p.acs, pb, p.brs, p.bcs, po, p.rows, p.cols));
+      return this.arena.result(Uint8Array, n, (po) => this.runtime.exports.compareF32(COMPARE[op], pa, p.aos, p.ars, p.acs, pb, p.bos, p.brs, p.bcs, po, p.outer, p.rows, p.cols));
     }, js);
   }
 

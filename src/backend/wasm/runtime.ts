@@ -16,8 +16,10 @@ export interface KernelExports {
   unaryF32(op: number, x: number, out: number, n: number): void;
   biasActF32(op: number, z: number, b: number, out: number, rows: number, cols: number): void;
   softmaxF32(x: number, out: number, outer: number, n: number, inner: number, log: number): void;
-  binaryF32(op: number, a: number, ars: number, acs: number, b: number, brs: number, bcs: number, out: number, rows: number, cols: number): void;
-  compareF32(op: number, a: number, ars: number, acs: number, b: number, brs: number, bcs: number, out: number, rows: number, cols: number): void;
+  binaryF32(op: number, a: number, aos: number, ars: number, acs: number, b: number, bos: number, brs: number, bcs: number, out: number,
+    outer: number, rows: number, cols: number): void;
+  compareF32(op: number, a: number, aos: number, ars: number, acs: number, b: number, bos: number, brs: number, bcs: number, out: number,
+    outer: number, rows: number, cols: number): void;
   whereF32(cond: number, a: number, as: number, b: number, bs: number, out: number, n: number): void;
   reduceF32(op: number, x: number, outer: number, r: number, inner: number, out: number): void;
   extractPatchesF32(x: number, N: number, H: number, W: number, C: number, kh: number, kw: number, sh: number, sw: number, dh: number, dw: number,
