@@ -116,3 +116,35 @@ export function softmaxF32(x: usize, out: usize, outer: i32, n: i32, inner: i32,
     for (; j < inner; j++) softmaxColumns(xo + (<usize>j << 2), oo + (<usize>j << 2), n, inner, log, 1);
   }
 }
+
+/**
+ * One Adam update of n float32 values, with the arithmetic (and the float32
+ * rounding after each step) of the separate ops:
+ * m' = β₁m + c₁g, v' = β₂v + c₂g², value' = value − (m'·stepSize) / (√v'/root2 + ε).
+ */
+export function adamF32(value: usize, g: usize, m: usize, v: usize, outValue: usize, outM: usize, outV: usize, n: i32,
+  b1: f32, c1: f32, b2: f32, c2: f32, stepSize: f32, root2: f32, eps: f32): void {
+  const vb1 = f32x4.splat(b1), vc1 = f32x4.splat(c1), vb2 = f32x4.splat(b2), vc2 = f32x4.splat(c2);
+  const vstep = f32x4.splat(stepSize), vroot2 = f32x4.splat(root2), veps = f32x4.splat(eps);
+  const n4 = n & ~3;
+  let i = 0;
+  for (; i < n4; i += 4) {
+    const k = <usize>i << 2;
+    const gi = v128.load(g + k);
+    const mi = f32x4.add(f32x4.mul(v128.load(m + k), vb1), f32x4.mul(gi, vc1));
+    const vi = f32x4.add(f32x4.mul(v128.load(v + k), vb2), f32x4.mul(f32x4.mul(gi, gi), vc2));
+    v128.store(outM + k, mi);
+    v128.store(outV + k, vi);
+    const den = f32x4.add(f32x4.div(f32x4.sqrt(vi), vroot2), veps);
+    v128.store(outValue + k, f32x4.sub(v128.load(value + k), f32x4.div(f32x4.mul(mi, vstep), den)));
+  }
+  for (; i < n; i++) {
+    const k = <usize>i << 2;
+    const gi = load<f32>(g + k);
+    const mi = load<f32>(m + k) * b1 + gi * c1;
+    const vi = load<f32>(v + k) * b2 + (gi * gi) * c2;
+    store<f32>(outM + k, mi);
+    store<f32>(outV + k, vi);
+    store<f32>(outValue + k, load<f32>(value + k) - (mi * stepSize) / (Mathf.sqrt(vi) / root2 + eps));
+  }
+}

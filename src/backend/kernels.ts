@@ -18,6 +18,12 @@ export type ReduceOp = 'sum' | 'max' | 'min';
 /** The activations fused with a bias add (`biasActivation`). */
 export type FusedActivation = 'linear' | 'relu' | 'sigmoid' | 'tanh';
 
+/**
+ * One Adam step's constants: the decays β₁ and β₂, stepSize = η/(1 − β₁ᵗ),
+ * root2 = √(1 − β₂ᵗ) and ε.
+ */
+export interface AdamStep { beta1: number; beta2: number; stepSize: number; root2: number; epsilon: number }
+
 /** Index reductions along one axis. */
 export type ArgReduceOp = 'argmax' | 'argmin';
 
@@ -54,6 +60,13 @@ export interface Kernels {
    * the relu op does).
    */
   biasActivation(z: FloatArray, b: FloatArray, act: FusedActivation): FloatArray;
+  /**
+   * One Adam update of a variable in one pass, with the arithmetic of the
+   * separate ops: m' = β₁m + (1 − β₁)g, v' = β₂v + (1 − β₂)g²,
+   * value' = value − (m'·stepSize) / (√v'/root2 + ε). All four arrays have
+   * one dtype and length; returns [value', m', v'].
+   */
+  adam(value: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray, step: AdamStep): [FloatArray, FloatArray, FloatArray];
   /**
    * softmax (or, with `log`, log softmax) of x along `axis`, shifted by the
    * maximum (by 0 where the maximum is ±∞ or NaN).

@@ -1,6 +1,9 @@
+import { kernels } from '../backend/index.js';
+import { isFloat, type FloatArray } from '../core/dtype.js';
+import { sameShape } from '../core/shape.js';
 import { add, div, mul, sqrt, square, sub } from '../ops/arithmetic.js';
 import { zerosLike } from '../tensor/create.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
 import { Optimizer, optimizerOptions, type OptimizerOptions } from './optimizer.js';
 import { checkNonNegative, checkRange, option } from './validate.js';
 
@@ -53,14 +56,29 @@ export class Adam extends Optimizer {
 
   protected update(value: Tensor, g: Tensor, slots: Record<string, Tensor>, lr: number, t: number): Tensor {
     const { beta1, beta2 } = this;
-    const m = add(mul(slots.m!, beta1), mul(g, 1 - beta1));
-    const v = add(mul(slots.v!, beta2), mul(square(g), 1 - beta2));
+    const stepSize = lr / (1 - beta1 ** t);                                  // η / (1 − β₁ᵗ)
+    const root2 = Math.sqrt(1 - beta2 ** t);                                 // √(1 − β₂ᵗ): v̂ = v / root2²
+    const m0 = slots.m!, v0 = slots.v!;
+    if (fusable(value, g, m0, v0)) {
+      // one kernel pass, with the same arithmetic as the ops below
+      const [nv, m, v] = kernels().adam(value.storage as FloatArray, g.storage as FloatArray, m0.storage as FloatArray, v0.storage as FloatArray,
+        { beta1, beta2, stepSize, root2, epsilon: this.epsilon });
+      slots.m = new Tensor(m, value.shape);
+      slots.v = new Tensor(v, value.shape);
+      return new Tensor(nv, value.shape);
+    }
+    const m = add(mul(m0, beta1), mul(g, 1 - beta1));
+    const v = add(mul(v0, beta2), mul(square(g), 1 - beta2));
     slots.m = m;
     slots.v = v;
-    const stepSize = lr / (1 - beta1 ** t);                                  // η / (1 − β₁ᵗ)
-    const denominator = add(div(sqrt(v), Math.sqrt(1 - beta2 ** t)), this.epsilon); // √v̂ + ε
+    const denominator = add(div(sqrt(v), root2), this.epsilon);             // √v̂ + ε
     return sub(value, div(mul(m, stepSize), denominator));
   }
+}
+
+/** True when an update can run as one fused kernel: float tensors of one dtype and shape (updates run under noGrad). */
+function fusable(value: Tensor, ...others: Tensor[]): boolean {
+  return isFloat(value.dtype) && others.every((t) => t.dtype === value.dtype && sameShape(t.shape, value.shape));
 }
 
 /**

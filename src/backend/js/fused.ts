@@ -1,6 +1,6 @@
 import { allocate, dtypeOf, type FloatArray } from '../../core/dtype.js';
 import { sizeOf, type Shape } from '../../core/shape.js';
-import type { FusedActivation } from '../kernels.js';
+import type { AdamStep, FusedActivation } from '../kernels.js';
 
 /** out[r, c] = act(z[r, c] + b[c]), each activation in its own loop. */
 export function biasActivation(z: FloatArray, b: FloatArray, act: FusedActivation): FloatArray {
@@ -47,4 +47,26 @@ export function softmax(x: FloatArray, shape: Shape, axis: number, log: boolean)
     }
   }
   return out;
+}
+
+/** One Adam update (see Kernels.adam), each step rounded to the dtype as the separate ops would. */
+export function adam(value: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray, s: AdamStep): [FloatArray, FloatArray, FloatArray] {
+  const n = value.length, C = value.constructor as new (n: number) => FloatArray;
+  const out = new C(n), m2 = new C(n), v2 = new C(n);
+  // a one-element array of the dtype rounds each intermediate the way a tensor would hold it
+  const r = new C(1);
+  const round = (x: number) => ((r[0] = x), r[0]!);
+  // the constants too: an op rounds a scalar operand to the tensor's dtype
+  const b1 = round(s.beta1), c1 = round(1 - s.beta1), b2 = round(s.beta2), c2 = round(1 - s.beta2);
+  const stepSize = round(s.stepSize), root2 = round(s.root2), epsilon = round(s.epsilon);
+  for (let i = 0; i < n; i++) {
+    const gi = g[i]!;
+    const mi = round(round(m[i]! * b1) + round(gi * c1));
+    const vi = round(round(v[i]! * b2) + round(round(gi * gi) * c2));
+    m2[i] = mi;
+    v2[i] = vi;
+    const den = round(round(round(Math.sqrt(vi)) / root2) + epsilon);
+    out[i] = value[i]! - round(round(mi * stepSize) / den);
+  }
+  return [out, m2, v2];
 }

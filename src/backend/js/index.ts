@@ -7,7 +7,7 @@ import { gemm } from './matmul.js';
 import { broadcastStrides, forEachRow } from './strided.js';
 import { argReduce, reduce } from './reduce.js';
 import { addPatches, extractPatches } from './window.js';
-import { biasActivation, softmax } from './fused.js';
+import { adam, biasActivation, softmax } from './fused.js';
 
 /** Batched matmul over broadcast batch dimensions, one register-tiled GEMM per batch. */
 function matmul(a: FloatArray, aShape: Shape, b: FloatArray, bShape: Shape, transA: boolean, transB: boolean, outShape: Shape): FloatArray {
@@ -31,6 +31,6 @@ function matmul(a: FloatArray, aShape: Shape, b: FloatArray, bShape: Shape, tran
 /** The plain-TypeScript reference backend: simple, always available, the oracle for faster ones. */
 export const jsKernels: Kernels = {
   name: 'js',
-  unary, binary, compare, where, reduce, argReduce, matmul, biasActivation, softmax,
+  unary, binary, compare, where, reduce, argReduce, matmul, biasActivation, softmax, adam,
   permute, broadcastTo, slice, pad, concat, gather, scatterAdd, cast, extractPatches, addPatches,
 };

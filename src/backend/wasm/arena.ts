@@ -5,6 +5,9 @@ const PAGE = 65536;
 const GROW_STEP = 256; // pages: grow in steps of at least 16 MiB (each grow costs ~85 µs)
 /** Resident bytes allocated between two forced collections, at least. */
 const MIN_COLLECT_BYTES = 64 * 1024 * 1024;
+/** Between two forced collections, at least this many times the last one's duration passes. */
+const COLLECT_INTERVAL = 10;
+const now = () => performance.now();
 
 /** A typed-array constructor (Float32Array, Uint8Array, ...). */
 export type ArrayCtor<T extends TypedArray> = { new (buffer: ArrayBufferLike, byteOffset: number, length: number): T; readonly BYTES_PER_ELEMENT: number };
@@ -77,10 +80,9 @@ function makeCollector(onFree: (token: number) => void): Collector {
  *
  * Blocks come in size classes with a free list each, carved from the top of
  * memory when a list is empty. Resident storage is bounded (`residentLimit`);
- * once as many resident bytes were allocated as were alive at the last
- * collection (at least 64 MiB), the next kernel call begins with a full
- * collection that reclaims dropped tensors where the engine allows it
- * synchronously (Node). Beyond the
+ * once enough resident storage was allocated since the last collection (see
+ * `beforeCall`), the next kernel call begins with a full collection that
+ * reclaims dropped tensors where the engine allows it synchronously (Node). Beyond the
  * limit, results go back to ordinary copied-out arrays: slower, never wrong.
  * Resident storage needs shared memory (growth detaches views of ordinary
  * memory), so without it everything is copied, as before.
@@ -103,6 +105,9 @@ export class Heap {
   collections = 0;
   /** Memory ran out since the last collection. */
   private full = false;
+  /** When the last collection ended, and how long it took (ms). */
+  private lastCollectEnd = 0;
+  private lastCollectMs = 0;
 
   constructor(private readonly memory: WebAssembly.Memory, heapBase: number, readonly shared: boolean) {
     this.top = (heapBase + 63) & ~63;
@@ -150,7 +155,10 @@ export class Heap {
   /** Collects now: the storage of every unreachable resident tensor returns to the free lists. */
   collect(): void {
     if (!this.collector?.collect) return;
+    const t0 = now();
     this.collector.collect();
+    this.lastCollectEnd = now();
+    this.lastCollectMs = this.lastCollectEnd - t0;
     this.collections++;
     this.full = false;
     this.sinceCollect = 0;
@@ -159,13 +167,22 @@ export class Heap {
 
   /**
    * Called as a kernel call begins, before it takes any address: collects when
-   * enough resident storage was allocated since the last time, or memory ran
-   * out. Never during a call: an operand the caller no longer references
-   * could otherwise lose its block while the kernel reads it.
+   * one is due. Never during a call: an operand the caller no longer
+   * references could otherwise lose its block while the kernel reads it.
+   *
+   * A full collection costs milliseconds (more with a larger JS heap), so it
+   * is due once `collectAt` resident bytes were allocated since the last one
+   * and at least COLLECT_INTERVAL times its duration has passed (collections
+   * then take at most ~1/COLLECT_INTERVAL of the time), or sooner when memory
+   * runs short: resident storage past 3/4 of its limit (and an eighth of the
+   * limit allocated since), or a failed allocation.
    */
   beforeCall(): void {
     const s = this.sinceCollect;
-    if (s >= this.collectAt || (this.full && s > 0) || (this.residentBytes > this.residentLimit * 0.75 && s >= this.residentLimit / 8)) this.collect();
+    if (s < this.collectAt && !this.full) return;
+    if (s === 0) return;
+    const short = this.full || (this.residentBytes > this.residentLimit * 0.75 && s >= this.residentLimit / 8);
+    if (short || now() - this.lastCollectEnd >= COLLECT_INTERVAL * this.lastCollectMs) this.collect();
   }
 
   /**

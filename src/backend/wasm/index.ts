@@ -2,7 +2,7 @@ import type { DType, FloatArray, TypedArray } from '../../core/dtype.js';
 import { sameShape, sizeOf, type Shape } from '../../core/shape.js';
 import { jsKernels } from '../js/index.js';
 import { broadcastStrides, forEachRow } from '../js/strided.js';
-import type { BinaryOp, CompareOp, FusedActivation, Kernels, ReduceOp, UnaryOp, Window2D } from '../kernels.js';
+import type { AdamStep, BinaryOp, CompareOp, FusedActivation, Kernels, ReduceOp, UnaryOp, Window2D } from '../kernels.js';
 import { Arena, Heap, WasmMemoryFull } from './arena.js';
 import { SGEMM_PACK_B, SGEMM_PACKED, SGEMM_ROWS } from './control.js';
 import { defaultThreads, ThreadPool } from './pool.js';
@@ -190,6 +190,25 @@ export class WasmKernels implements Kernels {
     return this.call(() => {
       const pz = this.arena.addr(z), pb = this.arena.addr(b);
       return this.arena.result(Float32Array, z.length, (po) => this.runtime.exports.biasActF32(ACTIVATION[act], pz, pb, po, rows, cols));
+    }, js);
+  }
+
+  adam(value: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray, s: AdamStep): [FloatArray, FloatArray, FloatArray] {
+    const js = () => jsKernels.adam(value, g, m, v, s);
+    const n = value.length;
+    if (!(value instanceof Float32Array) || n < this.minElements) return js();
+    return this.call(() => {
+      const a = this.arena;
+      const pv = a.addr(value), pg = a.addr(g), pm = a.addr(m), pw = a.addr(v);
+      let m2: Float32Array | null = null, v2: Float32Array | null = null;
+      const out = a.result(Float32Array, n, (po) => {
+        m2 = a.result(Float32Array, n, (pm2) => {
+          v2 = a.result(Float32Array, n, (pv2) => {
+            this.runtime.exports.adamF32(pv, pg, pm, pw, po, pm2, pv2, n, s.beta1, 1 - s.beta1, s.beta2, 1 - s.beta2, s.stepSize, s.root2, s.epsilon);
+          });
+        });
+      });
+      return [out, m2!, v2!];
     }, js);
   }
 

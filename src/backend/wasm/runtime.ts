@@ -16,6 +16,8 @@ export interface KernelExports {
   unaryF32(op: number, x: number, out: number, n: number): void;
   biasActF32(op: number, z: number, b: number, out: number, rows: number, cols: number): void;
   softmaxF32(x: number, out: number, outer: number, n: number, inner: number, log: number): void;
+  adamF32(value: number, g: number, m: number, v: number, outValue: number, outM: number, outV: number, n: number,
+    b1: number, c1: number, b2: number, c2: number, stepSize: number, root2: number, eps: number): void;
   binaryF32(op: number, a: number, aos: number, ars: number, acs: number, b: number, bos: number, brs: number, bcs: number, out: number,
     outer: number, rows: number, cols: number): void;
   compareF32(op: number, a: number, aos: number, ars: number, acs: number, b: number, bos: number, brs: number, bcs: number, out: number,
