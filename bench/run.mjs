@@ -7,6 +7,9 @@
 //   --only    run one section: sgemm (the GFLOP/s table), digits (the digits MLP), fashion (Fashion-MNIST MLP and CNN), recurrent (an LSTM step)
 //   --out     where the JSON goes (default bench/results/latest.json)
 //
+// With the relaxed-SIMD (FMA) build in use, the SGEMM section then measures the baseline SIMD build
+// too, in a child process started with NABLA_WASM_BUILD=simd.
+//
 // Columns: nabla wasm 1 thread, nabla wasm 2 threads, nabla js, tfjs-wasm, tfjs-cpu. A configuration
 // whose API is not there (nabla's wasm backend not registered, nb.setThreads missing, tfjs not
 // installed, tfjs-wasm failing to initialise) is reported as n/a with the reason, never a crash.
@@ -20,7 +23,8 @@
 // really done and every tensor is released (the tidy callback returns nothing: returning the
 // dataSync() array would make tidy walk all its elements, which costs more than the product).
 // Every configuration's product is checked against a float64 reference before it is timed.
-import { existsSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync, readFileSync, unlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,6 +45,8 @@ function option(name) {
   return a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[i + 1];
 }
 const quick = flag('--quick');
+// internal: the child run that measures nabla's baseline (no FMA) SIMD build, NABLA_WASM_BUILD=simd
+const baselineChild = flag('--baseline-child');
 const only = option('--only');
 const SECTIONS = ['sgemm', 'digits', 'fashion', 'recurrent'];
 if (only !== undefined && !SECTIONS.includes(only)) {
@@ -79,6 +85,7 @@ const short = (s) => { const t = String(s).split(/\n| \| /)[0]; return t.length 
 let tf = null;
 const tfInfo = { version: null, cpu: { ok: false, reason: null }, wasm: { ok: false, reason: null } };
 try {
+  if (baselineChild) throw new Error('not loaded in the baseline child run');
   tf = await import('@tensorflow/tfjs');
   tfInfo.version = tf.version?.tfjs ?? tf.version_core ?? null;
 } catch (e) {
@@ -193,8 +200,8 @@ const configs = [
   nablaConfig('nabla-js', 'nabla js', 'js', 1),
   tfjsConfig('tfjs-wasm', 'tfjs-wasm', 'wasm'),
   tfjsConfig('tfjs-cpu', 'tfjs-cpu', 'cpu'),
-];
-const RATIOS = [
+].filter((c) => !baselineChild || c.id.startsWith('nabla-wasm'));
+const RATIOS = baselineChild ? [] : [
   { id: 'nabla-wasm-1t/tfjs-wasm', label: 'w1t/tf-w', num: 'nabla-wasm-1t', den: 'tfjs-wasm' },
   { id: 'nabla-wasm-2t/tfjs-wasm', label: 'w2t/tf-w', num: 'nabla-wasm-2t', den: 'tfjs-wasm' },
   { id: 'nabla-js/tfjs-cpu', label: 'js/tf-cpu', num: 'nabla-js', den: 'tfjs-cpu' },
@@ -314,6 +321,7 @@ const shapes = [
 ].filter(([M, K, N]) => !quick || Math.max(M, K, N) <= 256 || (M === 128 && K === 784 && N === 256));
 
 const rows = [];
+let sgemmBaseline = null;
 const configNotes = {};
 const failedChecks = [];
 if (runs('sgemm')) {
@@ -366,6 +374,39 @@ if (runs('sgemm')) {
   if (tfInfo.wasm.ok && tfInfo.wasm.threads === 1) console.log('  tfjs-wasm runs single-threaded (SIMD) in Node: tfjs disables its multithreaded build there');
   console.log(`  best of >= 3 samples / >= ${BUDGET_MS / 1000} s per cell (1 timed product when one takes > ${SLOW_MS / 1000} s); SGEMM took ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   console.log('');
+  if (!baselineChild && nbHasWasm && nb.wasmBuild?.() === 'relaxed') sgemmBaseline = runBaseline();
+}
+
+/**
+ * nabla's baseline SIMD build (mul + add, no FMA: what engines without relaxed SIMD run), measured
+ * the same way in a child process started with NABLA_WASM_BUILD=simd; ratios against this run's
+ * tfjs-wasm column.
+ */
+function runBaseline() {
+  const tmp = join(os.tmpdir(), `nabla-bench-baseline-${process.pid}.json`);
+  try {
+    execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--only', 'sgemm', '--baseline-child', '--out', tmp, ...(quick ? ['--quick'] : [])],
+      { env: { ...process.env, NABLA_WASM_BUILD: 'simd' }, stdio: ['ignore', 'ignore', 'inherit'] });
+    const child = JSON.parse(readFileSync(tmp, 'utf8'));
+    console.log('SGEMM float32 with the baseline SIMD build (mul + add, no FMA), GFLOP/s; ratios = nabla / tfjs-wasm');
+    console.log(padR('M x K x N', W0) + [' simd 1t', ' simd 2t'].map((l) => padL(l, W)).join('') + ['s1t/tf-w', 's2t/tf-w'].map((l) => padL(l, WR)).join(''));
+    const out = [];
+    for (const r of child.sgemm) {
+      const tfw = rows.find((x) => x.name === r.name)?.results['tfjs-wasm']?.gflops;
+      const g1 = r.results['nabla-wasm-1t']?.gflops, g2 = r.results['nabla-wasm-2t']?.gflops;
+      const ratio = (g) => (g && tfw ? g / tfw : null);
+      out.push({ name: r.name, M: r.M, K: r.K, N: r.N, simd1t: g1 ?? null, simd2t: g2 ?? null, ratio1t: ratio(g1), ratio2t: ratio(g2) });
+      console.log(padR(`${r.M}x${r.K}x${r.N}`, W0) + [g1, g2].map((g) => padL(g ? fmtG(g) : 'n/a', W)).join('')
+        + [ratio(g1), ratio(g2)].map((x) => padL(x == null ? 'n/a' : x.toFixed(2) + 'x', WR)).join(''));
+    }
+    console.log('');
+    return { build: child.nabla?.wasmBuild ?? null, rows: out };
+  } catch (e) {
+    console.log(`SGEMM with the baseline SIMD build: failed (${errText(e)})\n`);
+    return { error: errText(e) };
+  } finally {
+    try { unlinkSync(tmp); } catch { /* ignore */ }
+  }
 }
 
 // restore nabla's state
@@ -607,10 +648,11 @@ const json = {
     description: `GFLOP/s = 2*M*N*K / best (minimum) time per product; a warm-up product, then samples of >= ${SAMPLE_MS} ms until >= ${BUDGET_MS} ms and >= 3 samples (1 timed product when one takes > ${SLOW_MS} ms); medianGflops is the median sample. tfjs: tf.tidy(() => { tf.matMul(a, b).dataSync(); }); nabla: nb.matmul(a, b).`,
     checkTolerance: CHECK_TOLERANCE,
   },
-  nabla: { version: nablaVersion, backends: nbBackends, setThreads: nbHasThreads },
+  nabla: { version: nablaVersion, backends: nbBackends, setThreads: nbHasThreads, wasmBuild: nb.wasmBuild?.() ?? null },
   tfjs: tfInfo,
   configs: configs.map((c) => ({ id: c.id, label: c.label, na: c.na, note: configNotes[c.id] ?? c.note ?? null })),
   sgemm: rows,
+  sgemmBaseline,
   digits,
   fashion,
   recurrent,

@@ -77,11 +77,16 @@ function createMemory(): { memory: WebAssembly.Memory; shared: boolean } {
   }
 }
 
-/** The bytes of the fastest build this engine accepts for the kind of memory, or null without WebAssembly SIMD. */
+/**
+ * The bytes of the fastest build this engine accepts for the kind of memory,
+ * or null without WebAssembly SIMD. In Node, the environment variable
+ * NABLA_WASM_BUILD=simd forces the baseline build (benchmarks measure both).
+ */
 export function chooseBuild(shared: boolean): { bytes: Uint8Array<ArrayBuffer>; build: 'relaxed' | 'simd' } | null {
   if (typeof WebAssembly === 'undefined') return null;
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
   const relaxed = decode(shared ? relaxedWasm : relaxedSingleWasm);
-  if (WebAssembly.validate(relaxed)) return { bytes: relaxed, build: 'relaxed' };
+  if (env?.NABLA_WASM_BUILD !== 'simd' && WebAssembly.validate(relaxed)) return { bytes: relaxed, build: 'relaxed' };
   const simd = decode(shared ? simdWasm : simdSingleWasm);
   if (WebAssembly.validate(simd)) return { bytes: simd, build: 'simd' };
   return null;
