@@ -54,9 +54,14 @@ export function kernels(): Kernels {
   return active;
 }
 
-/** Makes a backend available to `setBackend` under its name. */
-export function registerBackend(k: Kernels): void {
-  backends.set(k.name, k);
+/**
+ * Makes a backend available to `setBackend` under its name. Kernels it leaves
+ * out run on the js reference kernels.
+ */
+export function registerBackend(k: Partial<Kernels> & { name: string }): void {
+  const missing = Object.keys(jsKernels).filter((key) => !(key in k)) as (keyof Kernels)[];
+  for (const key of missing) (k as Record<string, unknown>)[key] = jsKernels[key];
+  backends.set(k.name, k as Kernels);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { allocate, castArray, checkDType, dtypeOf, isFloat, type DType, type TypedArray } from '../core/dtype.js';
-import { ArgumentError, ShapeError } from '../core/errors.js';
+import { ArgumentError, DTypeError, ShapeError } from '../core/errors.js';
 import { Generator, globalGenerator } from '../core/random.js';
 import { checkShape, formatShape, sizeOf, type Shape } from '../core/shape.js';
 import { Tensor, isTensor } from './tensor.js';
@@ -8,8 +8,11 @@ import { Variable } from './variable.js';
 /** Nested JS arrays of numbers or booleans, as accepted by `tensor`. */
 export type NestedArray = number | boolean | readonly NestedArray[];
 
+/** Integer typed arrays that `tensor` reads as int32. */
+export type IntegerArray = Int8Array | Int16Array | Uint16Array | Uint32Array | Uint8ClampedArray;
+
 /** Anything ops accept as a tensor: a Tensor, a Variable (its current value), numbers, nested arrays, typed arrays. */
-export type TensorLike = Tensor | Variable | NestedArray | TypedArray;
+export type TensorLike = Tensor | Variable | NestedArray | TypedArray | IntegerArray;
 
 function inferShape(values: NestedArray): number[] {
   const shape: number[] = [];
@@ -45,6 +48,21 @@ function firstLeaf(values: NestedArray): NestedArray | undefined {
   return v;
 }
 
+/** The dtype a typed array's values take: its own for the four storage types, int32 for other integer arrays. */
+function viewDType(src: ArrayBufferView): DType {
+  if (src instanceof Float32Array) return 'float32';
+  if (src instanceof Float64Array) return 'float64';
+  if (src instanceof Int32Array) return 'int32';
+  if (src instanceof Uint8Array && !(src instanceof Uint8ClampedArray)) return 'bool';
+  if (src instanceof Int8Array || src instanceof Int16Array || src instanceof Uint16Array || src instanceof Uint32Array || src instanceof Uint8ClampedArray) return 'int32';
+  throw new DTypeError(`tensor: cannot make a tensor from a ${src.constructor.name}; use a Float32Array, Float64Array, Int32Array, Uint8Array or a nested array`);
+}
+
+function copyInto<T extends TypedArray>(out: T, src: TypedArray | IntegerArray): T {
+  out.set(src);
+  return out;
+}
+
 /**
  * Creates a tensor from a number, nested arrays or a typed array.
  * `shape` defaults to the nesting (or the typed array's length); given with a
@@ -66,9 +84,10 @@ export function tensor(values: TensorLike, shape?: Shape, dtype?: DType): Tensor
   let flat: TypedArray;
   let inferred: number[];
   if (ArrayBuffer.isView(values)) {
-    const src = values as TypedArray;
-    const d = dtype ?? dtypeOf(src);
-    flat = d === dtypeOf(src) ? src.slice() : castArray(src, d);
+    const src = values as TypedArray | IntegerArray;
+    const d = dtype ?? viewDType(src);
+    // always a copy into the dtype's own array: `slice` of a Node Buffer would share the caller's memory
+    flat = d === viewDType(src) ? copyInto(allocate(d, src.length), src) : castArray(src as TypedArray, d);
     inferred = [src.length];
   } else {
     inferred = inferShape(values);

@@ -1,4 +1,5 @@
 import { ArgumentError, ShapeError } from '../core/errors.js';
+import { nextTask } from '../core/platform.js';
 import { globalGenerator } from '../core/random.js';
 import { formatShape } from '../core/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -17,6 +18,9 @@ import { fire, type Callback, type Logs } from './callbacks.js';
 import { examples, pickRows, rows } from './data.js';
 import { History } from './history.js';
 import { ProgressLogger } from './progress.js';
+
+/** fit lets the event loop turn after every this many batches. */
+const YIELD_EVERY = 20;
 
 /** compile's arguments. */
 export interface CompileArgs {
@@ -234,6 +238,8 @@ export class Sequential extends Module {
         noGrad(() => { for (const m of c.metrics) m.update(yb, pred); });
         lastPrediction = null;
         await fire(callbacks, 'onBatchEnd', b, { batch: b, size: idx.length, loss: lossValue, ...this.metricLogs(c, '') });
+        // let the event loop turn now and then: a page repaints, and finalizers release dropped tensors' storage
+        if (b % YIELD_EVERY === YIELD_EVERY - 1) await nextTask();
       }
       const logs: Logs = { loss: lossSum / steps, ...this.metricLogs(c, '') };
       if (validation) {

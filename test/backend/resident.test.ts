@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import * as nb from '../../src/index.js';
 import type { Tensor } from '../../src/index.js';
 import { wasmKernels } from '../../src/backend/index.js';
-import { sizeClass } from '../../src/backend/wasm/arena.js';
+import { Heap, sizeClass, WasmMemoryFull } from '../../src/backend/wasm/arena.js';
 
 // Results of the wasm kernels live in the kernels' linear memory ("resident"),
 // so the next kernel reads them in place; their blocks return to the heap when
@@ -105,4 +105,47 @@ test('an ordinary array read by a kernel gets one resident copy, kept while the 
   const c2 = nb.matmul(a, b);
   assert.equal(heap.residentBytes - afterFirst, sizeClass(64 * 64 * 4), 'the second product copies nothing in');
   assert.deepEqual(c1.storage.slice(), c2.storage.slice());
+});
+
+test('in Node the heap can collect synchronously (if a Node release drops the flags, this says so)', () => {
+  assert.ok(heap.canCollect, 'gc and FinalizationRegistry.prototype.cleanupSome from a fresh context');
+});
+
+test('after the resident limit turns results away, the next calls collect and results are resident again', () => {
+  nb.setBackend('wasm');
+  const limit = heap.residentLimit;
+  heap.collect();
+  heap.residentLimit = heap.residentBytes + 8 * 1024 * 1024;
+  try {
+    const x = nb.randomNormal([1 << 20], 0, 1, { generator: g }); // 4 MiB
+    let kept: Tensor[] = [nb.exp(x), nb.exp(x)]; // the limit reached: the second one or the next is copied out
+    const refused = nb.exp(x);
+    assert.ok(!heap.isResident(refused.storage) || !heap.isResident(kept[1]!.storage), 'a result was refused at the limit');
+    kept = [];
+    const before = heap.collections;
+    let last: Tensor | null = null;
+    // collections are paced (at most ~10% of the time), so this may take a few calls
+    for (const t0 = performance.now(); performance.now() - t0 < 5000 && !(last && heap.isResident(last.storage));) last = nb.exp(x);
+    assert.ok(heap.collections > before, 'a collection followed');
+    assert.ok(heap.isResident(last!.storage), 'results are resident again');
+    assert.equal(kept.length, 0);
+  } finally {
+    heap.residentLimit = limit;
+  }
+});
+
+test('when memory cannot grow, a request takes the smallest larger free block', () => {
+  const memory = new WebAssembly.Memory({ initial: 4, maximum: 4, shared: true }); // 256 KiB, fixed
+  const small = new Heap(memory, 0, true);
+  const blocks: number[] = [];
+  for (;;) {
+    try { blocks.push(small.allocClass(sizeClass(40_000))); } catch (e) { assert.ok(e instanceof WasmMemoryFull); break; }
+  }
+  assert.ok(blocks.length >= 5);
+  const cls = sizeClass(40_000);
+  for (const b of blocks) small.freeClass(b, cls);
+  const p = small.allocClass(sizeClass(20_000)); // no block of that class, no room to grow
+  assert.ok(blocks.includes(p));
+  assert.equal(small.givenClass, cls);
+  assert.throws(() => small.allocClass(sizeClass(100_000)), WasmMemoryFull);
 });

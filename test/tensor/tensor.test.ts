@@ -92,3 +92,21 @@ test('wasm is the default backend where it loads; setBackend rejects unknown bac
   assert.equal(nb.getBackend(), 'wasm');
   assert.throws(() => nb.setBackend('cuda'), /unknown backend 'cuda'; available: js, wasm/);
 });
+
+test('tensor() copies a typed array, a Node Buffer included, and reads other integer arrays as int32', async () => {
+  const { Buffer } = await import('node:buffer');
+  const buf = Buffer.from([1, 0, 1, 1]);
+  const t = nb.tensor(buf);
+  buf.fill(0);
+  assert.deepEqual(t.toArray(), [true, false, true, true]);
+  assert.equal(t.storage.constructor, Uint8Array);
+  const f = new Float32Array([1.5, 2]);
+  const tf = nb.tensor(f);
+  f[0] = 9;
+  assert.deepEqual(tf.toArray(), [1.5, 2]);
+  const i16 = nb.tensor(new Int16Array([-3, 300]));
+  assert.equal(i16.dtype, 'int32');
+  assert.deepEqual(i16.toArray(), [-3, 300]);
+  assert.deepEqual(nb.tensor(new Uint8ClampedArray([7, 255])).toArray(), [7, 255]);
+  assert.throws(() => nb.tensor(new BigInt64Array(2) as never), /tensor: cannot make a tensor from a BigInt64Array/);
+});

@@ -1,4 +1,4 @@
-import type { TypedArray } from '../../core/dtype.js';
+import { dtypeOf, type TypedArray } from '../../core/dtype.js';
 import { nodeBuiltin } from '../../core/platform.js';
 
 const PAGE = 65536;
@@ -12,7 +12,10 @@ const now = () => performance.now();
 /** A typed-array constructor (Float32Array, Uint8Array, ...). */
 export type ArrayCtor<T extends TypedArray> = { new (buffer: ArrayBufferLike, byteOffset: number, length: number): T; readonly BYTES_PER_ELEMENT: number };
 
-/** Raised when linear memory is full even after a collection: the caller runs the js kernel instead. */
+/** The storage array type of each dtype (a subclass such as Node's Buffer is read through its dtype's). */
+const STORAGE = { float32: Float32Array, float64: Float64Array, int32: Int32Array, bool: Uint8Array } as const;
+
+/** Raised when linear memory cannot hold a block: the caller runs the js kernel instead, and the next call collects. */
 export class WasmMemoryFull extends Error {}
 
 /**
@@ -101,10 +104,17 @@ export class Heap {
   residentMin = 1024;
   /** @internal The most resident storage at once, in bytes. */
   residentLimit = 1024 * 1024 * 1024;
+  /** True where a synchronous collection is available (Node): a loop that never yields still reclaims. */
+  get canCollect(): boolean {
+    return this.collector?.collect != null;
+  }
+
   /** @internal Forced collections so far (tests read it). */
   collections = 0;
-  /** Memory ran out since the last collection. */
-  private full = false;
+  /** Memory ran short since the last collection. */
+  private pressure = false;
+  /** The class of the block the last allocClass returned. */
+  givenClass = 0;
   /** When the last collection ended, and how long it took (ms). */
   private lastCollectEnd = 0;
   private lastCollectMs = 0;
@@ -120,8 +130,12 @@ export class Heap {
     return this.allocClass(sizeClass(bytes));
   }
 
-  /** A block of exactly class `cls`. */
+  /**
+   * A block of class `cls`, or, when memory cannot grow, the smallest free
+   * block of a larger class; `givenClass` tells which class the block has.
+   */
   allocClass(cls: number): number {
+    this.givenClass = cls;
     const list = this.free.get(cls);
     if (list !== undefined && list.length > 0) return list.pop()!;
     const ptr = this.top, end = ptr + cls;
@@ -130,13 +144,22 @@ export class Heap {
       try {
         this.memory.grow(Math.max(GROW_STEP, Math.ceil((end - size) / PAGE)));
       } catch {
-        this.full = true; // the next kernel call collects first
-        throw new WasmMemoryFull(`the wasm heap is full (${size} bytes)`);
+        this.pressure = true; // the next kernel call collects first (when its pacing allows)
+        return this.allocLarger(cls, size);
       }
       this.buffers.add(this.memory.buffer);
     }
     this.top = end;
     return ptr;
+  }
+
+  /** The smallest free block of a class above `cls` (blocks are never split or merged), or WasmMemoryFull. */
+  private allocLarger(cls: number, size: number): number {
+    let best = Infinity;
+    for (const [c, list] of this.free) if (c > cls && c < best && list.length > 0) best = c;
+    if (best === Infinity) throw new WasmMemoryFull(`the wasm heap is full (${size} bytes)`);
+    this.givenClass = best;
+    return this.free.get(best)!.pop()!;
   }
 
   /** Returns a block of class `cls` to its free list. */
@@ -160,7 +183,7 @@ export class Heap {
     this.lastCollectEnd = now();
     this.lastCollectMs = this.lastCollectEnd - t0;
     this.collections++;
-    this.full = false;
+    this.pressure = false;
     this.sinceCollect = 0;
     this.collectAt = Math.max(MIN_COLLECT_BYTES, this.residentBytes);
   }
@@ -171,18 +194,15 @@ export class Heap {
    * references could otherwise lose its block while the kernel reads it.
    *
    * A full collection costs milliseconds (more with a larger JS heap), so it
-   * is due once `collectAt` resident bytes were allocated since the last one
-   * and at least COLLECT_INTERVAL times its duration has passed (collections
-   * then take at most ~1/COLLECT_INTERVAL of the time), or sooner when memory
-   * runs short: resident storage past 3/4 of its limit (and an eighth of the
-   * limit allocated since), or a failed allocation.
+   * is due once `collectAt` resident bytes were allocated since the last one,
+   * or memory ran short (a result refused at the resident limit, or linear
+   * memory that could not grow), and then only once at least
+   * COLLECT_INTERVAL times the last collection's duration has passed since
+   * it: collections take at most ~1/COLLECT_INTERVAL of the time.
    */
   beforeCall(): void {
-    const s = this.sinceCollect;
-    if (s < this.collectAt && !this.full) return;
-    if (s === 0) return;
-    const short = this.full || (this.residentBytes > this.residentLimit * 0.75 && s >= this.residentLimit / 8);
-    if (short || now() - this.lastCollectEnd >= COLLECT_INTERVAL * this.lastCollectMs) this.collect();
+    if (this.sinceCollect < this.collectAt && !this.pressure) return;
+    if (now() - this.lastCollectEnd >= COLLECT_INTERVAL * this.lastCollectMs) this.collect();
   }
 
   /**
@@ -193,11 +213,15 @@ export class Heap {
   resident<T extends TypedArray>(C: ArrayCtor<T>, n: number): T | null {
     const bytes = n * C.BYTES_PER_ELEMENT;
     if (this.collector === null || bytes < this.residentMin) return null;
-    const cls = sizeClass(bytes);
-    if (this.residentBytes + cls > this.residentLimit) return null;
+    let cls = sizeClass(bytes);
+    if (this.residentBytes + cls > this.residentLimit) {
+      this.pressure = true;
+      return null;
+    }
     let ptr: number;
     try {
       ptr = this.allocClass(cls);
+      cls = this.givenClass;
     } catch (e) {
       if (e instanceof WasmMemoryFull) return null;
       throw e;
@@ -251,9 +275,8 @@ export class Arena {
 
   /** Reserves `bytes` (64-byte aligned). */
   alloc(bytes: number): number {
-    const cls = sizeClass(bytes);
-    const ptr = this.heap.allocClass(cls);
-    this.taken.push(ptr, cls);
+    const ptr = this.heap.allocClass(sizeClass(bytes));
+    this.taken.push(ptr, this.heap.givenClass);
     return ptr;
   }
 
@@ -280,7 +303,7 @@ export class Arena {
     if (data.byteLength < this.heap.residentMin) return -1;
     let s = this.shadows.get(data);
     if (s === undefined) {
-      const r = this.heap.resident(data.constructor as ArrayCtor<TypedArray>, data.length);
+      const r = this.heap.resident(STORAGE[dtypeOf(data)] as ArrayCtor<TypedArray>, data.length);
       if (r === null) return -1;
       r.set(data);
       this.shadows.set(data, (s = r));
