@@ -102,8 +102,12 @@ export class Heap {
   private collectAt = MIN_COLLECT_BYTES;
   /** @internal Results smaller than this stay in ordinary arrays (tests lower it). */
   residentMin = 1024;
-  /** @internal The most resident storage at once, in bytes. */
-  residentLimit = 1024 * 1024 * 1024;
+  /**
+   * @internal The most resident storage at once, in bytes: 1 GiB where the
+   * heap can collect synchronously (Node), 256 MiB where it waits for the
+   * engine's finalizers (browsers), which may come late.
+   */
+  residentLimit = 256 * 1024 * 1024;
   /** True where a synchronous collection is available (Node): a loop that never yields still reclaims. */
   get canCollect(): boolean {
     return this.collector?.collect != null;
@@ -123,6 +127,7 @@ export class Heap {
     this.top = (heapBase + 63) & ~63;
     this.buffers.add(memory.buffer);
     this.collector = shared ? makeCollector((token) => this.release(token)) : null;
+    if (this.canCollect) this.residentLimit = 1024 * 1024 * 1024;
   }
 
   /** A block of at least `bytes`, 64-byte aligned; throws WasmMemoryFull when memory cannot hold it. */
