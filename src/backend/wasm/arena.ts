@@ -113,6 +113,8 @@ export class Heap {
     return this.collector?.collect != null;
   }
 
+  /** @internal Resident bytes allocated so far, in all (tests read it). */
+  allocatedBytes = 0;
   /** @internal Forced collections so far (tests read it). */
   collections = 0;
   /** Memory ran short since the last collection. */
@@ -203,11 +205,14 @@ export class Heap {
    * or memory ran short (a result refused at the resident limit, or linear
    * memory that could not grow), and then only once at least
    * COLLECT_INTERVAL times the last collection's duration has passed since
-   * it: collections take at most ~1/COLLECT_INTERVAL of the time.
+   * it (collections take at most ~1/COLLECT_INTERVAL of the time), but at
+   * the latest after 2·collectAt: memory stays within live storage plus
+   * twice collectAt, however slow the machine.
    */
   beforeCall(): void {
-    if (this.sinceCollect < this.collectAt && !this.pressure) return;
-    if (now() - this.lastCollectEnd >= COLLECT_INTERVAL * this.lastCollectMs) this.collect();
+    const s = this.sinceCollect;
+    if (s < this.collectAt && !this.pressure) return;
+    if (s >= 2 * this.collectAt || now() - this.lastCollectEnd >= COLLECT_INTERVAL * this.lastCollectMs) this.collect();
   }
 
   /**
@@ -233,6 +238,7 @@ export class Heap {
     }
     this.residentBytes += cls;
     this.sinceCollect += cls;
+    this.allocatedBytes += cls;
     const buffer = this.memory.buffer;
     this.buffers.add(buffer);
     const view = new C(buffer, ptr, n);
