@@ -46,3 +46,23 @@ for (const backend of ['js', 'wasm']) {
     });
   }
 }
+
+test('Adam and AdamW steps on float32 and float64 variables take the fused kernel', () => {
+  nb.setBackend('wasm');
+  const k = kernels();
+  const original = k.adam;
+  let calls = 0;
+  k.adam = (...args) => { calls++; return original.apply(k, args); };
+  try {
+    for (const dtype of ['float32', 'float64'] as const) {
+      for (const opt of [nb.optimizers.adam(), nb.optimizers.adamw()]) {
+        const w = nb.variable(rnd(300, dtype));
+        const before = calls;
+        opt.applyGradients([rnd(300, dtype, 0.1)], [w]);
+        assert.equal(calls, before + 1, `${opt.constructor.name} ${dtype}`);
+      }
+    }
+  } finally {
+    k.adam = original;
+  }
+});

@@ -26,9 +26,14 @@ export function biasActivation(z: FloatArray, b: FloatArray, act: FusedActivatio
   return out;
 }
 
-/** softmax or log softmax along `axis`, the data viewed as [outer, n, inner]. */
+/**
+ * softmax or log softmax along `axis`, the data viewed as [outer, n, inner].
+ * For float32 each exponential is rounded to float32, so that where the
+ * shift is 0 (a slice holding +∞) it overflows where float32 kernels do.
+ */
 export function softmax(x: FloatArray, shape: Shape, axis: number, log: boolean): FloatArray {
   const out = allocate(dtypeOf(x), x.length) as FloatArray;
+  const exp = x instanceof Float32Array ? (v: number) => Math.fround(Math.exp(v)) : Math.exp;
   const outer = sizeOf(shape.slice(0, axis)), n = shape[axis]!, inner = sizeOf(shape.slice(axis + 1));
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < inner; j++) {
@@ -37,12 +42,12 @@ export function softmax(x: FloatArray, shape: Shape, axis: number, log: boolean)
       for (let k = 0, i = base; k < n; k++, i += inner) m = Math.max(m, x[i]!);
       const shift = Number.isFinite(m) ? m : 0;
       let s = 0;
-      for (let k = 0, i = base; k < n; k++, i += inner) s += Math.exp(x[i]! - shift);
+      for (let k = 0, i = base; k < n; k++, i += inner) s += exp(x[i]! - shift);
       if (log) {
         const ls = Math.log(s);
         for (let k = 0, i = base; k < n; k++, i += inner) out[i] = x[i]! - shift - ls;
       } else {
-        for (let k = 0, i = base; k < n; k++, i += inner) out[i] = Math.exp(x[i]! - shift) / s;
+        for (let k = 0, i = base; k < n; k++, i += inner) out[i] = exp(x[i]! - shift) / s;
       }
     }
   }

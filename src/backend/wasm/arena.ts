@@ -1,5 +1,6 @@
 import { dtypeOf, type TypedArray } from '../../core/dtype.js';
 import { nodeBuiltin } from '../../core/platform.js';
+import { maximumPages } from './kernels.generated.js';
 
 const PAGE = 65536;
 const GROW_STEP = 256; // pages: grow in steps of at least 16 MiB (each grow costs ~85 µs)
@@ -29,6 +30,9 @@ export function sizeClass(bytes: number): number {
   const step = Math.max(64, p / 4);
   return Math.ceil(bytes / step) * step;
 }
+
+// tokens pack a block's address in 25 bits of 64-byte units: memory must stay within 2 GiB
+if (maximumPages * 65536 > 2 ** 31) throw new Error(`wasm heap: ${maximumPages} pages exceed the 2 GiB the block tokens can address`);
 
 /** Block address and size class packed in one number (both multiples of 64, below 2^31). */
 const encode = (ptr: number, cls: number) => (cls / 64) * 2 ** 25 + ptr / 64;
@@ -99,7 +103,7 @@ export class Heap {
   /** Bytes of resident storage alive (or dropped but not yet collected). */
   residentBytes = 0;
   private sinceCollect = 0;
-  private collectAt = MIN_COLLECT_BYTES;
+  private readonly collectAt = MIN_COLLECT_BYTES;
   /** @internal Results smaller than this stay in ordinary arrays (tests lower it). */
   residentMin = 1024;
   /**
@@ -192,7 +196,6 @@ export class Heap {
     this.collections++;
     this.pressure = false;
     this.sinceCollect = 0;
-    this.collectAt = Math.max(MIN_COLLECT_BYTES, this.residentBytes);
   }
 
   /**

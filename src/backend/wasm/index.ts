@@ -378,7 +378,6 @@ export class WasmKernels implements Kernels {
       copyB();
       const scratch = arena.alloc(k.sgemmScratchBytes(M, N, K));
       k.sgemm(M, N, K, pa, lda, pb, ldb, pc, ldc, tA, tB, scratch);
-      if (threads > 1) pool.touch();
     } finally {
       arena.release(mark);
     }

@@ -1,5 +1,5 @@
 import { nodeBuiltin } from '../../core/platform.js';
-import { ACTIVE, ARGS, CHUNK_BITS, CONTROL_INTS, COUNTER, FINISHED, GATE, GATE_OPEN, KIND, MAX_CHUNKS, READY, SPIN_MS, TOTAL, runChunks } from './control.js';
+import { ACTIVE, ARGS, CHUNK_BITS, CHUNK_MASK, CONTROL_INTS, COUNTER, FINISHED, GATE, GATE_OPEN, KIND, READY, SPIN_MS, TOTAL, runChunks } from './control.js';
 import type { Runtime } from './runtime.js';
 
 /** How long the main thread spins for the other participants' last chunks before it sleeps. */
@@ -106,8 +106,12 @@ export class ThreadPool {
    * fully when `meanwhile` returns or throws, so the task always completes.
    */
   run(kind: number, total: number, args: readonly number[], meanwhile?: () => void, gated = false): void {
-    if (total > MAX_CHUNKS) throw new Error(`thread pool: ${total} chunks exceed ${MAX_CHUNKS}`);
+    if (total >= CHUNK_MASK) throw new Error(`thread pool: ${total} chunks, at most ${CHUNK_MASK - 1}`);
     const ctrl = this.ctrl;
+    // close the previous task first: a participant still inside runChunks for it, between reading
+    // the counter and claiming a chunk, then fails its claim instead of taking a chunk of this
+    // task under the old generation (the closed counter's chunk index exceeds any total)
+    Atomics.store(ctrl, COUNTER, (this.generation << CHUNK_BITS) | CHUNK_MASK);
     ctrl[KIND] = kind;
     for (let i = 0; i < args.length; i++) ctrl[ARGS + i] = args[i]!;
     Atomics.store(ctrl, TOTAL, total);
@@ -146,16 +150,11 @@ export class ThreadPool {
   }
 
   /**
-   * True when the workers have started and the pool was used (`touch`, `run`) less than a
-   * spin time ago: the calls come back to back, so the workers are spinning (or will be
-   * after this call wakes them) and answer a new task at once.
+   * True when the workers have started and their last task ended less than a spin time ago:
+   * they are spinning and answer a new task at once. (Products on the calling thread alone do
+   * not count: the workers spin only after a task of their own, and waking one costs ~50 µs.)
    */
   hot(): boolean {
     return this.active > 1 && this.ready === this.active - 1 && performance.now() - this.lastEnd < SPIN_MS * 0.75;
-  }
-
-  /** Records a kernel call that ran on the calling thread alone (for `hot`). */
-  touch(): void {
-    this.lastEnd = performance.now();
   }
 }
