@@ -27,6 +27,11 @@ const constructors = {
 /** All dtypes, for validation and iteration. */
 export const DTYPES: readonly DType[] = ['float32', 'float64', 'int32', 'bool'];
 
+/** The typed-array constructor that stores `dtype`. */
+export function arrayType<D extends DType>(dtype: D): (typeof constructors)[D] {
+  return constructors[dtype];
+}
+
 /** Allocates a zero-filled typed array of `n` elements for `dtype`. */
 export function allocate<D extends DType>(dtype: D, n: number): DTypeMap[D] {
   return new constructors[dtype](n) as DTypeMap[D];

@@ -85,9 +85,9 @@ export function tensor(values: TensorLike, shape?: Shape, dtype?: DType): Tensor
   let inferred: number[];
   if (ArrayBuffer.isView(values)) {
     const src = values as TypedArray | IntegerArray;
-    const d = dtype ?? viewDType(src);
+    const own = viewDType(src), d = dtype ?? own;
     // always a copy into the dtype's own array: `slice` of a Node Buffer would share the caller's memory
-    flat = d === viewDType(src) ? copyInto(allocate(d, src.length), src) : castArray(src as TypedArray, d);
+    flat = d === own ? copyInto(allocate(d, src.length), src) : castArray(src as TypedArray, d);
     inferred = [src.length];
   } else {
     inferred = inferShape(values);

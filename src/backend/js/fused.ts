@@ -56,10 +56,10 @@ export function softmax(x: FloatArray, shape: Shape, axis: number, log: boolean)
 
 /** One Adam update (see Kernels.adam), each step rounded to the dtype as the separate ops would. */
 export function adam(value: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray, s: AdamStep): [FloatArray, FloatArray, FloatArray] {
-  const n = value.length, C = value.constructor as new (n: number) => FloatArray;
-  const out = new C(n), m2 = new C(n), v2 = new C(n);
+  const n = value.length, dtype = dtypeOf(value);
+  const out = allocate(dtype, n) as FloatArray, m2 = allocate(dtype, n) as FloatArray, v2 = allocate(dtype, n) as FloatArray;
   // a one-element array of the dtype rounds each intermediate the way a tensor would hold it
-  const r = new C(1);
+  const r = allocate(dtype, 1) as FloatArray;
   const round = (x: number) => ((r[0] = x), r[0]!);
   // the constants too: an op rounds a scalar operand to the tensor's dtype
   const b1 = round(s.beta1), c1 = round(1 - s.beta1), b2 = round(s.beta2), c2 = round(1 - s.beta2);

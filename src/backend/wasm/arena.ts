@@ -1,4 +1,4 @@
-import { dtypeOf, type TypedArray } from '../../core/dtype.js';
+import { arrayType, dtypeOf, type TypedArray } from '../../core/dtype.js';
 import { nodeBuiltin } from '../../core/platform.js';
 import { maximumPages } from './kernels.generated.js';
 
@@ -12,9 +12,6 @@ const now = () => performance.now();
 
 /** A typed-array constructor (Float32Array, Uint8Array, ...). */
 export type ArrayCtor<T extends TypedArray> = { new (buffer: ArrayBufferLike, byteOffset: number, length: number): T; readonly BYTES_PER_ELEMENT: number };
-
-/** The storage array type of each dtype (a subclass such as Node's Buffer is read through its dtype's). */
-const STORAGE = { float32: Float32Array, float64: Float64Array, int32: Int32Array, bool: Uint8Array } as const;
 
 /** Raised when linear memory cannot hold a block: the caller runs the js kernel instead, and the next call collects. */
 export class WasmMemoryFull extends Error {}
@@ -134,11 +131,6 @@ export class Heap {
     this.buffers.add(memory.buffer);
     this.collector = shared ? makeCollector((token) => this.release(token)) : null;
     if (this.canCollect) this.residentLimit = 1024 * 1024 * 1024;
-  }
-
-  /** A block of at least `bytes`, 64-byte aligned; throws WasmMemoryFull when memory cannot hold it. */
-  alloc(bytes: number): number {
-    return this.allocClass(sizeClass(bytes));
   }
 
   /**
@@ -317,7 +309,8 @@ export class Arena {
     if (data.byteLength < this.heap.residentMin) return -1;
     let s = this.shadows.get(data);
     if (s === undefined) {
-      const r = this.heap.resident(STORAGE[dtypeOf(data)] as ArrayCtor<TypedArray>, data.length);
+      // the dtype's own array type: a subclass such as Node's Buffer is read as a Uint8Array
+      const r = this.heap.resident(arrayType(dtypeOf(data)) as ArrayCtor<TypedArray>, data.length);
       if (r === null) return -1;
       r.set(data);
       this.shadows.set(data, (s = r));
@@ -362,20 +355,5 @@ export class Arena {
     const ptr = this.alloc(n * C.BYTES_PER_ELEMENT);
     compute(ptr);
     return new C(this.memory.buffer, ptr, n).slice() as T;
-  }
-
-  /** A float32 view. */
-  f32(ptr: number, n: number): Float32Array {
-    return new Float32Array(this.memory.buffer, ptr, n);
-  }
-
-  /** A byte view. */
-  u8(ptr: number, n: number): Uint8Array {
-    return new Uint8Array(this.memory.buffer, ptr, n);
-  }
-
-  /** Bytes of linear memory (for the memory tests). */
-  get memoryBytes(): number {
-    return this.memory.buffer.byteLength;
   }
 }
