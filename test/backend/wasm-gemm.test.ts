@@ -83,6 +83,32 @@ interface Case {
 const GUARD = 64; // guard elements before and after C's extent, and between C's rows via padC
 const SENTINEL = -12345.5;
 
+type Floats = Float32Array | Float64Array;
+
+/**
+ * Checks C (M×N, row stride ldc, starting at element c0 of `C`) against op(A)·op(B) summed in
+ * float64, within tol·Σ|products|, and that the padding past each row's N elements still holds
+ * the sentinel.
+ */
+function checkProduct(label: string, A: Floats, lda: number, transA: boolean, B: Floats, ldb: number, transB: boolean,
+  C: Floats, c0: number, ldc: number, M: number, N: number, K: number, tol: number): void {
+  for (let i = 0; i < M; i++) {
+    for (let j = 0; j < N; j++) {
+      let sum = 0, abs = 0;
+      for (let k = 0; k < K; k++) {
+        const p = A[transA ? k * lda + i : i * lda + k]! * B[transB ? j * ldb + k : k * ldb + j]!;
+        sum += p;
+        abs += Math.abs(p);
+      }
+      const got = C[c0 + i * ldc + j]!;
+      if (!(Math.abs(got - sum) <= tol * abs + 1e-30)) assert.fail(`${label}: C[${i}][${j}] = ${got}, expected ${sum} (sum |products| ${abs})`);
+    }
+    for (let j = N; j < ldc; j++) {
+      if (C[c0 + i * ldc + j] !== SENTINEL) assert.fail(`${label}: row padding C[${i}][${j}] was overwritten`);
+    }
+  }
+}
+
 /**
  * Runs one product in the build and checks it against float64 arithmetic. The
  * operands are laid out one after the other past heapBase, each at an address
@@ -122,26 +148,7 @@ function check(build: Build, elem: 4 | 8, c: Case, seed: number): void {
 
   const label = `${build.name} ${elem === 4 ? 'sgemm' : 'dgemm'} M=${M} N=${N} K=${K} tA=${+transA} tB=${+transB} ` +
     `pad=${padA},${padB},${padC}${misalign ? ' misaligned' : ''}`;
-  const opA = (i: number, k: number) => A[transA ? k * lda + i : i * lda + k]!;
-  const opB = (k: number, j: number) => B[transB ? j * ldb + k : k * ldb + j]!;
-  const tol = elem === 4 ? 1e-5 : 1e-13;
-  for (let i = 0; i < M; i++) {
-    for (let j = 0; j < N; j++) {
-      let sum = 0, abs = 0;
-      for (let k = 0; k < K; k++) {
-        const p = opA(i, k) * opB(k, j);
-        sum += p;
-        abs += Math.abs(p);
-      }
-      const got = C[GUARD + i * ldc + j]!;
-      if (!(Math.abs(got - sum) <= tol * abs + 1e-30)) {
-        assert.fail(`${label}: C[${i}][${j}] = ${got}, expected ${sum} (sum |products| ${abs})`);
-      }
-    }
-    for (let j = N; j < ldc; j++) {
-      if (C[GUARD + i * ldc + j] !== SENTINEL) assert.fail(`${label}: row padding C[${i}][${j}] was overwritten`);
-    }
-  }
+  checkProduct(label, A, lda, transA, B, ldb, transB, C, GUARD, ldc, M, N, K, elem === 4 ? 1e-5 : 1e-13);
   for (let g = 0; g < GUARD; g++) {
     if (C[g] !== SENTINEL) assert.fail(`${label}: guard before C overwritten at -${GUARD - g}`);
     if (C[GUARD + M * ldc + g] !== SENTINEL) assert.fail(`${label}: guard after C overwritten at +${g}`);
@@ -247,20 +254,7 @@ function checkPacked(build: Build, M: number, N: number, K: number, transA: bool
         blockCols[q]!, blockCols[q + 1]!);
     }
   }
-  const label = `${build.name} packed M=${M} N=${N} K=${K} tA=${+transA} tB=${+transB}`;
-  for (let i = 0; i < M; i++) {
-    for (let j = 0; j < N; j++) {
-      let sum = 0, abs = 0;
-      for (let k = 0; k < K; k++) {
-        const p = A[transA ? k * lda + i : i * lda + k]! * B[transB ? j * ldb + k : k * ldb + j]!;
-        sum += p;
-        abs += Math.abs(p);
-      }
-      const got = C[i * ldc + j]!;
-      if (!(Math.abs(got - sum) <= 1e-5 * abs + 1e-30)) assert.fail(`${label}: C[${i}][${j}] = ${got}, expected ${sum}`);
-    }
-    for (let j = N; j < ldc; j++) if (C[i * ldc + j] !== SENTINEL) assert.fail(`${label}: padding C[${i}][${j}] overwritten`);
-  }
+  checkProduct(`${build.name} packed M=${M} N=${N} K=${K} tA=${+transA} tB=${+transB}`, A, lda, transA, B, ldb, transB, C, 0, ldc, M, N, K, 1e-5);
 }
 
 /** Computes C in uneven row blocks [r0, r1), each call with its own scratch, and compares with float64. */
@@ -289,19 +283,6 @@ function checkRowBlocks(build: Build, elem: 4 | 8, M: number, N: number, K: numb
     const scratch = (sAt + 15) & ~15;
     gemm(r1 - r0, N, K, a, lda, bAt, ldb, cAt + r0 * ldc * elem, ldc, transA ? 1 : 0, transB ? 1 : 0, scratch);
   }
-  const label = `${build.name} row blocks M=${M} N=${N} K=${K} tA=${+transA} tB=${+transB}`;
-  const tol = elem === 4 ? 1e-5 : 1e-13;
-  for (let i = 0; i < M; i++) {
-    for (let j = 0; j < N; j++) {
-      let sum = 0, abs = 0;
-      for (let k = 0; k < K; k++) {
-        const p = A[transA ? k * lda + i : i * lda + k]! * B[transB ? j * ldb + k : k * ldb + j]!;
-        sum += p;
-        abs += Math.abs(p);
-      }
-      const got = C[i * ldc + j]!;
-      if (!(Math.abs(got - sum) <= tol * abs + 1e-30)) assert.fail(`${label}: C[${i}][${j}] = ${got}, expected ${sum}`);
-    }
-    for (let j = N; j < ldc; j++) if (C[i * ldc + j] !== SENTINEL) assert.fail(`${label}: padding C[${i}][${j}] overwritten`);
-  }
+  checkProduct(`${build.name} row blocks M=${M} N=${N} K=${K} tA=${+transA} tB=${+transB}`, A, lda, transA, B, ldb, transB, C, 0, ldc, M, N, K,
+    elem === 4 ? 1e-5 : 1e-13);
 }
