@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
+import { bestGflops } from './best-gflops.mjs';
 
 const target = process.argv[2]
   ? resolve(process.argv[2])
@@ -34,26 +35,11 @@ function random(T, n) {
   return x;
 }
 
-/** Best-of-`runs` GFLOP/s; each run repeats the product until ~50 ms have passed. */
+/** Best-of-`runs` GFLOP/s of the product (see bestGflops). */
 function measure(fn, T, M, N, K, runs = 7) {
   const a = random(T, M * K), b = random(T, K * N), c = new T(M * N);
   const call = () => fn(a, 0, b, 0, c, 0, M, N, K, false, false);
-  const flops = 2 * M * N * K;
-  let reps = 1;
-  for (let t0 = performance.now(); performance.now() - t0 < 20;) call(); // warm-up, lets the JIT settle
-  for (;;) { // calibrate the repetition count
-    const t0 = performance.now();
-    for (let r = 0; r < reps; r++) call();
-    if (performance.now() - t0 > 50) break;
-    reps *= 2;
-  }
-  let best = Infinity;
-  for (let run = 0; run < runs; run++) {
-    const t0 = performance.now();
-    for (let r = 0; r < reps; r++) call();
-    best = Math.min(best, (performance.now() - t0) / reps);
-  }
-  return flops / (best * 1e6);
+  return bestGflops(call, 2 * M * N * K, { runs, warmupMs: 20, runMs: 50 });
 }
 
 const shapes = [[64, 64, 64], [128, 128, 128], [256, 256, 256], [512, 512, 512], [128, 256, 784], [1, 256, 784]];

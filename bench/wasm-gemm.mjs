@@ -13,6 +13,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import v8 from 'node:v8';
+import { bestGflops } from './best-gflops.mjs';
 
 v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
 
@@ -70,22 +71,7 @@ function setup(build, M, N, K, transA, transB, elem, packed = false) {
 }
 
 function measure(call, flops) {
-  const runs = quick ? 3 : 7;
-  for (let t0 = performance.now(); performance.now() - t0 < (quick ? 30 : 100);) call(); // warm-up, tier-up
-  let reps = 1;
-  for (;;) {
-    const t0 = performance.now();
-    for (let r = 0; r < reps; r++) call();
-    if (performance.now() - t0 > (quick ? 15 : 40)) break;
-    reps *= 2;
-  }
-  let best = Infinity;
-  for (let run = 0; run < runs; run++) {
-    const t0 = performance.now();
-    for (let r = 0; r < reps; r++) call();
-    best = Math.min(best, (performance.now() - t0) / reps);
-  }
-  return flops / (best * 1e6);
+  return bestGflops(call, flops, quick ? { runs: 3, warmupMs: 30, runMs: 15 } : { runs: 7, warmupMs: 100, runMs: 40 });
 }
 
 // [label, M, K, N, transA, transB]
