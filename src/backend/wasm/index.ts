@@ -127,10 +127,7 @@ export class WasmKernels implements Kernels {
     try {
       return fn();
     } catch (e) {
-      if (e instanceof WasmMemoryFull) {
-        this.arena.release(mark);
-        return fallback();
-      }
+      if (e instanceof WasmMemoryFull) return fallback(); // the js kernel takes no scratch
       throw e;
     } finally {
       this.arena.release(mark);
