@@ -3,8 +3,8 @@ import { formatShape } from '../core/shape.js';
 import { add, clip, div, exp, log, log1p, mul, neg, sub } from '../ops/arithmetic.js';
 import { greaterEqual, where } from '../ops/compare.js';
 import { cast, floatTensor, toTensor, type TensorLike } from '../ops/convert.js';
-import { max, mean, sum } from '../ops/reduce.js';
-import { stopGradient } from '../ops/stop.js';
+import { mean, sum } from '../ops/reduce.js';
+import { logSoftmax } from '../ops/activations.js';
 import { oneHot, reshape } from '../ops/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { lossOptions, reduceLoss, samePair, type LossOptions } from './common.js';
@@ -62,23 +62,12 @@ function sigmoidCrossEntropyWithLogits(y: Tensor, z: Tensor): Tensor {
 }
 
 /**
- * log softmax(z) along the last axis as (z − m) − ln Σ e^(z − m), with m the
- * row maximum (gradient-stopped: the result does not depend on it). Shifting
- * first keeps the result accurate in float32 at logits of ±1000, where
- * z − (m + ln Σ e^(z − m)) would round ln 2 to a multiple of 6e-5.
- */
-function logSoftmaxLastAxis(z: Tensor): Tensor {
-  const shifted = sub(z, stopGradient(max(z, -1, true)));
-  return sub(shifted, log(sum(exp(shifted), -1, true)));
-}
-
-/**
  * The per-example categorical cross-entropy −Σ y·ln p over the last axis.
  * Probabilities are first normalised to sum to 1 along the last axis and
- * clipped to [ε, 1 − ε] (Keras); logits go through a max-shifted log-softmax.
+ * clipped to [ε, 1 − ε] (Keras); logits go through logSoftmax (max-shifted, one fused kernel).
  */
 function categoricalPerExample(y: Tensor, z: Tensor, fromLogits: boolean): Tensor {
-  if (fromLogits) return neg(sum(mul(y, logSoftmaxLastAxis(z)), -1));
+  if (fromLogits) return neg(sum(mul(y, logSoftmax(z, -1)), -1));
   const p = clip(div(z, sum(z, -1, true)), EPSILON, 1 - EPSILON);
   return neg(sum(mul(y, log(p)), -1));
 }
