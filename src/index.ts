@@ -57,7 +57,7 @@ export * as metrics from './metrics/index.js';
 export * as optimizers from './optim/index.js';
 export * as callbacks from './train/callback-namespace.js';
 export { Sequential, sequential } from './train/sequential.js';
-export type { CompileArgs, FitArgs } from './train/sequential.js';
+export type { CompileArgs, FitArgs, ModelMetadata, SequentialConfig } from './train/sequential.js';
 export { History } from './train/history.js';
 export type { Callback, Logs } from './train/callbacks.js';
 export { loadModel, ModelFileError } from './io/model-file.js';

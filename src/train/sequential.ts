@@ -73,10 +73,18 @@ export class Sequential extends Module {
   private outputShape: SymbolicShape | null = null;
   /** The shape of one example, from the first layer's inputShape or the first call. */
   private exampleShape: number[] | undefined;
+  /**
+   * What travels with the model besides its layers: plain JSON data such as
+   * `classNames` (the name of each output class), the label mapping a CSV
+   * needed, or the task ('classification' | 'regression'). Saved and loaded
+   * with the model.
+   */
+  metadata: ModelMetadata;
 
-  constructor(layers: Layer[] = [], opts: { name?: string } = {}) {
+  constructor(layers: Layer[] = [], opts: { name?: string; metadata?: ModelMetadata } = {}) {
     super();
     this.name = opts.name ?? 'sequential';
+    this.metadata = { ...(opts.metadata ?? {}) };
     for (const l of layers) this.add(l);
   }
 
@@ -317,8 +325,12 @@ export class Sequential extends Module {
   }
 
   /** The architecture as JSON: each layer's class and configuration. */
-  getConfig(): { name: string; layers: { className: string; config: Record<string, unknown> }[] } {
-    return { name: this.name, layers: this.layers.map((l) => ({ className: l.className, config: l.getConfig() })) };
+  getConfig(): SequentialConfig {
+    return {
+      name: this.name,
+      layers: this.layers.map((l) => ({ className: l.className, config: l.getConfig() })),
+      metadata: JSON.parse(JSON.stringify(this.metadata)) as ModelMetadata,
+    };
   }
 
   /** What compile was given, in a serialisable form (for save), or null when not compiled or not serialisable. */
@@ -335,12 +347,28 @@ export class Sequential extends Module {
   }
 
   /** Rebuilds a model (with fresh weights) from getConfig's output. */
-  static fromConfig(config: { name?: string; layers: { className: string; config: Record<string, unknown> }[] }): Sequential {
-    return new Sequential(config.layers.map((l) => layerFromConfig(l)), { name: config.name });
+  static fromConfig(config: { name?: string; layers: { className: string; config: Record<string, unknown> }[]; metadata?: ModelMetadata }): Sequential {
+    return new Sequential(config.layers.map((l) => layerFromConfig(l)), { name: config.name, metadata: config.metadata });
   }
 }
 
+/** JSON data saved with a model (see Sequential.metadata). */
+export interface ModelMetadata {
+  /** The name of each output class, in output order. */
+  classNames?: string[];
+  /** 'classification' (the default) or 'regression'. */
+  task?: 'classification' | 'regression';
+  [key: string]: unknown;
+}
+
+/** Sequential.getConfig's result. */
+export interface SequentialConfig {
+  name: string;
+  layers: { className: string; config: Record<string, unknown> }[];
+  metadata: ModelMetadata;
+}
+
 /** A Sequential model of the given layers. */
-export function sequential(layers: Layer[] = [], opts: { name?: string } = {}): Sequential {
+export function sequential(layers: Layer[] = [], opts: { name?: string; metadata?: ModelMetadata } = {}): Sequential {
   return new Sequential(layers, opts);
 }
