@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { NablaError } from '../../src/index.js';
-import { writeFileAtomic } from '../../src/io/atomic-write.js';
+import { writeFileAtomic, writeFileAtomicSync } from '../../src/io/atomic-write.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'nabla-atomic-'));
 
@@ -37,4 +37,19 @@ test('a failed write names the path, keeps the previous file and leaves no tempo
   await assert.rejects(writeFileAtomic(asDir, 'x', 'report'), /report: could not write/);
   assert.deepEqual(readdirSync(sub).sort(), ['dir', 'keep.txt']);
   assert.equal(readFileSync(target, 'utf8'), 'old');
+});
+
+test('writeFileAtomicSync: the same, synchronously', () => {
+  const sub = join(dir, 'sync');
+  mkdirSync(sub);
+  const p = join(sub, 'h.json');
+  writeFileAtomicSync(p, '[1]');
+  writeFileAtomicSync(p, new Uint8Array([50]));
+  assert.equal(readFileSync(p, 'utf8'), '2');
+  assert.throws(() => writeFileAtomicSync(join(sub, 'no', 'x'), 'x'), (e: Error) => e instanceof NablaError && /could not write/.test(e.message));
+  const asDir = join(sub, 'd');
+  mkdirSync(asDir);
+  writeFileSync(join(asDir, 'inner'), 'i');
+  assert.throws(() => writeFileAtomicSync(asDir, 'x'), /could not write/);
+  assert.deepEqual(readdirSync(sub).sort(), ['d', 'h.json']);
 });
