@@ -1,6 +1,6 @@
 import { ArgumentError, NablaError } from '../core/errors.js';
 import { Tensor } from '../tensor/tensor.js';
-import { gunzip, isGzip, readFileBytes } from './node.js';
+import { readTextFile } from './node.js';
 
 /** Options of {@link parseCsv} and {@link loadCsv}. */
 export interface CsvOptions {
@@ -203,7 +203,5 @@ export function parseCsv(text: string, opts: CsvOptions = {}): CsvData {
  *     const { x, labels } = nb.data.loadCsv('iris.csv', { labelColumn: 'species' });
  */
 export function loadCsv(path: string, opts: CsvOptions = {}): CsvData {
-  let bytes = readFileBytes('loadCsv', path);
-  if (isGzip(bytes)) bytes = gunzip('loadCsv', bytes, path);
-  return parseCsvAs('loadCsv', new TextDecoder('utf-8').decode(bytes), opts, path);
+  return parseCsvAs('loadCsv', readTextFile('loadCsv', path), opts, path);
 }

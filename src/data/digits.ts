@@ -1,7 +1,7 @@
 import { NablaError } from '../core/errors.js';
 import { nodeBuiltin } from '../core/platform.js';
 import { Tensor } from '../tensor/tensor.js';
-import { nodeModules, type NodeModules } from './node.js';
+import { nodeModules, readTextFile, type NodeModules } from './node.js';
 
 /** The UCI 8x8 digits, as loadDigits returns them. */
 export interface Digits {
@@ -36,8 +36,8 @@ let cache: Digits | null = null;
  */
 export function loadDigits(): Digits {
   if (cache) return cache;
-  const { fs, zlib } = nodeModules('loadDigits');
-  const text = zlib.gunzipSync(fs.readFileSync(digitsFile(fs))).toString('utf8');
+  const { fs } = nodeModules('loadDigits');
+  const text = readTextFile('loadDigits', digitsFile(fs));
   const lines = text.split('\n').filter((l) => l.trim() !== '');
   const n = lines.length;
   const pixels = new Float32Array(n * 64), labels = new Int32Array(n);

@@ -1,6 +1,6 @@
 import { NablaError } from '../core/errors.js';
 import { Tensor } from '../tensor/tensor.js';
-import { gunzip, isGzip, nodeModules, readFileBytes } from './node.js';
+import { gunzip, isGzip, nodeModules, readFileBytes, readLimits, type ReadLimits } from './node.js';
 
 /** The element types of the IDX format, by their type code. */
 const IDX_TYPES = {
@@ -26,8 +26,8 @@ interface IdxData {
 const hex = (bytes: Uint8Array, n: number) => Array.from(bytes.subarray(0, n), (b) => b.toString(16).padStart(2, '0')).join(' ');
 
 /** Decompresses if gzipped, then checks the header and the length of the body. */
-function decodeIdx(op: string, raw: Uint8Array, what: string): IdxData {
-  const bytes = isGzip(raw) ? gunzip(op, raw, what) : raw;
+function decodeIdx(op: string, raw: Uint8Array, what: string, limits: ReadLimits = {}): IdxData {
+  const bytes = isGzip(raw) ? gunzip(op, raw, what, limits) : raw;
   const magicHelp = 'expected 00 00, a type code (08 ubyte, 09 byte, 0b short, 0c int, 0d float, 0e double) and the number of dimensions';
   if (bytes.length < 4) throw new NablaError(`${op}: ${what} is not an IDX file: only ${bytes.length} bytes, too short for the 4-byte magic number (${magicHelp})`);
   const type = bytes[2]!;
@@ -96,11 +96,13 @@ function idxToTensor(d: IdxData): Tensor {
  * values, big-endian, row-major. Returns a tensor of shape = the dimensions:
  * int32 for the integer types (ubyte, byte, short, int) and float32 or
  * float64 for float and double. Throws for a bad magic number and for data
- * that is shorter or longer than the header declares (naming both byte counts).
- * `source` names the data in error messages.
+ * that is shorter or longer than the header declares (naming both byte counts),
+ * before allocating the result. `source` names the data in error messages;
+ * `limits` bounds the inflation of gzipped data (see {@link ReadLimits}).
  */
-export function parseIdx(bytes: Uint8Array, source = 'the data'): Tensor {
-  return idxToTensor(decodeIdx('parseIdx', bytes, source));
+export function parseIdx(bytes: Uint8Array, source = 'the data', limits: ReadLimits = {}): Tensor {
+  if (!(bytes instanceof Uint8Array)) throw new NablaError(`parseIdx: expected the bytes of an IDX file as a Uint8Array, got ${bytes === null ? 'null' : typeof bytes}`);
+  return idxToTensor(decodeIdx('parseIdx', bytes, source, readLimits('parseIdx', limits)));
 }
 
 /**
@@ -108,12 +110,16 @@ export function parseIdx(bytes: Uint8Array, source = 'the data'): Tensor {
  * shape = the dimensions in its header: int32 for ubyte, byte, short and int
  * data, float32 for float and float64 for double (see {@link parseIdx}).
  * Errors name the path: a missing file, a bad magic number, truncated data
- * (expected and actual byte counts). Node only.
+ * (expected and actual byte counts), a path that is not a regular file, a
+ * file or inflated content over the read limits (`limits`, by default those of
+ * nb.data.setReadLimits: 512 MiB). Node only.
  *
  *     nb.data.loadIdx('train-labels-idx1-ubyte.gz')   // int32 [60000]
+ *     nb.data.loadIdx('huge-idx3-ubyte.gz', { maxBytes: 2 ** 32 })
  */
-export function loadIdx(path: string): Tensor {
-  return idxToTensor(decodeIdx('loadIdx', readFileBytes('loadIdx', path), path));
+export function loadIdx(path: string, limits: ReadLimits = {}): Tensor {
+  const l = readLimits('loadIdx', limits);
+  return idxToTensor(decodeIdx('loadIdx', readFileBytes('loadIdx', path, l), path, l));
 }
 
 /** An MNIST-style image set, as {@link loadMnist} and {@link loadFashionMnist} return it. */
@@ -129,8 +135,8 @@ export interface MnistData {
 /** Which half of an MNIST-style data set to load: the training set or the test set ('t10k', also spelled 'test'). */
 export type MnistKind = 'train' | 't10k' | 'test';
 
-/** Options of {@link loadMnist} and {@link loadFashionMnist}. */
-export interface MnistOptions {
+/** Options of {@link loadMnist} and {@link loadFashionMnist}; the read limits bound each file (see {@link ReadLimits}). */
+export interface MnistOptions extends ReadLimits {
   /** 'train' (60000 images) or 't10k' (10000 test images; 'test' is accepted as an alias). Default 'train'. */
   kind?: MnistKind;
 }
@@ -160,11 +166,12 @@ function loadMnistLike(op: string, dir: string, opts: MnistOptions): MnistData {
   if (kind !== 'train' && kind !== 't10k' && kind !== 'test') {
     throw new NablaError(`${op}: kind must be 'train' or 't10k' (or 'test'), got ${JSON.stringify(kind)}`);
   }
+  const limits = readLimits(op, opts);
   const prefix = kind === 'test' ? 't10k' : kind;
   const imagesPath = findIdxFile(op, dir, `${prefix}-images-idx3-ubyte`);
   const labelsPath = findIdxFile(op, dir, `${prefix}-labels-idx1-ubyte`);
-  const img = decodeIdx(op, readFileBytes(op, imagesPath), imagesPath);
-  const lab = decodeIdx(op, readFileBytes(op, labelsPath), labelsPath);
+  const img = decodeIdx(op, readFileBytes(op, imagesPath, limits), imagesPath, limits);
+  const lab = decodeIdx(op, readFileBytes(op, labelsPath, limits), labelsPath, limits);
   if (img.type !== 0x08 || img.dims.length !== 3) {
     throw new NablaError(`${op}: ${imagesPath} should hold ubyte images of shape [n, rows, cols], but holds ${IDX_TYPES[img.type].name} data of shape [${img.dims.join(',')}]`);
   }

@@ -6,6 +6,8 @@ export type { Digits } from './digits.js';
 export { parseIdx, loadIdx, loadMnist, loadFashionMnist, FASHION_MNIST_DIR, FASHION_MNIST_CLASSES } from './idx.js';
 export type { MnistData, MnistKind, MnistOptions } from './idx.js';
 export { parseCsv, loadCsv } from './csv.js';
+export { setReadLimits } from './node.js';
+export type { ReadLimits } from './node.js';
 export type { CsvData, CsvOptions } from './csv.js';
 export { trainTestSplit } from './split.js';
 export type { TrainTestSplit, TrainTestSplitOptions } from './split.js';

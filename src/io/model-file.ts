@@ -1,53 +1,59 @@
 import { ArgumentError, NablaError } from '../core/errors.js';
 import { nodeBuiltin } from '../core/platform.js';
-import { allocate, checkDType, type DType } from '../core/dtype.js';
+import { allocate } from '../core/dtype.js';
 import { sizeOf } from '../core/shape.js';
 import { Tensor } from '../tensor/tensor.js';
+import { withParameterBudget } from '../nn/module.js';
 import { Sequential } from '../train/sequential.js';
 import { optimizerFromConfig } from '../optim/index.js';
+import { writeFileAtomic } from './atomic-write.js';
+import { crc32 } from './crc32.js';
+import { HeaderProblem, MODEL_FILE_LIMITS, validateHeader, type Header, type WeightEntry } from './model-header.js';
 
 /**
- * nabla's model file: one file holding
- *   8 bytes   the magic 'NABLAMDL'
- *   4 bytes   the format version (uint32, little-endian)
- *   4 bytes   the header length H (uint32)
- *   H bytes   the header, UTF-8 JSON: architecture, weight manifest, compile settings, checksum
- *   the rest  the weights, each at its manifest offset (8-byte aligned), little-endian
+ * nabla's model file, format version 2 (all integers little-endian):
+ *
+ *   offset 0   8 bytes  the magic 'NABLAMDL'
+ *          8   4 bytes  the format version, 2 (uint32)
+ *         12   4 bytes  the header length H (uint32)
+ *         16   4 bytes  CRC-32 of every other byte of the file (bytes 0..16 and 20..end)
+ *         20   H bytes  the header, UTF-8 JSON (architecture, weight manifest, compile
+ *                       settings), padded with spaces so that the weights start at a
+ *                       multiple of 8
+ *     20 + H   the rest the weights, each at its manifest offset (8-byte aligned), little-endian
+ *
+ * Version-1 files (no CRC in the preamble, header at byte 16, an FNV-1a
+ * checksum of the weights only, inside the header) are still read, with every
+ * bound checked as for version 2; saving always writes version 2.
  */
 const MAGIC = 'NABLAMDL';
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
 
-/** A corrupt, truncated or foreign file. */
+/** A corrupt, truncated, forged or foreign model file. */
 export class ModelFileError extends NablaError {
   override name = 'ModelFileError';
 }
 
-interface WeightEntry { name: string; shape: number[]; dtype: DType; offset: number; byteLength: number }
-interface Header {
-  format: 'nabla-model';
-  version: number;
-  model: { className: 'Sequential'; config: ReturnType<Sequential['getConfig']> };
-  weights: WeightEntry[];
-  weightBytes: number;
-  checksum: number;
-  compile: Record<string, unknown> | null;
-}
-
-/** FNV-1a over bytes: cheap, and enough to tell a damaged weight block. */
-function checksum(bytes: Uint8Array): number {
+/** FNV-1a over bytes: the weight checksum of version-1 files. */
+function fnv1a(bytes: Uint8Array): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
   return h >>> 0;
 }
 
+/** The CRC-32 of a version-2 file: every byte but the 4 of the CRC itself. */
+function fileCrc(bytes: Uint8Array): number {
+  return crc32(bytes.subarray(20), crc32(bytes.subarray(0, 16)));
+}
+
 type Fs = typeof import('node:fs/promises');
-function fs(): Fs {
+function fs(op: string): Fs {
   const m = nodeBuiltin<Fs>('node:fs/promises');
-  if (!m) throw new ArgumentError('save/load: files need Node; in a browser use model.getWeights() and getConfig()');
+  if (!m) throw new ArgumentError(`${op}: files need Node; in a browser use encodeModel/decodeModel, or model.getWeights() and getConfig()`);
   return m;
 }
 
-/** The bytes of a model file. */
+/** The bytes of a model file (format version 2). */
 export function encodeModel(model: Sequential): Uint8Array {
   const entries: WeightEntry[] = [];
   let offset = 0;
@@ -57,89 +63,151 @@ export function encodeModel(model: Sequential): Uint8Array {
     entries.push({ name, shape: [...v.shape], dtype: v.dtype, offset, byteLength });
     offset += (byteLength + 7) & ~7;
   }
-  const weights = new Uint8Array(offset);
-  named.forEach(([, v], i) => {
-    const s = v.value.storage;
-    weights.set(new Uint8Array(s.buffer, s.byteOffset, s.byteLength), entries[i]!.offset);
-  });
-  const header: Header = {
+  const header = {
     format: 'nabla-model', version: FORMAT_VERSION,
     model: { className: 'Sequential', config: model.getConfig() },
-    weights: entries, weightBytes: weights.length, checksum: checksum(weights),
+    weights: entries, weightBytes: offset,
     compile: model.getCompileConfig(),
   };
-  const json = new TextEncoder().encode(JSON.stringify(header));
-  const out = new Uint8Array(16 + json.length + weights.length);
+  let json = new TextEncoder().encode(JSON.stringify(header));
+  const pad = (8 - ((20 + json.length) % 8)) % 8;
+  if (pad) json = new TextEncoder().encode(JSON.stringify(header) + ' '.repeat(pad));
+  const start = 20 + json.length;
+  const out = new Uint8Array(start + offset);
   out.set(new TextEncoder().encode(MAGIC), 0);
   const view = new DataView(out.buffer);
   view.setUint32(8, FORMAT_VERSION, true);
   view.setUint32(12, json.length, true);
-  out.set(json, 16);
-  out.set(weights, 16 + json.length);
+  out.set(json, 20);
+  named.forEach(([, v], i) => {
+    const s = v.value.storage;
+    out.set(new Uint8Array(s.buffer, s.byteOffset, s.byteLength), start + entries[i]!.offset);
+  });
+  view.setUint32(16, fileCrc(out), true);
   return out;
 }
 
-/** A model from the bytes of a model file; `source` names it in errors. */
+/** A message on one line (a model file's problems are reported in one line). */
+const oneLine = (s: string) => s.replace(/\s*\n\s*/g, ' ');
+
+/**
+ * A model from the bytes of a model file; `source` names it in errors.
+ * Everything is checked before anything is built or allocated: the magic, the
+ * version, the checksum (CRC-32 of the whole file), the header's structure and
+ * limits, each weight entry's place in the file; then the model is built under
+ * a parameter budget of the file's weight bytes, and its parameters must match
+ * the entries exactly (names, shapes, dtypes). Any failure is a ModelFileError
+ * of one line.
+ */
 export function decodeModel(bytes: Uint8Array, source = 'the model file'): Sequential {
-  const fail = (why: string) => new ModelFileError(`loadModel: ${source} ${why}`);
+  const fail = (why: string) => new ModelFileError(oneLine(`loadModel: ${source} ${why}`));
+  try {
+    return decode(bytes, fail);
+  } catch (e) {
+    if (e instanceof ModelFileError) throw e;
+    throw fail(`does not describe a model nabla can build: ${(e as Error)?.message ?? String(e)}`);
+  }
+}
+
+function decode(bytes: Uint8Array, fail: (why: string) => ModelFileError): Sequential {
+  if (!(bytes instanceof Uint8Array)) throw new ArgumentError(`decodeModel: expected a Uint8Array, got ${typeof bytes}`);
   if (bytes.length < 16 || new TextDecoder().decode(bytes.subarray(0, 8)) !== MAGIC) throw fail('is not a nabla model file (bad magic bytes)');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint32(8, true);
-  if (version > FORMAT_VERSION) throw fail(`has format version ${version}; this nabla reads up to ${FORMAT_VERSION}: upgrade nabla`);
+  if (version > FORMAT_VERSION) throw fail(`has format version ${version}; this nabla reads versions 1 to ${FORMAT_VERSION}: upgrade nabla`);
+  if (version < 1) throw fail(`has format version ${version}, which does not exist`);
   const headerLength = view.getUint32(12, true);
-  if (16 + headerLength > bytes.length) throw fail(`is truncated: its header needs ${headerLength} bytes, only ${bytes.length - 16} remain`);
-  let header: Header;
+  const start = (version === 1 ? 16 : 20) + headerLength;
+  if (headerLength > MODEL_FILE_LIMITS.headerBytes) throw fail(`declares a header of ${headerLength} bytes, more than the limit of ${MODEL_FILE_LIMITS.headerBytes}`);
+  if (start > bytes.length) throw fail(`is truncated: its header needs ${headerLength} bytes, only ${Math.max(0, bytes.length - start + headerLength)} remain`);
+  const weights = bytes.subarray(start);
+  const parse = (): unknown => JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(start - headerLength, start)));
+
+  if (version >= 2) {
+    const stored = view.getUint32(16, true), computed = fileCrc(bytes);
+    if (stored !== computed) {
+      let declared: unknown;
+      try { declared = (parse() as { weightBytes?: unknown }).weightBytes; } catch { /* no better diagnosis */ }
+      if (typeof declared === 'number' && declared > weights.length) throw fail(`is truncated: expected ${declared} bytes of weights, found ${weights.length}`);
+      throw fail(`is corrupt: its CRC-32 checksum does not match its contents (stored ${hex(stored)}, computed ${hex(computed)})`);
+    }
+  }
+  let json: unknown;
   try {
-    header = JSON.parse(new TextDecoder().decode(bytes.subarray(16, 16 + headerLength))) as Header;
+    json = parse();
   } catch (e) {
     throw fail(`has a corrupt header (${(e as Error).message})`);
   }
-  const weights = bytes.subarray(16 + headerLength);
-  if (weights.length < header.weightBytes) throw fail(`is truncated: expected ${header.weightBytes} bytes of weights, found ${weights.length}`);
-  if (checksum(weights.subarray(0, header.weightBytes)) !== header.checksum) throw fail('is corrupt: the weights do not match their checksum');
-  const model = Sequential.fromConfig(header.model.config);
+  let header: Header;
+  try {
+    header = validateHeader(json, version, weights.length);
+  } catch (e) {
+    if (!(e instanceof HeaderProblem)) throw e;
+    const declared = (json as { weightBytes?: unknown } | null)?.weightBytes;
+    if (version === 1 && typeof declared === 'number' && declared > weights.length) throw fail(`is truncated: expected ${declared} bytes of weights, found ${weights.length}`);
+    throw fail(`has an invalid header: ${e.message}`);
+  }
+  if (header.checksum !== undefined && fnv1a(weights) !== header.checksum) throw fail('is corrupt: the weights do not match their checksum');
+  return build(header, weights, fail);
+}
+
+const hex = (n: number) => '0x' + n.toString(16).padStart(8, '0');
+
+/** Builds the model under a budget of the file's weight bytes, checks its parameters against the entries, then fills them. */
+function build(header: Header, weights: Uint8Array, fail: (why: string) => ModelFileError): Sequential {
+  const model = withParameterBudget(header.weightBytes, (why) => fail(`declares more weights than it holds: ${why}`),
+    () => Sequential.fromConfig(header.model.config));
+  const entries = new Map(header.weights.map((w) => [w.name, w]));
+  const named = model.namedParameters();
+  const missing = named.filter(([name]) => !entries.has(name)).map(([name]) => name);
+  if (missing.length) throw fail(`lacks weights its layers need: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}`);
+  if (named.length !== entries.size) {
+    const known = new Set(named.map(([name]) => name));
+    throw fail(`holds weights no layer has: ${header.weights.filter((w) => !known.has(w.name)).slice(0, 5).map((w) => w.name).join(', ')}`);
+  }
   const state: Record<string, Tensor> = {};
-  for (const w of header.weights) {
-    const dtype = checkDType('loadModel', w.dtype);
-    const n = sizeOf(w.shape);
-    const data = allocate(dtype, n);
-    if (data.byteLength !== w.byteLength || w.offset + w.byteLength > header.weightBytes) throw fail(`has an inconsistent entry for weight '${w.name}'`);
-    new Uint8Array(data.buffer).set(weights.subarray(w.offset, w.offset + w.byteLength));
-    state[w.name] = new Tensor(data, w.shape);
+  for (const [name, v] of named) {
+    const w = entries.get(name)!;
+    if (w.dtype !== v.dtype || w.shape.join() !== v.shape.join()) {
+      throw fail(`has weight '${name}' as ${w.dtype} [${w.shape.join(',')}], but its layer makes it ${v.dtype} [${v.shape.join(',')}]`);
+    }
+    const data = allocate(w.dtype, sizeOf(w.shape));
+    new Uint8Array(data.buffer, data.byteOffset, data.byteLength).set(weights.subarray(w.offset, w.offset + w.byteLength));
+    state[name] = new Tensor(data, w.shape);
   }
   model.loadStateDict(state);
-  if (header.compile) {
-    const c = header.compile as { loss: string; metrics: string[]; optimizer: Record<string, unknown> };
-    model.compile({ loss: c.loss, metrics: c.metrics, optimizer: optimizerFromConfig(c.optimizer) });
-  }
+  const c = header.compile;
+  if (c) model.compile({ loss: c.loss, metrics: c.metrics, optimizer: optimizerFromConfig(c.optimizer) });
   model.train(false);
   return model;
 }
 
 /**
- * Writes the model to `path` atomically: to a temporary file beside it,
- * then renamed over it, so a failed save never destroys the previous file.
+ * Writes the model to `path` atomically (see writeFileAtomic): a failed or
+ * interrupted save never destroys the previous file nor leaves a temporary
+ * one, and concurrent saves to one path each leave one whole model.
  */
 export async function saveModel(model: Sequential, path: string): Promise<void> {
-  const f = fs();
   const bytes = encodeModel(model);
-  const tmp = `${path}.tmp-${(globalThis as { process?: { pid?: number } }).process?.pid ?? 0}-${Date.now()}`;
+  fs('save');
   try {
-    await f.writeFile(tmp, bytes);
-    await f.rename(tmp, path);
+    await writeFileAtomic(path, bytes, 'save');
   } catch (e) {
-    await f.rm(tmp, { force: true }).catch(() => undefined);
-    throw new ModelFileError(`save: could not write ${path}: ${(e as Error).message}`);
+    throw new ModelFileError((e as Error).message, { cause: e });
   }
 }
 
 /** Reads a model written by model.save: the same architecture, weights (bit for bit) and compile settings. */
 export async function loadModel(path: string): Promise<Sequential> {
+  if (typeof path !== 'string' || path === '') throw new ModelFileError(`loadModel: expected a file path, got ${JSON.stringify(path)}`);
+  const f = fs('loadModel');
   let bytes: Uint8Array;
   try {
-    bytes = new Uint8Array(await fs().readFile(path));
+    const stat = await f.stat(path);
+    if (!stat.isFile()) throw new Error(`it is ${stat.isDirectory() ? 'a directory' : 'not a regular file'}`);
+    bytes = new Uint8Array(await f.readFile(path));
   } catch (e) {
-    throw new ModelFileError(`loadModel: cannot read ${path}: ${(e as Error).message}`);
+    throw new ModelFileError(oneLine(`loadModel: cannot read ${path}: ${(e as Error).message}`));
   }
   return decodeModel(bytes, path);
 }

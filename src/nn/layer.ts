@@ -6,7 +6,7 @@ import { Variable } from '../tensor/variable.js';
 import { toTensor, type TensorLike } from '../ops/convert.js';
 import { noGrad } from '../ops/stop.js';
 import { getInitializer, type InitializerSpec } from './initializers.js';
-import { Module } from './module.js';
+import { chargeParameter, Module } from './module.js';
 import type { Regularizer } from './regularizers.js';
 
 /** A shape with an unknown batch dimension first: [null, 28, 28, 1]. */
@@ -104,6 +104,7 @@ export abstract class Layer extends Module {
    * or not, with an optional regularizer whose penalty joins the training loss.
    */
   protected addWeight(name: string, shape: number[], initializer: InitializerSpec, opts: { trainable?: boolean; regularizer?: Regularizer } = {}): Variable {
+    chargeParameter(`${this.name}/${name}`, shape, this.dtype === 'float64' ? 8 : 4);
     const init = getInitializer(initializer);
     const value = noGrad(() => init(shape, this.dtype, this.generator));
     const v = this.registerParameter(name, new Variable(value, { name: `${this.name}/${name}`, trainable: opts.trainable ?? true }));

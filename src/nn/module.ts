@@ -4,6 +4,41 @@ import { Tensor } from '../tensor/tensor.js';
 import { Variable } from '../tensor/variable.js';
 import { cast } from '../ops/convert.js';
 
+/** @internal A limit on the bytes of parameters created while it is set (see withParameterBudget). */
+interface ParameterBudget { left: number; fail: (why: string) => Error }
+let budget: ParameterBudget | null = null;
+
+/**
+ * @internal Runs `build` with a budget of `bytes` for new parameters: every
+ * parameter a layer is about to create is charged (size × bytes per element)
+ * before its storage is allocated, and one that does not fit (or has a shape
+ * that is not a list of non-negative integers) throws `fail(why)` instead.
+ * The model-file reader builds a model from an untrusted header this way, so
+ * that a header declaring more weights than the file holds never allocates them.
+ */
+export function withParameterBudget<T>(bytes: number, fail: (why: string) => Error, build: () => T): T {
+  const outer = budget;
+  budget = { left: bytes, fail };
+  try {
+    return build();
+  } finally {
+    budget = outer;
+  }
+}
+
+/** @internal Charges a parameter of `shape` and `bytesPerElement` to the current budget, if any (called before allocating it). */
+export function chargeParameter(what: string, shape: readonly number[], bytesPerElement: number): void {
+  if (!budget) return;
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+    throw budget.fail(`${what} would have shape ${JSON.stringify(shape)}, not a list of non-negative integers`);
+  }
+  const bytes = shape.reduce((a, d) => a * d, 1) * bytesPerElement;
+  if (bytes > budget.left) {
+    throw budget.fail(`${what} of shape [${shape.join(',')}] needs ${bytes} bytes, more than the ${budget.left} bytes of weights left in the file`);
+  }
+  budget.left -= bytes;
+}
+
 /**
  * The base of every layer and model: it registers its parameters (Variables)
  * and sub-modules explicitly, in order, and so can list them, name them,
