@@ -308,7 +308,11 @@ export class Sequential extends Module {
       }
     } catch (error) {
       this.train(false);
-      await fire(callbacks, 'onTrainError', error);
+      try {
+        await fire(callbacks, 'onTrainError', error);
+      } catch {
+        // the error that stopped training is the one to report
+      }
       throw error;
     }
     this.train(false);

@@ -90,16 +90,20 @@ async function runIntoNaN() {
   const seen: { weights: Tensor[]; iterations: number; moments: (Readonly<Record<string, Tensor>> | undefined)[] }[] = [];
   const snapshot = () => seen.push({ weights: model.getWeights(), iterations: optimizer.iterations, moments: model.trainableWeights.map((v) => optimizer.getState(v)) });
   let error: unknown;
+  const ends: unknown[] = [];
   try {
-    await model.fit(x, y, { epochs: 3, batchSize: 4, shuffle: false, verbose: 0, allowNonFinite: true, callbacks: [{ onBatchEnd: () => { snapshot(); } }] });
+    await model.fit(x, y, {
+      epochs: 3, batchSize: 4, shuffle: false, verbose: 0, allowNonFinite: true,
+      callbacks: [{ onBatchEnd: () => { snapshot(); }, onTrainError: (e) => { ends.push(e); }, onTrainEnd: () => { ends.push('onTrainEnd'); } }],
+    });
   } catch (e) {
     error = e;
   }
-  return { model, optimizer, seen, error };
+  return { model, optimizer, seen, error, ends };
 }
 
 test('a non-finite batch loss stops fit before the update, with weights, batch-norm statistics and optimiser state from before it', async () => {
-  const { model, optimizer, seen, error } = await runIntoNaN();
+  const { model, optimizer, seen, error, ends } = await runIntoNaN();
   assert.ok(error instanceof nb.DivergenceError, `got ${error}`);
   assert.ok(error instanceof nb.NablaError);
   assert.match(error.message, /^fit: the loss became NaN at epoch 1\/3, batch 3\/3\. Training stopped before applying that batch's update: the model keeps its weights from before it\. The training diverged: try a smaller learning rate \(the optimiser's is 0\.01\).*allowNonFinite is true/);
@@ -115,8 +119,9 @@ test('a non-finite batch loss stops fit before the update, with weights, batch-n
     const now = optimizer.getState(v)!, then = last.moments[i]!;
     for (const k of Object.keys(then)) assert.deepEqual(now[k]!.toArray(), then[k]!.toArray(), `${v.name} ${k}`);
   });
-  // the model is left in inference mode
+  // the model is left in inference mode; callbacks hear onTrainError (a progress bar stops there), not onTrainEnd
   assert.equal(model.training, false);
+  assert.deepEqual(ends, [error]);
 });
 
 test('a run that blows up the weights stops with a DivergenceError and finite weights', async () => {
