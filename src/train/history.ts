@@ -40,7 +40,8 @@ export class History implements Callback {
    * A one-line diagnosis when the training loss says the run diverged, or
    * null when it does not. With L₀ the loss of the first batch (before any
    * update) and L the last epoch's mean loss, it reports:
-   *  - L ≥ L₀: the loss did not fall below where it started;
+   *  - L ≥ L₀ after two epochs or more: the loss did not fall below where it
+   *    started (one epoch's mean includes L₀ itself, so it is not judged);
    *  - some epoch's loss ≥ 100·L₀: it grew by two orders of magnitude or more;
    * both with the advice to try a smaller learning rate. Null when there is
    * no completed epoch. A heuristic: a run resumed from weights that had
@@ -53,10 +54,9 @@ export class History implements Callback {
     const last = losses[losses.length - 1]!;
     const peak = Math.max(...losses);
     const fmt = (v: number) => (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e6) || v === 0 ? v.toFixed(4) : v.toExponential(3);
-    const epochs = `${losses.length} epoch${losses.length === 1 ? '' : 's'}`;
     const advice = 'try a smaller learning rate (10 times smaller, say)';
-    if (last >= start) {
-      return `The training loss did not fall: it was ${fmt(start)} on the first batch and ${fmt(last)} in the last epoch (after ${epochs}); the training diverged or did not learn: ${advice}.`;
+    if (losses.length >= 2 && last >= start) {
+      return `The training loss did not fall: it was ${fmt(start)} on the first batch and ${fmt(last)} in the last epoch (after ${losses.length} epochs); the training diverged or did not learn: ${advice}.`;
     }
     if (start > 0 && peak >= EXPLOSION_FACTOR * start) {
       return `The training loss exploded: it was ${fmt(start)} on the first batch and reached ${fmt(peak)} (an epoch's mean) before ending at ${fmt(last)}; the training is unstable: ${advice}.`;

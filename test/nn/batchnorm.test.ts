@@ -137,3 +137,16 @@ test('fit updates the moving statistics once per batch', async () => {
   assertClose(bn.movingMean!.value, { shape: [3], data: expectedMean }, 1e-12, 1e-12, 'moving mean');
   assertClose(bn.movingVariance!.value, { shape: [3], data: expectedVar }, 1e-12, 1e-12, 'moving variance');
 });
+
+test('a variable assigned while a transformed function runs keeps the assigned value; the others get theirs back', () => {
+  const state = nb.variable(nb.tensor([1, 2]), { trainable: false }), w = nb.variable(nb.tensor([3, 4]));
+  const [value, grads] = nb.valueAndGrad((_vs: nb.Variable[]) => {
+    nb.noGrad(() => state.assign(nb.add(state, 10)));
+    return nb.sum(nb.mul(w, w));
+  })([state, w]) as [Tensor, Tensor[]];
+  assert.equal(value.item(), 25);
+  assert.deepEqual(grads.map((g) => g.toArray()), [[0, 0], [6, 8]]);
+  assert.deepEqual(state.value.toArray(), [11, 12]);
+  assert.deepEqual(w.value.toArray(), [3, 4]);
+  assert.equal(w.value.node, null);
+});

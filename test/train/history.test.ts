@@ -28,7 +28,10 @@ test('diagnosis: a last loss not below the first batch\'s says so and suggests a
   const d = historyOf(2.3026, [14.17, 14.41, 14.41])!.diagnosis();
   assert.equal(d, 'The training loss did not fall: it was 2.3026 on the first batch and 14.4100 in the last epoch (after 3 epochs); '
     + 'the training diverged or did not learn: try a smaller learning rate (10 times smaller, say).');
-  assert.match(historyOf(1, [1])!.diagnosis()!, /did not fall: it was 1\.0000 on the first batch and 1\.0000 in the last epoch \(after 1 epoch\)/);
+  assert.match(historyOf(1, [0.5, 1])!.diagnosis()!, /did not fall: it was 1\.0000 on the first batch and 1\.0000 in the last epoch \(after 2 epochs\)/);
+  // one epoch's mean includes the first batch: not judged (a single-batch run would always "not fall")
+  assert.equal(historyOf(1, [1]).diagnosis(), null);
+  assert.equal(historyOf(1, [1.2]).diagnosis(), null);
 });
 
 test('diagnosis: a loss that grew 100-fold before coming back is reported as unstable', () => {
