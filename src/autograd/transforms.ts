@@ -47,13 +47,13 @@ function trace<R>(op: string, fn: AnyFn<R>, args: readonly unknown[], argnums: r
   const traced = [...args];
   const leafTrees: unknown[] = [];
   // variables hold their traced leaf while fn runs, so code that reads them is differentiated too
-  const swapped: [Variable, Tensor][] = [];
+  const swapped: [Variable, Tensor, Tensor][] = []; // [variable, its value before, the leaf it holds while fn runs]
   try {
     for (const i of argnums) {
       const tracedLeaves: Tensor[] = [];
       const leafTree = mapLeaves(args[i], (leaf) => {
         const t = makeLeaf(op, leaf instanceof Variable ? leaf.value : leaf);
-        if (leaf instanceof Variable) swapped.push([leaf, leaf.swap(t)]);
+        if (leaf instanceof Variable) swapped.push([leaf, leaf.swap(t), t]);
         tracedLeaves.push(t);
         return t;
       });
@@ -66,7 +66,12 @@ function trace<R>(op: string, fn: AnyFn<R>, args: readonly unknown[], argnums: r
     const out = fn(...traced);
     return { out, leafTrees };
   } finally {
-    for (let k = swapped.length - 1; k >= 0; k--) swapped[k]![0].swap(swapped[k]![1]);
+    // A variable that fn assigned (a batch-norm layer's moving statistics) keeps its new value: state
+    // updates do not depend on what is being differentiated. The others get their value back.
+    for (let k = swapped.length - 1; k >= 0; k--) {
+      const [v, before, leaf] = swapped[k]!;
+      if (v.value === leaf) v.swap(before);
+    }
     traceState.depth--;
     traceState.noGrad = savedNoGrad;
   }

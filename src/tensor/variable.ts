@@ -11,7 +11,8 @@ let counter = 0;
  * the current value), and `grad` and friends differentiate with respect to
  * variables given as arguments: while the function runs, the variables
  * hold the traced values, so code that reads them (a model's layers, say)
- * is differentiated too.
+ * is differentiated too. A value assigned while the function runs (a
+ * batch-norm layer's moving statistics) is kept afterwards.
  */
 export class Variable {
   private current: Tensor;

@@ -24,11 +24,21 @@ export interface Callback {
   onEpochEnd?(epoch: number, logs?: Logs): void | Promise<void>;
   onBatchBegin?(batch: number, logs?: Logs): void | Promise<void>;
   onBatchEnd?(batch: number, logs?: Logs): void | Promise<void>;
+  /**
+   * Something the caller should know that does not stop training, such as a
+   * non-finite val_loss; called after the epoch's onEpochEnd. History keeps
+   * these in `warnings`, ProgressLogger prints them.
+   */
+  onWarning?(message: string): void | Promise<void>;
+  /** fit is ending with an error (a DivergenceError, say); onTrainEnd will not be called. */
+  onTrainError?(error: unknown): void | Promise<void>;
 }
 
 /** Calls one hook on every callback in order, awaiting each. */
 export async function fire<K extends 'onTrainBegin' | 'onTrainEnd'>(cbs: readonly Callback[], hook: K, logs: Logs): Promise<void>;
 export async function fire<K extends 'onEpochBegin' | 'onEpochEnd' | 'onBatchBegin' | 'onBatchEnd'>(cbs: readonly Callback[], hook: K, index: number, logs: Logs): Promise<void>;
+export async function fire(cbs: readonly Callback[], hook: 'onWarning', message: string): Promise<void>;
+export async function fire(cbs: readonly Callback[], hook: 'onTrainError', error: unknown): Promise<void>;
 export async function fire(cbs: readonly Callback[], hook: keyof Callback, a: unknown, b?: unknown): Promise<void> {
   for (const cb of cbs) {
     const f = cb[hook] as ((...args: unknown[]) => unknown) | undefined;

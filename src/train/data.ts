@@ -1,4 +1,5 @@
-import { ShapeError } from '../core/errors.js';
+import { isFloat } from '../core/dtype.js';
+import { ArgumentError, ShapeError } from '../core/errors.js';
 import { formatShape } from '../core/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { gather, slice } from '../ops/shape.js';
@@ -21,4 +22,46 @@ export function examples(op: string, x: TensorLike, y: TensorLike): [Tensor, Ten
     throw new ShapeError(`${op}: x ${formatShape(X.shape)} and y ${formatShape(Y.shape)} must have the same number of examples (first dimension)`);
   }
   return [X, Y];
+}
+
+/**
+ * Throws an ArgumentError when a float tensor of examples holds NaN or ±Inf,
+ * naming the first one by example index and feature index (a multi-index for
+ * examples of several dimensions), `what` it is ('x', 'validationData y')
+ * and how many there are, and the opt-in. One pass over the data; int32 and
+ * bool tensors are skipped (they cannot hold NaN).
+ */
+export function checkFinite(op: string, what: string, t: Tensor): void {
+  if (!isFloat(t.dtype)) return;
+  const s = t.storage;
+  let first = -1, count = 0;
+  for (let i = 0; i < s.length; i++) {
+    const v = s[i]!;
+    if (v - v !== 0) { // NaN and ±Inf; 0 for every finite v
+      if (first < 0) first = i;
+      count++;
+    }
+  }
+  if (first < 0) return;
+  const featureShape = t.shape.slice(1);
+  const perExample = featureShape.reduce((a, b) => a * b, 1);
+  const example = Math.floor(first / perExample);
+  const feature = unravel(first % perExample, featureShape);
+  const at = `${what}[${[example, ...feature].join(', ')}]`;
+  const where = feature.length === 0 ? `example ${example}`
+    : feature.length === 1 ? `example ${example}, feature ${feature[0]}`
+      : `example ${example}, feature [${feature.join(', ')}]`;
+  const more = count > 1 ? ` (${count} non-finite values in all)` : '';
+  throw new ArgumentError(`${op}: ${what} holds ${s[first]} at ${where} (${at})${more}; `
+    + 'replace or remove the missing or infinite values, or pass allowNonFinite: true if the loss handles them');
+}
+
+/** The multi-index of flat position `i` in a row-major array of `shape`. */
+function unravel(i: number, shape: readonly number[]): number[] {
+  const idx = new Array<number>(shape.length);
+  for (let d = shape.length - 1; d >= 0; d--) {
+    idx[d] = i % shape[d]!;
+    i = Math.floor(i / shape[d]!);
+  }
+  return idx;
 }

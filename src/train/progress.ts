@@ -42,6 +42,22 @@ export class ProgressLogger implements Callback {
     this.bar?.update(batch + 1, { metrics: format(logs) });
   }
 
+  /** Prints a warning on its own line ("Warning: ..."). */
+  onWarning(message: string): void {
+    this.stopBar();
+    this.write(`Warning: ${message}`);
+  }
+
+  /** Stops the live bar (and so shows the cursor again) when fit ends with an error. */
+  onTrainError(): void {
+    this.stopBar();
+  }
+
+  private stopBar(): void {
+    this.bar?.stop();
+    this.bar = null;
+  }
+
   onEpochEnd(epoch: number, logs: Logs = {}): void {
     const seconds = ((performance.now() - this.started) / 1000).toFixed(2);
     if (this.bar) {

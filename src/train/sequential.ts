@@ -14,8 +14,11 @@ import { Module } from '../nn/module.js';
 import { getLoss, type LossFn } from '../losses/index.js';
 import { getMetric, type Metric } from '../metrics/index.js';
 import { getOptimizer, type Optimizer } from '../optim/index.js';
+import { checkOptions } from '../optim/validate.js';
 import { fire, type Callback, type Logs } from './callbacks.js';
-import { examples, pickRows, rows } from './data.js';
+import { booleanOption, callbacksOption, FIT_KEYS, INFERENCE_KEYS, integerOption, validationDataOption, validationSplitOption, verboseOption } from './args.js';
+import { checkFinite, examples, pickRows, rows } from './data.js';
+import { DivergenceError, type DivergenceDetails } from './errors.js';
 import { History } from './history.js';
 import { ProgressLogger } from './progress.js';
 
@@ -34,11 +37,11 @@ export interface CompileArgs {
 
 /** fit's arguments. */
 export interface FitArgs {
-  /** Passes over the training data. Default 1. */
+  /** The epoch to stop before (a non-negative integer); with initialEpoch 0, the number of passes over the data. Default 1. */
   epochs?: number;
-  /** Examples per gradient step. Default 32. */
+  /** Examples per gradient step, a positive integer. Default 32. */
   batchSize?: number;
-  /** The fraction of examples, taken from the end before shuffling, held out for validation. */
+  /** The fraction of examples in [0, 1), taken from the end before shuffling, held out for validation. Default 0. */
   validationSplit?: number;
   /** Explicit validation data [x, y]; takes precedence over validationSplit. */
   validationData?: [TensorLike, TensorLike];
@@ -46,10 +49,24 @@ export interface FitArgs {
   shuffle?: boolean;
   /** Hooks called during training. */
   callbacks?: Callback[];
-  /** 1: a progress bar (or a line per epoch when not in a terminal); 0: silent. Default 1 in a terminal, else 0. */
+  /** 1: a progress bar (or a line per epoch when not in a terminal) and warnings; 0: silent. Default 1 in a terminal, else 0. */
   verbose?: 0 | 1;
-  /** The epoch to start counting from (for resuming). Default 0. */
+  /** The epoch to start counting from (for resuming); an integer from 0 to epochs. Default 0. */
   initialEpoch?: number;
+  /**
+   * Train on x, y or validation data holding NaN or ±Inf (for a loss that
+   * handles missing values itself). By default fit rejects such data with
+   * the position of the first non-finite value. Default false.
+   */
+  allowNonFinite?: boolean;
+}
+
+/** evaluate's and predict's arguments. */
+export interface InferenceArgs {
+  /** Examples per forward pass, a positive integer. Default 32. */
+  batchSize?: number;
+  /** Accept x (and y) holding NaN or ±Inf instead of rejecting them. Default false. */
+  allowNonFinite?: boolean;
 }
 
 interface Compiled { optimizer: Optimizer; loss: LossFn; lossName: string; metrics: Metric[] }
@@ -184,19 +201,39 @@ export class Sequential extends Module {
    * false), takes one optimiser step per batch, and logs the mean of the
    * epoch's batch losses, the metrics over the epoch, and the same on the
    * validation data as val_loss, val_accuracy, ... Returns the History.
+   *
+   * Nothing goes wrong silently:
+   * - the options are checked first (see FitArgs);
+   * - x, y and the validation data are checked once for NaN and ±Inf, and
+   *   rejected with the position of the first one, unless `allowNonFinite`;
+   * - every batch's loss and gradients are checked *before* the update: if
+   *   one is NaN or ±Inf (or the update would make a weight so), fit throws a
+   *   DivergenceError naming the epoch and batch, with the model's weights,
+   *   batch-norm statistics and optimiser state as they were before that batch;
+   * - a non-finite val_loss (or metric) is reported through the callbacks'
+   *   onWarning (printed by the progress logger) and kept in `history.warnings`.
    */
   async fit(x: TensorLike, y: TensorLike, args: FitArgs = {}): Promise<History> {
     const c = this.requireCompiled('fit');
+    const o = checkOptions('fit', args, FIT_KEYS);
+    const epochs = integerOption('fit', o, 'epochs', 1, 0);
+    const batchSize = integerOption('fit', o, 'batchSize', 32, 1);
+    const initialEpoch = integerOption('fit', o, 'initialEpoch', 0, 0);
+    if (initialEpoch > epochs) throw new ArgumentError(`fit: initialEpoch ${initialEpoch} is after the last epoch (epochs ${epochs}); epochs counts from 0, not from initialEpoch`);
+    const split = validationSplitOption('fit', o);
+    const shuffle = booleanOption('fit', o, 'shuffle', true);
+    const allowNonFinite = booleanOption('fit', o, 'allowNonFinite', false);
+    const verbose = verboseOption('fit', o, Boolean((globalThis as { process?: { stdout?: { isTTY?: boolean } } }).process?.stdout?.isTTY) ? 1 : 0);
+    const userCallbacks = callbacksOption<Callback>('fit', o);
+    const validationData = validationDataOption<TensorLike>('fit', o);
+
     let [X, Y] = examples('fit', x, y);
-    const epochs = args.epochs ?? 1, batchSize = args.batchSize ?? 32, initialEpoch = args.initialEpoch ?? 0;
-    if (!Number.isInteger(epochs) || epochs < 0) throw new ArgumentError(`fit: epochs must be a non-negative integer, got ${args.epochs}`);
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw new ArgumentError(`fit: batchSize must be a positive integer, got ${args.batchSize}`);
+    if (!allowNonFinite) { checkFinite('fit', 'x', X); checkFinite('fit', 'y', Y); }
     let validation: [Tensor, Tensor] | null = null;
-    if (args.validationData) {
-      validation = examples('fit (validationData)', args.validationData[0], args.validationData[1]);
-    } else if (args.validationSplit) {
-      const split = args.validationSplit;
-      if (!(split > 0 && split < 1)) throw new ArgumentError(`fit: validationSplit must be in (0, 1), got ${split}`);
+    if (validationData) {
+      validation = examples('fit (validationData)', validationData[0], validationData[1]);
+      if (!allowNonFinite) { checkFinite('fit', 'validationData x', validation[0]); checkFinite('fit', 'validationData y', validation[1]); }
+    } else if (split > 0) {
       const n = X.shape[0]!, nTrain = Math.floor(n * (1 - split));
       if (nTrain < 1 || nTrain >= n) throw new ArgumentError(`fit: validationSplit ${split} of ${n} examples leaves no training or no validation examples`);
       validation = [rows(X, nTrain, n - nTrain), rows(Y, nTrain, n - nTrain)];
@@ -209,56 +246,97 @@ export class Sequential extends Module {
     // layers without an inputShape build on their first call: build them now, so their weights are trained
     if (this.layers.some((l) => !l.built)) noGrad(() => this.call(rows(X, 0, 1), false));
     const steps = Math.ceil(n / batchSize);
-    const verbose = args.verbose ?? (Boolean((globalThis as { process?: { stdout?: { isTTY?: boolean } } }).process?.stdout?.isTTY) ? 1 : 0);
     const history = new History();
-    const callbacks: Callback[] = [history, ...(verbose ? [new ProgressLogger()] : []), ...(args.callbacks ?? [])];
+    const callbacks: Callback[] = [history, ...(verbose ? [new ProgressLogger()] : []), ...userCallbacks];
     const params = { epochs, steps, samples: n, batchSize, verbose, doValidation: validation !== null };
     for (const cb of callbacks) { cb.setModel?.(this); cb.setParams?.(params); }
     this.stopTraining = false;
     const trainable = this.trainableWeights;
+    const state = this.weights.filter((v) => !v.trainable); // batch-norm statistics, updated by the forward pass
     const step = valueAndGrad((_: Variable[], xb: Tensor, yb: Tensor) => {
       const pred = this.call(xb, true);
       lastPrediction = pred;
       return this.totalLoss(c, yb, pred);
     });
     let lastPrediction: Tensor | null = null;
+    const diverged = (d: DivergenceDetails) => this.divergence(c, d, { epochs, steps, initialEpoch, allowNonFinite }, history);
 
-    await fire(callbacks, 'onTrainBegin', {});
-    for (let epoch = initialEpoch; epoch < epochs && !this.stopTraining; epoch++) {
-      this.train(true);
-      await fire(callbacks, 'onEpochBegin', epoch, {});
-      const order = Int32Array.from({ length: n }, (_, i) => i);
-      if (args.shuffle ?? true) globalGenerator().shuffle(order);
-      for (const m of c.metrics) m.reset();
-      let lossSum = 0;
-      for (let b = 0; b < steps && !this.stopTraining; b++) {
-        await fire(callbacks, 'onBatchBegin', b, {});
-        const idx = order.subarray(b * batchSize, Math.min(n, (b + 1) * batchSize));
-        const xb = pickRows(X, idx), yb = pickRows(Y, idx);
-        const [loss, grads] = step(trainable, xb, yb);
-        c.optimizer.applyGradients(grads, trainable);
-        const lossValue = loss.item();
-        if (!Number.isFinite(lossValue)) {
-          throw new ArgumentError(`fit: the loss became ${lossValue} at epoch ${epoch + 1}, batch ${b + 1}; lower the learning rate or check the data for NaN`);
+    try {
+      await fire(callbacks, 'onTrainBegin', {});
+      for (let epoch = initialEpoch; epoch < epochs && !this.stopTraining; epoch++) {
+        this.train(true);
+        await fire(callbacks, 'onEpochBegin', epoch, {});
+        const order = Int32Array.from({ length: n }, (_, i) => i);
+        if (shuffle) globalGenerator().shuffle(order);
+        for (const m of c.metrics) m.reset();
+        let lossSum = 0;
+        for (let b = 0; b < steps && !this.stopTraining; b++) {
+          await fire(callbacks, 'onBatchBegin', b, {});
+          const idx = order.subarray(b * batchSize, Math.min(n, (b + 1) * batchSize));
+          const xb = pickRows(X, idx), yb = pickRows(Y, idx);
+          const weightsBefore = trainable.map((v) => v.value), stateBefore = state.map((v) => v.value);
+          const [loss, grads] = step(trainable, xb, yb) as [Tensor, Tensor[]];
+          const lossValue = loss.item();
+          const bad = !Number.isFinite(lossValue) ? { quantity: 'loss' as const, value: lossValue } : firstNonFinite(grads, trainable, 'gradient');
+          if (bad) {
+            restore(state, stateBefore);
+            throw diverged({ epoch, batch: b, ...bad });
+          }
+          c.optimizer.applyGradients(grads, trainable);
+          const badWeight = firstNonFinite(trainable.map((v) => v.value), trainable, 'weights');
+          if (badWeight) {
+            restore(trainable, weightsBefore);
+            restore(state, stateBefore);
+            throw diverged({ epoch, batch: b, ...badWeight });
+          }
+          lossSum += lossValue;
+          const pred = lastPrediction!;
+          noGrad(() => { for (const m of c.metrics) m.update(yb, pred); });
+          lastPrediction = null;
+          await fire(callbacks, 'onBatchEnd', b, { batch: b, size: idx.length, loss: lossValue, ...this.metricLogs(c, '') });
+          // let the event loop turn now and then: a page repaints, and finalizers release dropped tensors' storage
+          if (b % YIELD_EVERY === YIELD_EVERY - 1) await nextTask();
         }
-        lossSum += lossValue;
-        const pred = lastPrediction!;
-        noGrad(() => { for (const m of c.metrics) m.update(yb, pred); });
-        lastPrediction = null;
-        await fire(callbacks, 'onBatchEnd', b, { batch: b, size: idx.length, loss: lossValue, ...this.metricLogs(c, '') });
-        // let the event loop turn now and then: a page repaints, and finalizers release dropped tensors' storage
-        if (b % YIELD_EVERY === YIELD_EVERY - 1) await nextTask();
+        const logs: Logs = { loss: lossSum / steps, ...this.metricLogs(c, '') };
+        if (validation) {
+          // the validation data was checked once above, not every epoch
+          const v = this.evaluateChecked(c, validation[0], validation[1], batchSize);
+          for (const [k, val] of Object.entries(v)) logs[`val_${k}`] = val;
+        }
+        await fire(callbacks, 'onEpochEnd', epoch, logs);
+        for (const message of nonFiniteLogs(epoch, epochs, logs)) await fire(callbacks, 'onWarning', message);
       }
-      const logs: Logs = { loss: lossSum / steps, ...this.metricLogs(c, '') };
-      if (validation) {
-        const v = this.evaluate(validation[0], validation[1], { batchSize });
-        for (const [k, val] of Object.entries(v)) logs[`val_${k}`] = val;
+    } catch (error) {
+      this.train(false);
+      try {
+        await fire(callbacks, 'onTrainError', error);
+      } catch {
+        // the error that stopped training is the one to report
       }
-      await fire(callbacks, 'onEpochEnd', epoch, logs);
+      throw error;
     }
     this.train(false);
     await fire(callbacks, 'onTrainEnd', {});
     return history;
+  }
+
+  /** The DivergenceError for a bad batch, with a message that says what happened and what to try. */
+  private divergence(c: Compiled, d: DivergenceDetails, run: { epochs: number; steps: number; initialEpoch: number; allowNonFinite: boolean }, history: History): DivergenceError {
+    const what = d.quantity === 'loss' ? `the loss became ${d.value}`
+      : d.quantity === 'gradient' ? `the gradient of '${d.variable}' holds ${d.value}`
+        : `the update would make '${d.variable}' hold ${d.value}`;
+    const at = `at epoch ${d.epoch + 1}/${run.epochs}, batch ${d.batch + 1}/${run.steps}`;
+    const kept = d.quantity === 'weights'
+      ? 'Training stopped and the update was undone: the model keeps its weights from before that batch (the optimiser has counted the step).'
+      : 'Training stopped before applying that batch\'s update: the model keeps its weights from before it.';
+    let lr = '';
+    try { lr = ` (the optimiser's is ${c.optimizer.getLearningRate()})`; } catch { /* a schedule that fails is reported by the next update */ }
+    const first = d.epoch === run.initialEpoch && d.batch === 0 && d.quantity !== 'weights';
+    const cause = first
+      ? 'This is the first batch, before any update: the initial weights, the data or the loss give a non-finite value.'
+      : `The training diverged: try a smaller learning rate${lr}, or clip the gradients (clipNorm).`;
+    const data = run.allowNonFinite ? ' The data may hold NaN or ±Inf (allowNonFinite is true).' : '';
+    return new DivergenceError(`fit: ${what} ${at}. ${kept} ${cause}${data}`, d, history);
   }
 
   private metricLogs(c: Compiled, prefix: string): Logs {
@@ -268,11 +346,20 @@ export class Sequential extends Module {
   /**
    * The loss (with regularisation) and metrics over x, y in inference mode,
    * by name: { loss, accuracy, ... }. The loss is averaged over examples.
+   * x and y holding NaN or ±Inf are rejected with the position of the first
+   * one unless `allowNonFinite`; batchSize must be a positive integer.
    */
-  evaluate(x: TensorLike, y: TensorLike, args: { batchSize?: number } = {}): Logs {
+  evaluate(x: TensorLike, y: TensorLike, args: InferenceArgs = {}): Logs {
     const c = this.requireCompiled('evaluate');
+    const o = checkOptions('evaluate', args, INFERENCE_KEYS);
+    const batchSize = integerOption('evaluate', o, 'batchSize', 32, 1);
     const [X, Y] = examples('evaluate', x, y);
-    const n = X.shape[0]!, batchSize = args.batchSize ?? 32;
+    if (!booleanOption('evaluate', o, 'allowNonFinite', false)) { checkFinite('evaluate', 'x', X); checkFinite('evaluate', 'y', Y); }
+    return this.evaluateChecked(c, X, Y, batchSize);
+  }
+
+  private evaluateChecked(c: Compiled, X: Tensor, Y: Tensor, batchSize: number): Logs {
+    const n = X.shape[0]!;
     if (n === 0) throw new ArgumentError('evaluate: x and y hold no examples');
     for (const m of c.metrics) m.reset();
     let total = 0;
@@ -288,10 +375,19 @@ export class Sequential extends Module {
     return { loss: total / n, ...this.metricLogs(c, '') };
   }
 
-  /** The model's outputs for x in inference mode, computed batchSize examples at a time. */
-  predict(x: TensorLike, args: { batchSize?: number } = {}): Tensor {
+  /**
+   * The model's outputs for x in inference mode, computed batchSize examples
+   * at a time. x holding NaN or ±Inf is rejected with the position of the
+   * first one unless `allowNonFinite` (its outputs would be NaN, and an
+   * argmax of them a made-up class).
+   */
+  predict(x: TensorLike, args: InferenceArgs = {}): Tensor {
+    const o = checkOptions('predict', args, INFERENCE_KEYS);
+    const batchSize = integerOption('predict', o, 'batchSize', 32, 1);
     const X = toTensor(x);
-    const n = X.shape[0]!, batchSize = args.batchSize ?? 32;
+    if (X.rank === 0) throw new ShapeError(`predict: x must have a batch dimension first, got a scalar`);
+    if (!booleanOption('predict', o, 'allowNonFinite', false)) checkFinite('predict', 'x', X);
+    const n = X.shape[0]!;
     return noGrad(() => {
       const outs: Tensor[] = [];
       if (n === 0) return this.call(X, false); // no examples: an empty result of the right shape
@@ -371,4 +467,34 @@ export interface SequentialConfig {
 /** A Sequential model of the given layers. */
 export function sequential(layers: Layer[] = [], opts: { name?: string; metadata?: ModelMetadata } = {}): Sequential {
   return new Sequential(layers, opts);
+}
+
+/** Puts back the values the variables held (tensors are immutable, so the saved values are intact). */
+function restore(vars: readonly Variable[], values: readonly Tensor[]): void {
+  vars.forEach((v, i) => v.assign(values[i]!));
+}
+
+/** The first tensor holding NaN or ±Inf, as the variable it belongs to and the value; null when all are finite. */
+function firstNonFinite(ts: readonly Tensor[], vars: readonly Variable[], quantity: 'gradient' | 'weights'): { quantity: 'gradient' | 'weights'; value: number; variable: string } | null {
+  for (let k = 0; k < ts.length; k++) {
+    const s = ts[k]!.storage;
+    for (let i = 0; i < s.length; i++) {
+      const v = s[i]!;
+      if (v - v !== 0) return { quantity, value: v, variable: vars[k]!.name };
+    }
+  }
+  return null;
+}
+
+/** A warning for every non-finite value in an epoch's logs (a NaN val_loss, say). */
+function nonFiniteLogs(epoch: number, epochs: number, logs: Logs): string[] {
+  const loss = logs['loss'];
+  return Object.entries(logs).filter(([, v]) => !Number.isFinite(v)).map(([k, v]) => {
+    const val = k.startsWith('val_');
+    const context = val && loss !== undefined && Number.isFinite(loss) ? ` while the training loss is ${loss.toPrecision(4)}` : '';
+    const advice = val
+      ? 'check the validation data and the model in inference mode (batch-normalisation statistics, say), or try a smaller learning rate'
+      : 'check the metric and the data';
+    return `epoch ${epoch + 1}/${epochs}: ${k} is ${v}${context}; ${advice}`;
+  });
 }

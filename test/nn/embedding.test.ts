@@ -5,6 +5,7 @@ import type { Tensor, Variable } from '../../src/index.js';
 import { layerFromConfig } from '../../src/nn/layer.js';
 import { Embedding } from '../../src/nn/layers/embedding.js';
 import { maskOf } from '../../src/nn/layers/mask.js';
+import { nd, referenceOf } from './reference.js';
 
 // Embedding. The shared conformance check (checkLayer) feeds every layer
 // float inputs drawn from a normal distribution, puts a Dense layer in front
@@ -35,6 +36,16 @@ test('Embedding looks up rows of its table: [batch, time] → [batch, time, outp
   assert.deepEqual(layer.apply(nb.zeros([2, 3, 2], 'int32')).shape, [2, 3, 2, 3]);
   // float tensors holding whole numbers are indices too (fit passes float32)
   assert.deepEqual(layer.apply(nb.cast(indices, 'float32')).toArray(), y.toArray());
+});
+
+test('Embedding agrees with its formula in the shared reference table (float64, inference and training)', () => {
+  const layer = new Embedding({ inputDim: 10, outputDim: 3, seed: 2, dtype: 'float64' });
+  layer.apply(indices);
+  layer.embeddings!.assign(nb.randomNormal([10, 3], 0, 1, { dtype: 'float64', generator: new nb.Generator(3) }));
+  for (const training of [false, true]) {
+    const expected = referenceOf(layer)(layer, nd(nb.cast(indices, 'float64')), training)!;
+    assert.deepEqual(Array.from(layer.apply(indices, { training }).storage), Array.from(expected.data));
+  }
 });
 
 test('the default table is U(−0.05, 0.05), reproducible with a seed', () => {

@@ -12,12 +12,22 @@ test('Activation passes the layer conformance check', () => {
   checkLayer({ make: (a) => nb.layers.activation({ activation: 'swish', ...a }), inputShape: [6], outputShape: [6], params: 0 });
 });
 
+test('every activation by name agrees with its formula (Dense and Activation layers)', () => {
+  for (const activation of nb.nn.ACTIVATIONS) {
+    checkLayer({ make: (a) => nb.layers.activation({ activation, ...a }), inputShape: [2, 3], outputShape: [2, 3], params: 0 });
+    checkLayer({ make: (a) => nb.layers.dense({ units: 3, activation, ...a }), inputShape: [4], outputShape: [3], params: 15 });
+  }
+});
+
 test('Dropout passes the layer conformance check', () => {
   checkLayer({ make: (a) => nb.layers.dropout({ rate: 0.3, ...a }), inputShape: [6], outputShape: [6], params: 0, gradCheckTraining: false });
 });
 
-test('BatchNormalization passes the layer conformance check', () => {
+test('BatchNormalization passes the layer conformance check (last and non-last axis, without γ or β)', () => {
   checkLayer({ make: (a) => nb.layers.batchNormalization(a), inputShape: [5], outputShape: [5], params: 20 });
+  // channels first, [C, H, W] examples: the statistics are per axis 1
+  checkLayer({ make: (a) => nb.layers.batchNormalization({ axis: 1, ...a }), inputShape: [3, 4, 2], outputShape: [3, 4, 2], params: 12 });
+  checkLayer({ make: (a) => nb.layers.batchNormalization({ axis: -2, center: false, scale: false, ...a }), inputShape: [3, 2], outputShape: [3, 2], params: 6 });
 });
 
 test('Flatten and Reshape pass the layer conformance check', () => {

@@ -162,12 +162,14 @@ test('SimpleRNN passes the layer conformance check (last output and whole sequen
   // params: kernel 4·2 + recurrent 2·2 + bias 2
   checkLayer({ make: (a) => new SimpleRNN({ units: 2, ...a }), inputShape: [3, 4], outputShape: [2], params: 14 });
   checkLayer({ make: (a) => new SimpleRNN({ units: 2, returnSequences: true, activation: 'relu', ...a }), inputShape: [3, 4], outputShape: [3, 2], params: 14 });
+  checkLayer({ make: (a) => new SimpleRNN({ units: 2, returnSequences: true, goBackwards: true, ...a }), inputShape: [3, 4], outputShape: [3, 2], params: 14 });
 });
 
 test('LSTM passes the layer conformance check (last output and whole sequence)', () => {
   // params: 4 gates · (4·2 + 2·2 + 2)
   checkLayer({ make: (a) => new LSTM({ units: 2, ...a }), inputShape: [3, 4], outputShape: [2], params: 56 });
   checkLayer({ make: (a) => new LSTM({ units: 2, returnSequences: true, ...a }), inputShape: [3, 4], outputShape: [3, 2], params: 56 });
+  checkLayer({ make: (a) => new LSTM({ units: 3, useBias: false, recurrentActivation: 'tanh', goBackwards: true, ...a }), inputShape: [2, 2], outputShape: [3], params: 4 * (2 * 3 + 3 * 3) });
 });
 
 test('GRU passes the layer conformance check (resetAfter true and false, last output and whole sequence)', () => {
@@ -175,6 +177,7 @@ test('GRU passes the layer conformance check (resetAfter true and false, last ou
   checkLayer({ make: (a) => new GRU({ units: 2, ...a }), inputShape: [3, 4], outputShape: [2], params: 48 });
   checkLayer({ make: (a) => new GRU({ units: 2, returnSequences: true, ...a }), inputShape: [3, 4], outputShape: [3, 2], params: 48 });
   checkLayer({ make: (a) => new GRU({ units: 2, resetAfter: false, returnSequences: true, ...a }), inputShape: [3, 4], outputShape: [3, 2], params: 42 });
+  checkLayer({ make: (a) => new GRU({ units: 3, activation: 'relu', recurrentActivation: 'softplus', ...a }), inputShape: [2, 2], outputShape: [3], params: 3 * (2 * 3 + 3 * 3) + 2 * 9 });
 });
 
 // ---- shapes, weights, configuration ------------------------------------------

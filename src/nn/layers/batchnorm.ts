@@ -26,6 +26,13 @@ export interface BatchNormalizationArgs extends LayerArgs {
  * Batch normalisation: y = γ·(x − μ)/√(σ² + ε) + β per feature. In training
  * μ and σ² are the batch's mean and (biased) variance, and moving averages
  * of them are kept; in inference the moving averages are used.
+ *
+ * Each training call updates the moving statistics exactly once, with plain
+ * values (no gradient flows into them): m ← momentum·m + (1 − momentum)·μ,
+ * v ← momentum·v + (1 − momentum)·σ². The same holds inside grad,
+ * valueAndGrad, vjp, jacobian, hessian and hvp, whether or not the moving
+ * statistics are among the variables differentiated (the transforms keep a
+ * value assigned while the function runs).
  */
 export class BatchNormalization extends Layer {
   readonly axis: number;
