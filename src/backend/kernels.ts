@@ -56,8 +56,8 @@ export interface Kernels {
   matmul(a: FloatArray, aShape: Shape, b: FloatArray, bShape: Shape, transA: boolean, transB: boolean, outShape: Shape): FloatArray;
   /**
    * out[r, c] = act(z[r, c] + b[c]): a bias along the last axis and an
-   * activation in one pass (z has b.length columns; relu maps NaN to 0, as
-   * the relu op does).
+   * activation in one pass (z has b.length columns; relu keeps NaN, as the
+   * relu op does).
    */
   biasActivation(z: FloatArray, b: FloatArray, act: FusedActivation): FloatArray;
   /**
@@ -69,7 +69,7 @@ export interface Kernels {
   adam(value: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray, step: AdamStep): [FloatArray, FloatArray, FloatArray];
   /**
    * softmax (or, with `log`, log softmax) of x along `axis`, shifted by the
-   * maximum (by 0 where the maximum is ±∞ or NaN).
+   * maximum m (all NaN along a slice where m is ±∞ or NaN, as in PyTorch).
    */
   softmax(x: FloatArray, shape: Shape, axis: number, log: boolean): FloatArray;
   /** out = x with its axes reordered: out.shape[i] = shape[perm[i]]. */

@@ -3,7 +3,7 @@ import { ArgumentError } from '../core/errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { floatTensor, operands, type TensorLike } from './convert.js';
 import { apply } from './prim.js';
-import { greater, less, where } from './compare.js';
+import { equal, greater, less, where } from './compare.js';
 
 export { cast } from './convert.js';
 
@@ -100,10 +100,11 @@ export function erf(x: TensorLike): Tensor {
 }
 /**
  * x limited to [min, max]. The gradient is 1 inside the interval (ends
- * included) and 0 outside.
+ * included) and 0 outside. NaN stays NaN with gradient 0, as in PyTorch.
  */
 export function clip(x: TensorLike, min: number, max: number): Tensor {
   if (!(min <= max)) throw new ArgumentError(`clip: min (${min}) must not exceed max (${max})`);
   const t = floatTensor('clip', x);
-  return where(less(t, min), min, where(greater(t, max), max, t));
+  const kept = where(equal(t, t), t, NaN); // NaN (x ≠ x) is passed on as a constant
+  return where(less(t, min), min, where(greater(t, max), max, kept));
 }

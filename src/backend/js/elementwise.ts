@@ -20,7 +20,7 @@ export function unary(op: UnaryOp, x: FloatArray): FloatArray {
     case 'log1p': for (let i = 0; i < n; i++) out[i] = Math.log1p(x[i]!); break;
     case 'sqrt': for (let i = 0; i < n; i++) out[i] = Math.sqrt(x[i]!); break;
     case 'abs': for (let i = 0; i < n; i++) out[i] = Math.abs(x[i]!); break;
-    case 'sign': for (let i = 0; i < n; i++) { const v = x[i]!; out[i] = v > 0 ? 1 : v < 0 ? -1 : v; } break;
+    case 'sign': for (let i = 0; i < n; i++) { const v = x[i]!; out[i] = v > 0 ? 1 : v < 0 ? -1 : 0; } break; // 0 at ±0 and NaN, as in PyTorch
     case 'sin': for (let i = 0; i < n; i++) out[i] = Math.sin(x[i]!); break;
     case 'cos': for (let i = 0; i < n; i++) out[i] = Math.cos(x[i]!); break;
     case 'tanh': for (let i = 0; i < n; i++) out[i] = Math.tanh(x[i]!); break;
