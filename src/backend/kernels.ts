@@ -36,9 +36,15 @@ export type ArgReduceOp = 'argmax' | 'argmin';
 export interface Kernels {
   /** The backend's name, as given to `setBackend`. */
   readonly name: string;
-  /** out[i] = op(x[i]); same dtype as x. */
-  unary(op: UnaryOp, x: FloatArray): FloatArray;
-  /** out = op(a, b) broadcast to outShape; a and b share a dtype, which out keeps. */
+  /**
+   * out[i] = op(x[i]); same dtype as x, a float type or, for neg, abs and
+   * sign, int32 (exact: a result outside the int32 range throws a DTypeError).
+   */
+  unary(op: UnaryOp, x: TypedArray): TypedArray;
+  /**
+   * out = op(a, b) broadcast to outShape; a and b share a dtype, which out
+   * keeps (an int32 result outside the int32 range throws a DTypeError).
+   */
   binary(op: BinaryOp, a: TypedArray, aShape: Shape, b: TypedArray, bShape: Shape, outShape: Shape): TypedArray;
   /** out = a (op) b broadcast to outShape, as 0/1. */
   compare(op: CompareOp, a: TypedArray, aShape: Shape, b: TypedArray, bShape: Shape, outShape: Shape): Uint8Array;

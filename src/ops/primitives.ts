@@ -1,8 +1,9 @@
 import { kernels } from '../backend/index.js';
 import type { UnaryOp, BinaryOp } from '../backend/kernels.js';
 import type { FloatArray } from '../core/dtype.js';
-import { isFloat } from '../core/dtype.js';
-import { broadcastShapes, reducedShape } from '../core/shape.js';
+import { checkCastable, isFloat } from '../core/dtype.js';
+import { DTypeError } from '../core/errors.js';
+import { broadcastShapes, formatShape, reducedShape } from '../core/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { abs, add, cast, cos, div, exp, log, mul, neg, pow, sign, sin, square, sub } from './arithmetic.js';
 import { equal, greater, greaterEqual, less, lessEqual, notEqual, where } from './compare.js';
@@ -16,14 +17,22 @@ const noGradient = (_g: Tensor, inputs: readonly Tensor[]) => inputs.map(() => n
 
 function unaryPrim<P extends UnaryOp>(op: P, rule: (g: Tensor, x: Tensor, out: Tensor) => Tensor): PrimDef<P> {
   return {
-    forward: ([x]) => new Tensor(kernels().unary(op, x!.storage as FloatArray), x!.shape),
+    forward: ([x]) => new Tensor(kernels().unary(op, x!.storage), x!.shape),
     backward: (g, [x], out) => [rule(g, x!, out)],
   };
 }
 
+/** On two bool tensors add is logical or and mul logical and (PyTorch's rules); sub is refused. */
+const boolOps: Partial<Record<BinaryOp, BinaryOp>> = { add: 'maximum', mul: 'minimum', maximum: 'maximum', minimum: 'minimum' };
+
 function binaryForward(op: BinaryOp) {
   return ([a, b]: readonly Tensor[]): Tensor => {
     const shape = broadcastShapes(op, a!.shape, b!.shape);
+    if (a!.dtype === 'bool') {
+      const k = boolOps[op];
+      if (!k) throw new DTypeError(`${op}: not defined for two bool tensors (shapes ${formatShape(a!.shape)} and ${formatShape(b!.shape)}); cast them to int32 first`);
+      return new Tensor(kernels().binary(k, a!.storage, a!.shape, b!.storage, b!.shape, shape), shape);
+    }
     return new Tensor(kernels().binary(op, a!.storage, a!.shape, b!.storage, b!.shape, shape), shape);
   };
 }
@@ -82,7 +91,10 @@ export const primitives: PrimTable = {
     backward: (g) => [g],
   },
   cast: {
-    forward: ([x], { dtype }) => new Tensor(kernels().cast(x!.storage, dtype), x!.shape),
+    forward: ([x], { dtype }) => {
+      checkCastable('cast', x!.storage, x!.shape, dtype); // NaN, ±∞ and out-of-range values have no int32
+      return new Tensor(kernels().cast(x!.storage, dtype), x!.shape);
+    },
     backward: (g, [x]) => [isFloat(x!.dtype) ? cast(g, x!.dtype) : null],
   },
 
