@@ -108,10 +108,13 @@ export function erf(x: TensorLike): Tensor {
 /**
  * x limited to [min, max]. The gradient is 1 inside the interval (ends
  * included) and 0 outside. NaN stays NaN with gradient 0, as in PyTorch.
+ * int32 stays int32 (exactly) when min and max are integers.
  */
 export function clip(x: TensorLike, min: number, max: number): Tensor {
   if (!(min <= max)) throw new ArgumentError(`clip: min (${min}) must not exceed max (${max})`);
-  const t = floatTensor('clip', x);
+  const i = toTensor(x);
+  if (i.dtype === 'int32' && Number.isInteger(min) && Number.isInteger(max)) return where(less(i, min), min, where(greater(i, max), max, i));
+  const t = floatTensor('clip', i);
   const kept = where(equal(t, t), t, NaN); // NaN (x ≠ x) is passed on as a constant
   return where(less(t, min), min, where(greater(t, max), max, kept));
 }

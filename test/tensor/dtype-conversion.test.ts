@@ -77,6 +77,7 @@ for (const backend of nb.listBackends()) {
       check(nb.sum(y), 2 ** 25 + 4, 'sum');
       check(nb.max(y), 2 ** 24 + 3, 'max');
       check(nb.maximum(y, 2 ** 24 + 2), [2 ** 24 + 2, 2 ** 24 + 3], 'maximum');
+      check(nb.clip(x, -(2 ** 24) - 1, 2 ** 24 + 1), vs.map((v) => Math.min(Math.max(v, -(2 ** 24) - 1), 2 ** 24 + 1)), 'clip');
       // the mean of integers is computed exactly and rounded once: (2²⁴+1 + 2²⁴+5)/2 = 2²⁴+3 → float32 2²⁴+4
       // (rounding the inputs to float32 first would give 2²⁴ and 2²⁴+4, so 2²⁴+2)
       const m = nb.mean(nb.tensor([2 ** 24 + 1, 2 ** 24 + 5], undefined, 'int32'));
