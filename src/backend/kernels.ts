@@ -95,7 +95,11 @@ export interface Kernels {
    * to which each slice of `updates` is added at the row its index names (repeats accumulate).
    */
   scatterAdd(updates: FloatArray, shape: Shape, indices: Int32Array, indicesShape: Shape, axis: number, dimSize: number): FloatArray;
-  /** x converted to dtype. */
+  /**
+   * x converted to dtype as PyTorch does (core/dtype castArray): nonzero is
+   * true, floats truncate toward zero into int32 (the ops layer has refused
+   * NaN, ±∞ and out-of-range values), float64 rounds to float32.
+   */
   cast(x: TypedArray, dtype: DType): TypedArray;
   /**
    * im2col: the windows of an NHWC tensor as [N, outH, outW, kh, kw, C];
