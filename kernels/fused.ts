@@ -7,7 +7,7 @@ const LINEAR = 0, RELU = 1, SIGMOID = 2, TANH = 3;
 
 // @ts-ignore: decorator
 @inline function activate(op: i32, v: v128): v128 {
-  if (op == RELU) return f32x4.pmax(f32x4.splat(0), v); // 0 < v ? v : 0, so NaN gives 0 as the relu op does
+  if (op == RELU) return f32x4.max(f32x4.splat(0), v); // max propagates NaN (pmax would not), as the relu op does
   if (op == SIGMOID) {
     const one = f32x4.splat(1);
     return f32x4.div(one, f32x4.add(one, expv(f32x4.neg(v))));
@@ -43,11 +43,6 @@ export function biasActF32(op: i32, z: usize, b: usize, out: usize, rows: i32, c
   else biasRows(LINEAR, z, b, out, rows, cols);
 }
 
-/** The shift: the maximum where it is finite, else 0 (so that ±∞ and NaN inputs give what the formula gives). */
-// @ts-ignore: decorator
-@inline function shiftOf(m: v128): v128 {
-  return v128.bitselect(m, f32x4.splat(0), f32x4.eq(f32x4.sub(m, m), f32x4.splat(0)));
-}
 
 /**
  * softmax (log softmax when `log`) of n values spaced `stride` floats apart,
@@ -60,7 +55,7 @@ export function biasActF32(op: i32, z: usize, b: usize, out: usize, rows: i32, c
   let m = f32x4.splat(-Infinity);
   let p = x;
   for (let k = 0; k < n; k++, p += step) m = f32x4.max(m, lanes == 4 ? v128.load(p) : v128.load32_splat(p));
-  const shift = shiftOf(m);
+  const shift = m; // a slice with a maximum of ±∞ or NaN becomes NaN, as in PyTorch
   let s = f32x4.splat(0);
   p = x;
   for (let k = 0; k < n; k++, p += step) s = f32x4.add(s, expv(f32x4.sub(lanes == 4 ? v128.load(p) : v128.load32_splat(p), shift)));
@@ -84,7 +79,7 @@ export function biasActF32(op: i32, z: usize, b: usize, out: usize, rows: i32, c
   for (; k < n4; k += 4) mv = f32x4.max(mv, v128.load(x + (<usize>k << 2)));
   let m = Mathf.max(Mathf.max(f32x4.extract_lane(mv, 0), f32x4.extract_lane(mv, 1)), Mathf.max(f32x4.extract_lane(mv, 2), f32x4.extract_lane(mv, 3)));
   for (; k < n; k++) m = Mathf.max(m, load<f32>(x + (<usize>k << 2)));
-  const shift = shiftOf(f32x4.splat(m));
+  const shift = f32x4.splat(m);
   let sv = f32x4.splat(0);
   for (k = 0; k < n4; k += 4) sv = f32x4.add(sv, expv(f32x4.sub(v128.load(x + (<usize>k << 2)), shift)));
   let s = (f32x4.extract_lane(sv, 0) + f32x4.extract_lane(sv, 1)) + (f32x4.extract_lane(sv, 2) + f32x4.extract_lane(sv, 3));

@@ -36,9 +36,15 @@ export type ArgReduceOp = 'argmax' | 'argmin';
 export interface Kernels {
   /** The backend's name, as given to `setBackend`. */
   readonly name: string;
-  /** out[i] = op(x[i]); same dtype as x. */
-  unary(op: UnaryOp, x: FloatArray): FloatArray;
-  /** out = op(a, b) broadcast to outShape; a and b share a dtype, which out keeps. */
+  /**
+   * out[i] = op(x[i]); same dtype as x, a float type or, for neg, abs and
+   * sign, int32 (exact: a result outside the int32 range throws a DTypeError).
+   */
+  unary(op: UnaryOp, x: TypedArray): TypedArray;
+  /**
+   * out = op(a, b) broadcast to outShape; a and b share a dtype, which out
+   * keeps (an int32 result outside the int32 range throws a DTypeError).
+   */
   binary(op: BinaryOp, a: TypedArray, aShape: Shape, b: TypedArray, bShape: Shape, outShape: Shape): TypedArray;
   /** out = a (op) b broadcast to outShape, as 0/1. */
   compare(op: CompareOp, a: TypedArray, aShape: Shape, b: TypedArray, bShape: Shape, outShape: Shape): Uint8Array;
@@ -56,8 +62,8 @@ export interface Kernels {
   matmul(a: FloatArray, aShape: Shape, b: FloatArray, bShape: Shape, transA: boolean, transB: boolean, outShape: Shape): FloatArray;
   /**
    * out[r, c] = act(z[r, c] + b[c]): a bias along the last axis and an
-   * activation in one pass (z has b.length columns; relu maps NaN to 0, as
-   * the relu op does).
+   * activation in one pass (z has b.length columns; relu keeps NaN, as the
+   * relu op does).
    */
   biasActivation(z: FloatArray, b: FloatArray, act: FusedActivation): FloatArray;
   /**
@@ -69,7 +75,7 @@ export interface Kernels {
   adam(value: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray, step: AdamStep): [FloatArray, FloatArray, FloatArray];
   /**
    * softmax (or, with `log`, log softmax) of x along `axis`, shifted by the
-   * maximum (by 0 where the maximum is ±∞ or NaN).
+   * maximum m (all NaN along a slice where m is ±∞ or NaN, as in PyTorch).
    */
   softmax(x: FloatArray, shape: Shape, axis: number, log: boolean): FloatArray;
   /** out = x with its axes reordered: out.shape[i] = shape[perm[i]]. */
@@ -89,7 +95,11 @@ export interface Kernels {
    * to which each slice of `updates` is added at the row its index names (repeats accumulate).
    */
   scatterAdd(updates: FloatArray, shape: Shape, indices: Int32Array, indicesShape: Shape, axis: number, dimSize: number): FloatArray;
-  /** x converted to dtype. */
+  /**
+   * x converted to dtype as PyTorch does (core/dtype castArray): nonzero is
+   * true, floats truncate toward zero into int32 (the ops layer has refused
+   * NaN, ±∞ and out-of-range values), float64 rounds to float32.
+   */
   cast(x: TypedArray, dtype: DType): TypedArray;
   /**
    * im2col: the windows of an NHWC tensor as [N, outH, outW, kh, kw, C];

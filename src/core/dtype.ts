@@ -63,7 +63,66 @@ export function checkDType(op: string, dtype: unknown): DType {
   throw new DTypeError(`${op}: unknown dtype ${JSON.stringify(dtype)}; expected one of ${DTYPES.join(', ')}`);
 }
 
-/** Converts `data` to `dtype` (a copy; bool maps nonzero to 1, int32 truncates toward zero). */
+/** The smallest and largest int32. */
+export const INT32_MIN = -2147483648, INT32_MAX = 2147483647;
+
+/** The position of flat index `i` in a row-major `shape`, as "[i,j,k]". */
+export function positionOf(i: number, shape: readonly number[]): string {
+  const idx: number[] = new Array<number>(shape.length);
+  for (let d = shape.length - 1; d >= 0; d--) {
+    const n = shape[d]!;
+    idx[d] = n > 0 ? i % n : 0;
+    i = n > 0 ? Math.floor(i / n) : 0;
+  }
+  return `[${idx.join(',')}]`;
+}
+
+/** Why `v` cannot be stored exactly in `dtype` (null when it can): int32 holds integers in range, bool 0 and 1. */
+export function inexactReason(v: number, dtype: DType): string | null {
+  if (dtype === 'int32') {
+    if (!Number.isInteger(v)) return `is not an integer, and int32 holds integers only (round the values first, or use nb.cast, which truncates toward zero)`;
+    if (v < INT32_MIN || v > INT32_MAX) return `is outside the int32 range [${INT32_MIN}, ${INT32_MAX}] (use float64)`;
+  } else if (dtype === 'bool' && v !== 0 && v !== 1) {
+    return `is not 0 or 1 (or false or true), the only values a bool holds (nb.cast or nb.notEqual(x, 0) make nonzero true)`;
+  }
+  return null;
+}
+
+/**
+ * Checks that every value of `data` (laid out in `shape`) is stored exactly by
+ * `dtype`: an integer in range for int32, 0 or 1 for bool (floats take any
+ * number, rounded to their precision). Throws a DTypeError naming `op`, the
+ * first offending value and its position.
+ */
+export function checkExact(op: string, data: ArrayLike<number>, shape: readonly number[], dtype: DType): void {
+  if (isFloat(dtype)) return;
+  for (let i = 0; i < data.length; i++) {
+    const reason = inexactReason(data[i]!, dtype);
+    if (reason) throw new DTypeError(`${op}: value ${data[i]} at ${positionOf(i, shape)} ${reason}`);
+  }
+}
+
+/**
+ * Checks that `cast` can convert `data` (laid out in `shape`) to `dtype` as
+ * PyTorch does: a float goes to int32 truncated toward zero, so NaN, ±∞ and
+ * values whose integer part is outside the int32 range are refused (PyTorch's
+ * result for them is undefined behaviour); every other conversion is defined.
+ */
+export function checkCastable(op: string, data: TypedArray, shape: readonly number[], dtype: DType): void {
+  if (dtype !== 'int32' || !(data instanceof Float32Array || data instanceof Float64Array)) return;
+  for (let i = 0; i < data.length; i++) {
+    const v = Math.trunc(data[i]!);
+    if (!(v >= INT32_MIN && v <= INT32_MAX)) {
+      throw new DTypeError(`${op}: value ${data[i]} at ${positionOf(i, shape)} cannot be converted to int32: ${Number.isNaN(v) ? 'NaN has no integer value' : `its integer part is outside the int32 range [${INT32_MIN}, ${INT32_MAX}]`}`);
+    }
+  }
+}
+
+/**
+ * Converts `data` to `dtype` (a copy) as PyTorch does: to bool, nonzero
+ * (NaN included) is 1; to int32, floats truncate toward zero (the values must
+ * be in range: see checkCastable); to float32, values round to nearest.
+ */
 export function castArray(data: TypedArray, dtype: DType): TypedArray {
   const out = allocate(dtype, data.length);
   if (dtype === 'bool') {

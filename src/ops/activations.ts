@@ -3,7 +3,7 @@ import { ArgumentError, ShapeError } from '../core/errors.js';
 import { formatShape, normalizeAxis } from '../core/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { add, div, erf, exp, expm1, log1p, mul, neg, tanh } from './arithmetic.js';
-import { greater, greaterEqual, where } from './compare.js';
+import { greater, greaterEqual, lessEqual, where } from './compare.js';
 import { floatTensor, operands, type TensorLike } from './convert.js';
 import { apply } from './prim.js';
 
@@ -24,10 +24,13 @@ export function sigmoid(x: TensorLike): Tensor {
   return where(positive, div(1, add(e, 1)), div(e, add(e, 1)));
 }
 
-/** The rectified linear unit max(x, 0); its derivative at 0 is taken as 0. */
+/**
+ * The rectified linear unit max(x, 0); its derivative at 0 is taken as 0.
+ * NaN stays NaN (and passes the gradient), as in PyTorch.
+ */
 export function relu(x: TensorLike): Tensor {
   const t = floatTensor('relu', x);
-  return where(greater(t, 0), t, 0);
+  return where(lessEqual(t, 0), 0, t);
 }
 
 /** x for x > 0, αx otherwise (α = 0.2 by default, as in TensorFlow.js). */

@@ -1,14 +1,20 @@
 import type { UnaryOp } from '../backend/kernels.js';
 import { ArgumentError } from '../core/errors.js';
 import { Tensor } from '../tensor/tensor.js';
-import { floatTensor, operands, type TensorLike } from './convert.js';
+import { cast, floatTensor, operands, toTensor, type TensorLike } from './convert.js';
 import { apply } from './prim.js';
-import { greater, less, where } from './compare.js';
+import { equal, greater, less, where } from './compare.js';
 
 export { cast } from './convert.js';
 
 function unary(op: UnaryOp & keyof import('./prim.js').PrimAttrs, x: TensorLike): Tensor {
   return apply(op, [floatTensor(op, x)], {});
+}
+
+/** neg, abs and sign keep int32 (bool becomes int32), exactly: an overflow throws. */
+function integerUnary(op: 'neg' | 'abs' | 'sign', x: TensorLike): Tensor {
+  const t = toTensor(x);
+  return apply(op, [t.dtype === 'int32' ? t : t.dtype === 'bool' ? cast(t, 'int32') : floatTensor(op, t)], {});
 }
 
 /** a + b, broadcast. */
@@ -41,14 +47,15 @@ export function maximum(a: TensorLike, b: TensorLike): Tensor {
 export function minimum(a: TensorLike, b: TensorLike): Tensor {
   return apply('minimum', operands(a, b), {});
 }
-/** −x. */
+/** −x (int32 stays int32). */
 export function neg(x: TensorLike): Tensor {
-  return unary('neg', x);
+  return integerUnary('neg', x);
 }
-/** x² (as x·x). */
+/** x² (as x·x; int32 stays int32). */
 export function square(x: TensorLike): Tensor {
-  const t = floatTensor('square', x);
-  return mul(t, t);
+  const t = toTensor(x);
+  const u = t.dtype === 'int32' ? t : t.dtype === 'bool' ? cast(t, 'int32') : floatTensor('square', t);
+  return mul(u, u);
 }
 /** 1/x. */
 export function reciprocal(x: TensorLike): Tensor {
@@ -74,13 +81,13 @@ export function log(x: TensorLike): Tensor {
 export function log1p(x: TensorLike): Tensor {
   return unary('log1p', x);
 }
-/** |x|; its derivative at 0 is taken as 0. */
+/** |x| (int32 stays int32); its derivative at 0 is taken as 0. */
 export function abs(x: TensorLike): Tensor {
-  return unary('abs', x);
+  return integerUnary('abs', x);
 }
-/** −1, 0 or 1 by the sign of x (zero derivative). */
+/** −1, 0 or 1 by the sign of x, 0 for NaN as in PyTorch (int32 stays int32; zero derivative). */
 export function sign(x: TensorLike): Tensor {
-  return unary('sign', x);
+  return integerUnary('sign', x);
 }
 /** sin x. */
 export function sin(x: TensorLike): Tensor {
@@ -100,10 +107,14 @@ export function erf(x: TensorLike): Tensor {
 }
 /**
  * x limited to [min, max]. The gradient is 1 inside the interval (ends
- * included) and 0 outside.
+ * included) and 0 outside. NaN stays NaN with gradient 0, as in PyTorch.
+ * int32 stays int32 (exactly) when min and max are integers.
  */
 export function clip(x: TensorLike, min: number, max: number): Tensor {
   if (!(min <= max)) throw new ArgumentError(`clip: min (${min}) must not exceed max (${max})`);
-  const t = floatTensor('clip', x);
-  return where(less(t, min), min, where(greater(t, max), max, t));
+  const i = toTensor(x);
+  if (i.dtype === 'int32' && Number.isInteger(min) && Number.isInteger(max)) return where(less(i, min), min, where(greater(i, max), max, i));
+  const t = floatTensor('clip', i);
+  const kept = where(equal(t, t), t, NaN); // NaN (x ≠ x) is passed on as a constant
+  return where(less(t, min), min, where(greater(t, max), max, kept));
 }

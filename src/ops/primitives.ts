@@ -1,11 +1,12 @@
 import { kernels } from '../backend/index.js';
 import type { UnaryOp, BinaryOp } from '../backend/kernels.js';
 import type { FloatArray } from '../core/dtype.js';
-import { isFloat } from '../core/dtype.js';
-import { broadcastShapes, reducedShape } from '../core/shape.js';
+import { checkCastable, isFloat } from '../core/dtype.js';
+import { DTypeError } from '../core/errors.js';
+import { broadcastShapes, formatShape, reducedShape } from '../core/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { add, cast, cos, div, exp, log, mul, neg, pow, sign, sin, square, sub } from './arithmetic.js';
-import { equal, greater, where } from './compare.js';
+import { abs, add, cast, cos, div, exp, log, mul, neg, pow, sign, sin, square, sub } from './arithmetic.js';
+import { equal, greater, greaterEqual, less, lessEqual, notEqual, where } from './compare.js';
 import { matmul } from './linalg.js';
 import type { PrimDef, PrimTable, ReduceAttrs } from './prim.js';
 import { sum } from './reduce.js';
@@ -16,30 +17,68 @@ const noGradient = (_g: Tensor, inputs: readonly Tensor[]) => inputs.map(() => n
 
 function unaryPrim<P extends UnaryOp>(op: P, rule: (g: Tensor, x: Tensor, out: Tensor) => Tensor): PrimDef<P> {
   return {
-    forward: ([x]) => new Tensor(kernels().unary(op, x!.storage as FloatArray), x!.shape),
+    forward: ([x]) => new Tensor(kernels().unary(op, x!.storage), x!.shape),
     backward: (g, [x], out) => [rule(g, x!, out)],
   };
 }
 
+/** On two bool tensors add is logical or and mul logical and (PyTorch's rules); sub is refused. */
+const boolOps: Partial<Record<BinaryOp, BinaryOp>> = { add: 'maximum', mul: 'minimum', maximum: 'maximum', minimum: 'minimum' };
+
 function binaryForward(op: BinaryOp) {
   return ([a, b]: readonly Tensor[]): Tensor => {
     const shape = broadcastShapes(op, a!.shape, b!.shape);
+    if (a!.dtype === 'bool') {
+      const k = boolOps[op];
+      if (!k) throw new DTypeError(`${op}: not defined for two bool tensors (shapes ${formatShape(a!.shape)} and ${formatShape(b!.shape)}); cast them to int32 first`);
+      return new Tensor(kernels().binary(k, a!.storage, a!.shape, b!.storage, b!.shape, shape), shape);
+    }
     return new Tensor(kernels().binary(op, a!.storage, a!.shape, b!.storage, b!.shape, shape), shape);
   };
 }
 
-/** The mask that routes a maximum's (minimum's) gradient: 1 where `a` won, 0.5 on ties, 0 where it lost. */
-function winnerMask(a: Tensor, b: Tensor, aWins: Tensor): Tensor {
+/**
+ * The share of a maximum's (minimum's) gradient that an operand gets, as in
+ * PyTorch: 0 where it lost (`lost` is true), 0.5 on ties, 1 otherwise, which
+ * includes every comparison with NaN (the NaN result depends on both).
+ */
+function share(a: Tensor, b: Tensor, lost: Tensor): Tensor {
   const dtype = a.dtype;
-  return add(cast(aWins, dtype), mul(cast(equal(a, b), dtype), 0.5));
+  return sub(1, add(cast(lost, dtype), mul(cast(equal(a, b), dtype), 0.5)));
 }
 
 function extremumBackward(g: Tensor, x: Tensor, out: Tensor, attrs: ReduceAttrs): Tensor {
-  // the gradient goes to the extreme entries, split evenly among ties
+  // the gradient goes to the extreme entries, split evenly among ties; where
+  // the extreme is NaN, to the NaN entries (as PyTorch's max() does)
   const kept = reducedShape(x.shape, attrs.axes, true);
-  const mask = cast(equal(x, reshape(out, kept)), x.dtype);
+  const m = reshape(out, kept);
+  const mask = cast(where(notEqual(m, m), notEqual(x, x), equal(x, m)), x.dtype);
   const count = sum(mask, attrs.axes, true);
   return div(mul(reshape(g, kept), mask), count);
+}
+
+/**
+ * ∂(aᵇ)/∂a = b·aᵇ⁻¹, taken as 0 where b = 0 and a is 0 or NaN (there a⁰ = 1
+ * does not depend on a, while b·aᵇ⁻¹ would be 0·∞ or NaN). The masked
+ * entries compute the formula on the safe base 1, so every derivative of it
+ * (the zero cotangent of the mask times finite values) stays 0; elsewhere,
+ * b = 0 included, the formula's own derivatives hold: ∂²/∂a∂b = aᵇ⁻¹(1 + b·ln a),
+ * which is 1/a at b = 0, so the Hessian is symmetric.
+ */
+function powBaseDerivative(a: Tensor, b: Tensor): Tensor {
+  const masked = where(greater(abs(a), 0), false, equal(b, 0)); // b = 0 and a is 0 or NaN
+  return where(masked, 0, mul(b, pow(where(masked, 1, a), sub(b, 1))));
+}
+
+/**
+ * ∂(aᵇ)/∂b = aᵇ·ln a, taken as 0 where a = 0 and b ≥ 0 (the limit from a > 0,
+ * as PyTorch does); aᵇ is recomputed on the safe base 1 there, for the same
+ * reason as above.
+ */
+function powExponentDerivative(a: Tensor, b: Tensor): Tensor {
+  const masked = where(equal(a, 0), greaterEqual(b, 0), false);
+  const safe = where(masked, 1, a);
+  return where(masked, 0, mul(pow(safe, b), log(safe)));
 }
 
 /**
@@ -52,7 +91,10 @@ export const primitives: PrimTable = {
     backward: (g) => [g],
   },
   cast: {
-    forward: ([x], { dtype }) => new Tensor(kernels().cast(x!.storage, dtype), x!.shape),
+    forward: ([x], { dtype }) => {
+      checkCastable('cast', x!.storage, x!.shape, dtype); // NaN, ±∞ and out-of-range values have no int32
+      return new Tensor(kernels().cast(x!.storage, dtype), x!.shape);
+    },
     backward: (g, [x]) => [isFloat(x!.dtype) ? cast(g, x!.dtype) : null],
   },
 
@@ -63,7 +105,7 @@ export const primitives: PrimTable = {
   log: unaryPrim('log', (g, x) => div(g, x)),                           // (ln x)' = 1/x
   log1p: unaryPrim('log1p', (g, x) => div(g, add(x, 1))),               // ln(1+x)' = 1/(1+x)
   sqrt: unaryPrim('sqrt', (g, _x, y) => div(g, mul(y, 2))),             // (√x)' = 1/(2√x)
-  abs: unaryPrim('abs', (g, x) => mul(g, sign(x))),                     // |x|' = sign(x)
+  abs: unaryPrim('abs', (g, x) => mul(g, sign(x))),                     // |x|' = sign(x) (0 at 0 and NaN)
   sign: { forward: unaryPrim('sign', (g) => g).forward, backward: noGradient }, // zero almost everywhere
   sin: unaryPrim('sin', (g, x) => mul(g, cos(x))),
   cos: unaryPrim('cos', (g, x) => neg(mul(g, sin(x)))),
@@ -80,11 +122,12 @@ export const primitives: PrimTable = {
     backward: (g, _i, y, { axis }) => [sub(g, mul(exp(y), sum(g, axis, true)))],
   },
   // y = act(z + b), b along the last axis: dz = g·act'(z + b), written with y; the engine sums db
+  // (relu passes the gradient where y is NaN, as the relu op does)
   biasActivation: {
     forward: ([z, b], { activation }) =>
       new Tensor(kernels().biasActivation(z!.storage as FloatArray, b!.storage as FloatArray, activation), z!.shape),
     backward: (g, _i, y, { activation }) => {
-      const dz = activation === 'relu' ? where(greater(y, 0), g, 0)
+      const dz = activation === 'relu' ? where(lessEqual(y, 0), 0, g)
         : activation === 'sigmoid' ? mul(g, mul(y, sub(1, y)))     // σ' = σ(1 − σ)
         : activation === 'tanh' ? mul(g, sub(1, square(y)))        // tanh' = 1 − tanh²
         : g;
@@ -106,26 +149,24 @@ export const primitives: PrimTable = {
   },
   pow: {
     forward: binaryForward('pow'),
-    // d(aᵇ)/da = b·aᵇ⁻¹ (0 where b = 0, even at a = 0); d(aᵇ)/db = aᵇ·ln a (0 where a = 0, as PyTorch does).
-    // The masked branches are computed on safe values, so no ∞ or NaN reaches higher derivatives.
-    backward: (g, [a, b], y, _a, needs) => [
-      needs[0] ? mul(g, where(equal(b!, 0), 0, mul(b!, pow(a!, sub(b!, 1))))) : null,
-      needs[1] ? mul(g, where(equal(a!, 0), 0, mul(y, log(where(equal(a!, 0), 1, a!))))) : null,
+    backward: (g, [a, b], _y, _a, needs) => [
+      needs[0] ? mul(g, powBaseDerivative(a!, b!)) : null,
+      needs[1] ? mul(g, powExponentDerivative(a!, b!)) : null,
     ],
   },
   maximum: {
     forward: binaryForward('maximum'),
-    backward: (g, [a, b], _o, _a, needs) => {
-      const m = winnerMask(a!, b!, greater(a!, b!));
-      return [needs[0] ? mul(g, m) : null, needs[1] ? mul(g, sub(1, m)) : null];
-    },
+    backward: (g, [a, b], _o, _a, needs) => [
+      needs[0] ? mul(g, share(a!, b!, less(a!, b!))) : null,
+      needs[1] ? mul(g, share(a!, b!, greater(a!, b!))) : null,
+    ],
   },
   minimum: {
     forward: binaryForward('minimum'),
-    backward: (g, [a, b], _o, _a, needs) => {
-      const m = winnerMask(a!, b!, greater(b!, a!));
-      return [needs[0] ? mul(g, m) : null, needs[1] ? mul(g, sub(1, m)) : null];
-    },
+    backward: (g, [a, b], _o, _a, needs) => [
+      needs[0] ? mul(g, share(a!, b!, greater(a!, b!))) : null,
+      needs[1] ? mul(g, share(a!, b!, less(a!, b!))) : null,
+    ],
   },
 
   compare: {

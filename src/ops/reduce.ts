@@ -1,3 +1,4 @@
+import { isFloat } from '../core/dtype.js';
 import { ArgumentError } from '../core/errors.js';
 import { formatShape, normalizeAxes, normalizeAxis, reducedShape, sizeOf } from '../core/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -23,11 +24,12 @@ export function sum(x: TensorLike, axis?: Axis, keepDims = false): Tensor {
   return apply('sum', [input], { axes, keepDims });
 }
 
-/** The arithmetic mean over `axis`. */
+/** The arithmetic mean over `axis`; of int32 or bool values, computed exactly in float64 and rounded once to float32. */
 export function mean(x: TensorLike, axis?: Axis, keepDims = false): Tensor {
   const { t, axes } = reduceArgs('mean', x, axis);
   const count = axes.reduce((n, a) => n * t.shape[a]!, 1);
-  return div(sum(floatTensor('mean', t), axes, keepDims), count);
+  if (!isFloat(t.dtype)) return cast(div(sum(cast(t, 'float64'), axes, keepDims), count), 'float32');
+  return div(sum(t, axes, keepDims), count);
 }
 
 function extremum(op: 'max' | 'min', x: TensorLike, axis: Axis, keepDims: boolean): Tensor {

@@ -1,4 +1,4 @@
-import { allocate, castArray, checkDType, dtypeOf, isFloat, type DType, type TypedArray } from '../core/dtype.js';
+import { allocate, castArray, checkDType, checkExact, dtypeOf, inexactReason, isFloat, type DType, type TypedArray } from '../core/dtype.js';
 import { ArgumentError, DTypeError, ShapeError } from '../core/errors.js';
 import { Generator, globalGenerator } from '../core/random.js';
 import { checkShape, formatShape, sizeOf, type Shape } from '../core/shape.js';
@@ -25,13 +25,16 @@ function inferShape(values: NestedArray): number[] {
   return shape;
 }
 
-function fillFlat(values: NestedArray, shape: readonly number[], out: TypedArray): void {
+function fillFlat(values: NestedArray, shape: readonly number[], out: TypedArray, dtype: DType): void {
   let at = 0;
   const walk = (v: NestedArray, dim: number, path: number[]): void => {
     if (dim === shape.length) {
       if (Array.isArray(v)) throw new ShapeError(`tensor: ragged nested array: element at [${path.join(',')}] is an array where a number was expected (shape ${formatShape(shape)})`);
       if (typeof v !== 'number' && typeof v !== 'boolean') throw new ArgumentError(`tensor: element at [${path.join(',')}] is ${JSON.stringify(v)}, not a number`);
-      out[at++] = typeof v === 'boolean' ? (v ? 1 : 0) : v;
+      const x = typeof v === 'boolean' ? (v ? 1 : 0) : v;
+      const reason = inexactReason(x, dtype);
+      if (reason) throw new DTypeError(`tensor: value ${x} at [${path.join(',')}] ${reason}`);
+      out[at++] = x;
       return;
     }
     if (!Array.isArray(v) || v.length !== shape[dim]) {
@@ -78,6 +81,7 @@ export function tensor(values: TensorLike, shape?: Shape, dtype?: DType): Tensor
   if (isTensor(values)) {
     const t = values;
     if (shape && sizeOf(shape) !== t.size) throw new ShapeError(`tensor: cannot view ${t.size} values of shape ${formatShape(t.shape)} as shape ${formatShape(shape)}`);
+    if (dtype && dtype !== t.dtype) checkExact('tensor', t.storage, t.shape, dtype);
     const storage = dtype && dtype !== t.dtype ? castArray(t.storage, dtype) : t.storage;
     return new Tensor(storage, shape ? checkShape('tensor', shape) : t.shape);
   }
@@ -86,6 +90,7 @@ export function tensor(values: TensorLike, shape?: Shape, dtype?: DType): Tensor
   if (ArrayBuffer.isView(values)) {
     const src = values as TypedArray | IntegerArray;
     const own = viewDType(src), d = dtype ?? own;
+    if (!(src instanceof Int32Array && d === 'int32')) checkExact('tensor', src, [src.length], d); // a Uint8Array's 2..255 are no bools
     // always a copy into the dtype's own array: `slice` of a Node Buffer would share the caller's memory
     flat = d === own ? copyInto(allocate(d, src.length), src) : castArray(src as TypedArray, d);
     inferred = [src.length];
@@ -94,7 +99,7 @@ export function tensor(values: TensorLike, shape?: Shape, dtype?: DType): Tensor
     const leaf = firstLeaf(values);
     const d = dtype ?? (typeof leaf === 'boolean' ? 'bool' : 'float32');
     flat = allocate(d, sizeOf(inferred));
-    fillFlat(values, inferred, flat);
+    fillFlat(values, inferred, flat, d);
   }
   if (shape) {
     const s = checkShape('tensor', shape);
@@ -115,7 +120,10 @@ export function scalar(value: number | boolean, dtype?: DType): Tensor {
 export function full(shape: Shape, value: number | boolean, dtype: DType = typeof value === 'boolean' ? 'bool' : 'float32'): Tensor {
   const s = checkShape('full', shape);
   const data = allocate(checkDType('full', dtype), sizeOf(s));
-  data.fill(typeof value === 'boolean' ? (value ? 1 : 0) : value);
+  const v = typeof value === 'boolean' ? (value ? 1 : 0) : value;
+  const reason = inexactReason(v, dtype);
+  if (reason) throw new DTypeError(`full: value ${v} ${reason}`);
+  data.fill(v);
   return new Tensor(data, s);
 }
 
@@ -157,6 +165,7 @@ export function arange(start: number, stop?: number, step = 1, dtype: DType = 'f
   const n = Math.max(0, Math.ceil((stop - start) / step));
   const data = allocate(checkDType('arange', dtype), n);
   for (let i = 0; i < n; i++) data[i] = start + i * step;
+  if (!isFloat(dtype)) checkExact('arange', Array.from({ length: n }, (_, i) => start + i * step), [n], dtype);
   return new Tensor(data, [n]);
 }
 
@@ -167,6 +176,7 @@ export function linspace(start: number, stop: number, num: number, dtype: DType 
   const step = num > 1 ? (stop - start) / (num - 1) : 0;
   for (let i = 0; i < num; i++) data[i] = start + i * step;
   if (num > 1) data[num - 1] = stop;
+  if (!isFloat(dtype)) checkExact('linspace', Array.from({ length: num }, (_, i) => (i === num - 1 && num > 1 ? stop : start + i * step)), [num], dtype);
   return new Tensor(data, [num]);
 }
 

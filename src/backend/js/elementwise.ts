@@ -1,4 +1,5 @@
-import { allocate, dtypeOf, type FloatArray, type TypedArray } from '../../core/dtype.js';
+import { allocate, dtypeOf, INT32_MAX, INT32_MIN, positionOf, type TypedArray } from '../../core/dtype.js';
+import { DTypeError } from '../../core/errors.js';
 import { erf } from '../../core/special.js';
 import { sameShape, sizeOf, type Shape } from '../../core/shape.js';
 import type { BinaryOp, CompareOp, UnaryOp } from '../kernels.js';
@@ -8,9 +9,24 @@ function like<T extends TypedArray>(x: T, n: number): T {
   return allocate(dtypeOf(x), n) as T;
 }
 
-/** out[i] = op(x[i]). */
-export function unary(op: UnaryOp, x: FloatArray): FloatArray {
+/**
+ * An int32 result computed exactly in float64, stored as int32, or refused
+ * when a value does not fit (int32 arithmetic is exact or it throws).
+ */
+function toInt32(op: string, exact: Float64Array, shape: Shape): Int32Array {
+  for (let i = 0; i < exact.length; i++) {
+    const v = exact[i]!;
+    if (v < INT32_MIN || v > INT32_MAX) {
+      throw new DTypeError(`${op}: the int32 result ${v} at ${positionOf(i, shape)} is outside the int32 range [${INT32_MIN}, ${INT32_MAX}]; cast the operands to float64 for a float result`);
+    }
+  }
+  return Int32Array.from(exact);
+}
+
+/** out[i] = op(x[i]); same dtype as x (int32 for neg, abs and sign only: exact, or refused on overflow). */
+export function unary(op: UnaryOp, x: TypedArray): TypedArray {
   const n = x.length;
+  if (x instanceof Int32Array) return toInt32(op, unary(op, Float64Array.from(x)) as Float64Array, [n]);
   const out = like(x, n);
   switch (op) {
     case 'neg': for (let i = 0; i < n; i++) out[i] = -x[i]!; break;
@@ -20,7 +36,7 @@ export function unary(op: UnaryOp, x: FloatArray): FloatArray {
     case 'log1p': for (let i = 0; i < n; i++) out[i] = Math.log1p(x[i]!); break;
     case 'sqrt': for (let i = 0; i < n; i++) out[i] = Math.sqrt(x[i]!); break;
     case 'abs': for (let i = 0; i < n; i++) out[i] = Math.abs(x[i]!); break;
-    case 'sign': for (let i = 0; i < n; i++) { const v = x[i]!; out[i] = v > 0 ? 1 : v < 0 ? -1 : v; } break;
+    case 'sign': for (let i = 0; i < n; i++) { const v = x[i]!; out[i] = v > 0 ? 1 : v < 0 ? -1 : 0; } break; // 0 at ±0 and NaN, as in PyTorch
     case 'sin': for (let i = 0; i < n; i++) out[i] = Math.sin(x[i]!); break;
     case 'cos': for (let i = 0; i < n; i++) out[i] = Math.cos(x[i]!); break;
     case 'tanh': for (let i = 0; i < n; i++) out[i] = Math.tanh(x[i]!); break;
@@ -68,8 +84,17 @@ function broadcastRows(row: Row, a: TypedArray, aShape: Shape, b: TypedArray, bS
   forEachRow(outShape, [sa, sb], (off, o) => row(a, off[0]!, ia, b, off[1]!, ib, out, o, len));
 }
 
-/** out = op(a, b) with NumPy broadcasting; out has a's dtype. */
+/**
+ * out = op(a, b) with NumPy broadcasting; out has a's dtype. int32 results are
+ * computed in float64 (exact: an inexact product is beyond 2⁵³, far out of
+ * range) and refused when they do not fit in int32, rather than wrapped.
+ */
 export function binary(op: BinaryOp, a: TypedArray, aShape: Shape, b: TypedArray, bShape: Shape, outShape: Shape): TypedArray {
+  if (a instanceof Int32Array) {
+    const exact = new Float64Array(sizeOf(outShape));
+    broadcastRows(rows[op], a, aShape, b, bShape, exact, outShape);
+    return toInt32(op, exact, outShape);
+  }
   const out = like(a, sizeOf(outShape));
   broadcastRows(rows[op], a, aShape, b, bShape, out, outShape);
   return out;

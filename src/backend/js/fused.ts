@@ -9,7 +9,7 @@ export function biasActivation(z: FloatArray, b: FloatArray, act: FusedActivatio
   const rows = cols === 0 ? 0 : z.length / cols;
   for (let r = 0, i = 0; r < rows; r++) {
     if (act === 'relu') {
-      for (let c = 0; c < cols; c++, i++) { const v = z[i]! + b[c]!; out[i] = v > 0 ? v : 0; }
+      for (let c = 0; c < cols; c++, i++) { const v = z[i]! + b[c]!; out[i] = v <= 0 ? 0 : v; } // NaN stays NaN
     } else if (act === 'sigmoid') {
       // 1/(1 + e^−v) for v ≥ 0, e^v/(1 + e^v) below: no overflow, full relative accuracy
       for (let c = 0; c < cols; c++, i++) {
@@ -27,20 +27,20 @@ export function biasActivation(z: FloatArray, b: FloatArray, act: FusedActivatio
 }
 
 /**
- * softmax or log softmax along `axis`, the data viewed as [outer, n, inner].
- * For float32 each exponential is rounded to float32, so that where the
- * shift is 0 (a slice holding +∞) it overflows where float32 kernels do.
+ * softmax or log softmax along `axis`, the data viewed as [outer, n, inner],
+ * shifted by the maximum m: a slice whose maximum is +∞, −∞ or NaN is all
+ * NaN (x − m is NaN somewhere), as in PyTorch.
  */
 export function softmax(x: FloatArray, shape: Shape, axis: number, log: boolean): FloatArray {
   const out = allocate(dtypeOf(x), x.length) as FloatArray;
-  const exp = x instanceof Float32Array ? (v: number) => Math.fround(Math.exp(v)) : Math.exp;
+  const exp = Math.exp;
   const outer = sizeOf(shape.slice(0, axis)), n = shape[axis]!, inner = sizeOf(shape.slice(axis + 1));
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < inner; j++) {
       const base = o * n * inner + j;
       let m = -Infinity;
       for (let k = 0, i = base; k < n; k++, i += inner) m = Math.max(m, x[i]!);
-      const shift = Number.isFinite(m) ? m : 0;
+      const shift = m;
       let s = 0;
       for (let k = 0, i = base; k < n; k++, i += inner) s += exp(x[i]! - shift);
       if (log) {

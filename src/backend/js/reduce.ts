@@ -1,4 +1,5 @@
-import { allocate, dtypeOf, type TypedArray } from '../../core/dtype.js';
+import { allocate, dtypeOf, INT32_MAX, INT32_MIN, positionOf, type TypedArray } from '../../core/dtype.js';
+import { DTypeError } from '../../core/errors.js';
 import { sizeOf, stridesOf, type Shape } from '../../core/shape.js';
 import type { ArgReduceOp, ReduceOp } from '../kernels.js';
 import { forEachRow } from './strided.js';
@@ -33,6 +34,10 @@ export function reduce(op: ReduceOp, x: TypedArray, shape: Shape, axes: readonly
     xi += inner;
   });
   const out = allocate(dtypeOf(x), outSize);
+  if (out instanceof Int32Array) {
+    const bad = acc.findIndex((v) => v < INT32_MIN || v > INT32_MAX);
+    if (bad >= 0) throw new DTypeError(`sum: the int32 sum ${acc[bad]} at ${positionOf(bad, keptShape)} is outside the int32 range [${INT32_MIN}, ${INT32_MAX}]; cast to float64 first`);
+  }
   out.set(acc);
   return out;
 }

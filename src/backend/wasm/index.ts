@@ -134,7 +134,7 @@ export class WasmKernels implements Kernels {
     }
   }
 
-  unary(op: UnaryOp, x: FloatArray): FloatArray {
+  unary(op: UnaryOp, x: TypedArray): TypedArray {
     const code = UNARY[op];
     const js = () => jsKernels.unary(op, x);
     if (code === undefined || !(x instanceof Float32Array) || x.length < this.minElements) return js();
