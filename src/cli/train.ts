@@ -171,9 +171,9 @@ const fmtLr = (v: number) => String(Number(v.toPrecision(3)));
  */
 export async function train(data: string, o: TrainOptions, cmd?: Command): Promise<number> {
   const s = settings(data, o, cmd);
-  checkRunFolder(s.out);
   nb.seed(s.seed);
   const ds = loadDataset(data, { dataDir: o.dataDir, task: s.task, dropNan: s.dropNan });
+  checkRunFolder(s.out);
   const log = o.quiet ? () => undefined : (line: string) => console.log(line);
   if (ds.dropped && ds.dropped.length > 0) {
     const shown = ds.dropped.slice(0, 10).join(', ') + (ds.dropped.length > 10 ? ', …' : '');

@@ -5,7 +5,8 @@ import { ArgumentError, ShapeError } from '../../core/errors.js';
 import { formatShape, normalizeAxis } from '../../core/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import type { Variable } from '../../tensor/variable.js';
-import { add, div, mul, sub } from '../../ops/arithmetic.js';
+import { add, div, mul, sqrt, sub } from '../../ops/arithmetic.js';
+import { greater, where } from '../../ops/compare.js';
 import { cast, toTensor, type TensorLike } from '../../ops/convert.js';
 import { reshape } from '../../ops/shape.js';
 import { Layer, registerLayer, type LayerArgs, type SymbolicShape } from '../layer.js';
@@ -209,10 +210,11 @@ export class Normalization extends Layer {
     if (this.givenMean === undefined) throw new ArgumentError(`${this.name}: no mean and variance yet; give them to normalization({ mean, variance }) or call adapt(trainingData) first`);
     const xf = asFloat(x);
     const bshape = xf.shape.map((d, i) => (this.kept.includes(i) ? d : 1));
-    const mean = reshape(this.mean!, bshape);
+    const mean = toTensor(reshape(this.mean!, bshape), xf.dtype);
+    const variance = toTensor(reshape(this.variance!, bshape), xf.dtype);
     // √variance, with 1 where the variance is 0 (a constant feature is only centred)
-    const sd = reshape(toTensor(new Tensor(Float64Array.from(this.variance!.value.storage, (s) => (s > 0 ? Math.sqrt(s) : 1)), this.variance!.shape), xf.dtype), bshape);
-    return div(sub(xf, toTensor(mean, xf.dtype)), sd);
+    const sd = sqrt(where(greater(variance, 0), variance, 1));
+    return div(sub(xf, mean), sd);
   }
 
   computeOutputShape(s: SymbolicShape): SymbolicShape {
