@@ -52,6 +52,26 @@ export function writeFileAtomic(path: string, text: string): void {
   }
 }
 
+let saving = 0;
+let afterSaves: (() => void) | null = null;
+
+/** model.save, counted: an exit requested meanwhile waits until the file is whole (see exitAfterSaves). */
+export async function saveModelFile(model: { save(path: string): Promise<void> }, path: string): Promise<void> {
+  saving++;
+  try {
+    await model.save(path);
+  } finally {
+    saving--;
+    if (saving === 0 && afterSaves) afterSaves();
+  }
+}
+
+/** Runs `exit` now, or as soon as the model saves in progress have finished. */
+export function exitAfterSaves(exit: () => void): void {
+  if (saving === 0) exit();
+  else afterSaves = exit;
+}
+
 /** Removes temporary files of writes in progress (for an exit that cannot wait for them). */
 export function removePendingFiles(): void {
   for (const tmp of pending) {

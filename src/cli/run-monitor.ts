@@ -3,7 +3,7 @@
 // epoch (model.nabla, model-best.nabla by validation loss, history.json), and
 // the first and last losses for spotting a run that learned nothing.
 import type * as nb from '../index.js';
-import { writeFileAtomic } from './run-folder.js';
+import { saveModelFile, writeFileAtomic } from './run-folder.js';
 
 /** The signal received during the run, if any (set by the CLI's handler). */
 export interface SignalState {
@@ -82,13 +82,13 @@ export class RunMonitor implements nb.Callback {
     for (const [key, v] of Object.entries(logs)) (this.history[key] ??= []).push(v);
     this.completedEpochs = this.epochs.length;
     if (typeof logs['loss'] === 'number') this.lastLoss = logs['loss'];
-    await this.model.save(`${this.dir}/model.nabla`);
+    await saveModelFile(this.model, `${this.dir}/model.nabla`);
     this.files.add('model.nabla');
     const v = logs['val_loss'];
     if (typeof v === 'number' && Number.isFinite(v) && v < this.bestValLoss) {
       this.bestValLoss = v;
       this.bestEpoch = epoch;
-      await this.model.save(`${this.dir}/model-best.nabla`);
+      await saveModelFile(this.model, `${this.dir}/model-best.nabla`);
       this.files.add('model-best.nabla');
     }
     writeFileAtomic(`${this.dir}/history.json`, this.historyJSON());

@@ -3,7 +3,7 @@ import * as nb from '../index.js';
 import { isCsv, loadDataset, type Dataset, type Task } from './datasets.js';
 import { CliError } from './errors.js';
 import { classificationReport, regressionReport } from './report.js';
-import { clearPreviousRun, checkRunFolder, removePendingFiles, writeFileAtomic } from './run-folder.js';
+import { clearPreviousRun, checkRunFolder, exitAfterSaves, removePendingFiles, saveModelFile, writeFileAtomic } from './run-folder.js';
 import { RunMonitor, SIGNAL_NUMBERS, restoreTerminal, type SignalState } from './run-monitor.js';
 
 /** The train command's options, as commander parses them. */
@@ -209,11 +209,14 @@ export async function train(data: string, o: TrainOptions, cmd?: Command): Promi
   const signals: SignalState = { received: undefined };
   const onSignal = (sig: NodeJS.Signals) => {
     if (signals.received) {
-      // a second signal: quit now; every file already written is whole
-      restoreTerminal();
-      removePendingFiles();
-      console.error(`nabla: ${sig} again: quitting at once; ${s.out} holds what was written so far`);
-      process.exit(128 + SIGNAL_NUMBERS[sig]!);
+      // a second signal: quit now (once a model file being saved is whole); every file written is whole
+      exitAfterSaves(() => {
+        restoreTerminal();
+        removePendingFiles();
+        console.error(`nabla: ${sig} again: quitting at once; ${s.out} holds what was written so far`);
+        process.exit(128 + SIGNAL_NUMBERS[sig]!);
+      });
+      return;
     }
     signals.received = sig;
   };
@@ -243,7 +246,7 @@ export async function train(data: string, o: TrainOptions, cmd?: Command): Promi
   const files = new Set(monitor.files);
   const write = (name: string, text: string) => { writeFileAtomic(`${s.out}/${name}`, text); files.add(name); };
   if (status !== 'failed') {
-    await model.save(`${s.out}/model.nabla`);
+    await saveModelFile(model, `${s.out}/model.nabla`);
     files.add('model.nabla');
   }
   const report: Record<string, unknown> = {
