@@ -264,7 +264,8 @@ export async function train(data: string, o: TrainOptions, cmd?: Command): Promi
       validationSplit: s.validationSplit, testSize: s.testSize, seed: s.seed, earlyStopping: s.patience, dropNan: s.dropNan, out: s.out,
     },
   };
-  let warning: string | null = null;
+  // a run that learned nothing: at chance on the test data, and/or a training loss that never fell
+  let chance: string | null = null, stuck: string | null = null;
   let summaryText = '';
   if (status !== 'failed') {
     const pred = model.predict(shapeFor(s, ds, xTest));
@@ -272,17 +273,16 @@ export async function train(data: string, o: TrainOptions, cmd?: Command): Promi
       const r = regressionReport(yTest.storage, pred.storage);
       Object.assign(report, { testR2: r.r2, testMAE: r.mae, testMSE: r.mse, testRMSE: r.rmse });
       summaryText = r.text;
-      if (!(r.r2 > 0)) warning = `test R² ${r.r2.toFixed(3)} is no better than always predicting the mean`;
+      if (!(r.r2 > 0)) chance = `test R² ${r.r2.toFixed(3)} is no better than always predicting the mean`;
     } else {
       const r = classificationReport(Array.from(yTest.storage), Array.from(nb.argmax(pred, 1).storage), k, ds.classes!.classNames);
       Object.assign(report, { testAccuracy: r.accuracy, chanceAccuracy: r.chance, ...r.perClass, confusionMatrix: r.matrix });
       summaryText = r.text;
       write('confusion.svg', nb.viz.confusionMatrixChart(r.matrix, { title: `Confusion matrix, test accuracy ${(100 * r.accuracy).toFixed(1)}%` }));
-      if (r.accuracy <= r.chance + 0.01) warning = `test accuracy ${(100 * r.accuracy).toFixed(1)}% is no better than always answering the most common class (${(100 * r.chance).toFixed(1)}%)`;
+      if (r.accuracy <= r.chance + 0.01) chance = `test accuracy ${(100 * r.accuracy).toFixed(1)}% is no better than always answering the most common class (${(100 * r.chance).toFixed(1)}%)`;
     }
     if (status === 'completed' && monitor.firstLoss !== undefined && monitor.lastLoss !== undefined && !(monitor.lastLoss < monitor.firstLoss)) {
-      const rose = `the training loss ended at ${monitor.lastLoss.toPrecision(4)}, no lower than at the start (${monitor.firstLoss.toPrecision(4)})`;
-      warning = warning ? `${warning}, and ${rose}` : rose;
+      stuck = `the training loss ended at ${monitor.lastLoss.toPrecision(4)}, no lower than at the start (${monitor.firstLoss.toPrecision(4)})`;
     }
   }
   write('history.json', monitor.historyJSON());
@@ -315,8 +315,10 @@ export async function train(data: string, o: TrainOptions, cmd?: Command): Promi
   }
   log(`\ntrained in ${seconds.toFixed(1)} s${early && early.stoppedEpoch >= 0 ? ` (early stopping after epoch ${early.stoppedEpoch + 1}, best epoch ${early.bestEpoch + 1}, whose weights are kept)` : ''}\n\n${summaryText}`);
   log(`\nrun folder ${s.out}: ${fileList}`);
-  if (warning) {
-    console.error(`nabla: warning: training learned nothing: ${warning}. If the loss rose or jumped (see ${s.out}/loss.svg), the learning rate ${fmtLr(s.learningRate)} is too large: try --lr ${fmtLr(s.learningRate / 10)}.`);
+  if (stuck) {
+    console.error(`nabla: warning: training diverged: ${[chance, stuck].filter(Boolean).join(', and ')} (see ${s.out}/loss.svg). The learning rate ${fmtLr(s.learningRate)} is probably too large: try --lr ${fmtLr(s.learningRate / 10)}.`);
+  } else if (chance) {
+    console.error(`nabla: warning: training learned nothing useful: ${chance}, though the training loss fell. More epochs (--epochs), a larger model, or a smaller learning rate than ${fmtLr(s.learningRate)} may help.`);
   }
   return 0;
 }
