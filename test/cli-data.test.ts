@@ -176,6 +176,9 @@ test('a nan or inf cell is refused naming its line and column, unless --drop-nan
   rows[9]![0] = '-inf';
   csv('holes.csv', rows, ['x', 'y', 'label']);
   assert.match(nabla('train', name).err, /line 11, column 1 \(x\): "-inf" is not a finite number/);
+  rows[9]![0] = '1e39';
+  csv('holes.csv', rows, ['x', 'y', 'label']);
+  assert.match(nabla('train', name).err, /^nabla: holes\.csv: line 11, column 1 \(x\): "1e39" is beyond float32's range \(±3\.4e38\); nabla refuses/);
   const d = nabla('train', name, '--drop-nan', '--epochs', '2', '--quiet', '--out', 'holes');
   assert.equal(d.code, 0, d.err);
   assert.match(d.err, /^nabla: --drop-nan dropped 1 row holding nan or inf \(line 11\)$/m);
@@ -219,4 +222,24 @@ test('options that do not apply are refused; --help shows each optimiser\'s lear
   assert.equal(o.batchSize, 64);
   assert.equal(o.validationSplit, 0.1);
   assert.deepEqual(o.layers, [256, 128]);
+});
+
+test('a run whose loss stops being finite ends with one line (exit 1) saying why, and keeps its history and report', () => {
+  const g = new nb.Generator(12);
+  const rows = Array.from({ length: 100 }, () => {
+    const [a, b] = Array.from(nb.randomUniform([2], -1, 1, { generator: g }).storage);
+    return [a!.toFixed(4), b!.toFixed(4), (3 * a! + b! + 0.5).toFixed(4)];
+  });
+  const name = csv('steep.csv', rows, ['a', 'b', 'y']);
+  const r = nabla('train', name, '--task', 'regression', '--optimizer', 'sgd', '--lr', '10', '--epochs', '5', '--quiet', '--out', 'steep');
+  assert.equal(r.code, 1, r.err);
+  assert.equal(r.err.trim().split('\n').length, 1, r.err);
+  assert.match(r.err, /^nabla: training stopped in epoch 1: .*(NaN|Infinity|finite).* The learning rate 10 is probably too large: try --lr 1\. steep holds the history and report/);
+  assert.equal(report('steep').status, 'failed');
+  assert.equal(typeof report('steep').error, 'string');
+  // targets whose squares are beyond float32's range: not finite from the first batch, which is not the learning rate's fault
+  const huge = csv('huge.csv', rows.map(([a, b, y]) => [a!, b!, `${y}e30`]), ['a', 'b', 'y']);
+  const h = nabla('train', huge, '--task', 'regression', '--quiet', '--out', 'huge');
+  assert.equal(h.code, 1, h.err);
+  assert.match(h.err, /The loss was not finite from the first batch on: check the scale of the data/);
 });

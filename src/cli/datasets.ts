@@ -68,7 +68,7 @@ function readCsv(path: string, dropNan: boolean): { x: nb.Tensor; cells: string[
   try {
     d = nb.data.loadCsv(path, { labelColumn: 'last', header: 'auto', textLabels: true, allowNonFinite: dropNan });
   } catch (e) {
-    if (/is not a finite number/.test((e as Error).message)) {
+    if (/is not a finite number|is beyond float32's range/.test((e as Error).message)) {
       throw new CliError(`${(e as Error).message.replace(/^loadCsv: /, `${path}: `).replace(` (${path})`, '')}; nabla refuses to train on nan or inf (--drop-nan drops such rows)`);
     }
     throw e;

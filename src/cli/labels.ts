@@ -74,7 +74,9 @@ export function applyClasses(cells: readonly string[], lines: ArrayLike<number>,
 export function numericTargets(cells: readonly string[], lines: ArrayLike<number>, source: string): Float32Array {
   return Float32Array.from(cells, (cell, i) => {
     const v = cell === '' ? NaN : Number(cell);
-    if (!Number.isFinite(v)) throw new CliError(`${source}: line ${lines[i]}: the target ${JSON.stringify(cell)} is not a finite number (--task regression needs numbers in the last column)`);
+    if (!Number.isFinite(Math.fround(v))) {
+      throw new CliError(`${source}: line ${lines[i]}: the target ${JSON.stringify(cell)} is not a finite float32 number (--task regression needs numbers in the last column)`);
+    }
     return v;
   });
 }

@@ -305,7 +305,10 @@ export async function train(data: string, o: TrainOptions, cmd?: Command): Promi
   if (failure) {
     const lossTrouble = /loss|nan|infinit|finite/i.test(failure.message);
     const saved = monitor.completedEpochs > 0 ? `the model of epoch ${monitor.completedEpochs} (model.nabla), the history and report` : 'the history and report (no epoch completed, so no model)';
-    console.error(`nabla: training stopped in epoch ${monitor.epoch + 1}: ${failure.message.replace(/\.$/, '')}.${lossTrouble ? ` The learning rate ${fmtLr(s.learningRate)} is probably too large: try --lr ${fmtLr(s.learningRate / 10)}.` : ''} ${s.out} holds ${saved}.`);
+    const advice = !lossTrouble ? ''
+      : monitor.firstLoss === undefined ? ' The loss was not finite from the first batch on: check the scale of the data (values beyond float32\'s range?).'
+        : ` The learning rate ${fmtLr(s.learningRate)} is probably too large: try --lr ${fmtLr(s.learningRate / 10)}.`;
+    console.error(`nabla: training stopped in epoch ${monitor.epoch + 1}: ${failure.message.replace(/\.$/, '')}.${advice} ${s.out} holds ${saved}.`);
     return 1;
   }
   if (status === 'interrupted') {

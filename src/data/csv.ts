@@ -18,9 +18,10 @@ export interface CsvOptions {
   /** The cell separator, one character; default ','. Use '\t' for TSV. */
   delimiter?: string;
   /**
-   * Whether NaN/nan and ±inf cells are accepted (the default, true). false:
-   * such a cell is an error naming its line and column (index and header
-   * name): `line 7, column 3 (petal_width): "nan" is not a finite number`.
+   * Whether NaN/nan and ±inf cells are accepted (the default, true; a
+   * number beyond float32's range then becomes ±Infinity). false: such a
+   * cell is an error naming its line and column (index and header name):
+   * `line 7, column 3 (petal_width): "nan" is not a finite number`.
    */
   allowNonFinite?: boolean;
   /**
@@ -188,8 +189,9 @@ export function parseCsvAs(op: string, text: string, opts: CsvOptions, path?: st
       } else if (v === undefined) {
         throw new NablaError(`${op}: line ${lineNo}, column ${c + 1}: ${JSON.stringify(cells[c]!.trim())} is not a number${where}`);
       }
-      if (v !== undefined && !allowNonFinite && !Number.isFinite(v)) {
-        throw new NablaError(`${op}: ${column()}: ${JSON.stringify(cells[c]!.trim())} is not a finite number${where}`);
+      if (v !== undefined && !allowNonFinite && !Number.isFinite(Math.fround(v))) {
+        const what = Number.isFinite(v) ? "is beyond float32's range (±3.4e38)" : 'is not a finite number';
+        throw new NablaError(`${op}: ${column()}: ${JSON.stringify(cells[c]!.trim())} ${what}${where}`);
       }
       if (c === label) y.push(v ?? NaN);
       else x.push(v!);

@@ -106,3 +106,9 @@ test('textLabels keeps the label column as text (a header is not guessed from a 
   assert.deepEqual(Array.from(numeric.labels!.storage), [3, 6]);
   assert.throws(() => nb.data.parseCsv('1,2,x\n1,abc,x\n', { labelColumn: 'last', textLabels: true }), { message: /line 2, column 2: "abc" is not a number/ });
 });
+
+test('allowNonFinite: false also refuses a number that float32 cannot hold (it would become Infinity)', () => {
+  assert.equal(nb.data.parseCsv('1e39,1\n').x.storage[0], Infinity, 'accepted by default, as Infinity');
+  assert.throws(() => nb.data.parseCsv('1,2\n1e39,1\n', { allowNonFinite: false }), { message: 'parseCsv: line 2, column 1: "1e39" is beyond float32\'s range (±3.4e38)' });
+  assert.equal(nb.data.parseCsv('3e38,1\n', { allowNonFinite: false }).x.storage[0], Math.fround(3e38));
+});
