@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import * as nb from '../src/index.js';
+import { encodeIdx, IDX } from './data/idx-writer.js';
 
 // `nabla train` on data as people have it: preprocessing saved in the model,
 // CSV labels (text, sparse integers, decimals), nan/inf, and options.
@@ -242,4 +243,39 @@ test('a run whose loss stops being finite ends with one line (exit 1) saying why
   const h = nabla('train', huge, '--task', 'regression', '--quiet', '--out', 'huge');
   assert.equal(h.code, 1, h.err);
   assert.match(h.err, /The loss was not finite from the first batch on: check the scale of the data/);
+});
+
+test('an MNIST-format model takes raw 0..255 pixels: evaluate on the test set and predict on the IDX file agree with the run', () => {
+  // a small MNIST-format set: class k is a bright 6x6 block at one of ten places, plus noise
+  const g = new nb.Generator(21);
+  const make = (n: number) => {
+    const labels = Array.from({ length: n }, (_, i) => i % 10);
+    const pixels = new Uint8Array(n * 784);
+    labels.forEach((k, i) => {
+      const noise = nb.randomUniform([784], 0, 60, { generator: g }).storage;
+      for (let p = 0; p < 784; p++) pixels[i * 784 + p] = Math.floor(noise[p]!);
+      const r0 = 2 + 12 * Math.floor(k / 5), c0 = 1 + 5 * (k % 5);
+      for (let r = r0; r < r0 + 6; r++) for (let c = c0; c < c0 + 4; c++) pixels[i * 784 + r * 28 + c] = 255;
+    });
+    return { labels, pixels };
+  };
+  const mnist = join(dir, 'mnist');
+  mkdirSync(mnist, { recursive: true });
+  for (const [kind, n] of [['train', 300], ['t10k', 50]] as const) {
+    const { labels, pixels } = make(n);
+    writeFileSync(join(mnist, `${kind}-images-idx3-ubyte`), encodeIdx(IDX.ubyte, [n, 28, 28], pixels));
+    writeFileSync(join(mnist, `${kind}-labels-idx1-ubyte`), encodeIdx(IDX.ubyte, [n], labels));
+  }
+  const t = nabla('train', 'mnist', '--data-dir', mnist, '--epochs', '3', '--layers', '16', '--quiet', '--out', 'mnist-run');
+  assert.equal(t.code, 0, t.err);
+  const e = nabla('evaluate', join('mnist-run', 'model.nabla'), 'mnist', '--data-dir', mnist);
+  assert.equal(e.code, 0, e.err);
+  assert.match(e.out, /^on the 50 test examples of mnist/);
+  assert.equal(evaluatedAccuracy(e.out), report('mnist-run').testAccuracy);
+  assert.ok(report('mnist-run').testAccuracy > 0.8, 'learns the blocks');
+  const p = nabla('predict', join('mnist-run', 'model.nabla'), join(mnist, 't10k-images-idx3-ubyte'));
+  assert.equal(p.code, 0, p.err);
+  const predicted = p.out.trim().split('\n').slice(1).map((line) => Number(line.trim().split(/\s+/)[1]));
+  const correct = predicted.filter((c, i) => c === i % 10).length;
+  assert.equal(correct / 50, report('mnist-run').testAccuracy, 'predict on raw IDX pixels agrees with the run');
 });

@@ -235,9 +235,9 @@ export async function train(data: string, o: TrainOptions, cmd?: Command): Promi
     });
   } catch (e) {
     failure = e as Error;
-    // close a progress bar left open mid-epoch
-    if (progress && monitor.inEpoch && process.stdout.isTTY) await progress.onEpochEnd(monitor.epoch, {});
   }
+  // close a progress bar left open mid-epoch (fit failed, or stopped without ending the epoch)
+  if (progress && monitor.inEpoch && process.stdout.isTTY) await progress.onEpochEnd(monitor.epoch, {});
   const seconds = (performance.now() - started) / 1000;
   restoreTerminal();
 
@@ -313,7 +313,7 @@ export async function train(data: string, o: TrainOptions, cmd?: Command): Promi
   }
   if (status === 'interrupted') {
     const best = files.has('model-best.nabla') ? `, model-best.nabla (best val_loss, epoch ${monitor.bestEpoch + 1})` : '';
-    console.error(`nabla: ${signals.received} received: stopped in epoch ${monitor.epoch + 1} after batch ${monitor.batch + 1} of ${monitor.steps}; the run is in ${s.out}: model.nabla (the model when stopped)${best}, history.json and report.json`);
+    console.error(`nabla: ${signals.received} received: stopped in epoch ${monitor.epoch + 1} after batch ${monitor.batch + 1} of ${monitor.steps}; the run is in ${s.out}: model.nabla (${early ? "the best epoch's weights, --early-stopping" : 'the model when stopped'})${best}, history.json and report.json`);
     return 128 + SIGNAL_NUMBERS[signals.received!]!;
   }
   log(`\ntrained in ${seconds.toFixed(1)} s${early && early.stoppedEpoch >= 0 ? ` (early stopping after epoch ${early.stoppedEpoch + 1}, best epoch ${early.bestEpoch + 1}, whose weights are kept)` : ''}\n\n${summaryText}`);
