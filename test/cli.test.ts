@@ -44,8 +44,8 @@ test('nabla evaluate, predict and summary use a saved model', () => {
   assert.match(e.out, /loss: \d\.\d{4}\s+accuracy: \d\.\d{4}/);
   const s = nabla('summary', model);
   assert.match(s.out, /hidden_1 \(Dense\)\s+\[null,16\]\s+1040/);
-  // three digits as CSV rows: 64 pixel values in 0..1, one example a line
-  const rows = Array.from({ length: 3 }, (_, i) => Array.from({ length: 64 }, (_, j) => ((i * 7 + j) % 17) / 16).join(','));
+  // three digits as CSV rows: 64 raw pixel values in 0..16 (the model rescales them), one example a line
+  const rows = Array.from({ length: 3 }, (_, i) => Array.from({ length: 64 }, (_, j) => (i * 7 + j) % 17).join(','));
   writeFileSync(join(dir, 'three.csv'), rows.join('\n') + '\n');
   const p = nabla('predict', model, 'three.csv', '--top', '2');
   assert.equal(p.code, 0, p.err);
@@ -63,7 +63,8 @@ test('nabla trains on a CSV file with the label in the last column', () => {
   writeFileSync(join(dir, 'points.csv'), lines.join('\n'));
   const r = nabla('train', 'points.csv', '--epochs', '30', '--layers', '8', '--quiet', '--out', 'run3');
   assert.equal(r.code, 0, r.err);
-  assert.ok(existsSync(join(dir, 'run3', 'scaler.json')));
+  assert.equal(existsSync(join(dir, 'run3', 'scaler.json')), false, 'the scaling is a layer of the model');
+  assert.match(nabla('summary', join('run3', 'model.nabla')).out, /normalization \(Normalization\)\s+\[null,2\]\s+4/);
   assert.equal(existsSync(join(dir, 'run3', 'weights.svg')), false, 'no weight images for tabular data');
   const e = nabla('evaluate', join('run3', 'model.nabla'), 'points.csv');
   assert.equal(e.code, 0, e.err);

@@ -2,7 +2,8 @@
 // The `nabla` command: train, evaluate, predict and summarise models from the terminal.
 import { Command, CommanderError } from 'commander';
 import { CliError } from './errors.js';
-import { train, type TrainOptions } from './train.js';
+import { DEFAULT_PATIENCE, OPTIMIZERS, train, type TrainOptions } from './train.js';
+import { restoreTerminal } from './run-monitor.js';
 import { evaluate, predict, summary } from './use-model.js';
 
 const program = new Command('nabla')
@@ -11,24 +12,31 @@ const program = new Command('nabla')
   .showHelpAfterError(false)
   .exitOverride();
 
+const lrDefaults = Object.entries(OPTIMIZERS).map(([name, o]) => `${name} (default lr ${o.defaultLr})`).join(', ');
+
 program.command('train')
-  .description('train an MLP classifier on digits, fashion-mnist, mnist or a CSV file (label in the last column)')
-  .argument('<data>', "'digits', 'fashion-mnist', 'mnist' or a .csv file")
+  .description('train a classifier (or, with --task regression, a regressor) on digits, fashion-mnist, mnist or a CSV file (label in the last column)')
+  .argument('<data>', "'digits', 'fashion-mnist', 'mnist' or a .csv file (its last column is the label: text, integer or, with --task regression, a number)")
   .option('--model <kind>', 'mlp; for image data also cnn, or lstm (reads images row by row)', 'mlp')
-  .option('--layers <sizes>', 'hidden layer sizes of the MLP, comma-separated', '256,128')
-  .option('--activation <name>', 'hidden activation', 'relu')
-  .option('--loss <name>', 'crossentropy or mse', 'crossentropy')
-  .option('--optimizer <name>', 'adam, sgd, momentum, rmsprop or adagrad', 'adam')
-  .option('--lr <rate>', 'learning rate (default: 0.002 for adam, the optimizer\'s own otherwise)')
+  .option('--layers <sizes>', 'hidden layer sizes of the MLP (--model mlp only), comma-separated', '256,128')
+  .option('--activation <name>', 'hidden activation (mlp and cnn)', 'relu')
+  .option('--task <task>', 'classification, or regression for a numeric target (CSV only)', 'classification')
+  .option('--loss <name>', 'classification: crossentropy (default) or mse; regression: mse (default) or mae')
+  .option('--optimizer <name>', `one of ${lrDefaults}`, 'adam')
+  .option('--lr <rate>', "learning rate (default: the optimizer's, listed under --optimizer)")
   .option('--epochs <n>', 'passes over the training data', '40')
   .option('--batch-size <n>', 'examples per step', '32')
   .option('--validation-split <f>', 'fraction of the training data held out to validate each epoch', '0.1')
   .option('--test-size <f>', 'fraction held out for the final test (data without its own test set)', '0.2')
+  .option('--early-stopping [patience]', `stop when the validation loss has not improved for this many epochs (default ${DEFAULT_PATIENCE}) and keep the best epoch's weights`)
+  .option('--drop-nan', 'drop CSV rows holding nan or inf (by default such data is refused, naming the row and column)')
   .option('--seed <n>', 'random seed (weights, shuffling, splits)', '0')
-  .option('--out <dir>', 'the run folder for the model, history, report and SVG charts (default runs/DATA)')
-  .option('--data-dir <dir>', 'where MNIST-format IDX files are')
-  .option('--quiet', 'print only errors')
-  .action((data: string, opts: TrainOptions) => train(data, opts));
+  .option('--out <dir>', 'the run folder for the model, checkpoints, history, report and SVG charts (default runs/DATA); files of an earlier run there are replaced')
+  .option('--data-dir <dir>', 'where MNIST-format IDX files are (mnist, fashion-mnist)')
+  .option('--quiet', 'print only errors and warnings')
+  .action(async (data: string, opts: TrainOptions, cmd: Command) => {
+    process.exitCode = await train(data, opts, cmd);
+  });
 
 program.command('evaluate')
   .description('loss, accuracy and a per-class report of a saved model on a data set')
@@ -64,3 +72,6 @@ try {
     process.exitCode = 1;
   }
 }
+restoreTerminal();
+// exit now: a progress bar left running by a failed fit must not keep the process alive
+process.exit(process.exitCode ?? 0);

@@ -1,37 +1,134 @@
-import * as nb from '../index.js';
-import type { Dataset } from './datasets.js';
+// The run folder of `nabla train`: checked and emptied of the previous run's
+// files before training starts, written file by file atomically (a temporary
+// file beside the target, fsync, rename), so a signal or a crash never leaves
+// a truncated JSON or SVG, and never old files beside new ones.
+import { CliError } from './errors.js';
 
-type Fs = typeof import('node:fs/promises');
-const fs = () => (process as unknown as { getBuiltinModule(n: string): Fs }).getBuiltinModule('node:fs/promises');
+type FsSync = typeof import('node:fs');
+const fs = () => (process as unknown as { getBuiltinModule(n: string): FsSync }).getBuiltinModule('node:fs');
+
+/** The files a run may write, besides one chart per logged metric (loss.svg, accuracy.svg, ...). */
+export const RUN_FILES = ['model.nabla', 'model-best.nabla', 'history.json', 'report.json', 'confusion.svg', 'weights.svg', 'scaler.json'];
+
+/** Temporary files being written now, removed if the process must exit at once. */
+const pending = new Set<string>();
+let counter = 0;
+
+function reason(e: unknown): string {
+  const code = (e as { code?: string }).code;
+  switch (code) {
+    case 'ENOTDIR': return 'part of the path is a file, not a folder';
+    case 'EEXIST': return 'it exists and is not a folder';
+    case 'EACCES': case 'EPERM': return 'permission denied';
+    case 'EROFS': return 'the file system is read-only';
+    case 'ENOSPC': return 'the disk is full';
+    default: return (e as Error).message;
+  }
+}
 
 /**
- * Writes a training run's folder: the saved model, the history, the report,
- * and SVG charts (loss and accuracy curves, the confusion matrix and, for
- * images, the first layer's weights drawn as images). Returns the file names.
+ * Writes `text` to `path` atomically: to `path.tmp-PID-N`, flushed to disk,
+ * then renamed over `path`. Readers see the old file or the new one, never a
+ * part of it; a failure removes the temporary file.
  */
-export async function writeRunFiles(dir: string, run: {
-  model: nb.Sequential; history: nb.History; dataset: Dataset; seconds: number; options: Record<string, unknown>;
-  report: { matrix: number[][]; accuracy: number; perClass: Record<string, number[]> };
-}): Promise<string[]> {
+export function writeFileAtomic(path: string, text: string): void {
   const f = fs();
-  await f.mkdir(dir, { recursive: true });
-  const files: Record<string, string> = {};
-  files['history.json'] = JSON.stringify({ epoch: run.history.epoch, history: run.history.history, params: run.history.params }, null, 2);
-  files['report.json'] = JSON.stringify({
-    dataset: run.dataset.name, testAccuracy: run.report.accuracy, ...run.report.perClass,
-    confusionMatrix: run.report.matrix, trainingSeconds: run.seconds, options: run.options,
-  }, null, 2);
-  for (const [name, svg] of Object.entries(nb.viz.historyCharts(run.history.history))) if (svg) files[`${name}.svg`] = svg;
-  files['confusion.svg'] = nb.viz.confusionMatrixChart(run.report.matrix, { title: `Confusion matrix, test accuracy ${(100 * run.report.accuracy).toFixed(1)}%` });
-  const first = run.model.layers[0];
-  if (run.dataset.imageShape && first instanceof nb.layers.Dense) {
-    files['weights.svg'] = nb.viz.weightImages(first.getWeights()[0]!, { imageShape: run.dataset.imageShape, title: `First layer weights (${first.units} units)` });
-  } else if (run.dataset.imageShape && first instanceof nb.layers.Conv2D) {
-    const k = first.getWeights()[0]!; // [kh, kw, 1, filters]
-    files['weights.svg'] = nb.viz.weightImages(k, { imageShape: [k.shape[0]!, k.shape[1]!], title: `First convolution's ${first.filters} kernels` });
+  const tmp = `${path}.tmp-${process.pid}-${++counter}`;
+  pending.add(tmp);
+  try {
+    const fd = f.openSync(tmp, 'w');
+    try {
+      f.writeFileSync(fd, text);
+      f.fsyncSync(fd);
+    } finally {
+      f.closeSync(fd);
+    }
+    f.renameSync(tmp, path);
+  } catch (e) {
+    f.rmSync(tmp, { force: true });
+    throw new CliError(`cannot write ${path}: ${reason(e)}`);
+  } finally {
+    pending.delete(tmp);
   }
-  if (run.dataset.scaler) files['scaler.json'] = JSON.stringify(run.dataset.scaler);
-  for (const [name, text] of Object.entries(files)) await f.writeFile(`${dir}/${name}`, text);
-  await run.model.save(`${dir}/model.nabla`);
-  return ['model.nabla', ...Object.keys(files)];
+}
+
+let saving = 0;
+let afterSaves: (() => void) | null = null;
+
+/** model.save, counted: an exit requested meanwhile waits until the file is whole (see exitAfterSaves). */
+export async function saveModelFile(model: { save(path: string): Promise<void> }, path: string): Promise<void> {
+  saving++;
+  try {
+    await model.save(path);
+  } finally {
+    saving--;
+    if (saving === 0 && afterSaves) afterSaves();
+  }
+}
+
+/** Runs `exit` now, or as soon as the model saves in progress have finished. */
+export function exitAfterSaves(exit: () => void): void {
+  if (saving === 0) exit();
+  else afterSaves = exit;
+}
+
+/** Removes temporary files of writes in progress (for an exit that cannot wait for them). */
+export function removePendingFiles(): void {
+  for (const tmp of pending) {
+    try { fs().rmSync(tmp, { force: true }); } catch { /* nothing more to do */ }
+  }
+  pending.clear();
+}
+
+/**
+ * Makes `dir` ready for a run before anything else happens: creates it (and
+ * its parents) and checks that a file can be written in it. A path that
+ * cannot be a run folder is one clear CliError.
+ */
+export function checkRunFolder(dir: string): void {
+  const f = fs();
+  let stat: import('node:fs').Stats | undefined;
+  try {
+    stat = f.statSync(dir);
+  } catch (e) {
+    if ((e as { code?: string }).code !== 'ENOENT') throw new CliError(`--out ${dir}: cannot use it as the run folder: ${reason(e)}`);
+  }
+  if (stat && !stat.isDirectory()) throw new CliError(`--out ${dir}: it exists and is not a folder`);
+  try {
+    f.mkdirSync(dir, { recursive: true });
+    const probe = `${dir}/.nabla-write-test-${process.pid}`;
+    f.writeFileSync(probe, '');
+    f.rmSync(probe);
+  } catch (e) {
+    throw new CliError(`--out ${dir}: cannot create the run folder or write in it: ${reason(e)}`);
+  }
+}
+
+/**
+ * Removes the files a previous run wrote in `dir` (the RUN_FILES, the files
+ * its report.json lists, the charts of its history, leftover temporary files
+ * of ours), so the new run's files never sit beside old ones; other files
+ * are left alone.
+ */
+export function clearPreviousRun(dir: string): void {
+  const f = fs();
+  const owned = new Set(RUN_FILES);
+  try {
+    const old = JSON.parse(f.readFileSync(`${dir}/report.json`, 'utf8')) as { files?: unknown };
+    if (Array.isArray(old.files)) for (const name of old.files) if (typeof name === 'string' && /^[\w.-]+\.(svg|json|nabla)$/.test(name)) owned.add(name);
+  } catch { /* no previous report, or not one of ours */ }
+  try {
+    const h = JSON.parse(f.readFileSync(`${dir}/history.json`, 'utf8')) as { history?: Record<string, unknown> };
+    for (const key of Object.keys(h.history ?? {})) if (/^[\w]+$/.test(key)) owned.add(`${key.replace(/^val_/, '')}.svg`);
+  } catch { /* no previous history */ }
+  for (const name of f.readdirSync(dir)) {
+    const base = name.replace(/\.tmp-\d+-\d+$/, '');
+    if (owned.has(name) || (base !== name && owned.has(base))) {
+      try {
+        f.rmSync(`${dir}/${name}`, { force: true });
+      } catch (e) {
+        throw new CliError(`--out ${dir}: cannot remove ${name} of the previous run: ${reason(e)}`);
+      }
+    }
+  }
 }

@@ -1,7 +1,7 @@
 import * as nb from '../index.js';
-import { loadDataset } from './datasets.js';
+import { loadForModel, type SavedMetadata } from './datasets.js';
 import { CliError } from './errors.js';
-import { classificationReport } from './report.js';
+import { classificationReport, regressionReport } from './report.js';
 
 type FsSync = typeof import('node:fs');
 const fsSync = () => (process as unknown as { getBuiltinModule(n: string): FsSync }).getBuiltinModule('node:fs');
@@ -11,8 +11,15 @@ async function openModel(path: string): Promise<nb.Sequential> {
   return nb.loadModel(path);
 }
 
-/** The scaler saved beside a model trained on CSV data, if any. */
-function scalerFor(modelPath: string): { transform(x: nb.Tensor): nb.Tensor } | null {
+/** The preprocessing layers a model starts with (then it takes raw inputs). */
+const PREPROCESSING = ['Rescaling', 'Normalization'];
+
+/**
+ * The scaler saved beside a model by an older nabla (scaler.json), for models
+ * without a preprocessing layer of their own.
+ */
+function legacyScaler(model: nb.Sequential, modelPath: string): { transform(x: nb.Tensor): nb.Tensor } | null {
+  if (PREPROCESSING.includes(model.layers[0]?.className ?? '')) return null;
   const file = modelPath.replace(/[^/]*$/, '') + 'scaler.json';
   if (!fsSync().existsSync(file)) return null;
   const saved = JSON.parse(fsSync().readFileSync(file, 'utf8')) as { state: unknown };
@@ -32,31 +39,43 @@ function fitToModel(model: nb.Sequential, x: nb.Tensor, source: string): nb.Tens
   return nb.reshape(x, [-1, ...shape]);
 }
 
+const metadataOf = (model: nb.Sequential): SavedMetadata => model.metadata as SavedMetadata;
+
 /** `nabla summary MODEL`. */
 export async function summary(modelPath: string): Promise<void> {
-  (await openModel(modelPath)).summary();
+  const model = await openModel(modelPath);
+  model.summary();
+  const meta = metadataOf(model);
+  if (meta.task === 'regression') console.log('task: regression (one numeric output)');
+  else if (meta.classNames) console.log(`classes: ${meta.classNames.join(", ")}`);
 }
 
-/** `nabla evaluate MODEL DATA`: loss, accuracy and the classification report on DATA. */
+/** `nabla evaluate MODEL DATA`: loss and metrics, and the classification (or regression) report on DATA's raw inputs. */
 export async function evaluate(modelPath: string, data: string, o: { dataDir?: string }): Promise<void> {
   const model = await openModel(modelPath);
-  const ds = loadDataset(data, { dataDir: o.dataDir });
-  let x = ds.test?.x ?? ds.x;
-  const labels = ds.test?.labels ?? ds.labels;
-  if (data.endsWith('.csv')) {
-    const raw = nb.data.loadCsv(data, { labelColumn: 'last', header: 'auto' }).x;
-    x = scalerFor(modelPath)?.transform(raw) ?? raw;
+  const meta = metadataOf(model);
+  const set = loadForModel(data, meta, { dataDir: o.dataDir });
+  const scaler = legacyScaler(model, modelPath);
+  const x = fitToModel(model, scaler ? scaler.transform(set.x) : set.x, data);
+  console.log(`on ${set.note}; the held-out test figures of a training run are in its report.json`);
+  const pred = model.predict(x);
+  if (set.task === 'regression') {
+    console.log(regressionReport(set.y.storage, pred.storage, 'evaluation').text);
+    return;
   }
-  x = fitToModel(model, x, data);
-  const numClasses = model.predict(nb.slice(x, [0], [1])).shape[1]!;
-  const results = model.evaluate(x, nb.oneHot(labels, numClasses));
-  console.log(`on all ${labels.shape[0]} examples of ${data}${ds.test ? ' (its test set)' : ''}; the held-out test figures of a training run are in its report.json`);
-  console.log(Object.entries(results).map(([k, v]) => `${k}: ${v.toFixed(4)}`).join('  '));
-  const predicted = Array.from(nb.argmax(model.predict(x), 1).storage);
-  console.log('\n' + classificationReport(Array.from(labels.storage), predicted, numClasses).text.replace('test accuracy', 'accuracy'));
+  const numClasses = pred.shape[1]!;
+  const labels = Array.from(set.y.storage);
+  const outside = labels.findIndex((l) => l >= numClasses);
+  if (outside >= 0) throw new CliError(`${data}: label ${labels[outside]} (example ${outside}) is not one of the model's ${numClasses} classes`);
+  if (model.getCompileConfig()) {
+    const results = model.evaluate(x, nb.oneHot(set.y, numClasses));
+    console.log(Object.entries(results).map(([k, v]) => `${k}: ${v.toFixed(4)}`).join('  '));
+  }
+  const predicted = Array.from(nb.argmax(pred, 1).storage);
+  console.log('\n' + classificationReport(labels, predicted, numClasses, set.classes?.classNames).text.replace('test accuracy', 'accuracy'));
 }
 
-/** `nabla predict MODEL INPUT`: the class and probabilities of each example of a CSV or IDX file. */
+/** `nabla predict MODEL INPUT`: the class (named) and probabilities of each example of a CSV or IDX file, or the predicted value of a regression model. */
 export async function predict(modelPath: string, input: string, o: { top: string }): Promise<void> {
   const model = await openModel(modelPath);
   if (!fsSync().existsSync(input)) throw new CliError(`no input file at ${input}`);
@@ -64,23 +83,34 @@ export async function predict(modelPath: string, input: string, o: { top: string
   const top = Number(o.top);
   if (!Number.isInteger(top) || top < 1) throw new CliError(`--top must be a positive integer, got '${o.top}'`);
   let x: nb.Tensor;
-  if (/\.csv$/i.test(input)) {
-    const table = nb.data.loadCsv(input, { header: 'auto', labelColumn: null }).x;
-    // a trailing label column (one more than the model takes) is ignored
-    x = want !== undefined && table.shape[1] === want + 1 ? nb.slice(table, [0, 0], [-1, want]) : table;
-    x = scalerFor(modelPath)?.transform(x) ?? x;
+  if (/\.csv(\.gz)?$/i.test(input)) {
+    // a trailing label column (one more than the model takes, text or numbers) is ignored
+    const withLabel = nb.data.loadCsv(input, { header: 'auto', labelColumn: 'last', textLabels: true, allowNonFinite: false });
+    x = want !== undefined && withLabel.x.shape[1] === want ? withLabel.x : nb.data.loadCsv(input, { header: 'auto', labelColumn: null, allowNonFinite: false }).x;
+    x = legacyScaler(model, modelPath)?.transform(x) ?? x;
   } else {
+    // raw pixels: the model's own rescaling layer scales them
     const images = nb.data.loadIdx(input);
     const n = images.shape[0]!;
-    x = nb.div(nb.reshape(nb.cast(images, 'float32'), [n, -1]), 255);
+    x = nb.reshape(nb.cast(images, 'float32'), [n, -1]);
+    if (!PREPROCESSING.includes(model.layers[0]?.className ?? '')) x = nb.div(x, 255);
   }
   x = fitToModel(model, x, input);
   const p = model.predict(x);
-  const shown = Math.min(top, p.shape[1]!);
+  const meta = metadataOf(model);
   const rows = p.toArray() as number[][];
-  console.log(`example  class  probabilities (top ${shown})`);
+  if (meta.task === 'regression') {
+    console.log('example  prediction');
+    rows.forEach((r, i) => console.log(`${String(i).padStart(7)}  ${r.map((v) => v.toPrecision(6)).join('  ')}`));
+    return;
+  }
+  const names = meta.classNames;
+  const name = (c: number) => names?.[c] ?? String(c);
+  const shown = Math.min(top, p.shape[1]!);
+  const width = Math.max(5, ...Array.from({ length: p.shape[1]! }, (_, c) => name(c).length));
+  console.log(`example  ${'class'.padStart(width)}  probabilities (top ${shown})`);
   rows.forEach((r, i) => {
     const ranked = r.map((v, c) => [c, v] as const).sort((a, b) => b[1] - a[1]).slice(0, shown);
-    console.log(`${String(i).padStart(7)}  ${String(ranked[0]![0]).padStart(5)}  ${ranked.map(([c, v]) => `${c}: ${v.toFixed(4)}`).join('  ')}`);
+    console.log(`${String(i).padStart(7)}  ${name(ranked[0]![0]).padStart(width)}  ${ranked.map(([c, v]) => `${name(c)}: ${v.toFixed(4)}`).join('  ')}`);
   });
 }

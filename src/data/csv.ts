@@ -17,6 +17,19 @@ export interface CsvOptions {
   header?: boolean | 'auto';
   /** The cell separator, one character; default ','. Use '\t' for TSV. */
   delimiter?: string;
+  /**
+   * Whether NaN/nan and ±inf cells are accepted (the default, true; a
+   * number beyond float32's range then becomes ±Infinity). false: such a
+   * cell is an error naming its line and column (index and header name):
+   * `line 7, column 3 (petal_width): "nan" is not a finite number`.
+   */
+  allowNonFinite?: boolean;
+  /**
+   * Keep the label column as text: its cells need not be numbers and are
+   * returned, trimmed, in `labelText` (and as numbers in y/labels when they
+   * all are). Default false: label cells must be numbers like every other.
+   */
+  textLabels?: boolean;
 }
 
 /** A numeric table, as {@link parseCsv} and {@link loadCsv} return it. */
@@ -31,6 +44,10 @@ export interface CsvData {
   columns?: string[];
   /** The header name of the label column, when the text has a header and a label column is given. */
   labelName?: string;
+  /** The label column's cells as text (trimmed), with the textLabels option. */
+  labelText?: string[];
+  /** The 1-based line number of each data row (counting the header and blank lines), for messages. */
+  lineNumbers?: Int32Array;
 }
 
 /** A growable typed buffer. */
@@ -120,8 +137,11 @@ export function parseCsvAs(op: string, text: string, opts: CsvOptions, path?: st
   if (first === lines.length) throw new NablaError(`${op}: ${subject} is empty`);
 
   const firstCells = splitLine(op, lines[first]!, delimiter, first + 1, where);
-  const hasHeader = headerOpt === 'auto' ? firstCells.some((c) => toNumber(c) === undefined) : headerOpt;
   const ncols = firstCells.length;
+  // with text labels in a column known by position, that column's cell says nothing about a header
+  const lcAt = opts.labelColumn === 'last' ? ncols - 1 : typeof opts.labelColumn === 'number' ? (opts.labelColumn < 0 ? ncols + opts.labelColumn : opts.labelColumn) : -1;
+  const textAt = opts.textLabels === true ? lcAt : -1;
+  const hasHeader = headerOpt === 'auto' ? firstCells.some((c, i) => i !== textAt && toNumber(c) === undefined) : headerOpt;
   const names = hasHeader ? firstCells.map((c) => c.trim()) : undefined;
 
   // Resolve the label column.
@@ -146,6 +166,11 @@ export function parseCsvAs(op: string, text: string, opts: CsvOptions, path?: st
   const nFeatures = label >= 0 ? ncols - 1 : ncols;
   const x = new Grow(new Float32Array(0));
   const y = new Grow(new Float64Array(0));
+  const lineNumbers = new Grow(new Float64Array(0));
+  const allowNonFinite = opts.allowNonFinite ?? true;
+  const textLabels = opts.textLabels === true && label >= 0;
+  const labelText: string[] = [];
+  let numericLabels = true;
   let rows = 0;
   for (let li = hasHeader ? first + 1 : first; li < lines.length; li++) {
     const line = lines[li]!;
@@ -157,18 +182,29 @@ export function parseCsvAs(op: string, text: string, opts: CsvOptions, path?: st
     }
     for (let c = 0; c < ncols; c++) {
       const v = toNumber(cells[c]!);
-      if (v === undefined) {
+      const column = () => `line ${lineNo}, column ${c + 1}${names ? ` (${names[c]})` : ''}`;
+      if (c === label && textLabels) {
+        labelText.push(cells[c]!.trim());
+        if (v === undefined) numericLabels = false;
+      } else if (v === undefined) {
         throw new NablaError(`${op}: line ${lineNo}, column ${c + 1}: ${JSON.stringify(cells[c]!.trim())} is not a number${where}`);
       }
-      if (c === label) y.push(v);
-      else x.push(v);
+      if (v !== undefined && !allowNonFinite && !Number.isFinite(Math.fround(v))) {
+        const what = Number.isFinite(v) ? "is beyond float32's range (±3.4e38)" : 'is not a finite number';
+        throw new NablaError(`${op}: ${column()}: ${JSON.stringify(cells[c]!.trim())} ${what}${where}`);
+      }
+      if (c === label) y.push(v ?? NaN);
+      else x.push(v!);
     }
+    lineNumbers.push(lineNo);
     rows++;
   }
   if (rows === 0) throw new NablaError(`${op}: ${subject} has a header but no data rows`);
 
   const out: CsvData = { x: new Tensor(x.done(), [rows, nFeatures]) };
-  if (label >= 0) {
+  out.lineNumbers = Int32Array.from(lineNumbers.done());
+  if (textLabels) out.labelText = labelText;
+  if (label >= 0 && numericLabels) {
     const raw = y.done();
     out.y = new Tensor(Float32Array.from(raw), [rows]);
     if (raw.every((v) => Number.isInteger(v) && Math.abs(v) <= 0x7fffffff)) out.labels = new Tensor(Int32Array.from(raw), [rows]);

@@ -7,6 +7,7 @@ import type { LayerArgs } from './layer.js';
 import { Embedding, type EmbeddingArgs } from './layers/embedding.js';
 import { GRU, LSTM, SimpleRNN, type GRUArgs, type LSTMArgs, type SimpleRNNArgs } from './layers/recurrent.js';
 import type { ActivationName } from './activations.js';
+import { Normalization, Rescaling, type NormalizationArgs, type RescalingArgs } from './layers/preprocessing.js';
 
 /** A fully connected layer y = activation(x·W + b) with W [in, units]. */
 export const dense = (args: DenseArgs) => new Dense(args);
@@ -41,8 +42,15 @@ export const gru = (args: GRUArgs) => new GRU(args);
 /** A lookup table of learned vectors: integer indices [batch, time] → [batch, time, outputDim]. */
 export const embedding = (args: EmbeddingArgs) => new Embedding(args);
 
+/** y = x·scale + offset: puts input scaling into the model (Keras's Rescaling). */
+export const rescaling = (args: RescalingArgs) => new Rescaling(args);
+/** y = (x − mean)/√variance per feature, given or from `adapt(trainingData)` (Keras's Normalization). */
+export const normalization = (args: NormalizationArgs = {}) => new Normalization(args);
+
 export {
+  Rescaling, Normalization,
   Dense, Activation, Dropout, Flatten, Reshape, BatchNormalization, Conv2D, MaxPooling2D, AveragePooling2D,
   GlobalAveragePooling2D, GlobalMaxPooling2D, SimpleRNN, LSTM, GRU, Embedding,
 };
+export type { RescalingArgs, NormalizationArgs };
 export type { DenseArgs, BatchNormalizationArgs, LayerArgs, Conv2DArgs, Pooling2DArgs, SimpleRNNArgs, LSTMArgs, GRUArgs, EmbeddingArgs };

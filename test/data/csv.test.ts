@@ -83,3 +83,32 @@ test('loadCsv reads files (gzipped too) and names the file in its errors', () =>
   assert.throws(() => nb.data.loadCsv(empty), { message: `loadCsv: ${empty} is empty` });
   assert.throws(() => nb.data.loadCsv(join(dir, 'missing.csv')), /loadCsv: file not found: .*missing\.csv/);
 });
+
+test('allowNonFinite: false refuses a nan or inf cell, naming the line, the column and its header name', () => {
+  const text = 'a,b,label\n1,2,0\n\n3,nan,1\n';
+  assert.equal(Number.isNaN(nb.data.parseCsv(text, { labelColumn: 'last' }).x.storage[3]!), true, 'accepted by default');
+  assert.throws(() => nb.data.parseCsv(text, { labelColumn: 'last', allowNonFinite: false }), { name: 'NablaError', message: 'parseCsv: line 4, column 2 (b): "nan" is not a finite number' });
+  assert.throws(() => nb.data.parseCsv('1,2\n-inf,3\n', { allowNonFinite: false }), { message: 'parseCsv: line 2, column 1: "-inf" is not a finite number' });
+  assert.throws(() => nb.data.parseCsv('1,2\n4,Infinity\n', { labelColumn: 'last', allowNonFinite: false }), { message: /line 2, column 2: "Infinity" is not a finite number/ });
+});
+
+test('textLabels keeps the label column as text (a header is not guessed from a text label), with each row\'s line number', () => {
+  const t = nb.data.parseCsv('5.1,3.5,setosa\n\n7.0,3.2, versicolor \n', { labelColumn: 'last', textLabels: true });
+  assert.deepEqual(t.labelText, ['setosa', 'versicolor']);
+  assert.deepEqual([...t.x.shape], [2, 2], 'the first line is data, not a header');
+  assert.deepEqual(Array.from(t.lineNumbers!), [1, 3]);
+  assert.equal(t.y, undefined, 'no numeric targets for text labels');
+  const h = nb.data.parseCsv('x,y,kind\n1,2,a\n', { labelColumn: 'last', textLabels: true });
+  assert.deepEqual(h.columns, ['x', 'y']);
+  assert.deepEqual(h.labelText, ['a']);
+  const numeric = nb.data.parseCsv('1,2,3\n4,5,6\n', { labelColumn: 'last', textLabels: true });
+  assert.deepEqual(numeric.labelText, ['3', '6']);
+  assert.deepEqual(Array.from(numeric.labels!.storage), [3, 6]);
+  assert.throws(() => nb.data.parseCsv('1,2,x\n1,abc,x\n', { labelColumn: 'last', textLabels: true }), { message: /line 2, column 2: "abc" is not a number/ });
+});
+
+test('allowNonFinite: false also refuses a number that float32 cannot hold (it would become Infinity)', () => {
+  assert.equal(nb.data.parseCsv('1e39,1\n').x.storage[0], Infinity, 'accepted by default, as Infinity');
+  assert.throws(() => nb.data.parseCsv('1,2\n1e39,1\n', { allowNonFinite: false }), { message: 'parseCsv: line 2, column 1: "1e39" is beyond float32\'s range (±3.4e38)' });
+  assert.equal(nb.data.parseCsv('3e38,1\n', { allowNonFinite: false }).x.storage[0], Math.fround(3e38));
+});
