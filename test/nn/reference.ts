@@ -270,6 +270,19 @@ export function gru(layer: Layer, x: Nd): Nd {
   });
 }
 
+/** (x − mean)/√variance, the statistics indexed by the kept axes; a zero variance divides by 1. */
+function normalization(x: Nd, kept: number[], mean: Nd, variance: Nd): Nd {
+  const y = zeros([...x.shape]);
+  const strides = x.shape.map((_, i) => sizeOf(x.shape.slice(i + 1)));
+  for (let i = 0; i < y.data.length; i++) {
+    let s = 0;
+    for (const a of kept) s = s * x.shape[a]! + (Math.floor(i / strides[a]!) % x.shape[a]!);
+    const v = variance.data[s]!;
+    y.data[i] = (x.data[i]! - mean.data[s]!) / Math.sqrt(v > 0 ? v : 1);
+  }
+  return y;
+}
+
 // ---- the table -------------------------------------------------------------------
 
 const same = (x: Nd, shape: number[]): Nd => ({ shape, data: Float64Array.from(x.data) });
@@ -304,6 +317,8 @@ export const REFERENCES: Record<string, Reference> = {
     x.data.forEach((k, i) => y.data.set(E.data.subarray(k * d, (k + 1) * d), i * d));
     return y;
   },
+  Rescaling: (l, x) => ({ shape: [...x.shape], data: x.data.map((v) => v * (l as Fields).scale + (l as Fields).offset) }),
+  Normalization: (l, x) => normalization(x, (l as Fields).kept, weight(l, 'mean')!, weight(l, 'variance')!),
   SimpleRNN: (l, x) => simpleRnn(l, x),
   LSTM: (l, x) => lstm(l, x),
   GRU: (l, x) => gru(l, x),
