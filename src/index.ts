@@ -63,6 +63,7 @@ export { DivergenceError } from './train/errors.js';
 export type { DivergenceDetails } from './train/errors.js';
 export type { Callback, Logs } from './train/callbacks.js';
 export { loadModel, ModelFileError } from './io/model-file.js';
+export * as io from './io/index.js';
 export * as data from './data/index.js';
 export * as viz from './viz/index.js';
 export * as linalg from './linalg/index.js';

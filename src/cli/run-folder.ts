@@ -2,6 +2,7 @@
 // files before training starts, written file by file atomically (a temporary
 // file beside the target, fsync, rename), so a signal or a crash never leaves
 // a truncated JSON or SVG, and never old files beside new ones.
+import * as nb from '../index.js';
 import { CliError } from './errors.js';
 
 type FsSync = typeof import('node:fs');
@@ -9,10 +10,6 @@ const fs = () => (process as unknown as { getBuiltinModule(n: string): FsSync })
 
 /** The files a run may write, besides one chart per logged metric (loss.svg, accuracy.svg, ...). */
 export const RUN_FILES = ['model.nabla', 'model-best.nabla', 'history.json', 'report.json', 'confusion.svg', 'weights.svg', 'scaler.json'];
-
-/** Temporary files being written now, removed if the process must exit at once. */
-const pending = new Set<string>();
-let counter = 0;
 
 function reason(e: unknown): string {
   const code = (e as { code?: string }).code;
@@ -27,28 +24,15 @@ function reason(e: unknown): string {
 }
 
 /**
- * Writes `text` to `path` atomically: to `path.tmp-PID-N`, flushed to disk,
- * then renamed over `path`. Readers see the old file or the new one, never a
- * part of it; a failure removes the temporary file.
+ * Writes `text` to `path` atomically (nb.io.writeFileAtomicSync: a temporary
+ * file beside it, flushed to disk, renamed over it). Readers see the old file
+ * or the new one, never a part of it; a failure leaves no temporary file.
  */
 export function writeFileAtomic(path: string, text: string): void {
-  const f = fs();
-  const tmp = `${path}.tmp-${process.pid}-${++counter}`;
-  pending.add(tmp);
   try {
-    const fd = f.openSync(tmp, 'w');
-    try {
-      f.writeFileSync(fd, text);
-      f.fsyncSync(fd);
-    } finally {
-      f.closeSync(fd);
-    }
-    f.renameSync(tmp, path);
+    nb.io.writeFileAtomicSync(path, text);
   } catch (e) {
-    f.rmSync(tmp, { force: true });
-    throw new CliError(`cannot write ${path}: ${reason(e)}`);
-  } finally {
-    pending.delete(tmp);
+    throw new CliError(`cannot write ${path}: ${reason((e as Error).cause ?? e)}`);
   }
 }
 
@@ -72,13 +56,6 @@ export function exitAfterSaves(exit: () => void): void {
   else afterSaves = exit;
 }
 
-/** Removes temporary files of writes in progress (for an exit that cannot wait for them). */
-export function removePendingFiles(): void {
-  for (const tmp of pending) {
-    try { fs().rmSync(tmp, { force: true }); } catch { /* nothing more to do */ }
-  }
-  pending.clear();
-}
 
 /**
  * Makes `dir` ready for a run before anything else happens: creates it (and
@@ -122,8 +99,8 @@ export function clearPreviousRun(dir: string): void {
     for (const key of Object.keys(h.history ?? {})) if (/^[\w]+$/.test(key)) owned.add(`${key.replace(/^val_/, '')}.svg`);
   } catch { /* no previous history */ }
   for (const name of f.readdirSync(dir)) {
-    const base = name.replace(/\.tmp-\d+-\d+$/, '');
-    if (owned.has(name) || (base !== name && owned.has(base))) {
+    const base = nb.io.atomicTempTarget(name);
+    if (owned.has(name) || (base !== null && owned.has(base))) {
       try {
         f.rmSync(`${dir}/${name}`, { force: true });
       } catch (e) {

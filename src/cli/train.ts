@@ -3,7 +3,7 @@ import * as nb from '../index.js';
 import { isCsv, loadDataset, type Dataset, type Task } from './datasets.js';
 import { CliError } from './errors.js';
 import { classificationReport, regressionReport } from './report.js';
-import { clearPreviousRun, checkRunFolder, exitAfterSaves, removePendingFiles, saveModelFile, writeFileAtomic } from './run-folder.js';
+import { clearPreviousRun, checkRunFolder, exitAfterSaves, saveModelFile, writeFileAtomic } from './run-folder.js';
 import { RunMonitor, SIGNAL_NUMBERS, restoreTerminal, type SignalState } from './run-monitor.js';
 
 /** The train command's options, as commander parses them. */
@@ -212,7 +212,6 @@ export async function train(data: string, o: TrainOptions, cmd?: Command): Promi
       // a second signal: quit now (once a model file being saved is whole); every file written is whole
       exitAfterSaves(() => {
         restoreTerminal();
-        removePendingFiles();
         console.error(`nabla: ${sig} again: quitting at once; ${s.out} holds what was written so far`);
         process.exit(128 + SIGNAL_NUMBERS[sig]!);
       });

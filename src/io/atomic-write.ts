@@ -19,7 +19,17 @@ function prepare<F>(op: string, path: string, fsName: string): { fs: F; paths: P
 }
 
 /**
- * @internal Writes `data` to `path` atomically and durably: into a new
+ * The file a temporary file of writeFileAtomic stands for (its name in the
+ * same folder), or null when `name` is not one: `.model.nabla.123-4-9f3a0c1e.tmp`
+ * → `model.nabla`. Lets a program clear what an interrupted write left.
+ */
+export function atomicTempTarget(name: string): string | null {
+  const m = /^\.(.+)\.\d+-\d+-[0-9a-f]{8}\.tmp$/.exec(name);
+  return m ? m[1]! : null;
+}
+
+/**
+ * Writes `data` to `path` atomically and durably: into a new
  * temporary file beside it (a name unique to this process and call: pid, a
  * counter and random digits, created exclusively), flushed to disk (fsync),
  * then renamed over `path`, and the folder flushed too where the system allows
@@ -65,7 +75,7 @@ async function syncDirectory(fs: Fs, dir: string): Promise<void> {
 }
 
 /**
- * @internal writeFileAtomic, synchronously: for the moments an event loop is
+ * writeFileAtomic, synchronously: for the moments an event loop is
  * not available (a process 'exit' handler). The same guarantees.
  */
 export function writeFileAtomicSync(path: string, data: Uint8Array | string, op = 'writeFileAtomic'): void {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { NablaError } from '../../src/index.js';
-import { writeFileAtomic, writeFileAtomicSync } from '../../src/io/atomic-write.js';
+import { atomicTempTarget, writeFileAtomic, writeFileAtomicSync } from '../../src/io/atomic-write.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'nabla-atomic-'));
 
@@ -52,4 +52,18 @@ test('writeFileAtomicSync: the same, synchronously', () => {
   writeFileSync(join(asDir, 'inner'), 'i');
   assert.throws(() => writeFileAtomicSync(asDir, 'x'), /could not write/);
   assert.deepEqual(readdirSync(sub).sort(), ['d', 'h.json']);
+});
+
+test('atomicTempTarget names the file a temporary file of ours stands for, and nothing else', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nabla-atomic-name-'));
+  // catch a temporary file as it exists: a write whose rename fails leaves none, so look while writing a big file
+  const path = join(dir, 'model.nabla');
+  const pending = writeFileAtomic(path, new Uint8Array(1 << 22));
+  const during = readdirSync(dir);
+  await pending;
+  const temps = during.filter((n) => atomicTempTarget(n) !== null);
+  assert.ok(temps.length <= 1);
+  for (const t of temps) assert.equal(atomicTempTarget(t), 'model.nabla');
+  assert.equal(atomicTempTarget('.report.json.123-4-0123abcd.tmp'), 'report.json');
+  for (const other of ['model.nabla', 'model.nabla.tmp', '.model.nabla.tmp', 'x.123-4-0123abcd.tmp', '.a.12-3-xyz.tmp']) assert.equal(atomicTempTarget(other), null, other);
 });

@@ -1,0 +1,3 @@
+// nb.io: reading and writing models and files.
+export { saveModel, loadModel, encodeModel, decodeModel, ModelFileError, FORMAT_VERSION } from './model-file.js';
+export { writeFileAtomic, writeFileAtomicSync, atomicTempTarget } from './atomic-write.js';
