@@ -269,7 +269,7 @@ export class Sequential extends Module {
         const order = Int32Array.from({ length: n }, (_, i) => i);
         if (shuffle) globalGenerator().shuffle(order);
         for (const m of c.metrics) m.reset();
-        let lossSum = 0;
+        let lossSum = 0, done = 0;
         for (let b = 0; b < steps && !this.stopTraining; b++) {
           await fire(callbacks, 'onBatchBegin', b, {});
           const idx = order.subarray(b * batchSize, Math.min(n, (b + 1) * batchSize));
@@ -290,6 +290,7 @@ export class Sequential extends Module {
             throw diverged({ epoch, batch: b, ...badWeight });
           }
           lossSum += lossValue;
+          done++;
           const pred = lastPrediction!;
           noGrad(() => { for (const m of c.metrics) m.update(yb, pred); });
           lastPrediction = null;
@@ -297,7 +298,9 @@ export class Sequential extends Module {
           // let the event loop turn now and then: a page repaints, and finalizers release dropped tensors' storage
           if (b % YIELD_EVERY === YIELD_EVERY - 1) await nextTask();
         }
-        const logs: Logs = { loss: lossSum / steps, ...this.metricLogs(c, '') };
+        if (done === 0) break; // stopped before this epoch's first batch
+        // an epoch that a callback stopped part way reports the batches it ran
+        const logs: Logs = { loss: lossSum / done, ...this.metricLogs(c, '') };
         if (validation) {
           // the validation data was checked once above, not every epoch
           const v = this.evaluateChecked(c, validation[0], validation[1], batchSize);

@@ -79,6 +79,21 @@ test('callbacks see every hook in order, and stopTraining ends fit', async () =>
   ]);
 });
 
+test('stopTraining set part way through an epoch ends it there, with the mean loss of the batches it ran', async () => {
+  const { x, y } = blobs(80, 5);
+  const model = nb.sequential([nb.layers.dense({ units: 3, activation: 'softmax', inputShape: [4] })]);
+  model.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy' });
+  const losses: number[] = [];
+  const h = await model.fit(x, y, {
+    epochs: 3, batchSize: 10, shuffle: false, verbose: 0, callbacks: [{
+      onBatchEnd: (b, logs) => { losses.push(logs!['loss']!); if (b === 2) model.stopTraining = true; },
+    }],
+  });
+  assert.equal(losses.length, 3, 'three of eight batches ran');
+  assert.equal(h.history['loss']!.length, 1);
+  assert.ok(Math.abs(h.history['loss']![0]! - (losses[0]! + losses[1]! + losses[2]!) / 3) < 1e-12);
+});
+
 test('earlyStopping stops after `patience` epochs without improvement and restores the best weights', async () => {
   nb.seed(3);
   const { x, y } = blobs(100, 6);
