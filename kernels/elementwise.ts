@@ -2,50 +2,62 @@
 // over a 3-D broadcast pattern, and where. Pointers are byte addresses.
 import { expv, logv, tanhv } from './simdmath';
 
-// unary op codes (kept in sync with src/backend/wasm/index.ts)
-const NEG = 0, ABS = 1, SQRT = 2, EXP = 3, LOG = 4, TANH = 5;
+import {
+  BINARY_ADD, BINARY_COUNT, BINARY_DIV, BINARY_MAXIMUM, BINARY_MINIMUM, BINARY_MUL, BINARY_SUB,
+  COMPARE_COUNT, COMPARE_EQUAL, COMPARE_GREATER, COMPARE_GREATER_EQUAL, COMPARE_LESS, COMPARE_LESS_EQUAL, COMPARE_NOT_EQUAL,
+  UNARY_ABS, UNARY_EXP, UNARY_LOG, UNARY_NEG, UNARY_SQRT, UNARY_TANH,
+} from './opcodes.generated';
+
+// The op codes come from kernels/opcodes.json (generated into ./opcodes.generated);
+// every dispatch below traps on a code outside that list.
 
 // @ts-ignore: decorator
 @inline function unaryVec(op: i32, v: v128): v128 {
   switch (op) {
-    case NEG: return f32x4.neg(v);
-    case ABS: return f32x4.abs(v);
-    case SQRT: return f32x4.sqrt(v);
-    case EXP: return expv(v);
-    case LOG: return logv(v);
-    default: return tanhv(v);
+    case UNARY_NEG: return f32x4.neg(v);
+    case UNARY_ABS: return f32x4.abs(v);
+    case UNARY_SQRT: return f32x4.sqrt(v);
+    case UNARY_EXP: return expv(v);
+    case UNARY_LOG: return logv(v);
+    case UNARY_TANH: return tanhv(v);
+    default: return unreachable();
   }
 }
 
-/** out[i] = op(x[i]) for n float32 values. */
+// @ts-ignore: decorator
+@inline function unaryLoop(op: i32, x: usize, out: usize, n4: i32): void {
+  for (let i = 0; i < n4; i += 4) v128.store(out + (<usize>i << 2), unaryVec(op, v128.load(x + (<usize>i << 2))));
+}
+
+/** out[i] = op(x[i]) for n float32 values (op: a UNARY_* code; any other code traps). */
 export function unaryF32(op: i32, x: usize, out: usize, n: i32): void {
   const n4 = n & ~3;
-  let i = 0;
   // the switch is hoisted by specialising the loop per op
-  if (op == NEG) for (; i < n4; i += 4) v128.store(out + (<usize>i << 2), unaryVec(NEG, v128.load(x + (<usize>i << 2))));
-  else if (op == ABS) for (; i < n4; i += 4) v128.store(out + (<usize>i << 2), unaryVec(ABS, v128.load(x + (<usize>i << 2))));
-  else if (op == SQRT) for (; i < n4; i += 4) v128.store(out + (<usize>i << 2), unaryVec(SQRT, v128.load(x + (<usize>i << 2))));
-  else if (op == EXP) for (; i < n4; i += 4) v128.store(out + (<usize>i << 2), unaryVec(EXP, v128.load(x + (<usize>i << 2))));
-  else if (op == LOG) for (; i < n4; i += 4) v128.store(out + (<usize>i << 2), unaryVec(LOG, v128.load(x + (<usize>i << 2))));
-  else for (; i < n4; i += 4) v128.store(out + (<usize>i << 2), unaryVec(TANH, v128.load(x + (<usize>i << 2))));
-  for (; i < n; i++) {
+  switch (op) {
+    case UNARY_NEG: unaryLoop(UNARY_NEG, x, out, n4); break;
+    case UNARY_ABS: unaryLoop(UNARY_ABS, x, out, n4); break;
+    case UNARY_SQRT: unaryLoop(UNARY_SQRT, x, out, n4); break;
+    case UNARY_EXP: unaryLoop(UNARY_EXP, x, out, n4); break;
+    case UNARY_LOG: unaryLoop(UNARY_LOG, x, out, n4); break;
+    case UNARY_TANH: unaryLoop(UNARY_TANH, x, out, n4); break;
+    default: unreachable();
+  }
+  for (let i = n4; i < n; i++) {
     const v = f32x4.extract_lane(unaryVec(op, f32x4.splat(load<f32>(x + (<usize>i << 2)))), 0);
     store<f32>(out + (<usize>i << 2), v);
   }
 }
 
-// binary op codes
-const ADD = 0, SUB = 1, MUL = 2, DIV = 3, MAX = 4, MIN = 5;
-
 // @ts-ignore: decorator
 @inline function binaryVec(op: i32, a: v128, b: v128): v128 {
   switch (op) {
-    case ADD: return f32x4.add(a, b);
-    case SUB: return f32x4.sub(a, b);
-    case MUL: return f32x4.mul(a, b);
-    case DIV: return f32x4.div(a, b);
-    case MAX: return f32x4.max(a, b);
-    default: return f32x4.min(a, b);
+    case BINARY_ADD: return f32x4.add(a, b);
+    case BINARY_SUB: return f32x4.sub(a, b);
+    case BINARY_MUL: return f32x4.mul(a, b);
+    case BINARY_DIV: return f32x4.div(a, b);
+    case BINARY_MAXIMUM: return f32x4.max(a, b);
+    case BINARY_MINIMUM: return f32x4.min(a, b);
+    default: return unreachable();
   }
 }
 
@@ -87,34 +99,34 @@ const ADD = 0, SUB = 1, MUL = 2, DIV = 3, MAX = 4, MIN = 5;
  */
 export function binaryF32(op: i32, a: usize, aos: i32, ars: i32, acs: i32, b: usize, bos: i32, brs: i32, bcs: i32, out: usize,
   outer: i32, rows: i32, cols: i32): void {
+  if (<u32>op >= <u32>BINARY_COUNT) unreachable(); // even when there is nothing to compute
   for (let o = 0; o < outer; o++) {
     const ao = a + (<usize>(o * aos) << 2), bo = b + (<usize>(o * bos) << 2), oo = out + (<usize>(o * rows * cols) << 2);
     for (let r = 0; r < rows; r++) {
       const pa = ao + (<usize>(r * ars) << 2), pb = bo + (<usize>(r * brs) << 2), po = oo + (<usize>(r * cols) << 2);
       switch (op) {
-        case ADD: binaryRow(ADD, pa, acs, pb, bcs, po, cols); break;
-        case SUB: binaryRow(SUB, pa, acs, pb, bcs, po, cols); break;
-        case MUL: binaryRow(MUL, pa, acs, pb, bcs, po, cols); break;
-        case DIV: binaryRow(DIV, pa, acs, pb, bcs, po, cols); break;
-        case MAX: binaryRow(MAX, pa, acs, pb, bcs, po, cols); break;
-        default: binaryRow(MIN, pa, acs, pb, bcs, po, cols);
+        case BINARY_ADD: binaryRow(BINARY_ADD, pa, acs, pb, bcs, po, cols); break;
+        case BINARY_SUB: binaryRow(BINARY_SUB, pa, acs, pb, bcs, po, cols); break;
+        case BINARY_MUL: binaryRow(BINARY_MUL, pa, acs, pb, bcs, po, cols); break;
+        case BINARY_DIV: binaryRow(BINARY_DIV, pa, acs, pb, bcs, po, cols); break;
+        case BINARY_MAXIMUM: binaryRow(BINARY_MAXIMUM, pa, acs, pb, bcs, po, cols); break;
+        case BINARY_MINIMUM: binaryRow(BINARY_MINIMUM, pa, acs, pb, bcs, po, cols); break;
+        default: unreachable();
       }
     }
   }
 }
 
-// comparison op codes
-const EQ = 0, NE = 1, GT = 2, GE = 3, LT = 4, LE = 5;
-
 // @ts-ignore: decorator
 @inline function compareVec(op: i32, a: v128, b: v128): v128 {
   switch (op) {
-    case EQ: return f32x4.eq(a, b);
-    case NE: return f32x4.ne(a, b);
-    case GT: return f32x4.gt(a, b);
-    case GE: return f32x4.ge(a, b);
-    case LT: return f32x4.lt(a, b);
-    default: return f32x4.le(a, b);
+    case COMPARE_EQUAL: return f32x4.eq(a, b);
+    case COMPARE_NOT_EQUAL: return f32x4.ne(a, b);
+    case COMPARE_GREATER: return f32x4.gt(a, b);
+    case COMPARE_GREATER_EQUAL: return f32x4.ge(a, b);
+    case COMPARE_LESS: return f32x4.lt(a, b);
+    case COMPARE_LESS_EQUAL: return f32x4.le(a, b);
+    default: return unreachable();
   }
 }
 
@@ -146,17 +158,19 @@ const EQ = 0, NE = 1, GT = 2, GE = 3, LT = 4, LE = 5;
 /** out[o, r, c] = a (op) b as 0/1 bytes, over the same 3-D broadcast pattern as binaryF32. */
 export function compareF32(op: i32, a: usize, aos: i32, ars: i32, acs: i32, b: usize, bos: i32, brs: i32, bcs: i32, out: usize,
   outer: i32, rows: i32, cols: i32): void {
+  if (<u32>op >= <u32>COMPARE_COUNT) unreachable(); // even when there is nothing to compute
   for (let o = 0; o < outer; o++) {
     const ao = a + (<usize>(o * aos) << 2), bo = b + (<usize>(o * bos) << 2), oo = out + <usize>(o * rows * cols);
     for (let r = 0; r < rows; r++) {
       const pa = ao + (<usize>(r * ars) << 2), pb = bo + (<usize>(r * brs) << 2), po = oo + <usize>(r * cols);
       switch (op) {
-        case EQ: compareRow(EQ, pa, acs, pb, bcs, po, cols); break;
-        case NE: compareRow(NE, pa, acs, pb, bcs, po, cols); break;
-        case GT: compareRow(GT, pa, acs, pb, bcs, po, cols); break;
-        case GE: compareRow(GE, pa, acs, pb, bcs, po, cols); break;
-        case LT: compareRow(LT, pa, acs, pb, bcs, po, cols); break;
-        default: compareRow(LE, pa, acs, pb, bcs, po, cols);
+        case COMPARE_EQUAL: compareRow(COMPARE_EQUAL, pa, acs, pb, bcs, po, cols); break;
+        case COMPARE_NOT_EQUAL: compareRow(COMPARE_NOT_EQUAL, pa, acs, pb, bcs, po, cols); break;
+        case COMPARE_GREATER: compareRow(COMPARE_GREATER, pa, acs, pb, bcs, po, cols); break;
+        case COMPARE_GREATER_EQUAL: compareRow(COMPARE_GREATER_EQUAL, pa, acs, pb, bcs, po, cols); break;
+        case COMPARE_LESS: compareRow(COMPARE_LESS, pa, acs, pb, bcs, po, cols); break;
+        case COMPARE_LESS_EQUAL: compareRow(COMPARE_LESS_EQUAL, pa, acs, pb, bcs, po, cols); break;
+        default: unreachable();
       }
     }
   }

@@ -2,18 +2,21 @@
 // softmax / log softmax along an axis. Pointers are byte addresses.
 import { expv, logv, tanhv } from './simdmath';
 
-// activation codes (kept in sync with src/backend/wasm/index.ts)
-const LINEAR = 0, RELU = 1, SIGMOID = 2, TANH = 3;
+// The activation codes come from kernels/opcodes.json; every dispatch below traps on a code outside that list.
+import { ACTIVATION_LINEAR as LINEAR, ACTIVATION_RELU as RELU, ACTIVATION_SIGMOID as SIGMOID, ACTIVATION_TANH as TANH } from './opcodes.generated';
 
 // @ts-ignore: decorator
 @inline function activate(op: i32, v: v128): v128 {
-  if (op == RELU) return f32x4.max(f32x4.splat(0), v); // max propagates NaN (pmax would not), as the relu op does
-  if (op == SIGMOID) {
-    const one = f32x4.splat(1);
-    return f32x4.div(one, f32x4.add(one, expv(f32x4.neg(v))));
+  switch (op) {
+    case LINEAR: return v;
+    case RELU: return f32x4.max(f32x4.splat(0), v); // max propagates NaN (pmax would not), as the relu op does
+    case SIGMOID: {
+      const one = f32x4.splat(1);
+      return f32x4.div(one, f32x4.add(one, expv(f32x4.neg(v))));
+    }
+    case TANH: return tanhv(v);
+    default: return unreachable();
   }
-  if (op == TANH) return tanhv(v);
-  return v;
 }
 
 // @ts-ignore: decorator
@@ -34,13 +37,16 @@ const LINEAR = 0, RELU = 1, SIGMOID = 2, TANH = 3;
   }
 }
 
-/** out[r, c] = act(z[r, c] + b[c]) for a rows × cols matrix z. */
+/** out[r, c] = act(z[r, c] + b[c]) for a rows × cols matrix z (op: an ACTIVATION_* code; any other code traps). */
 export function biasActF32(op: i32, z: usize, b: usize, out: usize, rows: i32, cols: i32): void {
   // one specialised loop per activation
-  if (op == RELU) biasRows(RELU, z, b, out, rows, cols);
-  else if (op == SIGMOID) biasRows(SIGMOID, z, b, out, rows, cols);
-  else if (op == TANH) biasRows(TANH, z, b, out, rows, cols);
-  else biasRows(LINEAR, z, b, out, rows, cols);
+  switch (op) {
+    case LINEAR: biasRows(LINEAR, z, b, out, rows, cols); break;
+    case RELU: biasRows(RELU, z, b, out, rows, cols); break;
+    case SIGMOID: biasRows(SIGMOID, z, b, out, rows, cols); break;
+    case TANH: biasRows(TANH, z, b, out, rows, cols); break;
+    default: unreachable();
+  }
 }
 
 
@@ -98,6 +104,7 @@ export function biasActF32(op: i32, z: usize, b: usize, out: usize, rows: i32, c
 
 /** softmax (log softmax when `log` is 1) of x viewed as [outer, n, inner], along n. */
 export function softmaxF32(x: usize, out: usize, outer: i32, n: i32, inner: i32, log: i32): void {
+  if (<u32>log > 1) unreachable(); // a flag: 0 or 1
   const plane = <usize>(n * inner) << 2;
   for (let o = 0; o < outer; o++) {
     const xo = x + <usize>o * plane, oo = out + <usize>o * plane;

@@ -1,15 +1,26 @@
 // Reductions of float32 data viewed as [outer, r, inner]: out[o, i] = op over k of x[o, k, i].
 
-const SUM = 0, MAX = 1, MIN = 2;
+// The op codes come from kernels/opcodes.json; every dispatch below traps on a code outside that list.
+import { REDUCE_COUNT, REDUCE_MAX as MAX, REDUCE_MIN as MIN, REDUCE_SUM as SUM } from './opcodes.generated';
 
 // @ts-ignore: decorator
 @inline function combine(op: i32, a: v128, b: v128): v128 {
-  return op == SUM ? f32x4.add(a, b) : op == MAX ? f32x4.max(a, b) : f32x4.min(a, b);
+  switch (op) {
+    case SUM: return f32x4.add(a, b);
+    case MAX: return f32x4.max(a, b);
+    case MIN: return f32x4.min(a, b);
+    default: return unreachable();
+  }
 }
 
 // @ts-ignore: decorator
 @inline function identity(op: i32): f32 {
-  return op == SUM ? 0.0 : op == MAX ? -Infinity : Infinity;
+  switch (op) {
+    case SUM: return 0.0;
+    case MAX: return -Infinity;
+    case MIN: return Infinity;
+    default: return unreachable();
+  }
 }
 
 // @ts-ignore: decorator
@@ -40,20 +51,38 @@ const SUM = 0, MAX = 1, MIN = 2;
   return s;
 }
 
-/** out[o, i] = op_k x[o, k, i]: sum, max or min over the middle axis of [outer, r, inner]. */
+/**
+ * out[o, i] = op_k x[o, k, i]: sum, max or min over the middle axis of [outer, r, inner]
+ * (op: a REDUCE_* code; any other code traps).
+ */
 export function reduceF32(op: i32, x: usize, outer: i32, r: i32, inner: i32, out: usize): void {
+  if (<u32>op >= <u32>REDUCE_COUNT) unreachable(); // even when there is nothing to compute
   if (inner == 1) {
     for (let o = 0; o < outer; o++) {
       const p = x + (<usize>(o * r) << 2);
-      let v: f32;
-      if (op == SUM) v = reduceContiguous(SUM, p, r);
-      else if (op == MAX) v = reduceContiguous(MAX, p, r);
-      else v = reduceContiguous(MIN, p, r);
+      let v: f32 = 0;
+      switch (op) {
+        case SUM: v = reduceContiguous(SUM, p, r); break;
+        case MAX: v = reduceContiguous(MAX, p, r); break;
+        case MIN: v = reduceContiguous(MIN, p, r); break;
+        default: unreachable();
+      }
       store<f32>(out + (<usize>o << 2), v);
     }
     return;
   }
-  // vectorise across the inner axis, accumulating rows
+  // one specialised loop per op
+  switch (op) {
+    case SUM: reduceStrided(SUM, x, outer, r, inner, out); break;
+    case MAX: reduceStrided(MAX, x, outer, r, inner, out); break;
+    case MIN: reduceStrided(MIN, x, outer, r, inner, out); break;
+    default: unreachable();
+  }
+}
+
+/** The inner > 1 case of reduceF32: vectorised across the inner axis, accumulating rows. */
+// @ts-ignore: decorator
+@inline function reduceStrided(op: i32, x: usize, outer: i32, r: i32, inner: i32, out: usize): void {
   const inner4 = inner & ~3;
   const init = identity(op);
   for (let o = 0; o < outer; o++) {

@@ -4,15 +4,23 @@
 // in src/backend/wasm/kernels.generated.ts, so that the TypeScript build (and
 // any bundler) carries them without file paths. Run by `npm install`
 // (prepare) and before the tests; it needs only the assemblyscript package.
+// First it generates the op codes shared by both sides from their one list,
+// kernels/opcodes.json (see scripts/opcodes.mjs): kernels/opcodes.generated.ts
+// for the kernels and src/backend/wasm/opcodes.generated.ts for the backend.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { assemblyScriptModule, readOpcodes, typeScriptModule } from './opcodes.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const asc = join(root, 'node_modules', 'assemblyscript', 'bin', 'asc.js');
 const outDir = join(root, 'build', 'kernels');
 mkdirSync(outDir, { recursive: true });
+
+const opcodes = readOpcodes(join(root, 'kernels', 'opcodes.json'));
+writeFileSync(join(root, 'kernels', 'opcodes.generated.ts'), assemblyScriptModule(opcodes));
+writeFileSync(join(root, 'src', 'backend', 'wasm', 'opcodes.generated.ts'), typeScriptModule(opcodes));
 
 /** Shared linear memory: imported, so that worker threads can share it; at most 2 GiB. */
 export const MAXIMUM_PAGES = 32768;

@@ -5,14 +5,11 @@ import { broadcastStrides, forEachRow } from '../js/strided.js';
 import type { AdamStep, BinaryOp, CompareOp, FusedActivation, Kernels, ReduceOp, UnaryOp, Window2D } from '../kernels.js';
 import { Arena, Heap, WasmMemoryFull } from './arena.js';
 import { SGEMM_PACK_B, SGEMM_PACKED, SGEMM_ROWS } from './control.js';
+// the op codes of the kernels, generated with them from kernels/opcodes.json by scripts/build-kernels.mjs
+import { ACTIVATION, BINARY, COMPARE, REDUCE, UNARY } from './opcodes.generated.js';
 import { defaultThreads, ThreadPool } from './pool.js';
 import type { Runtime } from './runtime.js';
 
-const UNARY: Partial<Record<UnaryOp, number>> = { neg: 0, abs: 1, sqrt: 2, exp: 3, log: 4, tanh: 5 };
-const BINARY: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5 };
-const COMPARE: Record<CompareOp, number> = { equal: 0, notEqual: 1, greater: 2, greaterEqual: 3, less: 4, lessEqual: 5 };
-const REDUCE: Record<ReduceOp, number> = { sum: 0, max: 1, min: 2 };
-const ACTIVATION: Record<FusedActivation, number> = { linear: 0, relu: 1, sigmoid: 2, tanh: 3 };
 
 /** Below this many elements an elementwise op stays in JS: the copy in and out would cost more. */
 const DEFAULT_MIN_ELEMENTS = 64;
