@@ -34,7 +34,7 @@ export type NormOrder = number | 'fro' | 'nuc';
  * for matrices) are differentiable; 'nuc' and ±2 go through the SVD and are not.
  */
 export function norm(x: TensorLike, ord?: NormOrder, axis?: number | readonly [number, number], keepDims = false): Tensor {
-  const t = floatTensor('norm', x);
+  const t = floatTensor('norm', 'x', x);
   const dtype = t.dtype;
   const x64 = cast(t, 'float64');
   let axes: number[];

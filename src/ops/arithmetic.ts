@@ -1,4 +1,5 @@
 import type { UnaryOp } from '../backend/kernels.js';
+import { describe } from '../core/describe.js';
 import { ArgumentError } from '../core/errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { floatTensor, operands, type TensorLike } from './convert.js';
@@ -8,38 +9,38 @@ import { greater, less, where } from './compare.js';
 export { cast } from './convert.js';
 
 function unary(op: UnaryOp & keyof import('./prim.js').PrimAttrs, x: TensorLike): Tensor {
-  return apply(op, [floatTensor(op, x)], {});
+  return apply(op, [floatTensor(op, 'x', x)], {});
 }
 
 /** a + b, broadcast. */
 export function add(a: TensorLike, b: TensorLike): Tensor {
-  return apply('add', operands(a, b), {});
+  return apply('add', operands('add', a, b), {});
 }
 /** a − b, broadcast. */
 export function sub(a: TensorLike, b: TensorLike): Tensor {
-  return apply('sub', operands(a, b), {});
+  return apply('sub', operands('sub', a, b), {});
 }
 /** a · b elementwise (the Hadamard product ⊙), broadcast. */
 export function mul(a: TensorLike, b: TensorLike): Tensor {
-  return apply('mul', operands(a, b), {});
+  return apply('mul', operands('mul', a, b), {});
 }
 /** a / b elementwise, broadcast; integer operands divide as floats. */
 export function div(a: TensorLike, b: TensorLike): Tensor {
-  const [x, y] = operands(a, b);
-  return apply('div', [floatTensor('div', x), floatTensor('div', y)], {});
+  const [x, y] = operands('div', a, b);
+  return apply('div', [floatTensor('div', 'a', x), floatTensor('div', 'b', y)], {});
 }
 /** aᵇ elementwise, broadcast. */
 export function pow(a: TensorLike, b: TensorLike): Tensor {
-  const [x, y] = operands(a, b);
-  return apply('pow', [floatTensor('pow', x), floatTensor('pow', y)], {});
+  const [x, y] = operands('pow', a, b);
+  return apply('pow', [floatTensor('pow', 'a', x), floatTensor('pow', 'b', y)], {});
 }
 /** The larger of a and b elementwise; on ties the gradient is split evenly. */
 export function maximum(a: TensorLike, b: TensorLike): Tensor {
-  return apply('maximum', operands(a, b), {});
+  return apply('maximum', operands('maximum', a, b), {});
 }
 /** The smaller of a and b elementwise; on ties the gradient is split evenly. */
 export function minimum(a: TensorLike, b: TensorLike): Tensor {
-  return apply('minimum', operands(a, b), {});
+  return apply('minimum', operands('minimum', a, b), {});
 }
 /** −x. */
 export function neg(x: TensorLike): Tensor {
@@ -47,12 +48,12 @@ export function neg(x: TensorLike): Tensor {
 }
 /** x² (as x·x). */
 export function square(x: TensorLike): Tensor {
-  const t = floatTensor('square', x);
+  const t = floatTensor('square', 'x', x);
   return mul(t, t);
 }
 /** 1/x. */
 export function reciprocal(x: TensorLike): Tensor {
-  return div(1, floatTensor('reciprocal', x));
+  return div(1, floatTensor('reciprocal', 'x', x));
 }
 /** √x. */
 export function sqrt(x: TensorLike): Tensor {
@@ -103,7 +104,10 @@ export function erf(x: TensorLike): Tensor {
  * included) and 0 outside.
  */
 export function clip(x: TensorLike, min: number, max: number): Tensor {
+  for (const [k, v] of [['min', min], ['max', max]] as const) {
+    if (typeof v !== 'number') throw new ArgumentError(`clip: argument ${k} must be a number, got ${describe(v)}`);
+  }
   if (!(min <= max)) throw new ArgumentError(`clip: min (${min}) must not exceed max (${max})`);
-  const t = floatTensor('clip', x);
+  const t = floatTensor('clip', 'x', x);
   return where(less(t, min), min, where(greater(t, max), max, t));
 }

@@ -119,7 +119,7 @@ export class Sequential extends Module {
 
   /** Runs the layers in order; `training` enables dropout and batch statistics. */
   call(x: TensorLike, training = false): Tensor {
-    let t = toTensor(x);
+    let t = toTensor(`${this.name}.call`, 'x', x);
     if (this.layers.length === 0) throw new ArgumentError('sequential: the model has no layers');
     if (this.exampleShape && t.shape.slice(1).join() !== this.exampleShape.join()) {
       throw new ShapeError(`${this.name}: input shape ${formatShape(t.shape)} does not match the model's input shape [batch,${this.exampleShape.join(',')}]`);
@@ -290,7 +290,7 @@ export class Sequential extends Module {
 
   /** The model's outputs for x in inference mode, computed batchSize examples at a time. */
   predict(x: TensorLike, args: { batchSize?: number } = {}): Tensor {
-    const X = toTensor(x);
+    const X = toTensor('predict', 'x', x);
     const n = X.shape[0]!, batchSize = args.batchSize ?? 32;
     return noGrad(() => {
       const outs: Tensor[] = [];
