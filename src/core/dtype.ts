@@ -1,5 +1,6 @@
 import { describe } from './describe.js';
 import { DTypeError, ShapeError } from './errors.js';
+import { nodeBuiltin } from './platform.js';
 import { MAX_ELEMENTS } from './shape.js';
 
 /** The element types a tensor can hold. `float32` is the default and the fast path. */
@@ -40,7 +41,9 @@ export function arrayType<D extends DType>(dtype: D): (typeof constructors)[D] {
  * ShapeError naming `op` (never a raw RangeError).
  */
 export function allocate<D extends DType>(dtype: D, n: number, op = 'allocate'): DTypeMap[D] {
-  if (n > MAX_ELEMENTS) throw new ShapeError(`${op}: ${n} elements are more than the limit of 2^31 (${MAX_ELEMENTS}) elements per tensor`);
+  if (n > MAX_ELEMENTS) throw new ShapeError(`${op}: ${n} elements are more than the limit of 2^31 - 1 (${MAX_ELEMENTS}) elements per tensor`);
+  const bytes = n * constructors[dtype].BYTES_PER_ELEMENT;
+  if (bytes > memoryLimit()) throw new ShapeError(`${op}: ${n} ${dtype} elements need ${bytes} bytes, more than this machine's ${memoryLimit()} bytes of memory`);
   try {
     return new constructors[dtype](n) as DTypeMap[D];
   } catch (e) {
@@ -49,6 +52,12 @@ export function allocate<D extends DType>(dtype: D, n: number, op = 'allocate'):
     }
     throw e;
   }
+}
+
+let memory: number | undefined;
+/** The machine's memory in bytes (os.totalmem() under Node; unbounded elsewhere, where the engine's own limit applies). */
+function memoryLimit(): number {
+  return (memory ??= nodeBuiltin<{ totalmem(): number }>('node:os')?.totalmem() ?? Infinity);
 }
 
 /** The dtype that a typed array stores. */

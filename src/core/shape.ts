@@ -35,11 +35,12 @@ export function sameShape(a: Shape, b: Shape): boolean {
 }
 
 /**
- * The most elements a tensor may hold: 2³¹. A shape over it is refused before
- * anything is allocated (a typed array that big is 8 GiB of float32, past
- * what a wasm heap or most machines can hold).
+ * The most elements a tensor may hold: 2³¹ − 1, the int32 index range the
+ * kernels use. A shape over it is refused before anything is allocated (a
+ * typed array that big is 8 GiB of float32, past what a wasm heap or most
+ * machines can hold).
  */
-export const MAX_ELEMENTS = 2 ** 31;
+export const MAX_ELEMENTS = 2 ** 31 - 1;
 
 /**
  * Checks that `shape` is an array of non-negative safe integers whose product
@@ -68,7 +69,7 @@ export function checkSize(op: string, shape: Shape): void {
   let n = 1;
   for (const d of shape) n *= d;
   if (n > MAX_ELEMENTS) {
-    throw new ShapeError(`${op}: shape ${formatShape(shape)} has ${n} elements, more than the limit of 2^31 (${MAX_ELEMENTS}) elements per tensor`);
+    throw new ShapeError(`${op}: shape ${formatShape(shape)} has ${n} elements, more than the limit of 2^31 - 1 (${MAX_ELEMENTS}) elements per tensor`);
   }
 }
 

@@ -65,6 +65,7 @@ export function transpose(x: TensorLike, perm?: readonly number[]): Tensor {
 /** The dot product of two vectors (a scalar); for matrices, the matrix product. */
 export function dot(a: TensorLike, b: TensorLike): Tensor {
   const [x, y] = operands('dot', a, b);
+  if (x.rank === 0 || y.rank === 0) throw new ShapeError(`dot: shapes ${formatShape(x.shape)} and ${formatShape(y.shape)}: operands must have rank >= 1; use mul for scalars`);
   if (x.rank === 1 && y.rank === 1) {
     if (x.shape[0] !== y.shape[0]) {
       throw new ShapeError(`dot: shapes ${formatShape(x.shape)} and ${formatShape(y.shape)}: vector lengths ${x.shape[0]} and ${y.shape[0]} differ`);

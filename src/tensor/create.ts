@@ -135,7 +135,8 @@ export function tensorFrom(op: string, arg: string, values: unknown, shape?: Sha
 
 /** A scalar (rank-0) tensor. */
 export function scalar(value: number | boolean, dtype?: DType): Tensor {
-  return tensor(value, [], dtype);
+  if (typeof value !== 'number' && typeof value !== 'boolean') throw new ArgumentError(`scalar: argument value must be a number or boolean, got ${describe(value)}`);
+  return tensorFrom('scalar', 'value', value, [], dtype);
 }
 
 /** A tensor of `shape` filled with `value`. */
@@ -147,7 +148,8 @@ function filled(op: string, shape: Shape, value: number | boolean, dtype: DType)
   const s = checkShape(op, shape);
   if (typeof value !== 'number' && typeof value !== 'boolean') throw new ArgumentError(`${op}: argument value must be a number or boolean, got ${describe(value)}`);
   const data = allocate(checkDType(op, dtype), sizeOf(s), op);
-  data.fill(typeof value === 'boolean' ? (value ? 1 : 0) : value);
+  const v = typeof value === 'boolean' ? (value ? 1 : 0) : value;
+  if (!Object.is(v, 0)) data.fill(v); // a new typed array is already +0
   return new Tensor(data, s);
 }
 
