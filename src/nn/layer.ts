@@ -1,15 +1,15 @@
 import { describe } from '../core/describe.js';
 import { ArgumentError, ShapeError } from '../core/errors.js';
 import { lookup } from '../core/lookup.js';
-import { formatShape } from '../core/shape.js';
+import { checkSize, formatShape, sameShape } from '../core/shape.js';
 import { Generator } from '../core/random.js';
-import { Tensor } from '../tensor/tensor.js';
+import { Tensor, isTensor } from '../tensor/tensor.js';
 import { Variable } from '../tensor/variable.js';
 import { toTensor, type TensorLike } from '../ops/convert.js';
 import { noGrad } from '../ops/stop.js';
 import { getInitializer, type InitializerSpec } from './initializers.js';
 import { Module } from './module.js';
-import { choiceOption, intOption, requireArgs } from './options.js';
+import { choiceOption, intOption, layerOpName, requireArgs } from './options.js';
 import type { Regularizer } from './regularizers.js';
 
 /** A shape with an unknown batch dimension first: [null, 28, 28, 1]. */
@@ -72,7 +72,7 @@ export abstract class Layer extends Module {
 
   constructor(className: string, args: LayerArgs = {}) {
     super();
-    const op = className.charAt(0).toLowerCase() + className.slice(1);
+    const op = layerOpName(className);
     requireArgs(op, args);
     this.className = className;
     if (args.name !== undefined && (typeof args.name !== 'string' || args.name === '')) throw new ArgumentError(`${op}: name must be a non-empty string, got ${describe(args.name)}`);
@@ -119,8 +119,12 @@ export abstract class Layer extends Module {
    * or not, with an optional regularizer whose penalty joins the training loss.
    */
   protected addWeight(name: string, shape: number[], initializer: InitializerSpec, opts: { trainable?: boolean; regularizer?: Regularizer } = {}): Variable {
+    checkSize(this.name, shape); // a weight past the size limit is refused before its initializer allocates it
     const init = getInitializer(initializer);
     const value = noGrad(() => init(shape, this.dtype, this.generator));
+    if (!isTensor(value) || !sameShape(value.shape, shape)) {
+      throw new ArgumentError(`${this.name}: the initializer of weight '${name}' returned ${isTensor(value) ? `shape ${formatShape(value.shape)}` : describe(value)}, not a tensor of shape ${formatShape(shape)}`);
+    }
     const v = this.registerParameter(name, new Variable(value, { name: `${this.name}/${name}`, trainable: opts.trainable ?? true }));
     if (opts.regularizer) this.regularized.push([v, opts.regularizer]);
     return v;

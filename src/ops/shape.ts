@@ -241,6 +241,7 @@ export function scatterAdd(updates: TensorLike, indices: TensorLike, axis: numbe
 export function oneHot(indices: TensorLike, depth: number, dtype: 'float32' | 'float64' | 'int32' = 'float32'): Tensor {
   if (!Number.isSafeInteger(depth) || depth <= 0) throw new ArgumentError(`oneHot: depth must be a positive integer, got ${describe(depth)}`);
   if (dtype !== 'float32' && dtype !== 'float64' && dtype !== 'int32') throw new DTypeError(`oneHot: dtype must be float32, float64 or int32, got ${describe(dtype)}`);
+  checkSize('oneHot', [depth]);
   const idx = indexTensor('oneHot', indices, depth);
   checkSize('oneHot', [...idx.shape, depth]);
   return cast(equal(expandDims(idx, -1), arange(0, depth, 1, 'int32')), dtype);

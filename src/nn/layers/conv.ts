@@ -6,7 +6,7 @@ import { max, mean } from '../../ops/reduce.js';
 import { activateWithBias, canonicalActivation, type ActivationName } from '../activations.js';
 import { getInitializer, serializeInitializer, type Initializer, type InitializerSpec } from '../initializers.js';
 import { Layer, registerLayer, type LayerArgs, type SymbolicShape } from '../layer.js';
-import { boolOption, choiceOption, intOption, pairOption, rangeOption, requireArgs } from '../options.js';
+import { layerOpName, boolOption, choiceOption, intOption, pairOption, rangeOption, requireArgs } from '../options.js';
 import { getRegularizer, type Regularizer, type RegularizerSpec } from '../regularizers.js';
 
 const PADDINGS: readonly Padding[] = ['valid', 'same'];
@@ -111,7 +111,7 @@ abstract class Pooling2D extends Layer {
   readonly padding: Padding;
   constructor(className: string, args: Pooling2DArgs) {
     super(className, args);
-    const op = className.charAt(0).toLowerCase() + className.slice(1);
+    const op = layerOpName(className);
     this.poolSize = pairOption(op, 'poolSize', args.poolSize ?? 2);
     this.strides = pairOption(op, 'strides', args.strides ?? this.poolSize);
     this.padding = choiceOption(op, 'padding', args.padding ?? 'valid', PADDINGS);

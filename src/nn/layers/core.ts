@@ -60,6 +60,7 @@ export class Flatten extends Layer {
     super('Flatten', args);
   }
   call(x: Tensor): Tensor {
+    if (x.rank === 0) throw new ShapeError(`${this.name}: input shape [] has no batch axis to keep`);
     return reshape(x, [x.shape[0]!, sizeOf(x.shape.slice(1))]);
   }
   computeOutputShape(s: SymbolicShape): SymbolicShape {

@@ -13,7 +13,7 @@ import { concat, reshape, slice, split, stack } from '../../ops/shape.js';
 import { canonicalActivation, getActivation, type ActivationName } from '../activations.js';
 import { serializeInitializer, type Initializer, type InitializerSpec } from '../initializers.js';
 import { Layer, registerLayer, type LayerArgs, type SymbolicShape } from '../layer.js';
-import { boolOption, choiceOption, intOption, pairOption, rangeOption, requireArgs } from '../options.js';
+import { layerOpName, boolOption, choiceOption, intOption, pairOption, rangeOption, requireArgs } from '../options.js';
 import { getRegularizer, type Regularizer, type RegularizerSpec } from '../regularizers.js';
 import { attachMask, maskOf } from './mask.js';
 import { resolveInitializer } from './orthogonal.js';
@@ -134,7 +134,7 @@ export abstract class RecurrentLayer extends Layer {
   protected abstract readonly stateCount: number;
 
   constructor(className: string, args: RecurrentArgs) {
-    const op = className.charAt(0).toLowerCase() + className.slice(1);
+    const op = layerOpName(className);
     super(className, requireArgs(op, args));
     this.units = intOption(op, 'units', args.units);
     this.activation = canonicalActivation(args.activation ?? 'tanh', op);
