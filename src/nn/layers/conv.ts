@@ -6,7 +6,7 @@ import { max, mean } from '../../ops/reduce.js';
 import { activateWithBias, canonicalActivation, type ActivationName } from '../activations.js';
 import { getInitializer, serializeInitializer, type Initializer, type InitializerSpec } from '../initializers.js';
 import { Layer, registerLayer, type LayerArgs, type SymbolicShape } from '../layer.js';
-import { layerOpName, boolOption, choiceOption, intOption, pairOption, rangeOption, requireArgs } from '../options.js';
+import { layerOpName, boolOption, choiceOption, intOption, pairOption, requireArgs } from '../options.js';
 import { getRegularizer, type Regularizer, type RegularizerSpec } from '../regularizers.js';
 
 const PADDINGS: readonly Padding[] = ['valid', 'same'];

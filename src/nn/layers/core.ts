@@ -1,6 +1,6 @@
 import { describe } from '../../core/describe.js';
 import { ArgumentError, ShapeError } from '../../core/errors.js';
-import { boolOption, choiceOption, intOption, pairOption, rangeOption, requireArgs } from '../options.js';
+import { rangeOption, requireArgs } from '../options.js';
 import { formatShape, sizeOf } from '../../core/shape.js';
 import { globalGenerator } from '../../core/random.js';
 import { randomUniform } from '../../tensor/create.js';

@@ -6,7 +6,7 @@ import { matmul } from '../../ops/linalg.js';
 import { activateWithBias, canonicalActivation, type ActivationName } from '../activations.js';
 import { getInitializer, serializeInitializer, type Initializer, type InitializerSpec } from '../initializers.js';
 import { Layer, registerLayer, type LayerArgs, type SymbolicShape } from '../layer.js';
-import { boolOption, choiceOption, intOption, pairOption, rangeOption, requireArgs } from '../options.js';
+import { boolOption, intOption, requireArgs } from '../options.js';
 import { getRegularizer, type Regularizer, type RegularizerSpec } from '../regularizers.js';
 
 /** Options of a Dense layer. */

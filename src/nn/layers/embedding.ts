@@ -7,7 +7,7 @@ import { cast, toTensor, type TensorLike } from '../../ops/convert.js';
 import { gather } from '../../ops/shape.js';
 import { serializeInitializer, type Initializer, type InitializerSpec } from '../initializers.js';
 import { Layer, registerLayer, type LayerArgs, type SymbolicShape } from '../layer.js';
-import { boolOption, choiceOption, intOption, pairOption, rangeOption, requireArgs } from '../options.js';
+import { boolOption, intOption, requireArgs } from '../options.js';
 import { getRegularizer, type Regularizer, type RegularizerSpec } from '../regularizers.js';
 import { attachMask } from './mask.js';
 import { resolveInitializer } from './orthogonal.js';

@@ -13,7 +13,7 @@ import { concat, reshape, slice, split, stack } from '../../ops/shape.js';
 import { canonicalActivation, getActivation, type ActivationName } from '../activations.js';
 import { serializeInitializer, type Initializer, type InitializerSpec } from '../initializers.js';
 import { Layer, registerLayer, type LayerArgs, type SymbolicShape } from '../layer.js';
-import { layerOpName, boolOption, choiceOption, intOption, pairOption, rangeOption, requireArgs } from '../options.js';
+import { layerOpName, boolOption, intOption, requireArgs } from '../options.js';
 import { getRegularizer, type Regularizer, type RegularizerSpec } from '../regularizers.js';
 import { attachMask, maskOf } from './mask.js';
 import { resolveInitializer } from './orthogonal.js';
