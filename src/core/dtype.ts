@@ -1,4 +1,7 @@
-import { DTypeError } from './errors.js';
+import { describe } from './describe.js';
+import { DTypeError, ShapeError } from './errors.js';
+import { nodeBuiltin } from './platform.js';
+import { MAX_ELEMENTS } from './shape.js';
 
 /** The element types a tensor can hold. `float32` is the default and the fast path. */
 export type DType = 'float32' | 'float64' | 'int32' | 'bool';
@@ -32,9 +35,29 @@ export function arrayType<D extends DType>(dtype: D): (typeof constructors)[D] {
   return constructors[dtype];
 }
 
-/** Allocates a zero-filled typed array of `n` elements for `dtype`. */
-export function allocate<D extends DType>(dtype: D, n: number): DTypeMap[D] {
-  return new constructors[dtype](n) as DTypeMap[D];
+/**
+ * Allocates a zero-filled typed array of `n` elements for `dtype`. More than
+ * MAX_ELEMENTS elements, or more memory than the engine will give, is a
+ * ShapeError naming `op` (never a raw RangeError).
+ */
+export function allocate<D extends DType>(dtype: D, n: number, op = 'allocate'): DTypeMap[D] {
+  if (n > MAX_ELEMENTS) throw new ShapeError(`${op}: ${n} elements are more than the limit of 2^31 - 1 (${MAX_ELEMENTS}) elements per tensor`);
+  const bytes = n * constructors[dtype].BYTES_PER_ELEMENT;
+  if (bytes > memoryLimit()) throw new ShapeError(`${op}: ${n} ${dtype} elements need ${bytes} bytes, more than this machine's ${memoryLimit()} bytes of memory`);
+  try {
+    return new constructors[dtype](n) as DTypeMap[D];
+  } catch (e) {
+    if (e instanceof RangeError) {
+      throw new ShapeError(`${op}: cannot allocate ${n} ${dtype} elements (${n * constructors[dtype].BYTES_PER_ELEMENT} bytes): ${e.message}`);
+    }
+    throw e;
+  }
+}
+
+let memory: number | undefined;
+/** The machine's memory in bytes (os.totalmem() under Node; unbounded elsewhere, where the engine's own limit applies). */
+function memoryLimit(): number {
+  return (memory ??= nodeBuiltin<{ totalmem(): number }>('node:os')?.totalmem() ?? Infinity);
 }
 
 /** The dtype that a typed array stores. */
@@ -60,7 +83,7 @@ export function promoteTypes(a: DType, b: DType): DType {
 /** Validates a dtype given by a user. */
 export function checkDType(op: string, dtype: unknown): DType {
   if (typeof dtype === 'string' && (DTYPES as readonly string[]).includes(dtype)) return dtype as DType;
-  throw new DTypeError(`${op}: unknown dtype ${JSON.stringify(dtype)}; expected one of ${DTYPES.join(', ')}`);
+  throw new DTypeError(`${op}: unknown dtype ${typeof dtype === 'string' ? JSON.stringify(dtype) : describe(dtype)}; expected one of ${DTYPES.join(', ')}`);
 }
 
 /** The smallest and largest int32. */

@@ -1,3 +1,4 @@
+import { describe } from './describe.js';
 import { ArgumentError, ShapeError } from './errors.js';
 
 /** A tensor shape: the length of each dimension, outermost first. */
@@ -33,14 +34,43 @@ export function sameShape(a: Shape, b: Shape): boolean {
   return true;
 }
 
-/** Checks that every dimension is a non-negative integer. */
-export function checkShape(op: string, shape: Shape): number[] {
-  for (const d of shape) {
-    if (!Number.isInteger(d) || d < 0) {
-      throw new ShapeError(`${op}: invalid shape ${formatShape(shape)}: dimensions must be non-negative integers`);
+/**
+ * The most elements a tensor may hold: 2³¹ − 1, the int32 index range the
+ * kernels use. A shape over it is refused before anything is allocated (a
+ * typed array that big is 8 GiB of float32, past what a wasm heap or most
+ * machines can hold).
+ */
+export const MAX_ELEMENTS = 2 ** 31 - 1;
+
+/**
+ * Checks that `shape` is an array of non-negative safe integers whose product
+ * is at most MAX_ELEMENTS, and returns a copy. `arg` names the argument in
+ * the message: `zeros: argument shape must be an array of non-negative integers, got 3`.
+ */
+export function checkShape(op: string, shape: unknown, arg = 'shape'): number[] {
+  if (!Array.isArray(shape)) {
+    throw new ShapeError(`${op}: argument ${arg} must be an array of non-negative integers, got ${describe(shape)}`);
+  }
+  for (const d of shape as unknown[]) {
+    if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0) {
+      throw new ShapeError(`${op}: invalid ${arg} [${(shape as unknown[]).map(describe).join(',')}]: dimensions must be non-negative integers`);
     }
   }
-  return [...shape];
+  checkSize(op, shape as number[]);
+  return [...(shape as number[])];
+}
+
+/**
+ * Throws a ShapeError naming `op` and the shape when a tensor of `shape`
+ * would hold more than MAX_ELEMENTS elements; every creation function and
+ * every op whose output can outgrow its inputs calls it before allocating.
+ */
+export function checkSize(op: string, shape: Shape): void {
+  let n = 1;
+  for (const d of shape) n *= d;
+  if (n > MAX_ELEMENTS) {
+    throw new ShapeError(`${op}: shape ${formatShape(shape)} has ${n} elements, more than the limit of 2^31 - 1 (${MAX_ELEMENTS}) elements per tensor`);
+  }
 }
 
 /**
@@ -62,12 +92,16 @@ export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
       }
     }
   }
+  checkSize(op, out);
   return out;
 }
 
 /** Normalises one axis (negative counts from the end) against `rank`. */
 export function normalizeAxis(op: string, axis: number, rank: number): number {
-  if (!Number.isInteger(axis) || axis < -rank || axis >= rank) {
+  if (typeof axis !== 'number' || !Number.isInteger(axis)) {
+    throw new ArgumentError(`${op}: axis must be an integer, got ${describe(axis)}`);
+  }
+  if (axis < -rank || axis >= rank) {
     throw new ArgumentError(`${op}: axis ${axis} is out of range for a tensor of rank ${rank}`);
   }
   return axis < 0 ? axis + rank : axis;
@@ -79,7 +113,10 @@ export function normalizeAxis(op: string, axis: number, rank: number): number {
  */
 export function normalizeAxes(op: string, axis: number | readonly number[] | undefined | null, rank: number): number[] {
   if (axis === undefined || axis === null) return Array.from({ length: rank }, (_, i) => i);
-  const list = typeof axis === 'number' ? [axis] : axis;
+  if (typeof axis !== 'number' && !Array.isArray(axis)) {
+    throw new ArgumentError(`${op}: axis must be an integer, an array of integers or undefined, got ${describe(axis)}`);
+  }
+  const list: readonly number[] = typeof axis === 'number' ? [axis] : axis;
   const out = list.map((a) => normalizeAxis(op, a, rank));
   const sorted = [...new Set(out)].sort((a, b) => a - b);
   if (sorted.length !== out.length) throw new ArgumentError(`${op}: repeated axis in [${list.join(',')}]`);

@@ -113,7 +113,7 @@ export class PCA {
 
   /** Learns the mean and the principal components of x [samples, features] (at least 2 samples). Returns this. */
   fit(x: TensorLike): this {
-    const t = floatTensor('PCA.fit', x);
+    const t = floatTensor('PCA.fit', 'x', x);
     checkNotTraced('PCA.fit', t);
     if (t.rank !== 2) throw new ShapeError(`PCA.fit: expected x of shape [samples, features], got ${formatShape(t.shape)}`);
     const [n, f] = t.shape as [number, number];
@@ -187,7 +187,7 @@ export class PCA {
    */
   transform(x: TensorLike): Tensor {
     const st = this.fittedState('transform');
-    const t = floatTensor('PCA.transform', x);
+    const t = floatTensor('PCA.transform', 'x', x);
     if ((t.rank !== 1 && t.rank !== 2) || t.shape[t.rank - 1] !== st.nFeatures) {
       throw new ShapeError(
         `PCA.transform: expected x of shape [samples, ${st.nFeatures}] (the PCA was fitted on x of shape ${formatShape(st.fitShape)}), got ${formatShape(t.shape)}`,
@@ -212,7 +212,7 @@ export class PCA {
    */
   inverseTransform(z: TensorLike): Tensor {
     const st = this.fittedState('inverseTransform');
-    const t = floatTensor('PCA.inverseTransform', z);
+    const t = floatTensor('PCA.inverseTransform', 'z', z);
     if ((t.rank !== 1 && t.rank !== 2) || t.shape[t.rank - 1] !== st.nComponents) {
       throw new ShapeError(
         `PCA.inverseTransform: expected z of shape [samples, ${st.nComponents}] (the number of components), got ${formatShape(t.shape)}`,

@@ -22,7 +22,7 @@ export interface CholeskyOptions {
 export function cholesky(a: TensorLike, options: CholeskyOptions = {}): Tensor {
   const st = readSquare('cholesky', a);
   checkFinite('cholesky', st);
-  checkSymmetric('cholesky', st, options.symmetryTolerance ?? defaultSymmetryTolerance(st.dtype));
+  checkSymmetric('cholesky', st, options?.symmetryTolerance ?? defaultSymmetryTolerance(st.dtype));
   const n = st.rows;
   const out = new Float64Array(st.count * n * n);
   for (let b = 0; b < st.count; b++) {

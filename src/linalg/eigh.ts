@@ -41,7 +41,7 @@ const MAX_SWEEPS = 100;
 export function eigh(a: TensorLike, options: EighOptions = {}): EighResult {
   const st = readSquare('eigh', a);
   checkFinite('eigh', st);
-  checkSymmetric('eigh', st, options.symmetryTolerance ?? defaultSymmetryTolerance(st.dtype));
+  checkSymmetric('eigh', st, options?.symmetryTolerance ?? defaultSymmetryTolerance(st.dtype));
   const n = st.rows;
   const values = new Float64Array(st.count * n), vectors = new Float64Array(st.count * n * n);
   for (let b = 0; b < st.count; b++) {

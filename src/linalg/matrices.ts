@@ -60,7 +60,7 @@ export function checkNotTraced(op: string, t: Tensor): void {
 
 /** The input as a tensor, checked to be untraced. */
 export function readTensor(op: string, x: TensorLike): Tensor {
-  const t = toTensor(x);
+  const t = toTensor(op, 'x', x);
   checkNotTraced(op, t);
   return t;
 }

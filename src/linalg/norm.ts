@@ -1,3 +1,4 @@
+import { describe } from '../core/describe.js';
 import { ArgumentError, ShapeError } from '../core/errors.js';
 import { formatShape, normalizeAxis } from '../core/shape.js';
 import { abs, pow, sqrt, square } from '../ops/arithmetic.js';
@@ -34,7 +35,7 @@ export type NormOrder = number | 'fro' | 'nuc';
  * for matrices) are differentiable; 'nuc' and ±2 go through the SVD and are not.
  */
 export function norm(x: TensorLike, ord?: NormOrder, axis?: number | readonly [number, number], keepDims = false): Tensor {
-  const t = floatTensor('norm', x);
+  const t = floatTensor('norm', 'x', x);
   const dtype = t.dtype;
   const x64 = cast(t, 'float64');
   let axes: number[];
@@ -44,10 +45,11 @@ export function norm(x: TensorLike, ord?: NormOrder, axis?: number | readonly [n
       return cast(sqrt(sum(square(x64), all, keepDims)), dtype);
     }
     if (t.rank !== 1 && t.rank !== 2) {
-      throw new ShapeError(`norm: ord ${String(ord)} needs a vector or a matrix, got shape ${formatShape(t.shape)}; pass axis to choose one`);
+      throw new ShapeError(`norm: ord ${typeof ord === 'string' ? ord : describe(ord)} needs a vector or a matrix, got shape ${formatShape(t.shape)}; pass axis to choose one`);
     }
     axes = t.rank === 1 ? [0] : [0, 1];
   } else {
+    if (typeof axis !== 'number' && !Array.isArray(axis)) throw new ArgumentError(`norm: axis must be one axis or a pair of axes, got ${describe(axis)}`);
     const list = typeof axis === 'number' ? [axis] : [...axis];
     if (list.length !== 1 && list.length !== 2) {
       throw new ArgumentError(`norm: axis must be one axis or a pair of axes, got [${list.join(',')}]`);
@@ -62,7 +64,7 @@ export function norm(x: TensorLike, ord?: NormOrder, axis?: number | readonly [n
 function vectorNorm(x: Tensor, ord: NormOrder | undefined, axis: number, keepDims: boolean): Tensor {
   if (ord === undefined || ord === 2) return sqrt(sum(square(x), axis, keepDims));
   if (typeof ord !== 'number' || Number.isNaN(ord)) {
-    throw new ArgumentError(`norm: ord ${JSON.stringify(ord)} is not a vector norm (use a number; 'fro' and 'nuc' are matrix norms)`);
+    throw new ArgumentError(`norm: ord ${typeof ord === 'string' ? JSON.stringify(ord) : describe(ord)} is not a vector norm (use a number; 'fro' and 'nuc' are matrix norms)`);
   }
   if (ord === 1) return sum(abs(x), axis, keepDims);
   if (ord === Infinity) return max(abs(x), axis, keepDims);
@@ -91,7 +93,7 @@ function matrixNorm(x: Tensor, ord: NormOrder | undefined, rowAxis: number, colA
     case 'nuc':
       return singularValueNorm(x, ord, rowAxis, colAxis, keepDims);
     default:
-      throw new ArgumentError(`norm: ord ${JSON.stringify(ord)} is not a matrix norm (use 'fro', 'nuc', 1, -1, 2, -2, Infinity or -Infinity)`);
+      throw new ArgumentError(`norm: ord ${typeof ord === 'string' ? JSON.stringify(ord) : describe(ord)} is not a matrix norm (use 'fro', 'nuc', 1, -1, 2, -2, Infinity or -Infinity)`);
   }
 }
 

@@ -27,7 +27,7 @@ export interface QRResult {
  * Not differentiable (an error is thrown when the input is traced by grad).
  */
 export function qr(a: TensorLike, options: QROptions = {}): QRResult {
-  const mode = options.mode ?? 'reduced';
+  const mode = options?.mode ?? 'reduced';
   if (mode !== 'reduced' && mode !== 'complete') {
     throw new ArgumentError(`qr: mode must be 'reduced' or 'complete', got ${JSON.stringify(mode)}`);
   }

@@ -39,7 +39,7 @@ export interface SVDResult {
  * Not differentiable (an error is thrown when the input is traced by grad).
  */
 export function svd(a: TensorLike, options: SVDOptions = {}): SVDResult {
-  const full = options.full ?? false;
+  const full = options?.full ?? false;
   const st = readMatrices('svd', a);
   checkFinite('svd', st);
   const { rows: m, cols: n, count, batch } = st;

@@ -57,8 +57,8 @@ export function lossOptions(name: string, opts: LossOptions | undefined, logits:
  * both shapes.
  */
 export function samePair(name: string, yTrue: TensorLike, yPred: TensorLike): [Tensor, Tensor] {
-  const p = floatTensor(name, yPred);
-  let t = toTensor(yTrue, p.dtype);
+  const p = floatTensor(name, 'yPred', yPred);
+  let t = toTensor(name, 'yTrue', yTrue, p.dtype);
   if (p.rank === 0) {
     throw new ShapeError(`${name}: yPred must have at least one axis (the last axis is reduced per example), got shape []`);
   }

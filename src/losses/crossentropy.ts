@@ -105,7 +105,7 @@ export function categoricalCrossentropy(yTrue: TensorLike, yPred: TensorLike, op
 export function sparseCategoricalCrossentropy(yTrue: TensorLike, yPred: TensorLike, opts?: LossOptions): Tensor {
   const name = 'sparseCategoricalCrossentropy';
   const { fromLogits, reduction } = lossOptions(name, opts, true);
-  const z = floatTensor(name, yPred);
+  const z = floatTensor(name, 'yPred', yPred);
   if (z.rank === 0) throw new ShapeError(`${name}: yPred must have a class axis (its last), got shape []`);
   const classes = z.shape[z.rank - 1]!;
   const labels = classLabels(name, yTrue, z.shape, classes);
@@ -119,7 +119,7 @@ export function sparseCategoricalCrossentropy(yTrue: TensorLike, yPred: TensorLi
  * Returns them as int32 of shape predShape[:-1].
  */
 function classLabels(name: string, yTrue: TensorLike, predShape: readonly number[], classes: number): Tensor {
-  const t = toTensor(yTrue);
+  const t = toTensor(name, 'yTrue', yTrue);
   const batchShape = predShape.slice(0, -1);
   const fits = (shape: readonly number[]) => shape.length === batchShape.length && shape.every((d, i) => d === batchShape[i]);
   const withOne = t.rank === batchShape.length + 1 && t.shape[t.rank - 1] === 1 && fits(t.shape.slice(0, -1));

@@ -37,7 +37,7 @@ export function categoricalAccuracy(yTrue: TensorLike, yPred: TensorLike): Tenso
  * ([batch]) or yPred.shape[:-1] + [1]. Returns shape yPred.shape[:-1].
  */
 export function sparseCategoricalAccuracy(yTrue: TensorLike, yPred: TensorLike): Tensor {
-  const p = floatTensor('sparseCategoricalAccuracy', yPred);
+  const p = floatTensor('sparseCategoricalAccuracy', 'yPred', yPred);
   const labels = labelsFor('sparseCategoricalAccuracy', yTrue, p.shape);
   return cast(equal(cast(labels, p.dtype), cast(argmax(p, -1), p.dtype)), p.dtype);
 }
@@ -47,7 +47,7 @@ export function sparseCategoricalAccuracy(yTrue: TensorLike, yPred: TensorLike):
  * returned with shape [...] (values unchecked).
  */
 export function labelsFor(name: string, yTrue: TensorLike, predShape: readonly number[]): Tensor {
-  const t = toTensor(yTrue);
+  const t = toTensor(name, 'yTrue', yTrue);
   if (predShape.length === 0) throw new ShapeError(`${name}: yPred must have a class axis (its last), got shape []`);
   const batchShape = predShape.slice(0, -1);
   const fits = (shape: readonly number[]) => shape.length === batchShape.length && shape.every((d, i) => d === batchShape[i]);

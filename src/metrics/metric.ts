@@ -60,7 +60,7 @@ export function meanMetric(name: string, perExample: MetricFunction): Metric {
  * yPred's K > 1) → sparse; otherwise categorical.
  */
 export function accuracyByShape(yTrue: TensorLike, yPred: TensorLike): Tensor {
-  const t = toTensor(yTrue), p = toTensor(yPred);
+  const t = toTensor('accuracy', 'yTrue', yTrue), p = toTensor('accuracy', 'yPred', yPred);
   const lastP = p.rank === 0 ? 1 : p.shape[p.rank - 1]!;
   if (lastP === 1) return binaryAccuracy(t, p);
   if (t.rank < p.rank || (t.rank > 0 && t.shape[t.rank - 1] === 1)) return sparseCategoricalAccuracy(t, p);
@@ -91,8 +91,8 @@ class ConfusionMetric implements Metric {
     return this.matrix === null ? 0 : macroScore(this.matrix, this.score);
   }
   private classesOf(yTrue: TensorLike, yPred: TensorLike) {
-    const p = floatTensor(this.name, yPred);
-    const t = toTensor(yTrue);
+    const p = floatTensor(this.name, 'yPred', yPred);
+    const t = toTensor(this.name, 'yTrue', yTrue);
     const last = p.rank === 0 ? 1 : p.shape[p.rank - 1]!;
     if (p.rank <= 1 || last === 1) {
       // one output per example: two classes, positive where yPred > threshold (labels: ≥ 0.5)

@@ -1,4 +1,4 @@
-import { ArgumentError } from '../core/errors.js';
+import { lookup } from '../core/lookup.js';
 import { Tensor } from '../tensor/tensor.js';
 import { tanh } from '../ops/arithmetic.js';
 import { biasActivation, elu, FUSED_ACTIVATIONS, gelu, leakyRelu, relu, sigmoid, softmax, softplus, swish } from '../ops/activations.js';
@@ -23,18 +23,25 @@ const table: Record<ActivationName, (x: Tensor) => Tensor> = {
 /** Activation names, for validation and help texts. */
 export const ACTIVATIONS = Object.keys(table) as ActivationName[];
 
-/** The activation function of a name (Keras's snake_case spellings and 'silu' accepted too). */
-export function getActivation(name: string): (x: Tensor) => Tensor {
-  const key = name === 'silu' ? 'swish' : name === 'leaky_relu' ? 'leakyRelu' : name;
-  const f = table[key as ActivationName];
-  if (!f) throw new ArgumentError(`activation: unknown activation '${name}'; expected one of ${ACTIVATIONS.join(', ')}`);
-  return f;
+// every accepted spelling → its canonical name (Keras's snake_case and 'silu' too)
+const aliases: Record<string, ActivationName> = {
+  ...Object.fromEntries(ACTIVATIONS.map((n) => [n, n])),
+  silu: 'swish', leaky_relu: 'leakyRelu',
+};
+
+/**
+ * The canonical name of an activation name (Keras's snake_case spellings and
+ * 'silu' accepted too); anything else, inherited names such as 'toString' or
+ * 'constructor' included, throws an ArgumentError naming `context` (the
+ * layer or function asking) and listing the valid names.
+ */
+export function canonicalActivation(name: string, context = 'activation'): ActivationName {
+  return lookup(aliases, name, 'activation', context, ACTIVATIONS);
 }
 
-/** The canonical name of an activation name. */
-export function canonicalActivation(name: string): ActivationName {
-  getActivation(name);
-  return (name === 'silu' ? 'swish' : name === 'leaky_relu' ? 'leakyRelu' : name) as ActivationName;
+/** The activation function of a name (see canonicalActivation). */
+export function getActivation(name: string, context = 'getActivation'): (x: Tensor) => Tensor {
+  return table[canonicalActivation(name, context)];
 }
 
 /**

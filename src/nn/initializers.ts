@@ -1,5 +1,7 @@
 import type { DType } from '../core/dtype.js';
+import { describe } from '../core/describe.js';
 import { ArgumentError } from '../core/errors.js';
+import { lookup } from '../core/lookup.js';
 import { Generator, globalGenerator } from '../core/random.js';
 import { sizeOf } from '../core/shape.js';
 import { full, randomNormal, randomUniform } from '../tensor/create.js';
@@ -96,17 +98,19 @@ const classNames: Record<string, string> = {
 export type InitializerSpec = string | Initializer | { className: string; config?: Record<string, number> };
 
 /** Resolves an InitializerSpec. */
-export function getInitializer(spec: InitializerSpec): Initializer {
+export function getInitializer(spec: InitializerSpec, context = 'initializer'): Initializer {
   if (typeof spec === 'function') return spec;
-  if (typeof spec === 'object') {
-    const name = classNames[spec.className];
-    if (!name) throw new ArgumentError(`initializer: unknown class '${spec.className}'`);
-    return byName[name]!(spec.config ?? {});
+  if (spec !== null && typeof spec === 'object' && !Array.isArray(spec)) {
+    const name = lookup(classNames, spec.className, 'initializer class', context);
+    const config = spec.config ?? {};
+    if (config === null || typeof config !== 'object' || Array.isArray(config) || Object.values(config).some((v) => typeof v !== 'number')) {
+      throw new ArgumentError(`${context}: initializer ${name}: config must be an object of numbers, got ${describe(config)}`);
+    }
+    return byName[name]!(config);
   }
+  if (typeof spec !== 'string') throw new ArgumentError(`${context}: an initializer must be a name, a { className, config } object or an initializer, got ${describe(spec)}`);
   const key = spec.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-  const f = byName[key];
-  if (!f) throw new ArgumentError(`initializer: unknown initializer '${spec}'; expected one of ${Object.keys(byName).join(', ')}`);
-  return f({});
+  return lookup(byName, key, 'initializer', context)({});
 }
 
 /** The serialisable form of an initializer. */

@@ -1,12 +1,15 @@
+import { describe } from '../core/describe.js';
 import { ArgumentError, ShapeError } from '../core/errors.js';
-import { formatShape } from '../core/shape.js';
+import { lookup } from '../core/lookup.js';
+import { checkSize, formatShape, sameShape } from '../core/shape.js';
 import { Generator } from '../core/random.js';
-import { Tensor } from '../tensor/tensor.js';
+import { Tensor, isTensor } from '../tensor/tensor.js';
 import { Variable } from '../tensor/variable.js';
 import { toTensor, type TensorLike } from '../ops/convert.js';
 import { noGrad } from '../ops/stop.js';
 import { getInitializer, type InitializerSpec } from './initializers.js';
 import { chargeParameter, Module } from './module.js';
+import { choiceOption, intOption, layerOpName, requireArgs } from './options.js';
 import type { Regularizer } from './regularizers.js';
 
 /** A shape with an unknown batch dimension first: [null, 28, 28, 1]. */
@@ -41,9 +44,13 @@ export function registerLayer(className: string, make: (config: Record<string, u
 
 /** Rebuilds a layer from `{ className, config }`. */
 export function layerFromConfig(spec: { className: string; config: Record<string, unknown> }): Layer {
-  const make = registry.get(spec.className);
-  if (!make) throw new ArgumentError(`layerFromConfig: unknown layer class '${spec.className}'; known: ${[...registry.keys()].join(', ')}`);
-  return make(spec.config);
+  if (spec === null || typeof spec !== 'object') throw new ArgumentError(`layerFromConfig: expected { className, config }, got ${describe(spec)}`);
+  const make = lookup(registry, spec.className, 'layer class', 'layerFromConfig');
+  const config = spec.config ?? {};
+  if (config === null || typeof config !== 'object' || Array.isArray(config)) {
+    throw new ArgumentError(`layerFromConfig: the config of a ${spec.className} layer must be an object, got ${describe(config)}`);
+  }
+  return make(config);
 }
 
 /**
@@ -65,10 +72,18 @@ export abstract class Layer extends Module {
 
   constructor(className: string, args: LayerArgs = {}) {
     super();
+    const op = layerOpName(className);
+    requireArgs(op, args);
     this.className = className;
+    if (args.name !== undefined && (typeof args.name !== 'string' || args.name === '')) throw new ArgumentError(`${op}: name must be a non-empty string, got ${describe(args.name)}`);
     this.name = args.name ?? uniqueName(className.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase());
+    if (args.inputShape !== undefined) {
+      if (!Array.isArray(args.inputShape)) throw new ArgumentError(`${op}: inputShape must be an array of positive integers, got ${describe(args.inputShape)}`);
+      args.inputShape.forEach((d, i) => intOption(op, `inputShape[${i}]`, d));
+    }
     this.inputShape = args.inputShape ? [...args.inputShape] : undefined;
-    this.dtype = args.dtype ?? 'float32';
+    this.dtype = args.dtype === undefined ? 'float32' : choiceOption(op, 'dtype', args.dtype, ['float32', 'float64'] as const);
+    if (args.seed !== undefined && (typeof args.seed !== 'number' || !Number.isFinite(args.seed))) throw new ArgumentError(`${op}: seed must be a finite number, got ${describe(args.seed)}`);
     this.seed = args.seed;
     this.generator = args.seed === undefined ? undefined : new Generator(args.seed);
   }
@@ -94,7 +109,7 @@ export abstract class Layer extends Module {
 
   /** Runs the layer on x, building it first if needed; `training` defaults to false. */
   apply(x: TensorLike, opts: { training?: boolean } = {}): Tensor {
-    const t = toTensor(x);
+    const t = toTensor(this.name, 'x', x);
     if (!this.built) this.build([null, ...t.shape.slice(1)]);
     return this.call(t, opts.training ?? false);
   }
@@ -104,9 +119,14 @@ export abstract class Layer extends Module {
    * or not, with an optional regularizer whose penalty joins the training loss.
    */
   protected addWeight(name: string, shape: number[], initializer: InitializerSpec, opts: { trainable?: boolean; regularizer?: Regularizer } = {}): Variable {
+    // a weight past a model file's budget, or past the size limit, is refused before its initializer allocates it
     chargeParameter(`${this.name}/${name}`, shape, this.dtype === 'float64' ? 8 : 4);
+    checkSize(this.name, shape);
     const init = getInitializer(initializer);
     const value = noGrad(() => init(shape, this.dtype, this.generator));
+    if (!isTensor(value) || !sameShape(value.shape, shape)) {
+      throw new ArgumentError(`${this.name}: the initializer of weight '${name}' returned ${isTensor(value) ? `shape ${formatShape(value.shape)}` : describe(value)}, not a tensor of shape ${formatShape(shape)}`);
+    }
     const v = this.registerParameter(name, new Variable(value, { name: `${this.name}/${name}`, trainable: opts.trainable ?? true }));
     if (opts.regularizer) this.regularized.push([v, opts.regularizer]);
     return v;
@@ -131,7 +151,7 @@ export abstract class Layer extends Module {
         throw new ShapeError(`setWeights: weight '${v.name}' has shape ${formatShape(v.shape)}, got ${formatShape(weights[i]!.shape)}`);
       }
     });
-    vs.forEach((v, i) => v.assign(weights[i]!.dtype === v.dtype ? weights[i]! : toTensor(weights[i]!, v.dtype)));
+    vs.forEach((v, i) => v.assign(weights[i]!.dtype === v.dtype ? weights[i]! : toTensor('setWeights', `weights[${i}]`, weights[i]!, v.dtype)));
   }
 
   /** The number of scalar weights. */

@@ -1,4 +1,6 @@
+import { describe } from '../core/describe.js';
 import { ArgumentError } from '../core/errors.js';
+import { lookup } from '../core/lookup.js';
 import { Tensor } from '../tensor/tensor.js';
 import { abs, add, mul, square } from '../ops/arithmetic.js';
 import { sum } from '../ops/reduce.js';
@@ -14,7 +16,7 @@ export interface Regularizer {
 export function l1l2(opts: { l1?: number; l2?: number } = {}): Regularizer {
   const l1 = opts.l1 ?? 0, l2 = opts.l2 ?? 0;
   for (const [k, v] of [['l1', l1], ['l2', l2]] as const) {
-    if (!(v >= 0) || !Number.isFinite(v)) throw new ArgumentError(`regularizer: ${k} must be a non-negative number, got ${v}`);
+    if (typeof v !== 'number' || !(v >= 0) || !Number.isFinite(v)) throw new ArgumentError(`regularizer: ${k} must be a non-negative number, got ${describe(v)}`);
   }
   const fn = (w: Tensor): Tensor => {
     let penalty: Tensor | null = null;
@@ -38,11 +40,18 @@ export function l2(rate = 0.01): Regularizer {
 /** A regularizer by name ('l1', 'l2', 'l1l2'), by serialised config, or as given. */
 export type RegularizerSpec = Regularizer | 'l1' | 'l2' | 'l1l2' | { className: 'L1L2'; config: { l1: number; l2: number } };
 
-export function getRegularizer(spec: RegularizerSpec): Regularizer {
+const byName: Record<'l1' | 'l2' | 'l1l2', () => Regularizer> = {
+  l1: () => l1(), l2: () => l2(), l1l2: () => l1l2({ l1: 0.01, l2: 0.01 }),
+};
+
+/** Resolves a RegularizerSpec; `context` (the layer asking) names the caller in errors. */
+export function getRegularizer(spec: RegularizerSpec, context = 'regularizer'): Regularizer {
   if (typeof spec === 'function') return spec;
-  if (typeof spec === 'object') return l1l2(spec.config);
-  if (spec === 'l1') return l1();
-  if (spec === 'l2') return l2();
-  if (spec === 'l1l2') return l1l2({ l1: 0.01, l2: 0.01 });
-  throw new ArgumentError(`regularizer: unknown regularizer '${String(spec)}'; expected l1, l2 or l1l2`);
+  if (spec !== null && typeof spec === 'object' && !Array.isArray(spec)) {
+    lookup({ L1L2: true }, spec.className, 'regularizer class', context);
+    const config = spec.config ?? {};
+    if (config === null || typeof config !== 'object') throw new ArgumentError(`${context}: regularizer config must be an object, got ${describe(config)}`);
+    return l1l2(config);
+  }
+  return lookup(byName, spec, 'regularizer', context)();
 }

@@ -1,4 +1,5 @@
 import type { FusedActivation } from '../backend/kernels.js';
+import { describe } from '../core/describe.js';
 import { ArgumentError, ShapeError } from '../core/errors.js';
 import { formatShape, normalizeAxis } from '../core/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -6,6 +7,10 @@ import { add, div, erf, exp, expm1, log1p, mul, neg, tanh } from './arithmetic.j
 import { greater, greaterEqual, lessEqual, where } from './compare.js';
 import { floatTensor, operands, type TensorLike } from './convert.js';
 import { apply } from './prim.js';
+
+function checkNumber(op: string, name: string, v: unknown): void {
+  if (typeof v !== 'number') throw new ArgumentError(`${op}: argument ${name} must be a number, got ${describe(v)}`);
+}
 
 // Most activations are composites of primitives: their derivatives of every
 // order come from the primitives' rules (softmax, log softmax and the fused
@@ -18,7 +23,7 @@ import { apply } from './prim.js';
  * x ≥ 0 and e^(−|x|)/(1 + e^(−|x|)) for x < 0: finite and accurate for ±1000.
  */
 export function sigmoid(x: TensorLike): Tensor {
-  const t = floatTensor('sigmoid', x);
+  const t = floatTensor('sigmoid', 'x', x);
   const positive = greaterEqual(t, 0);
   const e = exp(where(positive, neg(t), t)); // e^(−|x|) ≤ 1, exact derivative on each side
   return where(positive, div(1, add(e, 1)), div(e, add(e, 1)));
@@ -29,26 +34,28 @@ export function sigmoid(x: TensorLike): Tensor {
  * NaN stays NaN (and passes the gradient), as in PyTorch.
  */
 export function relu(x: TensorLike): Tensor {
-  const t = floatTensor('relu', x);
+  const t = floatTensor('relu', 'x', x);
   return where(lessEqual(t, 0), 0, t);
 }
 
 /** x for x > 0, αx otherwise (α = 0.2 by default, as in TensorFlow.js). */
 export function leakyRelu(x: TensorLike, alpha = 0.2): Tensor {
-  const t = floatTensor('leakyRelu', x);
+  const t = floatTensor('leakyRelu', 'x', x);
+  checkNumber('leakyRelu', 'alpha', alpha);
   return where(greater(t, 0), t, mul(t, alpha));
 }
 
 /** The exponential linear unit: x for x > 0, α(eˣ − 1) otherwise. */
 export function elu(x: TensorLike, alpha = 1): Tensor {
-  const t = floatTensor('elu', x);
+  const t = floatTensor('elu', 'x', x);
+  checkNumber('elu', 'alpha', alpha);
   const positive = greater(t, 0);
   return where(positive, t, mul(expm1(where(positive, 0, t)), alpha));
 }
 
 /** Swish (SiLU): x·σ(x). */
 export function swish(x: TensorLike): Tensor {
-  const t = floatTensor('swish', x);
+  const t = floatTensor('swish', 'x', x);
   return mul(t, sigmoid(t));
 }
 
@@ -57,7 +64,8 @@ export function swish(x: TensorLike): Tensor {
  * `approximate`, the tanh form x/2·(1 + tanh(√(2/π)(x + 0.044715x³))).
  */
 export function gelu(x: TensorLike, approximate = false): Tensor {
-  const t = floatTensor('gelu', x);
+  const t = floatTensor('gelu', 'x', x);
+  if (typeof approximate !== 'boolean') throw new ArgumentError(`gelu: argument approximate must be true or false, got ${describe(approximate)}`);
   if (approximate) {
     const inner = mul(add(t, mul(mul(mul(t, t), t), 0.044715)), Math.sqrt(2 / Math.PI));
     return mul(mul(t, 0.5), add(tanh(inner), 1));
@@ -70,7 +78,7 @@ export function gelu(x: TensorLike, approximate = false): Tensor {
  * ln(1 + eˣ) otherwise: finite and accurate for ±1000. Its derivative is σ(x).
  */
 export function softplus(x: TensorLike): Tensor {
-  const t = floatTensor('softplus', x);
+  const t = floatTensor('softplus', 'x', x);
   const positive = greaterEqual(t, 0);
   const l = log1p(exp(where(positive, neg(t), t))); // ln(1 + e^(−|x|))
   return where(positive, add(t, l), l);
@@ -82,7 +90,7 @@ export function softplus(x: TensorLike): Tensor {
  * kernel pass per row), with the backward rule dx = y·(g − Σ g·y).
  */
 export function softmax(x: TensorLike, axis = -1): Tensor {
-  const t = floatTensor('softmax', x);
+  const t = floatTensor('softmax', 'x', x);
   return apply('softmax', [t], { axis: normalizeAxis('softmax', axis, t.rank) });
 }
 
@@ -92,7 +100,7 @@ export function softmax(x: TensorLike, axis = -1): Tensor {
  * Its backward rule is dx = g − softmax(x)·Σ g.
  */
 export function logSoftmax(x: TensorLike, axis = -1): Tensor {
-  const t = floatTensor('logSoftmax', x);
+  const t = floatTensor('logSoftmax', 'x', x);
   return apply('logSoftmax', [t], { axis: normalizeAxis('logSoftmax', axis, t.rank) });
 }
 
@@ -107,9 +115,9 @@ export const FUSED_ACTIVATIONS: readonly FusedActivation[] = ['linear', 'relu', 
  */
 export function biasActivation(z: TensorLike, bias: TensorLike, activation: FusedActivation = 'linear'): Tensor {
   if (!FUSED_ACTIVATIONS.includes(activation)) {
-    throw new ArgumentError(`biasActivation: unknown activation '${activation}'; expected one of ${FUSED_ACTIVATIONS.join(', ')}`);
+    throw new ArgumentError(`biasActivation: unknown activation ${typeof activation === 'string' ? `'${activation}'` : describe(activation)}; expected one of ${FUSED_ACTIVATIONS.join(', ')}`);
   }
-  const [zt, bt] = operands(floatTensor('biasActivation', z), floatTensor('biasActivation', bias));
+  const [zt, bt] = operands('biasActivation', floatTensor('biasActivation', 'z', z), floatTensor('biasActivation', 'bias', bias), ['z', 'bias']);
   const cols = zt.shape[zt.rank - 1];
   if (zt.rank === 0 || bt.rank !== 1 || bt.shape[0] !== cols) {
     throw new ShapeError(`biasActivation: z ${formatShape(zt.shape)} and bias ${formatShape(bt.shape)}: the bias must be a vector as long as z's last dimension`);

@@ -1,4 +1,5 @@
 import type { UnaryOp } from '../backend/kernels.js';
+import { describe } from '../core/describe.js';
 import { ArgumentError } from '../core/errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { cast, floatTensor, operands, toTensor, type TensorLike } from './convert.js';
@@ -8,44 +9,44 @@ import { equal, greater, less, where } from './compare.js';
 export { cast } from './convert.js';
 
 function unary(op: UnaryOp & keyof import('./prim.js').PrimAttrs, x: TensorLike): Tensor {
-  return apply(op, [floatTensor(op, x)], {});
+  return apply(op, [floatTensor(op, 'x', x)], {});
 }
 
 /** neg, abs and sign keep int32 (bool becomes int32), exactly: an overflow throws. */
 function integerUnary(op: 'neg' | 'abs' | 'sign', x: TensorLike): Tensor {
-  const t = toTensor(x);
-  return apply(op, [t.dtype === 'int32' ? t : t.dtype === 'bool' ? cast(t, 'int32') : floatTensor(op, t)], {});
+  const t = toTensor(op, 'x', x);
+  return apply(op, [t.dtype === 'int32' ? t : t.dtype === 'bool' ? cast(t, 'int32') : floatTensor(op, 'x', t)], {});
 }
 
 /** a + b, broadcast. */
 export function add(a: TensorLike, b: TensorLike): Tensor {
-  return apply('add', operands(a, b), {});
+  return apply('add', operands('add', a, b), {});
 }
 /** a − b, broadcast. */
 export function sub(a: TensorLike, b: TensorLike): Tensor {
-  return apply('sub', operands(a, b), {});
+  return apply('sub', operands('sub', a, b), {});
 }
 /** a · b elementwise (the Hadamard product ⊙), broadcast. */
 export function mul(a: TensorLike, b: TensorLike): Tensor {
-  return apply('mul', operands(a, b), {});
+  return apply('mul', operands('mul', a, b), {});
 }
 /** a / b elementwise, broadcast; integer operands divide as floats. */
 export function div(a: TensorLike, b: TensorLike): Tensor {
-  const [x, y] = operands(a, b);
-  return apply('div', [floatTensor('div', x), floatTensor('div', y)], {});
+  const [x, y] = operands('div', a, b);
+  return apply('div', [floatTensor('div', 'a', x), floatTensor('div', 'b', y)], {});
 }
 /** aᵇ elementwise, broadcast. */
 export function pow(a: TensorLike, b: TensorLike): Tensor {
-  const [x, y] = operands(a, b);
-  return apply('pow', [floatTensor('pow', x), floatTensor('pow', y)], {});
+  const [x, y] = operands('pow', a, b);
+  return apply('pow', [floatTensor('pow', 'a', x), floatTensor('pow', 'b', y)], {});
 }
 /** The larger of a and b elementwise; on ties the gradient is split evenly. */
 export function maximum(a: TensorLike, b: TensorLike): Tensor {
-  return apply('maximum', operands(a, b), {});
+  return apply('maximum', operands('maximum', a, b), {});
 }
 /** The smaller of a and b elementwise; on ties the gradient is split evenly. */
 export function minimum(a: TensorLike, b: TensorLike): Tensor {
-  return apply('minimum', operands(a, b), {});
+  return apply('minimum', operands('minimum', a, b), {});
 }
 /** −x (int32 stays int32). */
 export function neg(x: TensorLike): Tensor {
@@ -53,13 +54,13 @@ export function neg(x: TensorLike): Tensor {
 }
 /** x² (as x·x; int32 stays int32). */
 export function square(x: TensorLike): Tensor {
-  const t = toTensor(x);
-  const u = t.dtype === 'int32' ? t : t.dtype === 'bool' ? cast(t, 'int32') : floatTensor('square', t);
+  const t = toTensor('square', 'x', x);
+  const u = t.dtype === 'int32' ? t : t.dtype === 'bool' ? cast(t, 'int32') : floatTensor('square', 'x', t);
   return mul(u, u);
 }
 /** 1/x. */
 export function reciprocal(x: TensorLike): Tensor {
-  return div(1, floatTensor('reciprocal', x));
+  return div(1, floatTensor('reciprocal', 'x', x));
 }
 /** √x. */
 export function sqrt(x: TensorLike): Tensor {
@@ -111,10 +112,17 @@ export function erf(x: TensorLike): Tensor {
  * int32 stays int32 (exactly) when min and max are integers.
  */
 export function clip(x: TensorLike, min: number, max: number): Tensor {
+  for (const [k, v] of [['min', min], ['max', max]] as const) {
+    if (typeof v !== 'number') throw new ArgumentError(`clip: argument ${k} must be a number, got ${describe(v)}`);
+  }
   if (!(min <= max)) throw new ArgumentError(`clip: min (${min}) must not exceed max (${max})`);
-  const i = toTensor(x);
-  if (i.dtype === 'int32' && Number.isInteger(min) && Number.isInteger(max)) return where(less(i, min), min, where(greater(i, max), max, i));
-  const t = floatTensor('clip', i);
+  const i = toTensor('clip', 'x', x);
+  if (i.dtype === 'int32' && Number.isInteger(min) && Number.isInteger(max)) {
+    // int32 values: a bound beyond the int32 range clips nothing on its side
+    const lo = Math.max(min, -(2 ** 31)), hi = Math.min(max, 2 ** 31 - 1);
+    return where(less(i, lo), lo, where(greater(i, hi), hi, i));
+  }
+  const t = floatTensor('clip', 'x', i);
   const kept = where(equal(t, t), t, NaN); // NaN (x ≠ x) is passed on as a constant
   return where(less(t, min), min, where(greater(t, max), max, kept));
 }

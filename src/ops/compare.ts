@@ -4,7 +4,7 @@ import { operands, toTensor, type TensorLike } from './convert.js';
 import { apply } from './prim.js';
 
 function compare(op: CompareOp, a: TensorLike, b: TensorLike): Tensor {
-  return apply('compare', operands(a, b), { op });
+  return apply('compare', operands(op, a, b), { op });
 }
 
 /** a == b elementwise, as a bool tensor. */
@@ -25,7 +25,7 @@ export function lessEqual(a: TensorLike, b: TensorLike): Tensor { return compare
  * The gradient flows to the branch that was picked.
  */
 export function where(condition: TensorLike, a: TensorLike, b: TensorLike): Tensor {
-  const c = toTensor(condition);
-  const [x, y] = operands(a, b);
+  const c = toTensor('where', 'condition', condition);
+  const [x, y] = operands('where', a, b);
   return apply('where', [c.dtype === 'bool' ? c : notEqual(c, 0), x, y], {});
 }

@@ -1,6 +1,7 @@
 import type { Window2D } from '../backend/kernels.js';
 import { ArgumentError, ShapeError } from '../core/errors.js';
-import { formatShape } from '../core/shape.js';
+import { describe } from '../core/describe.js';
+import { checkSize, formatShape } from '../core/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { div } from './arithmetic.js';
 import { floatTensor, type TensorLike } from './convert.js';
@@ -17,8 +18,10 @@ export type Padding = 'valid' | 'same';
 export type Pair = number | readonly [number, number];
 
 function pair(op: string, name: string, v: Pair): [number, number] {
-  const p: [number, number] = typeof v === 'number' ? [v, v] : [v[0], v[1]];
-  if (!p.every((d) => Number.isInteger(d) && d >= 1)) throw new ArgumentError(`${op}: ${name} must be positive integers, got ${JSON.stringify(v)}`);
+  const p = (typeof v === 'number' ? [v, v] : Array.isArray(v) && v.length === 2 ? [v[0], v[1]] : null) as [number, number] | null;
+  if (p === null || !p.every((d) => Number.isSafeInteger(d) && d >= 1)) {
+    throw new ArgumentError(`${op}: ${name} must be a positive integer or a pair of them, got ${Array.isArray(v) ? `[${v.map(describe).join(',')}]` : describe(v)}`);
+  }
   return p;
 }
 
@@ -26,7 +29,7 @@ function pair(op: string, name: string, v: Pair): [number, number] {
 export function window2d(op: string, shape: readonly number[], size: Pair, strides: Pair, padding: Padding, dilation: Pair = 1): Window2D {
   if (shape.length !== 4) throw new ShapeError(`${op}: input shape ${formatShape(shape)} must be [batch, height, width, channels]`);
   const [kh, kw] = pair(op, 'kernel size', size), [sh, sw] = pair(op, 'strides', strides), [dh, dw] = pair(op, 'dilation', dilation);
-  if (padding !== 'valid' && padding !== 'same') throw new ArgumentError(`${op}: padding must be 'valid' or 'same', got ${JSON.stringify(padding)}`);
+  if (padding !== 'valid' && padding !== 'same') throw new ArgumentError(`${op}: padding must be 'valid' or 'same', got ${describe(padding)}`);
   const [, H, W] = shape as [number, number, number, number];
   const eh = (kh - 1) * dh + 1, ew = (kw - 1) * dw + 1; // the effective (dilated) window
   let outH: number, outW: number, padTop = 0, padLeft = 0;
@@ -42,6 +45,8 @@ export function window2d(op: string, shape: readonly number[], size: Pair, strid
   if (outH < 1 || outW < 1) {
     throw new ShapeError(`${op}: input ${formatShape(shape)} is smaller than the ${eh}x${ew} window with 'valid' padding`);
   }
+  // the patches (im2col) tensor is the largest this op makes: [N, outH, outW, kh, kw, C]
+  checkSize(op, [shape[0]!, outH, outW, kh, kw, shape[3]!]);
   return { inShape: shape as Window2D['inShape'], kh, kw, strideH: sh, strideW: sw, dilationH: dh, dilationW: dw, padTop, padLeft, outH, outW };
 }
 
@@ -62,7 +67,7 @@ export function addPatches(patches: Tensor, win: Window2D): Tensor {
  * Computed as im2col + matrix product, so its gradients (and theirs) follow.
  */
 export function conv2d(x: TensorLike, kernel: TensorLike, strides: Pair = 1, padding: Padding = 'valid', dilation: Pair = 1): Tensor {
-  const t = floatTensor('conv2d', x), k = floatTensor('conv2d', kernel);
+  const t = floatTensor('conv2d', 'x', x), k = floatTensor('conv2d', 'kernel', kernel);
   if (k.rank !== 4) throw new ShapeError(`conv2d: kernel shape ${formatShape(k.shape)} must be [height, width, inChannels, outChannels]`);
   if (t.rank !== 4 || t.shape[3] !== k.shape[2]) {
     throw new ShapeError(`conv2d: input ${formatShape(t.shape)} and kernel ${formatShape(k.shape)}: the input must be [batch, height, width, ${k.shape[2]}] to match the kernel's in-channels`);
@@ -75,7 +80,7 @@ export function conv2d(x: TensorLike, kernel: TensorLike, strides: Pair = 1, pad
 }
 
 function poolPatches(op: string, x: TensorLike, poolSize: Pair, strides: Pair | undefined, padding: Padding, padValue: number) {
-  const t = floatTensor(op, x);
+  const t = floatTensor(op, 'x', x);
   const win = window2d(op, t.shape, poolSize, strides ?? poolSize, padding);
   const C = t.shape[3]!;
   const patches = reshape(extractPatches(t, win, padValue), [t.shape[0]!, win.outH, win.outW, win.kh * win.kw, C]);

@@ -1,11 +1,12 @@
-import { ShapeError } from '../core/errors.js';
-import { formatShape } from '../core/shape.js';
+import { describe } from '../core/describe.js';
+import { ArgumentError, ShapeError } from '../core/errors.js';
+import { broadcastShapes, checkSize, formatShape } from '../core/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { mul } from './arithmetic.js';
 import { floatTensor, operands, toTensor, type TensorLike } from './convert.js';
 import { apply } from './prim.js';
 import { sum } from './reduce.js';
-import { permute, reshape } from './shape.js';
+import { permute, permuteAxes, reshape } from './shape.js';
 
 /**
  * The matrix product. For 2-D operands, [M,K]·[K,N] → [M,N]; higher ranks are
@@ -15,8 +16,11 @@ import { permute, reshape } from './shape.js';
  * the last two axes without copying it.
  */
 export function matmul(a: TensorLike, b: TensorLike, transposeA = false, transposeB = false): Tensor {
-  let [x, y] = operands(a, b);
-  x = floatTensor('matmul', x); y = floatTensor('matmul', y);
+  let [x, y] = operands('matmul', a, b);
+  x = floatTensor('matmul', 'a', x); y = floatTensor('matmul', 'b', y);
+  for (const [k, v] of [['transposeA', transposeA], ['transposeB', transposeB]] as const) {
+    if (typeof v !== 'boolean') throw new ArgumentError(`matmul: argument ${k} must be true or false, got ${describe(v)}`);
+  }
   const ta = transposeA, tb = transposeB, xs = x.shape, ys = y.shape; // built into a message only on error
   const shapes = () => `shapes ${formatShape(xs)}${ta ? 'ᵀ' : ''} and ${formatShape(ys)}${tb ? 'ᵀ' : ''}`;
   if (x.rank === 0 || y.rank === 0) {
@@ -35,6 +39,9 @@ export function matmul(a: TensorLike, b: TensorLike, transposeA = false, transpo
       throw new ShapeError(`matmul: ${shapes()}: batch dimensions [${ba.join(',')}] and [${bb.join(',')}] cannot be broadcast`);
     }
   }
+  const m = transposeA ? x.shape[x.rank - 1]! : x.shape[x.rank - 2]!;
+  const n = transposeB ? y.shape[y.rank - 2]! : y.shape[y.rank - 1]!;
+  checkSize('matmul', [...broadcastShapes('matmul', ba, bb), m, n]);
   let out = apply('matmul', [x, y], { transA: transposeA, transB: transposeB });
   if (vecA || vecB) {
     const s = [...out.shape];
@@ -50,13 +57,15 @@ export function matmul(a: TensorLike, b: TensorLike, transposeA = false, transpo
  * them (the matrix transpose for 2-D).
  */
 export function transpose(x: TensorLike, perm?: readonly number[]): Tensor {
-  const t = toTensor(x);
-  return permute(t, perm ?? t.shape.map((_, i) => t.rank - 1 - i));
+  const t = toTensor('transpose', 'x', x);
+  if (perm === undefined) return permute(t, t.shape.map((_, i) => t.rank - 1 - i));
+  return permuteAxes('transpose', t, perm);
 }
 
 /** The dot product of two vectors (a scalar); for matrices, the matrix product. */
 export function dot(a: TensorLike, b: TensorLike): Tensor {
-  const [x, y] = operands(a, b);
+  const [x, y] = operands('dot', a, b);
+  if (x.rank === 0 || y.rank === 0) throw new ShapeError(`dot: shapes ${formatShape(x.shape)} and ${formatShape(y.shape)}: operands must have rank >= 1; use mul for scalars`);
   if (x.rank === 1 && y.rank === 1) {
     if (x.shape[0] !== y.shape[0]) {
       throw new ShapeError(`dot: shapes ${formatShape(x.shape)} and ${formatShape(y.shape)}: vector lengths ${x.shape[0]} and ${y.shape[0]} differ`);
@@ -68,7 +77,7 @@ export function dot(a: TensorLike, b: TensorLike): Tensor {
 
 /** The outer product u vᵀ of two vectors: out[i,j] = u[i]·v[j]. */
 export function outer(u: TensorLike, v: TensorLike): Tensor {
-  const [x, y] = operands(u, v);
+  const [x, y] = operands('outer', u, v, ['u', 'v']);
   if (x.rank !== 1 || y.rank !== 1) {
     throw new ShapeError(`outer: shapes ${formatShape(x.shape)} and ${formatShape(y.shape)}: both operands must be vectors`);
   }

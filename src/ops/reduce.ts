@@ -1,4 +1,5 @@
 import { isFloat } from '../core/dtype.js';
+import { describe } from '../core/describe.js';
 import { ArgumentError } from '../core/errors.js';
 import { formatShape, normalizeAxes, normalizeAxis, reducedShape, sizeOf } from '../core/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -12,28 +13,33 @@ import { equal, where } from './compare.js';
 /** An axis argument: one axis, several, or undefined for all of them. Negative axes count from the end. */
 export type Axis = number | readonly number[] | undefined;
 
-function reduceArgs(op: string, x: TensorLike, axis: Axis) {
-  const t = toTensor(x);
+function checkKeepDims(op: string, keepDims: unknown): void {
+  if (typeof keepDims !== 'boolean') throw new ArgumentError(`${op}: argument keepDims must be true or false, got ${describe(keepDims)}`);
+}
+
+function reduceArgs(op: string, x: TensorLike, axis: Axis, keepDims: boolean) {
+  const t = toTensor(op, 'x', x);
+  checkKeepDims(op, keepDims);
   return { t, axes: normalizeAxes(op, axis, t.rank) };
 }
 
 /** The sum over `axis` (all axes by default); bool and int32 sum to int32. */
 export function sum(x: TensorLike, axis?: Axis, keepDims = false): Tensor {
-  const { t, axes } = reduceArgs('sum', x, axis);
+  const { t, axes } = reduceArgs('sum', x, axis, keepDims);
   const input = t.dtype === 'bool' ? cast(t, 'int32') : t;
   return apply('sum', [input], { axes, keepDims });
 }
 
 /** The arithmetic mean over `axis`; of int32 or bool values, computed exactly in float64 and rounded once to float32. */
 export function mean(x: TensorLike, axis?: Axis, keepDims = false): Tensor {
-  const { t, axes } = reduceArgs('mean', x, axis);
+  const { t, axes } = reduceArgs('mean', x, axis, keepDims);
   const count = axes.reduce((n, a) => n * t.shape[a]!, 1);
   if (!isFloat(t.dtype)) return cast(div(sum(cast(t, 'float64'), axes, keepDims), count), 'float32');
   return div(sum(t, axes, keepDims), count);
 }
 
 function extremum(op: 'max' | 'min', x: TensorLike, axis: Axis, keepDims: boolean): Tensor {
-  const { t, axes } = reduceArgs(op, x, axis);
+  const { t, axes } = reduceArgs(op, x, axis, keepDims);
   for (const a of axes) {
     if (t.shape[a] === 0) throw new ArgumentError(`${op}: cannot reduce axis ${a} of length 0 (shape ${formatShape(t.shape)})`);
   }
@@ -51,7 +57,7 @@ export function min(x: TensorLike, axis?: Axis, keepDims = false): Tensor {
 }
 
 function argExtremum(op: 'argmax' | 'argmin', x: TensorLike, axis: number | undefined): Tensor {
-  let t = toTensor(x);
+  let t = toTensor(op, 'x', x);
   if (axis === undefined) t = reshape(t, [t.size]);
   if (t.size === 0) throw new ArgumentError(`${op}: empty tensor of shape ${formatShape(t.shape)} has no ${op === 'argmax' ? 'maximum' : 'minimum'}`);
   return apply(op, [t], { axis: normalizeAxis(op, axis ?? 0, t.rank) });
@@ -73,7 +79,8 @@ export function argmin(x: TensorLike, axis?: number): Tensor {
  * Its gradient is softmax(x).
  */
 export function logSumExp(x: TensorLike, axis?: Axis, keepDims = false): Tensor {
-  const t = floatTensor('logSumExp', x);
+  const t = floatTensor('logSumExp', 'x', x);
+  checkKeepDims('logSumExp', keepDims);
   const axes = normalizeAxes('logSumExp', axis, t.rank);
   if (sizeOf(t.shape) === 0) throw new ArgumentError(`logSumExp: empty tensor of shape ${formatShape(t.shape)}`);
   const m = stopGradient(max(t, axes, true));
@@ -86,7 +93,8 @@ export function logSumExp(x: TensorLike, axis?: Axis, keepDims = false): Tensor 
 
 /** The population variance mean((x − mean(x))²) over `axis` (NumPy's default, ddof = 0). */
 export function variance(x: TensorLike, axis?: Axis, keepDims = false): Tensor {
-  const t = floatTensor('variance', x);
+  const t = floatTensor('variance', 'x', x);
+  checkKeepDims('variance', keepDims);
   const axes = normalizeAxes('variance', axis, t.rank);
   const centered = sub(t, mean(t, axes, true));
   return mean(square(centered), axes, keepDims);

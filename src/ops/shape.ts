@@ -1,6 +1,7 @@
 import { promoteTypes } from '../core/dtype.js';
-import { ArgumentError, ShapeError } from '../core/errors.js';
-import { broadcastShapes, formatShape, normalizeAxis, sameShape, sizeOf, type Shape } from '../core/shape.js';
+import { describe } from '../core/describe.js';
+import { ArgumentError, DTypeError, ShapeError } from '../core/errors.js';
+import { broadcastShapes, checkShape, checkSize, formatShape, normalizeAxis, sameShape, sizeOf, type Shape } from '../core/shape.js';
 import { Tensor, isTensor } from '../tensor/tensor.js';
 import { Variable } from '../tensor/variable.js';
 import { cast, toTensor, type TensorLike } from './convert.js';
@@ -14,8 +15,9 @@ import { sum } from './reduce.js';
  * be −1 and is then inferred.
  */
 export function reshape(x: TensorLike, shape: Shape): Tensor {
-  const t = toTensor(x);
-  const s = [...shape];
+  const t = toTensor('reshape', 'x', x);
+  const s = intList('reshape', 'shape', shape);
+  if (s.some((d) => d < -1)) throw new ShapeError(`reshape: invalid shape ${formatShape(s)}: dimensions must be non-negative integers or -1`);
   const unknown = s.indexOf(-1);
   if (unknown >= 0) {
     if (s.indexOf(-1, unknown + 1) >= 0) throw new ShapeError(`reshape: ${formatShape(t.shape)} to ${formatShape(shape)}: only one dimension may be -1`);
@@ -33,17 +35,17 @@ export function reshape(x: TensorLike, shape: Shape): Tensor {
 
 /** The values as a 1-D tensor. */
 export function flatten(x: TensorLike): Tensor {
-  const t = toTensor(x);
+  const t = toTensor('flatten', 'x', x);
   return reshape(t, [t.size]);
 }
 
 /** Removes size-1 dimensions: the given axes, or all of them. */
 export function squeeze(x: TensorLike, axis?: number | readonly number[]): Tensor {
-  const t = toTensor(x);
+  const t = toTensor('squeeze', 'x', x);
   let drop: number[];
   if (axis === undefined) drop = t.shape.flatMap((d, i) => (d === 1 ? [i] : []));
   else {
-    drop = (typeof axis === 'number' ? [axis] : [...axis]).map((a) => normalizeAxis('squeeze', a, t.rank));
+    drop = (typeof axis === 'number' ? [axis] : intList('squeeze', 'axis', axis)).map((a) => normalizeAxis('squeeze', a, t.rank));
     for (const a of drop) {
       if (t.shape[a] !== 1) throw new ShapeError(`squeeze: axis ${a} of shape ${formatShape(t.shape)} has size ${t.shape[a]}, not 1`);
     }
@@ -53,7 +55,7 @@ export function squeeze(x: TensorLike, axis?: number | readonly number[]): Tenso
 
 /** Inserts a size-1 dimension at `axis` (−1 appends one). */
 export function expandDims(x: TensorLike, axis = 0): Tensor {
-  const t = toTensor(x);
+  const t = toTensor('expandDims', 'x', x);
   const a = normalizeAxis('expandDims', axis, t.rank + 1);
   const s = [...t.shape];
   s.splice(a, 0, 1);
@@ -62,8 +64,8 @@ export function expandDims(x: TensorLike, axis = 0): Tensor {
 
 /** x repeated along its size-1 (or missing leading) dimensions to `shape`, NumPy-style. */
 export function broadcastTo(x: TensorLike, shape: Shape): Tensor {
-  const t = toTensor(x);
-  const target = [...shape];
+  const t = toTensor('broadcastTo', 'x', x);
+  const target = checkShape('broadcastTo', shape);
   let fits = t.rank <= target.length;
   try {
     fits &&= sameShape(broadcastShapes('broadcastTo', t.shape, target), target);
@@ -79,10 +81,14 @@ export function broadcastTo(x: TensorLike, shape: Shape): Tensor {
 
 /** Reorders the axes: out.shape[i] = x.shape[perm[i]]. */
 export function permute(x: TensorLike, perm: readonly number[]): Tensor {
-  const t = toTensor(x);
-  const p = perm.map((a) => normalizeAxis('permute', a, t.rank));
+  return permuteAxes('permute', toTensor('permute', 'x', x), perm);
+}
+
+/** `permute` for `op` (permute, transpose): checks that `perm` is a permutation of t's axes. */
+export function permuteAxes(op: string, t: Tensor, perm: readonly number[]): Tensor {
+  const p = intList(op, 'perm', perm).map((a) => normalizeAxis(op, a, t.rank));
   if (p.length !== t.rank || new Set(p).size !== p.length) {
-    throw new ShapeError(`permute: [${perm.join(',')}] is not a permutation of the ${t.rank} axes of shape ${formatShape(t.shape)}`);
+    throw new ShapeError(`${op}: [${perm.join(',')}] is not a permutation of the ${t.rank} axes of shape ${formatShape(t.shape)}`);
   }
   if (p.every((a, i) => a === i)) return t;
   return apply('permute', [t], { perm: p });
@@ -93,9 +99,9 @@ export function permute(x: TensorLike, perm: readonly number[]): Tensor {
  * that axis). Missing trailing entries take the whole axis.
  */
 export function slice(x: TensorLike, begin: number | readonly number[], size?: number | readonly number[]): Tensor {
-  const t = toTensor(x);
-  const b = typeof begin === 'number' ? [begin] : [...begin];
-  const s = size === undefined ? [] : typeof size === 'number' ? [size] : [...size];
+  const t = toTensor('slice', 'x', x);
+  const b = typeof begin === 'number' ? [begin] : intList('slice', 'begin', begin);
+  const s = size === undefined ? [] : typeof size === 'number' ? [size] : intList('slice', 'size', size);
   if (b.length > t.rank || s.length > t.rank) {
     throw new ShapeError(`slice: begin [${b.join(',')}] and size [${s.join(',')}] have more entries than shape ${formatShape(t.shape)} has axes`);
   }
@@ -115,17 +121,20 @@ export function slice(x: TensorLike, begin: number | readonly number[], size?: n
 
 /** x surrounded by `value`: paddings[i] = [before, after] on axis i. */
 export function pad(x: TensorLike, paddings: readonly (readonly [number, number])[], value = 0): Tensor {
-  const t = toTensor(x);
-  if (paddings.length !== t.rank || paddings.some((p) => p.length !== 2 || p.some((v) => !Number.isInteger(v) || v < 0))) {
-    throw new ShapeError(`pad: paddings ${JSON.stringify(paddings)} must give [before, after] non-negative integers for each of the ${t.rank} axes of shape ${formatShape(t.shape)}`);
+  const t = toTensor('pad', 'x', x);
+  if (!Array.isArray(paddings) || paddings.length !== t.rank
+    || paddings.some((p) => !Array.isArray(p) || p.length !== 2 || p.some((v) => !Number.isSafeInteger(v) || v < 0))) {
+    const shown = Array.isArray(paddings) ? `[${paddings.map((p) => (Array.isArray(p) ? `[${p.map(describe).join(',')}]` : describe(p))).join(',')}]` : describe(paddings);
+    throw new ShapeError(`pad: paddings ${shown} must give [before, after] non-negative integers for each of the ${t.rank} axes of shape ${formatShape(t.shape)}`);
   }
+  if (typeof value !== 'number') throw new ArgumentError(`pad: argument value must be a number, got ${describe(value)}`);
+  checkSize('pad', t.shape.map((d, i) => d + paddings[i]![0] + paddings[i]![1]));
   return apply('pad', [t], { paddings: paddings.map((p) => [p[0], p[1]] as [number, number]), value });
 }
 
 /** The tensors joined along an existing `axis`; all other dimensions must agree. */
 export function concat(tensors: readonly TensorLike[], axis = 0): Tensor {
-  if (tensors.length === 0) throw new ArgumentError('concat: needs at least one tensor');
-  const ts = promoteAll(tensors);
+  const ts = promoteAll('concat', tensors);
   const first = ts[0]!;
   const a = normalizeAxis('concat', axis, first.rank);
   for (const t of ts) {
@@ -134,19 +143,21 @@ export function concat(tensors: readonly TensorLike[], axis = 0): Tensor {
     }
   }
   if (ts.length === 1) return first;
+  checkSize('concat', first.shape.map((d, i) => (i === a ? ts.reduce((n, t) => n + t.shape[a]!, 0) : d)));
   return apply('concat', ts, { axis: a });
 }
 
-function promoteAll(tensors: readonly TensorLike[]): Tensor[] {
-  const ts = tensors.map((t) => toTensor(t));
+function promoteAll(op: string, tensors: readonly TensorLike[]): Tensor[] {
+  if (!Array.isArray(tensors)) throw new ArgumentError(`${op}: argument tensors must be an array of tensors, got ${describe(tensors)}`);
+  if (tensors.length === 0) throw new ArgumentError(`${op}: needs at least one tensor`);
+  const ts = tensors.map((t, i) => toTensor(op, `tensors[${i}]`, t));
   const d = ts.map((t) => t.dtype).reduce(promoteTypes);
   return ts.map((t) => cast(t, d));
 }
 
 /** The tensors (of one shape) stacked along a new `axis`. */
 export function stack(tensors: readonly TensorLike[], axis = 0): Tensor {
-  if (tensors.length === 0) throw new ArgumentError('stack: needs at least one tensor');
-  const ts = promoteAll(tensors);
+  const ts = promoteAll('stack', tensors);
   const first = ts[0]!;
   for (const t of ts) {
     if (!sameShape(t.shape, first.shape)) throw new ShapeError(`stack: shapes ${ts.map((u) => formatShape(u.shape)).join(', ')} must all be equal`);
@@ -160,7 +171,7 @@ export function stack(tensors: readonly TensorLike[], axis = 0): Tensor {
  * given sizes (one may be −1).
  */
 export function split(x: TensorLike, sections: number | readonly number[], axis = 0): Tensor[] {
-  const t = toTensor(x);
+  const t = toTensor('split', 'x', x);
   const a = normalizeAxis('split', axis, t.rank);
   const d = t.shape[a]!;
   let sizes: number[];
@@ -170,7 +181,7 @@ export function split(x: TensorLike, sections: number | readonly number[], axis 
     }
     sizes = new Array<number>(sections).fill(d / sections);
   } else {
-    sizes = [...sections];
+    sizes = intList('split', 'sections', sections);
     const unknown = sizes.indexOf(-1);
     if (unknown >= 0) sizes[unknown] = d - sizes.reduce((s, v, i) => (i === unknown ? s : s + v), 0);
     if (sizes.some((v) => !Number.isInteger(v) || v < 0) || sizes.reduce((s, v) => s + v, 0) !== d) {
@@ -187,14 +198,15 @@ export function split(x: TensorLike, sections: number | readonly number[], axis 
 }
 
 function indexTensor(op: string, indices: TensorLike, bound: number): Tensor {
-  const t = toTensor(indices, isTensor(indices) || indices instanceof Variable ? undefined : 'int32');
-  const idx = t.dtype === 'int32' ? t : cast(t, 'int32');
-  const d = idx.storage;
+  // plain numbers convert as float64 (exact for every int32) so that a fractional index is caught here, not truncated
+  const t = toTensor(op, 'indices', indices, isTensor(indices) || indices instanceof Variable ? undefined : 'float64');
+  const d = t.storage;
   for (let i = 0; i < d.length; i++) {
-    if (t.dtype !== 'int32' && d[i] !== t.storage[i]) throw new ArgumentError(`${op}: index ${t.storage[i]} is not an integer`);
-    if (d[i]! < 0 || d[i]! >= bound) throw new ArgumentError(`${op}: index ${t.storage[i]} is out of range for an axis of size ${bound}`);
+    const v = d[i]!;
+    if (!Number.isInteger(v)) throw new ArgumentError(`${op}: index ${v} is not an integer`);
+    if (v < 0 || v >= bound) throw new ArgumentError(`${op}: index ${v} is out of range for an axis of size ${bound}`);
   }
-  return idx;
+  return t.dtype === 'int32' ? t : cast(t, 'int32');
 }
 
 /**
@@ -202,9 +214,11 @@ function indexTensor(op: string, indices: TensorLike, bound: number): Tensor {
  * out.shape = x.shape[:axis] + indices.shape + x.shape[axis+1:].
  */
 export function gather(x: TensorLike, indices: TensorLike, axis = 0): Tensor {
-  const t = toTensor(x);
+  const t = toTensor('gather', 'x', x);
   const a = normalizeAxis('gather', axis, t.rank);
-  return apply('gather', [t, indexTensor('gather', indices, t.shape[a]!)], { axis: a });
+  const idx = indexTensor('gather', indices, t.shape[a]!);
+  checkSize('gather', [...t.shape.slice(0, a), ...idx.shape, ...t.shape.slice(a + 1)]);
+  return apply('gather', [t, idx], { axis: a });
 }
 
 /**
@@ -212,9 +226,11 @@ export function gather(x: TensorLike, indices: TensorLike, axis = 0): Tensor {
  * each slice of `updates` is added at the row its index names.
  */
 export function scatterAdd(updates: TensorLike, indices: TensorLike, axis: number, dimSize: number): Tensor {
-  const u = toTensor(updates);
+  const u = toTensor('scatterAdd', 'updates', updates);
+  if (!Number.isSafeInteger(dimSize) || dimSize < 0) throw new ArgumentError(`scatterAdd: argument dimSize must be a non-negative integer, got ${describe(dimSize)}`);
   const idx = indexTensor('scatterAdd', indices, dimSize);
   const a = normalizeAxis('scatterAdd', axis, u.rank);
+  checkSize('scatterAdd', [...u.shape.slice(0, a), dimSize, ...u.shape.slice(a + idx.rank)]);
   if (!sameShape(u.shape.slice(a, a + idx.rank), idx.shape)) {
     throw new ShapeError(`scatterAdd: updates ${formatShape(u.shape)} do not hold indices ${formatShape(idx.shape)} at axis ${a}`);
   }
@@ -223,9 +239,20 @@ export function scatterAdd(updates: TensorLike, indices: TensorLike, axis: numbe
 
 /** One-hot rows: out[..., k] = 1 where indices[...] = k, for k < depth. */
 export function oneHot(indices: TensorLike, depth: number, dtype: 'float32' | 'float64' | 'int32' = 'float32'): Tensor {
-  if (!Number.isInteger(depth) || depth <= 0) throw new ArgumentError(`oneHot: depth must be a positive integer, got ${depth}`);
+  if (!Number.isSafeInteger(depth) || depth <= 0) throw new ArgumentError(`oneHot: depth must be a positive integer, got ${describe(depth)}`);
+  if (dtype !== 'float32' && dtype !== 'float64' && dtype !== 'int32') throw new DTypeError(`oneHot: dtype must be float32, float64 or int32, got ${describe(dtype)}`);
+  checkSize('oneHot', [depth]);
   const idx = indexTensor('oneHot', indices, depth);
+  checkSize('oneHot', [...idx.shape, depth]);
   return cast(equal(expandDims(idx, -1), arange(0, depth, 1, 'int32')), dtype);
+}
+
+/** A list of integers given as argument `arg` of `op` (an array of numbers; entries are checked by the caller). */
+function intList(op: string, arg: string, v: unknown): number[] {
+  if (!Array.isArray(v) || v.some((d) => typeof d !== 'number' || !Number.isInteger(d))) {
+    throw new ArgumentError(`${op}: argument ${arg} must be an array of integers, got ${Array.isArray(v) ? `[${v.map(describe).join(',')}]` : describe(v)}`);
+  }
+  return [...v] as number[];
 }
 
 /**

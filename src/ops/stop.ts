@@ -1,10 +1,12 @@
+import { describe } from '../core/describe.js';
+import { ArgumentError } from '../core/errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { traceState } from '../tensor/trace.js';
 import { toTensor, type TensorLike } from './convert.js';
 
 /** The same values with no gradient: derivatives treat it as a constant. */
 export function stopGradient(x: TensorLike): Tensor {
-  const t = toTensor(x);
+  const t = toTensor('stopGradient', 'x', x);
   return new Tensor(t.storage, t.shape);
 }
 
@@ -13,6 +15,7 @@ export function stopGradient(x: TensorLike): Tensor {
  * optimiser updates); what it returns carries no gradient.
  */
 export function noGrad<T>(fn: () => T): T {
+  if (typeof fn !== 'function') throw new ArgumentError(`noGrad: argument fn must be a function, got ${describe(fn)}`);
   traceState.noGrad++;
   try {
     return fn();

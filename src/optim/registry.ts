@@ -50,7 +50,7 @@ const byName: Record<string, () => Optimizer> = {
  */
 export function getOptimizer(nameOrOptimizer: string | Optimizer): Optimizer {
   if (nameOrOptimizer instanceof Optimizer) return nameOrOptimizer;
-  const make = typeof nameOrOptimizer === 'string' ? byName[nameOrOptimizer.toLowerCase()] : undefined;
+  const make = typeof nameOrOptimizer === 'string' && Object.hasOwn(byName, nameOrOptimizer.toLowerCase()) ? byName[nameOrOptimizer.toLowerCase()] : undefined;
   if (make === undefined) {
     throw new ArgumentError(`getOptimizer: unknown optimizer ${describe(nameOrOptimizer)} (expected one of ${Object.keys(byName).join(', ')}, or an Optimizer)`);
   }

@@ -1,6 +1,7 @@
-import { ShapeError, DTypeError } from '../core/errors.js';
+import { describe } from '../core/describe.js';
+import { ArgumentError, ShapeError, DTypeError } from '../core/errors.js';
 import { formatShape, sameShape } from '../core/shape.js';
-import { Tensor } from './tensor.js';
+import { Tensor, isTensor } from './tensor.js';
 
 let counter = 0;
 
@@ -46,6 +47,7 @@ export class Variable {
 
   /** Replaces the value; the shape and dtype must stay the same. The new value carries no gradient history. */
   assign(value: Tensor): void {
+    if (!isTensor(value)) throw new ArgumentError(`assign: variable '${this.name}' takes a Tensor, got ${describe(value)}`);
     if (!sameShape(value.shape, this.current.shape)) {
       throw new ShapeError(`assign: variable '${this.name}' has shape ${formatShape(this.current.shape)}, got a value of shape ${formatShape(value.shape)}`);
     }
@@ -69,5 +71,7 @@ export class Variable {
 
 /** A new trainable variable holding `initial`. */
 export function variable(initial: Tensor, opts: { name?: string; trainable?: boolean } = {}): Variable {
+  if (!isTensor(initial)) throw new ArgumentError(`variable: argument initial must be a Tensor (make one with nb.tensor), got ${describe(initial)}`);
+  if (opts === null || typeof opts !== 'object') throw new ArgumentError(`variable: argument opts must be an options object, got ${describe(opts)}`);
   return new Variable(initial, opts);
 }

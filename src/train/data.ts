@@ -17,7 +17,7 @@ export function pickRows(t: Tensor, indices: Int32Array): Tensor {
 
 /** Converts x and y to tensors and checks that they have the same number of examples. */
 export function examples(op: string, x: TensorLike, y: TensorLike): [Tensor, Tensor] {
-  const X = toTensor(x), Y = toTensor(y);
+  const X = toTensor(op, 'x', x), Y = toTensor(op, 'y', y);
   if (X.rank === 0 || Y.rank === 0 || X.shape[0] !== Y.shape[0]) {
     throw new ShapeError(`${op}: x ${formatShape(X.shape)} and y ${formatShape(Y.shape)} must have the same number of examples (first dimension)`);
   }

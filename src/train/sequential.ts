@@ -136,7 +136,7 @@ export class Sequential extends Module {
 
   /** Runs the layers in order; `training` enables dropout and batch statistics. */
   call(x: TensorLike, training = false): Tensor {
-    let t = toTensor(x);
+    let t = toTensor(`${this.name}.call`, 'x', x);
     if (this.layers.length === 0) throw new ArgumentError('sequential: the model has no layers');
     if (this.exampleShape && t.shape.slice(1).join() !== this.exampleShape.join()) {
       throw new ShapeError(`${this.name}: input shape ${formatShape(t.shape)} does not match the model's input shape [batch,${this.exampleShape.join(',')}]`);
@@ -387,7 +387,7 @@ export class Sequential extends Module {
   predict(x: TensorLike, args: InferenceArgs = {}): Tensor {
     const o = checkOptions('predict', args, INFERENCE_KEYS);
     const batchSize = integerOption('predict', o, 'batchSize', 32, 1);
-    const X = toTensor(x);
+    const X = toTensor('predict', 'x', x);
     if (X.rank === 0) throw new ShapeError(`predict: x must have a batch dimension first, got a scalar`);
     if (!booleanOption('predict', o, 'allowNonFinite', false)) checkFinite('predict', 'x', X);
     const n = X.shape[0]!;

@@ -1,4 +1,6 @@
+import { describe } from '../../core/describe.js';
 import { ArgumentError, ShapeError } from '../../core/errors.js';
+import { boolOption, rangeOption } from '../options.js';
 import { normalizeAxis } from '../../core/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import type { Variable } from '../../tensor/variable.js';
@@ -48,13 +50,14 @@ export class BatchNormalization extends Layer {
 
   constructor(args: BatchNormalizationArgs = {}) {
     super('BatchNormalization', args);
+    const op = 'batchNormalization';
     this.axis = args.axis ?? -1;
-    this.momentum = args.momentum ?? 0.99;
+    if (typeof this.axis !== 'number' || !Number.isInteger(this.axis)) throw new ArgumentError(`${op}: axis must be an integer, got ${describe(this.axis)}`);
+    this.momentum = rangeOption(op, 'momentum', args.momentum ?? 0.99, 0, 1, true);
     this.epsilon = args.epsilon ?? 1e-3;
-    this.center = args.center ?? true;
-    this.scale = args.scale ?? true;
-    if (!(this.momentum >= 0 && this.momentum <= 1)) throw new ArgumentError(`batchNormalization: momentum must be in [0, 1], got ${this.momentum}`);
-    if (!(this.epsilon > 0)) throw new ArgumentError(`batchNormalization: epsilon must be positive, got ${this.epsilon}`);
+    if (typeof this.epsilon !== 'number' || !(this.epsilon > 0) || !Number.isFinite(this.epsilon)) throw new ArgumentError(`${op}: epsilon must be a positive finite number, got ${describe(this.epsilon)}`);
+    this.center = boolOption(op, 'center', args.center ?? true);
+    this.scale = boolOption(op, 'scale', args.scale ?? true);
     if (this.inputShape) this.build([null, ...this.inputShape]);
   }
 

@@ -6,9 +6,10 @@ import { max, mean } from '../../ops/reduce.js';
 import { activateWithBias, canonicalActivation, type ActivationName } from '../activations.js';
 import { getInitializer, serializeInitializer, type Initializer, type InitializerSpec } from '../initializers.js';
 import { Layer, registerLayer, type LayerArgs, type SymbolicShape } from '../layer.js';
+import { layerOpName, boolOption, choiceOption, intOption, pairOption, requireArgs } from '../options.js';
 import { getRegularizer, type Regularizer, type RegularizerSpec } from '../regularizers.js';
 
-const pairOf = (v: Pair): [number, number] => (typeof v === 'number' ? [v, v] : [v[0], v[1]]);
+const PADDINGS: readonly Padding[] = ['valid', 'same'];
 
 function spatialOut(op: string, s: SymbolicShape, size: Pair, strides: Pair, padding: Padding, dilation: Pair = 1): SymbolicShape {
   if (s.length !== 4) throw new ShapeError(`${op}: input shape ${JSON.stringify(s)} must be [batch, height, width, channels]`);
@@ -53,18 +54,17 @@ export class Conv2D extends Layer {
   bias: Variable | undefined;
 
   constructor(args: Conv2DArgs) {
-    super('Conv2D', args);
-    if (!Number.isInteger(args.filters) || args.filters < 1) throw new ShapeError(`conv2d: filters must be a positive integer, got ${args.filters}`);
-    this.filters = args.filters;
-    this.kernelSize = pairOf(args.kernelSize);
-    this.strides = pairOf(args.strides ?? 1);
-    this.padding = args.padding ?? 'valid';
-    this.dilationRate = pairOf(args.dilationRate ?? 1);
-    this.activation = canonicalActivation(args.activation ?? 'linear');
-    this.useBias = args.useBias ?? true;
-    this.kernelInit = getInitializer(args.kernelInitializer ?? 'glorotUniform');
-    this.biasInit = getInitializer(args.biasInitializer ?? 'zeros');
-    this.kernelReg = args.kernelRegularizer ? getRegularizer(args.kernelRegularizer) : undefined;
+    super('Conv2D', requireArgs('conv2d', args));
+    this.filters = intOption('conv2d', 'filters', args.filters);
+    this.kernelSize = pairOption('conv2d', 'kernelSize', args.kernelSize);
+    this.strides = pairOption('conv2d', 'strides', args.strides ?? 1);
+    this.padding = choiceOption('conv2d', 'padding', args.padding ?? 'valid', PADDINGS);
+    this.dilationRate = pairOption('conv2d', 'dilationRate', args.dilationRate ?? 1);
+    this.activation = canonicalActivation(args.activation ?? 'linear', 'conv2d');
+    this.useBias = boolOption('conv2d', 'useBias', args.useBias ?? true);
+    this.kernelInit = getInitializer(args.kernelInitializer ?? 'glorotUniform', 'conv2d');
+    this.biasInit = getInitializer(args.biasInitializer ?? 'zeros', 'conv2d');
+    this.kernelReg = args.kernelRegularizer ? getRegularizer(args.kernelRegularizer, 'conv2d') : undefined;
     if (this.inputShape) this.build([null, ...this.inputShape]);
   }
 
@@ -111,9 +111,10 @@ abstract class Pooling2D extends Layer {
   readonly padding: Padding;
   constructor(className: string, args: Pooling2DArgs) {
     super(className, args);
-    this.poolSize = pairOf(args.poolSize ?? 2);
-    this.strides = pairOf(args.strides ?? this.poolSize);
-    this.padding = args.padding ?? 'valid';
+    const op = layerOpName(className);
+    this.poolSize = pairOption(op, 'poolSize', args.poolSize ?? 2);
+    this.strides = pairOption(op, 'strides', args.strides ?? this.poolSize);
+    this.padding = choiceOption(op, 'padding', args.padding ?? 'valid', PADDINGS);
   }
   computeOutputShape(s: SymbolicShape): SymbolicShape {
     return spatialOut(this.name, s, this.poolSize, this.strides, this.padding);

@@ -1,4 +1,6 @@
+import { describe } from '../../core/describe.js';
 import { ArgumentError, ShapeError } from '../../core/errors.js';
+import { rangeOption, requireArgs } from '../options.js';
 import { formatShape, sizeOf } from '../../core/shape.js';
 import { globalGenerator } from '../../core/random.js';
 import { randomUniform } from '../../tensor/create.js';
@@ -14,8 +16,8 @@ import { Layer, registerLayer, type LayerArgs, type SymbolicShape } from '../lay
 export class Activation extends Layer {
   readonly activation: ActivationName;
   constructor(args: LayerArgs & { activation: ActivationName | string }) {
-    super('Activation', args);
-    this.activation = canonicalActivation(args.activation);
+    super('Activation', requireArgs('activation', args));
+    this.activation = canonicalActivation(args.activation, 'activation');
   }
   call(x: Tensor): Tensor {
     return getActivation(this.activation)(x);
@@ -36,9 +38,8 @@ export class Activation extends Layer {
 export class Dropout extends Layer {
   readonly rate: number;
   constructor(args: LayerArgs & { rate: number }) {
-    super('Dropout', args);
-    if (!(args.rate >= 0 && args.rate < 1)) throw new ArgumentError(`dropout: rate must be in [0, 1), got ${args.rate}`);
-    this.rate = args.rate;
+    super('Dropout', requireArgs('dropout', args));
+    this.rate = rangeOption('dropout', 'rate', args.rate, 0, 1);
   }
   call(x: Tensor, training: boolean): Tensor {
     if (!training || this.rate === 0) return x;
@@ -59,6 +60,7 @@ export class Flatten extends Layer {
     super('Flatten', args);
   }
   call(x: Tensor): Tensor {
+    if (x.rank === 0) throw new ShapeError(`${this.name}: input shape [] has no batch axis to keep`);
     return reshape(x, [x.shape[0]!, sizeOf(x.shape.slice(1))]);
   }
   computeOutputShape(s: SymbolicShape): SymbolicShape {
@@ -71,8 +73,12 @@ export class Flatten extends Layer {
 export class Reshape extends Layer {
   readonly targetShape: number[];
   constructor(args: LayerArgs & { targetShape: number[] }) {
-    super('Reshape', args);
-    this.targetShape = [...args.targetShape];
+    super('Reshape', requireArgs('reshape', args));
+    const t = args.targetShape;
+    if (!Array.isArray(t) || t.some((d) => typeof d !== 'number' || !Number.isSafeInteger(d) || (d < 1 && d !== -1)) || t.filter((d) => d === -1).length > 1) {
+      throw new ArgumentError(`reshape: targetShape must be an array of positive integers with at most one -1, got ${Array.isArray(t) ? `[${t.map(describe).join(',')}]` : describe(t)}`);
+    }
+    this.targetShape = [...t];
   }
   call(x: Tensor): Tensor {
     const per = sizeOf(x.shape.slice(1));

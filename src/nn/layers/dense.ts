@@ -6,6 +6,7 @@ import { matmul } from '../../ops/linalg.js';
 import { activateWithBias, canonicalActivation, type ActivationName } from '../activations.js';
 import { getInitializer, serializeInitializer, type Initializer, type InitializerSpec } from '../initializers.js';
 import { Layer, registerLayer, type LayerArgs, type SymbolicShape } from '../layer.js';
+import { boolOption, intOption, requireArgs } from '../options.js';
 import { getRegularizer, type Regularizer, type RegularizerSpec } from '../regularizers.js';
 
 /** Options of a Dense layer. */
@@ -42,15 +43,14 @@ export class Dense extends Layer {
   bias: Variable | undefined;
 
   constructor(args: DenseArgs) {
-    super('Dense', args);
-    if (!Number.isInteger(args.units) || args.units < 1) throw new ShapeError(`dense: units must be a positive integer, got ${args.units}`);
-    this.units = args.units;
-    this.activation = canonicalActivation(args.activation ?? 'linear');
-    this.useBias = args.useBias ?? true;
-    this.kernelInit = getInitializer(args.kernelInitializer ?? 'glorotUniform');
-    this.biasInit = getInitializer(args.biasInitializer ?? 'zeros');
-    this.kernelReg = args.kernelRegularizer ? getRegularizer(args.kernelRegularizer) : undefined;
-    this.biasReg = args.biasRegularizer ? getRegularizer(args.biasRegularizer) : undefined;
+    super('Dense', requireArgs('dense', args));
+    this.units = intOption('dense', 'units', args.units);
+    this.activation = canonicalActivation(args.activation ?? 'linear', 'dense');
+    this.useBias = boolOption('dense', 'useBias', args.useBias ?? true);
+    this.kernelInit = getInitializer(args.kernelInitializer ?? 'glorotUniform', 'dense');
+    this.biasInit = getInitializer(args.biasInitializer ?? 'zeros', 'dense');
+    this.kernelReg = args.kernelRegularizer ? getRegularizer(args.kernelRegularizer, 'dense') : undefined;
+    this.biasReg = args.biasRegularizer ? getRegularizer(args.biasRegularizer, 'dense') : undefined;
     if (this.inputShape) this.build([null, ...this.inputShape]);
   }
 

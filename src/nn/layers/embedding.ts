@@ -7,6 +7,7 @@ import { cast, toTensor, type TensorLike } from '../../ops/convert.js';
 import { gather } from '../../ops/shape.js';
 import { serializeInitializer, type Initializer, type InitializerSpec } from '../initializers.js';
 import { Layer, registerLayer, type LayerArgs, type SymbolicShape } from '../layer.js';
+import { boolOption, intOption, requireArgs } from '../options.js';
 import { getRegularizer, type Regularizer, type RegularizerSpec } from '../regularizers.js';
 import { attachMask } from './mask.js';
 import { resolveInitializer } from './orthogonal.js';
@@ -50,19 +51,15 @@ export class Embedding extends Layer {
   embeddings: Variable | undefined;
 
   constructor(args: EmbeddingArgs) {
-    if (args.inputLength !== undefined && (!Number.isInteger(args.inputLength) || args.inputLength < 1)) {
-      throw new ArgumentError(`embedding: inputLength must be a positive integer, got ${args.inputLength}`);
-    }
+    requireArgs('embedding', args);
+    if (args.inputLength !== undefined) intOption('embedding', 'inputLength', args.inputLength);
     super('Embedding', { ...args, inputShape: args.inputShape ?? (args.inputLength !== undefined ? [args.inputLength] : undefined) });
-    for (const k of ['inputDim', 'outputDim'] as const) {
-      if (!Number.isInteger(args[k]) || args[k] < 1) throw new ArgumentError(`embedding: ${k} must be a positive integer, got ${args[k]}`);
-    }
-    this.inputDim = args.inputDim;
-    this.outputDim = args.outputDim;
+    this.inputDim = intOption('embedding', 'inputDim', args.inputDim);
+    this.outputDim = intOption('embedding', 'outputDim', args.outputDim);
     this.inputLength = args.inputLength;
-    this.maskZero = args.maskZero ?? false;
-    this.embeddingsInit = resolveInitializer(args.embeddingsInitializer ?? 'randomUniform');
-    this.embeddingsReg = args.embeddingsRegularizer ? getRegularizer(args.embeddingsRegularizer) : undefined;
+    this.maskZero = boolOption('embedding', 'maskZero', args.maskZero ?? false);
+    this.embeddingsInit = resolveInitializer(args.embeddingsInitializer ?? 'randomUniform', 'embedding');
+    this.embeddingsReg = args.embeddingsRegularizer ? getRegularizer(args.embeddingsRegularizer, 'embedding') : undefined;
     if (this.inputShape) this.build([null, ...this.inputShape]);
   }
 
@@ -80,7 +77,7 @@ export class Embedding extends Layer {
 
   /** The mask this layer attaches for indices x (x ≠ 0, bool), or undefined without maskZero. */
   computeMask(x: TensorLike): Tensor | undefined {
-    return this.maskZero ? notEqual(this.indices(toTensor(x)), 0) : undefined;
+    return this.maskZero ? notEqual(this.indices(toTensor(`${this.name}.computeMask`, 'x', x)), 0) : undefined;
   }
 
   /** The indices as int32, checked to be whole numbers in [0, inputDim). */

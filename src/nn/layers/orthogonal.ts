@@ -54,8 +54,8 @@ export function orthogonal(opts: { gain?: number } = {}): Initializer {
 }
 
 /** An initializer from a spec as `getInitializer` reads it, with 'orthogonal' ({ className: 'Orthogonal' }) added. */
-export function resolveInitializer(spec: InitializerSpec): Initializer {
+export function resolveInitializer(spec: InitializerSpec, context = 'initializer'): Initializer {
   if (typeof spec === 'string' && spec === 'orthogonal') return orthogonal();
-  if (typeof spec === 'object' && typeof spec !== 'function' && spec.className === 'Orthogonal') return orthogonal(spec.config ?? {});
-  return getInitializer(spec);
+  if (spec !== null && typeof spec === 'object' && spec.className === 'Orthogonal') return orthogonal(spec.config ?? {});
+  return getInitializer(spec, context);
 }

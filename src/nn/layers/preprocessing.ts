@@ -1,6 +1,7 @@
 // Preprocessing layers (Keras's Rescaling and Normalization): what was done to
 // the inputs before training becomes part of the model, so a saved model takes
 // raw inputs. Neither has trainable parameters.
+import { describe } from '../../core/describe.js';
 import { ArgumentError, ShapeError } from '../../core/errors.js';
 import { formatShape, normalizeAxis } from '../../core/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
@@ -17,7 +18,7 @@ function asFloat(x: Tensor): Tensor {
 }
 
 function finiteNumber(op: string, what: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new ArgumentError(`${op}: ${what} must be a finite number, got ${JSON.stringify(v) ?? String(v)}`);
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new ArgumentError(`${op}: ${what} must be a finite number, got ${describe(v)}`);
   return v;
 }
 
@@ -106,7 +107,7 @@ export class Normalization extends Layer {
     if (axis === null) this.axis = null;
     else {
       const list = Array.isArray(axis) ? axis : [axis];
-      for (const a of list) if (!Number.isInteger(a)) throw new ArgumentError(`normalization: axis must be an integer, a list of integers or null, got ${JSON.stringify(axis)}`);
+      for (const a of list) if (!Number.isInteger(a)) throw new ArgumentError(`normalization: axis must be an integer, a list of integers or null, got ${describe(axis)}`);
       this.axis = [...list];
     }
     if ((args.mean === undefined) !== (args.variance === undefined)) throw new ArgumentError('normalization: give both mean and variance, or neither (then call adapt)');
@@ -115,7 +116,7 @@ export class Normalization extends Layer {
       const list = Array.isArray(v) ? v : [v];
       if (list.length === 0) throw new ArgumentError(`normalization: ${what} is an empty list`);
       for (const e of list) {
-        if (!(typeof e === 'number' && Number.isFinite(e) && e >= min)) throw new ArgumentError(`normalization: ${what} must hold finite numbers${min === 0 ? ' ≥ 0' : ''}, got ${JSON.stringify(e)}`);
+        if (!(typeof e === 'number' && Number.isFinite(e) && e >= min)) throw new ArgumentError(`normalization: ${what} must hold finite numbers${min === 0 ? ' ≥ 0' : ''}, got ${describe(e)}`);
       }
     };
     check('mean', args.mean, -Infinity);
@@ -161,7 +162,7 @@ export class Normalization extends Layer {
       throw new ShapeError(`${this.name}: ${what} has ${list.length} values, but the kept axes have shape ${formatShape(shape)} (${size} values)`);
     }
     const data = new Float64Array(size).map((_, i) => list[list.length === 1 ? 0 : i]!);
-    return toTensor(new Tensor(data, shape), this.dtype);
+    return cast(new Tensor(data, shape), this.dtype);
   }
 
   /**
@@ -171,7 +172,7 @@ export class Normalization extends Layer {
    * the example and the position.
    */
   adapt(data: TensorLike): void {
-    const x = toTensor(data);
+    const x = toTensor(`${this.name}.adapt`, 'data', data);
     if (x.rank < 1 || x.shape[0] === 0) throw new ShapeError(`${this.name}.adapt: expected data with examples along axis 0, got shape ${formatShape(x.shape)}`);
     if (!this.built) this.build([null, ...x.shape.slice(1)]);
     if (x.rank !== this.rank) throw new ShapeError(`${this.name}.adapt: data of shape ${formatShape(x.shape)} has rank ${x.rank}, the layer was built for rank ${this.rank}`);
@@ -199,9 +200,9 @@ export class Normalization extends Layer {
       mean[k]! += d / c;
       m2[k]! += d * (value - mean[k]!);
     }
-    this.mean!.assign(toTensor(new Tensor(mean, shape), this.dtype));
+    this.mean!.assign(cast(new Tensor(mean, shape), this.dtype));
     const variance = m2.map((s, k) => s / count[k]!);
-    this.variance!.assign(toTensor(new Tensor(variance, shape), this.dtype));
+    this.variance!.assign(cast(new Tensor(variance, shape), this.dtype));
     this.givenMean = Array.from(mean);
     this.givenVariance = Array.from(variance);
   }
@@ -210,8 +211,8 @@ export class Normalization extends Layer {
     if (this.givenMean === undefined) throw new ArgumentError(`${this.name}: no mean and variance yet; give them to normalization({ mean, variance }) or call adapt(trainingData) first`);
     const xf = asFloat(x);
     const bshape = xf.shape.map((d, i) => (this.kept.includes(i) ? d : 1));
-    const mean = toTensor(reshape(this.mean!, bshape), xf.dtype);
-    const variance = toTensor(reshape(this.variance!, bshape), xf.dtype);
+    const mean = cast(reshape(this.mean!, bshape), xf.dtype);
+    const variance = cast(reshape(this.variance!, bshape), xf.dtype);
     // √variance, with 1 where the variance is 0 (a constant feature is only centred)
     const sd = sqrt(where(greater(variance, 0), variance, 1));
     return div(sub(xf, mean), sd);

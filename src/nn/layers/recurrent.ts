@@ -13,6 +13,7 @@ import { concat, reshape, slice, split, stack } from '../../ops/shape.js';
 import { canonicalActivation, getActivation, type ActivationName } from '../activations.js';
 import { serializeInitializer, type Initializer, type InitializerSpec } from '../initializers.js';
 import { Layer, registerLayer, type LayerArgs, type SymbolicShape } from '../layer.js';
+import { layerOpName, boolOption, intOption, requireArgs } from '../options.js';
 import { getRegularizer, type Regularizer, type RegularizerSpec } from '../regularizers.js';
 import { attachMask, maskOf } from './mask.js';
 import { resolveInitializer } from './orthogonal.js';
@@ -133,21 +134,20 @@ export abstract class RecurrentLayer extends Layer {
   protected abstract readonly stateCount: number;
 
   constructor(className: string, args: RecurrentArgs) {
-    super(className, args);
-    const op = className.charAt(0).toLowerCase() + className.slice(1);
-    if (!Number.isInteger(args.units) || args.units < 1) throw new ArgumentError(`${op}: units must be a positive integer, got ${args.units}`);
-    this.units = args.units;
-    this.activation = canonicalActivation(args.activation ?? 'tanh');
-    this.useBias = args.useBias ?? true;
-    this.returnSequences = args.returnSequences ?? false;
-    this.returnState = args.returnState ?? false;
-    this.goBackwards = args.goBackwards ?? false;
-    this.kernelInit = resolveInitializer(args.kernelInitializer ?? 'glorotUniform');
-    this.recurrentInit = resolveInitializer(args.recurrentInitializer ?? 'orthogonal');
-    this.biasInit = resolveInitializer(args.biasInitializer ?? 'zeros');
-    this.kernelReg = args.kernelRegularizer ? getRegularizer(args.kernelRegularizer) : undefined;
-    this.recurrentReg = args.recurrentRegularizer ? getRegularizer(args.recurrentRegularizer) : undefined;
-    this.biasReg = args.biasRegularizer ? getRegularizer(args.biasRegularizer) : undefined;
+    const op = layerOpName(className);
+    super(className, requireArgs(op, args));
+    this.units = intOption(op, 'units', args.units);
+    this.activation = canonicalActivation(args.activation ?? 'tanh', op);
+    this.useBias = boolOption(op, 'useBias', args.useBias ?? true);
+    this.returnSequences = boolOption(op, 'returnSequences', args.returnSequences ?? false);
+    this.returnState = boolOption(op, 'returnState', args.returnState ?? false);
+    this.goBackwards = boolOption(op, 'goBackwards', args.goBackwards ?? false);
+    this.kernelInit = resolveInitializer(args.kernelInitializer ?? 'glorotUniform', op);
+    this.recurrentInit = resolveInitializer(args.recurrentInitializer ?? 'orthogonal', op);
+    this.biasInit = resolveInitializer(args.biasInitializer ?? 'zeros', op);
+    this.kernelReg = args.kernelRegularizer ? getRegularizer(args.kernelRegularizer, op) : undefined;
+    this.recurrentReg = args.recurrentRegularizer ? getRegularizer(args.recurrentRegularizer, op) : undefined;
+    this.biasReg = args.biasRegularizer ? getRegularizer(args.biasRegularizer, op) : undefined;
   }
 
   /** The shape of the bias; [gates·units] unless a subclass says otherwise. */
@@ -191,7 +191,7 @@ export abstract class RecurrentLayer extends Layer {
 
   /** Runs the layer on x [batch, time, features] (building it first if needed); the input's rank is checked before the build. */
   override apply(x: TensorLike, opts: { training?: boolean } = {}): Tensor {
-    const t = toTensor(x);
+    const t = toTensor(this.name, 'x', x);
     this.checkRank(t);
     return super.apply(t, opts);
   }
@@ -212,7 +212,7 @@ export abstract class RecurrentLayer extends Layer {
    * zero initial state; gradients flow into it like into any input.
    */
   callWithState(x: TensorLike, initialState?: TensorLike | readonly TensorLike[], opts: RecurrentCallOptions = {}): RecurrentResult {
-    const t = toTensor(x);
+    const t = toTensor(`${this.name}.callWithState`, 'x', x);
     this.checkRank(t);
     if (!this.built) this.build([null, ...t.shape.slice(1)]);
     this.checkInput(t, this.kernel!.shape[0]!, `its kernel ${formatShape(this.kernel!.shape)}`);
@@ -249,7 +249,7 @@ export abstract class RecurrentLayer extends Layer {
   }
 
   private resolveMask(x: Tensor, given: TensorLike | undefined): Tensor | undefined {
-    const m = given === undefined ? maskOf(x) : toTensor(given);
+    const m = given === undefined ? maskOf(x) : toTensor(this.name, 'mask', given);
     if (!m) return undefined;
     const [batch, time] = x.shape;
     if (m.rank !== 2 || m.shape[0] !== batch || m.shape[1] !== time) {
@@ -261,7 +261,7 @@ export abstract class RecurrentLayer extends Layer {
   private initialStates(batch: number, dtype: DType, given: TensorLike | readonly TensorLike[] | undefined): Tensor[] {
     const d = dtype === 'float64' ? 'float64' : 'float32';
     if (given === undefined) return Array.from({ length: this.stateCount }, () => zeros([batch, this.units], d));
-    const states = (isStateList(given) ? (given as readonly TensorLike[]) : [given as TensorLike]).map((s) => toTensor(s, d));
+    const states = (isStateList(given) ? (given as readonly TensorLike[]) : [given as TensorLike]).map((s, i) => toTensor(this.name, `initialState[${i}]`, s, d));
     if (states.length !== this.stateCount) {
       throw new ArgumentError(`${this.name}: expects ${this.stateCount} initial state${this.stateCount > 1 ? 's ([h, c])' : ''}, got ${states.length}`);
     }
@@ -366,8 +366,8 @@ export class LSTM extends RecurrentLayer {
 
   constructor(args: LSTMArgs) {
     super('LSTM', args);
-    this.recurrentActivation = canonicalActivation(args.recurrentActivation ?? 'sigmoid');
-    this.unitForgetBias = args.unitForgetBias ?? true;
+    this.recurrentActivation = canonicalActivation(args.recurrentActivation ?? 'sigmoid', 'lstm');
+    this.unitForgetBias = boolOption('lstm', 'unitForgetBias', args.unitForgetBias ?? true);
     if (this.inputShape) this.build([null, ...this.inputShape]);
   }
 
@@ -419,8 +419,8 @@ export class GRU extends RecurrentLayer {
 
   constructor(args: GRUArgs) {
     super('GRU', args);
-    this.recurrentActivation = canonicalActivation(args.recurrentActivation ?? 'sigmoid');
-    this.resetAfter = args.resetAfter ?? true;
+    this.recurrentActivation = canonicalActivation(args.recurrentActivation ?? 'sigmoid', 'gru');
+    this.resetAfter = boolOption('gru', 'resetAfter', args.resetAfter ?? true);
     if (this.inputShape) this.build([null, ...this.inputShape]);
   }
 
