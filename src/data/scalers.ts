@@ -1,3 +1,4 @@
+import { optionsObject } from '../core/options.js';
 import { ArgumentError, NablaError, ShapeError } from '../core/errors.js';
 import { formatShape } from '../core/shape.js';
 import type { TensorLike } from '../tensor/create.js';
@@ -197,8 +198,9 @@ export class StandardScaler extends AffineScaler {
   /** Whether transform divides by the standard deviation (default true). */
   readonly withStd: boolean;
 
-  constructor(opts: { withMean?: boolean; withStd?: boolean } = {}) {
+  constructor(options: { withMean?: boolean; withStd?: boolean } = {}) {
     super();
+    const opts = optionsObject('standardScaler', options);
     this.withMean = opts.withMean ?? true;
     this.withStd = opts.withStd ?? true;
   }
@@ -274,8 +276,9 @@ export class MinMaxScaler extends AffineScaler {
   private min_: Float64Array | null = null;
   private max_: Float64Array | null = null;
 
-  constructor(opts: { featureRange?: readonly [number, number] } = {}) {
+  constructor(options: { featureRange?: readonly [number, number] } = {}) {
     super();
+    const opts = optionsObject('minMaxScaler', options);
     const r = opts.featureRange ?? [0, 1];
     if (!Array.isArray(r) || r.length !== 2 || !Number.isFinite(r[0]) || !Number.isFinite(r[1]) || !(r[0] < r[1])) {
       throw new ArgumentError(`minMaxScaler: featureRange must be [lo, hi] with finite lo < hi, got ${JSON.stringify(r)}`);

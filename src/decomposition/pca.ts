@@ -1,3 +1,4 @@
+import { optionsObject } from '../core/options.js';
 import { ArgumentError, NablaError, ShapeError } from '../core/errors.js';
 import { formatShape } from '../core/shape.js';
 import { add, div, mul, sub } from '../ops/arithmetic.js';
@@ -66,7 +67,7 @@ export class PCA {
   private state: Fitted | null = null;
 
   constructor(options: PCAOptions = {}) {
-    const { nComponents, varianceToKeep, whiten = false } = options;
+    const { nComponents, varianceToKeep, whiten = false } = optionsObject('pca', options);
     if (nComponents !== undefined && varianceToKeep !== undefined) {
       throw new ArgumentError('pca: give nComponents or varianceToKeep, not both');
     }

@@ -1,3 +1,5 @@
+import { optionsObject } from '../core/options.js';
+import { describe } from '../core/describe.js';
 import { ArgumentError } from '../core/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 
@@ -76,14 +78,17 @@ export class EarlyStopping implements Callback {
   /** The epoch with the best monitored value. */
   bestEpoch = -1;
 
-  constructor(args: EarlyStoppingArgs = {}) {
+  constructor(options: EarlyStoppingArgs = {}) {
+    const args = optionsObject('earlyStopping', options);
+    if (args.monitor !== undefined && typeof args.monitor !== 'string') throw new ArgumentError(`earlyStopping: monitor must be a metric name such as 'val_loss', got ${describe(args.monitor)}`);
+    if (args.minDelta !== undefined && (typeof args.minDelta !== 'number' || !Number.isFinite(args.minDelta))) throw new ArgumentError(`earlyStopping: minDelta must be a finite number, got ${describe(args.minDelta)}`);
     this.monitor = args.monitor ?? 'val_loss';
     this.minDelta = Math.abs(args.minDelta ?? 0);
     this.patience = args.patience ?? 0;
-    if (!Number.isInteger(this.patience) || this.patience < 0) throw new ArgumentError(`earlyStopping: patience must be a non-negative integer, got ${args.patience}`);
+    if (!Number.isInteger(this.patience) || this.patience < 0) throw new ArgumentError(`earlyStopping: patience must be a non-negative integer, got ${describe(args.patience)}`);
     this.restoreBestWeights = args.restoreBestWeights ?? false;
     const mode = args.mode ?? 'auto';
-    if (!['auto', 'min', 'max'].includes(mode)) throw new ArgumentError(`earlyStopping: mode must be 'auto', 'min' or 'max', got ${mode}`);
+    if (!['auto', 'min', 'max'].includes(mode)) throw new ArgumentError(`earlyStopping: mode must be 'auto', 'min' or 'max', got ${describe(mode)}`);
     const max = mode === 'max' || (mode === 'auto' && /acc|precision|recall|f1|auc/.test(this.monitor));
     this.sign = max ? -1 : 1; // compare sign·value, smaller is better
   }

@@ -1,3 +1,5 @@
+import { optionsObject } from '../core/options.js';
+import { describe } from '../core/describe.js';
 import { ArgumentError, ShapeError } from '../core/errors.js';
 import { nextTask } from '../core/platform.js';
 import { globalGenerator } from '../core/random.js';
@@ -100,8 +102,11 @@ export class Sequential extends Module {
 
   constructor(layers: Layer[] = [], opts: { name?: string; metadata?: ModelMetadata } = {}) {
     super();
-    this.name = opts.name ?? 'sequential';
-    this.metadata = { ...(opts.metadata ?? {}) };
+    const o = optionsObject('sequential', opts);
+    if (!Array.isArray(layers)) throw new ArgumentError(`sequential: expected an array of layers, got ${describe(layers)}`);
+    if (o.name !== undefined && typeof o.name !== 'string') throw new ArgumentError(`sequential: name must be a string, got ${describe(o.name)}`);
+    this.name = o.name ?? 'sequential';
+    this.metadata = { ...optionsObject('sequential', o.metadata, 'metadata as a plain object') };
     for (const l of layers) this.add(l);
   }
 
@@ -175,6 +180,8 @@ export class Sequential extends Module {
 
   /** Chooses the optimizer, the loss and the metrics that fit and evaluate use. */
   compile(args: CompileArgs): void {
+    args = optionsObject('compile', args, 'options { optimizer, loss, metrics? }');
+    if (args.metrics !== undefined && !Array.isArray(args.metrics)) throw new ArgumentError(`compile: metrics must be an array of names or Metric objects, got ${describe(args.metrics)}`);
     const lossName = typeof args.loss === 'string' ? args.loss : 'custom';
     const loss = getLoss(args.loss);
     this.compiled = {

@@ -51,8 +51,9 @@ function formatPercent(fraction: number): string {
  */
 export function confusionMatrixChart(matrix: readonly (readonly number[])[], options: ConfusionMatrixChartOptions = {}): string {
   const op = 'confusionMatrixChart';
+  if (!isList(matrix) || matrix.length === 0) throw new ShapeError(`${op}: the matrix must be a non-empty n×n array of counts`);
   const n = matrix.length;
-  if (!isList(matrix) || n === 0) throw new ShapeError(`${op}: the matrix must be a non-empty n×n array of counts`);
+  if (n === 0) throw new ShapeError(`${op}: the matrix must be a non-empty n×n array of counts`);
   matrix.forEach((row, i) => {
     if (!isList(row) || row.length !== n) {
       throw new ShapeError(`${op}: the matrix must be square (n×n); row ${i} has ${isList(row) ? row.length : 'no'} values, expected ${n}`);

@@ -3,6 +3,8 @@
  * and val_accuracy. Non-finite values leave gaps; lines are clipped exactly
  * to the plot area.
  */
+import { describe } from '../core/describe.js';
+import { optionsObject } from '../core/options.js';
 import { ArgumentError, ShapeError } from '../core/errors.js';
 import { drawFrame, frameLeft, linearAxis, logAxis, type Axis, type Frame } from './axes.js';
 import { rowLegend, type LegendEntry } from './legend.js';
@@ -108,7 +110,7 @@ function seriesGeometry(points: readonly ([number, number] | null)[], f: Frame):
  */
 export function lineChart(options: LineChartOptions): string {
   const op = 'lineChart';
-  const { series, title, xLabel, yLabel, yMin, yMax } = options;
+  const { series, title, xLabel, yLabel, yMin, yMax } = (options = optionsObject(op, options, 'options { series, ... }'));
   const width = options.width ?? 640, height = options.height ?? 400;
   checkPositive(op, 'width', width);
   checkPositive(op, 'height', height);
@@ -213,6 +215,7 @@ export function historyCharts(
   history: Readonly<Record<string, readonly number[]>> | { history: Readonly<Record<string, readonly number[]>> },
   options: HistoryChartOptions = {},
 ): HistoryCharts {
+  if (history === null || typeof history !== 'object') throw new ArgumentError(`historyCharts: expected a History or its history record, got ${describe(history)}`);
   const h = ('history' in history && !isList(history.history) && typeof history.history === 'object'
     ? history.history
     : history) as Readonly<Record<string, readonly number[]>>;

@@ -2,6 +2,7 @@
  * Scatter charts coloured by label: 2-D embeddings of the digits (PCA,
  * autoencoders), decision boundaries' data, anything with (x, y) points.
  */
+import { optionsObject } from '../core/options.js';
 import { ArgumentError } from '../core/errors.js';
 import { drawFrame, linearAxis } from './axes.js';
 import { columnLegend, columnLegendWidth, type LegendEntry } from './legend.js';
@@ -47,7 +48,7 @@ export interface ScatterChartOptions {
  */
 export function scatterChart(options: ScatterChartOptions): string {
   const op = 'scatterChart';
-  const { points, title, xLabel, yLabel } = options;
+  const { points, title, xLabel, yLabel } = (options = optionsObject(op, options, 'options { points, ... }'));
   if (!isList(points)) throw new ArgumentError(`${op}: points must be an array of { x, y, label? }`);
   const width = options.width ?? 640, height = options.height ?? 480, radius = options.radius ?? 3;
   checkPositive(op, 'width', width);
