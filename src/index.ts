@@ -7,7 +7,7 @@ import './ops/methods.js'; // installs the chainable tensor methods
 // core
 export type { DType, TypedArray } from './core/dtype.js';
 export type { Shape } from './core/shape.js';
-export { NablaError, ShapeError, DTypeError, ArgumentError } from './core/errors.js';
+export { NablaError, ShapeError, DTypeError, ArgumentError, TraceError } from './core/errors.js';
 export { Generator, seed } from './core/random.js';
 
 // backend
@@ -43,6 +43,8 @@ export { stopGradient, noGrad } from './ops/stop.js';
 // autodiff
 export { grad, valueAndGrad, vjp, jacobian, hessian, hvp } from './autograd/transforms.js';
 export type { ArgnumsOption } from './autograd/transforms.js';
+export { trace, spec, Spec, Program, runProgram } from './trace/index.js';
+export type { TraceOptions, Dim, Equation, ProgramVar, ProgramConstant, ProgramParam, ProgramUpdate, VarKind } from './trace/index.js';
 export { gradCheck } from './autograd/gradcheck.js';
 export type { GradCheckOptions, GradCheckResult, GradCheckLevel } from './autograd/gradcheck.js';
 export type { Tree } from './autograd/tree.js';

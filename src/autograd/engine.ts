@@ -1,5 +1,5 @@
 import { Tensor } from '../tensor/tensor.js';
-import type { Node } from '../tensor/trace.js';
+import type { Node } from './tape.js';
 import { add, cast } from '../ops/arithmetic.js';
 import { primitives } from '../ops/primitives.js';
 import type { Prim, PrimDef } from '../ops/prim.js';

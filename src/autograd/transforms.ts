@@ -3,7 +3,7 @@ import { ArgumentError, DTypeError, ShapeError } from '../core/errors.js';
 import { formatShape, sameShape } from '../core/shape.js';
 import { onesLike, zeros, zerosLike } from '../tensor/create.js';
 import { Tensor, isTensor } from '../tensor/tensor.js';
-import { nextNodeId, traceState, type Node } from '../tensor/trace.js';
+import { nextNodeId, tapeState, type Node } from './tape.js';
 import { add, mul } from '../ops/arithmetic.js';
 import { sum } from '../ops/reduce.js';
 import { reshape, stack } from '../ops/shape.js';
@@ -28,8 +28,8 @@ function makeLeaf(op: string, t: Tensor): Tensor {
   if (!isFloat(t.dtype)) {
     throw new DTypeError(`${op}: cannot differentiate with respect to ${t.dtype === 'int32' ? 'an' : 'a'} ${t.dtype} tensor of shape ${formatShape(t.shape)}; use float32 or float64`);
   }
-  const leaf = new Tensor(t.storage, t.shape);
-  leaf.node = { id: nextNodeId(), prim: 'identity', inputs: [t], attrs: {}, output: leaf };
+  const leaf = t.alias();
+  leaf.node = { id: nextNodeId(), prim: 'identity', inputs: [t], attrs: {}, output: leaf } as Node<'identity'>;
   return leaf;
 }
 
@@ -41,9 +41,9 @@ function trace<R>(op: string, fn: AnyFn<R>, args: readonly unknown[], argnums: r
   for (const i of argnums) {
     if (!Number.isInteger(i) || i < 0 || i >= args.length) throw new ArgumentError(`${op}: argnum ${i} is out of range for ${args.length} argument(s)`);
   }
-  const savedNoGrad = traceState.noGrad;
-  traceState.depth++;
-  traceState.noGrad = 0;
+  const savedNoGrad = tapeState.noGrad;
+  tapeState.depth++;
+  tapeState.noGrad = 0;
   const traced = [...args];
   const leafTrees: unknown[] = [];
   // variables hold their traced leaf while fn runs, so code that reads them is differentiated too
@@ -72,15 +72,15 @@ function trace<R>(op: string, fn: AnyFn<R>, args: readonly unknown[], argnums: r
       const [v, before, leaf] = swapped[k]!;
       if (v.value === leaf) v.swap(before);
     }
-    traceState.depth--;
-    traceState.noGrad = savedNoGrad;
+    tapeState.depth--;
+    tapeState.noGrad = savedNoGrad;
   }
 }
 
 /** At top level, strips the graph from returned tensors so nothing keeps it alive. */
 function release<T>(tree: T): T {
-  if (traceState.depth > 0) return tree;
-  return mapTree(tree, (t) => (t.node ? new Tensor(t.storage, t.shape) : t));
+  if (tapeState.depth > 0) return tree;
+  return mapTree(tree, (t) => (t.node ? t.alias() : t));
 }
 
 function argnumList(opts: ArgnumsOption | undefined): { list: number[]; single: boolean } {

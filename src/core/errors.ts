@@ -17,3 +17,11 @@ export class DTypeError extends NablaError {
 export class ArgumentError extends NablaError {
   override name = 'ArgumentError';
 }
+
+/**
+ * A traced function tried to read a value (nb.trace runs it on placeholders
+ * that hold no data): data-dependent control flow cannot be traced.
+ */
+export class TraceError extends NablaError {
+  override name = 'TraceError';
+}

@@ -7,7 +7,7 @@ import { ArgumentError, NablaError, ShapeError } from '../core/errors.js';
 import { formatShape } from '../core/shape.js';
 import { toTensor, type TensorLike } from '../ops/convert.js';
 import { Tensor } from '../tensor/tensor.js';
-import { shouldRecord } from '../tensor/trace.js';
+import { shouldRecord } from '../autograd/tape.js';
 
 /** The float dtypes that linalg results take. */
 export type FloatDType = 'float32' | 'float64';

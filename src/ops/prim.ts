@@ -2,7 +2,8 @@ import type { CompareOp, FusedActivation, Window2D } from '../backend/kernels.js
 import type { DType } from '../core/dtype.js';
 import { isFloat } from '../core/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
-import { nextNodeId, shouldRecord } from '../tensor/trace.js';
+import { record, tapeState } from '../autograd/tape.js';
+import { allocate } from '../core/dtype.js';
 import { primitives } from './primitives.js';
 
 type None = Record<string, never>;
@@ -60,14 +61,36 @@ export interface PrimDef<P extends Prim> {
 export type PrimTable = { [P in Prim]: PrimDef<P> };
 
 /**
- * Runs a primitive: computes its value and, when an enclosing transform is
- * tracing one of the inputs, records the node that its backward rule needs.
+ * Runs a primitive: the one seam through which every primitive application
+ * passes. While nb.trace runs a function, an application that involves the
+ * trace (a placeholder input, or a symbolic output shape) becomes an
+ * equation of the program instead of a kernel call; otherwise the kernel
+ * computes the value. Then, when an enclosing transform is differentiating
+ * one of the inputs, the tape records the node its backward rule needs.
  */
 export function apply<P extends Prim>(prim: P, inputs: readonly Tensor[], attrs: PrimAttrs[P]): Tensor {
   const def = primitives[prim] as PrimDef<P>;
-  const out = def.forward(inputs, attrs);
-  if (isFloat(out.dtype) && shouldRecord(inputs)) {
-    out.node = { id: nextNodeId(), prim, inputs, attrs, output: out };
+  const tracer = tapeState.tracer;
+  let out: Tensor;
+  if (tracer !== null) {
+    const aval = abstractEval(def, inputs, attrs);
+    out = tracer.involves(inputs, aval.shape) ? tracer.bind(prim, inputs, attrs, aval) : def.forward(inputs, attrs);
+  } else {
+    out = def.forward(inputs, attrs);
   }
+  record(prim, inputs, attrs, out);
   return out;
+}
+
+/** TEMPORARY: the output shape and dtype by running the kernel on zeros (until every primitive has a shape rule). */
+function abstractEval<P extends Prim>(def: PrimDef<P>, inputs: readonly Tensor[], attrs: PrimAttrs[P]): { shape: readonly number[]; dtype: Tensor['dtype'] } {
+  const saved = tapeState.tracer;
+  tapeState.tracer = null;
+  try {
+    const dummies = inputs.map((t) => (t.placeholder ? new Tensor(allocate(t.dtype, t.size), t.shape) : t));
+    const y = def.forward(dummies, attrs);
+    return { shape: y.shape, dtype: y.dtype };
+  } finally {
+    tapeState.tracer = saved;
+  }
 }

@@ -1,13 +1,13 @@
 import { describe } from '../core/describe.js';
 import { ArgumentError } from '../core/errors.js';
-import { Tensor } from '../tensor/tensor.js';
-import { traceState } from '../tensor/trace.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { withoutRecording } from '../autograd/tape.js';
 import { toTensor, type TensorLike } from './convert.js';
 
 /** The same values with no gradient: derivatives treat it as a constant. */
 export function stopGradient(x: TensorLike): Tensor {
   const t = toTensor('stopGradient', 'x', x);
-  return new Tensor(t.storage, t.shape);
+  return t.alias();
 }
 
 /**
@@ -16,10 +16,5 @@ export function stopGradient(x: TensorLike): Tensor {
  */
 export function noGrad<T>(fn: () => T): T {
   if (typeof fn !== 'function') throw new ArgumentError(`noGrad: argument fn must be a function, got ${describe(fn)}`);
-  traceState.noGrad++;
-  try {
-    return fn();
-  } finally {
-    traceState.noGrad--;
-  }
+  return withoutRecording(fn);
 }

@@ -1,8 +1,9 @@
 import { allocate, castArray, checkDType, checkExact, dtypeOf, inexactReason, isFloat, type DType, type TypedArray } from '../core/dtype.js';
-import { ArgumentError, DTypeError, ShapeError } from '../core/errors.js';
+import { ArgumentError, DTypeError, ShapeError, TraceError } from '../core/errors.js';
+import { tapeState } from '../autograd/tape.js';
 import { Generator, globalGenerator } from '../core/random.js';
 import { describe } from '../core/describe.js';
-import { checkShape, checkSize, formatShape, sizeOf, type Shape } from '../core/shape.js';
+import { checkShape, checkSize, formatShape, sameShape, sizeOf, type Shape } from '../core/shape.js';
 import { Tensor, isTensor } from './tensor.js';
 import { Variable } from './variable.js';
 
@@ -106,6 +107,13 @@ export function tensorFrom(op: string, arg: string, values: unknown, shape?: Sha
   if (values instanceof Variable) values = values.value;
   if (isTensor(values)) {
     const t = values;
+    if (t.placeholder !== null) {
+      // nb.trace: a placeholder passes through as it is (it holds no values to convert)
+      if ((shape && !sameShape(shape, t.shape)) || (dtype && dtype !== t.dtype)) {
+        throw new TraceError(`${op}: cannot convert ${t.placeholder.describe()} to ${dtype ?? t.dtype}${shape ? ` of shape ${formatShape(shape)}` : ''} while nb.trace runs: use nb.cast or nb.reshape`);
+      }
+      return t;
+    }
     if (shape && sizeOf(shape) !== t.size) throw new ShapeError(`${op}: cannot view ${t.size} values of shape ${formatShape(t.shape)} as shape ${formatShape(shape)}`);
     if (dtype && dtype !== t.dtype) checkExact(where, t.storage, t.shape, dtype);
     const storage = dtype && dtype !== t.dtype ? castArray(t.storage, dtype) : t.storage;
@@ -152,10 +160,13 @@ export function full(shape: Shape, value: number | boolean, dtype: DType = typeo
 function filled(op: string, shape: Shape, value: number | boolean, dtype: DType): Tensor {
   const s = checkShape(op, shape);
   if (typeof value !== 'number' && typeof value !== 'boolean') throw new ArgumentError(`${op}: argument value must be a number or boolean, got ${describe(value)}`);
-  const data = allocate(checkDType(op, dtype), sizeOf(s), op);
+  checkDType(op, dtype);
   const v = typeof value === 'boolean' ? (value ? 1 : 0) : value;
   const reason = inexactReason(v, dtype);
   if (reason) throw new DTypeError(`${op}: value ${v} ${reason}`);
+  const tracer = tapeState.tracer;
+  if (tracer !== null && tracer.isSymbolic(s)) return tracer.fill(v, s, dtype); // nb.trace: [m, n] zeros are an equation
+  const data = allocate(dtype, sizeOf(s), op);
   if (!Object.is(v, 0)) data.fill(v); // a new typed array is already +0
   return new Tensor(data, s);
 }
@@ -236,6 +247,9 @@ function randomFloat(op: string, shape: Shape, opts: RandomOptions): { data: Flo
   const s = checkShape(op, shape);
   const dtype = checkDType(op, opts.dtype ?? 'float32');
   if (!isFloat(dtype)) throw new ArgumentError(`${op}: dtype must be float32 or float64, got ${dtype}`);
+  if (tapeState.tracer?.isSymbolic(s)) {
+    throw new TraceError(`${op}: random values of a shape with a symbolic dimension (${formatShape(s)}) cannot be traced yet (dropout in training mode draws them); trace in inference mode, or give the batch a size`);
+  }
   if (opts.generator !== undefined && !(opts.generator instanceof Generator)) {
     throw new ArgumentError(`${op}: opts.generator must be a Generator, got ${describe(opts.generator)}`);
   }

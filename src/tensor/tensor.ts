@@ -1,8 +1,22 @@
 import { dtypeOf, type DType, type TypedArray } from '../core/dtype.js';
-import { ArgumentError } from '../core/errors.js';
+import { ArgumentError, TraceError } from '../core/errors.js';
 import { formatShape, sizeOf, type Shape } from '../core/shape.js';
 import { formatTensor } from './format.js';
-import type { Node } from './trace.js';
+import type { Node } from '../autograd/tape.js';
+
+/**
+ * @internal What a placeholder tensor stands for while nb.trace runs a
+ * function: a variable of the program being built (src/trace). It holds no
+ * values.
+ */
+export interface Placeholder {
+  /** The program builder it belongs to. */
+  readonly owner: object;
+  /** Its variable's number in that program. */
+  readonly id: number;
+  /** 'f32[m,64], the output of matmul', for error messages. */
+  describe(): string;
+}
 
 /**
  * An immutable n-dimensional array. Storage is a contiguous row-major typed
@@ -17,19 +31,45 @@ export class Tensor {
   readonly shape: readonly number[];
   /** The element type. */
   readonly dtype: DType;
-  /** @internal The flat row-major storage. Never mutate it. */
-  readonly storage: TypedArray;
+  /** The number of elements. */
+  readonly size: number;
+  /** @internal The storage, or null for a placeholder. */
+  private readonly values: TypedArray | null;
+  /** @internal Set on the placeholders nb.trace runs a function on (they hold no values), else null. */
+  readonly placeholder: Placeholder | null;
   /** @internal The autodiff node that produced this tensor while tracing, or null. */
   node: Node | null = null;
 
   /** @internal Use `nb.tensor` and the other creation functions instead. */
-  constructor(storage: TypedArray, shape: Shape) {
-    if (storage.length !== sizeOf(shape)) {
-      throw new ArgumentError(`Tensor: ${storage.length} values do not fill shape ${formatShape(shape)} (${sizeOf(shape)} elements)`);
+  constructor(storage: TypedArray, shape: Shape);
+  /** @internal A placeholder (nb.trace): a shape and dtype, no values. */
+  constructor(storage: null, shape: Shape, dtype: DType, placeholder: Placeholder);
+  constructor(storage: TypedArray | null, shape: Shape, dtype?: DType, placeholder?: Placeholder) {
+    const size = sizeOf(shape);
+    if (storage !== null && storage.length !== size) {
+      throw new ArgumentError(`Tensor: ${storage.length} values do not fill shape ${formatShape(shape)} (${size} elements)`);
     }
-    this.storage = storage;
+    this.values = storage;
     this.shape = Object.freeze([...shape]);
-    this.dtype = dtypeOf(storage);
+    this.dtype = storage !== null ? dtypeOf(storage) : dtype!;
+    this.size = size;
+    this.placeholder = placeholder ?? null;
+  }
+
+  /** @internal The flat row-major storage. Never mutate it. A placeholder has none: reading it is a TraceError. */
+  get storage(): TypedArray {
+    if (this.values === null) throw this.traceError('storage');
+    return this.values;
+  }
+
+  /** @internal The same value (the same storage, or the same placeholder) without an autodiff node. */
+  alias(): Tensor {
+    return this.values !== null ? new Tensor(this.values, this.shape) : new Tensor(null, this.shape, this.dtype, this.placeholder!);
+  }
+
+  private traceError(op: string): TraceError {
+    return new TraceError(`${op}: cannot read the values of ${this.placeholder!.describe()} while nb.trace runs the function: `
+      + 'a traced program cannot depend on data (an if on a value, item(), data(), toArray()); compute with ops (nb.where instead of an if), or run the function outside nb.trace');
   }
 
   /** The number of dimensions. */
@@ -37,20 +77,17 @@ export class Tensor {
     return this.shape.length;
   }
 
-  /** The number of elements. */
-  get size(): number {
-    return this.storage.length;
-  }
-
   /** A copy of the values as a flat typed array (Float32Array for float32, Uint8Array for bool, ...). */
   data(): TypedArray {
-    return this.storage.slice();
+    if (this.values === null) throw this.traceError('data');
+    return this.values.slice();
   }
 
   /** The values as nested JS arrays (numbers; booleans for bool tensors); a scalar gives a number. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   toArray(): any {
-    const s = this.storage;
+    if (this.values === null) throw this.traceError('toArray');
+    const s = this.values;
     const isBool = this.dtype === 'bool';
     const value = (i: number) => (isBool ? s[i] !== 0 : s[i]!);
     if (this.rank === 0) return value(0);
@@ -67,6 +104,7 @@ export class Tensor {
 
   /** The single value of a one-element tensor (booleans as 0 or 1). */
   item(): number {
+    if (this.values === null) throw this.traceError('item');
     if (this.size !== 1) {
       throw new ArgumentError(`item: tensor of shape ${formatShape(this.shape)} has ${this.size} elements; item() needs exactly one`);
     }
@@ -75,6 +113,7 @@ export class Tensor {
 
   /** A readable rendering: values, shape and dtype. */
   toString(): string {
+    if (this.values === null) return `Traced<${this.placeholder!.describe()}>`;
     return formatTensor(this);
   }
 

@@ -1,6 +1,7 @@
 import { describe } from '../core/describe.js';
 import { ArgumentError, ShapeError, DTypeError } from '../core/errors.js';
 import { formatShape, sameShape } from '../core/shape.js';
+import { tapeState } from '../autograd/tape.js';
 import { Tensor, isTensor } from './tensor.js';
 
 let counter = 0;
@@ -14,6 +15,10 @@ let counter = 0;
  * hold the traced values, so code that reads them (a model's layers, say)
  * is differentiated too. A value assigned while the function runs (a
  * batch-norm layer's moving statistics) is kept afterwards.
+ *
+ * While nb.trace runs a function, the tracer owns every variable's value:
+ * reading one gives a named input of the program, assigning one gives an
+ * output (a state update), and the variable itself is left as it was.
  */
 export class Variable {
   private current: Tensor;
@@ -23,14 +28,15 @@ export class Variable {
   trainable: boolean;
 
   constructor(initial: Tensor, opts: { name?: string; trainable?: boolean } = {}) {
-    this.current = new Tensor(initial.storage, initial.shape);
+    this.current = initial.alias();
     this.name = opts.name ?? `variable_${++counter}`;
     this.trainable = opts.trainable ?? true;
   }
 
   /** The current value. */
   get value(): Tensor {
-    return this.current;
+    const tracer = tapeState.tracer;
+    return tracer ? tracer.read(this) : this.current;
   }
 
   get shape(): readonly number[] {
@@ -54,18 +60,31 @@ export class Variable {
     if (value.dtype !== this.current.dtype) {
       throw new DTypeError(`assign: variable '${this.name}' has dtype ${this.current.dtype}, got ${value.dtype}`);
     }
-    this.current = new Tensor(value.storage, value.shape);
+    const tracer = tapeState.tracer;
+    if (tracer) tracer.write(this, value.alias());
+    else this.current = value.alias();
   }
 
   /** @internal Used by the autodiff transforms to substitute a traced value while a function runs. */
   swap(value: Tensor): Tensor {
+    const tracer = tapeState.tracer;
+    if (tracer) {
+      const old = tracer.read(this);
+      tracer.write(this, value);
+      return old;
+    }
     const old = this.current;
     this.current = value;
     return old;
   }
 
+  /** @internal The value outside any trace (what nb.trace's named inputs stand for). */
+  get concrete(): Tensor {
+    return this.current;
+  }
+
   toString(): string {
-    return `Variable '${this.name}' ${this.current.toString()}`;
+    return `Variable '${this.name}' ${this.value.toString()}`;
   }
 }
 

@@ -99,7 +99,8 @@ const OPS: Record<string, Spec> = {
 
 /** Exports that are not ops on tensors, and where they are tested instead. */
 const NOT_FUZZED: Record<string, string> = {
-  NablaError: 'error class', ShapeError: 'error class', DTypeError: 'error class', ArgumentError: 'error class', ModelFileError: 'error class', DivergenceError: 'error class',
+  NablaError: 'error class', ShapeError: 'error class', DTypeError: 'error class', ArgumentError: 'error class', ModelFileError: 'error class', DivergenceError: 'error class', TraceError: 'error class', Spec: 'class (through spec)', Program: 'class (test/trace)',
+  trace: 'transform of a function (test/trace)', spec: 'a placeholder, not a tensor (test/trace checks its errors)', runProgram: 'runs a Program (test/trace)',
   Generator: 'class (test/core/random.test.ts)', Tensor: 'class', Variable: 'class (through variable)', Sequential: 'class (test/train)', History: 'class',
   seed: 'global generator seed (test/core/random.test.ts)',
   setBackend: 'backend control (test/backend)', getBackend: 'backend control', listBackends: 'backend control', registerBackend: 'backend control',

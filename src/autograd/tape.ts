@@ -1,0 +1,86 @@
+// The tape: what autodiff records while a transform traces a function, and
+// the one seam (`record`, called by ops/prim.ts `apply`) through which both
+// gradient recording and full tracing (src/trace) pass. This file imports no
+// runtime code, so the tensor layer may use it: it sits beside tensor/,
+// below the ops; the transforms (grad ... hvp) sit above the ops, in
+// autograd/transforms.ts, and the engine in autograd/engine.ts.
+import type { Prim, PrimAttrs } from '../ops/prim.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { Variable } from '../tensor/variable.js';
+
+/**
+ * One recorded application of primitive P: the autodiff graph is these nodes,
+ * linked through their input tensors. Node ids grow monotonically, so a node
+ * can only depend on nodes with smaller ids.
+ */
+export interface Node<P extends Prim = Prim> {
+  readonly id: number;
+  /** The primitive, a key of the op table. */
+  readonly prim: P;
+  readonly inputs: readonly Tensor[];
+  readonly attrs: PrimAttrs[P];
+  /** The tensor this node produced (its value is used by many backward rules). */
+  output: Tensor;
+}
+
+/**
+ * What src/trace installs while `nb.trace` runs a function: it turns
+ * primitive applications on placeholders into equations of a program, and
+ * owns the values of variables for the duration (reads become named inputs,
+ * assignments become outputs), so the model is left as it was.
+ */
+export interface Tracer {
+  /** True when `inputs` or the output shape involve the trace (a placeholder, or a symbolic dimension). */
+  involves(inputs: readonly Tensor[], shape: readonly number[]): boolean;
+  /** Records `prim` applied to `inputs` and returns a placeholder for its output. */
+  bind<P extends Prim>(prim: P, inputs: readonly Tensor[], attrs: PrimAttrs[P], out: { shape: readonly number[]; dtype: Tensor['dtype'] }): Tensor;
+  /** A tensor of `shape` (which holds a symbolic dimension) filled with `value`. */
+  fill(value: number, shape: readonly number[], dtype: Tensor['dtype']): Tensor;
+  /** True for a shape with a symbolic dimension. */
+  isSymbolic(shape: readonly number[]): boolean;
+  /** A variable's value in the traced function. */
+  read(v: Variable): Tensor;
+  /** A variable's new value in the traced function. */
+  write(v: Variable, value: Tensor): void;
+}
+
+/**
+ * Global state. `depth` counts the transforms (grad, vjp, ...) whose function
+ * is being traced; operations record nodes only while depth > 0, outside
+ * noGrad, and when an input is itself traced. At depth 0 nothing is recorded,
+ * so top-level code never holds a graph. `tracer` is set while nb.trace runs.
+ */
+export const tapeState: { depth: number; noGrad: number; nextId: number; tracer: Tracer | null } = { depth: 0, noGrad: 0, nextId: 1, tracer: null };
+
+/** True when an op on `inputs` must be recorded. */
+export function shouldRecord(inputs: readonly Tensor[]): boolean {
+  if (tapeState.depth === 0 || tapeState.noGrad > 0) return false;
+  for (const t of inputs) if (t.node !== null) return true;
+  return false;
+}
+
+/** A fresh node id. */
+export function nextNodeId(): number {
+  return tapeState.nextId++;
+}
+
+/** Records the node of `out = prim(inputs)` when an enclosing transform needs it. */
+export function record<P extends Prim>(prim: P, inputs: readonly Tensor[], attrs: PrimAttrs[P], out: Tensor): void {
+  if ((out.dtype === 'float32' || out.dtype === 'float64') && shouldRecord(inputs)) {
+    out.node = { id: nextNodeId(), prim, inputs, attrs, output: out } as Node<Prim>;
+  }
+}
+
+/**
+ * Runs `fn` without recording anything for autodiff (nb.noGrad validates its
+ * argument and calls this). nb.trace still sees the computation: it is part
+ * of the program.
+ */
+export function withoutRecording<T>(fn: () => T): T {
+  tapeState.noGrad++;
+  try {
+    return fn();
+  } finally {
+    tapeState.noGrad--;
+  }
+}

@@ -1,0 +1,148 @@
+// The tracer nb.trace installs: it turns primitive applications on
+// placeholders into the equations of a Program and owns model variables'
+// values while the function runs.
+import type { DType } from '../core/dtype.js';
+import { TraceError } from '../core/errors.js';
+import type { Tracer } from '../autograd/tape.js';
+import type { Prim, PrimAttrs } from '../ops/prim.js';
+import { Tensor } from '../tensor/tensor.js';
+import { scalar } from '../tensor/create.js';
+import type { Variable } from '../tensor/variable.js';
+import type { Equation, ProgramConstant, ProgramParam, ProgramVar, VarKind } from './program.js';
+import { symbolicDim } from './program.js';
+import { formatType } from './print.js';
+
+/** Thrown inside a trace when a concrete size is a multiple of a symbol's stand-in: trace again with another. */
+export class StandInCollision extends Error {}
+
+/** Names a, b, ..., z, ba, bb, ... as jaxprs do. */
+function letters(i: number): string {
+  let s = '';
+  do {
+    s = String.fromCharCode(97 + (i % 26)) + s;
+    i = Math.floor(i / 26);
+  } while (i > 0);
+  return s;
+}
+
+export class ProgramBuilder implements Tracer {
+  readonly equations: Equation[] = [];
+  readonly inputs: ProgramVar[] = [];
+  readonly params: ProgramParam[] = [];
+  readonly constants: ProgramConstant[] = [];
+  private readonly vars = new Map<number, ProgramVar>();
+  private readonly constantOf = new Map<Tensor, ProgramVar>();
+  private readonly paramOf = new Map<Variable, Tensor>();
+  /** Each variable's value in the function: its named input until assigned. */
+  readonly valueOf = new Map<Variable, Tensor>();
+  private nextId = 0;
+  private nextLetter = 0;
+  private readonly usedNames = new Set<string>();
+  private readonly primes: number[];
+
+  constructor(readonly symbols: Readonly<Record<string, number>>) {
+    this.primes = Object.values(symbols);
+    for (const name of Object.keys(symbols)) this.usedNames.add(name); // no variable is called m
+  }
+
+  private uniqueName(base: string): string {
+    let name = base, k = 1;
+    while (this.usedNames.has(name)) name = `${base}_${k++}`;
+    this.usedNames.add(name);
+    return name;
+  }
+
+  private freshVar(shape: readonly number[], dtype: DType, kind: VarKind, name?: string): ProgramVar {
+    let n = name;
+    if (kind === 'constant' && shape.length === 0 && n === undefined) n = `_${this.nextId}`; // a literal: printed as its value
+    else if (n === undefined) {
+      do n = letters(this.nextLetter++); while (this.usedNames.has(n));
+      this.usedNames.add(n);
+    } else if (!n.startsWith('_')) n = this.uniqueName(n);
+    const v: ProgramVar = { id: this.nextId++, name: n, shape: shape.map((d) => symbolicDim(d, this.symbols)), standIn: [...shape], dtype, kind };
+    this.vars.set(v.id, v);
+    return v;
+  }
+
+  /** A placeholder for a new variable of the program. */
+  placeholder(shape: readonly number[], dtype: DType, kind: VarKind, name?: string, origin = 'an input'): Tensor {
+    const v = this.freshVar(shape, dtype, kind, name);
+    const describe = () => `${v.name}: ${formatType(v.shape, v.dtype)}, ${origin}`;
+    if (kind === 'input') this.inputs.push(v);
+    return new Tensor(null, shape, dtype, { owner: this, id: v.id, describe });
+  }
+
+  isSymbolic(shape: readonly number[]): boolean {
+    for (const d of shape) for (const p of this.primes) if (d !== 0 && d % p === 0) return true;
+    return false;
+  }
+
+  involves(inputs: readonly Tensor[], shape: readonly number[]): boolean {
+    for (const t of inputs) if (t.placeholder !== null || this.isSymbolicSize(t)) return true;
+    return this.isSymbolic(shape);
+  }
+
+  /** A scalar holding a size computed from a symbolic shape (the m a mean divides by): arithmetic on it stays symbolic. */
+  private isSymbolicSize(t: Tensor): boolean {
+    if (t.rank !== 0) return false;
+    const x = t.storage[0]!;
+    return Number.isInteger(x) && x > 0 && this.primes.some((p) => x % p === 0);
+  }
+
+  /** The program variable a tensor stands for: its own, or a constant for a concrete value. */
+  private varOf(t: Tensor): ProgramVar {
+    if (t.placeholder !== null) {
+      if (t.placeholder.owner !== this) throw new TraceError('trace: a placeholder of another trace reached this one (a traced value escaped the function that nb.trace ran)');
+      return this.vars.get(t.placeholder.id)!;
+    }
+    let v = this.constantOf.get(t);
+    if (!v) {
+      if (this.isSymbolic(t.shape)) throw new StandInCollision();
+      v = this.freshVar(t.shape, t.dtype, 'constant', t.rank === 0 ? undefined : `c${this.constants.length}`);
+      this.constants.push({ var: v, value: t });
+      this.constantOf.set(t, v);
+    }
+    return v;
+  }
+
+  bind<P extends Prim>(prim: P, inputs: readonly Tensor[], attrs: PrimAttrs[P], out: { shape: readonly number[]; dtype: DType }): Tensor {
+    const ins = inputs.map((t) => this.varOf(t));
+    const y = this.placeholder(out.shape, out.dtype, 'intermediate', undefined, `the output of ${prim}`);
+    this.equations.push({ prim, inputs: ins, outputs: [this.vars.get(y.placeholder!.id)!], attrs } as Equation);
+    return y;
+  }
+
+  fill(value: number, shape: readonly number[], dtype: DType): Tensor {
+    return this.bind('broadcastTo', [scalar(value, dtype)], { shape: [...shape] }, { shape, dtype });
+  }
+
+  read(v: Variable): Tensor {
+    let t = this.valueOf.get(v);
+    if (!t) {
+      const c = v.concrete;
+      if (this.isSymbolic(c.shape)) throw new StandInCollision();
+      t = this.placeholder(c.shape, c.dtype, 'param', v.name.replace(/\//g, '.'), `the value of variable '${v.name}'`);
+      this.params.push({ variable: v.name, var: this.vars.get(t.placeholder!.id)! });
+      this.paramOf.set(v, t);
+      this.valueOf.set(v, t);
+    }
+    return t;
+  }
+
+  write(v: Variable, value: Tensor): void {
+    if (!this.valueOf.has(v)) this.read(v); // a variable written before it is read is still a named input
+    this.valueOf.set(v, value);
+  }
+
+  /** The variables whose value at the end differs from their input, with that value's program variable. */
+  updates(): { variable: string; value: ProgramVar }[] {
+    const out: { variable: string; value: ProgramVar }[] = [];
+    for (const [v, t] of this.valueOf) if (t !== this.paramOf.get(v)) out.push({ variable: v.name, value: this.output(t) });
+    return out;
+  }
+
+  /** An output tensor's program variable. */
+  output(t: Tensor): ProgramVar {
+    return this.varOf(t);
+  }
+}

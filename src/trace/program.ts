@@ -1,0 +1,154 @@
+// A program: what nb.trace returns. Plain typed data that other code walks
+// (the printer, and later the compiler, the explainer, the ONNX writer and
+// the playground's drawings), like a JAX jaxpr: inputs, equations, outputs.
+import type { DType } from '../core/dtype.js';
+import type { Prim, PrimAttrs } from '../ops/prim.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { formatProgram } from './print.js';
+
+/** A dimension: a number, or a symbolic size such as 'm' (the batch), '2m' or 'm·t'. */
+export type Dim = number | string;
+
+/** What a variable of a program is. */
+export type VarKind = 'input' | 'param' | 'constant' | 'intermediate';
+
+/** A value of a program: its name, shape and dtype. */
+export interface ProgramVar {
+  /** Unique within the program. */
+  readonly id: number;
+  /** The name printed: an input's (a spec's name, a tree path), a model variable's ('dense_1.kernel'), or a, b, c, ... */
+  readonly name: string;
+  /** The shape, with symbolic dimensions as strings. */
+  readonly shape: readonly Dim[];
+  /** The shape with each symbol's stand-in size (what the placeholders carried while tracing). */
+  readonly standIn: readonly number[];
+  readonly dtype: DType;
+  readonly kind: VarKind;
+}
+
+/** One primitive application: outputs = prim[attrs](inputs). */
+export interface Equation<P extends Prim = Prim> {
+  readonly prim: P;
+  readonly inputs: readonly ProgramVar[];
+  readonly outputs: readonly ProgramVar[];
+  /** The primitive's attributes as the op table has them (concrete numbers: see Program.dim). */
+  readonly attrs: PrimAttrs[P];
+}
+
+/**
+ * A constant a program reads: a value the function computed from no input,
+ * or a literal. A whole-number scalar that is a multiple of a symbol's
+ * stand-in is a size computed from a symbolic shape (the m that a mean
+ * divides by): Program.symbolicConstant tells, and the listing prints it as 'm'.
+ */
+export interface ProgramConstant {
+  readonly var: ProgramVar;
+  readonly value: Tensor;
+}
+
+/** A model variable the program reads (a named input) and, when the function assigned it, its new value. */
+export interface ProgramParam {
+  /** The variable's own name ('dense_1/kernel'). */
+  readonly variable: string;
+  readonly var: ProgramVar;
+}
+
+/** A variable the function assigned (batch-norm statistics, an optimiser's slots): its new value is an output. */
+export interface ProgramUpdate {
+  readonly variable: string;
+  readonly value: ProgramVar;
+}
+
+/** The pieces of a Program. */
+export interface ProgramData {
+  readonly name: string;
+  readonly inputs: readonly ProgramVar[];
+  readonly params: readonly ProgramParam[];
+  readonly constants: readonly ProgramConstant[];
+  readonly equations: readonly Equation[];
+  readonly outputs: readonly ProgramVar[];
+  /** The structure of the function's result, with each output tensor replaced by its index in `outputs`. */
+  readonly outputTree: unknown;
+  readonly updates: readonly ProgramUpdate[];
+  /** Each symbolic dimension's name and the stand-in size it had while tracing (a prime). */
+  readonly symbols: Readonly<Record<string, number>>;
+}
+
+/**
+ * A traced function: its inputs (placeholders or the shapes of the tensors
+ * it was given), the model variables it reads (named inputs), constants,
+ * equations in order, outputs, and the variables it assigns. Print it with
+ * `toString()`.
+ */
+export class Program implements ProgramData {
+  readonly name: string;
+  readonly inputs: readonly ProgramVar[];
+  readonly params: readonly ProgramParam[];
+  readonly constants: readonly ProgramConstant[];
+  readonly equations: readonly Equation[];
+  readonly outputs: readonly ProgramVar[];
+  readonly outputTree: unknown;
+  readonly updates: readonly ProgramUpdate[];
+  readonly symbols: Readonly<Record<string, number>>;
+
+  constructor(data: ProgramData) {
+    this.name = data.name;
+    this.inputs = data.inputs;
+    this.params = data.params;
+    this.constants = data.constants;
+    this.equations = data.equations;
+    this.outputs = data.outputs;
+    this.outputTree = data.outputTree;
+    this.updates = data.updates;
+    this.symbols = data.symbols;
+  }
+
+  /** A size as the program means it: a number, or symbolic ('m', '2m') when it is a multiple of a symbol's stand-in. */
+  dim(n: number): Dim {
+    return symbolicDim(n, this.symbols);
+  }
+
+  /** The symbolic size a scalar constant stands for ('m', '2m'), or null for an ordinary constant. */
+  symbolicConstant(c: ProgramConstant): string | null {
+    if (c.value.rank !== 0) return null;
+    const x = c.value.item();
+    if (!Number.isInteger(x) || x <= 0) return null;
+    const d = this.dim(x);
+    return typeof d === 'string' ? d : null;
+  }
+
+  /** How many times each primitive occurs: { matmul: 3, ... }. */
+  count(): Record<string, number> {
+    const c: Record<string, number> = {};
+    for (const e of this.equations) c[e.prim] = (c[e.prim] ?? 0) + 1;
+    return c;
+  }
+
+  /** A readable listing, one equation a line: `c: f32[m,64] = matmul a:f32[m,64] W1:f32[64,64]`. */
+  toString(): string {
+    return formatProgram(this);
+  }
+
+  /** @internal */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+}
+
+/**
+ * n written with the symbols whose stand-in sizes divide it: with m = 4099,
+ * 4099 → 'm', 8198 → '2m', 4099·4111 → 'm·t'; other sizes stay numbers.
+ */
+export function symbolicDim(n: number, symbols: Readonly<Record<string, number>>): Dim {
+  if (n === 0) return 0;
+  let rest = n;
+  const parts: string[] = [];
+  for (const [name, p] of Object.entries(symbols)) {
+    while (rest % p === 0) {
+      parts.push(name);
+      rest /= p;
+    }
+  }
+  if (parts.length === 0) return n;
+  return (rest === 1 ? '' : `${rest}`) + parts.join('·');
+}

@@ -1,0 +1,73 @@
+// Running a program on data: an interpreter that applies each equation's
+// primitive in order. It proves a traced program computes what the function
+// does, for any size of its symbolic dimensions (the compiler of a later
+// issue replaces it with a planned, fused replay).
+import { ArgumentError, ShapeError } from '../core/errors.js';
+import { formatShape } from '../core/shape.js';
+import { apply, type Prim, type PrimAttrs } from '../ops/prim.js';
+import { scalar } from '../tensor/create.js';
+import { Tensor, isTensor } from '../tensor/tensor.js';
+import type { Program, ProgramVar } from './program.js';
+
+/**
+ * The program's outputs (in the structure the traced function returned) for
+ * `inputs` (tensors in the order of program.inputs) and `params` (each named
+ * input's value by variable name; by default the value the variable had when
+ * traced is not kept, so give them: `Object.fromEntries(model.namedParameters()
+ * .map(([n, v]) => [n, v.value]))`). Symbolic sizes take the sizes of the
+ * inputs given.
+ */
+export function runProgram(program: Program, inputs: readonly Tensor[], params: Readonly<Record<string, Tensor>> = {}): { outputs: unknown; updates: Record<string, Tensor> } {
+  if (!Array.isArray(inputs) || inputs.length !== program.inputs.length) {
+    throw new ArgumentError(`runProgram: the program takes ${program.inputs.length} input(s) (${program.inputs.map((v) => v.name).join(', ')}), got ${Array.isArray(inputs) ? inputs.length : 'no array'}`);
+  }
+  // each symbol's size, from the inputs' shapes
+  const size: Record<number, number> = {}; // stand-in prime → actual size
+  const primes = Object.values(program.symbols);
+  const env = new Map<ProgramVar, Tensor>();
+  program.inputs.forEach((v, i) => {
+    const t = inputs[i]!;
+    if (!isTensor(t)) throw new ArgumentError(`runProgram: input ${v.name} must be a Tensor`);
+    if (t.rank !== v.standIn.length) throw new ShapeError(`runProgram: input ${v.name} has type ${formatShape(v.standIn)}; got shape ${formatShape(t.shape)}`);
+    v.standIn.forEach((d, k) => {
+      const p = primes.find((q) => d === q);
+      if (p !== undefined) {
+        if (size[p] !== undefined && size[p] !== t.shape[k]) throw new ShapeError(`runProgram: symbolic dimension ${program.dim(p)} is ${size[p]} in one input and ${t.shape[k]} in ${v.name}`);
+        size[p] = t.shape[k]!;
+      } else if (d !== t.shape[k]) throw new ShapeError(`runProgram: input ${v.name} must have shape [${v.shape.join(',')}], got ${formatShape(t.shape)}`);
+    });
+    env.set(v, t);
+  });
+  const resize = (n: number): number => {
+    if (n === 0) return 0;
+    let rest = n, out = 1;
+    for (const p of primes) while (rest % p === 0) { rest /= p; out *= size[p] ?? p; }
+    return rest * out;
+  };
+  const resizeAttrs = (a: unknown): unknown => {
+    if (typeof a === 'number') return Number.isInteger(a) ? resize(a) : a;
+    if (Array.isArray(a)) return a.map(resizeAttrs);
+    if (a !== null && typeof a === 'object') return Object.fromEntries(Object.entries(a).map(([k, v]) => [k, resizeAttrs(v)]));
+    return a;
+  };
+  for (const q of program.params) {
+    const t = params[q.variable];
+    if (!isTensor(t)) throw new ArgumentError(`runProgram: give the value of variable '${q.variable}' in params`);
+    env.set(q.var, t);
+  }
+  for (const c of program.constants) {
+    const sym = program.symbolicConstant(c);
+    env.set(c.var, sym !== null ? scalar(resize(c.value.item()), c.value.dtype) : c.value);
+  }
+  for (const e of program.equations) {
+    const args = e.inputs.map((v) => env.get(v)!);
+    const out = apply(e.prim as Prim, args, resizeAttrs(e.attrs) as PrimAttrs[Prim]);
+    env.set(e.outputs[0]!, out);
+  }
+  const outs = program.outputs.map((v) => env.get(v)!);
+  const build = (t: unknown): unknown => (typeof t === 'number' ? outs[t] : Array.isArray(t) ? t.map(build)
+    : t !== null && typeof t === 'object' ? Object.fromEntries(Object.entries(t).map(([k, v]) => [k, build(v)])) : t);
+  const updates: Record<string, Tensor> = {};
+  for (const u of program.updates) updates[u.variable] = env.get(u.value)!;
+  return { outputs: build(program.outputTree), updates };
+}
