@@ -7,6 +7,9 @@ import { primitives } from './primitives.js';
 
 type None = Record<string, never>;
 
+/** What a shape rule sees of a tensor: its shape and dtype (a Tensor is one). */
+export interface Aval { readonly shape: readonly number[]; readonly dtype: DType }
+
 /** Reduction attributes: sorted distinct axes, and whether they stay as size-1 dimensions. */
 export interface ReduceAttrs { axes: number[]; keepDims: boolean }
 
@@ -43,8 +46,10 @@ export interface PrimAttrs {
 export type Prim = keyof PrimAttrs;
 
 /**
- * A primitive's definition: its forward computation (a backend kernel call on
- * untraced values) and its backward rule. The rule returns one cotangent per
+ * A primitive's definition: its shape rule (abstract evaluation: the output's
+ * shape and dtype, and the shape errors, from the inputs' shapes and dtypes
+ * alone), its forward computation (a backend kernel call on untraced values,
+ * given the output's Aval that the rule computed) and its backward rule. The rule returns one cotangent per
  * input (null for none, or where `needs[i]` is false) and is written with the
  * public differentiable ops, so it is itself recorded when an outer transform
  * traces it: that is what makes higher-order derivatives work. Gradients may
@@ -52,20 +57,28 @@ export type Prim = keyof PrimAttrs;
  * each input's shape.
  */
 export interface PrimDef<P extends Prim> {
-  forward(inputs: readonly Tensor[], attrs: PrimAttrs[P]): Tensor;
+  /** Abstract evaluation: the output's shape and dtype from the inputs' (and the attributes); throws the primitive's shape/dtype errors. */
+  shape(inputs: readonly Aval[], attrs: PrimAttrs[P]): Aval;
+  /** The values: `out` is what `shape` returned for these inputs (already validated). */
+  forward(inputs: readonly Tensor[], attrs: PrimAttrs[P], out: Aval): Tensor;
   backward(g: Tensor, inputs: readonly Tensor[], out: Tensor, attrs: PrimAttrs[P], needs: readonly boolean[]): readonly (Tensor | null)[];
 }
 
-/** The op table's type: the compiler rejects a primitive without a forward and a backward. */
+/** The op table's type: the compiler rejects a primitive without a shape rule, a forward and a backward. */
 export type PrimTable = { [P in Prim]: PrimDef<P> };
 
 /**
- * Runs a primitive: computes its value and, when an enclosing transform is
+ * Runs a primitive: checks its inputs and computes its output's shape and
+ * dtype with its shape rule (the same rule abstract evaluation uses), then
+ * computes its value and, when an enclosing transform is
  * tracing one of the inputs, records the node that its backward rule needs.
  */
 export function apply<P extends Prim>(prim: P, inputs: readonly Tensor[], attrs: PrimAttrs[P]): Tensor {
   const def = primitives[prim] as PrimDef<P>;
-  const out = def.forward(inputs, attrs);
+  // 1. the shape rule: the output's shape and dtype; every shape and dtype error is thrown here
+  const aval = def.shape(inputs, attrs);
+  // 2. the values
+  const out = def.forward(inputs, attrs, aval);
   if (isFloat(out.dtype) && shouldRecord(inputs)) {
     out.node = { id: nextNodeId(), prim, inputs, attrs, output: out };
   }
