@@ -75,7 +75,11 @@ export function permute(x: TensorLike, perm: readonly number[]): Tensor {
 /** `permute` for `op` (permute, transpose): checks that `perm` is a permutation of t's axes. */
 export function permuteAxes(op: string, t: Tensor, perm: readonly number[]): Tensor {
   const p = intList(op, 'perm', perm).map((a) => normalizeAxis(op, a, t.rank));
-  if (p.length === t.rank && p.every((a, i) => a === i)) return t;
+  // checked here as well as in the primitive's shape rule so that the message names `op` (transpose)
+  if (p.length !== t.rank || new Set(p).size !== p.length) {
+    throw new ShapeError(`${op}: [${perm.join(',')}] is not a permutation of the ${t.rank} axes of shape ${formatShape(t.shape)}`);
+  }
+  if (p.every((a, i) => a === i)) return t;
   return apply('permute', [t], { perm: p });
 }
 

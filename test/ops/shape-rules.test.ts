@@ -129,6 +129,8 @@ interface BadCase<P extends Prim = Prim> {
   attrs: unknown;
   error: typeof nb.NablaError;
   message: RegExp;
+  /** The public wrapper throws this error itself, before the rule, to name the public op (permute also serves transpose). */
+  wrapperNamesOp?: true;
 }
 
 const f32 = 'float32' as const;
@@ -145,8 +147,8 @@ const badCases: BadCase[] = [
   { name: 'matmul batch', eager: () => nb.matmul(z(2, 3, 4), z(3, 4, 5)), prim: 'matmul', inputs: [[[2, 3, 4], f32], [[3, 4, 5], f32]], attrs: { transA: false, transB: false }, error: nb.ShapeError, message: /^matmul: shapes \[2,3,4\] and \[3,4,5\]: batch dimensions \[2\] and \[3\] cannot be broadcast$/ },
   { name: 'matmul too large', eager: () => nb.matmul(z(70000, 1), z(1, 70000)), prim: 'matmul', inputs: [[[70000, 1], f32], [[1, 70000], f32]], attrs: { transA: false, transB: false }, error: nb.ShapeError, message: /^matmul: shape \[70000,70000\] has 4900000000 elements, more than the limit/ },
   { name: 'reshape size', eager: () => nb.reshape(z(2, 3), [4, 2]), prim: 'reshape', inputs: [[[2, 3], f32]], attrs: { shape: [4, 2] }, error: nb.ShapeError, message: /^reshape: cannot reshape \[2,3\] \(6 elements\) to \[4,2\] \(8 elements\)$/ },
-  { name: 'permute', eager: () => nb.permute(z(2, 3), [0, 0]), prim: 'permute', inputs: [[[2, 3], f32]], attrs: { perm: [0, 0] }, error: nb.ShapeError, message: /^permute: \[0,0\] is not a permutation of the 2 axes of shape \[2,3\]$/ },
-  { name: 'permute short', eager: () => nb.permute(z(2, 3), [0]), prim: 'permute', inputs: [[[2, 3], f32]], attrs: { perm: [0] }, error: nb.ShapeError, message: /^permute: \[0\] is not a permutation of the 2 axes/ },
+  { name: 'permute', wrapperNamesOp: true, eager: () => nb.permute(z(2, 3), [0, 0]), prim: 'permute', inputs: [[[2, 3], f32]], attrs: { perm: [0, 0] }, error: nb.ShapeError, message: /^permute: \[0,0\] is not a permutation of the 2 axes of shape \[2,3\]$/ },
+  { name: 'permute short', wrapperNamesOp: true, eager: () => nb.permute(z(2, 3), [0]), prim: 'permute', inputs: [[[2, 3], f32]], attrs: { perm: [0] }, error: nb.ShapeError, message: /^permute: \[0\] is not a permutation of the 2 axes/ },
   { name: 'broadcastTo', eager: () => nb.broadcastTo(z(3), [3, 2]), prim: 'broadcastTo', inputs: [[[3], f32]], attrs: { shape: [3, 2] }, error: nb.ShapeError, message: /^broadcastTo: shape \[3\] cannot be broadcast to \[3,2\]$/ },
   { name: 'broadcastTo lower rank', eager: () => nb.broadcastTo(z(2, 3), [3]), prim: 'broadcastTo', inputs: [[[2, 3], f32]], attrs: { shape: [3] }, error: nb.ShapeError, message: /^broadcastTo: shape \[2,3\] cannot be broadcast to \[3\]$/ },
   { name: 'slice past the end', eager: () => nb.slice(z(4, 5), [3, 0], [2, 5]), prim: 'slice', inputs: [[[4, 5], f32]], attrs: { begin: [3, 0], size: [2, 5] }, error: nb.ShapeError, message: /^slice: begin \[3,0\] size \[2,5\] is out of bounds for shape \[4,5\] on axis 0$/ },
@@ -177,7 +179,7 @@ for (const c of badCases) {
       table[c.prim] = entry;
     }
     assert.ok(eager instanceof c.error && c.message.test(eager.message), `eager: ${eager.name}: ${eager.message}`);
-    assert.equal(ruleThrew, eager, `the eager error of ${c.name} was not thrown by the ${c.prim} shape rule`);
+    if (!c.wrapperNamesOp) assert.equal(ruleThrew, eager, `the eager error of ${c.name} was not thrown by the ${c.prim} shape rule`);
     // abstractly, the rule on placeholders with no data
     const abstract = errorOf(() => entry.shape(c.inputs.map(([s, d]) => placeholder(s, d)), c.attrs), `the ${c.prim} shape rule`);
     assert.equal(abstract.constructor, eager.constructor);
