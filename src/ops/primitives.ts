@@ -361,7 +361,9 @@ export const primitives: PrimTable = {
       if (paddings.length !== x!.shape.length || paddings.some((p) => p.some((v) => !Number.isSafeInteger(v) || v < 0))) {
         throw new ShapeError(`pad: paddings [${paddings.map((p) => `[${p.join(',')}]`).join(',')}] must give [before, after] non-negative integers for each of the ${x!.shape.length} axes of shape ${formatShape(x!.shape)}`);
       }
-      return { shape: x!.shape.map((d, i) => d + paddings[i]![0] + paddings[i]![1]), dtype: x!.dtype };
+      const shape = x!.shape.map((d, i) => d + paddings[i]![0] + paddings[i]![1]);
+      checkSize('pad', shape);
+      return { shape, dtype: x!.dtype };
     },
     forward: ([x], { paddings, value }, { shape }) => new Tensor(kernels().pad(x!.storage, x!.shape, paddings, value), shape),
     backward: (g, [x], _o, { paddings }) => [slice(g, paddings.map((p) => p[0]), x!.shape)],
@@ -394,7 +396,9 @@ export const primitives: PrimTable = {
     shape: ([x, idx], { axis }) => {
       checkAxis('gather', x!.shape, axis);
       if (idx!.dtype !== 'int32') throw new DTypeError(`gather: indices must be int32, got ${idx!.dtype}`);
-      return { shape: [...x!.shape.slice(0, axis), ...idx!.shape, ...x!.shape.slice(axis + 1)], dtype: x!.dtype };
+      const shape = [...x!.shape.slice(0, axis), ...idx!.shape, ...x!.shape.slice(axis + 1)];
+      checkSize('gather', shape);
+      return { shape, dtype: x!.dtype };
     },
     forward: ([x, idx], { axis }, { shape }) =>
       new Tensor(kernels().gather(x!.storage, x!.shape, idx!.storage as Int32Array, idx!.shape, axis), shape),

@@ -114,7 +114,6 @@ export function pad(x: TensorLike, paddings: readonly (readonly [number, number]
     throw new ShapeError(`pad: paddings ${shown} must give [before, after] non-negative integers for each of the ${t.rank} axes of shape ${formatShape(t.shape)}`);
   }
   if (typeof value !== 'number') throw new ArgumentError(`pad: argument value must be a number, got ${describe(value)}`);
-  checkSize('pad', t.shape.map((d, i) => d + paddings[i]![0] + paddings[i]![1]));
   return apply('pad', [t], { paddings: paddings.map((p) => [p[0], p[1]] as [number, number]), value });
 }
 
@@ -197,7 +196,6 @@ export function gather(x: TensorLike, indices: TensorLike, axis = 0): Tensor {
   const t = toTensor('gather', 'x', x);
   const a = normalizeAxis('gather', axis, t.rank);
   const idx = indexTensor('gather', indices, t.shape[a]!);
-  checkSize('gather', [...t.shape.slice(0, a), ...idx.shape, ...t.shape.slice(a + 1)]);
   return apply('gather', [t, idx], { axis: a });
 }
 
