@@ -1,7 +1,7 @@
 import type { FusedActivation } from '../backend/kernels.js';
 import { describe } from '../core/describe.js';
-import { ArgumentError, ShapeError } from '../core/errors.js';
-import { formatShape, normalizeAxis } from '../core/shape.js';
+import { ArgumentError } from '../core/errors.js';
+import { normalizeAxis } from '../core/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { add, div, erf, exp, expm1, log1p, mul, neg, tanh } from './arithmetic.js';
 import { greater, greaterEqual, lessEqual, where } from './compare.js';
@@ -118,9 +118,5 @@ export function biasActivation(z: TensorLike, bias: TensorLike, activation: Fuse
     throw new ArgumentError(`biasActivation: unknown activation ${typeof activation === 'string' ? `'${activation}'` : describe(activation)}; expected one of ${FUSED_ACTIVATIONS.join(', ')}`);
   }
   const [zt, bt] = operands('biasActivation', floatTensor('biasActivation', 'z', z), floatTensor('biasActivation', 'bias', bias), ['z', 'bias']);
-  const cols = zt.shape[zt.rank - 1];
-  if (zt.rank === 0 || bt.rank !== 1 || bt.shape[0] !== cols) {
-    throw new ShapeError(`biasActivation: z ${formatShape(zt.shape)} and bias ${formatShape(bt.shape)}: the bias must be a vector as long as z's last dimension`);
-  }
   return apply('biasActivation', [zt, bt], { activation });
 }

@@ -1,6 +1,6 @@
 import { describe } from '../core/describe.js';
 import { ArgumentError, ShapeError } from '../core/errors.js';
-import { broadcastShapes, checkSize, formatShape } from '../core/shape.js';
+import { formatShape } from '../core/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { mul } from './arithmetic.js';
 import { floatTensor, operands, toTensor, type TensorLike } from './convert.js';
@@ -29,19 +29,7 @@ export function matmul(a: TensorLike, b: TensorLike, transposeA = false, transpo
   const vecA = x.rank === 1, vecB = y.rank === 1;
   if (vecA) { x = reshape(x, [1, x.shape[0]!]); transposeA = false; }
   if (vecB) { y = reshape(y, [y.shape[0]!, 1]); transposeB = false; }
-  const ka = transposeA ? x.shape[x.rank - 2]! : x.shape[x.rank - 1]!;
-  const kb = transposeB ? y.shape[y.rank - 1]! : y.shape[y.rank - 2]!;
-  if (ka !== kb) throw new ShapeError(`matmul: ${shapes()}: inner dimensions ${ka} and ${kb} differ`);
-  const ba = x.shape.slice(0, -2), bb = y.shape.slice(0, -2);
-  for (let i = 1; i <= Math.min(ba.length, bb.length); i++) {
-    const p = ba[ba.length - i]!, q = bb[bb.length - i]!;
-    if (p !== q && p !== 1 && q !== 1) {
-      throw new ShapeError(`matmul: ${shapes()}: batch dimensions [${ba.join(',')}] and [${bb.join(',')}] cannot be broadcast`);
-    }
-  }
-  const m = transposeA ? x.shape[x.rank - 1]! : x.shape[x.rank - 2]!;
-  const n = transposeB ? y.shape[y.rank - 2]! : y.shape[y.rank - 1]!;
-  checkSize('matmul', [...broadcastShapes('matmul', ba, bb), m, n]);
+  // the inner-dimension, batch-broadcast and size checks are the primitive's shape rule (matmulShape)
   let out = apply('matmul', [x, y], { transA: transposeA, transB: transposeB });
   if (vecA || vecB) {
     const s = [...out.shape];

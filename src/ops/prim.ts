@@ -1,12 +1,13 @@
 import type { CompareOp, FusedActivation, Window2D } from '../backend/kernels.js';
 import type { DType } from '../core/dtype.js';
-import { isFloat } from '../core/dtype.js';
-import { Tensor } from '../tensor/tensor.js';
+import type { Tensor } from '../tensor/tensor.js';
 import { record, tapeState } from '../autograd/tape.js';
-import { allocate } from '../core/dtype.js';
 import { primitives } from './primitives.js';
 
 type None = Record<string, never>;
+
+/** What a shape rule sees of a tensor: its shape and dtype (a Tensor is one). */
+export interface Aval { readonly shape: readonly number[]; readonly dtype: DType }
 
 /** Reduction attributes: sorted distinct axes, and whether they stay as size-1 dimensions. */
 export interface ReduceAttrs { axes: number[]; keepDims: boolean }
@@ -44,8 +45,10 @@ export interface PrimAttrs {
 export type Prim = keyof PrimAttrs;
 
 /**
- * A primitive's definition: its forward computation (a backend kernel call on
- * untraced values) and its backward rule. The rule returns one cotangent per
+ * A primitive's definition: its shape rule (abstract evaluation: the output's
+ * shape and dtype, and the shape errors, from the inputs' shapes and dtypes
+ * alone), its forward computation (a backend kernel call on untraced values,
+ * given the output's Aval that the rule computed) and its backward rule. The rule returns one cotangent per
  * input (null for none, or where `needs[i]` is false) and is written with the
  * public differentiable ops, so it is itself recorded when an outer transform
  * traces it: that is what makes higher-order derivatives work. Gradients may
@@ -53,44 +56,31 @@ export type Prim = keyof PrimAttrs;
  * each input's shape.
  */
 export interface PrimDef<P extends Prim> {
-  forward(inputs: readonly Tensor[], attrs: PrimAttrs[P]): Tensor;
+  /** Abstract evaluation: the output's shape and dtype from the inputs' (and the attributes); throws the primitive's shape/dtype errors. */
+  shape(inputs: readonly Aval[], attrs: PrimAttrs[P]): Aval;
+  /** The values: `out` is what `shape` returned for these inputs (already validated). */
+  forward(inputs: readonly Tensor[], attrs: PrimAttrs[P], out: Aval): Tensor;
   backward(g: Tensor, inputs: readonly Tensor[], out: Tensor, attrs: PrimAttrs[P], needs: readonly boolean[]): readonly (Tensor | null)[];
 }
 
-/** The op table's type: the compiler rejects a primitive without a forward and a backward. */
+/** The op table's type: the compiler rejects a primitive without a shape rule, a forward and a backward. */
 export type PrimTable = { [P in Prim]: PrimDef<P> };
 
 /**
  * Runs a primitive: the one seam through which every primitive application
- * passes. While nb.trace runs a function, an application that involves the
- * trace (a placeholder input, or a symbolic output shape) becomes an
- * equation of the program instead of a kernel call; otherwise the kernel
- * computes the value. Then, when an enclosing transform is differentiating
- * one of the inputs, the tape records the node its backward rule needs.
+ * passes. (1) Its shape rule checks the inputs and gives the output's shape
+ * and dtype (the same rule abstract evaluation uses). (2) While nb.trace
+ * runs a function, an application that involves the trace (a placeholder
+ * input, a symbolic size, or a symbolic output shape) becomes an equation of
+ * the program; otherwise the kernel computes the value. (3) When an
+ * enclosing transform is differentiating one of the inputs, the tape records
+ * the node its backward rule needs.
  */
 export function apply<P extends Prim>(prim: P, inputs: readonly Tensor[], attrs: PrimAttrs[P]): Tensor {
   const def = primitives[prim] as PrimDef<P>;
+  const aval = def.shape(inputs, attrs);
   const tracer = tapeState.tracer;
-  let out: Tensor;
-  if (tracer !== null) {
-    const aval = abstractEval(def, inputs, attrs);
-    out = tracer.involves(inputs, aval.shape) ? tracer.bind(prim, inputs, attrs, aval) : def.forward(inputs, attrs);
-  } else {
-    out = def.forward(inputs, attrs);
-  }
+  const out = tracer !== null && tracer.involves(inputs, aval.shape) ? tracer.bind(prim, inputs, attrs, aval) : def.forward(inputs, attrs, aval);
   record(prim, inputs, attrs, out);
   return out;
-}
-
-/** TEMPORARY: the output shape and dtype by running the kernel on zeros (until every primitive has a shape rule). */
-function abstractEval<P extends Prim>(def: PrimDef<P>, inputs: readonly Tensor[], attrs: PrimAttrs[P]): { shape: readonly number[]; dtype: Tensor['dtype'] } {
-  const saved = tapeState.tracer;
-  tapeState.tracer = null;
-  try {
-    const dummies = inputs.map((t) => (t.placeholder ? new Tensor(allocate(t.dtype, t.size), t.shape) : t));
-    const y = def.forward(dummies, attrs);
-    return { shape: y.shape, dtype: y.dtype };
-  } finally {
-    tapeState.tracer = saved;
-  }
 }

@@ -1,22 +1,26 @@
 import { kernels } from '../backend/index.js';
-import type { UnaryOp, BinaryOp } from '../backend/kernels.js';
+import type { UnaryOp, BinaryOp, Window2D } from '../backend/kernels.js';
 import type { FloatArray } from '../core/dtype.js';
 import { checkCastable, isFloat } from '../core/dtype.js';
-import { DTypeError } from '../core/errors.js';
-import { broadcastShapes, formatShape, reducedShape } from '../core/shape.js';
+import { ArgumentError, DTypeError, ShapeError } from '../core/errors.js';
+import { broadcastShapes, checkSize, formatShape, reducedShape, sameShape, sizeOf } from '../core/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { abs, add, cast, cos, div, exp, log, mul, neg, pow, sign, sin, square, sub } from './arithmetic.js';
 import { equal, greater, greaterEqual, less, lessEqual, notEqual, where } from './compare.js';
 import { matmul } from './linalg.js';
-import type { PrimDef, PrimTable, ReduceAttrs } from './prim.js';
+import type { Aval, PrimDef, PrimTable, ReduceAttrs } from './prim.js';
 import { sum } from './reduce.js';
 import { broadcastTo, gather, pad, permute, reshape, scatterAdd, slice } from './shape.js';
 import { addPatches, extractPatches } from './conv.js';
 
 const noGradient = (_g: Tensor, inputs: readonly Tensor[]) => inputs.map(() => null);
 
+/** The shape rule of an op whose output has its (first) input's shape and dtype. */
+const sameAval = ([x]: readonly Aval[]): Aval => ({ shape: x!.shape, dtype: x!.dtype });
+
 function unaryPrim<P extends UnaryOp>(op: P, rule: (g: Tensor, x: Tensor, out: Tensor) => Tensor): PrimDef<P> {
   return {
+    shape: sameAval,
     forward: ([x]) => new Tensor(kernels().unary(op, x!.storage), x!.shape),
     backward: (g, [x], out) => [rule(g, x!, out)],
   };
@@ -25,16 +29,42 @@ function unaryPrim<P extends UnaryOp>(op: P, rule: (g: Tensor, x: Tensor, out: T
 /** On two bool tensors add is logical or and mul logical and (PyTorch's rules); sub is refused. */
 const boolOps: Partial<Record<BinaryOp, BinaryOp>> = { add: 'maximum', mul: 'minimum', maximum: 'maximum', minimum: 'minimum' };
 
-function binaryForward(op: BinaryOp) {
-  return ([a, b]: readonly Tensor[]): Tensor => {
+/** The shape rule of a broadcast binary op: the broadcast shape, a's dtype (the wrappers promote b to it); sub, div and pow refuse bool. */
+function binaryShape(op: BinaryOp) {
+  return ([a, b]: readonly Aval[]): Aval => {
     const shape = broadcastShapes(op, a!.shape, b!.shape);
-    if (a!.dtype === 'bool') {
-      const k = boolOps[op];
-      if (!k) throw new DTypeError(`${op}: not defined for two bool tensors (shapes ${formatShape(a!.shape)} and ${formatShape(b!.shape)}); cast them to int32 first`);
-      return new Tensor(kernels().binary(k, a!.storage, a!.shape, b!.storage, b!.shape, shape), shape);
+    if (a!.dtype === 'bool' && !boolOps[op]) {
+      throw new DTypeError(`${op}: not defined for two bool tensors (shapes ${formatShape(a!.shape)} and ${formatShape(b!.shape)}); cast them to int32 first`);
     }
-    return new Tensor(kernels().binary(op, a!.storage, a!.shape, b!.storage, b!.shape, shape), shape);
+    return { shape, dtype: a!.dtype };
   };
+}
+
+function binaryForward(op: BinaryOp) {
+  return ([a, b]: readonly Tensor[], _attrs: unknown, { shape }: Aval): Tensor => {
+    const k = a!.dtype === 'bool' ? boolOps[op]! : op;
+    return new Tensor(kernels().binary(k, a!.storage, a!.shape, b!.storage, b!.shape, shape), shape);
+  };
+}
+
+/** The shape rule of a reduction over `axes`. */
+function reduceShape(op: 'sum' | 'max' | 'min') {
+  return ([x]: readonly Aval[], { axes, keepDims }: ReduceAttrs): Aval => {
+    checkAxes(op, x!.shape, axes);
+    if (op !== 'sum') {
+      for (const a of axes) {
+        if (x!.shape[a] === 0) throw new ArgumentError(`${op}: cannot reduce axis ${a} of length 0 (shape ${formatShape(x!.shape)})`);
+      }
+    }
+    return { shape: reducedShape(x!.shape, axes, keepDims), dtype: x!.dtype };
+  };
+}
+
+/** Axes (already normalised by the wrappers) must name distinct axes of the shape. */
+function checkAxes(op: string, shape: readonly number[], axes: readonly number[]): void {
+  if (axes.some((a) => !Number.isInteger(a) || a < 0 || a >= shape.length) || new Set(axes).size !== axes.length) {
+    throw new ShapeError(`${op}: axes [${axes.join(',')}] are not distinct axes of shape ${formatShape(shape)}`);
+  }
 }
 
 /**
@@ -81,18 +111,45 @@ function powExponentDerivative(a: Tensor, b: Tensor): Tensor {
   return where(masked, 0, mul(pow(safe, b), log(safe)));
 }
 
+/** An axis (already normalised by the wrapper) must be one of the shape's axes. */
+function checkAxis(op: string, shape: readonly number[], axis: number): void {
+  if (!Number.isInteger(axis) || axis < 0 || axis >= shape.length) {
+    throw new ShapeError(`${op}: axis ${axis} is not an axis of shape ${formatShape(shape)}`);
+  }
+}
+
+/** The shape rule of softmax and logSoftmax: x's shape and dtype, along one of its axes. */
+function softmaxShape(op: string) {
+  return ([x]: readonly Aval[], { axis }: { axis: number }): Aval => {
+    checkAxis(op, x!.shape, axis);
+    return sameAval([x!]);
+  };
+}
+
+/** The shape rule of argmax and argmin: the axis dropped, int32 indices. */
+function argShape(op: string) {
+  return ([x]: readonly Aval[], { axis }: { axis: number }): Aval => {
+    checkAxis(op, x!.shape, axis);
+    if (sizeOf(x!.shape) === 0) throw new ArgumentError(`${op}: empty tensor of shape ${formatShape(x!.shape)} has no ${op === 'argmax' ? 'maximum' : 'minimum'}`);
+    return { shape: reducedShape(x!.shape, [axis], false), dtype: 'int32' };
+  };
+}
+
 /**
- * The op table: every primitive's forward kernel call and backward rule, side
- * by side. Backward rules use only public differentiable ops.
+ * The op table: every primitive's shape rule, forward kernel call and backward
+ * rule, side by side. Shape rules read only shapes, dtypes and attributes,
+ * never values; backward rules use only public differentiable ops.
  */
 export const primitives: PrimTable = {
   identity: {
+    shape: sameAval,
     forward: ([x]) => new Tensor(x!.storage, x!.shape),
     backward: (g) => [g],
   },
   cast: {
+    shape: ([x], { dtype }) => ({ shape: x!.shape, dtype }),
     forward: ([x], { dtype }) => {
-      checkCastable('cast', x!.storage, x!.shape, dtype); // NaN, ±∞ and out-of-range values have no int32
+      checkCastable('cast', x!.storage, x!.shape, dtype); // NaN, ±∞ and out-of-range values have no int32 (a check of values)
       return new Tensor(kernels().cast(x!.storage, dtype), x!.shape);
     },
     backward: (g, [x]) => [isFloat(x!.dtype) ? cast(g, x!.dtype) : null],
@@ -106,7 +163,7 @@ export const primitives: PrimTable = {
   log1p: unaryPrim('log1p', (g, x) => div(g, add(x, 1))),               // ln(1+x)' = 1/(1+x)
   sqrt: unaryPrim('sqrt', (g, _x, y) => div(g, mul(y, 2))),             // (√x)' = 1/(2√x)
   abs: unaryPrim('abs', (g, x) => mul(g, sign(x))),                     // |x|' = sign(x) (0 at 0 and NaN)
-  sign: { forward: unaryPrim('sign', (g) => g).forward, backward: noGradient }, // zero almost everywhere
+  sign: { ...unaryPrim('sign', (g) => g), backward: noGradient },       // zero almost everywhere
   sin: unaryPrim('sin', (g, x) => mul(g, cos(x))),
   cos: unaryPrim('cos', (g, x) => neg(mul(g, sin(x)))),
   tanh: unaryPrim('tanh', (g, _x, y) => mul(g, sub(1, square(y)))),     // tanh' = 1 − tanh²
@@ -114,16 +171,24 @@ export const primitives: PrimTable = {
 
   // softmax along an axis: dx = y·(g − Σ g·y); log softmax: dx = g − e^y·Σ g
   softmax: {
+    shape: softmaxShape('softmax'),
     forward: ([x], { axis }) => new Tensor(kernels().softmax(x!.storage as FloatArray, x!.shape, axis, false), x!.shape),
     backward: (g, _i, y, { axis }) => [mul(y, sub(g, sum(mul(g, y), axis, true)))],
   },
   logSoftmax: {
+    shape: softmaxShape('logSoftmax'),
     forward: ([x], { axis }) => new Tensor(kernels().softmax(x!.storage as FloatArray, x!.shape, axis, true), x!.shape),
     backward: (g, _i, y, { axis }) => [sub(g, mul(exp(y), sum(g, axis, true)))],
   },
   // y = act(z + b), b along the last axis: dz = g·act'(z + b), written with y; the engine sums db
   // (relu passes the gradient where y is NaN, as the relu op does)
   biasActivation: {
+    shape: ([z, b]) => {
+      if (z!.shape.length === 0 || b!.shape.length !== 1 || b!.shape[0] !== z!.shape[z!.shape.length - 1]) {
+        throw new ShapeError(`biasActivation: z ${formatShape(z!.shape)} and bias ${formatShape(b!.shape)}: the bias must be a vector as long as z's last dimension`);
+      }
+      return { shape: z!.shape, dtype: z!.dtype };
+    },
     forward: ([z, b], { activation }) =>
       new Tensor(kernels().biasActivation(z!.storage as FloatArray, b!.storage as FloatArray, activation), z!.shape),
     backward: (g, _i, y, { activation }) => {
@@ -136,18 +201,21 @@ export const primitives: PrimTable = {
   },
 
   // binary elementwise, broadcast; the engine sums gradients back to each input's shape
-  add: { forward: binaryForward('add'), backward: (g) => [g, g] },
-  sub: { forward: binaryForward('sub'), backward: (g, _i, _o, _a, needs) => [g, needs[1] ? neg(g) : null] },
+  add: { shape: binaryShape('add'), forward: binaryForward('add'), backward: (g) => [g, g] },
+  sub: { shape: binaryShape('sub'), forward: binaryForward('sub'), backward: (g, _i, _o, _a, needs) => [g, needs[1] ? neg(g) : null] },
   mul: {
+    shape: binaryShape('mul'),
     forward: binaryForward('mul'),
     backward: (g, [a, b], _o, _a, needs) => [needs[0] ? mul(g, b!) : null, needs[1] ? mul(g, a!) : null],
   },
   div: {
+    shape: binaryShape('div'),
     forward: binaryForward('div'),
     // d(a/b)/da = 1/b, d(a/b)/db = −a/b²
     backward: (g, [a, b], _o, _a, needs) => [needs[0] ? div(g, b!) : null, needs[1] ? neg(div(mul(g, a!), square(b!))) : null],
   },
   pow: {
+    shape: binaryShape('pow'),
     forward: binaryForward('pow'),
     backward: (g, [a, b], _y, _a, needs) => [
       needs[0] ? mul(g, powBaseDerivative(a!, b!)) : null,
@@ -155,6 +223,7 @@ export const primitives: PrimTable = {
     ],
   },
   maximum: {
+    shape: binaryShape('maximum'),
     forward: binaryForward('maximum'),
     backward: (g, [a, b], _o, _a, needs) => [
       needs[0] ? mul(g, share(a!, b!, less(a!, b!))) : null,
@@ -162,6 +231,7 @@ export const primitives: PrimTable = {
     ],
   },
   minimum: {
+    shape: binaryShape('minimum'),
     forward: binaryForward('minimum'),
     backward: (g, [a, b], _o, _a, needs) => [
       needs[0] ? mul(g, share(a!, b!, greater(a!, b!))) : null,
@@ -170,17 +240,18 @@ export const primitives: PrimTable = {
   },
 
   compare: {
-    forward: ([a, b], { op }) => {
-      const shape = broadcastShapes(op, a!.shape, b!.shape);
-      return new Tensor(kernels().compare(op, a!.storage, a!.shape, b!.storage, b!.shape, shape), shape);
-    },
+    shape: ([a, b], { op }) => ({ shape: broadcastShapes(op, a!.shape, b!.shape), dtype: 'bool' }),
+    forward: ([a, b], { op }, { shape }) => new Tensor(kernels().compare(op, a!.storage, a!.shape, b!.storage, b!.shape, shape), shape),
     backward: noGradient,
   },
   where: {
-    forward: ([c, a, b]) => {
+    shape: ([c, a, b]) => {
       const shape = broadcastShapes('where', c!.shape, a!.shape, b!.shape);
-      return new Tensor(kernels().where(c!.storage as Uint8Array, c!.shape, a!.storage, a!.shape, b!.storage, b!.shape, shape), shape);
+      if (c!.dtype !== 'bool') throw new DTypeError(`where: condition must be bool, got ${c!.dtype} (shape ${formatShape(c!.shape)})`);
+      return { shape, dtype: a!.dtype };
     },
+    forward: ([c, a, b], _attrs, { shape }) =>
+      new Tensor(kernels().where(c!.storage as Uint8Array, c!.shape, a!.storage, a!.shape, b!.storage, b!.shape, shape), shape),
     backward: (g, [c], _o, _a, needs) => {
       return [null, needs[1] ? where(c!, g, 0) : null, needs[2] ? where(c!, 0, g) : null];
     },
@@ -188,35 +259,36 @@ export const primitives: PrimTable = {
 
   // reductions
   sum: {
-    forward: ([x], { axes, keepDims }) =>
-      new Tensor(kernels().reduce('sum', x!.storage, x!.shape, axes), reducedShape(x!.shape, axes, keepDims)),
+    shape: reduceShape('sum'),
+    forward: ([x], { axes }, { shape }) => new Tensor(kernels().reduce('sum', x!.storage, x!.shape, axes), shape),
     backward: (g, [x], _o, { axes }) => [broadcastTo(reshape(g, reducedShape(x!.shape, axes, true)), x!.shape)],
   },
   max: {
-    forward: ([x], { axes, keepDims }) =>
-      new Tensor(kernels().reduce('max', x!.storage, x!.shape, axes), reducedShape(x!.shape, axes, keepDims)),
+    shape: reduceShape('max'),
+    forward: ([x], { axes }, { shape }) => new Tensor(kernels().reduce('max', x!.storage, x!.shape, axes), shape),
     backward: (g, [x], out, attrs) => [extremumBackward(g, x!, out, attrs)],
   },
   min: {
-    forward: ([x], { axes, keepDims }) =>
-      new Tensor(kernels().reduce('min', x!.storage, x!.shape, axes), reducedShape(x!.shape, axes, keepDims)),
+    shape: reduceShape('min'),
+    forward: ([x], { axes }, { shape }) => new Tensor(kernels().reduce('min', x!.storage, x!.shape, axes), shape),
     backward: (g, [x], out, attrs) => [extremumBackward(g, x!, out, attrs)],
   },
   argmax: {
-    forward: ([x], { axis }) => new Tensor(kernels().argReduce('argmax', x!.storage, x!.shape, axis), reducedShape(x!.shape, [axis], false)),
+    shape: argShape('argmax'),
+    forward: ([x], { axis }, { shape }) => new Tensor(kernels().argReduce('argmax', x!.storage, x!.shape, axis), shape),
     backward: noGradient,
   },
   argmin: {
-    forward: ([x], { axis }) => new Tensor(kernels().argReduce('argmin', x!.storage, x!.shape, axis), reducedShape(x!.shape, [axis], false)),
+    shape: argShape('argmin'),
+    forward: ([x], { axis }, { shape }) => new Tensor(kernels().argReduce('argmin', x!.storage, x!.shape, axis), shape),
     backward: noGradient,
   },
 
   // linear algebra: C = op(A)·op(B)
   matmul: {
-    forward: ([a, b], { transA, transB }) => {
-      const shape = matmulShape(a!.shape, b!.shape, transA, transB);
-      return new Tensor(kernels().matmul(a!.storage as FloatArray, a!.shape, b!.storage as FloatArray, b!.shape, transA, transB, shape), shape);
-    },
+    shape: ([a, b], { transA, transB }) => ({ shape: matmulShape(a!.shape, b!.shape, transA, transB), dtype: a!.dtype }),
+    forward: ([a, b], { transA, transB }, { shape }) =>
+      new Tensor(kernels().matmul(a!.storage as FloatArray, a!.shape, b!.storage as FloatArray, b!.shape, transA, transB, shape), shape),
     backward: (g, [a, b], _o, { transA, transB }, needs) => {
       // C = AB: dA = G·Bᵀ, dB = Aᵀ·G, with the transposes folded into the flags
       let da: Tensor | null = null, db: Tensor | null = null;
@@ -228,11 +300,25 @@ export const primitives: PrimTable = {
 
   // layout
   reshape: {
-    forward: ([x], { shape }) => new Tensor(x!.storage, shape),
+    shape: ([x], { shape }) => {
+      const n = sizeOf(x!.shape), m = sizeOf(shape);
+      if (shape.some((d) => !Number.isSafeInteger(d) || d < 0) || n !== m) {
+        throw new ShapeError(`reshape: cannot reshape ${formatShape(x!.shape)} (${n} elements) to ${formatShape(shape)} (${m} elements)`);
+      }
+      return { shape, dtype: x!.dtype };
+    },
+    forward: ([x], _attrs, { shape }) => new Tensor(x!.storage, shape),
     backward: (g, [x]) => [reshape(g, x!.shape)],
   },
   permute: {
-    forward: ([x], { perm }) => new Tensor(kernels().permute(x!.storage, x!.shape, perm), perm.map((p) => x!.shape[p]!)),
+    shape: ([x], { perm }) => {
+      const r = x!.shape.length;
+      if (perm.length !== r || perm.some((p) => !Number.isInteger(p) || p < 0 || p >= r) || new Set(perm).size !== r) {
+        throw new ShapeError(`permute: [${perm.join(',')}] is not a permutation of the ${r} axes of shape ${formatShape(x!.shape)}`);
+      }
+      return { shape: perm.map((p) => x!.shape[p]!), dtype: x!.dtype };
+    },
+    forward: ([x], { perm }, { shape }) => new Tensor(kernels().permute(x!.storage, x!.shape, perm), shape),
     backward: (g, _i, _o, { perm }) => {
       const inverse = new Array<number>(perm.length);
       perm.forEach((p, i) => (inverse[p] = i));
@@ -240,24 +326,63 @@ export const primitives: PrimTable = {
     },
   },
   broadcastTo: {
+    shape: ([x], { shape }) => {
+      let fits = x!.shape.length <= shape.length;
+      try {
+        fits &&= sameShape(broadcastShapes('broadcastTo', x!.shape, shape), shape);
+      } catch {
+        fits = false;
+      }
+      if (!fits) throw new ShapeError(`broadcastTo: shape ${formatShape(x!.shape)} cannot be broadcast to ${formatShape(shape)}`);
+      return { shape, dtype: x!.dtype };
+    },
     forward: ([x], { shape }) => new Tensor(kernels().broadcastTo(x!.storage, x!.shape, shape), shape),
     backward: (g) => [g], // the engine sums g back to x's shape
   },
   slice: {
+    shape: ([x], { begin, size }) => {
+      const s = x!.shape;
+      if (begin.length !== s.length || size.length !== s.length) {
+        throw new ShapeError(`slice: begin [${begin.join(',')}] and size [${size.join(',')}] must have one entry for each axis of shape ${formatShape(s)}`);
+      }
+      for (let i = 0; i < s.length; i++) {
+        const b = begin[i]!, n = size[i]!;
+        if (!Number.isInteger(b) || !Number.isInteger(n) || b < 0 || n < 0 || b + n > s[i]!) {
+          throw new ShapeError(`slice: begin [${begin.join(',')}] size [${size.join(',')}] is out of bounds for shape ${formatShape(s)} on axis ${i}`);
+        }
+      }
+      return { shape: size, dtype: x!.dtype };
+    },
     forward: ([x], { begin, size }) => new Tensor(kernels().slice(x!.storage, x!.shape, begin, size), size),
     backward: (g, [x], _o, { begin, size }) => [pad(g, begin.map((b, i) => [b, x!.shape[i]! - b - size[i]!] as [number, number]))],
   },
   pad: {
-    forward: ([x], { paddings, value }) =>
-      new Tensor(kernels().pad(x!.storage, x!.shape, paddings, value), x!.shape.map((d, i) => d + paddings[i]![0] + paddings[i]![1])),
+    shape: ([x], { paddings }) => {
+      if (paddings.length !== x!.shape.length || paddings.some((p) => p.some((v) => !Number.isSafeInteger(v) || v < 0))) {
+        throw new ShapeError(`pad: paddings [${paddings.map((p) => `[${p.join(',')}]`).join(',')}] must give [before, after] non-negative integers for each of the ${x!.shape.length} axes of shape ${formatShape(x!.shape)}`);
+      }
+      const shape = x!.shape.map((d, i) => d + paddings[i]![0] + paddings[i]![1]);
+      checkSize('pad', shape);
+      return { shape, dtype: x!.dtype };
+    },
+    forward: ([x], { paddings, value }, { shape }) => new Tensor(kernels().pad(x!.storage, x!.shape, paddings, value), shape),
     backward: (g, [x], _o, { paddings }) => [slice(g, paddings.map((p) => p[0]), x!.shape)],
   },
   concat: {
-    forward: (xs, { axis }) => {
-      const shape = [...xs[0]!.shape];
+    shape: (xs, { axis }) => {
+      const first = xs[0]!;
+      checkAxis('concat', first.shape, axis);
+      for (const x of xs) {
+        if (x.shape.length !== first.shape.length || x.shape.some((d, i) => i !== axis && d !== first.shape[i])) {
+          throw new ShapeError(`concat: shapes ${xs.map((u) => formatShape(u.shape)).join(', ')} must agree on every axis but ${axis}`);
+        }
+      }
+      const shape = [...first.shape];
       shape[axis] = xs.reduce((s, x) => s + x.shape[axis]!, 0);
-      return new Tensor(kernels().concat(xs.map((x) => x.storage), xs.map((x) => x.shape), axis), shape);
+      checkSize('concat', shape);
+      return { shape, dtype: first.dtype };
     },
+    forward: (xs, { axis }, { shape }) => new Tensor(kernels().concat(xs.map((x) => x.storage), xs.map((x) => x.shape), axis), shape),
     backward: (g, xs, _o, { axis }, needs) => {
       let at = 0;
       return xs.map((x, i) => {
@@ -268,34 +393,75 @@ export const primitives: PrimTable = {
     },
   },
   gather: {
-    forward: ([x, idx], { axis }) => {
+    shape: ([x, idx], { axis }) => {
+      checkAxis('gather', x!.shape, axis);
+      if (idx!.dtype !== 'int32') throw new DTypeError(`gather: indices must be int32, got ${idx!.dtype}`);
       const shape = [...x!.shape.slice(0, axis), ...idx!.shape, ...x!.shape.slice(axis + 1)];
-      return new Tensor(kernels().gather(x!.storage, x!.shape, idx!.storage as Int32Array, idx!.shape, axis), shape);
+      checkSize('gather', shape);
+      return { shape, dtype: x!.dtype };
     },
+    forward: ([x, idx], { axis }, { shape }) =>
+      new Tensor(kernels().gather(x!.storage, x!.shape, idx!.storage as Int32Array, idx!.shape, axis), shape),
     backward: (g, [x, idx], _o, { axis }) => [scatterAdd(g, idx!, axis, x!.shape[axis]!), null],
   },
   scatterAdd: {
-    forward: ([u, idx], { axis, dimSize }) => {
-      const shape = [...u!.shape.slice(0, axis), dimSize, ...u!.shape.slice(axis + idx!.rank)];
-      return new Tensor(kernels().scatterAdd(u!.storage as FloatArray, u!.shape, idx!.storage as Int32Array, idx!.shape, axis, dimSize), shape);
+    shape: ([u, idx], { axis, dimSize }) => {
+      checkAxis('scatterAdd', u!.shape, axis);
+      if (idx!.dtype !== 'int32') throw new DTypeError(`scatterAdd: indices must be int32, got ${idx!.dtype}`);
+      const r = idx!.shape.length;
+      if (!sameShape(u!.shape.slice(axis, axis + r), idx!.shape)) {
+        throw new ShapeError(`scatterAdd: updates ${formatShape(u!.shape)} do not hold indices ${formatShape(idx!.shape)} at axis ${axis}`);
+      }
+      const shape = [...u!.shape.slice(0, axis), dimSize, ...u!.shape.slice(axis + r)];
+      checkSize('scatterAdd', shape);
+      return { shape, dtype: u!.dtype };
     },
+    forward: ([u, idx], { axis, dimSize }, { shape }) =>
+      new Tensor(kernels().scatterAdd(u!.storage as FloatArray, u!.shape, idx!.storage as Int32Array, idx!.shape, axis, dimSize), shape),
     backward: (g, [, idx], _o, { axis }) => [gather(g, idx!, axis), null],
   },
 
   // sliding windows (im2col and its adjoint col2im): convolution and pooling are built on these
   extractPatches: {
-    forward: ([x], { win, padValue }) =>
-      new Tensor(kernels().extractPatches(x!.storage as FloatArray, win, padValue), [win.inShape[0], win.outH, win.outW, win.kh, win.kw, win.inShape[3]]),
+    shape: ([x], { win }) => {
+      if (!sameShape(x!.shape, win.inShape)) {
+        throw new ShapeError(`extractPatches: input ${formatShape(x!.shape)} does not match the window's input shape ${formatShape(win.inShape)}`);
+      }
+      return { shape: patchesShape(win), dtype: x!.dtype };
+    },
+    forward: ([x], { win, padValue }, { shape }) => new Tensor(kernels().extractPatches(x!.storage as FloatArray, win, padValue), shape),
     backward: (g, _i, _o, { win }) => [addPatches(g, win)],
   },
   addPatches: {
+    shape: ([p], { win }) => {
+      if (!sameShape(p!.shape, patchesShape(win))) {
+        throw new ShapeError(`addPatches: patches ${formatShape(p!.shape)} do not match the window's patches shape ${formatShape(patchesShape(win))}`);
+      }
+      return { shape: win.inShape, dtype: p!.dtype };
+    },
     forward: ([p], { win }) => new Tensor(kernels().addPatches(p!.storage as FloatArray, win), win.inShape),
     backward: (g, _i, _o, { win }) => [extractPatches(g, win, 0)],
   },
 };
 
-/** The output shape of a (validated) batched matmul. */
+/** The patches (im2col) shape of a window: [N, outH, outW, kh, kw, C]. */
+function patchesShape(win: Window2D): number[] {
+  return [win.inShape[0], win.outH, win.outW, win.kh, win.kw, win.inShape[3]];
+}
+
+/**
+ * The output shape of a batched matmul op(A)·op(B) of operands of rank ≥ 2
+ * (op = transpose of the last two axes where the flag is set):
+ * [...broadcast(batchA, batchB), M, K]·[K, N] → [..., M, N]. Throws a ShapeError
+ * naming the shapes and transposes when the inner dimensions differ or the
+ * batch dimensions do not broadcast.
+ */
 export function matmulShape(a: readonly number[], b: readonly number[], transA: boolean, transB: boolean): number[] {
+  const shapes = () => `shapes ${formatShape(a)}${transA ? 'ᵀ' : ''} and ${formatShape(b)}${transB ? 'ᵀ' : ''}`;
+  if (a.length < 2 || b.length < 2) throw new ShapeError(`matmul: ${shapes()}: the primitive's operands must have rank >= 2`);
+  const ka = transA ? a[a.length - 2]! : a[a.length - 1]!;
+  const kb = transB ? b[b.length - 1]! : b[b.length - 2]!;
+  if (ka !== kb) throw new ShapeError(`matmul: ${shapes()}: inner dimensions ${ka} and ${kb} differ`);
   const M = transA ? a[a.length - 1]! : a[a.length - 2]!;
   const N = transB ? b[b.length - 2]! : b[b.length - 1]!;
   const ba = a.slice(0, -2), bb = b.slice(0, -2);
@@ -303,8 +469,12 @@ export function matmulShape(a: readonly number[], b: readonly number[], transA: 
   const batch: number[] = [];
   for (let i = 0; i < r; i++) {
     const x = ba[ba.length - r + i] ?? 1, y = bb[bb.length - r + i] ?? 1;
+    if (x !== y && x !== 1 && y !== 1) {
+      throw new ShapeError(`matmul: ${shapes()}: batch dimensions ${formatShape(ba)} and ${formatShape(bb)} cannot be broadcast`);
+    }
     batch.push(x === 1 ? y : x);
   }
-  return [...batch, M, N];
+  const shape = [...batch, M, N];
+  checkSize('matmul', shape);
+  return shape;
 }
-

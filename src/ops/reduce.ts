@@ -39,10 +39,7 @@ export function mean(x: TensorLike, axis?: Axis, keepDims = false): Tensor {
 }
 
 function extremum(op: 'max' | 'min', x: TensorLike, axis: Axis, keepDims: boolean): Tensor {
-  const { t, axes } = reduceArgs(op, x, axis, keepDims);
-  for (const a of axes) {
-    if (t.shape[a] === 0) throw new ArgumentError(`${op}: cannot reduce axis ${a} of length 0 (shape ${formatShape(t.shape)})`);
-  }
+  const { t, axes } = reduceArgs(op, x, axis, keepDims); // the primitive's shape rule refuses an empty axis
   return apply(op, [t.dtype === 'bool' ? cast(t, 'int32') : t], { axes, keepDims });
 }
 
@@ -58,8 +55,7 @@ export function min(x: TensorLike, axis?: Axis, keepDims = false): Tensor {
 
 function argExtremum(op: 'argmax' | 'argmin', x: TensorLike, axis: number | undefined): Tensor {
   let t = toTensor(op, 'x', x);
-  if (axis === undefined) t = reshape(t, [t.size]);
-  if (t.size === 0) throw new ArgumentError(`${op}: empty tensor of shape ${formatShape(t.shape)} has no ${op === 'argmax' ? 'maximum' : 'minimum'}`);
+  if (axis === undefined) t = reshape(t, [t.size]); // the primitive's shape rule refuses an empty tensor
   return apply(op, [t], { axis: normalizeAxis(op, axis ?? 0, t.rank) });
 }
 

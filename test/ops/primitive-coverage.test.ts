@@ -21,12 +21,13 @@ type Entry = Record<string, unknown> & { forward: (...args: any[]) => unknown; b
 
 /**
  * What every entry of the op table must have, checked for each primitive. When a primitive
- * rule is added to the table, add its requirement here, e.g.
- * `{ what: 'a shape rule', holds: (e) => typeof e.shape === 'function' }`.
+ * rule is added to the table, add its requirement here. (Each shape rule's agreement with eager
+ * execution is tested in shape-rules.test.ts.)
  */
 const entryRequirements: { what: string; holds: (entry: Entry, prim: Prim) => boolean }[] = [
   { what: 'a forward computation', holds: (e) => typeof e.forward === 'function' },
   { what: 'a backward rule', holds: (e) => typeof e.backward === 'function' },
+  { what: 'a shape rule', holds: (e) => typeof e.shape === 'function' },
 ];
 
 /** Primitives that no op-table row computes a value with, and where they are tested instead. */
