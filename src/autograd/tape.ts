@@ -4,7 +4,7 @@
 // runtime code, so the tensor layer may use it: it sits beside tensor/,
 // below the ops; the transforms (grad ... hvp) sit above the ops, in
 // autograd/transforms.ts, and the engine in autograd/engine.ts.
-import type { Prim, PrimAttrs } from '../ops/prim.js';
+import type { MultiPrim, MultiPrimAttrs, Prim, PrimAttrs } from '../ops/prim.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Variable } from '../tensor/variable.js';
 
@@ -34,6 +34,8 @@ export interface Tracer {
   involves(inputs: readonly Tensor[], shape: readonly number[]): boolean;
   /** Records `prim` applied to `inputs` and returns a placeholder for its output. */
   bind<P extends Prim>(prim: P, inputs: readonly Tensor[], attrs: PrimAttrs[P], out: { shape: readonly number[]; dtype: Tensor['dtype'] }): Tensor;
+  /** The same for a primitive with several outputs. */
+  bindMulti<P extends MultiPrim>(prim: P, inputs: readonly Tensor[], attrs: MultiPrimAttrs[P], outs: readonly { shape: readonly number[]; dtype: Tensor['dtype'] }[]): Tensor[];
   /** A tensor of `shape` (which holds a symbolic dimension) filled with `value`. */
   fill(value: number, shape: readonly number[], dtype: Tensor['dtype']): Tensor;
   /** True for a shape with a symbolic dimension. */

@@ -1,8 +1,8 @@
-import type { CompareOp, FusedActivation, Window2D } from '../backend/kernels.js';
+import type { AdamStep, CompareOp, FusedActivation, Window2D } from '../backend/kernels.js';
 import type { DType } from '../core/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { record, tapeState } from '../autograd/tape.js';
-import { primitives } from './primitives.js';
+import { multiOutputPrimitives, primitives } from './primitives.js';
 
 type None = Record<string, never>;
 
@@ -83,4 +83,39 @@ export function apply<P extends Prim>(prim: P, inputs: readonly Tensor[], attrs:
   const out = tracer !== null && tracer.involves(inputs, aval.shape) ? tracer.bind(prim, inputs, attrs, aval) : def.forward(inputs, attrs, aval);
   record(prim, inputs, attrs, out);
   return out;
+}
+
+/**
+ * The primitives with several outputs and the types of their attributes.
+ * They are not differentiated (an optimiser's update runs without recording),
+ * but nb.trace records them like any other: a traced training step shows its
+ * Adam update.
+ */
+export interface MultiPrimAttrs {
+  /** One Adam step: (θ, g, m, v) → (θ', m', v'); see optim/adam.ts. */
+  adamUpdate: AdamStep;
+}
+
+/** The name of a primitive with several outputs. */
+export type MultiPrim = keyof MultiPrimAttrs;
+
+/** Any primitive's name. */
+export type AnyPrim = Prim | MultiPrim;
+
+/** A primitive with several outputs: a shape rule giving each output's Aval, and the kernel call. */
+export interface MultiPrimDef<P extends MultiPrim> {
+  shape(inputs: readonly Aval[], attrs: MultiPrimAttrs[P]): Aval[];
+  forward(inputs: readonly Tensor[], attrs: MultiPrimAttrs[P], out: readonly Aval[]): Tensor[];
+}
+
+/** The table of primitives with several outputs. */
+export type MultiPrimTable = { [P in MultiPrim]: MultiPrimDef<P> };
+
+/** Runs a primitive with several outputs (the seam of `apply`, without the tape: nothing differentiates through them). */
+export function applyMulti<P extends MultiPrim>(prim: P, inputs: readonly Tensor[], attrs: MultiPrimAttrs[P]): Tensor[] {
+  const def = multiOutputPrimitives[prim] as MultiPrimDef<P>;
+  const avals = def.shape(inputs, attrs);
+  const tracer = tapeState.tracer;
+  if (tracer !== null && tracer.involves(inputs, avals[0]!.shape)) return tracer.bindMulti(prim, inputs, attrs, avals);
+  return def.forward(inputs, attrs, avals);
 }

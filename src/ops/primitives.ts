@@ -8,7 +8,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { abs, add, cast, cos, div, exp, log, mul, neg, pow, sign, sin, square, sub } from './arithmetic.js';
 import { equal, greater, greaterEqual, less, lessEqual, notEqual, where } from './compare.js';
 import { matmul } from './linalg.js';
-import type { Aval, PrimDef, PrimTable, ReduceAttrs } from './prim.js';
+import type { Aval, MultiPrimTable, PrimDef, PrimTable, ReduceAttrs } from './prim.js';
 import { sum } from './reduce.js';
 import { broadcastTo, gather, pad, permute, reshape, scatterAdd, slice } from './shape.js';
 import { addPatches, extractPatches } from './conv.js';
@@ -478,3 +478,25 @@ export function matmulShape(a: readonly number[], b: readonly number[], transA: 
   checkSize('matmul', shape);
   return shape;
 }
+
+/**
+ * The primitives with several outputs. adamUpdate is one Adam step over
+ * tensors of one shape and float dtype, fused in one kernel pass:
+ * m' = β₁m + (1 − β₁)g, v' = β₂v + (1 − β₂)g², θ' = θ − stepSize·m' / (√v' / root2 + ε),
+ * with stepSize = η/(1 − β₁ᵗ) and root2 = √(1 − β₂ᵗ) (the bias corrections).
+ */
+export const multiOutputPrimitives: MultiPrimTable = {
+  adamUpdate: {
+    shape: (inputs) => {
+      const [value] = inputs;
+      if (inputs.length !== 4 || !isFloat(value!.dtype) || !inputs.every((t) => t.dtype === value!.dtype && sameShape(t.shape, value!.shape))) {
+        throw new ShapeError(`adamUpdate: expects the value, gradient, m and v as float tensors of one shape and dtype, got ${inputs.map((t) => `${t.dtype}${formatShape(t.shape)}`).join(', ')}`);
+      }
+      return [0, 1, 2].map(() => ({ shape: value!.shape, dtype: value!.dtype }));
+    },
+    forward: ([value, g, m, v], attrs) => {
+      const [nv, nm, nvv] = kernels().adam(value!.storage as FloatArray, g!.storage as FloatArray, m!.storage as FloatArray, v!.storage as FloatArray, attrs);
+      return [new Tensor(nv, value!.shape), new Tensor(nm, value!.shape), new Tensor(nvv, value!.shape)];
+    },
+  },
+};

@@ -4,7 +4,7 @@
 import type { DType } from '../core/dtype.js';
 import { TraceError } from '../core/errors.js';
 import type { Tracer } from '../autograd/tape.js';
-import type { Prim, PrimAttrs } from '../ops/prim.js';
+import type { MultiPrim, MultiPrimAttrs, Prim, PrimAttrs } from '../ops/prim.js';
 import { Tensor } from '../tensor/tensor.js';
 import { scalar } from '../tensor/create.js';
 import type { Variable } from '../tensor/variable.js';
@@ -110,6 +110,13 @@ export class ProgramBuilder implements Tracer {
     const y = this.placeholder(out.shape, out.dtype, 'intermediate', undefined, `the output of ${prim}`);
     this.equations.push({ prim, inputs: ins, outputs: [this.vars.get(y.placeholder!.id)!], attrs } as Equation);
     return y;
+  }
+
+  bindMulti<P extends MultiPrim>(prim: P, inputs: readonly Tensor[], attrs: MultiPrimAttrs[P], outs: readonly { shape: readonly number[]; dtype: DType }[]): Tensor[] {
+    const ins = inputs.map((t) => this.varOf(t));
+    const ys = outs.map((o, i) => this.placeholder(o.shape, o.dtype, 'intermediate', undefined, `output ${i} of ${prim}`));
+    this.equations.push({ prim, inputs: ins, outputs: ys.map((y) => this.vars.get(y.placeholder!.id)!), attrs } as unknown as Equation);
+    return ys;
   }
 
   fill(value: number, shape: readonly number[], dtype: DType): Tensor {

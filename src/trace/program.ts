@@ -2,7 +2,7 @@
 // (the printer, and later the compiler, the explainer, the ONNX writer and
 // the playground's drawings), like a JAX jaxpr: inputs, equations, outputs.
 import type { DType } from '../core/dtype.js';
-import type { Prim, PrimAttrs } from '../ops/prim.js';
+import type { AnyPrim, MultiPrimAttrs, PrimAttrs } from '../ops/prim.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { formatProgram } from './print.js';
 
@@ -27,12 +27,12 @@ export interface ProgramVar {
 }
 
 /** One primitive application: outputs = prim[attrs](inputs). */
-export interface Equation<P extends Prim = Prim> {
+export interface Equation<P extends AnyPrim = AnyPrim> {
   readonly prim: P;
   readonly inputs: readonly ProgramVar[];
   readonly outputs: readonly ProgramVar[];
   /** The primitive's attributes as the op table has them (concrete numbers: see Program.dim). */
-  readonly attrs: PrimAttrs[P];
+  readonly attrs: (PrimAttrs & MultiPrimAttrs)[P];
 }
 
 /**

@@ -4,7 +4,8 @@
 // issue replaces it with a planned, fused replay).
 import { ArgumentError, ShapeError } from '../core/errors.js';
 import { formatShape } from '../core/shape.js';
-import { apply, type Prim, type PrimAttrs } from '../ops/prim.js';
+import { apply, applyMulti, type MultiPrim, type MultiPrimAttrs, type Prim, type PrimAttrs } from '../ops/prim.js';
+import { multiOutputPrimitives } from '../ops/primitives.js';
 import { scalar } from '../tensor/create.js';
 import { Tensor, isTensor } from '../tensor/tensor.js';
 import type { Program, ProgramVar } from './program.js';
@@ -61,8 +62,12 @@ export function runProgram(program: Program, inputs: readonly Tensor[], params: 
   }
   for (const e of program.equations) {
     const args = e.inputs.map((v) => env.get(v)!);
-    const out = apply(e.prim as Prim, args, resizeAttrs(e.attrs) as PrimAttrs[Prim]);
-    env.set(e.outputs[0]!, out);
+    if (e.prim in multiOutputPrimitives) {
+      const outs = applyMulti(e.prim as MultiPrim, args, resizeAttrs(e.attrs) as MultiPrimAttrs[MultiPrim]);
+      e.outputs.forEach((v, i) => env.set(v, outs[i]!));
+    } else {
+      env.set(e.outputs[0]!, apply(e.prim as Prim, args, resizeAttrs(e.attrs) as PrimAttrs[Prim]));
+    }
   }
   const outs = program.outputs.map((v) => env.get(v)!);
   const build = (t: unknown): unknown => (typeof t === 'number' ? outs[t] : Array.isArray(t) ? t.map(build)
