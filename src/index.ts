@@ -42,6 +42,7 @@ export { stopGradient, noGrad } from './ops/stop.js';
 
 // autodiff
 export { grad, valueAndGrad, vjp, jacobian, hessian, hvp } from './autograd/transforms.js';
+export type { GradOptions } from './autograd/transforms.js';
 export type { ArgnumsOption } from './autograd/transforms.js';
 export { gradCheck } from './autograd/gradcheck.js';
 export type { GradCheckOptions, GradCheckResult, GradCheckLevel } from './autograd/gradcheck.js';
