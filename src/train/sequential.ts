@@ -23,6 +23,7 @@ import { checkFinite, examples, pickRows, rows } from './data.js';
 import { DivergenceError, type DivergenceDetails } from './errors.js';
 import { History } from './history.js';
 import { ProgressLogger } from './progress.js';
+import { registerModelClass } from '../io/saveable.js';
 
 /** fit lets the event loop turn after every this many batches. */
 const YIELD_EVERY = 20;
@@ -507,4 +508,13 @@ function nonFiniteLogs(epoch: number, epochs: number, logs: Logs): string[] {
       : 'check the metric and the data';
     return `epoch ${epoch + 1}/${epochs}: ${k} is ${v}${context}; ${advice}`;
   });
+}
+
+// io loads models through a registry and an interface (io never imports train): Sequential registers
+// its factory, and its type, so that nb.loadModel is typed as Sequential.
+registerModelClass('Sequential', (config) => Sequential.fromConfig(config as Parameters<typeof Sequential.fromConfig>[0]));
+declare module '../io/saveable.js' {
+  interface ModelClasses {
+    Sequential: Sequential;
+  }
 }
