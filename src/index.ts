@@ -60,6 +60,8 @@ export * as callbacks from './train/callback-namespace.js';
 export { Sequential, sequential } from './train/sequential.js';
 export type { CompileArgs, FitArgs, InferenceArgs, ModelMetadata, SequentialConfig } from './train/sequential.js';
 export { History } from './train/history.js';
+export { makeTrainStep } from './train/step.js';
+export type { NamedTensors, TrainStep, TrainStepOptions, TrainStepResult, Trainer, TrainableModel } from './train/step.js';
 export { DivergenceError } from './train/errors.js';
 export type { DivergenceDetails } from './train/errors.js';
 export type { Callback, Logs } from './train/callbacks.js';
