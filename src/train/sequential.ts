@@ -277,7 +277,7 @@ export class Sequential extends Module {
           await fire(callbacks, 'onBatchBegin', b, {});
           const idx = order.subarray(b * batchSize, Math.min(n, (b + 1) * batchSize));
           const xb = pickRows(X, idx), yb = pickRows(Y, idx);
-          const result = trainer.step(trainer.params(), c.optimizer.stateOf(trainable), { x: xb, y: yb });
+          const result = trainer(trainer.params(), c.optimizer.stateOf(trainable), { x: xb, y: yb });
           const lossValue = result.loss.item();
           const grads = trainer.names.map((k) => result.grads[k]!);
           const bad = !Number.isFinite(lossValue) ? { quantity: 'loss' as const, value: lossValue } : firstNonFinite(grads, trainable, 'gradient');

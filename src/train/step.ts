@@ -54,9 +54,8 @@ export interface TrainStepResult {
  */
 export type TrainStep = (params: NamedTensors, optState: OptimizerState, batch: { x: Tensor; y: Tensor }, state?: NamedTensors) => TrainStepResult;
 
-/** A training step with the model's current values to start from. */
-export interface Trainer {
-  step: TrainStep;
+/** The step function of makeTrainStep, with the model's current values to start from and a way to write results back. */
+export interface Trainer extends TrainStep {
   /** The names of the trainable variables, in the order the optimiser state lists them. */
   readonly names: readonly string[];
   /** The model's current trainable values, by name. */
@@ -77,7 +76,13 @@ export interface Trainer {
  *   g = ∂L/∂θ,                          (θ', s') = optimizer.update(g, s, θ)
  *
  * returning { params: θ', optState: s', loss: L, outputs: ŷ, state, grads,
- * metrics }. Layer state updates (batch normalisation's moving statistics)
+ * metrics }. The result is the step function itself, with helpers:
+ *
+ *     const step = nb.makeTrainStep(model, { loss: 'mse', optimizer: nb.optimizers.adam() });
+ *     let params = step.params(), optState = step.initOptState();
+ *     ({ params, optState } = step(params, optState, { x, y }));
+ *     step.write(params);   // into the model's variables
+ * Layer state updates (batch normalisation's moving statistics)
  * are collected (see nn/module updateState) and returned in `state`, not
  * assigned. The model must be built (its variables exist).
  */
@@ -146,17 +151,16 @@ export function makeTrainStep(model: TrainableModel, options: TrainStepOptions):
     }
   };
 
-  return {
-    step,
+  return Object.assign(step, {
     names,
     params: () => Object.fromEntries(trainable.map(([k, v]) => [k, v.value])),
     state: () => Object.fromEntries(frozen.map(([k, v]) => [k, v.value])),
     initOptState: () => optimizer.init(vars.map((v) => v.value)),
-    write: (params, state) => {
+    write: (params: NamedTensors, state?: NamedTensors) => {
       trainable.forEach(([k, v]) => { if (params[k]) v.assign(params[k]!); });
       if (state) for (const [k, v] of frozen) if (state[k]) v.assign(state[k]!);
     },
-  };
+  });
 }
 
 function byName(named: [string, Variable][], k: string): Variable {

@@ -22,7 +22,7 @@ test('a step is pure: the model, its batch-norm statistics and the optimiser are
   const trainer = nb.makeTrainStep(model, { loss: 'mse', optimizer });
   const before = values(model);
   const params = trainer.params();
-  const r = trainer.step(params, trainer.initOptState(), data());
+  const r = trainer(params, trainer.initOptState(), data());
   assert.deepEqual(values(model), before, 'no variable of the model was assigned');
   assert.equal(optimizer.iterations, 0);
   assert.deepEqual(Object.keys(r.params), model.namedParameters().filter(([, v]) => v.trainable).map(([k]) => k));
@@ -43,7 +43,7 @@ test('step + write back gives bit for bit what fit gives (one batch per epoch, t
   const trainer = nb.makeTrainStep(b, { loss: 'mse', optimizer: nb.optimizers.adam({ learningRate: 0.01 }) });
   let params = trainer.params(), optState = trainer.initOptState(), state = trainer.state();
   for (let epoch = 0; epoch < 2; epoch++) {
-    const r = trainer.step(params, optState, { x, y }, state);
+    const r = trainer(params, optState, { x, y }, state);
     ({ params, optState } = r);
     state = { ...state, ...r.state };
   }
@@ -55,7 +55,7 @@ test('the loss includes the regularisation penalty, and outputs are the training
   const model = net();
   const trainer = nb.makeTrainStep(model, { loss: 'mse', optimizer: 'sgd', metrics: { mae: (t: Tensor, p: Tensor) => nb.mean(nb.abs(nb.sub(t, p))) } });
   const { x, y } = data();
-  const r = trainer.step(trainer.params(), trainer.initOptState(), { x, y });
+  const r = trainer(trainer.params(), trainer.initOptState(), { x, y });
   const pred = nb.noGrad(() => model.call(x, true)); // eager: also updates the statistics, which the step did not
   assert.deepEqual(Array.from(r.outputs.storage), Array.from(pred.storage));
   const penalty = model.layers[0]!.regularizationLosses()[0]!;
@@ -72,7 +72,7 @@ test('makeTrainStep works over any Module with forward(x), not only Sequential',
   const m = new Affine();
   const trainer = nb.makeTrainStep(m, { loss: 'mse', optimizer: nb.optimizers.sgd({ learningRate: 0.1 }) });
   const { x, y } = data();
-  const r = trainer.step(trainer.params(), trainer.initOptState(), { x, y });
+  const r = trainer(trainer.params(), trainer.initOptState(), { x, y });
   // plain SGD: w' = w − η·∂L/∂w, with ∂L/∂w from grad
   const g = nb.grad((w: Tensor) => nb.losses.meanSquaredError(y, nb.matmul(x, w)))(m.w.value);
   const expected = nb.sub(m.w.value, nb.mul(g, 0.1));
@@ -95,12 +95,12 @@ test('the step checks its arguments', () => {
   const model = net();
   const trainer = nb.makeTrainStep(model, { loss: 'mse', optimizer: 'adam' });
   const s = trainer.initOptState();
-  assert.throws(() => trainer.step(trainer.params(), s, null as never), ArgumentError);
+  assert.throws(() => trainer(trainer.params(), s, null as never), ArgumentError);
   const params = trainer.params();
   const k = trainer.names[0]!;
-  assert.throws(() => trainer.step({ ...params, [k]: nb.zeros([2]) }, s, data()), ShapeError);
+  assert.throws(() => trainer({ ...params, [k]: nb.zeros([2]) }, s, data()), ShapeError);
   const { [k]: _, ...missing } = params;
-  assert.throws(() => trainer.step(missing, s, data()), new RegExp(`params\\['${k.replace('/', '\\/')}'\\]`));
+  assert.throws(() => trainer(missing, s, data()), new RegExp(`params\\['${k.replace('/', '\\/')}'\\]`));
   assert.throws(() => nb.makeTrainStep(model, { optimizer: 'adam' } as never), /loss is required/);
   assert.throws(() => nb.makeTrainStep(model, { loss: 'mse', optimizer: 'adam', junk: 1 } as never), ArgumentError);
 });
