@@ -11,7 +11,7 @@ import { getLoss, type LossFunction } from '../losses/index.js';
 import { getOptimizer, type Optimizer, type OptimizerState } from '../optim/index.js';
 import { checkOptions } from '../optim/validate.js';
 
-/** Values by variable name (the names of `model.namedParameters()`, e.g. 'dense_1/kernel'). */
+/** Values by variable name (the names of `model.namedParameters()`, e.g. 'dense_1.kernel'). */
 export type NamedTensors = Record<string, Tensor>;
 
 /** A model the trainer can run: any Module with `call(x, training)` (layers, Sequential) or `forward(x)`. */
@@ -37,7 +37,7 @@ export interface TrainStepResult {
   loss: Tensor;
   /** The model's outputs on the batch (the predictions), from the same forward pass. */
   outputs: Tensor;
-  /** The new values of the non-trainable state the forward pass updated (batch-norm moving statistics), by name. */
+  /** The non-trainable values after the step (batch-norm moving statistics, as updated by the forward pass), by name: pass it to the next step. */
   state: NamedTensors;
   /** The gradients of the loss with respect to `params`, by name (before clipping). */
   grads: NamedTensors;
@@ -135,7 +135,8 @@ export function makeTrainStep(model: TrainableModel, options: TrainStepOptions):
       const [[lossValue, outputs], gs] = result;
       const grads = gs as Tensor[];
       const update = optimizer.update(grads, optState, values);
-      const newState: NamedTensors = {};
+      // every non-trainable value after the step: updated by the forward pass, or as it was (given or the model's)
+      const newState: NamedTensors = Object.fromEntries(frozen.map(([k, v]) => [k, updates.get(v) ?? v.value]));
       for (const [v, t] of updates) newState[byVariable.get(v) ?? v.name] = t;
       const metricValues: NamedTensors = {};
       noGrad(() => { for (const [k, m] of Object.entries(metrics)) metricValues[k] = m(batch.y, outputs); });

@@ -44,8 +44,7 @@ test('step + write back gives bit for bit what fit gives (one batch per epoch, t
   let params = trainer.params(), optState = trainer.initOptState(), state = trainer.state();
   for (let epoch = 0; epoch < 2; epoch++) {
     const r = trainer(params, optState, { x, y }, state);
-    ({ params, optState } = r);
-    state = { ...state, ...r.state };
+    ({ params, optState, state } = r);
   }
   trainer.write(params, state);
   assert.deepEqual(values(b), values(a));
