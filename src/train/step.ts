@@ -97,6 +97,9 @@ export function makeTrainStep(model: TrainableModel, options: TrainStepOptions):
   if (metrics === null || typeof metrics !== 'object') throw new ArgumentError(`${op}: options.metrics must be an object of functions, got ${describe(metrics)}`);
   for (const [k, m] of Object.entries(metrics)) if (typeof m !== 'function') throw new ArgumentError(`${op}: metric '${k}' must be a function (yTrue, yPred) → Tensor, got ${describe(m)}`);
   const forward = modelForward(op, model);
+  const layers = (model as unknown as { layers?: { built?: boolean; name?: string }[] }).layers;
+  const unbuilt = Array.isArray(layers) ? layers.find((l) => l.built === false) : undefined;
+  if (unbuilt) throw new ArgumentError(`${op}: layer '${unbuilt.name}' is not built yet, so its weights do not exist: give the first layer an inputShape, or call the model once on an example`);
   const named = model.namedParameters();
   const trainable = named.filter(([, v]) => v.trainable);
   const frozen = named.filter(([, v]) => !v.trainable);

@@ -102,4 +102,6 @@ test('the step checks its arguments', () => {
   assert.throws(() => trainer(missing, s, data()), new RegExp(`params\\['${k.replace('/', '\\/')}'\\]`));
   assert.throws(() => nb.makeTrainStep(model, { optimizer: 'adam' } as never), /loss is required/);
   assert.throws(() => nb.makeTrainStep(model, { loss: 'mse', optimizer: 'adam', junk: 1 } as never), ArgumentError);
+  const unbuilt = nb.sequential([nb.layers.dense({ units: 2 })]);
+  assert.throws(() => nb.makeTrainStep(unbuilt, { loss: 'mse', optimizer: 'adam' }), /not built yet/);
 });
