@@ -59,12 +59,19 @@ export interface OptimizerState {
 type VariableState = ParameterState;
 
 /**
- * The base of every optimiser: per-variable state plus one update rule.
- * `applyGradients` pairs gradients with variables, clips, evaluates the
- * learning rate η for this step and calls the subclass's rule for each
- * variable inside `noGrad`, so updates record no autodiff graph. State is
- * created lazily, the first time a variable is updated, with its shape and
- * dtype (float32 or float64).
+ * The base of every optimiser: one update rule, with a functional core and
+ * a stateful wrapper over it.
+ *
+ * - Functional (optax-style): `init(params)` → state and
+ *   `update(grads, state, params)` → { params, state }, over trees of
+ *   tensors; pure, the caller holds the state (a training step uses this).
+ * - Stateful: `applyGradients(grads, variables)` keeps the state per
+ *   variable and assigns the new values (same numbers bit for bit).
+ *
+ * Both clip, evaluate the learning rate η of the step (a schedule at the
+ * step count) and call the subclass's rule for each parameter inside
+ * `noGrad`, so updates record no autodiff graph. Slots are created the first
+ * time a parameter is updated, with its shape and dtype (float32 or float64).
  */
 export abstract class Optimizer {
   #iterations = 0;
