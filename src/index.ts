@@ -42,6 +42,7 @@ export { stopGradient, noGrad } from './ops/stop.js';
 
 // autodiff
 export { grad, valueAndGrad, vjp, jacobian, hessian, hvp } from './autograd/transforms.js';
+export type { GradOptions } from './autograd/transforms.js';
 export type { ArgnumsOption } from './autograd/transforms.js';
 export { trace, spec, Spec, Program, runProgram } from './trace/index.js';
 export type { TraceOptions, Dim, Equation, ProgramVar, ProgramConstant, ProgramParam, ProgramUpdate, VarKind } from './trace/index.js';
@@ -61,6 +62,8 @@ export * as callbacks from './train/callback-namespace.js';
 export { Sequential, sequential } from './train/sequential.js';
 export type { CompileArgs, FitArgs, InferenceArgs, ModelMetadata, SequentialConfig } from './train/sequential.js';
 export { History } from './train/history.js';
+export { makeTrainStep } from './train/step.js';
+export type { NamedTensors, TrainStep, TrainStepOptions, TrainStepResult, Trainer, TrainableModel } from './train/step.js';
 export { DivergenceError } from './train/errors.js';
 export type { DivergenceDetails } from './train/errors.js';
 export type { Callback, Logs } from './train/callbacks.js';

@@ -127,19 +127,63 @@ function scalarOutput(op: string, out: unknown): Tensor {
   return out;
 }
 
+/** Options of `valueAndGrad` and `grad`. */
+export interface GradOptions extends ArgnumsOption {
+  /**
+   * When true, f returns a pair [loss, aux]: the scalar to differentiate and
+   * any auxiliary outputs (predictions, metrics, a tree of tensors), which
+   * are returned alongside without being differentiated (as JAX's has_aux).
+   */
+  hasAux?: boolean;
+}
+
+/** At top level, strips the graph from the tensors of an auxiliary tree (arrays and plain objects are walked; other values kept). */
+function releaseAux(aux: unknown): unknown {
+  if (traceState.depth > 0) return aux;
+  const walk = (t: unknown): unknown => {
+    if (isTensor(t)) return t.node ? new Tensor(t.storage, t.shape) : t;
+    if (Array.isArray(t)) return t.map(walk);
+    if (t !== null && typeof t === 'object' && Object.getPrototypeOf(t) === Object.prototype) {
+      return Object.fromEntries(Object.entries(t).map(([k, v]) => [k, walk(v)]));
+    }
+    return t;
+  };
+  return walk(aux);
+}
+
+function splitAux(op: string, out: unknown): [unknown, unknown] {
+  if (!Array.isArray(out) || out.length !== 2) {
+    throw new ArgumentError(`${op}: with hasAux the function must return a pair [loss, aux], got ${Array.isArray(out) ? `an array of ${out.length}` : isTensor(out) ? 'a single tensor' : typeof out}`);
+  }
+  return [out[0], out[1]];
+}
+
 /**
  * valueAndGrad(f)(...args) → [f(...args), ∇f]: the value of a scalar function
  * and its gradient with respect to argument `argnums` (an array of gradients
  * when argnums is an array). Arguments may be trees of tensors; each gradient
  * has the structure and shapes of its argument.
+ *
+ * With `{ hasAux: true }`, f returns [loss, aux] and the result is
+ * [[loss, aux], ∇loss] (JAX's layout): aux — e.g. the predictions — is
+ * computed in the same forward pass and returned undifferentiated.
  */
-export function valueAndGrad<A extends unknown[]>(f: (...args: A) => Tensor, opts?: ArgnumsOption) {
+export function valueAndGrad<A extends unknown[], X = unknown>(
+  f: (...args: A) => [Tensor, X], opts: GradOptions & { hasAux: true }): (...args: Args<A>) => [[Tensor, X], any];
+export function valueAndGrad<A extends unknown[]>(f: (...args: A) => Tensor, opts?: GradOptions): (...args: Args<A>) => [Tensor, any];
+export function valueAndGrad<A extends unknown[]>(f: (...args: A) => unknown, opts?: GradOptions) {
   const { list, single } = argnumList(opts);
-  return (...args: Args<A>): [Tensor, any] => {
+  const hasAux = opts?.hasAux === true;
+  if (opts?.hasAux !== undefined && typeof opts.hasAux !== 'boolean') {
+    throw new ArgumentError(`grad: hasAux must be a boolean, got ${typeof opts.hasAux}`);
+  }
+  return (...args: Args<A>): [unknown, any] => {
     const { out, leafTrees } = trace('grad', f, args, list);
-    const y = scalarOutput('grad', out);
+    const [value, aux] = hasAux ? splitAux('grad', out) : [out, undefined];
+    const y = scalarOutput('grad', value);
     const gs = release(pull([y], [onesLike(y)], leafTrees));
-    return [release(y), single ? gs[0] : gs];
+    const g = single ? gs[0] : gs;
+    return hasAux ? [[release(y), releaseAux(aux)], g] : [release(y), g];
   };
 }
 
@@ -147,10 +191,21 @@ export function valueAndGrad<A extends unknown[]>(f: (...args: A) => Tensor, opt
  * grad(f)(...args) → ∇f: the gradient of a scalar function with respect to
  * argument `argnums` (default 0), with the same shape (tree) as it; with an
  * array of argnums, an array of gradients. Nests freely: grad(grad(f)) is
- * the second derivative.
+ * the second derivative. With `{ hasAux: true }`, f returns [loss, aux] and
+ * grad returns [∇loss, aux] (JAX's layout).
  */
-export function grad<A extends unknown[]>(f: (...args: A) => Tensor, opts?: ArgnumsOption) {
-  const vg = valueAndGrad(f, opts);
+export function grad<A extends unknown[], X = unknown>(
+  f: (...args: A) => [Tensor, X], opts: GradOptions & { hasAux: true }): (...args: Args<A>) => [any, X];
+export function grad<A extends unknown[]>(f: (...args: A) => Tensor, opts?: GradOptions): (...args: Args<A>) => any;
+export function grad<A extends unknown[]>(f: (...args: A) => unknown, opts?: GradOptions) {
+  if (opts?.hasAux === true) {
+    const vg = valueAndGrad(f as (...args: A) => [Tensor, unknown], { ...opts, hasAux: true });
+    return (...args: Args<A>): any => {
+      const [[, aux], g] = vg(...args);
+      return [g, aux];
+    };
+  }
+  const vg = valueAndGrad(f as (...args: A) => Tensor, opts);
   return (...args: Args<A>): any => vg(...args)[1];
 }
 

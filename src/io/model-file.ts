@@ -4,7 +4,7 @@ import { allocate } from '../core/dtype.js';
 import { sizeOf } from '../core/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { withParameterBudget } from '../nn/module.js';
-import { Sequential } from '../train/sequential.js';
+import { modelFactory, type LoadableModel, type LoadedModel, type SaveableModel } from './saveable.js';
 import { optimizerFromConfig } from '../optim/index.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { crc32 } from './crc32.js';
@@ -54,7 +54,7 @@ function fs(op: string): Fs {
 }
 
 /** The bytes of a model file (format version 2). */
-export function encodeModel(model: Sequential): Uint8Array {
+export function encodeModel(model: SaveableModel): Uint8Array {
   const entries: WeightEntry[] = [];
   let offset = 0;
   const named = model.namedParameters();
@@ -99,17 +99,17 @@ const oneLine = (s: string) => s.replace(/\s*\n\s*/g, ' ');
  * the entries exactly (names, shapes, dtypes). Any failure is a ModelFileError
  * of one line.
  */
-export function decodeModel(bytes: Uint8Array, source = 'the model file'): Sequential {
+export function decodeModel(bytes: Uint8Array, source = 'the model file'): LoadedModel {
   const fail = (why: string) => new ModelFileError(oneLine(`loadModel: ${source} ${why}`));
   try {
-    return decode(bytes, fail);
+    return decode(bytes, fail) as unknown as LoadedModel;
   } catch (e) {
     if (e instanceof ModelFileError) throw e;
     throw fail(`does not describe a model nabla can build: ${(e as Error)?.message ?? String(e)}`);
   }
 }
 
-function decode(bytes: Uint8Array, fail: (why: string) => ModelFileError): Sequential {
+function decode(bytes: Uint8Array, fail: (why: string) => ModelFileError): LoadableModel {
   if (!(bytes instanceof Uint8Array)) throw new ArgumentError(`decodeModel: expected a Uint8Array, got ${typeof bytes}`);
   if (bytes.length < 16 || new TextDecoder().decode(bytes.subarray(0, 8)) !== MAGIC) throw fail('is not a nabla model file (bad magic bytes)');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -154,9 +154,11 @@ function decode(bytes: Uint8Array, fail: (why: string) => ModelFileError): Seque
 const hex = (n: number) => '0x' + n.toString(16).padStart(8, '0');
 
 /** Builds the model under a budget of the file's weight bytes, checks its parameters against the entries, then fills them. */
-function build(header: Header, weights: Uint8Array, fail: (why: string) => ModelFileError): Sequential {
+function build(header: Header, weights: Uint8Array, fail: (why: string) => ModelFileError): LoadableModel {
+  const factory = modelFactory(header.model.className);
+  if (!factory) throw fail(`is a ${header.model.className} model, but no such model class is registered (import nabla's index, which registers Sequential)`);
   const model = withParameterBudget(header.weightBytes, (why) => fail(`declares more weights than it holds: ${why}`),
-    () => Sequential.fromConfig(header.model.config));
+    () => factory(header.model.config));
   const entries = new Map(header.weights.map((w) => [w.name, w]));
   const named = model.namedParameters();
   const missing = named.filter(([name]) => !entries.has(name)).map(([name]) => name);
@@ -187,7 +189,7 @@ function build(header: Header, weights: Uint8Array, fail: (why: string) => Model
  * interrupted save never destroys the previous file nor leaves a temporary
  * one, and concurrent saves to one path each leave one whole model.
  */
-export async function saveModel(model: Sequential, path: string): Promise<void> {
+export async function saveModel(model: SaveableModel, path: string): Promise<void> {
   const bytes = encodeModel(model);
   fs('save');
   try {
@@ -198,7 +200,7 @@ export async function saveModel(model: Sequential, path: string): Promise<void> 
 }
 
 /** Reads a model written by model.save: the same architecture, weights (bit for bit) and compile settings. */
-export async function loadModel(path: string): Promise<Sequential> {
+export async function loadModel(path: string): Promise<LoadedModel> {
   if (typeof path !== 'string' || path === '') throw new ModelFileError(`loadModel: expected a file path, got ${JSON.stringify(path)}`);
   const f = fs('loadModel');
   let bytes: Uint8Array;

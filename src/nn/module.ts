@@ -39,6 +39,37 @@ export function chargeParameter(what: string, shape: readonly number[], bytesPer
   budget.left -= bytes;
 }
 
+/** The state updates recorded while a functional step runs (see collectStateUpdates). */
+let stateUpdates: Map<Variable, Tensor> | null = null;
+
+/**
+ * Updates a layer's non-trainable state (batch normalisation's moving
+ * statistics): `variable ← value`. Outside a functional step it assigns, as
+ * eager code expects; inside `collectStateUpdates` it records the update
+ * instead, so that the step returns the new state rather than changing the
+ * model (a later update of the same variable in that step replaces it).
+ */
+export function updateState(variable: Variable, value: Tensor): void {
+  if (stateUpdates) stateUpdates.set(variable, value);
+  else variable.assign(value);
+}
+
+/**
+ * Runs fn with state updates recorded, not assigned (see updateState), and
+ * returns its result with the updates, in the order first recorded. Nests:
+ * an inner collection does not leak into an outer one.
+ */
+export function collectStateUpdates<T>(fn: () => T): [T, Map<Variable, Tensor>] {
+  const outer = stateUpdates;
+  const mine = new Map<Variable, Tensor>();
+  stateUpdates = mine;
+  try {
+    return [fn(), mine];
+  } finally {
+    stateUpdates = outer;
+  }
+}
+
 /**
  * The base of every layer and model: it registers its parameters (Variables)
  * and sub-modules explicitly, in order, and so can list them, name them,

@@ -42,7 +42,7 @@ export class Adagrad extends Optimizer {
     return { accumulator: full(value.shape, this.initialAccumulatorValue, value.dtype) };
   }
 
-  protected update(value: Tensor, g: Tensor, slots: Record<string, Tensor>, lr: number): Tensor {
+  protected rule(value: Tensor, g: Tensor, slots: Record<string, Tensor>, lr: number): Tensor {
     const a = add(slots.accumulator!, square(g));
     slots.accumulator = a;
     return sub(value, div(mul(g, lr), add(sqrt(a), this.epsilon)));

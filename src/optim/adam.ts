@@ -54,26 +54,51 @@ export class Adam extends Optimizer {
     return { m: zerosLike(value), v: zerosLike(value) };
   }
 
-  protected update(value: Tensor, g: Tensor, slots: Record<string, Tensor>, lr: number, t: number): Tensor {
+  protected rule(value: Tensor, g: Tensor, slots: Record<string, Tensor>, lr: number, t: number): Tensor {
     const { beta1, beta2 } = this;
     const stepSize = lr / (1 - beta1 ** t);                                  // η / (1 − β₁ᵗ)
     const root2 = Math.sqrt(1 - beta2 ** t);                                 // √(1 − β₂ᵗ): v̂ = v / root2²
-    const m0 = slots.m!, v0 = slots.v!;
-    if (fusable(value, g, m0, v0)) {
-      // one kernel pass, with the same arithmetic as the ops below
-      const [nv, m, v] = kernels().adam(value.storage as FloatArray, g.storage as FloatArray, m0.storage as FloatArray, v0.storage as FloatArray,
-        { beta1, beta2, stepSize, root2, epsilon: this.epsilon });
-      slots.m = new Tensor(m, value.shape);
-      slots.v = new Tensor(v, value.shape);
-      return new Tensor(nv, value.shape);
-    }
-    const m = add(mul(m0, beta1), mul(g, 1 - beta1));
-    const v = add(mul(v0, beta2), mul(square(g), 1 - beta2));
+    const [value1, m, v] = adamUpdate(value, g, slots.m!, slots.v!, { beta1, beta2, stepSize, root2, epsilon: this.epsilon });
     slots.m = m;
     slots.v = v;
-    const denominator = add(div(sqrt(v), root2), this.epsilon);             // √v̂ + ε
-    return sub(value, div(mul(m, stepSize), denominator));
+    return value1;
   }
+}
+
+/** The constants of one Adam update (see `adamUpdate`). */
+export interface AdamUpdateConstants {
+  beta1: number;
+  beta2: number;
+  /** η / (1 − β₁ᵗ) */
+  stepSize: number;
+  /** √(1 − β₂ᵗ) */
+  root2: number;
+  epsilon: number;
+}
+
+/**
+ * One Adam update of a parameter θ with gradient g and moments m, v:
+ *
+ *   m' = β₁·m + (1 − β₁)·g,   v' = β₂·v + (1 − β₂)·g²
+ *   θ' = θ − stepSize·m' / (√v' / root2 + ε)
+ *
+ * returning [θ', m', v']. This is the one place the optimisers reach the
+ * backend: when all four tensors share a float dtype and shape it runs the
+ * fused kernel (one pass, the same arithmetic as the ops), otherwise the
+ * ops. It is meant to become a multi-output primitive of the op table
+ * ('adam_update'), so that a traced training step shows it as one equation.
+ */
+export function adamUpdate(value: Tensor, g: Tensor, m0: Tensor, v0: Tensor, c: AdamUpdateConstants): [Tensor, Tensor, Tensor] {
+  const { beta1, beta2, stepSize, root2, epsilon } = c;
+  if (fusable(value, g, m0, v0)) {
+    const [nv, m, v] = kernels().adam(value.storage as FloatArray, g.storage as FloatArray, m0.storage as FloatArray, v0.storage as FloatArray,
+      { beta1, beta2, stepSize, root2, epsilon });
+    return [new Tensor(nv, value.shape), new Tensor(m, value.shape), new Tensor(v, value.shape)];
+  }
+  const m = add(mul(m0, beta1), mul(g, 1 - beta1));
+  const v = add(mul(v0, beta2), mul(square(g), 1 - beta2));
+  const denominator = add(div(sqrt(v), root2), epsilon);             // √v̂ + ε
+  return [sub(value, div(mul(m, stepSize), denominator)), m, v];
 }
 
 /** True when an update can run as one fused kernel: float tensors of one dtype and shape (updates run under noGrad). */

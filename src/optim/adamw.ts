@@ -30,9 +30,9 @@ export class AdamW extends Adam {
     return { ...super.hyperparameters(), weightDecay: this.weightDecay };
   }
 
-  protected override update(value: Tensor, g: Tensor, slots: Record<string, Tensor>, lr: number, t: number): Tensor {
+  protected override rule(value: Tensor, g: Tensor, slots: Record<string, Tensor>, lr: number, t: number): Tensor {
     const decayed = this.weightDecay === 0 ? value : mul(value, 1 - lr * this.weightDecay);
-    return super.update(decayed, g, slots, lr, t);
+    return super.rule(decayed, g, slots, lr, t);
   }
 }
 

@@ -3,15 +3,15 @@
  * update rule each, learning-rate schedules and gradient clipping.
  */
 export { Optimizer } from './optimizer.js';
-export type { ClipOptions, OptimizerOptions } from './optimizer.js';
+export type { ClipOptions, OptimizerOptions, OptimizerState, ParameterState } from './optimizer.js';
 export { SGD, sgd } from './sgd.js';
 export type { SGDOptions } from './sgd.js';
 export { Adagrad, adagrad } from './adagrad.js';
 export type { AdagradOptions } from './adagrad.js';
 export { RMSprop, rmsprop } from './rmsprop.js';
 export type { RMSpropOptions } from './rmsprop.js';
-export { Adam, adam } from './adam.js';
-export type { AdamOptions } from './adam.js';
+export { Adam, adam, adamUpdate } from './adam.js';
+export type { AdamOptions, AdamUpdateConstants } from './adam.js';
 export { AdamW, adamw } from './adamw.js';
 export type { AdamWOptions } from './adamw.js';
 export { exponentialDecay, stepDecay, cosineDecay, scheduleFromConfig } from './schedules.js';

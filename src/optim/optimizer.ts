@@ -2,10 +2,10 @@ import { isFloat } from '../core/dtype.js';
 import { ArgumentError, DTypeError } from '../core/errors.js';
 import { cast } from '../ops/arithmetic.js';
 import { noGrad } from '../ops/stop.js';
-import type { Tensor } from '../tensor/tensor.js';
-import type { Variable } from '../tensor/variable.js';
+import { isTensor, type Tensor } from '../tensor/tensor.js';
+import { Variable } from '../tensor/variable.js';
 import { clipByGlobalNorm, clipByNorm, clipByValue } from './clip.js';
-import { pairGradients } from './pairs.js';
+import { flattenParameters, pairGradients } from './pairs.js';
 import { checkLearningRate, type LearningRate } from './schedules.js';
 import { checkOptions, checkPositive, describe } from './validate.js';
 
@@ -36,19 +36,42 @@ export function optionKeys(...own: string[]): string[] {
   return [...commonKeys, ...own];
 }
 
-/** The per-variable state: the slot tensors (moments, accumulators) and the number of updates applied to it. */
-interface VariableState {
-  updates: number;
-  slots: Record<string, Tensor>;
+/** The state of one parameter: the slot tensors (moments, accumulators) and the number of updates applied to it. */
+export interface ParameterState {
+  /** t, the number of updates applied to this parameter (Adam's bias correction uses it). */
+  readonly updates: number;
+  /** The slots by name, e.g. { m, v } for Adam; {} before the first update of a slot-less optimiser. */
+  readonly slots: Readonly<Record<string, Tensor>>;
 }
 
 /**
- * The base of every optimiser: per-variable state plus one update rule.
- * `applyGradients` pairs gradients with variables, clips, evaluates the
- * learning rate η for this step and calls the subclass's rule for each
- * variable inside `noGrad`, so updates record no autodiff graph. State is
- * created lazily, the first time a variable is updated, with its shape and
- * dtype (float32 or float64).
+ * An optimiser's state as plain data that a caller holds (optax-style):
+ * `iterations` is the step the learning-rate schedule is evaluated at, and
+ * `parameters[i]` the state of the i-th tensor of the parameter tree (in
+ * `leaves` order: arrays by index, objects by key order). Nothing in it is
+ * mutated by `update`, which returns a new state.
+ */
+export interface OptimizerState {
+  readonly iterations: number;
+  readonly parameters: readonly ParameterState[];
+}
+
+type VariableState = ParameterState;
+
+/**
+ * The base of every optimiser: one update rule, with a functional core and
+ * a stateful wrapper over it.
+ *
+ * - Functional (optax-style): `init(params)` → state and
+ *   `update(grads, state, params)` → { params, state }, over trees of
+ *   tensors; pure, the caller holds the state (a training step uses this).
+ * - Stateful: `applyGradients(grads, variables)` keeps the state per
+ *   variable and assigns the new values (same numbers bit for bit).
+ *
+ * Both clip, evaluate the learning rate η of the step (a schedule at the
+ * step count) and call the subclass's rule for each parameter inside
+ * `noGrad`, so updates record no autodiff graph. Slots are created the first
+ * time a parameter is updated, with its shape and dtype (float32 or float64).
  */
 export abstract class Optimizer {
   #iterations = 0;
@@ -88,11 +111,115 @@ export abstract class Optimizer {
 
   /** The learning rate the next update will use: η, or schedule(iterations). */
   getLearningRate(): number {
-    const lr = typeof this.learningRate === 'number' ? this.learningRate : this.learningRate(this.#iterations);
+    return this.rateAt(this.#iterations);
+  }
+
+  /** η at `step`: the fixed rate, or schedule(step), checked to be a finite number ≥ 0. */
+  protected rateAt(step: number): number {
+    const lr = typeof this.learningRate === 'number' ? this.learningRate : this.learningRate(step);
     if (typeof lr !== 'number' || !Number.isFinite(lr) || lr < 0) {
-      throw new ArgumentError(`${this.op}: the learning-rate schedule returned ${describe(lr)} at step ${this.#iterations}; expected a finite number >= 0`);
+      throw new ArgumentError(`${this.op}: the learning-rate schedule returned ${describe(lr)} at step ${step}; expected a finite number >= 0`);
     }
     return lr;
+  }
+
+  /**
+   * The functional core, shared by `applyGradients` and `update`: clips the
+   * gradients together (see ClipOptions), then applies the update rule to
+   * each parameter with learning rate η, under noGrad. Pure: returns new
+   * values and new per-parameter states (state undefined = first update,
+   * slots created from the value); nothing passed in is changed.
+   */
+  #step(values: readonly Tensor[], grads: readonly Tensor[], states: readonly (ParameterState | undefined)[], lr: number): { values: Tensor[]; states: ParameterState[] } {
+    return noGrad(() => {
+      let gs = grads.map((g, i) => cast(g, values[i]!.dtype));
+      const { clipNorm, globalClipNorm, clipValue } = this.clipping;
+      if (clipNorm !== undefined) gs = gs.map((g) => clipByNorm(g, clipNorm));
+      else if (globalClipNorm !== undefined) gs = clipByGlobalNorm(gs, globalClipNorm);
+      if (clipValue !== undefined) gs = gs.map((g) => clipByValue(g, clipValue));
+      const newValues: Tensor[] = [];
+      const newStates: ParameterState[] = [];
+      values.forEach((value, i) => {
+        const before = states[i];
+        const slots = { ...(before?.slots ?? this.createSlots(value)) };
+        const updates = (before?.updates ?? 0) + 1;
+        newValues.push(this.rule(value, gs[i]!, slots, lr, updates));
+        newStates.push({ updates, slots });
+      });
+      return { values: newValues, states: newStates };
+    });
+  }
+
+  /**
+   * The initial state for a tree of parameters (tensors or variables, as
+   * arrays and plain objects): iterations 0 and, for each tensor, its slots
+   * (zeros like it) and 0 updates. See `update`.
+   */
+  init(params: unknown): OptimizerState {
+    const values = flattenParameters(`${this.op}.init`, params, undefined).map((p) => p.value);
+    return { iterations: 0, parameters: values.map((v) => ({ updates: 0, slots: noGrad(() => this.createSlots(v)) })) };
+  }
+
+  /**
+   * One functional update (optax's `update`): from gradients, the state
+   * (from `init` or a previous `update`) and the parameters, the new
+   * parameters (a tree of the same structure) and the new state. Pure: the
+   * optimiser object, `state` and `params` are left unchanged, so a caller
+   * may discard the result (e.g. after a non-finite loss). Gradients may be
+   * null or missing for some parameters, which are then left as they are.
+   * Gives the same numbers as `applyGradients` on variables holding the
+   * same values and state. η is the rate (or schedule) at state.iterations.
+   */
+  update<P>(grads: unknown, state: OptimizerState, params: P): { params: P; state: OptimizerState } {
+    const op = `${this.op}.update`;
+    const pairs = flattenParameters(op, params, grads);
+    if (state === null || typeof state !== 'object' || !Array.isArray(state.parameters) || state.parameters.length !== pairs.length || typeof state.iterations !== 'number') {
+      throw new ArgumentError(`${op}: the state does not match the parameters (${pairs.length} tensors); create it with ${this.op}.init(params)`);
+    }
+    const todo = pairs.map((p, i) => i).filter((i) => pairs[i]!.grad !== undefined);
+    if (todo.length === 0) return { params, state };
+    for (const i of todo) {
+      const p = pairs[i]!;
+      if (!isFloat(p.value.dtype)) throw new DTypeError(`${op}: parameter ${p.path} has dtype ${p.value.dtype}; only float32 and float64 parameters can be trained`);
+    }
+    const lr = this.rateAt(state.iterations);
+    const out = this.#step(todo.map((i) => pairs[i]!.value), todo.map((i) => pairs[i]!.grad!), todo.map((i) => {
+      const s = state.parameters[i]!;
+      return s.updates === 0 ? undefined : s;
+    }), lr);
+    const values = pairs.map((p) => p.value);
+    const parameters = [...state.parameters];
+    todo.forEach((i, k) => {
+      values[i] = out.values[k]!;
+      parameters[i] = out.states[k]!;
+    });
+    let j = 0;
+    const newParams = mapTensors(params, () => values[j++]!) as P;
+    return { params: newParams, state: { iterations: state.iterations + 1, parameters } };
+  }
+
+  /**
+   * The state this optimiser holds for `variables` (a tree of Variables), as
+   * a functional OptimizerState for `update`: the bridge from
+   * `applyGradients` to the functional core (fit uses it).
+   */
+  stateOf(variables: unknown): OptimizerState {
+    const vars = flattenParameters(`${this.op}.stateOf`, variables, undefined).map((p) => p.variable!);
+    return {
+      iterations: this.#iterations,
+      parameters: vars.map((v) => this.#state.get(v) ?? { updates: 0, slots: noGrad(() => this.createSlots(v.value)) }),
+    };
+  }
+
+  /** Makes `state` (from `update`) the state this optimiser holds for `variables`: the inverse of `stateOf`. */
+  setState(variables: unknown, state: OptimizerState): void {
+    const vars = flattenParameters(`${this.op}.setState`, variables, undefined).map((p) => p.variable!);
+    if (state.parameters.length !== vars.length) throw new ArgumentError(`${this.op}.setState: the state has ${state.parameters.length} parameters but there are ${vars.length} variables`);
+    vars.forEach((v, i) => {
+      const s = state.parameters[i]!;
+      if (s.updates > 0) this.#state.set(v, s);
+    });
+    this.#iterations = state.iterations;
   }
 
   /**
@@ -113,21 +240,10 @@ export abstract class Optimizer {
       }
     }
     const lr = this.getLearningRate();
-    noGrad(() => {
-      let gs = pairs.map(({ variable, grad }) => cast(grad, variable.dtype));
-      const { clipNorm, globalClipNorm, clipValue } = this.clipping;
-      if (clipNorm !== undefined) gs = gs.map((g) => clipByNorm(g, clipNorm));
-      else if (globalClipNorm !== undefined) gs = clipByGlobalNorm(gs, globalClipNorm);
-      if (clipValue !== undefined) gs = gs.map((g) => clipByValue(g, clipValue));
-      pairs.forEach(({ variable }, i) => {
-        let state = this.#state.get(variable);
-        if (state === undefined) {
-          state = { updates: 0, slots: this.createSlots(variable.value) };
-          this.#state.set(variable, state);
-        }
-        state.updates++;
-        variable.assign(this.update(variable.value, gs[i]!, state.slots, lr, state.updates));
-      });
+    const out = this.#step(pairs.map((p) => p.variable.value), pairs.map((p) => p.grad), pairs.map((p) => this.#state.get(p.variable)), lr);
+    pairs.forEach(({ variable }, i) => {
+      this.#state.set(variable, out.states[i]!);
+      variable.assign(out.values[i]!);
     });
     this.#iterations++;
   }
@@ -167,15 +283,24 @@ export abstract class Optimizer {
   protected abstract createSlots(value: Tensor): Record<string, Tensor>;
 
   /**
-   * One update: the variable's new value from its current value θ, its
+   * The update rule: the variable's new value from its current value θ, its
    * (clipped) gradient g, its slots (to be replaced in place with their new
    * values), the learning rate η of this step and t, the number of updates
    * applied to this variable including this one (1 on its first update).
    */
-  protected abstract update(value: Tensor, grad: Tensor, slots: Record<string, Tensor>, lr: number, t: number): Tensor;
+  protected abstract rule(value: Tensor, grad: Tensor, slots: Record<string, Tensor>, lr: number, t: number): Tensor;
 }
 
 /** Checks an optimiser's options object for unknown keys (`own` are its specific options). */
 export function optimizerOptions(op: string, opts: unknown, own: readonly string[]): Record<string, unknown> {
   return checkOptions(op, opts, optionKeys(...own));
+}
+
+/** A tree of the same structure with each tensor or variable replaced by fn(its value) (arrays and plain objects are walked). */
+function mapTensors(tree: unknown, fn: (t: Tensor) => Tensor): unknown {
+  if (isTensor(tree)) return fn(tree);
+  if (tree instanceof Variable) return fn(tree.value);
+  if (Array.isArray(tree)) return tree.map((c) => mapTensors(c, fn));
+  if (tree !== null && typeof tree === 'object') return Object.fromEntries(Object.entries(tree).map(([k, v]) => [k, mapTensors(v, fn)]));
+  return tree;
 }

@@ -75,3 +75,55 @@ function describeNode(x: unknown): string {
   if (x === null) return 'null';
   return typeof x === 'object' ? 'an object' : typeof x;
 }
+
+/** One tensor of a parameter tree: where it is, its value (the variable's value for a Variable), and its gradient if any. */
+export interface FlatParameter {
+  path: string;
+  value: Tensor;
+  variable?: Variable;
+  grad?: Tensor;
+}
+
+/**
+ * Flattens a tree of parameters (Tensors or Variables in arrays and plain
+ * objects) in a fixed order (arrays by index, objects by key order), with
+ * the gradient at the same place in `grads` (a tree of the same structure;
+ * null, undefined or missing entries mean no gradient). Shapes must match.
+ */
+export function flattenParameters(op: string, params: unknown, grads: unknown): FlatParameter[] {
+  const out: FlatParameter[] = [];
+  const walk = (p: unknown, g: unknown, path: string): void => {
+    if (isTensor(p) || p instanceof Variable) {
+      const value = p instanceof Variable ? p.value : p;
+      const entry: FlatParameter = { path: where(path), value };
+      if (p instanceof Variable) entry.variable = p;
+      if (g !== null && g !== undefined) {
+        if (!isTensor(g)) throw new ArgumentError(`${op}: the gradient at ${where(path)} must be a Tensor, got ${describeNode(g)}`);
+        if (!sameShape(g.shape, value.shape)) {
+          throw new ShapeError(`${op}: the gradient at ${where(path)} has shape ${formatShape(g.shape)}, but the parameter has shape ${formatShape(value.shape)}`);
+        }
+        entry.grad = g;
+      }
+      out.push(entry);
+      return;
+    }
+    if (Array.isArray(p)) {
+      if (g !== null && g !== undefined && (!Array.isArray(g) || g.length !== p.length)) {
+        throw new ArgumentError(`${op}: the gradients do not match the parameters at ${where(path)}: expected an array of ${p.length}, got ${describeNode(g)}`);
+      }
+      return p.forEach((c, i) => walk(c, (g as unknown[] | null | undefined)?.[i], `${path}[${i}]`));
+    }
+    if (isPlainObject(p)) {
+      if (g !== null && g !== undefined) {
+        if (!isPlainObject(g)) throw new ArgumentError(`${op}: the gradients do not match the parameters at ${where(path)}: expected an object, got ${describeNode(g)}`);
+        for (const k of Object.keys(g)) {
+          if (!(k in p)) throw new ArgumentError(`${op}: gradient ${path}.${k} has no matching parameter`);
+        }
+      }
+      return Object.entries(p).forEach(([k, c]) => walk(c, (g as Record<string, unknown> | null | undefined)?.[k], `${path}.${k}`));
+    }
+    throw new ArgumentError(`${op}: expected Tensors or arrays/objects of Tensors as parameters, found ${describeNode(p)} at ${where(path)}`);
+  };
+  walk(params, grads, '');
+  return out;
+}

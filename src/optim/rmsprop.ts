@@ -59,7 +59,7 @@ export class RMSprop extends Optimizer {
     return slots;
   }
 
-  protected update(value: Tensor, g: Tensor, slots: Record<string, Tensor>, lr: number): Tensor {
+  protected rule(value: Tensor, g: Tensor, slots: Record<string, Tensor>, lr: number): Tensor {
     const { rho } = this;
     const s = add(mul(slots.meanSquare!, rho), mul(square(g), 1 - rho));
     slots.meanSquare = s;

@@ -48,7 +48,7 @@ export class SGD extends Optimizer {
     return this.momentum > 0 ? { velocity: zerosLike(value) } : {};
   }
 
-  protected update(value: Tensor, g: Tensor, slots: Record<string, Tensor>, lr: number): Tensor {
+  protected rule(value: Tensor, g: Tensor, slots: Record<string, Tensor>, lr: number): Tensor {
     if (this.momentum === 0) return sub(value, mul(g, lr));
     const step = mul(g, lr);                                   // η·g
     const v = sub(mul(slots.velocity!, this.momentum), step);  // μ·v − η·g

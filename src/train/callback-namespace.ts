@@ -2,3 +2,5 @@
 export { earlyStopping, EarlyStopping } from './callbacks.js';
 export type { EarlyStoppingArgs } from './callbacks.js';
 export { ProgressLogger } from './progress.js';
+export { setProgressBarFactory } from './progress-bar.js';
+export type { ProgressBar, ProgressBarFactory } from './progress-bar.js';

@@ -1,19 +1,20 @@
 import type { Callback, Logs } from './callbacks.js';
+import { progressBarFactory, type ProgressBar } from './progress-bar.js';
 
 function format(logs: Logs): string {
   return Object.entries(logs).map(([k, v]) => `${k}: ${Math.abs(v) >= 1e-3 || v === 0 ? v.toFixed(4) : v.toExponential(3)}`).join(' - ');
 }
 
-interface Bar { start(total: number, value: number, payload: object): void; update(value: number, payload: object): void; stop(): void }
-
 /**
  * Reports training: in a terminal, a live bar per epoch with the running
- * loss and metrics and an ETA (cli-progress); elsewhere one line per epoch.
+ * loss and metrics and an ETA (see progress-bar.ts: cli-progress in Node,
+ * loaded lazily; whatever `setProgressBarFactory` installed); elsewhere, or
+ * without a bar, one line per epoch.
  */
 export class ProgressLogger implements Callback {
   private epochs = 0;
   private steps = 0;
-  private bar: Bar | null = null;
+  private bar: ProgressBar | null = null;
   private started = 0;
   private readonly tty: boolean;
 
@@ -29,12 +30,9 @@ export class ProgressLogger implements Callback {
 
   async onEpochBegin(epoch: number): Promise<void> {
     this.started = performance.now();
-    if (!this.tty) return;
-    const { default: progress } = await import('cli-progress');
-    this.bar = new progress.SingleBar({
-      format: `Epoch ${epoch + 1}/${this.epochs} [{bar}] {value}/{total} - ETA {eta_formatted} - {metrics}`,
-      barCompleteChar: '=', barIncompleteChar: '.', hideCursor: true, clearOnComplete: false, etaBuffer: 20,
-    }) as unknown as Bar;
+    const factory = await progressBarFactory(this.tty);
+    if (!factory) return;
+    this.bar = factory(`Epoch ${epoch + 1}/${this.epochs} [{bar}] {value}/{total} - ETA {eta_formatted} - {metrics}`);
     this.bar.start(this.steps, 0, { metrics: '' });
   }
 

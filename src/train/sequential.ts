@@ -10,7 +10,6 @@ import { add } from '../ops/arithmetic.js';
 import { toTensor, type TensorLike } from '../ops/convert.js';
 import { concat } from '../ops/shape.js';
 import { noGrad } from '../ops/stop.js';
-import { valueAndGrad } from '../autograd/transforms.js';
 import { Layer, layerFromConfig, type SymbolicShape } from '../nn/layer.js';
 import { Module } from '../nn/module.js';
 import { getLoss, type LossFn } from '../losses/index.js';
@@ -23,6 +22,8 @@ import { checkFinite, examples, pickRows, rows } from './data.js';
 import { DivergenceError, type DivergenceDetails } from './errors.js';
 import { History } from './history.js';
 import { ProgressLogger } from './progress.js';
+import { makeTrainStep } from './step.js';
+import { registerModelClass } from '../io/saveable.js';
 
 /** fit lets the event loop turn after every this many batches. */
 const YIELD_EVERY = 20;
@@ -259,13 +260,8 @@ export class Sequential extends Module {
     for (const cb of callbacks) { cb.setModel?.(this); cb.setParams?.(params); }
     this.stopTraining = false;
     const trainable = this.trainableWeights;
-    const state = this.weights.filter((v) => !v.trainable); // batch-norm statistics, updated by the forward pass
-    const step = valueAndGrad((_: Variable[], xb: Tensor, yb: Tensor) => {
-      const pred = this.call(xb, true);
-      lastPrediction = pred;
-      return this.totalLoss(c, yb, pred);
-    });
-    let lastPrediction: Tensor | null = null;
+    // one step is a function (see makeTrainStep); fit writes its results back only when they are good
+    const trainer = makeTrainStep(this, { loss: c.loss, optimizer: c.optimizer });
     const diverged = (d: DivergenceDetails) => this.divergence(c, d, { epochs, steps, initialEpoch, allowNonFinite }, history);
 
     try {
@@ -281,26 +277,20 @@ export class Sequential extends Module {
           await fire(callbacks, 'onBatchBegin', b, {});
           const idx = order.subarray(b * batchSize, Math.min(n, (b + 1) * batchSize));
           const xb = pickRows(X, idx), yb = pickRows(Y, idx);
-          const weightsBefore = trainable.map((v) => v.value), stateBefore = state.map((v) => v.value);
-          const [loss, grads] = step(trainable, xb, yb) as [Tensor, Tensor[]];
-          const lossValue = loss.item();
+          const result = trainer(trainer.params(), c.optimizer.stateOf(trainable), { x: xb, y: yb });
+          const lossValue = result.loss.item();
+          const grads = trainer.names.map((k) => result.grads[k]!);
           const bad = !Number.isFinite(lossValue) ? { quantity: 'loss' as const, value: lossValue } : firstNonFinite(grads, trainable, 'gradient');
-          if (bad) {
-            restore(state, stateBefore);
-            throw diverged({ epoch, batch: b, ...bad });
-          }
-          c.optimizer.applyGradients(grads, trainable);
-          const badWeight = firstNonFinite(trainable.map((v) => v.value), trainable, 'weights');
-          if (badWeight) {
-            restore(trainable, weightsBefore);
-            restore(state, stateBefore);
-            throw diverged({ epoch, batch: b, ...badWeight });
-          }
+          if (bad) throw diverged({ epoch, batch: b, ...bad });
+          const badWeight = firstNonFinite(trainer.names.map((k) => result.params[k]!), trainable, 'weights');
+          if (badWeight) throw diverged({ epoch, batch: b, ...badWeight });
+          // a good step: its weights, layer state and optimiser state become the model's
+          trainer.write(result.params, result.state);
+          c.optimizer.setState(trainable, result.optState);
           lossSum += lossValue;
           done++;
-          const pred = lastPrediction!;
+          const pred = result.outputs;
           noGrad(() => { for (const m of c.metrics) m.update(yb, pred); });
-          lastPrediction = null;
           await fire(callbacks, 'onBatchEnd', b, { batch: b, size: idx.length, loss: lossValue, ...this.metricLogs(c, '') });
           // let the event loop turn now and then: a page repaints, and finalizers release dropped tensors' storage
           if (b % YIELD_EVERY === YIELD_EVERY - 1) await nextTask();
@@ -337,7 +327,7 @@ export class Sequential extends Module {
         : `the update would make '${d.variable}' hold ${d.value}`;
     const at = `at epoch ${d.epoch + 1}/${run.epochs}, batch ${d.batch + 1}/${run.steps}`;
     const kept = d.quantity === 'weights'
-      ? 'Training stopped and the update was undone: the model keeps its weights from before that batch (the optimiser has counted the step).'
+      ? 'Training stopped and the update was undone: the model keeps its weights, layer state and optimiser state from before that batch.'
       : 'Training stopped before applying that batch\'s update: the model keeps its weights from before it.';
     let lr = '';
     try { lr = ` (the optimiser's is ${c.optimizer.getLearningRate()})`; } catch { /* a schedule that fails is reported by the next update */ }
@@ -480,10 +470,6 @@ export function sequential(layers: Layer[] = [], opts: { name?: string; metadata
 }
 
 /** Puts back the values the variables held (tensors are immutable, so the saved values are intact). */
-function restore(vars: readonly Variable[], values: readonly Tensor[]): void {
-  vars.forEach((v, i) => v.assign(values[i]!));
-}
-
 /** The first tensor holding NaN or ±Inf, as the variable it belongs to and the value; null when all are finite. */
 function firstNonFinite(ts: readonly Tensor[], vars: readonly Variable[], quantity: 'gradient' | 'weights'): { quantity: 'gradient' | 'weights'; value: number; variable: string } | null {
   for (let k = 0; k < ts.length; k++) {
@@ -507,4 +493,13 @@ function nonFiniteLogs(epoch: number, epochs: number, logs: Logs): string[] {
       : 'check the metric and the data';
     return `epoch ${epoch + 1}/${epochs}: ${k} is ${v}${context}; ${advice}`;
   });
+}
+
+// io loads models through a registry and an interface (io never imports train): Sequential registers
+// its factory, and its type, so that nb.loadModel is typed as Sequential.
+registerModelClass('Sequential', (config) => Sequential.fromConfig(config as Parameters<typeof Sequential.fromConfig>[0]));
+declare module '../io/saveable.js' {
+  interface ModelClasses {
+    Sequential: Sequential;
+  }
 }

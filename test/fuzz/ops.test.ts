@@ -108,7 +108,7 @@ const NOT_FUZZED: Record<string, string> = {
   isTensor: 'a predicate: never throws',
   grad: 'transform of a function (test/autograd)', valueAndGrad: 'transform of a function', vjp: 'transform of a function',
   jacobian: 'transform of a function', hessian: 'transform of a function', hvp: 'transform of a function', gradCheck: 'checks a function',
-  sequential: 'model builder (test/train)', loadModel: 'file input (test/io)',
+  sequential: 'model builder (test/train)', makeTrainStep: 'trainer builder; its arguments are checked in test/train/step.test.ts', loadModel: 'file input (test/io)',
 };
 
 // ---- random arguments ------------------------------------------------------

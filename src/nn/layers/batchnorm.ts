@@ -9,6 +9,7 @@ import { mean, variance } from '../../ops/reduce.js';
 import { reshape } from '../../ops/shape.js';
 import { noGrad } from '../../ops/stop.js';
 import { Layer, registerLayer, type LayerArgs, type SymbolicShape } from '../layer.js';
+import { updateState } from '../module.js';
 
 /** Options of BatchNormalization (Keras's defaults). */
 export interface BatchNormalizationArgs extends LayerArgs {
@@ -84,8 +85,9 @@ export class BatchNormalization extends Layer {
       v = variance(x, reduceAxes, true);
       noGrad(() => {
         const m = this.momentum;
-        this.movingMean!.assign(add(mul(this.movingMean!, m), mul(reshape(mu, [-1]), 1 - m)));
-        this.movingVariance!.assign(add(mul(this.movingVariance!, m), mul(reshape(v, [-1]), 1 - m)));
+        // returned by a functional training step, assigned when called eagerly (see updateState)
+        updateState(this.movingMean!, add(mul(this.movingMean!, m), mul(reshape(mu, [-1]), 1 - m)));
+        updateState(this.movingVariance!, add(mul(this.movingVariance!, m), mul(reshape(v, [-1]), 1 - m)));
       });
     } else {
       mu = asFeature(this.movingMean!);

@@ -1,0 +1,54 @@
+import type { Tensor } from '../tensor/tensor.js';
+import type { Variable } from '../tensor/variable.js';
+import type { Optimizer } from '../optim/optimizer.js';
+
+/**
+ * What io needs of a model to save it: its architecture, its named
+ * parameters and its compile settings. io depends on this interface, not on
+ * a model class (train implements it), so io never imports train.
+ */
+export interface SaveableModel {
+  /** The architecture, as JSON-ready data that the model's factory rebuilds it from. */
+  getConfig(): object;
+  /** The compile settings { loss, metrics, optimizer } in serialisable form, or null. */
+  getCompileConfig(): Record<string, unknown> | null;
+  /** Every parameter (trainable or not) by its name, e.g. ['dense_1.kernel', Variable]. */
+  namedParameters(): [string, Variable][];
+}
+
+/** What io needs of a model to load it, after the factory built it. */
+export interface LoadableModel extends SaveableModel {
+  /** Sets the parameters' values by name. */
+  loadStateDict(state: Record<string, Tensor>): void;
+  /** Restores the compile settings. */
+  compile(args: { loss: string; metrics: string[]; optimizer: Optimizer }): void;
+  /** Sets training or inference mode. */
+  train(mode?: boolean): unknown;
+}
+
+/**
+ * The model type each class name loads as. Empty here; train adds its
+ * classes by declaration merging (`interface ModelClasses { Sequential:
+ * Sequential }`), a type-only link, so loadModel is typed as the class
+ * without io importing it.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface ModelClasses {}
+
+/** The type a model file loads as: the registered Sequential class, or LoadableModel if train is not part of the program. */
+export type LoadedModel = ModelClasses extends { Sequential: infer S } ? S : LoadableModel;
+
+/** Builds a model (with fresh weights) from the architecture a file stores. */
+export type ModelFactory = (config: Record<string, unknown>) => LoadableModel;
+
+const factories = new Map<string, ModelFactory>();
+
+/** Registers the factory of a model class (train registers 'Sequential' when it loads). */
+export function registerModelClass(className: string, factory: ModelFactory): void {
+  factories.set(className, factory);
+}
+
+/** The factory of a model class, or undefined when no such class is registered. */
+export function modelFactory(className: string): ModelFactory | undefined {
+  return factories.get(className);
+}
