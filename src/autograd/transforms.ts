@@ -139,9 +139,9 @@ export interface GradOptions extends ArgnumsOption {
 
 /** At top level, strips the graph from the tensors of an auxiliary tree (arrays and plain objects are walked; other values kept). */
 function releaseAux(aux: unknown): unknown {
-  if (traceState.depth > 0) return aux;
+  if (tapeState.depth > 0) return aux;
   const walk = (t: unknown): unknown => {
-    if (isTensor(t)) return t.node ? new Tensor(t.storage, t.shape) : t;
+    if (isTensor(t)) return t.node ? t.alias() : t;
     if (Array.isArray(t)) return t.map(walk);
     if (t !== null && typeof t === 'object' && Object.getPrototypeOf(t) === Object.prototype) {
       return Object.fromEntries(Object.entries(t).map(([k, v]) => [k, walk(v)]));

@@ -1,7 +1,7 @@
-import { kernels } from '../backend/index.js';
-import { isFloat, type FloatArray } from '../core/dtype.js';
+import { isFloat } from '../core/dtype.js';
 import { sameShape } from '../core/shape.js';
 import { add, div, mul, sqrt, square, sub } from '../ops/arithmetic.js';
+import { applyMulti } from '../ops/prim.js';
 import { zerosLike } from '../tensor/create.js';
 import { Tensor } from '../tensor/tensor.js';
 import { Optimizer, optimizerOptions, type OptimizerOptions } from './optimizer.js';
@@ -82,18 +82,17 @@ export interface AdamUpdateConstants {
  *   m' = β₁·m + (1 − β₁)·g,   v' = β₂·v + (1 − β₂)·g²
  *   θ' = θ − stepSize·m' / (√v' / root2 + ε)
  *
- * returning [θ', m', v']. This is the one place the optimisers reach the
- * backend: when all four tensors share a float dtype and shape it runs the
- * fused kernel (one pass, the same arithmetic as the ops), otherwise the
- * ops. It is meant to become a multi-output primitive of the op table
- * ('adam_update'), so that a traced training step shows it as one equation.
+ * returning [θ', m', v']. When all four tensors share a float dtype and
+ * shape it is the adamUpdate primitive of the op table (a multi-output
+ * primitive: one fused kernel pass, the same arithmetic as the ops, and one
+ * equation of a traced training step); otherwise the ops.
  */
 export function adamUpdate(value: Tensor, g: Tensor, m0: Tensor, v0: Tensor, c: AdamUpdateConstants): [Tensor, Tensor, Tensor] {
   const { beta1, beta2, stepSize, root2, epsilon } = c;
   if (fusable(value, g, m0, v0)) {
-    const [nv, m, v] = kernels().adam(value.storage as FloatArray, g.storage as FloatArray, m0.storage as FloatArray, v0.storage as FloatArray,
-      { beta1, beta2, stepSize, root2, epsilon });
-    return [new Tensor(nv, value.shape), new Tensor(m, value.shape), new Tensor(v, value.shape)];
+    // the adamUpdate primitive: one fused kernel pass (and one equation of a traced step)
+    const [nv, m, v] = applyMulti('adamUpdate', [value, g, m0, v0], { beta1, beta2, stepSize, root2, epsilon });
+    return [nv!, m!, v!];
   }
   const m = add(mul(m0, beta1), mul(g, 1 - beta1));
   const v = add(mul(v0, beta2), mul(square(g), 1 - beta2));

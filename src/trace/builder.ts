@@ -137,15 +137,30 @@ export class ProgramBuilder implements Tracer {
   }
 
   write(v: Variable, value: Tensor): void {
-    if (!this.valueOf.has(v)) this.read(v); // a variable written before it is read is still a named input
     this.valueOf.set(v, value);
   }
 
-  /** The variables whose value at the end differs from their input, with that value's program variable. */
+  /**
+   * The variables whose value at the end is not the one they started with
+   * (their named input, or the value outside the trace), with that value's
+   * program variable: the function's state updates.
+   */
   updates(): { variable: string; value: ProgramVar }[] {
     const out: { variable: string; value: ProgramVar }[] = [];
-    for (const [v, t] of this.valueOf) if (t !== this.paramOf.get(v)) out.push({ variable: v.name, value: this.output(t) });
+    for (const [v, t] of this.valueOf) {
+      const start = this.paramOf.get(v);
+      const same = start !== undefined ? t.placeholder !== null && t.placeholder.id === start.placeholder!.id
+        : t.placeholder === null && t.storage === v.concrete.storage;
+      if (!same) out.push({ variable: v.name, value: this.output(t) });
+    }
     return out;
+  }
+
+  /** The named inputs something in the program uses (a function that saves and restores a variable reads it without using it). */
+  usedParams(outputs: readonly ProgramVar[], updates: readonly { value: ProgramVar }[]): ProgramParam[] {
+    const used = new Set<ProgramVar>([...outputs, ...updates.map((u) => u.value)]);
+    for (const e of this.equations) for (const v of e.inputs) used.add(v);
+    return this.params.filter((q) => used.has(q.var));
   }
 
   /** An output tensor's program variable. */

@@ -67,7 +67,7 @@ export interface ProgramData {
   readonly constants: readonly ProgramConstant[];
   readonly equations: readonly Equation[];
   readonly outputs: readonly ProgramVar[];
-  /** The structure of the function's result, with each output tensor replaced by its index in `outputs`. */
+  /** The structure of the function's result, each output tensor replaced by { output: its index in `outputs` } (other values kept). */
   readonly outputTree: unknown;
   readonly updates: readonly ProgramUpdate[];
   /** Each symbolic dimension's name and the stand-in size it had while tracing (a prime). */

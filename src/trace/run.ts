@@ -70,7 +70,8 @@ export function runProgram(program: Program, inputs: readonly Tensor[], params: 
     }
   }
   const outs = program.outputs.map((v) => env.get(v)!);
-  const build = (t: unknown): unknown => (typeof t === 'number' ? outs[t] : Array.isArray(t) ? t.map(build)
+  const isRef = (t: unknown): t is { output: number } => t !== null && typeof t === 'object' && !Array.isArray(t) && Object.keys(t).length === 1 && typeof (t as { output?: unknown }).output === 'number';
+  const build = (t: unknown): unknown => (isRef(t) ? outs[t.output] : Array.isArray(t) ? t.map(build)
     : t !== null && typeof t === 'object' ? Object.fromEntries(Object.entries(t).map(([k, v]) => [k, build(v)])) : t);
   const updates: Record<string, Tensor> = {};
   for (const u of program.updates) updates[u.variable] = env.get(u.value)!;

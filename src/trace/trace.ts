@@ -125,9 +125,10 @@ function traceOnce(fn: AnyFn, name: string, args: readonly unknown[], attempt: n
       outputs.push(builder.output(t));
       return outputs.length - 1;
     });
+    const updates = builder.updates();
     return new Program({
-      name, inputs: builder.inputs, params: builder.params, constants: builder.constants, equations: builder.equations,
-      outputs, outputTree, updates: builder.updates(), symbols,
+      name, inputs: builder.inputs, params: builder.usedParams(outputs, updates), constants: builder.constants, equations: builder.equations,
+      outputs, outputTree, updates, symbols,
     });
   } finally {
     tapeState.tracer = null;
@@ -138,11 +139,15 @@ function isPlainObject(x: unknown): x is Record<string, unknown> {
   return x !== null && typeof x === 'object' && Object.getPrototypeOf(x) === Object.prototype;
 }
 
-/** The result's tree with each tensor (or variable) replaced by fn(tensor); other leaves are refused. */
+/**
+ * The result's tree with each tensor (or variable) replaced by { output: fn(tensor) };
+ * numbers, strings, booleans and null (an optimiser's step count, say) stay as they are.
+ */
 function mapOutputs(t: unknown, fn: (t: Tensor) => number): unknown {
-  if (isTensor(t)) return fn(t);
-  if (t instanceof Variable) return fn(t.value);
+  if (isTensor(t)) return { output: fn(t) };
+  if (t instanceof Variable) return { output: fn(t.value) };
   if (Array.isArray(t)) return t.map((c) => mapOutputs(c, fn));
   if (isPlainObject(t)) return Object.fromEntries(Object.entries(t).map(([k, v]) => [k, mapOutputs(v, fn)]));
+  if (t === null || t === undefined || typeof t === 'number' || typeof t === 'string' || typeof t === 'boolean') return t;
   throw new ArgumentError(`trace: the function must return tensors, or arrays/objects of them; got ${describe(t)}`);
 }
