@@ -7,6 +7,7 @@ import { Tensor, isTensor } from '../tensor/tensor.js';
 import { Variable } from '../tensor/variable.js';
 import { toTensor, type TensorLike } from '../ops/convert.js';
 import { noGrad } from '../ops/stop.js';
+import { spec, trace } from '../trace/trace.js';
 import { getInitializer, type InitializerSpec } from './initializers.js';
 import { chargeParameter, Module } from './module.js';
 import { choiceOption, intOption, layerOpName, requireArgs } from './options.js';
@@ -96,8 +97,21 @@ export abstract class Layer extends Module {
   /** The computation. `training` selects dropout and batch statistics. */
   abstract call(x: Tensor, training: boolean): Tensor;
 
-  /** The output shape for an input shape (batch dimension first, possibly null). */
-  abstract computeOutputShape(inputShape: SymbolicShape): SymbolicShape;
+  /**
+   * The output shape for an input shape (batch dimension first, possibly
+   * null), derived rather than written a second time: `call` is traced on a
+   * placeholder of that shape (nb.trace), so the primitives' shape rules
+   * give the answer and the shape errors. A null dimension is symbolic (the
+   * batch m; others each their own symbol); the result has null where a
+   * size depends on one. A layer whose call reads values (an embedding's
+   * index check) overrides it.
+   */
+  computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
+    if (!this.built) this.build(inputShape);
+    const dims = inputShape.map((d, i) => (d === null ? (i === 0 ? null : `d${i}`) : d));
+    const program = trace((x: Tensor) => this.call(x, false), { name: this.name })(spec(dims, this.dtype));
+    return program.outputs[0]!.shape.map((d) => (typeof d === 'number' ? d : null));
+  }
 
   /** The constructor arguments that rebuild this layer (name and inputShape included). */
   getConfig(): Record<string, unknown> {

@@ -115,10 +115,11 @@ export class Sequential extends Module {
   add(layer: Layer): this {
     if (!(layer instanceof Layer)) throw new ArgumentError('sequential: add expects a layer, such as nb.layers.dense({ units: 10 })');
     if (this.layers.some((l) => l.name === layer.name)) throw new ArgumentError(`sequential: a layer named '${layer.name}' is already in the model`);
+    let outputShape = this.outputShape, exampleShape = this.exampleShape;
     if (this.layers.length === 0) {
       if (layer.inputShape) {
-        this.outputShape = [null, ...layer.inputShape];
-        this.exampleShape = [...layer.inputShape];
+        outputShape = [null, ...layer.inputShape];
+        exampleShape = [...layer.inputShape];
       }
     } else if (layer.inputShape && this.outputShape) {
       const expected = this.outputShape.slice(1);
@@ -126,12 +127,15 @@ export class Sequential extends Module {
         throw new ShapeError(`sequential: layer '${layer.name}' declares inputShape ${formatShape(layer.inputShape)} but the previous layer outputs ${JSON.stringify(expected)}`);
       }
     }
+    // the layer's output shape first: a layer that does not fit is refused and the model stays as it was
+    if (outputShape) {
+      if (!layer.built) layer.build(outputShape);
+      outputShape = layer.computeOutputShape(outputShape);
+    }
     this.registerModule(layer.name, layer);
     this.layers.push(layer);
-    if (this.outputShape) {
-      if (!layer.built) layer.build(this.outputShape);
-      this.outputShape = layer.computeOutputShape(this.outputShape);
-    }
+    this.outputShape = outputShape;
+    this.exampleShape = exampleShape;
     return this;
   }
 

@@ -99,9 +99,6 @@ export class BatchNormalization extends Layer {
     return y;
   }
 
-  computeOutputShape(s: SymbolicShape): SymbolicShape {
-    return s;
-  }
 
   override getConfig() {
     return { ...super.getConfig(), axis: this.axis, momentum: this.momentum, epsilon: this.epsilon, center: this.center, scale: this.scale };

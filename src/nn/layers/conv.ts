@@ -1,7 +1,7 @@
 import { ShapeError } from '../../core/errors.js';
 import { Tensor } from '../../tensor/tensor.js';
 import type { Variable } from '../../tensor/variable.js';
-import { avgPool2d, conv2d, maxPool2d, window2d, type Padding, type Pair } from '../../ops/conv.js';
+import { avgPool2d, conv2d, maxPool2d, type Padding, type Pair } from '../../ops/conv.js';
 import { max, mean } from '../../ops/reduce.js';
 import { activateWithBias, canonicalActivation, type ActivationName } from '../activations.js';
 import { getInitializer, serializeInitializer, type Initializer, type InitializerSpec } from '../initializers.js';
@@ -10,14 +10,6 @@ import { layerOpName, boolOption, choiceOption, intOption, pairOption, requireAr
 import { getRegularizer, type Regularizer, type RegularizerSpec } from '../regularizers.js';
 
 const PADDINGS: readonly Padding[] = ['valid', 'same'];
-
-function spatialOut(op: string, s: SymbolicShape, size: Pair, strides: Pair, padding: Padding, dilation: Pair = 1): SymbolicShape {
-  if (s.length !== 4) throw new ShapeError(`${op}: input shape ${JSON.stringify(s)} must be [batch, height, width, channels]`);
-  const [, H, W] = s;
-  if (typeof H !== 'number' || typeof W !== 'number') return [s[0] ?? null, null, null, s[3] ?? null];
-  const win = window2d(op, [1, H, W, 1], size, strides, padding, dilation);
-  return [s[0] ?? null, win.outH, win.outW, s[3] ?? null];
-}
 
 /** Options of a Conv2D layer (Keras's names). */
 export interface Conv2DArgs extends LayerArgs {
@@ -81,10 +73,6 @@ export class Conv2D extends Layer {
     return activateWithBias(this.activation, z, this.bias ?? null);
   }
 
-  computeOutputShape(s: SymbolicShape): SymbolicShape {
-    const out = spatialOut(this.name, s, this.kernelSize, this.strides, this.padding, this.dilationRate);
-    return [out[0] ?? null, out[1] ?? null, out[2] ?? null, this.filters];
-  }
 
   override getConfig() {
     return {
@@ -115,9 +103,6 @@ abstract class Pooling2D extends Layer {
     this.poolSize = pairOption(op, 'poolSize', args.poolSize ?? 2);
     this.strides = pairOption(op, 'strides', args.strides ?? this.poolSize);
     this.padding = choiceOption(op, 'padding', args.padding ?? 'valid', PADDINGS);
-  }
-  computeOutputShape(s: SymbolicShape): SymbolicShape {
-    return spatialOut(this.name, s, this.poolSize, this.strides, this.padding);
   }
   override getConfig() {
     return { ...super.getConfig(), poolSize: this.poolSize, strides: this.strides, padding: this.padding };
@@ -150,9 +135,6 @@ abstract class GlobalPooling2D extends Layer {
   call(x: Tensor): Tensor {
     if (x.rank !== 4) throw new ShapeError(`${this.name}: input shape [${x.shape.join(',')}] must be [batch, height, width, channels]`);
     return this.reduce(x);
-  }
-  computeOutputShape(s: SymbolicShape): SymbolicShape {
-    return [s[0] ?? null, s[3] ?? null];
   }
 }
 

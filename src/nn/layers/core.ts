@@ -10,7 +10,7 @@ import { cast } from '../../ops/convert.js';
 import { greaterEqual } from '../../ops/compare.js';
 import { reshape } from '../../ops/shape.js';
 import { canonicalActivation, getActivation, type ActivationName } from '../activations.js';
-import { Layer, registerLayer, type LayerArgs, type SymbolicShape } from '../layer.js';
+import { Layer, registerLayer, type LayerArgs } from '../layer.js';
 
 /** Applies an activation function by name. */
 export class Activation extends Layer {
@@ -21,9 +21,6 @@ export class Activation extends Layer {
   }
   call(x: Tensor): Tensor {
     return getActivation(this.activation)(x);
-  }
-  computeOutputShape(s: SymbolicShape): SymbolicShape {
-    return s;
   }
   override getConfig() {
     return { ...super.getConfig(), activation: this.activation };
@@ -46,9 +43,6 @@ export class Dropout extends Layer {
     const keep = greaterEqual(randomUniform(x.shape, 0, 1, { dtype: x.dtype === 'float64' ? 'float64' : 'float32', generator: this.generator ?? globalGenerator() }), this.rate);
     return div(mul(x, cast(keep, x.dtype)), 1 - this.rate);
   }
-  computeOutputShape(s: SymbolicShape): SymbolicShape {
-    return s;
-  }
   override getConfig() {
     return { ...super.getConfig(), rate: this.rate };
   }
@@ -62,10 +56,6 @@ export class Flatten extends Layer {
   call(x: Tensor): Tensor {
     if (x.rank === 0) throw new ShapeError(`${this.name}: input shape [] has no batch axis to keep`);
     return reshape(x, [x.shape[0]!, sizeOf(x.shape.slice(1))]);
-  }
-  computeOutputShape(s: SymbolicShape): SymbolicShape {
-    const rest = s.slice(1);
-    return [s[0] ?? null, rest.every((d) => d !== null) ? sizeOf(rest as number[]) : null];
   }
 }
 
@@ -87,12 +77,6 @@ export class Reshape extends Layer {
       throw new ShapeError(`${this.name}: cannot reshape examples of shape ${formatShape(x.shape.slice(1))} to ${formatShape(this.targetShape)}`);
     }
     return reshape(x, [x.shape[0]!, ...this.targetShape]);
-  }
-  computeOutputShape(s: SymbolicShape): SymbolicShape {
-    const rest = s.slice(1);
-    if (!this.targetShape.includes(-1) || rest.some((d) => d === null)) return [s[0] ?? null, ...this.targetShape];
-    const known = this.targetShape.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
-    return [s[0] ?? null, ...this.targetShape.map((d) => (d === -1 ? sizeOf(rest as number[]) / known : d))];
   }
   override getConfig() {
     return { ...super.getConfig(), targetShape: this.targetShape };

@@ -68,9 +68,6 @@ export class Dense extends Layer {
     return activateWithBias(this.activation, z, this.bias ?? null);
   }
 
-  computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
-    return [...inputShape.slice(0, -1), this.units];
-  }
 
   override getConfig(): Record<string, unknown> {
     return {

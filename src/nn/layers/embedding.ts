@@ -96,7 +96,7 @@ export class Embedding extends Layer {
     return x.dtype === 'int32' ? x : cast(x, 'int32');
   }
 
-  computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
+  override computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
     return [...inputShape, this.outputDim];
   }
 

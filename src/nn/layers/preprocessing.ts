@@ -52,9 +52,6 @@ export class Rescaling extends Layer {
     return this.offset === 0 ? y : add(y, this.offset);
   }
 
-  computeOutputShape(s: SymbolicShape): SymbolicShape {
-    return s;
-  }
 
   override getConfig() {
     return { ...super.getConfig(), scale: this.scale, offset: this.offset };
@@ -207,6 +204,11 @@ export class Normalization extends Layer {
     this.givenVariance = Array.from(variance);
   }
 
+  /** The input's shape (derived shapes trace call, which needs the statistics: a model is built before adapt). */
+  override computeOutputShape(s: SymbolicShape): SymbolicShape {
+    return s;
+  }
+
   call(x: Tensor): Tensor {
     if (this.givenMean === undefined) throw new ArgumentError(`${this.name}: no mean and variance yet; give them to normalization({ mean, variance }) or call adapt(trainingData) first`);
     const xf = asFloat(x);
@@ -218,9 +220,6 @@ export class Normalization extends Layer {
     return div(sub(xf, mean), sd);
   }
 
-  computeOutputShape(s: SymbolicShape): SymbolicShape {
-    return s;
-  }
 
   override getConfig() {
     const c: Record<string, unknown> = { ...super.getConfig(), axis: this.axis === null ? null : this.axis.length === 1 ? this.axis[0] : this.axis };

@@ -273,10 +273,6 @@ export abstract class RecurrentLayer extends Layer {
     return states;
   }
 
-  computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
-    if (inputShape.length !== 3) throw new ShapeError(`${this.name}: expects an input of rank 3, [batch, time, features], got shape ${JSON.stringify(inputShape)}`);
-    return this.returnSequences ? [inputShape[0]!, inputShape[1]!, this.units] : [inputShape[0]!, this.units];
-  }
 
   override getConfig(): Record<string, unknown> {
     return {
