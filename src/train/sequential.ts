@@ -10,6 +10,7 @@ import { add } from '../ops/arithmetic.js';
 import { toTensor, type TensorLike } from '../ops/convert.js';
 import { concat } from '../ops/shape.js';
 import { noGrad } from '../ops/stop.js';
+import { sum } from '../ops/reduce.js';
 import { Layer, layerFromConfig, type SymbolicShape } from '../nn/layer.js';
 import { Module } from '../nn/module.js';
 import { getLoss, type LossFn } from '../losses/index.js';
@@ -283,11 +284,15 @@ export class Sequential extends Module {
           const xb = pickRows(X, idx), yb = pickRows(Y, idx);
           const result = trainer(trainer.params(), c.optimizer.stateOf(trainable), { x: xb, y: yb });
           const lossValue = result.loss.item();
-          const grads = trainer.names.map((k) => result.grads[k]!);
-          const bad = !Number.isFinite(lossValue) ? { quantity: 'loss' as const, value: lossValue } : firstNonFinite(grads, trainable, 'gradient');
-          if (bad) throw diverged({ epoch, batch: b, ...bad });
+          if (!Number.isFinite(lossValue)) throw diverged({ epoch, batch: b, quantity: 'loss', value: lossValue });
+          // A non-finite gradient makes its weight's update non-finite with every optimiser (NaN or ±∞ times a
+          // rate, or divided by its own root mean square), so the new weights are checked first, in one pass,
+          // and the gradients only when one is not finite, to say which of the two went wrong.
           const badWeight = firstNonFinite(trainer.names.map((k) => result.params[k]!), trainable, 'weights');
-          if (badWeight) throw diverged({ epoch, batch: b, ...badWeight });
+          if (badWeight) {
+            const badGrad = firstNonFinite(trainer.names.map((k) => result.grads[k]!), trainable, 'gradient');
+            throw diverged({ epoch, batch: b, ...(badGrad ?? badWeight) });
+          }
           // a good step: its weights, layer state and optimiser state become the model's
           trainer.write(result.params, result.state);
           c.optimizer.setState(trainable, result.optState);
@@ -477,6 +482,9 @@ export function sequential(layers: Layer[] = [], opts: { name?: string; metadata
 /** The first tensor holding NaN or ±Inf, as the variable it belongs to and the value; null when all are finite. */
 function firstNonFinite(ts: readonly Tensor[], vars: readonly Variable[], quantity: 'gradient' | 'weights'): { quantity: 'gradient' | 'weights'; value: number; variable: string } | null {
   for (let k = 0; k < ts.length; k++) {
+    // Σx is finite only when every x is (a NaN or ±∞ entry makes it NaN or ±∞): one fast kernel pass;
+    // the entries are scanned only when the sum is not finite (which finite values can also cause, by overflow)
+    if (!ts[k] || Number.isFinite(noGrad(() => sum(ts[k]!)).item())) continue;
     const s = ts[k]!.storage;
     for (let i = 0; i < s.length; i++) {
       const v = s[i]!;
