@@ -1,8 +1,9 @@
 import type { Callback, Logs } from './callbacks.js';
 import { progressBarFactory, type ProgressBar } from './progress-bar.js';
 
-function format(logs: Logs): string {
-  return Object.entries(logs).map(([k, v]) => `${k}: ${Math.abs(v) >= 1e-3 || v === 0 ? v.toFixed(4) : v.toExponential(3)}`).join(' - ');
+/** The figures of a log line: loss and metrics (a batch's index and size are not figures). */
+export function formatLogs(logs: Logs): string {
+  return Object.entries(logs).filter(([k]) => k !== 'batch' && k !== 'size').map(([k, v]) => `${k}: ${Math.abs(v) >= 1e-3 || v === 0 ? v.toFixed(4) : v.toExponential(3)}`).join(' - ');
 }
 
 /**
@@ -37,7 +38,7 @@ export class ProgressLogger implements Callback {
   }
 
   onBatchEnd(batch: number, logs: Logs = {}): void {
-    this.bar?.update(batch + 1, { metrics: format(logs) });
+    this.bar?.update(batch + 1, { metrics: formatLogs(logs) });
   }
 
   /** Prints a warning on its own line ("Warning: ..."). */
@@ -59,11 +60,11 @@ export class ProgressLogger implements Callback {
   onEpochEnd(epoch: number, logs: Logs = {}): void {
     const seconds = ((performance.now() - this.started) / 1000).toFixed(2);
     if (this.bar) {
-      this.bar.update(this.steps, { metrics: `${seconds}s - ${format(logs)}` });
+      this.bar.update(this.steps, { metrics: `${seconds}s - ${formatLogs(logs)}` });
       this.bar.stop();
       this.bar = null;
     } else {
-      this.write(`Epoch ${epoch + 1}/${this.epochs} - ${seconds}s - ${format(logs)}`);
+      this.write(`Epoch ${epoch + 1}/${this.epochs} - ${seconds}s - ${formatLogs(logs)}`);
     }
   }
 }

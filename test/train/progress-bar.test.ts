@@ -29,3 +29,8 @@ test('without an installed factory: no bar off a terminal; in a Node terminal, t
   assert.equal(typeof bar.start, 'function');
   assert.equal(typeof bar.stop, 'function');
 });
+
+test('the progress line shows the loss and metrics, not the batch index and size', async () => {
+  const { formatLogs } = await import('../../src/train/progress.js');
+  assert.equal(formatLogs({ batch: 3, size: 32, loss: 0.5, accuracy: 0.25 }), 'loss: 0.5000 - accuracy: 0.2500');
+});
