@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
 import * as nb from '../src/index.js';
+import { wasmKernels } from '../src/backend/index.js';
 
 /** Reads test/fixtures/NAME, found by walking up from this (compiled) file. */
 export function loadFixture<T = unknown>(name: string): T {
@@ -46,4 +48,21 @@ export function assertClose(actual: nb.Tensor, expected: { shape: readonly numbe
 /** A reproducible float64 tensor with normal entries. */
 export function randn(shape: number[], seed: number): nb.Tensor {
   return nb.randomNormal(shape, 0, 1, { dtype: 'float64', generator: new nb.Generator(seed) });
+}
+
+/**
+ * Runs a describe block's tests on `backend`; on wasm, small inputs go to the
+ * wasm kernels too (normally they stay in JS), so small fixtures test them.
+ */
+export function useBackend(backend: string): void {
+  const wasm = wasmKernels();
+  let saved = 0;
+  before(() => {
+    nb.setBackend(backend);
+    if (wasm) { saved = wasm.minElements; wasm.minElements = 1; }
+  });
+  after(() => {
+    if (wasm) wasm.minElements = saved;
+    nb.setBackend('wasm');
+  });
 }

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import * as nb from '../../src/index.js';
 import type { Tensor } from '../../src/index.js';
-import { wasmKernels } from '../../src/backend/index.js';
-import { loadFixture } from '../helpers.js';
+import { loadFixture, useBackend } from '../helpers.js';
 
 // NaN, ±Inf and ±0 through every op built on a comparison, against PyTorch
 // (test/fixtures/make_nan_fixtures.py): NaN propagates as it does there, on
@@ -59,16 +58,7 @@ function assertSame(actual: Tensor, expected: FixtureArray, rtol: number, atol: 
 
 for (const backend of nb.listBackends()) {
   describe(`[${backend}] NaN, ±Inf and ±0 as PyTorch has them`, () => {
-    const wasm = wasmKernels();
-    let saved = 0;
-    before(() => {
-      nb.setBackend(backend);
-      if (wasm) { saved = wasm.minElements; wasm.minElements = 1; } // small inputs take the wasm kernels too
-    });
-    after(() => {
-      if (wasm) wasm.minElements = saved;
-      nb.setBackend('wasm');
-    });
+    useBackend(backend);
     for (const dtype of ['float64', 'float32'] as const) {
       const [rtol, atol] = dtype === 'float64' ? [1e-12, 1e-14] : [2e-6, 1e-7];
       for (const c of cases) {

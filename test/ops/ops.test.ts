@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import * as nb from '../../src/index.js';
 import type { Tensor } from '../../src/index.js';
-import { assertClose, fromFixture, loadFixture, type FixtureTensor } from '../helpers.js';
+import { assertClose, fromFixture, loadFixture, useBackend, type FixtureTensor } from '../helpers.js';
 import { extraSamples, opTable } from './op-table.js';
-import { wasmKernels } from '../../src/backend/index.js';
 
 interface Case {
   name: string;
@@ -32,23 +31,6 @@ function withFixed(op: string, inputs: Tensor[], attrs: Record<string, unknown>,
     return row.call(all, attrs);
   };
   return { f, free };
-}
-
-/**
- * Runs a describe block's tests on `backend`; on wasm, small inputs go to the
- * wasm kernels too (normally they stay in JS), so the small fixtures test them.
- */
-function useBackend(backend: string): void {
-  const wasm = wasmKernels();
-  let saved = 0;
-  before(() => {
-    nb.setBackend(backend);
-    if (wasm) { saved = wasm.minElements; wasm.minElements = 1; }
-  });
-  after(() => {
-    if (wasm) wasm.minElements = saved;
-    nb.setBackend('wasm');
-  });
 }
 
 for (const backend of nb.listBackends()) {

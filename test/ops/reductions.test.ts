@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import * as nb from '../../src/index.js';
 import type { Tensor } from '../../src/index.js';
-import { wasmKernels } from '../../src/backend/index.js';
-import { assertClose, loadFixture } from '../helpers.js';
+import { assertClose, loadFixture, useBackend } from '../helpers.js';
 
 // The shape and values of every reduction over one axis, several, negative
 // axes and all of them, with keepDims false and true, against NumPy
@@ -28,16 +27,7 @@ const reductions: Record<string, (x: Tensor, axis: AxisArg, keepDims: boolean) =
 
 for (const backend of nb.listBackends()) {
   describe(`[${backend}] reductions against NumPy: shape and values, keepDims false and true`, () => {
-    const wasm = wasmKernels();
-    let saved = 0;
-    before(() => {
-      nb.setBackend(backend);
-      if (wasm) { saved = wasm.minElements; wasm.minElements = 1; }
-    });
-    after(() => {
-      if (wasm) wasm.minElements = saved;
-      nb.setBackend('wasm');
-    });
+    useBackend(backend);
     for (const dtype of ['float64', 'float32'] as const) {
       const [rtol, atol] = dtype === 'float64' ? [1e-12, 1e-13] : [1e-5, 1e-6];
       for (const c of fixture.cases) {
