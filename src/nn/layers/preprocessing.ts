@@ -8,14 +8,9 @@ import { Tensor } from '../../tensor/tensor.js';
 import type { Variable } from '../../tensor/variable.js';
 import { add, div, mul, sqrt, sub } from '../../ops/arithmetic.js';
 import { greater, where } from '../../ops/compare.js';
-import { cast, toTensor, type TensorLike } from '../../ops/convert.js';
+import { cast, floatTensor, toTensor, type TensorLike } from '../../ops/convert.js';
 import { reshape } from '../../ops/shape.js';
 import { Layer, registerLayer, type LayerArgs, type SymbolicShape } from '../layer.js';
-
-/** Inputs of any dtype become float (float64 stays float64, everything else float32). */
-function asFloat(x: Tensor): Tensor {
-  return x.dtype === 'float32' || x.dtype === 'float64' ? x : cast(x, 'float32');
-}
 
 function finiteNumber(op: string, what: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isFinite(v)) throw new ArgumentError(`${op}: ${what} must be a finite number, got ${describe(v)}`);
@@ -48,7 +43,7 @@ export class Rescaling extends Layer {
   }
 
   call(x: Tensor): Tensor {
-    const y = mul(asFloat(x), this.scale);
+    const y = mul(floatTensor(this.name, 'x', x), this.scale);
     return this.offset === 0 ? y : add(y, this.offset);
   }
 
@@ -211,7 +206,7 @@ export class Normalization extends Layer {
 
   call(x: Tensor): Tensor {
     if (this.givenMean === undefined) throw new ArgumentError(`${this.name}: no mean and variance yet; give them to normalization({ mean, variance }) or call adapt(trainingData) first`);
-    const xf = asFloat(x);
+    const xf = floatTensor(this.name, 'x', x);
     const bshape = xf.shape.map((d, i) => (this.kept.includes(i) ? d : 1));
     const mean = cast(reshape(this.mean!, bshape), xf.dtype);
     const variance = cast(reshape(this.variance!, bshape), xf.dtype);
