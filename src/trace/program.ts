@@ -80,27 +80,11 @@ export interface ProgramData {
  * equations in order, outputs, and the variables it assigns. Print it with
  * `toString()`.
  */
-export class Program implements ProgramData {
-  readonly name: string;
-  readonly inputs: readonly ProgramVar[];
-  readonly params: readonly ProgramParam[];
-  readonly constants: readonly ProgramConstant[];
-  readonly equations: readonly Equation[];
-  readonly outputs: readonly ProgramVar[];
-  readonly outputTree: unknown;
-  readonly updates: readonly ProgramUpdate[];
-  readonly symbols: Readonly<Record<string, number>>;
-
+// The class carries ProgramData's fields (declaration merging), assigned from the data it is made of.
+export interface Program extends ProgramData {}
+export class Program {
   constructor(data: ProgramData) {
-    this.name = data.name;
-    this.inputs = data.inputs;
-    this.params = data.params;
-    this.constants = data.constants;
-    this.equations = data.equations;
-    this.outputs = data.outputs;
-    this.outputTree = data.outputTree;
-    this.updates = data.updates;
-    this.symbols = data.symbols;
+    Object.assign(this, data);
   }
 
   /** A size as the program means it: a number, or symbolic ('m', '2m') when it is a multiple of a symbol's stand-in. */
@@ -136,19 +120,29 @@ export class Program implements ProgramData {
 }
 
 /**
+ * n as rest · Π stand-ins: the symbols whose stand-in sizes divide it (a
+ * symbol as often as its stand-in does) and the factor left. With m = 4099,
+ * 8198 → { rest: 2, names: ['m'] }.
+ */
+export function factorSymbols(n: number, symbols: Readonly<Record<string, number>>): { rest: number; names: string[] } {
+  let rest = n;
+  const names: string[] = [];
+  if (n === 0) return { rest, names };
+  for (const [name, p] of Object.entries(symbols)) {
+    while (rest % p === 0) {
+      names.push(name);
+      rest /= p;
+    }
+  }
+  return { rest, names };
+}
+
+/**
  * n written with the symbols whose stand-in sizes divide it: with m = 4099,
  * 4099 → 'm', 8198 → '2m', 4099·4111 → 'm·t'; other sizes stay numbers.
  */
 export function symbolicDim(n: number, symbols: Readonly<Record<string, number>>): Dim {
-  if (n === 0) return 0;
-  let rest = n;
-  const parts: string[] = [];
-  for (const [name, p] of Object.entries(symbols)) {
-    while (rest % p === 0) {
-      parts.push(name);
-      rest /= p;
-    }
-  }
-  if (parts.length === 0) return n;
-  return (rest === 1 ? '' : `${rest}`) + parts.join('·');
+  const { rest, names } = factorSymbols(n, symbols);
+  if (names.length === 0) return n;
+  return (rest === 1 ? '' : `${rest}`) + names.join('·');
 }

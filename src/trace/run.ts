@@ -8,7 +8,7 @@ import { apply, applyMulti, type MultiPrim, type MultiPrimAttrs, type Prim, type
 import { multiOutputPrimitives } from '../ops/primitives.js';
 import { scalar } from '../tensor/create.js';
 import { Tensor, isTensor } from '../tensor/tensor.js';
-import type { Program, ProgramVar } from './program.js';
+import { factorSymbols, type Program, type ProgramVar } from './program.js';
 
 /**
  * The program's outputs (in the structure the traced function returned) for
@@ -23,27 +23,26 @@ export function runProgram(program: Program, inputs: readonly Tensor[], params: 
     throw new ArgumentError(`runProgram: the program takes ${program.inputs.length} input(s) (${program.inputs.map((v) => v.name).join(', ')}), got ${Array.isArray(inputs) ? inputs.length : 'no array'}`);
   }
   // each symbol's size, from the inputs' shapes
-  const size: Record<number, number> = {}; // stand-in prime → actual size
-  const primes = Object.values(program.symbols);
+  const size: Record<string, number> = {};
+  const symbolOf = new Map(Object.entries(program.symbols).map(([name, p]) => [p, name]));
   const env = new Map<ProgramVar, Tensor>();
   program.inputs.forEach((v, i) => {
     const t = inputs[i]!;
     if (!isTensor(t)) throw new ArgumentError(`runProgram: input ${v.name} must be a Tensor`);
     if (t.rank !== v.standIn.length) throw new ShapeError(`runProgram: input ${v.name} has type ${formatShape(v.standIn)}; got shape ${formatShape(t.shape)}`);
     v.standIn.forEach((d, k) => {
-      const p = primes.find((q) => d === q);
-      if (p !== undefined) {
-        if (size[p] !== undefined && size[p] !== t.shape[k]) throw new ShapeError(`runProgram: symbolic dimension ${program.dim(p)} is ${size[p]} in one input and ${t.shape[k]} in ${v.name}`);
-        size[p] = t.shape[k]!;
+      const name = symbolOf.get(d);
+      if (name !== undefined) {
+        if (size[name] !== undefined && size[name] !== t.shape[k]) throw new ShapeError(`runProgram: symbolic dimension ${name} is ${size[name]} in one input and ${t.shape[k]} in ${v.name}`);
+        size[name] = t.shape[k]!;
       } else if (d !== t.shape[k]) throw new ShapeError(`runProgram: input ${v.name} must have shape [${v.shape.join(',')}], got ${formatShape(t.shape)}`);
     });
     env.set(v, t);
   });
+  // a size of the program (k·m) at the inputs' sizes
   const resize = (n: number): number => {
-    if (n === 0) return 0;
-    let rest = n, out = 1;
-    for (const p of primes) while (rest % p === 0) { rest /= p; out *= size[p] ?? p; }
-    return rest * out;
+    const { rest, names } = factorSymbols(n, program.symbols);
+    return names.reduce((out, name) => out * (size[name] ?? program.symbols[name]!), rest);
   };
   const resizeAttrs = (a: unknown): unknown => {
     if (typeof a === 'number') return Number.isInteger(a) ? resize(a) : a;
