@@ -1,5 +1,6 @@
 import { describe } from '../core/describe.js';
 import { ArgumentError } from '../core/errors.js';
+import { optionsObject } from '../core/options.js';
 
 // Checks of layer constructor options. Each throws an ArgumentError naming the
 // layer factory (`dense`, `conv2d`, ...), the option and the value it got:
@@ -12,11 +13,8 @@ export function layerOpName(className: string): string {
 }
 
 /** The options object of a layer whose options are required (`dense(undefined)` is an error, not a TypeError). */
-export function requireArgs<T>(op: string, args: T): T {
-  if (args === null || typeof args !== 'object' || Array.isArray(args)) {
-    throw new ArgumentError(`${op}: expected an options object, got ${describe(args)}`);
-  }
-  return args;
+export function requireArgs<T extends object>(op: string, args: T): T {
+  return optionsObject(op, args, 'an options object', true);
 }
 
 /** An integer ≥ `min` (1 by default), at most 2^31. */
