@@ -99,6 +99,8 @@ test('text labels become named classes, saved with the model and printed by trai
   assert.equal(t.code, 0, t.err);
   assert.match(t.out, /^\s+setosa\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+10$/m, 'the report names the classes');
   assert.deepEqual(report('iris').classNames, names);
+  const chart = readFileSync(join(dir, 'iris', 'confusion.svg'), 'utf8');
+  for (const n of names) assert.ok(chart.includes(`>${n}</text>`), `the confusion chart labels ${n}`);
   assert.deepEqual((await nb.loadModel(join(dir, 'iris', 'model.nabla'))).metadata.classNames, names);
   const e = nabla('evaluate', join('iris', 'model.nabla'), name);
   assert.equal(e.code, 0, e.err);

@@ -277,7 +277,7 @@ export async function train(data: string, o: TrainOptions, cmd?: Command): Promi
       const r = classificationReport(Array.from(yTest.storage), Array.from(nb.argmax(pred, 1).storage), k, ds.classes!.classNames);
       Object.assign(report, { testAccuracy: r.accuracy, chanceAccuracy: r.chance, ...r.perClass, confusionMatrix: r.matrix });
       summaryText = r.text;
-      write('confusion.svg', nb.viz.confusionMatrixChart(r.matrix, { title: `Confusion matrix, test accuracy ${(100 * r.accuracy).toFixed(1)}%` }));
+      write('confusion.svg', nb.viz.confusionMatrixChart(r.matrix, { labels: ds.classes!.classNames, title: `Confusion matrix, test accuracy ${(100 * r.accuracy).toFixed(1)}%` }));
       if (r.accuracy <= r.chance + 0.01) chance = `test accuracy ${(100 * r.accuracy).toFixed(1)}% is no better than always answering the most common class (${(100 * r.chance).toFixed(1)}%)`;
     }
     if (status === 'completed' && monitor.firstLoss !== undefined && monitor.lastLoss !== undefined && !(monitor.lastLoss < monitor.firstLoss)) {
