@@ -63,6 +63,8 @@ export { Sequential, sequential } from './train/sequential.js';
 export type { CompileArgs, FitArgs, InferenceArgs, ModelMetadata, SequentialConfig } from './train/sequential.js';
 export { History } from './train/history.js';
 export { makeTrainStep } from './train/step.js';
+export { modelLoss } from './train/loss-fn.js';
+export type { ModelLoss, ModelLossOptions } from './train/loss-fn.js';
 export type { NamedTensors, TrainStep, TrainStepOptions, TrainStepResult, Trainer, TrainableModel } from './train/step.js';
 export { DivergenceError } from './train/errors.js';
 export type { DivergenceDetails } from './train/errors.js';

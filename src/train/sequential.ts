@@ -197,6 +197,11 @@ export class Sequential extends Module {
     };
   }
 
+  /** The compiled loss function (yTrue, yPred) → scalar and its name ('custom' for a function), or null before compile. */
+  get compiledLoss(): { loss: LossFn; name: string } | null {
+    return this.compiled ? { loss: this.compiled.loss, name: this.compiled.lossName } : null;
+  }
+
   private requireCompiled(op: string): Compiled {
     if (!this.compiled) throw new ArgumentError(`${op}: compile the model first, e.g. model.compile({ optimizer: 'adam', loss: 'meanSquaredError' })`);
     return this.compiled;

@@ -172,12 +172,12 @@ function byName(named: [string, Variable][], k: string): Variable {
 }
 
 /** The tensor `tree[k]` for variable v, checked to be a tensor of v's shape and dtype. */
-function valueFor(what: string, tree: NamedTensors, k: string, v: Variable): Tensor {
-  if (tree === null || typeof tree !== 'object') throw new ArgumentError(`trainStep: ${what} must be an object of tensors by variable name, got ${describe(tree)}`);
+export function valueFor(what: string, tree: NamedTensors, k: string, v: Variable, op = 'trainStep'): Tensor {
+  if (tree === null || typeof tree !== 'object') throw new ArgumentError(`${op}: ${what} must be an object of tensors by variable name, got ${describe(tree)}`);
   const t = Object.hasOwn(tree, k) ? tree[k] : undefined;
-  if (!isTensor(t)) throw new ArgumentError(`trainStep: ${what}['${k}'] must be a Tensor, got ${describe(t)}`);
-  if (!sameShape(t.shape, v.shape)) throw new ShapeError(`trainStep: ${what}['${k}'] has shape ${formatShape(t.shape)}, but the variable has shape ${formatShape(v.shape)}`);
-  if (t.dtype !== v.dtype) throw new DTypeError(`trainStep: ${what}['${k}'] has dtype ${t.dtype}, but the variable has dtype ${v.dtype}`);
+  if (!isTensor(t)) throw new ArgumentError(`${op}: ${what}['${k}'] must be a Tensor, got ${describe(t)}`);
+  if (!sameShape(t.shape, v.shape)) throw new ShapeError(`${op}: ${what}['${k}'] has shape ${formatShape(t.shape)}, but the variable has shape ${formatShape(v.shape)}`);
+  if (t.dtype !== v.dtype) throw new DTypeError(`${op}: ${what}['${k}'] has dtype ${t.dtype}, but the variable has dtype ${v.dtype}`);
   return t;
 }
 
@@ -190,7 +190,7 @@ function modelForward(op: string, model: TrainableModel): (x: Tensor) => Tensor 
 }
 
 /** The regularisation penalties of the model: its own regularizationLosses(), or those of its layers. */
-function regularization(model: Module): Tensor[] {
+export function regularization(model: Module): Tensor[] {
   const m = model as unknown as { regularizationLosses?: () => Tensor[]; layers?: { regularizationLosses?: () => Tensor[] }[] };
   if (typeof m.regularizationLosses === 'function') return m.regularizationLosses();
   if (Array.isArray(m.layers)) return m.layers.flatMap((l) => l.regularizationLosses?.() ?? []);
