@@ -111,7 +111,7 @@ export function contourChart(grid: SurfaceGrid, options: ContourChartOptions = {
   });
   const entries: LegendEntry[] = paths.map((p, k) => trackLegendEntry(trackLabel(p.name, statuses[k]!), colors[k]!));
   if (markers.length) entries.push({ name: markers.length === 1 ? markers[0]!.name : 'minima', swatch: (x, y) => markerSymbol(x + 11, y) });
-  if (hasNaN) entries.push({ name: 'no value (NaN)', swatch: (x, y) => rect(x + 4, y - 6, 14, 12, '#bdbdbd', 'stroke="#888888"') });
+  if (hasNaN) entries.push({ name: 'no value (not a number)', swatch: (x, y) => rect(x + 4, y - 6, 14, 12, '#bdbdbd', 'stroke="#888888"') });
   const legend = rowLegend(entries, 16, top + 2, width - 32);
   body.push(...legend.svg);
   top += legend.height + (legend.height ? 2 : 0);

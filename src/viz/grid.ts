@@ -159,14 +159,19 @@ export function contourLevels(op: string, min: number, max: number, levels: numb
   }
   const scale = heightScale(min, max, true);
   const h0 = scale.to(min), h1 = scale.to(max);
-  const out: number[] = [];
-  for (let k = 0; k <= n; k++) {
-    const z = k === 0 ? min : k === n ? max : roundSignificant(scale.from(h0 + ((h1 - h0) * k) / n), 2);
-    if (out.length === 0 || z > out.at(-1)!) out.push(z);
+  const out: number[] = [min];
+  for (let k = 1; k < n; k++) {
+    // the level rounded to 2 significant digits, or if that merges levels (a narrow range far from 0), its height above the minimum so rounded
+    const exact = scale.from(h0 + ((h1 - h0) * k) / n);
+    const round = roundSignificant(exact, 2), offset = Number((min + roundSignificant(exact - min, 2)).toPrecision(12));
+    const z = round > out.at(-1)! && round < max ? round : offset;
+    if (z > out.at(-1)! && z < max) out.push(z);
   }
-  // round the ends outwards so that they still bracket the data
-  out[0] = roundOut(min, -1);
-  out[out.length - 1] = roundOut(max, 1);
+  out.push(max);
+  // round the ends outwards when that moves them by less than 1% of the range, so that they still bracket the data
+  const lo = roundOut(min, -1), hi = roundOut(max, 1);
+  if (min - lo <= (max - min) * 0.01 && lo < out[1]!) out[0] = lo;
+  if (hi - max <= (max - min) * 0.01 && hi > out.at(-2)!) out[out.length - 1] = hi;
   return out;
 }
 

@@ -110,7 +110,7 @@ export function surfaceChart(grid: SurfaceGrid, options: SurfaceChartOptions = {
   const statuses = tracks.map((t) => trackStatus(t.plane, unit, t.finite));
   const hasNaN = z.some((row) => row.some((v) => Number.isNaN(v)));
   const entries = paths.map((p, k) => trackLegendEntry(trackLabel(p.name, statuses[k]!), colors[k]!));
-  if (hasNaN) entries.push({ name: 'no value (NaN): left out', swatch: () => '' });
+  if (hasNaN) entries.push({ name: 'no value (not a number): left out', swatch: () => '' });
   const legend = rowLegend(entries, 16, top + 2, width - 32);
   body.push(...legend.svg);
   top += legend.height + 4;
@@ -168,7 +168,7 @@ export function surfaceChart(grid: SurfaceGrid, options: SurfaceChartOptions = {
     const pts = tracks[i]!.surface;
     const pixels = pts.map((q): Pixel => (q ? toPx(project(q[0], q[1], q[2] + LIFT)) : null));
     const visible = pts.map((q) => q !== null && !hidden(q));
-    body.push(...surfaceTrack(p.name, colors[i]!, pixels, visible, plotBox));
+    body.push(...surfaceTrack(p.name, colors[i]!, pixels, visible, plotBox, tracks[i]!.vertices.at(-1) != null));
   });
   if (o.animate && paths.length) {
     const frames = Math.max(...paths.map((p) => p.points.length));
@@ -318,9 +318,10 @@ function occlusion(height: (bx: number, by: number) => number, azimuth: number, 
 /**
  * A track on the surface (<g class="track">): the visible parts over a white
  * halo, the parts behind the surface dashed and faint, a hollow circle at
- * the start and a filled one at the end (faint when hidden).
+ * the start and a filled one at the end when the path ends on the surface
+ * (each faint when hidden).
  */
-function surfaceTrack(name: string, color: string, pixels: readonly Pixel[], visible: readonly boolean[], box: Box): string[] {
+function surfaceTrack(name: string, color: string, pixels: readonly Pixel[], visible: readonly boolean[], box: Box, endsOnSurface: boolean): string[] {
   const shown = pixels.map((q, k) => (visible[k] ? q : null));
   const behind = pixels.map((q, k) => (!visible[k] || visible[k - 1] === false || visible[k + 1] === false ? q : null));
   const out = [`<g class="track" data-name="${escapeXml(name)}">`];
@@ -337,7 +338,7 @@ function surfaceTrack(name: string, color: string, pixels: readonly Pixel[], vis
   const faint = (k: number) => (visible[k] ? '' : ' opacity="0.5"');
   const first = pixels[firstK], last = pixels[lastK];
   if (first && inBox(first, box)) out.push(`<circle class="start" cx="${num(first[0])}" cy="${num(first[1])}" r="4.5" fill="#ffffff" stroke="${color}" stroke-width="2"${faint(firstK)}/>`);
-  if (last && lastK > firstK && inBox(last, box)) out.push(`<circle class="end" cx="${num(last[0])}" cy="${num(last[1])}" r="4" fill="${color}" stroke="#ffffff" stroke-width="1.5"${faint(lastK)}/>`);
+  if (last && endsOnSurface && lastK > firstK && inBox(last, box)) out.push(`<circle class="end" cx="${num(last[0])}" cy="${num(last[1])}" r="4" fill="${color}" stroke="#ffffff" stroke-width="1.5"${faint(lastK)}/>`);
   out.push('</g>');
   return out;
 }

@@ -130,7 +130,7 @@ const wells: TestSurface = {
     const bowlPart = mul(add(square(x), square(y)), 0.04);
     return sub(sub(bowlPart, mul(bump(x, y, 1.6, 1.4, 0.6), 1.2)), mul(bump(x, y, -1.2, -1, 1.5), 2));
   },
-  domain: { x: [-3.5, 3.5], y: [-3.5, 3.5] }, start: [3, 2.6], minima: [[1.56, 1.37], [-1.15, -0.96]], logScale: false, steps: 100,
+  domain: { x: [-3.5, 3.5], y: [-3.5, 3.5] }, start: [3, 2.6], minima: [[1.5683, 1.3722], [-1.165, -0.9708]], logScale: false, steps: 100,
   learningRates: { sgd: 0.3, momentum: 0.3, nesterov: 0.3, rmsprop: 0.05, adam: 0.1, adagrad: 0.8 },
   rates: [0.05, 0.3, 30], batched: true,
 };
