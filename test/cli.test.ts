@@ -107,3 +107,19 @@ test('nabla train digits --model cnn and --model lstm train the image models', (
   }
   assert.match(nabla('train', 'points.csv', '--model', 'cnn').err, /^nabla: --model cnn needs image data/);
 });
+
+test('nabla explain prints a saved model\'s equations with shapes, as text or LaTeX, in either layout', () => {
+  assert.equal(nabla('train', 'digits', '--epochs', '1', '--layers', '16', '--quiet', '--out', 'run-explain').code, 0);
+  const r = nabla('explain', join('run-explain', 'model.nabla'));
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /Z2 = W2·A1 \+ b2 +Z2 \(16, m\) {2}W2 \(16, 64\) {2}A1 \(64, m\) {2}b2 \(16, 1\) broadcast over m/);
+  assert.match(r.out, /dZ3 = A3 − Y/);
+  assert.match(r.out, /dW2 = \(1\/m\) dZ2·A1ᵀ/);
+  const rows = nabla('explain', join('run-explain', 'model.nabla'), '--layout', 'rows');
+  assert.match(rows.out, /Z2 = A1·W2 \+ b2/);
+  const tex = nabla('explain', join('run-explain', 'model.nabla'), '--latex');
+  assert.match(tex.out, /^\\begin\{aligned\}/m);
+  const bad = nabla('explain', join('run-explain', 'model.nabla'), '--layout', 'diagonal');
+  assert.equal(bad.code, 1);
+  assert.match(bad.err, /--layout must be rows or columns/);
+});

@@ -57,7 +57,7 @@ export function buildBackward(fwd: Forward, wrt: readonly string[], cost: string
     for (const w of wrt) {
       if (firstReader.get(w) !== l.name) continue;
       const g = total(w) ?? E.scale(0, 0, E.v(w, shapeOf(w)));
-      out.push({ name: d(w), expr: g, shape: shapeOf(w), role: 'gradient', layer: fwd.lines.find((x) => x.name === l.name)?.layer ?? null, of: w });
+      out.push({ name: d(w), expr: g, shape: shapeOf(w), role: 'gradient', layer: l.layer, of: w, variable: fwd.leaves.get(w)?.variable });
     }
   }
   return inlineSingleUse(out);

@@ -21,6 +21,8 @@ export interface Line {
   readonly layer: number | null;
   /** For a gradient line: the differentiated quantity's name (W1). */
   readonly of?: string;
+  /** For a gradient line of a model variable: the variable's name ('dense_1/kernel'). */
+  readonly variable?: string;
   /** What to say under the line. */
   readonly note?: string;
   /** For the cost: how the loss pairs with the last activation (σ or softmax with cross-entropy). */
@@ -182,8 +184,9 @@ export function buildForward(program: Program, naming: Naming): Forward {
           : y0;
         const formula = lossFormula(s.call.op, s.call.attrs, y, p);
         if (formula) {
+          const note = formula.note && p.k === 'var' ? formula.note.replace(/\bA\b/g, p.name) : formula.note;
           const J = add('J', formula.expr, outs[0]!.shape, null, {
-            role: 'cost', note: formula.note ?? undefined, pairsWith: formula.pairsWith,
+            role: 'cost', note: note ?? undefined, pairsWith: formula.pairsWith,
             lossArgs: p.k === 'var' && y0.k === 'var' ? { prediction: p.name, labels: y0.name } : undefined,
           });
           exprOf.set(outs[0]!, J);

@@ -129,10 +129,15 @@ export class Explanation {
     return out.join('\n');
   }
 
+  /** The equations, one `name = expression` string per line, in the layout ('text' or 'latex' notation). */
+  equations(notation: 'text' | 'latex' = 'text'): string[] {
+    const p = new Printer(notation);
+    return this.shown(this.lines).map((s) => `${p.name(s.line.name)} = ${p.print(s.expr)}`);
+  }
+
   /** The equations as LaTeX, one string per line (for KaTeX/MathJax), in the layout. */
   latexLines(): string[] {
-    const p = new Printer('latex');
-    return this.shown(this.lines).map((s) => `${p.name(s.line.name)} = ${p.print(s.expr)}`);
+    return this.equations('latex');
   }
 
   /** The equations as a LaTeX `aligned` block with the shapes beside them. */

@@ -124,7 +124,7 @@ export class Printer {
       case 'sum': {
         const sub = over(e);
         const sigma = T ? `\\sum${sub ? `_{${sub}}` : ''}` : `Σ${sub ? `_${sub}` : ''}`;
-        return { s: `${sigma} ${this.wrap(this.p(e.a), 2.5)}`, prec: 2 };
+        return { s: `${sigma} ${this.wrap(this.p(e.a), 2)}`, prec: 2 };
       }
       case 'mean': {
         const sub = over(e);
@@ -132,7 +132,7 @@ export class Printer {
         const { n, sym } = count(e);
         const den = `${n === 1 ? '' : formatNumber(n)}${sym}`;
         const sigma = T ? `\\sum${sub ? `_{${sub}}` : ''}` : `Σ${sub ? `_${sub}` : ''}`;
-        return { s: `${T ? `\\frac{1}{${den}}` : `(1/${den})`} ${sigma} ${this.wrap(this.p(e.a), 2.5)}`, prec: 2 };
+        return { s: `${T ? `\\frac{1}{${den}}` : `(1/${den})`} ${sigma} ${this.wrap(this.p(e.a), 2)}`, prec: 2 };
       }
       case 'reshape': {
         if (sameDims(e.a.shape, e.shape)) return this.p(e.a);
