@@ -50,8 +50,8 @@ export interface Tracer {
   exit(outputs: readonly Tensor[] | null): void;
 }
 
-/** What a named computation is: a composite op (relu = where(x ≤ 0, 0, x)), a layer's call, or a loss. */
-export type ScopeKind = 'op' | 'layer' | 'loss';
+/** What a named computation is: a composite op (relu = where(x ≤ 0, 0, x)), a layer's call, a loss, or one time step of a recurrent layer. */
+export type ScopeKind = 'op' | 'layer' | 'loss' | 'step';
 
 /** A named computation as `scoped` announces it to the tracer. */
 export interface Scope {
@@ -112,7 +112,7 @@ export function withoutRecording<T>(fn: () => T): T {
  * relu and dense layers rather than of compare and where. Outside nb.trace
  * it is `fn()`.
  */
-export function scoped<T extends Tensor>(op: string, kind: ScopeKind, inputs: readonly unknown[], attrs: Readonly<Record<string, unknown>>, fn: () => T): T {
+export function scoped<T extends Tensor | readonly Tensor[]>(op: string, kind: ScopeKind, inputs: readonly unknown[], attrs: Readonly<Record<string, unknown>>, fn: () => T): T {
   const tracer = tapeState.tracer;
   if (tracer === null) return fn();
   tracer.enter({ op, kind, inputs, attrs });
@@ -123,6 +123,6 @@ export function scoped<T extends Tensor>(op: string, kind: ScopeKind, inputs: re
     tracer.exit(null);
     throw e;
   }
-  tracer.exit([out]);
+  tracer.exit(Array.isArray(out) ? out as readonly Tensor[] : [out as Tensor]);
   return out;
 }

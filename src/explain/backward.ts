@@ -104,8 +104,9 @@ function backprop(e: Expr, ct: Expr, give: (name: string, e: Expr) => void, dep:
     case 'neg': to(e.a, E.neg(ct)); return;
     case 'T': to(e.a, E.transpose(ct)); return;
     case 'matmul':
-      to(e.a, E.matmul(ct, E.transpose(e.b)));
-      to(e.b, E.matmul(E.transpose(e.a), ct));
+      // a product with a batch of matrices (x (m, t, f)·W) sums W's gradient over the batch axes
+      to(e.a, E.unbroadcast(E.matmul(ct, E.transpose(e.b)), e.a.shape));
+      to(e.b, E.unbroadcast(E.matmul(E.transpose(e.a), ct), e.b.shape));
       return;
     case 'bin': {
       const { a, b } = e;
@@ -151,6 +152,8 @@ function backprop(e: Expr, ct: Expr, give: (name: string, e: Expr) => void, dep:
     case 'reshape': to(e.a, E.reshape(ct, e.a.shape)); return;
     case 'expand': to(e.a, E.unbroadcast(ct, e.a.shape)); return;
     case 'onehot': return;
+    case 'slice': to(e.a, E.unslice(ct, e.begin, e.size, e.a.shape)); return;
+    case 'unslice': case 'sumT': return;
     case 'call':
       e.args.forEach((x, i) => to(x, { k: 'vjp', fn: e.fn, args: e.args, wrt: i, ct, out: ct.k === 'var' ? ct.name.slice(1) : null, shape: x.shape }));
       return;

@@ -59,7 +59,7 @@ type Step = { kind: 'eq'; eq: Equation; index: number } | { kind: 'call'; call: 
 
 /** The program as a sequence of steps: equations, and named calls taken whole (outermost first). */
 function stepsOf(program: Program): Step[] {
-  const calls = program.calls.filter((c) => c.kind !== 'layer' && c.end > c.start);
+  const calls = program.calls.filter((c) => c.kind !== 'layer' && c.kind !== 'step' && c.end > c.start);
   const out: Step[] = [];
   let i = 0;
   while (i < program.equations.length) {
@@ -140,13 +140,67 @@ export function buildForward(program: Program, naming: Naming): Forward {
       if (c.outputs[0] && c.end > c.start) layerOutput.set(c.outputs[0], n);
     });
   }
+  // the time steps of recurrent layers: each equation's step, and the sequence the steps read their inputs from
+  const stepCalls = program.calls.filter((c) => c.kind === 'step');
+  const stepOf: (ProgramCall | null)[] = program.equations.map(() => null);
+  for (const c of stepCalls) for (let i = c.start; i < c.end; i++) stepOf[i] = c;
+  const producer = new Map<ProgramVar, Equation>();
+  for (const e of program.equations) for (const o of e.outputs) producer.set(o, e);
+  const sequences = new Set<ProgramVar>();
+  for (const c of stepCalls) {
+    let v = c.inputs[0];
+    let source: ProgramVar | null = null;
+    while (v !== null && typeof v === 'object') {
+      const e = producer.get(v);
+      if (!e || (e.prim !== 'slice' && e.prim !== 'reshape')) break;
+      v = e.inputs[0]!;
+      if (e.prim === 'slice') source = v;
+    }
+    if (source) sequences.add(source);
+  }
+  const stepNames = new Map<ProgramCall, Set<string>>();
+  /** base⟨t⟩, a name of step t: the same bases in every step (H1⟨2⟩, H1⟨3⟩), so the steps read alike. */
+  const inStep = (base: string, c: ProgramCall): string => {
+    const used = stepNames.get(c) ?? new Set<string>();
+    stepNames.set(c, used);
+    let b = base, k = 2;
+    while (used.has(b)) b = `${base}_${k++}`;
+    used.add(b);
+    return `${b}⟨${c.attrs.t}⟩`;
+  };
+
   let activations = 0;
-  const nameFor = (o: ProgramVar, s: Step, layer: number | null): string | null => {
+  const nameFor = (o: ProgramVar, s: Step, layer: number | null, expr: Expr): string | null => {
+    const step = stepOf[stepStart(s)] ?? null;
+    if (step) {
+      const state = step.outputs.indexOf(o);
+      const l = layer ?? '';
+      if (state >= 0) return inStep(`${state === 0 ? 'H' : 'C'}${l}`, step);
+      if (activationInput.has(o)) return inStep(`Z${l}`, step);
+      if (isActivation(s)) return inStep(`A${l}`, step);
+      if ((uses.get(o) ?? 0) > 1 && expr.k !== 'slice') return inStep(`G${l}`, step);
+      return null;
+    }
+    if (sequences.has(o)) return `P${layer ?? ''}`;
     if (layer !== null && layerOutput.get(o) === layer) return `A${layer}`;
     if (activationInput.has(o)) return layer !== null ? `Z${layer}` : `Z${activations + 1}`;
     if (isActivation(s)) return layer !== null ? `A${layer}` : `A${++activations}`;
-    if ((uses.get(o) ?? 0) > 1) return o.name;
+    if ((uses.get(o) ?? 0) > 1 && expr.k !== 'slice') return o.name;
     return null;
+  };
+  // entering step t: its input P⟨t⟩ and, at the first step, the initial states H⟨0⟩ get names
+  const entered = new Set<ProgramCall>();
+  const enterStep = (c: ProgramCall, layer: number | null) => {
+    if (entered.has(c)) return;
+    entered.add(c);
+    const t = Number(c.attrs.t);
+    c.inputs.forEach((v, j) => {
+      if (v === null || typeof v !== 'object') return;
+      const e = exprOf.get(v);
+      if (!e || e.k === 'var') return;
+      const name = j === 0 ? `P${layer ?? ''}⟨${t}⟩` : `${j === 1 ? 'H' : 'C'}${layer ?? ''}⟨${t - 1}⟩`;
+      exprOf.set(v, add(name, e, v.shape, layer));
+    });
   };
 
   const add = (name: string, expr: Expr, shape: Shape, layer: number | null, extra: Partial<Line> = {}): Expr => {
@@ -170,6 +224,8 @@ export function buildForward(program: Program, naming: Naming): Forward {
   for (const s of steps) {
     identities(stepStart(s));
     const layer = layerOf[stepStart(s)] ?? null;
+    const step = stepOf[stepStart(s)];
+    if (step) enterStep(step, layer);
     const ins = stepInputs(s).map((x) => exprOf.get(x)!);
     const outs = stepOutputs(s);
     // a loss: the cost J
@@ -207,7 +263,7 @@ export function buildForward(program: Program, naming: Naming): Forward {
       expr = translate(s, ins);
     }
     const out = outs[0]!;
-    const name = nameFor(out, s, layer) ?? (program.outputs.includes(out) ? (expr.shape.length === 0 ? 'J' : 'out') : null);
+    const name = nameFor(out, s, layer, expr) ?? (program.outputs.includes(out) ? (expr.shape.length === 0 ? 'J' : 'out') : null);
     exprOf.set(out, name !== null ? add(name, expr, out.shape, layer) : expr);
     for (const extra of outs.slice(1)) exprOf.set(extra, E.v(extra.name, extra.shape));
   }
@@ -272,6 +328,7 @@ function translate(s: Step, ins: Expr[]): Expr {
       break;
     }
     case 'broadcastTo': return { k: 'expand', a: ins[0]!, shape: out.shape };
+    case 'slice': return E.slice(ins[0]!, (e.attrs as PrimAttrs['slice']).begin, out.shape);
   }
   const prim = e.prim as Prim;
   const attrs = e.attrs;

@@ -6,7 +6,7 @@ import { add, div, mul, neg, sub, exp, log, log1p, sqrt, abs, sin, cos, tanh, er
 import { relu, sigmoid, leakyRelu, elu, swish, gelu, softplus, softmax, logSoftmax } from '../ops/activations.js';
 import { matmul, transpose } from '../ops/linalg.js';
 import { mean, sum } from '../ops/reduce.js';
-import { broadcastTo, oneHot, reshape } from '../ops/shape.js';
+import { broadcastTo, oneHot, pad, reshape, slice } from '../ops/shape.js';
 import { cast } from '../ops/convert.js';
 import { grad, vjp } from '../autograd/transforms.js';
 import { scalar } from '../tensor/create.js';
@@ -67,6 +67,12 @@ export function evaluate(e: Expr, env: ReadonlyMap<string, Tensor>, rc: RunConte
       const x = ev(e.a);
       return oneHot(x.dtype === 'int32' ? x : cast(x, 'int32'), e.classes);
     }
+    case 'slice': return reshape(slice(ev(e.a), [...e.begin], concrete(e.size, m)), concrete(e.shape, m));
+    case 'unslice': {
+      const full = concrete(e.shape, m), size = concrete(e.size, m);
+      return pad(reshape(ev(e.a), size), e.begin.map((b, k) => [b, full[k]! - b - size[k]!] as [number, number]));
+    }
+    case 'sumT': throw new ArgumentError('explain: Σ_t is the compact view of a recurrent layer; evaluate the explanation\'s lines instead');
     case 'call': return e.fn.run(e.args.map(ev), rc);
     case 'vjp': {
       const args = e.args.map(ev);

@@ -14,6 +14,7 @@ import { evaluate } from './evaluate.js';
 import { batched, children, varsOf, type Expr, type Shape } from './expr.js';
 import { Printer } from './format.js';
 import { columnShape, toColumns } from './layout.js';
+import { compactSteps, stepCount } from './time.js';
 
 /** 'columns': one example per column, Z = W·X + b (the seed articles); 'rows': one per row, Z = X·W + b (Keras, and how nabla stores a Dense kernel). */
 export type Layout = 'rows' | 'columns';
@@ -46,20 +47,32 @@ export class Explanation {
     readonly header: readonly string[],
     private readonly params: () => Readonly<Record<string, Tensor>>,
     private readonly values: ReadonlyMap<string, Tensor> | null = null,
+    /** Print every time step of a recurrent layer rather than step t. */
+    readonly unroll = false,
   ) {}
 
   /** The same explanation with the numbers of a step: each line also shows a few entries and the norm. */
   withValues(values: ReadonlyMap<string, Tensor>): Explanation {
-    return new Explanation(this.name, this.program, this.forwardLines, this.backwardLines, this.fwd, this.layout, this.defaultFormat, this.header, this.params, values);
+    return new Explanation(this.name, this.program, this.forwardLines, this.backwardLines, this.fwd, this.layout, this.defaultFormat, this.header, this.params, values, this.unroll);
   }
 
-  /** Every line, forward then backward. */
+  /** Every line, forward then backward (every time step of a recurrent layer). */
   get lines(): readonly Line[] {
-    return [...this.forwardLines, ...this.backwardLines];
+    return this.allLines ??= [...this.forwardLines, ...this.backwardLines];
+  }
+  private allLines: readonly Line[] | undefined;
+
+  /** The lines printed: a recurrent layer as one step t and the sums over t, unless `unroll`. */
+  private view(lines: readonly Line[]): Line[] {
+    const T = stepCount(this.forwardLines);
+    if (this.unroll || T === 0) return [...lines];
+    if (lines === this.lines) return [...compactSteps(this.forwardLines, T, true), ...compactSteps(this.backwardLines, T, false)];
+    return compactSteps(lines, T, lines === this.forwardLines);
   }
 
   /** The lines in this explanation's layout (columns where every quantity is a matrix or a vector). */
-  private shown(lines: readonly Line[]): Shown[] {
+  private shown(all: readonly Line[]): Shown[] {
+    const lines = this.view(all);
     return lines.map((line) => {
       if (this.layout === 'columns') {
         const expr = toColumns(line.expr), shape = columnShape(line.shape);
@@ -71,7 +84,9 @@ export class Explanation {
 
   /** The shape of a named quantity in the printed layout. */
   private shapeOf(name: string, columns: boolean): Shape {
-    const l = this.lines.find((x) => x.name === name);
+    // a step of the compact view (H1⟨t−1⟩) has the shape of every step
+    const base = /^(.*⟨)\D.*⟩$/.exec(name)?.[1];
+    const l = this.lines.find((x) => x.name === name || (base !== undefined && x.name.startsWith(base)));
     const s = l ? l.shape : this.fwd.leaves.get(name)?.var.shape ?? [];
     return columns ? columnShape(s) ?? s : s;
   }

@@ -57,6 +57,12 @@ export type Expr =
   | { readonly k: 'expand'; readonly a: Expr; readonly shape: Shape }
   /** one-hot rows of class indices a, with `classes` columns. */
   | { readonly k: 'onehot'; readonly a: Expr; readonly classes: number; readonly shape: Shape }
+  /** The block of a starting at `begin` with this expression's shape (a time step P[:, t] of a sequence). */
+  | { readonly k: 'slice'; readonly a: Expr; readonly begin: readonly number[]; readonly size: Shape; readonly shape: Shape; readonly labels?: readonly (string | null)[] }
+  /** a placed at `begin` in zeros of `shape`: the gradient flowing back through a slice. */
+  | { readonly k: 'unslice'; readonly a: Expr; readonly begin: readonly number[]; readonly size: Shape; readonly shape: Shape; readonly labels?: readonly (string | null)[] }
+  /** Σ over the time steps t of a term written for step t (display only: the compact view of a recurrent layer). */
+  | { readonly k: 'sumT'; readonly a: Expr; readonly shape: Shape }
   /** An opaque computation of args. */
   | { readonly k: 'call'; readonly fn: Opaque; readonly args: readonly Expr[]; readonly shape: Shape }
   /** Its vector-Jacobian product for argument `wrt`: (∂out/∂args[wrt])ᵀ·ct. `out` names the output when it has a name. */
@@ -163,8 +169,15 @@ export function unbroadcast(a: Expr, to: Shape): Expr {
 
 export function reshape(a: Expr, shape: Shape): Expr {
   if (sameShape(a.shape, shape)) return a;
+  // a block of one step with its axis of size 1 dropped: the same block, printed P[:, t]
+  if (a.k === 'slice' && sameShape(a.shape.filter((d) => d !== 1), shape.filter((d) => d !== 1))) return { ...a, shape };
   const c = constantValue(a);
   if (c !== null) return { k: 'expand', a: num(c), shape };
+  // (x reshaped to a matrix)·W reshaped back is x·W: a matrix product over the last axis
+  if (a.k === 'matmul' && a.a.k === 'reshape' && a.b.shape.length === 2) {
+    const x = a.a.a;
+    if (x.shape[x.shape.length - 1] === a.a.shape[1] && sameShape(shape, [...x.shape.slice(0, -1), a.b.shape[1]!])) return matmul(x, a.b);
+  }
   if (a.k === 'sum' && a.keep) {
     // Σ with kept axes then dropped: print as a plain Σ
     const dropped = reducedShape(a.a.shape, a.axes, false);
@@ -179,6 +192,18 @@ export function sameShape(a: Shape, b: Shape): boolean {
 
 export function isNum(e: Expr, value?: number): e is ExprOf<'num'> {
   return e.k === 'num' && (value === undefined || e.value === value);
+}
+
+/** The block of a at begin (of size `shape`), folding a block of a block into one. */
+export function slice(a: Expr, begin: readonly number[], size: Shape): Expr {
+  if (a.k === 'slice' && sameShape(a.size, a.shape)) return slice(a.a, begin.map((b, i) => b + a.begin[i]!), size);
+  return { k: 'slice', a, begin, size, shape: size };
+}
+
+/** a placed at `begin` in zeros of `shape`, folding a placement of a placement into one. */
+export function unslice(a: Expr, begin: readonly number[], size: Shape, shape: Shape): Expr {
+  if (a.k === 'unslice' && a.shape.length === begin.length) return unslice(a.a, a.begin.map((b, i) => b + begin[i]!), a.size, shape);
+  return { k: 'unslice', a, begin, size, shape };
 }
 
 /** Every named quantity an expression reads. */

@@ -9,6 +9,8 @@ const GREEK: Record<string, string> = { 'γ': '\\gamma', 'β': '\\beta', 'μ': '
 
 /** A name in LaTeX: W1 → W_{1}, dZ3 → dZ_{3}, γ2 → \gamma_{2}, dense_1.kernel → \mathrm{dense\_1.kernel}. */
 export function latexName(name: string): string {
+  const step = /^(.*)⟨(.+)⟩$/.exec(name);
+  if (step) return `${latexName(step[1]!)}^{\\langle ${step[2]!.replace('−', '-')} \\rangle}`;
   const m = /^(d?)([A-Za-zγβμση²]+?)(\d+)$/.exec(name) ?? /^(d?)([A-Za-zγβμση²])()$/.exec(name);
   if (m) {
     const base = [...m[2]!].map((c) => GREEK[c] ?? c).join(' ').replace(/ \^/g, '^');
@@ -62,6 +64,12 @@ export class Printer {
     return x.prec >= min ? x.s : this.tex ? `\\left(${x.s}\\right)` : `(${x.s})`;
   }
 
+  /** An operand of a superscript: in LaTeX, one that has a superscript already is braced (H^{⟨t⟩} then {…}^{⊤}). */
+  private base(x: { s: string; prec: number }): string {
+    const w = this.wrap(x, 4);
+    return this.tex && x.prec >= 4 && w.includes('^') ? `{${w}}` : w;
+  }
+
   private factor(c: number, mPow: number): string {
     const inv = 1 / c;
     const m = mPow === 0 ? '' : Math.abs(mPow) === 1 ? 'm' : `m^${Math.abs(mPow)}`;
@@ -90,7 +98,7 @@ export class Printer {
       }
       case 'neg': return { s: `${T ? '-' : '−'}${this.wrap(this.p(e.a), 2)}`, prec: 1.5 };
       case 'matmul': return { s: `${this.wrap(this.p(e.a), 2.2)}${T ? ' \\cdot ' : '·'}${this.wrap(this.p(e.b), 2.2)}`, prec: 2.2 };
-      case 'T': return { s: `${this.wrap(this.p(e.a), 4)}${T ? '^{\\top}' : 'ᵀ'}`, prec: 4 };
+      case 'T': return { s: `${this.base(this.p(e.a))}${T ? '^{\\top}' : 'ᵀ'}`, prec: 4 };
       case 'bin': {
         const a = this.p(e.a), b = this.p(e.b);
         switch (e.op) {
@@ -108,7 +116,7 @@ export class Printer {
       case 'fn': {
         const x = this.p(e.a);
         if (!e.prime) {
-          if (e.f === 'square') return { s: `${this.wrap(x, 4)}${T ? '^{2}' : '²'}`, prec: 4 };
+          if (e.f === 'square') return { s: `${this.base(x)}${T ? '^{2}' : '²'}`, prec: 4 };
           if (e.f === 'abs') return { s: T ? `\\left|${x.s}\\right|` : `|${x.s}|`, prec: 4 };
           if (e.f === 'sqrt') return { s: T ? `\\sqrt{${x.s}}` : `√${this.wrap(x, 4)}`, prec: 4 };
           if (e.f === 'clip') return { s: `${T ? '\\operatorname{clip}' : 'clip'}(${x.s}, ${formatNumber(e.attrs.min!)}, ${formatNumber(e.attrs.max!)})`, prec: 4 };
@@ -139,6 +147,17 @@ export class Printer {
         return { s: `${T ? '\\operatorname{reshape}' : 'reshape'}(${this.print(e.a)}, ${this.shape(e.shape)})`, prec: 4 };
       }
       case 'expand': return this.p(e.a);
+      case 'slice': {
+        const idx = e.size.map((n, i) => (e.labels?.[i] ? e.labels[i]! : n === e.a.shape[i] && e.begin[i] === 0 ? ':' : n === 1 ? String(e.begin[i]) : `${e.begin[i]}:${e.begin[i]! + (typeof n === 'number' ? n : 0)}`));
+        while (idx.length > 1 && idx[idx.length - 1] === ':') idx.pop();
+        return { s: `${this.wrap(this.p(e.a), 4)}[${idx.join(', ')}]`, prec: 4 };
+      }
+      case 'unslice': {
+        const idx = e.size.map((n, i) => (e.labels?.[i] ? e.labels[i]! : n === e.shape[i] ? ':' : n === 1 ? String(e.begin[i]) : `${e.begin[i]}:`));
+        while (idx.length > 1 && idx[idx.length - 1] === ':') idx.pop();
+        return { s: T ? `\\operatorname{at}_{[${idx.join(', ')}]}\\left(${this.print(e.a)}\\right)` : `(${this.print(e.a)} at [${idx.join(', ')}])`, prec: 4 };
+      }
+      case 'sumT': return { s: `${T ? '\\sum_{t}' : 'Σ_t'} ${this.wrap(this.p(e.a), 2)}`, prec: 2 };
       case 'onehot': return { s: `${T ? '\\operatorname{onehot}' : 'onehot'}(${this.print(e.a)})`, prec: 4 };
       case 'call': return { s: `${T ? `\\operatorname{${e.fn.op}}` : e.fn.op}(${e.args.map((a) => this.print(a)).join(', ')})`, prec: 4 };
       case 'vjp': {

@@ -34,11 +34,13 @@ export interface ExplainOptions {
   wrt?: string[];
   /** nb.explain: the program's name. */
   name?: string;
+  /** Print every time step of a recurrent layer (H1⟨1⟩ … H1⟨T⟩) instead of step t and the sums over t. Default false. */
+  unroll?: boolean;
 }
 
 const LAYOUTS = ['rows', 'columns'];
 const FORMATS = ['text', 'markdown', 'latex'];
-const KNOWN = ['layout', 'format', 'values', 'loss', 'wrt', 'name'];
+const KNOWN = ['layout', 'format', 'values', 'loss', 'wrt', 'name', 'unroll'];
 
 function checkOptions(op: string, opts: unknown): ExplainOptions {
   const o = optionsObject(op, opts ?? {}, 'options { layout?, format?, values?, loss? }') as ExplainOptions;
@@ -46,6 +48,7 @@ function checkOptions(op: string, opts: unknown): ExplainOptions {
   if (o.layout !== undefined && !LAYOUTS.includes(o.layout)) throw new ArgumentError(`${op}: layout must be 'rows' or 'columns', got ${describe(o.layout)}`);
   if (o.format !== undefined && !FORMATS.includes(o.format)) throw new ArgumentError(`${op}: format must be 'text', 'markdown' or 'latex', got ${describe(o.format)}`);
   if (o.values !== undefined && (o.values === null || typeof o.values !== 'object' || !('x' in o.values) || !('y' in o.values))) throw new ArgumentError(`${op}: values must be { x, y }, got ${describe(o.values)}`);
+  if (o.unroll !== undefined && typeof o.unroll !== 'boolean') throw new ArgumentError(`${op}: unroll must be true or false, got ${describe(o.unroll)}`);
   return o;
 }
 
@@ -78,7 +81,7 @@ export function explain(f: (...args: any[]) => unknown, opts?: ExplainOptions): 
     for (const n of wrt) if (!fwd.leaves.has(n)) throw new ArgumentError(`explain: wrt names '${n}', which is not an input of the function (inputs: ${leafNames.map(([k]) => k).join(', ')})`);
     const backward = isCost && wrt.length ? buildBackward(fwd, wrt, out!.name) : [];
     const header = [`${program.name}: ${isCost ? 'forward and backward pass' : 'forward pass'}${o.layout === 'columns' ? ', printed one example per column' : ''}`];
-    return new Explanation(program.name, program, fwd.lines, backward, fwd, o.layout ?? 'rows', o.format ?? 'text', header, () => ({}));
+    return new Explanation(program.name, program, fwd.lines, backward, fwd, o.layout ?? 'rows', o.format ?? 'text', header, () => ({}), null, o.unroll ?? false);
   };
 }
 
@@ -143,7 +146,7 @@ export function explainModel(model: ExplainableModel, opts?: ExplainOptions): Ex
   ];
   if (sparse) header.push('sparse labels: Y = onehot(y), one row per example');
   const params = () => Object.fromEntries(model.namedParameters().map(([, v]) => [v.name, v.value]));
-  let e = new Explanation(model.name, program, fwd.lines, backward, fwd, layout, o.format ?? 'text', header, params);
+  let e = new Explanation(model.name, program, fwd.lines, backward, fwd, layout, o.format ?? 'text', header, params, null, o.unroll ?? false);
   if (o.values) {
     const xv = toTensor(op, 'values.x', o.values.x);
     let yv = toTensor(op, 'values.y', o.values.y);

@@ -61,6 +61,6 @@ export function toColumns(e: Expr): Expr | null {
       const a = col(e.a);
       return a && { ...e, a, shape };
     }
-    case 'call': case 'vjp': return null;
+    case 'call': case 'vjp': case 'slice': case 'unslice': case 'sumT': return null;
   }
 }

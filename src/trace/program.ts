@@ -67,7 +67,7 @@ export interface ProgramUpdate {
  */
 export interface ProgramCall {
   readonly op: string;
-  readonly kind: 'op' | 'layer' | 'loss';
+  readonly kind: 'op' | 'layer' | 'loss' | 'step';
   readonly attrs: Readonly<Record<string, unknown>>;
   /** Its arguments: a program variable, a number, or null for another value. */
   readonly inputs: readonly (ProgramVar | number | null)[];

@@ -171,3 +171,19 @@ test('explain: clear errors for a model that is not built, bad options and bad i
   assert.equal(plain.backwardLines.length, 0);
   assert.match(plain.toString(), /compile the model or pass options\.loss/);
 });
+
+test('a recurrent layer is explained as one step t and backpropagation through time: the sums over t', () => {
+  nb.seed(8);
+  const m = nb.sequential([L.simpleRNN({ units: 3, inputShape: [5, 2] }), L.dense({ units: 1, activation: 'sigmoid' })]);
+  m.compile({ optimizer: 'sgd', loss: 'binaryCrossentropy' });
+  const eq = m.explain({ layout: 'rows' }).equations();
+  for (const q of [
+    'P1 = X·W1 + b1', 'H1⟨0⟩ = 0', 'Z1⟨t⟩ = P1⟨t⟩ + H1⟨t−1⟩·U1', 'H1⟨t⟩ = tanh(Z1⟨t⟩)', 'Z2 = H1⟨T⟩·W2 + b2',
+    'dZ1⟨T⟩ = (dZ2·W2ᵀ) ⊙ tanh′(Z1⟨T⟩)', 'dZ1⟨t⟩ = (dZ1⟨t+1⟩·U1ᵀ) ⊙ tanh′(Z1⟨t⟩)', 'dU1 = (1/m) Σ_t H1⟨t−1⟩ᵀ·dZ1⟨t⟩', 'dP1 = Σ_t (dZ1⟨t⟩ at [:, t])',
+  ]) assert.ok(eq.includes(q), `${q} in\n${eq.join('\n')}`);
+  // unrolled, every step is there, and the LaTeX of the compact view parses
+  const unrolled = m.explain({ layout: 'rows', unroll: true }).equations();
+  for (let t = 1; t <= 5; t++) assert.ok(unrolled.includes(`H1⟨${t}⟩ = tanh(Z1⟨${t}⟩)`));
+  for (const line of m.explain().latexLines()) katex.renderToString(line, { throwOnError: true });
+  assert.throws(() => m.explain({ unroll: 'yes' as never }), /unroll must be true or false/);
+});
