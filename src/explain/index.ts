@@ -95,6 +95,8 @@ export interface ExplainableModel {
   namedParameters(): [string, Variable][];
 }
 
+const PREPROCESSING = ['Rescaling', 'Normalization'];
+
 const WEIGHT_SYMBOLS: Record<string, string> = {
   kernel: 'W', bias: 'b', gamma: 'γ', beta: 'β', movingMean: 'μ', movingVariance: 'σ²',
   recurrentKernel: 'U', embeddings: 'E', mean: 'μ', variance: 'σ²',
@@ -120,7 +122,10 @@ export function explainModel(model: ExplainableModel, opts?: ExplainOptions): Ex
   const program = lossFn
     ? trace((t: Tensor, y: Tensor) => lossFn!(y, model.call(t, false)), { name: model.name })(x, spec(yShape, 'float32', 'Y'))
     : trace((t: Tensor) => model.call(t, false), { name: model.name })(x);
-  const index = new Map(model.layers.map((l, i) => [l.name, i + 1]));
+  // layers count from 1, as the articles count them; preprocessing at the start (rescaling, normalization) is layer 0: A0 = (1/16) X
+  const pre = model.layers.findIndex((l) => !PREPROCESSING.includes(l.className));
+  const skip = pre < 0 ? 0 : pre;
+  const index = new Map(model.layers.map((l, i) => [l.name, Math.max(0, i + 1 - skip)]));
   const naming: Naming = {
     input: (_v: ProgramVar, i: number) => (i === 0 ? 'X' : 'Y'),
     param: (variable) => {
