@@ -1,5 +1,6 @@
 // The seed article's 3-layer binary classifier on real digits (0 against 1), with the forward
-// and backward equations written out, one example per column, checked against nb.grad:
+// and backward equations written out by hand, one example per column, checked against nb.grad,
+// and the same equations generated from the traced cost by nb.explain and evaluated:
 //   Z1 = W1·X + b1, A1 = relu(Z1); Z2 = W2·A1 + b2, A2 = tanh(Z2); Z3 = W3·A2 + b3, A3 = σ(Z3)
 //   J = −(1/m) Σ [y log A3 + (1 − y) log(1 − A3)]
 //   dZ3 = A3 − y; dW3 = dZ3·A2ᵀ/m; db3 = Σ dZ3/m
@@ -24,16 +25,17 @@ nb.seed(0);
 const init = (rows, cols) => nb.mul(nb.randomNormal([rows, cols]), Math.sqrt(1 / cols));
 let p = { W1: init(16, 64), b1: nb.zeros([16, 1]), W2: init(8, 16), b2: nb.zeros([8, 1]), W3: init(1, 8), b3: nb.zeros([1, 1]) };
 
-function forward(p) {
-  const Z1 = nb.add(nb.matmul(p.W1, X), p.b1), A1 = nb.relu(Z1);
+function forward(p, x = X) {
+  const Z1 = nb.add(nb.matmul(p.W1, x), p.b1), A1 = nb.relu(Z1);
   const Z2 = nb.add(nb.matmul(p.W2, A1), p.b2), A2 = nb.tanh(Z2);
   const Z3 = nb.add(nb.matmul(p.W3, A2), p.b3), A3 = nb.sigmoid(Z3);
   return { Z1, A1, Z2, A2, A3 };
 }
-const cost = (p) => {
-  const { A3 } = forward(p);
-  return nb.neg(nb.mean(nb.add(nb.mul(y, nb.log(A3)), nb.mul(nb.sub(1, y), nb.log(nb.sub(1, A3))))));
+const costOf = (p, x, labels) => {
+  const { A3 } = forward(p, x);
+  return nb.neg(nb.mean(nb.add(nb.mul(labels, nb.log(A3)), nb.mul(nb.sub(1, labels), nb.log(nb.sub(1, A3))))));
 };
+const cost = (p) => costOf(p, X, y);
 
 function backward(p) {
   const { Z1, A1, A2, A3 } = forward(p);
@@ -55,6 +57,18 @@ for (const k of Object.keys(byHand)) {
   console.log(`d${k.padEnd(2)} ${JSON.stringify(byHand[k].shape).padEnd(8)} max |hand − nb.grad| = ${diff.toExponential(2)}`);
   if (!(diff < 1e-5)) throw new Error(`gradient of ${k} differs by ${diff}`);
 }
+
+// the same equations, generated: nb.explain traces the cost and derives the backward pass from the program
+const names = ['W1', 'b1', 'W2', 'b2', 'W3', 'b3'];
+const explained = nb.explain((W1, b1, W2, b2, W3, b3, x, Y) => costOf({ W1, b1, W2, b2, W3, b3 }, x, Y))(
+  ...names.map((k) => nb.spec(p[k].shape, 'float32', k)), nb.spec([64, null], 'float32', 'X'), nb.spec([1, null], 'float32', 'Y'));
+console.log(explained.toString());
+const values = explained.evaluate([...names.map((k) => p[k]), X, y]);
+for (const k of names) {
+  const diff = nb.max(nb.abs(nb.sub(values.get(`d${k}`), byGrad[k]))).item();
+  if (!(diff < 1e-5)) throw new Error(`the explained gradient of ${k} differs by ${diff}`);
+}
+console.log('the printed backward equations, evaluated, give nb.grad\'s gradients');
 
 // gradient descent with the hand-written backward pass
 for (let step = 0; step <= steps; step++) {

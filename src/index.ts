@@ -46,6 +46,8 @@ export type { GradOptions } from './autograd/transforms.js';
 export type { ArgnumsOption } from './autograd/transforms.js';
 export { trace, spec, Spec, Program, runProgram } from './trace/index.js';
 export type { TraceOptions, Dim, Equation, ProgramVar, ProgramConstant, ProgramParam, ProgramUpdate, VarKind } from './trace/index.js';
+export { explain, Explanation } from './explain/index.js';
+export type { ExplainOptions, Layout, ExplainFormat, Line } from './explain/index.js';
 export { gradCheck } from './autograd/gradcheck.js';
 export type { GradCheckOptions, GradCheckResult, GradCheckLevel } from './autograd/gradcheck.js';
 export type { Tree } from './autograd/tree.js';

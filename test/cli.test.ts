@@ -107,3 +107,21 @@ test('nabla train digits --model cnn and --model lstm train the image models', (
   }
   assert.match(nabla('train', 'points.csv', '--model', 'cnn').err, /^nabla: --model cnn needs image data/);
 });
+
+test('nabla explain prints a saved model\'s equations with shapes, as text or LaTeX, in either layout', () => {
+  assert.equal(nabla('train', 'digits', '--epochs', '1', '--layers', '16', '--quiet', '--out', 'run-explain').code, 0);
+  const r = nabla('explain', join('run-explain', 'model.nabla'));
+  assert.equal(r.code, 0, r.err);
+  // the rescaling layer the run put first is layer 0 (A0 = X/16); the dense layers are 1 and 2
+  assert.match(r.out, /A0 = \(1\/16\) X/);
+  assert.match(r.out, /Z1 = W1·A0 \+ b1 +Z1 \(16, m\) {2}W1 \(16, 64\) {2}A0 \(64, m\) {2}b1 \(16, 1\) broadcast over m/);
+  assert.match(r.out, /dZ2 = A2 − Y/);
+  assert.match(r.out, /dW1 = \(1\/m\) dZ1·A0ᵀ/);
+  const rows = nabla('explain', join('run-explain', 'model.nabla'), '--layout', 'rows');
+  assert.match(rows.out, /Z1 = A0·W1 \+ b1/);
+  const tex = nabla('explain', join('run-explain', 'model.nabla'), '--latex');
+  assert.match(tex.out, /^\\begin\{aligned\}/m);
+  const bad = nabla('explain', join('run-explain', 'model.nabla'), '--layout', 'diagonal');
+  assert.equal(bad.code, 1);
+  assert.match(bad.err, /--layout must be rows or columns/);
+});

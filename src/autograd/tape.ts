@@ -44,6 +44,24 @@ export interface Tracer {
   read(v: Variable): Tensor;
   /** A variable's new value in the traced function. */
   write(v: Variable, value: Tensor): void;
+  /** A named computation (a composite op, a layer, a loss) starts: its equations until `exit` are one call of the program. */
+  enter(scope: Scope): void;
+  /** The innermost named computation ended with `outputs` (or threw: `outputs` is null). */
+  exit(outputs: readonly Tensor[] | null): void;
+}
+
+/** What a named computation is: a composite op (relu = where(x ≤ 0, 0, x)), a layer's call, a loss, or one time step of a recurrent layer. */
+export type ScopeKind = 'op' | 'layer' | 'loss' | 'step';
+
+/** A named computation as `scoped` announces it to the tracer. */
+export interface Scope {
+  /** The op's, loss's or layer class's name: 'relu', 'binaryCrossentropy', 'Dense'. */
+  readonly op: string;
+  readonly kind: ScopeKind;
+  /** Its arguments as given (tensors, numbers, ...). */
+  readonly inputs: readonly unknown[];
+  /** Its options worth printing ({ alpha: 0.2 }, a layer's { name, activation }). */
+  readonly attrs: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -85,4 +103,26 @@ export function withoutRecording<T>(fn: () => T): T {
   } finally {
     tapeState.noGrad--;
   }
+}
+
+/**
+ * Runs `fn`, a named computation (a composite op built from primitives, a
+ * layer's call or a loss), as one call of the program when nb.trace is
+ * running, so that programs can be read (and explained) at the level of
+ * relu and dense layers rather than of compare and where. Outside nb.trace
+ * it is `fn()`.
+ */
+export function scoped<T extends Tensor | readonly Tensor[]>(op: string, kind: ScopeKind, inputs: readonly unknown[], attrs: Readonly<Record<string, unknown>>, fn: () => T): T {
+  const tracer = tapeState.tracer;
+  if (tracer === null) return fn();
+  tracer.enter({ op, kind, inputs, attrs });
+  let out: T;
+  try {
+    out = fn();
+  } catch (e) {
+    tracer.exit(null);
+    throw e;
+  }
+  tracer.exit(Array.isArray(out) ? out as readonly Tensor[] : [out as Tensor]);
+  return out;
 }

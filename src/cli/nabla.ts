@@ -5,7 +5,7 @@ import { CliError } from './errors.js';
 import { draw, type DrawOptions } from './draw.js';
 import { DEFAULT_PATIENCE, OPTIMIZERS, train, type TrainOptions } from './train.js';
 import { restoreTerminal } from './run-monitor.js';
-import { evaluate, predict, summary } from './use-model.js';
+import { evaluate, explainCommand, predict, summary } from './use-model.js';
 
 const program = new Command('nabla')
   .description('Neural networks in TypeScript: train a classifier and see what happened.')
@@ -57,6 +57,14 @@ program.command('summary')
   .description("a saved model's layers, output shapes and parameter counts")
   .argument('<model>', 'a model file (model.nabla)')
   .action((model: string) => summary(model));
+
+program.command('explain')
+  .description("a saved model's forward and backward pass as equations with shapes (Z1 = W1·X + b1, ..., dW1 = (1/m) dZ1·Xᵀ)")
+  .argument('<model>', 'a model file (model.nabla)')
+  .option('--latex', 'print LaTeX (an aligned block) instead of text')
+  .option('--markdown', 'print Markdown (tables with $…$ math) instead of text')
+  .option('--layout <layout>', 'columns (one example per column, as the seed articles write it) or rows (as nabla stores a Dense kernel)', 'columns')
+  .action((model: string, opts: { latex?: boolean; markdown?: boolean; layout?: string }) => explainCommand(model, opts));
 
 program.command('draw')
   .description('the gradient-descent pictures as SVG files: a tangent moving along a curve, optimisers descending a surface, three learning rates')

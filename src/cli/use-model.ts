@@ -114,3 +114,13 @@ export async function predict(modelPath: string, input: string, o: { top: string
     console.log(`${String(i).padStart(7)}  ${name(ranked[0]![0]).padStart(width)}  ${ranked.map(([c, v]) => `${name(c)}: ${v.toFixed(4)}`).join('  ')}`);
   });
 }
+
+/** `nabla explain MODEL`: the model's forward and backward equations with shapes. */
+export async function explainCommand(modelPath: string, o: { latex?: boolean; markdown?: boolean; layout?: string }): Promise<void> {
+  if (o.latex && o.markdown) throw new CliError('explain: choose one of --latex and --markdown');
+  const layout = o.layout ?? 'columns';
+  if (layout !== 'rows' && layout !== 'columns') throw new CliError(`explain: --layout must be rows or columns, got ${layout}`);
+  const model = await openModel(modelPath);
+  const e = model.explain({ layout, format: o.latex ? 'latex' : o.markdown ? 'markdown' : 'text' });
+  console.log(e.toString());
+}

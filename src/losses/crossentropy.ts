@@ -1,3 +1,4 @@
+import { scoped } from '../autograd/tape.js';
 import { ArgumentError, ShapeError } from '../core/errors.js';
 import { formatShape } from '../core/shape.js';
 import { add, clip, div, exp, log, log1p, mul, neg, sub } from '../ops/arithmetic.js';
@@ -31,17 +32,19 @@ export const EPSILON = 1e-7;
  * Then `reduction` (default 'mean') over the examples.
  */
 export function binaryCrossentropy(yTrue: TensorLike, yPred: TensorLike, opts?: LossOptions): Tensor {
-  const name = 'binaryCrossentropy';
-  const { fromLogits, reduction } = lossOptions(name, opts, true);
-  const [y, z] = samePair(name, yTrue, yPred);
-  let elementwise: Tensor;
-  if (fromLogits) {
-    elementwise = sigmoidCrossEntropyWithLogits(y, z);
-  } else {
-    const p = clip(z, EPSILON, 1 - EPSILON);
-    elementwise = neg(add(mul(y, log(p)), mul(sub(1, y), log1p(neg(p)))));
-  }
-  return reduceLoss(mean(elementwise, -1), reduction);
+  return scoped('binaryCrossentropy', 'loss', [yTrue, yPred], { ...opts }, () => {
+    const name = 'binaryCrossentropy';
+    const { fromLogits, reduction } = lossOptions(name, opts, true);
+    const [y, z] = samePair(name, yTrue, yPred);
+    let elementwise: Tensor;
+    if (fromLogits) {
+      elementwise = sigmoidCrossEntropyWithLogits(y, z);
+    } else {
+      const p = clip(z, EPSILON, 1 - EPSILON);
+      elementwise = neg(add(mul(y, log(p)), mul(sub(1, y), log1p(neg(p)))));
+    }
+    return reduceLoss(mean(elementwise, -1), reduction);
+  });
 }
 
 /**
@@ -87,10 +90,12 @@ function categoricalPerExample(y: Tensor, z: Tensor, fromLogits: boolean): Tenso
  *     categoricalCrossentropy([[0, 1, 0]], [[0.2, 0.5, 0.3]])   // −ln 0.5 ≈ 0.693
  */
 export function categoricalCrossentropy(yTrue: TensorLike, yPred: TensorLike, opts?: LossOptions): Tensor {
-  const name = 'categoricalCrossentropy';
-  const { fromLogits, reduction } = lossOptions(name, opts, true);
-  const [y, z] = samePair(name, yTrue, yPred);
-  return reduceLoss(categoricalPerExample(y, z, fromLogits), reduction);
+  return scoped('categoricalCrossentropy', 'loss', [yTrue, yPred], { ...opts }, () => {
+    const name = 'categoricalCrossentropy';
+    const { fromLogits, reduction } = lossOptions(name, opts, true);
+    const [y, z] = samePair(name, yTrue, yPred);
+    return reduceLoss(categoricalPerExample(y, z, fromLogits), reduction);
+  });
 }
 
 /**
@@ -103,14 +108,16 @@ export function categoricalCrossentropy(yTrue: TensorLike, yPred: TensorLike, op
  * whenever no probability is within 1e-7 of 0 or 1.)
  */
 export function sparseCategoricalCrossentropy(yTrue: TensorLike, yPred: TensorLike, opts?: LossOptions): Tensor {
-  const name = 'sparseCategoricalCrossentropy';
-  const { fromLogits, reduction } = lossOptions(name, opts, true);
-  const z = floatTensor(name, 'yPred', yPred);
-  if (z.rank === 0) throw new ShapeError(`${name}: yPred must have a class axis (its last), got shape []`);
-  const classes = z.shape[z.rank - 1]!;
-  const labels = classLabels(name, yTrue, z.shape, classes);
-  const y = oneHot(labels, classes, z.dtype === 'float64' ? 'float64' : 'float32');
-  return reduceLoss(categoricalPerExample(y, z, fromLogits), reduction);
+  return scoped('sparseCategoricalCrossentropy', 'loss', [yTrue, yPred], { ...opts }, () => {
+    const name = 'sparseCategoricalCrossentropy';
+    const { fromLogits, reduction } = lossOptions(name, opts, true);
+    const z = floatTensor(name, 'yPred', yPred);
+    if (z.rank === 0) throw new ShapeError(`${name}: yPred must have a class axis (its last), got shape []`);
+    const classes = z.shape[z.rank - 1]!;
+    const labels = classLabels(name, yTrue, z.shape, classes);
+    const y = oneHot(labels, classes, z.dtype === 'float64' ? 'float64' : 'float32');
+    return reduceLoss(categoricalPerExample(y, z, fromLogits), reduction);
+  });
 }
 
 /**

@@ -1,3 +1,4 @@
+import { scoped } from '../autograd/tape.js';
 import { abs, square, sub } from '../ops/arithmetic.js';
 import type { TensorLike } from '../ops/convert.js';
 import { mean } from '../ops/reduce.js';
@@ -13,9 +14,11 @@ import { lossOptions, reduceLoss, samePair, type LossOptions } from './common.js
  *     meanSquaredError([[0, 1], [1, 1]], [[0, 0], [1, 3]])   // ((0 + 1)/2 + (0 + 4)/2)/2 = 1.25
  */
 export function meanSquaredError(yTrue: TensorLike, yPred: TensorLike, opts?: LossOptions): Tensor {
-  const { reduction } = lossOptions('meanSquaredError', opts, false);
-  const [t, p] = samePair('meanSquaredError', yTrue, yPred);
-  return reduceLoss(mean(square(sub(p, t)), -1), reduction);
+  return scoped('meanSquaredError', 'loss', [yTrue, yPred], { ...opts }, () => {
+    const { reduction } = lossOptions('meanSquaredError', opts, false);
+    const [t, p] = samePair('meanSquaredError', yTrue, yPred);
+    return reduceLoss(mean(square(sub(p, t)), -1), reduction);
+  });
 }
 
 /**
@@ -24,7 +27,9 @@ export function meanSquaredError(yTrue: TensorLike, yPred: TensorLike, opts?: Lo
  * is taken as 0 (the kink of |x|).
  */
 export function meanAbsoluteError(yTrue: TensorLike, yPred: TensorLike, opts?: LossOptions): Tensor {
-  const { reduction } = lossOptions('meanAbsoluteError', opts, false);
-  const [t, p] = samePair('meanAbsoluteError', yTrue, yPred);
-  return reduceLoss(mean(abs(sub(p, t)), -1), reduction);
+  return scoped('meanAbsoluteError', 'loss', [yTrue, yPred], { ...opts }, () => {
+    const { reduction } = lossOptions('meanAbsoluteError', opts, false);
+    const [t, p] = samePair('meanAbsoluteError', yTrue, yPred);
+    return reduceLoss(mean(abs(sub(p, t)), -1), reduction);
+  });
 }

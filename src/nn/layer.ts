@@ -1,3 +1,4 @@
+import { scoped } from '../autograd/tape.js';
 import { describe } from '../core/describe.js';
 import { ArgumentError, ShapeError } from '../core/errors.js';
 import { lookup } from '../core/lookup.js';
@@ -125,7 +126,7 @@ export abstract class Layer extends Module {
   apply(x: TensorLike, opts: { training?: boolean } = {}): Tensor {
     const t = toTensor(this.name, 'x', x);
     if (!this.built) this.build([null, ...t.shape.slice(1)]);
-    return this.call(t, opts.training ?? false);
+    return scoped(this.className, 'layer', [t], { name: this.name }, () => this.call(t, opts.training ?? false));
   }
 
   /**

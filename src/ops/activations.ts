@@ -1,3 +1,4 @@
+import { scoped } from '../autograd/tape.js';
 import type { FusedActivation } from '../backend/kernels.js';
 import { describe } from '../core/describe.js';
 import { ArgumentError } from '../core/errors.js';
@@ -23,10 +24,12 @@ function checkNumber(op: string, name: string, v: unknown): void {
  * x ≥ 0 and e^(−|x|)/(1 + e^(−|x|)) for x < 0: finite and accurate for ±1000.
  */
 export function sigmoid(x: TensorLike): Tensor {
-  const t = floatTensor('sigmoid', 'x', x);
-  const positive = greaterEqual(t, 0);
-  const e = exp(where(positive, neg(t), t)); // e^(−|x|) ≤ 1, exact derivative on each side
-  return where(positive, div(1, add(e, 1)), div(e, add(e, 1)));
+  return scoped('sigmoid', 'op', [x], {}, () => {
+    const t = floatTensor('sigmoid', 'x', x);
+    const positive = greaterEqual(t, 0);
+    const e = exp(where(positive, neg(t), t)); // e^(−|x|) ≤ 1, exact derivative on each side
+    return where(positive, div(1, add(e, 1)), div(e, add(e, 1)));
+  });
 }
 
 /**
@@ -34,29 +37,37 @@ export function sigmoid(x: TensorLike): Tensor {
  * NaN stays NaN (and passes the gradient), as in PyTorch.
  */
 export function relu(x: TensorLike): Tensor {
-  const t = floatTensor('relu', 'x', x);
-  return where(lessEqual(t, 0), 0, t);
+  return scoped('relu', 'op', [x], {}, () => {
+    const t = floatTensor('relu', 'x', x);
+    return where(lessEqual(t, 0), 0, t);
+  });
 }
 
 /** x for x > 0, αx otherwise (α = 0.2 by default, as in TensorFlow.js). */
 export function leakyRelu(x: TensorLike, alpha = 0.2): Tensor {
-  const t = floatTensor('leakyRelu', 'x', x);
-  checkNumber('leakyRelu', 'alpha', alpha);
-  return where(greater(t, 0), t, mul(t, alpha));
+  return scoped('leakyRelu', 'op', [x], { alpha }, () => {
+    const t = floatTensor('leakyRelu', 'x', x);
+    checkNumber('leakyRelu', 'alpha', alpha);
+    return where(greater(t, 0), t, mul(t, alpha));
+  });
 }
 
 /** The exponential linear unit: x for x > 0, α(eˣ − 1) otherwise. */
 export function elu(x: TensorLike, alpha = 1): Tensor {
-  const t = floatTensor('elu', 'x', x);
-  checkNumber('elu', 'alpha', alpha);
-  const positive = greater(t, 0);
-  return where(positive, t, mul(expm1(where(positive, 0, t)), alpha));
+  return scoped('elu', 'op', [x], { alpha }, () => {
+    const t = floatTensor('elu', 'x', x);
+    checkNumber('elu', 'alpha', alpha);
+    const positive = greater(t, 0);
+    return where(positive, t, mul(expm1(where(positive, 0, t)), alpha));
+  });
 }
 
 /** Swish (SiLU): x·σ(x). */
 export function swish(x: TensorLike): Tensor {
-  const t = floatTensor('swish', 'x', x);
-  return mul(t, sigmoid(t));
+  return scoped('swish', 'op', [x], {}, () => {
+    const t = floatTensor('swish', 'x', x);
+    return mul(t, sigmoid(t));
+  });
 }
 
 /**
@@ -64,13 +75,15 @@ export function swish(x: TensorLike): Tensor {
  * `approximate`, the tanh form x/2·(1 + tanh(√(2/π)(x + 0.044715x³))).
  */
 export function gelu(x: TensorLike, approximate = false): Tensor {
-  const t = floatTensor('gelu', 'x', x);
-  if (typeof approximate !== 'boolean') throw new ArgumentError(`gelu: argument approximate must be true or false, got ${describe(approximate)}`);
-  if (approximate) {
-    const inner = mul(add(t, mul(mul(mul(t, t), t), 0.044715)), Math.sqrt(2 / Math.PI));
-    return mul(mul(t, 0.5), add(tanh(inner), 1));
-  }
-  return mul(mul(t, 0.5), add(erf(mul(t, Math.SQRT1_2)), 1));
+  return scoped('gelu', 'op', [x], { approximate }, () => {
+    const t = floatTensor('gelu', 'x', x);
+    if (typeof approximate !== 'boolean') throw new ArgumentError(`gelu: argument approximate must be true or false, got ${describe(approximate)}`);
+    if (approximate) {
+      const inner = mul(add(t, mul(mul(mul(t, t), t), 0.044715)), Math.sqrt(2 / Math.PI));
+      return mul(mul(t, 0.5), add(tanh(inner), 1));
+    }
+    return mul(mul(t, 0.5), add(erf(mul(t, Math.SQRT1_2)), 1));
+  });
 }
 
 /**
@@ -78,10 +91,12 @@ export function gelu(x: TensorLike, approximate = false): Tensor {
  * ln(1 + eˣ) otherwise: finite and accurate for ±1000. Its derivative is σ(x).
  */
 export function softplus(x: TensorLike): Tensor {
-  const t = floatTensor('softplus', 'x', x);
-  const positive = greaterEqual(t, 0);
-  const l = log1p(exp(where(positive, neg(t), t))); // ln(1 + e^(−|x|))
-  return where(positive, add(t, l), l);
+  return scoped('softplus', 'op', [x], {}, () => {
+    const t = floatTensor('softplus', 'x', x);
+    const positive = greaterEqual(t, 0);
+    const l = log1p(exp(where(positive, neg(t), t))); // ln(1 + e^(−|x|))
+    return where(positive, add(t, l), l);
+  });
 }
 
 /**

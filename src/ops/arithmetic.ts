@@ -1,3 +1,4 @@
+import { scoped } from '../autograd/tape.js';
 import type { UnaryOp } from '../backend/kernels.js';
 import { describe } from '../core/describe.js';
 import { ArgumentError } from '../core/errors.js';
@@ -54,9 +55,11 @@ export function neg(x: TensorLike): Tensor {
 }
 /** x² (as x·x; int32 stays int32). */
 export function square(x: TensorLike): Tensor {
-  const t = toTensor('square', 'x', x);
-  const u = t.dtype === 'int32' ? t : t.dtype === 'bool' ? cast(t, 'int32') : floatTensor('square', 'x', t);
-  return mul(u, u);
+  return scoped('square', 'op', [x], {}, () => {
+    const t = toTensor('square', 'x', x);
+    const u = t.dtype === 'int32' ? t : t.dtype === 'bool' ? cast(t, 'int32') : floatTensor('square', 'x', t);
+    return mul(u, u);
+  });
 }
 /** 1/x. */
 export function reciprocal(x: TensorLike): Tensor {
@@ -112,17 +115,19 @@ export function erf(x: TensorLike): Tensor {
  * int32 stays int32 (exactly) when min and max are integers.
  */
 export function clip(x: TensorLike, min: number, max: number): Tensor {
-  for (const [k, v] of [['min', min], ['max', max]] as const) {
-    if (typeof v !== 'number') throw new ArgumentError(`clip: argument ${k} must be a number, got ${describe(v)}`);
-  }
-  if (!(min <= max)) throw new ArgumentError(`clip: min (${min}) must not exceed max (${max})`);
-  const i = toTensor('clip', 'x', x);
-  if (i.dtype === 'int32' && Number.isInteger(min) && Number.isInteger(max)) {
-    // int32 values: a bound beyond the int32 range clips nothing on its side
-    const lo = Math.max(min, -(2 ** 31)), hi = Math.min(max, 2 ** 31 - 1);
-    return where(less(i, lo), lo, where(greater(i, hi), hi, i));
-  }
-  const t = floatTensor('clip', 'x', i);
-  const kept = where(equal(t, t), t, NaN); // NaN (x ≠ x) is passed on as a constant
-  return where(less(t, min), min, where(greater(t, max), max, kept));
+  return scoped('clip', 'op', [x, min, max], { min, max }, () => {
+    for (const [k, v] of [['min', min], ['max', max]] as const) {
+      if (typeof v !== 'number') throw new ArgumentError(`clip: argument ${k} must be a number, got ${describe(v)}`);
+    }
+    if (!(min <= max)) throw new ArgumentError(`clip: min (${min}) must not exceed max (${max})`);
+    const i = toTensor('clip', 'x', x);
+    if (i.dtype === 'int32' && Number.isInteger(min) && Number.isInteger(max)) {
+      // int32 values: a bound beyond the int32 range clips nothing on its side
+      const lo = Math.max(min, -(2 ** 31)), hi = Math.min(max, 2 ** 31 - 1);
+      return where(less(i, lo), lo, where(greater(i, hi), hi, i));
+    }
+    const t = floatTensor('clip', 'x', i);
+    const kept = where(equal(t, t), t, NaN); // NaN (x ≠ x) is passed on as a constant
+    return where(less(t, min), min, where(greater(t, max), max, kept));
+  });
 }

@@ -1,3 +1,4 @@
+import { scoped } from '../autograd/tape.js';
 import type { Window2D } from '../backend/kernels.js';
 import { ArgumentError, ShapeError } from '../core/errors.js';
 import { describe } from '../core/describe.js';
@@ -67,16 +68,18 @@ export function addPatches(patches: Tensor, win: Window2D): Tensor {
  * Computed as im2col + matrix product, so its gradients (and theirs) follow.
  */
 export function conv2d(x: TensorLike, kernel: TensorLike, strides: Pair = 1, padding: Padding = 'valid', dilation: Pair = 1): Tensor {
-  const t = floatTensor('conv2d', 'x', x), k = floatTensor('conv2d', 'kernel', kernel);
-  if (k.rank !== 4) throw new ShapeError(`conv2d: kernel shape ${formatShape(k.shape)} must be [height, width, inChannels, outChannels]`);
-  if (t.rank !== 4 || t.shape[3] !== k.shape[2]) {
-    throw new ShapeError(`conv2d: input ${formatShape(t.shape)} and kernel ${formatShape(k.shape)}: the input must be [batch, height, width, ${k.shape[2]}] to match the kernel's in-channels`);
-  }
-  const [kh, kw, cin, cout] = k.shape as [number, number, number, number];
-  const win = window2d('conv2d', t.shape, [kh, kw], strides, padding, dilation);
-  const N = t.shape[0]!;
-  const cols = reshape(extractPatches(t, win, 0), [N * win.outH * win.outW, kh * kw * cin]);
-  return reshape(matmul(cols, reshape(k, [kh * kw * cin, cout])), [N, win.outH, win.outW, cout]);
+  return scoped('conv2d', 'op', [x, kernel], { strides, padding, dilation }, () => {
+    const t = floatTensor('conv2d', 'x', x), k = floatTensor('conv2d', 'kernel', kernel);
+    if (k.rank !== 4) throw new ShapeError(`conv2d: kernel shape ${formatShape(k.shape)} must be [height, width, inChannels, outChannels]`);
+    if (t.rank !== 4 || t.shape[3] !== k.shape[2]) {
+      throw new ShapeError(`conv2d: input ${formatShape(t.shape)} and kernel ${formatShape(k.shape)}: the input must be [batch, height, width, ${k.shape[2]}] to match the kernel's in-channels`);
+    }
+    const [kh, kw, cin, cout] = k.shape as [number, number, number, number];
+    const win = window2d('conv2d', t.shape, [kh, kw], strides, padding, dilation);
+    const N = t.shape[0]!;
+    const cols = reshape(extractPatches(t, win, 0), [N * win.outH * win.outW, kh * kw * cin]);
+    return reshape(matmul(cols, reshape(k, [kh * kw * cin, cout])), [N, win.outH, win.outW, cout]);
+  });
 }
 
 function poolPatches(op: string, x: TensorLike, poolSize: Pair, strides: Pair | undefined, padding: Padding, padValue: number) {
@@ -89,16 +92,20 @@ function poolPatches(op: string, x: TensorLike, poolSize: Pair, strides: Pair | 
 
 /** Max pooling of x [N, H, W, C] over poolSize windows (strides default to poolSize); padding never wins. */
 export function maxPool2d(x: TensorLike, poolSize: Pair, strides?: Pair, padding: Padding = 'valid'): Tensor {
-  return max(poolPatches('maxPool2d', x, poolSize, strides, padding, -Infinity).patches, 3);
+  return scoped('maxPool2d', 'op', [x], { poolSize, strides, padding }, () => {
+    return max(poolPatches('maxPool2d', x, poolSize, strides, padding, -Infinity).patches, 3);
+  });
 }
 
 /** Average pooling of x [N, H, W, C]; with 'same' padding, each window averages only its real entries (as Keras does). */
 export function avgPool2d(x: TensorLike, poolSize: Pair, strides?: Pair, padding: Padding = 'valid'): Tensor {
-  const { t, win, patches } = poolPatches('avgPool2d', x, poolSize, strides, padding, 0);
-  const total = sum(patches, 3);
-  if (padding === 'valid') return div(total, win.kh * win.kw);
-  // count the real (unpadded) entries of each window
-  const unit = { ...win, inShape: [1, t.shape[1]!, t.shape[2]!, 1] as Window2D['inShape'] };
-  const count = sum(extractPatches(ones([1, t.shape[1]!, t.shape[2]!, 1], t.dtype), unit, 0), [3, 4]);
-  return div(total, reshape(count, [1, win.outH, win.outW, 1]));
+  return scoped('avgPool2d', 'op', [x], { poolSize, strides, padding }, () => {
+    const { t, win, patches } = poolPatches('avgPool2d', x, poolSize, strides, padding, 0);
+    const total = sum(patches, 3);
+    if (padding === 'valid') return div(total, win.kh * win.kw);
+    // count the real (unpadded) entries of each window
+    const unit = { ...win, inShape: [1, t.shape[1]!, t.shape[2]!, 1] as Window2D['inShape'] };
+    const count = sum(extractPatches(ones([1, t.shape[1]!, t.shape[2]!, 1], t.dtype), unit, 0), [3, 4]);
+    return div(total, reshape(count, [1, win.outH, win.outW, 1]));
+  });
 }

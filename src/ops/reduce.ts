@@ -1,3 +1,4 @@
+import { scoped } from '../autograd/tape.js';
 import { isFloat } from '../core/dtype.js';
 import { describe } from '../core/describe.js';
 import { ArgumentError } from '../core/errors.js';
@@ -32,10 +33,12 @@ export function sum(x: TensorLike, axis?: Axis, keepDims = false): Tensor {
 
 /** The arithmetic mean over `axis`; of int32 or bool values, computed exactly in float64 and rounded once to float32. */
 export function mean(x: TensorLike, axis?: Axis, keepDims = false): Tensor {
-  const { t, axes } = reduceArgs('mean', x, axis, keepDims);
-  const count = axes.reduce((n, a) => n * t.shape[a]!, 1);
-  if (!isFloat(t.dtype)) return cast(div(sum(cast(t, 'float64'), axes, keepDims), count), 'float32');
-  return div(sum(t, axes, keepDims), count);
+  return scoped('mean', 'op', [x], { axis, keepDims }, () => {
+    const { t, axes } = reduceArgs('mean', x, axis, keepDims);
+    const count = axes.reduce((n, a) => n * t.shape[a]!, 1);
+    if (!isFloat(t.dtype)) return cast(div(sum(cast(t, 'float64'), axes, keepDims), count), 'float32');
+    return div(sum(t, axes, keepDims), count);
+  });
 }
 
 function extremum(op: 'max' | 'min', x: TensorLike, axis: Axis, keepDims: boolean): Tensor {
@@ -75,24 +78,28 @@ export function argmin(x: TensorLike, axis?: number): Tensor {
  * Its gradient is softmax(x).
  */
 export function logSumExp(x: TensorLike, axis?: Axis, keepDims = false): Tensor {
-  const t = floatTensor('logSumExp', 'x', x);
-  checkKeepDims('logSumExp', keepDims);
-  const axes = normalizeAxes('logSumExp', axis, t.rank);
-  if (sizeOf(t.shape) === 0) throw new ArgumentError(`logSumExp: empty tensor of shape ${formatShape(t.shape)}`);
-  const m = stopGradient(max(t, axes, true));
-  // an all −∞ slice keeps m finite so that the result is −∞, not NaN
-  const safeM = where(equal(sub(m, m), 0), m, 0); // m − m is NaN for ±∞
-  const s = log(sum(exp(sub(t, safeM)), axes, true));
-  const out = add(s, safeM);
-  return keepDims ? out : reshape(out, reducedShape(t.shape, axes, false));
+  return scoped('logSumExp', 'op', [x], { axis, keepDims }, () => {
+    const t = floatTensor('logSumExp', 'x', x);
+    checkKeepDims('logSumExp', keepDims);
+    const axes = normalizeAxes('logSumExp', axis, t.rank);
+    if (sizeOf(t.shape) === 0) throw new ArgumentError(`logSumExp: empty tensor of shape ${formatShape(t.shape)}`);
+    const m = stopGradient(max(t, axes, true));
+    // an all −∞ slice keeps m finite so that the result is −∞, not NaN
+    const safeM = where(equal(sub(m, m), 0), m, 0); // m − m is NaN for ±∞
+    const s = log(sum(exp(sub(t, safeM)), axes, true));
+    const out = add(s, safeM);
+    return keepDims ? out : reshape(out, reducedShape(t.shape, axes, false));
+  });
 }
 
 /** The population variance mean((x − mean(x))²) over `axis` (NumPy's default, ddof = 0). */
 export function variance(x: TensorLike, axis?: Axis, keepDims = false): Tensor {
-  const t = floatTensor('variance', 'x', x);
-  checkKeepDims('variance', keepDims);
-  const axes = normalizeAxes('variance', axis, t.rank);
-  const centered = sub(t, mean(t, axes, true));
-  return mean(square(centered), axes, keepDims);
+  return scoped('variance', 'op', [x], { axis, keepDims }, () => {
+    const t = floatTensor('variance', 'x', x);
+    checkKeepDims('variance', keepDims);
+    const axes = normalizeAxes('variance', axis, t.rank);
+    const centered = sub(t, mean(t, axes, true));
+    return mean(square(centered), axes, keepDims);
+  });
 }
 

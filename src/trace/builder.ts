@@ -3,12 +3,12 @@
 // values while the function runs.
 import type { DType } from '../core/dtype.js';
 import { TraceError } from '../core/errors.js';
-import type { Tracer } from '../autograd/tape.js';
+import type { Scope, Tracer } from '../autograd/tape.js';
 import type { MultiPrim, MultiPrimAttrs, Prim, PrimAttrs } from '../ops/prim.js';
 import { Tensor } from '../tensor/tensor.js';
 import { scalar } from '../tensor/create.js';
 import type { Variable } from '../tensor/variable.js';
-import type { Equation, ProgramConstant, ProgramParam, ProgramVar, VarKind } from './program.js';
+import type { Equation, ProgramCall, ProgramConstant, ProgramParam, ProgramVar, VarKind } from './program.js';
 import { symbolicDim } from './program.js';
 import { formatType } from './print.js';
 
@@ -30,6 +30,8 @@ export class ProgramBuilder implements Tracer {
   readonly inputs: ProgramVar[] = [];
   readonly params: ProgramParam[] = [];
   readonly constants: ProgramConstant[] = [];
+  readonly calls: ProgramCall[] = [];
+  private readonly open: { scope: Scope; inputs: (ProgramVar | number | null)[]; start: number }[] = [];
   private readonly vars = new Map<number, ProgramVar>();
   private readonly constantOf = new Map<Tensor, ProgramVar>();
   private readonly paramOf = new Map<Variable, Tensor>();
@@ -161,6 +163,30 @@ export class ProgramBuilder implements Tracer {
     const used = new Set<ProgramVar>([...outputs, ...updates.map((u) => u.value)]);
     for (const e of this.equations) for (const v of e.inputs) used.add(v);
     return this.params.filter((q) => used.has(q.var));
+  }
+
+  enter(scope: Scope): void {
+    const inputs = scope.inputs.map((x) => {
+      if (typeof x === 'number') return x;
+      // a model variable given to an op (conv2d(x, this.kernel)) is the variable's value: its named input
+      const t = x !== null && typeof x === 'object' && 'concrete' in x && 'trainable' in x ? this.read(x as Variable) : x;
+      return t instanceof Tensor && (t.placeholder?.owner === this || this.constantOf.has(t)) ? this.varOf(t) : null;
+    });
+    this.open.push({ scope, inputs, start: this.equations.length });
+  }
+
+  exit(outputs: readonly Tensor[] | null): void {
+    const o = this.open.pop()!;
+    if (outputs === null) return;
+    // a call that computed nothing from the traced values (all concrete) is not part of the program
+    if (!outputs.every((t) => t.placeholder?.owner === this)) return;
+    const { op, kind, attrs } = o.scope;
+    this.calls.push({ op, kind, attrs, inputs: o.inputs, outputs: outputs.map((t) => this.varOf(t)), start: o.start, end: this.equations.length, depth: this.open.length });
+  }
+
+  /** The calls by start, outer before inner. */
+  sortedCalls(): ProgramCall[] {
+    return [...this.calls].sort((a, b) => a.start - b.start || a.depth - b.depth);
   }
 
   /** An output tensor's program variable. */

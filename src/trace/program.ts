@@ -59,6 +59,24 @@ export interface ProgramUpdate {
   readonly value: ProgramVar;
 }
 
+/**
+ * A named computation the function ran (`scoped` in autograd/tape.ts): a
+ * composite op (relu, mean, clip, conv2d), a layer's call or a loss. Its
+ * equations are `equations[start..end)`; calls nest (depth 0 is outermost),
+ * and are listed by start, outer before inner.
+ */
+export interface ProgramCall {
+  readonly op: string;
+  readonly kind: 'op' | 'layer' | 'loss' | 'step';
+  readonly attrs: Readonly<Record<string, unknown>>;
+  /** Its arguments: a program variable, a number, or null for another value. */
+  readonly inputs: readonly (ProgramVar | number | null)[];
+  readonly outputs: readonly ProgramVar[];
+  readonly start: number;
+  readonly end: number;
+  readonly depth: number;
+}
+
 /** The pieces of a Program. */
 export interface ProgramData {
   readonly name: string;
@@ -72,6 +90,8 @@ export interface ProgramData {
   readonly updates: readonly ProgramUpdate[];
   /** Each symbolic dimension's name and the stand-in size it had while tracing (a prime). */
   readonly symbols: Readonly<Record<string, number>>;
+  /** The named computations (composite ops, layers, losses) and the equations each spans. */
+  readonly calls: readonly ProgramCall[];
 }
 
 /**

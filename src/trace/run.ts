@@ -8,7 +8,7 @@ import { apply, applyMulti, type MultiPrim, type MultiPrimAttrs, type Prim, type
 import { multiOutputPrimitives } from '../ops/primitives.js';
 import { scalar } from '../tensor/create.js';
 import { Tensor, isTensor } from '../tensor/tensor.js';
-import { factorSymbols, type Program, type ProgramVar } from './program.js';
+import { factorSymbols, type Equation, type Program, type ProgramVar } from './program.js';
 
 /**
  * The program's outputs (in the structure the traced function returned) for
@@ -39,35 +39,13 @@ export function runProgram(program: Program, inputs: readonly Tensor[], params: 
     });
     env.set(v, t);
   });
-  // a size of the program (k·m) at the inputs' sizes
-  const resize = (n: number): number => {
-    const { rest, names } = factorSymbols(n, program.symbols);
-    return names.reduce((out, name) => out * (size[name] ?? program.symbols[name]!), rest);
-  };
-  const resizeAttrs = (a: unknown): unknown => {
-    if (typeof a === 'number') return Number.isInteger(a) ? resize(a) : a;
-    if (Array.isArray(a)) return a.map(resizeAttrs);
-    if (a !== null && typeof a === 'object') return Object.fromEntries(Object.entries(a).map(([k, v]) => [k, resizeAttrs(v)]));
-    return a;
-  };
+  const interp = new Interpreter(program, size);
   for (const q of program.params) {
     const t = params[q.variable];
     if (!isTensor(t)) throw new ArgumentError(`runProgram: give the value of variable '${q.variable}' in params`);
     env.set(q.var, t);
   }
-  for (const c of program.constants) {
-    const sym = program.symbolicConstant(c);
-    env.set(c.var, sym !== null ? scalar(resize(c.value.item()), c.value.dtype) : c.value);
-  }
-  for (const e of program.equations) {
-    const args = e.inputs.map((v) => env.get(v)!);
-    if (e.prim in multiOutputPrimitives) {
-      const outs = applyMulti(e.prim as MultiPrim, args, resizeAttrs(e.attrs) as MultiPrimAttrs[MultiPrim]);
-      e.outputs.forEach((v, i) => env.set(v, outs[i]!));
-    } else {
-      env.set(e.outputs[0]!, apply(e.prim as Prim, args, resizeAttrs(e.attrs) as PrimAttrs[Prim]));
-    }
-  }
+  interp.run(0, program.equations.length, env);
   const outs = program.outputs.map((v) => env.get(v)!);
   const isRef = (t: unknown): t is { output: number } => t !== null && typeof t === 'object' && !Array.isArray(t) && Object.keys(t).length === 1 && typeof (t as { output?: unknown }).output === 'number';
   const build = (t: unknown): unknown => (isRef(t) ? outs[t.output] : Array.isArray(t) ? t.map(build)
@@ -75,4 +53,58 @@ export function runProgram(program: Program, inputs: readonly Tensor[], params: 
   const updates: Record<string, Tensor> = {};
   for (const u of program.updates) updates[u.variable] = env.get(u.value)!;
   return { outputs: build(program.outputTree), updates };
+}
+
+/**
+ * Runs equations of a program on tensors, with the symbolic sizes at given
+ * values (m = 32): what runProgram and the explainer's evaluation share.
+ */
+export class Interpreter {
+  private readonly constantValues = new Map<ProgramVar, Tensor>();
+
+  constructor(readonly program: Program, readonly size: Readonly<Record<string, number>>) {
+    for (const c of program.constants) {
+      const sym = program.symbolicConstant(c);
+      this.constantValues.set(c.var, sym !== null ? scalar(this.resize(c.value.item()), c.value.dtype) : c.value);
+    }
+  }
+
+  /** A size of the program (k·m as a stand-in product) at these sizes. */
+  resize(n: number): number {
+    const { rest, names } = factorSymbols(n, this.program.symbols);
+    return names.reduce((out, name) => out * (this.size[name] ?? this.program.symbols[name]!), rest);
+  }
+
+  /** Attributes with their sizes resized. */
+  resizeAttrs(a: unknown): unknown {
+    if (typeof a === 'number') return Number.isInteger(a) ? this.resize(a) : a;
+    if (Array.isArray(a)) return a.map((x) => this.resizeAttrs(x));
+    if (a !== null && typeof a === 'object') return Object.fromEntries(Object.entries(a).map(([k, x]) => [k, this.resizeAttrs(x)]));
+    return a;
+  }
+
+  /** A constant's value (a size computed from a symbolic shape at these sizes). */
+  constant(v: ProgramVar): Tensor | undefined {
+    return this.constantValues.get(v);
+  }
+
+  /** Applies one equation, reading its inputs from env (or the constants), writing its outputs there. */
+  apply(e: Equation, env: Map<ProgramVar, Tensor>): void {
+    const args = e.inputs.map((v) => {
+      const t = env.get(v) ?? this.constantValues.get(v);
+      if (t === undefined) throw new ArgumentError(`runProgram: no value for ${v.name} (${e.prim} reads it)`);
+      return t;
+    });
+    if (e.prim in multiOutputPrimitives) {
+      const outs = applyMulti(e.prim as MultiPrim, args, this.resizeAttrs(e.attrs) as MultiPrimAttrs[MultiPrim]);
+      e.outputs.forEach((v, i) => env.set(v, outs[i]!));
+    } else {
+      env.set(e.outputs[0]!, apply(e.prim as Prim, args, this.resizeAttrs(e.attrs) as PrimAttrs[Prim]));
+    }
+  }
+
+  /** Applies equations[start..end) in order. */
+  run(start: number, end: number, env: Map<ProgramVar, Tensor>): void {
+    for (let i = start; i < end; i++) this.apply(this.program.equations[i]!, env);
+  }
 }

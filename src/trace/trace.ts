@@ -128,7 +128,7 @@ function traceOnce(fn: AnyFn, name: string, args: readonly unknown[], attempt: n
     const updates = builder.updates();
     return new Program({
       name, inputs: builder.inputs, params: builder.usedParams(outputs, updates), constants: builder.constants, equations: builder.equations,
-      outputs, outputTree, updates, symbols,
+      outputs, outputTree, updates, symbols, calls: builder.sortedCalls(),
     });
   } finally {
     tapeState.tracer = null;

@@ -1,3 +1,4 @@
+import { explainModel, type Explanation, type ExplainOptions } from '../explain/index.js';
 import { optionsObject } from '../core/options.js';
 import { describe } from '../core/describe.js';
 import { ArgumentError, ShapeError } from '../core/errors.js';
@@ -195,6 +196,19 @@ export class Sequential extends Module {
       loss, lossName,
       metrics: (args.metrics ?? []).map((m) => getMetric(m, args.loss)),
     };
+  }
+
+  /**
+   * The forward and backward pass as equations with shapes, in the seed
+   * articles' notation (Z1 = W1·X + b1, A1 = relu(Z1), ..., J, dZ3 = A3 − Y,
+   * dW3 = (1/m) dZ3·A2ᵀ, db3 = (1/m) Σ_m dZ3, ...), generated from the traced
+   * model and its compiled loss. Print it (`toString()`, `format('latex')`),
+   * or evaluate it (`evaluate([x, y])`). Options: layout 'columns' (default,
+   * one example per column) or 'rows' (as nabla stores a Dense kernel),
+   * format, values { x, y } to show a batch's numbers, loss.
+   */
+  explain(opts?: ExplainOptions): Explanation {
+    return explainModel(this, opts);
   }
 
   /** The compiled loss function (yTrue, yPred) → scalar and its name ('custom' for a function), or null before compile. */

@@ -108,6 +108,8 @@ const NOT_FUZZED: Record<string, string> = {
   isTensor: 'a predicate: never throws',
   grad: 'transform of a function (test/autograd)', valueAndGrad: 'transform of a function', vjp: 'transform of a function',
   jacobian: 'transform of a function', hessian: 'transform of a function', hvp: 'transform of a function', gradCheck: 'checks a function',
+  modelLoss: 'model loss builder; its arguments are checked in test/train/loss-fn.test.ts',
+  explain: 'transform of a function (test/explain checks its errors)', Explanation: 'class (test/explain)',
   sequential: 'model builder (test/train)', makeTrainStep: 'trainer builder; its arguments are checked in test/train/step.test.ts', loadModel: 'file input (test/io)',
 };
 

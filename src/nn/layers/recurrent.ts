@@ -4,6 +4,7 @@ import { formatShape } from '../../core/shape.js';
 import type { Generator } from '../../core/random.js';
 import { full, zeros } from '../../tensor/create.js';
 import { Tensor, isTensor } from '../../tensor/tensor.js';
+import { scoped } from '../../autograd/tape.js';
 import { Variable } from '../../tensor/variable.js';
 import { add, mul, sub } from '../../ops/arithmetic.js';
 import { notEqual, where } from '../../ops/compare.js';
@@ -233,7 +234,8 @@ export abstract class RecurrentLayer extends Layer {
     for (let k = 0; k < time; k++) {
       const at = this.goBackwards ? time - 1 - k : k;
       const xt = steps[at]!;
-      let next = this.step(xt, states, w);
+      const before = states;
+      let next = scoped(`${this.name}.step`, 'step', [xt, ...before], { t: k + 1, time }, () => this.step(xt, before, w));
       if (mask) {
         const keep = reshape(slice(mask, [0, at], [batch, 1]), [batch, 1]);
         next = next.map((s, i) => where(keep, s, states[i]!));
