@@ -45,8 +45,20 @@ function surfaceTitle(s: TestSurface, what: string): string {
   return s.formula.length <= 48 ? `${what}: ${name}, ${s.formula}` : `${what}: ${name}`;
 }
 
-/** A descent path as a SurfacePath (its losses as heights). */
-const asSurfacePath = (p: DescentPath, color?: string): SurfacePath => ({ name: p.name, points: p.points, z: p.losses, ...(color ? { color } : {}) });
+/**
+ * A descent path as a SurfacePath (its losses as heights). A path that
+ * diverged (left the domain for good) is cut after its first point outside
+ * the domain: the picture shows it leaving, not its later jumps across the
+ * plot.
+ */
+function asSurfacePath(p: DescentPath, s: TestSurface, color?: string): SurfacePath {
+  let n = p.points.length;
+  if (leftDomain(p, s)) {
+    const out = p.points.findIndex(([x, y]) => !(x >= s.domain.x[0] && x <= s.domain.x[1] && y >= s.domain.y[0] && y <= s.domain.y[1]));
+    if (out >= 0) n = out + 1;
+  }
+  return { name: p.name, points: p.points.slice(0, n), z: p.losses.slice(0, n), ...(color ? { color } : {}) };
+}
 
 /**
  * Gradient descent on a test surface by several of nabla's optimisers from
@@ -67,7 +79,7 @@ export function descentChart(surface: string | TestSurface, options: DescentChar
   const paths = given ?? descentPaths(s, run);
   if (!Array.isArray(paths)) throw new ArgumentError(`${op}: paths must be an array made by descentPaths`);
   const grid = surfaceGrid(s, { resolution });
-  const drawn = paths.map((p) => asSurfacePath(p));
+  const drawn = paths.map((p) => asSurfacePath(p, s));
   const markers = s.minima.map((point) => ({ name: s.minima.length === 1 ? 'minimum' : 'minima', point }));
   const common = { paths: drawn, logScale: s.logScale, animate: animate ?? true, width, height };
   return {
@@ -105,7 +117,8 @@ function leftDomain(p: DescentPath, s: TestSurface): boolean {
  * One optimiser (plain SGD by default) on a test surface with three
  * learning rates — too small (it crawls), about right, too large (it
  * overshoots and diverges) — as a contour map with the three paths (the
- * diverging one clipped at the plot's edge and labelled "diverged") beside
+ * diverging one drawn until it leaves the plot, clipped at the edge and
+ * labelled "diverged") beside
  * the loss of each step. Returns one SVG document.
  */
 export function learningRatesChart(surface: string | TestSurface, options: LearningRatesChartOptions = {}): string {
@@ -125,7 +138,7 @@ export function learningRatesChart(surface: string | TestSurface, options: Learn
   const grid = surfaceGrid(s);
   const markers = s.minima.map((point) => ({ name: s.minima.length === 1 ? 'minimum' : 'minima', point }));
   const contour = contourChart(grid, {
-    title: `${optimizer}: three learning rates on ${s.name}`, paths: paths.map((p, k) => asSurfacePath(p, RATE_COLORS[k])),
+    title: `${optimizer}: three learning rates on ${s.name}`, paths: paths.map((p, k) => asSurfacePath(p, s, RATE_COLORS[k])),
     logScale: s.logScale, animate: o.animate ?? true, width, height, markers,
   });
   // the loss curves: log scale when every loss is positive; values far above the start (a diverging run) are cut off
