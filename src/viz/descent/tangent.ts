@@ -140,8 +140,10 @@ export function tangentChart(f: (x: Tensor) => Tensor, options: TangentChartOpti
     if (px >= frame.left && px <= frame.left + frame.width && py >= frame.top && py <= frame.top + frame.height) {
       out.push(`<circle cx="${num(px)}" cy="${num(py)}" r="5" fill="${color}" stroke="#ffffff" stroke-width="1.5"/>`);
       const label = `slope ${fmt(slope)} (${sign})`;
+      // the label goes beside the point on the side away from the line: right and above for a falling line, left and above for a rising one
       const right = px < frame.left + frame.width * 0.6;
-      const ly = Math.min(frame.top + frame.height - 4, Math.max(frame.top + 12, py + (slope > 0 ? 16 : -10)));
+      const above = right ? slope <= 0 : slope > 0;
+      const ly = Math.min(frame.top + frame.height - 4, Math.max(frame.top + 12, py + (above ? -12 : 18)));
       out.push(text(label, { x: px + (right ? 10 : -10), y: ly, size: 12, anchor: right ? 'start' : 'end', fill: color, weight: 'bold', cls: 'slope' }));
     }
     if (readout) {
