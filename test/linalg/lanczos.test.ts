@@ -128,3 +128,19 @@ test('hessianEigs: clear errors for k out of range, a non-scalar f and bad optio
   assert.ok(all.converged);
   expected.reverse().forEach((l, i) => assert.ok(Math.abs(all.values[i]! - l) < 1e-5, `${all.values} vs ${expected}`));
 });
+
+test('hessianEigs: x may be an array of tensors and variables (the trees nb.hvp takes); vectors are tensors in its shape', () => {
+  // f(a, b) = a₀² + 3·a₁² + 2·a₀·b + b²: H = [[2, 0, 2], [0, 6, 0], [2, 0, 2]], eigenvalues 6, 4, 0
+  const x = [nb.tensor([0.5, -1], [2], 'float64'), nb.variable(nb.tensor([[2]], [1, 1], 'float64'))] as const;
+  const f = ([a, b]: readonly [nb.Tensor, nb.Tensor | nb.Variable]) => {
+    const [a0, a1] = nb.split(a, 2);
+    const bv = nb.reshape(b instanceof nb.Variable ? b.value : b, [1]);
+    return nb.sum(nb.add(nb.add(nb.square(a0!), nb.mul(3, nb.square(a1!))), nb.add(nb.mul(2, nb.mul(a0!, bv)), nb.square(bv))));
+  };
+  const r = nb.linalg.hessianEigs(f as never, x as never, { k: 3 }) as unknown as { values: number[]; vectors: [nb.Tensor, nb.Tensor][] };
+  [6, 4, 0].forEach((l, i) => assert.ok(Math.abs(r.values[i]! - l) < 1e-10, `${r.values}`));
+  const [a, b] = r.vectors[1]!;   // λ = 4: (1, 0, 1)/√2
+  assert.ok(nb.isTensor(a) && nb.isTensor(b));
+  assert.deepEqual(b.shape, [1, 1]);
+  assert.ok(Math.abs(a.storage[0]! - Math.SQRT1_2) < 1e-10 && Math.abs(a.storage[1]!) < 1e-10 && Math.abs(b.storage[0]! - Math.SQRT1_2) < 1e-10);
+});
