@@ -67,6 +67,8 @@ export { History } from './train/history.js';
 export { makeTrainStep } from './train/step.js';
 export { modelLoss } from './train/loss-fn.js';
 export type { ModelLoss, ModelLossOptions } from './train/loss-fn.js';
+export { modelHessianEigs, sharpness, layerJacobian } from './curvature/index.js';
+export type { ModelHessianEigs, ModelHessianEigsOptions, Sharpness, SharpnessCallbackArgs, SharpnessRecord } from './curvature/index.js';
 export type { NamedTensors, TrainStep, TrainStepOptions, TrainStepResult, Trainer, TrainableModel } from './train/step.js';
 export { DivergenceError } from './train/errors.js';
 export type { DivergenceDetails } from './train/errors.js';

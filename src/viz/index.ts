@@ -15,3 +15,7 @@ export { scatterChart } from './scatter.js';
 export type { ScatterPoint, ScatterChartOptions } from './scatter.js';
 export { niceTicks, escapeXml, CATEGORICAL } from './svg.js';
 export { sideBySide } from './layout.js';
+export { heatmap } from './heatmap.js';
+export type { HeatmapOptions } from './heatmap.js';
+export { sharpnessChart } from './sharpness.js';
+export type { SharpnessPoint, SharpnessChartOptions } from './sharpness.js';
