@@ -10,6 +10,13 @@ import { describeSpace, planeOf, type Landscape } from './landscape.js';
 export interface ProjectPathOptions {
   /** Evaluate J(θ_t) at every recorded point on the landscape's data; default true. */
   loss?: boolean;
+  /**
+   * Match the path's parameters to the landscape's by position (same shapes
+   * in the same order) rather than by name: for the path of another model of
+   * the same architecture, whose layers got other default names
+   * ('dense_3.kernel' for 'dense_1.kernel'). Default false.
+   */
+  byPosition?: boolean;
 }
 
 /** A path on a landscape's plane. */
@@ -49,10 +56,14 @@ export function projectPath(path: ParameterPath, landscape: Landscape, opts: Pro
   const plane = planeOf(landscape);
   if (!plane || plane.dirs.length !== 2) throw new ArgumentError(`${op}: landscape must be the result of nb.landscape (a 2-D landscape), got ${describe(landscape)}`);
   const o = optionsObject(op, opts);
-  for (const k of Object.keys(o)) if (k !== 'loss') throw new ArgumentError(`${op}: unknown option '${k}' (options: loss)`);
-  if (o.loss !== undefined && typeof o.loss !== 'boolean') throw new ArgumentError(`${op}: loss must be true or false, got ${describe(o.loss)}`);
+  for (const k of Object.keys(o)) if (k !== 'loss' && k !== 'byPosition') throw new ArgumentError(`${op}: unknown option '${k}' (options: loss, byPosition)`);
+  for (const k of ['loss', 'byPosition'] as const) if (o[k] !== undefined && typeof o[k] !== 'boolean') throw new ArgumentError(`${op}: ${k} must be true or false, got ${describe(o[k])}`);
   if (path.length === 0) throw new ArgumentError(`${op}: the path holds no points: pass it to fit as a callback (or record points) first`);
-  if (!path.layout!.sameAs(plane.space)) throw new ShapeError(`${op}: the path's parameters (${describeSpace(path.layout!)}) are not the landscape's (${describeSpace(plane.space)})`);
+  const matches = o.byPosition ? path.layout!.sameShapesAs(plane.space) : path.layout!.sameAs(plane.space);
+  if (!matches) {
+    const hint = !o.byPosition && path.layout!.sameShapesAs(plane.space) ? ': only the names differ; for another model of the same architecture pass { byPosition: true }' : '';
+    throw new ShapeError(`${op}: the path's parameters (${describeSpace(path.layout!)}) are not the landscape's (${describeSpace(plane.space)})${hint}`);
+  }
   const { theta, evaluate } = plane;
   const [d1, d2] = plane.dirs as [Float64Array, Float64Array];
   const a11 = dot(d1, d1), a12 = dot(d1, d2), a22 = dot(d2, d2);

@@ -79,6 +79,11 @@ export class ParamSpace {
     return v;
   }
 
+  /** True when `other` has the same shapes in the same order (whatever the names). */
+  sameShapesAs(other: ParamSpace): boolean {
+    return this.shapes.length === other.shapes.length && this.shapes.every((s, i) => sameShape(s, other.shapes[i]!));
+  }
+
   /** True when `other` lays out the same names with the same shapes. */
   sameAs(other: ParamSpace): boolean {
     return this.names.length === other.names.length && this.names.every((k, i) => k === other.names[i] && sameShape(this.shapes[i]!, other.shapes[i]!));

@@ -63,6 +63,16 @@ test('landscape \'pca\' and projectPath: a path that is missing, too short, from
   other.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy' });
   const l = nb.landscape(other, x, y, { resolution: 2 });
   assert.throws(() => nb.projectPath(path, l), err(nb.ShapeError, /^projectPath: the path's parameters \(dense_1.kernel \[3,4\], .*\) are not the landscape's \(dense_\d+.kernel \[3,2\]/));
+  // the same architecture under other names: by position on request
+  const twin = classifier(5).model; // layers named as the first model's
+  const renamed = nb.sequential([nb.layers.dense({ units: 4, activation: 'tanh', inputShape: [3] }), nb.layers.dense({ units: 2, activation: 'softmax' })]);
+  renamed.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy' });
+  const onRenamed = nb.landscape(renamed, x, y, { resolution: 2 });
+  assert.throws(() => nb.projectPath(path, onRenamed), /projectPath: the path's parameters .* are not the landscape's .*: only the names differ; for another model of the same architecture pass \{ byPosition: true \}/);
+  assert.deepEqual(nb.projectPath(path, onRenamed, { byPosition: true }).alphas.length, 2);
+  assert.equal(nb.projectPath(path, nb.landscape(twin, x, y, { resolution: 2 })).alphas.length, 2);
+  assert.throws(() => nb.projectPath(path, l, { byPosition: true }), /projectPath: the path's parameters/);
+  assert.throws(() => nb.projectPath(path, l, { lossy: true } as nb.ProjectPathOptions), /projectPath: unknown option 'lossy'/);
   assert.throws(() => nb.projectPath(nb.callbacks.parameterPath(), l), /projectPath: the path holds no points/);
   assert.throws(() => nb.projectPath({} as nb.callbacks.ParameterPath, l), /projectPath: path must be a recorded path/);
   assert.throws(() => nb.projectPath(path, {} as nb.Landscape), /projectPath: landscape must be the result of nb.landscape/);
