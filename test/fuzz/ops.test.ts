@@ -109,6 +109,9 @@ const NOT_FUZZED: Record<string, string> = {
   grad: 'transform of a function (test/autograd)', valueAndGrad: 'transform of a function', vjp: 'transform of a function',
   jacobian: 'transform of a function', hessian: 'transform of a function', hvp: 'transform of a function', gradCheck: 'checks a function',
   sequential: 'model builder (test/train)', makeTrainStep: 'trainer builder; its arguments are checked in test/train/step.test.ts', loadModel: 'file input (test/io)',
+  modelLoss: 'model function builder (test/train/loss-fn.test.ts)',
+  landscape: 'model-level evaluation; its arguments are checked in test/landscape/errors.test.ts', landscape1d: 'model-level evaluation (test/landscape)',
+  projectPath: 'takes a recorded path and a landscape (test/landscape)', Landscape: 'class (through landscape)', Landscape1d: 'class (through landscape1d)',
 };
 
 // ---- random arguments ------------------------------------------------------
