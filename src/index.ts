@@ -74,6 +74,6 @@ export * as io from './io/index.js';
 export * as data from './data/index.js';
 export * as viz from './viz/index.js';
 export { landscape, landscape1d, Landscape, Landscape1d, projectPath } from './landscape/index.js';
-export type { LandscapeOptions, Landscape1dOptions, LandscapeCommonOptions, LandscapeDirections, SliceDirection, ProjectPathOptions, ProjectedPath, WeightRef } from './landscape/index.js';
+export type { LandscapeOptions, Landscape1dOptions, LandscapeCommonOptions, LandscapeDirections, SliceDirection, ProjectPathOptions, ProjectedPath, PathForChart, WeightRef } from './landscape/index.js';
 export * as linalg from './linalg/index.js';
 export * as decomposition from './decomposition/index.js';

@@ -53,8 +53,8 @@ export function randomDirections(count: number, theta: ArrayLike<number>, space:
   });
 }
 
-/** The unit direction e_w of one weight (1 at that weight, 0 elsewhere). */
-export function weightDirection(op: string, arg: string, ref: unknown, space: ParamSpace): Float64Array {
+/** The unit direction e_w of one weight (1 at that weight, 0 elsewhere), and the weight's name as 'dense_1.kernel[0,3]'. */
+export function weightDirection(op: string, arg: string, ref: unknown, space: ParamSpace): { d: Float64Array; label: string } {
   const [name, index] = parseWeightRef(op, arg, ref);
   const p = space.names.indexOf(name);
   if (p < 0) throw new ArgumentError(`${op}: ${arg} names '${name}', which is not a trainable parameter of the model (${space.names.join(', ')})`);
@@ -66,7 +66,7 @@ export function weightDirection(op: string, arg: string, ref: unknown, space: Pa
   index.forEach((v, i) => { flat = flat * shape[i]! + v; });
   const d = new Float64Array(space.size);
   d[space.offsets[p]! + flat] = 1;
-  return d;
+  return { d, label: `${name}[${index.join(',')}]` };
 }
 
 function parseWeightRef(op: string, arg: string, ref: unknown): [string, number[]] {

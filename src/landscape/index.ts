@@ -3,7 +3,7 @@
 export { landscape, landscape1d, Landscape, Landscape1d } from './landscape.js';
 export type { LandscapeOptions, Landscape1dOptions, LandscapeCommonOptions, LandscapeDirections, SliceDirection } from './landscape.js';
 export { projectPath } from './project.js';
-export type { ProjectPathOptions, ProjectedPath } from './project.js';
+export type { ProjectPathOptions, ProjectedPath, PathForChart } from './project.js';
 export { parameterPath, ParameterPath } from './path.js';
 export type { ParameterPathArgs } from './path.js';
 export type { WeightRef } from './directions.js';

@@ -105,6 +105,8 @@ export class Landscape {
   readonly directions: [NamedTensors, NamedTensors];
   /** For 'pca': the fraction of the path's spread around θ* along d1 and d2; null otherwise. */
   readonly explained: [number, number] | null;
+  /** The axes' names: 'α (random direction 1)', 'α (PC 1, 97.2 %)', or the weight, 'dense_1.kernel[0,3]'. */
+  readonly labels: [string, string];
 
   /** @internal */
   constructor(fields: Omit<Landscape, 'xs' | 'ys' | 'z' | 'toGrid' | 'minimum' | 'evaluate'>, plane: Plane) {
@@ -116,6 +118,7 @@ export class Landscape {
     this.names = fields.names;
     this.directions = fields.directions;
     this.explained = fields.explained;
+    this.labels = fields.labels;
     planes.set(this, plane);
   }
 
@@ -125,9 +128,9 @@ export class Landscape {
   get ys(): number[] { return this.betas; }
   /** The loss grid, z[j][i] at (xs[i], ys[j]). */
   get z(): number[][] { return this.loss; }
-  /** { xs, ys, z } for a contour or surface chart. */
-  toGrid(): { xs: number[]; ys: number[]; z: number[][] } {
-    return { xs: this.alphas, ys: this.betas, z: this.loss };
+  /** { xs, ys, z } and the axes' labels, for nb.viz.contourChart and nb.viz.surfaceChart. */
+  toGrid(): { xs: number[]; ys: number[]; z: number[][]; xLabel: string; yLabel: string; zLabel: string } {
+    return { xs: this.alphas, ys: this.betas, z: this.loss, xLabel: this.labels[0], yLabel: this.labels[1], zLabel: 'loss' };
   }
 
   /** The grid point with the lowest finite loss. */
@@ -156,6 +159,8 @@ export class Landscape1d {
   readonly names: readonly string[];
   /** d, tensors by parameter name. */
   readonly direction: NamedTensors;
+  /** The axis's name: 'α (random direction)', 'α (PC 1, 97.2 %)' or the weight. */
+  readonly label: string;
 
   /** @internal */
   constructor(fields: Omit<Landscape1d, 'xs' | 'ys' | 'toLine'>, plane: Plane) {
@@ -165,14 +170,15 @@ export class Landscape1d {
     this.center = fields.center;
     this.names = fields.names;
     this.direction = fields.direction;
+    this.label = fields.label;
     planes.set(this, plane);
   }
 
   get xs(): number[] { return this.alphas; }
   get ys(): number[] { return this.loss; }
-  /** { xs, ys } for a line chart. */
-  toLine(): { xs: number[]; ys: number[] } {
-    return { xs: this.alphas, ys: this.loss };
+  /** { xs, ys } and the axes' labels, for a line chart. */
+  toLine(): { xs: number[]; ys: number[]; xLabel: string; yLabel: string } {
+    return { xs: this.alphas, ys: this.loss, xLabel: this.label, yLabel: 'loss' };
   }
 }
 
@@ -201,15 +207,18 @@ export function landscape(model: TrainableModel, x: TensorLike, y: TensorLike, o
   let kind: Landscape['kind'];
   let dirs: Float64Array[];
   let explained: [number, number] | null = null;
+  let labels: [string, string] = ['α (direction 1)', 'β (direction 2)'];
   let dflt: [[number, number], [number, number]] = [[-1, 1], [-1, 1]];
   if (spec === 'random') {
     kind = 'random';
     dirs = randomDirections(2, ctx.theta, ctx.space, ctx.seed, ctx.includeBiases);
+    labels = ['α (random direction 1)', 'β (random direction 2)'];
   } else if (spec === 'pca') {
     kind = 'pca';
     const pca = pcaDirections(op, o.path, ctx, 2);
     dirs = pca.directions;
     explained = [pca.explained[0]!, pca.explained[1]!];
+    labels = [`α (PC 1, ${(100 * explained[0]).toFixed(1)} %)`, `β (PC 2, ${(100 * explained[1]).toFixed(1)} %)`];
     dflt = [pca.extent[0]!, pca.extent[1]!];
   } else if (spec === 'hessian') {
     // HOOK(hessian): the top two Hessian eigenvectors (issue 13 §4, a model-level Lanczos) come here;
@@ -219,7 +228,9 @@ export function landscape(model: TrainableModel, x: TensorLike, y: TensorLike, o
     kind = 'weights';
     const w = (spec as { weights: unknown }).weights;
     if (!Array.isArray(w) || w.length !== 2) throw new ArgumentError(`${op}: directions.weights must name two weights, e.g. ['dense_1.kernel[0,3]', 'dense_2.bias[1]'], got ${describe(w)}`);
-    dirs = w.map((ref, k) => weightDirection(op, `directions.weights[${k}]`, ref, ctx.space));
+    const ws = w.map((ref, k) => weightDirection(op, `directions.weights[${k}]`, ref, ctx.space));
+    dirs = ws.map((e) => e.d);
+    labels = [ws[0]!.label, ws[1]!.label];
   } else if (Array.isArray(spec)) {
     kind = 'explicit';
     if (spec.length !== 2) throw new ArgumentError(`${op}: directions must be two directions [d1, d2] (tensors by parameter name), got an array of length ${spec.length}`);
@@ -237,7 +248,7 @@ export function landscape(model: TrainableModel, x: TensorLike, y: TensorLike, o
   const loss = betas.map((b) => alphas.map((a) => ctx.evaluate(combine(ctx.theta, [a, b], dirs))));
   return new Landscape({
     kind, alphas, betas, loss, center: ctx.evaluate(ctx.theta), names: ctx.space.names,
-    directions: [ctx.space.unflatten(d1), ctx.space.unflatten(d2)], explained,
+    directions: [ctx.space.unflatten(d1), ctx.space.unflatten(d2)], explained, labels,
   }, { space: ctx.space, theta: ctx.theta, dirs, evaluate: ctx.evaluate });
 }
 
@@ -257,18 +268,23 @@ export function landscape1d(model: TrainableModel, x: TensorLike, y: TensorLike,
   const spec = o.direction ?? 'random';
   let kind: Landscape1d['kind'];
   let d: Float64Array;
+  let label = 'α (direction)';
   let dflt: [number, number] = [-1, 1];
   if (spec === 'random') {
     kind = 'random';
     d = randomDirections(1, ctx.theta, ctx.space, ctx.seed, ctx.includeBiases)[0]!;
+    label = 'α (random direction)';
   } else if (spec === 'pca') {
     kind = 'pca';
     const pca = pcaDirections(op, o.path, ctx, 1);
     d = pca.directions[0]!;
     dflt = pca.extent[0]!;
+    label = `α (PC 1, ${(100 * pca.explained[0]!).toFixed(1)} %)`;
   } else if (spec !== null && typeof spec === 'object' && !Array.isArray(spec) && Object.keys(spec).length === 1 && 'weight' in spec) {
     kind = 'weights';
-    d = weightDirection(op, 'direction.weight', (spec as { weight: unknown }).weight, ctx.space);
+    const e = weightDirection(op, 'direction.weight', (spec as { weight: unknown }).weight, ctx.space);
+    d = e.d;
+    label = e.label;
   } else if (spec !== null && typeof spec === 'object' && !Array.isArray(spec)) {
     kind = 'explicit';
     d = ctx.space.flatten(op, 'direction', spec);
@@ -280,7 +296,7 @@ export function landscape1d(model: TrainableModel, x: TensorLike, y: TensorLike,
   checkDirections(op, [d], ctx.space);
   const alphas = axisValues(op, 'alphas', o.alphas, o.range, ctx.resolution, dflt);
   const loss = alphas.map((a) => ctx.evaluate(combine(ctx.theta, [a], [d])));
-  return new Landscape1d({ kind, alphas, loss, center: ctx.evaluate(ctx.theta), names: ctx.space.names, direction: ctx.space.unflatten(d) },
+  return new Landscape1d({ kind, alphas, loss, center: ctx.evaluate(ctx.theta), names: ctx.space.names, direction: ctx.space.unflatten(d), label },
     { space: ctx.space, theta: ctx.theta, dirs: [d], evaluate: ctx.evaluate });
 }
 

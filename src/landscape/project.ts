@@ -35,6 +35,22 @@ export interface ProjectedPath {
   steps: number[];
   /** The (fractional) epoch of each point. */
   epochs: number[];
+  /**
+   * The path as nb.viz.contourChart / surfaceChart take it:
+   * { name, points: [α_t, β_t], z?, color? }. With heights 'surface' (the
+   * default) the chart puts each point on the landscape's surface; with
+   * 'loss', z is J(θ_t), the loss at the recorded weights themselves (which
+   * lies off the surface where the path leaves the plane).
+   */
+  toPath(name?: string, options?: { heights?: 'surface' | 'loss'; color?: string }): PathForChart;
+}
+
+/** A path in the form the surface charts draw (nb.viz's SurfacePath). */
+export interface PathForChart {
+  name: string;
+  points: [number, number][];
+  z?: number[];
+  color?: string;
 }
 
 /**
@@ -68,7 +84,20 @@ export function projectPath(path: ParameterPath, landscape: Landscape, opts: Pro
   const [d1, d2] = plane.dirs as [Float64Array, Float64Array];
   const a11 = dot(d1, d1), a12 = dot(d1, d2), a22 = dot(d2, d2);
   const det = a11 * a22 - a12 * a12;
-  const out: ProjectedPath = { alphas: [], betas: [], loss: [], residual: [], relativeResidual: [], steps: [...path.steps], epochs: [...path.epochs] };
+  const out: ProjectedPath = {
+    alphas: [], betas: [], loss: [], residual: [], relativeResidual: [], steps: [...path.steps], epochs: [...path.epochs],
+    toPath(name = 'training path', options = {}) {
+      const how = options.heights ?? 'surface';
+      if (how !== 'surface' && how !== 'loss') throw new ArgumentError(`toPath: heights must be 'surface' or 'loss', got ${describe(how)}`);
+      if (how === 'loss' && this.loss.length !== this.alphas.length) throw new ArgumentError(`toPath: heights 'loss' needs the losses: project the path without { loss: false }`);
+      return {
+        name,
+        points: this.alphas.map((a, t): [number, number] => [a, this.betas[t]!]),
+        ...(how === 'loss' ? { z: [...this.loss] } : {}),
+        ...(options.color !== undefined ? { color: options.color } : {}),
+      };
+    },
+  };
   const v = new Float64Array(theta.length);
   for (const q of path.points) {
     for (let i = 0; i < v.length; i++) v[i] = q[i]! - theta[i]!;

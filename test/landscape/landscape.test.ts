@@ -15,7 +15,7 @@ test('landscape: the grid centre is the model\'s loss at its weights (evaluate),
   assert.ok(near(l.center, model.evaluate(x, y).loss!, 1e-6), `${l.center} vs ${model.evaluate(x, y).loss}`);
   assert.deepEqual(model.getWeights().map(values), before);
   // the contour chart's names for the same arrays
-  assert.deepEqual(l.toGrid(), { xs: l.alphas, ys: l.betas, z: l.loss });
+  assert.deepEqual(l.toGrid(), { xs: l.alphas, ys: l.betas, z: l.loss, xLabel: 'α (random direction 1)', yLabel: 'β (random direction 2)', zLabel: 'loss' });
   assert.equal(l.z, l.loss);
   assert.deepEqual(l.names, ['dense_1.kernel', 'dense_1.bias', 'dense_2.kernel', 'dense_2.bias']);
   // the landscape is not flat: the loss changes away from θ*
@@ -113,6 +113,7 @@ test('landscape: along two single weights, α and β are the changes of those we
     assert.ok(near(l.loss[j]![i]!, f.loss(p, x, y).item(), 1e-5));
   }));
   assert.equal(values(l.directions[0]['dense_1.kernel']!).filter((v) => v !== 0).length, 1);
+  assert.deepEqual(l.labels, ['dense_1.kernel[2,1]', 'dense_2.bias[0]']);
 });
 
 test('landscape: explicit directions are used as given (and filter-normalised on request)', () => {
@@ -156,7 +157,8 @@ test('landscape1d: the loss along one direction, θ* at α = 0', () => {
   const k = values(theta['dense_2.kernel']!); k[2]! += 3;
   assert.ok(near(line.loss[2]!, f.loss({ ...theta, 'dense_2.kernel': nb.tensor(k, [4, 2]) }, x, y).item(), 1e-5));
   const r = nb.landscape1d(model, x, y, { resolution: 5, seed: 3 });
-  assert.deepEqual(r.toLine(), { xs: [-1, -0.5, 0, 0.5, 1], ys: r.loss });
+  assert.deepEqual(r.toLine(), { xs: [-1, -0.5, 0, 0.5, 1], ys: r.loss, xLabel: 'α (random direction)', yLabel: 'loss' });
+  assert.equal(line.label, 'dense_2.kernel[1,0]');
   assert.ok(near(r.loss[4]!, f.loss(moved(theta, [1], [r.direction]), x, y).item(), 1e-5));
   // the same seed gives the 2-D landscape's first direction
   const l = nb.landscape(model, x, y, { resolution: 2, seed: 3 });

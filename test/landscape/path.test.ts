@@ -103,6 +103,13 @@ test('landscape with directions \'pca\': the plane of the training path, where t
   const d = pca.directions.map(flat);
   assert.ok(near(Math.hypot(...d[0]!), 1, 1e-5) && near(Math.hypot(...d[1]!), 1, 1e-5));
   assert.ok(Math.abs(d[0]!.reduce((s, v, i) => s + v * d[1]![i]!, 0)) < 1e-5);
+  // the chart forms: the grid with the components' shares, the path on the surface or at its own losses
+  assert.equal(pca.toGrid().xLabel, `α (PC 1, ${(100 * pca.explained[0]).toFixed(1)} %)`);
+  const onSurface = p.toPath('sgd');
+  assert.deepEqual(onSurface, { name: 'sgd', points: p.alphas.map((a, t) => [a, p.betas[t]]) });
+  assert.deepEqual(p.toPath('sgd', { heights: 'loss', color: '#f00' }).z, p.loss);
+  assert.equal(p.toPath(undefined, { color: '#f00' }).color, '#f00');
+  assert.throws(() => rnd.toPath('x', { heights: 'loss' }), /toPath: heights 'loss' needs the losses/);
   // a 1-D slice along the first principal direction
   const line = nb.landscape1d(model, x, y, { direction: 'pca', path, resolution: 3 });
   assert.deepEqual(flat(line.direction), d[0]);
