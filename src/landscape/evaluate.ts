@@ -6,7 +6,7 @@ import { Generator } from '../core/random.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { TensorLike } from '../tensor/create.js';
 import { noGrad } from '../ops/stop.js';
-import { examples, pickRows, rows } from '../train/data.js';
+import { checkFinite, examples, pickRows, rows } from '../train/data.js';
 import type { ModelLoss } from '../train/loss-fn.js';
 import type { ParamSpace } from './space.js';
 
@@ -17,7 +17,8 @@ export type Evaluator = (theta: Float64Array | Float32Array) => number;
  * The examples the landscape is evaluated on: all of x, y when there are at
  * most `samples` rows, otherwise `samples` rows chosen without replacement
  * by `new Generator(seed)` (a partial Fisher–Yates shuffle), kept in their
- * original order. Checks x and y: same number of rows, at least one.
+ * original order. Checks x and y: same number of rows, at least one, and
+ * (the rows used) no NaN or ±Inf.
  */
 export function evaluationData(op: string, x: TensorLike, y: TensorLike, samples: number, seed: number): [Tensor, Tensor] {
   if (x === undefined || x === null) throw new ArgumentError(`${op}: x is required (the examples to evaluate the loss on), got ${describe(x)}`);
@@ -25,7 +26,7 @@ export function evaluationData(op: string, x: TensorLike, y: TensorLike, samples
   const [X, Y] = examples(op, x, y);
   const n = X.shape[0]!;
   if (n === 0) throw new ArgumentError(`${op}: x and y hold no examples, so there is no loss to draw`);
-  if (n <= samples) return [X, Y];
+  if (n <= samples) return finite(op, X, Y);
   const order = Int32Array.from({ length: n }, (_, i) => i);
   const g = new Generator(seed);
   for (let i = 0; i < samples; i++) {
@@ -33,7 +34,13 @@ export function evaluationData(op: string, x: TensorLike, y: TensorLike, samples
     const t = order[i]!; order[i] = order[j]!; order[j] = t;
   }
   const idx = order.slice(0, samples).sort();
-  return [pickRows(X, idx), pickRows(Y, idx)];
+  return finite(op, pickRows(X, idx), pickRows(Y, idx));
+}
+
+function finite(op: string, x: Tensor, y: Tensor): [Tensor, Tensor] {
+  checkFinite(op, 'x', x);
+  checkFinite(op, 'y', y);
+  return [x, y];
 }
 
 /**

@@ -10,6 +10,7 @@ test('landscape: clear errors for no data, x and y of different lengths, a bad r
   assert.throws(() => nb.landscape(model, nb.zeros([0, 3]), nb.zeros([0, 2])), err(nb.ArgumentError, /^landscape: x and y hold no examples/));
   assert.throws(() => nb.landscape(model, undefined as unknown as nb.Tensor, y), err(nb.ArgumentError, /^landscape: x is required/));
   assert.throws(() => nb.landscape(model, x, nb.slice(y, [0], [39])), err(nb.ShapeError, /^landscape: x \[40,3\] and y \[39,2\] must have the same number of examples/));
+  assert.throws(() => nb.landscape(model, nb.div(x, nb.tensor(0)), y), /landscape: x holds .*(NaN|Infinity)/);
   assert.throws(() => nb.landscape(model, x, y, { resolution: 1 }), err(nb.ArgumentError, /^landscape: resolution must be a whole number ≥ 2, got 1/));
   assert.throws(() => nb.landscape(model, x, y, { resolution: 2.5 }), /landscape: resolution must be a whole number/);
   assert.throws(() => nb.landscape(model, x, y, { range: Infinity }), err(nb.ArgumentError, /^landscape: range must be a finite number > 0 .* got Infinity/));

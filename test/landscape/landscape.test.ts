@@ -164,3 +164,13 @@ test('landscape1d: the loss along one direction, θ* at α = 0', () => {
   const l = nb.landscape(model, x, y, { resolution: 2, seed: 3 });
   assert.deepEqual(values(r.direction['dense_1.kernel']!), values(l.directions[0]['dense_1.kernel']!));
 });
+
+test('landscape: the loss options of nb.modelLoss pass through (penalties off, another loss)', () => {
+  const { model, x, y } = classifier();
+  const withPenalty = nb.landscape(model, x, y, { resolution: 3 });
+  const without = nb.landscape(model, x, y, { resolution: 3, regularization: false });
+  const kernel = nb.modelLoss(model).params()['dense_1.kernel']!;
+  assert.ok(near(withPenalty.center - without.center, 0.01 * nb.sum(nb.square(kernel)).item(), 1e-5));
+  const mse = nb.landscape(model, x, y, { resolution: 3, loss: 'mse', regularization: false });
+  assert.ok(near(mse.center, nb.losses.meanSquaredError(y, model.predict(x)).item(), 1e-6));
+});
