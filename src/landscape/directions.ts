@@ -42,13 +42,12 @@ export function filterNormalize(d: Float64Array, theta: ArrayLike<number>, space
   });
 }
 
-/** `count` filter-normalised random directions (standard normal entries from `new Generator(seed)`, then {@link filterNormalize}). */
-export function randomDirections(count: number, theta: ArrayLike<number>, space: ParamSpace, seed: number, includeBiases: boolean): Float64Array[] {
+/** `count` random directions, standard normal entries from `new Generator(seed)` (to be filter-normalised: {@link filterNormalize}). */
+export function randomDirections(count: number, space: ParamSpace, seed: number): Float64Array[] {
   const g = new Generator(seed);
   return Array.from({ length: count }, () => {
     const d = new Float64Array(space.size);
     g.fillNormal(d, 0, 1);
-    filterNormalize(d, theta, space, includeBiases);
     return d;
   });
 }

@@ -42,7 +42,7 @@ export interface LandscapeCommonOptions extends ModelLossOptions {
   seed?: number;
   /** For 'random' directions: give biases and batch-norm parameters (rank ≤ 1) a direction too; default false (zero there). */
   includeBiases?: boolean;
-  /** 'filter' normalisation of the directions (the default for 'random'), or 'none' (the default otherwise). */
+  /** 'filter' normalisation of the directions (the default for 'random'), or 'none' (the default otherwise; 'random' then gives raw N(0, 1) entries). */
   normalize?: 'filter' | 'none';
   /** The recorded training path, for directions 'pca'. */
   path?: ParameterPath;
@@ -211,7 +211,7 @@ export function landscape(model: TrainableModel, x: TensorLike, y: TensorLike, o
   let dflt: [[number, number], [number, number]] = [[-1, 1], [-1, 1]];
   if (spec === 'random') {
     kind = 'random';
-    dirs = randomDirections(2, ctx.theta, ctx.space, ctx.seed, ctx.includeBiases);
+    dirs = randomDirections(2, ctx.space, ctx.seed);
     labels = ['α (random direction 1)', 'β (random direction 2)'];
   } else if (spec === 'pca') {
     kind = 'pca';
@@ -238,7 +238,7 @@ export function landscape(model: TrainableModel, x: TensorLike, y: TensorLike, o
   } else {
     throw new ArgumentError(`${op}: directions must be 'random', 'pca', { weights: [w1, w2] } or two directions [d1, d2] (tensors by parameter name), got ${describe(spec)}`);
   }
-  if ((o.normalize ?? (kind === 'random' ? 'filter' : 'none')) === 'filter' && kind !== 'random') for (const d of dirs) filterNormalize(d, ctx.theta, ctx.space, ctx.includeBiases);
+  if ((o.normalize ?? (kind === 'random' ? 'filter' : 'none')) === 'filter') for (const d of dirs) filterNormalize(d, ctx.theta, ctx.space, ctx.includeBiases);
   if (boolOption(op, 'orthogonalize', o.orthogonalize, false)) orthogonalize(dirs[0]!, dirs[1]!);
   for (const d of dirs) ctx.space.round(d);
   checkDirections(op, dirs, ctx.space);
@@ -272,7 +272,7 @@ export function landscape1d(model: TrainableModel, x: TensorLike, y: TensorLike,
   let dflt: [number, number] = [-1, 1];
   if (spec === 'random') {
     kind = 'random';
-    d = randomDirections(1, ctx.theta, ctx.space, ctx.seed, ctx.includeBiases)[0]!;
+    d = randomDirections(1, ctx.space, ctx.seed)[0]!;
     label = 'α (random direction)';
   } else if (spec === 'pca') {
     kind = 'pca';
@@ -291,7 +291,7 @@ export function landscape1d(model: TrainableModel, x: TensorLike, y: TensorLike,
   } else {
     throw new ArgumentError(`${op}: direction must be 'random', 'pca', { weight: 'dense_1.kernel[0,3]' } or a direction (tensors by parameter name), got ${describe(spec)}`);
   }
-  if ((o.normalize ?? (kind === 'random' ? 'filter' : 'none')) === 'filter' && kind !== 'random') filterNormalize(d, ctx.theta, ctx.space, ctx.includeBiases);
+  if ((o.normalize ?? (kind === 'random' ? 'filter' : 'none')) === 'filter') filterNormalize(d, ctx.theta, ctx.space, ctx.includeBiases);
   ctx.space.round(d);
   checkDirections(op, [d], ctx.space);
   const alphas = axisValues(op, 'alphas', o.alphas, o.range, ctx.resolution, dflt);
@@ -317,6 +317,7 @@ interface Context {
   seed: number;
   resolution: number;
   includeBiases: boolean;
+  normalize: 'filter' | 'none' | undefined;
 }
 
 /** Checks the options and the data, and makes θ* and the evaluator. */
@@ -334,7 +335,7 @@ function setup(op: string, model: TrainableModel, x: TensorLike, y: TensorLike, 
   if (space.size === 0) throw new ArgumentError(`${op}: the model has no trainable parameters, so it has no landscape`);
   const theta = space.flatten(op, 'params', params);
   const [X, Y] = evaluationData(op, x, y, samples, seed);
-  return { space, theta, evaluate: makeEvaluator(f, space, X, Y, batchSize), seed, resolution, includeBiases };
+  return { space, theta, evaluate: makeEvaluator(f, space, X, Y, batchSize), seed, resolution, includeBiases, normalize: o.normalize };
 }
 
 /** Every direction finite and non-zero, and two directions not parallel (so (α, β) are coordinates of the plane). */
@@ -360,6 +361,7 @@ function ownerOf(space: ParamSpace, at: number): number {
 
 /** PCA directions of `path` around θ*, and each axis's default extent (the path's coordinates, a 20 % margin, 0 included). */
 function pcaDirections(op: string, path: unknown, ctx: Context, count: number): { directions: Float64Array[]; explained: number[]; extent: [number, number][] } {
+  if (ctx.normalize === 'filter') throw new ArgumentError(`${op}: normalize 'filter' does not apply to directions 'pca': filter-normalised, they would no longer span the plane of the path`);
   if (!(path instanceof ParameterPath)) throw new ArgumentError(`${op}: directions 'pca' needs the recorded training path: give options.path (nb.callbacks.parameterPath()), got ${describe(path)}`);
   if (path.length < 2) throw new ArgumentError(`${op}: the path holds ${path.length} point${path.length === 1 ? '' : 's'}; 'pca' needs at least 2 (record it during fit)`);
   if (!path.layout!.sameAs(ctx.space)) throw new ShapeError(`${op}: the path's parameters (${describeSpace(path.layout!)}) are not the model's (${describeSpace(ctx.space)})`);

@@ -60,6 +60,7 @@ test('landscape \'pca\' and projectPath: a path that is missing, too short, from
   // start and end: one direction from θ*, not two
   assert.throws(() => nb.landscape(model, x, y, { directions: 'pca', path }), /landscape: the recorded path spans only 1 direction around the current weights \(2 points\), so it gives no second principal direction/);
   assert.doesNotThrow(() => nb.landscape1d(model, x, y, { direction: 'pca', path, resolution: 2 }));
+  assert.throws(() => nb.landscape1d(model, x, y, { direction: 'pca', path, normalize: 'filter' }), /landscape1d: normalize 'filter' does not apply to directions 'pca'/);
   const other = nb.sequential([nb.layers.dense({ units: 2, inputShape: [3], activation: 'softmax' })]);
   other.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy' });
   const l = nb.landscape(other, x, y, { resolution: 2 });

@@ -174,3 +174,16 @@ test('landscape: the loss options of nb.modelLoss pass through (penalties off, a
   const mse = nb.landscape(model, x, y, { resolution: 3, loss: 'mse', regularization: false });
   assert.ok(near(mse.center, nb.losses.meanSquaredError(y, model.predict(x)).item(), 1e-6));
 });
+
+test('landscape: normalize \'none\' gives raw Gaussian random directions, biases included', () => {
+  const { model, x, y } = classifier();
+  const raw = nb.landscape(model, x, y, { resolution: 2, normalize: 'none', seed: 2 });
+  const filtered = nb.landscape(model, x, y, { resolution: 2, seed: 2 });
+  const all = raw.names.flatMap((k) => values(raw.directions[0][k]!));
+  const mean = all.reduce((s, v) => s + v, 0) / all.length, sd = Math.sqrt(all.reduce((s, v) => s + (v - mean) ** 2, 0) / all.length);
+  assert.ok(Math.abs(mean) < 0.5 && sd > 0.6 && sd < 1.4, `mean ${mean}, sd ${sd}`);
+  assert.ok(values(raw.directions[0]['dense_2.bias']!).every((v) => v !== 0));
+  // the same random numbers, scaled per column: the signs agree with the filter-normalised direction's
+  assert.deepEqual(values(raw.directions[0]['dense_1.kernel']!).map(Math.sign), values(filtered.directions[0]['dense_1.kernel']!).map(Math.sign));
+  assert.throws(() => nb.landscape(model, x, y, { normalize: 'layer' as 'filter' }), /landscape: normalize must be 'filter' or 'none', got the string "layer"/);
+});
