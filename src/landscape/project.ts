@@ -4,7 +4,8 @@ import { describe } from '../core/describe.js';
 import { optionsObject } from '../core/options.js';
 import { ParameterPath } from './path.js';
 import { dot } from './space.js';
-import { describeSpace, planeOf, type Landscape } from './landscape.js';
+import { describeSpace } from './landscape.js';
+import { planeOf, type Landscape } from './result.js';
 
 /** Options of {@link projectPath}. */
 export interface ProjectPathOptions {
