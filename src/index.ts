@@ -77,5 +77,7 @@ export { loadModel, ModelFileError } from './io/model-file.js';
 export * as io from './io/index.js';
 export * as data from './data/index.js';
 export * as viz from './viz/index.js';
+export { landscape, landscape1d, Landscape, Landscape1d, projectPath } from './landscape/index.js';
+export type { LandscapeOptions, Landscape1dOptions, LandscapeCommonOptions, LandscapeDirections, SliceDirection, ProjectPathOptions, ProjectedPath, PathForChart, WeightRef } from './landscape/index.js';
 export * as linalg from './linalg/index.js';
 export * as decomposition from './decomposition/index.js';

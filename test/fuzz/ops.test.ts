@@ -113,6 +113,8 @@ const NOT_FUZZED: Record<string, string> = {
   modelHessianEigs: 'takes a model; its arguments are checked in test/curvature/eigs.test.ts', sharpness: 'takes a model (test/curvature/eigs.test.ts)',
   layerJacobian: 'takes a model; its arguments are checked in test/curvature/layer-jacobian.test.ts',
   sequential: 'model builder (test/train)', makeTrainStep: 'trainer builder; its arguments are checked in test/train/step.test.ts', loadModel: 'file input (test/io)',
+  landscape: 'model-level evaluation; its arguments are checked in test/landscape/errors.test.ts', landscape1d: 'model-level evaluation (test/landscape)',
+  projectPath: 'takes a recorded path and a landscape (test/landscape)', Landscape: 'class (through landscape)', Landscape1d: 'class (through landscape1d)',
 };
 
 // ---- random arguments ------------------------------------------------------
