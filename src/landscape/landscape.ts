@@ -5,6 +5,8 @@ import { describe } from '../core/describe.js';
 import { optionsObject } from '../core/options.js';
 import type { TensorLike } from '../tensor/create.js';
 import { modelLoss, type ModelLossOptions } from '../train/loss-fn.js';
+import { modelHessianEigs } from '../curvature/eigs.js';
+import type { Tensor } from '../tensor/tensor.js';
 import type { NamedTensors, TrainableModel } from '../train/step.js';
 import { combine, dot, ParamSpace } from './space.js';
 import { Landscape, Landscape1d } from './result.js';
@@ -108,9 +110,12 @@ export function landscape(model: TrainableModel, x: TensorLike, y: TensorLike, o
     labels = [`α (PC 1, ${(100 * explained[0]).toFixed(1)} %)`, `β (PC 2, ${(100 * explained[1]).toFixed(1)} %)`];
     dflt = [pca.extent[0]!, pca.extent[1]!];
   } else if (spec === 'hessian') {
-    // HOOK(hessian): the top two Hessian eigenvectors (issue 13 §4, a model-level Lanczos) come here;
-    // until then, pass them as explicit directions [v1, v2] (tensors by parameter name).
-    throw new ArgumentError(`${op}: directions 'hessian' is not available yet: compute the top two Hessian eigenvectors and pass them as directions: [v1, v2] (tensors by parameter name)`);
+    // the top two Hessian eigenvectors (Lanczos over H·v, on the same rows): the directions the loss curves most along
+    kind = 'hessian';
+    const eig = modelHessianEigs(model, ctx.X, ctx.Y, { k: 2, seed: ctx.seed, loss: o.loss, training: o.training, regularization: o.regularization });
+    dirs = eig.vectors.map((v, k) => ctx.space.flatten(op, `Hessian eigenvector ${k + 1}`, v));
+    labels = [`α (Hessian eigenvector 1, λ = ${eig.values[0]!.toPrecision(3)})`, `β (Hessian eigenvector 2, λ = ${eig.values[1]!.toPrecision(3)})`];
+    dflt = [[-0.5, 0.5], [-0.5, 0.5]];
   } else if (isWeightsSpec(spec)) {
     kind = 'weights';
     const w = (spec as { weights: unknown }).weights;
@@ -123,7 +128,7 @@ export function landscape(model: TrainableModel, x: TensorLike, y: TensorLike, o
     if (spec.length !== 2) throw new ArgumentError(`${op}: directions must be two directions [d1, d2] (tensors by parameter name), got an array of length ${spec.length}`);
     dirs = spec.map((d, k) => ctx.space.flatten(op, `directions[${k}]`, d));
   } else {
-    throw new ArgumentError(`${op}: directions must be 'random', 'pca', { weights: [w1, w2] } or two directions [d1, d2] (tensors by parameter name), got ${describe(spec)}`);
+    throw new ArgumentError(`${op}: directions must be 'random', 'pca', 'hessian', { weights: [w1, w2] } or two directions [d1, d2] (tensors by parameter name), got ${describe(spec)}`);
   }
   if ((o.normalize ?? (kind === 'random' ? 'filter' : 'none')) === 'filter') for (const d of dirs) filterNormalize(d, ctx.theta, ctx.space, ctx.includeBiases);
   if (boolOption(op, 'orthogonalize', o.orthogonalize, false)) orthogonalize(dirs[0]!, dirs[1]!);
@@ -205,6 +210,9 @@ interface Context {
   resolution: number;
   includeBiases: boolean;
   normalize: 'filter' | 'none' | undefined;
+  /** The rows the loss is evaluated on. */
+  X: Tensor;
+  Y: Tensor;
 }
 
 /** Checks the options and the data, and makes θ* and the evaluator. */
@@ -222,7 +230,7 @@ function setup(op: string, model: TrainableModel, x: TensorLike, y: TensorLike, 
   if (space.size === 0) throw new ArgumentError(`${op}: the model has no trainable parameters, so it has no landscape`);
   const theta = space.flatten(op, 'params', params);
   const [X, Y] = evaluationData(op, x, y, samples, seed);
-  return { space, theta, evaluate: makeEvaluator(f, space, X, Y, batchSize), seed, resolution, includeBiases, normalize: o.normalize };
+  return { space, theta, evaluate: makeEvaluator(f, space, X, Y, batchSize), seed, resolution, includeBiases, normalize: o.normalize, X, Y };
 }
 
 /** Every direction finite and non-zero, and two directions not parallel (so (α, β) are coordinates of the plane). */

@@ -26,7 +26,7 @@ export function planeOf(l: unknown): Plane | undefined {
  */
 export class Landscape {
   /** How the directions were chosen. */
-  readonly kind: 'random' | 'pca' | 'weights' | 'explicit';
+  readonly kind: 'random' | 'pca' | 'hessian' | 'weights' | 'explicit';
   /** The α values (along d1), increasing. */
   readonly alphas: number[];
   /** The β values (along d2), increasing. */
@@ -85,7 +85,7 @@ export class Landscape {
 
 /** The loss along a line through θ*: loss[i] = J(θ* + αᵢ·d). `xs`, `ys` (or `toLine()`) for a line chart. */
 export class Landscape1d {
-  readonly kind: 'random' | 'pca' | 'weights' | 'explicit';
+  readonly kind: 'random' | 'pca' | 'hessian' | 'weights' | 'explicit';
   /** The α values, increasing. */
   readonly alphas: number[];
   /** loss[i] = J(θ* + alphas[i]·d). */

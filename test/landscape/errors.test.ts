@@ -45,8 +45,7 @@ test('landscape: directions of the wrong shape, unknown names, bad weights and p
   assert.throws(() => nb.landscape(model, x, y, { directions: { weights: ['dense_9.kernel[0,0]', 'dense_2.bias[0]'] } }), /landscape: directions.weights\[0\] names 'dense_9.kernel', which is not a trainable parameter/);
   assert.throws(() => nb.landscape(model, x, y, { directions: { weights: ['dense_1.kernel', 'dense_2.bias[0]'] } }), /landscape: directions.weights\[0\] must name one weight as 'dense_1.kernel\[0,3\]'/);
   assert.throws(() => nb.landscape(model, x, y, { directions: { weights: ['dense_2.bias[1]', ['dense_2.bias', [1]]] } }), /landscape: the two directions are parallel/);
-  assert.throws(() => nb.landscape(model, x, y, { directions: 'hessian' }), /landscape: directions 'hessian' is not available yet: .* pass them as directions: \[v1, v2\]/);
-  assert.throws(() => nb.landscape(model, x, y, { directions: 'sideways' as 'random' }), /landscape: directions must be 'random', 'pca', \{ weights: \[w1, w2\] \} or two directions/);
+  assert.throws(() => nb.landscape(model, x, y, { directions: 'sideways' as 'random' }), /landscape: directions must be 'random', 'pca', 'hessian', \{ weights: \[w1, w2\] \} or two directions/);
   assert.throws(() => nb.landscape1d(model, x, y, { direction: { ...theta, 'dense_2.bias': nb.zeros([3]) } }), err(nb.ShapeError, /^landscape1d: direction\['dense_2.bias'\] has shape \[3\], but the parameter 'dense_2.bias' has shape \[2\]/));
 });
 
