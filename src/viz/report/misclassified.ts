@@ -79,7 +79,8 @@ export function misclassifiedBody(op: string, m: MisclassifiedData, classNames: 
   const top = m.top ?? 3;
   if (!(Number.isInteger(top) && top >= 1)) throw new ArgumentError(`${op}: misclassified.top must be a whole number ≥ 1, got ${top}`);
   const shown = m.examples.length < m.wrong ? `; the ${m.examples.length} shown are the most confident mistakes` : '';
-  const body = [`<p class="note">${m.wrong} of ${m.total} test examples are misclassified (${percent(m.total ? m.wrong / m.total : 0)})${shown}. Bars: the most probable classes; green the true class, red the prediction.</p>`];
+  const bars = m.imageShape ? ' Bars: the most probable classes; green the true class, red the prediction.' : '';
+  const body = [`<p class="note">${m.wrong} of ${m.total} test examples are misclassified (${percent(m.total ? m.wrong / m.total : 0)})${shown}.${bars}</p>`];
   if (m.examples.length === 0) return body;
   if (m.imageShape) {
     const [h, w] = m.imageShape;
@@ -101,7 +102,7 @@ export function misclassifiedBody(op: string, m: MisclassifiedData, classNames: 
   }
   const features = m.examples[0]!.input.length;
   const shownFeatures = Math.min(features, 30);
-  const headers = ['example', 'true', 'predicted', 'probabilities',
+  const headers = ['test example', 'true', 'predicted', 'probabilities',
     ...Array.from({ length: shownFeatures }, (_, j) => m.featureNames?.[j] ?? `x${j + 1}`), ...(features > shownFeatures ? ['…'] : [])];
   const rows = m.examples.map((e) => [
     e.index, name(e.label), { html: `<span class="wrong">${esc(name(e.predicted))}</span>` },
