@@ -39,7 +39,7 @@ function summarySection(op: string, d: ReportPageData): string {
       `<p class="note">${m.totalParams} parameters, ${m.trainableParams} trainable, ${m.totalParams - m.trainableParams} not trainable.</p>`, '</div>',
     ].join('\n'));
   }
-  return parts.length ? section('summary', 'Summary', [`<div class="row">\n${parts.join('\n')}\n</div>`]) : '';
+  return parts.length ? section('summary', 'Summary', [`<div class="row summary">\n${parts.join('\n')}\n</div>`]) : '';
 }
 
 /**
@@ -100,7 +100,7 @@ export async function reportPage(data: ReportPageData): Promise<string> {
     const w = data.weights;
     if (!w || typeof w !== 'object' || !('kernel' in w)) throw new ArgumentError(`${op}: weights must be { kernel, imageShape?, title? }`);
     add('weights', 'First-layer weights', [
-      '<p class="note">Each image holds the weights into one unit of the first layer, one per input pixel: red positive, blue negative, white zero.</p>',
+      '<p class="note">Each image holds the weights into one unit (or one kernel) of the first layer, one per input pixel it sees: red positive, blue negative, white zero.</p>',
       figure(weightImages(w.kernel, { ...(w.imageShape ? { imageShape: w.imageShape } : {}), ...(w.title ? { title: w.title } : {}) })),
     ]);
   }

@@ -20,6 +20,8 @@ p.note { margin: 4px 0 10px; }
 .note { color: #555555; font-size: 13px; }
 .row { display: flex; flex-wrap: wrap; gap: 16px; align-items: flex-start; }
 .row > div { flex: 1 1 300px; min-width: 0; }
+.row.summary { gap: 8px 40px; }
+.row.summary > div { flex: 0 1 auto; min-width: auto; }
 figure { margin: 8px 0; display: inline-block; max-width: 100%; vertical-align: top; }
 figure svg { display: block; max-width: 100%; height: auto; }
 figcaption { color: #555555; font-size: 13px; text-align: center; }
