@@ -31,11 +31,25 @@ export interface RunReportInput {
   pixelMax?: number;
   /** A CSV's feature names. */
   featureNames?: readonly string[];
-  /** LaTeX lines of the model's equations (model.explain({ format: 'latex' })). */
+  /** The model's equations in LaTeX (default: model.explain().latex(), one aligned block with the shapes). */
   equations?: readonly string[];
   /** The loss landscape and the sharpness curve, as SVG documents. */
   landscape?: string;
   sharpness?: string;
+}
+
+/**
+ * The model's forward and backward pass as one LaTeX aligned block with the
+ * shapes (model.explain().latex()), or undefined with a warning on stderr
+ * when the model cannot be explained: the run's report is written anyway.
+ */
+function modelEquations(model: nb.Sequential): string[] | undefined {
+  try {
+    return [model.explain().latex()];
+  } catch (e) {
+    console.error(`nabla: warning: report.html shows no equations: ${(e as Error).message}`);
+    return undefined;
+  }
 }
 
 const pct = (v: unknown) => `${(100 * Number(v)).toFixed(2)}%`;
@@ -94,7 +108,8 @@ export async function runReportPage(r: RunReportInput): Promise<string> {
       ...(r.featureNames ? { featureNames: r.featureNames } : {}),
     };
   }
-  if (r.equations) data.equations = r.equations;
+  const equations = r.equations ?? modelEquations(r.model);
+  if (equations) data.equations = equations;
   if (r.landscape !== undefined) data.landscape = r.landscape;
   if (r.sharpness !== undefined) data.sharpness = r.sharpness;
   return nb.viz.reportPage(data);

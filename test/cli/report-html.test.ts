@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import * as nb from '../../src/index.js';
 import { checkSelfContained, parsePage, sectionById, sectionsOf, textOf } from '../viz/report-check.js';
 import { descendants, select, within } from '../viz/xml.js';
 
@@ -19,7 +20,7 @@ function nabla(...args: string[]) {
 }
 const read = (run: string, name: string) => readFileSync(join(dir, run, name), 'utf8');
 
-test('nabla train digits writes report.html: the run\'s curves, confusion matrix, weights and mistakes, self-contained', () => {
+test('nabla train digits writes report.html: the run\'s curves, confusion matrix, weights, mistakes and equations, self-contained', async () => {
   const r = nabla('train', 'digits', '--epochs', '2', '--layers', '12', '--quiet', '--out', 'digits');
   assert.equal(r.code, 0, r.err);
   const report = JSON.parse(read('digits', 'report.json'));
@@ -27,7 +28,7 @@ test('nabla train digits writes report.html: the run\'s curves, confusion matrix
   const html = read('digits', 'report.html');
   const page = parsePage(html);
   checkSelfContained(html, page);
-  assert.deepEqual(sectionsOf(page).ids, ['summary', 'curves', 'confusion', 'weights', 'misclassified']);
+  assert.deepEqual(sectionsOf(page).ids, ['summary', 'curves', 'confusion', 'weights', 'misclassified', 'equations']);
   assert.equal(select(page, 'title')[0]!.text, 'nabla run: digits-mlp');
   // summary: the model's layers and the test accuracy of report.json
   const summary = textOf(sectionById(page, 'summary'));
@@ -57,6 +58,12 @@ test('nabla train digits writes report.html: the run\'s curves, confusion matrix
     assert.ok(pairs.get(key)! <= matrix[Number(t)]![Number(p)]!, `no more ${t}→${p} cards than the confusion matrix counts`);
     assert.equal(select(card, 'svg').length, 1, 'the digit drawn');
   }
+  // the equations: the saved model's explanation, typeset
+  const model = await nb.loadModel(join(dir, 'digits', 'model.nabla'));
+  const equations = sectionById(page, 'equations');
+  assert.equal(select(equations, 'math').length, 1);
+  assert.deepEqual(select(equations, 'annotation').map((a) => a.text), [model.explain().latex()]);
+  assert.ok(textOf(equations).includes('ℝ'), 'ℝ of the shapes as a Unicode letter');
 });
 
 test('a CSV run\'s report lists its mistakes as feature values under the escaped header names, and replaces the earlier report', () => {
@@ -73,7 +80,7 @@ test('a CSV run\'s report lists its mistakes as feature values under the escaped
   const page = parsePage(html);
   checkSelfContained(html, page);
   assert.doesNotMatch(html, /<b>|<yes>/);
-  assert.deepEqual(sectionsOf(page).ids, ['summary', 'curves', 'confusion', 'misclassified'], 'a fresh page: no weights of the earlier image run');
+  assert.deepEqual(sectionsOf(page).ids, ['summary', 'curves', 'confusion', 'misclassified', 'equations'], 'a fresh page: no weights of the earlier image run');
   const report = JSON.parse(read('rerun', 'report.json'));
   const wrong = report.examples.test - report.confusionMatrix.reduce((s: number, row: number[], i: number) => s + row[i]!, 0);
   const rows = select(sectionById(page, 'misclassified'), 'tr').map((tr) => tr.children.map(textOf));

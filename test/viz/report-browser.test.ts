@@ -12,7 +12,14 @@ import * as nb from '../../src/index.js';
 import { findMisclassified, lineChart, modelTable, reportPage } from '../../src/viz/index.js';
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const EQUATIONS = [String.raw`A^{[1]} = \operatorname{relu}(Z^{[1]})`, String.raw`dW^{[2]} = \frac{1}{m}\, A^{[1]\top} dZ^{[2]}`, String.raw`J = -\frac{1}{m} \sum_{i=1}^{m} \sum_k Y_{ik} \log A^{[2]}_{ik}`];
+const EQUATIONS = [
+  String.raw`A^{[1]} = \operatorname{relu}(Z^{[1]})`, String.raw`dW^{[2]} = \frac{1}{m}\, A^{[1]\top} dZ^{[2]}`, String.raw`J = -\frac{1}{m} \sum_{i=1}^{m} \sum_k Y_{ik} \log A^{[2]}_{ik}`,
+  // an aligned block, as model.explain().latex() writes
+  String.raw`\begin{aligned}
+A_{1} &= X && A_{1} \in \mathbb{R}^{64 \times m} \\
+\mathrm{d}W_{22} &= \frac{1}{m}\,\mathrm{d}Z_{22} \cdot A_{1}^{\top} && \mathrm{d}W_{22} \in \mathbb{R}^{16 \times 64} \\
+\end{aligned}`,
+];
 
 async function page(): Promise<string> {
   nb.seed(5);
@@ -57,6 +64,11 @@ test('the report page renders in headless Chromium from disk: MathML math, SVG c
         svgs: Array.from(document.querySelectorAll('svg')).map((s) => ({ kind: s.constructor.name, ...box(s) })),
         sections: Array.from(document.querySelectorAll('section')).map((s) => s.id),
         overflow: document.documentElement.scrollWidth - window.innerWidth,
+        // the aligned block: where each row's lhs ends and its "=" begins
+        aligned: Array.from(document.querySelectorAll('mtable > mtr')).map((tr) => {
+          const lhs = tr.children[0]!.querySelectorAll('mi, mn'), eq = tr.children[1]!.querySelector('mo')!;
+          return { lhsRight: lhs[lhs.length - 1]!.getBoundingClientRect().right, eqLeft: eq.getBoundingClientRect().left };
+        }),
       };
     });
     assert.deepEqual(requests, [], 'the page requests nothing');
@@ -69,7 +81,11 @@ test('the report page renders in headless Chromium from disk: MathML math, SVG c
       assert.ok(m.w > 20 && m.h > 10, `an equation is drawn (${m.w}×${m.h})`);
     }
     // typeset, not flattened to text: each fraction's numerator sits above its denominator
-    assert.equal(seen.fractions.length, 2);
+    assert.equal(seen.fractions.length, 3);
+    // the aligned block's "=" signs line up, and so do the ends of the left-hand sides (of different widths)
+    assert.equal(seen.aligned.length, 2);
+    assert.ok(Math.abs(seen.aligned[0]!.eqLeft - seen.aligned[1]!.eqLeft) < 1, `= aligned: ${JSON.stringify(seen.aligned)}`);
+    assert.ok(Math.abs(seen.aligned[0]!.lhsRight - seen.aligned[1]!.lhsRight) < 1, `left-hand sides right-aligned: ${JSON.stringify(seen.aligned)}`);
     seen.numerators.forEach((bottom, k) => assert.ok(bottom <= seen.denominators[k]! + 0.5, `fraction ${k}: numerator above denominator`));
     assert.ok(seen.maths[2]!.h > seen.maths[0]!.h * 1.5, 'the equation with a sum and a fraction is taller than a one-line equation');
     assert.ok(seen.svgs.length >= 8);

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import * as nb from '../../src/index.js';
 import { ArgumentError, ShapeError } from '../../src/core/errors.js';
 import { findMisclassified, lineChart, modelTable, reportPage, type ReportPageData } from '../../src/viz/index.js';
+import { styledChar, unicodeMathVariants } from '../../src/viz/report/mathvariant.js';
 import { checkSelfContained, parsePage, sectionById, sectionsOf, textOf } from './report-check.js';
 import { descendants, select, within, type XmlElement } from './xml.js';
 
@@ -221,4 +222,20 @@ test('reportPage: clear errors for bad data', async () => {
   await assert.rejects(reportPage({ facts: [['a']] as never }), /facts must be an array of \[label, value\] pairs/);
   await assert.rejects(reportPage({ confusion: [[1, 2], [3, 4]], classNames: ['a'] }), ShapeError);
   await assert.rejects(reportPage({ misclassified: { examples: [{ index: 0, label: 0, predicted: 1, probabilities: [0.4, 0.6], input: [1, 2, 3] }], total: 1, wrong: 1, imageShape: [2, 2] } }), ShapeError);
+});
+
+test('MathML variants become Unicode math letters (MathML Core draws mathvariant "normal" only)', async () => {
+  assert.equal(styledChar('R', 'double-struck'), 'ℝ');
+  assert.equal(styledChar('A', 'double-struck'), '𝔸');
+  assert.equal(styledChar('x', 'bold'), '𝐱');
+  assert.equal(styledChar('7', 'bold'), '𝟕');
+  assert.equal(styledChar('L', 'script'), 'ℒ');
+  assert.equal(styledChar('θ', 'bold-italic'), '𝜽');
+  assert.equal(styledChar('+', 'bold'), '+');
+  assert.equal(unicodeMathVariants('<mi mathvariant="double-struck">R</mi><mi mathvariant="normal">d</mi><mtext mathvariant="bold">a&amp;b</mtext>'),
+    '<mi>ℝ</mi><mi mathvariant="normal">d</mi><mtext>𝐚&amp;𝐛</mtext>');
+  const root = parsePage(await reportPage({ equations: [String.raw`W \in \mathbb{R}^{64 \times m}, \mathbf{x}, \mathcal{L}`] }));
+  const mis = select(sectionById(root, 'equations'), 'mi');
+  assert.deepEqual(mis.filter((m) => m.attrs.mathvariant !== undefined && m.attrs.mathvariant !== 'normal'), []);
+  assert.deepEqual(['ℝ', '𝐱', 'ℒ'].map((c) => mis.some((m) => m.text === c)), [true, true, true]);
 });

@@ -5,6 +5,7 @@
  * a browser bundle holds) does not include it.
  */
 import { ArgumentError } from '../../core/errors.js';
+import { unicodeMathVariants } from './mathvariant.js';
 
 type Katex = { renderToString(tex: string, options: Record<string, unknown>): string };
 let katex: Promise<Katex> | null = null;
@@ -18,8 +19,9 @@ async function loadKatex(): Promise<Katex> {
  * Each LaTeX string typeset as one display equation in MathML
  * (`katex.renderToString(tex, { output: 'mathml', displayMode: true })`):
  * a `<span class="katex"><math display="block">...</math></span>`, with the
- * LaTeX kept as its annotation. LaTeX KaTeX cannot parse is an ArgumentError
- * naming the equation.
+ * LaTeX kept as its annotation; letters in a mathvariant (\mathbb{R}) are
+ * written as Unicode math symbols (ℝ), since MathML Core draws only "normal".
+ * LaTeX KaTeX cannot parse is an ArgumentError naming the equation.
  */
 export async function typesetEquations(op: string, equations: readonly string[]): Promise<string[]> {
   if (!Array.isArray(equations)) throw new ArgumentError(`${op}: equations must be an array of LaTeX strings`);
@@ -30,7 +32,7 @@ export async function typesetEquations(op: string, equations: readonly string[])
   const k = await loadKatex();
   return equations.map((tex, i) => {
     try {
-      return k.renderToString(tex, { output: 'mathml', displayMode: true, throwOnError: true, strict: 'ignore', trust: false });
+      return unicodeMathVariants(k.renderToString(tex, { output: 'mathml', displayMode: true, throwOnError: true, strict: 'ignore', trust: false }));
     } catch (e) {
       throw new ArgumentError(`${op}: equations[${i}] is not LaTeX KaTeX can typeset (${(e as Error).message}): ${JSON.stringify(tex.slice(0, 80))}`);
     }

@@ -48,5 +48,10 @@ table.features { display: block; overflow-x: auto; max-width: 100%; }
 .equations { overflow-x: auto; }
 .equation math { font-size: 18px; font-family: 'STIX Two Math', 'Latin Modern Math', 'Cambria Math', 'DejaVu Math TeX Gyre', math; }
 .equation { margin: 10px 0; }
+/* aligned blocks: MathML Core ignores columnalign, so the columns are aligned here (Chromium needs -webkit-right) */
+.equation mtable[columnalign^="right left"] > mtr > mtd { padding: 0.15em 0; }
+.equation mtable[columnalign^="right left"] > mtr > mtd:nth-child(odd) { padding-left: 2em; text-align: right; text-align: -webkit-right; }
+.equation mtable[columnalign^="right left"] > mtr > mtd:nth-child(even) { text-align: left; text-align: -webkit-left; }
+.equation mtable[columnalign^="right left"] > mtr > mtd:first-child { padding-left: 0; padding-right: 0.3em; }
 footer { color: #777777; font-size: 12px; text-align: center; padding: 0 0 24px; }
 `.trim();
