@@ -63,7 +63,8 @@ function summarySection(op: string, d: ReportPageData): string {
  * const html = await nb.viz.reportPage({
  *   title: 'digits', model: nb.viz.modelTable(model), history: history.history,
  *   confusion: nb.metrics.confusionMatrix(yTest, nb.argmax(probs, 1), 10),
- *   misclassified: { ...nb.viz.findMisclassified(xTest, yTest.storage, probs), imageShape: [8, 8] },
+ *   misclassified: { ...nb.viz.findMisclassified(xTest, yTest.storage, probs), imageShape: [8, 8], pixelRange: [0, 1] },
+ *   equations: [model.explain().latex()],
  * });
  * writeFileSync('report.html', html);
  * ```
