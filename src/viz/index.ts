@@ -19,3 +19,5 @@ export { heatmap } from './heatmap.js';
 export type { HeatmapOptions } from './heatmap.js';
 export { sharpnessChart } from './sharpness.js';
 export type { SharpnessPoint, SharpnessChartOptions } from './sharpness.js';
+export { reportPage, modelTable, findMisclassified } from './report/index.js';
+export type { ReportPageData, ModelTable, ModelTableRow, MisclassifiedData, MisclassifiedExample, WeightsData, TabulatedModel, FindMisclassifiedOptions } from './report/index.js';
