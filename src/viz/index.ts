@@ -19,3 +19,5 @@ export { heatmap } from './heatmap.js';
 export type { HeatmapOptions } from './heatmap.js';
 export { sharpnessChart } from './sharpness.js';
 export type { SharpnessPoint, SharpnessChartOptions } from './sharpness.js';
+export { graph } from './graph/index.js';
+export type { GraphOptions } from './graph/index.js';
