@@ -1,8 +1,9 @@
 // Placing the graph's nodes and routing its edges with ELK (elkjs), the
 // Eclipse Layout Kernel compiled to JavaScript: its layered algorithm
 // (Sugiyama's: layers along the direction of the edges, crossings reduced,
-// nodes placed by network simplex, orthogonal edges). elkjs is imported when a graph is first laid out, so
-// importing nabla does not load it (a bundler makes it a chunk of its own).
+// nodes placed by network simplex, orthogonal edges). elkjs is imported
+// when a graph is first laid out, so importing nabla does not load it (a
+// bundler makes it a chunk of its own).
 import { NablaError } from '../../core/errors.js';
 import type { GraphModel } from './model.js';
 

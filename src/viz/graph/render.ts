@@ -3,7 +3,7 @@
 import { rowLegend, type LegendEntry } from '../legend.js';
 import { CATEGORICAL, INK, MUTED, escapeXml, num, rect, svgDocument, text, textWidth, titleBlock, toHex } from '../svg.js';
 import type { Layout, Point } from './layout.js';
-import { LINE_HEIGHT, NODE_FONT, PAD_X, PAD_Y, type GraphModel, type GraphNode, type NodeKind } from './model.js';
+import { LINE_HEIGHT, NODE_FONT, PAD_X, PAD_Y, type GraphEdge, type GraphModel, type GraphNode, type NodeKind } from './model.js';
 
 /** The monospace font of node text. */
 const MONO = 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace';
@@ -42,14 +42,14 @@ function drawNode(n: GraphNode, at: Point, dx: number, dy: number): string {
 }
 
 /** A polyline from the source's border to the target's, and an arrowhead at its end. */
-function drawEdge(id: string, points: readonly Point[], dx: number, dy: number): string {
+function drawEdge(e: GraphEdge, points: readonly Point[], dx: number, dy: number): string {
   const ps = points.map((p) => ({ x: p.x + dx, y: p.y + dy }));
   const d = ps.map((p, i) => `${i === 0 ? 'M' : 'L'}${num(p.x)} ${num(p.y)}`).join('');
   const tip = ps.at(-1)!, from = ps.at(-2) ?? tip;
   const len = Math.hypot(tip.x - from.x, tip.y - from.y) || 1;
   const ux = (tip.x - from.x) / len, uy = (tip.y - from.y) / len;
   const head = [[tip.x, tip.y], [tip.x - 7 * ux + 3.5 * uy, tip.y - 7 * uy - 3.5 * ux], [tip.x - 7 * ux - 3.5 * uy, tip.y - 7 * uy + 3.5 * ux]];
-  return `<g class="edge" id="${id}"><path d="${d}" fill="none" stroke="${EDGE_COLOR}" stroke-width="1.2"/>`
+  return `<g class="edge" id="${e.id}" data-source="${e.source}" data-target="${e.target}" data-var="${escapeXml(e.var.name)}"><path d="${d}" fill="none" stroke="${EDGE_COLOR}" stroke-width="1.2"/>`
     + `<polygon points="${head.map(([a, b]) => `${num(a!)},${num(b!)}`).join(' ')}" fill="${EDGE_COLOR}"/></g>`;
 }
 
@@ -78,7 +78,7 @@ export function renderGraph(model: GraphModel, layout: Layout, title: string, sh
   const dx = Math.max(0, (width - layout.width) / 2);
   body.push('<g class="edges">', ...model.edges.flatMap((e) => {
     const ps = layout.edges.get(e.id);
-    return ps && ps.length >= 2 ? [drawEdge(e.id, ps, dx, top)] : [];
+    return ps && ps.length >= 2 ? [drawEdge(e, ps, dx, top)] : [];
   }), '</g>');
   body.push(`<g class="nodes" font-family="${MONO}" font-size="${NODE_FONT}">`, ...model.nodes.map((n) => drawNode(n, layout.nodes.get(n.id) ?? { x: 0, y: 0 }, dx, top)), '</g>');
   return svgDocument(width, top + layout.height, title, body);
