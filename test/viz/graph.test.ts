@@ -147,6 +147,18 @@ test('graph: names are escaped', async () => {
   assert.ok(descendants(root).some((e) => e.text === "a = exp(x<'&'>)"));
 });
 
+test('graph: a long line is clipped with an ellipsis and the node fits it; the tooltip has it whole', async () => {
+  const name = 'an_input_with_a_name_far_longer_than_any_line_of_a_node_should_be';
+  const f = nb.trace((x: nb.Tensor) => nb.add(x, x))(nb.spec([3], 'float32', name));
+  const { root } = checkSvg(await nb.viz.graph(f));
+  const eq = nodes(root, 'equation')[0]!;
+  const [label] = lines(eq);
+  assert.equal([...label!].length, 60);
+  assert.ok(label!.endsWith('…') && `a = add(${name}, ${name})`.startsWith(label!.slice(0, -1)));
+  assert.ok(box(eq).w >= 60 * 11 * 0.6, 'the box is as wide as its longest line');
+  assert.equal(eq.children.find((c) => c.name === 'title')!.text, `a = add(${name}, ${name})\nf32[3]\noutput`);
+});
+
 test('graph: bad arguments are ArgumentErrors naming the option', async () => {
   const bad = async (p: unknown, o: unknown, re: RegExp) => assert.rejects(nb.viz.graph(p as Program, o as nb.viz.GraphOptions), (e: Error) => e instanceof ArgumentError && re.test(e.message));
   await bad({}, {}, /viz\.graph: argument program must be a Program/);

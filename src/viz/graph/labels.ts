@@ -1,6 +1,7 @@
 // The text of the graph's nodes: an equation as `c = matmul(a, W1)` with its
 // output type and attributes, a leaf as its name and type, small constants as
-// literals, norms with four significant digits.
+// literals, norms with four significant digits. Lines are drawn clipped to
+// MAX_LINE characters; the node's tooltip has them whole.
 import type { Equation, Program, ProgramConstant, ProgramVar } from '../../trace/program.js';
 import { formatAttrs, formatType } from '../../trace/print.js';
 import { formatNumber } from '../svg.js';
@@ -49,19 +50,19 @@ export function shortAttrs(e: Equation, program: Program): string {
 /** The first line of an equation's node: `c = matmul(a, W1)`, operands that are inlined constants as their literal. */
 export function equationLine(e: Equation, literals: ReadonlyMap<ProgramVar, string>): string {
   const outs = e.outputs.map((o) => o.name).join(', ');
-  return clip(`${outs} = ${e.prim}(${e.inputs.map((v) => literals.get(v) ?? v.name).join(', ')})`);
+  return `${outs} = ${e.prim}(${e.inputs.map((v) => literals.get(v) ?? v.name).join(', ')})`;
 }
 
 /** The second line of an equation's node: its output type(s), then its attributes: `f32[m,64]  transB`. */
 export function typeLine(e: Equation, program: Program): string {
   const types = [...new Set(e.outputs.map((o) => formatType(o.shape, o.dtype)))].join(', ');
   const attrs = shortAttrs(e, program);
-  return clip(attrs ? `${types}  ${attrs}` : types);
+  return attrs ? `${types}  ${attrs}` : types;
 }
 
 /** A leaf's second line: its kind and type, `param f32[64,10]`. */
 export function leafTypeLine(v: ProgramVar): string {
-  return clip(`${v.kind === 'constant' ? 'const' : v.kind} ${formatType(v.shape, v.dtype)}`);
+  return `${v.kind === 'constant' ? 'const' : v.kind} ${formatType(v.shape, v.dtype)}`;
 }
 
 /** The norms of a node's variables: `‖v‖ 3.162  ‖∇‖ 0.01`, each a comma-separated list for several outputs; '' when none is known. */
@@ -71,7 +72,7 @@ export function normLine(vars: readonly ProgramVar[], norms: ReadonlyMap<Program
     return xs.some((x) => x !== undefined) ? xs.map((x) => (x === undefined ? '–' : short(x))).join(', ') : '';
   };
   const v = list('value'), g = list('grad');
-  return clip([v && `‖v‖ ${v}`, g && `‖∇‖ ${g}`].filter(Boolean).join('  '));
+  return [v && `‖v‖ ${v}`, g && `‖∇‖ ${g}`].filter(Boolean).join('  ');
 }
 
 /** The Frobenius norms a node shows: of the variable's value and of the gradient of the output with respect to it. */

@@ -3,7 +3,7 @@
 // reads it), each node sized for its text.
 import { ArgumentError } from '../../core/errors.js';
 import type { Program, ProgramVar } from '../../trace/program.js';
-import { equationLine, leafTypeLine, literal, normLine, typeLine, type Norm } from './labels.js';
+import { clip, equationLine, leafTypeLine, literal, normLine, typeLine, type Norm } from './labels.js';
 
 /** What a node stands for. */
 export type NodeKind = 'input' | 'param' | 'constant' | 'equation';
@@ -14,6 +14,8 @@ export interface GraphNode {
   readonly kind: NodeKind;
   readonly lines: readonly string[];
   readonly tags: readonly string[];
+  /** The lines and tags whole, one a line (the node's tooltip). */
+  readonly tooltip: string;
   /** The variables the node defines (an equation's outputs, or the leaf itself). */
   readonly vars: readonly ProgramVar[];
   readonly width: number;
@@ -127,9 +129,10 @@ export function buildModel(program: Program, o: ModelOptions): GraphModel {
   const add = (kind: NodeKind, first: string, second: string, vars: readonly ProgramVar[]) => {
     const id = `n${nodes.length}`;
     const norm = normLine(vars, o.norms);
-    const lines = norm ? [first, second, norm] : [first, second];
-    const nodeTags = vars.flatMap((v) => tags.get(v) ?? []);
-    nodes.push({ id, kind, lines, tags: nodeTags, vars, ...size([...lines, ...nodeTags]) });
+    const whole = norm ? [first, second, norm] : [first, second];
+    const wholeTags = vars.flatMap((v) => tags.get(v) ?? []);
+    const lines = whole.map((l) => clip(l)), nodeTags = wholeTags.map((t) => clip(t));
+    nodes.push({ id, kind, lines, tags: nodeTags, tooltip: [...whole, ...wholeTags].join('\n'), vars, ...size([...lines, ...nodeTags]) });
     for (const v of vars) nodeOf.set(v, id);
   };
   for (const v of drawnLeaves) add(v.kind === 'param' ? 'param' : v.kind === 'constant' ? 'constant' : 'input', v.name, leafTypeLine(v), [v]);

@@ -31,7 +31,7 @@ function drawNode(n: GraphNode, at: Point, dx: number, dy: number): string {
   const stroke = output ? OUTPUT_COLOR : KIND_COLOR[n.kind];
   const parts = [
     `<g class="${cls}" id="${n.id}">`,
-    `<title>${escapeXml([...n.lines, ...n.tags].join('\n'))}</title>`,
+    `<title>${escapeXml(n.tooltip)}</title>`,
     rect(x, y, n.width, n.height, fillOf(n.kind), `rx="${n.kind === 'equation' ? 3 : 9}" stroke="${stroke}" stroke-width="${output ? 2.2 : 1.2}"`),
   ];
   const baseline = (i: number) => y + PAD_Y + i * LINE_HEIGHT + LINE_HEIGHT * 0.75;
