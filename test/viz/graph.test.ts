@@ -119,6 +119,9 @@ test('graph: small constants are written into the equations, larger ones (or all
   const f = nb.trace((x: nb.Tensor) => nb.mul(x, nb.tensor([1, 2, 3])))(nb.spec([null, 3]));
   assert.deepEqual(lines(nodes(checkSvg(await nb.viz.graph(f)).root, 'equation')[0]!)[0], `${f.outputs[0]!.name} = mul(x, [1.0, 2.0, 3.0])`);
   assert.equal(nodes(checkSvg(await nb.viz.graph(f, { collapseConstants: 2 })).root, 'constant').length, 1);
+  // literals keep the dtype's precision (1 − 2⁻²³ is not 1) and infinities are ∞
+  const g = nb.trace((x: nb.Tensor) => nb.maximum(nb.mul(x, 1 - 2 ** -23), -Infinity))(nb.spec([2]));
+  assert.deepEqual(nodes(checkSvg(await nb.viz.graph(g)).root, 'equation').map((n) => lines(n)[0]), ['a = mul(x, 0.9999999)', 'b = maximum(a, -∞)']);
 });
 
 test('graph: more nodes than maxNodes is an error naming the counts, or with overflow truncate the first equations and a note', async () => {

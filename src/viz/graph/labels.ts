@@ -20,14 +20,17 @@ export function short(x: number): string {
   return Number.isFinite(x) ? formatNumber(Number(x.toPrecision(4))) : String(x);
 }
 
-/** One entry of a constant as the listing prints it: a symbolic size as 'm', a whole float as '1.0', a bool by name. */
+/** One entry of a constant: a symbolic size as 'm', a whole float as '1.0', a bool by name, ±∞, others with the dtype's precision. */
 function entry(x: number, c: ProgramConstant, program: Program): string {
   if (c.value.dtype === 'bool') return String(x !== 0);
   if (Number.isInteger(x) && x > 0) {
     const d = program.dim(x);
     if (typeof d === 'string') return d;
   }
-  return Number.isInteger(x) && c.value.dtype.startsWith('float') ? x.toFixed(1) : short(x);
+  if (Number.isInteger(x) && c.value.dtype.startsWith('float')) return x.toFixed(1);
+  if (x === Infinity || x === -Infinity) return x > 0 ? '∞' : '-∞';
+  // as many digits as the dtype holds: 0.9999999 (1 − 2⁻²³ in float32) must not read as 1
+  return Number.isFinite(x) ? formatNumber(Number(x.toPrecision(c.value.dtype === 'float32' ? 7 : 12))) : String(x);
 }
 
 /**
