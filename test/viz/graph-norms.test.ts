@@ -57,6 +57,17 @@ test('graph: with inputs, each node shows the norm of its value; with gradients,
   for (const g of nodes(root)) if (/bool\[/.test(select(g, 'text', 'type')[0]!.text)) assert.equal(select(g, 'text', 'norms').length, 0);
 });
 
+test('graph: a constant drawn as a node shows its own norm; a size computed from m has none', async () => {
+  const { root } = checkSvg(await nb.viz.graph(J, { inputs, collapseConstants: false }));
+  const consts = nodes(root, 'constant');
+  assert.equal(consts.length, J.constants.length);
+  J.constants.forEach((c, i) => {
+    if (J.symbolicConstant(c) !== null) assert.equal(printed(consts[i]!).v, undefined, 'm');
+    else near(printed(consts[i]!).v, norm(c.value), c.var.name);
+  });
+  assert.ok(J.constants.some((c) => J.symbolicConstant(c) !== null) && J.constants.some((c) => J.symbolicConstant(c) === null));
+});
+
 test('graph: without gradients only values; a model\'s parameters by variable name; explicit maps override', async () => {
   nb.seed(4);
   const model = nb.sequential([nb.layers.dense({ units: 8, activation: 'relu', inputShape: [5] }), nb.layers.dense({ units: 3, activation: 'softmax' })]);

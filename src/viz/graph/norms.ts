@@ -27,12 +27,19 @@ function allVars(p: Program): ProgramVar[] {
   return [...p.inputs, ...p.params.map((q) => q.var), ...p.constants.map((c) => c.var), ...p.equations.flatMap((e) => e.outputs)];
 }
 
-/** The value of every variable of `p` for these inputs and parameters (runProgram of p with every variable an output). */
+/**
+ * The value of every variable of `p` for these inputs and parameters
+ * (runProgram of p with every input, parameter and equation output an
+ * output); a constant's is its own, unless it is a size computed from a
+ * symbolic shape (the m a mean divides by), which has none.
+ */
 export function allValues(p: Program, inputs: readonly Tensor[], params: Readonly<Record<string, Tensor>>): Map<ProgramVar, Tensor> {
-  const vars = allVars(p);
+  const vars = [...p.inputs, ...p.params.map((q) => q.var), ...p.equations.flatMap((e) => e.outputs)];
   const everything = new Program({ ...p, outputs: vars, outputTree: vars.map((_, i) => ({ output: i })), updates: [] });
   const values = runProgram(everything, inputs, params).outputs as Tensor[];
-  return new Map(vars.map((v, i) => [v, values[i]!]));
+  const out = new Map(vars.map((v, i) => [v, values[i]!]));
+  for (const c of p.constants) if (p.symbolicConstant(c) === null) out.set(c.var, c.value);
+  return out;
 }
 
 /**
