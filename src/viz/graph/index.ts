@@ -13,6 +13,7 @@ import type { Tensor } from '../../tensor/tensor.js';
 import { Program } from '../../trace/program.js';
 import { layoutGraph } from './layout.js';
 import { buildModel } from './model.js';
+import type { GraphLevel } from './units.js';
 import { checkRunArgs, collectNorms } from './norms.js';
 import { renderGraph } from './render.js';
 
@@ -22,6 +23,15 @@ export interface GraphOptions {
   title?: string;
   /** Which way the computation flows: 'down' (default: inputs at the top) or 'right'. */
   direction?: 'down' | 'right';
+  /**
+   * How finely to draw: 'primitives' (default) draws every equation;
+   * 'ops' draws each composite op the function called (relu, clip, mean,
+   * conv2d) as one node in place of its equations; 'layers' draws each
+   * layer's call, loss and op outside them as one node (`b = Dense(x,
+   * dense_1.kernel, dense_1.bias)`). A call's node reads what its equations
+   * read from outside and gives what the rest of the program reads of it.
+   */
+  level?: GraphLevel;
   /** Edge routing: 'orthogonal' (default) or 'polyline'. */
   edges?: 'orthogonal' | 'polyline';
   /**
@@ -59,7 +69,7 @@ export interface GraphOptions {
   grads?: Readonly<Record<string, Tensor>>;
 }
 
-const OPTION_KEYS = ['title', 'direction', 'edges', 'collapseConstants', 'maxNodes', 'overflow', 'highlightOutputs', 'inputs', 'params', 'gradients', 'values', 'grads'];
+const OPTION_KEYS = ['title', 'direction', 'level', 'edges', 'collapseConstants', 'maxNodes', 'overflow', 'highlightOutputs', 'inputs', 'params', 'gradients', 'values', 'grads'];
 
 /**
  * The computation of a traced program (nb.trace) as a standalone SVG
@@ -81,6 +91,8 @@ export async function graph(program: Program, options?: GraphOptions): Promise<s
   for (const k of Object.keys(o)) if (!OPTION_KEYS.includes(k)) throw new ArgumentError(`${op}: unknown option '${k}' (options: ${OPTION_KEYS.join(', ')})`);
   const direction = o.direction ?? 'down';
   if (direction !== 'down' && direction !== 'right') throw new ArgumentError(`${op}: direction must be 'down' or 'right', got ${describe(direction)}`);
+  const level = o.level ?? 'primitives';
+  if (level !== 'primitives' && level !== 'ops' && level !== 'layers') throw new ArgumentError(`${op}: level must be 'primitives', 'ops' or 'layers', got ${describe(level)}`);
   const edges = o.edges ?? 'orthogonal';
   if (edges !== 'orthogonal' && edges !== 'polyline') throw new ArgumentError(`${op}: edges must be 'orthogonal' or 'polyline', got ${describe(edges)}`);
   const collapse = o.collapseConstants ?? true;
@@ -97,7 +109,7 @@ export async function graph(program: Program, options?: GraphOptions): Promise<s
   if (o.inputs === undefined && (o.params !== undefined || o.gradients)) throw new ArgumentError(`${op}: params and gradients need inputs, the tensors to run the program on`);
   const run = o.inputs === undefined ? null : { ...checkRunArgs(program, o.inputs, o.params), gradients: o.gradients ?? false };
   const norms = collectNorms(program, run, o.values, o.grads);
-  const model = buildModel(program, { literalLimit, maxNodes, overflow, highlightOutputs: o.highlightOutputs ?? true, norms });
+  const model = buildModel(program, { literalLimit, level, maxNodes, overflow, highlightOutputs: o.highlightOutputs ?? true, norms });
   const layout = await layoutGraph(model, direction === 'down' ? 'DOWN' : 'RIGHT', edges === 'orthogonal' ? 'ORTHOGONAL' : 'POLYLINE');
   const title = o.title ?? `program ${program.name}`;
   return renderGraph(model, layout, title || `program ${program.name}`, title !== '');

@@ -3,10 +3,11 @@
 // reads it), each node sized for its text.
 import { ArgumentError } from '../../core/errors.js';
 import type { Program, ProgramVar } from '../../trace/program.js';
-import { clip, equationLine, leafTypeLine, literal, normLine, typeLine, type Norm } from './labels.js';
+import { clip, leafTypeLine, literal, normLine, type Norm } from './labels.js';
+import { units, type GraphLevel } from './units.js';
 
-/** What a node stands for. */
-export type NodeKind = 'input' | 'param' | 'constant' | 'equation';
+/** What a node stands for: a leaf, an equation, or a named call (a layer, a loss, a composite op). */
+export type NodeKind = 'input' | 'param' | 'constant' | 'equation' | 'layer' | 'loss' | 'op';
 
 /** A node: its text lines (the first bold) and the tags under them ('output W1', 'assigns dense_1/movingMean'). */
 export interface GraphNode {
@@ -41,6 +42,8 @@ export interface GraphModel {
 export interface ModelOptions {
   /** Constants with at most this many entries are written into the equations that read them instead of being nodes (0: none). */
   literalLimit: number;
+  /** How finely the computation is drawn. */
+  level: GraphLevel;
   maxNodes: number;
   overflow: 'error' | 'truncate';
   highlightOutputs: boolean;
@@ -74,9 +77,10 @@ function outputPaths(tree: unknown, path = '', into = new Map<number, string[]>(
 
 /**
  * The nodes and edges of `program`: inputs, parameters and constants (those
- * not written as literals) first, then the equations in order. With more
- * than maxNodes nodes it throws, or with overflow 'truncate' keeps the
- * equations from the first on while they fit, with the leaves they read, and
+ * not written as literals) first, then the equations (or, at a coarser
+ * level, the calls and the equations outside them) in order. With more than
+ * maxNodes nodes it throws, or with overflow 'truncate' keeps the computing
+ * nodes from the first on while they fit, with the leaves they read, and
  * says so in `note`.
  */
 export function buildModel(program: Program, o: ModelOptions): GraphModel {
@@ -100,29 +104,31 @@ export function buildModel(program: Program, o: ModelOptions): GraphModel {
     for (const u of program.updates) tag(u.value, `assigns ${u.variable}`);
   }
   const leaves: ProgramVar[] = [...program.inputs, ...program.params.map((p) => p.var), ...program.constants.map((c) => c.var).filter((v) => !literals.has(v))];
-  const total = leaves.length + program.equations.length;
-  // which equations and leaves are drawn
-  let equations = program.equations;
+  const steps = units(program, o.level, literals);
+  const what = o.level === 'primitives' ? 'equations' : 'operations';
+  const total = leaves.length + steps.length;
+  // which computing nodes and leaves are drawn
+  let drawnSteps = steps;
   let drawnLeaves = leaves;
   let note: string | null = null;
   if (total > o.maxNodes) {
     if (o.overflow === 'error') {
-      throw new ArgumentError(`viz.graph: the program has ${total} nodes (${program.equations.length} equations, ${leaves.length} inputs, parameters and constants), more than maxNodes = ${o.maxNodes}; raise maxNodes, or pass overflow: 'truncate' to draw the first equations`);
+      throw new ArgumentError(`viz.graph: the program has ${total} nodes (${steps.length} ${what}, ${leaves.length} inputs, parameters and constants), more than maxNodes = ${o.maxNodes}; raise maxNodes, draw it at level 'ops' or 'layers', or pass overflow: 'truncate' to draw the first ${what}`);
     }
     const leafSet = new Set(leaves);
     const kept = new Set<ProgramVar>();
     let count = 0;
-    const keptEqs = [];
-    for (const e of program.equations) {
-      const fresh = [...new Set(e.inputs.filter((v) => leafSet.has(v) && !kept.has(v)))];
+    const keptSteps: typeof steps = [];
+    for (const u of steps) {
+      const fresh = [...new Set(u.inputs.filter((v) => leafSet.has(v) && !kept.has(v)))];
       if (count + 1 + fresh.length > o.maxNodes) break;
       fresh.forEach((v) => kept.add(v));
       count += 1 + fresh.length;
-      keptEqs.push(e);
+      keptSteps.push(u);
     }
-    equations = keptEqs;
+    drawnSteps = keptSteps;
     drawnLeaves = leaves.filter((v) => kept.has(v));
-    note = `the first ${keptEqs.length} of ${program.equations.length} equations (${count} of ${total} nodes; maxNodes ${o.maxNodes})`;
+    note = `the first ${keptSteps.length} of ${steps.length} ${what} (${count} of ${total} nodes; maxNodes ${o.maxNodes})`;
   }
   const nodes: GraphNode[] = [];
   const nodeOf = new Map<ProgramVar, string>();
@@ -137,10 +143,10 @@ export function buildModel(program: Program, o: ModelOptions): GraphModel {
   };
   for (const v of drawnLeaves) add(v.kind === 'param' ? 'param' : v.kind === 'constant' ? 'constant' : 'input', v.name, leafTypeLine(v), [v]);
   const edges: GraphEdge[] = [];
-  for (const e of equations) {
-    add('equation', equationLine(e, literals), typeLine(e, program), e.outputs);
+  for (const u of drawnSteps) {
+    add(u.kind, u.first, u.second, u.outputs);
     const target = nodes.at(-1)!.id;
-    for (const v of new Set(e.inputs)) {
+    for (const v of new Set(u.inputs)) {
       const source = nodeOf.get(v);
       if (source !== undefined) edges.push({ id: `e${edges.length}`, source, target, var: v });
     }

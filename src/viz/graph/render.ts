@@ -9,7 +9,10 @@ import { LINE_HEIGHT, NODE_FONT, PAD_X, PAD_Y, type GraphEdge, type GraphModel, 
 const MONO = 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace';
 
 /** The border colour of each kind of node, from the categorical palette (equations in grey ink). */
-export const KIND_COLOR: Readonly<Record<NodeKind, string>> = { input: CATEGORICAL[0]!, param: CATEGORICAL[1]!, constant: CATEGORICAL[7]!, equation: MUTED };
+export const KIND_COLOR: Readonly<Record<NodeKind, string>> = {
+  input: CATEGORICAL[0]!, param: CATEGORICAL[1]!, constant: CATEGORICAL[7]!, equation: MUTED, layer: CATEGORICAL[4]!, loss: CATEGORICAL[2]!, op: CATEGORICAL[9]!,
+};
+const isLeaf = (k: NodeKind) => k === 'input' || k === 'param' || k === 'constant';
 /** The colour of an output's border and tag. */
 export const OUTPUT_COLOR = CATEGORICAL[3]!;
 const EDGE_COLOR = '#8c8c8c';
@@ -21,18 +24,18 @@ function tint(hex: string, t: number): string {
 }
 
 function fillOf(kind: NodeKind): string {
-  return kind === 'equation' ? '#ffffff' : tint(KIND_COLOR[kind], 0.85);
+  return kind === 'equation' ? '#ffffff' : tint(KIND_COLOR[kind], isLeaf(kind) ? 0.85 : 0.92);
 }
 
 function drawNode(n: GraphNode, at: Point, dx: number, dy: number): string {
   const x = at.x + dx, y = at.y + dy;
   const output = n.tags.length > 0;
-  const cls = `node ${n.kind}${output ? ' output' : ''}`;
+  const cls = `node ${isLeaf(n.kind) || n.kind === 'equation' ? n.kind : `call ${n.kind}`}${output ? ' output' : ''}`;
   const stroke = output ? OUTPUT_COLOR : KIND_COLOR[n.kind];
   const parts = [
     `<g class="${cls}" id="${n.id}">`,
     `<title>${escapeXml(n.tooltip)}</title>`,
-    rect(x, y, n.width, n.height, fillOf(n.kind), `rx="${n.kind === 'equation' ? 3 : 9}" stroke="${stroke}" stroke-width="${output ? 2.2 : 1.2}"`),
+    rect(x, y, n.width, n.height, fillOf(n.kind), `rx="${isLeaf(n.kind) ? 9 : 3}" stroke="${stroke}" stroke-width="${output ? 2.2 : 1.2}"`),
   ];
   const baseline = (i: number) => y + PAD_Y + i * LINE_HEIGHT + LINE_HEIGHT * 0.75;
   n.lines.forEach((l, i) => parts.push(text(l, { x: x + PAD_X, y: baseline(i), weight: i === 0 ? 'bold' : 'normal', fill: i === 0 ? INK : MUTED, cls: i === 0 ? 'label' : i === 1 ? 'type' : 'norms' })));
@@ -61,8 +64,9 @@ function swatch(kind: NodeKind | 'output'): (x: number, y: number) => string {
 /** The whole document: title, note, a legend of the kinds drawn, then the graph. */
 export function renderGraph(model: GraphModel, layout: Layout, title: string, showTitle: boolean): string {
   const kinds = new Set(model.nodes.map((n) => n.kind));
-  const entries: LegendEntry[] = (['input', 'param', 'constant', 'equation'] as const).filter((k) => kinds.has(k))
-    .map((k) => ({ name: k === 'param' ? 'parameter' : k, swatch: swatch(k) }));
+  const names: Record<NodeKind, string> = { input: 'input', param: 'parameter', constant: 'constant', equation: 'equation', layer: 'layer', loss: 'loss', op: 'op' };
+  const entries: LegendEntry[] = (['input', 'param', 'constant', 'equation', 'op', 'layer', 'loss'] as const).filter((k) => kinds.has(k))
+    .map((k) => ({ name: names[k], swatch: swatch(k) }));
   if (model.nodes.some((n) => n.tags.length > 0)) entries.push({ name: 'output', swatch: swatch('output') });
   const width = Math.ceil(Math.max(layout.width, 360, showTitle ? textWidth(title, 16) + 24 : 0, model.note ? textWidth(model.note, 12) + 24 : 0));
   const head = titleBlock(showTitle ? title : undefined, width);
