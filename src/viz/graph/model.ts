@@ -6,8 +6,8 @@ import type { Program, ProgramVar } from '../../trace/program.js';
 import { clip, leafTypeLine, literal, normLine, type Norm } from './labels.js';
 import { units, type GraphLevel } from './units.js';
 
-/** What a node stands for: a leaf, an equation, or a named call (a layer, a loss, a composite op). */
-export type NodeKind = 'input' | 'param' | 'constant' | 'equation' | 'layer' | 'loss' | 'op';
+/** What a node stands for: a leaf, an equation, or a named call (a layer, a loss, a composite op, a recurrent layer's time step). */
+export type NodeKind = 'input' | 'param' | 'constant' | 'equation' | 'layer' | 'loss' | 'op' | 'step';
 
 /** A node: its text lines (the first bold) and the tags under them ('output W1', 'assigns dense_1/movingMean'). */
 export interface GraphNode {

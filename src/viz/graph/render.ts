@@ -10,7 +10,7 @@ const MONO = 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace';
 
 /** The border colour of each kind of node, from the categorical palette (equations in grey ink). */
 export const KIND_COLOR: Readonly<Record<NodeKind, string>> = {
-  input: CATEGORICAL[0]!, param: CATEGORICAL[1]!, constant: CATEGORICAL[7]!, equation: MUTED, layer: CATEGORICAL[4]!, loss: CATEGORICAL[2]!, op: CATEGORICAL[9]!,
+  input: CATEGORICAL[0]!, param: CATEGORICAL[1]!, constant: CATEGORICAL[7]!, equation: MUTED, layer: CATEGORICAL[4]!, loss: CATEGORICAL[2]!, op: CATEGORICAL[9]!, step: CATEGORICAL[5]!,
 };
 const isLeaf = (k: NodeKind) => k === 'input' || k === 'param' || k === 'constant';
 /** The colour of an output's border and tag. */
@@ -64,8 +64,8 @@ function swatch(kind: NodeKind | 'output'): (x: number, y: number) => string {
 /** The whole document: title, note, a legend of the kinds drawn, then the graph. */
 export function renderGraph(model: GraphModel, layout: Layout, title: string, showTitle: boolean): string {
   const kinds = new Set(model.nodes.map((n) => n.kind));
-  const names: Record<NodeKind, string> = { input: 'input', param: 'parameter', constant: 'constant', equation: 'equation', layer: 'layer', loss: 'loss', op: 'op' };
-  const entries: LegendEntry[] = (['input', 'param', 'constant', 'equation', 'op', 'layer', 'loss'] as const).filter((k) => kinds.has(k))
+  const names: Record<NodeKind, string> = { input: 'input', param: 'parameter', constant: 'constant', equation: 'equation', layer: 'layer', loss: 'loss', op: 'op', step: 'time step' };
+  const entries: LegendEntry[] = (['input', 'param', 'constant', 'equation', 'op', 'step', 'layer', 'loss'] as const).filter((k) => kinds.has(k))
     .map((k) => ({ name: names[k], swatch: swatch(k) }));
   if (model.nodes.some((n) => n.tags.length > 0)) entries.push({ name: 'output', swatch: swatch('output') });
   const width = Math.ceil(Math.max(layout.width, 360, showTitle ? textWidth(title, 16) + 24 : 0, model.note ? textWidth(model.note, 12) + 24 : 0));
