@@ -1,6 +1,6 @@
 // The static import graph of the built library (dist/, as users import it): what a browser bundle of
-// nabla would contain. It must not reach cli-progress or node: modules (dynamic imports are allowed,
-// since a bundler can leave them out), and io must not depend on train.
+// nabla would contain. It must not reach cli-progress, node: modules or elkjs (dynamic imports are
+// allowed, since a bundler can leave them out or split them off), and io must not depend on train.
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -33,10 +33,11 @@ function graph(entry: string): { files: Set<string>; external: { spec: string; c
 }
 
 for (const entry of ['index.js', 'train/sequential.js']) {
-  test(`the static import graph of dist/${entry} reaches no cli-progress and no node: module`, () => {
+  test(`the static import graph of dist/${entry} reaches no cli-progress, no katex, no elkjs and no node: module`, () => {
     const { files, external } = graph(join(dist, entry));
     assert.ok(files.size > 1 || entry !== 'index.js', 'the walk found the library');
-    const bad = external.filter((e) => e.spec === 'cli-progress' || e.spec.startsWith('node:'));
+    // katex writes report pages (nb.viz.reportPage imports it on first use); elkjs lays out nb.viz.graph (the same)
+    const bad = external.filter((e) => e.spec === 'cli-progress' || e.spec === 'katex' || e.spec.startsWith('elkjs') || e.spec.startsWith('node:'));
     assert.deepEqual(bad, [], `static imports a browser bundle would pull in:\n${bad.map((b) => `${b.spec} via ${b.chain}`).join('\n')}`);
     // not even a literal dynamic import of cli-progress: bundlers follow those
     for (const f of files) {
@@ -48,6 +49,13 @@ for (const entry of ['index.js', 'train/sequential.js']) {
 test('the walker sees static imports (it finds cli-progress from the Node-only bar module)', () => {
   const { external } = graph(join(dist, 'train', 'progress-node.js'));
   assert.ok(external.some((e) => e.spec === 'cli-progress'));
+});
+
+test('elkjs is loaded lazily: nb.viz.graph imports it dynamically, and nabla never statically', () => {
+  const { files, external } = graph(join(dist, 'index.js'));
+  assert.ok(files.has(join(dist, 'viz', 'graph', 'layout.js')), 'the walk reaches the graph layout');
+  assert.deepEqual(external.filter((e) => e.spec.startsWith('elkjs')).map((e) => e.chain), []);
+  assert.match(readFileSync(join(dist, 'viz', 'graph', 'layout.js'), 'utf8'), /import\(\s*['"]elkjs\/lib\/elk\.bundled\.js['"]\s*\)/);
 });
 
 test('io does not import train (static imports of dist/io/*.js)', () => {

@@ -26,6 +26,8 @@ export interface Dataset {
   test?: { x: nb.Tensor; y: nb.Tensor };
   /** The lines of a CSV that were dropped for holding nan or inf (--drop-nan). */
   dropped?: number[];
+  /** A CSV's feature names (its header, when it has one). */
+  featureNames?: string[];
 }
 
 const FASHION_DIR = '/usr/share/datasets/fashion-mnist';
@@ -63,7 +65,7 @@ function imageSet(name: string, dataDir: string | undefined): Dataset | null {
 }
 
 /** A CSV's raw table: features, the label column as text, each row's line number. */
-function readCsv(path: string, dropNan: boolean): { x: nb.Tensor; cells: string[]; lines: Int32Array; dropped: number[] } {
+function readCsv(path: string, dropNan: boolean): { x: nb.Tensor; cells: string[]; lines: Int32Array; dropped: number[]; columns?: string[] } {
   let d: nb.data.CsvData;
   try {
     d = nb.data.loadCsv(path, { labelColumn: 'last', header: 'auto', textLabels: true, allowNonFinite: dropNan });
@@ -93,7 +95,7 @@ function readCsv(path: string, dropNan: boolean): { x: nb.Tensor; cells: string[
       lines = Int32Array.from(keep, (r) => lines[r]!);
     }
   }
-  return { x, cells, lines, dropped };
+  return { x, cells, lines, dropped, ...(d.columns ? { columns: d.columns } : {}) };
 }
 
 /**
@@ -109,10 +111,11 @@ export function loadDataset(name: string, opts: { dataDir?: string; task?: Task;
     return images;
   }
   if (isCsv(name)) {
-    const { x, cells, lines, dropped } = readCsv(name, opts.dropNan ?? false);
-    if (task === 'regression') return { name, x, y: new nb.Tensor(numericTargets(cells, lines, name), [cells.length]), task, dropped };
+    const { x, cells, lines, dropped, columns } = readCsv(name, opts.dropNan ?? false);
+    const named = columns ? { featureNames: columns } : {};
+    if (task === 'regression') return { name, x, y: new nb.Tensor(numericTargets(cells, lines, name), [cells.length]), task, dropped, ...named };
     const { labels, ...classes } = encodeClasses(cells, lines, name);
-    return { name, x, y: new nb.Tensor(labels, [labels.length]), task, classes, dropped };
+    return { name, x, y: new nb.Tensor(labels, [labels.length]), task, classes, dropped, ...named };
   }
   throw new CliError(`unknown data set '${name}': use digits, fashion-mnist, mnist or a .csv file`);
 }

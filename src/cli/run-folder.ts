@@ -9,7 +9,7 @@ type FsSync = typeof import('node:fs');
 const fs = () => (process as unknown as { getBuiltinModule(n: string): FsSync }).getBuiltinModule('node:fs');
 
 /** The files a run may write, besides one chart per logged metric (loss.svg, accuracy.svg, ...). */
-export const RUN_FILES = ['model.nabla', 'model-best.nabla', 'history.json', 'report.json', 'confusion.svg', 'weights.svg', 'scaler.json'];
+export const RUN_FILES = ['model.nabla', 'model-best.nabla', 'history.json', 'report.json', 'report.html', 'confusion.svg', 'weights.svg', 'scaler.json'];
 
 function reason(e: unknown): string {
   const code = (e as { code?: string }).code;
@@ -92,7 +92,7 @@ export function clearPreviousRun(dir: string): void {
   const owned = new Set(RUN_FILES);
   try {
     const old = JSON.parse(f.readFileSync(`${dir}/report.json`, 'utf8')) as { files?: unknown };
-    if (Array.isArray(old.files)) for (const name of old.files) if (typeof name === 'string' && /^[\w.-]+\.(svg|json|nabla)$/.test(name)) owned.add(name);
+    if (Array.isArray(old.files)) for (const name of old.files) if (typeof name === 'string' && /^[\w.-]+\.(svg|json|nabla|html)$/.test(name)) owned.add(name);
   } catch { /* no previous report, or not one of ours */ }
   try {
     const h = JSON.parse(f.readFileSync(`${dir}/history.json`, 'utf8')) as { history?: Record<string, unknown> };

@@ -5,6 +5,7 @@ import { CliError } from './errors.js';
 import { classificationReport, regressionReport } from './report.js';
 import { clearPreviousRun, checkRunFolder, exitAfterSaves, saveModelFile, writeFileAtomic } from './run-folder.js';
 import { RunMonitor, SIGNAL_NUMBERS, restoreTerminal, type SignalState } from './run-monitor.js';
+import { firstLayerWeights, runReportPage } from './run-report.js';
 
 /** The train command's options, as commander parses them. */
 export interface TrainOptions {
@@ -266,6 +267,7 @@ export async function train(data: string, o: TrainOptions, cmd?: Command): Promi
   // a run that learned nothing: at chance on the test data, and/or a training loss that never fell
   let chance: string | null = null, stuck: string | null = null;
   let summaryText = '';
+  let test: { x: nb.Tensor; y: nb.Tensor; probabilities: nb.Tensor } | undefined;
   if (status !== 'failed') {
     const pred = model.predict(shapeFor(s, ds, xTest));
     if (s.task === 'regression') {
@@ -277,6 +279,7 @@ export async function train(data: string, o: TrainOptions, cmd?: Command): Promi
       const r = classificationReport(Array.from(yTest.storage), Array.from(nb.argmax(pred, 1).storage), k, ds.classes!.classNames);
       Object.assign(report, { testAccuracy: r.accuracy, chanceAccuracy: r.chance, ...r.perClass, confusionMatrix: r.matrix });
       summaryText = r.text;
+      test = { x: xTest, y: yTest, probabilities: pred };
       write('confusion.svg', nb.viz.confusionMatrixChart(r.matrix, { labels: ds.classes!.classNames, title: `Confusion matrix, test accuracy ${(100 * r.accuracy).toFixed(1)}%` }));
       if (r.accuracy <= r.chance + 0.01) chance = `test accuracy ${(100 * r.accuracy).toFixed(1)}% is no better than always answering the most common class (${(100 * r.chance).toFixed(1)}%)`;
     }
@@ -288,15 +291,12 @@ export async function train(data: string, o: TrainOptions, cmd?: Command): Promi
   if (monitor.completedEpochs > 0) {
     for (const [name, svg] of Object.entries(nb.viz.historyCharts(monitor.history))) if (svg) write(`${name}.svg`, svg);
   }
-  const weighted = model.layers.find((l) => l instanceof nb.layers.Dense || l instanceof nb.layers.Conv2D || l instanceof nb.layers.LSTM);
-  if (ds.imageShape && status !== 'failed') {
-    if (weighted instanceof nb.layers.Dense) {
-      write('weights.svg', nb.viz.weightImages(weighted.getWeights()[0]!, { imageShape: ds.imageShape, title: `First layer weights (${weighted.units} units)` }));
-    } else if (weighted instanceof nb.layers.Conv2D) {
-      const kernel = weighted.getWeights()[0]!; // [kh, kw, 1, filters]
-      write('weights.svg', nb.viz.weightImages(kernel, { imageShape: [kernel.shape[0]!, kernel.shape[1]!], title: `First convolution's ${weighted.filters} kernels` }));
-    }
-  }
+  const weights = ds.imageShape && status !== 'failed' ? firstLayerWeights(model, ds.imageShape) : null;
+  if (weights) write('weights.svg', nb.viz.weightImages(weights.kernel, { imageShape: weights.imageShape!, title: weights.title! }));
+  write('report.html', await runReportPage({
+    report, model, history: monitor.history, ...(ds.classes ? { classNames: ds.classes.classNames } : {}), ...(test ? { test } : {}),
+    ...(ds.imageShape ? { imageShape: ds.imageShape, pixelMax: ds.pixelMax! } : {}), ...(ds.featureNames ? { featureNames: ds.featureNames } : {}),
+  }));
   report['files'] = [...files, 'report.json'].sort();
   write('report.json', JSON.stringify(report, null, 2));
   const fileList = [...files].sort().join(', ');

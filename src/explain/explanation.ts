@@ -158,7 +158,7 @@ export class Explanation {
   /** The equations as a LaTeX `aligned` block with the shapes beside them. */
   latex(): string {
     const p = new Printer('latex');
-    const row = (s: Shown) => `${p.name(s.line.name)} &= ${p.print(s.expr)} && ${p.name(s.line.name)} \\in \\mathbb{R}^{${s.shape.length ? s.shape.join(' \\times ') : '1'}}`;
+    const row = (s: Shown) => `${p.name(s.line.name)} &= ${p.print(s.expr)} && ${p.name(s.line.name)} \\in \\mathbb{R}${s.shape.length ? `^{${s.shape.join(' \\times ')}}` : ''}`;
     const parts = ['\\begin{aligned}', ...this.shown(this.forwardLines).map((s) => `${row(s)} \\\\`)];
     if (this.backwardLines.length) parts.push('\\\\', ...this.shown(this.backwardLines).map((s) => `${row(s)} \\\\`));
     parts.push('\\end{aligned}');

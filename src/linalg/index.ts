@@ -26,3 +26,5 @@ export { solve, inv, det, slogdet } from './lu.js';
 export { norm } from './norm.js';
 export type { NormOrder } from './norm.js';
 export { LinAlgError } from './matrices.js';
+export { hessianEigs } from './lanczos.js';
+export type { HessianEigsOptions, HessianEigsResult } from './lanczos.js';

@@ -16,7 +16,7 @@ function typed(v: ProgramVar): string {
 }
 
 /** An attribute value: booleans by name, sizes with their symbols, a window as its geometry. */
-function formatAttrs(e: Equation, symbols: Readonly<Record<string, number>>): string {
+export function formatAttrs(e: Equation, symbols: Readonly<Record<string, number>>): string {
   const parts: string[] = [];
   const dims = (xs: readonly unknown[]): string => `[${xs.map((x) => (typeof x === 'number' ? String(symbolicDim(x, symbols)) : Array.isArray(x) ? dims(x) : String(x))).join(',')}]`;
   for (const [k, v] of Object.entries(e.attrs as Record<string, unknown>)) {

@@ -46,12 +46,14 @@ export function runProgram(program: Program, inputs: readonly Tensor[], params: 
     env.set(q.var, t);
   }
   interp.run(0, program.equations.length, env);
-  const outs = program.outputs.map((v) => env.get(v)!);
+  // an output (or update) may be a constant of the program (a function returning nb.tensor([1, 2]))
+  const valueOf = (v: ProgramVar): Tensor => env.get(v) ?? interp.constant(v)!;
+  const outs = program.outputs.map(valueOf);
   const isRef = (t: unknown): t is { output: number } => t !== null && typeof t === 'object' && !Array.isArray(t) && Object.keys(t).length === 1 && typeof (t as { output?: unknown }).output === 'number';
   const build = (t: unknown): unknown => (isRef(t) ? outs[t.output] : Array.isArray(t) ? t.map(build)
     : t !== null && typeof t === 'object' ? Object.fromEntries(Object.entries(t).map(([k, v]) => [k, build(v)])) : t);
   const updates: Record<string, Tensor> = {};
-  for (const u of program.updates) updates[u.variable] = env.get(u.value)!;
+  for (const u of program.updates) updates[u.variable] = valueOf(u.value);
   return { outputs: build(program.outputTree), updates };
 }
 

@@ -4,3 +4,7 @@ export type { EarlyStoppingArgs } from './callbacks.js';
 export { ProgressLogger } from './progress.js';
 export { setProgressBarFactory } from './progress-bar.js';
 export type { ProgressBar, ProgressBarFactory } from './progress-bar.js';
+export { sharpnessCallback as sharpness, SharpnessTracker } from '../curvature/sharpness-callback.js';
+export type { SharpnessCallbackArgs, SharpnessRecord } from '../curvature/sharpness-callback.js';
+export { parameterPath, ParameterPath } from '../landscape/path.js';
+export type { ParameterPathArgs } from '../landscape/path.js';

@@ -216,6 +216,11 @@ export class Sequential extends Module {
     return this.compiled ? { loss: this.compiled.loss, name: this.compiled.lossName } : null;
   }
 
+  /** The optimiser compile chose (its learning rate: `optimizer.getLearningRate()`), or null before compile. */
+  get optimizer(): Optimizer | null {
+    return this.compiled?.optimizer ?? null;
+  }
+
   private requireCompiled(op: string): Compiled {
     if (!this.compiled) throw new ArgumentError(`${op}: compile the model first, e.g. model.compile({ optimizer: 'adam', loss: 'meanSquaredError' })`);
     return this.compiled;

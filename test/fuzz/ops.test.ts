@@ -110,7 +110,11 @@ const NOT_FUZZED: Record<string, string> = {
   jacobian: 'transform of a function', hessian: 'transform of a function', hvp: 'transform of a function', gradCheck: 'checks a function',
   modelLoss: 'model loss builder; its arguments are checked in test/train/loss-fn.test.ts',
   explain: 'transform of a function (test/explain checks its errors)', Explanation: 'class (test/explain)',
+  modelHessianEigs: 'takes a model; its arguments are checked in test/curvature/eigs.test.ts', sharpness: 'takes a model (test/curvature/eigs.test.ts)',
+  layerJacobian: 'takes a model; its arguments are checked in test/curvature/layer-jacobian.test.ts',
   sequential: 'model builder (test/train)', makeTrainStep: 'trainer builder; its arguments are checked in test/train/step.test.ts', loadModel: 'file input (test/io)',
+  landscape: 'model-level evaluation; its arguments are checked in test/landscape/errors.test.ts', landscape1d: 'model-level evaluation (test/landscape)',
+  projectPath: 'takes a recorded path and a landscape (test/landscape)', Landscape: 'class (through landscape)', Landscape1d: 'class (through landscape1d)',
 };
 
 // ---- random arguments ------------------------------------------------------

@@ -127,3 +127,10 @@ test('zeros of a symbolic shape are an equation, not a constant of the stand-in 
   assert.equal(p.constants.every((c) => c.value.size === 1), true);
   close(nb.runProgram(p, [nb.ones([3, 4])]).outputs as nb.Tensor, nb.ones([3, 4]));
 });
+
+test('runProgram: an output that is a constant of the program comes back as its value', () => {
+  const program = nb.trace((x: nb.Tensor) => [nb.tensor([1, 2]), nb.sum(x)])(nb.spec([null, 3]));
+  const { outputs } = nb.runProgram(program, [nb.ones([2, 3])]) as { outputs: nb.Tensor[] };
+  assert.deepEqual(outputs[0]!.toArray(), [1, 2]);
+  assert.equal(outputs[1]!.item(), 6);
+});
