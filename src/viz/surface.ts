@@ -135,7 +135,7 @@ export function surfaceChart(grid: SurfaceGrid, options: SurfaceChartOptions = {
   // the floor, then the quads far to near
   const floorPx = floor.map(toPx);
   body.push(`<path class="floor" d="${floorPx.map(([x, y], i) => `${i ? 'L' : 'M'}${num(x)} ${num(y)}`).join('')}" fill="#f2f2f2" stroke="#bbbbbb" stroke-width="1"/>`);
-  body.push(...floorTicks(grid, project, toPx, floor));
+  body.push(...floorTicks(grid, project, toPx, floor, width, height));
   const light = normalise([-0.45, -0.6, 1.1]);
   const quads: { depth: number; svg: string }[] = [];
   for (let b = 0; b + 1 < js.length; b++) {
@@ -248,6 +248,7 @@ function trackPoints(
 /** Tick labels along the two front edges of the floor (x and y), and the axis names. */
 function floorTicks(
   grid: SurfaceGrid, project: (x: number, y: number, z: number) => Projected, toPx: (p: Projected) => [number, number], floor: Projected[],
+  width: number, height: number,
 ): string[] {
   const out = ['<g class="floor-axes">'];
   const x0 = grid.xs[0]!, x1 = grid.xs.at(-1)!, y0 = grid.ys[0]!, y1 = grid.ys.at(-1)!;
@@ -259,12 +260,13 @@ function floorTicks(
     const [px, py] = toPx(project(bx, by, 0));
     const [ox, oy] = toPx(project(Math.abs(by) > 1 ? bx : bx * 1.3, Math.abs(by) > 1 ? by * 1.3 : by, 0));
     const dx = ox - px, dy = oy - py, n = Math.hypot(dx, dy) || 1;
-    out.push(text(content, { x: px + (dx / n) * push, y: py + (dy / n) * push + 4, size, anchor: 'middle', fill: cls === 'axis-name' ? INK : MUTED, cls }));
+    const x = Math.min(width - 4, Math.max(4, px + (dx / n) * push)), y = Math.min(height - 4, Math.max(size, py + (dy / n) * push + 4));
+    out.push(text(content, { x, y, size, anchor: 'middle', fill: cls === 'axis-name' ? INK : MUTED, cls }));
   };
   for (const t of niceTicks(x0, x1, 4)) label((2 * (t - x0)) / (x1 - x0) - 1, yEdge * 1.02, formatLevel(t), 'x-tick');
   for (const t of niceTicks(y0, y1, 4)) label(xEdge * 1.02, (2 * (t - y0)) / (y1 - y0) - 1, formatLevel(t), 'y-tick');
-  label(0, yEdge * 1.02, grid.xLabel ?? 'x', 'axis-name', 12, 32);
-  label(xEdge * 1.02, 0, grid.yLabel ?? 'y', 'axis-name', 12, 32);
+  label(0, yEdge * 1.02, grid.xLabel ?? 'x', 'axis-name', 12, 44);
+  label(xEdge * 1.02, 0, grid.yLabel ?? 'y', 'axis-name', 12, 44);
   out.push('</g>');
   return out;
 }
