@@ -2,6 +2,7 @@
 // The `nabla` command: train, evaluate, predict and summarise models from the terminal.
 import { Command, CommanderError } from 'commander';
 import { CliError } from './errors.js';
+import { draw, type DrawOptions } from './draw.js';
 import { DEFAULT_PATIENCE, OPTIMIZERS, train, type TrainOptions } from './train.js';
 import { restoreTerminal } from './run-monitor.js';
 import { evaluate, explainCommand, predict, summary } from './use-model.js';
@@ -64,6 +65,18 @@ program.command('explain')
   .option('--markdown', 'print Markdown (tables with $…$ math) instead of text')
   .option('--layout <layout>', 'columns (one example per column, as the seed articles write it) or rows (as nabla stores a Dense kernel)', 'columns')
   .action((model: string, opts: { latex?: boolean; markdown?: boolean; layout?: string }) => explainCommand(model, opts));
+
+program.command('draw')
+  .description('the gradient-descent pictures as SVG files: a tangent moving along a curve, optimisers descending a surface, three learning rates')
+  .argument('<picture>', 'tangent, descent or learning-rates')
+  .option('--surface <name>', 'bowl, ravine, saddle, rosenbrock, himmelblau or wells (descent, learning-rates)', 'rosenbrock')
+  .option('--curve <name>', 'parabola, cubic or sine (tangent)', 'parabola')
+  .option('--optimizers <names>', 'comma-separated: sgd, momentum, nesterov, rmsprop, adam, adagrad (descent; default sgd,momentum,rmsprop,adam)')
+  .option('--steps <n>', "updates to take (default: the surface's)")
+  .option('--rates <a,b,c>', "three learning rates: too small, right, too large (learning-rates; default: the surface's)")
+  .option('--no-animate', 'still pictures (no moving ball or tangent)')
+  .option('--out <dir>', 'the folder to write the SVG files into', '.')
+  .action((picture: string, opts: DrawOptions) => draw(picture, opts));
 
 try {
   await program.parseAsync(process.argv);
