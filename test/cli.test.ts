@@ -125,3 +125,36 @@ test('nabla explain prints a saved model\'s equations with shapes, as text or La
   assert.equal(bad.code, 1);
   assert.match(bad.err, /--layout must be rows or columns/);
 });
+
+test('nabla train draws the loss landscape with the training path and the sharpness; nabla landscape draws it again', () => {
+  assert.equal(nabla('train', 'digits', '--epochs', '3', '--layers', '16', '--quiet', '--out', 'run-land').code, 0);
+  const run = join(dir, 'run-land');
+  for (const f of ['landscape.svg', 'landscape-3d.svg', 'landscape.json', 'sharpness.svg']) assert.ok(existsSync(join(run, f)), `${f} is in the run folder`);
+  const saved = JSON.parse(readFileSync(join(run, 'landscape.json'), 'utf8'));
+  assert.equal(saved.version, 1);
+  assert.equal(saved.path.alphas.length, saved.path.epochs.length);
+  assert.equal(saved.path.epochs.at(-1), 3, 'the path ends with the last epoch');
+  // the path ends at the trained weights: the plane's origin
+  assert.ok(Math.abs(saved.path.alphas.at(-1)) < 1e-4 && Math.abs(saved.path.betas.at(-1)) < 1e-4);
+  assert.match(readFileSync(join(run, 'landscape.svg'), 'utf8'), /training path/);
+  assert.match(readFileSync(join(run, 'report.html'), 'utf8'), /Loss landscape/);
+  const again = nabla('landscape', 'run-land', '--resolution', '5');
+  assert.equal(again.code, 0, again.err);
+  assert.match(again.out, /5×5, path, with the training path/);
+  const random = nabla('landscape', 'run-land', '--directions', 'random', '--resolution', '4', '--samples', '50');
+  assert.equal(random.code, 0, random.err);
+  assert.doesNotMatch(readFileSync(join(run, 'landscape.svg'), 'utf8'), /training path/);
+  for (const [args, re] of [
+    [['landscape', 'run-land', '--directions', 'sideways'], /--directions must be path, random or hessian/],
+    [['landscape', 'no-such-run'], /no-such-run is not a run folder/],
+    [['landscape', 'run-land', '--resolution', '1'], /--resolution must be a whole number ≥ 2/],
+  ] as [string[], RegExp][]) {
+    const r = nabla(...args);
+    assert.equal(r.code, 1, args.join(' '));
+    assert.match(r.err, re);
+  }
+  writeFileSync(join(run, 'landscape.json'), JSON.stringify({ ...saved, directions: [saved.directions[0], 'AAAA'] }));
+  const broken = nabla('landscape', 'run-land');
+  assert.equal(broken.code, 1);
+  assert.match(broken.err, /landscape.json is not a landscape nabla wrote: direction 2 holds 3 bytes/);
+});

@@ -6,6 +6,7 @@ import { draw, type DrawOptions } from './draw.js';
 import { DEFAULT_PATIENCE, OPTIMIZERS, train, type TrainOptions } from './train.js';
 import { restoreTerminal } from './run-monitor.js';
 import { evaluate, explainCommand, predict, summary } from './use-model.js';
+import { landscapeCommand, type LandscapeCommandOptions } from './landscape-command.js';
 
 const program = new Command('nabla')
   .description('Neural networks in TypeScript: train a classifier and see what happened.')
@@ -57,6 +58,17 @@ program.command('summary')
   .description("a saved model's layers, output shapes and parameter counts")
   .argument('<model>', 'a model file (model.nabla)')
   .action((model: string) => summary(model));
+
+program.command('landscape')
+  .description("draw a run's loss landscape again (landscape.svg, landscape-3d.svg in the run folder): on the plane of its training path, or along random or Hessian directions")
+  .argument('<run>', 'a run folder written by nabla train (runs/digits)')
+  .option('--directions <kind>', 'path (the plane of the training path, saved by train), random (filter-normalised) or hessian (the top two eigenvectors)')
+  .option('--resolution <n>', 'grid points along each axis', '25')
+  .option('--range <r>', 'the grid spans [-r, r] along each direction (default: around the path, or 1)')
+  .option('--samples <n>', 'at most this many examples to evaluate the loss on', '500')
+  .option('--data <data>', "the data set (default: the run's, from report.json)")
+  .option('--data-dir <dir>', 'where MNIST-format IDX files are')
+  .action((run: string, opts: LandscapeCommandOptions) => landscapeCommand(run, opts));
 
 program.command('explain')
   .description("a saved model's forward and backward pass as equations with shapes (Z1 = W1·X + b1, ..., dW1 = (1/m) dZ1·Xᵀ)")

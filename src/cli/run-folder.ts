@@ -9,7 +9,7 @@ type FsSync = typeof import('node:fs');
 const fs = () => (process as unknown as { getBuiltinModule(n: string): FsSync }).getBuiltinModule('node:fs');
 
 /** The files a run may write, besides one chart per logged metric (loss.svg, accuracy.svg, ...). */
-export const RUN_FILES = ['model.nabla', 'model-best.nabla', 'history.json', 'report.json', 'report.html', 'confusion.svg', 'weights.svg', 'scaler.json'];
+export const RUN_FILES = ['model.nabla', 'model-best.nabla', 'history.json', 'report.json', 'report.html', 'confusion.svg', 'weights.svg', 'scaler.json', 'landscape.svg', 'landscape-3d.svg', 'landscape.json', 'sharpness.svg'];
 
 function reason(e: unknown): string {
   const code = (e as { code?: string }).code;

@@ -34,7 +34,7 @@ export interface RunReportInput {
   /** The model's equations in LaTeX (default: model.explain().latex(), one aligned block with the shapes). */
   equations?: readonly string[];
   /** The loss landscape and the sharpness curve, as SVG documents. */
-  landscape?: string;
+  landscape?: string | readonly string[];
   sharpness?: string;
 }
 

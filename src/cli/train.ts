@@ -6,6 +6,7 @@ import { classificationReport, regressionReport } from './report.js';
 import { clearPreviousRun, checkRunFolder, exitAfterSaves, saveModelFile, writeFileAtomic } from './run-folder.js';
 import { RunMonitor, SIGNAL_NUMBERS, restoreTerminal, type SignalState } from './run-monitor.js';
 import { firstLayerWeights, runReportPage } from './run-report.js';
+import { trainingLandscape } from './landscape.js';
 
 /** The train command's options, as commander parses them. */
 export interface TrainOptions {
@@ -225,13 +226,22 @@ export async function train(data: string, o: TrainOptions, cmd?: Command): Promi
   const progress = o.quiet ? null : new nb.callbacks.ProgressLogger();
   const monitor = new RunMonitor(model, s.out, signals);
   const early = s.patience === null ? null : nb.callbacks.earlyStopping({ monitor: 'val_loss', patience: s.patience, restoreBestWeights: true });
+  // for the report's pictures: the parameters along the way (about 60 points), and the sharpness λmax about 8 times
+  const xShaped = shapeFor(s, ds, xFit), yTarget = target(yFit);
+  const batches = s.epochs * Math.ceil(nFit / s.batchSize);
+  const path = nb.callbacks.parameterPath({ every: Math.max(1, Math.floor(batches / 60)) });
+  const probe = Math.min(128, nFit);
+  const sharpness = nb.callbacks.sharpness({
+    x: nb.slice(xShaped, [0], [probe]), y: nb.slice(yTarget, [0], [probe]),
+    every: Math.max(1, Math.ceil(s.epochs / 8)), maxIterations: 15, atStart: true,
+  });
   const started = performance.now();
   let failure: Error | null = null;
   try {
-    await model.fit(shapeFor(s, ds, xFit), target(yFit), {
+    await model.fit(xShaped, yTarget, {
       epochs: s.epochs, batchSize: s.batchSize, verbose: 0,
       ...(validation ? { validationData: [shapeFor(s, ds, validation.x), target(validation.y)] as [nb.Tensor, nb.Tensor] } : {}),
-      callbacks: [...(progress ? [progress] : []), monitor, ...(early ? [early] : [])],
+      callbacks: [...(progress ? [progress] : []), monitor, ...(early ? [early] : []), path, sharpness],
     });
   } catch (e) {
     failure = e as Error;
@@ -291,11 +301,29 @@ export async function train(data: string, o: TrainOptions, cmd?: Command): Promi
   if (monitor.completedEpochs > 0) {
     for (const [name, svg] of Object.entries(nb.viz.historyCharts(monitor.history))) if (svg) write(`${name}.svg`, svg);
   }
+  // the loss landscape on the plane of the training path, and the sharpness against 2/η
+  let landscapeSvg: string[] | undefined, sharpnessSvg: string | undefined;
+  if (status !== 'failed' && monitor.completedEpochs > 0) {
+    try {
+      const { pictures, saved } = trainingLandscape(model, xShaped, yTarget, path);
+      write('landscape.svg', pictures.contour);
+      write('landscape-3d.svg', pictures.surface);
+      write('landscape.json', JSON.stringify(saved));
+      landscapeSvg = [pictures.contour, pictures.surface];
+    } catch (e) {
+      console.error(`nabla: warning: no loss landscape: ${(e as Error).message}`);
+    }
+    if (sharpness.records.length > 0) {
+      sharpnessSvg = nb.viz.sharpnessChart(sharpness.records);
+      write('sharpness.svg', sharpnessSvg);
+    }
+  }
   const weights = ds.imageShape && status !== 'failed' ? firstLayerWeights(model, ds.imageShape) : null;
   if (weights) write('weights.svg', nb.viz.weightImages(weights.kernel, { imageShape: weights.imageShape!, title: weights.title! }));
   write('report.html', await runReportPage({
     report, model, history: monitor.history, ...(ds.classes ? { classNames: ds.classes.classNames } : {}), ...(test ? { test } : {}),
     ...(ds.imageShape ? { imageShape: ds.imageShape, pixelMax: ds.pixelMax! } : {}), ...(ds.featureNames ? { featureNames: ds.featureNames } : {}),
+    ...(landscapeSvg ? { landscape: landscapeSvg } : {}), ...(sharpnessSvg ? { sharpness: sharpnessSvg } : {}),
   }));
   report['files'] = [...files, 'report.json'].sort();
   write('report.json', JSON.stringify(report, null, 2));

@@ -6,7 +6,7 @@ import { classificationReport, regressionReport } from './report.js';
 type FsSync = typeof import('node:fs');
 const fsSync = () => (process as unknown as { getBuiltinModule(n: string): FsSync }).getBuiltinModule('node:fs');
 
-async function openModel(path: string): Promise<nb.Sequential> {
+export async function openModel(path: string): Promise<nb.Sequential> {
   if (!fsSync().existsSync(path)) throw new CliError(`no model file at ${path}`);
   return nb.loadModel(path);
 }
@@ -18,7 +18,7 @@ const PREPROCESSING = ['Rescaling', 'Normalization'];
  * The scaler saved beside a model by an older nabla (scaler.json), for models
  * without a preprocessing layer of their own.
  */
-function legacyScaler(model: nb.Sequential, modelPath: string): { transform(x: nb.Tensor): nb.Tensor } | null {
+export function legacyScaler(model: nb.Sequential, modelPath: string): { transform(x: nb.Tensor): nb.Tensor } | null {
   if (PREPROCESSING.includes(model.layers[0]?.className ?? '')) return null;
   const file = modelPath.replace(/[^/]*$/, '') + 'scaler.json';
   if (!fsSync().existsSync(file)) return null;
@@ -30,7 +30,7 @@ function legacyScaler(model: nb.Sequential, modelPath: string): { transform(x: n
  * Checks that flat examples [n, features] fit the model, and shapes them as
  * it expects (images [n, h, w, 1] for a CNN, rows [n, h, w] for an LSTM).
  */
-function fitToModel(model: nb.Sequential, x: nb.Tensor, source: string): nb.Tensor {
+export function fitToModel(model: nb.Sequential, x: nb.Tensor, source: string): nb.Tensor {
   const shape = model.inputShape;
   if (!shape) return x;
   const want = shape.reduce((a, b) => a * b, 1);
@@ -39,7 +39,7 @@ function fitToModel(model: nb.Sequential, x: nb.Tensor, source: string): nb.Tens
   return nb.reshape(x, [-1, ...shape]);
 }
 
-const metadataOf = (model: nb.Sequential): SavedMetadata => model.metadata as SavedMetadata;
+export const metadataOf = (model: nb.Sequential): SavedMetadata => model.metadata as SavedMetadata;
 
 /** `nabla summary MODEL`. */
 export async function summary(modelPath: string): Promise<void> {

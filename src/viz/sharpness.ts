@@ -68,7 +68,10 @@ export function sharpnessChart(records: readonly SharpnessPoint[] | { readonly r
   });
   const series: LineSeries[] = [{ name: 'λmax (sharpness)', values: points.map((r) => r.sharpness), x: xs, color: '#1f77b4' }];
   const known = threshold.filter(Number.isFinite);
-  if (known.length > 0) {
+  // a threshold far above every λmax would flatten the curve to the axis: say it in the title instead of drawing it
+  const peak = Math.max(...points.map((r) => r.sharpness).filter(Number.isFinite));
+  const far = known.length > 0 && Math.min(...known) > 5 * peak;
+  if (known.length > 0 && !far) {
     const constant = known.every((t) => t === known[0]);
     // a constant threshold spans the whole x range even where a record lacks η
     let values = constant ? xs.map(() => known[0]!) : threshold, x = xs;
@@ -84,10 +87,11 @@ export function sharpnessChart(records: readonly SharpnessPoint[] | { readonly r
     }
     series.push({ name: constant ? `2/η = ${formatNumber(Number(known[0]!.toPrecision(4)))} (edge of stability)` : '2/η (edge of stability)', values, x, dashed: true, color: '#d62728' });
   }
-  const all = [...points.map((r) => r.sharpness), ...known].filter(Number.isFinite);
+  const all = [...points.map((r) => r.sharpness), ...(far ? [] : known)].filter(Number.isFinite);
+  const farTitle = `Sharpness λmax (2/η = ${formatNumber(Number(Math.min(...known).toPrecision(3)))}, far above: plain gradient descent at this η would be stable)`;
   return lineChart({
     series,
-    title: opts.title ?? 'Sharpness λmax and the edge of stability 2/η',
+    title: opts.title ?? (far ? farTitle : 'Sharpness λmax and the edge of stability 2/η'),
     xLabel: axis, yLabel: 'largest Hessian eigenvalue',
     width: opts.width, height: opts.height,
     yMin: all.every((v) => v >= 0) ? 0 : undefined,

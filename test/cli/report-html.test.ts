@@ -28,7 +28,7 @@ test('nabla train digits writes report.html: the run\'s curves, confusion matrix
   const html = read('digits', 'report.html');
   const page = parsePage(html);
   checkSelfContained(html, page);
-  assert.deepEqual(sectionsOf(page).ids, ['summary', 'curves', 'confusion', 'weights', 'misclassified', 'equations']);
+  assert.deepEqual(sectionsOf(page).ids, ['summary', 'curves', 'confusion', 'weights', 'misclassified', 'equations', 'landscape', 'sharpness']);
   assert.equal(select(page, 'title')[0]!.text, 'nabla run: digits-mlp');
   // summary: the model's layers and the test accuracy of report.json
   const summary = textOf(sectionById(page, 'summary'));
@@ -80,7 +80,7 @@ test('a CSV run\'s report lists its mistakes as feature values under the escaped
   const page = parsePage(html);
   checkSelfContained(html, page);
   assert.doesNotMatch(html, /<b>|<yes>/);
-  assert.deepEqual(sectionsOf(page).ids, ['summary', 'curves', 'confusion', 'misclassified', 'equations'], 'a fresh page: no weights of the earlier image run');
+  assert.deepEqual(sectionsOf(page).ids, ['summary', 'curves', 'confusion', 'misclassified', 'equations', 'landscape', 'sharpness'], 'a fresh page: no weights of the earlier image run');
   const report = JSON.parse(read('rerun', 'report.json'));
   const wrong = report.examples.test - report.confusionMatrix.reduce((s: number, row: number[], i: number) => s + row[i]!, 0);
   const rows = select(sectionById(page, 'misclassified'), 'tr').map((tr) => tr.children.map(textOf));

@@ -164,7 +164,7 @@ test('reportPage: the equations are MathML typeset from the LaTeX given, which e
 test('reportPage: the landscape and sharpness SVGs are inlined as given; absent data leaves its section out', async () => {
   const data = await fullData();
   const html = await reportPage(data);
-  assert.ok(html.includes(data.landscape!.trim()) && html.includes(data.sharpness!.trim()));
+  assert.ok(html.includes((data.landscape as string).trim()) && html.includes(data.sharpness!.trim()));
   for (const drop of ALL_SECTIONS) {
     const key = ({ summary: null, curves: 'history', confusion: 'confusion', weights: 'weights', misclassified: 'misclassified', equations: 'equations', landscape: 'landscape', sharpness: 'sharpness' } as const)[drop];
     if (!key) continue;

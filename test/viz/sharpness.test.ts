@@ -47,3 +47,10 @@ test('sharpnessChart: clear errors', () => {
   assert.throws(() => sharpnessChart(records, { learningRate: 0 }), (e: Error) => e instanceof ArgumentError && /learningRate must be a positive number/.test(e.message));
   assert.throws(() => sharpnessChart(records, { x: 'time' as 'epoch' }), ArgumentError);
 });
+
+test('sharpnessChart: a 2/η far above every λmax is said in the title, not drawn (the curve keeps its scale)', () => {
+  const records = [0, 1, 2].map((epoch) => ({ epoch, step: epoch * 10, sharpness: 5 + epoch, learningRate: 0.001 }));
+  const svg = sharpnessChart(records);
+  assert.match(svg, /2\/η = 2000, far above/);
+  assert.doesNotMatch(svg, /edge of stability\)/);
+});

@@ -116,7 +116,9 @@ export async function reportPage(data: ReportPageData): Promise<string> {
     }
   }
   if (data.landscape !== undefined) {
-    add('landscape', 'Loss landscape', ['<p class="note">The loss around the trained weights, on a plane through parameter space, with the training path.</p>', figure(inlineSvg(op, 'landscape', data.landscape))]);
+    const pictures = typeof data.landscape === 'string' ? [data.landscape] : data.landscape;
+    if (!Array.isArray(pictures)) throw new ArgumentError(`${op}: landscape must be an SVG document or an array of them`);
+    add('landscape', 'Loss landscape', ['<p class="note">The loss around the trained weights, on a plane through parameter space, with the training path.</p>', ...pictures.map((svg, i) => figure(inlineSvg(op, pictures.length > 1 ? `landscape[${i}]` : 'landscape', svg)))]);
   }
   if (data.sharpness !== undefined) {
     add('sharpness', 'Sharpness', ['<p class="note">The largest eigenvalue of the loss\'s Hessian during training, against 2/η: gradient descent is unstable above it.</p>', figure(inlineSvg(op, 'sharpness', data.sharpness))]);

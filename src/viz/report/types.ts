@@ -87,8 +87,8 @@ export interface ReportPageData {
   misclassified?: MisclassifiedData;
   /** The model's equations, one LaTeX display equation each (model.explain({ format: 'latex' })), typeset as MathML. */
   equations?: readonly string[];
-  /** The loss landscape, an SVG document (nb.viz's landscape pictures). */
-  landscape?: string;
+  /** The loss landscape: an SVG document, or several side by side (nb.viz's contour map and 3-D surface). */
+  landscape?: string | readonly string[];
   /** The sharpness curve, an SVG document. */
   sharpness?: string;
 }
