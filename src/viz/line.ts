@@ -8,6 +8,7 @@ import { optionsObject } from '../core/options.js';
 import { ArgumentError, ShapeError } from '../core/errors.js';
 import { drawFrame, frameLeft, linearAxis, logAxis, type Axis, type Frame } from './axes.js';
 import { rowLegend, type LegendEntry } from './legend.js';
+import { clipSegment } from './track.js';
 import { MUTED, categoricalColor, checkPositive, escapeXml, num, svgDocument, text, titleBlock } from './svg.js';
 
 /** Array.isArray without narrowing (a readonly array would narrow to any[]). */
@@ -47,25 +48,6 @@ export interface LineChartOptions {
 
 const COLOR = /^#[0-9a-fA-F]{6}$/;
 
-/** The part of segment a→b inside the rectangle, as parameters [t0, t1] in [0, 1], or null (Liang–Barsky). */
-function clipSegment(ax: number, ay: number, bx: number, by: number, f: Frame): [number, number] | null {
-  const dx = bx - ax, dy = by - ay;
-  let t0 = 0, t1 = 1;
-  const edges: [number, number][] = [
-    [-dx, ax - f.left], [dx, f.left + f.width - ax], [-dy, ay - f.top], [dy, f.top + f.height - ay],
-  ];
-  for (const [p, q] of edges) {
-    if (p === 0) {
-      if (q < 0) return null;
-    } else {
-      const r = q / p;
-      if (p < 0) t0 = Math.max(t0, r);
-      else t1 = Math.min(t1, r);
-      if (t0 > t1) return null;
-    }
-  }
-  return [t0, t1];
-}
 
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
 
