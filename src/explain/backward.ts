@@ -7,6 +7,7 @@
 import * as E from './expr.js';
 import type { Expr, Shape } from './expr.js';
 import type { Forward, Line } from './build.js';
+import { Printer } from './format.js';
 
 const d = (name: string): string => `d${name}`;
 
@@ -60,7 +61,7 @@ export function buildBackward(fwd: Forward, wrt: readonly string[], cost: string
       out.push({ name: d(w), expr: g, shape: shapeOf(w), role: 'gradient', layer: l.layer, of: w, variable: fwd.leaves.get(w)?.variable });
     }
   }
-  return inlineSingleUse(out);
+  return inlineSingleUse(out).map((l) => ({ ...l, expr: simplifySigmoidCrossEntropy(l.expr, lineOf) }));
 }
 
 /**
@@ -193,4 +194,40 @@ export function mapChildren(e: Expr, f: (x: Expr) => Expr): Expr {
     case 'vjp': return { ...e, args: e.args.map(f), ct: f(e.ct) };
     default: return { ...e, a: f(e.a) } as Expr;
   }
+}
+
+/**
+ * The textbook step a hand-written cost needs: for A = σ(Z) and the
+ * binary cross-entropy written out, ∂L/∂A ⊙ σ′(Z) is
+ * ((1 − Y)/(1 − A) − Y/A) ⊙ A(1 − A) = A − Y. Rewrites that product (in either
+ * order, with a constant factor) wherever it appears; the value is the same.
+ */
+function simplifySigmoidCrossEntropy(e: Expr, lineOf: ReadonlyMap<string, Line>): Expr {
+  const mapped = mapChildren(e, (c) => simplifySigmoidCrossEntropy(c, lineOf));
+  if (mapped.k !== 'bin' || mapped.op !== '*') return mapped;
+  for (const [x, d] of [[mapped.a, mapped.b], [mapped.b, mapped.a]] as const) {
+    if (d.k !== 'fn' || d.f !== 'sigmoid' || !d.prime || d.a.k !== 'var') continue;
+    const z = d.a.name;
+    const scale = x.k === 'scale' && x.mPow === 0 ? x.c : 1;
+    const inner = x.k === 'scale' && x.mPow === 0 ? x.a : x;
+    const ay = crossEntropyDerivative(inner);
+    if (!ay) continue;
+    const a = lineOf.get(ay.a);
+    if (!a || a.expr.k !== 'fn' || a.expr.f !== 'sigmoid' || a.expr.prime || a.expr.a.k !== 'var' || a.expr.a.name !== z) continue;
+    return E.scale(scale, 0, E.bin('-', E.v(ay.a, a.shape), ay.y));
+  }
+  return mapped;
+}
+
+/** (1 − Y)/(1 − A) − Y/A, the derivative of −[Y log A + (1 − Y) log(1 − A)] with respect to A: A's name and Y. */
+function crossEntropyDerivative(e: Expr): { a: string; y: Expr } | null {
+  if (e.k !== 'bin' || e.op !== '-') return null;
+  const [left, right] = [e.a, e.b];
+  if (left.k !== 'bin' || left.op !== '/' || right.k !== 'bin' || right.op !== '/') return null;
+  const oneMinus = (x: Expr): Expr | null => (x.k === 'bin' && x.op === '-' && E.isNum(x.a, 1) ? x.b : null);
+  const y1 = oneMinus(left.a), a1 = oneMinus(left.b);
+  if (!y1 || !a1 || a1.k !== 'var' || right.b.k !== 'var' || right.b.name !== a1.name) return null;
+  const p = new Printer('text');
+  if (p.print(y1) !== p.print(right.a)) return null;
+  return { a: a1.name, y: right.a };
 }

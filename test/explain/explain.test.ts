@@ -116,6 +116,8 @@ test('nb.explain(f): a cost written by hand, with W·X as written, and its gradi
   const e = nb.explain(cost)(S([16, 64], 'float32', 'W1'), S([16, 1], 'float32', 'b1'), S([1, 16], 'float32', 'W2'), S([1, 1], 'float32', 'b2'), S([64, null], 'float32', 'X'), S([1, null], 'float32', 'Y'));
   const eq = e.equations();
   assert.deepEqual(eq.slice(0, 5), ['Z1 = W1·X + b1', 'A1 = relu(Z1)', 'Z2 = W2·A1 + b2', 'A2 = σ(Z2)', 'J = −(1/m) Σ (Y ⊙ log(A2) + (1 − Y) ⊙ log(1 − A2))']);
+  // the cross-entropy written by hand on σ(Z2) gets the textbook step: ((1 − Y)/(1 − A2) − Y/A2) ⊙ σ′(Z2) = A2 − Y
+  assert.ok(eq.includes('dZ2 = A2 − Y'), eq.join('\n'));
   // the gradient with respect to the inputs without the batch dimension (the parameters), not X or Y
   assert.deepEqual(e.lines.filter((l) => l.role === 'gradient').map((l) => l.name).sort(), ['dW1', 'dW2', 'db1', 'db2']);
   nb.seed(7);
