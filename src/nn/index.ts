@@ -4,48 +4,49 @@ import { Activation, Dropout, Flatten, Reshape } from './layers/core.js';
 import { Dense, type DenseArgs } from './layers/dense.js';
 import { AveragePooling2D, Conv2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D, type Conv2DArgs, type Pooling2DArgs } from './layers/conv.js';
 import type { LayerArgs } from './layer.js';
+import { strictArgs } from './options.js';
 import { Embedding, type EmbeddingArgs } from './layers/embedding.js';
 import { GRU, LSTM, SimpleRNN, type GRUArgs, type LSTMArgs, type SimpleRNNArgs } from './layers/recurrent.js';
-import type { ActivationName } from './activations.js';
+import type { ActivationSpelling } from './activations.js';
 import { Normalization, Rescaling, type NormalizationArgs, type RescalingArgs } from './layers/preprocessing.js';
 
 /** A fully connected layer y = activation(x·W + b) with W [in, units]. */
-export const dense = (args: DenseArgs) => new Dense(args);
+export const dense = (args: DenseArgs) => strictArgs('dense', args, (a) => new Dense(a));
 /** An activation function as a layer. */
-export const activation = (args: LayerArgs & { activation: ActivationName | string }) => new Activation(args);
+export const activation = (args: LayerArgs & { activation: ActivationSpelling }) => strictArgs('activation', args, (a) => new Activation(a));
 /** Inverted dropout with drop probability `rate`, active only in training. */
-export const dropout = (args: LayerArgs & { rate: number }) => new Dropout(args);
+export const dropout = (args: LayerArgs & { rate: number }) => strictArgs('dropout', args, (a) => new Dropout(a));
 /** Batch normalisation over the last (or given) feature axis. */
-export const batchNormalization = (args: BatchNormalizationArgs = {}) => new BatchNormalization(args);
+export const batchNormalization = (args: BatchNormalizationArgs = {}) => strictArgs('batchNormalization', args, (a) => new BatchNormalization(a));
 /** Flattens each example to a vector. */
-export const flatten = (args: LayerArgs = {}) => new Flatten(args);
+export const flatten = (args: LayerArgs = {}) => strictArgs('flatten', args, (a) => new Flatten(a));
 /** Reshapes each example. */
-export const reshape = (args: LayerArgs & { targetShape: number[] }) => new Reshape(args);
+export const reshape = (args: LayerArgs & { targetShape: number[] }) => strictArgs('reshape', args, (a) => new Reshape(a));
 
 /** 2-D convolution over NHWC images with a [kh, kw, in, filters] kernel. */
-export const conv2d = (args: Conv2DArgs) => new Conv2D(args);
+export const conv2d = (args: Conv2DArgs) => strictArgs('conv2d', args, (a) => new Conv2D(a));
 /** Max pooling over NHWC images. */
-export const maxPooling2d = (args: Pooling2DArgs = {}) => new MaxPooling2D(args);
+export const maxPooling2d = (args: Pooling2DArgs = {}) => strictArgs('maxPooling2d', args, (a) => new MaxPooling2D(a));
 /** Average pooling over NHWC images. */
-export const averagePooling2d = (args: Pooling2DArgs = {}) => new AveragePooling2D(args);
+export const averagePooling2d = (args: Pooling2DArgs = {}) => strictArgs('averagePooling2d', args, (a) => new AveragePooling2D(a));
 /** The mean over height and width. */
-export const globalAveragePooling2d = (args: LayerArgs = {}) => new GlobalAveragePooling2D(args);
+export const globalAveragePooling2d = (args: LayerArgs = {}) => strictArgs('globalAveragePooling2d', args, (a) => new GlobalAveragePooling2D(a));
 /** The maximum over height and width. */
-export const globalMaxPooling2d = (args: LayerArgs = {}) => new GlobalMaxPooling2D(args);
+export const globalMaxPooling2d = (args: LayerArgs = {}) => strictArgs('globalMaxPooling2d', args, (a) => new GlobalMaxPooling2D(a));
 
 /** A fully connected recurrent layer hₜ = act(xₜ·W + hₜ₋₁·U + b) over [batch, time, features]. */
-export const simpleRNN = (args: SimpleRNNArgs) => new SimpleRNN(args);
+export const simpleRNN = (args: SimpleRNNArgs) => strictArgs('simpleRNN', args, (a) => new SimpleRNN(a));
 /** Long short-term memory, Keras layout (gates i, f, c, o); states [h, c]. */
-export const lstm = (args: LSTMArgs) => new LSTM(args);
+export const lstm = (args: LSTMArgs) => strictArgs('lstm', args, (a) => new LSTM(a));
 /** Gated recurrent unit, Keras layout (gates z, r, h), resetAfter true by default. */
-export const gru = (args: GRUArgs) => new GRU(args);
+export const gru = (args: GRUArgs) => strictArgs('gru', args, (a) => new GRU(a));
 /** A lookup table of learned vectors: integer indices [batch, time] → [batch, time, outputDim]. */
-export const embedding = (args: EmbeddingArgs) => new Embedding(args);
+export const embedding = (args: EmbeddingArgs) => strictArgs('embedding', args, (a) => new Embedding(a));
 
 /** y = x·scale + offset: puts input scaling into the model (Keras's Rescaling). */
-export const rescaling = (args: RescalingArgs) => new Rescaling(args);
+export const rescaling = (args: RescalingArgs) => strictArgs('rescaling', args, (a) => new Rescaling(a));
 /** y = (x − mean)/√variance per feature, given or from `adapt(trainingData)` (Keras's Normalization). */
-export const normalization = (args: NormalizationArgs = {}) => new Normalization(args);
+export const normalization = (args: NormalizationArgs = {}) => strictArgs('normalization', args, (a) => new Normalization(a));
 
 export {
   Rescaling, Normalization,

@@ -1,3 +1,4 @@
+import { didYouMean } from '../core/lookup.js';
 import { describe } from '../core/describe.js';
 import { ArgumentError } from '../core/errors.js';
 import { optionsObject } from '../core/options.js';
@@ -54,4 +55,30 @@ export function rangeOption(op: string, name: string, v: unknown, lo: number, hi
     throw new ArgumentError(`${op}: ${name} must be a number in [${lo}, ${hi}${closed ? ']' : ')'}, got ${describe(v)}`);
   }
   return v;
+}
+
+/**
+ * Builds a layer with `make(args)` and refuses the keys of `args` the layer
+ * never looked at: an option it does not understand (`activaton: 'relu'`)
+ * would otherwise be silently ignored. The error names the closest option the
+ * layer read (did you mean 'activation'?).
+ */
+export function strictArgs<A, L>(op: string, args: A, make: (args: A) => L): L {
+  if (args === null || typeof args !== 'object' || Array.isArray(args)) return make(args);
+  const read = new Set<PropertyKey>();
+  const watched = new Proxy(args as object, {
+    get(target, key, receiver) { read.add(key); return Reflect.get(target, key, receiver); },
+    has(target, key) { read.add(key); return Reflect.has(target, key); },
+    getOwnPropertyDescriptor(target, key) { read.add(key); return Reflect.getOwnPropertyDescriptor(target, key); },
+    ownKeys(target) { for (const k of Reflect.ownKeys(target)) read.add(k); return Reflect.ownKeys(target); },
+  }) as A;
+  const layer = make(watched);
+  const unknown = Object.keys(args as object).filter((k) => !read.has(k));
+  if (unknown.length > 0) {
+    const known = [...read].filter((k): k is string => typeof k === 'string' && !unknown.includes(k));
+    const k = unknown[0]!;
+    const guess = didYouMean(k, known);
+    throw new ArgumentError(`${op}: unknown option '${k}'${guess ? ` (did you mean '${guess}'?)` : ''}; ${op} takes ${known.sort().join(', ')}`);
+  }
+  return layer;
 }
