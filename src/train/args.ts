@@ -50,10 +50,12 @@ export function verboseOption(op: string, opts: Record<string, unknown>, fallbac
   return v;
 }
 
-/** callbacks: an array of objects (each hook optional). */
+/** callbacks: an array of objects (each hook optional), or one such object. */
 export function callbacksOption<T>(op: string, opts: Record<string, unknown>): T[] {
-  const v = opts['callbacks'];
+  let v = opts['callbacks'];
   if (v === undefined) return [];
+  // TF.js's spelling: one callback object ({ onEpochEnd }) rather than an array of them
+  if (v !== null && typeof v === 'object' && !Array.isArray(v)) v = [v];
   if (!Array.isArray(v) || v.some((c) => c === null || typeof c !== 'object')) {
     throw new ArgumentError(`${op}: callbacks must be an array of callback objects, got ${describe(v)}`);
   }

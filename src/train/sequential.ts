@@ -14,9 +14,9 @@ import { noGrad } from '../ops/stop.js';
 import { sum } from '../ops/reduce.js';
 import { Layer, layerFromConfig, type SymbolicShape } from '../nn/layer.js';
 import { Module } from '../nn/module.js';
-import { getLoss, type LossFn } from '../losses/index.js';
-import { getMetric, type Metric } from '../metrics/index.js';
-import { getOptimizer, type Optimizer } from '../optim/index.js';
+import { getLoss, type LossFn, type LossSpelling } from '../losses/index.js';
+import { getMetric, type Metric, type MetricName } from '../metrics/index.js';
+import { getOptimizer, type Optimizer, type OptimizerName } from '../optim/index.js';
 import { checkOptions } from '../optim/validate.js';
 import { fire, type Callback, type Logs } from './callbacks.js';
 import { booleanOption, callbacksOption, FIT_KEYS, INFERENCE_KEYS, integerOption, validationDataOption, validationSplitOption, verboseOption } from './args.js';
@@ -33,11 +33,11 @@ const YIELD_EVERY = 20;
 /** compile's arguments. */
 export interface CompileArgs {
   /** An optimizer, or a name ('adam', 'sgd', 'rmsprop', 'adagrad', 'momentum', 'adamw') with its defaults. */
-  optimizer: Optimizer | string;
+  optimizer: Optimizer | OptimizerName;
   /** A loss name ('categoricalCrossentropy', 'meanSquaredError', ...) or a function (yTrue, yPred) → scalar. */
-  loss: string | LossFn;
+  loss: LossSpelling | LossFn;
   /** Metric names ('accuracy', 'precision', 'recall', 'f1', 'mse', 'mae') or Metric objects. */
-  metrics?: (string | Metric)[];
+  metrics?: (MetricName | Metric)[];
 }
 
 /** fit's arguments. */
@@ -52,8 +52,8 @@ export interface FitArgs {
   validationData?: [TensorLike, TensorLike];
   /** Shuffle the training examples before each epoch (with the global seeded generator). Default true. */
   shuffle?: boolean;
-  /** Hooks called during training. */
-  callbacks?: Callback[];
+  /** Hooks called during training: an array of callbacks, or one callback object (as TF.js takes it). */
+  callbacks?: Callback[] | Callback;
   /** 1: a progress bar (or a line per epoch when not in a terminal) and warnings; 0: silent. Default 1 in a terminal, else 0. */
   verbose?: 0 | 1;
   /** The epoch to start counting from (for resuming); an integer from 0 to epochs. Default 0. */
@@ -498,8 +498,16 @@ export interface SequentialConfig {
 }
 
 /** A Sequential model of the given layers. */
-export function sequential(layers: Layer[] = [], opts: { name?: string; metadata?: ModelMetadata } = {}): Sequential {
-  return new Sequential(layers, opts);
+export function sequential(layers?: Layer[], opts?: { name?: string; metadata?: ModelMetadata }): Sequential;
+/** TF.js's spelling: sequential({ layers, name }). */
+export function sequential(config: { layers?: Layer[]; name?: string; metadata?: ModelMetadata }): Sequential;
+export function sequential(layers: Layer[] | { layers?: Layer[]; name?: string; metadata?: ModelMetadata } = [], opts: { name?: string; metadata?: ModelMetadata } = {}): Sequential {
+  if (layers !== null && typeof layers === 'object' && !Array.isArray(layers) && !(layers instanceof Layer)) {
+    const { layers: list, ...rest } = layers;
+    for (const k of Object.keys(rest)) if (k !== 'name' && k !== 'metadata') throw new ArgumentError(`sequential: unknown option '${k}' (sequential takes layers, name, metadata)`);
+    return new Sequential(list ?? [], rest);
+  }
+  return new Sequential(layers as Layer[], opts);
 }
 
 /** Puts back the values the variables held (tensors are immutable, so the saved values are intact). */

@@ -46,7 +46,7 @@ test('epochs, initialEpoch, verbose, shuffle, callbacks, validationData and unkn
     [{ verbose: true }, /^fit: verbose must be 0 \(silent\) or 1 \(progress\), got true/],
     [{ shuffle: 'yes' }, /^fit: shuffle must be true or false, got "yes"/],
     [{ allowNonFinite: 1 }, /^fit: allowNonFinite must be true or false, got 1/],
-    [{ callbacks: {} }, /^fit: callbacks must be an array of callback objects/],
+    [{ callbacks: 5 }, /^fit: callbacks must be an array of callback objects/],
     [{ callbacks: [null] }, /^fit: callbacks must be an array of callback objects/],
     [{ validationData: [x] }, /^fit: validationData must be a pair \[x, y\]/],
     [{ batchsize: 8 }, /^fit: unknown option 'batchsize' \(expected one of epochs, batchSize/],
