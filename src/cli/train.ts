@@ -50,7 +50,7 @@ export const OPTIMIZERS: Record<string, { defaultLr: number; make(lr: number): n
   adagrad: { defaultLr: 0.05, make: (lr) => nb.optimizers.adagrad({ learningRate: lr }) },
 };
 
-const LOSSES: Record<Task, Record<string, string>> = {
+const LOSSES: Record<Task, Record<string, nb.losses.LossSpelling>> = {
   classification: { crossentropy: 'categoricalCrossentropy', mse: 'meanSquaredError' },
   regression: { mse: 'meanSquaredError', mae: 'meanAbsoluteError' },
 };
@@ -60,7 +60,7 @@ export const DEFAULT_PATIENCE = 5;
 
 /** The checked options, as numbers and names (what report.json stores). */
 interface Settings {
-  data: string; model: 'mlp' | 'cnn' | 'lstm'; task: Task; hidden: number[]; activation: string; loss: string; lossName: string;
+  data: string; model: 'mlp' | 'cnn' | 'lstm'; task: Task; hidden: number[]; activation: nb.nn.ActivationSpelling; loss: nb.losses.LossSpelling; lossName: string;
   optimizer: string; learningRate: number; epochs: number; batchSize: number; validationSplit: number; testSize: number | null;
   seed: number; patience: number | null; dropNan: boolean; out: string;
 }
@@ -104,7 +104,7 @@ function settings(data: string, o: TrainOptions, cmd: Command | undefined): Sett
   }
   const out = o.out ?? `runs/${data.replace(/.*\//, '').replace(/\.csv(\.gz)?$/i, '')}${model === 'mlp' ? '' : `-${model}`}`;
   return {
-    data, model, task, hidden, activation: o.activation, loss, lossName, optimizer: o.optimizer, learningRate: lr, epochs, batchSize,
+    data, model, task, hidden, activation: o.activation as nb.nn.ActivationName, loss, lossName, optimizer: o.optimizer, learningRate: lr, epochs, batchSize,
     validationSplit, testSize, seed, patience, dropNan: o.dropNan === true, out,
   };
 }

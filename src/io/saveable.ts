@@ -21,7 +21,8 @@ export interface LoadableModel extends SaveableModel {
   /** Sets the parameters' values by name. */
   loadStateDict(state: Record<string, Tensor>): void;
   /** Restores the compile settings. */
-  compile(args: { loss: string; metrics: string[]; optimizer: Optimizer }): void;
+  /** compile({ loss, metrics, optimizer }) with the names a file holds (checked by compile itself, like any user's). */
+  compile(args: never): void;
   /** Sets training or inference mode. */
   train(mode?: boolean): unknown;
 }

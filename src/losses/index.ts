@@ -8,4 +8,4 @@ export type { LossFunction, LossFn, LossOptions, Reduction } from './common.js';
 export { meanSquaredError, meanAbsoluteError } from './regression.js';
 export { binaryCrossentropy, categoricalCrossentropy, sparseCategoricalCrossentropy, EPSILON } from './crossentropy.js';
 export { getLoss, canonicalLossName, lossNames } from './registry.js';
-export type { LossName } from './registry.js';
+export type { LossName, LossSpelling } from './registry.js';

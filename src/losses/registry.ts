@@ -20,7 +20,7 @@ const builtins: Record<LossName, LossFunction> = {
 };
 
 // every accepted spelling → its canonical name (Keras's short and snake_case aliases)
-const aliases: Record<string, LossName> = {
+const aliases = {
   meanSquaredError: 'meanSquaredError',
   mse: 'meanSquaredError',
   mean_squared_error: 'meanSquaredError',
@@ -33,7 +33,10 @@ const aliases: Record<string, LossName> = {
   categorical_crossentropy: 'categoricalCrossentropy',
   sparseCategoricalCrossentropy: 'sparseCategoricalCrossentropy',
   sparse_categorical_crossentropy: 'sparseCategoricalCrossentropy',
-};
+} as const satisfies Record<string, LossName>;
+
+/** Every spelling of a built-in loss: the TF.js names and Keras's short and snake_case aliases ('mse', 'categorical_crossentropy'). */
+export type LossSpelling = keyof typeof aliases;
 
 /** Every name getLoss accepts. */
 export const lossNames: readonly string[] = Object.freeze(Object.keys(aliases));
@@ -48,7 +51,7 @@ export function canonicalLossName(loss: string | LossFunction | undefined): Loss
   if (typeof loss === 'function') {
     return (Object.keys(builtins) as LossName[]).find((n) => builtins[n] === loss);
   }
-  return Object.prototype.hasOwnProperty.call(aliases, loss) ? aliases[loss] : undefined;
+  return Object.prototype.hasOwnProperty.call(aliases, loss) ? aliases[loss as LossSpelling] : undefined;
 }
 
 /**

@@ -9,3 +9,4 @@ export type { ClassLabels, ClassificationOptions } from './confusion.js';
 export { meanMetric, classificationMetric } from './metric.js';
 export type { Metric, MetricFunction } from './metric.js';
 export { getMetric, metricNames } from './registry.js';
+export type { MetricName } from './registry.js';

@@ -18,7 +18,7 @@ function accuracyFor(name: string, loss: string | LossFunction | undefined): Met
 
 const mean = (fn: MetricFunction): Factory => (name) => meanMetric(name, fn);
 
-const factories: Record<string, Factory> = {
+const factories = {
   accuracy: accuracyFor,
   acc: accuracyFor,
   binaryAccuracy: mean(binaryAccuracy),
@@ -36,7 +36,10 @@ const factories: Record<string, Factory> = {
   mae: mean(meanAbsoluteError),
   meanAbsoluteError: mean(meanAbsoluteError),
   mean_absolute_error: mean(meanAbsoluteError),
-};
+} satisfies Record<string, Factory>;
+
+/** The metrics by name (with Keras's short and snake_case aliases). */
+export type MetricName = keyof typeof factories;
 
 /** Every metric name getMetric accepts. */
 export const metricNames: readonly string[] = Object.freeze(Object.keys(factories));
@@ -73,5 +76,5 @@ export function getMetric(metric: string | Metric | MetricFunction, lossName?: s
   if (typeof metric !== 'string' || !Object.prototype.hasOwnProperty.call(factories, metric)) {
     throw new ArgumentError(`getMetric: unknown metric ${JSON.stringify(metric)}; known metrics: ${metricNames.join(', ')}`);
   }
-  return factories[metric]!(metric, lossName);
+  return factories[metric as MetricName](metric, lossName);
 }

@@ -27,7 +27,10 @@ export const ACTIVATIONS = Object.keys(table) as ActivationName[];
 const aliases: Record<string, ActivationName> = {
   ...Object.fromEntries(ACTIVATIONS.map((n) => [n, n])),
   silu: 'swish', leaky_relu: 'leakyRelu',
-};
+} satisfies Record<Exclude<ActivationSpelling, ActivationName>, ActivationName> & Record<string, ActivationName>;
+
+/** Every spelling of an activation: the names and Keras's 'silu' and 'leaky_relu'. */
+export type ActivationSpelling = ActivationName | 'silu' | 'leaky_relu';
 
 /**
  * The canonical name of an activation name (Keras's snake_case spellings and

@@ -3,4 +3,4 @@ export { Module, updateState, collectStateUpdates } from './module.js';
 export { Layer, registerLayer, layerFromConfig } from './layer.js';
 export type { LayerArgs, SymbolicShape } from './layer.js';
 export { getActivation, ACTIVATIONS } from './activations.js';
-export type { ActivationName } from './activations.js';
+export type { ActivationName, ActivationSpelling } from './activations.js';

@@ -18,3 +18,4 @@ export { exponentialDecay, stepDecay, cosineDecay, scheduleFromConfig } from './
 export type { LearningRate, LearningRateSchedule } from './schedules.js';
 export { clipByGlobalNorm, clipByNorm, clipByValue } from './clip.js';
 export { optimizerFromConfig, getOptimizer } from './registry.js';
+export type { OptimizerName } from './registry.js';

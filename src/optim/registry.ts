@@ -34,14 +34,17 @@ export function optimizerFromConfig(config: Record<string, unknown>): Optimizer 
   return new Class(opts);
 }
 
-const byName: Record<string, () => Optimizer> = {
+const byName = {
   sgd: () => new SGD(),
   momentum: () => new SGD({ momentum: 0.9 }),
   adagrad: () => new Adagrad(),
   rmsprop: () => new RMSprop(),
   adam: () => new Adam(),
   adamw: () => new AdamW(),
-};
+} satisfies Record<string, () => Optimizer>;
+
+/** The optimisers by name (any letter case at run time). */
+export type OptimizerName = keyof typeof byName;
 
 /**
  * An optimiser given by name with its default options ('sgd', 'momentum'
@@ -50,7 +53,7 @@ const byName: Record<string, () => Optimizer> = {
  */
 export function getOptimizer(nameOrOptimizer: string | Optimizer): Optimizer {
   if (nameOrOptimizer instanceof Optimizer) return nameOrOptimizer;
-  const make = typeof nameOrOptimizer === 'string' && Object.hasOwn(byName, nameOrOptimizer.toLowerCase()) ? byName[nameOrOptimizer.toLowerCase()] : undefined;
+  const make = typeof nameOrOptimizer === 'string' && Object.hasOwn(byName, nameOrOptimizer.toLowerCase()) ? byName[nameOrOptimizer.toLowerCase() as OptimizerName] : undefined;
   if (make === undefined) {
     throw new ArgumentError(`getOptimizer: unknown optimizer ${describe(nameOrOptimizer)} (expected one of ${Object.keys(byName).join(', ')}, or an Optimizer)`);
   }

@@ -51,7 +51,7 @@ const worst: Record<string, number> = {};
 
 for (const c of fixture.cases) {
   const build = () => {
-    const layer = make(c.layer, { ...c.config, returnSequences: true, dtype: 'float64' });
+    const layer = make(c.layer, { ...c.config, returnSequences: true, dtype: 'float64' } as never);
     const x = fromFixture(c.x);
     layer.apply(x);
     layer.setWeights([fromFixture(c.weights.kernel), fromFixture(c.weights.recurrentKernel), fromFixture(c.weights.bias)]);
@@ -94,7 +94,7 @@ for (const c of fixture.cases) {
   });
 
   test(`${c.name}: float32 matches torch to float32 accuracy`, () => {
-    const layer = make(c.layer, { ...c.config, returnSequences: true });
+    const layer = make(c.layer, { ...c.config, returnSequences: true } as never);
     const x = fromFixture(c.x, 'float32');
     layer.apply(x);
     layer.setWeights([fromFixture(c.weights.kernel, 'float32'), fromFixture(c.weights.recurrentKernel, 'float32'), fromFixture(c.weights.bias, 'float32')]);

@@ -172,7 +172,7 @@ test('clear errors: fit before compile, mismatched examples, wrong input shape, 
   model.compile({ optimizer: 'sgd', loss: 'mse' });
   await assert.rejects(model.fit(nb.ones([4, 3]), nb.ones([5, 2])), /fit: x \[4,3\] and y \[5,2\] must have the same number of examples/);
   assert.throws(() => model.predict(nb.ones([4, 5])), /input shape \[4,5\] does not match the model's input shape \[batch,3\]/);
-  assert.throws(() => model.compile({ optimizer: 'sgd', loss: 'hinge' }), /unknown loss/);
+  assert.throws(() => model.compile({ optimizer: 'sgd', loss: 'hinge' as never }), /unknown loss/);
   await assert.rejects(model.fit(nb.ones([4, 3]), nb.ones([4, 2]), { validationSplit: 1.5 }), /validationSplit must be in \[0, 1\)/);
 });
 

@@ -3,7 +3,7 @@ import { Tensor } from '../../tensor/tensor.js';
 import type { Variable } from '../../tensor/variable.js';
 import { avgPool2d, conv2d, maxPool2d, type Padding, type Pair } from '../../ops/conv.js';
 import { max, mean } from '../../ops/reduce.js';
-import { activateWithBias, canonicalActivation, type ActivationName } from '../activations.js';
+import { activateWithBias, canonicalActivation, type ActivationName, type ActivationSpelling } from '../activations.js';
 import { getInitializer, serializeInitializer, type Initializer, type InitializerSpec } from '../initializers.js';
 import { Layer, registerLayer, type LayerArgs, type SymbolicShape } from '../layer.js';
 import { layerOpName, boolOption, choiceOption, intOption, pairOption, requireArgs } from '../options.js';
@@ -19,7 +19,7 @@ export interface Conv2DArgs extends LayerArgs {
   strides?: Pair;
   padding?: Padding;
   dilationRate?: Pair;
-  activation?: ActivationName | string;
+  activation?: ActivationSpelling;
   useBias?: boolean;
   kernelInitializer?: InitializerSpec;
   biasInitializer?: InitializerSpec;

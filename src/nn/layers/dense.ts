@@ -3,7 +3,7 @@ import { formatShape } from '../../core/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import type { Variable } from '../../tensor/variable.js';
 import { matmul } from '../../ops/linalg.js';
-import { activateWithBias, canonicalActivation, type ActivationName } from '../activations.js';
+import { activateWithBias, canonicalActivation, type ActivationName, type ActivationSpelling } from '../activations.js';
 import { getInitializer, serializeInitializer, type Initializer, type InitializerSpec } from '../initializers.js';
 import { Layer, registerLayer, type LayerArgs, type SymbolicShape } from '../layer.js';
 import { boolOption, intOption, requireArgs } from '../options.js';
@@ -14,7 +14,7 @@ export interface DenseArgs extends LayerArgs {
   /** The number of outputs. */
   units: number;
   /** Applied to xW + b; 'linear' (none) by default. */
-  activation?: ActivationName | string;
+  activation?: ActivationSpelling;
   useBias?: boolean;
   kernelInitializer?: InitializerSpec;
   biasInitializer?: InitializerSpec;

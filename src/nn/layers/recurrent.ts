@@ -11,7 +11,7 @@ import { notEqual, where } from '../../ops/compare.js';
 import { toTensor, type TensorLike } from '../../ops/convert.js';
 import { matmul } from '../../ops/linalg.js';
 import { concat, reshape, slice, split, stack } from '../../ops/shape.js';
-import { canonicalActivation, getActivation, type ActivationName } from '../activations.js';
+import { type ActivationSpelling, canonicalActivation, getActivation, type ActivationName } from '../activations.js';
 import { serializeInitializer, type Initializer, type InitializerSpec } from '../initializers.js';
 import { Layer, registerLayer, type LayerArgs, type SymbolicShape } from '../layer.js';
 import { layerOpName, boolOption, intOption, requireArgs } from '../options.js';
@@ -34,7 +34,7 @@ export interface RecurrentArgs extends LayerArgs {
   /** The size of the state h, and of the output at each step. */
   units: number;
   /** The state's (candidate's) activation; 'tanh' by default. */
-  activation?: ActivationName | string;
+  activation?: ActivationSpelling;
   /** Learn a bias. Default true. */
   useBias?: boolean;
   /** Output h at every step, [batch, time, units] (true), or the last h only, [batch, units] (false, the default). */
