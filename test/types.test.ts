@@ -21,3 +21,19 @@ test('a misspelled loss, optimiser, metric or activation name fails to compile, 
   const names: nb.losses.LossSpelling[] = ['mse', 'binaryCrossentropy'];
   assert.deepEqual(names.map((n) => nb.losses.canonicalLossName(n)), ['meanSquaredError', 'binaryCrossentropy']);
 });
+
+test('grad and valueAndGrad return the gradient tree of the argument (argnums): its keys and tensors are typed', () => {
+  const params = { W: nb.ones([2, 3]), b: nb.zeros([3]) };
+  const x = nb.ones([4, 2]);
+  const loss = (p: { W: nb.Tensor; b: nb.Tensor }, input: nb.Tensor) => nb.sum(nb.add(nb.matmul(input, p.W), p.b));
+  const g = nb.grad(loss)(params, x);
+  const dW: nb.Tensor = g.W;                 // typed: a Tensor, no cast
+  // @ts-expect-error the gradient has the argument's keys only
+  assert.equal(g.c, undefined);
+  assert.deepEqual(dW.shape, [2, 3]);
+  const [dp, dx] = nb.grad(loss, { argnums: [0, 1] })(params, x);   // a tuple, one tree per argnum
+  assert.deepEqual([dp.b.shape, dx.shape], [[3], [4, 2]]);
+  const [value, dInput] = nb.valueAndGrad(loss, { argnums: 1 })(params, x);
+  assert.equal(value.item(), 4 * 3 * 2 * 1 * 1 + 0);
+  assert.deepEqual(dInput.shape, [4, 2]);
+});

@@ -17,6 +17,22 @@ import { Variable } from '../tensor/variable.js';
  */
 type Args<A extends unknown[]> = A extends [] ? unknown[] : A;
 
+/** The gradient of an argument of type T: the same tree with a Tensor at each leaf (a Variable's gradient is a Tensor). */
+export type GradTree<T> = T extends Tensor ? Tensor
+  : T extends { readonly value: Tensor; assign(v: Tensor): void } ? Tensor
+    : T extends readonly unknown[] ? { -readonly [K in keyof T]: GradTree<T[K]> }
+      : T extends object ? { -readonly [K in keyof T]: GradTree<T[K]> }
+        : Tensor;
+
+/** What grad returns for arguments A and options O: the gradient tree of argument argnums (0 by default), or a tuple of them. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type GradOf<A extends unknown[], O> = A extends [] ? any // f declares no parameters (it reads variables): the caller knows
+  : O extends { argnums: infer N }
+  ? N extends number ? GradTree<A[N]>
+    : N extends readonly number[] ? { -readonly [K in keyof N]: N[K] extends number ? GradTree<A[N[K]]> : never }
+      : GradTree<A[0]>
+  : GradTree<A[0]>;
+
 /** Which positional arguments to differentiate: one index or several. */
 export interface ArgnumsOption {
   /** The argument(s) to differentiate with respect to; the first (0) by default. */
@@ -168,9 +184,9 @@ function splitAux(op: string, out: unknown): [unknown, unknown] {
  * [[loss, aux], ∇loss] (JAX's layout): aux — e.g. the predictions — is
  * computed in the same forward pass and returned undifferentiated.
  */
-export function valueAndGrad<A extends unknown[], X = unknown>(
-  f: (...args: A) => [Tensor, X], opts: GradOptions & { hasAux: true }): (...args: Args<A>) => [[Tensor, X], any];
-export function valueAndGrad<A extends unknown[]>(f: (...args: A) => Tensor, opts?: GradOptions): (...args: Args<A>) => [Tensor, any];
+export function valueAndGrad<A extends unknown[], X = unknown, const O extends GradOptions = GradOptions & { hasAux: true }>(
+  f: (...args: A) => [Tensor, X], opts: O & { hasAux: true }): (...args: Args<A>) => [[Tensor, X], GradOf<A, O>];
+export function valueAndGrad<A extends unknown[], const O extends GradOptions = {}>(f: (...args: A) => Tensor, opts?: O): (...args: Args<A>) => [Tensor, GradOf<A, O>];
 export function valueAndGrad<A extends unknown[]>(f: (...args: A) => unknown, opts?: GradOptions) {
   const { list, single } = argnumList(opts);
   const hasAux = opts?.hasAux === true;
@@ -194,9 +210,9 @@ export function valueAndGrad<A extends unknown[]>(f: (...args: A) => unknown, op
  * the second derivative. With `{ hasAux: true }`, f returns [loss, aux] and
  * grad returns [∇loss, aux] (JAX's layout).
  */
-export function grad<A extends unknown[], X = unknown>(
-  f: (...args: A) => [Tensor, X], opts: GradOptions & { hasAux: true }): (...args: Args<A>) => [any, X];
-export function grad<A extends unknown[]>(f: (...args: A) => Tensor, opts?: GradOptions): (...args: Args<A>) => any;
+export function grad<A extends unknown[], X = unknown, const O extends GradOptions = GradOptions & { hasAux: true }>(
+  f: (...args: A) => [Tensor, X], opts: O & { hasAux: true }): (...args: Args<A>) => [GradOf<A, O>, X];
+export function grad<A extends unknown[], const O extends GradOptions = {}>(f: (...args: A) => Tensor, opts?: O): (...args: Args<A>) => GradOf<A, O>;
 export function grad<A extends unknown[]>(f: (...args: A) => unknown, opts?: GradOptions) {
   if (opts?.hasAux === true) {
     const vg = valueAndGrad(f as (...args: A) => [Tensor, unknown], { ...opts, hasAux: true });
@@ -248,10 +264,10 @@ export function jacobian<A extends unknown[]>(f: (...args: A) => Tensor, opts?: 
  */
 export function hessian<A extends unknown[]>(f: (...args: A) => Tensor, opts?: ArgnumsOption) {
   const { list, single } = argnumList(opts);
-  if (single) return jacobian(grad(f, opts) as (...args: A) => Tensor, opts);
+  if (single) return jacobian(grad(f, opts) as unknown as (...args: A) => Tensor, opts);
   // several arguments: the blocks H[i][j] = ∂²f / ∂args[i] ∂args[j]
   return (...args: Args<A>): any =>
-    list.map((_, i) => jacobian((...a: A) => (grad(f, opts)(...(a as Args<A>)) as Tensor[])[i]!, opts)(...args) as Tensor[]);
+    list.map((_, i) => jacobian((...a: A) => (grad(f, opts)(...(a as Args<A>)) as unknown as Tensor[])[i]!, opts)(...args) as Tensor[]);
 }
 
 /**
@@ -262,7 +278,7 @@ export function hvp<T extends Tree>(f: (x: T) => Tensor) {
   return (x: T, v: T): T => {
     const vs = leaves(v, 'hvp');
     const directional = (y: T): Tensor => {
-      const gs = leaves(grad(f)(y) as Tree, 'hvp');
+      const gs = leaves(grad(f as (x: unknown) => Tensor)(y) as Tree, 'hvp');
       if (gs.length !== vs.length) throw new ShapeError(`hvp: v has ${vs.length} tensor(s) but x has ${gs.length}`);
       let total: Tensor | null = null;
       gs.forEach((g, i) => {
@@ -272,6 +288,6 @@ export function hvp<T extends Tree>(f: (x: T) => Tensor) {
       });
       return total!;
     };
-    return grad(directional)(x) as T;
+    return grad(directional as (y: unknown) => Tensor)(x) as T;
   };
 }
