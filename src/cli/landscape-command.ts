@@ -6,11 +6,9 @@ import * as nb from '../index.js';
 import { loadForModel } from './datasets.js';
 import { CliError } from './errors.js';
 import { landscapePictures, readSavedLandscape } from './landscape.js';
-import { writeFileAtomic } from './run-folder.js';
+import { fsSync, writeFileAtomic } from './run-folder.js';
 import { fitToModel, legacyScaler, metadataOf, openModel } from './use-model.js';
 
-type FsSync = typeof import('node:fs');
-const fsSync = () => (process as unknown as { getBuiltinModule(n: string): FsSync }).getBuiltinModule('node:fs');
 
 export interface LandscapeCommandOptions { directions?: string; resolution?: string; range?: string; samples?: string; data?: string; dataDir?: string }
 

@@ -46,10 +46,11 @@ export function trainingLandscape(model: nb.Sequential, x: nb.Tensor, y: nb.Tens
   const track = nb.projectPath(path, plane);
   const chartPath = track.toPath('training path');
   const f = nb.modelLoss(model);
+  const params = f.params();
   const saved: SavedLandscape = {
     version: 1,
     names: [...f.names],
-    shapes: f.names.map((k) => [...f.params()[k]!.shape]),
+    shapes: f.names.map((k) => [...params[k]!.shape]),
     directions: [0, 1].map((i) => encodeNamed(f.names, plane.directions[i]!)) as [string, string],
     labels: [...plane.labels] as [string, string],
     explained: plane.explained ? [plane.explained[0]!, plane.explained[1]!] : null,

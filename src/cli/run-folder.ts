@@ -6,7 +6,9 @@ import * as nb from '../index.js';
 import { CliError } from './errors.js';
 
 type FsSync = typeof import('node:fs');
-const fs = () => (process as unknown as { getBuiltinModule(n: string): FsSync }).getBuiltinModule('node:fs');
+/** node:fs, reached without a static import (the CLI's modules stay out of a browser bundle's graph). */
+export const fsSync = () => (process as unknown as { getBuiltinModule(n: string): FsSync }).getBuiltinModule('node:fs');
+const fs = fsSync;
 
 /** The files a run may write, besides one chart per logged metric (loss.svg, accuracy.svg, ...). */
 export const RUN_FILES = ['model.nabla', 'model-best.nabla', 'history.json', 'report.json', 'report.html', 'confusion.svg', 'weights.svg', 'scaler.json', 'landscape.svg', 'landscape-3d.svg', 'landscape.json', 'sharpness.svg'];

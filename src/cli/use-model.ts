@@ -1,10 +1,9 @@
 import * as nb from '../index.js';
 import { loadForModel, type SavedMetadata } from './datasets.js';
 import { CliError } from './errors.js';
+import { fsSync } from './run-folder.js';
 import { classificationReport, regressionReport } from './report.js';
 
-type FsSync = typeof import('node:fs');
-const fsSync = () => (process as unknown as { getBuiltinModule(n: string): FsSync }).getBuiltinModule('node:fs');
 
 export async function openModel(path: string): Promise<nb.Sequential> {
   if (!fsSync().existsSync(path)) throw new CliError(`no model file at ${path}`);

@@ -75,9 +75,9 @@ function pairedGradient(cost: Line, lineOf: Map<string, Line>, readers: Map<stri
   const a = lineOf.get(cost.lossArgs.prediction);
   if (!a || readers.get(a.name) !== 1) return null;
   const e = a.expr;
+  const lastAxis = (axis: number) => (axis < 0 ? axis + a.shape.length : axis) === a.shape.length - 1;
   const z = e.k === 'fn' && e.f === 'sigmoid' && !e.prime && cost.pairsWith === 'sigmoid' ? e.a
-    : e.k === 'softmax' && !e.log && e.axis === (a.shape.length - 1 || -1) && cost.pairsWith === 'softmax' ? e.a
-    : e.k === 'softmax' && !e.log && e.axis === -1 && cost.pairsWith === 'softmax' ? e.a : null;
+    : e.k === 'softmax' && !e.log && lastAxis(e.axis) && cost.pairsWith === 'softmax' ? e.a : null;
   if (!z || z.k !== 'var') return null;
   // the cost's form decides the factor: a mean over the classes (binary) divides by their number
   const classes = a.shape.length > 1 ? a.shape[a.shape.length - 1] : 1;

@@ -45,9 +45,6 @@ export interface Forward {
   readonly lines: Line[];
   /** Named inputs and parameters: display name → what it is. */
   readonly leaves: Map<string, { var: ProgramVar; kind: 'input' | 'param' | 'constant'; variable?: string }>;
-  /** Display name → program variable, for the leaves. */
-  readonly varOf: Map<string, ProgramVar>;
-  readonly notes: string[];
 }
 
 const ACTIVATIONS = new Set(['relu', 'sigmoid', 'tanh', 'leakyRelu', 'elu', 'swish', 'gelu', 'softplus', 'softmax']);
@@ -85,10 +82,8 @@ const isActivation = (s: Step): boolean =>
 export function buildForward(program: Program, naming: Naming): Forward {
   const steps = stepsOf(program);
   const lines: Line[] = [];
-  const notes: string[] = [];
   const exprOf = new Map<ProgramVar, Expr>();
   const leaves: Forward['leaves'] = new Map();
-  const varOf = new Map<string, ProgramVar>();
   const used = new Set<string>();
   const claim = (name: string): string => {
     let n = name, k = 2;
@@ -100,14 +95,12 @@ export function buildForward(program: Program, naming: Naming): Forward {
   program.inputs.forEach((v, i) => {
     const name = claim(naming.input(v, i));
     leaves.set(name, { var: v, kind: 'input' });
-    varOf.set(name, v);
     exprOf.set(v, E.v(name, v.shape));
   });
   for (const q of program.params) {
     const { name: base } = naming.param(q.variable);
     const name = claim(base);
     leaves.set(name, { var: q.var, kind: 'param', variable: q.variable });
-    varOf.set(name, q.var);
     exprOf.set(q.var, E.v(name, q.var.shape));
   }
   for (const c of program.constants) {
@@ -117,7 +110,6 @@ export function buildForward(program: Program, naming: Naming): Forward {
     else {
       const name = claim(c.var.name);
       leaves.set(name, { var: c.var, kind: 'constant' });
-      varOf.set(name, c.var);
       exprOf.set(c.var, E.v(name, c.var.shape));
     }
   }
@@ -268,7 +260,7 @@ export function buildForward(program: Program, naming: Naming): Forward {
     for (const extra of outs.slice(1)) exprOf.set(extra, E.v(extra.name, extra.shape));
   }
   identities(program.equations.length);
-  return { lines, leaves, varOf, notes };
+  return { lines, leaves };
 }
 
 /** The expression one step computes from its inputs' expressions. */

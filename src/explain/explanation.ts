@@ -4,7 +4,7 @@ import { ArgumentError, ShapeError } from '../core/errors.js';
 import { formatShape } from '../core/shape.js';
 import { transpose } from '../ops/linalg.js';
 import { reshape } from '../ops/shape.js';
-import { norm2 } from './norm.js';
+import { norm } from '../linalg/norm.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { isTensor } from '../tensor/tensor.js';
 import type { Program, ProgramVar } from '../trace/program.js';
@@ -117,7 +117,7 @@ export class Explanation {
     const walk = (x: unknown) => { if (flat.length >= 4) return; if (Array.isArray(x)) x.forEach(walk); else flat.push(x as number); };
     walk(data);
     const few = flat.slice(0, 3).map((x) => x.toPrecision(3)).join(', ') + (t.size > 3 ? ', …' : '');
-    return t.size === 1 ? `= ${flat[0]!.toPrecision(5)}` : `‖${name}‖ = ${norm2(t).toPrecision(4)}  [${few}]`;
+    return t.size === 1 ? `= ${flat[0]!.toPrecision(5)}` : `‖${name}‖ = ${norm(t).item().toPrecision(4)}  [${few}]`;
   }
 
   /** The equations in plain text, aligned, with their shapes. */
