@@ -103,8 +103,8 @@ const i32OfF32 = new Int32Array(f32Box.buffer);
 function nextUpF32(f: number): number {
   if (f === 0) return 1.401298464324817e-45; // smallest positive subnormal float32
   f32Box[0] = f;
-  if (f > 0) i32OfF32[0] += 1;
-  else i32OfF32[0] -= 1;
+  if (f > 0) i32OfF32[0] = i32OfF32[0]! + 1;
+  else i32OfF32[0] = i32OfF32[0]! - 1;
   return f32Box[0]!;
 }
 

@@ -92,7 +92,7 @@ function orthogonalize(w: Float64Array, basis: readonly Float64Array[], count: n
   for (let pass = 0; pass < 2; pass++) {
     for (let j = 0; j < count; j++) {
       const q = basis[j]!, c = dot(q, w);
-      for (let i = 0; i < w.length; i++) w[i] -= c * q[i]!;
+      for (let i = 0; i < w.length; i++) w[i] = w[i]! - (c * q[i]!);
     }
   }
 }
@@ -163,7 +163,7 @@ export function hessianEigs<T extends Tree>(f: (x: T) => Tensor, x: T, options: 
       orthogonalize(v, basis, count);
       const norm = Math.sqrt(dot(v, v));
       if (norm > 1e-8) {
-        for (let i = 0; i < n; i++) v[i] /= norm;
+        for (let i = 0; i < n; i++) v[i] = v[i]! / norm;
         return v;
       }
     }
@@ -180,7 +180,7 @@ export function hessianEigs<T extends Tree>(f: (x: T) => Tensor, x: T, options: 
     const w = apply(q);
     const a = dot(q, w);
     alpha.push(a);
-    for (let i = 0; i < n; i++) w[i] -= a * q[i]! + (j > 0 ? beta[j - 1]! * Q[j - 1]![i]! : 0);
+    for (let i = 0; i < n; i++) w[i] = w[i]! - (a * q[i]! + (j > 0 ? beta[j - 1]! * Q[j - 1]![i]! : 0));
     orthogonalize(w, Q, j + 1);
     let b = Math.sqrt(dot(w, w));
     m = j + 1;
@@ -203,7 +203,7 @@ export function hessianEigs<T extends Tree>(f: (x: T) => Tensor, x: T, options: 
       b = 0;
     } else {
       next = w;
-      for (let i = 0; i < n; i++) next[i] /= b;
+      for (let i = 0; i < n; i++) next[i] = next[i]! / b;
     }
     if (!next) break; // the whole space is spanned (cannot happen before m = n, but be safe)
     beta.push(b);
@@ -215,12 +215,12 @@ export function hessianEigs<T extends Tree>(f: (x: T) => Tensor, x: T, options: 
     const v = new Float64Array(n);
     for (let j = 0; j < m; j++) {
       const s = ritz.vectors[j * m + i]!, q = Q[j]!;
-      for (let p = 0; p < n; p++) v[p] += s * q[p]!;
+      for (let p = 0; p < n; p++) v[p] = v[p]! + (s * q[p]!);
     }
     let norm = Math.sqrt(dot(v, v)), big = 0;
     for (let p = 0; p < n; p++) if (Math.abs(v[p]!) > Math.abs(big)) big = v[p]!;
     if (big < 0) norm = -norm;
-    for (let p = 0; p < n; p++) v[p] /= norm;
+    for (let p = 0; p < n; p++) v[p] = v[p]! / norm;
     const theta = ritz.values[i]!;
     const hvv = apply(v);
     let r = 0;

@@ -16,7 +16,7 @@ const dir = mkdtempSync(join(tmpdir(), 'nabla-io-cli-'));
 test('nabla summary, evaluate and predict reject a damaged model file with one line', () => {
   const model = nb.sequential([nb.layers.dense({ units: 10, inputShape: [64] })]);
   const bytes = encodeModel(model);
-  bytes[bytes.length - 5] ^= 0x10;
+  bytes[bytes.length - 5] = bytes[bytes.length - 5]! ^ 0x10;
   const bad = join(dir, 'bad.nabla');
   writeFileSync(bad, bytes);
   const input = join(dir, 'x.csv');

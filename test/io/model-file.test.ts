@@ -117,7 +117,7 @@ test('version-1 files are still read, with their bounds checked', () => {
   bad.weights[1].offset = -bad.weights[1].byteLength;
   assert.throws(() => decodeModel(craftV1({ header: bad, weights: parts.weights })), (e: Error) => e instanceof nb.ModelFileError && /offset must be an integer in \[0/.test(e.message));
   const flipped = craftV1(parts);
-  flipped[flipped.length - 3] ^= 0xff;
+  flipped[flipped.length - 3] = flipped[flipped.length - 3]! ^ 0xff;
   assert.throws(() => decodeModel(flipped), /is corrupt: the weights do not match their checksum/);
 });
 
@@ -132,7 +132,7 @@ test('a corrupt, truncated or foreign file gives a clear error', async () => {
   await assert.rejects(nb.loadModel(write('truncated.nabla', bytes.subarray(0, bytes.length - 10))), /is truncated: expected \d+ bytes of weights, found \d+/);
   await assert.rejects(nb.loadModel(write('short.nabla', bytes.subarray(0, 40))), /is truncated: its header needs/);
   const flipped = Uint8Array.from(bytes);
-  flipped[flipped.length - 3] ^= 0xff;
+  flipped[flipped.length - 3] = flipped[flipped.length - 3]! ^ 0xff;
   await assert.rejects(nb.loadModel(write('flipped.nabla', flipped)), /is corrupt: its CRC-32 checksum does not match/);
   await assert.rejects(nb.loadModel(write('foreign.nabla', new TextEncoder().encode('{"hello": "world"}'))), /is not a nabla model file/);
   await assert.rejects(nb.loadModel(join(dir, 'missing.nabla')), /cannot read .*missing.nabla/);
@@ -140,7 +140,7 @@ test('a corrupt, truncated or foreign file gives a clear error', async () => {
   if (existsSync('/dev/zero')) await assert.rejects(nb.loadModel('/dev/zero'), /not a regular file/);
   // an edited header fails the checksum, which covers the header too
   const header = Uint8Array.from(bytes);
-  header[30] ^= 0x01;
+  header[30] = header[30]! ^ 0x01;
   await assert.rejects(nb.loadModel(write('header.nabla', header)), /is corrupt: its CRC-32/);
   // a valid checksum over a header that is not JSON
   const parts = split(bytes);

@@ -181,7 +181,7 @@ test('cholesky: L·Lᵀ = A with L lower triangular and a positive diagonal', ()
   for (const n of [1, 2, 5, 20]) {
     const g = randomMat(n, n, 70 + n);
     const a = mm(g, tr(g));
-    for (let i = 0; i < n; i++) a.data[i * n + i] += 0.5;
+    for (let i = 0; i < n; i++) a.data[i * n + i] = a.data[i * n + i]! + 0.5;
     const l = mat(linalg.cholesky(tensorOf(a)));
     for (let i = 0; i < n; i++) {
       assert.ok(l.data[i * n + i]! > 0);
@@ -239,7 +239,7 @@ test('solve: A·x = b for vectors, matrices and broadcast batches; inv: A·A⁻�
 test('det and slogdet: products of eigenvalues, of a triangle, signs of permutations', () => {
   const g = randomMat(5, 5, 100);
   const sym = mm(g, tr(g));
-  for (let i = 0; i < 25; i++) sym.data[i] -= i % 6 === 0 ? 3 : 0; // indefinite
+  for (let i = 0; i < 25; i++) sym.data[i] = sym.data[i]! - (i % 6 === 0 ? 3 : 0); // indefinite
   const lambda = [...linalg.eigvalsh(tensorOf(sym)).storage];
   const product = lambda.reduce((p, x) => p * x, 1);
   const d = linalg.det(tensorOf(sym)).item();

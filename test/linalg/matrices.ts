@@ -23,7 +23,7 @@ export function mm(a: Mat, b: Mat): Mat {
   for (let i = 0; i < a.rows; i++) {
     for (let k = 0; k < a.cols; k++) {
       const x = a.data[i * a.cols + k]!;
-      for (let j = 0; j < b.cols; j++) out[i * b.cols + j] += x * b.data[k * b.cols + j]!;
+      for (let j = 0; j < b.cols; j++) out[i * b.cols + j] = out[i * b.cols + j]! + (x * b.data[k * b.cols + j]!);
     }
   }
   return { rows: a.rows, cols: b.cols, data: out };
@@ -38,7 +38,7 @@ export function tr(a: Mat): Mat {
 /** a·diag(d) (scales the columns). */
 export function scaleColumns(a: Mat, d: ArrayLike<number>): Mat {
   const out = a.data.slice();
-  for (let i = 0; i < a.rows; i++) for (let j = 0; j < a.cols; j++) out[i * a.cols + j] *= d[j]!;
+  for (let i = 0; i < a.rows; i++) for (let j = 0; j < a.cols; j++) out[i * a.cols + j] = out[i * a.cols + j]! * d[j]!;
   return { rows: a.rows, cols: a.cols, data: out };
 }
 
@@ -82,7 +82,7 @@ export function randomOrthogonal(n: number, seed: number): Mat {
     let vv = 0;
     for (const x of v) vv += x * x;
     const h = identity(n);
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) h.data[i * n + j] -= (2 * v[i]! * v[j]!) / vv;
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) h.data[i * n + j] = h.data[i * n + j]! - ((2 * v[i]! * v[j]!) / vv);
     q = mm(q, h);
   }
   return q;

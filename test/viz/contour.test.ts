@@ -81,7 +81,7 @@ test('contourChart: a diverging path is clipped to the plot and labelled, with n
   const svg = contourChart(bowl, { paths: [{ name: 'sgd (η = 2)', points, z: [1, 2, 30, 1e5, Infinity, NaN] }], animate: true });
   const { root } = checkSvg(svg);   // rejects NaN/Infinity and coordinates outside the chart
   const { px, py } = axisMaps(root);
-  const [left, right] = [px(-2), px(2)].sort((a, b) => a - b), [top, bottom] = [py(1), py(-1)].sort((a, b) => a - b);
+  const [left, right] = [px(-2), px(2)].sort((a, b) => a - b) as [number, number], [top, bottom] = [py(1), py(-1)].sort((a, b) => a - b) as [number, number];
   for (const p of select(root, 'path', 'path')) {
     for (const [x, y] of pointsOf(p.attrs.d!)) assert.ok(x! >= left - 0.01 && x! <= right + 0.01 && y! >= top - 0.01 && y! <= bottom + 0.01, `(${x}, ${y}) in the plot`);
   }

@@ -24,7 +24,7 @@ test('surfaces: nb.grad of each surface equals its gradient in closed form', () 
   assert.deepEqual(Object.keys(surfaces).sort(), Object.keys(gradients).sort());
   for (const [name, s] of Object.entries(surfaces)) {
     const g = nb.grad(s.f);
-    for (const [x, y] of [[0.3, -0.7], [-1.2, 1], [1.7, 0.4], s.start]) {
+    for (const [x, y] of [[0.3, -0.7], [-1.2, 1], [1.7, 0.4], s.start] as [number, number][]) {
       const got = (g(nb.tensor([x, y], [2], 'float64')) as nb.Tensor).toArray() as number[];
       const want = gradients[name]!(x!, y!);
       assert.ok(close(got[0]!, want[0]) && close(got[1]!, want[1]), `${name} at (${x}, ${y}): ${got} vs ${want}`);

@@ -115,7 +115,7 @@ export function scatterAdd(updates: FloatArray, shape: Shape, indices: Int32Arra
     for (let j = 0; j < m; j++) {
       const dst = (o * dimSize + indices[j]!) * inner;
       const src = (o * m + j) * inner;
-      for (let k = 0; k < inner; k++) out[dst + k] += updates[src + k]!;
+      for (let k = 0; k < inner; k++) out[dst + k] = out[dst + k]! + updates[src + k]!;
     }
   }
   return out;

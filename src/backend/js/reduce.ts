@@ -24,8 +24,8 @@ export function reduce(op: ReduceOp, x: TypedArray, shape: Shape, axes: readonly
   forEachRow(shape, [stridesOf(shape), outStrides], (off) => {
     let xi = off[0]!, o = off[1]!;
     if (op === 'sum') {
-      if (os === 0) { let s = 0; for (let k = 0; k < inner; k++) s += x[xi + k]!; acc[o] += s; }
-      else for (let k = 0; k < inner; k++, o += os) acc[o] += x[xi + k]!;
+      if (os === 0) { let s = 0; for (let k = 0; k < inner; k++) s += x[xi + k]!; acc[o] = acc[o]! + s; }
+      else for (let k = 0; k < inner; k++, o += os) acc[o] = acc[o]! + x[xi + k]!;
     } else if (op === 'max') {
       for (let k = 0; k < inner; k++, o += os) { const v = x[xi + k]!; if (v > acc[o]! || v !== v) acc[o] = v; }
     } else {

@@ -63,7 +63,7 @@ export function addPatches(patches: FloatArray, win: Window2D): FloatArray {
     if (!inside) return;
     for (let j = j0; j < j1; j++) {
       const to = xi + j * step, from = p + j * C;
-      for (let c = 0; c < C; c++) out[to + c] += patches[from + c]!;
+      for (let c = 0; c < C; c++) out[to + c] = out[to + c]! + patches[from + c]!;
     }
   });
   return out;
