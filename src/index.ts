@@ -42,7 +42,7 @@ export { stopGradient, noGrad } from './ops/stop.js';
 
 // autodiff
 export { grad, valueAndGrad, vjp, jacobian, hessian, hvp } from './autograd/transforms.js';
-export type { GradOptions, GradOf, GradTree } from './autograd/transforms.js';
+export type { GradOptions, GradOf, GradsOf, GradTree } from './autograd/transforms.js';
 export type { ArgnumsOption } from './autograd/transforms.js';
 export { trace, spec, Spec, Program, runProgram } from './trace/index.js';
 export type { TraceOptions, Dim, Equation, ProgramVar, ProgramConstant, ProgramParam, ProgramUpdate, VarKind } from './trace/index.js';
