@@ -1,0 +1,3 @@
+// nabla/onnx: ONNX export (a subpath of the package, so that the main entry
+// point's browser bundles never carry protobufjs).
+export { exportProgram, exportModel, OPSET, OnnxExportError, type OnnxExportOptions } from './export.js';
