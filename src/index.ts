@@ -76,6 +76,7 @@ export type { Callback, Logs } from './train/callbacks.js';
 export { loadModel, ModelFileError } from './io/model-file.js';
 export * as io from './io/index.js';
 export * as safetensors from './safetensors/index.js';
+export * as tfjs from './tfjs/index.js';
 export * as data from './data/index.js';
 export * as viz from './viz/index.js';
 export { landscape, landscape1d, Landscape, Landscape1d, projectPath } from './landscape/index.js';
