@@ -7,6 +7,7 @@ import { DEFAULT_PATIENCE, OPTIMIZERS, train, type TrainOptions } from './train.
 import { restoreTerminal } from './run-monitor.js';
 import { evaluate, explainCommand, predict, summary } from './use-model.js';
 import { landscapeCommand, type LandscapeCommandOptions } from './landscape-command.js';
+import { EXPORT_FORMATS, exportCommand, importCommand } from './convert.js';
 
 const program = new Command('nabla')
   .description('Neural networks in TypeScript: train a classifier and see what happened.')
@@ -58,6 +59,20 @@ program.command('summary')
   .description("a saved model's layers, output shapes and parameter counts")
   .argument('<model>', 'a model file (model.nabla)')
   .action((model: string) => summary(model));
+
+program.command('export')
+  .description('a model file in another format: ONNX (ONNX Runtime), TF.js layers (tf.loadLayersModel) or safetensors (weights)')
+  .argument('<model>', 'a model file (model.nabla)')
+  .requiredOption('--format <format>', EXPORT_FORMATS.join(' | '))
+  .option('--out <path>', 'where to write (default: beside the model; a folder for tfjs)')
+  .action((model: string, opts: { format: string; out?: string }) => exportCommand(model, opts));
+
+program.command('import')
+  .description('a model file from a TF.js model.json, or from safetensors weights (with --into MODEL for the architecture)')
+  .argument('<file>', 'model.json (TF.js layers format) or weights.safetensors')
+  .option('--into <model>', 'the model file whose architecture takes the safetensors weights')
+  .option('--out <path>', 'the model file to write (default: beside FILE)')
+  .action((file: string, opts: { into?: string; out?: string }) => importCommand(file, opts));
 
 program.command('landscape')
   .description("draw a run's loss landscape again (landscape.svg, landscape-3d.svg in the run folder): on the plane of its training path, or along random or Hessian directions")
