@@ -1,0 +1,80 @@
+// The playground page: starts the training worker, keeps the lab's config in
+// the URL hash, forwards play/pause/step/reset, and draws at display rate.
+import './style.css';
+import { decodePoints, encodePoints, type PointsConfig } from './points/config.js';
+import { PointsLab } from './points/lab.js';
+import type { FromWorker, ToWorker } from './protocol.js';
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+const send = (m: ToWorker) => worker.postMessage(m);
+
+let config: PointsConfig = decodePoints(new URLSearchParams(location.hash.slice(1)));
+let playing = false;
+
+const playButton = $<HTMLButtonElement>('play');
+const epochOut = $<HTMLOutputElement>('epoch');
+const status = $<HTMLElement>('status');
+
+function setPlaying(p: boolean): void {
+  playing = p;
+  playButton.setAttribute('aria-pressed', String(p));
+  playButton.ariaLabel = p ? 'Pause training' : 'Start training';
+  playButton.title = playButton.ariaLabel;
+  playButton.classList.toggle('playing', p);
+}
+
+const writeHash = () => history.replaceState(null, '', `#${encodePoints(config)}`);
+
+const lab = new PointsLab(config, (c) => {
+  config = c;
+  writeHash();
+  send({ type: 'reset', config, play: playing });
+});
+$('controls').append(lab.controls);
+$('network').append(lab.network.root);
+$('output').replaceWith(lab.output);
+lab.output.id = 'output';
+
+addEventListener('hashchange', () => {
+  const next = decodePoints(new URLSearchParams(location.hash.slice(1)));
+  if (JSON.stringify(next) === JSON.stringify(config)) return;
+  config = next;
+  lab.show(config);
+  send({ type: 'reset', config, play: playing });
+});
+
+playButton.onclick = () => { setPlaying(!playing); send({ type: playing ? 'play' : 'pause' }); };
+$<HTMLButtonElement>('step').onclick = () => { setPlaying(false); send({ type: 'step' }); };
+$<HTMLButtonElement>('reset').onclick = () => { setPlaying(false); send({ type: 'reset', config, play: false }); };
+
+worker.onmessage = (e: MessageEvent<FromWorker>) => {
+  const m = e.data;
+  switch (m.type) {
+    case 'ready':
+      status.textContent = `nabla ${m.backend} backend · ${m.threads} thread${m.threads === 1 ? '' : 's'}`
+        + (m.isolated ? ' · cross-origin isolated' : ' · not cross-origin isolated (one thread)');
+      break;
+    case 'data': lab.setData(m); break;
+    case 'snapshot':
+      lab.setSnapshot(m);
+      epochOut.textContent = m.epoch.toLocaleString('en-US', { minimumIntegerDigits: 6 });
+      epochOut.dataset.value = String(m.epoch);
+      if (m.diverged) { setPlaying(false); status.textContent = 'The loss diverged (NaN or infinite): lower the learning rate, then reset.'; }
+      else if (!m.running && playing && m.epoch > 0) setPlaying(false);
+      break;
+    case 'error':
+      setPlaying(false);
+      status.textContent = `Error: ${m.message}`;
+      console.error(m.message);
+      break;
+  }
+};
+worker.onerror = (e) => { status.textContent = `The training worker failed: ${e.message}`; };
+
+writeHash();
+setPlaying(false);
+send({ type: 'reset', config, play: false });
+
+const frame = () => { lab.frame(); requestAnimationFrame(frame); };
+requestAnimationFrame(frame);
