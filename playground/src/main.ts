@@ -37,9 +37,8 @@ $('output').replaceWith(lab.output);
 lab.output.id = 'output';
 
 addEventListener('hashchange', () => {
-  const next = decodePoints(new URLSearchParams(location.hash.slice(1)));
-  if (JSON.stringify(next) === JSON.stringify(config)) return;
-  config = next;
+  // a link followed or a hash typed: start again from its config (our own writes use replaceState, which fires no hashchange)
+  config = decodePoints(new URLSearchParams(location.hash.slice(1)));
   lab.show(config);
   send({ type: 'reset', config, play: playing });
 });
@@ -55,7 +54,10 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
       status.textContent = `nabla ${m.backend} backend · ${m.threads} thread${m.threads === 1 ? '' : 's'}`
         + (m.isolated ? ' · cross-origin isolated' : ' · not cross-origin isolated (one thread)');
       break;
-    case 'data': lab.setData(m); break;
+    case 'data':
+      lab.setData(m);
+      document.body.dataset.resets = String(Number(document.body.dataset.resets ?? 0) + 1);
+      break;
     case 'snapshot':
       lab.setSnapshot(m);
       epochOut.textContent = m.epoch.toLocaleString('en-US', { minimumIntegerDigits: 6 });

@@ -9,6 +9,7 @@ import { numberInput, radios, select, slider } from './controls.js';
 import { NetworkView } from './network.js';
 import { drawLossChart, drawOutput, drawPoints } from './plots.js';
 import { el } from '../dom.js';
+import { CLASS_COLORS, css } from './colors.js';
 import type { PointsData, PointsSnapshot } from '../protocol.js';
 
 
@@ -24,13 +25,15 @@ export class PointsLab {
   readonly output = el('section', { className: 'output', ariaLabel: 'Output' });
   private readonly map = el('canvas', { width: 600, height: 600, className: 'map', role: 'img' });
   private readonly dots = el('canvas', { width: 600, height: 600, className: 'dots' });
-  private readonly chart = el('canvas', { width: 560, height: 120, className: 'chart', role: 'img', ariaLabel: 'Training and test loss by epoch' });
+  private readonly chart = el('canvas', { width: 560, height: 160, className: 'chart', role: 'img', ariaLabel: 'Training and test loss by epoch' });
   private readonly trainLoss = el('output', { id: 'train-loss' });
   private readonly testLoss = el('output', { id: 'test-loss' });
   private readonly trainAcc = el('output', { id: 'train-accuracy' });
   private readonly testAcc = el('output', { id: 'test-accuracy' });
   private readonly showTest = el('input', { type: 'checkbox', id: 'show-test' });
   private readonly discrete = el('input', { type: 'checkbox', id: 'discretize' });
+  private readonly legend = el('div', { className: 'legend' });
+  private readonly summary = el('p', { className: 'summary' });
   private data: PointsData | null = null;
   private snapshot: PointsSnapshot | null = null;
   private history: PointsSnapshot['history'] = [];
@@ -41,7 +44,6 @@ export class PointsLab {
     this.network = new NetworkView((c) => this.setConfig(c));
     this.showTest.onchange = () => { this.dotsDirty = true; };
     this.discrete.onchange = () => { this.dirty = true; };
-    const legend = el('div', { className: 'legend', ariaHidden: 'true' }, el('span', { textContent: 'orange' }), el('i'), el('span', { textContent: 'blue' }));
     this.output.append(
       el('h2', { textContent: 'Output' }),
       el('dl', { className: 'losses' },
@@ -52,7 +54,7 @@ export class PointsLab {
       el('div', { className: 'chart-wrap' }, this.chart,
         el('div', { className: 'chart-key', ariaHidden: 'true' }, el('span', { className: 'k-test', textContent: 'test' }), el('span', { className: 'k-train', textContent: 'training' }))),
       el('div', { className: 'map-wrap' }, this.map, this.dots),
-      legend,
+      this.legend,
       el('div', { className: 'checks' },
         el('label', { htmlFor: 'show-test' }, this.showTest, ' Show test data'),
         el('label', { htmlFor: 'discretize' }, this.discrete, ' Discretize output')),
@@ -90,13 +92,19 @@ export class PointsLab {
       select('Regularization', 'regularization', REGULARIZERS, c.regularization, (r) => REGULARIZER_LABELS[r], set('regularization')),
       select('Regularization rate', 'reg-rate', withValue(REG_RATES, c.regRate), c.regRate, String, (v) => this.setConfig({ ...this.config, regRate: v })),
     );
-    this.network.render(c, classCount(c.dataset));
+    const classes = classCount(c.dataset);
+    this.network.render(c, classes);
+    this.summary.replaceChildren(...summarize(c, classes));
+    this.network.root.append(this.summary);
     this.map.ariaLabel = `Decision regions of the network on the ${DATASET_LABELS[c.dataset]} data set`;
   }
 
   setData(d: PointsData): void {
     this.data = d;
     this.history = [];
+    this.legend.replaceChildren(...(d.classes === 2
+      ? [el('span', { textContent: 'orange' }), el('i', { ariaHidden: 'true' }), el('span', { textContent: 'blue' })]
+      : CLASS_COLORS.slice(0, d.classes).map((c, k) => el('span', { className: 'swatch' }, el('b', { style: `background:${css(c)}` }), ` class ${k + 1}`))));
     this.dotsDirty = true;
   }
 
@@ -127,4 +135,25 @@ export class PointsLab {
     this.trainLoss.dataset.value = String(s.trainLoss);
     this.testLoss.dataset.value = String(s.testLoss);
   }
+}
+
+const LOSS_FORMULAS = {
+  binary: ['binary cross-entropy', 'L = −mean[y log p + (1 − y) log(1 − p)]'],
+  categorical: ['categorical cross-entropy', 'L = −mean Σₖ yₖ log pₖ'],
+  mse: ['squared error', 'L = mean (y − p)²'],
+} as const;
+
+/** The network and its training in words: layer sizes, activations, the loss with its formula, the optimiser. */
+function summarize(c: PointsConfig, classes: number): (Node | string)[] {
+  const outputs = classes === 2 ? 1 : classes;
+  const sizes = [c.features.length, ...c.layers, outputs].join(' → ');
+  const [lossName, formula] = LOSS_FORMULAS[c.loss === 'mse' ? 'mse' : classes === 2 ? 'binary' : 'categorical'];
+  const out = classes === 2 ? 'sigmoid output p = P(blue)' : 'softmax output pₖ = P(class k)';
+  const hidden = c.layers.length > 0 ? `${ACTIVATION_LABELS[c.activation]} hidden units, ` : '';
+  const reg = c.regularization === 'none' ? '' : `, ${c.regularization === 'l1' ? 'L1 penalty λΣ|w|' : 'L2 penalty λΣw²'} with λ = ${c.regRate}`;
+  return [
+    el('strong', { textContent: sizes }), ` units: ${hidden}${out}.`, el('br'),
+    `Loss: ${lossName}, `, el('code', { textContent: formula }), `${reg}.`, el('br'),
+    `${OPTIMIZER_LABELS[c.optimizer]} with learning rate η = ${c.learningRate}, ${c.batchSize} points a step.`,
+  ];
 }

@@ -2,7 +2,7 @@
 // as small heat maps, joined by links whose colour is the weight's sign and
 // whose width is its size; buttons add and remove layers and units.
 import { FEATURES, FEATURE_LABELS, MAX_LAYERS, MAX_UNITS, type FeatureName, type PointsConfig } from './config.js';
-import { drawUnitMap } from './plots.js';
+import { drawProbabilityMap, drawUnitMap } from './plots.js';
 import { CLASS_COLORS, css } from './colors.js';
 import { el } from '../dom.js';
 import type { PointsSnapshot } from '../protocol.js';
@@ -127,9 +127,15 @@ export class NetworkView {
 
   /** Draws a snapshot: unit maps and weights on the links. */
   update(s: PointsSnapshot): void {
+    const last = s.maps.layers.length - 1;
     s.maps.layers.forEach((layer, l) => {
       const n = s.maps.res * s.maps.res;
-      this.canvases[l]?.forEach((c, u) => { if (u < layer.units) drawUnitMap(c, s.maps.res, layer.values, u * n); });
+      this.canvases[l]?.forEach((c, u) => {
+        if (u >= layer.units) return;
+        // the output layer's maps are probabilities; hidden units and features are scaled to their largest |value|
+        if (l === last) drawProbabilityMap(c, s.maps.res, layer.values, u * n, layer.units === 1 ? null : u);
+        else drawUnitMap(c, s.maps.res, layer.values, u * n);
+      });
     });
     s.weights.forEach((w, l) => {
       const ps = this.links[l];

@@ -18,13 +18,22 @@ function paint(canvas: HTMLCanvasElement, res: number, color: (i: number) => RGB
   ctx.drawImage(tmp, 0, 0, canvas.width, canvas.height);
 }
 
-/** One map of values, scaled so its range spans orange to blue (a constant map is white). */
+/** One map of values: zero is white, the largest |value| full orange (negative) or blue (positive). */
 export function drawUnitMap(canvas: HTMLCanvasElement, res: number, values: Float32Array, offset: number): void {
-  let lo = Infinity, hi = -Infinity;
-  for (let i = 0; i < res * res; i++) { const v = values[offset + i]!; if (v < lo) lo = v; if (v > hi) hi = v; }
-  const mid = (lo + hi) / 2, half = (hi - lo) / 2;
-  paint(canvas, res, (i) => diverging(half > 1e-9 ? (values[offset + i]! - mid) / half : 0));
+  let big = 0;
+  for (let i = 0; i < res * res; i++) big = Math.max(big, Math.abs(values[offset + i]!));
+  paint(canvas, res, (i) => diverging(big > 1e-9 ? values[offset + i]! / big : 0));
 }
+
+/** A probability map: white (0) to the colour of the class (1); P(class 1) of two classes as orange-white-blue. */
+export function drawProbabilityMap(canvas: HTMLCanvasElement, res: number, values: Float32Array, offset: number, cls: number | null): void {
+  paint(canvas, res, (i) => {
+    const p = values[offset + i]!;
+    return cls === null ? diverging(0.85 * (2 * p - 1)) : blend(CLASS_COLORS[cls]!, p);
+  });
+}
+
+const blend = (c: RGB, a: number): RGB => [250 + (c[0] - 250) * a, 250 + (c[1] - 250) * a, 250 + (c[2] - 250) * a];
 
 /** The decision regions: P(class 1) as orange-white-blue, or mixed class colours for 3 classes. */
 export function drawOutput(canvas: HTMLCanvasElement, res: number, values: Float32Array, classes: number, discrete: boolean): void {
@@ -59,7 +68,7 @@ export function drawPoints(canvas: HTMLCanvasElement, xy: Float32Array, label: U
   }
 }
 
-/** Train (dark) and test (blue-grey) loss against epochs. */
+/** Train (dark) and test (blue) loss against epochs, the largest loss marked at the top left. */
 export function drawLossChart(canvas: HTMLCanvasElement, history: readonly { epoch: number; train: number; test: number }[]): void {
   const ctx = canvas.getContext('2d')!;
   const w = canvas.width, h = canvas.height;
@@ -83,4 +92,10 @@ export function drawLossChart(canvas: HTMLCanvasElement, history: readonly { epo
   };
   line('test', '#0877bd');
   line('train', '#333');
+  ctx.fillStyle = '#8a96a3';
+  ctx.font = `${Math.round(h / 7)}px system-ui, sans-serif`;
+  ctx.textBaseline = 'top';
+  ctx.strokeStyle = '#fff'; ctx.lineWidth = 4; ctx.strokeText(top.toPrecision(2), 2, 2); ctx.fillText(top.toPrecision(2), 2, 2);
+  ctx.textAlign = 'right';
+  ctx.fillText(`epoch ${history[history.length - 1]!.epoch}`, w - 2, 2);
 }
