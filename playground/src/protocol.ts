@@ -4,7 +4,8 @@
 import type { PointsConfig } from './points/config.js';
 
 export type ToWorker =
-  | { type: 'reset'; config: PointsConfig; play: boolean }
+  /** A new network from `config`; `id` is echoed by the data and snapshots of this network, so the page can drop stale ones. */
+  | { type: 'reset'; id: number; config: PointsConfig; play: boolean }
   | { type: 'play' }
   | { type: 'pause' }
   /** Train one epoch (one pass over the training points), then pause. */
@@ -15,6 +16,7 @@ export interface EngineInfo { backend: string; threads: number; isolated: boolea
 /** The points of a reset: train and test sets (x₁, x₂ interleaved) with their classes. */
 export interface PointsData {
   type: 'data';
+  id: number;
   classes: number;
   train: { xy: Float32Array; label: Uint8Array };
   test: { xy: Float32Array; label: Uint8Array };
@@ -25,6 +27,8 @@ export interface LayerMaps { units: number; values: Float32Array }
 
 export interface PointsSnapshot {
   type: 'snapshot';
+  /** The reset this network came from. */
+  id: number;
   /** Completed epochs and batch steps. */
   epoch: number;
   steps: number;

@@ -11,13 +11,14 @@ const SLICE_MS = 25;
 const SNAPSHOT_MS = 33;
 
 let trainer: PointsTrainer | null = null;
+let id = 0;
 let running = false;
 let looping = false;
 let lastPost = 0;
 
 function sendSnapshot(): void {
   if (!trainer) return;
-  const s = trainer.snapshot(running);
+  const s = { ...trainer.snapshot(running), id };
   const transfer: Transferable[] = [s.output.values.buffer, ...s.maps.layers.map((l) => l.values.buffer), ...s.weights.flatMap((w) => [w.kernel.buffer, w.bias.buffer])];
   post(s, transfer);
   lastPost = performance.now();
@@ -48,10 +49,10 @@ async function loop(): Promise<void> {
 function handle(m: ToWorker): void {
   switch (m.type) {
     case 'reset': {
+      id = m.id;
       trainer = new PointsTrainer(m.config);
       running = m.play;
-      const d = trainer.data();
-      post(d);
+      post({ ...trainer.data(), id });
       sendSnapshot();
       if (running) void loop();
       break;

@@ -95,6 +95,7 @@ export function drawLossChart(canvas: HTMLCanvasElement, history: readonly { epo
   ctx.fillStyle = '#8a96a3';
   ctx.font = `${Math.round(h / 7)}px system-ui, sans-serif`;
   ctx.textBaseline = 'top';
+  ctx.textAlign = 'left';
   ctx.strokeStyle = '#fff'; ctx.lineWidth = 4; ctx.strokeText(top.toPrecision(2), 2, 2); ctx.fillText(top.toPrecision(2), 2, 2);
   ctx.textAlign = 'right';
   ctx.fillText(`epoch ${history[history.length - 1]!.epoch}`, w - 2, 2);

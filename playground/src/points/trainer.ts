@@ -89,7 +89,7 @@ export class PointsTrainer {
   }
 
   /** The points, for the page to draw. */
-  data(): PointsData {
+  data(): Omit<PointsData, 'id'> {
     return { type: 'data', classes: this.classes, train: this.train.points, test: this.test.points };
   }
 
@@ -133,7 +133,7 @@ export class PointsTrainer {
   }
 
   /** The current state for the page; the loss history since the previous snapshot. */
-  snapshot(running: boolean): PointsSnapshot {
+  snapshot(running: boolean): Omit<PointsSnapshot, 'id'> {
     this.step.write(this.params);
     return nb.noGrad(() => {
       const output = this.model.call(this.outputGrid, false);
@@ -155,7 +155,7 @@ export class PointsTrainer {
         type: 'snapshot', epoch: this.epoch, steps: this.steps, running, history,
         trainLoss: this.last.train, testLoss: this.last.test, trainAccuracy: this.last.trainAccuracy, testAccuracy: this.last.testAccuracy,
         output: { res: OUTPUT_RES, values }, maps: { res: UNIT_RES, layers }, weights, diverged: this.diverged,
-      } satisfies PointsSnapshot;
+      } satisfies Omit<PointsSnapshot, 'id'>;
     });
   }
 }
