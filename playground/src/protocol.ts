@@ -57,5 +57,5 @@ export type FromWorker =
 
 /** The extent of the plotted square: x₁, x₂ ∈ [-EXTENT, EXTENT]. */
 export const EXTENT = 6;
-export const OUTPUT_RES = 60;
+export const OUTPUT_RES = 100;
 export const UNIT_RES = 24;

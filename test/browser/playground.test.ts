@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { launch, watchedPage } from './harness.js';
+import { launch, serve, watchedPage } from './harness.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const ARTEFACTS = join(process.env.NABLA_ARTEFACTS ?? join(root, 'build', 'test-artefacts'), 'playground');
@@ -180,4 +180,20 @@ test('every control has a label, and the keyboard reaches and works them', { tim
   await page.keyboard.press('ArrowRight');
   await page.waitForFunction(() => location.hash.includes('dataset=xor'));
   assert.deepEqual(problems, []);
+});
+
+test('as a static site without COOP/COEP the playground runs on one thread and says so', { timeout: 30_000 }, async () => {
+  const server = await serve(join(root, 'dist', 'playground'));
+  const w = await watchedPage(browser, { width: 1280, height: 860 });
+  try {
+    await w.page.goto(`${server.url}/#dataset=xor`);
+    await w.page.waitForFunction(() => document.getElementById('status')?.textContent?.includes('backend'));
+    assert.match(await w.page.textContent('#status') ?? '', /wasm backend · 1 thread · not cross-origin isolated/);
+    await w.page.click('#step');
+    await w.page.waitForFunction(() => document.getElementById('epoch')?.dataset.value === '1');
+    assert.deepEqual(w.problems, []);
+  } finally {
+    await w.page.close();
+    await server.close();
+  }
 });

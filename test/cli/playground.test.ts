@@ -86,8 +86,10 @@ test('without a built playground the server names the build command', async () =
   await assert.rejects(servePlayground({ root: empty }), (e: Error) => e instanceof CliError && /npm run build:playground/.test(e.message));
 });
 
-test('nabla playground --port 0 prints its URL and serves the built page', async () => {
-  const child = spawn(process.execPath, [join(root, 'dist', 'cli', 'nabla.js'), 'playground', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+test('nabla playground --port 0 --open prints its URL and serves the built page, even when no browser opener exists', async () => {
+  // PATH without xdg-open/open: --open reports that and the server carries on
+  const child = spawn(process.execPath, [join(root, 'dist', 'cli', 'nabla.js'), 'playground', '--port', '0', '--open'],
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PATH: '/nonexistent' } });
   try {
     const url = await new Promise<string>((ok, fail) => {
       let out = '';
