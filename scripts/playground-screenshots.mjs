@@ -20,8 +20,7 @@ if (!existsSync(executablePath)) {
 
 const SHOTS = [
   { file: 'playground-points.png', hash: '#dataset=spiral&features=x1,x2,sinx1,sinx2&layers=8,6&activation=tanh&optimizer=adam&lr=0.01&noise=10', epochs: 150 },
-  { file: 'playground-points-3-classes.png', hash: '#dataset=spiral3&features=x1,x2,sinx1,sinx2&layers=8,8&activation=relu&optimizer=adam&lr=0.01', epochs: 150 },
-  { file: 'playground-points-circle.png', hash: '#dataset=circle&layers=4,2&activation=tanh&optimizer=sgd&lr=0.03', epochs: 80 },
+  { file: 'playground-points-3-classes.png', hash: '#dataset=spiral3&features=x1,x2,sinx1,sinx2&layers=8,8&activation=tanh&optimizer=adam&lr=0.03&batch=10', epochs: 200 },
 ];
 
 mkdirSync(out, { recursive: true });
