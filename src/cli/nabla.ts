@@ -8,6 +8,7 @@ import { restoreTerminal } from './run-monitor.js';
 import { evaluate, explainCommand, predict, summary } from './use-model.js';
 import { landscapeCommand, type LandscapeCommandOptions } from './landscape-command.js';
 import { EXPORT_FORMATS, exportCommand, importCommand } from './convert.js';
+import { playgroundCommand, type PlaygroundOptions } from './playground.js';
 
 const program = new Command('nabla')
   .description('Neural networks in TypeScript: train a classifier and see what happened.')
@@ -104,6 +105,13 @@ program.command('draw')
   .option('--no-animate', 'still pictures (no moving ball or tangent)')
   .option('--out <dir>', 'the folder to write the SVG files into', '.')
   .action((picture: string, opts: DrawOptions) => draw(picture, opts));
+
+program.command('playground')
+  .description('serve the nabla playground (the built web page that trains networks live) on a local port, cross-origin isolated for the wasm threads')
+  .option('--port <n>', 'the port (0 for any free one)', '8080')
+  .option('--host <address>', 'the interface to listen on', '127.0.0.1')
+  .option('--open', 'open the page in the system browser')
+  .action((opts: PlaygroundOptions) => playgroundCommand(opts));
 
 try {
   await program.parseAsync(process.argv);
