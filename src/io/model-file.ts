@@ -239,7 +239,7 @@ export async function saveModel(model: SaveableModel, target: string | UrlLike):
   const op = 'save';
   const t = parseTarget(op, target);
   if (t.kind === 'url') {
-    throw new ArgumentError(`${op}: cannot save to a URL (${t.url}); send the bytes yourself: fetch(url, { method: 'PUT', body: nb.io.encodeModel(model) })`);
+    throw new ArgumentError(`${op}: cannot save to a URL (${t.url}); in a browser save to 'indexeddb://name' or 'downloads://name', or send the bytes yourself: fetch(url, { method: 'PUT', body: nb.io.encodeModel(model) })`);
   }
   const bytes = encodeModel(model);
   if (t.kind === 'indexeddb') return idbSave(op, t.name, bytes);
