@@ -271,31 +271,40 @@ export async function saveModel(model: SaveableModel, target: string | UrlLike):
  *     const model = await nb.loadModel(await input.files[0].arrayBuffer());
  */
 export async function loadModel(source: ModelSource, opts: LoadModelOptions = {}): Promise<LoadedModel> {
-  const op = 'loadModel';
+  const { bytes, name } = await readSource('loadModel', source, opts);
+  return decodeModel(bytes, name);
+}
+
+/**
+ * The bytes of a source as loadModel reads it (a path, file://, http(s):// or
+ * relative URL, indexeddb://, bytes, a Blob or File), bounded by
+ * `opts.maxBytes`, and the name to give it in messages. The importers of
+ * other formats (nb.tfjs, nb.safetensors, nabla/onnx) read through it too.
+ */
+export async function readSource(op: string, source: ModelSource, opts: LoadModelOptions = {}): Promise<{ bytes: Uint8Array; name: string }> {
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
   if (!(Number.isSafeInteger(maxBytes) && maxBytes > 0)) throw new ArgumentError(`${op}: maxBytes must be a positive integer, got ${JSON.stringify(opts.maxBytes)}`);
-  if (source instanceof Uint8Array || source instanceof ArrayBuffer) return decodeModel(source, 'the bytes');
+  if (source instanceof Uint8Array) return { bytes: source, name: 'the bytes' };
+  if (source instanceof ArrayBuffer) return { bytes: new Uint8Array(source), name: 'the bytes' };
   if (source !== null && typeof source === 'object' && typeof (source as BlobLike).arrayBuffer === 'function' && typeof (source as BlobLike).size === 'number') {
     const blob = source as BlobLike, name = typeof blob.name === 'string' && blob.name ? blob.name : 'the blob';
     if (blob.size > maxBytes) throw new ModelFileError(`${op}: ${name} is ${byteSize(blob.size)}, more than the limit of ${byteSize(maxBytes)}; raise it with the maxBytes option`);
-    return decodeModel(new Uint8Array(await blob.arrayBuffer()), name);
+    return { bytes: new Uint8Array(await blob.arrayBuffer()), name };
   }
   const t = parseTarget(op, source);
-  if (t.kind === 'url') return decodeModel(await fetchBytes(op, t.url, maxBytes, opts.requestInit), t.url);
-  if (t.kind === 'indexeddb') return decodeModel(await idbLoad(op, t.name, maxBytes), `indexeddb://${t.name}`);
+  if (t.kind === 'url') return { bytes: await fetchBytes(op, t.url, maxBytes, opts.requestInit), name: t.url };
+  if (t.kind === 'indexeddb') return { bytes: await idbLoad(op, t.name, maxBytes), name: `indexeddb://${t.name}` };
   if (t.kind === 'downloads') {
-    throw new ArgumentError(`${op}: downloads:// is a place to save to; load the downloaded file from a file input instead: nb.loadModel(input.files[0])`);
+    throw new ArgumentError(`${op}: downloads:// is a place to save to; load the downloaded file from a file input instead: ${op}(input.files[0])`);
   }
   const path = t.path;
   const f = fs(op);
-  let bytes: Uint8Array;
   try {
     const stat = await f.stat(path);
     if (!stat.isFile()) throw new Error(`it is ${stat.isDirectory() ? 'a directory' : 'not a regular file'}`);
     if (stat.size > maxBytes) throw new Error(`it is ${byteSize(stat.size)}, more than the limit of ${byteSize(maxBytes)}; raise it with the maxBytes option`);
-    bytes = new Uint8Array(await f.readFile(path));
+    return { bytes: new Uint8Array(await f.readFile(path)), name: path };
   } catch (e) {
     throw new ModelFileError(oneLine(`${op}: cannot read ${path}: ${(e as Error).message}`));
   }
-  return decodeModel(bytes, path);
 }

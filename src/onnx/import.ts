@@ -8,6 +8,7 @@ import type { TensorLike } from '../ops/convert.js';
 import { isTensor, type Tensor } from '../tensor/tensor.js';
 import { OnnxImportError, readGraph, type OnnxGraph, type OnnxValue } from './import-graph.js';
 import { IMPORTS } from './import-ops.js';
+import { readSource, type LoadModelOptions, type ModelSource } from '../io/model-file.js';
 
 /** An imported ONNX model: its inputs and outputs, weights, and `run`/`predict` computed with nabla's ops. */
 export class OnnxModel {
@@ -81,6 +82,15 @@ export function importModel(bytes: Uint8Array | ArrayBuffer, opts: { source?: st
   const missing = [...new Set(graph.nodes.filter((n) => (n.domain && n.domain !== 'ai.onnx') || !(n.opType in IMPORTS)).map((n) => (n.domain && n.domain !== 'ai.onnx' ? `${n.domain}.${n.opType}` : n.opType)))];
   if (missing.length) throw new OnnxImportError(`onnx.importModel: ${opts.source ?? 'the model'} uses operators nabla does not have: ${missing.join(', ')}`);
   return new OnnxModel(graph);
+}
+
+/**
+ * Reads an ONNX file from a path (Node), an http(s):// or page-relative URL,
+ * IndexedDB, bytes or a File (bounded by `opts.maxBytes`) and imports it (see importModel).
+ */
+export async function loadModel(source: ModelSource, opts: LoadModelOptions = {}): Promise<OnnxModel> {
+  const { bytes, name } = await readSource('onnx.loadModel', source, opts);
+  return importModel(bytes, { source: name });
 }
 
 export { OnnxImportError };

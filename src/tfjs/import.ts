@@ -1,10 +1,12 @@
 // nb.tfjs.importModel: a TF.js layers model (model.json + weights.bin, or the
 // artifacts a TF.js save handler receives) as a nabla Sequential.
 import { describe } from '../core/describe.js';
+import { nodeBuiltin } from '../core/platform.js';
 import { Tensor } from '../tensor/tensor.js';
 import { layerFromConfig, type Layer } from '../nn/layer.js';
 import { Sequential } from '../train/sequential.js';
 import { fromKeras, IGNORED, kerasWeightName, TFJS_LAYERS, tfjsError } from './keras.js';
+import { readSource, type LoadModelOptions, type ModelSource } from '../io/model-file.js';
 
 /** A weight spec of the manifest (TF.js's WeightsManifestEntry). */
 interface WeightSpec { name: string; shape: number[]; dtype?: string; quantization?: unknown }
@@ -136,4 +138,29 @@ function initializer(v: unknown, layer: string, key: string): unknown {
   if (scale === 1 && mode === 'fan_avg') return normal ? 'glorotNormal' : 'glorotUniform';
   if (scale === 2 && mode === 'fan_in') return normal ? 'heNormal' : 'heUniform';
   throw tfjsError(`tfjs.importModel: layer '${layer}' has ${key} VarianceScaling(scale ${scale}, ${mode}, ${distribution}), which nabla does not have`);
+}
+
+/**
+ * Loads a TF.js layers model from its model.json — a path (Node), an
+ * http(s):// or page-relative URL, or a File — and the weight files its
+ * manifest names beside it, then imports it (see importModel). Each file is
+ * bounded by `opts.maxBytes`; weight paths that leave model.json's folder
+ * are refused.
+ */
+export async function loadModel(source: ModelSource, opts: LoadModelOptions = {}): Promise<Sequential> {
+  const op = 'tfjs.loadModel';
+  const { bytes, name } = await readSource(op, source, opts);
+  const json = parse(new TextDecoder().decode(bytes)) as { weightsManifest?: { paths?: unknown }[] } | null;
+  const paths = (json && Array.isArray(json.weightsManifest) ? json.weightsManifest : []).flatMap((g) => (Array.isArray(g?.paths) ? g.paths : []));
+  if (!paths.every((p): p is string => typeof p === 'string' && p !== '' && !/^[a-z][a-z0-9+.-]*:|^\/|(^|\/)\.\.(\/|$)/i.test(p))) {
+    throw tfjsError(`${op}: ${name} names weight files outside its folder or of no name: ${JSON.stringify(paths)}`);
+  }
+  const page = nodeBuiltin('node:fs') ? undefined : (globalThis as { location?: { href?: string } }).location?.href;
+  const beside = (p: string) => (/^[a-z][a-z0-9+.-]*:\/\//i.test(name) ? new URL(p, name).href : page ? new URL(p, new URL(name, page)).href : name.replace(/[^/]*$/, '') + p);
+  const parts = [];
+  for (const p of paths) parts.push((await readSource(op, beside(p), opts)).bytes);
+  const weights = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) { weights.set(p, at); at += p.length; }
+  return importModel({ modelJson: json, weights });
 }
