@@ -16,7 +16,7 @@ import { Printer } from './format.js';
 import { columnShape, toColumns } from './layout.js';
 import { compactSteps, stepCount } from './time.js';
 
-/** 'columns': one example per column, Z = W·X + b (the seed articles); 'rows': one per row, Z = X·W + b (Keras, and how nabla stores a Dense kernel). */
+/** 'columns': one example per column, Z = W·X + b (textbooks); 'rows': one per row, Z = X·W + b (Keras, and how nabla stores a Dense kernel). */
 export type Layout = 'rows' | 'columns';
 /** How an explanation prints: plain text, Markdown (equations in `$...$`), or LaTeX. */
 export type ExplainFormat = 'text' | 'markdown' | 'latex';
