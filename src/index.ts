@@ -42,7 +42,7 @@ export { stopGradient, noGrad } from './ops/stop.js';
 
 // autodiff
 export { grad, valueAndGrad, vjp, jacobian, hessian, hvp } from './autograd/transforms.js';
-export type { GradOptions, GradOf, GradTree } from './autograd/transforms.js';
+export type { GradOptions, GradOf, GradsOf, GradTree } from './autograd/transforms.js';
 export type { ArgnumsOption } from './autograd/transforms.js';
 export { trace, spec, Spec, Program, runProgram } from './trace/index.js';
 export type { TraceOptions, Dim, Equation, ProgramVar, ProgramConstant, ProgramParam, ProgramUpdate, VarKind } from './trace/index.js';
@@ -84,6 +84,8 @@ export type { Callback, Logs } from './train/callbacks.js';
 export { loadModel, ModelFileError } from './io/model-file.js';
 /** The single-file model format: `saveModel`/`loadModel` on files, `encodeModel`/`decodeModel` on bytes. */
 export * as io from './io/index.js';
+/** safetensors, the PyTorch world's weight files: `encode`/`decode`, and `loadTorchStateDict` to put a PyTorch state dict into a nabla model. */
+export * as safetensors from './safetensors/index.js';
 /** Datasets and loaders: the UCI digits, IDX (MNIST) and CSV files, train/test splits, one-hot labels, scalers. */
 export * as data from './data/index.js';
 /** Pictures as SVG strings: line charts, heat maps, contour and surface charts, gradient-descent pictures, program graphs, report pages. */
