@@ -1,6 +1,9 @@
 /**
  * nabla: n-d tensors, exact higher-order automatic differentiation and neural
- * networks in TypeScript. This file is the whole public surface.
+ * networks in TypeScript. This file is the whole public surface of `'nabla'`
+ * (ONNX export and import are the subpath `'nabla/onnx'`).
+ *
+ * @module nabla
  */
 import './ops/methods.js'; // installs the chainable tensor methods
 
