@@ -1,4 +1,5 @@
-// The first seed article's Keras script, in nabla, on random data:
+// The Keras script of "Decoding the Matrix: The Advanced Mathematics of Neural Networks"
+// (source [1] in the README), in nabla, on random data:
 //   Dense 64 relu → Dense 64 relu → Dense 3 softmax; Adam 0.001; mean squared error;
 //   fit(epochs=50, batch_size=32, validation_split=0.2), then evaluate and predict.
 // Run: node examples/01-keras-script.mjs   (QUICK=1 for a smoke run)

@@ -1,4 +1,5 @@
-// The seed article's 3-layer binary classifier on real digits (0 against 1), with the forward
+// The 3-layer binary classifier of "The Mathematics of Deep Learning: An Overview" (source [5]
+// in the README) on real digits (0 against 1), with the forward
 // and backward equations written out by hand, one example per column, checked against nb.grad,
 // and the same equations generated from the traced cost by nb.explain and evaluated:
 //   Z1 = W1·X + b1, A1 = relu(Z1); Z2 = W2·A1 + b2, A2 = tanh(Z2); Z3 = W3·A2 + b3, A3 = σ(Z3)

@@ -1,4 +1,5 @@
-// Seed article 003's pictures of gradient descent, computed by nabla: the tangent line moving
+// The pictures of gradient descent in the "Mathematics of Neural Networks" infographic (source [4]
+// in the README), computed by nabla: the tangent line moving
 // along a curve with its slope (by nb.grad) and the slope's sign; a ball rolling down a cost
 // surface for SGD, momentum, RMSprop and Adam from the same start (nabla's own optimisers), as a
 // contour map and a 3-D surface; and the same surface with a learning rate too small, about right

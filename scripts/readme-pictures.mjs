@@ -61,7 +61,7 @@ const save = (name, svg) => { writeFileSync(join(out, name), svg); console.log(`
   save('landscape-3d.svg', nb.viz.surfaceChart(plane.toGrid(), { title: 'The same landscape as a surface: the ball rolls down', paths: [track], animate: true }));
 }
 
-// seed article 003's pictures: the tangent, four optimisers on a surface, three learning rates
+// source [4]'s pictures (README, Sources): the tangent, four optimisers on a surface, three learning rates
 {
   save('tangent.svg', nb.viz.tangentChart((x) => nb.sub(nb.square(x), 2), { from: -2, to: 2, formula: 'f(x) = x² − 2' }));
   const { contour, surface } = nb.viz.descentChart('himmelblau');

@@ -1,6 +1,9 @@
 /**
  * nabla: n-d tensors, exact higher-order automatic differentiation and neural
- * networks in TypeScript. This file is the whole public surface.
+ * networks in TypeScript. This file is the whole public surface of `'nabla'`
+ * (ONNX export and import are the subpath `'nabla/onnx'`).
+ *
+ * @module nabla
  */
 import './ops/methods.js'; // installs the chainable tensor methods
 
@@ -53,13 +56,21 @@ export type { GradCheckOptions, GradCheckResult, GradCheckLevel } from './autogr
 export type { Tree } from './autograd/tree.js';
 
 // neural networks
+/** The building blocks of models: `Module`, `Layer`, the layer registry (`registerLayer`, `layerFromConfig`) and activation functions by name. */
 export * as nn from './nn/namespace.js';
+/** Layers by their TF.js names: `nb.layers.dense({ units: 64, activation: 'relu' })`, `conv2d`, `lstm`, `batchNormalization`, ... */
 export * as layers from './nn/index.js';
+/** Weight initialisers by their TF.js names (`glorotUniform`, `heNormal`, `zeros`, ...), for a layer's initializer options. */
 export * as initializers from './nn/initializer-namespace.js';
+/** Weight penalties added to the loss: `l1`, `l2`, `l1l2`. */
 export * as regularizers from './nn/regularizers.js';
+/** Loss functions with Keras semantics (`meanSquaredError`, `categoricalCrossentropy`, ...), by function or by name. */
 export * as losses from './losses/index.js';
+/** Metrics for `compile({ metrics })` and direct use: accuracy, precision, recall, F1, confusion matrices, ... */
 export * as metrics from './metrics/index.js';
+/** Optimisers (`sgd`, `adam`, `rmsprop`, ...), learning-rate schedules and gradient clipping; `applyGradients` for a custom loop. */
 export * as optimizers from './optim/index.js';
+/** Callbacks for `fit`: early stopping, the progress line, and the parameter-path and sharpness recorders. */
 export * as callbacks from './train/callback-namespace.js';
 export { Sequential, sequential } from './train/sequential.js';
 export type { CompileArgs, FitArgs, InferenceArgs, ModelMetadata, SequentialConfig } from './train/sequential.js';
@@ -74,12 +85,19 @@ export { DivergenceError } from './train/errors.js';
 export type { DivergenceDetails } from './train/errors.js';
 export type { Callback, Logs } from './train/callbacks.js';
 export { loadModel, ModelFileError } from './io/model-file.js';
+/** The single-file model format: `saveModel`/`loadModel` on files, URLs, IndexedDB and downloads; `encodeModel`/`decodeModel` on bytes. */
 export * as io from './io/index.js';
+/** safetensors, the PyTorch world's weight files: `encode`/`decode`, and `loadTorchStateDict` to put a PyTorch state dict into a nabla model. */
 export * as safetensors from './safetensors/index.js';
+/** TF.js's (Keras's) layers format: `exportModel` (model.json + weights.bin), `importModel`, `loadModel` from a URL or path. */
 export * as tfjs from './tfjs/index.js';
+/** Datasets and loaders: the UCI digits, IDX (MNIST) and CSV files, train/test splits, one-hot labels, scalers. */
 export * as data from './data/index.js';
+/** Pictures as SVG strings: line charts, heat maps, contour and surface charts, gradient-descent pictures, program graphs, report pages. */
 export * as viz from './viz/index.js';
 export { landscape, landscape1d, Landscape, Landscape1d, projectPath } from './landscape/index.js';
 export type { LandscapeOptions, Landscape1dOptions, LandscapeCommonOptions, LandscapeDirections, SliceDirection, ProjectPathOptions, ProjectedPath, PathForChart, WeightRef } from './landscape/index.js';
+/** Dense float64 linear algebra (not differentiated): decompositions, solves, norms, and Lanczos for Hessian eigenvalues. */
 export * as linalg from './linalg/index.js';
+/** Principal component analysis. */
 export * as decomposition from './decomposition/index.js';

@@ -1,4 +1,5 @@
-// `nabla draw`: the gradient-descent pictures of seed article 003 as SVG files.
+// `nabla draw`: the gradient-descent pictures of the "Mathematics of Neural Networks" infographic
+// (source [4] in the README) as SVG files.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as nb from '../index.js';

@@ -91,7 +91,7 @@ program.command('explain')
   .argument('<model>', 'a model file (model.nabla)')
   .option('--latex', 'print LaTeX (an aligned block) instead of text')
   .option('--markdown', 'print Markdown (tables with $…$ math) instead of text')
-  .option('--layout <layout>', 'columns (one example per column, as the seed articles write it) or rows (as nabla stores a Dense kernel)', 'columns')
+  .option('--layout <layout>', 'columns (one example per column, as textbooks write it) or rows (as nabla stores a Dense kernel)', 'columns')
   .action((model: string, opts: { latex?: boolean; markdown?: boolean; layout?: string }) => explainCommand(model, opts));
 
 program.command('draw')

@@ -339,8 +339,8 @@ export class Generator {
 const GLOBAL_GENERATOR = new Generator(DEFAULT_SEED);
 
 /**
- * Re-seeds the library-wide generator with `n` (in place, so references obtained earlier from
- * {@link globalGenerator} follow the new seed too): every later random call that uses no explicit
+ * Re-seeds the library-wide generator with `n` (in place, so code that holds it, such as a layer
+ * without a `seed` of its own, follows the new seed too): every later random call that uses no explicit
  * generator is reproducible. `seed(n)` then the same calls always give the same results.
  */
 export function seed(n: number): void {

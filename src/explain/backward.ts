@@ -1,5 +1,5 @@
 // The backward pass of an explanation, derived symbolically from the forward
-// lines by the chain rule, in the seed articles' convention: the cotangent of
+// lines by the chain rule, in the textbooks' convention: the cotangent of
 // a quantity with the batch axis is per example, dZ = m·∂J/∂Z (so dZ3 = A3 − Y),
 // and the gradient of a parameter is exact, dW = ∂J/∂W (so dW3 = (1/m) A2ᵀ·dZ3).
 // A sum over the batch is where the factor 1/m appears: each contribution from

@@ -1,6 +1,6 @@
 // From a traced program to the forward equations of an explanation: the
 // program's equations and named calls (relu, mean, a loss, a layer) become
-// lines `name = expression`, with the quantities the seed articles name
+// lines `name = expression`, with the quantities textbooks name
 // (Z1, A1, J) on lines of their own and everything else written inline.
 import { normalizeAxes } from '../core/shape.js';
 import { apply, type Prim, type PrimAttrs } from '../ops/prim.js';

@@ -16,8 +16,9 @@ import { Printer } from './format.js';
 import { columnShape, toColumns } from './layout.js';
 import { compactSteps, stepCount } from './time.js';
 
-/** 'columns': one example per column, Z = W·X + b (the seed articles); 'rows': one per row, Z = X·W + b (Keras, and how nabla stores a Dense kernel). */
+/** 'columns': one example per column, Z = W·X + b (textbooks); 'rows': one per row, Z = X·W + b (Keras, and how nabla stores a Dense kernel). */
 export type Layout = 'rows' | 'columns';
+/** How an explanation prints: plain text, Markdown (equations in `$...$`), or LaTeX. */
 export type ExplainFormat = 'text' | 'markdown' | 'latex';
 
 const DERIVATIVES: Record<string, string> = {
@@ -35,7 +36,14 @@ const DERIVATIVES: Record<string, string> = {
 /** A printed line: the equation in a layout, its shapes, and whether the layout applied. */
 interface Shown { line: Line; expr: Expr; shape: Shape; columns: boolean }
 
+/**
+ * A program written out as equations with shapes: the forward lines (`Z1 = W1·X + b1`,
+ * `A1 = relu(Z1)`, ..., the cost `J`) and the backward lines derived from them by the chain
+ * rule (`dZ3 = A3 − Y`, `dW3 = (1/m) dZ3·A2ᵀ`, ...), printable as text, Markdown or LaTeX.
+ * Made by {@link explain} and `model.explain()`.
+ */
 export class Explanation {
+  /** @internal Made by explain(); the fields are the explanation's parts. */
   constructor(
     readonly name: string,
     readonly program: Program,

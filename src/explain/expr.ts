@@ -1,5 +1,5 @@
 // The expressions of an explanation: a small algebra of the quantities the
-// seed articles write (Z1 = W1·X + b1, dW3 = (1/m) dZ3·A2ᵀ), built from a
+// textbooks write (Z1 = W1·X + b1, dW3 = (1/m) dZ3·A2ᵀ), built from a
 // traced program, printed in three notations (format.ts) and evaluated with
 // nabla's ops (evaluate.ts), so that what is printed is what is checked.
 import type { Dim, ProgramVar } from '../trace/program.js';

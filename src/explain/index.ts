@@ -1,5 +1,5 @@
 // nb.explain and model.explain: the forward and backward pass of a traced
-// function or model as equations with shapes, in the seed articles' notation.
+// function or model as equations with shapes, in the textbooks' notation (the README's sources).
 import { describe } from '../core/describe.js';
 import { ArgumentError } from '../core/errors.js';
 import { optionsObject } from '../core/options.js';
@@ -21,7 +21,7 @@ export type { Line } from './build.js';
 
 /** Options of nb.explain and model.explain. */
 export interface ExplainOptions {
-  /** 'columns' (the seed articles: one example per column, Z = W·X + b) or 'rows' (Keras and nabla's storage: Z = X·W + b). Models default to 'columns', functions to 'rows' (as written). */
+  /** 'columns' (textbooks: one example per column, Z = W·X + b) or 'rows' (Keras and nabla's storage: Z = X·W + b). Models default to 'columns', functions to 'rows' (as written). */
   layout?: Layout;
   /** What toString() prints: 'text' (default), 'markdown' or 'latex'. */
   format?: ExplainFormat;
@@ -145,7 +145,7 @@ export function explainModel(model: ExplainableModel, opts?: ExplainOptions): Ex
   const header = [
     `${model.name}: the forward and backward pass of a batch of m examples${lossName ? `, with the ${lossName === 'custom' ? 'custom loss' : lossName} cost J` : ' (compile the model or pass options.loss to see the cost and the backward pass)'}`,
     layout === 'columns'
-      ? 'layout: one example per column, as in the seed articles (X is (features, m); W = kernelᵀ: nabla stores a Dense kernel as (in, out), one example per row, as Keras does; layout: \'rows\' prints that)'
+      ? 'layout: one example per column, as textbooks write it (X is (features, m); W = kernelᵀ: nabla stores a Dense kernel as (in, out), one example per row, as Keras does; layout: \'rows\' prints that)'
       : 'layout: one example per row, as nabla and Keras store them (Z = X·W + b with the kernel (in, out))',
   ];
   if (sparse) header.push('sparse labels: Y = onehot(y), one row per example');

@@ -1,4 +1,4 @@
-// The seed articles' layout, one example per column: Z1 = W1·X + b1 with
+// The textbooks' layout, one example per column: Z1 = W1·X + b1 with
 // X (64, m) and W1 = kernelᵀ (64, 64). nabla (like Keras) stores one example
 // per row, Z = X·W + b with the kernel (in, out), so an explanation is built in
 // rows and printed in columns by transposing every expression: (X·W)ᵀ = Wᵀ·Xᵀ,

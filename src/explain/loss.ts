@@ -1,5 +1,5 @@
 // The cost J as a formula of the prediction A and the labels Y, for the
-// losses nabla has, in the notation of the seed articles:
+// losses nabla has, in the textbooks' notation:
 //   binary cross-entropy       J = −(1/m) Σ [Y ⊙ log A + (1 − Y) ⊙ log(1 − A)]
 //   categorical cross-entropy  J = −(1/m) Σ Y ⊙ log A
 //   mean squared error         J = (1/m) Σ (A − Y)²

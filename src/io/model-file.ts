@@ -32,6 +32,7 @@ import { HeaderProblem, MODEL_FILE_LIMITS, validateHeader, type Header, type Wei
  * bound checked as for version 2; saving always writes version 2.
  */
 const MAGIC = 'NABLAMDL';
+/** The version of the .nabla file format this build writes (and the newest it reads). */
 export const FORMAT_VERSION = 2;
 
 export { ModelFileError };

@@ -11,6 +11,7 @@ import { emitEquation } from './ops.js';
 import { onnx } from './proto.js';
 import { GraphWriter, OnnxExportError } from './writer.js';
 
+/** The ONNX operator set version the exporter writes (the default domain's opset). */
 export const OPSET = 18;
 const IR_VERSION = 8;
 

@@ -1,4 +1,10 @@
-// nabla/onnx: ONNX export and import (a subpath of the package, so that the
-// main entry point's browser bundles never carry protobufjs).
+/**
+ * ONNX export and import: `exportProgram`/`exportModel` encode a traced program or a
+ * built model as ONNX bytes, `importModel` reads them into a function of nabla ops.
+ * A subpath of the package (`import { exportModel } from 'nabla/onnx'`), so that the
+ * main entry point's browser bundles never carry protobufjs.
+ *
+ * @module nabla/onnx
+ */
 export { exportProgram, exportModel, OPSET, OnnxExportError, type OnnxExportOptions } from './export.js';
 export { importModel, loadModel, OnnxModel, OnnxImportError } from './import.js';

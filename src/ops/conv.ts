@@ -63,8 +63,8 @@ export function addPatches(patches: Tensor, win: Window2D): Tensor {
 
 /**
  * 2-D convolution (cross-correlation, as in every deep-learning library) of
- * x [N, H, W, Cin] with kernel [kh, kw, Cin, Cout] (Keras's layout), giving
- * [N, outH, outW, Cout]: out[n,i,j,o] = Σ x[n, i·s + a·d, j·s + b·d, c] · k[a,b,c,o].
+ * x [N, H, W, Cin] with kernel [kh, kw, Cin, Cout] (Keras's layout), giving an
+ * output [N, outH, outW, Cout] with `out[n,i,j,o] = Σ x[n, i·s + a·d, j·s + b·d, c] · k[a,b,c,o]`.
  * Computed as im2col + matrix product, so its gradients (and theirs) follow.
  */
 export function conv2d(x: TensorLike, kernel: TensorLike, strides: Pair = 1, padding: Padding = 'valid', dilation: Pair = 1): Tensor {

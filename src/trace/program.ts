@@ -26,7 +26,7 @@ export interface ProgramVar {
   readonly kind: VarKind;
 }
 
-/** One primitive application: outputs = prim[attrs](inputs). */
+/** One primitive application: `outputs = prim[attrs](inputs)`. */
 export interface Equation<P extends AnyPrim = AnyPrim> {
   readonly prim: P;
   readonly inputs: readonly ProgramVar[];
@@ -94,15 +94,16 @@ export interface ProgramData {
   readonly calls: readonly ProgramCall[];
 }
 
+// The class carries ProgramData's fields (declaration merging), assigned from the data it is made of.
+export interface Program extends ProgramData {}
 /**
  * A traced function: its inputs (placeholders or the shapes of the tensors
  * it was given), the model variables it reads (named inputs), constants,
  * equations in order, outputs, and the variables it assigns. Print it with
  * `toString()`.
  */
-// The class carries ProgramData's fields (declaration merging), assigned from the data it is made of.
-export interface Program extends ProgramData {}
 export class Program {
+  /** @internal Made by nb.trace (and runProgram's callers) from the builder's data. */
   constructor(data: ProgramData) {
     Object.assign(this, data);
   }

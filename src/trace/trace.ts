@@ -9,7 +9,7 @@ import { Program } from './program.js';
 
 /**
  * A placeholder argument for nb.trace: a shape and dtype, no data. A `null`
- * dimension is symbolic, the batch `m` as the seed articles write it; a
+ * dimension is symbolic, the batch `m` as textbooks write it; a
  * string names a symbolic dimension of its own ('t' for time steps). `name`
  * is the input's name in the listing.
  *

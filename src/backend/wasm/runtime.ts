@@ -1,5 +1,6 @@
+import { NablaError } from '../../core/errors.js';
 import { nodeBuiltin } from '../../core/platform.js';
-import { maximumPages, relaxedSingleWasm, relaxedWasm, simdSingleWasm, simdWasm } from './kernels.generated.js';
+import { maximumPages, relaxedWasm, simdWasm } from './kernels.generated.js';
 
 /** The kernels' exports (pointers are byte addresses into the shared memory). */
 export interface KernelExports {
@@ -77,6 +78,96 @@ function createMemory(): { memory: WebAssembly.Memory; shared: boolean } {
   }
 }
 
+/** The flags byte of a memory's limits: a maximum is given (bit 0), the memory is shared (bit 1). */
+const LIMITS_HAS_MAX = 0x01, LIMITS_SHARED = 0x02;
+
+/** Reads the unsigned LEB128 number at `at`: its value and the position after it. */
+function readU32(bytes: Uint8Array, at: number): [number, number] {
+  let value = 0;
+  for (let shift = 0, i = at; shift < 35; shift += 7, i++) {
+    const b = bytes[i];
+    if (b === undefined) break;
+    value += (b & 0x7f) * 2 ** shift;
+    if ((b & 0x80) === 0) return [value, i + 1];
+  }
+  throw new NablaError(`nabla wasm kernels: malformed number at byte ${at}`);
+}
+
+/**
+ * The position of the flags byte of the kernels' one memory import
+ * (`env.memory`) in a WebAssembly module: the module's header, its sections
+ * and its import section are walked, and any other layout (no import
+ * section, another memory import, a truncated module) throws a NablaError.
+ */
+export function memoryFlagsOffset(bytes: Uint8Array): number {
+  const fail = (what: string): never => { throw new NablaError(`nabla wasm kernels: ${what}; the embedded module is not the one build-kernels.mjs writes`); };
+  const header = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]; // \0asm, version 1
+  if (bytes.length < 8 || header.some((b, i) => bytes[i] !== b)) fail('no WebAssembly header');
+  const name = (at: number): [string, number] => {
+    const [n, start] = readU32(bytes, at);
+    if (start + n > bytes.length) fail(`a name runs past the end at byte ${at}`);
+    return [String.fromCharCode(...bytes.subarray(start, start + n)), start + n];
+  };
+  const skipLimits = (at: number): number => {
+    const flags = bytes[at] ?? fail(`the module ends at byte ${at}`);
+    let p = readU32(bytes, at + 1)[1];
+    if (flags & LIMITS_HAS_MAX) p = readU32(bytes, p)[1];
+    return p;
+  };
+  let pos = 8;
+  while (pos < bytes.length) {
+    const id = bytes[pos]!;
+    const [size, start] = readU32(bytes, pos + 1);
+    const end = start + size;
+    if (end > bytes.length) fail(`section ${id} at byte ${pos} runs past the end`);
+    if (id !== 2) { pos = end; continue; }
+    let [count, p] = readU32(bytes, start);
+    let found: number | null = null;
+    for (; count > 0; count--) {
+      let module: string, field: string;
+      [module, p] = name(p);
+      [field, p] = name(p);
+      const kind = bytes[p++];
+      if (kind === 0) p = readU32(bytes, p)[1];                    // function: type index
+      else if (kind === 1) p = skipLimits(p + 1);                  // table: element type, limits
+      else if (kind === 2) {                                       // memory: limits
+        if (found !== null || module !== 'env' || field !== 'memory') fail(`unexpected memory import ${module}.${field}`);
+        found = p;
+        p = skipLimits(p);
+      } else if (kind === 3) p += 2;                               // global: value type, mutability
+      else if (kind === 4) p = readU32(bytes, p + 1)[1];           // tag: attribute, type index
+      else fail(`unknown import kind ${kind} at byte ${p - 1}`);
+      if (p > end) fail('the import section runs past its end');
+    }
+    return found ?? fail('no memory import');
+  }
+  return fail('no import section');
+}
+
+/**
+ * The same kernels over ordinary memory: build-kernels.mjs embeds only the
+ * build over shared memory, because the two differ in one byte, the shared
+ * bit of the memory import's limits (the build script checks that they differ
+ * nowhere else). The bytes there must be a shared memory with a maximum
+ * (flags 0x03); the copy returned has 0x01. Throws a NablaError otherwise.
+ */
+export function ordinaryMemoryBuild(shared: Uint8Array): Uint8Array<ArrayBuffer> {
+  const at = memoryFlagsOffset(shared);
+  const flags = shared[at];
+  if (flags !== (LIMITS_HAS_MAX | LIMITS_SHARED)) {
+    throw new NablaError(`nabla wasm kernels: the memory import's limits flags at byte ${at} are ${flags}, expected 3 (shared, with a maximum)`);
+  }
+  const out = new Uint8Array(shared);
+  out[at] = LIMITS_HAS_MAX;
+  return out;
+}
+
+/** The embedded kernels of one build ('relaxed' or 'simd') for shared or ordinary memory (ordinary: derived by ordinaryMemoryBuild). */
+export function kernelBytes(build: 'relaxed' | 'simd', shared: boolean): Uint8Array<ArrayBuffer> {
+  const bytes = decode(build === 'relaxed' ? relaxedWasm : simdWasm);
+  return shared ? bytes : ordinaryMemoryBuild(bytes);
+}
+
 /**
  * The bytes of the fastest build this engine accepts for the kind of memory,
  * or null without WebAssembly SIMD. In Node, the environment variable
@@ -85,9 +176,9 @@ function createMemory(): { memory: WebAssembly.Memory; shared: boolean } {
 export function chooseBuild(shared: boolean): { bytes: Uint8Array<ArrayBuffer>; build: 'relaxed' | 'simd' } | null {
   if (typeof WebAssembly === 'undefined') return null;
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-  const relaxed = decode(shared ? relaxedWasm : relaxedSingleWasm);
+  const relaxed = kernelBytes('relaxed', shared);
   if (env?.NABLA_WASM_BUILD !== 'simd' && WebAssembly.validate(relaxed)) return { bytes: relaxed, build: 'relaxed' };
-  const simd = decode(shared ? simdWasm : simdSingleWasm);
+  const simd = kernelBytes('simd', shared);
   if (WebAssembly.validate(simd)) return { bytes: simd, build: 'simd' };
   return null;
 }

@@ -26,10 +26,10 @@ export interface DenseArgs extends LayerArgs {
  * A fully connected layer: y = activation(x·W + b), with the kernel W of
  * shape [in, units] as in Keras, and examples as rows of x [batch, in].
  *
- * The seed articles write the same layer with examples as columns:
+ * Textbooks write the same layer with examples as columns:
  * z = W'·x + b with W' [units, in] and x [in, batch]. The two are transposes
  * of each other: W' = Wᵀ, and (W'·X)ᵀ = Xᵀ·W, so a Keras kernel is the
- * transpose of the articles' weight matrix.
+ * transpose of the textbooks' weight matrix.
  */
 export class Dense extends Layer {
   readonly units: number;

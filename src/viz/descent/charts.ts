@@ -1,5 +1,6 @@
 /**
- * The gradient-descent pictures of seed article 003: optimisers rolling down
+ * The gradient-descent pictures of the "Mathematics of Neural Networks"
+ * infographic (source [4] in the README): optimisers rolling down
  * a test surface (a contour map and a 3-D surface, animated), and one
  * optimiser with three learning rates (too small, about right, too large).
  */

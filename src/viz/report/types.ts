@@ -44,7 +44,7 @@ export interface MisclassifiedData {
   total: number;
   /** How many of them the model got wrong (the examples listed may be fewer). */
   wrong: number;
-  /** [h, w]: draw each input as an h×w grayscale image; otherwise the inputs are a table of feature values. */
+  /** `[h, w]`: draw each input as an h×w grayscale image; otherwise the inputs are a table of feature values. */
   imageShape?: readonly [number, number];
   /** The input values drawn white and black (default: each image's [min(0, smallest), largest]). */
   pixelRange?: readonly [number, number];
