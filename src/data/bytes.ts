@@ -1,5 +1,6 @@
 import { ArgumentError, NablaError } from '../core/errors.js';
-import { checkLineLengths, gunzip, inflationLimit, isGzip, readLimits, textLimitError, zlibIfAvailable, type ReadLimits } from './node.js';
+import { checkLineLengths, gunzip, inflationLimit, isGzip, readLimits, textLimitError, type ReadLimits } from './node.js';
+import { zlibIfAvailable } from './node-modules.js';
 
 /** What the parse functions accept as the contents of a file: its bytes. */
 export type Bytes = Uint8Array | ArrayBuffer;

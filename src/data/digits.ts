@@ -1,7 +1,8 @@
 import { NablaError } from '../core/errors.js';
 import { nodeBuiltin } from '../core/platform.js';
 import { Tensor } from '../tensor/tensor.js';
-import { nodeModules, readTextFile, type NodeModules } from './node.js';
+import { readTextFile } from './node.js';
+import { nodeModules, type NodeModules } from './node-modules.js';
 
 /** The UCI 8x8 digits, as loadDigits returns them. */
 export interface Digits {
@@ -64,7 +65,7 @@ export function loadDigits(): Digits {
 /**
  * The same digits as {@link loadDigits}, in any environment: a page (bundled
  * or not, with no server set-up), a worker or Node. They are embedded in a
- * module of the package (116 KB of pixels and labels, base64) imported only
+ * module of the package (116 KB of pixels and labels, gzipped to 43 KB, base64) imported only
  * on this first call, so a bundle that never calls it does not carry them
  * (with code splitting, a separate chunk). Equal to loadDigits() value for
  * value; both share one cache.
@@ -82,9 +83,11 @@ export async function loadDigitsAsync(): Promise<Digits> {
 export async function embeddedDigits(): Promise<Digits> {
   const { digitsBase64, digitsCount } = await import('./digits-data.generated.js');
   const binary = atob(digitsBase64);
+  const gz = new Uint8Array(binary.length);
+  for (let i = 0; i < gz.length; i++) gz[i] = binary.charCodeAt(i);
+  // gunzip with the platform's DecompressionStream (browsers, workers, Node 18+)
+  const bytes = new Uint8Array(await new Response(new Blob([gz]).stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer());
   const n = digitsCount;
-  if (binary.length !== n * 65) throw new NablaError(`loadDigitsAsync: the embedded digits hold ${binary.length} bytes, expected ${n * 65} (rebuild nabla)`);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < bytes.length; i++) bytes[i] = binary.charCodeAt(i);
+  if (bytes.length !== n * 65) throw new NablaError(`loadDigitsAsync: the embedded digits hold ${bytes.length} bytes, expected ${n * 65} (rebuild nabla)`);
   return digitsOf(bytes.subarray(0, n * 64), Int32Array.from(bytes.subarray(n * 64)));
 }

@@ -1,6 +1,7 @@
 import { ArgumentError, NablaError } from '../core/errors.js';
 import { Tensor } from '../tensor/tensor.js';
-import { gunzip, isGzip, nodeModules, readFileBytes, readLimits, type ReadLimits } from './node.js';
+import { gunzip, isGzip, readFileBytes, readLimits, type ReadLimits } from './node.js';
+import { nodeModules } from './node-modules.js';
 import { asBytes, maybeGunzipAsync, type Bytes } from './bytes.js';
 
 /** The element types of the IDX format, by their type code. */
