@@ -8,15 +8,16 @@ import { Sequential } from '../train/sequential.js';
 import { fromKeras, IGNORED, kerasWeightName, TFJS_LAYERS, tfjsError } from './keras.js';
 import { readSource, type LoadModelOptions, type ModelSource } from '../io/model-file.js';
 
-/** A weight spec of the manifest (TF.js's WeightsManifestEntry). */
-interface WeightSpec { name: string; shape: number[]; dtype?: string; quantization?: unknown }
+/** A weight spec of the manifest (TF.js's WeightsManifestEntry): its name, shape, dtype, and quantization (which nabla refuses). */
+export interface TfjsWeightEntry { name: string; shape: number[]; dtype?: string; quantization?: unknown }
+type WeightSpec = TfjsWeightEntry;
 /** The Keras/TF.js topology: { class_name: 'Sequential', config: { layers } } (or, older, config = the layer list). */
 interface Topology { class_name?: string; config?: unknown; model_config?: Topology }
 
 /** TF.js's in-memory artifacts (what tf.io.withSaveHandler receives; tf.io.fromMemory gives). */
 export interface TfjsArtifacts {
   modelTopology: unknown;
-  weightSpecs: WeightSpec[];
+  weightSpecs: TfjsWeightEntry[];
   weightData: ArrayBuffer | Uint8Array;
 }
 
