@@ -42,7 +42,7 @@ export { stopGradient, noGrad } from './ops/stop.js';
 
 // autodiff
 export { grad, valueAndGrad, vjp, jacobian, hessian, hvp } from './autograd/transforms.js';
-export type { GradOptions, GradOf, GradTree } from './autograd/transforms.js';
+export type { GradOptions, GradOf, GradsOf, GradTree } from './autograd/transforms.js';
 export type { ArgnumsOption } from './autograd/transforms.js';
 export { trace, spec, Spec, Program, runProgram } from './trace/index.js';
 export type { TraceOptions, Dim, Equation, ProgramVar, ProgramConstant, ProgramParam, ProgramUpdate, VarKind } from './trace/index.js';
@@ -75,6 +75,8 @@ export type { DivergenceDetails } from './train/errors.js';
 export type { Callback, Logs } from './train/callbacks.js';
 export { loadModel, ModelFileError } from './io/model-file.js';
 export * as io from './io/index.js';
+export * as safetensors from './safetensors/index.js';
+export * as tfjs from './tfjs/index.js';
 export * as data from './data/index.js';
 export * as viz from './viz/index.js';
 export { landscape, landscape1d, Landscape, Landscape1d, projectPath } from './landscape/index.js';

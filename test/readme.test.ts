@@ -12,13 +12,14 @@ const root = join(here, '..', '..');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
 const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((b) => b.includes("from 'nabla'"));
 const entry = pathToFileURL(join(here, '..', 'src', 'index.js')).href;
+const onnxEntry = pathToFileURL(join(here, '..', 'src', 'onnx', 'index.js')).href;
 const dir = mkdtempSync(join(tmpdir(), 'nabla-readme-'));
 
 test('the README has code examples', () => assert.ok(blocks.length >= 5));
 
 blocks.forEach((source, i) => {
   test(`README example ${i + 1} runs: ${source.split('\n').find((l) => l.startsWith('//')) ?? source.split('\n')[2]}`, async () => {
-    const js = ts.transpileModule(source.replace("from 'nabla'", `from '${entry}'`), {
+    const js = ts.transpileModule(source.replace("from 'nabla/onnx'", `from '${onnxEntry}'`).replace("from 'nabla'", `from '${entry}'`), {
       compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
     }).outputText;
     const file = join(dir, `example-${i}.mjs`);

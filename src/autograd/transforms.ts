@@ -113,16 +113,21 @@ function pull(outs: Tensor[], cots: Tensor[], leafTrees: readonly unknown[]): un
   return leafTrees.map((tree, i) => unflatten(tree, leafTensors[i]!.map((t) => gs[k++] ?? zerosLike(t))));
 }
 
+/** The gradient trees of every argument of A, as a tuple: what vjp's pullback returns. */
+export type GradsOf<A extends readonly unknown[]> = { -readonly [K in keyof A]: GradTree<A[K]> };
+
 /**
  * vjp(f, ...args) → [f(...args), pullback]. The pullback maps a cotangent
- * (a tree shaped like the output) to the vector–Jacobian products, one per
- * argument: pullback(c)[i] = cᵀ · ∂f/∂args[i]. It can be called many times.
+ * (a tree shaped like the output, tensors at its leaves) to the
+ * vector–Jacobian products, one per argument, each shaped like its argument:
+ * pullback(c)[i] = cᵀ · ∂f/∂args[i]. It can be called many times. Typed:
+ * for f(p: { W: Tensor }, x: Tensor), pullback(c) is [{ W: Tensor }, Tensor].
  */
-export function vjp<A extends unknown[], R extends Tree>(f: (...args: A) => R, ...args: A): [R, (cotangent: R) => Tree[]] {
+export function vjp<A extends unknown[], R extends Tree>(f: (...args: A) => R, ...args: A): [R, (cotangent: GradTree<R>) => GradsOf<A>] {
   const argnums = args.map((_, i) => i);
   const { out, leafTrees } = trace('vjp', f, args, argnums);
   const outs = leaves(out, 'vjp');
-  const pullback = (cotangent: R): Tree[] => {
+  const pullback = (cotangent: unknown): unknown => {
     const cots = leaves(cotangent, 'vjp');
     if (cots.length !== outs.length) throw new ShapeError(`vjp: the cotangent has ${cots.length} tensor(s) but the output has ${outs.length}`);
     cots.forEach((c, i) => {
@@ -130,9 +135,9 @@ export function vjp<A extends unknown[], R extends Tree>(f: (...args: A) => R, .
         throw new ShapeError(`vjp: cotangent shape ${formatShape(c.shape)} does not match output shape ${formatShape(outs[i]!.shape)}`);
       }
     });
-    return release(pull(outs, cots, leafTrees)) as Tree[];
+    return release(pull(outs, cots, leafTrees));
   };
-  return [release(out), pullback];
+  return [release(out), pullback as unknown as (cotangent: GradTree<R>) => GradsOf<A>];
 }
 
 function scalarOutput(op: string, out: unknown): Tensor {

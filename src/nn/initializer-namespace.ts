@@ -4,4 +4,5 @@ export {
   randomNormalInit as randomNormal, randomUniformInit as randomUniform,
   getInitializer, fans,
 } from './initializers.js';
-export type { Initializer, InitializerSpec } from './initializers.js';
+export type { Initializer, InitializerName, InitializerSpec, InitializerSpelling } from './initializers.js';
+export type { InitializerSpecOrOrthogonal } from './layers/orthogonal.js';

@@ -83,19 +83,34 @@ export const heUniform = (): Initializer => make('HeUniform', {}, (s, d, g) => {
   return randomUniform(s, -l, l, { dtype: d, generator: g });
 });
 
-const byName: Record<string, (config: Record<string, number>) => Initializer> = {
+/** The initializers every layer accepts by name (TF.js's names). */
+export type InitializerName = 'zeros' | 'ones' | 'randomNormal' | 'randomUniform' | 'glorotUniform' | 'glorotNormal' | 'heNormal' | 'heUniform';
+
+/** Every spelling of an initializer name: the names and Keras's snake_case ('glorot_uniform', 'he_normal', ...). */
+export type InitializerSpelling = InitializerName | 'random_normal' | 'random_uniform' | 'glorot_uniform' | 'glorot_normal' | 'he_normal' | 'he_uniform';
+
+const byName: Record<InitializerName, (config: Record<string, number>) => Initializer> = {
   zeros: () => zeros(), ones: () => ones(),
   randomNormal: (c) => randomNormalInit(c), randomUniform: (c) => randomUniformInit(c),
   glorotUniform: () => glorotUniform(), glorotNormal: () => glorotNormal(),
   heNormal: () => heNormal(), heUniform: () => heUniform(),
 };
+// Keras's snake_case spellings → the names
+const snakeCase = {
+  random_normal: 'randomNormal', random_uniform: 'randomUniform', glorot_uniform: 'glorotUniform',
+  glorot_normal: 'glorotNormal', he_normal: 'heNormal', he_uniform: 'heUniform',
+} satisfies Record<Exclude<InitializerSpelling, InitializerName>, InitializerName>;
 const classNames: Record<string, string> = {
   Zeros: 'zeros', Ones: 'ones', RandomNormal: 'randomNormal', RandomUniform: 'randomUniform',
   GlorotUniform: 'glorotUniform', GlorotNormal: 'glorotNormal', HeNormal: 'heNormal', HeUniform: 'heUniform',
 };
 
-/** An initializer by name ('glorotUniform', 'heNormal', 'zeros', ... or Keras's snake_case), by serialised config, or as given. */
-export type InitializerSpec = string | Initializer | { className: string; config?: Record<string, number> };
+/**
+ * An initializer by name ('glorotUniform', 'heNormal', 'zeros', ... or
+ * Keras's snake_case: a typo fails to compile), by serialised config
+ * ({ className: 'GlorotUniform', config: {} }), or as given (a function).
+ */
+export type InitializerSpec = InitializerSpelling | Initializer | { className: string; config?: Record<string, number> };
 
 /** Resolves an InitializerSpec. */
 export function getInitializer(spec: InitializerSpec, context = 'initializer'): Initializer {
@@ -106,10 +121,10 @@ export function getInitializer(spec: InitializerSpec, context = 'initializer'): 
     if (config === null || typeof config !== 'object' || Array.isArray(config) || Object.values(config).some((v) => typeof v !== 'number')) {
       throw new ArgumentError(`${context}: initializer ${name}: config must be an object of numbers, got ${describe(config)}`);
     }
-    return byName[name]!(config);
+    return byName[name as InitializerName](config);
   }
   if (typeof spec !== 'string') throw new ArgumentError(`${context}: an initializer must be a name, a { className, config } object or an initializer, got ${describe(spec)}`);
-  const key = spec.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+  const key = Object.hasOwn(snakeCase, spec) ? snakeCase[spec as keyof typeof snakeCase] : spec;
   return lookup(byName, key, 'initializer', context)({});
 }
 

@@ -131,9 +131,18 @@ export class Module {
     return this.train(false);
   }
 
-  /** The values of every parameter by path. */
+  /**
+   * The keys of the state dict and their parameters: the dotted paths of
+   * namedParameters here; a model may key its state structurally instead
+   * (Sequential: 'layers.0.kernel').
+   */
+  protected stateEntries(): [string, Variable][] {
+    return this.namedParameters();
+  }
+
+  /** The values of every parameter by key (see stateEntries: by default its dotted path). */
   stateDict(): Record<string, Tensor> {
-    return Object.fromEntries(this.namedParameters().map(([k, v]) => [k, v.value]));
+    return Object.fromEntries(this.stateEntries().map(([k, v]) => [k, v.value]));
   }
 
   /**
@@ -142,7 +151,7 @@ export class Module {
    */
   loadStateDict(state: Record<string, Tensor>, opts: { strict?: boolean } = {}): void {
     const strict = opts.strict ?? true;
-    const named = new Map(this.namedParameters());
+    const named = new Map(this.stateEntries());
     const missing = [...named.keys()].filter((k) => !(k in state));
     const unexpected = Object.keys(state).filter((k) => !named.has(k));
     if (strict && (missing.length || unexpected.length)) {

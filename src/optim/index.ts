@@ -4,6 +4,7 @@
  */
 export { Optimizer } from './optimizer.js';
 export type { ClipOptions, OptimizerOptions, OptimizerState, ParameterState } from './optimizer.js';
+export type { GradientsFor } from './pairs.js';
 export { SGD, sgd } from './sgd.js';
 export type { SGDOptions } from './sgd.js';
 export { Adagrad, adagrad } from './adagrad.js';

@@ -5,7 +5,7 @@ import { noGrad } from '../ops/stop.js';
 import { isTensor, type Tensor } from '../tensor/tensor.js';
 import { Variable } from '../tensor/variable.js';
 import { clipByGlobalNorm, clipByNorm, clipByValue } from './clip.js';
-import { flattenParameters, pairGradients } from './pairs.js';
+import { flattenParameters, pairGradients, type GradientsFor } from './pairs.js';
 import { checkLearningRate, type LearningRate } from './schedules.js';
 import { checkOptions, checkPositive, describe } from './validate.js';
 
@@ -170,7 +170,7 @@ export abstract class Optimizer {
    * Gives the same numbers as `applyGradients` on variables holding the
    * same values and state. η is the rate (or schedule) at state.iterations.
    */
-  update<P>(grads: unknown, state: OptimizerState, params: P): { params: P; state: OptimizerState } {
+  update<P>(grads: GradientsFor<P>, state: OptimizerState, params: P): { params: P; state: OptimizerState } {
     const op = `${this.op}.update`;
     const pairs = flattenParameters(op, params, grads);
     if (state === null || typeof state !== 'object' || !Array.isArray(state.parameters) || state.parameters.length !== pairs.length || typeof state.iterations !== 'number') {
@@ -230,8 +230,10 @@ export abstract class Optimizer {
    * variables with `trainable` false. Clipping (see ClipOptions) is applied
    * first; then every variable is updated with the same learning rate, and
    * `iterations` grows by one. A call with nothing to apply changes nothing.
+   * Typed (GradientsFor): gradients of another structure than the variables
+   * fail to compile where the types are known.
    */
-  applyGradients(grads: unknown, variables: unknown): void {
+  applyGradients<V>(grads: GradientsFor<V>, variables: V): void {
     const pairs = pairGradients('applyGradients', grads, variables).filter((p) => p.variable.trainable);
     if (pairs.length === 0) return;
     for (const { variable } of pairs) {

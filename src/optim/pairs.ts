@@ -3,6 +3,21 @@ import { formatShape, sameShape } from '../core/shape.js';
 import { Tensor, isTensor } from '../tensor/tensor.js';
 import { Variable } from '../tensor/variable.js';
 
+/**
+ * The gradients that fit a tree of parameters P (Variables or Tensors, in
+ * arrays and plain objects): the same structure with a Tensor at each leaf;
+ * a leaf or a whole subtree may be null or undefined (no update), and an
+ * object's keys may be missing. What `applyGradients(grads, variables)` and
+ * `update(grads, state, params)` take: a tree of another shape (an object
+ * for an array, a key the parameters lack, Variables where gradients go)
+ * fails to compile, and at run time throws an ArgumentError naming the path.
+ * Unknown parameter types (unknown, any) accept anything, checked at run time.
+ */
+export type GradientsFor<P> = P extends Variable | Tensor ? Tensor | null | undefined
+  : P extends readonly unknown[] ? { [K in keyof P]: GradientsFor<P[K]> } | null | undefined
+    : P extends object ? { [K in keyof P]?: GradientsFor<P[K]> } | null | undefined
+      : unknown;
+
 /** One variable and the gradient to apply to it. */
 export interface GradientPair {
   variable: Variable;

@@ -2,8 +2,7 @@
 export { earlyStopping, EarlyStopping } from './callbacks.js';
 export type { EarlyStoppingArgs } from './callbacks.js';
 export { ProgressLogger } from './progress.js';
-export { setProgressBarFactory } from './progress-bar.js';
-export type { ProgressBar, ProgressBarFactory } from './progress-bar.js';
+export type { ProgressLoggerOptions, ProgressStream } from './progress.js';
 export { sharpnessCallback as sharpness, SharpnessTracker } from '../curvature/sharpness-callback.js';
 export type { SharpnessCallbackArgs, SharpnessRecord } from '../curvature/sharpness-callback.js';
 export { parameterPath, ParameterPath } from '../landscape/path.js';

@@ -187,6 +187,34 @@ export class Sequential extends Module {
     }
   }
 
+  /**
+   * The state dict's keys are structural: 'layers.<i>.<weight>' (the
+   * layer's index in the model, as in `model.layers[i]`, and the weight's
+   * name in its layer), so a model of the same architecture loads them
+   * whatever the layers are called; layer names ('dense_3', counted across
+   * the process unless given) are for display and namedParameters.
+   */
+  protected override stateEntries(): [string, Variable][] {
+    return this.layers.flatMap((layer, i) => layer.namedParameters(`layers.${i}.`));
+  }
+
+  /**
+   * Restores the weights from a state dict (see stateDict: keys
+   * 'layers.0.kernel', ...). Keys by this model's parameter names
+   * ('dense_3.kernel', as namedParameters and model files have them, and as
+   * state dicts had them before the keys were structural) are read too.
+   */
+  override loadStateDict(state: Record<string, Tensor>, opts: { strict?: boolean } = {}): void {
+    const keys = this.stateEntries().map(([k]) => k);
+    const own = new Set(keys);
+    const byName = new Map(this.namedParameters().map(([name], i) => [name, keys[i]!]));
+    const translated: Record<string, Tensor> = {};
+    for (const [k, v] of Object.entries(optionsObject('loadStateDict', state, 'a state dict (tensors by key)'))) {
+      translated[own.has(k) ? k : byName.get(k) ?? k] = v as Tensor;
+    }
+    super.loadStateDict(translated, opts);
+  }
+
   /** Chooses the optimizer, the loss and the metrics that fit and evaluate use. */
   compile(args: CompileArgs): void {
     args = optionsObject('compile', args, 'options { optimizer, loss, metrics? }');

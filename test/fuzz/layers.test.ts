@@ -112,7 +112,7 @@ test('fuzz: name lookups take own names only and reject the rest with an Argumen
   const r = rng(7);
   const lookups: [string, (name: unknown) => unknown][] = [
     ['getActivation', (n) => nb.nn.getActivation(n as string)],
-    ['getInitializer', (n) => nb.initializers.getInitializer(n as string)],
+    ['getInitializer', (n) => nb.initializers.getInitializer(n as nb.initializers.InitializerSpec)],
     ['getRegularizer', (n) => nb.regularizers.getRegularizer(n as 'l1')],
     ['getLoss', (n) => nb.losses.getLoss(n as string)],
     ['getMetric', (n) => nb.metrics.getMetric(n as string)],

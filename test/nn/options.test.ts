@@ -20,7 +20,7 @@ test('inherited names are unknown activations, everywhere an activation is named
 
 test('inherited names are unknown initializers, regularizers, losses, metrics, optimizers and layer classes', () => {
   for (const name of INHERITED) {
-    assert.throws(() => nb.layers.dense({ units: 2, kernelInitializer: name }), argumentError(/^dense: unknown initializer/));
+    assert.throws(() => nb.layers.dense({ units: 2, kernelInitializer: name as never }), argumentError(/^dense: unknown initializer/));
     assert.throws(() => nb.layers.dense({ units: 2, kernelInitializer: { className: name } }), argumentError(/^dense: unknown initializer class/));
     assert.throws(() => nb.layers.dense({ units: 2, kernelRegularizer: name as never }), argumentError(/^dense: unknown regularizer/));
     assert.throws(() => nb.layers.dense({ units: 2, kernelRegularizer: { className: name } as never }), argumentError(/^dense: unknown regularizer class/));

@@ -98,10 +98,13 @@ test('state is created lazily with the variable’s dtype; float32 variables sta
 test('mismatched trees, shapes and argument order are reported', () => {
   const v = nb.variable(f64([1, 2]), { name: 'w' });
   const opt = sgd();
+  // @ts-expect-error Tensors where Variables go fail to compile too
   assert.throws(() => opt.applyGradients([v], [f64([1, 1])]), /applyGradients: found a Tensor where a Variable was expected at \[0\]/);
+  // @ts-expect-error Variables where gradients go fail to compile too
   assert.throws(() => opt.applyGradients([v], [v]), /applyGradients: found a Variable where a gradient tensor was expected at \[0\]; the gradients come first/);
   assert.throws(() => opt.applyGradients([f64([1])], [v]), /applyGradients: the gradient of 'w' at \[0\] has shape \[1\], but the variable has shape \[2\]/);
   assert.throws(() => opt.applyGradients([f64([1, 1]), f64([1])], [v]), /applyGradients: the gradients do not match the variables at the root: expected an array of 1, got an array of 2/);
+  // @ts-expect-error a gradient the variables lack fails to compile too
   assert.throws(() => opt.applyGradients({ w: f64([1, 1]), b: f64([1]) }, { w: v }), /applyGradients: gradient \.b has no matching variable/);
   assert.throws(() => opt.applyGradients([f64([1, 1]), f64([1, 1])], [v, v]), /applyGradients: variable 'w' appears more than once/);
   const ints = nb.variable(nb.tensor([1, 2], undefined, 'int32'), { name: 'counts' });

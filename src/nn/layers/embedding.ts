@@ -10,7 +10,7 @@ import { Layer, registerLayer, type LayerArgs, type SymbolicShape } from '../lay
 import { boolOption, intOption, requireArgs } from '../options.js';
 import { getRegularizer, type Regularizer, type RegularizerSpec } from '../regularizers.js';
 import { attachMask } from './mask.js';
-import { resolveInitializer } from './orthogonal.js';
+import { resolveInitializer, type InitializerSpecOrOrthogonal } from './orthogonal.js';
 
 /** Options of an Embedding layer (Keras's names and defaults). */
 export interface EmbeddingArgs extends LayerArgs {
@@ -19,7 +19,7 @@ export interface EmbeddingArgs extends LayerArgs {
   /** The length of each embedding vector. */
   outputDim: number;
   /** The table's initializer; 'randomUniform' (U(−0.05, 0.05)) by default. */
-  embeddingsInitializer?: InitializerSpec;
+  embeddingsInitializer?: InitializerSpecOrOrthogonal;
   embeddingsRegularizer?: RegularizerSpec;
   /** The length of the input sequences, for the first layer of a model: the same as inputShape [inputLength]. */
   inputLength?: number;

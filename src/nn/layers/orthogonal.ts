@@ -53,8 +53,11 @@ export function orthogonal(opts: { gain?: number } = {}): Initializer {
   return Object.assign(init, { className: 'Orthogonal', config: { gain } });
 }
 
+/** What the recurrent and embedding layers accept: an InitializerSpec, or 'orthogonal'. */
+export type InitializerSpecOrOrthogonal = InitializerSpec | 'orthogonal';
+
 /** An initializer from a spec as `getInitializer` reads it, with 'orthogonal' ({ className: 'Orthogonal' }) added. */
-export function resolveInitializer(spec: InitializerSpec, context = 'initializer'): Initializer {
+export function resolveInitializer(spec: InitializerSpecOrOrthogonal, context = 'initializer'): Initializer {
   if (typeof spec === 'string' && spec === 'orthogonal') return orthogonal();
   if (spec !== null && typeof spec === 'object' && spec.className === 'Orthogonal') return orthogonal(spec.config ?? {});
   return getInitializer(spec, context);

@@ -17,7 +17,7 @@ import { Layer, registerLayer, type LayerArgs, type SymbolicShape } from '../lay
 import { layerOpName, boolOption, intOption, requireArgs } from '../options.js';
 import { getRegularizer, type Regularizer, type RegularizerSpec } from '../regularizers.js';
 import { attachMask, maskOf } from './mask.js';
-import { resolveInitializer } from './orthogonal.js';
+import { resolveInitializer, type InitializerSpecOrOrthogonal } from './orthogonal.js';
 
 // Recurrent layers: SimpleRNN, LSTM and GRU with Keras's weight layout.
 //
@@ -48,11 +48,11 @@ export interface RecurrentArgs extends LayerArgs {
   /** Read the sequence from its last step to its first (the outputs come in that order too). Default false. */
   goBackwards?: boolean;
   /** The input kernel's initializer; 'glorotUniform' by default. */
-  kernelInitializer?: InitializerSpec;
+  kernelInitializer?: InitializerSpecOrOrthogonal;
   /** The recurrent kernel's initializer; 'orthogonal' by default. */
-  recurrentInitializer?: InitializerSpec;
+  recurrentInitializer?: InitializerSpecOrOrthogonal;
   /** The bias's initializer; 'zeros' by default. */
-  biasInitializer?: InitializerSpec;
+  biasInitializer?: InitializerSpecOrOrthogonal;
   kernelRegularizer?: RegularizerSpec;
   recurrentRegularizer?: RegularizerSpec;
   biasRegularizer?: RegularizerSpec;

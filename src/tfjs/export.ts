@@ -1,0 +1,80 @@
+// nb.tfjs.exportModel: a Sequential in TF.js's layers format (model.json +
+// weights.bin), which tf.loadLayersModel reads (and Keras, through
+// tensorflowjs_converter).
+import { ArgumentError } from '../core/errors.js';
+import { describe } from '../core/describe.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { kerasWeightName, TFJS_LAYERS, toKeras } from './keras.js';
+
+/** A weight's entry in the manifest. */
+export interface TfjsWeightSpec { name: string; shape: number[]; dtype: 'float32' | 'int32' | 'bool' }
+
+/** The model.json of TF.js's layers format. */
+export interface TfjsModelJson {
+  format: 'layers-model';
+  generatedBy: string;
+  convertedBy: null;
+  modelTopology: { class_name: 'Sequential'; config: { name: string; layers: { class_name: string; config: Record<string, unknown> }[] }; keras_version: string; backend: string };
+  weightsManifest: { paths: string[]; weights: TfjsWeightSpec[] }[];
+}
+
+/** What exportModel returns: the two files, and TF.js's in-memory artifacts (tf.io.fromMemory takes them). */
+export interface TfjsFiles {
+  modelJson: TfjsModelJson;
+  /** The weights, little-endian float32, in the manifest's order (the file weights.bin). */
+  weights: Uint8Array;
+}
+
+interface ExportableLayer {
+  readonly name: string;
+  readonly className: string;
+  getConfig(): Record<string, unknown>;
+  namedParameters(prefix?: string): [string, { value: Tensor }][];
+}
+interface ExportableModel { readonly name: string; readonly layers: readonly ExportableLayer[]; readonly inputShape: readonly number[] | undefined }
+
+/**
+ * The model in TF.js's layers format: `modelJson` (Keras class names and
+ * snake_case configs; the first layer's `batch_input_shape`) and `weights`
+ * (weights.bin: each layer's weights in its order, float32). Layers TF.js
+ * lacks, or options it cannot hold (a GRU with resetAfter: TF.js has none),
+ * are refused by name.
+ */
+export function exportModel(model: ExportableModel, opts: { weightsPath?: string } = {}): TfjsFiles {
+  if (model === null || typeof model !== 'object' || !Array.isArray((model as ExportableModel).layers)) throw new ArgumentError(`tfjs.exportModel: argument model must be a Sequential, got ${describe(model)}`);
+  if (!model.inputShape) throw new ArgumentError('tfjs.exportModel: the model is not built: give its first layer an inputShape, or call it once on an example');
+  const layers: { class_name: string; config: Record<string, unknown> }[] = [];
+  const specs: TfjsWeightSpec[] = [];
+  const tensors: Tensor[] = [];
+  model.layers.forEach((layer, i) => {
+    if (!(TFJS_LAYERS as readonly string[]).includes(layer.className)) throw new ArgumentError(`tfjs.exportModel: layer '${layer.name}' is a ${layer.className}, which TF.js does not have`);
+    const c = { ...layer.getConfig() };
+    if (layer.className === 'GRU' && c['resetAfter'] === true) throw new ArgumentError(`tfjs.exportModel: layer '${layer.name}' is a GRU with resetAfter: true, which TF.js's GRU does not support: build it with resetAfter: false`);
+    delete c['inputShape'];
+    const config = toKeras(c) as Record<string, unknown>;
+    if (i === 0) config['batch_input_shape'] = [null, ...model.inputShape!];
+    config['trainable'] = true;
+    layers.push({ class_name: layer.className, config });
+    for (const [weight, v] of layer.namedParameters()) {
+      const t = v.value;
+      if (t.dtype !== 'float32') throw new ArgumentError(`tfjs.exportModel: weight '${layer.name}.${weight}' is ${t.dtype}; TF.js layers store float32`);
+      specs.push({ name: `${layer.name}/${kerasWeightName(weight)}`, shape: [...t.shape], dtype: 'float32' });
+      tensors.push(t);
+    }
+  });
+  const bytes = new Uint8Array(tensors.reduce((n, t) => n + t.storage.byteLength, 0));
+  let at = 0;
+  for (const t of tensors) {
+    const s = t.storage;
+    bytes.set(new Uint8Array(s.buffer, s.byteOffset, s.byteLength), at);
+    at += s.byteLength;
+  }
+  return {
+    modelJson: {
+      format: 'layers-model', generatedBy: 'nabla 0.1.0', convertedBy: null,
+      modelTopology: { class_name: 'Sequential', config: { name: model.name, layers }, keras_version: 'tfjs-layers 4.22.0', backend: 'tensor_flow.js' },
+      weightsManifest: [{ paths: [opts.weightsPath ?? 'weights.bin'], weights: specs }],
+    },
+    weights: bytes,
+  };
+}
