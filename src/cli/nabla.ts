@@ -7,6 +7,8 @@ import { DEFAULT_PATIENCE, OPTIMIZERS, train, type TrainOptions } from './train.
 import { restoreTerminal } from './run-monitor.js';
 import { evaluate, explainCommand, predict, summary } from './use-model.js';
 import { landscapeCommand, type LandscapeCommandOptions } from './landscape-command.js';
+import { EXPORT_FORMATS, exportCommand, importCommand } from './convert.js';
+import { playgroundCommand, type PlaygroundOptions } from './playground.js';
 
 const program = new Command('nabla')
   .description('Neural networks in TypeScript: train a classifier and see what happened.')
@@ -59,6 +61,20 @@ program.command('summary')
   .argument('<model>', 'a model file (model.nabla)')
   .action((model: string) => summary(model));
 
+program.command('export')
+  .description('a model file in another format: ONNX (ONNX Runtime), TF.js layers (tf.loadLayersModel) or safetensors (weights)')
+  .argument('<model>', 'a model file (model.nabla)')
+  .requiredOption('--format <format>', EXPORT_FORMATS.join(' | '))
+  .option('--out <path>', 'where to write (default: beside the model; a folder for tfjs)')
+  .action((model: string, opts: { format: string; out?: string }) => exportCommand(model, opts));
+
+program.command('import')
+  .description('a model file from a TF.js model.json, or from safetensors weights (with --into MODEL for the architecture)')
+  .argument('<file>', 'model.json (TF.js layers format) or weights.safetensors')
+  .option('--into <model>', 'the model file whose architecture takes the safetensors weights')
+  .option('--out <path>', 'the model file to write (default: beside FILE)')
+  .action((file: string, opts: { into?: string; out?: string }) => importCommand(file, opts));
+
 program.command('landscape')
   .description("draw a run's loss landscape again (landscape.svg, landscape-3d.svg in the run folder): on the plane of its training path, or along random or Hessian directions")
   .argument('<run>', 'a run folder written by nabla train (runs/digits)')
@@ -89,6 +105,13 @@ program.command('draw')
   .option('--no-animate', 'still pictures (no moving ball or tangent)')
   .option('--out <dir>', 'the folder to write the SVG files into', '.')
   .action((picture: string, opts: DrawOptions) => draw(picture, opts));
+
+program.command('playground')
+  .description('serve the nabla playground (the built web page that trains networks live) on a local port, cross-origin isolated for the wasm threads')
+  .option('--port <n>', 'the port (0 for any free one)', '8080')
+  .option('--host <address>', 'the interface to listen on', '127.0.0.1')
+  .option('--open', 'open the page in the system browser')
+  .action((opts: PlaygroundOptions) => playgroundCommand(opts));
 
 try {
   await program.parseAsync(process.argv);

@@ -1,9 +1,14 @@
 import { ArgumentError, NablaError } from '../core/errors.js';
 import { Tensor } from '../tensor/tensor.js';
-import { readTextFile } from './node.js';
+import { gunzip, isGzip, readTextFile, type ReadLimits } from './node.js';
+import { asBytes, gunzipAsync, textOf, type Bytes } from './bytes.js';
 
-/** Options of {@link parseCsv} and {@link loadCsv}. */
-export interface CsvOptions {
+/**
+ * Options of {@link parseCsv}, {@link parseCsvAsync} and {@link loadCsv}. The
+ * read limits (see {@link ReadLimits}) bound bytes and files: the inflated
+ * size of gzipped data and the longest line.
+ */
+export interface CsvOptions extends ReadLimits {
   /**
    * The column holding the targets, removed from `x`: a 0-based index
    * (negative counts from the end), a header name, or 'last' (always the
@@ -217,16 +222,38 @@ export function parseCsvAs(op: string, text: string, opts: CsvOptions, path?: st
 }
 
 /**
- * Parses numeric CSV text into { x [n, features] float32, labels [n] int32,
- * y [n] float32, columns }. One row per non-blank line; cells may be quoted;
+ * Parses numeric CSV into { x [n, features] float32, labels [n] int32,
+ * y [n] float32, columns }. `data` is the text, or the bytes of a file
+ * (UTF-8; gzipped data, detected by its 1f 8b magic, is decompressed: here
+ * synchronously, which needs Node; in a page use {@link parseCsvAsync}).
+ * One row per non-blank line; cells may be quoted;
  * every data cell must be a number (NaN/nan and inf are accepted). With a
  * `labelColumn`, that column becomes `y` (and `labels` when all its values
  * are integers) and the rest `x`. Errors name the 1-based line (counting the
  * header and blank lines) and column: `parseCsv: line 7 has 5 values,
  * expected 65`, `parseCsv: line 12, column 3: "abc" is not a number`.
  */
-export function parseCsv(text: string, opts: CsvOptions = {}): CsvData {
-  return parseCsvAs('parseCsv', text, opts);
+export function parseCsv(data: string | Bytes, opts: CsvOptions = {}): CsvData {
+  if (typeof data === 'string') return parseCsvAs('parseCsv', data, opts);
+  let bytes = asBytes('parseCsv', 'data', data);
+  if (isGzip(bytes)) bytes = gunzip('parseCsv', bytes, 'the data', opts);
+  return parseCsvAs('parseCsv', textOf('parseCsv', bytes, 'the data', opts), opts);
+}
+
+/**
+ * {@link parseCsv} in any environment, for bytes that may be gzipped: in a
+ * page they are decompressed with DecompressionStream (bounded by the read
+ * limits, chunk by chunk), in Node with zlib. Text and plain bytes parse as
+ * with parseCsv.
+ *
+ *     const bytes = new Uint8Array(await (await fetch('iris.csv.gz')).arrayBuffer());
+ *     const { x, labels } = await nb.data.parseCsvAsync(bytes, { labelColumn: 'species' });
+ */
+export async function parseCsvAsync(data: string | Bytes, opts: CsvOptions = {}): Promise<CsvData> {
+  if (typeof data === 'string') return parseCsvAs('parseCsvAsync', data, opts);
+  let bytes = asBytes('parseCsvAsync', 'data', data);
+  if (isGzip(bytes)) bytes = await gunzipAsync('parseCsvAsync', bytes, 'the data', opts);
+  return parseCsvAs('parseCsvAsync', textOf('parseCsvAsync', bytes, 'the data', opts), opts);
 }
 
 /**
@@ -234,10 +261,11 @@ export function parseCsv(text: string, opts: CsvOptions = {}): CsvData {
  * {@link parseCsv} does: { x [n, features] float32, labels? [n] int32,
  * y? [n] float32, columns? }. Errors name the line and the file
  * (`loadCsv: line 7 has 5 values, expected 65 (iris.csv)`), and say when the
- * file is missing or empty. Node only.
+ * file is missing or empty. Node only; in a page, fetch the bytes and use
+ * {@link parseCsvAsync}.
  *
  *     const { x, labels } = nb.data.loadCsv('iris.csv', { labelColumn: 'species' });
  */
 export function loadCsv(path: string, opts: CsvOptions = {}): CsvData {
-  return parseCsvAs('loadCsv', readTextFile('loadCsv', path), opts, path);
+  return parseCsvAs('loadCsv', readTextFile('loadCsv', path, opts), opts, path);
 }

@@ -28,25 +28,63 @@ function digitsFile(fs: NodeModules['fs']): string {
 
 let cache: Digits | null = null;
 
+/** The Digits of n rows of 64 pixels in 0..16 and n labels. */
+function digitsOf(pixels16: ArrayLike<number>, labels: Int32Array): Digits {
+  const n = labels.length;
+  const pixels = new Float32Array(n * 64);
+  for (let i = 0; i < pixels.length; i++) pixels[i] = pixels16[i]! / 16;
+  return { x: new Tensor(pixels, [n, 64]), labels: new Tensor(labels, [n]), images: new Tensor(pixels, [n, 8, 8]) };
+}
+
 /**
  * The UCI optical-recognition digits shipped inside the package: 1797 8x8
  * images of handwritten digits (E. Alpaydin and C. Kaynak, 1998; UCI Machine
  * Learning Repository, CC BY 4.0). Returns { x [1797, 64] in 0..1,
- * labels [1797], images [1797, 8, 8] }.
+ * labels [1797], images [1797, 8, 8] }. Reads the package's
+ * data/uci-digits.csv.gz: Node only; {@link loadDigitsAsync} works everywhere.
  */
 export function loadDigits(): Digits {
   if (cache) return cache;
+  if (!nodeBuiltin('node:fs')) throw new NablaError('loadDigits: reading the shipped file needs Node; in a browser use `await nb.data.loadDigitsAsync()`, which needs no file');
   const { fs } = nodeModules('loadDigits');
   const text = readTextFile('loadDigits', digitsFile(fs));
   const lines = text.split('\n').filter((l) => l.trim() !== '');
   const n = lines.length;
-  const pixels = new Float32Array(n * 64), labels = new Int32Array(n);
+  const pixels = new Float64Array(n * 64), labels = new Int32Array(n);
   lines.forEach((line, i) => {
     const cells = line.split(',');
     if (cells.length !== 65) throw new NablaError(`loadDigits: line ${i + 1} has ${cells.length} values, expected 65`);
-    for (let j = 0; j < 64; j++) pixels[i * 64 + j] = Number(cells[j]) / 16;
+    for (let j = 0; j < 64; j++) pixels[i * 64 + j] = Number(cells[j]);
     labels[i] = Number(cells[64]);
   });
-  cache = { x: new Tensor(pixels, [n, 64]), labels: new Tensor(labels, [n]), images: new Tensor(pixels, [n, 8, 8]) };
+  cache = digitsOf(pixels, labels);
   return cache;
+}
+
+/**
+ * The same digits as {@link loadDigits}, in any environment: a page (bundled
+ * or not, with no server set-up), a worker or Node. They are embedded in a
+ * module of the package (116 KB of pixels and labels, base64) imported only
+ * on this first call, so a bundle that never calls it does not carry them
+ * (with code splitting, a separate chunk). Equal to loadDigits() value for
+ * value; both share one cache.
+ *
+ *     const { x, labels } = await nb.data.loadDigitsAsync();
+ */
+export async function loadDigitsAsync(): Promise<Digits> {
+  if (cache) return cache;
+  const digits = await embeddedDigits();
+  cache ??= digits;
+  return cache;
+}
+
+/** @internal The digits decoded from the embedded module, uncached (loadDigitsAsync caches them). */
+export async function embeddedDigits(): Promise<Digits> {
+  const { digitsBase64, digitsCount } = await import('./digits-data.generated.js');
+  const binary = atob(digitsBase64);
+  const n = digitsCount;
+  if (binary.length !== n * 65) throw new NablaError(`loadDigitsAsync: the embedded digits hold ${binary.length} bytes, expected ${n * 65} (rebuild nabla)`);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = binary.charCodeAt(i);
+  return digitsOf(bytes.subarray(0, n * 64), Int32Array.from(bytes.subarray(n * 64)));
 }

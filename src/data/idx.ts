@@ -1,6 +1,7 @@
-import { NablaError } from '../core/errors.js';
+import { ArgumentError, NablaError } from '../core/errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { gunzip, isGzip, nodeModules, readFileBytes, readLimits, type ReadLimits } from './node.js';
+import { asBytes, maybeGunzipAsync, type Bytes } from './bytes.js';
 
 /** The element types of the IDX format, by their type code. */
 const IDX_TYPES = {
@@ -93,16 +94,28 @@ function idxToTensor(d: IdxData): Tensor {
  * Decodes an IDX array (the format of MNIST and Fashion-MNIST) from its bytes,
  * gzipped (detected by the 1f 8b magic; needs Node) or not. The file is the
  * magic number 00 00 TYPE RANK, RANK big-endian uint32 dimensions, then the
- * values, big-endian, row-major. Returns a tensor of shape = the dimensions:
+ * values, big-endian, row-major. `bytes` is a Uint8Array or an ArrayBuffer;
+ * gzipped bytes need Node here ({@link parseIdxAsync} works in a page). Returns a tensor of shape = the dimensions:
  * int32 for the integer types (ubyte, byte, short, int) and float32 or
  * float64 for float and double. Throws for a bad magic number and for data
  * that is shorter or longer than the header declares (naming both byte counts),
  * before allocating the result. `source` names the data in error messages;
  * `limits` bounds the inflation of gzipped data (see {@link ReadLimits}).
  */
-export function parseIdx(bytes: Uint8Array, source = 'the data', limits: ReadLimits = {}): Tensor {
-  if (!(bytes instanceof Uint8Array)) throw new NablaError(`parseIdx: expected the bytes of an IDX file as a Uint8Array, got ${bytes === null ? 'null' : typeof bytes}`);
-  return idxToTensor(decodeIdx('parseIdx', bytes, source, readLimits('parseIdx', limits)));
+export function parseIdx(bytes: Bytes, source = 'the data', limits: ReadLimits = {}): Tensor {
+  return idxToTensor(decodeIdx('parseIdx', asBytes('parseIdx', 'bytes', bytes), source, readLimits('parseIdx', limits)));
+}
+
+/**
+ * {@link parseIdx} in any environment: gzipped bytes are decompressed with
+ * DecompressionStream in a page (bounded by the read limits), with zlib in Node.
+ *
+ *     const labels = await nb.data.parseIdxAsync(new Uint8Array(await (await fetch('t10k-labels-idx1-ubyte.gz')).arrayBuffer()));
+ */
+export async function parseIdxAsync(bytes: Bytes, source = 'the data', limits: ReadLimits = {}): Promise<Tensor> {
+  const l = readLimits('parseIdxAsync', limits);
+  const raw = await maybeGunzipAsync('parseIdxAsync', asBytes('parseIdxAsync', 'bytes', bytes), source, l);
+  return idxToTensor(decodeIdx('parseIdxAsync', raw, source, l));
 }
 
 /**
@@ -160,6 +173,26 @@ function findIdxFile(op: string, dir: string, base: string): string {
   throw new NablaError(`${op}: file not found: ${candidates[1]} (nor ${candidates[0]})`);
 }
 
+/** MnistData from a decoded image file and label file, checking their types, shapes and counts; `imagesName` and `labelsName` name them in errors. */
+function mnistOf(op: string, img: IdxData, imagesName: string, lab: IdxData, labelsName: string): MnistData {
+  if (img.type !== 0x08 || img.dims.length !== 3) {
+    throw new NablaError(`${op}: ${imagesName} should hold ubyte images of shape [n, rows, cols], but holds ${IDX_TYPES[img.type].name} data of shape [${img.dims.join(',')}]`);
+  }
+  if (lab.type !== 0x08 || lab.dims.length !== 1) {
+    throw new NablaError(`${op}: ${labelsName} should hold ubyte labels of shape [n], but holds ${IDX_TYPES[lab.type].name} data of shape [${lab.dims.join(',')}]`);
+  }
+  const [n, rows, cols] = img.dims as [number, number, number];
+  if (lab.dims[0] !== n) {
+    throw new NablaError(`${op}: ${imagesName} has ${n} images but ${labelsName} has ${lab.dims[0]} labels`);
+  }
+  const pixels = new Float32Array(img.count);
+  const src = img.bytes, off = img.offset;
+  for (let i = 0; i < pixels.length; i++) pixels[i] = src[off + i]! / 255;
+  const labels = new Int32Array(n);
+  labels.set(lab.bytes.subarray(lab.offset, lab.offset + n));
+  return { x: new Tensor(pixels, [n, rows * cols]), images: new Tensor(pixels, [n, rows, cols, 1]), labels: new Tensor(labels, [n]) };
+}
+
 function loadMnistLike(op: string, dir: string, opts: MnistOptions): MnistData {
   if (typeof dir !== 'string' || dir === '') throw new NablaError(`${op}: expected a folder path, got ${JSON.stringify(dir)}`);
   const kind = opts.kind ?? 'train';
@@ -172,22 +205,64 @@ function loadMnistLike(op: string, dir: string, opts: MnistOptions): MnistData {
   const labelsPath = findIdxFile(op, dir, `${prefix}-labels-idx1-ubyte`);
   const img = decodeIdx(op, readFileBytes(op, imagesPath, limits), imagesPath, limits);
   const lab = decodeIdx(op, readFileBytes(op, labelsPath, limits), labelsPath, limits);
-  if (img.type !== 0x08 || img.dims.length !== 3) {
-    throw new NablaError(`${op}: ${imagesPath} should hold ubyte images of shape [n, rows, cols], but holds ${IDX_TYPES[img.type].name} data of shape [${img.dims.join(',')}]`);
-  }
-  if (lab.type !== 0x08 || lab.dims.length !== 1) {
-    throw new NablaError(`${op}: ${labelsPath} should hold ubyte labels of shape [n], but holds ${IDX_TYPES[lab.type].name} data of shape [${lab.dims.join(',')}]`);
-  }
-  const [n, rows, cols] = img.dims as [number, number, number];
-  if (lab.dims[0] !== n) {
-    throw new NablaError(`${op}: ${imagesPath} has ${n} images but ${labelsPath} has ${lab.dims[0]} labels`);
-  }
-  const pixels = new Float32Array(img.count);
-  const src = img.bytes, off = img.offset;
-  for (let i = 0; i < pixels.length; i++) pixels[i] = src[off + i]! / 255;
-  const labels = new Int32Array(n);
-  labels.set(lab.bytes.subarray(lab.offset, lab.offset + n));
-  return { x: new Tensor(pixels, [n, rows * cols]), images: new Tensor(pixels, [n, rows, cols, 1]), labels: new Tensor(labels, [n]) };
+  return mnistOf(op, img, imagesPath, lab, labelsPath);
+}
+
+/**
+ * An MNIST-style image set from the bytes of its two IDX files (each gzipped
+ * or not; gzip needs Node here, {@link parseMnistAsync} works in a page):
+ * `images` ubyte [n, rows, cols], `labels` ubyte [n]. Returns
+ * { x [n, rows·cols] float32 in 0..1, images [n, rows, cols, 1], labels int32 [n] },
+ * as {@link loadMnist} does from files.
+ */
+export function parseMnist(images: Bytes, labels: Bytes, limits: ReadLimits = {}): MnistData {
+  const op = 'parseMnist', l = readLimits(op, limits);
+  const img = decodeIdx(op, asBytes(op, 'images', images), 'the image file', l);
+  const lab = decodeIdx(op, asBytes(op, 'labels', labels), 'the label file', l);
+  return mnistOf(op, img, 'the image file', lab, 'the label file');
+}
+
+/** {@link parseMnist} in any environment: gzipped bytes are decompressed with DecompressionStream in a page. */
+export async function parseMnistAsync(images: Bytes, labels: Bytes, limits: ReadLimits = {}): Promise<MnistData> {
+  return mnistAsync('parseMnistAsync', images, 'images', labels, 'labels', readLimits('parseMnistAsync', limits));
+}
+
+async function mnistAsync(op: string, images: Bytes, imagesName: string, labels: Bytes, labelsName: string, l: Required<ReadLimits>): Promise<MnistData> {
+  const imgBytes = await maybeGunzipAsync(op, asBytes(op, imagesName, images), imagesName, l);
+  const labBytes = await maybeGunzipAsync(op, asBytes(op, labelsName, labels), labelsName, l);
+  return mnistOf(op, decodeIdx(op, imgBytes, imagesName, l), imagesName, decodeIdx(op, labBytes, labelsName, l), labelsName);
+}
+
+/** The bytes of the four files of an MNIST-style data set, as {@link parseMnistSet} takes them. */
+export interface MnistBytes {
+  /** train-images-idx3-ubyte(.gz) */
+  trainImages: Bytes;
+  /** train-labels-idx1-ubyte(.gz) */
+  trainLabels: Bytes;
+  /** t10k-images-idx3-ubyte(.gz) */
+  testImages: Bytes;
+  /** t10k-labels-idx1-ubyte(.gz) */
+  testLabels: Bytes;
+}
+
+/**
+ * A whole MNIST-style data set (MNIST, Fashion-MNIST) from the bytes of its
+ * four IDX files, gzipped or not, in any environment: { train, test }, each as
+ * {@link loadMnist} returns it. Errors name the file by its field (`trainLabels`).
+ *
+ *     const get = async (f: string) => new Uint8Array(await (await fetch(`mnist/${f}.gz`)).arrayBuffer());
+ *     const { train, test } = await nb.data.parseMnistSet({
+ *       trainImages: await get('train-images-idx3-ubyte'), trainLabels: await get('train-labels-idx1-ubyte'),
+ *       testImages: await get('t10k-images-idx3-ubyte'), testLabels: await get('t10k-labels-idx1-ubyte'),
+ *     });
+ */
+export async function parseMnistSet(files: MnistBytes, limits: ReadLimits = {}): Promise<{ train: MnistData; test: MnistData }> {
+  const op = 'parseMnistSet';
+  if (files === null || typeof files !== 'object') throw new ArgumentError(`${op}: expected { trainImages, trainLabels, testImages, testLabels }, got ${files === null ? 'null' : typeof files}`);
+  const l = readLimits(op, limits);
+  const train = await mnistAsync(op, files.trainImages, 'trainImages', files.trainLabels, 'trainLabels', l);
+  const test = await mnistAsync(op, files.testImages, 'testImages', files.testLabels, 'testLabels', l);
+  return { train, test };
 }
 
 /**

@@ -138,6 +138,17 @@ export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
+/** @internal How many bytes `compressed` bytes of gzip data may inflate to: min(maxBytes, max(64 MiB, maxInflationRatio × compressed)). */
+export function inflationLimit(op: string, compressed: number, opts: ReadLimits = {}): number {
+  const l = readLimits(op, opts);
+  return Math.min(l.maxBytes, Math.max(64 * MiB, Math.floor(l.maxInflationRatio * compressed)));
+}
+
+/** @internal Throws when `n` bytes of text are more than one JavaScript string can hold. */
+export function textLimitError(op: string, n: number, what: string): void {
+  if (n > MAX_STRING) throw new NablaError(`${op}: ${what} holds ${size(n)} of text, more than one JavaScript string can hold (${size(MAX_STRING)}); split the file`);
+}
+
 /**
  * @internal Decompresses gzip data, inflating at most
  * min(maxBytes, max(64 MiB, maxInflationRatio × its size)) bytes (zlib stops
@@ -146,9 +157,8 @@ export function isGzip(bytes: Uint8Array): boolean {
  */
 export function gunzip(op: string, bytes: Uint8Array, what: string, opts: ReadLimits = {}): Uint8Array {
   const zlib = zlibIfAvailable();
-  if (!zlib) throw new NablaError(`${op}: ${what} is gzipped and decompressing needs Node; decompress it first (DecompressionStream) in a browser`);
-  const l = readLimits(op, opts);
-  const limit = Math.min(l.maxBytes, Math.max(64 * MiB, Math.floor(l.maxInflationRatio * bytes.length)));
+  if (!zlib) throw new NablaError(`${op}: ${what} is gzipped and decompressing it synchronously needs Node; in a browser use \`await ${op}Async(...)\`, which decompresses with DecompressionStream`);
+  const limit = inflationLimit(op, bytes.length, opts);
   try {
     return zlib.gunzipSync(bytes, { maxOutputLength: limit });
   } catch (e) {
@@ -167,7 +177,7 @@ export function gunzip(op: string, bytes: Uint8Array, what: string, opts: ReadLi
 export function readTextFile(op: string, path: string, opts: ReadLimits = {}): string {
   let bytes = readFileBytes(op, path, opts);
   if (isGzip(bytes)) bytes = gunzip(op, bytes, path, opts);
-  if (bytes.length > MAX_STRING) throw new NablaError(`${op}: ${path} holds ${size(bytes.length)} of text, more than one JavaScript string can hold (${size(MAX_STRING)}); split the file`);
+  textLimitError(op, bytes.length, path);
   checkLineLengths(op, bytes, readLimits(op, opts).maxLineBytes, path);
   return new TextDecoder('utf-8').decode(bytes);
 }

@@ -1,4 +1,4 @@
-import { ArgumentError, NablaError } from '../core/errors.js';
+import { ArgumentError } from '../core/errors.js';
 import { nodeBuiltin } from '../core/platform.js';
 import { allocate } from '../core/dtype.js';
 import { sizeOf } from '../core/shape.js';
@@ -8,6 +8,11 @@ import { modelFactory, type LoadableModel, type LoadedModel, type SaveableModel 
 import { optimizerFromConfig } from '../optim/index.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { crc32 } from './crc32.js';
+import { downloadBytes, downloadName } from './download.js';
+import { ModelFileError } from './errors.js';
+import { byteSize, fetchBytes } from './fetch-bytes.js';
+import { idbLoad, idbSave } from './indexeddb.js';
+import { parseTarget, type UrlLike } from './targets.js';
 import { HeaderProblem, MODEL_FILE_LIMITS, validateHeader, type Header, type WeightEntry } from './model-header.js';
 
 /**
@@ -29,10 +34,7 @@ import { HeaderProblem, MODEL_FILE_LIMITS, validateHeader, type Header, type Wei
 const MAGIC = 'NABLAMDL';
 export const FORMAT_VERSION = 2;
 
-/** A corrupt, truncated, forged or foreign model file. */
-export class ModelFileError extends NablaError {
-  override name = 'ModelFileError';
-}
+export { ModelFileError };
 
 /** FNV-1a over bytes: the weight checksum of version-1 files. */
 function fnv1a(bytes: Uint8Array): number {
@@ -49,11 +51,18 @@ function fileCrc(bytes: Uint8Array): number {
 type Fs = typeof import('node:fs/promises');
 function fs(op: string): Fs {
   const m = nodeBuiltin<Fs>('node:fs/promises');
-  if (!m) throw new ArgumentError(`${op}: files need Node; in a browser use encodeModel/decodeModel, or model.getWeights() and getConfig()`);
+  if (!m) throw new ArgumentError(`${op}: files need Node; in a browser save to 'indexeddb://name' or 'downloads://name', load from a URL, or use bytes (nb.io.encodeModel / nb.loadModel(bytes))`);
   return m;
 }
 
-/** The bytes of a model file (format version 2). */
+/**
+ * The bytes of a model file (format version 2): what model.save writes to a
+ * file, IndexedDB or a download, as a Uint8Array to keep, send or store
+ * anywhere else. {@link decodeModel} and nb.loadModel(bytes) read them back.
+ *
+ *     const bytes = nb.io.encodeModel(model);
+ *     await fetch('/models/latest', { method: 'PUT', body: bytes });
+ */
 export function encodeModel(model: SaveableModel): Uint8Array {
   const entries: WeightEntry[] = [];
   let offset = 0;
@@ -91,7 +100,9 @@ export function encodeModel(model: SaveableModel): Uint8Array {
 const oneLine = (s: string) => s.replace(/\s*\n\s*/g, ' ');
 
 /**
- * A model from the bytes of a model file; `source` names it in errors.
+ * A model from the bytes of a model file (a Uint8Array or an ArrayBuffer),
+ * synchronously; `source` names it in errors. nb.loadModel(bytes) does the
+ * same as a promise, like its other sources.
  * Everything is checked before anything is built or allocated: the magic, the
  * version, the checksum (CRC-32 of the whole file), the header's structure and
  * limits, each weight entry's place in the file; then the model is built under
@@ -99,7 +110,8 @@ const oneLine = (s: string) => s.replace(/\s*\n\s*/g, ' ');
  * the entries exactly (names, shapes, dtypes). Any failure is a ModelFileError
  * of one line.
  */
-export function decodeModel(bytes: Uint8Array, source = 'the model file'): LoadedModel {
+export function decodeModel(bytes: Uint8Array | ArrayBuffer, source = 'the model file'): LoadedModel {
+  if (bytes instanceof ArrayBuffer) bytes = new Uint8Array(bytes);
   const fail = (why: string) => new ModelFileError(oneLine(`loadModel: ${source} ${why}`));
   try {
     return decode(bytes, fail) as unknown as LoadedModel;
@@ -111,7 +123,12 @@ export function decodeModel(bytes: Uint8Array, source = 'the model file'): Loade
 
 function decode(bytes: Uint8Array, fail: (why: string) => ModelFileError): LoadableModel {
   if (!(bytes instanceof Uint8Array)) throw new ArgumentError(`decodeModel: expected a Uint8Array, got ${typeof bytes}`);
-  if (bytes.length < 16 || new TextDecoder().decode(bytes.subarray(0, 8)) !== MAGIC) throw fail('is not a nabla model file (bad magic bytes)');
+  if (bytes.length < 16 || new TextDecoder().decode(bytes.subarray(0, 8)) !== MAGIC) {
+    const start = new TextDecoder().decode(bytes.subarray(0, 64)).trimStart().toLowerCase();
+    const hint = start.startsWith('<') ? ': it looks like an HTML page (a wrong URL answered by a web server?)'
+      : start.startsWith('{') ? ': it looks like JSON (a TF.js model.json? nabla reads only its own .nabla files)' : '';
+    throw fail(`is not a nabla model file (bad magic bytes${bytes.length < 16 ? `; only ${bytes.length} bytes` : ''})${hint}`);
+  }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint32(8, true);
   if (version > FORMAT_VERSION) throw fail(`has format version ${version}; this nabla reads versions 1 to ${FORMAT_VERSION}: upgrade nabla`);
@@ -185,32 +202,100 @@ function build(header: Header, weights: Uint8Array, fail: (why: string) => Model
   return model;
 }
 
+/** Options of {@link loadModel}. */
+export interface LoadModelOptions {
+  /**
+   * The largest model read, in bytes (default 2 GiB): a file, a download or
+   * an IndexedDB entry beyond it is refused before its bytes are read or copied.
+   */
+  maxBytes?: number;
+  /** For URLs: fetch's second argument (RequestInit: headers, credentials, signal, ...). */
+  requestInit?: object;
+}
+
+/** What a model loads from: a target string or URL (see {@link saveModel}), its bytes, or a Blob or File (a file input's). */
+export type ModelSource = string | UrlLike | Uint8Array | ArrayBuffer | BlobLike;
+
+/** A Blob or a File (what an `<input type="file">` gives), as far as loadModel needs it. */
+export interface BlobLike { readonly size: number; arrayBuffer(): Promise<ArrayBuffer>; readonly name?: string }
+
+const DEFAULT_MAX_BYTES = 2 ** 31;
+
 /**
- * Writes the model to `path` atomically (see writeFileAtomic): a failed or
- * interrupted save never destroys the previous file nor leaves a temporary
- * one, and concurrent saves to one path each leave one whole model.
+ * Saves the model to `target`, following TF.js's URL schemes:
+ *
+ *  - a file path (Node): written atomically (see writeFileAtomic): a failed
+ *    or interrupted save never destroys the previous file nor leaves a
+ *    temporary one, and concurrent saves to one path each leave one whole model;
+ *  - `'indexeddb://name'` (a browser): stored in this origin's IndexedDB,
+ *    replacing any model of that name; see nb.io.listModels and removeModel;
+ *  - `'downloads://name'` (a browser page): offered as a download, `name.nabla`.
+ *
+ * For bytes (to send or store anywhere else) use {@link encodeModel}. Errors
+ * are ModelFileErrors naming the target (ArgumentError for a target this
+ * environment cannot write).
  */
-export async function saveModel(model: SaveableModel, path: string): Promise<void> {
+export async function saveModel(model: SaveableModel, target: string | UrlLike): Promise<void> {
+  const op = 'save';
+  const t = parseTarget(op, target);
+  if (t.kind === 'url') {
+    throw new ArgumentError(`${op}: cannot save to a URL (${t.url}); in a browser save to 'indexeddb://name' or 'downloads://name', or send the bytes yourself: fetch(url, { method: 'PUT', body: nb.io.encodeModel(model) })`);
+  }
   const bytes = encodeModel(model);
-  fs('save');
+  if (t.kind === 'indexeddb') return idbSave(op, t.name, bytes);
+  if (t.kind === 'downloads') return downloadBytes(op, downloadName(t.name), bytes);
+  fs(op);
   try {
-    await writeFileAtomic(path, bytes, 'save');
+    await writeFileAtomic(t.path, bytes, op);
   } catch (e) {
     throw new ModelFileError((e as Error).message, { cause: e });
   }
 }
 
-/** Reads a model written by model.save: the same architecture, weights (bit for bit) and compile settings. */
-export async function loadModel(path: string): Promise<LoadedModel> {
-  if (typeof path !== 'string' || path === '') throw new ModelFileError(`loadModel: expected a file path, got ${JSON.stringify(path)}`);
-  const f = fs('loadModel');
+/**
+ * Loads a model saved by model.save: the same architecture, weights (bit for
+ * bit) and compile settings, in inference mode. `source` is
+ *
+ *  - a file path (Node) or a `file://` URL;
+ *  - an `http(s)://` URL, or in a page a URL relative to it: fetched, with the
+ *    size bounded by `maxBytes` (Content-Length and the bytes as they stream);
+ *  - `'indexeddb://name'` (a browser);
+ *  - the bytes of a model file (Uint8Array, ArrayBuffer), or a Blob or File.
+ *
+ * Everything is checked before it is built (see {@link decodeModel}); a
+ * missing, unreachable, oversized, corrupt or foreign source is a
+ * ModelFileError naming it.
+ *
+ *     const model = await nb.loadModel('indexeddb://digits');
+ *     const model = await nb.loadModel('/models/digits.nabla');          // in a page
+ *     const model = await nb.loadModel(await input.files[0].arrayBuffer());
+ */
+export async function loadModel(source: ModelSource, opts: LoadModelOptions = {}): Promise<LoadedModel> {
+  const op = 'loadModel';
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
+  if (!(Number.isSafeInteger(maxBytes) && maxBytes > 0)) throw new ArgumentError(`${op}: maxBytes must be a positive integer, got ${JSON.stringify(opts.maxBytes)}`);
+  if (source instanceof Uint8Array || source instanceof ArrayBuffer) return decodeModel(source, 'the bytes');
+  if (source !== null && typeof source === 'object' && typeof (source as BlobLike).arrayBuffer === 'function' && typeof (source as BlobLike).size === 'number') {
+    const blob = source as BlobLike, name = typeof blob.name === 'string' && blob.name ? blob.name : 'the blob';
+    if (blob.size > maxBytes) throw new ModelFileError(`${op}: ${name} is ${byteSize(blob.size)}, more than the limit of ${byteSize(maxBytes)}; raise it with the maxBytes option`);
+    return decodeModel(new Uint8Array(await blob.arrayBuffer()), name);
+  }
+  const t = parseTarget(op, source);
+  if (t.kind === 'url') return decodeModel(await fetchBytes(op, t.url, maxBytes, opts.requestInit), t.url);
+  if (t.kind === 'indexeddb') return decodeModel(await idbLoad(op, t.name, maxBytes), `indexeddb://${t.name}`);
+  if (t.kind === 'downloads') {
+    throw new ArgumentError(`${op}: downloads:// is a place to save to; load the downloaded file from a file input instead: nb.loadModel(input.files[0])`);
+  }
+  const path = t.path;
+  const f = fs(op);
   let bytes: Uint8Array;
   try {
     const stat = await f.stat(path);
     if (!stat.isFile()) throw new Error(`it is ${stat.isDirectory() ? 'a directory' : 'not a regular file'}`);
+    if (stat.size > maxBytes) throw new Error(`it is ${byteSize(stat.size)}, more than the limit of ${byteSize(maxBytes)}; raise it with the maxBytes option`);
     bytes = new Uint8Array(await f.readFile(path));
   } catch (e) {
-    throw new ModelFileError(oneLine(`loadModel: cannot read ${path}: ${(e as Error).message}`));
+    throw new ModelFileError(oneLine(`${op}: cannot read ${path}: ${(e as Error).message}`));
   }
   return decodeModel(bytes, path);
 }

@@ -499,9 +499,14 @@ export class Sequential extends Module {
     return { loss: c.lossName, metrics: c.metrics.map((m) => m.name), optimizer: c.optimizer.getConfig() };
   }
 
-  /** Writes the model to one file: its architecture, weights and compile settings (see nb.loadModel). */
-  async save(path: string): Promise<void> {
-    await saveModel(this, path);
+  /**
+   * Saves the model (its architecture, weights and compile settings) as one
+   * model file to `target`: a file path (Node, written atomically),
+   * 'indexeddb://name' or 'downloads://name' (a browser); see nb.io.saveModel.
+   * nb.loadModel reads it back; nb.io.encodeModel(model) gives the bytes.
+   */
+  async save(target: string | { readonly href: string }): Promise<void> {
+    await saveModel(this, target);
   }
 
   /** Rebuilds a model (with fresh weights) from getConfig's output. */

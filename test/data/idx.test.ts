@@ -122,7 +122,7 @@ test('outside Node (no process.getBuiltinModule) the file loaders say so clearly
   try {
     assert.throws(() => nb.data.loadIdx('x.idx'), /loadIdx: reading files needs Node/);
     assert.throws(() => nb.data.loadCsv('x.csv'), /loadCsv: reading files needs Node/);
-    assert.throws(() => nb.data.parseIdx(encodeIdx(IDX.ubyte, [1], [1], true)), /gzipped and decompressing needs Node/);
+    assert.throws(() => nb.data.parseIdx(encodeIdx(IDX.ubyte, [1], [1], true)), /gzipped and decompressing it synchronously needs Node; in a browser use `await parseIdxAsync/);
     assert.deepEqual(nb.data.parseIdx(encodeIdx(IDX.ubyte, [1], [1])).toArray(), [1]);   // parsing plain bytes still works
   } finally {
     proc.getBuiltinModule = saved;

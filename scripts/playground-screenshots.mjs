@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+// Screenshots of the playground's labs for the README: serves the built
+// dist/playground (npm run build), trains each set-up in headless Chromium
+// for a fixed number of epochs (seeded, so the pictures are the same every
+// time) and writes PNGs. Usage: node scripts/playground-screenshots.mjs [out-dir]
+// (default docs/images). Needs Chromium (apt-get install chromium, or set CHROMIUM).
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { servePlayground } from '../dist/cli/playground.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const out = process.argv[2] ?? join(root, 'docs', 'images');
+const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+if (!existsSync(executablePath)) {
+  console.error(`playground screenshots: no Chromium at ${executablePath} (apt-get install chromium, or set CHROMIUM)`);
+  process.exit(2);
+}
+
+const SHOTS = [
+  { file: 'playground-points.png', hash: '#dataset=spiral&features=x1,x2,sinx1,sinx2&layers=8,6&activation=tanh&optimizer=adam&lr=0.01&noise=10', epochs: 150 },
+  { file: 'playground-points-3-classes.png', hash: '#dataset=spiral3&features=x1,x2,sinx1,sinx2&layers=8,8&activation=tanh&optimizer=adam&lr=0.03&batch=10', epochs: 200 },
+];
+
+mkdirSync(out, { recursive: true });
+const server = await servePlayground({ port: 0 });
+const browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-gpu'] });
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1 });
+  page.on('pageerror', (e) => { throw e; });
+  for (const s of SHOTS) {
+    await page.goto(server.url + s.hash);
+    await page.waitForFunction(() => document.getElementById('epoch')?.dataset.value === '0');
+    // exactly s.epochs epochs, one Step each (playing would stop at a time-dependent epoch)
+    await page.focus('#step');
+    for (let i = 0; i < s.epochs; i++) await page.keyboard.press('Enter');
+    await page.waitForFunction((n) => Number(document.getElementById('epoch')?.dataset.value) === n, s.epochs, { timeout: 120_000 });
+    await page.evaluate(() => (document.activeElement instanceof HTMLElement) && document.activeElement.blur());
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(out, s.file), fullPage: true });
+    console.log(`wrote ${join(out, s.file)}`);
+  }
+} finally {
+  await browser.close();
+  await server.close();
+}

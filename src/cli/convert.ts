@@ -1,0 +1,74 @@
+// `nabla export MODEL --format onnx|tfjs|safetensors` and `nabla import FILE`:
+// a model file to the other ecosystems' formats, and back.
+import * as nb from '../index.js';
+import { writeFileAtomic } from '../io/atomic-write.js';
+import { exportModel as exportOnnx } from '../onnx/index.js';
+import { CliError } from './errors.js';
+import { fsSync } from './run-folder.js';
+import { openModel } from './use-model.js';
+
+export const EXPORT_FORMATS = ['onnx', 'tfjs', 'safetensors'] as const;
+type Format = (typeof EXPORT_FORMATS)[number];
+
+const dirOf = (p: string) => p.replace(/[^/]*$/, '') || './';
+const stem = (p: string) => p.replace(/^.*\//, '').replace(/\.[^.]*$/, '');
+
+/** `nabla export MODEL --format F [--out PATH]`: writes the file(s) atomically and says where. */
+export async function exportCommand(modelPath: string, o: { format?: string; out?: string }): Promise<void> {
+  const format = o.format as Format;
+  if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new CliError(`--format must be one of ${EXPORT_FORMATS.join(', ')}, got ${o.format ?? 'nothing'}`);
+  const model = await openModel(modelPath);
+  if (format === 'onnx') {
+    const out = o.out ?? `${dirOf(modelPath)}${stem(modelPath)}.onnx`;
+    await writeFileAtomic(out, exportOnnx(model), 'export');
+    console.log(`wrote ${out} (ONNX opset 18: input 'X' [batch, ${model.inputShape!.join(', ')}], output 'Y')`);
+  } else if (format === 'tfjs') {
+    const out = (o.out ?? `${dirOf(modelPath)}tfjs`).replace(/\/$/, '');
+    fsSync().mkdirSync(out, { recursive: true });
+    const { modelJson, weights } = nb.tfjs.exportModel(model);
+    await writeFileAtomic(`${out}/weights.bin`, weights, 'export');
+    await writeFileAtomic(`${out}/model.json`, JSON.stringify(modelJson), 'export');
+    console.log(`wrote ${out}/model.json and ${out}/weights.bin (TF.js layers format: tf.loadLayersModel('…/model.json'))`);
+  } else {
+    const out = o.out ?? `${dirOf(modelPath)}${stem(modelPath)}.safetensors`;
+    const config = JSON.stringify(model.layers.map((l) => ({ className: l.className, config: l.getConfig() })));
+    await writeFileAtomic(out, nb.safetensors.encode(model.stateDict(), { format: 'nabla', layers: config }), 'export');
+    console.log(`wrote ${out} (safetensors; keys layers.<i>.<weight>, Keras layouts)`);
+  }
+}
+
+/**
+ * `nabla import FILE [--into MODEL] [--out PATH]`: a TF.js model.json (with
+ * its weights file beside it) becomes a model file; a safetensors file of
+ * weights goes into the architecture of MODEL (nabla's keys, or a PyTorch
+ * state dict through loadTorchStateDict).
+ */
+export async function importCommand(file: string, o: { into?: string; out?: string }): Promise<void> {
+  const fs = fsSync();
+  if (!fs.existsSync(file)) throw new CliError(`no file at ${file}`);
+  let model: nb.Sequential;
+  if (file.endsWith('.json')) {
+    const json = JSON.parse(fs.readFileSync(file, 'utf8')) as { weightsManifest?: { paths?: string[] }[] };
+    const paths = (json.weightsManifest ?? []).flatMap((g) => g.paths ?? []);
+    if (paths.some((p) => /(^|\/)\.\.(\/|$)|^\//.test(p))) throw new CliError(`${file} names weight files outside its folder: ${paths.join(', ')}`);
+    const parts = paths.map((p) => new Uint8Array(fs.readFileSync(`${dirOf(file)}${p}`)));
+    const weights = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const p of parts) { weights.set(p, at); at += p.length; }
+    model = nb.tfjs.importModel({ modelJson: json, weights });
+  } else if (file.endsWith('.safetensors')) {
+    if (!o.into) throw new CliError('a safetensors file holds weights only: give the architecture with --into MODEL (a model file of the same layers)');
+    model = await openModel(o.into);
+    const { tensors } = nb.safetensors.decode(new Uint8Array(fs.readFileSync(file)), file);
+    if (Object.keys(tensors).every((k) => /^layers\.\d+\./.test(k))) model.loadStateDict(tensors);
+    else for (const s of nb.safetensors.loadTorchStateDict(model, tensors)) console.log(`${s.module} → ${s.layer}: ${s.how}`);
+  } else if (file.endsWith('.onnx')) {
+    throw new CliError("an ONNX graph imports as a function, not a model file: in code, import { importModel } from 'nabla/onnx'");
+  } else {
+    throw new CliError(`${file}: nabla imports a TF.js model.json or a .safetensors file (with --into MODEL)`);
+  }
+  const out = o.out ?? `${dirOf(file)}${stem(file) === 'model' ? 'imported' : stem(file)}.nabla`;
+  await model.save(out);
+  console.log(`wrote ${out}`);
+  model.summary();
+}

@@ -1,0 +1,199 @@
+// The playground in headless Chromium, started as users start it
+// (`nabla playground --port 0`): it loads cleanly on the wasm backend, the
+// Points lab trains and its loss falls, the same config trains the same
+// way, the URL hash round-trips through the controls, every control has a
+// label and the keyboard reaches it. A screenshot of the lab is written to
+// build/test-artefacts/playground/ (or $NABLA_ARTEFACTS/playground/).
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { launch, serve, watchedPage } from './harness.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+export const ARTEFACTS = join(process.env.NABLA_ARTEFACTS ?? join(root, 'build', 'test-artefacts'), 'playground');
+
+let child: ChildProcess;
+let url: string;
+let browser: Browser;
+/** One page for all the tests (each load compiles nabla's wasm in the worker): tests move it by the URL hash. */
+let page: Page;
+let problems: string[];
+
+before(async () => {
+  child = spawn(process.execPath, [join(root, 'dist', 'cli', 'nabla.js'), 'playground', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  url = await new Promise<string>((ok, fail) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => { out += d; const m = /http:\/\/\S+/.exec(out); if (m) ok(m[0]); });
+    child.stderr!.on('data', (d: Buffer) => { out += d; });
+    child.on('exit', (code) => fail(new Error(`nabla playground exited with ${code}: ${out}`)));
+  });
+  browser = await launch();
+  ({ page, problems } = await watchedPage(browser, { width: 1280, height: 860 }));
+  await page.goto(url);
+  await started();
+});
+
+const started = () => page.waitForFunction(() => document.getElementById('status')?.textContent?.includes('backend') && document.body.dataset.resets !== undefined
+  && document.getElementById('epoch')?.dataset.value !== undefined);
+
+after(async () => {
+  await browser?.close();
+  child?.kill('SIGTERM');
+});
+
+const num = async (page: Page, sel: string) => Number(await page.getAttribute(sel, 'data-value'));
+
+/** Waits until the displayed epoch is at least `n`. */
+const epochAtLeast = (page: Page, n: number) =>
+  page.waitForFunction((n) => Number(document.getElementById('epoch')?.dataset.value ?? -1) >= n, n, { timeout: 20_000 });
+
+/** Sets the URL hash (a new config: the worker resets) and waits for the new network's first snapshot. */
+async function open(hash = '#'): Promise<{ page: Page; problems: string[] }> {
+  const resets = await page.evaluate(() => document.body.dataset.resets);
+  await page.evaluate((h) => { location.hash = h; }, hash);
+  await page.waitForFunction((r) => document.body.dataset.resets !== r && document.getElementById('epoch')?.dataset.value === '0', resets);
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  return { page, problems };
+}
+
+test('the playground loads on the wasm backend with no console problems, cross-origin isolated', { timeout: 30_000 }, async () => {
+  assert.match(await page.textContent('#status') ?? '', /wasm backend .* cross-origin isolated/);
+  assert.equal(await page.evaluate(() => crossOriginIsolated), true);
+  assert.deepEqual(problems, []);
+});
+
+test('Points trains: the displayed loss falls within 40 epochs, on two classes and three, and the screenshot is written', { timeout: 40_000 }, async () => {
+  const { page, problems } = await open('#dataset=circle&layers=4,2&lr=0.03&optimizer=sgd');
+  const start = await num(page, '#train-loss');
+  assert.ok(start > 0.3, `initial loss ${start}`);
+  await page.click('#play');
+  await epochAtLeast(page, 40);
+  await page.click('#play'); // pause
+  await page.waitForFunction(() => document.getElementById('play')?.getAttribute('aria-pressed') === 'false');
+  const end = await num(page, '#train-loss'), test = await num(page, '#test-loss');
+  assert.ok(end < start / 2, `training loss ${start} → ${end}`);
+  assert.ok(test < start / 2, `test loss ${start} → ${test}`);
+  mkdirSync(ARTEFACTS, { recursive: true });
+  await page.screenshot({ path: join(ARTEFACTS, 'points.png'), fullPage: true });
+
+  // the three-armed spiral: softmax output, one map per class
+  await open('#dataset=spiral3&layers=8,8&activation=relu&optimizer=adam&lr=0.01&features=x1,x2,sinx1,sinx2');
+  assert.equal(await page.$$eval('.output-col canvas', (cs) => cs.length), 3);
+  const start3 = await num(page, '#train-loss');
+  await page.click('#play');
+  await epochAtLeast(page, 30);
+  await page.click('#play');
+  const end3 = await num(page, '#train-loss');
+  assert.ok(end3 < 0.8 * start3, `3-class loss ${start3} → ${end3}`);
+  await page.screenshot({ path: join(ARTEFACTS, 'points-spiral3.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+});
+
+test('the same config trains the same way: five epochs stepped twice from a reset give the same loss', { timeout: 30_000 }, async () => {
+  const { page, problems } = await open('#dataset=xor&layers=3&optimizer=momentum&lr=0.01&seed=7&batch=5');
+  const stepFive = async () => {
+    await page.click('#reset');
+    await page.waitForFunction(() => document.getElementById('epoch')?.dataset.value === '0');
+    for (let i = 0; i < 5; i++) await page.click('#step');
+    await epochAtLeast(page, 5);
+    return num(page, '#train-loss');
+  };
+  const a = await stepFive(), b = await stepFive();
+  assert.equal(a, b);
+  assert.equal(await num(page, '#epoch'), 5);
+  // another seed starts elsewhere
+  await page.fill('#seed', '8');
+  await page.press('#seed', 'Enter');
+  await page.waitForFunction(() => location.hash.includes('seed=8'));
+  assert.notEqual(await stepFive(), a);
+  assert.deepEqual(problems, []);
+});
+
+test('the URL hash sets the controls, and a changed control is written back to the hash', { timeout: 30_000 }, async () => {
+  const { page, problems } = await open('#lab=points&dataset=spiral&noise=20&train=70&batch=15&features=x1,x2,x1x2&layers=5,3,2'
+    + '&activation=swish&loss=mse&optimizer=rmsprop&lr=0.003&reg=l2&regRate=0.01&seed=42');
+  assert.equal(await page.isChecked('#dataset-spiral'), true);
+  assert.equal(await page.inputValue('#noise'), '20');
+  assert.equal(await page.inputValue('#train-percent'), '70');
+  assert.equal(await page.inputValue('#batch-size'), '15');
+  assert.equal(await page.inputValue('#seed'), '42');
+  assert.equal(await page.inputValue('#activation'), 'swish');
+  assert.equal(await page.inputValue('#loss'), 'mse');
+  assert.equal(await page.inputValue('#optimizer'), 'rmsprop');
+  assert.equal(await page.inputValue('#learning-rate'), '0.003');
+  assert.equal(await page.inputValue('#regularization'), 'l2');
+  assert.equal(await page.inputValue('#reg-rate'), '0.01');
+  for (const [f, on] of [['x1', true], ['x2', true], ['x1x2', true], ['x1sq', false], ['sinx2', false]] as const) {
+    assert.equal(await page.isChecked(`#feature-${f}`), on, f);
+  }
+  const units = await page.$$eval('.col.hidden', (cols) => cols.map((c) => c.querySelectorAll('canvas').length));
+  assert.deepEqual(units, [5, 3, 2]);
+  // controls → hash: the whole config, so the link reproduces the set-up
+  await page.selectOption('#optimizer', 'adam');
+  await page.click('button[aria-label="Add a unit to hidden layer 2"]');
+  await page.click('button[aria-label="Add a hidden layer"]');
+  const hash = new URLSearchParams(await page.evaluate(() => location.hash.slice(1)));
+  assert.equal(hash.get('optimizer'), 'adam');
+  assert.equal(hash.get('layers'), '5,4,2,2');
+  assert.equal(hash.get('seed'), '42');
+  assert.equal(hash.get('activation'), 'swish');
+  // and the hash back: a reload shows the same controls
+  await page.reload();
+  await started();
+  assert.equal(await page.inputValue('#optimizer'), 'adam');
+  assert.deepEqual(await page.$$eval('.col.hidden', (cols) => cols.map((c) => c.querySelectorAll('canvas').length)), [5, 4, 2, 2]);
+  assert.deepEqual(problems, []);
+});
+
+test('every control has a label, and the keyboard reaches and works them', { timeout: 30_000 }, async () => {
+  const { page, problems } = await open();
+  const unlabelled = await page.$$eval('input, select, button, output', (els) => els
+    .filter((e) => {
+      const l = (e as HTMLInputElement).labels;
+      const named = (l && l.length > 0 && Array.from(l).some((x) => x.textContent!.trim() !== '')) || e.getAttribute('aria-label') || e.textContent!.trim();
+      return !named;
+    })
+    .map((e) => e.outerHTML.slice(0, 80)));
+  assert.deepEqual(unlabelled, []);
+  // Tab from the top reaches the training buttons and every setting
+  const reached = new Set<string>();
+  await page.focus('body');
+  for (let i = 0; i < 60; i++) {
+    await page.keyboard.press('Tab');
+    const id = await page.evaluate(() => document.activeElement?.id || document.activeElement?.getAttribute('aria-label') || '');
+    reached.add(id);
+  }
+  for (const id of ['reset', 'play', 'step', 'dataset-circle', 'train-percent', 'noise', 'batch-size', 'seed', 'learning-rate', 'activation', 'loss', 'optimizer', 'regularization', 'reg-rate',
+    'Add a hidden layer', 'feature-x1', 'feature-sinx2', 'Add a unit to hidden layer 1', 'show-test', 'discretize']) {
+    assert.ok(reached.has(id), `Tab does not reach ${id}: ${[...reached].join(', ')}`);
+  }
+  // Space starts training, arrow keys change the data set
+  await page.focus('#play');
+  await page.keyboard.press('Space');
+  await page.waitForFunction(() => document.getElementById('play')?.getAttribute('aria-pressed') === 'true');
+  await page.keyboard.press('Space');
+  await page.focus('#dataset-circle');
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => location.hash.includes('dataset=xor'));
+  assert.deepEqual(problems, []);
+});
+
+test('as a static site without COOP/COEP the playground runs on one thread and says so', { timeout: 30_000 }, async () => {
+  const server = await serve(join(root, 'dist', 'playground'));
+  const w = await watchedPage(browser, { width: 1280, height: 860 });
+  try {
+    await w.page.goto(`${server.url}/#dataset=xor`);
+    await w.page.waitForFunction(() => document.getElementById('status')?.textContent?.includes('backend'));
+    assert.match(await w.page.textContent('#status') ?? '', /wasm backend · 1 thread · not cross-origin isolated/);
+    await w.page.click('#step');
+    await w.page.waitForFunction(() => document.getElementById('epoch')?.dataset.value === '1');
+    assert.deepEqual(w.problems, []);
+  } finally {
+    await w.page.close();
+    await server.close();
+  }
+});

@@ -1,0 +1,72 @@
+// `nabla export` and `nabla import`, run as users run them: a saved model
+// exported to ONNX (run by ONNX Runtime), TF.js (loaded by TF.js) and
+// safetensors, and imported back, predicting the same each time.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+import * as nb from '../../src/index.js';
+import { runOnnx } from '../onnx/ort.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const cli = join(root, 'dist', 'cli', 'nabla.js');
+const dir = mkdtempSync(join(tmpdir(), 'nabla-convert-'));
+const nabla = (...args: string[]) => {
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+};
+const near = (a: ArrayLike<number>, b: ArrayLike<number>, what: string) => {
+  assert.equal(a.length, b.length, what);
+  for (let i = 0; i < b.length; i++) assert.ok(Math.abs(a[i]! - b[i]!) < 1e-5 * Math.max(1, Math.abs(b[i]!)), `${what}: entry ${i}: ${a[i]} vs ${b[i]}`);
+};
+
+test('nabla export writes ONNX, TF.js and safetensors that their readers predict with; nabla import reads them back', async () => {
+  nb.seed(3);
+  const model = nb.sequential([nb.layers.dense({ units: 6, activation: 'relu', inputShape: [4] }), nb.layers.dense({ units: 3, activation: 'softmax' })]);
+  const path = join(dir, 'model.nabla');
+  await model.save(path);
+  const x = nb.randomNormal([5, 4]);
+  const want = model.predict(x).storage;
+
+  let r = nabla('export', path, '--format', 'onnx');
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /wrote .*model\.onnx/);
+  near((await runOnnx(new Uint8Array(readFileSync(join(dir, 'model.onnx'))), { X: x })).Y!.storage, want, 'ONNX Runtime');
+
+  r = nabla('export', path, '--format', 'tfjs');
+  assert.equal(r.code, 0, r.err);
+  const json = JSON.parse(readFileSync(join(dir, 'tfjs', 'model.json'), 'utf8'));
+  const weights = new Uint8Array(readFileSync(join(dir, 'tfjs', 'weights.bin')));
+  await tf.setBackend('cpu');
+  const tfModel = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData: weights.slice().buffer }));
+  near(await (tfModel.predict(tf.tensor(Array.from(x.storage), [5, 4])) as tf.Tensor).data(), want, 'TF.js');
+  r = nabla('import', join(dir, 'tfjs', 'model.json'), '--out', join(dir, 'from-tfjs.nabla'));
+  assert.equal(r.code, 0, r.err);
+  near((await nb.loadModel(join(dir, 'from-tfjs.nabla'))).predict(x).storage, want, 'imported from TF.js');
+
+  r = nabla('export', path, '--format', 'safetensors');
+  assert.equal(r.code, 0, r.err);
+  const st = nb.safetensors.decode(new Uint8Array(readFileSync(join(dir, 'model.safetensors'))));
+  assert.deepEqual(Object.keys(st.tensors).sort(), Object.keys(model.stateDict()).sort());
+  // the weights into a fresh model of the same architecture (other weights)
+  nb.seed(99);
+  await nb.sequential([nb.layers.dense({ units: 6, activation: 'relu', inputShape: [4] }), nb.layers.dense({ units: 3, activation: 'softmax' })]).save(join(dir, 'fresh.nabla'));
+  r = nabla('import', join(dir, 'model.safetensors'), '--into', join(dir, 'fresh.nabla'), '--out', join(dir, 'from-st.nabla'));
+  assert.equal(r.code, 0, r.err);
+  near((await nb.loadModel(join(dir, 'from-st.nabla'))).predict(x).storage, want, 'imported from safetensors');
+});
+
+test('nabla export and import refuse bad requests with one line', () => {
+  const bad = nabla('export', join(dir, 'missing.nabla'), '--format', 'onnx');
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.err, /no model file at/);
+  const fmt = nabla('export', join(dir, 'model.nabla'), '--format', 'keras');
+  assert.match(fmt.err, /--format must be one of onnx, tfjs, safetensors/);
+  assert.match(nabla('import', join(dir, 'model.onnx')).err, /imports as a function/);
+  assert.match(nabla('import', join(dir, 'model.safetensors')).err, /--into MODEL/);
+  assert.ok(!existsSync(join(dir, 'model.nabla.tmp')));
+});
