@@ -24,8 +24,11 @@ import { wasmKernels } from '/dist/backend/index.js';
 const report = (r) => fetch('/result', { method: 'POST', body: JSON.stringify(r) });
 try {
   await nb.ready();
-  const r = { isolated: self.crossOriginIsolated, backend: nb.getBackend(), build: nb.wasmBuild(), threads: nb.setThreads(2) };
-  await new Promise((ok) => setTimeout(ok, 300)); // let the worker start
+  const r = { isolated: self.crossOriginIsolated, backend: nb.getBackend(), build: nb.wasmBuild() };
+  nb.setThreads(2);
+  await nb.ready(); // the worker has started (or failed, with a warning, and nabla runs on one thread)
+  r.threads = nb.getThreads();
+  const chunks0 = wasmKernels().workerChunks;
   const a = nb.randomNormal([300, 200]), b = nb.randomNormal([200, 250]);
   const t0 = performance.now();
   const c = nb.matmul(a, b);
@@ -36,6 +39,7 @@ try {
   nb.setBackend('wasm');
   const maxDiff = (p, q) => p.storage.reduce((m, v, i) => Math.max(m, Math.abs(v - q.storage[i])), 0);
   r.matmulDiff = maxDiff(c, cj); r.gradDiff = maxDiff(g, gj);
+  r.workerChunks = wasmKernels().workerChunks - chunks0;
   // resident storage (shared memory only): 1500 products of 256 KiB, yielding now and then, pass the
   // 256 MiB cap unless finalizers return dropped blocks; past it results are copied out, still right
   const heap = wasmKernels().heap;
@@ -48,7 +52,7 @@ try {
   nb.setBackend('wasm');
   r.residentMiB = Math.round(heap.residentBytes / 2 ** 20); r.memoryMiB = Math.round(heap.memoryBytes / 2 ** 20);
   r.ok = r.backend === 'wasm' && r.matmulDiff < 1e-3 && r.gradDiff < 1e-4 && r.loopDiff < 1e-3 && r.resident === r.isolated
-    && r.residentMiB <= 256;
+    && r.residentMiB <= 256 && (r.workerChunks > 0) === r.isolated;
   report(r);
 } catch (e) { report({ ok: false, error: String(e && e.stack || e) }); }
 </script>`;

@@ -35,18 +35,23 @@ try {
 }
 
 /**
- * Resolves once the fastest backend is loaded. In Node, and in browser
- * workers, that happens at import and this resolves at once; on a browser's
- * main thread the wasm kernels compile asynchronously, and ops run on the js
- * backend until then.
+ * Resolves once the fastest backend is loaded and its worker threads have
+ * started. In Node, and in browser workers, the kernels load at import; on a
+ * browser's main thread they compile asynchronously, and ops run on the js
+ * backend until then. Workers start in the background (ops run meanwhile,
+ * on fewer threads); after `await nb.ready()`, `getThreads()` counts only
+ * threads that run: a worker that could not start was reported with a
+ * console warning and nabla went on with one thread.
  */
 export async function ready(): Promise<void> {
-  if (wasm) return;
-  try {
-    install(await loadRuntime());
-  } catch (e) {
-    wasmError = (e as Error).message;
+  if (!wasm) {
+    try {
+      install(await loadRuntime());
+    } catch (e) {
+      wasmError = (e as Error).message;
+    }
   }
+  await wasm?.threadsSettled();
 }
 
 /** The kernels of the active backend. */
@@ -92,7 +97,9 @@ export function listBackends(): string[] {
 /**
  * Sets the number of threads the wasm backend's kernels use (the calling
  * thread included), defaulting to the number of cores; returns the number in
- * effect (1 where shared memory or worker threads are unavailable).
+ * effect (1 where shared memory or worker threads are unavailable: in a
+ * browser, a page that is not cross-origin isolated). New workers start in
+ * the background: `await nb.ready()` waits for them.
  */
 export function setThreads(n: number): number {
   if (!Number.isInteger(n) || n < 1) throw new ArgumentError(`setThreads: expected a positive integer, got ${n}`);

@@ -26,6 +26,8 @@ import { History } from './history.js';
 import { ProgressLogger } from './progress.js';
 import { makeTrainStep } from './step.js';
 import { registerModelClass } from '../io/saveable.js';
+// static: the package root imports it anyway, and a dynamic import of it makes Vite warn (INEFFECTIVE_DYNAMIC_IMPORT)
+import { saveModel } from '../io/model-file.js';
 
 /** fit lets the event loop turn after every this many batches. */
 const YIELD_EVERY = 20;
@@ -504,7 +506,6 @@ export class Sequential extends Module {
    * nb.loadModel reads it back; nb.io.encodeModel(model) gives the bytes.
    */
   async save(target: string | { readonly href: string }): Promise<void> {
-    const { saveModel } = await import('../io/model-file.js');
     await saveModel(this, target);
   }
 

@@ -113,6 +113,16 @@ export class WasmKernels implements Kernels {
     return this.pool.ready;
   }
 
+  /** @internal Chunks of matrix products the workers (not the calling thread) have run. */
+  get workerChunks(): number {
+    return this.pool.workerChunks;
+  }
+
+  /** Resolves when the workers asked for have started, or failed and the pool fell back to one thread. */
+  threadsSettled(): Promise<void> {
+    return this.pool.settled();
+  }
+
   /**
    * Runs one kernel call: a collection first when one is due (before any
    * address is taken), then `fn` with a fresh arena mark, releasing its

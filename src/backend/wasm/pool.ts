@@ -1,14 +1,46 @@
 import { nodeBuiltin } from '../../core/platform.js';
-import { ACTIVE, ARGS, CHUNK_BITS, CHUNK_MASK, CONTROL_INTS, COUNTER, FINISHED, GATE, GATE_OPEN, KIND, READY, SPIN_MS, TOTAL, runChunks } from './control.js';
+import {
+  ACTIVE, ARGS, CHUNK_BITS, CHUNK_MASK, CONTROL_INTS, COUNTER, FINISHED, GATE, GATE_OPEN, KIND, LAYOUT, MAX_WORKERS, READY_FLAGS,
+  SPIN_MS, TOTAL, WORKER_CHUNKS, runChunks,
+} from './control.js';
 import type { Runtime } from './runtime.js';
+import { workerSource, type WorkerInit, type WorkerReport } from './worker.js';
 
 /** How long the main thread spins for the other participants' last chunks before it sleeps. */
 const WAIT_SPIN_MS = 2;
 
+/**
+ * @internal How workers are started (tests adjust it).
+ * - startTimeoutMs: a worker that has not reported ready after this long (counted while the
+ *   calling thread is idle: a worker may need the page's event loop to start) has failed;
+ * - source: the worker's source text (tests start broken workers).
+ */
+export const poolSettings = {
+  startTimeoutMs: 10_000,
+  source: workerSource,
+};
+
+/** A timer handle: a number in browsers, an object with ref/unref in Node. */
+type Timer = { ref?(): void; unref?(): void };
+
+/** A started worker: Node's worker_threads.Worker or a Web Worker, seen through what the pool uses. */
 interface PoolWorker { terminate(): unknown }
 
+/** What the pool hears from a worker: its report, or a failure (an error event, an early exit, a message that cannot be read). */
+interface WorkerEvents { report(r: WorkerReport): void; failure(cause: string): void }
+
+interface WebWorker {
+  postMessage(m: unknown): void;
+  terminate(): void;
+  onmessage: ((e: { data: WorkerReport }) => void) | null;
+  onerror: ((e: { message?: string; preventDefault?(): void }) => void) | null;
+  onmessageerror: ((e: unknown) => void) | null;
+}
+
 type Global = {
-  Worker?: new (url: URL, opts: { type: 'module' }) => { postMessage(m: unknown): void; terminate(): void };
+  Worker?: new (url: string) => WebWorker;
+  Blob?: typeof Blob;
+  URL?: { createObjectURL?(b: Blob): string };
   crossOriginIsolated?: boolean;
   WorkerGlobalScope?: unknown;
 };
@@ -18,18 +50,35 @@ function nodeThreads(): typeof import('node:worker_threads') | null {
   return nodeBuiltin<typeof import('node:worker_threads')>('node:worker_threads') ?? null;
 }
 
-/** Starts one worker over the runtime's shared memory, in Node or in a browser; null where neither works. */
-function startWorker(runtime: Runtime, control: SharedArrayBuffer, id: number): PoolWorker | null {
-  const url = new URL('./worker.js', import.meta.url);
-  const init = { module: runtime.module, memory: runtime.memory, control, id };
+/** The Blob URL of the worker source in this page (made once). */
+let blobUrl: string | null = null;
+
+/**
+ * Starts one worker over the runtime's shared memory from the worker source, in Node
+ * (worker_threads, eval) or in a browser (a classic Web Worker from a Blob URL, so no
+ * bundler has to know about it); null where neither is possible. Throws when the engine
+ * refuses the worker (a Content-Security-Policy without blob: in worker-src).
+ */
+function startWorker(runtime: Runtime, control: SharedArrayBuffer, id: number, events: WorkerEvents): PoolWorker | null {
+  const init: WorkerInit = { module: runtime.module, memory: runtime.memory, control, id };
   const node = nodeThreads();
   if (node) {
-    const w = new node.Worker(url, { workerData: init });
+    const w = new node.Worker(poolSettings.source(), { eval: true, workerData: init });
     w.unref(); // idle workers never keep the process alive
+    w.once('message', (r: WorkerReport) => events.report(r)); // once: a message listener would keep the process alive
+    w.on('error', (e: Error) => events.failure(`error: ${e.message}`));
+    w.on('exit', (code: number) => events.failure(`it exited with code ${code}`));
     return w;
   }
-  if (g.Worker && g.crossOriginIsolated) {
-    const w = new g.Worker(url, { type: 'module' });
+  if (g.Worker && g.crossOriginIsolated && g.Blob && g.URL?.createObjectURL) {
+    blobUrl ??= g.URL.createObjectURL(new g.Blob([poolSettings.source()], { type: 'text/javascript' }));
+    const w = new g.Worker(blobUrl);
+    w.onmessage = (e) => events.report(e.data);
+    w.onerror = (e) => {
+      e.preventDefault?.(); // the pool's one warning says it
+      events.failure(`error event${e.message ? `: ${e.message}` : ' (the worker script did not load)'}`);
+    };
+    w.onmessageerror = () => events.failure('it could not read the message that starts it');
     w.postMessage(init);
     return w;
   }
@@ -51,6 +100,11 @@ export function defaultThreads(): number {
  * main thread is participant 0: it posts a task, runs chunks itself, and
  * waits until every chunk is finished. Workers that have not started yet
  * simply take no chunks, so a task never waits for a slow worker.
+ *
+ * A worker that fails (its start refused, an error event, an exit, or no
+ * ready report within `poolSettings.startTimeoutMs`) is reported once with a
+ * console warning, and the pool goes on with the main thread alone: `size`
+ * is 1 from then on.
  */
 export class ThreadPool {
   private readonly ctrl: Int32Array;
@@ -60,6 +114,14 @@ export class ThreadPool {
   private generation = 0;
   /** When the last task finished (performance.now()). */
   private lastEnd = -Infinity;
+  /** Why the workers were given up (null while they are fine). */
+  private failure: string | null = null;
+  /** Ids of started workers that have not reported ready yet. */
+  private readonly starting = new Set<number>();
+  /** Resolved when no worker is starting any more (see `settled`). */
+  private waiters: (() => void)[] = [];
+  /** The pending start-timeout check of each starting worker. */
+  private readonly timers = new Map<number, Timer>();
 
   constructor(private readonly runtime: Runtime) {
     // without shared memory there are no workers, and an ordinary buffer serves the main thread alone
@@ -73,28 +135,116 @@ export class ThreadPool {
     return this.active;
   }
 
-  /** Workers that have started (and take chunks when active). */
+  /** Active workers that have started (and take chunks). */
   get ready(): number {
-    return Math.min(Atomics.load(this.ctrl, READY), this.active - 1);
+    let n = 0;
+    for (let id = 1; id < this.active; id++) n += Atomics.load(this.ctrl, READY_FLAGS + id);
+    return n;
+  }
+
+  /** Chunks of tasks the workers have run since the pool started. */
+  get workerChunks(): number {
+    return Atomics.load(this.ctrl, WORKER_CHUNKS);
+  }
+
+  /** Why the pool gave its workers up, or null. */
+  get failed(): string | null {
+    return this.failure;
   }
 
   /**
-   * Resizes the pool to `threads` participants (threads − 1 workers); 1 means no workers.
-   * Workers beyond the size are parked rather than terminated: they take no chunks (their
-   * id is at least ACTIVE) and sleep, and a later resize takes them back at once. (A
-   * terminated worker dies asynchronously: it could still claim a chunk of the next task
-   * and die in the middle of it.)
+   * Resizes the pool to `threads` participants (threads − 1 workers, at most MAX_WORKERS); 1
+   * means no workers. Workers beyond the size are parked rather than terminated: they take
+   * no chunks (their id is at least ACTIVE) and sleep, and a later resize takes them back at
+   * once. (A terminated worker dies asynchronously: it could still claim a chunk of the next
+   * task and die in the middle of it.) After a failure the pool stays at 1.
    */
   resize(threads: number): number {
-    const want = this.runtime.shared ? Math.max(1, threads) : 1;
-    while (this.workers.length < want - 1) {
-      const w = startWorker(this.runtime, this.ctrl.buffer as SharedArrayBuffer, this.workers.length + 1);
+    const want = this.runtime.shared && !this.failure ? Math.min(Math.max(1, threads), MAX_WORKERS + 1) : 1;
+    while (this.workers.length < want - 1 && !this.failure) {
+      const id = this.workers.length + 1;
+      let w: PoolWorker | null;
+      try {
+        w = startWorker(this.runtime, this.ctrl.buffer as SharedArrayBuffer, id, {
+          report: (r) => ('ready' in r ? this.started(id) : this.fail(r.error)),
+          failure: (cause) => this.fail(cause),
+        });
+      } catch (e) {
+        this.fail(`the engine refused to start it: ${(e as Error).message ?? e}`);
+        break;
+      }
       if (!w) break; // no worker threads here: fewer threads
       this.workers.push(w);
+      this.starting.add(id);
+      this.watch(id);
     }
-    this.active = Math.min(want, this.workers.length + 1);
+    this.active = this.failure ? 1 : Math.min(want, this.workers.length + 1);
     Atomics.store(this.ctrl, ACTIVE, this.active);
     return this.size;
+  }
+
+  /**
+   * Resolves when every worker started so far has reported ready, or the pool gave its
+   * workers up: after it, `size` is the number of threads that really run.
+   */
+  settled(): Promise<void> {
+    if (this.starting.size === 0) return Promise.resolve();
+    for (const t of this.timers.values()) t.ref?.();
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  private started(id: number): void {
+    this.starting.delete(id);
+    clearTimeout(this.timers.get(id) as unknown as number);
+    this.timers.delete(id);
+    if (this.starting.size === 0) this.wake();
+  }
+
+  private wake(): void {
+    for (const t of this.timers.values()) clearTimeout(t as unknown as number);
+    this.timers.clear();
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w();
+  }
+
+  /**
+   * Fails worker `id` unless it reports ready within startTimeoutMs of idle time: checked
+   * every few hundred milliseconds, a late check (the calling thread was busy) counts for
+   * at most one period, since a browser may start a worker only when its page is idle.
+   */
+  private watch(id: number): void {
+    const period = Math.min(250, poolSettings.startTimeoutMs);
+    let waited = 0, last = performance.now();
+    const check = () => {
+      if (this.failure || !this.starting.has(id)) return;
+      if (Atomics.load(this.ctrl, READY_FLAGS + id) === 1) return this.started(id); // its report is on its way
+      const now = performance.now();
+      waited += Math.min(now - last, 2 * period);
+      last = now;
+      if (waited >= poolSettings.startTimeoutMs) return this.fail(`it did not report ready within ${poolSettings.startTimeoutMs / 1000} s`);
+      arm();
+    };
+    const arm = () => {
+      const t = setTimeout(check, period) as unknown as Timer;
+      this.timers.set(id, t);
+      if (this.waiters.length === 0) t.unref?.(); // keeps a Node process alive only while it awaits settled()
+    };
+    arm();
+  }
+
+  /** Gives the workers up: one warning, every worker terminated, the main thread alone from now on. */
+  private fail(cause: string): void {
+    if (this.failure) return;
+    this.failure = cause;
+    // no task is running (failures arrive as events, between tasks): parked first, no worker takes a chunk again
+    this.active = 1;
+    Atomics.store(this.ctrl, ACTIVE, 1);
+    for (const w of this.workers) w.terminate();
+    this.workers = [];
+    this.starting.clear();
+    console.warn(`nabla: a worker thread of the wasm backend failed (${cause}); nabla continues on one thread.`);
+    this.wake();
   }
 
   /**
@@ -130,7 +280,7 @@ export class ThreadPool {
       }
       Atomics.store(ctrl, GATE, GATE_OPEN);
     }
-    runChunks(ctrl, this.runtime.exports, 0, this.generation);
+    runChunks(LAYOUT, ctrl, this.runtime.exports, 0, this.generation);
     // the other participants are finishing their last chunks: spin (a sleeping thread is woken
     // tens of microseconds late), then sleep in steps of 1 ms
     let f = Atomics.load(ctrl, FINISHED);
