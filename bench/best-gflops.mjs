@@ -6,7 +6,7 @@
  * `runs` timed runs of that many calls.
  */
 export function bestGflops(call, flops, { runs = 7, warmupMs = 20, runMs = 50 } = {}) {
-  for (let t0 = performance.now(); performance.now() - t0 < warmupMs;) call();
+  for (let t0 = performance.now(); performance.now() - t0 < warmupMs; ) call();
   let reps = 1;
   for (;;) {
     const t0 = performance.now();

@@ -39,7 +39,7 @@ const root = join(here, '..');
 const argv = process.argv.slice(2);
 const flag = (name) => argv.includes(name);
 function option(name) {
-  const i = argv.findIndex((a) => a === name || a.startsWith(name + '='));
+  const i = argv.findIndex((a) => a === name || a.startsWith(`${name}=`));
   if (i < 0) return undefined;
   const a = argv[i];
   return a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[i + 1];
@@ -73,11 +73,18 @@ const nbInitialBackend = typeof nb.getBackend === 'function' ? nb.getBackend() :
 const nbInitialThreads = nbHasWasm && typeof nb.getThreads === 'function' ? safe(() => nb.getThreads()) : undefined;
 
 function safe(f) {
-  try { return f(); } catch { return undefined; }
+  try {
+    return f();
+  } catch {
+    return undefined;
+  }
 }
 const errText = (e) => String(e?.message ?? e).split('\n')[0];
 /** A reason short enough for the table's footnotes (the JSON keeps the whole text). */
-const short = (s) => { const t = String(s).split(/\n| \| /)[0]; return t.length > 160 ? t.slice(0, 157) + '...' : t; };
+const short = (s) => {
+  const t = String(s).split(/\n| \| /)[0];
+  return t.length > 160 ? `${t.slice(0, 157)}...` : t;
+};
 
 // ---------------------------------------------------------------------------------------------
 // TensorFlow.js (cpu and wasm backends)
@@ -96,7 +103,7 @@ try {
 async function tfInit(name) {
   const logged = [];
   const warn = console.warn;
-  console.warn = (...m) => logged.push(m.map((x) => (x instanceof Error ? x.stack ?? x.message : String(x))).join(' '));
+  console.warn = (...m) => logged.push(m.map((x) => (x instanceof Error ? (x.stack ?? x.message) : String(x))).join(' '));
   try {
     const ok = await tf.setBackend(name);
     await tf.ready();
@@ -112,12 +119,12 @@ if (tf) {
   try {
     const wasmMod = await import('@tensorflow/tfjs-backend-wasm');
     const distDir = dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm'));
-    wasmMod.setWasmPaths(distDir + '/');
+    wasmMod.setWasmPaths(`${distDir}/`);
     await tfInit('wasm');
     tfInfo.wasm = {
       ok: true,
       reason: null,
-      wasmPaths: distDir + '/',
+      wasmPaths: `${distDir}/`,
       simd: await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'),
       multithread: await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'),
       threads: safe(() => wasmMod.getThreadsCount()),
@@ -148,10 +155,14 @@ function nablaConfig(id, label, backend, threads) {
   if (backend === 'wasm') {
     if (!nbHasWasm) na = `nabla's wasm backend is not registered (nb.listBackends() = [${nbBackends.join(', ')}])`;
     else if (!nbHasThreads && threads !== 1) na = 'nb.setThreads is not available yet';
-    else if (!nbHasThreads) note = 'nb.setThreads is not available: ran with the wasm backend\'s default thread count';
+    else if (!nbHasThreads) note = "nb.setThreads is not available: ran with the wasm backend's default thread count";
   }
   return {
-    id, label, na, note, threads: null,
+    id,
+    label,
+    na,
+    note,
+    threads: null,
     async activate() {
       await nb.setBackend(backend);
       if (backend === 'wasm' && nbHasThreads) {
@@ -161,7 +172,7 @@ function nablaConfig(id, label, backend, threads) {
           if (got !== threads) throw new Error(`nb.setThreads(${threads}) left nb.getThreads() = ${got}`);
         }
       }
-      this.threads = backend === 'js' ? 1 : (typeof nb.getThreads === 'function' ? safe(() => nb.getThreads()) ?? null : null);
+      this.threads = backend === 'js' ? 1 : typeof nb.getThreads === 'function' ? (safe(() => nb.getThreads()) ?? null) : null;
     },
     prepare(M, K, N, A, B) {
       const a = nb.tensor(A, [M, K]);
@@ -178,7 +189,11 @@ function nablaConfig(id, label, backend, threads) {
 function tfjsConfig(id, label, backend) {
   const info = tfInfo[backend];
   return {
-    id, label, na: info.ok ? null : short(info.reason), note: null, threads: backend === 'wasm' ? info.threads ?? null : 1,
+    id,
+    label,
+    na: info.ok ? null : short(info.reason),
+    note: null,
+    threads: backend === 'wasm' ? (info.threads ?? null) : 1,
     async activate() {
       await tf.setBackend(backend);
     },
@@ -186,9 +201,20 @@ function tfjsConfig(id, label, backend) {
       const a = tf.tensor2d(A, [M, K]);
       const b = tf.tensor2d(B, [K, N]);
       return {
-        run: () => tf.tidy(() => { tf.matMul(a, b); }),
-        result: () => { const c = tf.matMul(a, b); const v = c.dataSync().slice(); c.dispose(); return v; },
-        dispose() { a.dispose(); b.dispose(); },
+        run: () =>
+          tf.tidy(() => {
+            tf.matMul(a, b);
+          }),
+        result: () => {
+          const c = tf.matMul(a, b);
+          const v = c.dataSync().slice();
+          c.dispose();
+          return v;
+        },
+        dispose() {
+          a.dispose();
+          b.dispose();
+        },
       };
     },
   };
@@ -201,11 +227,13 @@ const configs = [
   tfjsConfig('tfjs-wasm', 'tfjs-wasm', 'wasm'),
   tfjsConfig('tfjs-cpu', 'tfjs-cpu', 'cpu'),
 ].filter((c) => !baselineChild || c.id.startsWith('nabla-wasm'));
-const RATIOS = baselineChild ? [] : [
-  { id: 'nabla-wasm-1t/tfjs-wasm', label: 'w1t/tf-w', num: 'nabla-wasm-1t', den: 'tfjs-wasm' },
-  { id: 'nabla-wasm-2t/tfjs-wasm', label: 'w2t/tf-w', num: 'nabla-wasm-2t', den: 'tfjs-wasm' },
-  { id: 'nabla-js/tfjs-cpu', label: 'js/tf-cpu', num: 'nabla-js', den: 'tfjs-cpu' },
-];
+const RATIOS = baselineChild
+  ? []
+  : [
+      { id: 'nabla-wasm-1t/tfjs-wasm', label: 'w1t/tf-w', num: 'nabla-wasm-1t', den: 'tfjs-wasm' },
+      { id: 'nabla-wasm-2t/tfjs-wasm', label: 'w2t/tf-w', num: 'nabla-wasm-2t', den: 'tfjs-wasm' },
+      { id: 'nabla-js/tfjs-cpu', label: 'js/tf-cpu', num: 'nabla-js', den: 'tfjs-cpu' },
+    ];
 
 // ---------------------------------------------------------------------------------------------
 // measurement
@@ -219,7 +247,8 @@ function measure(run) {
   let t0 = performance.now();
   run(); // warm-up
   let est = performance.now() - t0;
-  if (est < 50) { // the first call is inflated by compilation and allocation: estimate again
+  if (est < 50) {
+    // the first call is inflated by compilation and allocation: estimate again
     t0 = performance.now();
     run();
     est = performance.now() - t0;
@@ -248,7 +277,7 @@ function filled(n, seed) {
     let t = s;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    x[i] = ((t ^ (t >>> 14)) >>> 0) / 4294967296 * 2 - 1;
+    x[i] = (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
   }
   return x;
 }
@@ -259,7 +288,8 @@ function reference(A, B, M, K, N) {
   for (let i = 0; i < M; i++) {
     const ci = i * N;
     for (let k = 0; k < K; k++) {
-      const av = A[i * K + k], bk = k * N;
+      const av = A[i * K + k],
+        bk = k * N;
       for (let j = 0; j < N; j++) C[ci + j] += av * B[bk + j];
     }
   }
@@ -268,7 +298,8 @@ function reference(A, B, M, K, N) {
 
 /** max |c - ref| / max |ref|. */
 function relError(c, ref) {
-  let err = 0, scale = 0;
+  let err = 0,
+    scale = 0;
   for (let i = 0; i < ref.length; i++) {
     err = Math.max(err, Math.abs(c[i] - ref[i]));
     scale = Math.max(scale, Math.abs(ref[i]));
@@ -280,7 +311,9 @@ const CHECK_TOLERANCE = 1e-4;
 // ---------------------------------------------------------------------------------------------
 // output helpers
 
-const W0 = 15, W = 15, WR = 11;
+const W0 = 15,
+  W = 15,
+  WR = 11;
 const padL = (s, n) => String(s).padStart(n);
 const padR = (s, n) => String(s).padEnd(n);
 const fmtG = (g) => (g >= 100 ? g.toFixed(0) : g >= 10 ? g.toFixed(1) : g.toFixed(2));
@@ -309,7 +342,9 @@ console.log(`  node ${machine.node}, ${machine.platform}, ${machine.cpu}, ${mach
 console.log(`  nabla ${nablaVersion}: backends [${nbBackends.join(', ')}], setThreads ${nbHasThreads ? 'available' : 'not available'}`);
 if (tf) {
   const w = tfInfo.wasm;
-  console.log(`  tfjs ${tfInfo.version}: cpu ${tfInfo.cpu.ok ? 'ok' : 'unavailable'}, wasm ${w.ok ? `ok (SIMD ${w.simd ? 'yes' : 'no'}, multithread ${w.multithread ? 'yes' : 'no'}, ${w.threads ?? '?'} thread${w.threads === 1 ? '' : 's'})` : 'unavailable'}`);
+  console.log(
+    `  tfjs ${tfInfo.version}: cpu ${tfInfo.cpu.ok ? 'ok' : 'unavailable'}, wasm ${w.ok ? `ok (SIMD ${w.simd ? 'yes' : 'no'}, multithread ${w.multithread ? 'yes' : 'no'}, ${w.threads ?? '?'} thread${w.threads === 1 ? '' : 's'})` : 'unavailable'}`,
+  );
 } else {
   console.log('  tfjs: not installed');
 }
@@ -317,7 +352,12 @@ console.log(`  mode: ${quick ? 'quick' : 'full'}${only ? `, only ${only}` : ''}`
 console.log('');
 
 const shapes = [
-  [64, 64, 64], [128, 128, 128], [256, 256, 256], [512, 512, 512], [1024, 1024, 1024], [128, 784, 256],
+  [64, 64, 64],
+  [128, 128, 128],
+  [256, 256, 256],
+  [512, 512, 512],
+  [1024, 1024, 1024],
+  [128, 784, 256],
 ].filter(([M, K, N]) => !quick || Math.max(M, K, N) <= 256 || (M === 128 && K === 784 && N === 256));
 
 const rows = [];
@@ -333,12 +373,16 @@ if (runs('sgemm')) {
   console.log(padR('M x K x N', W0) + configs.map((c) => padL(c.label, W)).join('') + RATIOS.map((r) => padL(r.label, WR)).join(''));
   for (const [M, K, N] of shapes) {
     const name = M === K && K === N ? `${N}` : `${M}x${K}x${N}`;
-    const A = filled(M * K, 1234 + M + 7 * K), B = filled(K * N, 4321 + 3 * K + N);
+    const A = filled(M * K, 1234 + M + 7 * K),
+      B = filled(K * N, 4321 + 3 * K + N);
     const ref = reference(A, B, M, K, N);
     const flops = 2 * M * N * K;
     const results = {};
     for (const c of configs) {
-      if (c.na) { results[c.id] = { na: c.na }; continue; }
+      if (c.na) {
+        results[c.id] = { na: c.na };
+        continue;
+      }
       let prepared = null;
       try {
         await c.activate();
@@ -356,17 +400,25 @@ if (runs('sgemm')) {
         results[c.id] = { error: errText(e) };
         configNotes[c.id] = `error: ${errText(e)}`;
       } finally {
-        try { prepared?.dispose(); } catch { /* ignore */ }
+        try {
+          prepared?.dispose();
+        } catch {
+          /* ignore */
+        }
       }
     }
     const ratios = {};
     for (const r of RATIOS) {
-      const a = results[r.num], b = results[r.den];
+      const a = results[r.num],
+        b = results[r.den];
       ratios[r.id] = a?.gflops && b?.gflops ? a.gflops / b.gflops : null;
     }
     rows.push({ name, M, K, N, flops, results, ratios });
-    console.log(padR(`${M}x${K}x${N}`, W0) + configs.map((c) => padL(cell(results[c.id]), W)).join('')
-      + RATIOS.map((r) => padL(ratios[r.id] == null ? 'n/a' : ratios[r.id].toFixed(2) + 'x', WR)).join(''));
+    console.log(
+      padR(`${M}x${K}x${N}`, W0) +
+        configs.map((c) => padL(cell(results[c.id]), W)).join('') +
+        RATIOS.map((r) => padL(ratios[r.id] == null ? 'n/a' : `${ratios[r.id].toFixed(2)}x`, WR)).join(''),
+    );
   }
   console.log('');
   console.log(`  ${RATIOS.map((r) => `${r.label} = ${r.num} / ${r.den}`).join(', ')} (> 1: nabla faster)`);
@@ -375,7 +427,9 @@ if (runs('sgemm')) {
   if (failedChecks.length) for (const f of failedChecks) console.log(`  WRONG: ${f}`);
   else console.log(`  every timed product agreed with a float64 reference to ${CHECK_TOLERANCE} (max relative error)`);
   if (tfInfo.wasm.ok && tfInfo.wasm.threads === 1) console.log('  tfjs-wasm runs single-threaded (SIMD) in Node: tfjs disables its multithreaded build there');
-  console.log(`  best of >= 3 samples / >= ${BUDGET_MS / 1000} s per cell (1 timed product when one takes > ${SLOW_MS / 1000} s); SGEMM took ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(
+    `  best of >= 3 samples / >= ${BUDGET_MS / 1000} s per cell (1 timed product when one takes > ${SLOW_MS / 1000} s); SGEMM took ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
   console.log('');
   if (!baselineChild && nbHasWasm && nb.wasmBuild?.() === 'relaxed') sgemmBaseline = runBaseline();
 }
@@ -388,19 +442,25 @@ if (runs('sgemm')) {
 function runBaseline() {
   const tmp = join(os.tmpdir(), `nabla-bench-baseline-${process.pid}.json`);
   try {
-    execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--only', 'sgemm', '--baseline-child', '--out', tmp, ...(quick ? ['--quick'] : [])],
-      { env: { ...process.env, NABLA_WASM_BUILD: 'simd' }, stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--only', 'sgemm', '--baseline-child', '--out', tmp, ...(quick ? ['--quick'] : [])], {
+      env: { ...process.env, NABLA_WASM_BUILD: 'simd' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     const child = JSON.parse(readFileSync(tmp, 'utf8'));
     console.log('SGEMM float32 with the baseline SIMD build (mul + add, no FMA), GFLOP/s; ratios = nabla / tfjs-wasm');
     console.log(padR('M x K x N', W0) + [' simd 1t', ' simd 2t'].map((l) => padL(l, W)).join('') + ['s1t/tf-w', 's2t/tf-w'].map((l) => padL(l, WR)).join(''));
     const out = [];
     for (const r of child.sgemm) {
       const tfw = rows.find((x) => x.name === r.name)?.results['tfjs-wasm']?.gflops;
-      const g1 = r.results['nabla-wasm-1t']?.gflops, g2 = r.results['nabla-wasm-2t']?.gflops;
+      const g1 = r.results['nabla-wasm-1t']?.gflops,
+        g2 = r.results['nabla-wasm-2t']?.gflops;
       const ratio = (g) => (g && tfw ? g / tfw : null);
       out.push({ name: r.name, M: r.M, K: r.K, N: r.N, simd1t: g1 ?? null, simd2t: g2 ?? null, ratio1t: ratio(g1), ratio2t: ratio(g2) });
-      console.log(padR(`${r.M}x${r.K}x${r.N}`, W0) + [g1, g2].map((g) => padL(g ? fmtG(g) : 'n/a', W)).join('')
-        + [ratio(g1), ratio(g2)].map((x) => padL(x == null ? 'n/a' : x.toFixed(2) + 'x', WR)).join(''));
+      console.log(
+        padR(`${r.M}x${r.K}x${r.N}`, W0) +
+          [g1, g2].map((g) => padL(g ? fmtG(g) : 'n/a', W)).join('') +
+          [ratio(g1), ratio(g2)].map((x) => padL(x == null ? 'n/a' : `${x.toFixed(2)}x`, WR)).join(''),
+      );
     }
     console.log('');
     return { build: child.nabla?.wasmBuild ?? null, rows: out };
@@ -408,7 +468,11 @@ function runBaseline() {
     console.log(`SGEMM with the baseline SIMD build: failed (${errText(e)})\n`);
     return { error: errText(e) };
   } finally {
-    try { unlinkSync(tmp); } catch { /* ignore */ }
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* ignore */
+    }
   }
 }
 
@@ -416,7 +480,9 @@ function runBaseline() {
 try {
   if (nbHasWasm && nbHasThreads && nbInitialThreads !== undefined) await nb.setThreads(nbInitialThreads);
   await nb.setBackend(nbInitialBackend);
-} catch { /* ignore */ }
+} catch {
+  /* ignore */
+}
 
 // ---------------------------------------------------------------------------------------------
 // digits MLP (64-64-64-10 relu, softmax, categorical cross-entropy, Adam 1e-3, batch 32, 50 epochs,
@@ -433,10 +499,7 @@ const MODELS = {
     L.dense({ units: 64, activation: 'relu' }),
     L.dense({ units: 10, activation: 'softmax' }),
   ],
-  mlp: (L) => [
-    L.dense({ units: 128, activation: 'relu', inputShape: [784] }),
-    L.dense({ units: 10, activation: 'softmax' }),
-  ],
+  mlp: (L) => [L.dense({ units: 128, activation: 'relu', inputShape: [784] }), L.dense({ units: 10, activation: 'softmax' })],
   cnn: (L) => [
     L.conv2d({ filters: 16, kernelSize: 3, activation: 'relu', inputShape: [28, 28, 1] }),
     L.maxPooling2d({ poolSize: 2 }),
@@ -464,18 +527,32 @@ async function benchDigitsMlp() {
   new nb.Generator(0).shuffle(order);
   const nTrain = Math.floor(n * 0.8);
   const pick = (t, idx) => nb.gather(t, nb.tensor(idx, [idx.length], 'int32'), 0);
-  const xTrain = pick(x, order.subarray(0, nTrain)), xTest = pick(x, order.subarray(nTrain));
+  const xTrain = pick(x, order.subarray(0, nTrain)),
+    xTest = pick(x, order.subarray(nTrain));
   const yAll = nb.oneHot(labels, 10);
-  const yTrain = pick(yAll, order.subarray(0, nTrain)), yTest = pick(yAll, order.subarray(nTrain));
+  const yTrain = pick(yAll, order.subarray(0, nTrain));
   const testLabels = pick(labels, order.subarray(nTrain)).data();
   nb.seed(1);
   const build = () => nablaModel('digits');
   const initial = build().getWeights();
-  const accuracyOf = (pred) => { let ok = 0; pred.forEach((p, i) => { if (p === testLabels[i]) ok++; }); return ok / testLabels.length; };
+  const accuracyOf = (pred) => {
+    let ok = 0;
+    pred.forEach((p, i) => {
+      if (p === testLabels[i]) ok++;
+    });
+    return ok / testLabels.length;
+  };
   const results = [];
-  for (const cfg of [['nabla wasm 1t', 'wasm', 1], ['nabla wasm 2t', 'wasm', 2], ['nabla js', 'js', 1]]) {
+  for (const cfg of [
+    ['nabla wasm 1t', 'wasm', 1],
+    ['nabla wasm 2t', 'wasm', 2],
+    ['nabla js', 'js', 1],
+  ]) {
     const [label, backend, threads] = cfg;
-    if (backend === 'wasm' && !nbHasWasm) { results.push({ label, na: 'no wasm backend' }); continue; }
+    if (backend === 'wasm' && !nbHasWasm) {
+      results.push({ label, na: 'no wasm backend' });
+      continue;
+    }
     nb.setBackend(backend);
     if (backend === 'wasm') nb.setThreads(threads);
     const model = build();
@@ -491,16 +568,25 @@ async function benchDigitsMlp() {
   if (nbHasThreads && nbInitialThreads !== undefined) nb.setThreads(nbInitialThreads);
   for (const backend of ['wasm', 'cpu']) {
     const label = `tfjs-${backend}`;
-    if (!tfInfo[backend].ok) { results.push({ label, na: short(tfInfo[backend].reason) }); continue; }
+    if (!tfInfo[backend].ok) {
+      results.push({ label, na: short(tfInfo[backend].reason) });
+      continue;
+    }
     await tf.setBackend(backend);
     const model = tfjsModel('digits');
     model.setWeights(initial.map((w) => tf.tensor(w.data(), [...w.shape])));
     model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
-    const xs = tf.tensor(xTrain.data(), [...xTrain.shape]), ys = tf.tensor(yTrain.data(), [...yTrain.shape]);
+    const xs = tf.tensor(xTrain.data(), [...xTrain.shape]),
+      ys = tf.tensor(yTrain.data(), [...yTrain.shape]);
     const t0 = performance.now();
     await model.fit(xs, ys, { epochs: EPOCHS, batchSize: 32, shuffle: true, verbose: 0 });
     const seconds = (performance.now() - t0) / 1000;
-    const pred = tf.tidy(() => model.predict(tf.tensor(xTest.data(), [...xTest.shape])).argMax(1).dataSync());
+    const pred = tf.tidy(() =>
+      model
+        .predict(tf.tensor(xTest.data(), [...xTest.shape]))
+        .argMax(1)
+        .dataSync(),
+    );
     results.push({ label, seconds, accuracy: accuracyOf(Array.from(pred)) });
     tf.dispose([xs, ys]);
   }
@@ -542,8 +628,15 @@ async function benchFashion() {
     nb.seed(3);
     const initial = nablaModel(kind).getWeights();
     const rowsOut = [];
-    for (const [label, backend, threads] of [['nabla wasm 1t', 'wasm', 1], ['nabla wasm 2t', 'wasm', 2], ['nabla js', 'js', 1]]) {
-      if (backend === 'wasm' && !nbHasWasm) { rowsOut.push({ label, na: 'no wasm backend' }); continue; }
+    for (const [label, backend, threads] of [
+      ['nabla wasm 1t', 'wasm', 1],
+      ['nabla wasm 2t', 'wasm', 2],
+      ['nabla js', 'js', 1],
+    ]) {
+      if (backend === 'wasm' && !nbHasWasm) {
+        rowsOut.push({ label, na: 'no wasm backend' });
+        continue;
+      }
       nb.setBackend(backend);
       if (backend === 'wasm') nb.setThreads(threads);
       const model = nablaModel(kind);
@@ -557,7 +650,10 @@ async function benchFashion() {
     if (nbHasThreads && nbInitialThreads !== undefined) nb.setThreads(nbInitialThreads);
     for (const backend of ['wasm', 'cpu']) {
       const label = `tfjs-${backend}`;
-      if (!tfInfo[backend].ok) { rowsOut.push({ label, na: short(tfInfo[backend].reason) }); continue; }
+      if (!tfInfo[backend].ok) {
+        rowsOut.push({ label, na: short(tfInfo[backend].reason) });
+        continue;
+      }
       try {
         await tf.setBackend(backend);
         const model = tfjsModel(kind);
@@ -580,7 +676,11 @@ async function benchFashion() {
     const tfw = rowsOut.find((r) => r.label === 'tfjs-wasm' && r.secondsPer1000);
     const tfc = rowsOut.find((r) => r.label === 'tfjs-cpu' && r.secondsPer1000);
     for (const r of rowsOut) {
-      const vs = r.secondsPer1000 ? [tfw && `${(tfw.secondsPer1000 / r.secondsPer1000).toFixed(2)}x tfjs-wasm`, tfc && `${(tfc.secondsPer1000 / r.secondsPer1000).toFixed(2)}x tfjs-cpu`].filter(Boolean).join(', ') : '';
+      const vs = r.secondsPer1000
+        ? [tfw && `${(tfw.secondsPer1000 / r.secondsPer1000).toFixed(2)}x tfjs-wasm`, tfc && `${(tfc.secondsPer1000 / r.secondsPer1000).toFixed(2)}x tfjs-cpu`]
+            .filter(Boolean)
+            .join(', ')
+        : '';
       console.log(`  ${r.label.padEnd(14)} ${r.na ? `n/a (${r.na})` : `${r.secondsPer1000.toFixed(3)} s${vs ? `  (${vs})` : ''}`}`);
     }
   }
@@ -593,8 +693,20 @@ async function benchRecurrentStep() {
   const x = nb.randomNormal([batch, time, features], 0, 1, { generator: new nb.Generator(5) });
   const target = nb.randomNormal([batch, units], 0, 1, { generator: new nb.Generator(6) });
   const results = [];
-  const timeIt = async (f) => { await f(); let best = Infinity; for (let i = 0; i < (quick ? 2 : 5); i++) { const t0 = performance.now(); await f(); best = Math.min(best, performance.now() - t0); } return best; };
-  for (const [label, backend] of [['nabla wasm', 'wasm'], ['nabla js', 'js']]) {
+  const timeIt = async (f) => {
+    await f();
+    let best = Infinity;
+    for (let i = 0; i < (quick ? 2 : 5); i++) {
+      const t0 = performance.now();
+      await f();
+      best = Math.min(best, performance.now() - t0);
+    }
+    return best;
+  };
+  for (const [label, backend] of [
+    ['nabla wasm', 'wasm'],
+    ['nabla js', 'js'],
+  ]) {
     if (backend === 'wasm' && !nbHasWasm) continue;
     nb.setBackend(backend);
     const layer = nb.layers.lstm({ units, seed: 1 });
@@ -611,11 +723,20 @@ async function benchRecurrentStep() {
     try {
       await tf.setBackend(backend);
       const layer = tf.layers.lstm({ units });
-      const xs = tf.tensor(x.data(), [batch, time, features]), ts = tf.tensor(target.data(), [batch, units]);
+      const xs = tf.tensor(x.data(), [batch, time, features]),
+        ts = tf.tensor(target.data(), [batch, units]);
       tf.tidy(() => layer.apply(xs));
-      const fwd = await timeIt(() => tf.tidy(() => { layer.apply(xs).dataSync(); }));
+      const fwd = await timeIt(() =>
+        tf.tidy(() => {
+          layer.apply(xs).dataSync();
+        }),
+      );
       const opt = tf.train.sgd(0);
-      const both = await timeIt(() => tf.tidy(() => { opt.minimize(() => tf.mean(tf.square(tf.sub(layer.apply(xs), ts)))); }));
+      const both = await timeIt(() =>
+        tf.tidy(() => {
+          opt.minimize(() => tf.mean(tf.square(tf.sub(layer.apply(xs), ts))));
+        }),
+      );
       results.push({ label, forwardMsPerStep: fwd / time, trainMsPerStep: both / time });
       tf.dispose([xs, ts]);
     } catch (e) {
@@ -623,7 +744,10 @@ async function benchRecurrentStep() {
     }
   }
   console.log(`\nLSTM(${units}) on [${batch}, ${time}, ${features}]: milliseconds per time step (lower is better)`);
-  for (const r of results) console.log(`  ${r.label.padEnd(12)} ${r.na ? `n/a (${r.na})` : `forward ${r.forwardMsPerStep.toFixed(3)} ms, forward+backward ${r.trainMsPerStep.toFixed(3)} ms`}`);
+  for (const r of results)
+    console.log(
+      `  ${r.label.padEnd(12)} ${r.na ? `n/a (${r.na})` : `forward ${r.forwardMsPerStep.toFixed(3)} ms, forward+backward ${r.trainMsPerStep.toFixed(3)} ms`}`,
+    );
   return { status: 'done', batch, time, features, units, results };
 }
 
@@ -661,7 +785,7 @@ const json = {
   recurrent,
 };
 mkdirSync(dirname(outFile), { recursive: true });
-writeFileSync(outFile, JSON.stringify(json, null, 2) + '\n');
+writeFileSync(outFile, `${JSON.stringify(json, null, 2)}\n`);
 console.log(`\nresults: ${outFile}`);
 // nabla's wasm thread pool (workers) must not keep the process alive
 process.exit(0);

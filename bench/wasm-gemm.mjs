@@ -21,7 +21,10 @@ const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const withF64 = args.includes('--f64');
 const withPacked = args.includes('--packed');
-const only = args.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+const only = args
+  .find((a) => a.startsWith('--only='))
+  ?.slice(7)
+  .split(',');
 const positional = args.filter((a) => !a.startsWith('--'));
 const root = join(fileURLToPath(new URL('.', import.meta.url)), '..');
 const prefix = positional[0] ?? join(root, 'build', 'kernels', 'nabla');
@@ -29,12 +32,23 @@ const prefix = positional[0] ?? join(root, 'build', 'kernels', 'nabla');
 const builds = {};
 for (const name of ['simd', 'relaxed']) {
   const file = `${prefix}-${name}.wasm`;
-  if (!existsSync(file)) { console.error(`${file} not found: run \`node scripts/build-kernels.mjs\` first.`); process.exit(1); }
+  if (!existsSync(file)) {
+    console.error(`${file} not found: run \`node scripts/build-kernels.mjs\` first.`);
+    process.exit(1);
+  }
   const bytes = readFileSync(file);
-  if (!WebAssembly.validate(bytes)) { console.log(`${name}: this engine refuses the module, skipped`); continue; }
+  if (!WebAssembly.validate(bytes)) {
+    console.log(`${name}: this engine refuses the module, skipped`);
+    continue;
+  }
   const memory = new WebAssembly.Memory({ initial: 64, maximum: 32768, shared: true });
   const { instance } = await WebAssembly.instantiate(bytes, {
-    env: { memory, abort: () => { throw new Error('abort called'); } },
+    env: {
+      memory,
+      abort: () => {
+        throw new Error('abort called');
+      },
+    },
   });
   builds[name] = { ex: instance.exports, memory };
 }
@@ -52,12 +66,15 @@ function setup(build, M, N, K, transA, transB, elem, packed = false) {
   const need = Math.ceil(end / 65536) - memory.buffer.byteLength / 65536;
   if (need > 0) memory.grow(need);
   const T = elem === 4 ? Float32Array : Float64Array;
-  const fa = new T(memory.buffer, a, M * K), fb = new T(memory.buffer, b, K * N);
+  const fa = new T(memory.buffer, a, M * K),
+    fb = new T(memory.buffer, b, K * N);
   for (let i = 0; i < fa.length; i++) fa[i] = Math.random() * 2 - 1;
   for (let i = 0; i < fb.length; i++) fb[i] = Math.random() * 2 - 1;
-  const lda = transA ? M : K, ldb = transB ? K : N;
+  const lda = transA ? M : K,
+    ldb = transB ? K : N;
   if (packed) {
-    const bp = align(end), ps = align(bp + ex.sgemmPackedBBytes(N, K));
+    const bp = align(end),
+      ps = align(bp + ex.sgemmPackedBBytes(N, K));
     const top = ps + ex.sgemmPackedScratchBytes(M, K);
     const more = Math.ceil(top / 65536) - memory.buffer.byteLength / 65536;
     if (more > 0) memory.grow(more);
@@ -104,12 +121,16 @@ const header = (elem) => {
   console.log(`${'M×K×N'.padEnd(24)}${cols.map((c) => pad(c.label, 12)).join('')}`);
 };
 for (const elem of withF64 ? [4, 8] : [4]) {
-  if (elem === 8 && !names.every((n) => builds[n].ex.dgemm)) { console.log('dgemm not exported'); continue; }
+  if (elem === 8 && !names.every((n) => builds[n].ex.dgemm)) {
+    console.log('dgemm not exported');
+    continue;
+  }
   header(elem);
   for (const [label, M, K, N, tA, tB] of shapes) {
     if (only && !only.includes(label.split(' ')[0])) continue;
-    const cols = (elem === 4 ? columns : columns.filter((c) => !c.packed))
-      .map((c) => measure(setup(builds[c.build], M, N, K, tA, tB, elem, c.packed), 2 * M * N * K));
+    const cols = (elem === 4 ? columns : columns.filter((c) => !c.packed)).map((c) =>
+      measure(setup(builds[c.build], M, N, K, tA, tB, elem, c.packed), 2 * M * N * K),
+    );
     console.log(`${label.padEnd(24)}${cols.map((g) => pad(g.toFixed(1), 12)).join('')}`);
   }
   console.log();

@@ -23,10 +23,17 @@ model.summary();
 
 const history = await model.fit(x, y, { epochs, batchSize: 32, validationSplit: 0.2 });
 console.log(`\nepochs run: ${history.history.loss.length}`);
-console.log(`final loss ${history.history.loss.at(-1).toFixed(4)}, val_loss ${history.history.val_loss.at(-1).toFixed(4)}, val_accuracy ${history.history.val_accuracy.at(-1).toFixed(4)}`);
+console.log(
+  `final loss ${history.history.loss.at(-1).toFixed(4)}, val_loss ${history.history.val_loss.at(-1).toFixed(4)}, val_accuracy ${history.history.val_accuracy.at(-1).toFixed(4)}`,
+);
 
 const scores = model.evaluate(x, y);
-console.log('evaluate:', Object.entries(scores).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', '));
+console.log(
+  'evaluate:',
+  Object.entries(scores)
+    .map(([k, v]) => `${k} ${v.toFixed(4)}`)
+    .join(', '),
+);
 
 const predictions = model.predict(nb.slice(x, [0, 0], [5, -1]));
 console.log('predict, first 5 examples (class probabilities):');

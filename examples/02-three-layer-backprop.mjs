@@ -16,7 +16,9 @@ const lr = 0.5;
 // digits 0 and 1 as columns: X is 64 × m, y is 1 × m
 const digits = nb.data.loadDigits();
 const keep = [];
-digits.labels.storage.forEach((l, i) => { if (l === 0 || l === 1) keep.push(i); });
+digits.labels.storage.forEach((l, i) => {
+  if (l === 0 || l === 1) keep.push(i);
+});
 const idx = nb.tensor(keep, [keep.length], 'int32');
 const X = nb.transpose(nb.gather(digits.x, idx, 0));
 const y = nb.reshape(nb.cast(nb.gather(digits.labels, idx, 0), 'float32'), [1, keep.length]);
@@ -27,9 +29,12 @@ const init = (rows, cols) => nb.mul(nb.randomNormal([rows, cols]), Math.sqrt(1 /
 let p = { W1: init(16, 64), b1: nb.zeros([16, 1]), W2: init(8, 16), b2: nb.zeros([8, 1]), W3: init(1, 8), b3: nb.zeros([1, 1]) };
 
 function forward(p, x = X) {
-  const Z1 = nb.add(nb.matmul(p.W1, x), p.b1), A1 = nb.relu(Z1);
-  const Z2 = nb.add(nb.matmul(p.W2, A1), p.b2), A2 = nb.tanh(Z2);
-  const Z3 = nb.add(nb.matmul(p.W3, A2), p.b3), A3 = nb.sigmoid(Z3);
+  const Z1 = nb.add(nb.matmul(p.W1, x), p.b1),
+    A1 = nb.relu(Z1);
+  const Z2 = nb.add(nb.matmul(p.W2, A1), p.b2),
+    A2 = nb.tanh(Z2);
+  const Z3 = nb.add(nb.matmul(p.W3, A2), p.b3),
+    A3 = nb.sigmoid(Z3);
   return { Z1, A1, Z2, A2, A3 };
 }
 const costOf = (p, x, labels) => {
@@ -45,14 +50,18 @@ function backward(p) {
   const dZ2 = nb.mul(nb.matmul(T(p.W3), dZ3), nb.sub(1, nb.square(A2)));
   const dZ1 = nb.mul(nb.matmul(T(p.W2), dZ2), nb.cast(nb.greater(Z1, 0), 'float32'));
   return {
-    W1: nb.div(nb.matmul(dZ1, T(X)), m), b1: nb.div(nb.sum(dZ1, 1, true), m),
-    W2: nb.div(nb.matmul(dZ2, T(A1)), m), b2: nb.div(nb.sum(dZ2, 1, true), m),
-    W3: nb.div(nb.matmul(dZ3, T(A2)), m), b3: nb.div(nb.sum(dZ3, 1, true), m),
+    W1: nb.div(nb.matmul(dZ1, T(X)), m),
+    b1: nb.div(nb.sum(dZ1, 1, true), m),
+    W2: nb.div(nb.matmul(dZ2, T(A1)), m),
+    b2: nb.div(nb.sum(dZ2, 1, true), m),
+    W3: nb.div(nb.matmul(dZ3, T(A2)), m),
+    b3: nb.div(nb.sum(dZ3, 1, true), m),
   };
 }
 
 // the hand-derived gradients are the ones autodiff computes
-const byHand = backward(p), byGrad = nb.grad(cost)(p);
+const byHand = backward(p),
+  byGrad = nb.grad(cost)(p);
 for (const k of Object.keys(byHand)) {
   const diff = nb.max(nb.abs(nb.sub(byHand[k], byGrad[k]))).item();
   console.log(`d${k.padEnd(2)} ${JSON.stringify(byHand[k].shape).padEnd(8)} max |hand − nb.grad| = ${diff.toExponential(2)}`);
@@ -62,14 +71,17 @@ for (const k of Object.keys(byHand)) {
 // the same equations, generated: nb.explain traces the cost and derives the backward pass from the program
 const names = ['W1', 'b1', 'W2', 'b2', 'W3', 'b3'];
 const explained = nb.explain((W1, b1, W2, b2, W3, b3, x, Y) => costOf({ W1, b1, W2, b2, W3, b3 }, x, Y))(
-  ...names.map((k) => nb.spec(p[k].shape, 'float32', k)), nb.spec([64, null], 'float32', 'X'), nb.spec([1, null], 'float32', 'Y'));
+  ...names.map((k) => nb.spec(p[k].shape, 'float32', k)),
+  nb.spec([64, null], 'float32', 'X'),
+  nb.spec([1, null], 'float32', 'Y'),
+);
 console.log(explained.toString());
 const values = explained.evaluate([...names.map((k) => p[k]), X, y]);
 for (const k of names) {
   const diff = nb.max(nb.abs(nb.sub(values.get(`d${k}`), byGrad[k]))).item();
   if (!(diff < 1e-5)) throw new Error(`the explained gradient of ${k} differs by ${diff}`);
 }
-console.log('the printed backward equations, evaluated, give nb.grad\'s gradients');
+console.log("the printed backward equations, evaluated, give nb.grad's gradients");
 
 // gradient descent with the hand-written backward pass
 for (let step = 0; step <= steps; step++) {

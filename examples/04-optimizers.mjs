@@ -15,10 +15,8 @@ const optimizers = {
 };
 
 nb.seed(0);
-const build = () => nb.sequential([
-  nb.layers.dense({ units: 64, activation: 'relu', inputShape: [64] }),
-  nb.layers.dense({ units: 10, activation: 'softmax' }),
-]);
+const build = () =>
+  nb.sequential([nb.layers.dense({ units: 64, activation: 'relu', inputShape: [64] }), nb.layers.dense({ units: 10, activation: 'softmax' })]);
 const initial = build().getWeights();
 
 const curves = {};
@@ -32,14 +30,29 @@ for (const [name, make] of Object.entries(optimizers)) {
 }
 
 console.log('training loss by epoch');
-console.log('epoch ' + Object.keys(curves).map((n) => n.padStart(22)).join(''));
+console.log(
+  `epoch ${Object.keys(curves)
+    .map((n) => n.padStart(22))
+    .join('')}`,
+);
 for (let e = 0; e < epochs; e++) {
-  console.log(String(e + 1).padStart(5) + ' ' + Object.values(curves).map((h) => h.loss[e].toFixed(4).padStart(22)).join(''));
+  console.log(
+    `${String(e + 1).padStart(5)} ${Object.values(curves)
+      .map((h) => h.loss[e].toFixed(4).padStart(22))
+      .join('')}`,
+  );
 }
-console.log('final accuracy: ' + Object.entries(curves).map(([n, h]) => `${n} ${(100 * h.accuracy.at(-1)).toFixed(1)}%`).join(', '));
+console.log(
+  `final accuracy: ${Object.entries(curves)
+    .map(([n, h]) => `${n} ${(100 * h.accuracy.at(-1)).toFixed(1)}%`)
+    .join(', ')}`,
+);
 
 const svg = nb.viz.lineChart({
-  title: 'Digits: training loss by optimiser', xLabel: 'epoch', yLabel: 'cross-entropy', logY: true,
+  title: 'Digits: training loss by optimiser',
+  xLabel: 'epoch',
+  yLabel: 'cross-entropy',
+  logY: true,
   series: Object.entries(curves).map(([name, h]) => ({ name, values: h.loss })),
 });
 writeFileSync(process.env.QUICK ? '/dev/null' : 'optimizers.svg', svg);

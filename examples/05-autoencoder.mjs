@@ -15,10 +15,7 @@ const pcaError = nb.mean(nb.square(nb.sub(pca.inverseTransform(zPca), x))).item(
 
 // the autoencoder: encoder 64 → 32 → 2, decoder 2 → 32 → 64 (sigmoid: pixels are in 0..1)
 nb.seed(0);
-const encoder = [
-  nb.layers.dense({ units: 32, activation: 'relu', inputShape: [64], name: 'encode_1' }),
-  nb.layers.dense({ units: 2, name: 'code' }),
-];
+const encoder = [nb.layers.dense({ units: 32, activation: 'relu', inputShape: [64], name: 'encode_1' }), nb.layers.dense({ units: 2, name: 'code' })];
 const decoder = [
   nb.layers.dense({ units: 32, activation: 'relu', name: 'decode_1' }),
   nb.layers.dense({ units: 64, activation: 'sigmoid', name: 'reconstruction' }),
@@ -35,13 +32,29 @@ console.log(`  PCA (2 components)        ${pcaError.toFixed(4)}   (variance kept
 console.log(`  autoencoder 64-32-2-32-64 ${aeError.toFixed(4)}   (after ${history.epoch.length} epochs)`);
 
 const points = (z) => {
-  const zz = z.toArray(), ls = labels.storage;
+  const zz = z.toArray(),
+    ls = labels.storage;
   return zz.map(([a, b], i) => ({ x: a, y: b, label: ls[i] }));
 };
-const chart = nb.viz.sideBySide([
-  nb.viz.scatterChart({ title: `PCA, 2 components (error ${pcaError.toFixed(4)})`, xLabel: 'PC 1', yLabel: 'PC 2', points: points(zPca), legendTitle: 'digit' }),
-  nb.viz.scatterChart({ title: `Autoencoder 64-32-2-32-64 (error ${aeError.toFixed(4)})`, xLabel: 'code 1', yLabel: 'code 2', points: points(zAe), legendTitle: 'digit' }),
-], { title: 'Digits in two dimensions: PCA and an autoencoder' });
+const chart = nb.viz.sideBySide(
+  [
+    nb.viz.scatterChart({
+      title: `PCA, 2 components (error ${pcaError.toFixed(4)})`,
+      xLabel: 'PC 1',
+      yLabel: 'PC 2',
+      points: points(zPca),
+      legendTitle: 'digit',
+    }),
+    nb.viz.scatterChart({
+      title: `Autoencoder 64-32-2-32-64 (error ${aeError.toFixed(4)})`,
+      xLabel: 'code 1',
+      yLabel: 'code 2',
+      points: points(zAe),
+      legendTitle: 'digit',
+    }),
+  ],
+  { title: 'Digits in two dimensions: PCA and an autoencoder' },
+);
 if (!process.env.QUICK) {
   writeFileSync('embeddings.svg', chart);
   console.log('chart: embeddings.svg (PCA beside the autoencoder)');

@@ -5,7 +5,7 @@ import * as nb from 'nabla';
 
 const epochs = process.env.QUICK ? 1 : 40;
 const { images, labels } = nb.data.loadDigits();
-const x = nb.reshape(images, [-1, 8, 8, 1]);              // NHWC
+const x = nb.reshape(images, [-1, 8, 8, 1]); // NHWC
 const split = nb.data.trainTestSplit(x, labels, { testSize: 0.2, seed: 0, stratify: labels });
 
 nb.seed(0);
@@ -23,4 +23,6 @@ model.compile({ optimizer: nb.optimizers.adam({ learningRate: 0.002 }), loss: 's
 const t0 = performance.now();
 await model.fit(split.xTrain, split.yTrain, { epochs, batchSize: 32, validationSplit: 0.1 });
 const { loss, accuracy } = model.evaluate(split.xTest, split.yTest);
-console.log(`\ntrained ${epochs} epochs in ${((performance.now() - t0) / 1000).toFixed(1)} s; test loss ${loss.toFixed(4)}, test accuracy ${(100 * accuracy).toFixed(2)}%`);
+console.log(
+  `\ntrained ${epochs} epochs in ${((performance.now() - t0) / 1000).toFixed(1)} s; test loss ${loss.toFixed(4)}, test accuracy ${(100 * accuracy).toFixed(2)}%`,
+);

@@ -22,7 +22,13 @@ writeFileSync(out('tangent.svg'), nb.viz.tangentChart(f, { from: -2, to: 2, form
 // four optimisers from one start on a surface with four minima: they do not all end in the same one
 const surface = process.env.QUICK ? 'bowl' : 'himmelblau';
 const { contour, surface: threeD, paths } = nb.viz.descentChart(surface);
-for (const p of paths) console.log(`${p.name.padEnd(22)} ends at (${p.points.at(-1).map((v) => v.toFixed(2)).join(', ')}), f = ${p.losses.at(-1).toPrecision(3)}`);
+for (const p of paths)
+  console.log(
+    `${p.name.padEnd(22)} ends at (${p.points
+      .at(-1)
+      .map((v) => v.toFixed(2))
+      .join(', ')}), f = ${p.losses.at(-1).toPrecision(3)}`,
+  );
 writeFileSync(out('descent-contour.svg'), contour);
 writeFileSync(out('descent-3d.svg'), threeD);
 

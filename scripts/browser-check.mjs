@@ -64,7 +64,10 @@ const server = createServer((req, res) => {
   if (req.method === 'POST' && req.url === '/result') {
     let body = '';
     req.on('data', (d) => (body += d));
-    req.on('end', () => { results[isolated ? 'isolated' : 'plain'] = JSON.parse(body); res.end('ok'); });
+    req.on('end', () => {
+      results[isolated ? 'isolated' : 'plain'] = JSON.parse(body);
+      res.end('ok');
+    });
     return;
   }
   if (req.url === '/isolated.html' || req.url === '/plain.html') {
@@ -72,23 +75,44 @@ const server = createServer((req, res) => {
     return res.end(page);
   }
   const file = normalize(join(root, req.url.split('?')[0]));
-  if (!file.startsWith(join(root, 'dist')) || !existsSync(file)) { res.writeHead(404); return res.end(); }
+  if (!file.startsWith(join(root, 'dist')) || !existsSync(file)) {
+    res.writeHead(404);
+    return res.end();
+  }
   const type = { '.js': 'text/javascript', '.map': 'application/json' }[extname(file)] ?? 'application/octet-stream';
   res.writeHead(200, { 'Content-Type': type, ...headers });
   res.end(readFileSync(file));
 });
 server.listen(0, '127.0.0.1', async () => {
   const port = server.address().port;
-  const run = (name) => new Promise((resolve) => {
-    const profile = mkdtempSync(join(tmpdir(), 'nabla-chromium-'));
-    const child = spawn(chromium, ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`,
-      `http://127.0.0.1:${port}/${name}.html`], { stdio: 'ignore' });
-    const started = Date.now();
-    const poll = setInterval(() => {
-      if (results[name] || Date.now() - started > 30000) { clearInterval(poll); child.kill(); resolve(); }
-    }, 100);
-  });
+  const run = (name) =>
+    new Promise((resolve) => {
+      const profile = mkdtempSync(join(tmpdir(), 'nabla-chromium-'));
+      const child = spawn(
+        chromium,
+        [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          `--user-data-dir=${profile}`,
+          `http://127.0.0.1:${port}/${name}.html`,
+        ],
+        { stdio: 'ignore' },
+      );
+      const started = Date.now();
+      const poll = setInterval(() => {
+        if (results[name] || Date.now() - started > 30000) {
+          clearInterval(poll);
+          child.kill();
+          resolve();
+        }
+      }, 100);
+    });
   await run('isolated');
   await run('plain');
   server.close();

@@ -40,7 +40,7 @@ export function assemblyScriptModule(groups) {
     g.ops.forEach((op, code) => lines.push(`export const ${G}_${upper(op)}: i32 = ${code};`));
     lines.push(`/** One past the last ${name} code. */`, `export const ${G}_COUNT: i32 = ${g.ops.length};`);
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 /**
@@ -56,11 +56,13 @@ export function typeScriptModule(groups) {
   for (const [name, g] of Object.entries(groups)) {
     const entries = g.ops.map((op, code) => `${op}: ${code}`).join(', ');
     const type = g.complete ? `Record<${g.type}, number>` : `Partial<Record<${g.type}, number>>`;
-    lines.push('',
+    lines.push(
+      '',
       `/** The op codes of ${g.kernel}${g.complete ? '' : ' (ops without a code run on the js kernels)'}. */`,
       `export const ${upper(name)}: Readonly<${type}> = { ${entries} };`,
       `/** One past the last code of ${g.kernel}: it traps on this code and any larger (or negative) one. */`,
-      `export const ${upper(name)}_COUNT = ${g.ops.length};`);
+      `export const ${upper(name)}_COUNT = ${g.ops.length};`,
+    );
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

@@ -20,7 +20,11 @@ if (!existsSync(executablePath)) {
 
 const SHOTS = [
   { file: 'playground-points.png', hash: '#dataset=spiral&features=x1,x2,sinx1,sinx2&layers=8,6&activation=tanh&optimizer=adam&lr=0.01&noise=10', epochs: 150 },
-  { file: 'playground-points-3-classes.png', hash: '#dataset=spiral3&features=x1,x2,sinx1,sinx2&layers=8,8&activation=tanh&optimizer=adam&lr=0.03&batch=10', epochs: 200 },
+  {
+    file: 'playground-points-3-classes.png',
+    hash: '#dataset=spiral3&features=x1,x2,sinx1,sinx2&layers=8,8&activation=tanh&optimizer=adam&lr=0.03&batch=10',
+    epochs: 200,
+  },
 ];
 
 mkdirSync(out, { recursive: true });
@@ -28,7 +32,9 @@ const server = await servePlayground({ port: 0 });
 const browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-gpu'] });
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1 });
-  page.on('pageerror', (e) => { throw e; });
+  page.on('pageerror', (e) => {
+    throw e;
+  });
   for (const s of SHOTS) {
     await page.goto(server.url + s.hash);
     await page.waitForFunction(() => document.getElementById('epoch')?.dataset.value === '0');
@@ -36,7 +42,7 @@ try {
     await page.focus('#step');
     for (let i = 0; i < s.epochs; i++) await page.keyboard.press('Enter');
     await page.waitForFunction((n) => Number(document.getElementById('epoch')?.dataset.value) === n, s.epochs, { timeout: 120_000 });
-    await page.evaluate(() => (document.activeElement instanceof HTMLElement) && document.activeElement.blur());
+    await page.evaluate(() => document.activeElement instanceof HTMLElement && document.activeElement.blur());
     await page.waitForTimeout(300);
     await page.screenshot({ path: join(out, s.file), fullPage: true });
     console.log(`wrote ${join(out, s.file)}`);

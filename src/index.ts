@@ -22,20 +22,65 @@ export { Tensor, isTensor } from './tensor/tensor.js';
 export { Variable, variable } from './tensor/variable.js';
 export type { NestedArray, TensorLike, RandomOptions } from './tensor/create.js';
 export {
-  tensor, scalar, zeros, ones, zerosLike, onesLike, full, eye, arange, linspace, randomUniform, randomNormal,
+  tensor,
+  scalar,
+  zeros,
+  ones,
+  zerosLike,
+  onesLike,
+  full,
+  eye,
+  arange,
+  linspace,
+  randomUniform,
+  randomNormal,
 } from './tensor/create.js';
 
 // ops
 export {
-  add, sub, mul, div, neg, pow, square, sqrt, exp, expm1, log, log1p, abs, sign, sin, cos, tanh, erf,
-  maximum, minimum, clip, reciprocal, cast,
+  add,
+  sub,
+  mul,
+  div,
+  neg,
+  pow,
+  square,
+  sqrt,
+  exp,
+  expm1,
+  log,
+  log1p,
+  abs,
+  sign,
+  sin,
+  cos,
+  tanh,
+  erf,
+  maximum,
+  minimum,
+  clip,
+  reciprocal,
+  cast,
 } from './ops/arithmetic.js';
 export { equal, notEqual, greater, greaterEqual, less, lessEqual, where } from './ops/compare.js';
 export { matmul, transpose, dot, outer } from './ops/linalg.js';
 export { sum, mean, max, min, argmax, argmin, logSumExp, variance } from './ops/reduce.js';
 export type { Axis } from './ops/reduce.js';
 export {
-  reshape, flatten, squeeze, expandDims, broadcastTo, permute, slice, concat, stack, split, pad, gather, scatterAdd, oneHot,
+  reshape,
+  flatten,
+  squeeze,
+  expandDims,
+  broadcastTo,
+  permute,
+  slice,
+  concat,
+  stack,
+  split,
+  pad,
+  gather,
+  scatterAdd,
+  oneHot,
 } from './ops/shape.js';
 export { sigmoid, relu, leakyRelu, elu, swish, gelu, softplus, softmax, logSoftmax, biasActivation } from './ops/activations.js';
 export type { FusedActivation } from './backend/kernels.js';
@@ -96,7 +141,17 @@ export * as data from './data/index.js';
 /** Pictures as SVG strings: line charts, heat maps, contour and surface charts, gradient-descent pictures, program graphs, report pages. */
 export * as viz from './viz/index.js';
 export { landscape, landscape1d, Landscape, Landscape1d, projectPath } from './landscape/index.js';
-export type { LandscapeOptions, Landscape1dOptions, LandscapeCommonOptions, LandscapeDirections, SliceDirection, ProjectPathOptions, ProjectedPath, PathForChart, WeightRef } from './landscape/index.js';
+export type {
+  LandscapeOptions,
+  Landscape1dOptions,
+  LandscapeCommonOptions,
+  LandscapeDirections,
+  SliceDirection,
+  ProjectPathOptions,
+  ProjectedPath,
+  PathForChart,
+  WeightRef,
+} from './landscape/index.js';
 /** Dense float64 linear algebra (not differentiated): decompositions, solves, norms, and Lanczos for Hessian eigenvalues. */
 export * as linalg from './linalg/index.js';
 /** Principal component analysis. */

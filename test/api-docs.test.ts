@@ -13,18 +13,23 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** A reflection's summary text, or the first signature's (functions keep their comment there). */
 function summary(r: DeclarationReflection): string {
   const parts = r.comment?.summary ?? r.signatures?.[0]?.comment?.summary ?? [];
-  return parts.map((p) => p.text).join('').trim();
+  return parts
+    .map((p) => p.text)
+    .join('')
+    .trim();
 }
 
 let converted: { project: ProjectReflection; problems: string[] } | undefined;
 async function convert(): Promise<{ project: ProjectReflection; problems: string[] }> {
   if (converted) return converted;
-  const app = await Application.bootstrapWithPlugins(
-    { options: join(root, 'typedoc.json'), skipErrorChecking: true },
-    [new TypeDocReader(), new TSConfigReader()],
-  );
+  const app = await Application.bootstrapWithPlugins({ options: join(root, 'typedoc.json'), skipErrorChecking: true }, [
+    new TypeDocReader(),
+    new TSConfigReader(),
+  ]);
   const problems: string[] = [];
-  app.logger.log = (message: string, level: LogLevel) => { if (level >= LogLevel.Warn) problems.push(message); };
+  app.logger.log = (message: string, level: LogLevel) => {
+    if (level >= LogLevel.Warn) problems.push(message);
+  };
   const project = await app.convert();
   assert.ok(project, 'TypeDoc converted the sources');
   app.validate(project);

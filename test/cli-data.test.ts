@@ -29,7 +29,7 @@ function evaluatedAccuracy(out: string): number {
 
 /** Writes rows (arrays of cells) as a CSV file. */
 function csv(name: string, rows: (string | number)[][], header?: string[]): string {
-  writeFileSync(join(dir, name), [...(header ? [header.join(',')] : []), ...rows.map((r) => r.join(','))].join('\n') + '\n');
+  writeFileSync(join(dir, name), `${[...(header ? [header.join(',')] : []), ...rows.map((r) => r.join(','))].join('\n')}\n`);
   return name;
 }
 
@@ -46,7 +46,7 @@ function threeClasses(name: string, label: (k: number) => string | number, n = 1
   return csv(name, rows, ['size', 'shift', 'kind']);
 }
 
-test('a model trained by `nabla train digits` takes raw pixels: evaluating it on the run\'s raw test rows gives the report\'s accuracy', () => {
+test("a model trained by `nabla train digits` takes raw pixels: evaluating it on the run's raw test rows gives the report's accuracy", () => {
   // the run's own test split, as raw 0..16 pixel rows with the label last (what the shipped CSV holds)
   const d = nb.data.loadDigits();
   const raw = nb.mul(d.x, 16);
@@ -65,7 +65,10 @@ test('a model trained by `nabla train digits` takes raw pixels: evaluating it on
   const shipped = nabla('evaluate', join('digits-mlp', 'model.nabla'), join(root, 'data', 'uci-digits.csv.gz'));
   assert.equal(shipped.code, 0, shipped.err);
   assert.equal(evaluatedAccuracy(shipped.out), evaluatedAccuracy(nabla('evaluate', join('digits-mlp', 'model.nabla'), 'digits').out));
-  assert.match(nabla('summary', join('digits-mlp', 'model.nabla')).out, /rescaling \(Rescaling\)\s+\[null,64\]\s+0[\s\S]*classes: 0, 1, 2, 3, 4, 5, 6, 7, 8, 9/);
+  assert.match(
+    nabla('summary', join('digits-mlp', 'model.nabla')).out,
+    /rescaling \(Rescaling\)\s+\[null,64\]\s+0[\s\S]*classes: 0, 1, 2, 3, 4, 5, 6, 7, 8, 9/,
+  );
 });
 
 test('a CSV model normalises with statistics of the training rows only, and evaluates raw rows as its run did', async () => {
@@ -80,9 +83,13 @@ test('a CSV model normalises with statistics of the training rows only, and eval
   const model = await nb.loadModel(join(dir, 'sizes', 'model.nabla'));
   assert.equal(model.layers[0]!.className, 'Normalization');
   const savedMean = Array.from(model.layers[0]!.getWeights()[0]!.storage);
-  const fitMean = Array.from(nb.mean(fitRows, 0).storage), allMean = Array.from(nb.mean(data.x, 0).storage);
+  const fitMean = Array.from(nb.mean(fitRows, 0).storage),
+    allMean = Array.from(nb.mean(data.x, 0).storage);
   savedMean.forEach((m, j) => assert.ok(Math.abs(m - fitMean[j]!) < 1e-3 * Math.abs(fitMean[j]!) + 1e-4, `feature ${j}: ${m} vs ${fitMean[j]}`));
-  assert.ok(savedMean.some((m, j) => Math.abs(m - allMean[j]!) > 1e-3), 'not the mean of all rows');
+  assert.ok(
+    savedMean.some((m, j) => Math.abs(m - allMean[j]!) > 1e-3),
+    'not the mean of all rows',
+  );
   // its raw test rows evaluate to the report's accuracy
   const testRows = (split.xTest.toArray() as number[][]).map((r, i) => [...r, split.yTest.storage[i]!]);
   csv('sizes-test.csv', testRows, ['size', 'shift', 'kind']);
@@ -110,18 +117,29 @@ test('text labels become named classes, saved with the model and printed by trai
   assert.match(p.out.split('\n')[1]!, /^\s+0\s+(setosa|versicolor|virginica)\s+(setosa|versicolor|virginica): [01]\.\d{4}$/);
   // a label the model never saw is one clear line
   csv('unknown.csv', [['1000', '-3', 'daisy']], ['size', 'shift', 'kind']);
-  assert.match(nabla('evaluate', join('iris', 'model.nabla'), 'unknown.csv').err, /^nabla: unknown\.csv: line 2: label "daisy" is not one of the model's classes \(setosa, versicolor, virginica\)\n$/);
+  assert.match(
+    nabla('evaluate', join('iris', 'model.nabla'), 'unknown.csv').err,
+    /^nabla: unknown\.csv: line 2: label "daisy" is not one of the model's classes \(setosa, versicolor, virginica\)\n$/,
+  );
 });
 
 test('integer labels that are not 0..K−1 map to K dense classes; the mapping is saved and used by evaluate', async () => {
-  for (const [run, values] of [['one-to-3', [1, 2, 3]], ['hundreds', [0, 100, 200]], ['thousands', [0, 1000, 2000]], ['huge', [0, 1, 1e7]]] as const) {
+  for (const [run, values] of [
+    ['one-to-3', [1, 2, 3]],
+    ['hundreds', [0, 100, 200]],
+    ['thousands', [0, 1000, 2000]],
+    ['huge', [0, 1, 1e7]],
+  ] as const) {
     const name = threeClasses(`${run}.csv`, (k) => values[k]!);
     const t = nabla('train', name, '--epochs', '20', '--layers', '8', '--lr', '0.02', '--quiet', '--out', run);
     assert.equal(t.code, 0, `${run}: ${t.err}`);
     const r = report(run);
     assert.deepEqual(r.classNames, values.map(String), run);
     assert.equal(r.confusionMatrix.length, 3, `${run}: three classes, no empty ones`);
-    assert.ok(r.f1.every((f: number) => f > 0.5), `${run}: macro F1 is not dragged down by empty classes: ${r.f1}`);
+    assert.ok(
+      r.f1.every((f: number) => f > 0.5),
+      `${run}: macro F1 is not dragged down by empty classes: ${r.f1}`,
+    );
     const model = await nb.loadModel(join(dir, run, 'model.nabla'));
     assert.equal(model.layers[model.layers.length - 1]!.getWeights()[1]!.size, 3, `${run}: a 3-unit output layer`);
     assert.deepEqual(model.metadata['labelValues'], [...values]);
@@ -129,7 +147,14 @@ test('integer labels that are not 0..K−1 map to K dense classes; the mapping i
     assert.equal(e.code, 0, e.err);
     assert.ok(evaluatedAccuracy(e.out) > 0.9, `${run}: labels mapped back by value`);
   }
-  const r = nabla('train', csv('too-many.csv', Array.from({ length: 1200 }, (_, i) => [i % 7, i])), '--quiet');
+  const r = nabla(
+    'train',
+    csv(
+      'too-many.csv',
+      Array.from({ length: 1200 }, (_, i) => [i % 7, i]),
+    ),
+    '--quiet',
+  );
   assert.match(r.err, /^nabla: too-many\.csv: the labels take 1200 different values, more than 1000 classes; for a numeric target use --task regression\n$/);
 });
 
@@ -164,7 +189,10 @@ test('decimal labels: one clear line without --task regression; with it a regres
   const mae = nabla('train', name, '--task', 'regression', '--loss', 'mae', '--epochs', '2', '--quiet', '--out', 'price-mae');
   assert.equal(mae.code, 0, mae.err);
   assert.equal(report('price-mae').options.loss, 'mae');
-  assert.match(nabla('train', name, '--task', 'regression', '--loss', 'crossentropy').err, /^nabla: --loss for regression must be mse or mae, got 'crossentropy'\n$/);
+  assert.match(
+    nabla('train', name, '--task', 'regression', '--loss', 'crossentropy').err,
+    /^nabla: --loss for regression must be mse or mae, got 'crossentropy'\n$/,
+  );
 });
 
 test('a nan or inf cell is refused naming its line and column, unless --drop-nan drops its row', () => {
@@ -173,7 +201,10 @@ test('a nan or inf cell is refused naming its line and column, unless --drop-nan
   const name = csv('holes.csv', rows, ['x', 'y', 'label']);
   const r = nabla('train', name, '--out', 'holes');
   assert.equal(r.code, 1);
-  assert.match(r.err, /^nabla: holes\.csv: line 8, column 2 \(y\): "nan" is not a finite number; nabla refuses to train on nan or inf \(--drop-nan drops such rows\)\n$/);
+  assert.match(
+    r.err,
+    /^nabla: holes\.csv: line 8, column 2 \(y\): "nan" is not a finite number; nabla refuses to train on nan or inf \(--drop-nan drops such rows\)\n$/,
+  );
   assert.equal(existsSync(join(dir, 'holes')), false, 'no run folder for refused data');
   rows[6]![1] = 3;
   rows[9]![0] = '-inf';
@@ -192,12 +223,16 @@ test('a nan or inf cell is refused naming its line and column, unless --drop-nan
 test('a run that learns nothing says so and suggests a smaller learning rate', () => {
   const r = nabla('train', 'digits', '--lr', '1000', '--epochs', '2', '--layers', '16', '--quiet', '--out', 'diverged');
   assert.match(r.err, /learning rate 1000 is (probably )?too large: try --lr 100\b/);
-  if (r.code === 0) assert.match(r.err, /^nabla: warning: training diverged: test accuracy [\d.]+% is no better than always answering the most common class \([\d.]+%\), and the training loss ended at [\d.]+, no lower than at the start/);
+  if (r.code === 0)
+    assert.match(
+      r.err,
+      /^nabla: warning: training diverged: test accuracy [\d.]+% is no better than always answering the most common class \([\d.]+%\), and the training loss ended at [\d.]+, no lower than at the start/,
+    );
   else assert.equal(r.code, 1);
   assert.equal(r.err.trim().split('\n').length, 1, r.err);
 });
 
-test('options that do not apply are refused; --help shows each optimiser\'s learning rate; report.json holds numbers and the rate used', () => {
+test("options that do not apply are refused; --help shows each optimiser's learning rate; report.json holds numbers and the rate used", () => {
   const cases: [string[], RegExp][] = [
     [['train', 'digits', '--model', 'cnn', '--layers', '8'], /^nabla: --layers sets the hidden layers of --model mlp; it does not apply to --model cnn$/],
     [['train', 'digits', '--model', 'lstm', '--activation', 'tanh'], /^nabla: --activation does not apply to --model lstm/],
@@ -215,7 +250,13 @@ test('options that do not apply are refused; --help shows each optimiser\'s lear
     assert.match(r.err.trim(), pattern);
   }
   const help = nabla('train', '--help').out.replace(/\s+/g, ' ');
-  for (const [name, lr] of [['adam', 0.002], ['sgd', 0.1], ['momentum', 0.05], ['rmsprop', 0.001], ['adagrad', 0.05]] as const) {
+  for (const [name, lr] of [
+    ['adam', 0.002],
+    ['sgd', 0.1],
+    ['momentum', 0.05],
+    ['rmsprop', 0.001],
+    ['adagrad', 0.05],
+  ] as const) {
     assert.ok(help.includes(`${name} (default lr ${lr})`), `${name} in ${help}`);
   }
   assert.equal(nabla('train', 'digits', '--optimizer', 'sgd', '--epochs', '1', '--batch-size', '64', '--quiet', '--out', 'sgd').code, 0);
@@ -237,11 +278,18 @@ test('a run whose loss stops being finite ends with one line (exit 1) saying why
   const r = nabla('train', name, '--task', 'regression', '--optimizer', 'sgd', '--lr', '10', '--epochs', '5', '--quiet', '--out', 'steep');
   assert.equal(r.code, 1, r.err);
   assert.equal(r.err.trim().split('\n').length, 1, r.err);
-  assert.match(r.err, /^nabla: training stopped in epoch 1: .*(NaN|Infinity|finite).* The learning rate 10 is probably too large: try --lr 1\. steep holds the history and report/);
+  assert.match(
+    r.err,
+    /^nabla: training stopped in epoch 1: .*(NaN|Infinity|finite).* The learning rate 10 is probably too large: try --lr 1\. steep holds the history and report/,
+  );
   assert.equal(report('steep').status, 'failed');
   assert.equal(typeof report('steep').error, 'string');
   // targets whose squares are beyond float32's range: not finite from the first batch, which is not the learning rate's fault
-  const huge = csv('huge.csv', rows.map(([a, b, y]) => [a!, b!, `${y}e30`]), ['a', 'b', 'y']);
+  const huge = csv(
+    'huge.csv',
+    rows.map(([a, b, y]) => [a!, b!, `${y}e30`]),
+    ['a', 'b', 'y'],
+  );
   const h = nabla('train', huge, '--task', 'regression', '--quiet', '--out', 'huge');
   assert.equal(h.code, 1, h.err);
   assert.match(h.err, /The loss was not finite from the first batch on: check the scale of the data/);
@@ -256,14 +304,18 @@ test('an MNIST-format model takes raw 0..255 pixels: evaluate on the test set an
     labels.forEach((k, i) => {
       const noise = nb.randomUniform([784], 0, 60, { generator: g }).storage;
       for (let p = 0; p < 784; p++) pixels[i * 784 + p] = Math.floor(noise[p]!);
-      const r0 = 2 + 12 * Math.floor(k / 5), c0 = 1 + 5 * (k % 5);
+      const r0 = 2 + 12 * Math.floor(k / 5),
+        c0 = 1 + 5 * (k % 5);
       for (let r = r0; r < r0 + 6; r++) for (let c = c0; c < c0 + 4; c++) pixels[i * 784 + r * 28 + c] = 255;
     });
     return { labels, pixels };
   };
   const mnist = join(dir, 'mnist');
   mkdirSync(mnist, { recursive: true });
-  for (const [kind, n] of [['train', 300], ['t10k', 50]] as const) {
+  for (const [kind, n] of [
+    ['train', 300],
+    ['t10k', 50],
+  ] as const) {
     const { labels, pixels } = make(n);
     writeFileSync(join(mnist, `${kind}-images-idx3-ubyte`), encodeIdx(IDX.ubyte, [n, 28, 28], pixels));
     writeFileSync(join(mnist, `${kind}-labels-idx1-ubyte`), encodeIdx(IDX.ubyte, [n], labels));
@@ -277,7 +329,11 @@ test('an MNIST-format model takes raw 0..255 pixels: evaluate on the test set an
   assert.ok(report('mnist-run').testAccuracy > 0.8, 'learns the blocks');
   const p = nabla('predict', join('mnist-run', 'model.nabla'), join(mnist, 't10k-images-idx3-ubyte'));
   assert.equal(p.code, 0, p.err);
-  const predicted = p.out.trim().split('\n').slice(1).map((line) => Number(line.trim().split(/\s+/)[1]));
+  const predicted = p.out
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((line) => Number(line.trim().split(/\s+/)[1]));
   const correct = predicted.filter((c, i) => c === i % 10).length;
   assert.equal(correct / 50, report('mnist-run').testAccuracy, 'predict on raw IDX pixels agrees with the run');
 });

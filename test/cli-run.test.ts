@@ -21,7 +21,11 @@ function nabla(...args: string[]) {
 /** Every file of a run folder is whole: JSON parses, SVG is closed, models load; no temporary file is left. */
 async function checkWhole(run: string): Promise<string[]> {
   const names = readdirSync(join(dir, run));
-  assert.deepEqual(names.filter((n) => n.includes('.tmp')), [], 'no temporary files left');
+  assert.deepEqual(
+    names.filter((n) => n.includes('.tmp')),
+    [],
+    'no temporary files left',
+  );
   for (const name of names) {
     const path = join(dir, run, name);
     if (name.endsWith('.json')) JSON.parse(readFileSync(path, 'utf8'));
@@ -45,7 +49,7 @@ test('a bad --out fails before training with one clear line', () => {
   }
 });
 
-test('re-running into a folder replaces the earlier run\'s files and leaves other files alone', async () => {
+test("re-running into a folder replaces the earlier run's files and leaves other files alone", async () => {
   assert.equal(nabla('train', 'digits', '--epochs', '2', '--layers', '8', '--quiet', '--out', 'rerun').code, 0);
   assert.ok(existsSync(join(dir, 'rerun', 'weights.svg')));
   writeFileSync(join(dir, 'rerun', 'notes.txt'), 'mine');
@@ -55,8 +59,8 @@ test('re-running into a folder replaces the earlier run\'s files and leaves othe
   assert.equal(nabla('train', 'yesno.csv', '--epochs', '2', '--layers', '4', '--quiet', '--validation-split', '0', '--out', 'rerun').code, 0);
   const names = await checkWhole('rerun');
   const report = JSON.parse(readFileSync(join(dir, 'rerun', 'report.json'), 'utf8'));
-  assert.deepEqual(names.filter((n) => n !== 'notes.txt').sort(), report.files, 'exactly the new run\'s files');
-  assert.ok(!names.includes('weights.svg') && !names.includes('model-best.nabla'), 'the image run\'s files are gone');
+  assert.deepEqual(names.filter((n) => n !== 'notes.txt').sort(), report.files, "exactly the new run's files");
+  assert.ok(!names.includes('weights.svg') && !names.includes('model-best.nabla'), "the image run's files are gone");
   assert.equal(readFileSync(join(dir, 'rerun', 'notes.txt'), 'utf8'), 'mine');
 });
 
@@ -65,7 +69,9 @@ async function interrupt(signal: 'SIGINT' | 'SIGTERM', out: string): Promise<{ c
   mkdirSync(join(dir, out), { recursive: true });
   const child = spawn(process.execPath, [cli, 'train', 'digits', '--epochs', '500', '--batch-size', '4', '--layers', '32', '--out', out], { cwd: dir });
   let err = '';
-  child.stderr.setEncoding('utf8').on('data', (d: string) => { err += d; });
+  child.stderr.setEncoding('utf8').on('data', (d: string) => {
+    err += d;
+  });
   child.stdout.resume();
   const done = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const checkpoint = join(dir, out, 'history.json');
@@ -75,7 +81,10 @@ async function interrupt(signal: 'SIGINT' | 'SIGTERM', out: string): Promise<{ c
   return { code: await done, err };
 }
 
-for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+] as const) {
   test(`${signal} stops the run after the current batch, saves it whole and exits ${code} with one line saying where it is`, async () => {
     const out = `stopped-${signal}`;
     const r = await interrupt(signal, out);
@@ -104,7 +113,9 @@ test('a second Ctrl-C quits at once, and still leaves no truncated or temporary 
   mkdirSync(join(dir, out), { recursive: true });
   const child = spawn(process.execPath, [cli, 'train', 'digits', '--epochs', '500', '--batch-size', '4', '--layers', '32', '--out', out], { cwd: dir });
   let err = '';
-  child.stderr.setEncoding('utf8').on('data', (d: string) => { err += d; });
+  child.stderr.setEncoding('utf8').on('data', (d: string) => {
+    err += d;
+  });
   child.stdout.resume();
   const done = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   for (let i = 0; i < 600 && !existsSync(join(dir, out, 'history.json')); i++) await new Promise((r) => setTimeout(r, 100));
@@ -115,7 +126,7 @@ test('a second Ctrl-C quits at once, and still leaves no truncated or temporary 
   await checkWhole(out);
 });
 
-test('--early-stopping stops when val_loss stops improving and keeps the best epoch\'s weights', async () => {
+test("--early-stopping stops when val_loss stops improving and keeps the best epoch's weights", async () => {
   const r = nabla('train', 'digits', '--epochs', '80', '--layers', '64', '--lr', '0.02', '--early-stopping', '1', '--quiet', '--out', 'early');
   assert.equal(r.code, 0, r.err);
   const report = JSON.parse(readFileSync(join(dir, 'early', 'report.json'), 'utf8'));
@@ -123,20 +134,36 @@ test('--early-stopping stops when val_loss stops improving and keeps the best ep
   assert.equal(report.options.earlyStopping, 1);
   const last = await nb.loadModel(join(dir, 'early', 'model.nabla'));
   const best = await nb.loadModel(join(dir, 'early', 'model-best.nabla'));
-  assert.deepEqual(last.getWeights().map((w) => w.toArray()), best.getWeights().map((w) => w.toArray()), 'model.nabla holds the best epoch\'s weights');
+  assert.deepEqual(
+    last.getWeights().map((w) => w.toArray()),
+    best.getWeights().map((w) => w.toArray()),
+    "model.nabla holds the best epoch's weights",
+  );
   const history = JSON.parse(readFileSync(join(dir, 'early', 'history.json'), 'utf8'));
   const vl: number[] = history.history.val_loss;
   assert.equal(report.bestEpoch, vl.indexOf(Math.min(...vl)) + 1);
-  assert.match(nabla('train', 'digits', '--early-stopping', '--validation-split', '0').err, /^nabla: --early-stopping watches the validation loss: it needs --validation-split above 0\n$/);
-  assert.match(nabla('train', 'digits', '--early-stopping', 'soon').err, /^nabla: --early-stopping takes a patience, a whole number of epochs ≥ 0, got 'soon'\n$/);
+  assert.match(
+    nabla('train', 'digits', '--early-stopping', '--validation-split', '0').err,
+    /^nabla: --early-stopping watches the validation loss: it needs --validation-split above 0\n$/,
+  );
+  assert.match(
+    nabla('train', 'digits', '--early-stopping', 'soon').err,
+    /^nabla: --early-stopping takes a patience, a whole number of epochs ≥ 0, got 'soon'\n$/,
+  );
 });
 
-test('after Ctrl-C in a terminal the cursor is shown and line wrapping is back on', { skip: spawnSync('script', ['--version']).status !== 0 && 'no script(1) to make a terminal' }, async () => {
+test('after Ctrl-C in a terminal the cursor is shown and line wrapping is back on', {
+  skip: spawnSync('script', ['--version']).status !== 0 && 'no script(1) to make a terminal',
+}, async () => {
   // script(1) runs the CLI in a pseudo-terminal; writing ^C to it is a real Ctrl-C for the CLI
   const out = 'tty-run';
-  const child = spawn('script', ['-qfec', `"${process.execPath}" "${cli}" train digits --epochs 500 --batch-size 4 --layers 32 --out ${out}`, '/dev/null'], { cwd: dir });
+  const child = spawn('script', ['-qfec', `"${process.execPath}" "${cli}" train digits --epochs 500 --batch-size 4 --layers 32 --out ${out}`, '/dev/null'], {
+    cwd: dir,
+  });
   let text = '';
-  child.stdout.setEncoding('latin1').on('data', (d: string) => { text += d; });
+  child.stdout.setEncoding('latin1').on('data', (d: string) => {
+    text += d;
+  });
   const done = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   for (let i = 0; i < 600 && !existsSync(join(dir, out, 'history.json')); i++) await new Promise((r) => setTimeout(r, 100));
   child.stdin.write('\x03');

@@ -46,7 +46,7 @@ test('nabla evaluate, predict and summary use a saved model', () => {
   assert.match(s.out, /hidden_1 \(Dense\)\s+\[null,16\]\s+1040/);
   // three digits as CSV rows: 64 raw pixel values in 0..16 (the model rescales them), one example a line
   const rows = Array.from({ length: 3 }, (_, i) => Array.from({ length: 64 }, (_, j) => (i * 7 + j) % 17).join(','));
-  writeFileSync(join(dir, 'three.csv'), rows.join('\n') + '\n');
+  writeFileSync(join(dir, 'three.csv'), `${rows.join('\n')}\n`);
   const p = nabla('predict', model, 'three.csv', '--top', '2');
   assert.equal(p.code, 0, p.err);
   const lines = p.out.trim().split('\n');
@@ -57,7 +57,8 @@ test('nabla evaluate, predict and summary use a saved model', () => {
 test('nabla trains on a CSV file with the label in the last column', () => {
   const lines = ['a,b,label'];
   for (let i = 0; i < 120; i++) {
-    const a = Math.sin(i * 1.3) * 3, b = Math.cos(i * 0.7) * 3;
+    const a = Math.sin(i * 1.3) * 3,
+      b = Math.cos(i * 0.7) * 3;
     lines.push(`${a},${b},${a + b > 0 ? 1 : 0}`);
   }
   writeFileSync(join(dir, 'points.csv'), lines.join('\n'));
@@ -108,7 +109,7 @@ test('nabla train digits --model cnn and --model lstm train the image models', (
   assert.match(nabla('train', 'points.csv', '--model', 'cnn').err, /^nabla: --model cnn needs image data/);
 });
 
-test('nabla explain prints a saved model\'s equations with shapes, as text or LaTeX, in either layout', () => {
+test("nabla explain prints a saved model's equations with shapes, as text or LaTeX, in either layout", () => {
   assert.equal(nabla('train', 'digits', '--epochs', '1', '--layers', '16', '--quiet', '--out', 'run-explain').code, 0);
   const r = nabla('explain', join('run-explain', 'model.nabla'));
   assert.equal(r.code, 0, r.err);

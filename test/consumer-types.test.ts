@@ -33,17 +33,29 @@ function project(): string {
   mkdirSync(join(dir, 'node_modules'));
   symlinkSync(root, join(dir, 'node_modules', 'nabla'), 'dir');
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', type: 'module' }));
-  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
-    compilerOptions: { strict: true, target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', noEmit: true, types: [], skipLibCheck: false, lib: ['ES2022', 'DOM'] },
-    include: ['*.ts'],
-  }));
+  writeFileSync(
+    join(dir, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: {
+        strict: true,
+        target: 'ES2022',
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        noEmit: true,
+        types: [],
+        skipLibCheck: false,
+        lib: ['ES2022', 'DOM'],
+      },
+      include: ['*.ts'],
+    }),
+  );
   return dir;
 }
 
 test('tsc --strict in a consumer project: correct use compiles, a misspelled name fails naming it', { timeout: 120_000 }, () => {
   const dir = project();
   writeFileSync(join(dir, 'good.ts'), GOOD);
-  TYPOS.forEach(([, line], i) => writeFileSync(join(dir, `typo${i}.ts`), GOOD.split('\n').slice(0, 3).join('\n') + '\n' + line + '\n'));
+  TYPOS.forEach(([, line], i) => writeFileSync(join(dir, `typo${i}.ts`), `${GOOD.split('\n').slice(0, 3).join('\n')}\n${line}\n`));
   const r = spawnSync(process.execPath, [tsc, '-p', dir], { cwd: dir, encoding: 'utf8', timeout: 110_000 });
   const errors = r.stdout.split('\n').filter((l) => /error TS\d+/.test(l));
   assert.ok(!errors.some((l) => l.startsWith('good.ts')), `good.ts must compile:\n${errors.join('\n')}`);

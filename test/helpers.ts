@@ -59,7 +59,10 @@ export function useBackend(backend: string): void {
   let saved = 0;
   before(() => {
     nb.setBackend(backend);
-    if (wasm) { saved = wasm.minElements; wasm.minElements = 1; }
+    if (wasm) {
+      saved = wasm.minElements;
+      wasm.minElements = 1;
+    }
   });
   after(() => {
     if (wasm) wasm.minElements = saved;

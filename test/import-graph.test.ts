@@ -55,7 +55,10 @@ test('the walker sees static imports (it finds commander and node: modules from 
 test('elkjs is loaded lazily: nb.viz.graph imports it dynamically, and nabla never statically', () => {
   const { files, external } = graph(join(dist, 'index.js'));
   assert.ok(files.has(join(dist, 'viz', 'graph', 'layout.js')), 'the walk reaches the graph layout');
-  assert.deepEqual(external.filter((e) => e.spec.startsWith('elkjs')).map((e) => e.chain), []);
+  assert.deepEqual(
+    external.filter((e) => e.spec.startsWith('elkjs')).map((e) => e.chain),
+    [],
+  );
   assert.match(readFileSync(join(dist, 'viz', 'graph', 'layout.js'), 'utf8'), /import\(\s*['"]elkjs\/lib\/elk\.bundled\.js['"]\s*\)/);
 });
 
@@ -64,6 +67,10 @@ test('io does not import train (static imports of dist/io/*.js)', () => {
   for (const name of readdirSync(io).filter((n) => n.endsWith('.js'))) {
     const { files } = graph(join(io, name));
     const train = [...files].filter((f) => relative(dist, f).startsWith('train'));
-    assert.deepEqual(train.map((f) => relative(dist, f)), [], `dist/io/${name} reaches train`);
+    assert.deepEqual(
+      train.map((f) => relative(dist, f)),
+      [],
+      `dist/io/${name} reaches train`,
+    );
   }
 });

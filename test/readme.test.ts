@@ -26,7 +26,9 @@ blocks.forEach((source, i) => {
     writeFileSync(file, js);
     const logs: string[] = [];
     const original = console.log;
-    console.log = (...args: unknown[]) => { logs.push(args.map(String).join(' ')); };
+    console.log = (...args: unknown[]) => {
+      logs.push(args.map(String).join(' '));
+    };
     try {
       await import(pathToFileURL(file).href);
     } finally {

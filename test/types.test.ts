@@ -19,7 +19,10 @@ test('a misspelled loss, optimiser, metric or activation name fails to compile, 
   model.compile({ optimizer: 'rmsprop', loss: 'categorical_crossentropy', metrics: ['acc'] });
   nb.layers.dense({ units: 2, activation: 'leaky_relu' });
   const names: nb.losses.LossSpelling[] = ['mse', 'binaryCrossentropy'];
-  assert.deepEqual(names.map((n) => nb.losses.canonicalLossName(n)), ['meanSquaredError', 'binaryCrossentropy']);
+  assert.deepEqual(
+    names.map((n) => nb.losses.canonicalLossName(n)),
+    ['meanSquaredError', 'binaryCrossentropy'],
+  );
 });
 
 test('grad and valueAndGrad return the gradient tree of the argument (argnums): its keys and tensors are typed', () => {
@@ -27,23 +30,23 @@ test('grad and valueAndGrad return the gradient tree of the argument (argnums): 
   const x = nb.ones([4, 2]);
   const loss = (p: { W: nb.Tensor; b: nb.Tensor }, input: nb.Tensor) => nb.sum(nb.add(nb.matmul(input, p.W), p.b));
   const g = nb.grad(loss)(params, x);
-  const dW: nb.Tensor = g.W;                 // typed: a Tensor, no cast
+  const dW: nb.Tensor = g.W; // typed: a Tensor, no cast
   // @ts-expect-error the gradient has the argument's keys only
   assert.equal(g.c, undefined);
   assert.deepEqual(dW.shape, [2, 3]);
-  const [dp, dx] = nb.grad(loss, { argnums: [0, 1] })(params, x);   // a tuple, one tree per argnum
+  const [dp, dx] = nb.grad(loss, { argnums: [0, 1] })(params, x); // a tuple, one tree per argnum
   assert.deepEqual([dp.b.shape, dx.shape], [[3], [4, 2]]);
   const [value, dInput] = nb.valueAndGrad(loss, { argnums: 1 })(params, x);
   assert.equal(value.item(), 4 * 3 * 2 * 1 * 1 + 0);
   assert.deepEqual(dInput.shape, [4, 2]);
 });
 
-test('vjp\'s pullback returns one gradient tree per argument, shaped like it; its cotangent is shaped like the output', () => {
+test("vjp's pullback returns one gradient tree per argument, shaped like it; its cotangent is shaped like the output", () => {
   const params = { W: nb.ones([2, 3]), b: nb.zeros([3]) };
   const x = nb.ones([4, 2]);
   const [y, pullback] = nb.vjp((p: { W: nb.Tensor; b: nb.Tensor }, input: nb.Tensor) => nb.add(nb.matmul(input, p.W), p.b), params, x);
   const [dp, dx] = pullback(nb.onesLike(y));
-  const dW: nb.Tensor = dp.W;                // typed: no cast
+  const dW: nb.Tensor = dp.W; // typed: no cast
   assert.deepEqual([dW.shape, dp.b.shape, dx.shape], [[2, 3], [3], [4, 2]]);
   // @ts-expect-error the gradient tree has the argument's keys only
   assert.equal(dp.c, undefined);
@@ -56,11 +59,13 @@ test('vjp\'s pullback returns one gradient tree per argument, shaped like it; it
 });
 
 test('applyGradients and update take gradients shaped like the variables; another structure fails to compile', () => {
-  const W = nb.variable(nb.ones([2, 2]), { name: 'W' }), b = nb.variable(nb.zeros([2]), { name: 'b' });
+  const W = nb.variable(nb.ones([2, 2]), { name: 'W' }),
+    b = nb.variable(nb.zeros([2]), { name: 'b' });
   const opt = nb.optimizers.sgd({ learningRate: 0.5 });
-  const gW = nb.ones([2, 2]), gb = nb.ones([2]);
+  const gW = nb.ones([2, 2]),
+    gb = nb.ones([2]);
   opt.applyGradients({ W: gW, b: gb }, { W, b });
-  opt.applyGradients({ W: gW }, { W, b });          // a missing gradient: that variable is left alone
+  opt.applyGradients({ W: gW }, { W, b }); // a missing gradient: that variable is left alone
   opt.applyGradients([gW, null], [W, b]);
   // @ts-expect-error an object of gradients for an array of variables
   assert.throws(() => opt.applyGradients({ W: gW, b: gb }, [W, b]), /expected an array of 2, got an object/);
@@ -68,7 +73,10 @@ test('applyGradients and update take gradients shaped like the variables; anothe
   assert.throws(() => opt.applyGradients({ W: gW, c: gb }, { W, b }), /gradient \.c has no matching variable/);
   // @ts-expect-error variables where the gradients go
   assert.throws(() => opt.applyGradients([W, b], [W, b]), /found a Variable where a gradient tensor was expected/);
-  assert.deepEqual(W.value.toArray(), [[-0.5, -0.5], [-0.5, -0.5]]);
+  assert.deepEqual(W.value.toArray(), [
+    [-0.5, -0.5],
+    [-0.5, -0.5],
+  ]);
   const params = { W: nb.ones([2]), b: nb.zeros([1]) };
   const { params: next } = opt.update({ b: nb.ones([1]) }, opt.init(params), params);
   const nextB: nb.Tensor = next.b;
@@ -85,6 +93,15 @@ test('a misspelled initializer name fails to compile, and throws at run time', (
   const names: nb.initializers.InitializerSpelling[] = ['heNormal', 'glorot_uniform', 'zeros'];
   for (const n of names) nb.layers.dense({ units: 2, inputShape: [3], kernelInitializer: n });
   nb.layers.lstm({ units: 2, recurrentInitializer: 'orthogonal', kernelInitializer: 'he_uniform' });
-  const all: Record<nb.initializers.InitializerName, true> = { zeros: true, ones: true, randomNormal: true, randomUniform: true, glorotUniform: true, glorotNormal: true, heNormal: true, heUniform: true };
+  const all: Record<nb.initializers.InitializerName, true> = {
+    zeros: true,
+    ones: true,
+    randomNormal: true,
+    randomUniform: true,
+    glorotUniform: true,
+    glorotNormal: true,
+    heNormal: true,
+    heUniform: true,
+  };
   for (const n of Object.keys(all)) assert.equal(typeof nb.initializers.getInitializer(n as nb.initializers.InitializerName), 'function', n);
 });

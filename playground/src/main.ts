@@ -10,7 +10,10 @@ const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'modu
 const send = (m: ToWorker) => worker.postMessage(m);
 let resetId = 0;
 /** Starts a new network from the current config. */
-const reset = (play: boolean) => { message.textContent = ''; send({ type: 'reset', id: ++resetId, config, play }); };
+const reset = (play: boolean) => {
+  message.textContent = '';
+  send({ type: 'reset', id: ++resetId, config, play });
+};
 
 let config: PointsConfig = decodePoints(new URLSearchParams(location.hash.slice(1)));
 let playing = false;
@@ -47,17 +50,27 @@ addEventListener('hashchange', () => {
   reset(playing);
 });
 
-playButton.onclick = () => { setPlaying(!playing); send({ type: playing ? 'play' : 'pause' }); };
-$<HTMLButtonElement>('step').onclick = () => { setPlaying(false); send({ type: 'step' }); };
-$<HTMLButtonElement>('reset').onclick = () => { setPlaying(false); reset(false); };
+playButton.onclick = () => {
+  setPlaying(!playing);
+  send({ type: playing ? 'play' : 'pause' });
+};
+$<HTMLButtonElement>('step').onclick = () => {
+  setPlaying(false);
+  send({ type: 'step' });
+};
+$<HTMLButtonElement>('reset').onclick = () => {
+  setPlaying(false);
+  reset(false);
+};
 
 worker.onmessage = (e: MessageEvent<FromWorker>) => {
   const m = e.data;
   if ((m.type === 'data' || m.type === 'snapshot') && m.id !== resetId) return; // from a network already replaced
   switch (m.type) {
     case 'ready':
-      status.textContent = `nabla ${m.backend} backend · ${m.threads} thread${m.threads === 1 ? '' : 's'}`
-        + (m.isolated ? ' · cross-origin isolated' : ' · not cross-origin isolated (one thread)');
+      status.textContent =
+        `nabla ${m.backend} backend · ${m.threads} thread${m.threads === 1 ? '' : 's'}` +
+        (m.isolated ? ' · cross-origin isolated' : ' · not cross-origin isolated (one thread)');
       break;
     case 'data':
       lab.setData(m);
@@ -67,8 +80,10 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
       lab.setSnapshot(m);
       epochOut.textContent = m.epoch.toLocaleString('en-US', { minimumIntegerDigits: 6 });
       epochOut.dataset.value = String(m.epoch);
-      if (m.diverged) { setPlaying(false); message.textContent = 'The loss diverged (NaN or infinite): lower the learning rate, then reset.'; }
-      else if (!m.running && playing && m.epoch > 0) setPlaying(false);
+      if (m.diverged) {
+        setPlaying(false);
+        message.textContent = 'The loss diverged (NaN or infinite): lower the learning rate, then reset.';
+      } else if (!m.running && playing && m.epoch > 0) setPlaying(false);
       break;
     case 'error':
       setPlaying(false);
@@ -77,11 +92,16 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
       break;
   }
 };
-worker.onerror = (e) => { message.textContent = `The training worker failed: ${e.message}`; };
+worker.onerror = (e) => {
+  message.textContent = `The training worker failed: ${e.message}`;
+};
 
 writeHash();
 setPlaying(false);
 reset(false);
 
-const frame = () => { lab.frame(); requestAnimationFrame(frame); };
+const frame = () => {
+  lab.frame();
+  requestAnimationFrame(frame);
+};
 requestAnimationFrame(frame);

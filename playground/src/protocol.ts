@@ -11,7 +11,11 @@ export type ToWorker =
   /** Train one epoch (one pass over the training points), then pause. */
   | { type: 'step' };
 
-export interface EngineInfo { backend: string; threads: number; isolated: boolean }
+export interface EngineInfo {
+  backend: string;
+  threads: number;
+  isolated: boolean;
+}
 
 /** The points of a reset: train and test sets (x₁, x₂ interleaved) with their classes. */
 export interface PointsData {
@@ -23,7 +27,10 @@ export interface PointsData {
 }
 
 /** One layer's outputs on the unit grid: units maps of res×res values each (unit-major). */
-export interface LayerMaps { units: number; values: Float32Array }
+export interface LayerMaps {
+  units: number;
+  values: Float32Array;
+}
 
 export interface PointsSnapshot {
   type: 'snapshot';
@@ -49,11 +56,7 @@ export interface PointsSnapshot {
   diverged: boolean;
 }
 
-export type FromWorker =
-  | ({ type: 'ready' } & EngineInfo)
-  | PointsData
-  | PointsSnapshot
-  | { type: 'error'; message: string };
+export type FromWorker = ({ type: 'ready' } & EngineInfo) | PointsData | PointsSnapshot | { type: 'error'; message: string };
 
 /** The extent of the plotted square: x₁, x₂ ∈ [-EXTENT, EXTENT]. */
 export const EXTENT = 6;

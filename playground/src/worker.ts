@@ -19,7 +19,11 @@ let lastPost = 0;
 function sendSnapshot(): void {
   if (!trainer) return;
   const s = { ...trainer.snapshot(running), id };
-  const transfer: Transferable[] = [s.output.values.buffer, ...s.maps.layers.map((l) => l.values.buffer), ...s.weights.flatMap((w) => [w.kernel.buffer, w.bias.buffer])];
+  const transfer: Transferable[] = [
+    s.output.values.buffer,
+    ...s.maps.layers.map((l) => l.values.buffer),
+    ...s.weights.flatMap((w) => [w.kernel.buffer, w.bias.buffer]),
+  ];
   post(s, transfer);
   lastPost = performance.now();
 }
@@ -27,8 +31,16 @@ function sendSnapshot(): void {
 // a macrotask that is not clamped like nested setTimeout
 const channel = new MessageChannel();
 let wake: (() => void) | null = null;
-channel.port1.onmessage = () => { const w = wake; wake = null; w?.(); };
-const nextTask = () => new Promise<void>((ok) => { wake = ok; channel.port2.postMessage(null); });
+channel.port1.onmessage = () => {
+  const w = wake;
+  wake = null;
+  w?.();
+};
+const nextTask = () =>
+  new Promise<void>((ok) => {
+    wake = ok;
+    channel.port2.postMessage(null);
+  });
 
 async function loop(): Promise<void> {
   if (looping) return;
@@ -36,7 +48,8 @@ async function loop(): Promise<void> {
   try {
     while (running && trainer) {
       const t0 = performance.now();
-      do trainer.trainBatch(); while (performance.now() - t0 < SLICE_MS && !trainer.diverged);
+      do trainer.trainBatch();
+      while (performance.now() - t0 < SLICE_MS && !trainer.diverged);
       if (trainer.diverged) running = false;
       if (performance.now() - lastPost >= SNAPSHOT_MS || !running) sendSnapshot();
       await nextTask();
@@ -57,8 +70,14 @@ function handle(m: ToWorker): void {
       if (running) void loop();
       break;
     }
-    case 'play': running = true; void loop(); break;
-    case 'pause': running = false; sendSnapshot(); break;
+    case 'play':
+      running = true;
+      void loop();
+      break;
+    case 'pause':
+      running = false;
+      sendSnapshot();
+      break;
     case 'step':
       running = false;
       trainer?.trainEpoch();

@@ -1,4 +1,4 @@
-import { Tensor } from '../tensor/tensor.js';
+import type { Tensor } from '../tensor/tensor.js';
 import type { Node } from './tape.js';
 import { add, cast } from '../ops/arithmetic.js';
 import { primitives } from '../ops/primitives.js';
@@ -29,7 +29,10 @@ export function backward(outputs: readonly Tensor[], cotangents: readonly Tensor
     while (stack.length) {
       const frame = stack[stack.length - 1]!;
       const [node, i] = frame;
-      if (i === 0 && relevant.has(node)) { stack.pop(); continue; }
+      if (i === 0 && relevant.has(node)) {
+        stack.pop();
+        continue;
+      }
       if (targetSet.has(node) || node.id < minId) {
         relevant.set(node, targetSet.has(node));
         if (targetSet.has(node)) order.push(node);

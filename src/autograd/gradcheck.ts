@@ -49,7 +49,8 @@ type Fn = (...args: Tensor[]) => Tensor;
 export function gradCheck(f: Fn, args: readonly Tensor[], opts: GradCheckOptions = {}): GradCheckResult {
   const order = opts.order ?? 1;
   if (order !== 1 && order !== 2) throw new ArgumentError(`gradCheck: order must be 1 or 2, got ${order}`);
-  const eps = opts.eps ?? 1e-6, tolerance = opts.tolerance ?? 1e-5;
+  const eps = opts.eps ?? 1e-6,
+    tolerance = opts.tolerance ?? 1e-5;
   const gen = new Generator(opts.seed ?? 0);
   const xs = args.map((a) => {
     if (!isTensor(a)) throw new ArgumentError('gradCheck: every argument must be a tensor');
@@ -67,7 +68,7 @@ export function gradCheck(f: Fn, args: readonly Tensor[], opts: GradCheckOptions
     const argnums = xs.map((_, i) => i);
     const us = xs.map((x) => randomNormal(x.shape, 0, 1, { dtype: 'float64', generator: gen }));
     const directional: Fn = (...a) => {
-      const gs = grad(scalarF, { argnums }) (...a) as Tensor[];
+      const gs = grad(scalarF, { argnums })(...a) as Tensor[];
       return gs.reduce((acc: Tensor | null, g, i) => (acc ? add(acc, sum(mul(g, us[i]!))) : sum(mul(g, us[i]!))), null)!;
     };
     levels.push(checkFirstOrder(directional, xs, eps, tolerance, 2));

@@ -35,7 +35,12 @@ export interface Tracer {
   /** Records `prim` applied to `inputs` and returns a placeholder for its output. */
   bind<P extends Prim>(prim: P, inputs: readonly Tensor[], attrs: PrimAttrs[P], out: { shape: readonly number[]; dtype: Tensor['dtype'] }): Tensor;
   /** The same for a primitive with several outputs. */
-  bindMulti<P extends MultiPrim>(prim: P, inputs: readonly Tensor[], attrs: MultiPrimAttrs[P], outs: readonly { shape: readonly number[]; dtype: Tensor['dtype'] }[]): Tensor[];
+  bindMulti<P extends MultiPrim>(
+    prim: P,
+    inputs: readonly Tensor[],
+    attrs: MultiPrimAttrs[P],
+    outs: readonly { shape: readonly number[]; dtype: Tensor['dtype'] }[],
+  ): Tensor[];
   /** A tensor of `shape` (which holds a symbolic dimension) filled with `value`. */
   fill(value: number, shape: readonly number[], dtype: Tensor['dtype']): Tensor;
   /** True for a shape with a symbolic dimension. */
@@ -112,7 +117,13 @@ export function withoutRecording<T>(fn: () => T): T {
  * relu and dense layers rather than of compare and where. Outside nb.trace
  * it is `fn()`.
  */
-export function scoped<T extends Tensor | readonly Tensor[]>(op: string, kind: ScopeKind, inputs: readonly unknown[], attrs: Readonly<Record<string, unknown>>, fn: () => T): T {
+export function scoped<T extends Tensor | readonly Tensor[]>(
+  op: string,
+  kind: ScopeKind,
+  inputs: readonly unknown[],
+  attrs: Readonly<Record<string, unknown>>,
+  fn: () => T,
+): T {
   const tracer = tapeState.tracer;
   if (tracer === null) return fn();
   tracer.enter({ op, kind, inputs, attrs });
@@ -123,6 +134,6 @@ export function scoped<T extends Tensor | readonly Tensor[]>(op: string, kind: S
     tracer.exit(null);
     throw e;
   }
-  tracer.exit(Array.isArray(out) ? out as readonly Tensor[] : [out as Tensor]);
+  tracer.exit(Array.isArray(out) ? (out as readonly Tensor[]) : [out as Tensor]);
   return out;
 }

@@ -18,20 +18,27 @@ import { Variable } from '../tensor/variable.js';
 type Args<A extends unknown[]> = A extends [] ? unknown[] : A;
 
 /** The gradient of an argument of type T: the same tree with a Tensor at each leaf (a Variable's gradient is a Tensor). */
-export type GradTree<T> = T extends Tensor ? Tensor
-  : T extends { readonly value: Tensor; assign(v: Tensor): void } ? Tensor
-    : T extends readonly unknown[] ? { -readonly [K in keyof T]: GradTree<T[K]> }
-      : T extends object ? { -readonly [K in keyof T]: GradTree<T[K]> }
+export type GradTree<T> = T extends Tensor
+  ? Tensor
+  : T extends { readonly value: Tensor; assign(v: Tensor): void }
+    ? Tensor
+    : T extends readonly unknown[]
+      ? { -readonly [K in keyof T]: GradTree<T[K]> }
+      : T extends object
+        ? { -readonly [K in keyof T]: GradTree<T[K]> }
         : Tensor;
 
 /** What grad returns for arguments A and options O: the gradient tree of argument argnums (0 by default), or a tuple of them. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type GradOf<A extends unknown[], O> = A extends [] ? any // f declares no parameters (it reads variables): the caller knows
+export type GradOf<A extends unknown[], O> = A extends []
+  ? any // f declares no parameters (it reads variables): the caller knows
   : O extends { argnums: infer N }
-  ? N extends number ? GradTree<A[N]>
-    : N extends readonly number[] ? { -readonly [K in keyof N]: N[K] extends number ? GradTree<A[N[K]]> : never }
-      : GradTree<A[0]>
-  : GradTree<A[0]>;
+    ? N extends number
+      ? GradTree<A[N]>
+      : N extends readonly number[]
+        ? { -readonly [K in keyof N]: N[K] extends number ? GradTree<A[N[K]]> : never }
+        : GradTree<A[0]>
+    : GradTree<A[0]>;
 
 /** Which positional arguments to differentiate: one index or several. */
 export interface ArgnumsOption {
@@ -42,7 +49,9 @@ export interface ArgnumsOption {
 /** A fresh leaf for `t` at a new level: an identity of t, so outer levels still see through it. */
 function makeLeaf(op: string, t: Tensor): Tensor {
   if (!isFloat(t.dtype)) {
-    throw new DTypeError(`${op}: cannot differentiate with respect to ${t.dtype === 'int32' ? 'an' : 'a'} ${t.dtype} tensor of shape ${formatShape(t.shape)}; use float32 or float64`);
+    throw new DTypeError(
+      `${op}: cannot differentiate with respect to ${t.dtype === 'int32' ? 'an' : 'a'} ${t.dtype} tensor of shape ${formatShape(t.shape)}; use float32 or float64`,
+    );
   }
   const leaf = t.alias();
   leaf.node = { id: nextNodeId(), prim: 'identity', inputs: [t], attrs: {}, output: leaf } as Node<'identity'>;
@@ -110,7 +119,12 @@ function pull(outs: Tensor[], cots: Tensor[], leafTrees: readonly unknown[]): un
   const nodes = leafTensors.flat().map((t) => t.node!);
   const gs = backward(outs, cots, nodes);
   let k = 0;
-  return leafTrees.map((tree, i) => unflatten(tree, leafTensors[i]!.map((t) => gs[k++] ?? zerosLike(t))));
+  return leafTrees.map((tree, i) =>
+    unflatten(
+      tree,
+      leafTensors[i]!.map((t) => gs[k++] ?? zerosLike(t)),
+    ),
+  );
 }
 
 /** The gradient trees of every argument of A, as a tuple: what vjp's pullback returns. */
@@ -174,7 +188,9 @@ function releaseAux(aux: unknown): unknown {
 
 function splitAux(op: string, out: unknown): [unknown, unknown] {
   if (!Array.isArray(out) || out.length !== 2) {
-    throw new ArgumentError(`${op}: with hasAux the function must return a pair [loss, aux], got ${Array.isArray(out) ? `an array of ${out.length}` : isTensor(out) ? 'a single tensor' : typeof out}`);
+    throw new ArgumentError(
+      `${op}: with hasAux the function must return a pair [loss, aux], got ${Array.isArray(out) ? `an array of ${out.length}` : isTensor(out) ? 'a single tensor' : typeof out}`,
+    );
   }
   return [out[0], out[1]];
 }
@@ -190,8 +206,13 @@ function splitAux(op: string, out: unknown): [unknown, unknown] {
  * computed in the same forward pass and returned undifferentiated.
  */
 export function valueAndGrad<A extends unknown[], X = unknown, const O extends GradOptions = GradOptions & { hasAux: true }>(
-  f: (...args: A) => [Tensor, X], opts: O & { hasAux: true }): (...args: Args<A>) => [[Tensor, X], GradOf<A, O>];
-export function valueAndGrad<A extends unknown[], const O extends GradOptions = {}>(f: (...args: A) => Tensor, opts?: O): (...args: Args<A>) => [Tensor, GradOf<A, O>];
+  f: (...args: A) => [Tensor, X],
+  opts: O & { hasAux: true },
+): (...args: Args<A>) => [[Tensor, X], GradOf<A, O>];
+export function valueAndGrad<A extends unknown[], const O extends GradOptions = {}>(
+  f: (...args: A) => Tensor,
+  opts?: O,
+): (...args: Args<A>) => [Tensor, GradOf<A, O>];
 export function valueAndGrad<A extends unknown[]>(f: (...args: A) => unknown, opts?: GradOptions) {
   const { list, single } = argnumList(opts);
   const hasAux = opts?.hasAux === true;
@@ -216,7 +237,9 @@ export function valueAndGrad<A extends unknown[]>(f: (...args: A) => unknown, op
  * grad returns [∇loss, aux] (JAX's layout).
  */
 export function grad<A extends unknown[], X = unknown, const O extends GradOptions = GradOptions & { hasAux: true }>(
-  f: (...args: A) => [Tensor, X], opts: O & { hasAux: true }): (...args: Args<A>) => [GradOf<A, O>, X];
+  f: (...args: A) => [Tensor, X],
+  opts: O & { hasAux: true },
+): (...args: Args<A>) => [GradOf<A, O>, X];
 export function grad<A extends unknown[], const O extends GradOptions = {}>(f: (...args: A) => Tensor, opts?: O): (...args: Args<A>) => GradOf<A, O>;
 export function grad<A extends unknown[]>(f: (...args: A) => unknown, opts?: GradOptions) {
   if (opts?.hasAux === true) {
@@ -251,7 +274,11 @@ export function jacobian<A extends unknown[]>(f: (...args: A) => Tensor, opts?: 
       const basis = zeros([out.size], out.dtype).storage;
       basis[i] = 1;
       const cot = new Tensor(basis, out.shape);
-      const gs = backward([out], [cot], leafTensors.map((t) => t.node as Node));
+      const gs = backward(
+        [out],
+        [cot],
+        leafTensors.map((t) => t.node as Node),
+      );
       gs.forEach((g, j) => rows[j]!.push(g ?? zerosLike(leafTensors[j]!)));
     }
     const jacs = leafTensors.map((x, j) =>

@@ -1,5 +1,5 @@
 import { ArgumentError } from '../core/errors.js';
-import { Tensor, isTensor } from '../tensor/tensor.js';
+import { type Tensor, isTensor } from '../tensor/tensor.js';
 import { Variable } from '../tensor/variable.js';
 
 /** A tensor (or a variable), or arrays and plain objects of trees (the parameters of a model, say). */
@@ -14,7 +14,10 @@ export function leaves(tree: unknown, op = 'tree'): Tensor[] {
     else if (Array.isArray(t)) t.forEach((c, i) => walk(c, `${path}[${i}]`));
     else if (t !== null && typeof t === 'object' && Object.getPrototypeOf(t) === Object.prototype) {
       for (const [k, v] of Object.entries(t)) walk(v, `${path}.${k}`);
-    } else throw new ArgumentError(`${op}: expected a tensor or arrays/objects of tensors, found ${typeof t === 'object' ? String(t) : typeof t} at ${path || 'the root'}`);
+    } else
+      throw new ArgumentError(
+        `${op}: expected a tensor or arrays/objects of tensors, found ${typeof t === 'object' ? String(t) : typeof t} at ${path || 'the root'}`,
+      );
   };
   walk(tree, '');
   return out;

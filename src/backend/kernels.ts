@@ -2,9 +2,7 @@ import type { DType, FloatArray, TypedArray } from '../core/dtype.js';
 import type { Shape } from '../core/shape.js';
 
 /** Elementwise functions of one float tensor. */
-export type UnaryOp =
-  | 'neg' | 'exp' | 'expm1' | 'log' | 'log1p' | 'sqrt' | 'abs' | 'sign'
-  | 'sin' | 'cos' | 'tanh' | 'erf';
+export type UnaryOp = 'neg' | 'exp' | 'expm1' | 'log' | 'log1p' | 'sqrt' | 'abs' | 'sign' | 'sin' | 'cos' | 'tanh' | 'erf';
 
 /** Elementwise functions of two tensors of one dtype, broadcast NumPy-style. */
 export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum';
@@ -22,7 +20,13 @@ export type FusedActivation = 'linear' | 'relu' | 'sigmoid' | 'tanh';
  * One Adam step's constants: the decays β₁ and β₂, stepSize = η/(1 − β₁ᵗ),
  * root2 = √(1 − β₂ᵗ) and ε.
  */
-export interface AdamStep { beta1: number; beta2: number; stepSize: number; root2: number; epsilon: number }
+export interface AdamStep {
+  beta1: number;
+  beta2: number;
+  stepSize: number;
+  root2: number;
+  epsilon: number;
+}
 
 /** Index reductions along one axis. */
 export type ArgReduceOp = 'argmax' | 'argmin';
@@ -118,10 +122,15 @@ export interface Kernels {
 export interface Window2D {
   /** Input [N, H, W, C]. */
   inShape: readonly [number, number, number, number];
-  kh: number; kw: number;
-  strideH: number; strideW: number;
-  dilationH: number; dilationW: number;
-  padTop: number; padLeft: number;
+  kh: number;
+  kw: number;
+  strideH: number;
+  strideW: number;
+  dilationH: number;
+  dilationW: number;
+  padTop: number;
+  padLeft: number;
   /** Output rows and columns. */
-  outH: number; outW: number;
+  outH: number;
+  outW: number;
 }

@@ -16,7 +16,8 @@ const stem = (p: string) => p.replace(/^.*\//, '').replace(/\.[^.]*$/, '');
 /** `nabla export MODEL --format F [--out PATH]`: writes the file(s) atomically and says where. */
 export async function exportCommand(modelPath: string, o: { format?: string; out?: string }): Promise<void> {
   const format = o.format as Format;
-  if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new CliError(`--format must be one of ${EXPORT_FORMATS.join(', ')}, got ${o.format ?? 'nothing'}`);
+  if (!(EXPORT_FORMATS as readonly string[]).includes(format))
+    throw new CliError(`--format must be one of ${EXPORT_FORMATS.join(', ')}, got ${o.format ?? 'nothing'}`);
   const model = await openModel(modelPath);
   if (format === 'onnx') {
     const out = o.out ?? `${dirOf(modelPath)}${stem(modelPath)}.onnx`;
@@ -54,7 +55,10 @@ export async function importCommand(file: string, o: { into?: string; out?: stri
     const parts = paths.map((p) => new Uint8Array(fs.readFileSync(`${dirOf(file)}${p}`)));
     const weights = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
     let at = 0;
-    for (const p of parts) { weights.set(p, at); at += p.length; }
+    for (const p of parts) {
+      weights.set(p, at);
+      at += p.length;
+    }
     model = nb.tfjs.importModel({ modelJson: json, weights });
   } else if (file.endsWith('.safetensors')) {
     if (!o.into) throw new CliError('a safetensors file holds weights only: give the architecture with --into MODEL (a model file of the same layers)');

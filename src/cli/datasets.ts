@@ -46,7 +46,12 @@ function imageSet(name: string, dataDir: string | undefined): Dataset | null {
   if (name === 'digits') {
     const d = nb.data.loadDigits();
     return {
-      name, x: rawPixels(d.x, 16), y: d.labels, task: 'classification', imageShape: [8, 8], pixelMax: 16,
+      name,
+      x: rawPixels(d.x, 16),
+      y: d.labels,
+      task: 'classification',
+      imageShape: [8, 8],
+      pixelMax: 16,
       classes: { classNames: DIGIT_NAMES, labelValues: DIGIT_NAMES.map(Number) },
     };
   }
@@ -57,8 +62,14 @@ function imageSet(name: string, dataDir: string | undefined): Dataset | null {
     const test = nb.data.loadMnist(dir, { kind: 't10k' });
     const names = name === 'fashion-mnist' ? [...nb.data.FASHION_MNIST_CLASSES] : DIGIT_NAMES;
     return {
-      name, x: rawPixels(train.x, 255), y: train.labels, task: 'classification', imageShape: [28, 28], pixelMax: 255,
-      classes: { classNames: names, labelValues: names.map((_, i) => i) }, test: { x: rawPixels(test.x, 255), y: test.labels },
+      name,
+      x: rawPixels(train.x, 255),
+      y: train.labels,
+      task: 'classification',
+      imageShape: [28, 28],
+      pixelMax: 255,
+      classes: { classNames: names, labelValues: names.map((_, i) => i) },
+      test: { x: rawPixels(test.x, 255), y: test.labels },
     };
   }
   return null;
@@ -71,14 +82,19 @@ function readCsv(path: string, dropNan: boolean): { x: nb.Tensor; cells: string[
     d = nb.data.loadCsv(path, { labelColumn: 'last', header: 'auto', textLabels: true, allowNonFinite: dropNan });
   } catch (e) {
     if (/is not a finite number|is beyond float32's range/.test((e as Error).message)) {
-      throw new CliError(`${(e as Error).message.replace(/^loadCsv: /, `${path}: `).replace(` (${path})`, '')}; nabla refuses to train on nan or inf (--drop-nan drops such rows)`);
+      throw new CliError(
+        `${(e as Error).message.replace(/^loadCsv: /, `${path}: `).replace(` (${path})`, '')}; nabla refuses to train on nan or inf (--drop-nan drops such rows)`,
+      );
     }
     throw e;
   }
-  let x = d.x, cells = d.labelText!, lines = d.lineNumbers!;
+  let x = d.x,
+    cells = d.labelText!,
+    lines = d.lineNumbers!;
   const dropped: number[] = [];
   if (dropNan) {
-    const f = x.shape[1]!, v = x.storage;
+    const f = x.shape[1]!,
+      v = x.storage;
     const keep: number[] = [];
     for (let i = 0; i < cells.length; i++) {
       let ok = !/^[+-]?(nan|inf(inity)?)$/i.test(cells[i]!);
@@ -132,7 +148,11 @@ export interface SavedMetadata {
  * metadata says (a CSV's text labels by name, numeric labels by value). For
  * MNIST-style sets, the test set.
  */
-export function loadForModel(name: string, meta: SavedMetadata, opts: { dataDir?: string }): { x: nb.Tensor; y: nb.Tensor; task: Task; classes?: ClassMapping; note: string } {
+export function loadForModel(
+  name: string,
+  meta: SavedMetadata,
+  opts: { dataDir?: string },
+): { x: nb.Tensor; y: nb.Tensor; task: Task; classes?: ClassMapping; note: string } {
   const task = meta.task ?? 'classification';
   const images = imageSet(name, opts.dataDir);
   if (images) {
@@ -152,7 +172,8 @@ export function loadForModel(name: string, meta: SavedMetadata, opts: { dataDir?
     // a model saved without class names: labels are the class indices themselves
     const labels = Int32Array.from(cells, (c, i) => {
       const v = Number(c);
-      if (!Number.isInteger(v) || v < 0) throw new CliError(`${name}: line ${lines[i]}: label ${JSON.stringify(c)} is not a class index, and the model has no class names to look it up`);
+      if (!Number.isInteger(v) || v < 0)
+        throw new CliError(`${name}: line ${lines[i]}: label ${JSON.stringify(c)} is not a class index, and the model has no class names to look it up`);
       return v;
     });
     return { x, y: new nb.Tensor(labels, [labels.length]), task, note };

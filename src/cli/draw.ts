@@ -53,7 +53,9 @@ export function draw(picture: string, o: DrawOptions): void {
     optimizers?.forEach((n) => oneOf('optimizers', n, ['sgd', 'momentum', 'nesterov', 'rmsprop', 'adam', 'adagrad']));
     const steps = o.steps === undefined ? undefined : positiveInteger('steps', o.steps);
     const { contour, surface: surface3d } = nb.viz.descentChart(surface, {
-      optimizers: optimizers as nb.viz.OptimizerName[] | undefined, steps, animate: o.animate,
+      optimizers: optimizers as nb.viz.OptimizerName[] | undefined,
+      steps,
+      animate: o.animate,
     });
     files.push([`descent-${surface}-contour.svg`, contour], [`descent-${surface}-surface.svg`, surface3d]);
   } else {

@@ -22,7 +22,7 @@ export interface ClassMapping {
  * `lines` gives each row's line number for messages.
  */
 export function encodeClasses(cells: readonly string[], lines: ArrayLike<number>, source: string): ClassMapping & { labels: Int32Array } {
-  const empty = cells.findIndex((c) => c === '');
+  const empty = cells.indexOf('');
   if (empty >= 0) throw new CliError(`${source}: line ${lines[empty]} has no label (the last column is empty)`);
   const numbers = cells.map(Number);
   const numeric = numbers.every((v) => Number.isFinite(v));
@@ -75,7 +75,9 @@ export function numericTargets(cells: readonly string[], lines: ArrayLike<number
   return Float32Array.from(cells, (cell, i) => {
     const v = cell === '' ? NaN : Number(cell);
     if (!Number.isFinite(Math.fround(v))) {
-      throw new CliError(`${source}: line ${lines[i]}: the target ${JSON.stringify(cell)} is not a finite float32 number (--task regression needs numbers in the last column)`);
+      throw new CliError(
+        `${source}: line ${lines[i]}: the target ${JSON.stringify(cell)} is not a finite float32 number (--task regression needs numbers in the last column)`,
+      );
     }
     return v;
   });

@@ -9,8 +9,14 @@ import { landscapePictures, readSavedLandscape } from './landscape.js';
 import { fsSync, writeFileAtomic } from './run-folder.js';
 import { fitToModel, legacyScaler, metadataOf, openModel } from './use-model.js';
 
-
-export interface LandscapeCommandOptions { directions?: string; resolution?: string; range?: string; samples?: string; data?: string; dataDir?: string }
+export interface LandscapeCommandOptions {
+  directions?: string;
+  resolution?: string;
+  range?: string;
+  samples?: string;
+  data?: string;
+  dataDir?: string;
+}
 
 const whole = (name: string, v: string | undefined, dflt: number, min: number) => {
   if (v === undefined) return dflt;
@@ -28,7 +34,10 @@ export async function landscapeCommand(run: string, o: LandscapeCommandOptions):
   const hasPath = fs.existsSync(savedFile);
   const directions = o.directions ?? (hasPath ? 'path' : 'random');
   if (!['path', 'random', 'hessian'].includes(directions)) throw new CliError(`landscape: --directions must be path, random or hessian, got ${directions}`);
-  if (directions === 'path' && !hasPath) throw new CliError(`landscape: ${run} has no landscape.json (the plane of its training path): use --directions random or hessian, or train again with this nabla`);
+  if (directions === 'path' && !hasPath)
+    throw new CliError(
+      `landscape: ${run} has no landscape.json (the plane of its training path): use --directions random or hessian, or train again with this nabla`,
+    );
   const resolution = whole('resolution', o.resolution, 25, 2);
   const samples = whole('samples', o.samples, 500, 1);
   let range: number | undefined;
@@ -56,8 +65,14 @@ export async function landscapeCommand(run: string, o: LandscapeCommandOptions):
   let path: nb.viz.SurfacePath | null = null;
   if (directions === 'path') {
     const { saved, directions: dirs } = readSavedLandscape(fs.readFileSync(savedFile, 'utf8'), savedFile, model);
-    const a = saved.path.alphas, b = saved.path.betas;
-    const span = (v: number[]) => { const lo = Math.min(0, ...v), hi = Math.max(0, ...v), pad = 0.15 * (hi - lo || 1); return [lo - pad, hi + pad] as [number, number]; };
+    const a = saved.path.alphas,
+      b = saved.path.betas;
+    const span = (v: number[]) => {
+      const lo = Math.min(0, ...v),
+        hi = Math.max(0, ...v),
+        pad = 0.15 * (hi - lo || 1);
+      return [lo - pad, hi + pad] as [number, number];
+    };
     const [alo, ahi] = range ? [-range, range] : span(a);
     const [blo, bhi] = range ? [-range, range] : span(b);
     const axis = (lo: number, hi: number) => Array.from({ length: resolution }, (_, i) => lo + ((hi - lo) * i) / (resolution - 1));
@@ -70,5 +85,7 @@ export async function landscapeCommand(run: string, o: LandscapeCommandOptions):
   const pictures = landscapePictures(l, path, title);
   writeFileAtomic(`${run}/landscape.svg`, pictures.contour);
   writeFileAtomic(`${run}/landscape-3d.svg`, pictures.surface);
-  console.log(`${run}/landscape.svg and ${run}/landscape-3d.svg: J at θ* = ${l.center.toPrecision(4)}, from ${Math.min(...l.loss.flat()).toPrecision(4)} to ${Math.max(...l.loss.flat()).toPrecision(4)} on the grid (${resolution}×${resolution}, ${directions}${path ? ', with the training path' : ''})`);
+  console.log(
+    `${run}/landscape.svg and ${run}/landscape-3d.svg: J at θ* = ${l.center.toPrecision(4)}, from ${Math.min(...l.loss.flat()).toPrecision(4)} to ${Math.max(...l.loss.flat()).toPrecision(4)} on the grid (${resolution}×${resolution}, ${directions}${path ? ', with the training path' : ''})`,
+  );
 }

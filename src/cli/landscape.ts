@@ -36,7 +36,12 @@ export function landscapePictures(l: nb.Landscape, path: nb.viz.SurfacePath | nu
  * (falling back to filter-normalised random directions when the path is too
  * short to span a plane), with the path projected on it.
  */
-export function trainingLandscape(model: nb.Sequential, x: nb.Tensor, y: nb.Tensor, path: InstanceType<typeof nb.callbacks.ParameterPath>): { pictures: { contour: string; surface: string }; saved: SavedLandscape } {
+export function trainingLandscape(
+  model: nb.Sequential,
+  x: nb.Tensor,
+  y: nb.Tensor,
+  path: InstanceType<typeof nb.callbacks.ParameterPath>,
+): { pictures: { contour: string; surface: string }; saved: SavedLandscape } {
   let plane: nb.Landscape;
   try {
     plane = nb.landscape(model, x, y, { directions: 'pca', path, samples: 256, resolution: 21 });
@@ -64,12 +69,19 @@ function encodeNamed(names: readonly string[], d: Readonly<Record<string, nb.Ten
   const parts = names.map((k) => Float32Array.from(d[k]!.storage as ArrayLike<number>));
   const all = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
-  for (const p of parts) { all.set(p, at); at += p.length; }
+  for (const p of parts) {
+    all.set(p, at);
+    at += p.length;
+  }
   return Buffer.from(all.buffer, all.byteOffset, all.byteLength).toString('base64');
 }
 
 /** landscape.json read back and checked against the model: directions as tensors by the model's parameter names. */
-export function readSavedLandscape(text: string, file: string, model: nb.Sequential): { saved: SavedLandscape; directions: [Record<string, nb.Tensor>, Record<string, nb.Tensor>] } {
+export function readSavedLandscape(
+  text: string,
+  file: string,
+  model: nb.Sequential,
+): { saved: SavedLandscape; directions: [Record<string, nb.Tensor>, Record<string, nb.Tensor>] } {
   let j: SavedLandscape;
   try {
     j = JSON.parse(text) as SavedLandscape;
@@ -80,11 +92,13 @@ export function readSavedLandscape(text: string, file: string, model: nb.Sequent
   if (j === null || typeof j !== 'object' || j.version !== 1) throw bad('no version 1');
   const f = nb.modelLoss(model);
   const params = f.params();
-  if (!Array.isArray(j.shapes) || j.shapes.length !== f.names.length) throw bad(`it has ${Array.isArray(j.shapes) ? j.shapes.length : 'no'} parameter shapes, the model ${f.names.length}`);
+  if (!Array.isArray(j.shapes) || j.shapes.length !== f.names.length)
+    throw bad(`it has ${Array.isArray(j.shapes) ? j.shapes.length : 'no'} parameter shapes, the model ${f.names.length}`);
   const sizes = f.names.map((k, i) => {
     const want = params[k]!.shape;
     const got = j.shapes[i];
-    if (!Array.isArray(got) || got.length !== want.length || got.some((d, a) => d !== want[a])) throw bad(`parameter ${i} (${k}) has shape ${JSON.stringify(got)} there, [${want.join(',')}] in the model`);
+    if (!Array.isArray(got) || got.length !== want.length || got.some((d, a) => d !== want[a]))
+      throw bad(`parameter ${i} (${k}) has shape ${JSON.stringify(got)} there, [${want.join(',')}] in the model`);
     return want.reduce((a, b) => a * b, 1);
   });
   const total = sizes.reduce((a, b) => a + b, 0);
@@ -97,7 +111,10 @@ export function readSavedLandscape(text: string, file: string, model: nb.Sequent
     if (!all.every(Number.isFinite)) throw bad(`direction ${n + 1} holds a non-finite number`);
     const out: Record<string, nb.Tensor> = {};
     let at = 0;
-    f.names.forEach((k, i) => { out[k] = nb.tensor(Array.from(all.subarray(at, at + sizes[i]!)), params[k]!.shape); at += sizes[i]!; });
+    f.names.forEach((k, i) => {
+      out[k] = nb.tensor(Array.from(all.subarray(at, at + sizes[i]!)), params[k]!.shape);
+      at += sizes[i]!;
+    });
     return out;
   }) as [Record<string, nb.Tensor>, Record<string, nb.Tensor>];
   const p = j.path;

@@ -16,9 +16,12 @@ const program = new Command('nabla')
   .showHelpAfterError(false)
   .exitOverride();
 
-const lrDefaults = Object.entries(OPTIMIZERS).map(([name, o]) => `${name} (default lr ${o.defaultLr})`).join(', ');
+const lrDefaults = Object.entries(OPTIMIZERS)
+  .map(([name, o]) => `${name} (default lr ${o.defaultLr})`)
+  .join(', ');
 
-program.command('train')
+program
+  .command('train')
   .description('train a classifier (or, with --task regression, a regressor) on digits, fashion-mnist, mnist or a CSV file (label in the last column)')
   .argument('<data>', "'digits', 'fashion-mnist', 'mnist' or a .csv file (its last column is the label: text, integer or, with --task regression, a number)")
   .option('--model <kind>', 'mlp; for image data also cnn, or lstm (reads images row by row)', 'mlp')
@@ -32,51 +35,65 @@ program.command('train')
   .option('--batch-size <n>', 'examples per step', '32')
   .option('--validation-split <f>', 'fraction of the training data held out to validate each epoch', '0.1')
   .option('--test-size <f>', 'fraction held out for the final test (data without its own test set)', '0.2')
-  .option('--early-stopping [patience]', `stop when the validation loss has not improved for this many epochs (default ${DEFAULT_PATIENCE}) and keep the best epoch's weights`)
+  .option(
+    '--early-stopping [patience]',
+    `stop when the validation loss has not improved for this many epochs (default ${DEFAULT_PATIENCE}) and keep the best epoch's weights`,
+  )
   .option('--drop-nan', 'drop CSV rows holding nan or inf (by default such data is refused, naming the row and column)')
   .option('--seed <n>', 'random seed (weights, shuffling, splits)', '0')
-  .option('--out <dir>', 'the run folder for the model, checkpoints, history, report and SVG charts (default runs/DATA); files of an earlier run there are replaced')
+  .option(
+    '--out <dir>',
+    'the run folder for the model, checkpoints, history, report and SVG charts (default runs/DATA); files of an earlier run there are replaced',
+  )
   .option('--data-dir <dir>', 'where MNIST-format IDX files are (mnist, fashion-mnist)')
   .option('--quiet', 'print only errors and warnings')
   .action(async (data: string, opts: TrainOptions, cmd: Command) => {
     process.exitCode = await train(data, opts, cmd);
   });
 
-program.command('evaluate')
+program
+  .command('evaluate')
   .description('loss, accuracy and a per-class report of a saved model on a data set')
   .argument('<model>', 'a model file written by train --out (model.nabla)')
   .argument('<data>', "'digits', 'fashion-mnist', 'mnist' or a .csv file")
   .option('--data-dir <dir>', 'where MNIST-format IDX files are')
   .action((model: string, data: string, opts: { dataDir?: string }) => evaluate(model, data, opts));
 
-program.command('predict')
+program
+  .command('predict')
   .description('classes and probabilities for each example of a CSV or IDX file')
   .argument('<model>', 'a model file (model.nabla)')
   .argument('<input>', 'a .csv file (one example a row) or an IDX image file')
   .option('--top <k>', 'how many classes to list per example', '3')
   .action((model: string, input: string, opts: { top: string }) => predict(model, input, opts));
 
-program.command('summary')
+program
+  .command('summary')
   .description("a saved model's layers, output shapes and parameter counts")
   .argument('<model>', 'a model file (model.nabla)')
   .action((model: string) => summary(model));
 
-program.command('export')
+program
+  .command('export')
   .description('a model file in another format: ONNX (ONNX Runtime), TF.js layers (tf.loadLayersModel) or safetensors (weights)')
   .argument('<model>', 'a model file (model.nabla)')
   .requiredOption('--format <format>', EXPORT_FORMATS.join(' | '))
   .option('--out <path>', 'where to write (default: beside the model; a folder for tfjs)')
   .action((model: string, opts: { format: string; out?: string }) => exportCommand(model, opts));
 
-program.command('import')
+program
+  .command('import')
   .description('a model file from a TF.js model.json, or from safetensors weights (with --into MODEL for the architecture)')
   .argument('<file>', 'model.json (TF.js layers format) or weights.safetensors')
   .option('--into <model>', 'the model file whose architecture takes the safetensors weights')
   .option('--out <path>', 'the model file to write (default: beside FILE)')
   .action((file: string, opts: { into?: string; out?: string }) => importCommand(file, opts));
 
-program.command('landscape')
-  .description("draw a run's loss landscape again (landscape.svg, landscape-3d.svg in the run folder): on the plane of its training path, or along random or Hessian directions")
+program
+  .command('landscape')
+  .description(
+    "draw a run's loss landscape again (landscape.svg, landscape-3d.svg in the run folder): on the plane of its training path, or along random or Hessian directions",
+  )
   .argument('<run>', 'a run folder written by nabla train (runs/digits)')
   .option('--directions <kind>', 'path (the plane of the training path, saved by train), random (filter-normalised) or hessian (the top two eigenvectors)')
   .option('--resolution <n>', 'grid points along each axis', '25')
@@ -86,7 +103,8 @@ program.command('landscape')
   .option('--data-dir <dir>', 'where MNIST-format IDX files are')
   .action((run: string, opts: LandscapeCommandOptions) => landscapeCommand(run, opts));
 
-program.command('explain')
+program
+  .command('explain')
   .description("a saved model's forward and backward pass as equations with shapes (Z1 = W1·X + b1, ..., dW1 = (1/m) dZ1·Xᵀ)")
   .argument('<model>', 'a model file (model.nabla)')
   .option('--latex', 'print LaTeX (an aligned block) instead of text')
@@ -94,7 +112,8 @@ program.command('explain')
   .option('--layout <layout>', 'columns (one example per column, as textbooks write it) or rows (as nabla stores a Dense kernel)', 'columns')
   .action((model: string, opts: { latex?: boolean; markdown?: boolean; layout?: string }) => explainCommand(model, opts));
 
-program.command('draw')
+program
+  .command('draw')
   .description('the gradient-descent pictures as SVG files: a tangent moving along a curve, optimisers descending a surface, three learning rates')
   .argument('<picture>', 'tangent, descent or learning-rates')
   .option('--surface <name>', 'bowl, ravine, saddle, rosenbrock, himmelblau or wells (descent, learning-rates)', 'rosenbrock')
@@ -106,7 +125,8 @@ program.command('draw')
   .option('--out <dir>', 'the folder to write the SVG files into', '.')
   .action((picture: string, opts: DrawOptions) => draw(picture, opts));
 
-program.command('playground')
+program
+  .command('playground')
   .description('serve the nabla playground (the built web page that trains networks live) on a local port, cross-origin isolated for the wasm threads')
   .option('--port <n>', 'the port (0 for any free one)', '8080')
   .option('--host <address>', 'the interface to listen on', '127.0.0.1')

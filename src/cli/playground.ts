@@ -14,10 +14,21 @@ export const PLAYGROUND_DIR = fileURLToPath(new URL('../playground/', import.met
 
 /** Content types by file extension; anything else is application/octet-stream. */
 export const MIME_TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8', '.json': 'application/json', '.map': 'application/json', '.wasm': 'application/wasm',
-  '.svg': 'image/svg+xml', '.png': 'image/png', '.jpg': 'image/jpeg', '.ico': 'image/x-icon', '.txt': 'text/plain; charset=utf-8',
-  '.woff2': 'font/woff2', '.woff': 'font/woff', '.ttf': 'font/ttf',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.map': 'application/json',
+  '.wasm': 'application/wasm',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8',
+  '.woff2': 'font/woff2',
+  '.woff': 'font/woff',
+  '.ttf': 'font/ttf',
 };
 
 /** Sent with every response: the page is cross-origin isolated, so SharedArrayBuffer (and wasm threads) work. */
@@ -52,11 +63,19 @@ export interface ServeOptions {
 export async function servePlayground(opts: ServeOptions = {}): Promise<PlaygroundServer> {
   const root = resolve(opts.root ?? PLAYGROUND_DIR);
   if (!existsSync(join(root, 'index.html'))) {
-    throw new CliError(`the playground is not built (no ${join(root, 'index.html')}): run \`npm run build:playground\` (or \`npm run build\`) in the nabla package first`);
+    throw new CliError(
+      `the playground is not built (no ${join(root, 'index.html')}): run \`npm run build:playground\` (or \`npm run build\`) in the nabla package first`,
+    );
   }
   const server: Server = createServer((req, res) => {
     const send = (status: number, body: string | Buffer, type = 'text/plain; charset=utf-8') => {
-      res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff', ...ISOLATION_HEADERS });
+      res.writeHead(status, {
+        'Content-Type': type,
+        'Content-Length': Buffer.byteLength(body),
+        'Cache-Control': 'no-cache',
+        'X-Content-Type-Options': 'nosniff',
+        ...ISOLATION_HEADERS,
+      });
       res.end(req.method === 'HEAD' ? undefined : body);
     };
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'method not allowed');
@@ -79,16 +98,20 @@ export async function servePlayground(opts: ServeOptions = {}): Promise<Playgrou
   });
   const host = opts.host ?? '127.0.0.1';
   await new Promise<void>((ok, fail) => {
-    server.once('error', (e: NodeJS.ErrnoException) => fail(e.code === 'EADDRINUSE'
-      ? new CliError(`port ${opts.port} is in use: choose another with --port, or --port 0 for any free one`)
-      : e));
+    server.once('error', (e: NodeJS.ErrnoException) =>
+      fail(e.code === 'EADDRINUSE' ? new CliError(`port ${opts.port} is in use: choose another with --port, or --port 0 for any free one`) : e),
+    );
     server.listen(opts.port ?? 0, host, () => ok());
   });
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}/`,
     port,
-    close: () => new Promise<void>((ok) => { server.closeAllConnections(); server.close(() => ok()); }),
+    close: () =>
+      new Promise<void>((ok) => {
+        server.closeAllConnections();
+        server.close(() => ok());
+      }),
   };
 }
 
@@ -105,7 +128,11 @@ export function openBrowser(url: string): boolean {
   }
 }
 
-export interface PlaygroundOptions { port?: string; open?: boolean; host?: string }
+export interface PlaygroundOptions {
+  port?: string;
+  open?: boolean;
+  host?: string;
+}
 
 /** The command: serve until interrupted, printing the address. */
 export async function playgroundCommand(opts: PlaygroundOptions): Promise<void> {
@@ -115,7 +142,9 @@ export async function playgroundCommand(opts: PlaygroundOptions): Promise<void> 
   console.log(`nabla playground: ${server.url}  (Ctrl+C to stop)`);
   if (opts.open) openBrowser(server.url);
   await new Promise<void>((done) => {
-    const stop = () => { void server.close().then(done); };
+    const stop = () => {
+      void server.close().then(done);
+    };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });

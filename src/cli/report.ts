@@ -26,7 +26,11 @@ export function classificationReport(labels: number[], predicted: number[], numC
   });
   const nameWidth = Math.max(5, ...names.map((n) => n.length));
   const pct = (v: number) => (100 * v).toFixed(1).padStart(6);
-  const lines = [`test accuracy: ${(100 * accuracy).toFixed(2)}% (${correct}/${labels.length})`, '', `${'class'.padStart(nameWidth)}  precision  recall      f1  support`];
+  const lines = [
+    `test accuracy: ${(100 * accuracy).toFixed(2)}% (${correct}/${labels.length})`,
+    '',
+    `${'class'.padStart(nameWidth)}  precision  recall      f1  support`,
+  ];
   for (let c = 0; c < numClasses; c++) {
     lines.push(`${names[c]!.padStart(nameWidth)}     ${pct(precision[c]!)}  ${pct(recall[c]!)}  ${pct(f1[c]!)}  ${String(support[c]).padStart(7)}`);
   }
@@ -58,16 +62,20 @@ export function regressionReport(targets: ArrayLike<number>, predicted: ArrayLik
   let mean = 0;
   for (let i = 0; i < n; i++) mean += targets[i]!;
   mean /= n;
-  let ssRes = 0, ssTot = 0, abs = 0;
+  let ssRes = 0,
+    ssTot = 0,
+    abs = 0;
   for (let i = 0; i < n; i++) {
     const e = targets[i]! - predicted[i]!;
     ssRes += e * e;
     abs += Math.abs(e);
     ssTot += (targets[i]! - mean) ** 2;
   }
-  const mse = ssRes / n, mae = abs / n, rmse = Math.sqrt(mse);
+  const mse = ssRes / n,
+    mae = abs / n,
+    rmse = Math.sqrt(mse);
   const r2 = ssTot > 0 ? 1 - ssRes / ssTot : ssRes === 0 ? 1 : -Infinity;
-  const fmt = (v: number) => (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e6) || v === 0 ? v.toFixed(4) : v.toExponential(4);
+  const fmt = (v: number) => ((Math.abs(v) >= 1e-3 && Math.abs(v) < 1e6) || v === 0 ? v.toFixed(4) : v.toExponential(4));
   const text = `${label} R²: ${fmt(r2)}  MAE: ${fmt(mae)}  RMSE: ${fmt(rmse)}  MSE: ${fmt(mse)} (${n} examples)`;
   return { text, r2, mae, mse, rmse };
 }

@@ -11,17 +11,37 @@ export const fsSync = () => (process as unknown as { getBuiltinModule(n: string)
 const fs = fsSync;
 
 /** The files a run may write, besides one chart per logged metric (loss.svg, accuracy.svg, ...). */
-export const RUN_FILES = ['model.nabla', 'model-best.nabla', 'history.json', 'report.json', 'report.html', 'confusion.svg', 'weights.svg', 'scaler.json', 'landscape.svg', 'landscape-3d.svg', 'landscape.json', 'sharpness.svg'];
+export const RUN_FILES = [
+  'model.nabla',
+  'model-best.nabla',
+  'history.json',
+  'report.json',
+  'report.html',
+  'confusion.svg',
+  'weights.svg',
+  'scaler.json',
+  'landscape.svg',
+  'landscape-3d.svg',
+  'landscape.json',
+  'sharpness.svg',
+];
 
 function reason(e: unknown): string {
   const code = (e as { code?: string }).code;
   switch (code) {
-    case 'ENOTDIR': return 'part of the path is a file, not a folder';
-    case 'EEXIST': return 'it exists and is not a folder';
-    case 'EACCES': case 'EPERM': return 'permission denied';
-    case 'EROFS': return 'the file system is read-only';
-    case 'ENOSPC': return 'the disk is full';
-    default: return (e as Error).message;
+    case 'ENOTDIR':
+      return 'part of the path is a file, not a folder';
+    case 'EEXIST':
+      return 'it exists and is not a folder';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EROFS':
+      return 'the file system is read-only';
+    case 'ENOSPC':
+      return 'the disk is full';
+    default:
+      return (e as Error).message;
   }
 }
 
@@ -57,7 +77,6 @@ export function exitAfterSaves(exit: () => void): void {
   if (saving === 0) exit();
   else afterSaves = exit;
 }
-
 
 /**
  * Makes `dir` ready for a run before anything else happens: creates it (and
@@ -95,11 +114,15 @@ export function clearPreviousRun(dir: string): void {
   try {
     const old = JSON.parse(f.readFileSync(`${dir}/report.json`, 'utf8')) as { files?: unknown };
     if (Array.isArray(old.files)) for (const name of old.files) if (typeof name === 'string' && /^[\w.-]+\.(svg|json|nabla|html)$/.test(name)) owned.add(name);
-  } catch { /* no previous report, or not one of ours */ }
+  } catch {
+    /* no previous report, or not one of ours */
+  }
   try {
     const h = JSON.parse(f.readFileSync(`${dir}/history.json`, 'utf8')) as { history?: Record<string, unknown> };
     for (const key of Object.keys(h.history ?? {})) if (/^[\w]+$/.test(key)) owned.add(`${key.replace(/^val_/, '')}.svg`);
-  } catch { /* no previous history */ }
+  } catch {
+    /* no previous history */
+  }
   for (const name of f.readdirSync(dir)) {
     const base = nb.io.atomicTempTarget(name);
     if (owned.has(name) || (base !== null && owned.has(base))) {

@@ -42,7 +42,11 @@ export class RunMonitor implements nb.Callback {
   /** The files written so far. */
   readonly files = new Set<string>();
 
-  constructor(private readonly model: nb.Sequential, private readonly dir: string, private readonly signals: SignalState) {}
+  constructor(
+    private readonly model: nb.Sequential,
+    private readonly dir: string,
+    private readonly signals: SignalState,
+  ) {}
 
   setModel(model: { stopTraining: boolean }): void {
     this.callbackModel = model;

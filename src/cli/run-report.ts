@@ -65,7 +65,10 @@ export async function runReportPage(r: RunReportInput): Promise<string> {
     ['data set', String(rep['dataset'])],
     ['task', String(rep['task'])],
     ['examples', `${ex.train} training, ${ex.validation} validation, ${ex.test} test`],
-    ['model', `${String(o['model'])}${Array.isArray(o['layers']) ? ` (hidden layers: ${(o['layers'] as number[]).join(', ') || 'none'})` : ''}${o['activation'] ? `, ${String(o['activation'])}` : ''}`],
+    [
+      'model',
+      `${String(o['model'])}${Array.isArray(o['layers']) ? ` (hidden layers: ${(o['layers'] as number[]).join(', ') || 'none'})` : ''}${o['activation'] ? `, ${String(o['activation'])}` : ''}`,
+    ],
     ['loss', String(o['loss'])],
     ['optimizer', `${String(o['optimizer'])}, learning rate ${String(o['learningRate'])}, batch size ${String(o['batchSize'])}`],
     ['epochs', `${epochs} of ${String(o['epochs'])}${rep['earlyStoppedAtEpoch'] ? ` (early stopping after epoch ${String(rep['earlyStoppedAtEpoch'])})` : ''}`],
@@ -77,20 +80,26 @@ export async function runReportPage(r: RunReportInput): Promise<string> {
   if (rep['testAccuracy'] !== undefined) {
     metrics.push(['test accuracy', pct(rep['testAccuracy'])], ['always the most common class', pct(rep['chanceAccuracy'])]);
   }
-  for (const [key, label] of [['testR2', 'test R²'], ['testMAE', 'test MAE'], ['testRMSE', 'test RMSE']] as const) {
+  for (const [key, label] of [
+    ['testR2', 'test R²'],
+    ['testMAE', 'test MAE'],
+    ['testRMSE', 'test RMSE'],
+  ] as const) {
     if (rep[key] !== undefined) metrics.push([label, Number(rep[key])]);
   }
   for (const key of Object.keys(r.history)) {
     const v = last(r.history, key);
     if (v !== undefined) metrics.push([`${key} (last epoch)`, v]);
   }
-  if (rep['bestEpoch'] !== undefined) metrics.push(['best epoch (val_loss)', `${String(rep['bestEpoch'])} (${Number(Number(rep['bestValLoss']).toPrecision(4))})`]);
+  if (rep['bestEpoch'] !== undefined)
+    metrics.push(['best epoch (val_loss)', `${String(rep['bestEpoch'])} (${Number(Number(rep['bestValLoss']).toPrecision(4))})`]);
 
   const failed = rep['status'] === 'failed';
   const data: nb.viz.ReportPageData = {
     title: `nabla run: ${r.model.name}`,
     subtitle: `${String(rep['status'])} · ${epochs} epoch${epochs === 1 ? '' : 's'} · ${String(rep['dataset'])}`,
-    facts, model: nb.viz.modelTable(r.model),
+    facts,
+    model: nb.viz.modelTable(r.model),
     ...(metrics.length ? { metrics } : {}),
     ...(epochs > 0 ? { history: r.history } : {}),
     ...(r.classNames ? { classNames: r.classNames } : {}),

@@ -37,7 +37,8 @@ function positiveInt(name: string, v: string): number {
 
 function fraction(name: string, v: string, allowZero: boolean): number {
   const n = Number(v);
-  if (v.trim() === '' || !(n >= 0 && n < 1) || (!allowZero && n === 0)) throw new CliError(`--${name} must be a number in ${allowZero ? '[0' : '(0'}, 1), got '${v}'`);
+  if (v.trim() === '' || !(n >= 0 && n < 1) || (!allowZero && n === 0))
+    throw new CliError(`--${name} must be a number in ${allowZero ? '[0' : '(0'}, 1), got '${v}'`);
   return n;
 }
 
@@ -60,15 +61,30 @@ export const DEFAULT_PATIENCE = 5;
 
 /** The checked options, as numbers and names (what report.json stores). */
 interface Settings {
-  data: string; model: 'mlp' | 'cnn' | 'lstm'; task: Task; hidden: number[]; activation: nb.nn.ActivationSpelling; loss: nb.losses.LossSpelling; lossName: string;
-  optimizer: string; learningRate: number; epochs: number; batchSize: number; validationSplit: number; testSize: number | null;
-  seed: number; patience: number | null; dropNan: boolean; out: string;
+  data: string;
+  model: 'mlp' | 'cnn' | 'lstm';
+  task: Task;
+  hidden: number[];
+  activation: nb.nn.ActivationSpelling;
+  loss: nb.losses.LossSpelling;
+  lossName: string;
+  optimizer: string;
+  learningRate: number;
+  epochs: number;
+  batchSize: number;
+  validationSplit: number;
+  testSize: number | null;
+  seed: number;
+  patience: number | null;
+  dropNan: boolean;
+  out: string;
 }
 
 /** Checks every option, and rejects those that do not apply to this data or model. */
 function settings(data: string, o: TrainOptions, cmd: Command | undefined): Settings {
   const given = (key: string) => cmd?.getOptionValueSource(key) === 'cli';
-  const images = IMAGE_SETS.includes(data), csv = isCsv(data);
+  const images = IMAGE_SETS.includes(data),
+    csv = isCsv(data);
   if (!images && !csv) throw new CliError(`unknown data set '${data}': use digits, fashion-mnist, mnist or a .csv file`);
   if (!['mlp', 'cnn', 'lstm'].includes(o.model)) throw new CliError(`--model must be mlp, cnn or lstm, got '${o.model}'`);
   const model = o.model as Settings['model'];
@@ -78,8 +94,10 @@ function settings(data: string, o: TrainOptions, cmd: Command | undefined): Sett
   if (o.task !== 'classification' && o.task !== 'regression') throw new CliError(`--task must be classification or regression, got '${o.task}'`);
   const task = o.task;
   if (task === 'regression' && !csv) throw new CliError(`--task regression needs a CSV file with a numeric target in its last column, not ${data}`);
-  if (given('testSize') && (data === 'fashion-mnist' || data === 'mnist')) throw new CliError(`--test-size does not apply to ${data}: it comes with its own test set`);
-  if (given('dataDir') && !(data === 'fashion-mnist' || data === 'mnist')) throw new CliError(`--data-dir applies to mnist and fashion-mnist only, not ${data}`);
+  if (given('testSize') && (data === 'fashion-mnist' || data === 'mnist'))
+    throw new CliError(`--test-size does not apply to ${data}: it comes with its own test set`);
+  if (given('dataDir') && !(data === 'fashion-mnist' || data === 'mnist'))
+    throw new CliError(`--data-dir applies to mnist and fashion-mnist only, not ${data}`);
   if (o.dropNan && !csv) throw new CliError(`--drop-nan applies to CSV files only, not ${data}`);
   const hidden = o.layers.trim() === '' ? [] : o.layers.split(',').map((s) => positiveInt('layers', s.trim()));
   if (!nb.nn.ACTIVATIONS.includes(o.activation as nb.nn.ActivationName)) {
@@ -91,7 +109,8 @@ function settings(data: string, o: TrainOptions, cmd: Command | undefined): Sett
   if (!Object.hasOwn(OPTIMIZERS, o.optimizer)) throw new CliError(`--optimizer must be one of ${Object.keys(OPTIMIZERS).join(', ')}, got '${o.optimizer}'`);
   const lr = o.lr === undefined ? OPTIMIZERS[o.optimizer]!.defaultLr : Number(o.lr);
   if (!(lr > 0 && Number.isFinite(lr))) throw new CliError(`--lr must be a positive number, got '${o.lr}'`);
-  const epochs = positiveInt('epochs', o.epochs), batchSize = positiveInt('batch-size', o.batchSize);
+  const epochs = positiveInt('epochs', o.epochs),
+    batchSize = positiveInt('batch-size', o.batchSize);
   const validationSplit = fraction('validation-split', o.validationSplit, true);
   const testSize = images && data !== 'digits' ? null : fraction('test-size', o.testSize, false);
   const seed = Number(o.seed);
@@ -99,13 +118,29 @@ function settings(data: string, o: TrainOptions, cmd: Command | undefined): Sett
   let patience: number | null = null;
   if (o.earlyStopping !== undefined && o.earlyStopping !== false) {
     patience = o.earlyStopping === true ? DEFAULT_PATIENCE : Number(o.earlyStopping);
-    if (!Number.isInteger(patience) || patience < 0) throw new CliError(`--early-stopping takes a patience, a whole number of epochs ≥ 0, got '${o.earlyStopping}'`);
+    if (!Number.isInteger(patience) || patience < 0)
+      throw new CliError(`--early-stopping takes a patience, a whole number of epochs ≥ 0, got '${o.earlyStopping}'`);
     if (validationSplit === 0) throw new CliError('--early-stopping watches the validation loss: it needs --validation-split above 0');
   }
   const out = o.out ?? `runs/${data.replace(/.*\//, '').replace(/\.csv(\.gz)?$/i, '')}${model === 'mlp' ? '' : `-${model}`}`;
   return {
-    data, model, task, hidden, activation: o.activation as nb.nn.ActivationName, loss, lossName, optimizer: o.optimizer, learningRate: lr, epochs, batchSize,
-    validationSplit, testSize, seed, patience, dropNan: o.dropNan === true, out,
+    data,
+    model,
+    task,
+    hidden,
+    activation: o.activation as nb.nn.ActivationName,
+    loss,
+    lossName,
+    optimizer: o.optimizer,
+    learningRate: lr,
+    epochs,
+    batchSize,
+    validationSplit,
+    testSize,
+    seed,
+    patience,
+    dropNan: o.dropNan === true,
+    out,
   };
 }
 
@@ -179,7 +214,9 @@ export async function train(data: string, o: TrainOptions, cmd?: Command): Promi
   const log = o.quiet ? () => undefined : (line: string) => console.log(line);
   if (ds.dropped && ds.dropped.length > 0) {
     const shown = ds.dropped.slice(0, 10).join(', ') + (ds.dropped.length > 10 ? ', …' : '');
-    console.error(`nabla: --drop-nan dropped ${ds.dropped.length} row${ds.dropped.length === 1 ? '' : 's'} holding nan or inf (line${ds.dropped.length === 1 ? '' : 's'} ${shown})`);
+    console.error(
+      `nabla: --drop-nan dropped ${ds.dropped.length} row${ds.dropped.length === 1 ? '' : 's'} holding nan or inf (line${ds.dropped.length === 1 ? '' : 's'} ${shown})`,
+    );
   }
 
   // train / validation / test: the preprocessing is fitted on the training rows only
@@ -192,19 +229,24 @@ export async function train(data: string, o: TrainOptions, cmd?: Command): Promi
   }
   const n = xTrain.shape[0]!;
   const nFit = s.validationSplit > 0 ? Math.floor(n * (1 - s.validationSplit)) : n;
-  if (nFit < 1 || (s.validationSplit > 0 && nFit === n)) throw new CliError(`--validation-split ${s.validationSplit} of ${n} training examples leaves no training or no validation examples`);
-  const xFit = rowsOf(xTrain, 0, nFit), yFit = rowsOf(yTrain, 0, nFit);
+  if (nFit < 1 || (s.validationSplit > 0 && nFit === n))
+    throw new CliError(`--validation-split ${s.validationSplit} of ${n} training examples leaves no training or no validation examples`);
+  const xFit = rowsOf(xTrain, 0, nFit),
+    yFit = rowsOf(yTrain, 0, nFit);
   const validation = nFit < n ? { x: rowsOf(xTrain, nFit, n - nFit), y: rowsOf(yTrain, nFit, n - nFit) } : null;
 
   const model = buildModel(s, ds, xFit, yFit);
   const k = ds.classes?.classNames.length ?? 1;
   const target = (y: nb.Tensor) => (s.task === 'regression' ? nb.reshape(y, [-1, 1]) : nb.oneHot(y, k));
   model.compile({
-    optimizer: OPTIMIZERS[s.optimizer]!.make(s.learningRate), loss: s.loss,
+    optimizer: OPTIMIZERS[s.optimizer]!.make(s.learningRate),
+    loss: s.loss,
     metrics: s.task === 'regression' ? [s.lossName === 'mae' ? 'mse' : 'mae'] : ['accuracy'],
   });
   const what = s.task === 'regression' ? 'a numeric target' : `${k} classes`;
-  log(`nabla: training on ${nFit} examples of ${data} (${xTrain.shape[1]} features, ${what})${validation ? `, validating on ${validation.x.shape[0]}` : ''}, testing on ${xTest.shape[0]}; backend ${nb.getBackend()}${nb.getBackend() === 'wasm' ? ` (${nb.wasmBuild()}, ${nb.getThreads()} threads)` : ''}`);
+  log(
+    `nabla: training on ${nFit} examples of ${data} (${xTrain.shape[1]} features, ${what})${validation ? `, validating on ${validation.x.shape[0]}` : ''}, testing on ${xTest.shape[0]}; backend ${nb.getBackend()}${nb.getBackend() === 'wasm' ? ` (${nb.wasmBuild()}, ${nb.getThreads()} threads)` : ''}`,
+  );
   if (!o.quiet) model.summary();
 
   clearPreviousRun(s.out);
@@ -227,19 +269,25 @@ export async function train(data: string, o: TrainOptions, cmd?: Command): Promi
   const monitor = new RunMonitor(model, s.out, signals);
   const early = s.patience === null ? null : nb.callbacks.earlyStopping({ monitor: 'val_loss', patience: s.patience, restoreBestWeights: true });
   // for the report's pictures: the parameters along the way (about 60 points), and the sharpness λmax about 8 times
-  const xShaped = shapeFor(s, ds, xFit), yTarget = target(yFit);
+  const xShaped = shapeFor(s, ds, xFit),
+    yTarget = target(yFit);
   const batches = s.epochs * Math.ceil(nFit / s.batchSize);
   const path = nb.callbacks.parameterPath({ every: Math.max(1, Math.floor(batches / 60)) });
   const probe = Math.min(128, nFit);
   const sharpness = nb.callbacks.sharpness({
-    x: nb.slice(xShaped, [0], [probe]), y: nb.slice(yTarget, [0], [probe]),
-    every: Math.max(1, Math.ceil(s.epochs / 8)), maxIterations: 15, atStart: true,
+    x: nb.slice(xShaped, [0], [probe]),
+    y: nb.slice(yTarget, [0], [probe]),
+    every: Math.max(1, Math.ceil(s.epochs / 8)),
+    maxIterations: 15,
+    atStart: true,
   });
   const started = performance.now();
   let failure: Error | null = null;
   try {
     await model.fit(xShaped, yTarget, {
-      epochs: s.epochs, batchSize: s.batchSize, verbose: 0,
+      epochs: s.epochs,
+      batchSize: s.batchSize,
+      verbose: 0,
       ...(validation ? { validationData: [shapeFor(s, ds, validation.x), target(validation.y)] as [nb.Tensor, nb.Tensor] } : {}),
       callbacks: [...(progress ? [progress] : []), monitor, ...(early ? [early] : []), path, sharpness],
     });
@@ -254,28 +302,49 @@ export async function train(data: string, o: TrainOptions, cmd?: Command): Promi
   // the run folder: history, report, charts and, unless training failed, the model as it is now
   const status = failure ? 'failed' : signals.received ? 'interrupted' : 'completed';
   const files = new Set(monitor.files);
-  const write = (name: string, text: string) => { writeFileAtomic(`${s.out}/${name}`, text); files.add(name); };
+  const write = (name: string, text: string) => {
+    writeFileAtomic(`${s.out}/${name}`, text);
+    files.add(name);
+  };
   if (status !== 'failed') {
     await saveModelFile(model, `${s.out}/model.nabla`);
     files.add('model.nabla');
   }
   const report: Record<string, unknown> = {
-    status, dataset: data, task: s.task, ...(ds.classes ? { classNames: ds.classes.classNames } : {}),
-    epochsCompleted: monitor.completedEpochs, ...(monitor.bestEpoch >= 0 ? { bestEpoch: monitor.bestEpoch + 1, bestValLoss: monitor.bestValLoss } : {}),
+    status,
+    dataset: data,
+    task: s.task,
+    ...(ds.classes ? { classNames: ds.classes.classNames } : {}),
+    epochsCompleted: monitor.completedEpochs,
+    ...(monitor.bestEpoch >= 0 ? { bestEpoch: monitor.bestEpoch + 1, bestValLoss: monitor.bestValLoss } : {}),
     ...(early && early.stoppedEpoch >= 0 ? { earlyStoppedAtEpoch: early.stoppedEpoch + 1 } : {}),
     ...(signals.received ? { interruptedBy: signals.received, interruptedAt: { epoch: monitor.epoch + 1, batch: monitor.batch + 1 } } : {}),
     ...(failure ? { error: failure.message } : {}),
     examples: { train: nFit, validation: validation?.x.shape[0] ?? 0, test: xTest.shape[0]! },
-    ...(ds.dropped && ds.dropped.length ? { droppedLines: ds.dropped } : {}),
+    ...(ds.dropped?.length ? { droppedLines: ds.dropped } : {}),
     trainingSeconds: Number(seconds.toFixed(3)),
     options: {
-      data, model: s.model, task: s.task, ...(s.model === 'mlp' ? { layers: s.hidden } : {}), ...(s.model !== 'lstm' ? { activation: s.activation } : {}),
-      loss: s.lossName, optimizer: s.optimizer, learningRate: s.learningRate, epochs: s.epochs, batchSize: s.batchSize,
-      validationSplit: s.validationSplit, testSize: s.testSize, seed: s.seed, earlyStopping: s.patience, dropNan: s.dropNan, out: s.out,
+      data,
+      model: s.model,
+      task: s.task,
+      ...(s.model === 'mlp' ? { layers: s.hidden } : {}),
+      ...(s.model !== 'lstm' ? { activation: s.activation } : {}),
+      loss: s.lossName,
+      optimizer: s.optimizer,
+      learningRate: s.learningRate,
+      epochs: s.epochs,
+      batchSize: s.batchSize,
+      validationSplit: s.validationSplit,
+      testSize: s.testSize,
+      seed: s.seed,
+      earlyStopping: s.patience,
+      dropNan: s.dropNan,
+      out: s.out,
     },
   };
   // a run that learned nothing: at chance on the test data, and/or a training loss that never fell
-  let chance: string | null = null, stuck: string | null = null;
+  let chance: string | null = null,
+    stuck: string | null = null;
   let summaryText = '';
   let test: { x: nb.Tensor; y: nb.Tensor; probabilities: nb.Tensor } | undefined;
   if (status !== 'failed') {
@@ -290,8 +359,12 @@ export async function train(data: string, o: TrainOptions, cmd?: Command): Promi
       Object.assign(report, { testAccuracy: r.accuracy, chanceAccuracy: r.chance, ...r.perClass, confusionMatrix: r.matrix });
       summaryText = r.text;
       test = { x: xTest, y: yTest, probabilities: pred };
-      write('confusion.svg', nb.viz.confusionMatrixChart(r.matrix, { labels: ds.classes!.classNames, title: `Confusion matrix, test accuracy ${(100 * r.accuracy).toFixed(1)}%` }));
-      if (r.accuracy <= r.chance + 0.01) chance = `test accuracy ${(100 * r.accuracy).toFixed(1)}% is no better than always answering the most common class (${(100 * r.chance).toFixed(1)}%)`;
+      write(
+        'confusion.svg',
+        nb.viz.confusionMatrixChart(r.matrix, { labels: ds.classes!.classNames, title: `Confusion matrix, test accuracy ${(100 * r.accuracy).toFixed(1)}%` }),
+      );
+      if (r.accuracy <= r.chance + 0.01)
+        chance = `test accuracy ${(100 * r.accuracy).toFixed(1)}% is no better than always answering the most common class (${(100 * r.chance).toFixed(1)}%)`;
     }
     if (status === 'completed' && monitor.firstLoss !== undefined && monitor.lastLoss !== undefined && !(monitor.lastLoss < monitor.firstLoss)) {
       stuck = `the training loss ended at ${monitor.lastLoss.toPrecision(4)}, no lower than at the start (${monitor.firstLoss.toPrecision(4)})`;
@@ -320,35 +393,57 @@ export async function train(data: string, o: TrainOptions, cmd?: Command): Promi
   }
   const weights = ds.imageShape && status !== 'failed' ? firstLayerWeights(model, ds.imageShape) : null;
   if (weights) write('weights.svg', nb.viz.weightImages(weights.kernel, { imageShape: weights.imageShape!, title: weights.title! }));
-  write('report.html', await runReportPage({
-    report, model, history: monitor.history, ...(ds.classes ? { classNames: ds.classes.classNames } : {}), ...(test ? { test } : {}),
-    ...(ds.imageShape ? { imageShape: ds.imageShape, pixelMax: ds.pixelMax! } : {}), ...(ds.featureNames ? { featureNames: ds.featureNames } : {}),
-    ...(landscapeSvg ? { landscape: landscapeSvg } : {}), ...(sharpnessSvg ? { sharpness: sharpnessSvg } : {}),
-  }));
+  write(
+    'report.html',
+    await runReportPage({
+      report,
+      model,
+      history: monitor.history,
+      ...(ds.classes ? { classNames: ds.classes.classNames } : {}),
+      ...(test ? { test } : {}),
+      ...(ds.imageShape ? { imageShape: ds.imageShape, pixelMax: ds.pixelMax! } : {}),
+      ...(ds.featureNames ? { featureNames: ds.featureNames } : {}),
+      ...(landscapeSvg ? { landscape: landscapeSvg } : {}),
+      ...(sharpnessSvg ? { sharpness: sharpnessSvg } : {}),
+    }),
+  );
   report['files'] = [...files, 'report.json'].sort();
   write('report.json', JSON.stringify(report, null, 2));
   const fileList = [...files].sort().join(', ');
 
   if (failure) {
     const lossTrouble = /loss|nan|infinit|finite/i.test(failure.message);
-    const saved = monitor.completedEpochs > 0 ? `the model of epoch ${monitor.completedEpochs} (model.nabla), the history and report` : 'the history and report (no epoch completed, so no model)';
-    const advice = !lossTrouble ? ''
-      : monitor.firstLoss === undefined ? ' The loss was not finite from the first batch on: check the scale of the data (values beyond float32\'s range?).'
+    const saved =
+      monitor.completedEpochs > 0
+        ? `the model of epoch ${monitor.completedEpochs} (model.nabla), the history and report`
+        : 'the history and report (no epoch completed, so no model)';
+    const advice = !lossTrouble
+      ? ''
+      : monitor.firstLoss === undefined
+        ? " The loss was not finite from the first batch on: check the scale of the data (values beyond float32's range?)."
         : ` The learning rate ${fmtLr(s.learningRate)} is probably too large: try --lr ${fmtLr(s.learningRate / 10)}.`;
     console.error(`nabla: training stopped in epoch ${monitor.epoch + 1}: ${failure.message.replace(/\.$/, '')}.${advice} ${s.out} holds ${saved}.`);
     return 1;
   }
   if (status === 'interrupted') {
     const best = files.has('model-best.nabla') ? `, model-best.nabla (best val_loss, epoch ${monitor.bestEpoch + 1})` : '';
-    console.error(`nabla: ${signals.received} received: stopped in epoch ${monitor.epoch + 1} after batch ${monitor.batch + 1} of ${monitor.steps}; the run is in ${s.out}: model.nabla (${early ? "the best epoch's weights, --early-stopping" : 'the model when stopped'})${best}, history.json and report.json`);
+    console.error(
+      `nabla: ${signals.received} received: stopped in epoch ${monitor.epoch + 1} after batch ${monitor.batch + 1} of ${monitor.steps}; the run is in ${s.out}: model.nabla (${early ? "the best epoch's weights, --early-stopping" : 'the model when stopped'})${best}, history.json and report.json`,
+    );
     return 128 + SIGNAL_NUMBERS[signals.received!]!;
   }
-  log(`\ntrained in ${seconds.toFixed(1)} s${early && early.stoppedEpoch >= 0 ? ` (early stopping after epoch ${early.stoppedEpoch + 1}, best epoch ${early.bestEpoch + 1}, whose weights are kept)` : ''}\n\n${summaryText}`);
+  log(
+    `\ntrained in ${seconds.toFixed(1)} s${early && early.stoppedEpoch >= 0 ? ` (early stopping after epoch ${early.stoppedEpoch + 1}, best epoch ${early.bestEpoch + 1}, whose weights are kept)` : ''}\n\n${summaryText}`,
+  );
   log(`\nrun folder ${s.out}: ${fileList}`);
   if (stuck) {
-    console.error(`nabla: warning: training diverged: ${[chance, stuck].filter(Boolean).join(', and ')} (see ${s.out}/loss.svg). The learning rate ${fmtLr(s.learningRate)} is probably too large: try --lr ${fmtLr(s.learningRate / 10)}.`);
+    console.error(
+      `nabla: warning: training diverged: ${[chance, stuck].filter(Boolean).join(', and ')} (see ${s.out}/loss.svg). The learning rate ${fmtLr(s.learningRate)} is probably too large: try --lr ${fmtLr(s.learningRate / 10)}.`,
+    );
   } else if (chance) {
-    console.error(`nabla: warning: training learned nothing useful: ${chance}, though the training loss fell. More epochs (--epochs), a larger model, or a smaller learning rate than ${fmtLr(s.learningRate)} may help.`);
+    console.error(
+      `nabla: warning: training learned nothing useful: ${chance}, though the training loss fell. More epochs (--epochs), a larger model, or a smaller learning rate than ${fmtLr(s.learningRate)} may help.`,
+    );
   }
   return 0;
 }

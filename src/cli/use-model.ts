@@ -4,7 +4,6 @@ import { CliError } from './errors.js';
 import { fsSync } from './run-folder.js';
 import { classificationReport, regressionReport } from './report.js';
 
-
 export async function openModel(path: string): Promise<nb.Sequential> {
   if (!fsSync().existsSync(path)) throw new CliError(`no model file at ${path}`);
   return nb.loadModel(path);
@@ -19,7 +18,7 @@ const PREPROCESSING = ['Rescaling', 'Normalization'];
  */
 export function legacyScaler(model: nb.Sequential, modelPath: string): { transform(x: nb.Tensor): nb.Tensor } | null {
   if (PREPROCESSING.includes(model.layers[0]?.className ?? '')) return null;
-  const file = modelPath.replace(/[^/]*$/, '') + 'scaler.json';
+  const file = `${modelPath.replace(/[^/]*$/, '')}scaler.json`;
   if (!fsSync().existsSync(file)) return null;
   const saved = JSON.parse(fsSync().readFileSync(file, 'utf8')) as { state: unknown };
   return nb.data.scalerFromJSON(saved.state as never);
@@ -46,7 +45,7 @@ export async function summary(modelPath: string): Promise<void> {
   model.summary();
   const meta = metadataOf(model);
   if (meta.task === 'regression') console.log('task: regression (one numeric output)');
-  else if (meta.classNames) console.log(`classes: ${meta.classNames.join(", ")}`);
+  else if (meta.classNames) console.log(`classes: ${meta.classNames.join(', ')}`);
 }
 
 /** `nabla evaluate MODEL DATA`: loss and metrics, and the classification (or regression) report on DATA's raw inputs. */
@@ -68,10 +67,14 @@ export async function evaluate(modelPath: string, data: string, o: { dataDir?: s
   if (outside >= 0) throw new CliError(`${data}: label ${labels[outside]} (example ${outside}) is not one of the model's ${numClasses} classes`);
   if (model.getCompileConfig()) {
     const results = model.evaluate(x, nb.oneHot(set.y, numClasses));
-    console.log(Object.entries(results).map(([k, v]) => `${k}: ${v.toFixed(4)}`).join('  '));
+    console.log(
+      Object.entries(results)
+        .map(([k, v]) => `${k}: ${v.toFixed(4)}`)
+        .join('  '),
+    );
   }
   const predicted = Array.from(nb.argmax(pred, 1).storage);
-  console.log('\n' + classificationReport(labels, predicted, numClasses, set.classes?.classNames).text.replace('test accuracy', 'accuracy'));
+  console.log(`\n${classificationReport(labels, predicted, numClasses, set.classes?.classNames).text.replace('test accuracy', 'accuracy')}`);
 }
 
 /** `nabla predict MODEL INPUT`: the class (named) and probabilities of each example of a CSV or IDX file, or the predicted value of a regression model. */
@@ -85,7 +88,10 @@ export async function predict(modelPath: string, input: string, o: { top: string
   if (/\.csv(\.gz)?$/i.test(input)) {
     // a trailing label column (one more than the model takes, text or numbers) is ignored
     const withLabel = nb.data.loadCsv(input, { header: 'auto', labelColumn: 'last', textLabels: true, allowNonFinite: false });
-    x = want !== undefined && withLabel.x.shape[1] === want ? withLabel.x : nb.data.loadCsv(input, { header: 'auto', labelColumn: null, allowNonFinite: false }).x;
+    x =
+      want !== undefined && withLabel.x.shape[1] === want
+        ? withLabel.x
+        : nb.data.loadCsv(input, { header: 'auto', labelColumn: null, allowNonFinite: false }).x;
     x = legacyScaler(model, modelPath)?.transform(x) ?? x;
   } else {
     // raw pixels: the model's own rescaling layer scales them
@@ -109,7 +115,10 @@ export async function predict(modelPath: string, input: string, o: { top: string
   const width = Math.max(5, ...Array.from({ length: p.shape[1]! }, (_, c) => name(c).length));
   console.log(`example  ${'class'.padStart(width)}  probabilities (top ${shown})`);
   rows.forEach((r, i) => {
-    const ranked = r.map((v, c) => [c, v] as const).sort((a, b) => b[1] - a[1]).slice(0, shown);
+    const ranked = r
+      .map((v, c) => [c, v] as const)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, shown);
     console.log(`${String(i).padStart(7)}  ${name(ranked[0]![0]).padStart(width)}  ${ranked.map(([c, v]) => `${name(c)}: ${v.toFixed(4)}`).join('  ')}`);
   });
 }

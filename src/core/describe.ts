@@ -7,13 +7,20 @@
  */
 export function describe(value: unknown): string {
   switch (typeof value) {
-    case 'string': return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
-    case 'number': return String(value);
-    case 'boolean': return String(value);
-    case 'undefined': return 'undefined';
-    case 'bigint': return `the bigint ${value}n`;
-    case 'symbol': return 'a symbol';
-    case 'function': return 'a function';
+    case 'string':
+      return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+    case 'number':
+      return String(value);
+    case 'boolean':
+      return String(value);
+    case 'undefined':
+      return 'undefined';
+    case 'bigint':
+      return `the bigint ${value}n`;
+    case 'symbol':
+      return 'a symbol';
+    case 'function':
+      return 'a function';
     default:
       if (value === null) return 'null';
       if (Array.isArray(value)) return `an array of length ${value.length}`;

@@ -43,7 +43,8 @@ export function arrayType<D extends DType>(dtype: D): (typeof constructors)[D] {
 export function allocate<D extends DType>(dtype: D, n: number, op = 'allocate'): DTypeMap[D] {
   if (n > MAX_ELEMENTS) throw new ShapeError(`${op}: ${n} elements are more than the limit of 2^31 - 1 (${MAX_ELEMENTS}) elements per tensor`);
   const bytes = n * constructors[dtype].BYTES_PER_ELEMENT;
-  if (bytes > memoryLimit()) throw new ShapeError(`${op}: ${n} ${dtype} elements need ${bytes} bytes, more than this machine's ${memoryLimit()} bytes of memory`);
+  if (bytes > memoryLimit())
+    throw new ShapeError(`${op}: ${n} ${dtype} elements need ${bytes} bytes, more than this machine's ${memoryLimit()} bytes of memory`);
   try {
     return new constructors[dtype](n) as DTypeMap[D];
   } catch (e) {
@@ -87,7 +88,8 @@ export function checkDType(op: string, dtype: unknown): DType {
 }
 
 /** The smallest and largest int32. */
-export const INT32_MIN = -2147483648, INT32_MAX = 2147483647;
+export const INT32_MIN = -2147483648,
+  INT32_MAX = 2147483647;
 
 /** The position of flat index `i` in a row-major `shape`, as "[i,j,k]". */
 export function positionOf(i: number, shape: readonly number[]): string {
@@ -136,7 +138,9 @@ export function checkCastable(op: string, data: TypedArray, shape: readonly numb
   for (let i = 0; i < data.length; i++) {
     const v = Math.trunc(data[i]!);
     if (!(v >= INT32_MIN && v <= INT32_MAX)) {
-      throw new DTypeError(`${op}: value ${data[i]} at ${positionOf(i, shape)} cannot be converted to int32: ${Number.isNaN(v) ? 'NaN has no integer value' : `its integer part is outside the int32 range [${INT32_MIN}, ${INT32_MAX}]`}`);
+      throw new DTypeError(
+        `${op}: value ${data[i]} at ${positionOf(i, shape)} cannot be converted to int32: ${Number.isNaN(v) ? 'NaN has no integer value' : `its integer part is outside the int32 range [${INT32_MIN}, ${INT32_MAX}]`}`,
+      );
     }
   }
 }

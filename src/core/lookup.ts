@@ -15,7 +15,10 @@ import { ArgumentError } from './errors.js';
  */
 export function lookup<T>(
   table: Readonly<Record<string, T>> | ReadonlyMap<string, T>,
-  name: unknown, what: string, context: string, valid?: readonly string[],
+  name: unknown,
+  what: string,
+  context: string,
+  valid?: readonly string[],
 ): T {
   if (typeof name === 'string') {
     if (table instanceof Map) {
@@ -51,10 +54,14 @@ export function editDistance(a: string, b: string): number {
 
 /** The candidate closest to `name` (case-insensitively), if it is close enough to be a likely typo. */
 export function didYouMean(name: string, candidates: readonly string[]): string | null {
-  let best: string | null = null, bestD = Infinity;
+  let best: string | null = null,
+    bestD = Infinity;
   for (const c of candidates) {
     const dist = editDistance(name.toLowerCase(), c.toLowerCase());
-    if (dist < bestD) { best = c; bestD = dist; }
+    if (dist < bestD) {
+      best = c;
+      bestD = dist;
+    }
   }
   return best !== null && bestD <= Math.max(2, Math.floor(name.length / 3)) ? best : null;
 }

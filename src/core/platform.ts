@@ -18,7 +18,10 @@ export function nextTask(): Promise<void> {
   if (g.MessageChannel) {
     return new Promise((resolve) => {
       const channel = new g.MessageChannel!();
-      channel.port1.onmessage = () => { channel.port1.close(); resolve(); };
+      channel.port1.onmessage = () => {
+        channel.port1.close();
+        resolve();
+      };
       channel.port2.postMessage(null);
     });
   }

@@ -50,9 +50,11 @@ const LOSS_KEYS = ['loss', 'training', 'regularization'] as const;
 export function dataTensors(op: string, x: TensorLike, y: TensorLike): [Tensor, Tensor] {
   if (x === undefined || x === null) throw new ArgumentError(`${op}: x (the inputs) is required, got ${describe(x)}`);
   if (y === undefined || y === null) throw new ArgumentError(`${op}: y (the targets) is required, got ${describe(y)}`);
-  const X = toTensor(op, 'x', x), Y = toTensor(op, 'y', y);
+  const X = toTensor(op, 'x', x),
+    Y = toTensor(op, 'y', y);
   if (X.rank === 0 || X.shape[0] === 0) throw new ArgumentError(`${op}: x holds no examples (shape ${formatShape(X.shape)})`);
-  if (Y.rank === 0 || Y.shape[0] !== X.shape[0]) throw new ShapeError(`${op}: x has ${X.shape[0]} example(s) (shape ${formatShape(X.shape)}) but y has shape ${formatShape(Y.shape)}`);
+  if (Y.rank === 0 || Y.shape[0] !== X.shape[0])
+    throw new ShapeError(`${op}: x has ${X.shape[0]} example(s) (shape ${formatShape(X.shape)}) but y has shape ${formatShape(Y.shape)}`);
   return [X, Y];
 }
 
@@ -79,7 +81,8 @@ function modelEigs(op: string, model: TrainableModel, x: TensorLike, y: TensorLi
       throw new ArgumentError(`${op}: unknown option '${key}' (expected ${[...EIG_KEYS, ...LOSS_KEYS].join(', ')})`);
     }
   }
-  const pick = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys.filter((k) => (opts as Record<string, unknown>)[k] !== undefined).map((k) => [k, (opts as Record<string, unknown>)[k]]));
+  const pick = <K extends string>(keys: readonly K[]) =>
+    Object.fromEntries(keys.filter((k) => (opts as Record<string, unknown>)[k] !== undefined).map((k) => [k, (opts as Record<string, unknown>)[k]]));
   const f = modelLoss(model, pick(LOSS_KEYS) as ModelLossOptions);
   const [X, Y] = dataTensors(op, x, y);
   if (f.names.length === 0) throw new ArgumentError(`${op}: the model has no trainable parameters`);
@@ -99,7 +102,8 @@ function modelEigs(op: string, model: TrainableModel, x: TensorLike, y: TensorLi
 export function sharpness(model: TrainableModel, x: TensorLike, y: TensorLike, options: Omit<ModelHessianEigsOptions, 'k' | 'which'> = {}): Sharpness {
   const opts = optionsObject('sharpness', options);
   for (const key of ['k', 'which']) {
-    if (key in opts) throw new ArgumentError(`sharpness: option '${key}' is not for sharpness (it is the largest eigenvalue); use nb.modelHessianEigs for more`);
+    if (key in opts)
+      throw new ArgumentError(`sharpness: option '${key}' is not for sharpness (it is the largest eigenvalue); use nb.modelHessianEigs for more`);
   }
   const r = modelEigs('sharpness', model, x, y, { ...opts, k: 1 });
   return { value: r.values[0]!, vector: r.vectors[0]!, iterations: r.iterations, converged: r.converged, residual: r.residuals[0]! };

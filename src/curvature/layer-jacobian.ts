@@ -32,10 +32,13 @@ export function layerJacobian(model: LayeredModel, layerIndex: number, x: Tensor
   }
   const layers = model.layers;
   if (!Number.isInteger(layerIndex) || layerIndex < 0 || layerIndex >= layers.length) {
-    throw new ArgumentError(`${op}: layerIndex must be an integer in [0, ${layers.length - 1}] (the model has ${layers.length} layer(s)), got ${describe(layerIndex)}`);
+    throw new ArgumentError(
+      `${op}: layerIndex must be an integer in [0, ${layers.length - 1}] (the model has ${layers.length} layer(s)), got ${describe(layerIndex)}`,
+    );
   }
   const unbuilt = layers.find((l) => !l.built);
-  if (unbuilt) throw new ArgumentError(`${op}: layer '${unbuilt.name}' is not built yet: give the first layer an inputShape, or call the model once on an example`);
+  if (unbuilt)
+    throw new ArgumentError(`${op}: layer '${unbuilt.name}' is not built yet: give the first layer an inputShape, or call the model once on an example`);
   let t = toTensor(op, 'x', x);
   const example = model.inputShape;
   if (example) {

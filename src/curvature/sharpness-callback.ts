@@ -124,13 +124,21 @@ export class SharpnessTracker implements Callback {
     if (!this.model) throw new ArgumentError('callbacks.sharpness: no model yet; pass the callback to fit (or call setModel)');
     const { k, loss, maxIterations, tol, seed } = this.args;
     const r = modelHessianEigs(this.model as unknown as TrainableModel, this.x, this.y, {
-      ...(k !== undefined && { k }), ...(loss !== undefined && { loss }), ...(maxIterations !== undefined && { maxIterations }),
-      ...(tol !== undefined && { tol }), ...(seed !== undefined && { seed }),
+      ...(k !== undefined && { k }),
+      ...(loss !== undefined && { loss }),
+      ...(maxIterations !== undefined && { maxIterations }),
+      ...(tol !== undefined && { tol }),
+      ...(seed !== undefined && { seed }),
     });
     const eta = this.learningRate();
     const rec: SharpnessRecord = {
-      epoch: this.epoch, step: this.step, sharpness: r.values[0]!, values: r.values,
-      learningRate: eta, threshold: eta > 0 ? 2 / eta : eta === 0 ? Infinity : NaN, converged: r.converged,
+      epoch: this.epoch,
+      step: this.step,
+      sharpness: r.values[0]!,
+      values: r.values,
+      learningRate: eta,
+      threshold: eta > 0 ? 2 / eta : eta === 0 ? Infinity : NaN,
+      converged: r.converged,
     };
     this.records.push(rec);
     return rec;

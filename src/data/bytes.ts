@@ -9,7 +9,7 @@ export type Bytes = Uint8Array | ArrayBuffer;
 export function asBytes(op: string, arg: string, x: unknown): Uint8Array {
   if (x instanceof Uint8Array) return x;
   if (x instanceof ArrayBuffer) return new Uint8Array(x);
-  const what = x === null ? 'null' : Array.isArray(x) ? 'an array' : typeof x === 'object' ? (x as object).constructor?.name ?? 'an object' : typeof x;
+  const what = x === null ? 'null' : Array.isArray(x) ? 'an array' : typeof x === 'object' ? ((x as object).constructor?.name ?? 'an object') : typeof x;
   throw new ArgumentError(`${op}: ${arg} must be the bytes of a file (a Uint8Array or an ArrayBuffer), got ${what}`);
 }
 
@@ -35,7 +35,9 @@ export async function gunzipAsync(op: string, bytes: Uint8Array, what: string, o
       total += value.length;
       if (total > limit) {
         await reader.cancel().catch(() => undefined);
-        throw new NablaError(`${op}: ${what} inflates to more than ${limit} bytes (the limit for ${bytes.length} bytes of gzip data); if it is genuine, raise maxBytes or maxInflationRatio (nb.data.setReadLimits)`);
+        throw new NablaError(
+          `${op}: ${what} inflates to more than ${limit} bytes (the limit for ${bytes.length} bytes of gzip data); if it is genuine, raise maxBytes or maxInflationRatio (nb.data.setReadLimits)`,
+        );
       }
       chunks.push(value);
     }
@@ -45,7 +47,10 @@ export async function gunzipAsync(op: string, bytes: Uint8Array, what: string, o
   }
   const out = new Uint8Array(total);
   let at = 0;
-  for (const c of chunks) { out.set(c, at); at += c.length; }
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
   return out;
 }
 

@@ -100,7 +100,11 @@ function splitLine(op: string, line: string, delimiter: string, lineNo: number, 
       for (;;) {
         if (i >= line.length) throw new NablaError(`${op}: line ${lineNo} has an unterminated quoted cell${where}`);
         if (line[i] === '"') {
-          if (line[i + 1] === '"') { cell += '"'; i += 2; continue; }
+          if (line[i + 1] === '"') {
+            cell += '"';
+            i += 2;
+            continue;
+          }
           i++;
           break;
         }
@@ -144,7 +148,8 @@ export function parseCsvAs(op: string, text: string, opts: CsvOptions, path?: st
   const firstCells = splitLine(op, lines[first]!, delimiter, first + 1, where);
   const ncols = firstCells.length;
   // with text labels in a column known by position, that column's cell says nothing about a header
-  const lcAt = opts.labelColumn === 'last' ? ncols - 1 : typeof opts.labelColumn === 'number' ? (opts.labelColumn < 0 ? ncols + opts.labelColumn : opts.labelColumn) : -1;
+  const lcAt =
+    opts.labelColumn === 'last' ? ncols - 1 : typeof opts.labelColumn === 'number' ? (opts.labelColumn < 0 ? ncols + opts.labelColumn : opts.labelColumn) : -1;
   const textAt = opts.textLabels === true ? lcAt : -1;
   const hasHeader = headerOpt === 'auto' ? firstCells.some((c, i) => i !== textAt && toNumber(c) === undefined) : headerOpt;
   const names = hasHeader ? firstCells.map((c) => c.trim()) : undefined;

@@ -16,7 +16,8 @@ export interface Digits {
 
 /** The shipped file, found by walking up from this module to the package's data/ folder. */
 function digitsFile(fs: NodeModules['fs']): string {
-  const path = nodeBuiltin<typeof import('node:path')>('node:path')!, url = nodeBuiltin<typeof import('node:url')>('node:url')!;
+  const path = nodeBuiltin<typeof import('node:path')>('node:path')!,
+    url = nodeBuiltin<typeof import('node:url')>('node:url')!;
   let dir = path.dirname(url.fileURLToPath(import.meta.url));
   for (;;) {
     const candidate = path.join(dir, 'data', 'uci-digits.csv.gz');
@@ -46,12 +47,14 @@ function digitsOf(pixels16: ArrayLike<number>, labels: Int32Array): Digits {
  */
 export function loadDigits(): Digits {
   if (cache) return cache;
-  if (!nodeBuiltin('node:fs')) throw new NablaError('loadDigits: reading the shipped file needs Node; in a browser use `await nb.data.loadDigitsAsync()`, which needs no file');
+  if (!nodeBuiltin('node:fs'))
+    throw new NablaError('loadDigits: reading the shipped file needs Node; in a browser use `await nb.data.loadDigitsAsync()`, which needs no file');
   const { fs } = nodeModules('loadDigits');
   const text = readTextFile('loadDigits', digitsFile(fs));
   const lines = text.split('\n').filter((l) => l.trim() !== '');
   const n = lines.length;
-  const pixels = new Float64Array(n * 64), labels = new Int32Array(n);
+  const pixels = new Float64Array(n * 64),
+    labels = new Int32Array(n);
   lines.forEach((line, i) => {
     const cells = line.split(',');
     if (cells.length !== 65) throw new NablaError(`loadDigits: line ${i + 1} has ${cells.length} values, expected 65`);

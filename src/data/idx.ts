@@ -31,7 +31,8 @@ const hex = (bytes: Uint8Array, n: number) => Array.from(bytes.subarray(0, n), (
 function decodeIdx(op: string, raw: Uint8Array, what: string, limits: ReadLimits = {}): IdxData {
   const bytes = isGzip(raw) ? gunzip(op, raw, what, limits) : raw;
   const magicHelp = 'expected 00 00, a type code (08 ubyte, 09 byte, 0b short, 0c int, 0d float, 0e double) and the number of dimensions';
-  if (bytes.length < 4) throw new NablaError(`${op}: ${what} is not an IDX file: only ${bytes.length} bytes, too short for the 4-byte magic number (${magicHelp})`);
+  if (bytes.length < 4)
+    throw new NablaError(`${op}: ${what} is not an IDX file: only ${bytes.length} bytes, too short for the 4-byte magic number (${magicHelp})`);
   const type = bytes[2]!;
   if (bytes[0] !== 0 || bytes[1] !== 0 || !(type in IDX_TYPES)) {
     throw new NablaError(`${op}: ${what} is not an IDX file: it starts with ${hex(bytes, 4)}; ${magicHelp}`);
@@ -39,7 +40,9 @@ function decodeIdx(op: string, raw: Uint8Array, what: string, limits: ReadLimits
   const rank = bytes[3]!;
   const headerBytes = 4 + 4 * rank;
   if (bytes.length < headerBytes) {
-    throw new NablaError(`${op}: ${what} is truncated: its header declares ${rank} dimensions (${headerBytes} header bytes) but the data has only ${bytes.length} bytes`);
+    throw new NablaError(
+      `${op}: ${what} is truncated: its header declares ${rank} dimensions (${headerBytes} header bytes) but the data has only ${bytes.length} bytes`,
+    );
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const dims: number[] = [];
@@ -49,10 +52,14 @@ function decodeIdx(op: string, raw: Uint8Array, what: string, limits: ReadLimits
   const expected = headerBytes + count * elementBytes;
   const typeName = IDX_TYPES[type as IdxTypeCode].name;
   if (bytes.length < expected) {
-    throw new NablaError(`${op}: ${what} is truncated: a ${typeName} array of shape [${dims.join(',')}] needs ${expected} bytes (${headerBytes} header + ${count} × ${elementBytes}), but there are only ${bytes.length}`);
+    throw new NablaError(
+      `${op}: ${what} is truncated: a ${typeName} array of shape [${dims.join(',')}] needs ${expected} bytes (${headerBytes} header + ${count} × ${elementBytes}), but there are only ${bytes.length}`,
+    );
   }
   if (bytes.length > expected) {
-    throw new NablaError(`${op}: ${what} has ${bytes.length - expected} unexpected bytes after its data: a ${typeName} array of shape [${dims.join(',')}] needs ${expected} bytes, the file has ${bytes.length}`);
+    throw new NablaError(
+      `${op}: ${what} has ${bytes.length - expected} unexpected bytes after its data: a ${typeName} array of shape [${dims.join(',')}] needs ${expected} bytes, the file has ${bytes.length}`,
+    );
   }
   return { type: type as IdxTypeCode, dims, count, bytes, offset: headerBytes };
 }
@@ -160,7 +167,16 @@ export const FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
 
 /** The names of the ten Fashion-MNIST classes, indexed by label. */
 export const FASHION_MNIST_CLASSES: readonly string[] = Object.freeze([
-  'T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot',
+  'T-shirt/top',
+  'Trouser',
+  'Pullover',
+  'Dress',
+  'Coat',
+  'Sandal',
+  'Shirt',
+  'Sneaker',
+  'Bag',
+  'Ankle boot',
 ]);
 
 /** The first existing file among the standard spellings of `base` in `dir` (with or without .gz; '-idx' or '.idx'). */
@@ -177,17 +193,22 @@ function findIdxFile(op: string, dir: string, base: string): string {
 /** MnistData from a decoded image file and label file, checking their types, shapes and counts; `imagesName` and `labelsName` name them in errors. */
 function mnistOf(op: string, img: IdxData, imagesName: string, lab: IdxData, labelsName: string): MnistData {
   if (img.type !== 0x08 || img.dims.length !== 3) {
-    throw new NablaError(`${op}: ${imagesName} should hold ubyte images of shape [n, rows, cols], but holds ${IDX_TYPES[img.type].name} data of shape [${img.dims.join(',')}]`);
+    throw new NablaError(
+      `${op}: ${imagesName} should hold ubyte images of shape [n, rows, cols], but holds ${IDX_TYPES[img.type].name} data of shape [${img.dims.join(',')}]`,
+    );
   }
   if (lab.type !== 0x08 || lab.dims.length !== 1) {
-    throw new NablaError(`${op}: ${labelsName} should hold ubyte labels of shape [n], but holds ${IDX_TYPES[lab.type].name} data of shape [${lab.dims.join(',')}]`);
+    throw new NablaError(
+      `${op}: ${labelsName} should hold ubyte labels of shape [n], but holds ${IDX_TYPES[lab.type].name} data of shape [${lab.dims.join(',')}]`,
+    );
   }
   const [n, rows, cols] = img.dims as [number, number, number];
   if (lab.dims[0] !== n) {
     throw new NablaError(`${op}: ${imagesName} has ${n} images but ${labelsName} has ${lab.dims[0]} labels`);
   }
   const pixels = new Float32Array(img.count);
-  const src = img.bytes, off = img.offset;
+  const src = img.bytes,
+    off = img.offset;
   for (let i = 0; i < pixels.length; i++) pixels[i] = src[off + i]! / 255;
   const labels = new Int32Array(n);
   labels.set(lab.bytes.subarray(lab.offset, lab.offset + n));
@@ -217,7 +238,8 @@ function loadMnistLike(op: string, dir: string, opts: MnistOptions): MnistData {
  * as {@link loadMnist} does from files.
  */
 export function parseMnist(images: Bytes, labels: Bytes, limits: ReadLimits = {}): MnistData {
-  const op = 'parseMnist', l = readLimits(op, limits);
+  const op = 'parseMnist',
+    l = readLimits(op, limits);
   const img = decodeIdx(op, asBytes(op, 'images', images), 'the image file', l);
   const lab = decodeIdx(op, asBytes(op, 'labels', labels), 'the label file', l);
   return mnistOf(op, img, 'the image file', lab, 'the label file');
@@ -259,7 +281,8 @@ export interface MnistBytes {
  */
 export async function parseMnistSet(files: MnistBytes, limits: ReadLimits = {}): Promise<{ train: MnistData; test: MnistData }> {
   const op = 'parseMnistSet';
-  if (files === null || typeof files !== 'object') throw new ArgumentError(`${op}: expected { trainImages, trainLabels, testImages, testLabels }, got ${files === null ? 'null' : typeof files}`);
+  if (files === null || typeof files !== 'object')
+    throw new ArgumentError(`${op}: expected { trainImages, trainLabels, testImages, testLabels }, got ${files === null ? 'null' : typeof files}`);
   const l = readLimits(op, limits);
   const train = await mnistAsync(op, files.trainImages, 'trainImages', files.trainLabels, 'trainLabels', l);
   const test = await mnistAsync(op, files.testImages, 'testImages', files.testLabels, 'testLabels', l);

@@ -4,7 +4,18 @@
 // every loader also has a form that takes bytes and works in a page.
 export { loadDigits, loadDigitsAsync } from './digits.js';
 export type { Digits } from './digits.js';
-export { parseIdx, parseIdxAsync, parseMnist, parseMnistAsync, parseMnistSet, loadIdx, loadMnist, loadFashionMnist, FASHION_MNIST_DIR, FASHION_MNIST_CLASSES } from './idx.js';
+export {
+  parseIdx,
+  parseIdxAsync,
+  parseMnist,
+  parseMnistAsync,
+  parseMnistSet,
+  loadIdx,
+  loadMnist,
+  loadFashionMnist,
+  FASHION_MNIST_DIR,
+  FASHION_MNIST_CLASSES,
+} from './idx.js';
 export type { MnistData, MnistKind, MnistOptions, MnistBytes } from './idx.js';
 export type { Bytes } from './bytes.js';
 export { parseCsv, parseCsvAsync, loadCsv } from './csv.js';

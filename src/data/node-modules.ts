@@ -16,7 +16,8 @@ export interface NodeModules {
  * browsers). `op` names the caller in the error thrown outside Node.
  */
 export function nodeModules(op: string): NodeModules {
-  const fs = nodeBuiltin<NodeModules['fs']>('node:fs'), zlib = nodeBuiltin<NodeModules['zlib']>('node:zlib');
+  const fs = nodeBuiltin<NodeModules['fs']>('node:fs'),
+    zlib = nodeBuiltin<NodeModules['zlib']>('node:zlib');
   if (!fs || !zlib) {
     throw new NablaError(`${op}: reading files needs Node (20.16 or later); in a browser, fetch the file and pass its contents to the parse function instead`);
   }
@@ -27,4 +28,3 @@ export function nodeModules(op: string): NodeModules {
 export function zlibIfAvailable(): NodeModules['zlib'] | null {
   return nodeBuiltin<NodeModules['zlib']>('node:zlib') ?? null;
 }
-

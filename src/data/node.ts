@@ -87,7 +87,10 @@ export function readFileBytes(op: string, path: string, opts: ReadLimits = {}): 
     return failed(e);
   }
   if (!stat.isFile()) throw new NablaError(`${op}: ${path} is ${kindOf(stat)}, not a regular file`);
-  if (stat.size > maxBytes) throw new NablaError(`${op}: ${path} is ${size(stat.size)}, more than the limit of ${size(maxBytes)}; raise it with the maxBytes option or nb.data.setReadLimits({ maxBytes })`);
+  if (stat.size > maxBytes)
+    throw new NablaError(
+      `${op}: ${path} is ${size(stat.size)}, more than the limit of ${size(maxBytes)}; raise it with the maxBytes option or nb.data.setReadLimits({ maxBytes })`,
+    );
   let fd: number | undefined;
   try {
     fd = fs.openSync(path, 'r');
@@ -122,7 +125,8 @@ export function inflationLimit(op: string, compressed: number, opts: ReadLimits 
 
 /** @internal Throws when `n` bytes of text are more than one JavaScript string can hold. */
 export function textLimitError(op: string, n: number, what: string): void {
-  if (n > MAX_STRING) throw new NablaError(`${op}: ${what} holds ${size(n)} of text, more than one JavaScript string can hold (${size(MAX_STRING)}); split the file`);
+  if (n > MAX_STRING)
+    throw new NablaError(`${op}: ${what} holds ${size(n)} of text, more than one JavaScript string can hold (${size(MAX_STRING)}); split the file`);
 }
 
 /**
@@ -133,13 +137,18 @@ export function textLimitError(op: string, n: number, what: string): void {
  */
 export function gunzip(op: string, bytes: Uint8Array, what: string, opts: ReadLimits = {}): Uint8Array {
   const zlib = zlibIfAvailable();
-  if (!zlib) throw new NablaError(`${op}: ${what} is gzipped and decompressing it synchronously needs Node; in a browser use \`await ${op}Async(...)\`, which decompresses with DecompressionStream`);
+  if (!zlib)
+    throw new NablaError(
+      `${op}: ${what} is gzipped and decompressing it synchronously needs Node; in a browser use \`await ${op}Async(...)\`, which decompresses with DecompressionStream`,
+    );
   const limit = inflationLimit(op, bytes.length, opts);
   try {
     return zlib.gunzipSync(bytes, { maxOutputLength: limit });
   } catch (e) {
     if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
-      throw new NablaError(`${op}: ${what} inflates to more than ${size(limit)} (the limit for ${size(bytes.length)} of gzip data); if it is genuine, raise maxBytes or maxInflationRatio (nb.data.setReadLimits)`);
+      throw new NablaError(
+        `${op}: ${what} inflates to more than ${size(limit)} (the limit for ${size(bytes.length)} of gzip data); if it is genuine, raise maxBytes or maxInflationRatio (nb.data.setReadLimits)`,
+      );
     }
     throw new NablaError(`${op}: ${what} is not valid gzip data (truncated or corrupt?): ${(e as Error).message}`);
   }
@@ -160,12 +169,15 @@ export function readTextFile(op: string, path: string, opts: ReadLimits = {}): s
 
 /** @internal Throws when a line of `bytes` (split at \n) is longer than `maxLineBytes`, naming its 1-based number. */
 export function checkLineLengths(op: string, bytes: Uint8Array, maxLineBytes: number, what: string): void {
-  let start = 0, line = 1;
+  let start = 0,
+    line = 1;
   while (start <= bytes.length) {
     let end = bytes.indexOf(0x0a, start);
     if (end < 0) end = bytes.length;
     if (end - start > maxLineBytes) {
-      throw new NablaError(`${op}: line ${line} of ${what} is longer than the limit of ${size(maxLineBytes)}; if it is genuine, raise maxLineBytes (nb.data.setReadLimits)`);
+      throw new NablaError(
+        `${op}: line ${line} of ${what} is longer than the limit of ${size(maxLineBytes)}; if it is genuine, raise maxLineBytes (nb.data.setReadLimits)`,
+      );
     }
     start = end + 1;
     line++;

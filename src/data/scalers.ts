@@ -49,7 +49,9 @@ function features(op: string, x: Tensor): { n: number; f: number } {
 
 /** Per-feature minimum, maximum and sum of x viewed as [n, F] (a NaN makes all three NaN). */
 function columnStats(v: ArrayLike<number>, n: number, f: number): { min: Float64Array; max: Float64Array; sum: Float64Array } {
-  const min = Float64Array.from({ length: f }, (_, j) => v[j]!), max = min.slice(), sum = new Float64Array(f);
+  const min = Float64Array.from({ length: f }, (_, j) => v[j]!),
+    max = min.slice(),
+    sum = new Float64Array(f);
   for (let i = 0; i < n; i++) {
     const row = i * f;
     for (let j = 0; j < f; j++) {
@@ -62,7 +64,11 @@ function columnStats(v: ArrayLike<number>, n: number, f: number): { min: Float64
   // a NaN sum comes from a NaN value or from both +Infinity and −Infinity: look which (rare)
   for (let j = 0; j < f; j++) {
     if (!Number.isNaN(sum[j]!)) continue;
-    for (let i = 0; i < n; i++) if (Number.isNaN(v[i * f + j]!)) { min[j] = max[j] = NaN; break; }
+    for (let i = 0; i < n; i++)
+      if (Number.isNaN(v[i * f + j]!)) {
+        min[j] = max[j] = NaN;
+        break;
+      }
   }
   return { min, max, sum };
 }
@@ -80,9 +86,12 @@ function fromList(op: string, what: string, list: unknown, f: number): Float64Ar
 
 function checkFitJSON(op: string, fit: { featureShape?: unknown; nSamples?: unknown; dtype?: unknown }): { featureShape: number[]; f: number } {
   const s = fit.featureShape;
-  if (!Array.isArray(s) || !s.every((d) => Number.isInteger(d) && d >= 0)) throw new ArgumentError(`${op}: fit.featureShape must be an array of whole numbers, got ${JSON.stringify(s)}`);
-  if (!Number.isInteger(fit.nSamples) || (fit.nSamples as number) < 1) throw new ArgumentError(`${op}: fit.nSamples must be a whole number ≥ 1, got ${JSON.stringify(fit.nSamples)}`);
-  if (fit.dtype !== 'float32' && fit.dtype !== 'float64') throw new ArgumentError(`${op}: fit.dtype must be 'float32' or 'float64', got ${JSON.stringify(fit.dtype)}`);
+  if (!Array.isArray(s) || !s.every((d) => Number.isInteger(d) && d >= 0))
+    throw new ArgumentError(`${op}: fit.featureShape must be an array of whole numbers, got ${JSON.stringify(s)}`);
+  if (!Number.isInteger(fit.nSamples) || (fit.nSamples as number) < 1)
+    throw new ArgumentError(`${op}: fit.nSamples must be a whole number ≥ 1, got ${JSON.stringify(fit.nSamples)}`);
+  if (fit.dtype !== 'float32' && fit.dtype !== 'float64')
+    throw new ArgumentError(`${op}: fit.dtype must be 'float32' or 'float64', got ${JSON.stringify(fit.dtype)}`);
   return { featureShape: s as number[], f: (s as number[]).reduce((a, b) => a * b, 1) };
 }
 
@@ -153,12 +162,16 @@ abstract class AffineScaler {
     const { n, f } = features(name, t);
     const expected = s.featureShape;
     if (t.rank - 1 !== expected.length || t.shape.some((d, i) => i > 0 && d !== expected[i - 1])) {
-      throw new ShapeError(`${name}: x has shape ${formatShape(t.shape)}, but the scaler was fitted on shape ${formatShape([s.nSamples, ...expected])}; expected [n,${expected.join(',')}]`);
+      throw new ShapeError(
+        `${name}: x has shape ${formatShape(t.shape)}, but the scaler was fitted on shape ${formatShape([s.nSamples, ...expected])}; expected [n,${expected.join(',')}]`,
+      );
     }
     const dtype = t.dtype === 'float64' || s.dtype === 'float64' ? 'float64' : 'float32';
     const out = dtype === 'float64' ? new Float64Array(t.size) : new Float32Array(t.size);
     // forward y = (x − a)·(w/b) + lo; inverse x = (y − lo)·(b/w) + a
-    const v = t.storage, lo = this.offset, w = this.width;
+    const v = t.storage,
+      lo = this.offset,
+      w = this.width;
     const shift = inverse ? new Float64Array(f).fill(lo) : s.a;
     const mul = Float64Array.from(s.b, (b) => (inverse ? b / w : w / b));
     const add = inverse ? s.a : new Float64Array(f).fill(lo);
@@ -241,7 +254,14 @@ export class StandardScaler extends AffineScaler {
   /** A JSON-ready description: the options and, once fitted, the statistics (NaN as null). `JSON.stringify(scaler)` uses it. */
   toJSON(): StandardScalerJSON {
     const json: StandardScalerJSON = { type: 'standardScaler', withMean: this.withMean, withStd: this.withStd };
-    if (this.state) json.fit = { featureShape: [...this.state.featureShape], nSamples: this.state.nSamples, dtype: this.state.dtype, mean: toList(this.mean_!), std: toList(this.std_!) };
+    if (this.state)
+      json.fit = {
+        featureShape: [...this.state.featureShape],
+        nSamples: this.state.nSamples,
+        dtype: this.state.dtype,
+        mean: toList(this.mean_!),
+        std: toList(this.std_!),
+      };
     return json;
   }
 
@@ -254,10 +274,17 @@ export class StandardScaler extends AffineScaler {
     const fit = obj['fit'] as StandardScalerJSON['fit'];
     if (fit) {
       const { featureShape, f } = checkFitJSON(op, fit);
-      const mean = fromList(op, 'fit.mean', fit.mean, f), std = fromList(op, 'fit.std', fit.std, f);
+      const mean = fromList(op, 'fit.mean', fit.mean, f),
+        std = fromList(op, 'fit.std', fit.std, f);
       scaler.mean_ = mean;
       scaler.std_ = std;
-      scaler.state = { featureShape, nSamples: fit.nSamples, dtype: fit.dtype, a: scaler.withMean ? mean : new Float64Array(f), b: scaler.withStd ? std : new Float64Array(f).fill(1) };
+      scaler.state = {
+        featureShape,
+        nSamples: fit.nSamples,
+        dtype: fit.dtype,
+        a: scaler.withMean ? mean : new Float64Array(f),
+        b: scaler.withStd ? std : new Float64Array(f).fill(1),
+      };
     }
     return scaler;
   }
@@ -310,7 +337,14 @@ export class MinMaxScaler extends AffineScaler {
   /** A JSON-ready description: the range and, once fitted, the statistics (NaN as null). `JSON.stringify(scaler)` uses it. */
   toJSON(): MinMaxScalerJSON {
     const json: MinMaxScalerJSON = { type: 'minMaxScaler', featureRange: [this.featureRange[0], this.featureRange[1]] };
-    if (this.state) json.fit = { featureShape: [...this.state.featureShape], nSamples: this.state.nSamples, dtype: this.state.dtype, min: toList(this.min_!), max: toList(this.max_!) };
+    if (this.state)
+      json.fit = {
+        featureShape: [...this.state.featureShape],
+        nSamples: this.state.nSamples,
+        dtype: this.state.dtype,
+        min: toList(this.min_!),
+        max: toList(this.max_!),
+      };
     return json;
   }
 
@@ -323,10 +357,17 @@ export class MinMaxScaler extends AffineScaler {
     const fit = obj['fit'] as MinMaxScalerJSON['fit'];
     if (fit) {
       const { featureShape, f } = checkFitJSON(op, fit);
-      const min = fromList(op, 'fit.min', fit.min, f), max = fromList(op, 'fit.max', fit.max, f);
+      const min = fromList(op, 'fit.min', fit.min, f),
+        max = fromList(op, 'fit.max', fit.max, f);
       scaler.min_ = min;
       scaler.max_ = max;
-      scaler.state = { featureShape, nSamples: fit.nSamples, dtype: fit.dtype, a: min, b: Float64Array.from(min, (lo, j) => (lo === max[j] ? 1 : max[j]! - lo)) };
+      scaler.state = {
+        featureShape,
+        nSamples: fit.nSamples,
+        dtype: fit.dtype,
+        a: min,
+        b: Float64Array.from(min, (lo, j) => (lo === max[j] ? 1 : max[j]! - lo)),
+      };
     }
     return scaler;
   }

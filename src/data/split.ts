@@ -63,10 +63,13 @@ export function stratifiedCounts(classCounts: readonly number[], nTest: number):
   const n = classCounts.reduce((a, b) => a + b, 0);
   const take = classCounts.map((c) => Math.floor((nTest * c) / n));
   let missing = nTest - take.reduce((a, b) => a + b, 0);
-  const order = classCounts.map((_, k) => k).sort((a, b) => {
-    const ra = (nTest * classCounts[a]!) % n, rb = (nTest * classCounts[b]!) % n;
-    return rb - ra || classCounts[b]! - classCounts[a]! || a - b;
-  });
+  const order = classCounts
+    .map((_, k) => k)
+    .sort((a, b) => {
+      const ra = (nTest * classCounts[a]!) % n,
+        rb = (nTest * classCounts[b]!) % n;
+      return rb - ra || classCounts[b]! - classCounts[a]! || a - b;
+    });
   for (const k of order) {
     if (missing === 0) break;
     take[k]!++;
@@ -87,7 +90,8 @@ export function stratifiedCounts(classCounts: readonly number[], nTest: number):
  *     const { xTrain, xTest, yTrain, yTest } = nb.data.trainTestSplit(x, labels, { testSize: 0.2, seed: 0, stratify: labels });
  */
 export function trainTestSplit(x: TensorLike, y: TensorLike, opts: TrainTestSplitOptions = {}): TrainTestSplit {
-  const xs = asTensor('trainTestSplit', 'x', x), ys = asTensor('trainTestSplit', 'y', y);
+  const xs = asTensor('trainTestSplit', 'x', x),
+    ys = asTensor('trainTestSplit', 'y', y);
   if (xs.rank === 0 || ys.rank === 0) {
     throw new ShapeError(`trainTestSplit: x and y need a first (example) axis, got shapes ${formatShape(xs.shape)} and ${formatShape(ys.shape)}`);
   }
@@ -117,10 +121,14 @@ export function trainTestSplit(x: TensorLike, y: TensorLike, opts: TrainTestSpli
       g.push(i);
     }
     const members = [...groups.values()];
-    const take = stratifiedCounts(members.map((g) => g.length), nTest);
+    const take = stratifiedCounts(
+      members.map((g) => g.length),
+      nTest,
+    );
     train = new Int32Array(n - nTest);
     test = new Int32Array(nTest);
-    let at = 0, bt = 0;
+    let at = 0,
+      bt = 0;
     members.forEach((g, k) => {
       gen.shuffle(g);
       for (let j = 0; j < g.length; j++) {

@@ -94,23 +94,41 @@ export class PCA {
   }
 
   /** The principal axes as rows, by decreasing explained variance: [k, features]. */
-  get components(): Tensor { return this.fittedState('components').components; }
+  get components(): Tensor {
+    return this.fittedState('components').components;
+  }
   /** The variance of the data along each component (ddof = 1): [k]. */
-  get explainedVariance(): Tensor { return this.fittedState('explainedVariance').explainedVariance; }
+  get explainedVariance(): Tensor {
+    return this.fittedState('explainedVariance').explainedVariance;
+  }
   /** explainedVariance as a fraction of the total variance: [k]. */
-  get explainedVarianceRatio(): Tensor { return this.fittedState('explainedVarianceRatio').explainedVarianceRatio; }
+  get explainedVarianceRatio(): Tensor {
+    return this.fittedState('explainedVarianceRatio').explainedVarianceRatio;
+  }
   /** The singular values of the centered data for the kept components: [k]. */
-  get singularValues(): Tensor { return this.fittedState('singularValues').singularValues; }
+  get singularValues(): Tensor {
+    return this.fittedState('singularValues').singularValues;
+  }
   /** The per-feature mean of the training data: [features]. */
-  get mean(): Tensor { return this.fittedState('mean').mean; }
+  get mean(): Tensor {
+    return this.fittedState('mean').mean;
+  }
   /** The number of components kept, k. */
-  get nComponents(): number { return this.fittedState('nComponents').nComponents; }
+  get nComponents(): number {
+    return this.fittedState('nComponents').nComponents;
+  }
   /** The number of features seen by fit. */
-  get nFeatures(): number { return this.fittedState('nFeatures').nFeatures; }
+  get nFeatures(): number {
+    return this.fittedState('nFeatures').nFeatures;
+  }
   /** The number of samples seen by fit. */
-  get nSamples(): number { return this.fittedState('nSamples').nSamples; }
+  get nSamples(): number {
+    return this.fittedState('nSamples').nSamples;
+  }
   /** The mean variance of the discarded components (probabilistic PCA's σ²; 0 when none is discarded). */
-  get noiseVariance(): number { return this.fittedState('noiseVariance').noiseVariance; }
+  get noiseVariance(): number {
+    return this.fittedState('noiseVariance').noiseVariance;
+  }
 
   /** Learns the mean and the principal components of x [samples, features] (at least 2 samples). Returns this. */
   fit(x: TensorLike): this {
@@ -148,10 +166,14 @@ export class PCA {
     // sklearn's svd_flip (u-based): the largest-|value| entry of each column of U is positive
     const components = new Float64Array(k * f);
     for (let j = 0; j < k; j++) {
-      let at = 0, best = -1;
+      let at = 0,
+        best = -1;
       for (let i = 0; i < n; i++) {
         const a = Math.abs(u![i * kMax + j]!);
-        if (a > best) { best = a; at = i; }
+        if (a > best) {
+          best = a;
+          at = i;
+        }
       }
       const sign = u![at * kMax + j]! < 0 ? -1 : 1;
       for (let l = 0; l < f; l++) components[j * f + l] = sign * v![l * kMax + j]!;
@@ -176,7 +198,11 @@ export class PCA {
       mean: makeTensor(mean, [f], dtype),
       noiseVariance: noise,
       // as scikit-learn ≥ 1.3 does, a zero variance (a constant feature) is floored at ε so whitening stays finite
-      scale: makeTensor(variance.slice(0, k).map((e) => Math.max(Math.sqrt(e), 2 ** -52)), [k], dtype),
+      scale: makeTensor(
+        variance.slice(0, k).map((e) => Math.max(Math.sqrt(e), 2 ** -52)),
+        [k],
+        dtype,
+      ),
     };
     return this;
   }
@@ -215,9 +241,7 @@ export class PCA {
     const st = this.fittedState('inverseTransform');
     const t = floatTensor('PCA.inverseTransform', 'z', z);
     if ((t.rank !== 1 && t.rank !== 2) || t.shape[t.rank - 1] !== st.nComponents) {
-      throw new ShapeError(
-        `PCA.inverseTransform: expected z of shape [samples, ${st.nComponents}] (the number of components), got ${formatShape(t.shape)}`,
-      );
+      throw new ShapeError(`PCA.inverseTransform: expected z of shape [samples, ${st.nComponents}] (the number of components), got ${formatShape(t.shape)}`);
     }
     let z2 = t.rank === 1 ? reshape(t, [1, st.nComponents]) : t;
     if (this.whiten) z2 = mul(z2, st.scale);

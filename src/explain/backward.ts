@@ -29,7 +29,9 @@ export function buildBackward(fwd: Forward, wrt: readonly string[], cost: string
   for (const l of lines) for (const n of E.varsOf(l.expr)) readers.set(n, (readers.get(n) ?? 0) + 1);
 
   const contrib = new Map<string, Expr[]>();
-  const give = (name: string, e: Expr) => { if (dep.has(name)) contrib.set(name, [...(contrib.get(name) ?? []), e]); };
+  const give = (name: string, e: Expr) => {
+    if (dep.has(name)) contrib.set(name, [...(contrib.get(name) ?? []), e]);
+  };
   const total = (name: string): Expr | null => {
     const cs = contrib.get(name);
     if (!cs || cs.length === 0) return null;
@@ -76,9 +78,13 @@ function pairedGradient(cost: Line, lineOf: Map<string, Line>, readers: Map<stri
   if (!a || readers.get(a.name) !== 1) return null;
   const e = a.expr;
   const lastAxis = (axis: number) => (axis < 0 ? axis + a.shape.length : axis) === a.shape.length - 1;
-  const z = e.k === 'fn' && e.f === 'sigmoid' && !e.prime && cost.pairsWith === 'sigmoid' ? e.a
-    : e.k === 'softmax' && !e.log && lastAxis(e.axis) && cost.pairsWith === 'softmax' ? e.a : null;
-  if (!z || z.k !== 'var') return null;
+  const z =
+    e.k === 'fn' && e.f === 'sigmoid' && !e.prime && cost.pairsWith === 'sigmoid'
+      ? e.a
+      : e.k === 'softmax' && !e.log && lastAxis(e.axis) && cost.pairsWith === 'softmax'
+        ? e.a
+        : null;
+  if (z?.k !== 'var') return null;
   // the cost's form decides the factor: a mean over the classes (binary) divides by their number
   const classes = a.shape.length > 1 ? a.shape[a.shape.length - 1] : 1;
   const perClass = cost.pairsWith === 'sigmoid' && typeof classes === 'number' && classes > 1 ? 1 / classes : 1;
@@ -99,11 +105,20 @@ function backprop(e: Expr, ct: Expr, give: (name: string, e: Expr) => void, dep:
     backprop(x, E.scale(1, k, c), give, dep);
   };
   switch (e.k) {
-    case 'var': give(e.name, ct); return;
-    case 'num': return;
-    case 'scale': to(e.a, E.scale(e.c, e.mPow, ct)); return;
-    case 'neg': to(e.a, E.neg(ct)); return;
-    case 'T': to(e.a, E.transpose(ct)); return;
+    case 'var':
+      give(e.name, ct);
+      return;
+    case 'num':
+      return;
+    case 'scale':
+      to(e.a, E.scale(e.c, e.mPow, ct));
+      return;
+    case 'neg':
+      to(e.a, E.neg(ct));
+      return;
+    case 'T':
+      to(e.a, E.transpose(ct));
+      return;
     case 'matmul':
       // a product with a batch of matrices (x (m, t, f)·W) sums W's gradient over the batch axes
       to(e.a, E.unbroadcast(E.matmul(ct, E.transpose(e.b)), e.a.shape));
@@ -112,9 +127,18 @@ function backprop(e: Expr, ct: Expr, give: (name: string, e: Expr) => void, dep:
     case 'bin': {
       const { a, b } = e;
       switch (e.op) {
-        case '+': to(a, E.unbroadcast(ct, a.shape)); to(b, E.unbroadcast(ct, b.shape)); return;
-        case '-': to(a, E.unbroadcast(ct, a.shape)); to(b, E.neg(E.unbroadcast(ct, b.shape))); return;
-        case '*': to(a, E.unbroadcast(E.bin('*', ct, b), a.shape)); to(b, E.unbroadcast(E.bin('*', a, ct), b.shape)); return;
+        case '+':
+          to(a, E.unbroadcast(ct, a.shape));
+          to(b, E.unbroadcast(ct, b.shape));
+          return;
+        case '-':
+          to(a, E.unbroadcast(ct, a.shape));
+          to(b, E.neg(E.unbroadcast(ct, b.shape)));
+          return;
+        case '*':
+          to(a, E.unbroadcast(E.bin('*', ct, b), a.shape));
+          to(b, E.unbroadcast(E.bin('*', a, ct), b.shape));
+          return;
         case '/':
           to(a, E.unbroadcast(E.bin('/', ct, b), a.shape));
           to(b, E.unbroadcast(E.neg(E.bin('/', E.bin('*', ct, a), E.fn('square', b))), b.shape));
@@ -125,12 +149,24 @@ function backprop(e: Expr, ct: Expr, give: (name: string, e: Expr) => void, dep:
     case 'fn': {
       const x = e.a;
       switch (e.f) {
-        case 'log': to(x, E.bin('/', ct, x)); return;
-        case 'log1p': to(x, E.bin('/', ct, E.bin('+', E.num(1), x))); return;
-        case 'exp': to(x, E.bin('*', ct, e)); return;
-        case 'sqrt': to(x, E.bin('/', ct, E.scale(2, 0, e))); return;
-        case 'square': to(x, E.scale(2, 0, E.bin('*', x, ct))); return;
-        default: to(x, E.bin('*', ct, E.fn(e.f, x, true, { ...e.attrs }))); return;
+        case 'log':
+          to(x, E.bin('/', ct, x));
+          return;
+        case 'log1p':
+          to(x, E.bin('/', ct, E.bin('+', E.num(1), x)));
+          return;
+        case 'exp':
+          to(x, E.bin('*', ct, e));
+          return;
+        case 'sqrt':
+          to(x, E.bin('/', ct, E.scale(2, 0, e)));
+          return;
+        case 'square':
+          to(x, E.scale(2, 0, E.bin('*', x, ct)));
+          return;
+        default:
+          to(x, E.bin('*', ct, E.fn(e.f, x, true, { ...e.attrs })));
+          return;
       }
     }
     case 'softmax': {
@@ -139,33 +175,57 @@ function backprop(e: Expr, ct: Expr, give: (name: string, e: Expr) => void, dep:
       else to(e.a, E.bin('*', e, E.bin('-', ct, E.sum(E.bin('*', ct, e), [axis], true))));
       return;
     }
-    case 'sum': case 'mean': {
-      const kept = e.keep ? ct : E.reshape(ct, e.a.shape.map((s, i) => (e.axes.includes(i) ? 1 : s)));
+    case 'sum':
+    case 'mean': {
+      const kept = e.keep
+        ? ct
+        : E.reshape(
+            ct,
+            e.a.shape.map((s, i) => (e.axes.includes(i) ? 1 : s)),
+          );
       let g: Expr = { k: 'expand', a: kept, shape: e.a.shape };
       if (e.k === 'mean') {
-        let n = 1, p = 0;
-        for (const ax of e.axes) { const s = e.a.shape[ax]!; if (typeof s === 'number') n *= s; else p++; }
+        let n = 1,
+          p = 0;
+        for (const ax of e.axes) {
+          const s = e.a.shape[ax]!;
+          if (typeof s === 'number') n *= s;
+          else p++;
+        }
         g = E.scale(1 / n, -p, g);
       }
       to(e.a, g);
       return;
     }
-    case 'reshape': to(e.a, E.reshape(ct, e.a.shape)); return;
-    case 'expand': to(e.a, E.unbroadcast(ct, e.a.shape)); return;
-    case 'onehot': return;
-    case 'slice': to(e.a, E.unslice(ct, e.begin, e.size, e.a.shape)); return;
-    case 'unslice': case 'sumT': return;
+    case 'reshape':
+      to(e.a, E.reshape(ct, e.a.shape));
+      return;
+    case 'expand':
+      to(e.a, E.unbroadcast(ct, e.a.shape));
+      return;
+    case 'onehot':
+      return;
+    case 'slice':
+      to(e.a, E.unslice(ct, e.begin, e.size, e.a.shape));
+      return;
+    case 'unslice':
+    case 'sumT':
+      return;
     case 'call':
       e.args.forEach((x, i) => to(x, { k: 'vjp', fn: e.fn, args: e.args, wrt: i, ct, out: ct.k === 'var' ? ct.name.slice(1) : null, shape: x.shape }));
       return;
-    case 'vjp': return;
+    case 'vjp':
+      return;
   }
 }
 
 /** Writes each cotangent used once into the line that uses it (dA2 = W3ᵀ·dZ3 goes into dZ2), as the articles do. */
 function inlineSingleUse(lines: Line[]): Line[] {
   const count = new Map<string, number>();
-  const countIn = (e: Expr) => { if (e.k === 'var') count.set(e.name, (count.get(e.name) ?? 0) + 1); for (const c of E.children(e)) countIn(c); };
+  const countIn = (e: Expr) => {
+    if (e.k === 'var') count.set(e.name, (count.get(e.name) ?? 0) + 1);
+    for (const c of E.children(e)) countIn(c);
+  };
   for (const l of lines) countIn(l.expr);
   const inline = new Map<string, Expr>();
   const subst = (e: Expr): Expr => {
@@ -187,12 +247,19 @@ function inlineSingleUse(lines: Line[]): Line[] {
 /** e with each child replaced by f(child). */
 export function mapChildren(e: Expr, f: (x: Expr) => Expr): Expr {
   switch (e.k) {
-    case 'var': case 'num': return e;
-    case 'matmul': return { ...e, a: f(e.a), b: f(e.b) };
-    case 'bin': return { ...e, a: f(e.a), b: f(e.b) };
-    case 'call': return { ...e, args: e.args.map(f) };
-    case 'vjp': return { ...e, args: e.args.map(f), ct: f(e.ct) };
-    default: return { ...e, a: f(e.a) } as Expr;
+    case 'var':
+    case 'num':
+      return e;
+    case 'matmul':
+      return { ...e, a: f(e.a), b: f(e.b) };
+    case 'bin':
+      return { ...e, a: f(e.a), b: f(e.b) };
+    case 'call':
+      return { ...e, args: e.args.map(f) };
+    case 'vjp':
+      return { ...e, args: e.args.map(f), ct: f(e.ct) };
+    default:
+      return { ...e, a: f(e.a) } as Expr;
   }
 }
 
@@ -205,7 +272,10 @@ export function mapChildren(e: Expr, f: (x: Expr) => Expr): Expr {
 function simplifySigmoidCrossEntropy(e: Expr, lineOf: ReadonlyMap<string, Line>): Expr {
   const mapped = mapChildren(e, (c) => simplifySigmoidCrossEntropy(c, lineOf));
   if (mapped.k !== 'bin' || mapped.op !== '*') return mapped;
-  for (const [x, d] of [[mapped.a, mapped.b], [mapped.b, mapped.a]] as const) {
+  for (const [x, d] of [
+    [mapped.a, mapped.b],
+    [mapped.b, mapped.a],
+  ] as const) {
     if (d.k !== 'fn' || d.f !== 'sigmoid' || !d.prime || d.a.k !== 'var') continue;
     const z = d.a.name;
     const scale = x.k === 'scale' && x.mPow === 0 ? x.c : 1;
@@ -213,7 +283,7 @@ function simplifySigmoidCrossEntropy(e: Expr, lineOf: ReadonlyMap<string, Line>)
     const ay = crossEntropyDerivative(inner);
     if (!ay) continue;
     const a = lineOf.get(ay.a);
-    if (!a || a.expr.k !== 'fn' || a.expr.f !== 'sigmoid' || a.expr.prime || a.expr.a.k !== 'var' || a.expr.a.name !== z) continue;
+    if (a?.expr.k !== 'fn' || a.expr.f !== 'sigmoid' || a.expr.prime || a.expr.a.k !== 'var' || a.expr.a.name !== z) continue;
     return E.scale(scale, 0, E.bin('-', E.v(ay.a, a.shape), ay.y));
   }
   return mapped;
@@ -225,7 +295,8 @@ function crossEntropyDerivative(e: Expr): { a: string; y: Expr } | null {
   const [left, right] = [e.a, e.b];
   if (left.k !== 'bin' || left.op !== '/' || right.k !== 'bin' || right.op !== '/') return null;
   const oneMinus = (x: Expr): Expr | null => (x.k === 'bin' && x.op === '-' && E.isNum(x.a, 1) ? x.b : null);
-  const y1 = oneMinus(left.a), a1 = oneMinus(left.b);
+  const y1 = oneMinus(left.a),
+    a1 = oneMinus(left.b);
   if (!y1 || !a1 || a1.k !== 'var' || right.b.k !== 'var' || right.b.name !== a1.name) return null;
   const p = new Printer('text');
   if (p.print(y1) !== p.print(right.a)) return null;

@@ -4,7 +4,6 @@
 // (Z1, A1, J) on lines of their own and everything else written inline.
 import { normalizeAxes } from '../core/shape.js';
 import { apply, type Prim, type PrimAttrs } from '../ops/prim.js';
-import type { Tensor } from '../tensor/tensor.js';
 import type { Equation, Program, ProgramCall, ProgramVar } from '../trace/program.js';
 import * as E from './expr.js';
 import type { Expr, FnName, Opaque, Shape } from './expr.js';
@@ -49,7 +48,17 @@ export interface Forward {
 
 const ACTIVATIONS = new Set(['relu', 'sigmoid', 'tanh', 'leakyRelu', 'elu', 'swish', 'gelu', 'softplus', 'softmax']);
 const FN_CALLS = new Set<string>(['relu', 'sigmoid', 'leakyRelu', 'elu', 'swish', 'gelu', 'softplus', 'square', 'clip']);
-const FN_PRIMS: Partial<Record<Prim, FnName>> = { exp: 'exp', log: 'log', log1p: 'log1p', sqrt: 'sqrt', abs: 'abs', sin: 'sin', cos: 'cos', tanh: 'tanh', erf: 'erf' };
+const FN_PRIMS: Partial<Record<Prim, FnName>> = {
+  exp: 'exp',
+  log: 'log',
+  log1p: 'log1p',
+  sqrt: 'sqrt',
+  abs: 'abs',
+  sin: 'sin',
+  cos: 'cos',
+  tanh: 'tanh',
+  erf: 'erf',
+};
 const BIN_PRIMS: Partial<Record<Prim, '+' | '-' | '*' | '/'>> = { add: '+', sub: '-', mul: '*', div: '/' };
 
 type Step = { kind: 'eq'; eq: Equation; index: number } | { kind: 'call'; call: ProgramCall };
@@ -72,11 +81,16 @@ function stepsOf(program: Program): Step[] {
   return out;
 }
 
-const stepInputs = (s: Step): ProgramVar[] => (s.kind === 'eq' ? [...s.eq.inputs] : s.call.inputs.filter((x): x is ProgramVar => x !== null && typeof x === 'object'));
+const stepInputs = (s: Step): ProgramVar[] =>
+  s.kind === 'eq' ? [...s.eq.inputs] : s.call.inputs.filter((x): x is ProgramVar => x !== null && typeof x === 'object');
 const stepOutputs = (s: Step): readonly ProgramVar[] => (s.kind === 'eq' ? s.eq.outputs : s.call.outputs);
 const stepStart = (s: Step): number => (s.kind === 'eq' ? s.index : s.call.start);
 const isActivation = (s: Step): boolean =>
-  (s.kind === 'call' && ACTIVATIONS.has(s.call.op)) || (s.kind === 'eq' && (s.eq.prim === 'tanh' || s.eq.prim === 'softmax' || (s.eq.prim === 'biasActivation' && (s.eq.attrs as PrimAttrs['biasActivation']).activation !== 'linear')));
+  (s.kind === 'call' && ACTIVATIONS.has(s.call.op)) ||
+  (s.kind === 'eq' &&
+    (s.eq.prim === 'tanh' ||
+      s.eq.prim === 'softmax' ||
+      (s.eq.prim === 'biasActivation' && (s.eq.attrs as PrimAttrs['biasActivation']).activation !== 'linear')));
 
 /** The forward lines of `program`. */
 export function buildForward(program: Program, naming: Naming): Forward {
@@ -86,7 +100,8 @@ export function buildForward(program: Program, naming: Naming): Forward {
   const leaves: Forward['leaves'] = new Map();
   const used = new Set<string>();
   const claim = (name: string): string => {
-    let n = name, k = 2;
+    let n = name,
+      k = 2;
     while (used.has(n)) n = `${name}_${k++}`;
     used.add(n);
     return n;
@@ -119,7 +134,11 @@ export function buildForward(program: Program, naming: Naming): Forward {
   for (const s of steps) for (const x of stepInputs(s)) uses.set(x, (uses.get(x) ?? 0) + 1);
   for (const o of program.outputs) uses.set(o, (uses.get(o) ?? 0) + 1);
   const activationInput = new Set<ProgramVar>();
-  for (const s of steps) if (isActivation(s) && !(s.kind === 'eq' && s.eq.prim === 'biasActivation')) { const x = stepInputs(s)[0]; if (x) activationInput.add(x); }
+  for (const s of steps)
+    if (isActivation(s) && !(s.kind === 'eq' && s.eq.prim === 'biasActivation')) {
+      const x = stepInputs(s)[0];
+      if (x) activationInput.add(x);
+    }
 
   // layers: each equation's layer number, and each layer's output
   const layerOf: (number | null)[] = program.equations.map(() => null);
@@ -155,7 +174,8 @@ export function buildForward(program: Program, naming: Naming): Forward {
   const inStep = (base: string, c: ProgramCall): string => {
     const used = stepNames.get(c) ?? new Set<string>();
     stepNames.set(c, used);
-    let b = base, k = 2;
+    let b = base,
+      k = 2;
     while (used.has(b)) b = `${base}_${k++}`;
     used.add(b);
     return `${b}⟨${c.attrs.t}⟩`;
@@ -209,7 +229,10 @@ export function buildForward(program: Program, naming: Naming): Forward {
       const n = naming.layerNumber!(c, 0);
       const input = exprOf.get(c.outputs[0]);
       if (!input) continue;
-      const note = c.op === 'Dropout' ? 'dropout is the identity when predicting; in training Aₗ = Aₗ₋₁ ⊙ M/(1 − rate), M a random 0/1 mask' : `${c.op} computes nothing here`;
+      const note =
+        c.op === 'Dropout'
+          ? 'dropout is the identity when predicting; in training Aₗ = Aₗ₋₁ ⊙ M/(1 − rate), M a random 0/1 mask'
+          : `${c.op} computes nothing here`;
       exprOf.set(c.outputs[0], add(`A${n}`, input, c.outputs[0].shape, n, { note }));
     }
   };
@@ -227,14 +250,17 @@ export function buildForward(program: Program, naming: Naming): Forward {
       const p = typeof pv === 'object' && pv !== null ? exprOf.get(pv) : undefined;
       if (y0 && p) {
         const classes = p.shape[p.shape.length - 1];
-        const y = s.call.op === 'sparseCategoricalCrossentropy' && typeof classes === 'number'
-          ? { k: 'onehot', a: y0.shape.length === p.shape.length ? E.reshape(y0, p.shape.slice(0, -1)) : y0, classes, shape: p.shape } as Expr
-          : y0;
+        const y =
+          s.call.op === 'sparseCategoricalCrossentropy' && typeof classes === 'number'
+            ? ({ k: 'onehot', a: y0.shape.length === p.shape.length ? E.reshape(y0, p.shape.slice(0, -1)) : y0, classes, shape: p.shape } as Expr)
+            : y0;
         const formula = lossFormula(s.call.op, s.call.attrs, y, p);
         if (formula) {
           const note = formula.note && p.k === 'var' ? formula.note.replace(/\bA\b/g, p.name) : formula.note;
           const J = add('J', formula.expr, outs[0]!.shape, null, {
-            role: 'cost', note: note ?? undefined, pairsWith: formula.pairsWith,
+            role: 'cost',
+            note: note ?? undefined,
+            pairsWith: formula.pairsWith,
             lossArgs: p.k === 'var' && y0.k === 'var' ? { prediction: p.name, labels: y0.name } : undefined,
           });
           exprOf.set(outs[0]!, J);
@@ -295,8 +321,10 @@ function translate(s: Step, ins: Expr[]): Expr {
   const f = FN_PRIMS[e.prim as Prim];
   if (f) return E.fn(f, ins[0]!);
   switch (e.prim) {
-    case 'neg': return E.neg(ins[0]!);
-    case 'identity': return ins[0]!;
+    case 'neg':
+      return E.neg(ins[0]!);
+    case 'identity':
+      return ins[0]!;
     case 'cast':
       if ((e.attrs as PrimAttrs['cast']).dtype === e.inputs[0]!.dtype) return ins[0]!;
       break;
@@ -304,7 +332,8 @@ function translate(s: Step, ins: Expr[]): Expr {
       const { transA, transB } = e.attrs as PrimAttrs['matmul'];
       return E.matmul(transA ? E.transpose(ins[0]!) : ins[0]!, transB ? E.transpose(ins[1]!) : ins[1]!);
     }
-    case 'softmax': case 'logSoftmax': {
+    case 'softmax':
+    case 'logSoftmax': {
       const axis = (e.attrs as PrimAttrs['softmax']).axis;
       return { k: 'softmax', log: e.prim === 'logSoftmax', a: ins[0]!, axis, shape: out.shape };
     }
@@ -312,15 +341,18 @@ function translate(s: Step, ins: Expr[]): Expr {
       const { axes, keepDims } = e.attrs as PrimAttrs['sum'];
       return E.sum(ins[0]!, axes, keepDims);
     }
-    case 'reshape': return E.reshape(ins[0]!, out.shape);
+    case 'reshape':
+      return E.reshape(ins[0]!, out.shape);
     case 'permute': {
       const { perm } = e.attrs as PrimAttrs['permute'];
       const r = perm.length;
       if (r >= 2 && perm.every((p, i) => (i < r - 2 ? p === i : p === (i === r - 2 ? r - 1 : r - 2)))) return E.transpose(ins[0]!);
       break;
     }
-    case 'broadcastTo': return { k: 'expand', a: ins[0]!, shape: out.shape };
-    case 'slice': return E.slice(ins[0]!, (e.attrs as PrimAttrs['slice']).begin, out.shape);
+    case 'broadcastTo':
+      return { k: 'expand', a: ins[0]!, shape: out.shape };
+    case 'slice':
+      return E.slice(ins[0]!, (e.attrs as PrimAttrs['slice']).begin, out.shape);
   }
   const prim = e.prim as Prim;
   const attrs = e.attrs;

@@ -22,7 +22,7 @@ export type Layout = 'rows' | 'columns';
 export type ExplainFormat = 'text' | 'markdown' | 'latex';
 
 const DERIVATIVES: Record<string, string> = {
-  relu: "relu′(z) = 1 for z > 0, else 0",
+  relu: 'relu′(z) = 1 for z > 0, else 0',
   sigmoid: 'σ′(z) = σ(z)(1 − σ(z))',
   tanh: 'tanh′(z) = 1 − tanh²(z)',
   leakyRelu: 'leakyRelu[α]′(z) = 1 for z > 0, else α',
@@ -34,7 +34,12 @@ const DERIVATIVES: Record<string, string> = {
 };
 
 /** A printed line: the equation in a layout, its shapes, and whether the layout applied. */
-interface Shown { line: Line; expr: Expr; shape: Shape; columns: boolean }
+interface Shown {
+  line: Line;
+  expr: Expr;
+  shape: Shape;
+  columns: boolean;
+}
 
 /**
  * A program written out as equations with shapes: the forward lines (`Z1 = W1·X + b1`,
@@ -61,12 +66,24 @@ export class Explanation {
 
   /** The same explanation with the numbers of a step: each line also shows a few entries and the norm. */
   withValues(values: ReadonlyMap<string, Tensor>): Explanation {
-    return new Explanation(this.name, this.program, this.forwardLines, this.backwardLines, this.fwd, this.layout, this.defaultFormat, this.header, this.params, values, this.unroll);
+    return new Explanation(
+      this.name,
+      this.program,
+      this.forwardLines,
+      this.backwardLines,
+      this.fwd,
+      this.layout,
+      this.defaultFormat,
+      this.header,
+      this.params,
+      values,
+      this.unroll,
+    );
   }
 
   /** Every line, forward then backward (every time step of a recurrent layer). */
   get lines(): readonly Line[] {
-    return this.allLines ??= [...this.forwardLines, ...this.backwardLines];
+    return (this.allLines ??= [...this.forwardLines, ...this.backwardLines]);
   }
   private allLines: readonly Line[] | undefined;
 
@@ -83,7 +100,8 @@ export class Explanation {
     const lines = this.view(all);
     return lines.map((line) => {
       if (this.layout === 'columns') {
-        const expr = toColumns(line.expr), shape = columnShape(line.shape);
+        const expr = toColumns(line.expr),
+          shape = columnShape(line.shape);
         if (expr && shape) return { line, expr, shape, columns: true };
       }
       return { line, expr: line.expr, shape: line.shape, columns: false };
@@ -95,8 +113,8 @@ export class Explanation {
     // a step of the compact view (H1⟨t−1⟩) has the shape of every step
     const base = /^(.*⟨)\D.*⟩$/.exec(name)?.[1];
     const l = this.lines.find((x) => x.name === name || (base !== undefined && x.name.startsWith(base)));
-    const s = l ? l.shape : this.fwd.leaves.get(name)?.var.shape ?? [];
-    return columns ? columnShape(s) ?? s : s;
+    const s = l ? l.shape : (this.fwd.leaves.get(name)?.var.shape ?? []);
+    return columns ? (columnShape(s) ?? s) : s;
   }
 
   /** "Z1 (64, m)  W1 (64, 64)  X (64, m)  b1 (64, 1) broadcast over m" */
@@ -105,7 +123,11 @@ export class Explanation {
     const broadcast = new Set<string>();
     const scan = (e: Expr) => {
       if (e.k === 'bin' && (e.op === '+' || e.op === '-')) {
-        for (const [x, y] of [[e.a, e.b], [e.b, e.a]] as const) if (x.k === 'var' && !batched(x.shape) && x.shape.length > 0 && batched(y.shape)) broadcast.add(x.name);
+        for (const [x, y] of [
+          [e.a, e.b],
+          [e.b, e.a],
+        ] as const)
+          if (x.k === 'var' && !batched(x.shape) && x.shape.length > 0 && batched(y.shape)) broadcast.add(x.name);
       }
       if (e.k !== 'var' && e.k !== 'num') for (const c of children(e)) scan(c);
     };
@@ -122,9 +144,17 @@ export class Explanation {
     if (!t) return '';
     const data = t.toArray() as unknown;
     const flat: number[] = [];
-    const walk = (x: unknown) => { if (flat.length >= 4) return; if (Array.isArray(x)) x.forEach(walk); else flat.push(x as number); };
+    const walk = (x: unknown) => {
+      if (flat.length >= 4) return;
+      if (Array.isArray(x)) x.forEach(walk);
+      else flat.push(x as number);
+    };
     walk(data);
-    const few = flat.slice(0, 3).map((x) => x.toPrecision(3)).join(', ') + (t.size > 3 ? ', …' : '');
+    const few =
+      flat
+        .slice(0, 3)
+        .map((x) => x.toPrecision(3))
+        .join(', ') + (t.size > 3 ? ', …' : '');
     return t.size === 1 ? `= ${flat[0]!.toPrecision(5)}` : `‖${name}‖ = ${norm(t).item().toPrecision(4)}  [${few}]`;
   }
 
@@ -166,7 +196,8 @@ export class Explanation {
   /** The equations as a LaTeX `aligned` block with the shapes beside them. */
   latex(): string {
     const p = new Printer('latex');
-    const row = (s: Shown) => `${p.name(s.line.name)} &= ${p.print(s.expr)} && ${p.name(s.line.name)} \\in \\mathbb{R}${s.shape.length ? `^{${s.shape.join(' \\times ')}}` : ''}`;
+    const row = (s: Shown) =>
+      `${p.name(s.line.name)} &= ${p.print(s.expr)} && ${p.name(s.line.name)} \\in \\mathbb{R}${s.shape.length ? `^{${s.shape.join(' \\times ')}}` : ''}`;
     const parts = ['\\begin{aligned}', ...this.shown(this.forwardLines).map((s) => `${row(s)} \\\\`)];
     if (this.backwardLines.length) parts.push('\\\\', ...this.shown(this.backwardLines).map((s) => `${row(s)} \\\\`));
     parts.push('\\end{aligned}');
@@ -181,7 +212,8 @@ export class Explanation {
     const section = (title: string, lines: readonly Line[]) => {
       if (lines.length === 0) return;
       out.push('', `**${title}**`, '', '| equation | shapes |', '|---|---|');
-      for (const s of this.shown(lines)) out.push(`| $${p.name(s.line.name)} = ${p.print(s.expr)}$ | ${this.shapes(s, t).replace(/\|/g, '\\|')}${s.line.note ? `<br>${s.line.note}` : ''} |`);
+      for (const s of this.shown(lines))
+        out.push(`| $${p.name(s.line.name)} = ${p.print(s.expr)}$ | ${this.shapes(s, t).replace(/\|/g, '\\|')}${s.line.note ? `<br>${s.line.note}` : ''} |`);
     };
     section('Forward', this.forwardLines);
     section('Backward', this.backwardLines);
@@ -193,7 +225,10 @@ export class Explanation {
   /** The definitions of the derivatives the backward pass uses. */
   private derivatives(): string[] {
     const used = new Set<string>();
-    const scan = (e: Expr) => { if (e.k === 'fn' && e.prime) used.add(e.f); for (const c of children(e)) scan(c); };
+    const scan = (e: Expr) => {
+      if (e.k === 'fn' && e.prime) used.add(e.f);
+      for (const c of children(e)) scan(c);
+    };
     for (const l of this.backwardLines) scan(l.expr);
     const defs = [...used].map((f) => DERIVATIVES[f]).filter((x): x is string => x !== undefined);
     if (this.backwardLines.some((l) => hasVjp(l.expr))) defs.push('(∂f/∂x)ᵀ·g is the vector–Jacobian product of f, what autodiff computes');
@@ -226,7 +261,10 @@ export class Explanation {
    */
   evaluate(inputs: readonly Tensor[], opts: { params?: Readonly<Record<string, Tensor>>; layout?: Layout } = {}): Map<string, Tensor> {
     const program = this.program;
-    if (!Array.isArray(inputs) || inputs.length !== program.inputs.length) throw new ArgumentError(`explain: evaluate takes the ${program.inputs.length} input(s) of the traced function (${program.inputs.map((v) => v.name).join(', ')})`);
+    if (!Array.isArray(inputs) || inputs.length !== program.inputs.length)
+      throw new ArgumentError(
+        `explain: evaluate takes the ${program.inputs.length} input(s) of the traced function (${program.inputs.map((v) => v.name).join(', ')})`,
+      );
     let m: number | null = null;
     program.inputs.forEach((v, i) => {
       const t = inputs[i];
@@ -242,7 +280,8 @@ export class Explanation {
     const columns = opts.layout === 'columns';
     const env = new Map<string, Tensor>();
     const interp = new Interpreter(program, { m: batch });
-    const asColumns = (t: Tensor, s: Shape) => (t.rank === 1 ? reshape(t, typeof s[0] === 'string' ? [1, t.shape[0]!] : [t.shape[0]!, 1]) : t.rank === 2 ? transpose(t) : t);
+    const asColumns = (t: Tensor, s: Shape) =>
+      t.rank === 1 ? reshape(t, typeof s[0] === 'string' ? [1, t.shape[0]!] : [t.shape[0]!, 1]) : t.rank === 2 ? transpose(t) : t;
     for (const [name, leaf] of this.fwd.leaves) {
       let t: Tensor | undefined;
       if (leaf.kind === 'input') t = inputs[program.inputs.indexOf(leaf.var)];

@@ -11,8 +11,24 @@ export type Shape = readonly Dim[];
 
 /** Elementwise functions with a name: printed f(x), differentiated through f′. */
 export type FnName =
-  | 'relu' | 'sigmoid' | 'tanh' | 'leakyRelu' | 'elu' | 'swish' | 'gelu' | 'softplus'
-  | 'exp' | 'log' | 'log1p' | 'sqrt' | 'square' | 'abs' | 'sin' | 'cos' | 'erf' | 'clip';
+  | 'relu'
+  | 'sigmoid'
+  | 'tanh'
+  | 'leakyRelu'
+  | 'elu'
+  | 'swish'
+  | 'gelu'
+  | 'softplus'
+  | 'exp'
+  | 'log'
+  | 'log1p'
+  | 'sqrt'
+  | 'square'
+  | 'abs'
+  | 'sin'
+  | 'cos'
+  | 'erf'
+  | 'clip';
 
 /** What an opaque computation runs with: the batch size and every value of the program at that batch. */
 export interface RunContext {
@@ -58,15 +74,37 @@ export type Expr =
   /** one-hot rows of class indices a, with `classes` columns. */
   | { readonly k: 'onehot'; readonly a: Expr; readonly classes: number; readonly shape: Shape }
   /** The block of a starting at `begin` with this expression's shape (a time step P[:, t] of a sequence). */
-  | { readonly k: 'slice'; readonly a: Expr; readonly begin: readonly number[]; readonly size: Shape; readonly shape: Shape; readonly labels?: readonly (string | null)[] }
+  | {
+      readonly k: 'slice';
+      readonly a: Expr;
+      readonly begin: readonly number[];
+      readonly size: Shape;
+      readonly shape: Shape;
+      readonly labels?: readonly (string | null)[];
+    }
   /** a placed at `begin` in zeros of `shape`: the gradient flowing back through a slice. */
-  | { readonly k: 'unslice'; readonly a: Expr; readonly begin: readonly number[]; readonly size: Shape; readonly shape: Shape; readonly labels?: readonly (string | null)[] }
+  | {
+      readonly k: 'unslice';
+      readonly a: Expr;
+      readonly begin: readonly number[];
+      readonly size: Shape;
+      readonly shape: Shape;
+      readonly labels?: readonly (string | null)[];
+    }
   /** Σ over the time steps t of a term written for step t (display only: the compact view of a recurrent layer). */
   | { readonly k: 'sumT'; readonly a: Expr; readonly shape: Shape }
   /** An opaque computation of args. */
   | { readonly k: 'call'; readonly fn: Opaque; readonly args: readonly Expr[]; readonly shape: Shape }
   /** Its vector-Jacobian product for argument `wrt`: (∂out/∂args[wrt])ᵀ·ct. `out` names the output when it has a name. */
-  | { readonly k: 'vjp'; readonly fn: Opaque; readonly args: readonly Expr[]; readonly wrt: number; readonly ct: Expr; readonly out: string | null; readonly shape: Shape };
+  | {
+      readonly k: 'vjp';
+      readonly fn: Opaque;
+      readonly args: readonly Expr[];
+      readonly wrt: number;
+      readonly ct: Expr;
+      readonly out: string | null;
+      readonly shape: Shape;
+    };
 
 export type ExprOf<K extends Expr['k']> = Extract<Expr, { k: K }>;
 
@@ -78,7 +116,8 @@ export function broadcastShape(a: Shape, b: Shape): Shape {
   const n = Math.max(a.length, b.length);
   const out: Dim[] = [];
   for (let i = 0; i < n; i++) {
-    const x = a[a.length - n + i], y = b[b.length - n + i];
+    const x = a[a.length - n + i],
+      y = b[b.length - n + i];
     out.push(x === undefined || x === 1 ? (y ?? 1) : x);
   }
   return out;
@@ -90,16 +129,23 @@ export const batched = (s: Shape): boolean => s.some((d) => typeof d === 'string
 /** The number a constant expression stands for (2, (1/2)·1, 1 broadcast), or null. */
 export function constantValue(e: Expr): number | null {
   if (e.k === 'num') return e.value;
-  if (e.k === 'scale' && e.mPow === 0) { const c = constantValue(e.a); return c === null ? null : e.c * c; }
+  if (e.k === 'scale' && e.mPow === 0) {
+    const c = constantValue(e.a);
+    return c === null ? null : e.c * c;
+  }
   if (e.k === 'expand' || e.k === 'reshape') return constantValue(e.a);
-  if (e.k === 'neg') { const c = constantValue(e.a); return c === null ? null : -c; }
+  if (e.k === 'neg') {
+    const c = constantValue(e.a);
+    return c === null ? null : -c;
+  }
   return null;
 }
 
 export function bin(op: '+' | '-' | '*' | '/', a: Expr, b: Expr): Expr {
   // light algebra, so that derivatives print as a person writes them
   if (op === '*') {
-    const ca = constantValue(a), cb = constantValue(b);
+    const ca = constantValue(a),
+      cb = constantValue(b);
     if (ca !== null && a.shape.length <= b.shape.length) return scale(ca, 0, b);
     if (cb !== null && b.shape.length <= a.shape.length) return scale(cb, 0, a);
   }
@@ -170,7 +216,14 @@ export function unbroadcast(a: Expr, to: Shape): Expr {
 export function reshape(a: Expr, shape: Shape): Expr {
   if (sameShape(a.shape, shape)) return a;
   // a block of one step with its axis of size 1 dropped: the same block, printed P[:, t]
-  if (a.k === 'slice' && sameShape(a.shape.filter((d) => d !== 1), shape.filter((d) => d !== 1))) return { ...a, shape };
+  if (
+    a.k === 'slice' &&
+    sameShape(
+      a.shape.filter((d) => d !== 1),
+      shape.filter((d) => d !== 1),
+    )
+  )
+    return { ...a, shape };
   const c = constantValue(a);
   if (c !== null) return { k: 'expand', a: num(c), shape };
   // (x reshaped to a matrix)·W reshaped back is x·W: a matrix product over the last axis
@@ -196,13 +249,24 @@ export function isNum(e: Expr, value?: number): e is ExprOf<'num'> {
 
 /** The block of a at begin (of size `shape`), folding a block of a block into one. */
 export function slice(a: Expr, begin: readonly number[], size: Shape): Expr {
-  if (a.k === 'slice' && sameShape(a.size, a.shape)) return slice(a.a, begin.map((b, i) => b + a.begin[i]!), size);
+  if (a.k === 'slice' && sameShape(a.size, a.shape))
+    return slice(
+      a.a,
+      begin.map((b, i) => b + a.begin[i]!),
+      size,
+    );
   return { k: 'slice', a, begin, size, shape: size };
 }
 
 /** a placed at `begin` in zeros of `shape`, folding a placement of a placement into one. */
 export function unslice(a: Expr, begin: readonly number[], size: Shape, shape: Shape): Expr {
-  if (a.k === 'unslice' && a.shape.length === begin.length) return unslice(a.a, a.begin.map((b, i) => b + begin[i]!), a.size, shape);
+  if (a.k === 'unslice' && a.shape.length === begin.length)
+    return unslice(
+      a.a,
+      a.begin.map((b, i) => b + begin[i]!),
+      a.size,
+      shape,
+    );
   return { k: 'unslice', a, begin, size, shape };
 }
 
@@ -216,10 +280,17 @@ export function varsOf(e: Expr, out: Set<string> = new Set()): Set<string> {
 /** The sub-expressions of e. */
 export function children(e: Expr): Expr[] {
   switch (e.k) {
-    case 'var': case 'num': return [];
-    case 'matmul': case 'bin': return [e.a, e.b];
-    case 'call': return [...e.args];
-    case 'vjp': return [...e.args, e.ct];
-    default: return [e.a];
+    case 'var':
+    case 'num':
+      return [];
+    case 'matmul':
+    case 'bin':
+      return [e.a, e.b];
+    case 'call':
+      return [...e.args];
+    case 'vjp':
+      return [...e.args, e.ct];
+    default:
+      return [e.a];
   }
 }

@@ -1,11 +1,10 @@
 // Printing an explanation's expressions: plain text with Unicode (W1·X + b1,
 // dZ2 = (W3ᵀ·dZ3) ⊙ relu′(Z2), Σ_m), or LaTeX (for KaTeX/MathJax, Markdown).
 import type { Expr, Shape } from './expr.js';
-import { batched } from './expr.js';
 
 export type Notation = 'text' | 'latex';
 
-const GREEK: Record<string, string> = { 'γ': '\\gamma', 'β': '\\beta', 'μ': '\\mu', 'σ': '\\sigma', 'η': '\\eta', '²': '^{2}' };
+const GREEK: Record<string, string> = { γ: '\\gamma', β: '\\beta', μ: '\\mu', σ: '\\sigma', η: '\\eta', '²': '^{2}' };
 
 /** A name in LaTeX: W1 → W_{1}, dZ3 → dZ_{3}, γ2 → \gamma_{2}, dense_1.kernel → \mathrm{dense\_1.kernel}. */
 export function latexName(name: string): string {
@@ -13,7 +12,10 @@ export function latexName(name: string): string {
   if (step) return `${latexName(step[1]!)}^{\\langle ${step[2]!.replace('−', '-')} \\rangle}`;
   const m = /^(d?)([A-Za-zγβμση²]+?)(\d+)$/.exec(name) ?? /^(d?)([A-Za-zγβμση²])()$/.exec(name);
   if (m) {
-    const base = [...m[2]!].map((c) => GREEK[c] ?? c).join(' ').replace(/ \^/g, '^');
+    const base = [...m[2]!]
+      .map((c) => GREEK[c] ?? c)
+      .join(' ')
+      .replace(/ \^/g, '^');
     const body = m[2]!.length > 1 && !/[γβμση²]/.test(m[2]!) ? `\\mathrm{${base}}` : base;
     return `${m[1] ? '\\mathrm{d}' : ''}${body}${m[3] ? `_{${m[3]}}` : ''}`;
   }
@@ -41,8 +43,13 @@ function over(e: { a: Expr; axes: readonly number[] }): string {
 
 /** The number of entries a mean divides by, as m, 10m, 10. */
 function count(e: { a: Expr; axes: readonly number[] }): { n: number; sym: string } {
-  let n = 1, sym = '';
-  for (const i of e.axes) { const d = e.a.shape[i]!; if (typeof d === 'number') n *= d; else sym += d; }
+  let n = 1,
+    sym = '';
+  for (const i of e.axes) {
+    const d = e.a.shape[i]!;
+    if (typeof d === 'number') n *= d;
+    else sym += d;
+  }
   return { n, sym };
 }
 
@@ -50,7 +57,9 @@ function count(e: { a: Expr; axes: readonly number[] }): { n: number; sym: strin
 export class Printer {
   constructor(readonly notation: Notation) {}
 
-  private get tex(): boolean { return this.notation === 'latex'; }
+  private get tex(): boolean {
+    return this.notation === 'latex';
+  }
 
   name(n: string): string {
     return this.tex ? latexName(n) : n;
@@ -86,8 +95,10 @@ export class Printer {
   private p(e: Expr): { s: string; prec: number } {
     const T = this.tex;
     switch (e.k) {
-      case 'var': return { s: this.name(e.name), prec: 4 };
-      case 'num': return { s: formatNumber(e.value).replace('−', T ? '-' : '−'), prec: e.value < 0 ? 3 : 4 };
+      case 'var':
+        return { s: this.name(e.name), prec: 4 };
+      case 'num':
+        return { s: formatNumber(e.value).replace('−', T ? '-' : '−'), prec: e.value < 0 ? 3 : 4 };
       case 'scale': {
         if (e.a.k === 'num' && e.a.value === 1) return { s: this.factor(e.c, e.mPow), prec: 4 };
         const sign = e.c < 0 ? (T ? '-' : '−') : '';
@@ -96,20 +107,27 @@ export class Printer {
         const s = `${f}${f === '' ? '' : T ? '\\,' : f.endsWith(')') ? ' ' : ''}${body}`;
         return { s: sign + s, prec: sign ? 3 : 2 };
       }
-      case 'neg': return { s: `${T ? '-' : '−'}${this.wrap(this.p(e.a), 2)}`, prec: 1.5 };
-      case 'matmul': return { s: `${this.wrap(this.p(e.a), 2.2)}${T ? ' \\cdot ' : '·'}${this.wrap(this.p(e.b), 2.2)}`, prec: 2.2 };
-      case 'T': return { s: `${this.base(this.p(e.a))}${T ? '^{\\top}' : 'ᵀ'}`, prec: 4 };
+      case 'neg':
+        return { s: `${T ? '-' : '−'}${this.wrap(this.p(e.a), 2)}`, prec: 1.5 };
+      case 'matmul':
+        return { s: `${this.wrap(this.p(e.a), 2.2)}${T ? ' \\cdot ' : '·'}${this.wrap(this.p(e.b), 2.2)}`, prec: 2.2 };
+      case 'T':
+        return { s: `${this.base(this.p(e.a))}${T ? '^{\\top}' : 'ᵀ'}`, prec: 4 };
       case 'bin': {
-        const a = this.p(e.a), b = this.p(e.b);
+        const a = this.p(e.a),
+          b = this.p(e.b);
         switch (e.op) {
-          case '+': return { s: `${this.wrap(a, 1)} + ${this.wrap(b, 1.5)}`, prec: 1 };
-          case '-': return { s: `${this.wrap(a, 1)} ${T ? '-' : '−'} ${this.wrap(b, 2)}`, prec: 1 };
+          case '+':
+            return { s: `${this.wrap(a, 1)} + ${this.wrap(b, 1.5)}`, prec: 1 };
+          case '-':
+            return { s: `${this.wrap(a, 1)} ${T ? '-' : '−'} ${this.wrap(b, 2)}`, prec: 1 };
           case '*': {
             const scalar = e.a.shape.length === 0 || e.b.shape.length === 0;
             const op = scalar ? (T ? ' \\cdot ' : '·') : T ? ' \\odot ' : ' ⊙ ';
             return { s: `${this.wrap(a, 2.3)}${op}${this.wrap(b, 2.3)}`, prec: 2 };
           }
-          case '/': return T ? { s: `\\frac{${a.s}}{${b.s}}`, prec: 4 } : { s: `${this.wrap(a, 2.1)} / ${this.wrap(b, 3)}`, prec: 2 };
+          case '/':
+            return T ? { s: `\\frac{${a.s}}{${b.s}}`, prec: 4 } : { s: `${this.wrap(a, 2.1)} / ${this.wrap(b, 3)}`, prec: 2 };
         }
         break;
       }
@@ -119,7 +137,8 @@ export class Printer {
           if (e.f === 'square') return { s: `${this.base(x)}${T ? '^{2}' : '²'}`, prec: 4 };
           if (e.f === 'abs') return { s: T ? `\\left|${x.s}\\right|` : `|${x.s}|`, prec: 4 };
           if (e.f === 'sqrt') return { s: T ? `\\sqrt{${x.s}}` : `√${this.wrap(x, 4)}`, prec: 4 };
-          if (e.f === 'clip') return { s: `${T ? '\\operatorname{clip}' : 'clip'}(${x.s}, ${formatNumber(e.attrs.min!)}, ${formatNumber(e.attrs.max!)})`, prec: 4 };
+          if (e.f === 'clip')
+            return { s: `${T ? '\\operatorname{clip}' : 'clip'}(${x.s}, ${formatNumber(e.attrs.min!)}, ${formatNumber(e.attrs.max!)})`, prec: 4 };
         }
         const name = T ? (FN_LATEX[e.f] ?? `\\operatorname{${e.f}}`) : (FN_TEXT[e.f] ?? e.f);
         const alpha = e.f === 'leakyRelu' || e.f === 'elu' ? (T ? `_{${formatNumber(e.attrs.alpha!)}}` : `[${formatNumber(e.attrs.alpha!)}]`) : '';
@@ -136,7 +155,8 @@ export class Printer {
       }
       case 'mean': {
         const sub = over(e);
-        if (sub !== '' && !e.axes.some((i) => typeof e.a.shape[i] === 'string')) return { s: `${T ? `\\operatorname{mean}_{${sub}}` : `mean_${sub}`}${T ? '\\left(' : '('}${this.print(e.a)}${T ? '\\right)' : ')'}`, prec: 4 };
+        if (sub !== '' && !e.axes.some((i) => typeof e.a.shape[i] === 'string'))
+          return { s: `${T ? `\\operatorname{mean}_{${sub}}` : `mean_${sub}`}${T ? '\\left(' : '('}${this.print(e.a)}${T ? '\\right)' : ')'}`, prec: 4 };
         const { n, sym } = count(e);
         const den = `${n === 1 ? '' : formatNumber(n)}${sym}`;
         const sigma = T ? `\\sum${sub ? `_{${sub}}` : ''}` : `Σ${sub ? `_${sub}` : ''}`;
@@ -146,9 +166,18 @@ export class Printer {
         if (sameDims(e.a.shape, e.shape)) return this.p(e.a);
         return { s: `${T ? '\\operatorname{reshape}' : 'reshape'}(${this.print(e.a)}, ${this.shape(e.shape)})`, prec: 4 };
       }
-      case 'expand': return this.p(e.a);
+      case 'expand':
+        return this.p(e.a);
       case 'slice': {
-        const idx = e.size.map((n, i) => (e.labels?.[i] ? e.labels[i]! : n === e.a.shape[i] && e.begin[i] === 0 ? ':' : n === 1 ? String(e.begin[i]) : `${e.begin[i]}:${e.begin[i]! + (typeof n === 'number' ? n : 0)}`));
+        const idx = e.size.map((n, i) =>
+          e.labels?.[i]
+            ? e.labels[i]!
+            : n === e.a.shape[i] && e.begin[i] === 0
+              ? ':'
+              : n === 1
+                ? String(e.begin[i])
+                : `${e.begin[i]}:${e.begin[i]! + (typeof n === 'number' ? n : 0)}`,
+        );
         while (idx.length > 1 && idx[idx.length - 1] === ':') idx.pop();
         return { s: `${this.wrap(this.p(e.a), 4)}[${idx.join(', ')}]`, prec: 4 };
       }
@@ -157,14 +186,18 @@ export class Printer {
         while (idx.length > 1 && idx[idx.length - 1] === ':') idx.pop();
         return { s: T ? `\\operatorname{at}_{[${idx.join(', ')}]}\\left(${this.print(e.a)}\\right)` : `(${this.print(e.a)} at [${idx.join(', ')}])`, prec: 4 };
       }
-      case 'sumT': return { s: `${T ? '\\sum_{t}' : 'Σ_t'} ${this.wrap(this.p(e.a), 2)}`, prec: 2 };
-      case 'onehot': return { s: `${T ? '\\operatorname{onehot}' : 'onehot'}(${this.print(e.a)})`, prec: 4 };
-      case 'call': return { s: `${T ? `\\operatorname{${e.fn.op}}` : e.fn.op}(${e.args.map((a) => this.print(a)).join(', ')})`, prec: 4 };
+      case 'sumT':
+        return { s: `${T ? '\\sum_{t}' : 'Σ_t'} ${this.wrap(this.p(e.a), 2)}`, prec: 2 };
+      case 'onehot':
+        return { s: `${T ? '\\operatorname{onehot}' : 'onehot'}(${this.print(e.a)})`, prec: 4 };
+      case 'call':
+        return { s: `${T ? `\\operatorname{${e.fn.op}}` : e.fn.op}(${e.args.map((a) => this.print(a)).join(', ')})`, prec: 4 };
       case 'vjp': {
         const arg = e.args[e.wrt]!;
         const wrt = arg.k === 'var' ? this.name(arg.name) : `x_{${e.wrt + 1}}`;
         const ct = this.wrap(this.p(e.ct), 4);
-        return T ? { s: `\\left(\\frac{\\partial\\,\\operatorname{${e.fn.op}}}{\\partial ${wrt}}\\right)^{\\top} ${ct}`, prec: 2 }
+        return T
+          ? { s: `\\left(\\frac{\\partial\\,\\operatorname{${e.fn.op}}}{\\partial ${wrt}}\\right)^{\\top} ${ct}`, prec: 2 }
           : { s: `(∂${e.fn.op}/∂${wrt})ᵀ·${ct}`, prec: 2 };
       }
     }

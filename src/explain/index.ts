@@ -45,8 +45,10 @@ function checkOptions(op: string, opts: unknown): ExplainOptions {
   const o = optionsObject(op, opts ?? {}, 'options { layout?, format?, values?, loss? }') as ExplainOptions;
   for (const k of Object.keys(o)) if (!KNOWN.includes(k)) throw new ArgumentError(`${op}: unknown option '${k}' (options: ${KNOWN.join(', ')})`);
   if (o.layout !== undefined && !LAYOUTS.includes(o.layout)) throw new ArgumentError(`${op}: layout must be 'rows' or 'columns', got ${describe(o.layout)}`);
-  if (o.format !== undefined && !FORMATS.includes(o.format)) throw new ArgumentError(`${op}: format must be 'text', 'markdown' or 'latex', got ${describe(o.format)}`);
-  if (o.values !== undefined && (o.values === null || typeof o.values !== 'object' || !('x' in o.values) || !('y' in o.values))) throw new ArgumentError(`${op}: values must be { x, y }, got ${describe(o.values)}`);
+  if (o.format !== undefined && !FORMATS.includes(o.format))
+    throw new ArgumentError(`${op}: format must be 'text', 'markdown' or 'latex', got ${describe(o.format)}`);
+  if (o.values !== undefined && (o.values === null || typeof o.values !== 'object' || !('x' in o.values) || !('y' in o.values)))
+    throw new ArgumentError(`${op}: values must be { x, y }, got ${describe(o.values)}`);
   if (o.unroll !== undefined && typeof o.unroll !== 'boolean') throw new ArgumentError(`${op}: unroll must be true or false, got ${describe(o.unroll)}`);
   return o;
 }
@@ -76,11 +78,31 @@ export function explain(f: (...args: any[]) => unknown, opts?: ExplainOptions): 
     const out = fwd.lines[fwd.lines.length - 1];
     const isCost = out !== undefined && out.shape.length === 0 && program.outputs.length === 1;
     const leafNames = [...fwd.leaves].filter(([, l]) => l.kind !== 'constant');
-    const wrt = o.wrt ?? leafNames.filter(([, l]) => l.kind === 'param' || (!l.var.shape.some((d) => typeof d === 'string') && (l.var.dtype === 'float32' || l.var.dtype === 'float64'))).map(([n]) => n);
-    for (const n of wrt) if (!fwd.leaves.has(n)) throw new ArgumentError(`explain: wrt names '${n}', which is not an input of the function (inputs: ${leafNames.map(([k]) => k).join(', ')})`);
+    const wrt =
+      o.wrt ??
+      leafNames
+        .filter(([, l]) => l.kind === 'param' || (!l.var.shape.some((d) => typeof d === 'string') && (l.var.dtype === 'float32' || l.var.dtype === 'float64')))
+        .map(([n]) => n);
+    for (const n of wrt)
+      if (!fwd.leaves.has(n))
+        throw new ArgumentError(`explain: wrt names '${n}', which is not an input of the function (inputs: ${leafNames.map(([k]) => k).join(', ')})`);
     const backward = isCost && wrt.length ? buildBackward(fwd, wrt, out!.name) : [];
-    const header = [`${program.name}: ${isCost ? 'forward and backward pass' : 'forward pass'}${o.layout === 'columns' ? ', printed one example per column' : ''}`];
-    return new Explanation(program.name, program, fwd.lines, backward, fwd, o.layout ?? 'rows', o.format ?? 'text', header, () => ({}), null, o.unroll ?? false);
+    const header = [
+      `${program.name}: ${isCost ? 'forward and backward pass' : 'forward pass'}${o.layout === 'columns' ? ', printed one example per column' : ''}`,
+    ];
+    return new Explanation(
+      program.name,
+      program,
+      fwd.lines,
+      backward,
+      fwd,
+      o.layout ?? 'rows',
+      o.format ?? 'text',
+      header,
+      () => ({}),
+      null,
+      o.unroll ?? false,
+    );
   };
 }
 
@@ -97,21 +119,35 @@ export interface ExplainableModel {
 const PREPROCESSING = ['Rescaling', 'Normalization'];
 
 const WEIGHT_SYMBOLS: Record<string, string> = {
-  kernel: 'W', bias: 'b', gamma: 'γ', beta: 'β', movingMean: 'μ', movingVariance: 'σ²',
-  recurrentKernel: 'U', embeddings: 'E', mean: 'μ', variance: 'σ²',
+  kernel: 'W',
+  bias: 'b',
+  gamma: 'γ',
+  beta: 'β',
+  movingMean: 'μ',
+  movingVariance: 'σ²',
+  recurrentKernel: 'U',
+  embeddings: 'E',
+  mean: 'μ',
+  variance: 'σ²',
 };
 
 /** model.explain(opts): see Sequential.explain. */
 export function explainModel(model: ExplainableModel, opts?: ExplainOptions): Explanation {
   const op = `${model.name}.explain`;
   const o = checkOptions(op, opts);
-  if (o.wrt !== undefined || o.name !== undefined) throw new ArgumentError(`${op}: options wrt and name are for nb.explain(f); a model explains the gradient of its loss with respect to its trainable weights`);
+  if (o.wrt !== undefined || o.name !== undefined)
+    throw new ArgumentError(
+      `${op}: options wrt and name are for nb.explain(f); a model explains the gradient of its loss with respect to its trainable weights`,
+    );
   const unbuilt = model.layers.find((l) => !l.built);
   if (model.layers.length === 0) throw new ArgumentError(`${op}: the model has no layers`);
-  if (unbuilt || !model.inputShape) throw new ArgumentError(`${op}: the model is not built${unbuilt ? ` (layer '${unbuilt.name}' has no weights yet)` : ''}: give the first layer an inputShape, or call the model once on an example`);
+  if (unbuilt || !model.inputShape)
+    throw new ArgumentError(
+      `${op}: the model is not built${unbuilt ? ` (layer '${unbuilt.name}' has no weights yet)` : ''}: give the first layer an inputShape, or call the model once on an example`,
+    );
   const lossSpec = o.loss ?? model.compiledLoss?.loss;
   let lossFn = lossSpec === undefined ? null : getLoss(lossSpec);
-  const lossName = lossSpec === undefined ? null : canonicalLossName(lossSpec) ?? 'custom';
+  const lossName = lossSpec === undefined ? null : (canonicalLossName(lossSpec) ?? 'custom');
   const sparse = lossName === 'sparseCategoricalCrossentropy';
   // integer labels cannot be checked on placeholders: the sparse loss is explained as cross-entropy on onehot(y)
   if (sparse) lossFn = categoricalCrossentropy;
@@ -137,7 +173,12 @@ export function explainModel(model: ExplainableModel, opts?: ExplainOptions): Ex
     layerNumber: (c: ProgramCall) => index.get(String(c.attrs.name)) ?? 0,
   };
   const fwd = buildForward(program, naming);
-  const trainable = new Set(model.namedParameters().filter(([, v]) => v.trainable).map(([, v]) => v.name));
+  const trainable = new Set(
+    model
+      .namedParameters()
+      .filter(([, v]) => v.trainable)
+      .map(([, v]) => v.name),
+  );
   const wrt = [...fwd.leaves].filter(([, l]) => l.kind === 'param' && trainable.has(l.variable!)).map(([n]) => n);
   const cost = fwd.lines.find((l) => l.role === 'cost') ?? fwd.lines.find((l) => l.name === 'J');
   const backward = cost ? buildBackward(fwd, wrt, cost.name) : [];
@@ -145,7 +186,7 @@ export function explainModel(model: ExplainableModel, opts?: ExplainOptions): Ex
   const header = [
     `${model.name}: the forward and backward pass of a batch of m examples${lossName ? `, with the ${lossName === 'custom' ? 'custom loss' : lossName} cost J` : ' (compile the model or pass options.loss to see the cost and the backward pass)'}`,
     layout === 'columns'
-      ? 'layout: one example per column, as textbooks write it (X is (features, m); W = kernelᵀ: nabla stores a Dense kernel as (in, out), one example per row, as Keras does; layout: \'rows\' prints that)'
+      ? "layout: one example per column, as textbooks write it (X is (features, m); W = kernelᵀ: nabla stores a Dense kernel as (in, out), one example per row, as Keras does; layout: 'rows' prints that)"
       : 'layout: one example per row, as nabla and Keras store them (Z = X·W + b with the kernel (in, out))',
   ];
   if (sparse) header.push('sparse labels: Y = onehot(y), one row per example');

@@ -26,11 +26,17 @@ export function toColumns(e: Expr): Expr | null {
   if (shape === null) return null;
   const col = toColumns;
   switch (e.k) {
-    case 'var': return { ...e, shape };
-    case 'num': return e;
-    case 'scale': case 'neg': case 'fn': case 'expand': case 'onehot': {
+    case 'var':
+      return { ...e, shape };
+    case 'num':
+      return e;
+    case 'scale':
+    case 'neg':
+    case 'fn':
+    case 'expand':
+    case 'onehot': {
       const a = col(e.a);
-      return a && { ...e, a, shape } as Expr;
+      return a && ({ ...e, a, shape } as Expr);
     }
     case 'T': {
       const a = col(e.a);
@@ -38,18 +44,21 @@ export function toColumns(e: Expr): Expr | null {
     }
     case 'matmul': {
       if (e.a.shape.length !== 2 || e.b.shape.length !== 2) return null;
-      const a = col(e.a), b = col(e.b);
+      const a = col(e.a),
+        b = col(e.b);
       return a && b && E.matmul(b, a);
     }
     case 'bin': {
-      const a = col(e.a), b = col(e.b);
+      const a = col(e.a),
+        b = col(e.b);
       return a && b && { ...e, a, b, shape };
     }
     case 'softmax': {
       const a = col(e.a);
       return a && { ...e, a, axis: flipAxis(e.axis, e.a.shape.length), shape };
     }
-    case 'sum': case 'mean': {
+    case 'sum':
+    case 'mean': {
       const a = col(e.a);
       if (!a) return null;
       const rank = e.a.shape.length;
@@ -61,6 +70,11 @@ export function toColumns(e: Expr): Expr | null {
       const a = col(e.a);
       return a && { ...e, a, shape };
     }
-    case 'call': case 'vjp': case 'slice': case 'unslice': case 'sumT': return null;
+    case 'call':
+    case 'vjp':
+    case 'slice':
+    case 'unslice':
+    case 'sumT':
+      return null;
   }
 }

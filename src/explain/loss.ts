@@ -38,16 +38,33 @@ export function lossFormula(op: string, attrs: Readonly<Record<string, unknown>>
     case 'binaryCrossentropy': {
       if (fromLogits) {
         // softplus(z) − z·y, the stable form nabla computes
-        return { expr: reduce(bin('-', fn('softplus', a), bin('*', y, a)), true, reduction), note: 'from logits: L = softplus(Z) − Y ⊙ Z, computed stably', pairsWith: null };
+        return {
+          expr: reduce(bin('-', fn('softplus', a), bin('*', y, a)), true, reduction),
+          note: 'from logits: L = softplus(Z) − Y ⊙ Z, computed stably',
+          pairsWith: null,
+        };
       }
       const inner = bin('+', bin('*', y, fn('log', a)), bin('*', bin('-', one, y), fn('log', bin('-', one, a))));
-      return { expr: neg(reduce(inner, true, reduction)), note: 'probabilities are clipped to [1e-7, 1 − 1e-7] before the log, as in Keras (the gradient is 0 where the clip is active)', pairsWith: 'sigmoid' };
+      return {
+        expr: neg(reduce(inner, true, reduction)),
+        note: 'probabilities are clipped to [1e-7, 1 − 1e-7] before the log, as in Keras (the gradient is 0 where the clip is active)',
+        pairsWith: 'sigmoid',
+      };
     }
     case 'categoricalCrossentropy':
     case 'sparseCategoricalCrossentropy': {
       const labels = y;
-      if (fromLogits) return { expr: neg(reduce(bin('*', labels, { k: 'softmax', log: true, a, axis: a.shape.length - 1, shape: a.shape }), false, reduction)), note: 'from logits: log-softmax, max-shifted', pairsWith: null };
-      return { expr: neg(reduce(bin('*', labels, fn('log', a)), false, reduction)), note: 'each row of A is normalised to sum to 1 and clipped to [1e-7, 1 − 1e-7] before the log, as in Keras', pairsWith: 'softmax' };
+      if (fromLogits)
+        return {
+          expr: neg(reduce(bin('*', labels, { k: 'softmax', log: true, a, axis: a.shape.length - 1, shape: a.shape }), false, reduction)),
+          note: 'from logits: log-softmax, max-shifted',
+          pairsWith: null,
+        };
+      return {
+        expr: neg(reduce(bin('*', labels, fn('log', a)), false, reduction)),
+        note: 'each row of A is normalised to sum to 1 and clipped to [1e-7, 1 − 1e-7] before the log, as in Keras',
+        pairsWith: 'softmax',
+      };
     }
     case 'meanSquaredError': {
       const d = bin('-', a, y);

@@ -27,7 +27,7 @@ function relabel(e: Expr, label: (k: number) => string | null): Expr {
   if ((e.k === 'slice' || e.k === 'unslice') && e.begin.length >= 2 && e.size[1] === 1) {
     const l = label(e.begin[1]! + 1);
     const inner = mapChildren(e, (c) => relabel(c, label));
-    return l === null ? inner : { ...inner, labels: e.begin.map((_, i) => (i === 1 ? l : null)) } as Expr;
+    return l === null ? inner : ({ ...inner, labels: e.begin.map((_, i) => (i === 1 ? l : null)) } as Expr);
   }
   return mapChildren(e, (c) => relabel(c, label));
 }
@@ -39,8 +39,15 @@ function labels(t: number, T: number): (k: number) => string | null {
 
 /** The step indices an expression reads. */
 function stepsIn(e: Expr, out: Set<number> = new Set()): Set<number> {
-  if (e.k === 'var') { const s = stepOf(e.name); if (s) out.add(s.k); }
-  if (e.k !== 'var' && e.k !== 'num') mapChildren(e, (c) => { stepsIn(c, out); return c; });
+  if (e.k === 'var') {
+    const s = stepOf(e.name);
+    if (s) out.add(s.k);
+  }
+  if (e.k !== 'var' && e.k !== 'num')
+    mapChildren(e, (c) => {
+      stepsIn(c, out);
+      return c;
+    });
   return out;
 }
 
@@ -81,16 +88,25 @@ export function compactSteps(lines: readonly Line[], T: number, forward: boolean
   for (const l of lines) {
     const s = stepOf(l.name);
     if (s) {
-      if (s.base.startsWith('P') && forward) continue;              // P1⟨t⟩: step t of P1, said in a note
-      if (s.k === 0) { out.push(l); continue; }                       // the initial state
+      if (s.base.startsWith('P') && forward) continue; // P1⟨t⟩: step t of P1, said in a note
+      if (s.k === 0) {
+        out.push(l);
+        continue;
+      } // the initial state
       if (s.k === t) {
         const layer = s.base.replace(/\D/g, '');
-        const note = forward && !noted ? `for t = 1, …, T (T = ${T}); P${layer}⟨t⟩ = P${layer}[:, t] is step t of P${layer}, the input's product for every step at once` : l.note;
+        const note =
+          forward && !noted
+            ? `for t = 1, …, T (T = ${T}); P${layer}⟨t⟩ = P${layer}[:, t] is step t of P${layer}, the input's product for every step at once`
+            : l.note;
         noted = true;
         out.push({ ...l, name: `${s.base}⟨t⟩`, expr: relabel(l.expr, labels(t, T)), note });
         continue;
       }
-      if (!forward && s.k === T) { out.push({ ...l, name: `${s.base}⟨T⟩`, expr: relabel(l.expr, (k) => (k === T ? 'T' : k === T - 1 ? 'T−1' : null)) }); continue; }
+      if (!forward && s.k === T) {
+        out.push({ ...l, name: `${s.base}⟨T⟩`, expr: relabel(l.expr, (k) => (k === T ? 'T' : k === T - 1 ? 'T−1' : null)) });
+        continue;
+      }
       continue;
     }
     const summed = forward ? null : sumOverSteps(l.expr, T);
@@ -102,6 +118,9 @@ export function compactSteps(lines: readonly Line[], T: number, forward: boolean
 /** The number of steps of the recurrent layers in `lines` (the largest step index), 0 without any. */
 export function stepCount(lines: readonly Line[]): number {
   let T = 0;
-  for (const l of lines) { const s = stepOf(l.name); if (s) T = Math.max(T, s.k); }
+  for (const l of lines) {
+    const s = stepOf(l.name);
+    if (s) T = Math.max(T, s.k);
+  }
   return T;
 }

@@ -9,12 +9,15 @@ let counter = 0;
 
 /** Node's modules and a fresh temporary name beside `path`: pid, a counter and random digits. */
 function prepare<F>(op: string, path: string, fsName: string): { fs: F; paths: Path; dir: string; tmp: string } {
-  const fs = nodeBuiltin<F>(fsName), paths = nodeBuiltin<Path>('node:path');
+  const fs = nodeBuiltin<F>(fsName),
+    paths = nodeBuiltin<Path>('node:path');
   if (!fs || !paths) throw new NablaError(`${op}: writing files needs Node`);
   if (typeof path !== 'string' || path === '') throw new NablaError(`${op}: expected a file path, got ${JSON.stringify(path)}`);
   const dir = paths.dirname(path);
   const pid = (globalThis as { process?: { pid?: number } }).process?.pid ?? 0;
-  const random = Math.floor(Math.random() * 0x100000000).toString(16).padStart(8, '0');
+  const random = Math.floor(Math.random() * 0x100000000)
+    .toString(16)
+    .padStart(8, '0');
   return { fs, paths, dir, tmp: paths.join(dir, `.${paths.basename(path)}.${pid}-${++counter}-${random}.tmp`) };
 }
 
@@ -93,7 +96,12 @@ export function writeFileAtomicSync(path: string, data: Uint8Array | string, op 
     fs.renameSync(tmp, path);
     created = false;
   } catch (e) {
-    if (created) try { fs.rmSync(tmp, { force: true }); } catch { /* already gone */ }
+    if (created)
+      try {
+        fs.rmSync(tmp, { force: true });
+      } catch {
+        /* already gone */
+      }
     throw new NablaError(`${op}: could not write ${path}: ${(e as Error).message}`, { cause: e });
   }
   let fd: number | undefined;
@@ -103,6 +111,11 @@ export function writeFileAtomicSync(path: string, data: Uint8Array | string, op 
   } catch {
     // not supported here: the file itself is already flushed
   } finally {
-    if (fd !== undefined) try { fs.closeSync(fd); } catch { /* closed */ }
+    if (fd !== undefined)
+      try {
+        fs.closeSync(fd);
+      } catch {
+        /* closed */
+      }
   }
 }

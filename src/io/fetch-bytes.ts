@@ -29,12 +29,16 @@ export async function fetchBytes(op: string, url: string, maxBytes: number, init
   }
   if (!res.ok) {
     await res.body?.cancel().catch(() => undefined);
-    throw new ModelFileError(`${op}: ${url} answered HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}${res.status === 404 ? ': no model there (is the URL right?)' : ''}`);
+    throw new ModelFileError(
+      `${op}: ${url} answered HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}${res.status === 404 ? ': no model there (is the URL right?)' : ''}`,
+    );
   }
   const declared = res.headers.get('content-length');
   if (declared !== null && /^\d+$/.test(declared.trim()) && Number(declared) > maxBytes) {
     await res.body?.cancel().catch(() => undefined);
-    throw new ModelFileError(`${op}: ${url} is ${byteSize(Number(declared))} (its Content-Length), more than the limit of ${byteSize(maxBytes)}; raise it with the maxBytes option`);
+    throw new ModelFileError(
+      `${op}: ${url} is ${byteSize(Number(declared))} (its Content-Length), more than the limit of ${byteSize(maxBytes)}; raise it with the maxBytes option`,
+    );
   }
   if (!res.body) return new Uint8Array(0);
   const reader = res.body.getReader();
@@ -58,6 +62,9 @@ export async function fetchBytes(op: string, url: string, maxBytes: number, init
   if (chunks.length === 1) return chunks[0]!;
   const out = new Uint8Array(total);
   let at = 0;
-  for (const c of chunks) { out.set(c, at); at += c.length; }
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
   return out;
 }

@@ -8,7 +8,9 @@ import { byteSize } from './fetch-bytes.js';
  * ArrayBuffer) and 'model_info' (its size and the date it was saved, so that
  * listing does not read the weights). Both are written in one transaction.
  */
-const DB = 'nabla', MODELS = 'models', INFO = 'model_info';
+const DB = 'nabla',
+  MODELS = 'models',
+  INFO = 'model_info';
 
 /** What {@link listModels} says of a saved model. */
 export interface ModelInfo {
@@ -20,11 +22,18 @@ export interface ModelInfo {
 
 function factory(op: string, what: string): IDBFactory {
   const idb = (globalThis as { indexedDB?: IDBFactory }).indexedDB;
-  if (!idb) throw new ArgumentError(`${op}: ${what} needs IndexedDB, a browser API this environment lacks; in Node save to a file path, anywhere else to bytes (nb.io.encodeModel)`);
+  if (!idb)
+    throw new ArgumentError(
+      `${op}: ${what} needs IndexedDB, a browser API this environment lacks; in Node save to a file path, anywhere else to bytes (nb.io.encodeModel)`,
+    );
   return idb;
 }
 
-const request = <T>(r: IDBRequest<T>): Promise<T> => new Promise((ok, fail) => { r.onsuccess = () => ok(r.result); r.onerror = () => fail(r.error); });
+const request = <T>(r: IDBRequest<T>): Promise<T> =>
+  new Promise((ok, fail) => {
+    r.onsuccess = () => ok(r.result);
+    r.onerror = () => fail(r.error);
+  });
 
 async function open(op: string, what: string): Promise<IDBDatabase> {
   const r = factory(op, what).open(DB, 1);
@@ -44,7 +53,10 @@ async function transact<T>(op: string, what: string, mode: IDBTransactionMode, f
   const db = await open(op, what);
   try {
     const tx = db.transaction([MODELS, INFO], mode);
-    const done = new Promise<void>((ok, fail) => { tx.oncomplete = () => ok(); tx.onabort = tx.onerror = () => fail(tx.error); });
+    const done = new Promise<void>((ok, fail) => {
+      tx.oncomplete = () => ok();
+      tx.onabort = tx.onerror = () => fail(tx.error);
+    });
     done.catch(() => undefined); // awaited below, unless fn throws first
     const result = await fn(tx.objectStore(MODELS), tx.objectStore(INFO));
     await done;
@@ -76,11 +88,14 @@ export async function idbLoad(op: string, name: string, maxBytes: number): Promi
   const value = await transact(op, what, 'readonly', (models) => request(models.get(name)));
   if (value === undefined) {
     const saved = Object.keys(await listModels()).map((k) => k.slice('indexeddb://'.length));
-    throw new ModelFileError(`${op}: there is no model ${what}${saved.length ? `; saved models: ${saved.slice(0, 10).join(', ')}${saved.length > 10 ? ', …' : ''}` : ' (nothing saved in this origin)'}`);
+    throw new ModelFileError(
+      `${op}: there is no model ${what}${saved.length ? `; saved models: ${saved.slice(0, 10).join(', ')}${saved.length > 10 ? ', …' : ''}` : ' (nothing saved in this origin)'}`,
+    );
   }
   const bytes = value instanceof ArrayBuffer ? new Uint8Array(value) : value instanceof Uint8Array ? value : null;
   if (!bytes) throw new ModelFileError(`${op}: ${what} holds ${value === null ? 'null' : typeof value}, not the bytes of a model file`);
-  if (bytes.length > maxBytes) throw new ModelFileError(`${op}: ${what} is ${byteSize(bytes.length)}, more than the limit of ${byteSize(maxBytes)}; raise it with the maxBytes option`);
+  if (bytes.length > maxBytes)
+    throw new ModelFileError(`${op}: ${what} is ${byteSize(bytes.length)}, more than the limit of ${byteSize(maxBytes)}; raise it with the maxBytes option`);
   return bytes;
 }
 
@@ -93,7 +108,9 @@ export async function listModels(): Promise<Record<string, ModelInfo>> {
   return transact(op, 'listing the saved models', 'readonly', async (_, infos) => {
     const [keys, values] = await Promise.all([request(infos.getAllKeys()), request(infos.getAll())]);
     const out: Record<string, ModelInfo> = {};
-    keys.forEach((k, i) => { out[`indexeddb://${String(k)}`] = values[i] as ModelInfo; });
+    keys.forEach((k, i) => {
+      out[`indexeddb://${String(k)}`] = values[i] as ModelInfo;
+    });
     return out;
   });
 }
@@ -108,7 +125,7 @@ export async function removeModel(url: string): Promise<ModelInfo> {
   if (!m) throw new ArgumentError(`removeModel: expected 'indexeddb://name', got ${JSON.stringify(url)}`);
   const name = m[1]!;
   return transact(op, url, 'readwrite', async (models, infos) => {
-    const info = await request(infos.get(name)) as ModelInfo | undefined;
+    const info = (await request(infos.get(name))) as ModelInfo | undefined;
     if (info === undefined) throw new ModelFileError(`${op}: there is no model indexeddb://${name}`);
     models.delete(name);
     infos.delete(name);

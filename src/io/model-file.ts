@@ -52,7 +52,10 @@ function fileCrc(bytes: Uint8Array): number {
 type Fs = typeof import('node:fs/promises');
 function fs(op: string): Fs {
   const m = nodeBuiltin<Fs>('node:fs/promises');
-  if (!m) throw new ArgumentError(`${op}: files need Node; in a browser save to 'indexeddb://name' or 'downloads://name', load from a URL, or use bytes (nb.io.encodeModel / nb.loadModel(bytes))`);
+  if (!m)
+    throw new ArgumentError(
+      `${op}: files need Node; in a browser save to 'indexeddb://name' or 'downloads://name', load from a URL, or use bytes (nb.io.encodeModel / nb.loadModel(bytes))`,
+    );
   return m;
 }
 
@@ -74,9 +77,11 @@ export function encodeModel(model: SaveableModel): Uint8Array {
     offset += (byteLength + 7) & ~7;
   }
   const header = {
-    format: 'nabla-model', version: FORMAT_VERSION,
+    format: 'nabla-model',
+    version: FORMAT_VERSION,
     model: { className: 'Sequential', config: model.getConfig() },
-    weights: entries, weightBytes: offset,
+    weights: entries,
+    weightBytes: offset,
     compile: model.getCompileConfig(),
   };
   let json = new TextEncoder().encode(JSON.stringify(header));
@@ -126,8 +131,11 @@ function decode(bytes: Uint8Array, fail: (why: string) => ModelFileError): Loada
   if (!(bytes instanceof Uint8Array)) throw new ArgumentError(`decodeModel: expected a Uint8Array, got ${typeof bytes}`);
   if (bytes.length < 16 || new TextDecoder().decode(bytes.subarray(0, 8)) !== MAGIC) {
     const start = new TextDecoder().decode(bytes.subarray(0, 64)).trimStart().toLowerCase();
-    const hint = start.startsWith('<') ? ': it looks like an HTML page (a wrong URL answered by a web server?)'
-      : start.startsWith('{') ? ': it looks like JSON (a TF.js model.json? nabla reads only its own .nabla files)' : '';
+    const hint = start.startsWith('<')
+      ? ': it looks like an HTML page (a wrong URL answered by a web server?)'
+      : start.startsWith('{')
+        ? ': it looks like JSON (a TF.js model.json? nabla reads only its own .nabla files)'
+        : '';
     throw fail(`is not a nabla model file (bad magic bytes${bytes.length < 16 ? `; only ${bytes.length} bytes` : ''})${hint}`);
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -136,16 +144,22 @@ function decode(bytes: Uint8Array, fail: (why: string) => ModelFileError): Loada
   if (version < 1) throw fail(`has format version ${version}, which does not exist`);
   const headerLength = view.getUint32(12, true);
   const start = (version === 1 ? 16 : 20) + headerLength;
-  if (headerLength > MODEL_FILE_LIMITS.headerBytes) throw fail(`declares a header of ${headerLength} bytes, more than the limit of ${MODEL_FILE_LIMITS.headerBytes}`);
+  if (headerLength > MODEL_FILE_LIMITS.headerBytes)
+    throw fail(`declares a header of ${headerLength} bytes, more than the limit of ${MODEL_FILE_LIMITS.headerBytes}`);
   if (start > bytes.length) throw fail(`is truncated: its header needs ${headerLength} bytes, only ${Math.max(0, bytes.length - start + headerLength)} remain`);
   const weights = bytes.subarray(start);
   const parse = (): unknown => JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(start - headerLength, start)));
 
   if (version >= 2) {
-    const stored = view.getUint32(16, true), computed = fileCrc(bytes);
+    const stored = view.getUint32(16, true),
+      computed = fileCrc(bytes);
     if (stored !== computed) {
       let declared: unknown;
-      try { declared = (parse() as { weightBytes?: unknown }).weightBytes; } catch { /* no better diagnosis */ }
+      try {
+        declared = (parse() as { weightBytes?: unknown }).weightBytes;
+      } catch {
+        /* no better diagnosis */
+      }
       if (typeof declared === 'number' && declared > weights.length) throw fail(`is truncated: expected ${declared} bytes of weights, found ${weights.length}`);
       throw fail(`is corrupt: its CRC-32 checksum does not match its contents (stored ${hex(stored)}, computed ${hex(computed)})`);
     }
@@ -162,28 +176,38 @@ function decode(bytes: Uint8Array, fail: (why: string) => ModelFileError): Loada
   } catch (e) {
     if (!(e instanceof HeaderProblem)) throw e;
     const declared = (json as { weightBytes?: unknown } | null)?.weightBytes;
-    if (version === 1 && typeof declared === 'number' && declared > weights.length) throw fail(`is truncated: expected ${declared} bytes of weights, found ${weights.length}`);
+    if (version === 1 && typeof declared === 'number' && declared > weights.length)
+      throw fail(`is truncated: expected ${declared} bytes of weights, found ${weights.length}`);
     throw fail(`has an invalid header: ${e.message}`);
   }
   if (header.checksum !== undefined && fnv1a(weights) !== header.checksum) throw fail('is corrupt: the weights do not match their checksum');
   return build(header, weights, fail);
 }
 
-const hex = (n: number) => '0x' + n.toString(16).padStart(8, '0');
+const hex = (n: number) => `0x${n.toString(16).padStart(8, '0')}`;
 
 /** Builds the model under a budget of the file's weight bytes, checks its parameters against the entries, then fills them. */
 function build(header: Header, weights: Uint8Array, fail: (why: string) => ModelFileError): LoadableModel {
   const factory = modelFactory(header.model.className);
   if (!factory) throw fail(`is a ${header.model.className} model, but no such model class is registered (import nabla's index, which registers Sequential)`);
-  const model = withParameterBudget(header.weightBytes, (why) => fail(`declares more weights than it holds: ${why}`),
-    () => factory(header.model.config));
+  const model = withParameterBudget(
+    header.weightBytes,
+    (why) => fail(`declares more weights than it holds: ${why}`),
+    () => factory(header.model.config),
+  );
   const entries = new Map(header.weights.map((w) => [w.name, w]));
   const named = model.namedParameters();
   const missing = named.filter(([name]) => !entries.has(name)).map(([name]) => name);
   if (missing.length) throw fail(`lacks weights its layers need: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}`);
   if (named.length !== entries.size) {
     const known = new Set(named.map(([name]) => name));
-    throw fail(`holds weights no layer has: ${header.weights.filter((w) => !known.has(w.name)).slice(0, 5).map((w) => w.name).join(', ')}`);
+    throw fail(
+      `holds weights no layer has: ${header.weights
+        .filter((w) => !known.has(w.name))
+        .slice(0, 5)
+        .map((w) => w.name)
+        .join(', ')}`,
+    );
   }
   const state: Record<string, Tensor> = {};
   for (const [name, v] of named) {
@@ -218,7 +242,11 @@ export interface LoadModelOptions {
 export type ModelSource = string | UrlLike | Uint8Array | ArrayBuffer | BlobLike;
 
 /** A Blob or a File (what an `<input type="file">` gives), as far as loadModel needs it. */
-export interface BlobLike { readonly size: number; arrayBuffer(): Promise<ArrayBuffer>; readonly name?: string }
+export interface BlobLike {
+  readonly size: number;
+  arrayBuffer(): Promise<ArrayBuffer>;
+  readonly name?: string;
+}
 
 const DEFAULT_MAX_BYTES = 2 ** 31;
 
@@ -240,7 +268,9 @@ export async function saveModel(model: SaveableModel, target: string | UrlLike):
   const op = 'save';
   const t = parseTarget(op, target);
   if (t.kind === 'url') {
-    throw new ArgumentError(`${op}: cannot save to a URL (${t.url}); in a browser save to 'indexeddb://name' or 'downloads://name', or send the bytes yourself: fetch(url, { method: 'PUT', body: nb.io.encodeModel(model) })`);
+    throw new ArgumentError(
+      `${op}: cannot save to a URL (${t.url}); in a browser save to 'indexeddb://name' or 'downloads://name', or send the bytes yourself: fetch(url, { method: 'PUT', body: nb.io.encodeModel(model) })`,
+    );
   }
   const bytes = encodeModel(model);
   if (t.kind === 'indexeddb') return idbSave(op, t.name, bytes);
@@ -284,12 +314,20 @@ export async function loadModel(source: ModelSource, opts: LoadModelOptions = {}
  */
 export async function readSource(op: string, source: ModelSource, opts: LoadModelOptions = {}): Promise<{ bytes: Uint8Array; name: string }> {
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
-  if (!(Number.isSafeInteger(maxBytes) && maxBytes > 0)) throw new ArgumentError(`${op}: maxBytes must be a positive integer, got ${JSON.stringify(opts.maxBytes)}`);
+  if (!(Number.isSafeInteger(maxBytes) && maxBytes > 0))
+    throw new ArgumentError(`${op}: maxBytes must be a positive integer, got ${JSON.stringify(opts.maxBytes)}`);
   if (source instanceof Uint8Array) return { bytes: source, name: 'the bytes' };
   if (source instanceof ArrayBuffer) return { bytes: new Uint8Array(source), name: 'the bytes' };
-  if (source !== null && typeof source === 'object' && typeof (source as BlobLike).arrayBuffer === 'function' && typeof (source as BlobLike).size === 'number') {
-    const blob = source as BlobLike, name = typeof blob.name === 'string' && blob.name ? blob.name : 'the blob';
-    if (blob.size > maxBytes) throw new ModelFileError(`${op}: ${name} is ${byteSize(blob.size)}, more than the limit of ${byteSize(maxBytes)}; raise it with the maxBytes option`);
+  if (
+    source !== null &&
+    typeof source === 'object' &&
+    typeof (source as BlobLike).arrayBuffer === 'function' &&
+    typeof (source as BlobLike).size === 'number'
+  ) {
+    const blob = source as BlobLike,
+      name = typeof blob.name === 'string' && blob.name ? blob.name : 'the blob';
+    if (blob.size > maxBytes)
+      throw new ModelFileError(`${op}: ${name} is ${byteSize(blob.size)}, more than the limit of ${byteSize(maxBytes)}; raise it with the maxBytes option`);
     return { bytes: new Uint8Array(await blob.arrayBuffer()), name };
   }
   const t = parseTarget(op, source);

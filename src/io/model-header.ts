@@ -23,10 +23,19 @@ export const MODEL_FILE_LIMITS = Object.freeze({
 });
 
 /** One weight of the manifest: where its little-endian bytes lie in the weight block. */
-export interface WeightEntry { name: string; shape: number[]; dtype: DType; offset: number; byteLength: number }
+export interface WeightEntry {
+  name: string;
+  shape: number[];
+  dtype: DType;
+  offset: number;
+  byteLength: number;
+}
 
 /** A layer of the saved architecture. */
-export interface LayerSpec { className: string; config: Record<string, unknown> }
+export interface LayerSpec {
+  className: string;
+  config: Record<string, unknown>;
+}
 
 /** The header of a model file, after validation. */
 export interface Header {
@@ -51,7 +60,7 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> =>
 function describe(v: unknown): string {
   if (Array.isArray(v)) return 'an array';
   if (v === null) return 'null';
-  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v);
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
   if (typeof v === 'object') return 'an object';
   return String(v);
 }
@@ -133,7 +142,8 @@ function weightEntry(field: string, v: unknown): WeightEntry {
   const o = object(field, v);
   const name = string(`${field}.name`, o['name'], 1024);
   const dtype = o['dtype'];
-  if (typeof dtype !== 'string' || !Object.hasOwn(BYTES_PER, dtype)) problem(`${field}.dtype`, `must be one of ${Object.keys(BYTES_PER).join(', ')}, got ${describe(dtype)}`);
+  if (typeof dtype !== 'string' || !Object.hasOwn(BYTES_PER, dtype))
+    problem(`${field}.dtype`, `must be one of ${Object.keys(BYTES_PER).join(', ')}, got ${describe(dtype)}`);
   const dims = shape(`${field}.shape`, o['shape'], 0);
   const offset = integer(`${field}.offset`, o['offset'], 0, Number.MAX_SAFE_INTEGER);
   if (offset % 8 !== 0) problem(`${field}.offset`, `must be a multiple of 8, got ${offset}`);
@@ -166,9 +176,11 @@ export function validateHeader(value: unknown, version: number, weightBytesPrese
     metadata = object('model.config.metadata', config['metadata']);
     plainJson('model.config.metadata', metadata, MODEL_FILE_LIMITS.depth);
     const classNames = metadata['classNames'];
-    if (classNames !== undefined) array('model.config.metadata.classNames', classNames, Infinity).forEach((c, i) => string(`model.config.metadata.classNames[${i}]`, c));
+    if (classNames !== undefined)
+      array('model.config.metadata.classNames', classNames, Infinity).forEach((c, i) => string(`model.config.metadata.classNames[${i}]`, c));
     const task = metadata['task'];
-    if (task !== undefined && task !== 'classification' && task !== 'regression') problem('model.config.metadata.task', `must be "classification" or "regression", got ${describe(task)}`);
+    if (task !== undefined && task !== 'classification' && task !== 'regression')
+      problem('model.config.metadata.task', `must be "classification" or "regression", got ${describe(task)}`);
   }
 
   const weightBytes = integer('weightBytes', h['weightBytes'], 0, Number.MAX_SAFE_INTEGER);
@@ -199,12 +211,14 @@ function checkLayout(weights: WeightEntry[], weightBytes: number): void {
   for (const w of weights) {
     if (names.has(w.name)) problem('weights', `name the weight '${w.name}' twice`);
     names.add(w.name);
-    if (w.offset + w.byteLength > weightBytes) problem(`weight '${w.name}'`, `lies outside the weight block: bytes ${w.offset}..${w.offset + w.byteLength} of ${weightBytes}`);
+    if (w.offset + w.byteLength > weightBytes)
+      problem(`weight '${w.name}'`, `lies outside the weight block: bytes ${w.offset}..${w.offset + w.byteLength} of ${weightBytes}`);
   }
   const padded = (w: WeightEntry) => Math.ceil(w.byteLength / 8) * 8;
   const byOffset = [...weights].sort((a, b) => a.offset - b.offset);
   for (let i = 1; i < byOffset.length; i++) {
-    const prev = byOffset[i - 1]!, cur = byOffset[i]!;
+    const prev = byOffset[i - 1]!,
+      cur = byOffset[i]!;
     if (prev.offset + padded(prev) > cur.offset) problem(`weight '${cur.name}'`, `overlaps weight '${prev.name}' (offsets ${prev.offset} and ${cur.offset})`);
   }
   const total = weights.reduce((n, w) => n + padded(w), 0);

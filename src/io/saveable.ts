@@ -1,6 +1,5 @@
 import type { Tensor } from '../tensor/tensor.js';
 import type { Variable } from '../tensor/variable.js';
-import type { Optimizer } from '../optim/optimizer.js';
 
 /**
  * What io needs of a model to save it: its architecture, its named
@@ -33,7 +32,7 @@ export interface LoadableModel extends SaveableModel {
  * Sequential }`), a type-only link, so loadModel is typed as the class
  * without io importing it.
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-interface
+// biome-ignore lint/suspicious/noEmptyInterface: an interface, so that train can merge its Sequential into it
 export interface ModelClasses {}
 
 /** The type a model file loads as: the registered Sequential class, or LoadableModel if train is not part of the program. */

@@ -2,7 +2,9 @@ import { ArgumentError } from '../core/errors.js';
 import { nodeBuiltin } from '../core/platform.js';
 
 /** A URL object, or anything with an href (a URL, a Location, an anchor). */
-export interface UrlLike { readonly href: string }
+export interface UrlLike {
+  readonly href: string;
+}
 
 /** Where a model is saved to or loaded from, as {@link parseTarget} reads a string. */
 export type ModelTarget =
@@ -33,7 +35,8 @@ export function parseTarget(op: string, target: unknown): ModelTarget {
   if (s === '') throw new ArgumentError(`${op}: expected ${SCHEMES}, got an empty string`);
   const m = /^([a-z][a-z0-9+.-]*):\/\/(.*)$/is.exec(s);
   if (m) {
-    const scheme = m[1]!.toLowerCase(), rest = m[2]!;
+    const scheme = m[1]!.toLowerCase(),
+      rest = m[2]!;
     if (scheme === 'indexeddb') {
       if (rest === '') throw new ArgumentError(`${op}: 'indexeddb://' needs a model name: 'indexeddb://my-model'`);
       return { kind: 'indexeddb', name: rest };

@@ -25,13 +25,15 @@ export type WeightRef = string | readonly [string, readonly number[]];
 export function filterNormalize(d: Float64Array, theta: ArrayLike<number>, space: ParamSpace, includeBiases: boolean): void {
   space.names.forEach((_, p) => {
     const shape = space.shapes[p]!;
-    const at = space.offsets[p]!, n = space.sizeOf(p);
+    const at = space.offsets[p]!,
+      n = space.sizeOf(p);
     if (shape.length <= 1) {
       for (let i = at; i < at + n; i++) d[i] = includeBiases ? Math.sign(d[i]!) * Math.abs(theta[i]!) : 0;
       return;
     }
     const c = shape[shape.length - 1]!;
-    const dn = new Float64Array(c), tn = new Float64Array(c);
+    const dn = new Float64Array(c),
+      tn = new Float64Array(c);
     for (let i = 0; i < n; i++) {
       const f = i % c;
       dn[f]! += d[at + i]! ** 2;
@@ -62,7 +64,9 @@ export function weightDirection(op: string, arg: string, ref: unknown, space: Pa
     throw new ShapeError(`${op}: ${arg} index [${index.join(',')}] is not an index of '${name}', which has shape ${formatShape(shape)}`);
   }
   let flat = 0;
-  index.forEach((v, i) => { flat = flat * shape[i]! + v; });
+  index.forEach((v, i) => {
+    flat = flat * shape[i]! + v;
+  });
   const d = new Float64Array(space.size);
   d[space.offsets[p]! + flat] = 1;
   return { d, label: `${name}[${index.join(',')}]` };

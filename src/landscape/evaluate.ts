@@ -3,7 +3,7 @@
 import { ArgumentError } from '../core/errors.js';
 import { describe } from '../core/describe.js';
 import { Generator } from '../core/random.js';
-import { Tensor } from '../tensor/tensor.js';
+import type { Tensor } from '../tensor/tensor.js';
 import type { TensorLike } from '../tensor/create.js';
 import { noGrad } from '../ops/stop.js';
 import { checkFinite, examples, pickRows, rows } from '../train/data.js';
@@ -31,7 +31,9 @@ export function evaluationData(op: string, x: TensorLike, y: TensorLike, samples
   const g = new Generator(seed);
   for (let i = 0; i < samples; i++) {
     const j = i + g.randint(n - i);
-    const t = order[i]!; order[i] = order[j]!; order[j] = t;
+    const t = order[i]!;
+    order[i] = order[j]!;
+    order[j] = t;
   }
   const idx = order.slice(0, samples).sort();
   return finite(op, pickRows(X, idx), pickRows(Y, idx));
@@ -56,10 +58,11 @@ export function makeEvaluator(f: ModelLoss, space: ParamSpace, x: Tensor, y: Ten
     const m = Math.min(batchSize, n - b);
     batches.push(m === n ? [x, y, m] : [rows(x, b, m), rows(y, b, m), m]);
   }
-  return (theta) => noGrad(() => {
-    const params = space.unflatten(theta);
-    let s = 0;
-    for (const [xb, yb, m] of batches) s += m * f.loss(params, xb, yb).item();
-    return s / n;
-  });
+  return (theta) =>
+    noGrad(() => {
+      const params = space.unflatten(theta);
+      let s = 0;
+      for (const [xb, yb, m] of batches) s += m * f.loss(params, xb, yb).item();
+      return s / n;
+    });
 }

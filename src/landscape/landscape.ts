@@ -97,7 +97,10 @@ export function landscape(model: TrainableModel, x: TensorLike, y: TensorLike, o
   let dirs: Float64Array[];
   let explained: [number, number] | null = null;
   let labels: [string, string] = ['α (direction 1)', 'β (direction 2)'];
-  let dflt: [[number, number], [number, number]] = [[-1, 1], [-1, 1]];
+  let dflt: [[number, number], [number, number]] = [
+    [-1, 1],
+    [-1, 1],
+  ];
   if (spec === 'random') {
     kind = 'random';
     dirs = randomDirections(2, ctx.space, ctx.seed);
@@ -115,20 +118,27 @@ export function landscape(model: TrainableModel, x: TensorLike, y: TensorLike, o
     const eig = modelHessianEigs(model, ctx.X, ctx.Y, { k: 2, seed: ctx.seed, loss: o.loss, training: o.training, regularization: o.regularization });
     dirs = eig.vectors.map((v, k) => ctx.space.flatten(op, `Hessian eigenvector ${k + 1}`, v));
     labels = [`α (Hessian eigenvector 1, λ = ${eig.values[0]!.toPrecision(3)})`, `β (Hessian eigenvector 2, λ = ${eig.values[1]!.toPrecision(3)})`];
-    dflt = [[-0.5, 0.5], [-0.5, 0.5]];
+    dflt = [
+      [-0.5, 0.5],
+      [-0.5, 0.5],
+    ];
   } else if (isWeightsSpec(spec)) {
     kind = 'weights';
     const w = (spec as { weights: unknown }).weights;
-    if (!Array.isArray(w) || w.length !== 2) throw new ArgumentError(`${op}: directions.weights must name two weights, e.g. ['dense_1.kernel[0,3]', 'dense_2.bias[1]'], got ${describe(w)}`);
+    if (!Array.isArray(w) || w.length !== 2)
+      throw new ArgumentError(`${op}: directions.weights must name two weights, e.g. ['dense_1.kernel[0,3]', 'dense_2.bias[1]'], got ${describe(w)}`);
     const ws = w.map((ref, k) => weightDirection(op, `directions.weights[${k}]`, ref, ctx.space));
     dirs = ws.map((e) => e.d);
     labels = [ws[0]!.label, ws[1]!.label];
   } else if (Array.isArray(spec)) {
     kind = 'explicit';
-    if (spec.length !== 2) throw new ArgumentError(`${op}: directions must be two directions [d1, d2] (tensors by parameter name), got an array of length ${spec.length}`);
+    if (spec.length !== 2)
+      throw new ArgumentError(`${op}: directions must be two directions [d1, d2] (tensors by parameter name), got an array of length ${spec.length}`);
     dirs = spec.map((d, k) => ctx.space.flatten(op, `directions[${k}]`, d));
   } else {
-    throw new ArgumentError(`${op}: directions must be 'random', 'pca', 'hessian', { weights: [w1, w2] } or two directions [d1, d2] (tensors by parameter name), got ${describe(spec)}`);
+    throw new ArgumentError(
+      `${op}: directions must be 'random', 'pca', 'hessian', { weights: [w1, w2] } or two directions [d1, d2] (tensors by parameter name), got ${describe(spec)}`,
+    );
   }
   if ((o.normalize ?? (kind === 'random' ? 'filter' : 'none')) === 'filter') for (const d of dirs) filterNormalize(d, ctx.theta, ctx.space, ctx.includeBiases);
   if (boolOption(op, 'orthogonalize', o.orthogonalize, false)) orthogonalize(dirs[0]!, dirs[1]!);
@@ -138,10 +148,20 @@ export function landscape(model: TrainableModel, x: TensorLike, y: TensorLike, o
   const betas = axisValues(op, 'betas', o.betas, o.range, ctx.resolution, dflt[1]);
   const [d1, d2] = dirs as [Float64Array, Float64Array];
   const loss = betas.map((b) => alphas.map((a) => ctx.evaluate(combine(ctx.theta, [a, b], dirs))));
-  return new Landscape({
-    kind, alphas, betas, loss, center: ctx.evaluate(ctx.theta), names: ctx.space.names,
-    directions: [ctx.space.unflatten(d1), ctx.space.unflatten(d2)], explained, labels,
-  }, { space: ctx.space, theta: ctx.theta, dirs, evaluate: ctx.evaluate });
+  return new Landscape(
+    {
+      kind,
+      alphas,
+      betas,
+      loss,
+      center: ctx.evaluate(ctx.theta),
+      names: ctx.space.names,
+      directions: [ctx.space.unflatten(d1), ctx.space.unflatten(d2)],
+      explained,
+      labels,
+    },
+    { space: ctx.space, theta: ctx.theta, dirs, evaluate: ctx.evaluate },
+  );
 }
 
 /**
@@ -181,18 +201,35 @@ export function landscape1d(model: TrainableModel, x: TensorLike, y: TensorLike,
     kind = 'explicit';
     d = ctx.space.flatten(op, 'direction', spec);
   } else {
-    throw new ArgumentError(`${op}: direction must be 'random', 'pca', { weight: 'dense_1.kernel[0,3]' } or a direction (tensors by parameter name), got ${describe(spec)}`);
+    throw new ArgumentError(
+      `${op}: direction must be 'random', 'pca', { weight: 'dense_1.kernel[0,3]' } or a direction (tensors by parameter name), got ${describe(spec)}`,
+    );
   }
   if ((o.normalize ?? (kind === 'random' ? 'filter' : 'none')) === 'filter') filterNormalize(d, ctx.theta, ctx.space, ctx.includeBiases);
   ctx.space.round(d);
   checkDirections(op, [d], ctx.space);
   const alphas = axisValues(op, 'alphas', o.alphas, o.range, ctx.resolution, dflt);
   const loss = alphas.map((a) => ctx.evaluate(combine(ctx.theta, [a], [d])));
-  return new Landscape1d({ kind, alphas, loss, center: ctx.evaluate(ctx.theta), names: ctx.space.names, direction: ctx.space.unflatten(d), label },
-    { space: ctx.space, theta: ctx.theta, dirs: [d], evaluate: ctx.evaluate });
+  return new Landscape1d(
+    { kind, alphas, loss, center: ctx.evaluate(ctx.theta), names: ctx.space.names, direction: ctx.space.unflatten(d), label },
+    { space: ctx.space, theta: ctx.theta, dirs: [d], evaluate: ctx.evaluate },
+  );
 }
 
-const COMMON_KEYS = ['loss', 'training', 'regularization', 'resolution', 'range', 'alphas', 'seed', 'includeBiases', 'normalize', 'path', 'samples', 'batchSize'];
+const COMMON_KEYS = [
+  'loss',
+  'training',
+  'regularization',
+  'resolution',
+  'range',
+  'alphas',
+  'seed',
+  'includeBiases',
+  'normalize',
+  'path',
+  'samples',
+  'batchSize',
+];
 
 function checkKeys(op: string, o: object, keys: readonly string[]): void {
   for (const k of Object.keys(o)) if (!keys.includes(k)) throw new ArgumentError(`${op}: unknown option '${k}' (options: ${keys.join(', ')})`);
@@ -223,7 +260,8 @@ function setup(op: string, model: TrainableModel, x: TensorLike, y: TensorLike, 
   const seed = o.seed ?? 0;
   if (typeof seed !== 'number' || !Number.isInteger(seed)) throw new ArgumentError(`${op}: seed must be an integer, got ${describe(seed)}`);
   const includeBiases = boolOption(op, 'includeBiases', o.includeBiases, false);
-  if (o.normalize !== undefined && o.normalize !== 'filter' && o.normalize !== 'none') throw new ArgumentError(`${op}: normalize must be 'filter' or 'none', got ${describe(o.normalize)}`);
+  if (o.normalize !== undefined && o.normalize !== 'filter' && o.normalize !== 'none')
+    throw new ArgumentError(`${op}: normalize must be 'filter' or 'none', got ${describe(o.normalize)}`);
   const f = modelLoss(model, { loss: o.loss, training: o.training, regularization: o.regularization });
   const params = f.params();
   const space = ParamSpace.of(f.names, params);
@@ -238,12 +276,18 @@ function checkDirections(op: string, dirs: Float64Array[], space: ParamSpace): v
   dirs.forEach((d, k) => {
     const bad = d.findIndex((v) => !Number.isFinite(v));
     if (bad >= 0) throw new ArgumentError(`${op}: direction ${k + 1} holds ${d[bad]} (in '${space.names[ownerOf(space, bad)]}')`);
-    if (dot(d, d) === 0) throw new ArgumentError(`${op}: direction ${k + 1} is zero${space.shapes.every((s) => s.length <= 1) ? ' (the model has only biases, which filter normalisation leaves out: set includeBiases)' : ''}`);
+    if (dot(d, d) === 0)
+      throw new ArgumentError(
+        `${op}: direction ${k + 1} is zero${space.shapes.every((s) => s.length <= 1) ? ' (the model has only biases, which filter normalisation leaves out: set includeBiases)' : ''}`,
+      );
   });
   if (dirs.length === 2) {
     const [a, b] = dirs as [Float64Array, Float64Array];
-    const aa = dot(a, a), bb = dot(b, b), ab = dot(a, b);
-    if (aa * bb - ab * ab <= 1e-12 * aa * bb) throw new ShapeError(`${op}: the two directions are parallel, so they span a line, not a plane: choose two different directions`);
+    const aa = dot(a, a),
+      bb = dot(b, b),
+      ab = dot(a, b);
+    if (aa * bb - ab * ab <= 1e-12 * aa * bb)
+      throw new ShapeError(`${op}: the two directions are parallel, so they span a line, not a plane: choose two different directions`);
   }
 }
 
@@ -255,18 +299,31 @@ function ownerOf(space: ParamSpace, at: number): number {
 }
 
 /** PCA directions of `path` around θ*, and each axis's default extent (the path's coordinates, a 20 % margin, 0 included). */
-function pcaDirections(op: string, path: unknown, ctx: Context, count: number): { directions: Float64Array[]; explained: number[]; extent: [number, number][] } {
-  if (ctx.normalize === 'filter') throw new ArgumentError(`${op}: normalize 'filter' does not apply to directions 'pca': filter-normalised, they would no longer span the plane of the path`);
-  if (!(path instanceof ParameterPath)) throw new ArgumentError(`${op}: directions 'pca' needs the recorded training path: give options.path (nb.callbacks.parameterPath()), got ${describe(path)}`);
-  if (path.length < 2) throw new ArgumentError(`${op}: the path holds ${path.length} point${path.length === 1 ? '' : 's'}; 'pca' needs at least 2 (record it during fit)`);
-  if (!path.layout!.sameAs(ctx.space)) throw new ShapeError(`${op}: the path's parameters (${describeSpace(path.layout!)}) are not the model's (${describeSpace(ctx.space)})`);
+function pcaDirections(
+  op: string,
+  path: unknown,
+  ctx: Context,
+  count: number,
+): { directions: Float64Array[]; explained: number[]; extent: [number, number][] } {
+  if (ctx.normalize === 'filter')
+    throw new ArgumentError(`${op}: normalize 'filter' does not apply to directions 'pca': filter-normalised, they would no longer span the plane of the path`);
+  if (!(path instanceof ParameterPath))
+    throw new ArgumentError(
+      `${op}: directions 'pca' needs the recorded training path: give options.path (nb.callbacks.parameterPath()), got ${describe(path)}`,
+    );
+  if (path.length < 2)
+    throw new ArgumentError(`${op}: the path holds ${path.length} point${path.length === 1 ? '' : 's'}; 'pca' needs at least 2 (record it during fit)`);
+  if (!path.layout!.sameAs(ctx.space))
+    throw new ShapeError(`${op}: the path's parameters (${describeSpace(path.layout!)}) are not the model's (${describeSpace(ctx.space)})`);
   const pca = pathComponents(op, path.points, ctx.theta, count);
   const extent = pca.directions.map((v): [number, number] => {
-    let lo = 0, hi = 0;
+    let lo = 0,
+      hi = 0;
     for (const q of path.points) {
       let c = 0;
       for (let i = 0; i < v.length; i++) c += v[i]! * (q[i]! - ctx.theta[i]!);
-      lo = Math.min(lo, c); hi = Math.max(hi, c);
+      lo = Math.min(lo, c);
+      hi = Math.max(hi, c);
     }
     const m = 0.2 * (hi - lo);
     return [lo - m, hi + m];

@@ -28,7 +28,8 @@ export function linspace(lo: number, hi: number, n: number): number[] {
  */
 export function axisValues(op: string, name: string, explicit: unknown, range: unknown, resolution: number, dflt: [number, number]): number[] {
   if (explicit !== undefined) {
-    if (!Array.isArray(explicit) && !ArrayBuffer.isView(explicit)) throw new ArgumentError(`${op}: ${name} must be an array of numbers, got ${describe(explicit)}`);
+    if (!Array.isArray(explicit) && !ArrayBuffer.isView(explicit))
+      throw new ArgumentError(`${op}: ${name} must be an array of numbers, got ${describe(explicit)}`);
     const v = Array.from(explicit as ArrayLike<unknown>);
     if (v.length < 2) throw new ArgumentError(`${op}: ${name} must hold at least 2 values for a grid, got ${v.length}`);
     v.forEach((a, i) => {
@@ -45,9 +46,13 @@ export function axisValues(op: string, name: string, explicit: unknown, range: u
 export function rangeOption(op: string, range: unknown, dflt: [number, number]): [number, number] {
   if (range === undefined) return dflt;
   if (typeof range === 'number') {
-    if (!Number.isFinite(range) || range <= 0) throw new ArgumentError(`${op}: range must be a finite number > 0 (for [−range, range]) or a pair [lo, hi], got ${range}`);
+    if (!Number.isFinite(range) || range <= 0)
+      throw new ArgumentError(`${op}: range must be a finite number > 0 (for [−range, range]) or a pair [lo, hi], got ${range}`);
     return [-range, range];
   }
-  if (Array.isArray(range) && range.length === 2 && range.every((v) => typeof v === 'number' && Number.isFinite(v)) && range[0] < range[1]) return [range[0], range[1]];
-  throw new ArgumentError(`${op}: range must be a finite number > 0 (for [−range, range]) or a pair [lo, hi] of finite numbers with lo < hi, got ${Array.isArray(range) ? `[${range.map((v) => (typeof v === 'number' ? v : describe(v))).join(', ')}]` : describe(range)}`);
+  if (Array.isArray(range) && range.length === 2 && range.every((v) => typeof v === 'number' && Number.isFinite(v)) && range[0] < range[1])
+    return [range[0], range[1]];
+  throw new ArgumentError(
+    `${op}: range must be a finite number > 0 (for [−range, range]) or a pair [lo, hi] of finite numbers with lo < hi, got ${Array.isArray(range) ? `[${range.map((v) => (typeof v === 'number' ? v : describe(v))).join(', ')}]` : describe(range)}`,
+  );
 }

@@ -62,7 +62,8 @@ export class ParameterPath implements Callback {
   /** Point i as tensors by name (negative i counts from the end). */
   at(i: number): NamedTensors {
     const j = i < 0 ? this.points.length + i : i;
-    if (!Number.isInteger(j) || j < 0 || j >= this.points.length) throw new ArgumentError(`ParameterPath.at: index ${i} is outside the ${this.points.length} recorded points`);
+    if (!Number.isInteger(j) || j < 0 || j >= this.points.length)
+      throw new ArgumentError(`ParameterPath.at: index ${i} is outside the ${this.points.length} recorded points`);
     return this.space!.unflatten(this.points[j]!);
   }
 
@@ -73,7 +74,8 @@ export class ParameterPath implements Callback {
    */
   record(params: NamedTensors, step?: number): void {
     if (this.space === null) {
-      if (params === null || typeof params !== 'object') throw new ArgumentError(`ParameterPath.record: params must be an object of tensors by parameter name, got ${describe(params)}`);
+      if (params === null || typeof params !== 'object')
+        throw new ArgumentError(`ParameterPath.record: params must be an object of tensors by parameter name, got ${describe(params)}`);
       this.space = ParamSpace.of(Object.keys(params), params);
     }
     const s = step ?? (this.steps.length === 0 ? 0 : this.steps[this.steps.length - 1]! + 1);
@@ -84,7 +86,8 @@ export class ParameterPath implements Callback {
 
   setModel(model: CallbackModel): void {
     const m = model as unknown as Module;
-    if (typeof m.namedParameters !== 'function') throw new ArgumentError('parameterPath: the model has no namedParameters(), so its parameters cannot be recorded');
+    if (typeof m.namedParameters !== 'function')
+      throw new ArgumentError('parameterPath: the model has no namedParameters(), so its parameters cannot be recorded');
     this.model = m;
   }
 
@@ -111,7 +114,12 @@ export class ParameterPath implements Callback {
 
   private capture(): void {
     if (!this.model) return;
-    const params = Object.fromEntries(this.model.namedParameters().filter(([, v]) => v.trainable).map(([k, v]) => [k, v.value]));
+    const params = Object.fromEntries(
+      this.model
+        .namedParameters()
+        .filter(([, v]) => v.trainable)
+        .map(([k, v]) => [k, v.value]),
+    );
     this.record(params, this.step);
   }
 }

@@ -20,7 +20,8 @@ export interface PathComponents {
  * path's first point has a coordinate ≤ 0 (the path runs towards +v_k).
  */
 export function pathComponents(op: string, points: readonly ArrayLike<number>[], theta: ArrayLike<number>, count: number): PathComponents {
-  const t = points.length, p = theta.length;
+  const t = points.length,
+    p = theta.length;
   const rows = points.map((q) => {
     const r = new Float64Array(p);
     for (let i = 0; i < p; i++) r[i] = q[i]! - theta[i]!;
@@ -30,22 +31,27 @@ export function pathComponents(op: string, points: readonly ArrayLike<number>[],
   for (let a = 0; a < t; a++) {
     for (let b = a; b < t; b++) {
       let s = 0;
-      const ra = rows[a]!, rb = rows[b]!;
+      const ra = rows[a]!,
+        rb = rows[b]!;
       for (let i = 0; i < p; i++) s += ra[i]! * rb[i]!;
       g[a * t + b] = s;
       g[b * t + a] = s;
     }
   }
   const { values, vectors } = eigh(new Tensor(g, [t, t]));
-  const lam = values.storage, u = vectors.storage;
+  const lam = values.storage,
+    u = vectors.storage;
   let total = 0;
   for (let a = 0; a < t; a++) total += Math.max(0, lam[a]!);
-  const directions: Float64Array[] = [], explained: number[] = [];
+  const directions: Float64Array[] = [],
+    explained: number[] = [];
   for (let k = 0; k < count; k++) {
     const col = t - 1 - k; // eigenvalues ascend
     const l = col >= 0 ? lam[col]! : 0;
     if (!(l > 1e-12 * total) || total === 0) {
-      throw new ArgumentError(`${op}: the recorded path spans only ${k} direction${k === 1 ? '' : 's'} around the current weights (${t} points), so it gives no ${count === 1 ? '' : `${ordinal(k + 1)} `}principal direction: record more points (every: 'batch'), or train the model before drawing the landscape`);
+      throw new ArgumentError(
+        `${op}: the recorded path spans only ${k} direction${k === 1 ? '' : 's'} around the current weights (${t} points), so it gives no ${count === 1 ? '' : `${ordinal(k + 1)} `}principal direction: record more points (every: 'batch'), or train the model before drawing the landscape`,
+      );
     }
     const v = new Float64Array(p);
     for (let a = 0; a < t; a++) {
@@ -55,7 +61,10 @@ export function pathComponents(op: string, points: readonly ArrayLike<number>[],
     }
     const norm = Math.sqrt(l);
     let first = 0;
-    for (let i = 0; i < p; i++) { v[i]! /= norm; first += v[i]! * rows[0]![i]!; }
+    for (let i = 0; i < p; i++) {
+      v[i]! /= norm;
+      first += v[i]! * rows[0]![i]!;
+    }
     if (first > 0) for (let i = 0; i < p; i++) v[i] = -v[i]!;
     directions.push(v);
     explained.push(l / total);

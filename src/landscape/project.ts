@@ -71,26 +71,39 @@ export function projectPath(path: ParameterPath, landscape: Landscape, opts: Pro
   const op = 'projectPath';
   if (!(path instanceof ParameterPath)) throw new ArgumentError(`${op}: path must be a recorded path (nb.callbacks.parameterPath()), got ${describe(path)}`);
   const plane = planeOf(landscape);
-  if (!plane || plane.dirs.length !== 2) throw new ArgumentError(`${op}: landscape must be the result of nb.landscape (a 2-D landscape), got ${describe(landscape)}`);
+  if (plane?.dirs.length !== 2) throw new ArgumentError(`${op}: landscape must be the result of nb.landscape (a 2-D landscape), got ${describe(landscape)}`);
   const o = optionsObject(op, opts);
   for (const k of Object.keys(o)) if (k !== 'loss' && k !== 'byPosition') throw new ArgumentError(`${op}: unknown option '${k}' (options: loss, byPosition)`);
-  for (const k of ['loss', 'byPosition'] as const) if (o[k] !== undefined && typeof o[k] !== 'boolean') throw new ArgumentError(`${op}: ${k} must be true or false, got ${describe(o[k])}`);
+  for (const k of ['loss', 'byPosition'] as const)
+    if (o[k] !== undefined && typeof o[k] !== 'boolean') throw new ArgumentError(`${op}: ${k} must be true or false, got ${describe(o[k])}`);
   if (path.length === 0) throw new ArgumentError(`${op}: the path holds no points: pass it to fit as a callback (or record points) first`);
   const matches = o.byPosition ? path.layout!.sameShapesAs(plane.space) : path.layout!.sameAs(plane.space);
   if (!matches) {
-    const hint = !o.byPosition && path.layout!.sameShapesAs(plane.space) ? ': only the names differ; for another model of the same architecture pass { byPosition: true }' : '';
+    const hint =
+      !o.byPosition && path.layout!.sameShapesAs(plane.space)
+        ? ': only the names differ; for another model of the same architecture pass { byPosition: true }'
+        : '';
     throw new ShapeError(`${op}: the path's parameters (${describeSpace(path.layout!)}) are not the landscape's (${describeSpace(plane.space)})${hint}`);
   }
   const { theta, evaluate } = plane;
   const [d1, d2] = plane.dirs as [Float64Array, Float64Array];
-  const a11 = dot(d1, d1), a12 = dot(d1, d2), a22 = dot(d2, d2);
+  const a11 = dot(d1, d1),
+    a12 = dot(d1, d2),
+    a22 = dot(d2, d2);
   const det = a11 * a22 - a12 * a12;
   const out: ProjectedPath = {
-    alphas: [], betas: [], loss: [], residual: [], relativeResidual: [], steps: [...path.steps], epochs: [...path.epochs],
+    alphas: [],
+    betas: [],
+    loss: [],
+    residual: [],
+    relativeResidual: [],
+    steps: [...path.steps],
+    epochs: [...path.epochs],
     toPath(name = 'training path', options = {}) {
       const how = options.heights ?? 'surface';
       if (how !== 'surface' && how !== 'loss') throw new ArgumentError(`toPath: heights must be 'surface' or 'loss', got ${describe(how)}`);
-      if (how === 'loss' && this.loss.length !== this.alphas.length) throw new ArgumentError(`toPath: heights 'loss' needs the losses: project the path without { loss: false }`);
+      if (how === 'loss' && this.loss.length !== this.alphas.length)
+        throw new ArgumentError(`toPath: heights 'loss' needs the losses: project the path without { loss: false }`);
       return {
         name,
         points: this.alphas.map((a, t): [number, number] => [a, this.betas[t]!]),
@@ -102,8 +115,10 @@ export function projectPath(path: ParameterPath, landscape: Landscape, opts: Pro
   const v = new Float64Array(theta.length);
   for (const q of path.points) {
     for (let i = 0; i < v.length; i++) v[i] = q[i]! - theta[i]!;
-    const b1 = dot(d1, v), b2 = dot(d2, v);
-    const alpha = (a22 * b1 - a12 * b2) / det, beta = (a11 * b2 - a12 * b1) / det;
+    const b1 = dot(d1, v),
+      b2 = dot(d2, v);
+    const alpha = (a22 * b1 - a12 * b2) / det,
+      beta = (a11 * b2 - a12 * b1) / det;
     let r = 0;
     for (let i = 0; i < v.length; i++) r += (v[i]! - alpha * d1[i]! - beta * d2[i]!) ** 2;
     const vv = dot(v, v);

@@ -59,11 +59,17 @@ export class Landscape {
   }
 
   /** The α values (a contour chart's x). */
-  get xs(): number[] { return this.alphas; }
+  get xs(): number[] {
+    return this.alphas;
+  }
   /** The β values (a contour chart's y). */
-  get ys(): number[] { return this.betas; }
+  get ys(): number[] {
+    return this.betas;
+  }
   /** The loss grid, z[j][i] at (xs[i], ys[j]). */
-  get z(): number[][] { return this.loss; }
+  get z(): number[][] {
+    return this.loss;
+  }
   /** { xs, ys, z } and the axes' labels, for nb.viz.contourChart and nb.viz.surfaceChart. */
   toGrid(): { xs: number[]; ys: number[]; z: number[][]; xLabel: string; yLabel: string; zLabel: string } {
     return { xs: this.alphas, ys: this.betas, z: this.loss, xLabel: this.labels[0], yLabel: this.labels[1], zLabel: 'loss' };
@@ -72,7 +78,11 @@ export class Landscape {
   /** The grid point with the lowest finite loss. */
   minimum(): { alpha: number; beta: number; loss: number } {
     let best = { alpha: NaN, beta: NaN, loss: Infinity };
-    this.loss.forEach((row, j) => row.forEach((v, i) => { if (v < best.loss) best = { alpha: this.alphas[i]!, beta: this.betas[j]!, loss: v }; }));
+    this.loss.forEach((row, j) =>
+      row.forEach((v, i) => {
+        if (v < best.loss) best = { alpha: this.alphas[i]!, beta: this.betas[j]!, loss: v };
+      }),
+    );
     return best;
   }
 
@@ -110,8 +120,12 @@ export class Landscape1d {
     planes.set(this, plane);
   }
 
-  get xs(): number[] { return this.alphas; }
-  get ys(): number[] { return this.loss; }
+  get xs(): number[] {
+    return this.alphas;
+  }
+  get ys(): number[] {
+    return this.loss;
+  }
   /** { xs, ys } and the axes' labels, for a line chart. */
   toLine(): { xs: number[]; ys: number[]; xLabel: string; yLabel: string } {
     return { xs: this.alphas, ys: this.loss, xLabel: this.label, yLabel: 'loss' };

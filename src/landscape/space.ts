@@ -22,14 +22,21 @@ export class ParamSpace {
     this.dtypes = [...dtypes];
     const offsets: number[] = [];
     let at = 0;
-    for (const s of this.shapes) { offsets.push(at); at += s.reduce((a, b) => a * b, 1); }
+    for (const s of this.shapes) {
+      offsets.push(at);
+      at += s.reduce((a, b) => a * b, 1);
+    }
     this.offsets = offsets;
     this.size = at;
   }
 
   /** The space of `params` in the order of `names`. */
   static of(names: readonly string[], params: NamedTensors): ParamSpace {
-    return new ParamSpace(names, names.map((k) => params[k]!.shape), names.map((k) => params[k]!.dtype));
+    return new ParamSpace(
+      names,
+      names.map((k) => params[k]!.shape),
+      names.map((k) => params[k]!.dtype),
+    );
   }
 
   /** The number of values of parameter i. */
@@ -48,12 +55,14 @@ export class ParamSpace {
     }
     const tree = params as Record<string, unknown>;
     const extra = Object.keys(tree).filter((k) => !this.names.includes(k));
-    if (extra.length > 0) throw new ArgumentError(`${op}: ${what} names '${extra[0]}', which is not a trainable parameter of the model (${this.names.join(', ')})`);
+    if (extra.length > 0)
+      throw new ArgumentError(`${op}: ${what} names '${extra[0]}', which is not a trainable parameter of the model (${this.names.join(', ')})`);
     const out = new Float64Array(this.size);
     this.names.forEach((k, i) => {
       const t = Object.hasOwn(tree, k) ? tree[k] : undefined;
       if (!isTensor(t)) throw new ArgumentError(`${op}: ${what}['${k}'] must be a Tensor, got ${describe(t)}`);
-      if (!sameShape(t.shape, this.shapes[i]!)) throw new ShapeError(`${op}: ${what}['${k}'] has shape ${formatShape(t.shape)}, but the parameter '${k}' has shape ${formatShape(this.shapes[i]!)}`);
+      if (!sameShape(t.shape, this.shapes[i]!))
+        throw new ShapeError(`${op}: ${what}['${k}'] has shape ${formatShape(t.shape)}, but the parameter '${k}' has shape ${formatShape(this.shapes[i]!)}`);
       out.set(t.storage, this.offsets[i]!);
     });
     return out;
@@ -73,7 +82,8 @@ export class ParamSpace {
   round(v: Float64Array): Float64Array {
     this.names.forEach((_, i) => {
       if (this.dtypes[i] === 'float64') return;
-      const at = this.offsets[i]!, part = v.subarray(at, at + this.sizeOf(i));
+      const at = this.offsets[i]!,
+        part = v.subarray(at, at + this.sizeOf(i));
       part.set(Float32Array.from(part));
     });
     return v;

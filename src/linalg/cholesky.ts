@@ -27,7 +27,8 @@ export function cholesky(a: TensorLike, options: CholeskyOptions = {}): Tensor {
   const out = new Float64Array(st.count * n * n);
   for (let b = 0; b < st.count; b++) {
     const o = b * n * n;
-    const A = st.data, L = out;
+    const A = st.data,
+      L = out;
     for (let j = 0; j < n; j++) {
       let d = A[o + j * n + j]!;
       for (let k = 0; k < j; k++) d -= L[o + j * n + k]! * L[o + j * n + k]!;

@@ -43,7 +43,8 @@ export function eigh(a: TensorLike, options: EighOptions = {}): EighResult {
   checkFinite('eigh', st);
   checkSymmetric('eigh', st, options?.symmetryTolerance ?? defaultSymmetryTolerance(st.dtype));
   const n = st.rows;
-  const values = new Float64Array(st.count * n), vectors = new Float64Array(st.count * n * n);
+  const values = new Float64Array(st.count * n),
+    vectors = new Float64Array(st.count * n * n);
   for (let b = 0; b < st.count; b++) {
     const r = jacobiEigen(st.data.subarray(b * n * n, (b + 1) * n * n), n);
     values.set(r.values, b * n);
@@ -79,28 +80,33 @@ export function jacobiEigen(input: Float64Array, n: number): { values: Float64Ar
       for (let q = p + 1; q < n; q++) {
         const apq = a[p * n + q]!;
         if (apq === 0) continue;
-        const app = a[p * n + p]!, aqq = a[q * n + q]!;
+        const app = a[p * n + p]!,
+          aqq = a[q * n + q]!;
         const g = Math.abs(apq);
         if (g <= EPS * Math.sqrt(Math.abs(app)) * Math.sqrt(Math.abs(aqq)) || g < 1e-300) continue;
         rotated = true;
         const theta = (aqq - app) / (2 * apq);
-        const t = Math.abs(theta) > 1e150
-          ? 1 / (2 * theta)
-          : (theta >= 0 ? 1 : -1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1), s = t * c;
+        const t = Math.abs(theta) > 1e150 ? 1 / (2 * theta) : (theta >= 0 ? 1 : -1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1),
+          s = t * c;
         a[p * n + p] = app - t * apq;
         a[q * n + q] = aqq + t * apq;
         a[p * n + q] = 0;
         a[q * n + p] = 0;
         for (let r = 0; r < n; r++) {
           if (r === p || r === q) continue;
-          const arp = a[r * n + p]!, arq = a[r * n + q]!;
-          const np = c * arp - s * arq, nq = s * arp + c * arq;
-          a[r * n + p] = np; a[p * n + r] = np;
-          a[r * n + q] = nq; a[q * n + r] = nq;
+          const arp = a[r * n + p]!,
+            arq = a[r * n + q]!;
+          const np = c * arp - s * arq,
+            nq = s * arp + c * arq;
+          a[r * n + p] = np;
+          a[p * n + r] = np;
+          a[r * n + q] = nq;
+          a[q * n + r] = nq;
         }
         for (let r = 0; r < n; r++) {
-          const vrp = v[r * n + p]!, vrq = v[r * n + q]!;
+          const vrp = v[r * n + p]!,
+            vrq = v[r * n + q]!;
           v[r * n + p] = c * vrp - s * vrq;
           v[r * n + q] = s * vrp + c * vrq;
         }
@@ -110,7 +116,8 @@ export function jacobiEigen(input: Float64Array, n: number): { values: Float64Ar
   }
 
   const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => a[x * n + x]! - a[y * n + y]! || x - y);
-  const values = new Float64Array(n), vectors = new Float64Array(n * n);
+  const values = new Float64Array(n),
+    vectors = new Float64Array(n * n);
   for (let j = 0; j < n; j++) {
     const src = order[j]!;
     values[j] = a[src * n + src]! * scale;

@@ -91,8 +91,9 @@ const dot = (a: Float64Array, b: Float64Array): number => {
 function orthogonalize(w: Float64Array, basis: readonly Float64Array[], count: number): void {
   for (let pass = 0; pass < 2; pass++) {
     for (let j = 0; j < count; j++) {
-      const q = basis[j]!, c = dot(q, w);
-      for (let i = 0; i < w.length; i++) w[i] = w[i]! - (c * q[i]!);
+      const q = basis[j]!,
+        c = dot(q, w);
+      for (let i = 0; i < w.length; i++) w[i] = w[i]! - c * q[i]!;
     }
   }
 }
@@ -126,7 +127,8 @@ export function hessianEigs<T extends Tree>(f: (x: T) => Tensor, x: T, options: 
   if (typeof f !== 'function') throw new ArgumentError(`${op}: f must be a function of x returning a scalar, got ${describe(f)}`);
   if (options === null || typeof options !== 'object') throw new ArgumentError(`${op}: options must be an object, got ${describe(options)}`);
   for (const key of Object.keys(options)) {
-    if (!['k', 'which', 'maxIterations', 'tol', 'seed'].includes(key)) throw new ArgumentError(`${op}: unknown option '${key}' (expected k, which, maxIterations, tol, seed)`);
+    if (!['k', 'which', 'maxIterations', 'tol', 'seed'].includes(key))
+      throw new ArgumentError(`${op}: unknown option '${key}' (expected k, which, maxIterations, tol, seed)`);
   }
   const flat = flattener(x);
   const n = flat.n;
@@ -150,7 +152,10 @@ export function hessianEigs<T extends Tree>(f: (x: T) => Tensor, x: T, options: 
   const apply = (v: Float64Array): Float64Array => {
     const out = flat.flatten(hv(x, flat.unflatten<T>(v)) as Tree);
     for (let i = 0; i < n; i++) {
-      if (!Number.isFinite(out[i]!)) throw new ArgumentError(`${op}: the Hessian-vector product has a non-finite entry (${out[i]}) at parameter ${i}; is f finite and twice differentiable at x?`);
+      if (!Number.isFinite(out[i]!))
+        throw new ArgumentError(
+          `${op}: the Hessian-vector product has a non-finite entry (${out[i]}) at parameter ${i}; is f finite and twice differentiable at x?`,
+        );
     }
     return out;
   };
@@ -171,7 +176,8 @@ export function hessianEigs<T extends Tree>(f: (x: T) => Tensor, x: T, options: 
   };
 
   const Q: Float64Array[] = [randomUnit(0, [])!];
-  const alpha: number[] = [], beta: number[] = [];
+  const alpha: number[] = [],
+    beta: number[] = [];
   let ritz: ReturnType<typeof ritzPairs> = { values: new Float64Array(0), vectors: new Float64Array(0), order: [] };
   let converged = false;
   let m = 0;
@@ -210,14 +216,18 @@ export function hessianEigs<T extends Tree>(f: (x: T) => Tensor, x: T, options: 
     Q.push(next);
   }
 
-  const values: number[] = [], vectors: T[] = [], residuals: number[] = [];
+  const values: number[] = [],
+    vectors: T[] = [],
+    residuals: number[] = [];
   for (const i of ritz.order.slice(0, k)) {
     const v = new Float64Array(n);
     for (let j = 0; j < m; j++) {
-      const s = ritz.vectors[j * m + i]!, q = Q[j]!;
-      for (let p = 0; p < n; p++) v[p] = v[p]! + (s * q[p]!);
+      const s = ritz.vectors[j * m + i]!,
+        q = Q[j]!;
+      for (let p = 0; p < n; p++) v[p] = v[p]! + s * q[p]!;
     }
-    let norm = Math.sqrt(dot(v, v)), big = 0;
+    let norm = Math.sqrt(dot(v, v)),
+      big = 0;
     for (let p = 0; p < n; p++) if (Math.abs(v[p]!) > Math.abs(big)) big = v[p]!;
     if (big < 0) norm = -norm;
     for (let p = 0; p < n; p++) v[p] = v[p]! / norm;

@@ -28,12 +28,17 @@ function luKernel(a: Float64Array, n: number, offset = 0): LU {
   }
   const perm = new Int32Array(n);
   for (let i = 0; i < n; i++) perm[i] = i;
-  let sign = 1, singular = false;
+  let sign = 1,
+    singular = false;
   for (let k = 0; k < n; k++) {
-    let p = k, best = Math.abs(lu[k * n + k]!);
+    let p = k,
+      best = Math.abs(lu[k * n + k]!);
     for (let i = k + 1; i < n; i++) {
       const v = Math.abs(lu[i * n + k]!);
-      if (v > best) { best = v; p = i; }
+      if (v > best) {
+        best = v;
+        p = i;
+      }
     }
     if (p !== k) {
       for (let j = 0; j < n; j++) {
@@ -41,7 +46,9 @@ function luKernel(a: Float64Array, n: number, offset = 0): LU {
         lu[k * n + j] = lu[p * n + j]!;
         lu[p * n + j] = t;
       }
-      const t = perm[k]!; perm[k] = perm[p]!; perm[p] = t;
+      const t = perm[k]!;
+      perm[k] = perm[p]!;
+      perm[p] = t;
       sign = -sign;
     }
     const pivot = lu[k * n + k]!;
@@ -111,7 +118,8 @@ export function solve(a: TensorLike, b: TensorLike): Tensor {
   const cols = vector ? 1 : B.shape[B.rank - 1]!;
   const bBatch = vector ? [] : B.shape.slice(0, -2);
   const outBatch = broadcastBatches('solve', shapes, A.batch, bBatch);
-  const ia = broadcastBatchIndex(outBatch, A.batch), ib = broadcastBatchIndex(outBatch, bBatch);
+  const ia = broadcastBatchIndex(outBatch, A.batch),
+    ib = broadcastBatchIndex(outBatch, bBatch);
   const bData = new Float64Array(B.storage);
   const count = ia.length;
   const out = new Float64Array(count * n * cols);
@@ -135,7 +143,8 @@ function broadcastBatches(op: string, shapes: string, x: readonly number[], y: r
   const rank = Math.max(x.length, y.length);
   const out: number[] = [];
   for (let i = 0; i < rank; i++) {
-    const p = x[x.length - rank + i] ?? 1, q = y[y.length - rank + i] ?? 1;
+    const p = x[x.length - rank + i] ?? 1,
+      q = y[y.length - rank + i] ?? 1;
     if (p !== q && p !== 1 && q !== 1) {
       throw new ShapeError(`${op}: ${shapes}: batch dimensions ${formatShape(x)} and ${formatShape(y)} cannot be broadcast`);
     }
@@ -196,10 +205,12 @@ export function det(a: TensorLike): Tensor {
 export function slogdet(a: TensorLike): { sign: Tensor; logAbsDet: Tensor } {
   const A = readSquare('slogdet', a);
   const n = A.rows;
-  const sign = new Float64Array(A.count), logAbs = new Float64Array(A.count);
+  const sign = new Float64Array(A.count),
+    logAbs = new Float64Array(A.count);
   for (let b = 0; b < A.count; b++) {
     const f = luKernel(A.data, n, b * n * n);
-    let s = f.sign, l = 0;
+    let s = f.sign,
+      l = 0;
     for (let i = 0; i < n; i++) {
       const u = f.lu[i * n + i]!;
       if (u < 0) s = -s;

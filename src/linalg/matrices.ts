@@ -52,8 +52,7 @@ export function resultDType(dtype: string): FloatDType {
 export function checkNotTraced(op: string, t: Tensor): void {
   if (shouldRecord([t])) {
     throw new NablaError(
-      `${op}: not differentiable: nabla.linalg works on data (PCA, statistics); ` +
-        'wrap the input in stopGradient to use the result as a constant',
+      `${op}: not differentiable: nabla.linalg works on data (PCA, statistics); wrap the input in stopGradient to use the result as a constant`,
     );
   }
 }
@@ -71,7 +70,8 @@ export function readMatrices(op: string, x: TensorLike): MatrixStack {
   if (t.rank < 2) {
     throw new ShapeError(`${op}: expected a matrix (rank 2, or more for a batch of matrices), got ${formatShape(t.shape)}`);
   }
-  const rows = t.shape[t.rank - 2]!, cols = t.shape[t.rank - 1]!;
+  const rows = t.shape[t.rank - 2]!,
+    cols = t.shape[t.rank - 1]!;
   const batch = t.shape.slice(0, -2);
   const count = batch.reduce((n, d) => n * d, 1);
   return { shape: t.shape, batch, rows, cols, count, data: new Float64Array(t.storage), dtype: resultDType(t.dtype) };
@@ -113,7 +113,8 @@ export function checkSymmetric(op: string, s: MatrixStack, tolerance: number): v
     for (let i = 0; i < a.length; i++) scale = Math.max(scale, Math.abs(a[i]!));
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < i; j++) {
-        const x = a[i * n + j]!, y = a[j * n + i]!;
+        const x = a[i * n + j]!,
+          y = a[j * n + i]!;
         if (Math.abs(x - y) > tolerance * scale) {
           const where = s.count > 1 ? ` (matrix ${b} of the batch)` : '';
           throw new LinAlgError(
@@ -136,7 +137,9 @@ export function broadcastBatchIndex(outBatch: readonly number[], inBatch: readon
   const index = new Int32Array(count);
   const offset = outBatch.length - inBatch.length;
   for (let i = 0; i < count; i++) {
-    let rest = i, at = 0, stride = 1;
+    let rest = i,
+      at = 0,
+      stride = 1;
     for (let d = outBatch.length - 1; d >= 0; d--) {
       const coord = rest % outBatch[d]!;
       rest = Math.floor(rest / outBatch[d]!);

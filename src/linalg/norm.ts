@@ -45,7 +45,9 @@ export function norm(x: TensorLike, ord?: NormOrder, axis?: number | readonly [n
       return cast(sqrt(sum(square(x64), all, keepDims)), dtype);
     }
     if (t.rank !== 1 && t.rank !== 2) {
-      throw new ShapeError(`norm: ord ${typeof ord === 'string' ? ord : describe(ord)} needs a vector or a matrix, got shape ${formatShape(t.shape)}; pass axis to choose one`);
+      throw new ShapeError(
+        `norm: ord ${typeof ord === 'string' ? ord : describe(ord)} needs a vector or a matrix, got shape ${formatShape(t.shape)}; pass axis to choose one`,
+      );
     }
     axes = t.rank === 1 ? [0] : [0, 1];
   } else {
@@ -64,7 +66,9 @@ export function norm(x: TensorLike, ord?: NormOrder, axis?: number | readonly [n
 function vectorNorm(x: Tensor, ord: NormOrder | undefined, axis: number, keepDims: boolean): Tensor {
   if (ord === undefined || ord === 2) return sqrt(sum(square(x), axis, keepDims));
   if (typeof ord !== 'number' || Number.isNaN(ord)) {
-    throw new ArgumentError(`norm: ord ${typeof ord === 'string' ? JSON.stringify(ord) : describe(ord)} is not a vector norm (use a number; 'fro' and 'nuc' are matrix norms)`);
+    throw new ArgumentError(
+      `norm: ord ${typeof ord === 'string' ? JSON.stringify(ord) : describe(ord)} is not a vector norm (use a number; 'fro' and 'nuc' are matrix norms)`,
+    );
   }
   if (ord === 1) return sum(abs(x), axis, keepDims);
   if (ord === Infinity) return max(abs(x), axis, keepDims);
@@ -93,13 +97,20 @@ function matrixNorm(x: Tensor, ord: NormOrder | undefined, rowAxis: number, colA
     case 'nuc':
       return singularValueNorm(x, ord, rowAxis, colAxis, keepDims);
     default:
-      throw new ArgumentError(`norm: ord ${typeof ord === 'string' ? JSON.stringify(ord) : describe(ord)} is not a matrix norm (use 'fro', 'nuc', 1, -1, 2, -2, Infinity or -Infinity)`);
+      throw new ArgumentError(
+        `norm: ord ${typeof ord === 'string' ? JSON.stringify(ord) : describe(ord)} is not a matrix norm (use 'fro', 'nuc', 1, -1, 2, -2, Infinity or -Infinity)`,
+      );
   }
 }
 
 /** `reduced` (with the axes kept as 1) in the final shape. */
 function reshapeReduced(reduced: Tensor, shape: readonly number[], axes: number[], keepDims: boolean): Tensor {
-  return keepDims ? reduced : reshape(reduced, shape.filter((_, i) => !axes.includes(i)));
+  return keepDims
+    ? reduced
+    : reshape(
+        reduced,
+        shape.filter((_, i) => !axes.includes(i)),
+      );
 }
 
 /** 2, −2 and 'nuc' from the singular values of each matrix (not differentiable). */
@@ -110,7 +121,10 @@ function singularValueNorm(x: Tensor, ord: 2 | -2 | 'nuc', rowAxis: number, colA
   const values = new Float64Array(st.count);
   for (let b = 0; b < st.count; b++) {
     const s = svdKernel(st.data, m, n, false, false, b * m * n).s;
-    if (s.length === 0) { values[b] = 0; continue; }
+    if (s.length === 0) {
+      values[b] = 0;
+      continue;
+    }
     values[b] = ord === 2 ? s[0]! : ord === -2 ? s[s.length - 1]! : s.reduce((a, v) => a + v, 0);
   }
   const shape = keepDims ? x.shape.map((d, i) => (i === rowAxis || i === colAxis ? 1 : d)) : st.batch;

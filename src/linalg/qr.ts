@@ -34,13 +34,15 @@ export function qr(a: TensorLike, options: QROptions = {}): QRResult {
   const st = readMatrices('qr', a);
   const { rows: m, cols: n, count, batch } = st;
   const k = mode === 'complete' ? m : Math.min(m, n);
-  const q = new Float64Array(count * m * k), r = new Float64Array(count * k * n);
+  const q = new Float64Array(count * m * k),
+    r = new Float64Array(count * k * n);
   for (let b = 0; b < count; b++) {
     // column-major copy of this matrix
     const w = new Float64Array(m * n);
     for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) w[j * m + i] = st.data[b * m * n + i * n + j]!;
     const h = householderQR(w, m, n);
-    const qc = formQ(h, k), rc = formR(h, k);
+    const qc = formQ(h, k),
+      rc = formR(h, k);
     for (let i = 0; i < m; i++) for (let j = 0; j < k; j++) q[b * m * k + i * k + j] = qc[j * m + i]!;
     for (let i = 0; i < k; i++) for (let j = 0; j < n; j++) r[b * k * n + i * n + j] = rc[j * k + i]!;
   }

@@ -75,7 +75,8 @@ function tallSVD(w: Float64Array, m: number, n: number, computeUV: boolean, full
   if (scaled) for (let i = 0; i < w.length; i++) w[i] = w[i]! / scale;
 
   // a tall matrix is first reduced to its n×n triangular factor: A = Q·R
-  let work = w, rows = m;
+  let work = w,
+    rows = m;
   let q: Float64Array | null = null;
   if (m > n) {
     const h = householderQR(w, m, n);
@@ -100,7 +101,8 @@ function tallSVD(w: Float64Array, m: number, n: number, computeUV: boolean, full
   const vs = new Float64Array(n * n);
   const good: boolean[] = [];
   for (let j = 0; j < n; j++) {
-    const src = order[j]!, norm = norms[src]!;
+    const src = order[j]!,
+      norm = norms[src]!;
     vs.set(v.subarray(src * n, src * n + n), j * n);
     const ok = norm > 1e-150;
     good.push(ok);
@@ -153,9 +155,12 @@ function jacobiSweeps(w: Float64Array, rows: number, n: number, v: Float64Array 
       const pc = p * rows;
       for (let q = p + 1; q < n; q++) {
         const qc = q * rows;
-        let alpha = 0, beta = 0, gamma = 0;
+        let alpha = 0,
+          beta = 0,
+          gamma = 0;
         for (let i = 0; i < rows; i++) {
-          const x = w[pc + i]!, y = w[qc + i]!;
+          const x = w[pc + i]!,
+            y = w[qc + i]!;
           alpha += x * x;
           beta += y * y;
           gamma += x * y;
@@ -163,19 +168,21 @@ function jacobiSweeps(w: Float64Array, rows: number, n: number, v: Float64Array 
         if (gamma === 0 || Math.abs(gamma) <= tol * Math.sqrt(alpha) * Math.sqrt(beta)) continue;
         rotated = true;
         const zeta = (beta - alpha) / (2 * gamma);
-        const t = Math.abs(zeta) > 1e150
-          ? 1 / (2 * zeta)
-          : (zeta >= 0 ? 1 : -1) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));
-        const c = 1 / Math.sqrt(1 + t * t), s = c * t;
+        const t = Math.abs(zeta) > 1e150 ? 1 / (2 * zeta) : (zeta >= 0 ? 1 : -1) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));
+        const c = 1 / Math.sqrt(1 + t * t),
+          s = c * t;
         for (let i = 0; i < rows; i++) {
-          const x = w[pc + i]!, y = w[qc + i]!;
+          const x = w[pc + i]!,
+            y = w[qc + i]!;
           w[pc + i] = c * x - s * y;
           w[qc + i] = s * x + c * y;
         }
         if (v) {
-          const pv = p * n, qv = q * n;
+          const pv = p * n,
+            qv = q * n;
           for (let i = 0; i < n; i++) {
-            const x = v[pv + i]!, y = v[qv + i]!;
+            const x = v[pv + i]!,
+              y = v[qv + i]!;
             v[pv + i] = c * x - s * y;
             v[qv + i] = s * x + c * y;
           }
@@ -194,7 +201,8 @@ function jacobiSweeps(w: Float64Array, rows: number, n: number, v: Float64Array 
 export function completeBasis(u: Float64Array, d: number, k: number, good: boolean[]): void {
   const accepted: number[] = [];
   for (let j = 0; j < k; j++) if (good[j]) accepted.push(j);
-  const vec = new Float64Array(d), best = new Float64Array(d);
+  const vec = new Float64Array(d),
+    best = new Float64Array(d);
   for (let j = 0; j < k; j++) {
     if (good[j]) continue;
     let bestNorm = -1;

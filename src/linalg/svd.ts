@@ -44,8 +44,11 @@ export function svd(a: TensorLike, options: SVDOptions = {}): SVDResult {
   checkFinite('svd', st);
   const { rows: m, cols: n, count, batch } = st;
   const k = Math.min(m, n);
-  const uCols = full ? m : k, vCols = full ? n : k;
-  const u = new Float64Array(count * m * uCols), s = new Float64Array(count * k), v = new Float64Array(count * n * vCols);
+  const uCols = full ? m : k,
+    vCols = full ? n : k;
+  const u = new Float64Array(count * m * uCols),
+    s = new Float64Array(count * k),
+    v = new Float64Array(count * n * vCols);
   for (let b = 0; b < count; b++) {
     const r = svdKernel(st.data, m, n, true, full, b * m * n);
     s.set(r.s, b * k);

@@ -3,7 +3,7 @@ import { formatShape } from '../core/shape.js';
 import { floatTensor, toTensor, type TensorLike } from '../ops/convert.js';
 import { mean, sum } from '../ops/reduce.js';
 import { reshape } from '../ops/shape.js';
-import { Tensor } from '../tensor/tensor.js';
+import type { Tensor } from '../tensor/tensor.js';
 
 /**
  * How the per-example losses are combined: 'mean' over them (Keras's

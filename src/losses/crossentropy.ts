@@ -7,7 +7,7 @@ import { cast, floatTensor, toTensor, type TensorLike } from '../ops/convert.js'
 import { mean, sum } from '../ops/reduce.js';
 import { logSoftmax } from '../ops/activations.js';
 import { oneHot, reshape } from '../ops/shape.js';
-import { Tensor } from '../tensor/tensor.js';
+import type { Tensor } from '../tensor/tensor.js';
 import { lossOptions, reduceLoss, samePair, type LossOptions } from './common.js';
 
 /**

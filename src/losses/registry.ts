@@ -4,12 +4,7 @@ import { binaryCrossentropy, categoricalCrossentropy, sparseCategoricalCrossentr
 import { meanAbsoluteError, meanSquaredError } from './regression.js';
 
 /** The canonical (TF.js-spelled) names of the built-in losses. */
-export type LossName =
-  | 'meanSquaredError'
-  | 'meanAbsoluteError'
-  | 'binaryCrossentropy'
-  | 'categoricalCrossentropy'
-  | 'sparseCategoricalCrossentropy';
+export type LossName = 'meanSquaredError' | 'meanAbsoluteError' | 'binaryCrossentropy' | 'categoricalCrossentropy' | 'sparseCategoricalCrossentropy';
 
 const builtins: Record<LossName, LossFunction> = {
   meanSquaredError,
@@ -51,7 +46,7 @@ export function canonicalLossName(loss: string | LossFunction | undefined): Loss
   if (typeof loss === 'function') {
     return (Object.keys(builtins) as LossName[]).find((n) => builtins[n] === loss);
   }
-  return Object.prototype.hasOwnProperty.call(aliases, loss) ? aliases[loss as LossSpelling] : undefined;
+  return Object.hasOwn(aliases, loss) ? aliases[loss as LossSpelling] : undefined;
 }
 
 /**

@@ -2,7 +2,7 @@ import { scoped } from '../autograd/tape.js';
 import { abs, square, sub } from '../ops/arithmetic.js';
 import type { TensorLike } from '../ops/convert.js';
 import { mean } from '../ops/reduce.js';
-import { Tensor } from '../tensor/tensor.js';
+import type { Tensor } from '../tensor/tensor.js';
 import { lossOptions, reduceLoss, samePair, type LossOptions } from './common.js';
 
 /**

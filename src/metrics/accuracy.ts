@@ -5,7 +5,7 @@ import { cast, floatTensor, toTensor, type TensorLike } from '../ops/convert.js'
 import { equal, greater } from '../ops/compare.js';
 import { argmax, mean } from '../ops/reduce.js';
 import { reshape } from '../ops/shape.js';
-import { Tensor } from '../tensor/tensor.js';
+import type { Tensor } from '../tensor/tensor.js';
 
 /**
  * Per-example binary accuracy: the fraction of the outputs in the last axis

@@ -2,7 +2,7 @@ import { ArgumentError, ShapeError } from '../core/errors.js';
 import { formatShape } from '../core/shape.js';
 import { argmax } from '../ops/reduce.js';
 import { noGrad } from '../ops/stop.js';
-import { Tensor, isTensor } from '../tensor/tensor.js';
+import { type Tensor, isTensor } from '../tensor/tensor.js';
 
 /**
  * Class labels for confusionMatrix, precision, recall and f1: integer class
@@ -100,7 +100,8 @@ export function perClassScores(matrix: readonly (readonly number[])[], score: Sc
   const out: number[] = [];
   for (let c = 0; c < k; c++) {
     const tp = matrix[c]![c]!;
-    let predicted = 0, actual = 0;
+    let predicted = 0,
+      actual = 0;
     for (let i = 0; i < k; i++) {
       predicted += matrix[i]![c]!;
       actual += matrix[c]![i]!;
@@ -118,7 +119,8 @@ export function perClassScores(matrix: readonly (readonly number[])[], score: Sc
  */
 export function macroScore(matrix: readonly (readonly number[])[], score: ScoreName): number {
   const scores = perClassScores(matrix, score);
-  let total = 0, n = 0;
+  let total = 0,
+    n = 0;
   for (let c = 0; c < matrix.length; c++) {
     let occurs = false;
     for (let i = 0; i < matrix.length && !occurs; i++) occurs = matrix[c]![i]! > 0 || matrix[i]![c]! > 0;

@@ -4,7 +4,7 @@ import { cast, floatTensor, toTensor, type TensorLike } from '../ops/convert.js'
 import { greater, greaterEqual } from '../ops/compare.js';
 import { argmax } from '../ops/reduce.js';
 import { noGrad } from '../ops/stop.js';
-import { Tensor } from '../tensor/tensor.js';
+import type { Tensor } from '../tensor/tensor.js';
 import { binaryAccuracy, categoricalAccuracy, labelsFor, sparseCategoricalAccuracy } from './accuracy.js';
 import { countConfusion, macroScore, type ScoreName } from './confusion.js';
 
@@ -29,7 +29,10 @@ export type MetricFunction = (yTrue: TensorLike, yPred: TensorLike) => Tensor;
 class MeanMetric implements Metric {
   private total = 0;
   private count = 0;
-  constructor(readonly name: string, private readonly perExample: MetricFunction) {}
+  constructor(
+    readonly name: string,
+    private readonly perExample: MetricFunction,
+  ) {}
   reset(): void {
     this.total = 0;
     this.count = 0;
@@ -60,7 +63,8 @@ export function meanMetric(name: string, perExample: MetricFunction): Metric {
  * yPred's K > 1) → sparse; otherwise categorical.
  */
 export function accuracyByShape(yTrue: TensorLike, yPred: TensorLike): Tensor {
-  const t = toTensor('accuracy', 'yTrue', yTrue), p = toTensor('accuracy', 'yPred', yPred);
+  const t = toTensor('accuracy', 'yTrue', yTrue),
+    p = toTensor('accuracy', 'yPred', yPred);
   const lastP = p.rank === 0 ? 1 : p.shape[p.rank - 1]!;
   if (lastP === 1) return binaryAccuracy(t, p);
   if (t.rank < p.rank || (t.rank > 0 && t.shape[t.rank - 1] === 1)) return sparseCategoricalAccuracy(t, p);
@@ -73,7 +77,11 @@ function withoutTrailingOne(shape: readonly number[]): readonly number[] {
 
 class ConfusionMetric implements Metric {
   private matrix: number[][] | null = null;
-  constructor(readonly name: string, private readonly score: ScoreName, private readonly threshold: number) {}
+  constructor(
+    readonly name: string,
+    private readonly score: ScoreName,
+    private readonly threshold: number,
+  ) {}
   reset(): void {
     this.matrix = null;
   }
@@ -96,7 +104,8 @@ class ConfusionMetric implements Metric {
     const last = p.rank === 0 ? 1 : p.shape[p.rank - 1]!;
     if (p.rank <= 1 || last === 1) {
       // one output per example: two classes, positive where yPred > threshold (labels: ≥ 0.5)
-      const a = withoutTrailingOne(t.shape), b = withoutTrailingOne(p.shape);
+      const a = withoutTrailingOne(t.shape),
+        b = withoutTrailingOne(p.shape);
       if (a.length !== b.length || a.some((d, i) => d !== b[i])) {
         throw new ShapeError(`${this.name}: yTrue ${formatShape(t.shape)} and yPred ${formatShape(p.shape)} must have the same shape`);
       }

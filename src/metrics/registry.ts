@@ -9,14 +9,21 @@ type Factory = (name: string, lossName: string | LossFunction | undefined) => Me
 
 function accuracyFor(name: string, loss: string | LossFunction | undefined): Metric {
   switch (canonicalLossName(loss)) {
-    case 'binaryCrossentropy': return meanMetric(name, binaryAccuracy);
-    case 'sparseCategoricalCrossentropy': return meanMetric(name, sparseCategoricalAccuracy);
-    case 'categoricalCrossentropy': return meanMetric(name, categoricalAccuracy);
-    default: return meanMetric(name, accuracyByShape);
+    case 'binaryCrossentropy':
+      return meanMetric(name, binaryAccuracy);
+    case 'sparseCategoricalCrossentropy':
+      return meanMetric(name, sparseCategoricalAccuracy);
+    case 'categoricalCrossentropy':
+      return meanMetric(name, categoricalAccuracy);
+    default:
+      return meanMetric(name, accuracyByShape);
   }
 }
 
-const mean = (fn: MetricFunction): Factory => (name) => meanMetric(name, fn);
+const mean =
+  (fn: MetricFunction): Factory =>
+  (name) =>
+    meanMetric(name, fn);
 
 const factories = {
   accuracy: accuracyFor,
@@ -73,7 +80,7 @@ function isMetric(x: unknown): x is Metric {
 export function getMetric(metric: string | Metric | MetricFunction, lossName?: string | LossFunction): Metric {
   if (typeof metric === 'function') return meanMetric(metric.name || 'metric', metric);
   if (isMetric(metric)) return metric;
-  if (typeof metric !== 'string' || !Object.prototype.hasOwnProperty.call(factories, metric)) {
+  if (typeof metric !== 'string' || !Object.hasOwn(factories, metric)) {
     throw new ArgumentError(`getMetric: unknown metric ${JSON.stringify(metric)}; known metrics: ${metricNames.join(', ')}`);
   }
   return factories[metric as MetricName](metric, lossName);

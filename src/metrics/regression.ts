@@ -1,6 +1,6 @@
 import { meanAbsoluteError as maeLoss, meanSquaredError as mseLoss } from '../losses/regression.js';
 import type { TensorLike } from '../ops/convert.js';
-import { Tensor } from '../tensor/tensor.js';
+import type { Tensor } from '../tensor/tensor.js';
 
 /** Per-example mean squared error: mean((yPred − yTrue)²) over the last axis, shape yPred.shape[:-1]. */
 export function meanSquaredError(yTrue: TensorLike, yPred: TensorLike): Tensor {

@@ -1,5 +1,5 @@
 import { lookup } from '../core/lookup.js';
-import { Tensor } from '../tensor/tensor.js';
+import type { Tensor } from '../tensor/tensor.js';
 import { tanh } from '../ops/arithmetic.js';
 import { biasActivation, elu, FUSED_ACTIVATIONS, gelu, leakyRelu, relu, sigmoid, softmax, softplus, swish } from '../ops/activations.js';
 import { add } from '../ops/arithmetic.js';
@@ -11,7 +11,9 @@ export type ActivationName = 'linear' | 'sigmoid' | 'tanh' | 'relu' | 'leakyRelu
 
 const table: Record<ActivationName, (x: Tensor) => Tensor> = {
   linear: (x) => x,
-  sigmoid, tanh, relu,
+  sigmoid,
+  tanh,
+  relu,
   leakyRelu: (x) => leakyRelu(x),
   elu: (x) => elu(x),
   swish,
@@ -26,7 +28,8 @@ export const ACTIVATIONS = Object.keys(table) as ActivationName[];
 // every accepted spelling → its canonical name (Keras's snake_case and 'silu' too)
 const aliases: Record<string, ActivationName> = {
   ...Object.fromEntries(ACTIVATIONS.map((n) => [n, n])),
-  silu: 'swish', leaky_relu: 'leakyRelu',
+  silu: 'swish',
+  leaky_relu: 'leakyRelu',
 } satisfies Record<Exclude<ActivationSpelling, ActivationName>, ActivationName> & Record<string, ActivationName>;
 
 /** Every spelling of an activation: the names and Keras's 'silu' and 'leaky_relu'. */

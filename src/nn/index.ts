@@ -49,9 +49,23 @@ export const rescaling = (args: RescalingArgs) => strictArgs('rescaling', args, 
 export const normalization = (args: NormalizationArgs = {}) => strictArgs('normalization', args, (a) => new Normalization(a));
 
 export {
-  Rescaling, Normalization,
-  Dense, Activation, Dropout, Flatten, Reshape, BatchNormalization, Conv2D, MaxPooling2D, AveragePooling2D,
-  GlobalAveragePooling2D, GlobalMaxPooling2D, SimpleRNN, LSTM, GRU, Embedding,
+  Rescaling,
+  Normalization,
+  Dense,
+  Activation,
+  Dropout,
+  Flatten,
+  Reshape,
+  BatchNormalization,
+  Conv2D,
+  MaxPooling2D,
+  AveragePooling2D,
+  GlobalAveragePooling2D,
+  GlobalMaxPooling2D,
+  SimpleRNN,
+  LSTM,
+  GRU,
+  Embedding,
 };
 export type { RescalingArgs, NormalizationArgs };
 export type { DenseArgs, BatchNormalizationArgs, LayerArgs, Conv2DArgs, Pooling2DArgs, SimpleRNNArgs, LSTMArgs, GRUArgs, EmbeddingArgs };

@@ -2,10 +2,10 @@ import type { DType } from '../core/dtype.js';
 import { describe } from '../core/describe.js';
 import { ArgumentError } from '../core/errors.js';
 import { lookup } from '../core/lookup.js';
-import { Generator, globalGenerator } from '../core/random.js';
+import { type Generator, globalGenerator } from '../core/random.js';
 import { sizeOf } from '../core/shape.js';
 import { full, randomNormal, randomUniform } from '../tensor/create.js';
-import { Tensor } from '../tensor/tensor.js';
+import type { Tensor } from '../tensor/tensor.js';
 
 /** Creates a weight tensor of a shape; `config` round-trips through save and load. */
 export interface Initializer {
@@ -14,7 +14,11 @@ export interface Initializer {
   readonly config: Record<string, number>;
 }
 
-function make(className: string, config: Record<string, number>, fn: (shape: readonly number[], dtype: 'float32' | 'float64', g: Generator) => Tensor): Initializer {
+function make(
+  className: string,
+  config: Record<string, number>,
+  fn: (shape: readonly number[], dtype: 'float32' | 'float64', g: Generator) => Tensor,
+): Initializer {
   const init = (shape: readonly number[], dtype: 'float32' | 'float64', generator?: Generator) => fn(shape, dtype, generator ?? globalGenerator());
   return Object.assign(init, { className, config });
 }
@@ -52,36 +56,42 @@ export const zeros = (): Initializer => make('Zeros', {}, (s, d) => full(s, 0, d
 export const ones = (): Initializer => make('Ones', {}, (s, d) => full(s, 1, d));
 /** Normal draws N(mean, stddev²). */
 export const randomNormalInit = (opts: { mean?: number; stddev?: number } = {}): Initializer => {
-  const mean = opts.mean ?? 0, stddev = opts.stddev ?? 0.05;
+  const mean = opts.mean ?? 0,
+    stddev = opts.stddev ?? 0.05;
   return make('RandomNormal', { mean, stddev }, (s, d, g) => randomNormal(s, mean, stddev, { dtype: d, generator: g }));
 };
 /** Uniform draws in [minval, maxval). */
 export const randomUniformInit = (opts: { minval?: number; maxval?: number } = {}): Initializer => {
-  const minval = opts.minval ?? -0.05, maxval = opts.maxval ?? 0.05;
+  const minval = opts.minval ?? -0.05,
+    maxval = opts.maxval ?? 0.05;
   return make('RandomUniform', { minval, maxval }, (s, d, g) => randomUniform(s, minval, maxval, { dtype: d, generator: g }));
 };
 /** Glorot (Xavier) uniform: U(−l, l) with l = √(6 / (fanIn + fanOut)). The default for kernels. */
-export const glorotUniform = (): Initializer => make('GlorotUniform', {}, (s, d, g) => {
-  const { fanIn, fanOut } = fans(s);
-  const l = Math.sqrt(6 / (fanIn + fanOut));
-  return randomUniform(s, -l, l, { dtype: d, generator: g });
-});
+export const glorotUniform = (): Initializer =>
+  make('GlorotUniform', {}, (s, d, g) => {
+    const { fanIn, fanOut } = fans(s);
+    const l = Math.sqrt(6 / (fanIn + fanOut));
+    return randomUniform(s, -l, l, { dtype: d, generator: g });
+  });
 /** Glorot (Xavier) normal: truncated N(0, 2 / (fanIn + fanOut)). */
-export const glorotNormal = (): Initializer => make('GlorotNormal', {}, (s, d, g) => {
-  const { fanIn, fanOut } = fans(s);
-  return truncatedNormal(s, Math.sqrt(2 / (fanIn + fanOut)) / TRUNCATION, d, g);
-});
+export const glorotNormal = (): Initializer =>
+  make('GlorotNormal', {}, (s, d, g) => {
+    const { fanIn, fanOut } = fans(s);
+    return truncatedNormal(s, Math.sqrt(2 / (fanIn + fanOut)) / TRUNCATION, d, g);
+  });
 /** He normal: truncated N(0, 2 / fanIn), for ReLU layers. */
-export const heNormal = (): Initializer => make('HeNormal', {}, (s, d, g) => {
-  const { fanIn } = fans(s);
-  return truncatedNormal(s, Math.sqrt(2 / fanIn) / TRUNCATION, d, g);
-});
+export const heNormal = (): Initializer =>
+  make('HeNormal', {}, (s, d, g) => {
+    const { fanIn } = fans(s);
+    return truncatedNormal(s, Math.sqrt(2 / fanIn) / TRUNCATION, d, g);
+  });
 /** He uniform: U(−l, l) with l = √(6 / fanIn). */
-export const heUniform = (): Initializer => make('HeUniform', {}, (s, d, g) => {
-  const { fanIn } = fans(s);
-  const l = Math.sqrt(6 / fanIn);
-  return randomUniform(s, -l, l, { dtype: d, generator: g });
-});
+export const heUniform = (): Initializer =>
+  make('HeUniform', {}, (s, d, g) => {
+    const { fanIn } = fans(s);
+    const l = Math.sqrt(6 / fanIn);
+    return randomUniform(s, -l, l, { dtype: d, generator: g });
+  });
 
 /** The initializers every layer accepts by name (TF.js's names). */
 export type InitializerName = 'zeros' | 'ones' | 'randomNormal' | 'randomUniform' | 'glorotUniform' | 'glorotNormal' | 'heNormal' | 'heUniform';
@@ -90,19 +100,33 @@ export type InitializerName = 'zeros' | 'ones' | 'randomNormal' | 'randomUniform
 export type InitializerSpelling = InitializerName | 'random_normal' | 'random_uniform' | 'glorot_uniform' | 'glorot_normal' | 'he_normal' | 'he_uniform';
 
 const byName: Record<InitializerName, (config: Record<string, number>) => Initializer> = {
-  zeros: () => zeros(), ones: () => ones(),
-  randomNormal: (c) => randomNormalInit(c), randomUniform: (c) => randomUniformInit(c),
-  glorotUniform: () => glorotUniform(), glorotNormal: () => glorotNormal(),
-  heNormal: () => heNormal(), heUniform: () => heUniform(),
+  zeros: () => zeros(),
+  ones: () => ones(),
+  randomNormal: (c) => randomNormalInit(c),
+  randomUniform: (c) => randomUniformInit(c),
+  glorotUniform: () => glorotUniform(),
+  glorotNormal: () => glorotNormal(),
+  heNormal: () => heNormal(),
+  heUniform: () => heUniform(),
 };
 // Keras's snake_case spellings → the names
 const snakeCase = {
-  random_normal: 'randomNormal', random_uniform: 'randomUniform', glorot_uniform: 'glorotUniform',
-  glorot_normal: 'glorotNormal', he_normal: 'heNormal', he_uniform: 'heUniform',
+  random_normal: 'randomNormal',
+  random_uniform: 'randomUniform',
+  glorot_uniform: 'glorotUniform',
+  glorot_normal: 'glorotNormal',
+  he_normal: 'heNormal',
+  he_uniform: 'heUniform',
 } satisfies Record<Exclude<InitializerSpelling, InitializerName>, InitializerName>;
 const classNames: Record<string, string> = {
-  Zeros: 'zeros', Ones: 'ones', RandomNormal: 'randomNormal', RandomUniform: 'randomUniform',
-  GlorotUniform: 'glorotUniform', GlorotNormal: 'glorotNormal', HeNormal: 'heNormal', HeUniform: 'heUniform',
+  Zeros: 'zeros',
+  Ones: 'ones',
+  RandomNormal: 'randomNormal',
+  RandomUniform: 'randomUniform',
+  GlorotUniform: 'glorotUniform',
+  GlorotNormal: 'glorotNormal',
+  HeNormal: 'heNormal',
+  HeUniform: 'heUniform',
 };
 
 /**
@@ -123,7 +147,8 @@ export function getInitializer(spec: InitializerSpec, context = 'initializer'): 
     }
     return byName[name as InitializerName](config);
   }
-  if (typeof spec !== 'string') throw new ArgumentError(`${context}: an initializer must be a name, a { className, config } object or an initializer, got ${describe(spec)}`);
+  if (typeof spec !== 'string')
+    throw new ArgumentError(`${context}: an initializer must be a name, a { className, config } object or an initializer, got ${describe(spec)}`);
   const key = Object.hasOwn(snakeCase, spec) ? snakeCase[spec as keyof typeof snakeCase] : spec;
   return lookup(byName, key, 'initializer', context)({});
 }

@@ -4,7 +4,7 @@ import { ArgumentError, ShapeError } from '../core/errors.js';
 import { lookup } from '../core/lookup.js';
 import { checkSize, formatShape, sameShape } from '../core/shape.js';
 import { Generator } from '../core/random.js';
-import { Tensor, isTensor } from '../tensor/tensor.js';
+import { type Tensor, isTensor } from '../tensor/tensor.js';
 import { Variable } from '../tensor/variable.js';
 import { toTensor, type TensorLike } from '../ops/convert.js';
 import { noGrad } from '../ops/stop.js';
@@ -77,7 +77,8 @@ export abstract class Layer extends Module {
     const op = layerOpName(className);
     requireArgs(op, args);
     this.className = className;
-    if (args.name !== undefined && (typeof args.name !== 'string' || args.name === '')) throw new ArgumentError(`${op}: name must be a non-empty string, got ${describe(args.name)}`);
+    if (args.name !== undefined && (typeof args.name !== 'string' || args.name === ''))
+      throw new ArgumentError(`${op}: name must be a non-empty string, got ${describe(args.name)}`);
     this.name = args.name ?? uniqueName(className.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase());
     if (args.inputShape !== undefined) {
       if (!Array.isArray(args.inputShape)) throw new ArgumentError(`${op}: inputShape must be an array of positive integers, got ${describe(args.inputShape)}`);
@@ -85,7 +86,8 @@ export abstract class Layer extends Module {
     }
     this.inputShape = args.inputShape ? [...args.inputShape] : undefined;
     this.dtype = args.dtype === undefined ? 'float32' : choiceOption(op, 'dtype', args.dtype, ['float32', 'float64'] as const);
-    if (args.seed !== undefined && (typeof args.seed !== 'number' || !Number.isFinite(args.seed))) throw new ArgumentError(`${op}: seed must be a finite number, got ${describe(args.seed)}`);
+    if (args.seed !== undefined && (typeof args.seed !== 'number' || !Number.isFinite(args.seed)))
+      throw new ArgumentError(`${op}: seed must be a finite number, got ${describe(args.seed)}`);
     this.seed = args.seed;
     this.generator = args.seed === undefined ? undefined : new Generator(args.seed);
   }
@@ -140,7 +142,9 @@ export abstract class Layer extends Module {
     const init = getInitializer(initializer);
     const value = noGrad(() => init(shape, this.dtype, this.generator));
     if (!isTensor(value) || !sameShape(value.shape, shape)) {
-      throw new ArgumentError(`${this.name}: the initializer of weight '${name}' returned ${isTensor(value) ? `shape ${formatShape(value.shape)}` : describe(value)}, not a tensor of shape ${formatShape(shape)}`);
+      throw new ArgumentError(
+        `${this.name}: the initializer of weight '${name}' returned ${isTensor(value) ? `shape ${formatShape(value.shape)}` : describe(value)}, not a tensor of shape ${formatShape(shape)}`,
+      );
     }
     const v = this.registerParameter(name, new Variable(value, { name: `${this.name}/${name}`, trainable: opts.trainable ?? true }));
     if (opts.regularizer) this.regularized.push([v, opts.regularizer]);

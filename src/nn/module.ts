@@ -1,11 +1,14 @@
 import { ArgumentError, ShapeError } from '../core/errors.js';
 import { formatShape, sameShape } from '../core/shape.js';
-import { Tensor } from '../tensor/tensor.js';
-import { Variable } from '../tensor/variable.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { Variable } from '../tensor/variable.js';
 import { cast } from '../ops/convert.js';
 
 /** @internal A limit on the bytes of parameters created while it is set (see withParameterBudget). */
-interface ParameterBudget { left: number; fail: (why: string) => Error }
+interface ParameterBudget {
+  left: number;
+  fail: (why: string) => Error;
+}
 let budget: ParameterBudget | null = null;
 
 /**
@@ -170,4 +173,3 @@ export class Module {
     for (const [k, v] of named) if (state[k]) v.assign(cast(state[k]!, v.dtype));
   }
 }
-

@@ -30,7 +30,9 @@ export function intOption(op: string, name: string, v: unknown, min = 1): number
 export function pairOption(op: string, name: string, v: unknown): [number, number] {
   const p = typeof v === 'number' ? [v, v] : Array.isArray(v) && v.length === 2 ? v : null;
   if (p === null || !p.every((d) => typeof d === 'number' && Number.isSafeInteger(d) && d >= 1 && d <= 2 ** 31)) {
-    throw new ArgumentError(`${op}: ${name} must be a positive integer or a pair of them, got ${Array.isArray(v) ? `[${v.map(describe).join(',')}]` : describe(v)}`);
+    throw new ArgumentError(
+      `${op}: ${name} must be a positive integer or a pair of them, got ${Array.isArray(v) ? `[${v.map(describe).join(',')}]` : describe(v)}`,
+    );
   }
   return [p[0] as number, p[1] as number];
 }
@@ -67,10 +69,22 @@ export function strictArgs<A, L>(op: string, args: A, make: (args: A) => L): L {
   if (args === null || typeof args !== 'object' || Array.isArray(args)) return make(args);
   const read = new Set<PropertyKey>();
   const watched = new Proxy(args as object, {
-    get(target, key, receiver) { read.add(key); return Reflect.get(target, key, receiver); },
-    has(target, key) { read.add(key); return Reflect.has(target, key); },
-    getOwnPropertyDescriptor(target, key) { read.add(key); return Reflect.getOwnPropertyDescriptor(target, key); },
-    ownKeys(target) { for (const k of Reflect.ownKeys(target)) read.add(k); return Reflect.ownKeys(target); },
+    get(target, key, receiver) {
+      read.add(key);
+      return Reflect.get(target, key, receiver);
+    },
+    has(target, key) {
+      read.add(key);
+      return Reflect.has(target, key);
+    },
+    getOwnPropertyDescriptor(target, key) {
+      read.add(key);
+      return Reflect.getOwnPropertyDescriptor(target, key);
+    },
+    ownKeys(target) {
+      for (const k of Reflect.ownKeys(target)) read.add(k);
+      return Reflect.ownKeys(target);
+    },
   }) as A;
   const layer = make(watched);
   const unknown = Object.keys(args as object).filter((k) => !read.has(k));

@@ -1,7 +1,7 @@
 import { describe } from '../core/describe.js';
 import { ArgumentError } from '../core/errors.js';
 import { lookup } from '../core/lookup.js';
-import { Tensor } from '../tensor/tensor.js';
+import type { Tensor } from '../tensor/tensor.js';
 import { abs, add, mul, square } from '../ops/arithmetic.js';
 import { sum } from '../ops/reduce.js';
 
@@ -14,9 +14,14 @@ export interface Regularizer {
 
 /** The penalty l1·Σ|w| + l2·Σw² (Keras's L1L2). */
 export function l1l2(opts: { l1?: number; l2?: number } = {}): Regularizer {
-  const l1 = opts.l1 ?? 0, l2 = opts.l2 ?? 0;
-  for (const [k, v] of [['l1', l1], ['l2', l2]] as const) {
-    if (typeof v !== 'number' || !(v >= 0) || !Number.isFinite(v)) throw new ArgumentError(`regularizer: ${k} must be a non-negative number, got ${describe(v)}`);
+  const l1 = opts.l1 ?? 0,
+    l2 = opts.l2 ?? 0;
+  for (const [k, v] of [
+    ['l1', l1],
+    ['l2', l2],
+  ] as const) {
+    if (typeof v !== 'number' || !(v >= 0) || !Number.isFinite(v))
+      throw new ArgumentError(`regularizer: ${k} must be a non-negative number, got ${describe(v)}`);
   }
   const fn = (w: Tensor): Tensor => {
     let penalty: Tensor | null = null;
@@ -41,7 +46,9 @@ export function l2(rate = 0.01): Regularizer {
 export type RegularizerSpec = Regularizer | 'l1' | 'l2' | 'l1l2' | { className: 'L1L2'; config: { l1: number; l2: number } };
 
 const byName: Record<'l1' | 'l2' | 'l1l2', () => Regularizer> = {
-  l1: () => l1(), l2: () => l2(), l1l2: () => l1l2({ l1: 0.01, l2: 0.01 }),
+  l1: () => l1(),
+  l2: () => l2(),
+  l1l2: () => l1l2({ l1: 0.01, l2: 0.01 }),
 };
 
 /** Resolves a RegularizerSpec; `context` (the layer asking) names the caller in errors. */

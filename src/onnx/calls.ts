@@ -11,7 +11,8 @@ import { OnnxExportError, type GraphWriter } from './writer.js';
 /** The ops written whole. */
 export const WHOLE_CALLS = new Set(['conv2d', 'maxPool2d', 'avgPool2d']);
 
-const NCHW = [0, 3, 1, 2], NHWC = [0, 2, 3, 1];
+const NCHW = [0, 3, 1, 2],
+  NHWC = [0, 2, 3, 1];
 const pairOf = (p: Pair | undefined, dflt: Pair): [number, number] => {
   const v = p ?? dflt;
   return typeof v === 'number' ? [v, v] : [v[0], v[1]];
@@ -36,17 +37,21 @@ export function emitCall(w: GraphWriter, call: ProgramCall): string {
   let y: string;
   if (call.op === 'conv2d') {
     const k = call.inputs[1];
-    if (!isVar(k)) throw new OnnxExportError('onnx: conv2d\'s kernel is not a tensor of the program');
+    if (!isVar(k)) throw new OnnxExportError("onnx: conv2d's kernel is not a tensor of the program");
     const [kh, kw] = k.standIn as [number, number];
-    const strides = pairOf(a.strides, 1), dilation = pairOf(a.dilation, 1);
+    const strides = pairOf(a.strides, 1),
+      dilation = pairOf(a.dilation, 1);
     const kt = w.add('Transpose', [w.name(k)], { perm: [3, 2, 0, 1] });
     y = w.add('Conv', [xt, kt], { kernel_shape: [kh, kw], strides, dilations: dilation, pads: pads(x.standIn, [kh, kw], strides, padding, dilation) });
   } else {
-    const size = pairOf(a.poolSize, 1), strides = pairOf(a.strides, size);
+    const size = pairOf(a.poolSize, 1),
+      strides = pairOf(a.strides, size);
     const p = pads(x.standIn, size, strides, padding, [1, 1]);
     // Keras's 'same' average counts only the real entries of a window
-    y = call.op === 'maxPool2d' ? w.add('MaxPool', [xt], { kernel_shape: size, strides, pads: p })
-      : w.add('AveragePool', [xt], { kernel_shape: size, strides, pads: p, count_include_pad: 0 });
+    y =
+      call.op === 'maxPool2d'
+        ? w.add('MaxPool', [xt], { kernel_shape: size, strides, pads: p })
+        : w.add('AveragePool', [xt], { kernel_shape: size, strides, pads: p, count_include_pad: 0 });
   }
   return w.add('Transpose', [y], { perm: NHWC });
 }

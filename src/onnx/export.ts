@@ -49,11 +49,23 @@ function wholeCalls(program: Program): Map<number, ProgramCall> {
  * operator are refused with an OnnxExportError naming the primitive.
  */
 export function exportProgram(program: Program, opts: OnnxExportOptions = {}): Uint8Array {
-  if (!(program instanceof Program)) throw new ArgumentError(`onnx.exportProgram: argument program must be a Program (nb.trace(f)(...specs)), got ${describe(program)}`);
-  if (program.updates.length) throw new OnnxExportError(`onnx.exportProgram: the program assigns variables (${program.updates.map((u) => u.variable).slice(0, 3).join(', ')}): export its inference function instead (trace the model with training false)`);
+  if (!(program instanceof Program))
+    throw new ArgumentError(`onnx.exportProgram: argument program must be a Program (nb.trace(f)(...specs)), got ${describe(program)}`);
+  if (program.updates.length)
+    throw new OnnxExportError(
+      `onnx.exportProgram: the program assigns variables (${program.updates
+        .map((u) => u.variable)
+        .slice(0, 3)
+        .join(', ')}): export its inference function instead (trace the model with training false)`,
+    );
   const w = new GraphWriter(program);
   const names = opts.outputNames ?? (program.outputs.length === 1 ? ['output'] : program.outputs.map((_, i) => `output${i}`));
-  if (!Array.isArray(names) || names.length !== program.outputs.length || new Set(names).size !== names.length || !names.every((n) => typeof n === 'string' && n !== '')) {
+  if (
+    !Array.isArray(names) ||
+    names.length !== program.outputs.length ||
+    new Set(names).size !== names.length ||
+    !names.every((n) => typeof n === 'string' && n !== '')
+  ) {
     throw new ArgumentError(`onnx.exportProgram: opts.outputNames must give ${program.outputs.length} distinct name(s), got ${describe(names)}`);
   }
   const outNames = names.map((n) => w.reserve(n));
@@ -62,7 +74,9 @@ export function exportProgram(program: Program, opts: OnnxExportOptions = {}): U
     const t = opts.params?.[p.variable];
     if (!isTensor(t)) throw new ArgumentError(`onnx.exportProgram: give the value of variable '${p.variable}' in opts.params`);
     if (t.shape.join() !== p.var.standIn.join() || t.dtype !== p.var.dtype) {
-      throw new ArgumentError(`onnx.exportProgram: variable '${p.variable}' is ${p.var.dtype}[${p.var.standIn.join(',')}] in the program, the value given is ${t.dtype}[${t.shape.join(',')}]`);
+      throw new ArgumentError(
+        `onnx.exportProgram: variable '${p.variable}' is ${p.var.dtype}[${p.var.standIn.join(',')}] in the program, the value given is ${t.dtype}[${t.shape.join(',')}]`,
+      );
     }
     w.initializer(w.name(p.var), t);
   }
@@ -90,8 +104,12 @@ export function exportProgram(program: Program, opts: OnnxExportOptions = {}): U
   });
   const graph = onnx.GraphProto.create({ name: opts.name ?? program.name, node: w.nodes, initializer: w.initializers, input: inputs, output: outputs });
   const model = onnx.ModelProto.create({
-    irVersion: IR_VERSION, opsetImport: [{ domain: '', version: OPSET }], producerName: 'nabla', producerVersion: '0.1.0',
-    graph, docString: opts.docString ?? '',
+    irVersion: IR_VERSION,
+    opsetImport: [{ domain: '', version: OPSET }],
+    producerName: 'nabla',
+    producerVersion: '0.1.0',
+    graph,
+    docString: opts.docString ?? '',
   });
   return onnx.ModelProto.encode(model).finish();
 }

@@ -27,12 +27,37 @@ export function int(v: Int): number {
 /** An attribute's value, decoded. */
 export type Attr = number | number[] | string | Tensor | null;
 
-export interface OnnxNode { opType: string; domain: string; name: string; inputs: string[]; outputs: string[]; attrs: Map<string, Attr> }
-export interface OnnxValue { name: string; shape: (number | string | null)[]; dtype: DType | null }
-export interface OnnxGraph { opset: number; inputs: OnnxValue[]; outputs: OnnxValue[]; initializers: Map<string, Tensor>; nodes: OnnxNode[] }
+export interface OnnxNode {
+  opType: string;
+  domain: string;
+  name: string;
+  inputs: string[];
+  outputs: string[];
+  attrs: Map<string, Attr>;
+}
+export interface OnnxValue {
+  name: string;
+  shape: (number | string | null)[];
+  dtype: DType | null;
+}
+export interface OnnxGraph {
+  opset: number;
+  inputs: OnnxValue[];
+  outputs: OnnxValue[];
+  initializers: Map<string, Tensor>;
+  nodes: OnnxNode[];
+}
 
 const D = onnx.TensorProto.DataType;
-const DTYPE_OF: Partial<Record<number, DType>> = { [D.FLOAT]: 'float32', [D.DOUBLE]: 'float64', [D.INT32]: 'int32', [D.INT64]: 'int32', [D.BOOL]: 'bool', [D.UINT8]: 'int32', [D.INT8]: 'int32' };
+const DTYPE_OF: Partial<Record<number, DType>> = {
+  [D.FLOAT]: 'float32',
+  [D.DOUBLE]: 'float64',
+  [D.INT32]: 'int32',
+  [D.INT64]: 'int32',
+  [D.BOOL]: 'bool',
+  [D.UINT8]: 'int32',
+  [D.INT8]: 'int32',
+};
 const BYTES: Partial<Record<number, number>> = { [D.FLOAT]: 4, [D.DOUBLE]: 8, [D.INT32]: 4, [D.INT64]: 8, [D.BOOL]: 1, [D.UINT8]: 1, [D.INT8]: 1 };
 const NAME_OF = Object.fromEntries(Object.entries(D).map(([k, v]) => [v, k]));
 
@@ -41,20 +66,32 @@ type TensorProto = import('onnx-proto').onnx.ITensorProto;
 /** A TensorProto as a nabla tensor; int64 and small ints become int32 (values outside its range are refused). */
 export function tensorOf(t: TensorProto, fail: (why: string) => OnnxImportError): Tensor {
   const what = `tensor '${t.name ?? ''}'`;
-  const type = t.dataType ?? 0, dtype = DTYPE_OF[type];
+  const type = t.dataType ?? 0,
+    dtype = DTYPE_OF[type];
   if (!dtype) throw fail(`${what} has element type ${NAME_OF[type] ?? type}, which nabla does not have (float32, float64, int32, int64, bool)`);
-  if (t.externalData?.length || t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL) throw fail(`${what} keeps its data in an external file, which nabla does not read`);
+  if (t.externalData?.length || t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL)
+    throw fail(`${what} keeps its data in an external file, which nabla does not read`);
   const dims = (t.dims ?? []).map(int);
   if (dims.length > ONNX_LIMITS.rank || dims.some((d) => !Number.isSafeInteger(d) || d < 0)) throw fail(`${what} has invalid dimensions [${dims.join(',')}]`);
   const n = dims.reduce((a, b) => a * b, 1);
   if (n > MAX_ELEMENTS) throw fail(`${what} has ${n} elements, more than nabla's limit per tensor`);
-  const raw = t.rawData && t.rawData.length ? t.rawData : null;
+  const raw = t.rawData?.length ? t.rawData : null;
   let values: ArrayLike<number | Int>;
   if (raw) {
     if (raw.length !== n * BYTES[type]!) throw fail(`${what} holds ${raw.length} bytes of data, its type and dimensions need ${n * BYTES[type]!}`);
     const buf = new Uint8Array(raw).buffer; // an aligned copy (in Node, protobufjs's bytes are Buffer views, whose slice() does not copy)
-    values = type === D.FLOAT ? new Float32Array(buf) : type === D.DOUBLE ? new Float64Array(buf) : type === D.INT32 ? new Int32Array(buf)
-      : type === D.INT64 ? Array.from(new BigInt64Array(buf), Number) : type === D.INT8 ? new Int8Array(buf) : new Uint8Array(buf);
+    values =
+      type === D.FLOAT
+        ? new Float32Array(buf)
+        : type === D.DOUBLE
+          ? new Float64Array(buf)
+          : type === D.INT32
+            ? new Int32Array(buf)
+            : type === D.INT64
+              ? Array.from(new BigInt64Array(buf), Number)
+              : type === D.INT8
+                ? new Int8Array(buf)
+                : new Uint8Array(buf);
   } else {
     const field = type === D.FLOAT ? t.floatData : type === D.DOUBLE ? t.doubleData : type === D.INT64 ? t.int64Data : t.int32Data;
     values = (field ?? []) as ArrayLike<number | Int>;
@@ -89,10 +126,11 @@ export function readGraph(bytes: Uint8Array, source: string): OnnxGraph {
     throw fail(`is not an ONNX model (${(e as Error)?.message ?? e})`);
   }
   const g = model.graph;
-  if (!g || !g.node) throw fail('is not an ONNX model (it has no graph)');
+  if (!g?.node) throw fail('is not an ONNX model (it has no graph)');
   const opset = Math.max(0, ...(model.opsetImport ?? []).filter((o) => !o.domain || o.domain === 'ai.onnx').map((o) => int(o.version)));
   if (opset < 7) throw fail(`uses ONNX opset ${opset || 'none'}; nabla reads opsets 7 and later`);
-  if ((g.node?.length ?? 0) > ONNX_LIMITS.nodes || (g.initializer?.length ?? 0) > ONNX_LIMITS.initializers) throw fail('has more nodes or initializers than nabla reads');
+  if ((g.node?.length ?? 0) > ONNX_LIMITS.nodes || (g.initializer?.length ?? 0) > ONNX_LIMITS.initializers)
+    throw fail('has more nodes or initializers than nabla reads');
   const initializers = new Map<string, Tensor>();
   for (const t of g.initializer ?? []) initializers.set(t.name ?? '', tensorOf(t, fail));
   const nodes: OnnxNode[] = g.node.map((n, i) => {
@@ -106,12 +144,19 @@ export function readGraph(bytes: Uint8Array, source: string): OnnxGraph {
 function attrValue(a: import('onnx-proto').onnx.IAttributeProto, fail: (why: string) => OnnxImportError): Attr {
   const T = onnx.AttributeProto.AttributeType;
   switch (a.type) {
-    case T.INT: return int(a.i as Int);
-    case T.FLOAT: return a.f ?? 0;
-    case T.INTS: return (a.ints ?? []).map((v) => int(v as Int));
-    case T.FLOATS: return [...(a.floats ?? [])];
-    case T.STRING: return new TextDecoder().decode(a.s ?? new Uint8Array());
-    case T.TENSOR: return a.t ? tensorOf(a.t, fail) : null;
-    default: return null; // graphs and other kinds: the op that needs one says so
+    case T.INT:
+      return int(a.i as Int);
+    case T.FLOAT:
+      return a.f ?? 0;
+    case T.INTS:
+      return (a.ints ?? []).map((v) => int(v as Int));
+    case T.FLOATS:
+      return [...(a.floats ?? [])];
+    case T.STRING:
+      return new TextDecoder().decode(a.s ?? new Uint8Array());
+    case T.TENSOR:
+      return a.t ? tensorOf(a.t, fail) : null;
+    default:
+      return null; // graphs and other kinds: the op that needs one says so
   }
 }

@@ -5,11 +5,11 @@
 import * as ops from '../index.js';
 import { scalar } from '../tensor/create.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { OnnxImportError, type Attr, type OnnxNode } from './import-graph.js';
+import { OnnxImportError, type OnnxNode } from './import-graph.js';
 
 type Impl = (x: (Tensor | undefined)[], node: OnnxNode, opset: number) => Tensor | Tensor[];
 
-const attr = <T,>(n: OnnxNode, name: string, dflt: T): T => (n.attrs.has(name) ? (n.attrs.get(name) as T) : dflt);
+const attr = <T>(n: OnnxNode, name: string, dflt: T): T => (n.attrs.has(name) ? (n.attrs.get(name) as T) : dflt);
 const fail = (n: OnnxNode, why: string) => new OnnxImportError(`onnx: node '${n.name}' (${n.opType}) ${why}`);
 const need = (n: OnnxNode, x: (Tensor | undefined)[], i: number): Tensor => {
   const t = x[i];
@@ -19,17 +19,36 @@ const need = (n: OnnxNode, x: (Tensor | undefined)[], i: number): Tensor => {
 /** The values of an int tensor (a shape, axes, pads) — read eagerly, as ONNX computes shapes at run time. */
 const ints = (t: Tensor): number[] => Array.from(t.storage as ArrayLike<number>);
 const axisOf = (a: number, rank: number) => (a < 0 ? a + rank : a);
-const NCHW = [0, 3, 1, 2], NHWC = [0, 2, 3, 1];
+const NCHW = [0, 3, 1, 2],
+  NHWC = [0, 2, 3, 1];
 
-const unary = (f: (t: Tensor) => Tensor): Impl => (x, n) => f(need(n, x, 0));
-const binary = (f: (a: Tensor, b: Tensor) => Tensor): Impl => (x, n) => f(need(n, x, 0), need(n, x, 1));
+const unary =
+  (f: (t: Tensor) => Tensor): Impl =>
+  (x, n) =>
+    f(need(n, x, 0));
+const binary =
+  (f: (a: Tensor, b: Tensor) => Tensor): Impl =>
+  (x, n) =>
+    f(need(n, x, 0), need(n, x, 1));
 
 /** Explicit ONNX pads [top, left, bottom, right] on an NHWC tensor, then a 'valid' window; `value` fills the padding. */
 function padded(n: OnnxNode, t: Tensor, pads: number[], value: number): Tensor {
   if (pads.length !== 4 && pads.length !== 0) throw fail(n, `has pads [${pads.join(',')}]; nabla reads 2-D windows (4 pads)`);
-  if (attr<string>(n, 'auto_pad', 'NOTSET') !== 'NOTSET' && attr<string>(n, 'auto_pad', 'NOTSET') !== 'VALID') throw fail(n, `has auto_pad ${attr(n, 'auto_pad', '')}; export with explicit pads`);
+  if (attr<string>(n, 'auto_pad', 'NOTSET') !== 'NOTSET' && attr<string>(n, 'auto_pad', 'NOTSET') !== 'VALID')
+    throw fail(n, `has auto_pad ${attr(n, 'auto_pad', '')}; export with explicit pads`);
   const [t0, l0, b0, r0] = pads.length ? pads : [0, 0, 0, 0];
-  return t0 || l0 || b0 || r0 ? ops.pad(t, [[0, 0], [t0!, b0!], [l0!, r0!], [0, 0]], value) : t;
+  return t0 || l0 || b0 || r0
+    ? ops.pad(
+        t,
+        [
+          [0, 0],
+          [t0!, b0!],
+          [l0!, r0!],
+          [0, 0],
+        ],
+        value,
+      )
+    : t;
 }
 
 function window(n: OnnxNode, name: string, dflt: number): [number, number] {
@@ -43,8 +62,9 @@ function pool(kind: 'max' | 'avg'): Impl {
     const t = need(n, x, 0);
     if (t.rank !== 4) throw fail(n, `pools a rank-${t.rank} input; nabla pools 2-D images [N, C, H, W]`);
     if (attr(n, 'ceil_mode', 0)) throw fail(n, 'uses ceil_mode, which nabla does not have');
-    if (attr<number[]>(n, 'dilations', [1, 1]).some((d) => d !== 1)) throw fail(n, 'has dilations, which nabla\'s pooling does not have');
-    const size = window(n, 'kernel_shape', 1), strides = window(n, 'strides', 1);
+    if (attr<number[]>(n, 'dilations', [1, 1]).some((d) => d !== 1)) throw fail(n, "has dilations, which nabla's pooling does not have");
+    const size = window(n, 'kernel_shape', 1),
+      strides = window(n, 'strides', 1);
     const pads = attr<number[]>(n, 'pads', []);
     const h = ops.permute(t, NHWC);
     if (kind === 'max') return ops.permute(ops.maxPool2d(padded(n, h, pads, -Infinity), size, strides), NCHW);
@@ -59,59 +79,98 @@ function pool(kind: 'max' | 'avg'): Impl {
 }
 
 export const IMPORTS: Record<string, Impl> = {
-  Identity: unary((t) => t), Dropout: (x, n) => need(n, x, 0),
-  Neg: unary(ops.neg), Exp: unary(ops.exp), Log: unary(ops.log), Sqrt: unary(ops.sqrt), Abs: unary(ops.abs), Sign: unary(ops.sign),
-  Sin: unary(ops.sin), Cos: unary(ops.cos), Tanh: unary(ops.tanh), Erf: unary(ops.erf), Sigmoid: unary(ops.sigmoid), Relu: unary(ops.relu),
-  Softplus: unary(ops.softplus), Reciprocal: unary(ops.reciprocal),
+  Identity: unary((t) => t),
+  Dropout: (x, n) => need(n, x, 0),
+  Neg: unary(ops.neg),
+  Exp: unary(ops.exp),
+  Log: unary(ops.log),
+  Sqrt: unary(ops.sqrt),
+  Abs: unary(ops.abs),
+  Sign: unary(ops.sign),
+  Sin: unary(ops.sin),
+  Cos: unary(ops.cos),
+  Tanh: unary(ops.tanh),
+  Erf: unary(ops.erf),
+  Sigmoid: unary(ops.sigmoid),
+  Relu: unary(ops.relu),
+  Softplus: unary(ops.softplus),
+  Reciprocal: unary(ops.reciprocal),
   LeakyRelu: (x, n) => ops.leakyRelu(need(n, x, 0), attr(n, 'alpha', 0.01)),
   Elu: (x, n) => ops.elu(need(n, x, 0), attr(n, 'alpha', 1)),
-  Add: binary(ops.add), Sub: binary(ops.sub), Mul: binary(ops.mul), Div: binary(ops.div), Pow: binary(ops.pow),
-  Max: (x, n) => x.slice(1).reduce<Tensor>((a, b, i) => ops.maximum(a, need(n, x, i + 1)), need(n, x, 0)),
-  Min: (x, n) => x.slice(1).reduce<Tensor>((a, b, i) => ops.minimum(a, need(n, x, i + 1)), need(n, x, 0)),
-  Equal: binary(ops.equal), Greater: binary(ops.greater), Less: binary(ops.less), GreaterOrEqual: binary(ops.greaterEqual), LessOrEqual: binary(ops.lessEqual),
+  Add: binary(ops.add),
+  Sub: binary(ops.sub),
+  Mul: binary(ops.mul),
+  Div: binary(ops.div),
+  Pow: binary(ops.pow),
+  Max: (x, n) => x.slice(1).reduce<Tensor>((a, _b, i) => ops.maximum(a, need(n, x, i + 1)), need(n, x, 0)),
+  Min: (x, n) => x.slice(1).reduce<Tensor>((a, _b, i) => ops.minimum(a, need(n, x, i + 1)), need(n, x, 0)),
+  Equal: binary(ops.equal),
+  Greater: binary(ops.greater),
+  Less: binary(ops.less),
+  GreaterOrEqual: binary(ops.greaterEqual),
+  LessOrEqual: binary(ops.lessEqual),
   Not: unary((t) => ops.equal(t, scalar(0, t.dtype))),
   Where: (x, n) => ops.where(need(n, x, 0), need(n, x, 1), need(n, x, 2)),
   MatMul: binary((a, b) => ops.matmul(a, b)),
   Gemm: (x, n) => {
-    const a = need(n, x, 0), b = need(n, x, 1), c = x[2];
+    const a = need(n, x, 0),
+      b = need(n, x, 1),
+      c = x[2];
     let y = ops.matmul(a, b, attr<number>(n, 'transA', 0) === 1, attr<number>(n, 'transB', 0) === 1);
-    const alpha = attr(n, 'alpha', 1), beta = attr(n, 'beta', 1);
+    const alpha = attr(n, 'alpha', 1),
+      beta = attr(n, 'beta', 1);
     if (alpha !== 1) y = ops.mul(y, alpha);
     return c ? ops.add(y, beta === 1 ? c : ops.mul(c, beta)) : y;
   },
   Softmax: (x, n, opset) => softmaxLike(n, need(n, x, 0), opset, ops.softmax),
   LogSoftmax: (x, n, opset) => softmaxLike(n, need(n, x, 0), opset, ops.logSoftmax),
   Flatten: (x, n) => {
-    const t = need(n, x, 0), axis = axisOf(attr(n, 'axis', 1), t.rank);
+    const t = need(n, x, 0),
+      axis = axisOf(attr(n, 'axis', 1), t.rank);
     const rows = t.shape.slice(0, axis).reduce((a, b) => a * b, 1);
     return ops.reshape(t, [rows, t.size / Math.max(rows, 1)]);
   },
   Reshape: (x, n) => {
-    const t = need(n, x, 0), shape = ints(need(n, x, 1));
+    const t = need(n, x, 0),
+      shape = ints(need(n, x, 1));
     const allowZero = attr<number>(n, 'allowzero', 0) === 1;
-    return ops.reshape(t, shape.map((d, i) => (d === 0 && !allowZero ? t.shape[i]! : d)));
+    return ops.reshape(
+      t,
+      shape.map((d, i) => (d === 0 && !allowZero ? t.shape[i]! : d)),
+    );
   },
   Transpose: (x, n) => {
     const t = need(n, x, 0);
     return ops.permute(t, attr(n, 'perm', [...Array(t.rank).keys()].reverse()));
   },
   Shape: (x, n) => {
-    const t = need(n, x, 0), r = t.rank;
-    const start = axisOf(attr(n, 'start', 0), r), end = axisOf(attr(n, 'end', r), r);
+    const t = need(n, x, 0),
+      r = t.rank;
+    const start = axisOf(attr(n, 'start', 0), r),
+      end = axisOf(attr(n, 'end', r), r);
     return ops.tensor(t.shape.slice(start, end), [Math.max(0, end - start)], 'int32');
   },
   Gather: (x, n) => ops.gather(need(n, x, 0), need(n, x, 1), axisOf(attr(n, 'axis', 0), need(n, x, 0).rank)),
   Unsqueeze: (x, n, opset) => {
-    const t = need(n, x, 0), axes = opset >= 13 ? ints(need(n, x, 1)) : attr<number[]>(n, 'axes', []);
+    const t = need(n, x, 0),
+      axes = opset >= 13 ? ints(need(n, x, 1)) : attr<number[]>(n, 'axes', []);
     const rank = t.rank + axes.length;
     const sorted = axes.map((a) => axisOf(a, rank)).sort((a, b) => a - b);
     return sorted.reduce((acc, a) => ops.expandDims(acc, a), t);
   },
   Squeeze: (x, n, opset) => {
-    const t = need(n, x, 0), axes = opset >= 13 ? (x[1] ? ints(x[1]) : undefined) : attr<number[] | undefined>(n, 'axes', undefined);
-    return ops.squeeze(t, axes?.map((a) => axisOf(a, t.rank)));
+    const t = need(n, x, 0),
+      axes = opset >= 13 ? (x[1] ? ints(x[1]) : undefined) : attr<number[] | undefined>(n, 'axes', undefined);
+    return ops.squeeze(
+      t,
+      axes?.map((a) => axisOf(a, t.rank)),
+    );
   },
-  Concat: (x, n) => ops.concat(x.map((_, i) => need(n, x, i)), axisOf(attr(n, 'axis', 0), need(n, x, 0).rank)),
+  Concat: (x, n) =>
+    ops.concat(
+      x.map((_, i) => need(n, x, i)),
+      axisOf(attr(n, 'axis', 0), need(n, x, 0).rank),
+    ),
   Cast: (x, n) => {
     const to = attr(n, 'to', 1);
     const dtype = to === 1 ? 'float32' : to === 11 ? 'float64' : to === 6 || to === 7 ? 'int32' : to === 9 ? 'bool' : null;
@@ -121,7 +180,10 @@ export const IMPORTS: Record<string, Impl> = {
   Constant: (_x, n) => {
     const v = n.attrs.get('value');
     if (v && typeof v === 'object' && !Array.isArray(v)) return v;
-    const f = n.attrs.get('value_float'), i = n.attrs.get('value_int'), fs = n.attrs.get('value_floats'), is = n.attrs.get('value_ints');
+    const f = n.attrs.get('value_float'),
+      i = n.attrs.get('value_int'),
+      fs = n.attrs.get('value_floats'),
+      is = n.attrs.get('value_ints');
     if (typeof f === 'number') return scalar(f, 'float32');
     if (typeof i === 'number') return scalar(i, 'int32');
     if (Array.isArray(fs)) return ops.tensor(fs, [fs.length], 'float32');
@@ -133,7 +195,9 @@ export const IMPORTS: Record<string, Impl> = {
   ReduceMax: (x, n, opset) => reduceLike(n, x, opset >= 18, ops.max),
   ReduceMin: (x, n, opset) => reduceLike(n, x, opset >= 18, ops.min),
   Conv: (x, n) => {
-    const t = need(n, x, 0), k = need(n, x, 1), b = x[2];
+    const t = need(n, x, 0),
+      k = need(n, x, 1),
+      b = x[2];
     if (t.rank !== 4 || k.rank !== 4) throw fail(n, `convolves rank-${t.rank} input with a rank-${k.rank} kernel; nabla convolves 2-D images [N, C, H, W]`);
     if (attr(n, 'group', 1) !== 1) throw fail(n, `has group ${attr(n, 'group', 1)}; nabla's conv2d has no groups yet`);
     const h = padded(n, ops.permute(t, NHWC), attr<number[]>(n, 'pads', []), 0);
@@ -141,7 +205,8 @@ export const IMPORTS: Record<string, Impl> = {
     if (b) y = ops.add(y, b);
     return ops.permute(y, NCHW);
   },
-  MaxPool: pool('max'), AveragePool: pool('avg'),
+  MaxPool: pool('max'),
+  AveragePool: pool('avg'),
   GlobalAveragePool: (x, n) => ops.mean(need(n, x, 0), [2, 3], true),
   GlobalMaxPool: (x, n) => ops.max(need(n, x, 0), [2, 3], true),
   BatchNormalization: (x, n) => {

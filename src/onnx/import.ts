@@ -33,38 +33,50 @@ export class OnnxModel {
 
   /** Every output, by name, for the inputs by name (tensors, or nested arrays of numbers). */
   run(feeds: Readonly<Record<string, TensorLike>>): Record<string, Tensor> {
-    if (feeds === null || typeof feeds !== 'object' || isTensor(feeds)) throw new ArgumentError(`onnx.run: argument feeds must be an object of inputs by name (${this.inputs.map((i) => i.name).join(', ')}), got ${describe(feeds)}`);
+    if (feeds === null || typeof feeds !== 'object' || isTensor(feeds))
+      throw new ArgumentError(
+        `onnx.run: argument feeds must be an object of inputs by name (${this.inputs.map((i) => i.name).join(', ')}), got ${describe(feeds)}`,
+      );
     const env = new Map<string, Tensor>(this.graph.initializers);
     for (const input of this.inputs) {
       const v = feeds[input.name];
       if (v === undefined) throw new ArgumentError(`onnx.run: the model needs input '${input.name}'`);
       const t = toTensor('onnx.run', input.name, v);
       const ok = t.rank === input.shape.length && input.shape.every((d, i) => typeof d !== 'number' || d === t.shape[i]);
-      if (!ok) throw new ArgumentError(`onnx.run: input '${input.name}' must have shape [${input.shape.map((d) => d ?? '?').join(',')}], got [${t.shape.join(',')}]`);
+      if (!ok)
+        throw new ArgumentError(`onnx.run: input '${input.name}' must have shape [${input.shape.map((d) => d ?? '?').join(',')}], got [${t.shape.join(',')}]`);
       env.set(input.name, t);
     }
-    for (const extra of Object.keys(feeds)) if (!this.inputs.some((i) => i.name === extra)) throw new ArgumentError(`onnx.run: the model has no input '${extra}' (inputs: ${this.inputs.map((i) => i.name).join(', ')})`);
+    for (const extra of Object.keys(feeds))
+      if (!this.inputs.some((i) => i.name === extra))
+        throw new ArgumentError(`onnx.run: the model has no input '${extra}' (inputs: ${this.inputs.map((i) => i.name).join(', ')})`);
     for (const node of this.graph.nodes) {
       const args = node.inputs.map((name) => {
         if (name === '') return undefined; // an omitted optional input
         const t = env.get(name);
-        if (!t) throw new OnnxImportError(`onnx: node '${node.name}' (${node.opType}) reads '${name}', which no earlier node computes (the nodes are not in order)`);
+        if (!t)
+          throw new OnnxImportError(`onnx: node '${node.name}' (${node.opType}) reads '${name}', which no earlier node computes (the nodes are not in order)`);
         return t;
       });
       const out = IMPORTS[node.opType]!(args, node, this.graph.opset);
       const outs = Array.isArray(out) ? out : [out];
-      node.outputs.forEach((name, i) => { if (name && outs[i]) env.set(name, outs[i]!); });
+      node.outputs.forEach((name, i) => {
+        if (name && outs[i]) env.set(name, outs[i]!);
+      });
     }
-    return Object.fromEntries(this.outputs.map((name) => {
-      const t = env.get(name);
-      if (!t) throw new OnnxImportError(`onnx: the model's output '${name}' is computed by no node`);
-      return [name, t];
-    }));
+    return Object.fromEntries(
+      this.outputs.map((name) => {
+        const t = env.get(name);
+        if (!t) throw new OnnxImportError(`onnx: the model's output '${name}' is computed by no node`);
+        return [name, t];
+      }),
+    );
   }
 
   /** The first output for the only input: `model.predict(x)`, as a Sequential's. */
   predict(x: TensorLike): Tensor {
-    if (this.inputs.length !== 1) throw new ArgumentError(`onnx.predict: the model has ${this.inputs.length} inputs (${this.inputs.map((i) => i.name).join(', ')}): use run({ ... })`);
+    if (this.inputs.length !== 1)
+      throw new ArgumentError(`onnx.predict: the model has ${this.inputs.length} inputs (${this.inputs.map((i) => i.name).join(', ')}): use run({ ... })`);
     return this.run({ [this.inputs[0]!.name]: x })[this.outputs[0]!]!;
   }
 }
@@ -79,7 +91,13 @@ export function importModel(bytes: Uint8Array | ArrayBuffer, opts: { source?: st
   const data = bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes;
   if (!(data instanceof Uint8Array)) throw new ArgumentError(`onnx.importModel: argument bytes must be a Uint8Array or ArrayBuffer, got ${describe(bytes)}`);
   const graph = readGraph(data, opts.source ?? 'the model');
-  const missing = [...new Set(graph.nodes.filter((n) => (n.domain && n.domain !== 'ai.onnx') || !(n.opType in IMPORTS)).map((n) => (n.domain && n.domain !== 'ai.onnx' ? `${n.domain}.${n.opType}` : n.opType)))];
+  const missing = [
+    ...new Set(
+      graph.nodes
+        .filter((n) => (n.domain && n.domain !== 'ai.onnx') || !(n.opType in IMPORTS))
+        .map((n) => (n.domain && n.domain !== 'ai.onnx' ? `${n.domain}.${n.opType}` : n.opType)),
+    ),
+  ];
   if (missing.length) throw new OnnxImportError(`onnx.importModel: ${opts.source ?? 'the model'} uses operators nabla does not have: ${missing.join(', ')}`);
   return new OnnxModel(graph);
 }

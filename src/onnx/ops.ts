@@ -9,7 +9,10 @@ import { OnnxExportError, type GraphWriter } from './writer.js';
 type Emit<P extends AnyPrim> = (w: GraphWriter, e: Equation<P>, x: readonly string[]) => string;
 type EmitTable = { [P in keyof PrimAttrs]?: Emit<P> };
 
-const simple = (opType: string): Emit<AnyPrim> => (w, _e, x) => w.add(opType, x);
+const simple =
+  (opType: string): Emit<AnyPrim> =>
+  (w, _e, x) =>
+    w.add(opType, x);
 
 /** The permutation that swaps the last two axes of a rank-r tensor. */
 const swapLast = (r: number) => [...Array(r).keys()].map((i) => (i === r - 2 ? r - 1 : i === r - 1 ? r - 2 : i));
@@ -20,8 +23,16 @@ const ACTIVATION = { relu: 'Relu', sigmoid: 'Sigmoid', tanh: 'Tanh' } as const;
 export const emitters: EmitTable = {
   identity: simple('Identity'),
   cast: (w, e, x) => w.add('Cast', x, { to: ONNX_DTYPE[e.attrs.dtype] }),
-  neg: simple('Neg'), exp: simple('Exp'), log: simple('Log'), sqrt: simple('Sqrt'), abs: simple('Abs'), sign: simple('Sign'),
-  sin: simple('Sin'), cos: simple('Cos'), tanh: simple('Tanh'), erf: simple('Erf'),
+  neg: simple('Neg'),
+  exp: simple('Exp'),
+  log: simple('Log'),
+  sqrt: simple('Sqrt'),
+  abs: simple('Abs'),
+  sign: simple('Sign'),
+  sin: simple('Sin'),
+  cos: simple('Cos'),
+  tanh: simple('Tanh'),
+  erf: simple('Erf'),
   // expm1 and log1p have no ONNX operator: exp(x) − 1 and log(1 + x), less accurate near 0
   expm1: (w, e, x) => w.add('Sub', [w.add('Exp', x), w.scalar(1, e.inputs[0]!.dtype)]),
   log1p: (w, e, x) => w.add('Log', [w.add('Add', [x[0]!, w.scalar(1, e.inputs[0]!.dtype)])]),
@@ -31,7 +42,13 @@ export const emitters: EmitTable = {
     const z = w.add('Add', x);
     return e.attrs.activation === 'linear' ? z : w.add(ACTIVATION[e.attrs.activation], [z]);
   },
-  add: simple('Add'), sub: simple('Sub'), mul: simple('Mul'), div: simple('Div'), pow: simple('Pow'), maximum: simple('Max'), minimum: simple('Min'),
+  add: simple('Add'),
+  sub: simple('Sub'),
+  mul: simple('Mul'),
+  div: simple('Div'),
+  pow: simple('Pow'),
+  maximum: simple('Max'),
+  minimum: simple('Min'),
   compare: (w, e, x) => (e.attrs.op === 'notEqual' ? w.add('Not', [w.add('Equal', x)]) : w.add(COMPARE[e.attrs.op], x)),
   where: simple('Where'),
   sum: (w, e, x) => reduce(w, 'ReduceSum', e.attrs, x[0]!),
@@ -71,9 +88,17 @@ function reduce(w: GraphWriter, opType: string, attrs: PrimAttrs['sum'], x: stri
 export function emitEquation(w: GraphWriter, e: Equation): string {
   const emit = (emitters as Record<string, Emit<AnyPrim> | undefined>)[e.prim];
   if (!emit) {
-    const why = e.prim === 'extractPatches' || e.prim === 'addPatches' ? ' outside conv2d/maxPool2d/avgPool2d (or in their gradients)'
-      : e.prim === 'adamUpdate' || e.prim === 'scatterAdd' ? ' (a training step: export the model or the inference function)' : '';
+    const why =
+      e.prim === 'extractPatches' || e.prim === 'addPatches'
+        ? ' outside conv2d/maxPool2d/avgPool2d (or in their gradients)'
+        : e.prim === 'adamUpdate' || e.prim === 'scatterAdd'
+          ? ' (a training step: export the model or the inference function)'
+          : '';
     throw new OnnxExportError(`onnx: the primitive '${e.prim}' has no ONNX translation${why}`);
   }
-  return emit(w, e as Equation<AnyPrim>, e.inputs.map((v) => w.name(v)));
+  return emit(
+    w,
+    e as Equation<AnyPrim>,
+    e.inputs.map((v) => w.name(v)),
+  );
 }

@@ -33,7 +33,10 @@ export function attribute(name: string, v: AttrValue): InstanceType<typeof onnx.
 /** A NodeProto: `outputs = opType[attrs](inputs)`. */
 export function node(opType: string, inputs: readonly string[], outputs: readonly string[], attrs: Record<string, AttrValue> = {}, name?: string): NodeProto {
   return onnx.NodeProto.create({
-    opType, input: [...inputs], output: [...outputs], name: name ?? outputs[0],
+    opType,
+    input: [...inputs],
+    output: [...outputs],
+    name: name ?? outputs[0],
     attribute: Object.entries(attrs).map(([k, v]) => attribute(k, v)),
   });
 }

@@ -31,7 +31,7 @@ export class GraphWriter {
 
   /** A fresh, unique value name built from `base`. */
   fresh(base: string): string {
-    let name = base.replace(/[^\w.\/:-]/g, '_') || 'v';
+    let name = base.replace(/[^\w./:-]/g, '_') || 'v';
     if (this.used.has(name)) {
       while (this.used.has(`${name}_${this.counter}`)) this.counter++;
       name = `${name}_${this.counter++}`;
@@ -89,7 +89,14 @@ export class GraphWriter {
     let name = this.consts.get(key);
     if (name === undefined) {
       name = this.fresh(`c${value}`);
-      const data = dtype === 'float64' ? Float64Array.of(value) : dtype === 'int32' ? Int32Array.of(value) : dtype === 'bool' ? Uint8Array.of(value) : Float32Array.of(value);
+      const data =
+        dtype === 'float64'
+          ? Float64Array.of(value)
+          : dtype === 'int32'
+            ? Int32Array.of(value)
+            : dtype === 'bool'
+              ? Uint8Array.of(value)
+              : Float32Array.of(value);
       this.initializers.push(tensorProto(name, ONNX_DTYPE[dtype], [], bytesOf(data)));
       this.consts.set(key, name);
     }
@@ -103,7 +110,7 @@ export class GraphWriter {
 
   /** The run-time size of a symbol, as an int64 [1] value read from the shape of an input that has it. */
   private symbol(name: string): string {
-    let out = this.symbolSize.get(name);
+    const out = this.symbolSize.get(name);
     if (out !== undefined) return out;
     const standIn = this.program.symbols[name]!;
     for (const v of this.program.inputs) {
@@ -128,7 +135,11 @@ export class GraphWriter {
   /** Sizes as an int64 vector: a constant when none is symbolic, else the concatenation of dim()s. */
   dims(ns: readonly number[]): string {
     if (!ns.some((n) => this.isSymbolic(n))) return this.int64(ns);
-    return this.add('Concat', ns.map((n) => this.dim(n)), { axis: 0 });
+    return this.add(
+      'Concat',
+      ns.map((n) => this.dim(n)),
+      { axis: 0 },
+    );
   }
 
   /** A size as a scalar of dtype (the m a mean divides by). */
@@ -140,6 +151,10 @@ export class GraphWriter {
   /** The graph input or output description of a variable, symbolic dimensions by name. */
   valueInfo(v: ProgramVar): ReturnType<typeof valueInfo> {
     const plain = new Set(Object.keys(this.program.symbols));
-    return valueInfo(this.name(v), ONNX_DTYPE[v.dtype], v.shape.map((d) => (typeof d === 'number' || plain.has(d) ? d : `${d}`)));
+    return valueInfo(
+      this.name(v),
+      ONNX_DTYPE[v.dtype],
+      v.shape.map((d) => (typeof d === 'number' || plain.has(d) ? d : `${d}`)),
+    );
   }
 }

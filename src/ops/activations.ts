@@ -3,7 +3,7 @@ import type { FusedActivation } from '../backend/kernels.js';
 import { describe } from '../core/describe.js';
 import { ArgumentError } from '../core/errors.js';
 import { normalizeAxis } from '../core/shape.js';
-import { Tensor } from '../tensor/tensor.js';
+import type { Tensor } from '../tensor/tensor.js';
 import { add, div, erf, exp, expm1, log1p, mul, neg, tanh } from './arithmetic.js';
 import { greater, greaterEqual, lessEqual, where } from './compare.js';
 import { floatTensor, operands, type TensorLike } from './convert.js';
@@ -130,7 +130,9 @@ export const FUSED_ACTIVATIONS: readonly FusedActivation[] = ['linear', 'relu', 
  */
 export function biasActivation(z: TensorLike, bias: TensorLike, activation: FusedActivation = 'linear'): Tensor {
   if (!FUSED_ACTIVATIONS.includes(activation)) {
-    throw new ArgumentError(`biasActivation: unknown activation ${typeof activation === 'string' ? `'${activation}'` : describe(activation)}; expected one of ${FUSED_ACTIVATIONS.join(', ')}`);
+    throw new ArgumentError(
+      `biasActivation: unknown activation ${typeof activation === 'string' ? `'${activation}'` : describe(activation)}; expected one of ${FUSED_ACTIVATIONS.join(', ')}`,
+    );
   }
   const [zt, bt] = operands('biasActivation', floatTensor('biasActivation', 'z', z), floatTensor('biasActivation', 'bias', bias), ['z', 'bias']);
   return apply('biasActivation', [zt, bt], { activation });

@@ -2,7 +2,7 @@ import { scoped } from '../autograd/tape.js';
 import type { UnaryOp } from '../backend/kernels.js';
 import { describe } from '../core/describe.js';
 import { ArgumentError } from '../core/errors.js';
-import { Tensor } from '../tensor/tensor.js';
+import type { Tensor } from '../tensor/tensor.js';
 import { cast, floatTensor, operands, toTensor, type TensorLike } from './convert.js';
 import { apply } from './prim.js';
 import { equal, greater, less, where } from './compare.js';
@@ -116,14 +116,18 @@ export function erf(x: TensorLike): Tensor {
  */
 export function clip(x: TensorLike, min: number, max: number): Tensor {
   return scoped('clip', 'op', [x, min, max], { min, max }, () => {
-    for (const [k, v] of [['min', min], ['max', max]] as const) {
+    for (const [k, v] of [
+      ['min', min],
+      ['max', max],
+    ] as const) {
       if (typeof v !== 'number') throw new ArgumentError(`clip: argument ${k} must be a number, got ${describe(v)}`);
     }
     if (!(min <= max)) throw new ArgumentError(`clip: min (${min}) must not exceed max (${max})`);
     const i = toTensor('clip', 'x', x);
     if (i.dtype === 'int32' && Number.isInteger(min) && Number.isInteger(max)) {
       // int32 values: a bound beyond the int32 range clips nothing on its side
-      const lo = Math.max(min, -(2 ** 31)), hi = Math.min(max, 2 ** 31 - 1);
+      const lo = Math.max(min, -(2 ** 31)),
+        hi = Math.min(max, 2 ** 31 - 1);
       return where(less(i, lo), lo, where(greater(i, hi), hi, i));
     }
     const t = floatTensor('clip', 'x', i);

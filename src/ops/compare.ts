@@ -1,5 +1,5 @@
 import type { CompareOp } from '../backend/kernels.js';
-import { Tensor } from '../tensor/tensor.js';
+import type { Tensor } from '../tensor/tensor.js';
 import { operands, toTensor, type TensorLike } from './convert.js';
 import { apply } from './prim.js';
 
@@ -8,17 +8,29 @@ function compare(op: CompareOp, a: TensorLike, b: TensorLike): Tensor {
 }
 
 /** a == b elementwise, as a bool tensor. */
-export function equal(a: TensorLike, b: TensorLike): Tensor { return compare('equal', a, b); }
+export function equal(a: TensorLike, b: TensorLike): Tensor {
+  return compare('equal', a, b);
+}
 /** a != b elementwise. */
-export function notEqual(a: TensorLike, b: TensorLike): Tensor { return compare('notEqual', a, b); }
+export function notEqual(a: TensorLike, b: TensorLike): Tensor {
+  return compare('notEqual', a, b);
+}
 /** a > b elementwise. */
-export function greater(a: TensorLike, b: TensorLike): Tensor { return compare('greater', a, b); }
+export function greater(a: TensorLike, b: TensorLike): Tensor {
+  return compare('greater', a, b);
+}
 /** a >= b elementwise. */
-export function greaterEqual(a: TensorLike, b: TensorLike): Tensor { return compare('greaterEqual', a, b); }
+export function greaterEqual(a: TensorLike, b: TensorLike): Tensor {
+  return compare('greaterEqual', a, b);
+}
 /** a < b elementwise. */
-export function less(a: TensorLike, b: TensorLike): Tensor { return compare('less', a, b); }
+export function less(a: TensorLike, b: TensorLike): Tensor {
+  return compare('less', a, b);
+}
 /** a <= b elementwise. */
-export function lessEqual(a: TensorLike, b: TensorLike): Tensor { return compare('lessEqual', a, b); }
+export function lessEqual(a: TensorLike, b: TensorLike): Tensor {
+  return compare('lessEqual', a, b);
+}
 
 /**
  * Picks a where `condition` is true and b elsewhere, all three broadcast.

@@ -3,7 +3,7 @@ import type { Window2D } from '../backend/kernels.js';
 import { ArgumentError, ShapeError } from '../core/errors.js';
 import { describe } from '../core/describe.js';
 import { checkSize, formatShape } from '../core/shape.js';
-import { Tensor } from '../tensor/tensor.js';
+import type { Tensor } from '../tensor/tensor.js';
 import { div } from './arithmetic.js';
 import { floatTensor, type TensorLike } from './convert.js';
 import { matmul } from './linalg.js';
@@ -21,7 +21,9 @@ export type Pair = number | readonly [number, number];
 function pair(op: string, name: string, v: Pair): [number, number] {
   const p = (typeof v === 'number' ? [v, v] : Array.isArray(v) && v.length === 2 ? [v[0], v[1]] : null) as [number, number] | null;
   if (p === null || !p.every((d) => Number.isSafeInteger(d) && d >= 1)) {
-    throw new ArgumentError(`${op}: ${name} must be a positive integer or a pair of them, got ${Array.isArray(v) ? `[${v.map(describe).join(',')}]` : describe(v)}`);
+    throw new ArgumentError(
+      `${op}: ${name} must be a positive integer or a pair of them, got ${Array.isArray(v) ? `[${v.map(describe).join(',')}]` : describe(v)}`,
+    );
   }
   return p;
 }
@@ -29,11 +31,17 @@ function pair(op: string, name: string, v: Pair): [number, number] {
 /** The window geometry of a sliding-window op over an NHWC input, with TensorFlow's padding rules. */
 export function window2d(op: string, shape: readonly number[], size: Pair, strides: Pair, padding: Padding, dilation: Pair = 1): Window2D {
   if (shape.length !== 4) throw new ShapeError(`${op}: input shape ${formatShape(shape)} must be [batch, height, width, channels]`);
-  const [kh, kw] = pair(op, 'kernel size', size), [sh, sw] = pair(op, 'strides', strides), [dh, dw] = pair(op, 'dilation', dilation);
+  const [kh, kw] = pair(op, 'kernel size', size),
+    [sh, sw] = pair(op, 'strides', strides),
+    [dh, dw] = pair(op, 'dilation', dilation);
   if (padding !== 'valid' && padding !== 'same') throw new ArgumentError(`${op}: padding must be 'valid' or 'same', got ${describe(padding)}`);
   const [, H, W] = shape as [number, number, number, number];
-  const eh = (kh - 1) * dh + 1, ew = (kw - 1) * dw + 1; // the effective (dilated) window
-  let outH: number, outW: number, padTop = 0, padLeft = 0;
+  const eh = (kh - 1) * dh + 1,
+    ew = (kw - 1) * dw + 1; // the effective (dilated) window
+  let outH: number,
+    outW: number,
+    padTop = 0,
+    padLeft = 0;
   if (padding === 'valid') {
     outH = Math.floor((H - eh) / sh) + 1;
     outW = Math.floor((W - ew) / sw) + 1;
@@ -69,10 +77,13 @@ export function addPatches(patches: Tensor, win: Window2D): Tensor {
  */
 export function conv2d(x: TensorLike, kernel: TensorLike, strides: Pair = 1, padding: Padding = 'valid', dilation: Pair = 1): Tensor {
   return scoped('conv2d', 'op', [x, kernel], { strides, padding, dilation }, () => {
-    const t = floatTensor('conv2d', 'x', x), k = floatTensor('conv2d', 'kernel', kernel);
+    const t = floatTensor('conv2d', 'x', x),
+      k = floatTensor('conv2d', 'kernel', kernel);
     if (k.rank !== 4) throw new ShapeError(`conv2d: kernel shape ${formatShape(k.shape)} must be [height, width, inChannels, outChannels]`);
     if (t.rank !== 4 || t.shape[3] !== k.shape[2]) {
-      throw new ShapeError(`conv2d: input ${formatShape(t.shape)} and kernel ${formatShape(k.shape)}: the input must be [batch, height, width, ${k.shape[2]}] to match the kernel's in-channels`);
+      throw new ShapeError(
+        `conv2d: input ${formatShape(t.shape)} and kernel ${formatShape(k.shape)}: the input must be [batch, height, width, ${k.shape[2]}] to match the kernel's in-channels`,
+      );
     }
     const [kh, kw, cin, cout] = k.shape as [number, number, number, number];
     const win = window2d('conv2d', t.shape, [kh, kw], strides, padding, dilation);

@@ -1,7 +1,7 @@
 import { checkDType, isFloat, promoteTypes, type DType } from '../core/dtype.js';
 import { DTypeError } from '../core/errors.js';
 import { tensorFrom, type TensorLike } from '../tensor/create.js';
-import { Tensor, isTensor } from '../tensor/tensor.js';
+import { type Tensor, isTensor } from '../tensor/tensor.js';
 import { Variable } from '../tensor/variable.js';
 import { apply } from './prim.js';
 
@@ -42,7 +42,8 @@ export function operands(op: string, a: TensorLike, b: TensorLike, names: readon
   if (b instanceof Variable) b = b.value;
   if (typeof a === 'number' && isTensor(b)) return [tensorFrom(op, names[0], a, [], weakType(a, b.dtype)), cast(b, weakType(a, b.dtype))];
   if (typeof b === 'number' && isTensor(a)) return [cast(a, weakType(b, a.dtype)), tensorFrom(op, names[1], b, [], weakType(b, a.dtype))];
-  const A = toTensor(op, names[0], a), B = toTensor(op, names[1], b);
+  const A = toTensor(op, names[0], a),
+    B = toTensor(op, names[1], b);
   const d = promoteTypes(A.dtype, B.dtype);
   return [cast(A, d), cast(B, d)];
 }

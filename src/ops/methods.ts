@@ -12,23 +12,64 @@ import * as shape from './shape.js';
  * This table is the one place both spellings come from.
  */
 const methods = {
-  add: arithmetic.add, sub: arithmetic.sub, mul: arithmetic.mul, div: arithmetic.div, pow: arithmetic.pow,
-  neg: arithmetic.neg, square: arithmetic.square, sqrt: arithmetic.sqrt, exp: arithmetic.exp, log: arithmetic.log,
-  abs: arithmetic.abs, sin: arithmetic.sin, cos: arithmetic.cos, tanh: arithmetic.tanh,
-  maximum: arithmetic.maximum, minimum: arithmetic.minimum, clip: arithmetic.clip, cast: arithmetic.cast,
-  equal: compare.equal, greater: compare.greater, less: compare.less,
-  matmul: linalg.matmul, transpose: linalg.transpose, dot: linalg.dot,
-  sum: reduce.sum, mean: reduce.mean, max: reduce.max, min: reduce.min, argmax: reduce.argmax, argmin: reduce.argmin,
-  logSumExp: reduce.logSumExp, variance: reduce.variance,
-  reshape: shape.reshape, flatten: shape.flatten, squeeze: shape.squeeze, expandDims: shape.expandDims,
-  broadcastTo: shape.broadcastTo, permute: shape.permute, slice: shape.slice, pad: shape.pad, gather: shape.gather,
-  sigmoid: activations.sigmoid, relu: activations.relu, leakyRelu: activations.leakyRelu, elu: activations.elu,
-  swish: activations.swish, gelu: activations.gelu, softplus: activations.softplus,
-  softmax: activations.softmax, logSoftmax: activations.logSoftmax,
+  add: arithmetic.add,
+  sub: arithmetic.sub,
+  mul: arithmetic.mul,
+  div: arithmetic.div,
+  pow: arithmetic.pow,
+  neg: arithmetic.neg,
+  square: arithmetic.square,
+  sqrt: arithmetic.sqrt,
+  exp: arithmetic.exp,
+  log: arithmetic.log,
+  abs: arithmetic.abs,
+  sin: arithmetic.sin,
+  cos: arithmetic.cos,
+  tanh: arithmetic.tanh,
+  maximum: arithmetic.maximum,
+  minimum: arithmetic.minimum,
+  clip: arithmetic.clip,
+  cast: arithmetic.cast,
+  equal: compare.equal,
+  greater: compare.greater,
+  less: compare.less,
+  matmul: linalg.matmul,
+  transpose: linalg.transpose,
+  dot: linalg.dot,
+  sum: reduce.sum,
+  mean: reduce.mean,
+  max: reduce.max,
+  min: reduce.min,
+  argmax: reduce.argmax,
+  argmin: reduce.argmin,
+  logSumExp: reduce.logSumExp,
+  variance: reduce.variance,
+  reshape: shape.reshape,
+  flatten: shape.flatten,
+  squeeze: shape.squeeze,
+  expandDims: shape.expandDims,
+  broadcastTo: shape.broadcastTo,
+  permute: shape.permute,
+  slice: shape.slice,
+  pad: shape.pad,
+  gather: shape.gather,
+  sigmoid: activations.sigmoid,
+  relu: activations.relu,
+  leakyRelu: activations.leakyRelu,
+  elu: activations.elu,
+  swish: activations.swish,
+  gelu: activations.gelu,
+  softplus: activations.softplus,
+  softmax: activations.softmax,
+  logSoftmax: activations.logSoftmax,
 };
 
 type Methods = typeof methods;
-type AsMethod<F> = F extends (self: Tensor, ...rest: infer R) => infer O ? (...rest: R) => O : F extends (self: never, ...rest: infer R) => infer O ? (...rest: R) => O : never;
+type AsMethod<F> = F extends (self: Tensor, ...rest: infer R) => infer O
+  ? (...rest: R) => O
+  : F extends (self: never, ...rest: infer R) => infer O
+    ? (...rest: R) => O
+    : never;
 type BoundMethods = { [K in keyof Methods]: AsMethod<Methods[K]> };
 
 declare module '../tensor/tensor.js' {

@@ -7,10 +7,16 @@ import { multiOutputPrimitives, primitives } from './primitives.js';
 type None = Record<string, never>;
 
 /** What a shape rule sees of a tensor: its shape and dtype (a Tensor is one). */
-export interface Aval { readonly shape: readonly number[]; readonly dtype: DType }
+export interface Aval {
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+}
 
 /** Reduction attributes: sorted distinct axes, and whether they stay as size-1 dimensions. */
-export interface ReduceAttrs { axes: number[]; keepDims: boolean }
+export interface ReduceAttrs {
+  axes: number[];
+  keepDims: boolean;
+}
 
 /**
  * Every primitive and the type of its attributes. A primitive is the unit of
@@ -19,15 +25,35 @@ export interface ReduceAttrs { axes: number[]; keepDims: boolean }
 export interface PrimAttrs {
   identity: None;
   cast: { dtype: DType };
-  neg: None; exp: None; expm1: None; log: None; log1p: None; sqrt: None; abs: None; sign: None;
-  sin: None; cos: None; tanh: None; erf: None;
-  softmax: { axis: number }; logSoftmax: { axis: number };
+  neg: None;
+  exp: None;
+  expm1: None;
+  log: None;
+  log1p: None;
+  sqrt: None;
+  abs: None;
+  sign: None;
+  sin: None;
+  cos: None;
+  tanh: None;
+  erf: None;
+  softmax: { axis: number };
+  logSoftmax: { axis: number };
   biasActivation: { activation: FusedActivation };
-  add: None; sub: None; mul: None; div: None; pow: None; maximum: None; minimum: None;
+  add: None;
+  sub: None;
+  mul: None;
+  div: None;
+  pow: None;
+  maximum: None;
+  minimum: None;
   compare: { op: CompareOp };
   where: None;
-  sum: ReduceAttrs; max: ReduceAttrs; min: ReduceAttrs;
-  argmax: { axis: number }; argmin: { axis: number };
+  sum: ReduceAttrs;
+  max: ReduceAttrs;
+  min: ReduceAttrs;
+  argmax: { axis: number };
+  argmin: { axis: number };
   matmul: { transA: boolean; transB: boolean };
   reshape: { shape: number[] };
   permute: { perm: number[] };
@@ -80,7 +106,7 @@ export function apply<P extends Prim>(prim: P, inputs: readonly Tensor[], attrs:
   const def = primitives[prim] as PrimDef<P>;
   const aval = def.shape(inputs, attrs);
   const tracer = tapeState.tracer;
-  const out = tracer !== null && tracer.involves(inputs, aval.shape) ? tracer.bind(prim, inputs, attrs, aval) : def.forward(inputs, attrs, aval);
+  const out = tracer?.involves(inputs, aval.shape) ? tracer.bind(prim, inputs, attrs, aval) : def.forward(inputs, attrs, aval);
   record(prim, inputs, attrs, out);
   return out;
 }
@@ -116,6 +142,6 @@ export function applyMulti<P extends MultiPrim>(prim: P, inputs: readonly Tensor
   const def = multiOutputPrimitives[prim] as MultiPrimDef<P>;
   const avals = def.shape(inputs, attrs);
   const tracer = tapeState.tracer;
-  if (tracer !== null && tracer.involves(inputs, avals[0]!.shape)) return tracer.bindMulti(prim, inputs, attrs, avals);
+  if (tracer?.involves(inputs, avals[0]!.shape)) return tracer.bindMulti(prim, inputs, attrs, avals);
   return def.forward(inputs, attrs, avals);
 }

@@ -130,7 +130,8 @@ function softmaxShape(op: string) {
 function argShape(op: string) {
   return ([x]: readonly Aval[], { axis }: { axis: number }): Aval => {
     checkAxis(op, x!.shape, axis);
-    if (sizeOf(x!.shape) === 0) throw new ArgumentError(`${op}: empty tensor of shape ${formatShape(x!.shape)} has no ${op === 'argmax' ? 'maximum' : 'minimum'}`);
+    if (sizeOf(x!.shape) === 0)
+      throw new ArgumentError(`${op}: empty tensor of shape ${formatShape(x!.shape)} has no ${op === 'argmax' ? 'maximum' : 'minimum'}`);
     return { shape: reducedShape(x!.shape, [axis], false), dtype: 'int32' };
   };
 }
@@ -157,16 +158,16 @@ export const primitives: PrimTable = {
 
   // unary elementwise: d/dx f(x) = f'(x)
   neg: unaryPrim('neg', (g) => neg(g)),
-  exp: unaryPrim('exp', (g, _x, y) => mul(g, y)),                       // (eˣ)' = eˣ
-  expm1: unaryPrim('expm1', (g, _x, y) => mul(g, add(y, 1))),           // (eˣ − 1)' = eˣ
-  log: unaryPrim('log', (g, x) => div(g, x)),                           // (ln x)' = 1/x
-  log1p: unaryPrim('log1p', (g, x) => div(g, add(x, 1))),               // ln(1+x)' = 1/(1+x)
-  sqrt: unaryPrim('sqrt', (g, _x, y) => div(g, mul(y, 2))),             // (√x)' = 1/(2√x)
-  abs: unaryPrim('abs', (g, x) => mul(g, sign(x))),                     // |x|' = sign(x) (0 at 0 and NaN)
-  sign: { ...unaryPrim('sign', (g) => g), backward: noGradient },       // zero almost everywhere
+  exp: unaryPrim('exp', (g, _x, y) => mul(g, y)), // (eˣ)' = eˣ
+  expm1: unaryPrim('expm1', (g, _x, y) => mul(g, add(y, 1))), // (eˣ − 1)' = eˣ
+  log: unaryPrim('log', (g, x) => div(g, x)), // (ln x)' = 1/x
+  log1p: unaryPrim('log1p', (g, x) => div(g, add(x, 1))), // ln(1+x)' = 1/(1+x)
+  sqrt: unaryPrim('sqrt', (g, _x, y) => div(g, mul(y, 2))), // (√x)' = 1/(2√x)
+  abs: unaryPrim('abs', (g, x) => mul(g, sign(x))), // |x|' = sign(x) (0 at 0 and NaN)
+  sign: { ...unaryPrim('sign', (g) => g), backward: noGradient }, // zero almost everywhere
   sin: unaryPrim('sin', (g, x) => mul(g, cos(x))),
   cos: unaryPrim('cos', (g, x) => neg(mul(g, sin(x)))),
-  tanh: unaryPrim('tanh', (g, _x, y) => mul(g, sub(1, square(y)))),     // tanh' = 1 − tanh²
+  tanh: unaryPrim('tanh', (g, _x, y) => mul(g, sub(1, square(y)))), // tanh' = 1 − tanh²
   erf: unaryPrim('erf', (g, x) => mul(g, mul(exp(neg(square(x))), 2 / Math.sqrt(Math.PI)))), // erf' = 2/√π e^(−x²)
 
   // softmax along an axis: dx = y·(g − Σ g·y); log softmax: dx = g − e^y·Σ g
@@ -185,17 +186,22 @@ export const primitives: PrimTable = {
   biasActivation: {
     shape: ([z, b]) => {
       if (z!.shape.length === 0 || b!.shape.length !== 1 || b!.shape[0] !== z!.shape[z!.shape.length - 1]) {
-        throw new ShapeError(`biasActivation: z ${formatShape(z!.shape)} and bias ${formatShape(b!.shape)}: the bias must be a vector as long as z's last dimension`);
+        throw new ShapeError(
+          `biasActivation: z ${formatShape(z!.shape)} and bias ${formatShape(b!.shape)}: the bias must be a vector as long as z's last dimension`,
+        );
       }
       return { shape: z!.shape, dtype: z!.dtype };
     },
-    forward: ([z, b], { activation }) =>
-      new Tensor(kernels().biasActivation(z!.storage as FloatArray, b!.storage as FloatArray, activation), z!.shape),
+    forward: ([z, b], { activation }) => new Tensor(kernels().biasActivation(z!.storage as FloatArray, b!.storage as FloatArray, activation), z!.shape),
     backward: (g, _i, y, { activation }) => {
-      const dz = activation === 'relu' ? where(lessEqual(y, 0), 0, g)
-        : activation === 'sigmoid' ? mul(g, mul(y, sub(1, y)))     // σ' = σ(1 − σ)
-        : activation === 'tanh' ? mul(g, sub(1, square(y)))        // tanh' = 1 − tanh²
-        : g;
+      const dz =
+        activation === 'relu'
+          ? where(lessEqual(y, 0), 0, g)
+          : activation === 'sigmoid'
+            ? mul(g, mul(y, sub(1, y))) // σ' = σ(1 − σ)
+            : activation === 'tanh'
+              ? mul(g, sub(1, square(y))) // tanh' = 1 − tanh²
+              : g;
       return [dz, dz];
     },
   },
@@ -217,26 +223,17 @@ export const primitives: PrimTable = {
   pow: {
     shape: binaryShape('pow'),
     forward: binaryForward('pow'),
-    backward: (g, [a, b], _y, _a, needs) => [
-      needs[0] ? mul(g, powBaseDerivative(a!, b!)) : null,
-      needs[1] ? mul(g, powExponentDerivative(a!, b!)) : null,
-    ],
+    backward: (g, [a, b], _y, _a, needs) => [needs[0] ? mul(g, powBaseDerivative(a!, b!)) : null, needs[1] ? mul(g, powExponentDerivative(a!, b!)) : null],
   },
   maximum: {
     shape: binaryShape('maximum'),
     forward: binaryForward('maximum'),
-    backward: (g, [a, b], _o, _a, needs) => [
-      needs[0] ? mul(g, share(a!, b!, less(a!, b!))) : null,
-      needs[1] ? mul(g, share(a!, b!, greater(a!, b!))) : null,
-    ],
+    backward: (g, [a, b], _o, _a, needs) => [needs[0] ? mul(g, share(a!, b!, less(a!, b!))) : null, needs[1] ? mul(g, share(a!, b!, greater(a!, b!))) : null],
   },
   minimum: {
     shape: binaryShape('minimum'),
     forward: binaryForward('minimum'),
-    backward: (g, [a, b], _o, _a, needs) => [
-      needs[0] ? mul(g, share(a!, b!, greater(a!, b!))) : null,
-      needs[1] ? mul(g, share(a!, b!, less(a!, b!))) : null,
-    ],
+    backward: (g, [a, b], _o, _a, needs) => [needs[0] ? mul(g, share(a!, b!, greater(a!, b!))) : null, needs[1] ? mul(g, share(a!, b!, less(a!, b!))) : null],
   },
 
   compare: {
@@ -291,7 +288,8 @@ export const primitives: PrimTable = {
       new Tensor(kernels().matmul(a!.storage as FloatArray, a!.shape, b!.storage as FloatArray, b!.shape, transA, transB, shape), shape),
     backward: (g, [a, b], _o, { transA, transB }, needs) => {
       // C = AB: dA = G·Bᵀ, dB = Aᵀ·G, with the transposes folded into the flags
-      let da: Tensor | null = null, db: Tensor | null = null;
+      let da: Tensor | null = null,
+        db: Tensor | null = null;
       if (needs[0]) da = transA ? matmul(b!, g, transB, true) : matmul(g, b!, false, !transB);
       if (needs[1]) db = transB ? matmul(g, a!, true, transA) : matmul(a!, g, !transA, false);
       return [da, db];
@@ -301,7 +299,8 @@ export const primitives: PrimTable = {
   // layout
   reshape: {
     shape: ([x], { shape }) => {
-      const n = sizeOf(x!.shape), m = sizeOf(shape);
+      const n = sizeOf(x!.shape),
+        m = sizeOf(shape);
       if (shape.some((d) => !Number.isSafeInteger(d) || d < 0) || n !== m) {
         throw new ShapeError(`reshape: cannot reshape ${formatShape(x!.shape)} (${n} elements) to ${formatShape(shape)} (${m} elements)`);
       }
@@ -346,7 +345,8 @@ export const primitives: PrimTable = {
         throw new ShapeError(`slice: begin [${begin.join(',')}] and size [${size.join(',')}] must have one entry for each axis of shape ${formatShape(s)}`);
       }
       for (let i = 0; i < s.length; i++) {
-        const b = begin[i]!, n = size[i]!;
+        const b = begin[i]!,
+          n = size[i]!;
         if (!Number.isInteger(b) || !Number.isInteger(n) || b < 0 || n < 0 || b + n > s[i]!) {
           throw new ShapeError(`slice: begin [${begin.join(',')}] size [${size.join(',')}] is out of bounds for shape ${formatShape(s)} on axis ${i}`);
         }
@@ -354,19 +354,32 @@ export const primitives: PrimTable = {
       return { shape: size, dtype: x!.dtype };
     },
     forward: ([x], { begin, size }) => new Tensor(kernels().slice(x!.storage, x!.shape, begin, size), size),
-    backward: (g, [x], _o, { begin, size }) => [pad(g, begin.map((b, i) => [b, x!.shape[i]! - b - size[i]!] as [number, number]))],
+    backward: (g, [x], _o, { begin, size }) => [
+      pad(
+        g,
+        begin.map((b, i) => [b, x!.shape[i]! - b - size[i]!] as [number, number]),
+      ),
+    ],
   },
   pad: {
     shape: ([x], { paddings }) => {
       if (paddings.length !== x!.shape.length || paddings.some((p) => p.some((v) => !Number.isSafeInteger(v) || v < 0))) {
-        throw new ShapeError(`pad: paddings [${paddings.map((p) => `[${p.join(',')}]`).join(',')}] must give [before, after] non-negative integers for each of the ${x!.shape.length} axes of shape ${formatShape(x!.shape)}`);
+        throw new ShapeError(
+          `pad: paddings [${paddings.map((p) => `[${p.join(',')}]`).join(',')}] must give [before, after] non-negative integers for each of the ${x!.shape.length} axes of shape ${formatShape(x!.shape)}`,
+        );
       }
       const shape = x!.shape.map((d, i) => d + paddings[i]![0] + paddings[i]![1]);
       checkSize('pad', shape);
       return { shape, dtype: x!.dtype };
     },
     forward: ([x], { paddings, value }, { shape }) => new Tensor(kernels().pad(x!.storage, x!.shape, paddings, value), shape),
-    backward: (g, [x], _o, { paddings }) => [slice(g, paddings.map((p) => p[0]), x!.shape)],
+    backward: (g, [x], _o, { paddings }) => [
+      slice(
+        g,
+        paddings.map((p) => p[0]),
+        x!.shape,
+      ),
+    ],
   },
   concat: {
     shape: (xs, { axis }) => {
@@ -382,7 +395,15 @@ export const primitives: PrimTable = {
       checkSize('concat', shape);
       return { shape, dtype: first.dtype };
     },
-    forward: (xs, { axis }, { shape }) => new Tensor(kernels().concat(xs.map((x) => x.storage), xs.map((x) => x.shape), axis), shape),
+    forward: (xs, { axis }, { shape }) =>
+      new Tensor(
+        kernels().concat(
+          xs.map((x) => x.storage),
+          xs.map((x) => x.shape),
+          axis,
+        ),
+        shape,
+      ),
     backward: (g, xs, _o, { axis }, needs) => {
       let at = 0;
       return xs.map((x, i) => {
@@ -400,8 +421,7 @@ export const primitives: PrimTable = {
       checkSize('gather', shape);
       return { shape, dtype: x!.dtype };
     },
-    forward: ([x, idx], { axis }, { shape }) =>
-      new Tensor(kernels().gather(x!.storage, x!.shape, idx!.storage as Int32Array, idx!.shape, axis), shape),
+    forward: ([x, idx], { axis }, { shape }) => new Tensor(kernels().gather(x!.storage, x!.shape, idx!.storage as Int32Array, idx!.shape, axis), shape),
     backward: (g, [x, idx], _o, { axis }) => [scatterAdd(g, idx!, axis, x!.shape[axis]!), null],
   },
   scatterAdd: {
@@ -464,11 +484,13 @@ export function matmulShape(a: readonly number[], b: readonly number[], transA: 
   if (ka !== kb) throw new ShapeError(`matmul: ${shapes()}: inner dimensions ${ka} and ${kb} differ`);
   const M = transA ? a[a.length - 1]! : a[a.length - 2]!;
   const N = transB ? b[b.length - 2]! : b[b.length - 1]!;
-  const ba = a.slice(0, -2), bb = b.slice(0, -2);
+  const ba = a.slice(0, -2),
+    bb = b.slice(0, -2);
   const r = Math.max(ba.length, bb.length);
   const batch: number[] = [];
   for (let i = 0; i < r; i++) {
-    const x = ba[ba.length - r + i] ?? 1, y = bb[bb.length - r + i] ?? 1;
+    const x = ba[ba.length - r + i] ?? 1,
+      y = bb[bb.length - r + i] ?? 1;
     if (x !== y && x !== 1 && y !== 1) {
       throw new ShapeError(`matmul: ${shapes()}: batch dimensions ${formatShape(ba)} and ${formatShape(bb)} cannot be broadcast`);
     }
@@ -490,7 +512,9 @@ export const multiOutputPrimitives: MultiPrimTable = {
     shape: (inputs) => {
       const [value] = inputs;
       if (inputs.length !== 4 || !isFloat(value!.dtype) || !inputs.every((t) => t.dtype === value!.dtype && sameShape(t.shape, value!.shape))) {
-        throw new ShapeError(`adamUpdate: expects the value, gradient, m and v as float tensors of one shape and dtype, got ${inputs.map((t) => `${t.dtype}${formatShape(t.shape)}`).join(', ')}`);
+        throw new ShapeError(
+          `adamUpdate: expects the value, gradient, m and v as float tensors of one shape and dtype, got ${inputs.map((t) => `${t.dtype}${formatShape(t.shape)}`).join(', ')}`,
+        );
       }
       return [0, 1, 2].map(() => ({ shape: value!.shape, dtype: value!.dtype }));
     },

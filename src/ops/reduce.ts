@@ -3,7 +3,7 @@ import { isFloat } from '../core/dtype.js';
 import { describe } from '../core/describe.js';
 import { ArgumentError } from '../core/errors.js';
 import { formatShape, normalizeAxes, normalizeAxis, reducedShape, sizeOf } from '../core/shape.js';
-import { Tensor } from '../tensor/tensor.js';
+import type { Tensor } from '../tensor/tensor.js';
 import { div, exp, log, square, sub, add } from './arithmetic.js';
 import { cast, floatTensor, toTensor, type TensorLike } from './convert.js';
 import { apply } from './prim.js';
@@ -102,4 +102,3 @@ export function variance(x: TensorLike, axis?: Axis, keepDims = false): Tensor {
     return mean(square(centered), axes, keepDims);
   });
 }
-

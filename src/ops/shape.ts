@@ -2,7 +2,7 @@ import { promoteTypes } from '../core/dtype.js';
 import { describe } from '../core/describe.js';
 import { ArgumentError, DTypeError, ShapeError } from '../core/errors.js';
 import { checkShape, checkSize, formatShape, normalizeAxis, sameShape, type Shape } from '../core/shape.js';
-import { Tensor, isTensor } from '../tensor/tensor.js';
+import { type Tensor, isTensor } from '../tensor/tensor.js';
 import { Variable } from '../tensor/variable.js';
 import { cast, toTensor, type TensorLike } from './convert.js';
 import { equal } from './compare.js';
@@ -47,7 +47,10 @@ export function squeeze(x: TensorLike, axis?: number | readonly number[]): Tenso
       if (t.shape[a] !== 1) throw new ShapeError(`squeeze: axis ${a} of shape ${formatShape(t.shape)} has size ${t.shape[a]}, not 1`);
     }
   }
-  return reshape(t, t.shape.filter((_, i) => !drop.includes(i)));
+  return reshape(
+    t,
+    t.shape.filter((_, i) => !drop.includes(i)),
+  );
 }
 
 /** Inserts a size-1 dimension at `axis` (−1 appends one). */
@@ -94,11 +97,13 @@ export function slice(x: TensorLike, begin: number | readonly number[], size?: n
   if (b.length > t.rank || s.length > t.rank) {
     throw new ShapeError(`slice: begin [${b.join(',')}] and size [${s.join(',')}] have more entries than shape ${formatShape(t.shape)} has axes`);
   }
-  const fullBegin: number[] = [], fullSize: number[] = [];
+  const fullBegin: number[] = [],
+    fullSize: number[] = [];
   for (let i = 0; i < t.rank; i++) {
     const d = t.shape[i]!;
     const bi = b[i] ?? 0;
-    fullBegin.push(bi); fullSize.push(s[i] === undefined || s[i] === -1 ? d - bi : s[i]!);
+    fullBegin.push(bi);
+    fullSize.push(s[i] === undefined || s[i] === -1 ? d - bi : s[i]!);
   }
   // the primitive's shape rule checks that the block lies inside x
   if (fullBegin.every((v) => v === 0) && sameShape(fullSize, t.shape)) return t;
@@ -108,10 +113,17 @@ export function slice(x: TensorLike, begin: number | readonly number[], size?: n
 /** x surrounded by `value`: paddings[i] = [before, after] on axis i. */
 export function pad(x: TensorLike, paddings: readonly (readonly [number, number])[], value = 0): Tensor {
   const t = toTensor('pad', 'x', x);
-  if (!Array.isArray(paddings) || paddings.length !== t.rank
-    || paddings.some((p) => !Array.isArray(p) || p.length !== 2 || p.some((v) => !Number.isSafeInteger(v) || v < 0))) {
-    const shown = Array.isArray(paddings) ? `[${paddings.map((p) => (Array.isArray(p) ? `[${p.map(describe).join(',')}]` : describe(p))).join(',')}]` : describe(paddings);
-    throw new ShapeError(`pad: paddings ${shown} must give [before, after] non-negative integers for each of the ${t.rank} axes of shape ${formatShape(t.shape)}`);
+  if (
+    !Array.isArray(paddings) ||
+    paddings.length !== t.rank ||
+    paddings.some((p) => !Array.isArray(p) || p.length !== 2 || p.some((v) => !Number.isSafeInteger(v) || v < 0))
+  ) {
+    const shown = Array.isArray(paddings)
+      ? `[${paddings.map((p) => (Array.isArray(p) ? `[${p.map(describe).join(',')}]` : describe(p))).join(',')}]`
+      : describe(paddings);
+    throw new ShapeError(
+      `pad: paddings ${shown} must give [before, after] non-negative integers for each of the ${t.rank} axes of shape ${formatShape(t.shape)}`,
+    );
   }
   if (typeof value !== 'number') throw new ArgumentError(`pad: argument value must be a number, got ${describe(value)}`);
   return apply('pad', [t], { paddings: paddings.map((p) => [p[0], p[1]] as [number, number]), value });
@@ -142,7 +154,10 @@ export function stack(tensors: readonly TensorLike[], axis = 0): Tensor {
     if (!sameShape(t.shape, first.shape)) throw new ShapeError(`stack: shapes ${ts.map((u) => formatShape(u.shape)).join(', ')} must all be equal`);
   }
   const a = normalizeAxis('stack', axis, first.rank + 1);
-  return concat(ts.map((t) => expandDims(t, a)), a);
+  return concat(
+    ts.map((t) => expandDims(t, a)),
+    a,
+  );
 }
 
 /**
@@ -205,7 +220,8 @@ export function gather(x: TensorLike, indices: TensorLike, axis = 0): Tensor {
  */
 export function scatterAdd(updates: TensorLike, indices: TensorLike, axis: number, dimSize: number): Tensor {
   const u = toTensor('scatterAdd', 'updates', updates);
-  if (!Number.isSafeInteger(dimSize) || dimSize < 0) throw new ArgumentError(`scatterAdd: argument dimSize must be a non-negative integer, got ${describe(dimSize)}`);
+  if (!Number.isSafeInteger(dimSize) || dimSize < 0)
+    throw new ArgumentError(`scatterAdd: argument dimSize must be a non-negative integer, got ${describe(dimSize)}`);
   const idx = indexTensor('scatterAdd', indices, dimSize);
   const a = normalizeAxis('scatterAdd', axis, u.rank);
   return apply('scatterAdd', [u, idx], { axis: a, dimSize });
@@ -214,7 +230,8 @@ export function scatterAdd(updates: TensorLike, indices: TensorLike, axis: numbe
 /** One-hot rows: out[..., k] = 1 where indices[...] = k, for k < depth. */
 export function oneHot(indices: TensorLike, depth: number, dtype: 'float32' | 'float64' | 'int32' = 'float32'): Tensor {
   if (!Number.isSafeInteger(depth) || depth <= 0) throw new ArgumentError(`oneHot: depth must be a positive integer, got ${describe(depth)}`);
-  if (dtype !== 'float32' && dtype !== 'float64' && dtype !== 'int32') throw new DTypeError(`oneHot: dtype must be float32, float64 or int32, got ${describe(dtype)}`);
+  if (dtype !== 'float32' && dtype !== 'float64' && dtype !== 'int32')
+    throw new DTypeError(`oneHot: dtype must be float32, float64 or int32, got ${describe(dtype)}`);
   checkSize('oneHot', [depth]);
   const idx = indexTensor('oneHot', indices, depth);
   checkSize('oneHot', [...idx.shape, depth]);

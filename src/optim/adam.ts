@@ -3,7 +3,7 @@ import { sameShape } from '../core/shape.js';
 import { add, div, mul, sqrt, square, sub } from '../ops/arithmetic.js';
 import { applyMulti } from '../ops/prim.js';
 import { zerosLike } from '../tensor/create.js';
-import { Tensor } from '../tensor/tensor.js';
+import type { Tensor } from '../tensor/tensor.js';
 import { Optimizer, optimizerOptions, type OptimizerOptions } from './optimizer.js';
 import { checkNonNegative, checkRange, option } from './validate.js';
 
@@ -56,8 +56,8 @@ export class Adam extends Optimizer {
 
   protected rule(value: Tensor, g: Tensor, slots: Record<string, Tensor>, lr: number, t: number): Tensor {
     const { beta1, beta2 } = this;
-    const stepSize = lr / (1 - beta1 ** t);                                  // η / (1 − β₁ᵗ)
-    const root2 = Math.sqrt(1 - beta2 ** t);                                 // √(1 − β₂ᵗ): v̂ = v / root2²
+    const stepSize = lr / (1 - beta1 ** t); // η / (1 − β₁ᵗ)
+    const root2 = Math.sqrt(1 - beta2 ** t); // √(1 − β₂ᵗ): v̂ = v / root2²
     const [value1, m, v] = adamUpdate(value, g, slots.m!, slots.v!, { beta1, beta2, stepSize, root2, epsilon: this.epsilon });
     slots.m = m;
     slots.v = v;
@@ -96,7 +96,7 @@ export function adamUpdate(value: Tensor, g: Tensor, m0: Tensor, v0: Tensor, c: 
   }
   const m = add(mul(m0, beta1), mul(g, 1 - beta1));
   const v = add(mul(v0, beta2), mul(square(g), 1 - beta2));
-  const denominator = add(div(sqrt(v), root2), epsilon);             // √v̂ + ε
+  const denominator = add(div(sqrt(v), root2), epsilon); // √v̂ + ε
   return [sub(value, div(mul(m, stepSize), denominator)), m, v];
 }
 

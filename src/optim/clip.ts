@@ -1,7 +1,7 @@
 import { ArgumentError } from '../core/errors.js';
 import { clip, mul, square } from '../ops/arithmetic.js';
 import { sum } from '../ops/reduce.js';
-import { Tensor, isTensor } from '../tensor/tensor.js';
+import { type Tensor, isTensor } from '../tensor/tensor.js';
 import { checkPositive } from './validate.js';
 
 /**

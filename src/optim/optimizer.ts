@@ -130,7 +130,12 @@ export abstract class Optimizer {
    * values and new per-parameter states (state undefined = first update,
    * slots created from the value); nothing passed in is changed.
    */
-  #step(values: readonly Tensor[], grads: readonly Tensor[], states: readonly (ParameterState | undefined)[], lr: number): { values: Tensor[]; states: ParameterState[] } {
+  #step(
+    values: readonly Tensor[],
+    grads: readonly Tensor[],
+    states: readonly (ParameterState | undefined)[],
+    lr: number,
+  ): { values: Tensor[]; states: ParameterState[] } {
     return noGrad(() => {
       let gs = grads.map((g, i) => cast(g, values[i]!.dtype));
       const { clipNorm, globalClipNorm, clipValue } = this.clipping;
@@ -173,20 +178,32 @@ export abstract class Optimizer {
   update<P>(grads: GradientsFor<P>, state: OptimizerState, params: P): { params: P; state: OptimizerState } {
     const op = `${this.op}.update`;
     const pairs = flattenParameters(op, params, grads);
-    if (state === null || typeof state !== 'object' || !Array.isArray(state.parameters) || state.parameters.length !== pairs.length || typeof state.iterations !== 'number') {
+    if (
+      state === null ||
+      typeof state !== 'object' ||
+      !Array.isArray(state.parameters) ||
+      state.parameters.length !== pairs.length ||
+      typeof state.iterations !== 'number'
+    ) {
       throw new ArgumentError(`${op}: the state does not match the parameters (${pairs.length} tensors); create it with ${this.op}.init(params)`);
     }
-    const todo = pairs.map((p, i) => i).filter((i) => pairs[i]!.grad !== undefined);
+    const todo = pairs.map((_p, i) => i).filter((i) => pairs[i]!.grad !== undefined);
     if (todo.length === 0) return { params, state };
     for (const i of todo) {
       const p = pairs[i]!;
-      if (!isFloat(p.value.dtype)) throw new DTypeError(`${op}: parameter ${p.path} has dtype ${p.value.dtype}; only float32 and float64 parameters can be trained`);
+      if (!isFloat(p.value.dtype))
+        throw new DTypeError(`${op}: parameter ${p.path} has dtype ${p.value.dtype}; only float32 and float64 parameters can be trained`);
     }
     const lr = this.rateAt(state.iterations);
-    const out = this.#step(todo.map((i) => pairs[i]!.value), todo.map((i) => pairs[i]!.grad!), todo.map((i) => {
-      const s = state.parameters[i]!;
-      return s.updates === 0 ? undefined : s;
-    }), lr);
+    const out = this.#step(
+      todo.map((i) => pairs[i]!.value),
+      todo.map((i) => pairs[i]!.grad!),
+      todo.map((i) => {
+        const s = state.parameters[i]!;
+        return s.updates === 0 ? undefined : s;
+      }),
+      lr,
+    );
     const values = pairs.map((p) => p.value);
     const parameters = [...state.parameters];
     todo.forEach((i, k) => {
@@ -214,7 +231,8 @@ export abstract class Optimizer {
   /** Makes `state` (from `update`) the state this optimiser holds for `variables`: the inverse of `stateOf`. */
   setState(variables: unknown, state: OptimizerState): void {
     const vars = flattenParameters(`${this.op}.setState`, variables, undefined).map((p) => p.variable!);
-    if (state.parameters.length !== vars.length) throw new ArgumentError(`${this.op}.setState: the state has ${state.parameters.length} parameters but there are ${vars.length} variables`);
+    if (state.parameters.length !== vars.length)
+      throw new ArgumentError(`${this.op}.setState: the state has ${state.parameters.length} parameters but there are ${vars.length} variables`);
     vars.forEach((v, i) => {
       const s = state.parameters[i]!;
       if (s.updates > 0) this.#state.set(v, s);
@@ -242,7 +260,12 @@ export abstract class Optimizer {
       }
     }
     const lr = this.getLearningRate();
-    const out = this.#step(pairs.map((p) => p.variable.value), pairs.map((p) => p.grad), pairs.map((p) => this.#state.get(p.variable)), lr);
+    const out = this.#step(
+      pairs.map((p) => p.variable.value),
+      pairs.map((p) => p.grad),
+      pairs.map((p) => this.#state.get(p.variable)),
+      lr,
+    );
     pairs.forEach(({ variable }, i) => {
       this.#state.set(variable, out.states[i]!);
       variable.assign(out.values[i]!);
@@ -271,7 +294,9 @@ export abstract class Optimizer {
     if (typeof learningRate === 'function') {
       const config = (learningRate as { config?: Record<string, unknown> }).config;
       if (config === undefined) {
-        throw new ArgumentError(`${this.op}.getConfig: the learning-rate schedule is a plain function without a config and cannot be serialised (use a built-in schedule, or set its config)`);
+        throw new ArgumentError(
+          `${this.op}.getConfig: the learning-rate schedule is a plain function without a config and cannot be serialised (use a built-in schedule, or set its config)`,
+        );
       }
       learningRate = { ...config };
     }

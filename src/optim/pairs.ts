@@ -1,6 +1,6 @@
 import { ArgumentError, ShapeError } from '../core/errors.js';
 import { formatShape, sameShape } from '../core/shape.js';
-import { Tensor, isTensor } from '../tensor/tensor.js';
+import { type Tensor, isTensor } from '../tensor/tensor.js';
 import { Variable } from '../tensor/variable.js';
 
 /**
@@ -13,9 +13,12 @@ import { Variable } from '../tensor/variable.js';
  * fails to compile, and at run time throws an ArgumentError naming the path.
  * Unknown parameter types (unknown, any) accept anything, checked at run time.
  */
-export type GradientsFor<P> = P extends Variable | Tensor ? Tensor | null | undefined
-  : P extends readonly unknown[] ? { [K in keyof P]: GradientsFor<P[K]> } | null | undefined
-    : P extends object ? { [K in keyof P]?: GradientsFor<P[K]> } | null | undefined
+export type GradientsFor<P> = P extends Variable | Tensor
+  ? Tensor | null | undefined
+  : P extends readonly unknown[]
+    ? { [K in keyof P]: GradientsFor<P[K]> } | null | undefined
+    : P extends object
+      ? { [K in keyof P]?: GradientsFor<P[K]> } | null | undefined
       : unknown;
 
 /** One variable and the gradient to apply to it. */
@@ -48,22 +51,30 @@ export function pairGradients(op: string, grads: unknown, variables: unknown): G
       seen.add(v);
       if (g === null || g === undefined) return;
       if (g instanceof Variable) {
-        throw new ArgumentError(`${op}: found a Variable where a gradient tensor was expected at ${where(path)}; the gradients come first: ${op}(grads, variables)`);
+        throw new ArgumentError(
+          `${op}: found a Variable where a gradient tensor was expected at ${where(path)}; the gradients come first: ${op}(grads, variables)`,
+        );
       }
       if (!isTensor(g)) throw new ArgumentError(`${op}: the gradient of '${v.name}' at ${where(path)} must be a Tensor, got ${typeof g}`);
       if (!sameShape(g.shape, v.shape)) {
-        throw new ShapeError(`${op}: the gradient of '${v.name}' at ${where(path)} has shape ${formatShape(g.shape)}, but the variable has shape ${formatShape(v.shape)}`);
+        throw new ShapeError(
+          `${op}: the gradient of '${v.name}' at ${where(path)} has shape ${formatShape(g.shape)}, but the variable has shape ${formatShape(v.shape)}`,
+        );
       }
       pairs.push({ variable: v, grad: g });
       return;
     }
     if (isTensor(v)) {
-      throw new ArgumentError(`${op}: found a Tensor where a Variable was expected at ${where(path)} (the variables come second: ${op}(grads, variables), and must be Variables to be updated)`);
+      throw new ArgumentError(
+        `${op}: found a Tensor where a Variable was expected at ${where(path)} (the variables come second: ${op}(grads, variables), and must be Variables to be updated)`,
+      );
     }
     if (Array.isArray(v)) {
       if (g === null || g === undefined) return v.forEach((c, i) => walk(undefined, c, `${path}[${i}]`));
       if (!Array.isArray(g) || g.length !== v.length) {
-        throw new ArgumentError(`${op}: the gradients do not match the variables at ${where(path)}: expected an array of ${v.length}, got ${Array.isArray(g) ? `an array of ${g.length}` : describeNode(g)}`);
+        throw new ArgumentError(
+          `${op}: the gradients do not match the variables at ${where(path)}: expected an array of ${v.length}, got ${Array.isArray(g) ? `an array of ${g.length}` : describeNode(g)}`,
+        );
       }
       return v.forEach((c, i) => walk(g[i], c, `${path}[${i}]`));
     }
@@ -115,7 +126,9 @@ export function flattenParameters(op: string, params: unknown, grads: unknown): 
       if (g !== null && g !== undefined) {
         if (!isTensor(g)) throw new ArgumentError(`${op}: the gradient at ${where(path)} must be a Tensor, got ${describeNode(g)}`);
         if (!sameShape(g.shape, value.shape)) {
-          throw new ShapeError(`${op}: the gradient at ${where(path)} has shape ${formatShape(g.shape)}, but the parameter has shape ${formatShape(value.shape)}`);
+          throw new ShapeError(
+            `${op}: the gradient at ${where(path)} has shape ${formatShape(g.shape)}, but the parameter has shape ${formatShape(value.shape)}`,
+          );
         }
         entry.grad = g;
       }
@@ -130,7 +143,8 @@ export function flattenParameters(op: string, params: unknown, grads: unknown): 
     }
     if (isPlainObject(p)) {
       if (g !== null && g !== undefined) {
-        if (!isPlainObject(g)) throw new ArgumentError(`${op}: the gradients do not match the parameters at ${where(path)}: expected an object, got ${describeNode(g)}`);
+        if (!isPlainObject(g))
+          throw new ArgumentError(`${op}: the gradients do not match the parameters at ${where(path)}: expected an object, got ${describeNode(g)}`);
         for (const k of Object.keys(g)) {
           if (!(k in p)) throw new ArgumentError(`${op}: gradient ${path}.${k} has no matching parameter`);
         }

@@ -9,7 +9,11 @@ import { SGD } from './sgd.js';
 import { describe } from './validate.js';
 
 const classes: Record<string, new (opts: Record<string, unknown>) => Optimizer> = {
-  SGD, Adagrad, RMSprop, Adam, AdamW,
+  SGD,
+  Adagrad,
+  RMSprop,
+  Adam,
+  AdamW,
 };
 
 /**
@@ -53,9 +57,14 @@ export type OptimizerName = keyof typeof byName;
  */
 export function getOptimizer(nameOrOptimizer: string | Optimizer): Optimizer {
   if (nameOrOptimizer instanceof Optimizer) return nameOrOptimizer;
-  const make = typeof nameOrOptimizer === 'string' && Object.hasOwn(byName, nameOrOptimizer.toLowerCase()) ? byName[nameOrOptimizer.toLowerCase() as OptimizerName] : undefined;
+  const make =
+    typeof nameOrOptimizer === 'string' && Object.hasOwn(byName, nameOrOptimizer.toLowerCase())
+      ? byName[nameOrOptimizer.toLowerCase() as OptimizerName]
+      : undefined;
   if (make === undefined) {
-    throw new ArgumentError(`getOptimizer: unknown optimizer ${describe(nameOrOptimizer)} (expected one of ${Object.keys(byName).join(', ')}, or an Optimizer)`);
+    throw new ArgumentError(
+      `getOptimizer: unknown optimizer ${describe(nameOrOptimizer)} (expected one of ${Object.keys(byName).join(', ')}, or an Optimizer)`,
+    );
   }
   return make();
 }

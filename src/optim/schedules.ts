@@ -1,7 +1,5 @@
 import { ArgumentError } from '../core/errors.js';
-import {
-  checkBoolean, checkInteger, checkNonNegative, checkOptions, checkPositive, checkRange, describe, option,
-} from './validate.js';
+import { checkBoolean, checkInteger, checkNonNegative, checkOptions, checkPositive, checkRange, describe, option } from './validate.js';
 
 /**
  * A learning rate as a function of the step: `schedule(step)` is the rate
@@ -31,9 +29,7 @@ function withConfig(fn: (step: number) => number, config: Record<string, unknown
  *
  * with η₀ = `initialLearningRate`, T = `decaySteps`, r = `decayRate`.
  */
-export function exponentialDecay(opts: {
-  initialLearningRate: number; decaySteps: number; decayRate: number; staircase?: boolean;
-}): LearningRateSchedule {
+export function exponentialDecay(opts: { initialLearningRate: number; decaySteps: number; decayRate: number; staircase?: boolean }): LearningRateSchedule {
   const op = 'exponentialDecay';
   const o = checkOptions(op, opts, ['initialLearningRate', 'decaySteps', 'decayRate', 'staircase']);
   const initialLearningRate = checkPositive(op, 'initialLearningRate', o.initialLearningRate);
@@ -59,9 +55,7 @@ export function exponentialDecay(opts: {
  * form), or `initialLearningRate` (v₀) and one value per boundary (the rate
  * after crossing it).
  */
-export function stepDecay(opts: {
-  initialLearningRate?: number; boundaries: number[]; values: number[];
-}): LearningRateSchedule {
+export function stepDecay(opts: { initialLearningRate?: number; boundaries: number[]; values: number[] }): LearningRateSchedule {
   const op = 'stepDecay';
   const o = checkOptions(op, opts, ['initialLearningRate', 'boundaries', 'values']);
   if (!Array.isArray(o.boundaries)) throw new ArgumentError(`${op}: boundaries must be an array of numbers, got ${describe(o.boundaries)}`);
@@ -104,9 +98,7 @@ export function stepDecay(opts: {
  * The warm-up counts from t + 1 so that the first update is not wasted at
  * rate 0; it reaches η₀ at step W − 1, and the decay then starts from η₀.
  */
-export function cosineDecay(opts: {
-  initialLearningRate: number; decaySteps: number; alpha?: number; warmupSteps?: number;
-}): LearningRateSchedule {
+export function cosineDecay(opts: { initialLearningRate: number; decaySteps: number; alpha?: number; warmupSteps?: number }): LearningRateSchedule {
   const op = 'cosineDecay';
   const o = checkOptions(op, opts, ['initialLearningRate', 'decaySteps', 'alpha', 'warmupSteps']);
   const initialLearningRate = checkPositive(op, 'initialLearningRate', o.initialLearningRate);
@@ -127,11 +119,16 @@ export function cosineDecay(opts: {
 export function scheduleFromConfig(config: Record<string, unknown>): LearningRateSchedule {
   const { className, ...rest } = config;
   switch (className) {
-    case 'ExponentialDecay': return exponentialDecay(rest as Parameters<typeof exponentialDecay>[0]);
-    case 'PiecewiseConstantDecay': return stepDecay(rest as Parameters<typeof stepDecay>[0]);
-    case 'CosineDecay': return cosineDecay(rest as Parameters<typeof cosineDecay>[0]);
+    case 'ExponentialDecay':
+      return exponentialDecay(rest as Parameters<typeof exponentialDecay>[0]);
+    case 'PiecewiseConstantDecay':
+      return stepDecay(rest as Parameters<typeof stepDecay>[0]);
+    case 'CosineDecay':
+      return cosineDecay(rest as Parameters<typeof cosineDecay>[0]);
     default:
-      throw new ArgumentError(`scheduleFromConfig: unknown schedule className ${describe(className)} (expected ExponentialDecay, PiecewiseConstantDecay or CosineDecay)`);
+      throw new ArgumentError(
+        `scheduleFromConfig: unknown schedule className ${describe(className)} (expected ExponentialDecay, PiecewiseConstantDecay or CosineDecay)`,
+      );
   }
 }
 

@@ -50,8 +50,8 @@ export class SGD extends Optimizer {
 
   protected rule(value: Tensor, g: Tensor, slots: Record<string, Tensor>, lr: number): Tensor {
     if (this.momentum === 0) return sub(value, mul(g, lr));
-    const step = mul(g, lr);                                   // η·g
-    const v = sub(mul(slots.velocity!, this.momentum), step);  // μ·v − η·g
+    const step = mul(g, lr); // η·g
+    const v = sub(mul(slots.velocity!, this.momentum), step); // μ·v − η·g
     slots.velocity = v;
     return this.nesterov ? sub(add(value, mul(v, this.momentum)), step) : add(value, v);
   }

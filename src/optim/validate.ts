@@ -33,12 +33,8 @@ export function checkOptions(op: string, opts: unknown, known: readonly string[]
 }
 
 /** A finite number with `lo ≤ x` (or `lo < x`) and `x ≤ hi` (or `x < hi`); brackets name the interval in errors. */
-export function checkRange(
-  op: string, name: string, value: unknown,
-  lo: number, hi: number, loOpen: boolean, hiOpen: boolean,
-): number {
-  const ok = typeof value === 'number' && Number.isFinite(value)
-    && (loOpen ? value > lo : value >= lo) && (hiOpen ? value < hi : value <= hi);
+export function checkRange(op: string, name: string, value: unknown, lo: number, hi: number, loOpen: boolean, hiOpen: boolean): number {
+  const ok = typeof value === 'number' && Number.isFinite(value) && (loOpen ? value > lo : value >= lo) && (hiOpen ? value < hi : value <= hi);
   if (!ok) {
     const interval = `${loOpen ? '(' : '['}${lo}, ${hi === Infinity ? '∞' : hi}${hiOpen ? ')' : ']'}`;
     throw new ArgumentError(`${op}: ${name} must be in ${interval}, got ${describe(value)}`);

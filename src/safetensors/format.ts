@@ -24,9 +24,19 @@ export const MAX_HEADER_BYTES = 100_000_000;
 
 /** Bytes per element of each safetensors dtype nabla reads, and the nabla dtype it becomes. */
 const READ: Record<string, { bytes: number; dtype: DType }> = {
-  F64: { bytes: 8, dtype: 'float64' }, F32: { bytes: 4, dtype: 'float32' }, F16: { bytes: 2, dtype: 'float32' }, BF16: { bytes: 2, dtype: 'float32' },
-  I64: { bytes: 8, dtype: 'int32' }, I32: { bytes: 4, dtype: 'int32' }, I16: { bytes: 2, dtype: 'int32' }, I8: { bytes: 1, dtype: 'int32' },
-  U8: { bytes: 1, dtype: 'int32' }, U16: { bytes: 2, dtype: 'int32' }, U32: { bytes: 4, dtype: 'int32' }, U64: { bytes: 8, dtype: 'int32' }, BOOL: { bytes: 1, dtype: 'bool' },
+  F64: { bytes: 8, dtype: 'float64' },
+  F32: { bytes: 4, dtype: 'float32' },
+  F16: { bytes: 2, dtype: 'float32' },
+  BF16: { bytes: 2, dtype: 'float32' },
+  I64: { bytes: 8, dtype: 'int32' },
+  I32: { bytes: 4, dtype: 'int32' },
+  I16: { bytes: 2, dtype: 'int32' },
+  I8: { bytes: 1, dtype: 'int32' },
+  U8: { bytes: 1, dtype: 'int32' },
+  U16: { bytes: 2, dtype: 'int32' },
+  U32: { bytes: 4, dtype: 'int32' },
+  U64: { bytes: 8, dtype: 'int32' },
+  BOOL: { bytes: 1, dtype: 'bool' },
 };
 const WRITE: Record<DType, string> = { float32: 'F32', float64: 'F64', int32: 'I32', bool: 'BOOL' };
 
@@ -42,11 +52,13 @@ export interface SafetensorsData {
  * out in name order, the header padded to a multiple of 8 bytes.
  */
 export function encodeSafetensors(tensors: Readonly<Record<string, Tensor>>, metadata: Readonly<Record<string, string>> = {}): Uint8Array {
-  if (tensors === null || typeof tensors !== 'object') throw new SafetensorsError(`safetensors.encode: argument tensors must be an object of tensors by name, got ${describe(tensors)}`);
+  if (tensors === null || typeof tensors !== 'object')
+    throw new SafetensorsError(`safetensors.encode: argument tensors must be an object of tensors by name, got ${describe(tensors)}`);
   const names = Object.keys(tensors).sort();
   const header: Record<string, unknown> = {};
   if (Object.keys(metadata).length) {
-    for (const [k, v] of Object.entries(metadata)) if (typeof v !== 'string') throw new SafetensorsError(`safetensors.encode: metadata '${k}' must be a string, got ${describe(v)}`);
+    for (const [k, v] of Object.entries(metadata))
+      if (typeof v !== 'string') throw new SafetensorsError(`safetensors.encode: metadata '${k}' must be a string, got ${describe(v)}`);
     header['__metadata__'] = { ...metadata };
   }
   let offset = 0;
@@ -74,7 +86,13 @@ export function encodeSafetensors(tensors: Readonly<Record<string, Tensor>>, met
   return out;
 }
 
-interface Entry { name: string; kind: string; shape: number[]; begin: number; end: number }
+interface Entry {
+  name: string;
+  kind: string;
+  shape: number[];
+  begin: number;
+  end: number;
+}
 
 /**
  * The tensors and metadata of a safetensors file. F32, F64 and I32 keep
@@ -85,12 +103,17 @@ interface Entry { name: string; kind: string; shape: number[]; begin: number; en
 export function decodeSafetensors(bytes: Uint8Array | ArrayBuffer, source = 'the file'): SafetensorsData {
   const data = bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes;
   const fail = (why: string) => new SafetensorsError(`safetensors: ${source} ${why}`);
-  if (!(data instanceof Uint8Array)) throw new SafetensorsError(`safetensors.decode: argument bytes must be a Uint8Array or ArrayBuffer, got ${describe(bytes)}`);
+  if (!(data instanceof Uint8Array))
+    throw new SafetensorsError(`safetensors.decode: argument bytes must be a Uint8Array or ArrayBuffer, got ${describe(bytes)}`);
   if (data.length < 8) throw fail(`is not a safetensors file (${data.length} bytes, fewer than the 8 of the header length)`);
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const n = view.getBigUint64(0, true);
   if (n > BigInt(Math.min(MAX_HEADER_BYTES, data.length - 8))) {
-    throw fail(n > BigInt(MAX_HEADER_BYTES) ? `declares a header of ${n} bytes, more than the limit of ${MAX_HEADER_BYTES} (not a safetensors file?)` : `is truncated: its header needs ${n} bytes, ${data.length - 8} remain`);
+    throw fail(
+      n > BigInt(MAX_HEADER_BYTES)
+        ? `declares a header of ${n} bytes, more than the limit of ${MAX_HEADER_BYTES} (not a safetensors file?)`
+        : `is truncated: its header needs ${n} bytes, ${data.length - 8} remain`,
+    );
   }
   const headerBytes = Number(n);
   let header: unknown;
@@ -123,7 +146,12 @@ export function decodeSafetensors(bytes: Uint8Array | ArrayBuffer, source = 'the
     if (e.begin !== at) throw fail(e.begin > at ? `leaves bytes ${at}..${e.begin} of its buffer to no tensor` : `has tensor '${e.name}' overlapping another`);
     at = e.end;
   }
-  if (at !== buffer.length) throw fail(at > buffer.length ? `is truncated: its tensors need ${at} bytes of data, ${buffer.length} remain` : `has ${buffer.length - at} bytes after its last tensor`);
+  if (at !== buffer.length)
+    throw fail(
+      at > buffer.length
+        ? `is truncated: its tensors need ${at} bytes of data, ${buffer.length} remain`
+        : `has ${buffer.length - at} bytes after its last tensor`,
+    );
   const tensors: Record<string, Tensor> = {};
   for (const e of entries) tensors[e.name] = read(e, buffer.subarray(e.begin, e.end), fail);
   return { tensors, metadata };
@@ -137,19 +165,24 @@ function entry(name: string, v: unknown, fail: (why: string) => SafetensorsError
   const spec = READ[kind];
   if (!spec) throw fail(`has tensor '${name}' of dtype ${kind}, which nabla does not read (F64, F32, F16, BF16, I64, I32, I16, I8, U64, U32, U16, U8, BOOL)`);
   const shape = o.shape;
-  if (!Array.isArray(shape) || shape.length > 16 || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw fail(`has tensor '${name}' with an invalid shape ${JSON.stringify(shape)}`);
+  if (!Array.isArray(shape) || shape.length > 16 || !shape.every((d) => Number.isSafeInteger(d) && d >= 0))
+    throw fail(`has tensor '${name}' with an invalid shape ${JSON.stringify(shape)}`);
   const size = (shape as number[]).reduce((a, b) => a * b, 1);
   if (size > MAX_ELEMENTS) throw fail(`has tensor '${name}' of ${size} elements, more than nabla's limit per tensor`);
   const off = o.data_offsets;
-  if (!Array.isArray(off) || off.length !== 2 || !off.every((d) => Number.isSafeInteger(d) && d >= 0) || off[1] < off[0]) throw fail(`has tensor '${name}' with invalid data_offsets ${JSON.stringify(off)}`);
+  if (!Array.isArray(off) || off.length !== 2 || !off.every((d) => Number.isSafeInteger(d) && d >= 0) || off[1] < off[0])
+    throw fail(`has tensor '${name}' with invalid data_offsets ${JSON.stringify(off)}`);
   const [begin, end] = off as [number, number];
-  if (end - begin !== size * spec.bytes) throw fail(`has tensor '${name}' (${kind} [${shape.join(',')}]) with ${end - begin} bytes; it needs ${size * spec.bytes}`);
+  if (end - begin !== size * spec.bytes)
+    throw fail(`has tensor '${name}' (${kind} [${shape.join(',')}]) with ${end - begin} bytes; it needs ${size * spec.bytes}`);
   return { name, kind, shape: shape as number[], begin, end };
 }
 
 /** Half precision to float: sign, 5 exponent bits, 10 fraction bits. */
 function halfToFloat(h: number): number {
-  const s = h & 0x8000 ? -1 : 1, e = (h >> 10) & 0x1f, f = h & 0x3ff;
+  const s = h & 0x8000 ? -1 : 1,
+    e = (h >> 10) & 0x1f,
+    f = h & 0x3ff;
   if (e === 0) return s * f * 2 ** -24;
   if (e === 31) return f ? NaN : s * Infinity;
   return s * (1 + f / 1024) * 2 ** (e - 15);
@@ -160,12 +193,24 @@ function read(e: Entry, raw: Uint8Array, fail: (why: string) => SafetensorsError
   const n = e.shape.reduce((a, b) => a * b, 1);
   const dv = new DataView(buf);
   switch (e.kind) {
-    case 'F32': return new Tensor(new Float32Array(buf), e.shape);
-    case 'F64': return new Tensor(new Float64Array(buf), e.shape);
-    case 'I32': return new Tensor(new Int32Array(buf), e.shape);
-    case 'BOOL': return new Tensor(new Uint8Array(buf).map((v) => (v ? 1 : 0)), e.shape);
-    case 'F16': return new Tensor(Float32Array.from({ length: n }, (_, i) => halfToFloat(dv.getUint16(2 * i, true))), e.shape);
-    case 'BF16': { // the top 16 bits of a float32
+    case 'F32':
+      return new Tensor(new Float32Array(buf), e.shape);
+    case 'F64':
+      return new Tensor(new Float64Array(buf), e.shape);
+    case 'I32':
+      return new Tensor(new Int32Array(buf), e.shape);
+    case 'BOOL':
+      return new Tensor(
+        new Uint8Array(buf).map((v) => (v ? 1 : 0)),
+        e.shape,
+      );
+    case 'F16':
+      return new Tensor(
+        Float32Array.from({ length: n }, (_, i) => halfToFloat(dv.getUint16(2 * i, true))),
+        e.shape,
+      );
+    case 'BF16': {
+      // the top 16 bits of a float32
       const bits = new Uint32Array(n);
       for (let i = 0; i < n; i++) bits[i] = dv.getUint16(2 * i, true) << 16;
       return new Tensor(new Float32Array(bits.buffer), e.shape);
@@ -173,9 +218,20 @@ function read(e: Entry, raw: Uint8Array, fail: (why: string) => SafetensorsError
   }
   const out = new Int32Array(n);
   for (let i = 0; i < n; i++) {
-    const v = e.kind === 'I64' ? Number(dv.getBigInt64(8 * i, true)) : e.kind === 'U64' ? Number(dv.getBigUint64(8 * i, true))
-      : e.kind === 'U32' ? dv.getUint32(4 * i, true) : e.kind === 'I16' ? dv.getInt16(2 * i, true) : e.kind === 'U16' ? dv.getUint16(2 * i, true)
-      : e.kind === 'I8' ? dv.getInt8(i) : dv.getUint8(i);
+    const v =
+      e.kind === 'I64'
+        ? Number(dv.getBigInt64(8 * i, true))
+        : e.kind === 'U64'
+          ? Number(dv.getBigUint64(8 * i, true))
+          : e.kind === 'U32'
+            ? dv.getUint32(4 * i, true)
+            : e.kind === 'I16'
+              ? dv.getInt16(2 * i, true)
+              : e.kind === 'U16'
+                ? dv.getUint16(2 * i, true)
+                : e.kind === 'I8'
+                  ? dv.getInt8(i)
+                  : dv.getUint8(i);
     if (v > 2147483647 || v < -2147483648) throw fail(`has tensor '${e.name}' (${e.kind}) holding ${v}, outside nabla's int32 range`);
     out[i] = v;
   }

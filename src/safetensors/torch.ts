@@ -63,7 +63,8 @@ function modules(state: Readonly<Record<string, Tensor>>): { prefix: string; w: 
   const groups = new Map<string, Record<string, Tensor>>();
   for (const key of Object.keys(state)) {
     const dot = key.lastIndexOf('.');
-    const prefix = dot < 0 ? '' : key.slice(0, dot), leaf = key.slice(dot + 1);
+    const prefix = dot < 0 ? '' : key.slice(0, dot),
+      leaf = key.slice(dot + 1);
     if (leaf === 'num_batches_tracked') continue;
     if (!groups.has(prefix)) groups.set(prefix, {});
     groups.get(prefix)![leaf] = state[key]!;
@@ -87,7 +88,8 @@ const gruVector = (t: Tensor, u: number) => reshape(gruColumns(reshape(t, [1, 3 
  * nothing is changed unless every layer fits. Returns the assignments made.
  */
 export function loadTorchStateDict(model: TorchLoadable, state: Readonly<Record<string, Tensor>>, opts: TorchLoadOptions = {}): TorchMappingStep[] {
-  if (model === null || typeof model !== 'object' || !Array.isArray(model.layers)) throw new ArgumentError('loadTorchStateDict: argument model must be a Sequential');
+  if (model === null || typeof model !== 'object' || !Array.isArray(model.layers))
+    throw new ArgumentError('loadTorchStateDict: argument model must be a Sequential');
   if (!model.inputShape) throw new ArgumentError('loadTorchStateDict: the model is not built: give its first layer an inputShape');
   const mods = modules(state);
   // each layer's input shape, to reorder a Linear that reads flattened images
@@ -101,11 +103,15 @@ export function loadTorchStateDict(model: TorchLoadable, state: Readonly<Record<
     flattened = layer.className === 'Flatten' && input.length === 4 ? input : layer.getWeights().length || layer.className !== 'Dropout' ? null : flattened;
   }
   if (mods.length !== layers.length) {
-    throw new ArgumentError(`loadTorchStateDict: the state dict has ${mods.length} module(s) with weights (${mods.map((m) => m.prefix).join(', ')}), the model ${layers.length} layer(s) with weights (${layers.map((l) => l.layer.name).join(', ')})`);
+    throw new ArgumentError(
+      `loadTorchStateDict: the state dict has ${mods.length} module(s) with weights (${mods.map((m) => m.prefix).join(', ')}), the model ${layers.length} layer(s) with weights (${layers.map((l) => l.layer.name).join(', ')})`,
+    );
   }
   const order = opts.modules;
   if (order !== undefined && (!Array.isArray(order) || order.length !== layers.length || !order.every((p) => mods.some((m) => m.prefix === p)))) {
-    throw new ArgumentError(`loadTorchStateDict: opts.modules must list the ${layers.length} module prefixes (${mods.map((m) => m.prefix).join(', ')}) in the model's layer order`);
+    throw new ArgumentError(
+      `loadTorchStateDict: opts.modules must list the ${layers.length} module prefixes (${mods.map((m) => m.prefix).join(', ')}) in the model's layer order`,
+    );
   }
   // each layer takes the given module, or the first unused one (in natural order) that converts to its weights' shapes
   const unused = [...mods];
@@ -116,9 +122,13 @@ export function loadTorchStateDict(model: TorchLoadable, state: Readonly<Record<
     for (const m of candidates) {
       try {
         const { weights, how } = convert(layer, m.w, afterFlattenOf, m.prefix);
-        if (weights.length !== want.length) throw new ArgumentError(`loadTorchStateDict: module '${m.prefix}' gives ${weights.length} weights, layer '${layer.name}' has ${want.length}`);
+        if (weights.length !== want.length)
+          throw new ArgumentError(`loadTorchStateDict: module '${m.prefix}' gives ${weights.length} weights, layer '${layer.name}' has ${want.length}`);
         weights.forEach((t, k) => {
-          if (t.shape.join() !== want[k]!.shape.join()) throw new ShapeError(`loadTorchStateDict: module '${m.prefix}' (${how}) gives [${t.shape.join(',')}] for weight ${k} of layer '${layer.name}', which is [${want[k]!.shape.join(',')}]`);
+          if (t.shape.join() !== want[k]!.shape.join())
+            throw new ShapeError(
+              `loadTorchStateDict: module '${m.prefix}' (${how}) gives [${t.shape.join(',')}] for weight ${k} of layer '${layer.name}', which is [${want[k]!.shape.join(',')}]`,
+            );
         });
         unused.splice(unused.indexOf(m), 1);
         return { layer, weights, step: { module: m.prefix, layer: layer.name, how } };
@@ -150,36 +160,60 @@ function convert(layer: LayerLike, w: Record<string, Tensor>, afterFlattenOf: (n
         const out = W.shape[0]!;
         if (W.shape[1] === H * Wd * C) {
           const k = reshape(permute(reshape(W, [out, C, H, Wd]), [2, 3, 1, 0]), [H * Wd * C, out]);
-          return { weights: [k, ...bias], how: 'Linear → Dense (kernel = weightᵀ, rows reordered from PyTorch\'s (C, H, W) flattening to (H, W, C))' };
+          return { weights: [k, ...bias], how: "Linear → Dense (kernel = weightᵀ, rows reordered from PyTorch's (C, H, W) flattening to (H, W, C))" };
         }
       }
       return { weights: [transpose(W), ...bias], how: 'Linear → Dense (kernel = weightᵀ)' };
     }
     case 'Conv2D':
-      return { weights: [permute(need(w, 'weight', prefix, cls), [2, 3, 1, 0]), ...bias], how: 'Conv2d → Conv2D (kernel [kh, kw, in, out] = weight permuted from [out, in, kh, kw])' };
+      return {
+        weights: [permute(need(w, 'weight', prefix, cls), [2, 3, 1, 0]), ...bias],
+        how: 'Conv2d → Conv2D (kernel [kh, kw, in, out] = weight permuted from [out, in, kh, kw])',
+      };
     case 'BatchNormalization': {
       const ws: Tensor[] = [];
       if (option(layer, 'scale') !== false) ws.push(need(w, 'weight', prefix, cls));
       if (option(layer, 'center') !== false) ws.push(need(w, 'bias', prefix, cls));
       ws.push(need(w, 'running_mean', prefix, cls), need(w, 'running_var', prefix, cls));
-      return { weights: ws, how: `BatchNorm → BatchNormalization (γ, β, moving mean and variance${option(layer, 'epsilon') !== 1e-5 ? `; note: ε is ${option(layer, 'epsilon')} here, PyTorch's is 1e-5` : ''})` };
+      return {
+        weights: ws,
+        how: `BatchNorm → BatchNormalization (γ, β, moving mean and variance${option(layer, 'epsilon') !== 1e-5 ? `; note: ε is ${option(layer, 'epsilon')} here, PyTorch's is 1e-5` : ''})`,
+      };
     }
     case 'Embedding':
       return { weights: [need(w, 'weight', prefix, cls)], how: 'Embedding → Embedding (same layout)' };
-    case 'SimpleRNN': case 'LSTM': case 'GRU': {
-      const wih = need(w, 'weight_ih_l0', prefix, cls), whh = need(w, 'weight_hh_l0', prefix, cls);
-      if (Object.keys(w).some((k) => /_l[1-9]|_reverse/.test(k))) throw new ArgumentError(`loadTorchStateDict: module '${prefix}' is a stacked or bidirectional PyTorch RNN; nabla maps one layer, one direction: split it into layers`);
-      const bih = w['bias_ih_l0'], bhh = w['bias_hh_l0'];
+    case 'SimpleRNN':
+    case 'LSTM':
+    case 'GRU': {
+      const wih = need(w, 'weight_ih_l0', prefix, cls),
+        whh = need(w, 'weight_hh_l0', prefix, cls);
+      if (Object.keys(w).some((k) => /_l[1-9]|_reverse/.test(k)))
+        throw new ArgumentError(
+          `loadTorchStateDict: module '${prefix}' is a stacked or bidirectional PyTorch RNN; nabla maps one layer, one direction: split it into layers`,
+        );
+      const bih = w['bias_ih_l0'],
+        bhh = w['bias_hh_l0'];
       if (cls !== 'GRU') {
         const b = bih && bhh ? [add(bih, bhh)] : [];
-        return { weights: [transpose(wih), transpose(whh), ...b], how: `${cls === 'LSTM' ? 'LSTM' : 'RNN'} → ${cls} (kernels = weightsᵀ, bias = bias_ih + bias_hh)` };
+        return {
+          weights: [transpose(wih), transpose(whh), ...b],
+          how: `${cls === 'LSTM' ? 'LSTM' : 'RNN'} → ${cls} (kernels = weightsᵀ, bias = bias_ih + bias_hh)`,
+        };
       }
-      if (option(layer, 'resetAfter') === false) throw new ArgumentError(`loadTorchStateDict: layer '${layer.name}' is a GRU with resetAfter false; PyTorch's GRU applies the reset gate after the recurrent product: build it with resetAfter: true`);
+      if (option(layer, 'resetAfter') === false)
+        throw new ArgumentError(
+          `loadTorchStateDict: layer '${layer.name}' is a GRU with resetAfter false; PyTorch's GRU applies the reset gate after the recurrent product: build it with resetAfter: true`,
+        );
       const u = whh.shape[1]!;
       const b = bih && bhh ? [stack([gruVector(bih, u), gruVector(bhh, u)])] : [];
-      return { weights: [gruColumns(transpose(wih), u), gruColumns(transpose(whh), u), ...b], how: 'GRU → GRU (kernels = weightsᵀ with gates reordered from (r, z, n) to (z, r, h); bias = [bias_ih; bias_hh])' };
+      return {
+        weights: [gruColumns(transpose(wih), u), gruColumns(transpose(whh), u), ...b],
+        how: 'GRU → GRU (kernels = weightsᵀ with gates reordered from (r, z, n) to (z, r, h); bias = [bias_ih; bias_hh])',
+      };
     }
     default:
-      throw new ArgumentError(`loadTorchStateDict: layer '${layer.name}' (${cls}) has weights but no PyTorch mapping (Dense, Conv2D, BatchNormalization, Embedding, SimpleRNN, LSTM, GRU)`);
+      throw new ArgumentError(
+        `loadTorchStateDict: layer '${layer.name}' (${cls}) has weights but no PyTorch mapping (Dense, Conv2D, BatchNormalization, Embedding, SimpleRNN, LSTM, GRU)`,
+      );
   }
 }

@@ -1,4 +1,4 @@
-import { allocate, castArray, checkDType, checkExact, dtypeOf, inexactReason, isFloat, type DType, type TypedArray } from '../core/dtype.js';
+import { allocate, castArray, checkDType, checkExact, inexactReason, isFloat, type DType, type TypedArray } from '../core/dtype.js';
 import { ArgumentError, DTypeError, ShapeError, TraceError } from '../core/errors.js';
 import { tapeState } from '../autograd/tape.js';
 import { Generator, globalGenerator } from '../core/random.js';
@@ -35,8 +35,12 @@ function fillFlat(values: NestedArray, shape: readonly number[], out: TypedArray
   let at = 0;
   const walk = (v: NestedArray, dim: number, path: number[]): void => {
     if (dim === shape.length) {
-      if (Array.isArray(v)) throw new ShapeError(`${where} is a ragged nested array: element at [${path.join(',')}] is an array where a number was expected (shape ${formatShape(shape)})`);
-      if (typeof v !== 'number' && typeof v !== 'boolean') throw new ArgumentError(`${where}: element at [${path.join(',')}] is ${describe(v)}, not a number or boolean`);
+      if (Array.isArray(v))
+        throw new ShapeError(
+          `${where} is a ragged nested array: element at [${path.join(',')}] is an array where a number was expected (shape ${formatShape(shape)})`,
+        );
+      if (typeof v !== 'number' && typeof v !== 'boolean')
+        throw new ArgumentError(`${where}: element at [${path.join(',')}] is ${describe(v)}, not a number or boolean`);
       const x = typeof v === 'boolean' ? (v ? 1 : 0) : v;
       const reason = inexactReason(x, dtype);
       if (reason) throw new DTypeError(`${where}: value ${x} at [${path.join(',')}] ${reason}`);
@@ -44,7 +48,9 @@ function fillFlat(values: NestedArray, shape: readonly number[], out: TypedArray
       return;
     }
     if (!Array.isArray(v) || v.length !== shape[dim]) {
-      throw new ShapeError(`${where} is a ragged nested array: expected ${shape[dim]} elements at [${path.join(',')}] (shape ${formatShape(shape)}), got ${Array.isArray(v) ? v.length : 'a number'}`);
+      throw new ShapeError(
+        `${where} is a ragged nested array: expected ${shape[dim]} elements at [${path.join(',')}] (shape ${formatShape(shape)}), got ${Array.isArray(v) ? v.length : 'a number'}`,
+      );
     }
     for (let i = 0; i < v.length; i++) walk(v[i]!, dim + 1, [...path, i]);
   };
@@ -63,8 +69,11 @@ function viewDType(src: ArrayBufferView, op: string, arg: string): DType {
   if (src instanceof Float64Array) return 'float64';
   if (src instanceof Int32Array) return 'int32';
   if (src instanceof Uint8Array && !(src instanceof Uint8ClampedArray)) return 'bool';
-  if (src instanceof Int8Array || src instanceof Int16Array || src instanceof Uint16Array || src instanceof Uint32Array || src instanceof Uint8ClampedArray) return 'int32';
-  throw new DTypeError(`${op}: cannot make a tensor from ${describe(src)} (argument ${arg}); use a Float32Array, Float64Array, Int32Array, Uint8Array or a nested array`);
+  if (src instanceof Int8Array || src instanceof Int16Array || src instanceof Uint16Array || src instanceof Uint32Array || src instanceof Uint8ClampedArray)
+    return 'int32';
+  throw new DTypeError(
+    `${op}: cannot make a tensor from ${describe(src)} (argument ${arg}); use a Float32Array, Float64Array, Int32Array, Uint8Array or a nested array`,
+  );
 }
 
 function copyInto<T extends TypedArray>(out: T, src: TypedArray | IntegerArray): T {
@@ -87,8 +96,14 @@ export function tensor(values: TensorLike, shape?: Shape, dtype?: DType): Tensor
 
 /** True for what `tensor` accepts as values: a Tensor, a Variable, a number, a boolean, an array or a typed array. */
 export function isTensorLike(x: unknown): x is TensorLike {
-  return typeof x === 'number' || typeof x === 'boolean' || Array.isArray(x) || isTensor(x) || x instanceof Variable
-    || (ArrayBuffer.isView(x) && !(x instanceof DataView));
+  return (
+    typeof x === 'number' ||
+    typeof x === 'boolean' ||
+    Array.isArray(x) ||
+    isTensor(x) ||
+    x instanceof Variable ||
+    (ArrayBuffer.isView(x) && !(x instanceof DataView))
+  );
 }
 
 /**
@@ -110,11 +125,14 @@ export function tensorFrom(op: string, arg: string, values: unknown, shape?: Sha
     if (t.placeholder !== null) {
       // nb.trace: a placeholder passes through as it is (it holds no values to convert)
       if ((shape && !sameShape(shape, t.shape)) || (dtype && dtype !== t.dtype)) {
-        throw new TraceError(`${op}: cannot convert ${t.placeholder.describe()} to ${dtype ?? t.dtype}${shape ? ` of shape ${formatShape(shape)}` : ''} while nb.trace runs: use nb.cast or nb.reshape`);
+        throw new TraceError(
+          `${op}: cannot convert ${t.placeholder.describe()} to ${dtype ?? t.dtype}${shape ? ` of shape ${formatShape(shape)}` : ''} while nb.trace runs: use nb.cast or nb.reshape`,
+        );
       }
       return t;
     }
-    if (shape && sizeOf(shape) !== t.size) throw new ShapeError(`${op}: cannot view ${t.size} values of shape ${formatShape(t.shape)} as shape ${formatShape(shape)}`);
+    if (shape && sizeOf(shape) !== t.size)
+      throw new ShapeError(`${op}: cannot view ${t.size} values of shape ${formatShape(t.shape)} as shape ${formatShape(shape)}`);
     if (dtype && dtype !== t.dtype) checkExact(where, t.storage, t.shape, dtype);
     const storage = dtype && dtype !== t.dtype ? castArray(t.storage, dtype) : t.storage;
     return new Tensor(storage, shape ? [...shape] : t.shape);
@@ -123,7 +141,8 @@ export function tensorFrom(op: string, arg: string, values: unknown, shape?: Sha
   let inferred: number[];
   if (ArrayBuffer.isView(values)) {
     const src = values as TypedArray | IntegerArray;
-    const own = viewDType(src, op, arg), d = dtype ?? own;
+    const own = viewDType(src, op, arg),
+      d = dtype ?? own;
     if (!(src instanceof Int32Array && d === 'int32')) checkExact(where, src, [src.length], d); // a Uint8Array's 2..255 are no bools
     // always a copy into the dtype's own array: `slice` of a Node Buffer would share the caller's memory
     flat = d === own ? copyInto(allocate(d, src.length), src) : castArray(src as TypedArray, d);
@@ -148,7 +167,8 @@ export function tensorFrom(op: string, arg: string, values: unknown, shape?: Sha
 
 /** A scalar (rank-0) tensor. */
 export function scalar(value: number | boolean, dtype?: DType): Tensor {
-  if (typeof value !== 'number' && typeof value !== 'boolean') throw new ArgumentError(`scalar: argument value must be a number or boolean, got ${describe(value)}`);
+  if (typeof value !== 'number' && typeof value !== 'boolean')
+    throw new ArgumentError(`scalar: argument value must be a number or boolean, got ${describe(value)}`);
   return tensorFrom('scalar', 'value', value, [], dtype);
 }
 
@@ -159,13 +179,14 @@ export function full(shape: Shape, value: number | boolean, dtype: DType = typeo
 
 function filled(op: string, shape: Shape, value: number | boolean, dtype: DType): Tensor {
   const s = checkShape(op, shape);
-  if (typeof value !== 'number' && typeof value !== 'boolean') throw new ArgumentError(`${op}: argument value must be a number or boolean, got ${describe(value)}`);
+  if (typeof value !== 'number' && typeof value !== 'boolean')
+    throw new ArgumentError(`${op}: argument value must be a number or boolean, got ${describe(value)}`);
   checkDType(op, dtype);
   const v = typeof value === 'boolean' ? (value ? 1 : 0) : value;
   const reason = inexactReason(v, dtype);
   if (reason) throw new DTypeError(`${op}: value ${v} ${reason}`);
   const tracer = tapeState.tracer;
-  if (tracer !== null && tracer.isSymbolic(s)) return tracer.fill(v, s, dtype); // nb.trace: [m, n] zeros are an equation
+  if (tracer?.isSymbolic(s)) return tracer.fill(v, s, dtype); // nb.trace: [m, n] zeros are an equation
   const data = allocate(dtype, sizeOf(s), op);
   if (!Object.is(v, 0)) data.fill(v); // a new typed array is already +0
   return new Tensor(data, s);
@@ -206,23 +227,39 @@ export function eye(n: number, m: number = n, dtype: DType = 'float32'): Tensor 
  * `arange(1, 2, 0.25)` is 1, 1.25, 1.5, 1.75.
  */
 export function arange(start: number, stop?: number, step = 1, dtype: DType = 'float32'): Tensor {
-  if (stop === undefined) { stop = start; start = 0; }
-  for (const [k, v] of [['start', start], ['stop', stop]] as const) {
+  if (stop === undefined) {
+    stop = start;
+    start = 0;
+  }
+  for (const [k, v] of [
+    ['start', start],
+    ['stop', stop],
+  ] as const) {
     if (typeof v !== 'number' || !Number.isFinite(v)) throw new ArgumentError(`arange: ${k} must be a finite number, got ${describe(v)}`);
   }
-  if (typeof step !== 'number' || step === 0 || !Number.isFinite(step)) throw new ArgumentError(`arange: step must be a finite nonzero number, got ${describe(step)}`);
+  if (typeof step !== 'number' || step === 0 || !Number.isFinite(step))
+    throw new ArgumentError(`arange: step must be a finite nonzero number, got ${describe(step)}`);
   const n = Math.max(0, Math.ceil((stop - start) / step));
   checkSize('arange', [n]);
   const data = allocate(checkDType('arange', dtype), n, 'arange');
   for (let i = 0; i < n; i++) data[i] = start + i * step;
-  if (!isFloat(dtype)) checkExact('arange', Array.from({ length: n }, (_, i) => start + i * step), [n], dtype);
+  if (!isFloat(dtype))
+    checkExact(
+      'arange',
+      Array.from({ length: n }, (_, i) => start + i * step),
+      [n],
+      dtype,
+    );
   return new Tensor(data, [n]);
 }
 
 /** `num` evenly spaced values from start to stop, both included. */
 export function linspace(start: number, stop: number, num: number, dtype: DType = 'float32'): Tensor {
   if (!Number.isInteger(num) || num < 0) throw new ArgumentError(`linspace: num must be a non-negative integer, got ${describe(num)}`);
-  for (const [k, v] of [['start', start], ['stop', stop]] as const) {
+  for (const [k, v] of [
+    ['start', start],
+    ['stop', stop],
+  ] as const) {
     if (typeof v !== 'number' || !Number.isFinite(v)) throw new ArgumentError(`linspace: ${k} must be a finite number, got ${describe(v)}`);
   }
   checkSize('linspace', [num]);
@@ -230,7 +267,13 @@ export function linspace(start: number, stop: number, num: number, dtype: DType 
   const step = num > 1 ? (stop - start) / (num - 1) : 0;
   for (let i = 0; i < num; i++) data[i] = start + i * step;
   if (num > 1) data[num - 1] = stop;
-  if (!isFloat(dtype)) checkExact('linspace', Array.from({ length: num }, (_, i) => (i === num - 1 && num > 1 ? stop : start + i * step)), [num], dtype);
+  if (!isFloat(dtype))
+    checkExact(
+      'linspace',
+      Array.from({ length: num }, (_, i) => (i === num - 1 && num > 1 ? stop : start + i * step)),
+      [num],
+      dtype,
+    );
   return new Tensor(data, [num]);
 }
 
@@ -248,7 +291,9 @@ function randomFloat(op: string, shape: Shape, opts: RandomOptions): { data: Flo
   const dtype = checkDType(op, opts.dtype ?? 'float32');
   if (!isFloat(dtype)) throw new ArgumentError(`${op}: dtype must be float32 or float64, got ${dtype}`);
   if (tapeState.tracer?.isSymbolic(s)) {
-    throw new TraceError(`${op}: random values of a shape with a symbolic dimension (${formatShape(s)}) cannot be traced yet (dropout in training mode draws them); trace in inference mode, or give the batch a size`);
+    throw new TraceError(
+      `${op}: random values of a shape with a symbolic dimension (${formatShape(s)}) cannot be traced yet (dropout in training mode draws them); trace in inference mode, or give the batch a size`,
+    );
   }
   if (opts.generator !== undefined && !(opts.generator instanceof Generator)) {
     throw new ArgumentError(`${op}: opts.generator must be a Generator, got ${describe(opts.generator)}`);
@@ -262,7 +307,8 @@ function finite(op: string, name: string, v: unknown): void {
 
 /** Values drawn uniformly from [low, high). */
 export function randomUniform(shape: Shape, low = 0, high = 1, opts: RandomOptions = {}): Tensor {
-  finite('randomUniform', 'low', low); finite('randomUniform', 'high', high);
+  finite('randomUniform', 'low', low);
+  finite('randomUniform', 'high', high);
   if (!(high > low)) throw new ArgumentError(`randomUniform: high (${high}) must be greater than low (${low})`);
   const { data, s, g } = randomFloat('randomUniform', shape, opts);
   g.fillUniform(data, low, high);
@@ -271,7 +317,8 @@ export function randomUniform(shape: Shape, low = 0, high = 1, opts: RandomOptio
 
 /** Values drawn from the normal distribution N(mean, std²). */
 export function randomNormal(shape: Shape, mean = 0, std = 1, opts: RandomOptions = {}): Tensor {
-  finite('randomNormal', 'mean', mean); finite('randomNormal', 'std', std);
+  finite('randomNormal', 'mean', mean);
+  finite('randomNormal', 'std', std);
   if (!(std >= 0)) throw new ArgumentError(`randomNormal: std must be non-negative, got ${std}`);
   const { data, s, g } = randomFloat('randomNormal', shape, opts);
   g.fillNormal(data, mean, std);

@@ -68,8 +68,10 @@ export class Tensor {
   }
 
   private traceError(op: string): TraceError {
-    return new TraceError(`${op}: cannot read the values of ${this.placeholder!.describe()} while nb.trace runs the function: `
-      + 'a traced program cannot depend on data (an if on a value, item(), data(), toArray()); compute with ops (nb.where instead of an if), or run the function outside nb.trace');
+    return new TraceError(
+      `${op}: cannot read the values of ${this.placeholder!.describe()} while nb.trace runs the function: ` +
+        'a traced program cannot depend on data (an if on a value, item(), data(), toArray()); compute with ops (nb.where instead of an if), or run the function outside nb.trace',
+    );
   }
 
   /** The number of dimensions. */

@@ -2,7 +2,7 @@ import { describe } from '../core/describe.js';
 import { ArgumentError, ShapeError, DTypeError } from '../core/errors.js';
 import { formatShape, sameShape } from '../core/shape.js';
 import { tapeState } from '../autograd/tape.js';
-import { Tensor, isTensor } from './tensor.js';
+import { type Tensor, isTensor } from './tensor.js';
 
 let counter = 0;
 

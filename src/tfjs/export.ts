@@ -7,14 +7,23 @@ import type { Tensor } from '../tensor/tensor.js';
 import { kerasWeightName, TFJS_LAYERS, toKeras } from './keras.js';
 
 /** A weight's entry in the manifest. */
-export interface TfjsWeightSpec { name: string; shape: number[]; dtype: 'float32' | 'int32' | 'bool' }
+export interface TfjsWeightSpec {
+  name: string;
+  shape: number[];
+  dtype: 'float32' | 'int32' | 'bool';
+}
 
 /** The model.json of TF.js's layers format. */
 export interface TfjsModelJson {
   format: 'layers-model';
   generatedBy: string;
   convertedBy: null;
-  modelTopology: { class_name: 'Sequential'; config: { name: string; layers: { class_name: string; config: Record<string, unknown> }[] }; keras_version: string; backend: string };
+  modelTopology: {
+    class_name: 'Sequential';
+    config: { name: string; layers: { class_name: string; config: Record<string, unknown> }[] };
+    keras_version: string;
+    backend: string;
+  };
   weightsManifest: { paths: string[]; weights: TfjsWeightSpec[] }[];
 }
 
@@ -31,7 +40,11 @@ interface ExportableLayer {
   getConfig(): Record<string, unknown>;
   namedParameters(prefix?: string): [string, { value: Tensor }][];
 }
-interface ExportableModel { readonly name: string; readonly layers: readonly ExportableLayer[]; readonly inputShape: readonly number[] | undefined }
+interface ExportableModel {
+  readonly name: string;
+  readonly layers: readonly ExportableLayer[];
+  readonly inputShape: readonly number[] | undefined;
+}
 
 /**
  * The model in TF.js's layers format: `modelJson` (Keras class names and
@@ -41,15 +54,20 @@ interface ExportableModel { readonly name: string; readonly layers: readonly Exp
  * are refused by name.
  */
 export function exportModel(model: ExportableModel, opts: { weightsPath?: string } = {}): TfjsFiles {
-  if (model === null || typeof model !== 'object' || !Array.isArray((model as ExportableModel).layers)) throw new ArgumentError(`tfjs.exportModel: argument model must be a Sequential, got ${describe(model)}`);
+  if (model === null || typeof model !== 'object' || !Array.isArray((model as ExportableModel).layers))
+    throw new ArgumentError(`tfjs.exportModel: argument model must be a Sequential, got ${describe(model)}`);
   if (!model.inputShape) throw new ArgumentError('tfjs.exportModel: the model is not built: give its first layer an inputShape, or call it once on an example');
   const layers: { class_name: string; config: Record<string, unknown> }[] = [];
   const specs: TfjsWeightSpec[] = [];
   const tensors: Tensor[] = [];
   model.layers.forEach((layer, i) => {
-    if (!(TFJS_LAYERS as readonly string[]).includes(layer.className)) throw new ArgumentError(`tfjs.exportModel: layer '${layer.name}' is a ${layer.className}, which TF.js does not have`);
+    if (!(TFJS_LAYERS as readonly string[]).includes(layer.className))
+      throw new ArgumentError(`tfjs.exportModel: layer '${layer.name}' is a ${layer.className}, which TF.js does not have`);
     const c = { ...layer.getConfig() };
-    if (layer.className === 'GRU' && c['resetAfter'] === true) throw new ArgumentError(`tfjs.exportModel: layer '${layer.name}' is a GRU with resetAfter: true, which TF.js's GRU does not support: build it with resetAfter: false`);
+    if (layer.className === 'GRU' && c['resetAfter'] === true)
+      throw new ArgumentError(
+        `tfjs.exportModel: layer '${layer.name}' is a GRU with resetAfter: true, which TF.js's GRU does not support: build it with resetAfter: false`,
+      );
     delete c['inputShape'];
     const config = toKeras(c) as Record<string, unknown>;
     if (i === 0) config['batch_input_shape'] = [null, ...model.inputShape!];
@@ -71,7 +89,9 @@ export function exportModel(model: ExportableModel, opts: { weightsPath?: string
   }
   return {
     modelJson: {
-      format: 'layers-model', generatedBy: 'nabla 0.1.0', convertedBy: null,
+      format: 'layers-model',
+      generatedBy: 'nabla 0.1.0',
+      convertedBy: null,
       modelTopology: { class_name: 'Sequential', config: { name: model.name, layers }, keras_version: 'tfjs-layers 4.22.0', backend: 'tensor_flow.js' },
       weightsManifest: [{ paths: [opts.weightsPath ?? 'weights.bin'], weights: specs }],
     },

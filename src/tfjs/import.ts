@@ -9,10 +9,19 @@ import { fromKeras, IGNORED, kerasWeightName, TFJS_LAYERS, tfjsError } from './k
 import { readSource, type LoadModelOptions, type ModelSource } from '../io/model-file.js';
 
 /** A weight spec of the manifest (TF.js's WeightsManifestEntry): its name, shape, dtype, and quantization (which nabla refuses). */
-export interface TfjsWeightEntry { name: string; shape: number[]; dtype?: string; quantization?: unknown }
+export interface TfjsWeightEntry {
+  name: string;
+  shape: number[];
+  dtype?: string;
+  quantization?: unknown;
+}
 type WeightSpec = TfjsWeightEntry;
 /** The Keras/TF.js topology: { class_name: 'Sequential', config: { layers } } (or, older, config = the layer list). */
-interface Topology { class_name?: string; config?: unknown; model_config?: Topology }
+interface Topology {
+  class_name?: string;
+  config?: unknown;
+  model_config?: Topology;
+}
 
 /** TF.js's in-memory artifacts (what tf.io.withSaveHandler receives; tf.io.fromMemory gives). */
 export interface TfjsArtifacts {
@@ -32,10 +41,14 @@ const MAX_LAYERS = 4096;
  * by name, before any weight is allocated.
  */
 export function importModel(source: { modelJson: unknown; weights: Uint8Array | ArrayBuffer } | TfjsArtifacts): Sequential {
-  if (source === null || typeof source !== 'object') throw tfjsError(`tfjs.importModel: expected { modelJson, weights } or TF.js artifacts, got ${describe(source)}`);
+  if (source === null || typeof source !== 'object')
+    throw tfjsError(`tfjs.importModel: expected { modelJson, weights } or TF.js artifacts, got ${describe(source)}`);
   let topology: unknown, specs: unknown, data: Uint8Array;
   if ('modelJson' in source) {
-    const json = (typeof source.modelJson === 'string' ? parse(source.modelJson) : source.modelJson) as { modelTopology?: unknown; weightsManifest?: { weights?: unknown }[] } | null;
+    const json = (typeof source.modelJson === 'string' ? parse(source.modelJson) : source.modelJson) as {
+      modelTopology?: unknown;
+      weightsManifest?: { weights?: unknown }[];
+    } | null;
     if (!json || typeof json !== 'object') throw tfjsError('tfjs.importModel: modelJson is not a model.json object');
     topology = json.modelTopology;
     specs = Array.isArray(json.weightsManifest) ? json.weightsManifest.flatMap((g) => (Array.isArray(g?.weights) ? g.weights : [])) : undefined;
@@ -51,10 +64,15 @@ export function importModel(source: { modelJson: unknown; weights: Uint8Array | 
   const byName = new Map<string, Tensor>();
   let at = 0;
   for (const s of specs as WeightSpec[]) {
-    if (!s || typeof s.name !== 'string' || !Array.isArray(s.shape) || !s.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw tfjsError(`tfjs.importModel: invalid weight spec ${describe(s)}`);
-    if ((s.dtype ?? 'float32') !== 'float32' || s.quantization) throw tfjsError(`tfjs.importModel: weight '${s.name}' is ${s.quantization ? 'quantized' : s.dtype}; nabla reads float32 weights`);
+    if (!s || typeof s.name !== 'string' || !Array.isArray(s.shape) || !s.shape.every((d) => Number.isSafeInteger(d) && d >= 0))
+      throw tfjsError(`tfjs.importModel: invalid weight spec ${describe(s)}`);
+    if ((s.dtype ?? 'float32') !== 'float32' || s.quantization)
+      throw tfjsError(`tfjs.importModel: weight '${s.name}' is ${s.quantization ? 'quantized' : s.dtype}; nabla reads float32 weights`);
     const n = s.shape.reduce((a, b) => a * b, 1);
-    if (at + 4 * n > data.length) throw tfjsError(`tfjs.importModel: the weights are truncated: '${s.name}' [${s.shape.join(',')}] needs bytes ${at}..${at + 4 * n}, the data has ${data.length}`);
+    if (at + 4 * n > data.length)
+      throw tfjsError(
+        `tfjs.importModel: the weights are truncated: '${s.name}' [${s.shape.join(',')}] needs bytes ${at}..${at + 4 * n}, the data has ${data.length}`,
+      );
     byName.set(s.name, new Tensor(new Float32Array(data.slice(at, at + 4 * n).buffer), s.shape));
     at += 4 * n;
   }
@@ -67,13 +85,20 @@ export function importModel(source: { modelJson: unknown; weights: Uint8Array | 
     if (i === 0 && inputShape) config['inputShape'] = inputShape;
     return layerFromConfig({ className, config });
   });
-  const model = new Sequential(layers, { name: typeof (topology as Topology)?.config === 'object' ? ((topology as Topology).config as { name?: string }).name : undefined });
+  const model = new Sequential(layers, {
+    name: typeof (topology as Topology)?.config === 'object' ? ((topology as Topology).config as { name?: string }).name : undefined,
+  });
   if (!model.inputShape) throw tfjsError('tfjs.importModel: the first layer has no batch_input_shape: nabla needs the input shape to build the model');
   for (const layer of model.layers) {
     const named = layer.namedParameters();
     const ws = named.map(([w]) => {
-      const t = byName.get(`${layer.name}/${kerasWeightName(w)}`) ?? [...byName.entries()].find(([k]) => k.endsWith(`/${kerasWeightName(w)}`) && k.split('/').slice(-2, -1)[0] === layer.name)?.[1];
-      if (!t) throw tfjsError(`tfjs.importModel: no weight '${layer.name}/${kerasWeightName(w)}' in the manifest (it has ${[...byName.keys()].slice(0, 6).join(', ')})`);
+      const t =
+        byName.get(`${layer.name}/${kerasWeightName(w)}`) ??
+        [...byName.entries()].find(([k]) => k.endsWith(`/${kerasWeightName(w)}`) && k.split('/').slice(-2, -1)[0] === layer.name)?.[1];
+      if (!t)
+        throw tfjsError(
+          `tfjs.importModel: no weight '${layer.name}/${kerasWeightName(w)}' in the manifest (it has ${[...byName.keys()].slice(0, 6).join(', ')})`,
+        );
       return t;
     });
     if (ws.length) layer.setWeights(ws);
@@ -157,11 +182,15 @@ export async function loadModel(source: ModelSource, opts: LoadModelOptions = {}
     throw tfjsError(`${op}: ${name} names weight files outside its folder or of no name: ${JSON.stringify(paths)}`);
   }
   const page = nodeBuiltin('node:fs') ? undefined : (globalThis as { location?: { href?: string } }).location?.href;
-  const beside = (p: string) => (/^[a-z][a-z0-9+.-]*:\/\//i.test(name) ? new URL(p, name).href : page ? new URL(p, new URL(name, page)).href : name.replace(/[^/]*$/, '') + p);
+  const beside = (p: string) =>
+    /^[a-z][a-z0-9+.-]*:\/\//i.test(name) ? new URL(p, name).href : page ? new URL(p, new URL(name, page)).href : name.replace(/[^/]*$/, '') + p;
   const parts = [];
   for (const p of paths) parts.push((await readSource(op, beside(p), opts)).bytes);
   const weights = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
-  for (const p of parts) { weights.set(p, at); at += p.length; }
+  for (const p of parts) {
+    weights.set(p, at);
+    at += p.length;
+  }
   return importModel({ modelJson: json, weights });
 }

@@ -5,8 +5,21 @@ import { ArgumentError } from '../core/errors.js';
 
 /** The layer classes both nabla and TF.js have (nabla's class names are Keras's). */
 export const TFJS_LAYERS = [
-  'Dense', 'Activation', 'Dropout', 'Flatten', 'Reshape', 'Conv2D', 'MaxPooling2D', 'AveragePooling2D',
-  'GlobalAveragePooling2D', 'GlobalMaxPooling2D', 'BatchNormalization', 'Embedding', 'SimpleRNN', 'LSTM', 'GRU',
+  'Dense',
+  'Activation',
+  'Dropout',
+  'Flatten',
+  'Reshape',
+  'Conv2D',
+  'MaxPooling2D',
+  'AveragePooling2D',
+  'GlobalAveragePooling2D',
+  'GlobalMaxPooling2D',
+  'BatchNormalization',
+  'Embedding',
+  'SimpleRNN',
+  'LSTM',
+  'GRU',
 ] as const;
 
 export const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
@@ -31,11 +44,34 @@ export function fromKeras(v: unknown): unknown {
  * means "not used": a layer importing another value is refused by name.
  */
 export const IGNORED: Readonly<Record<string, unknown>> = {
-  trainable: true, dtype: 'float32', kernelRegularizer: null, biasRegularizer: null, activityRegularizer: null, recurrentRegularizer: null,
-  embeddingsRegularizer: null, betaRegularizer: null, gammaRegularizer: null, kernelConstraint: null, biasConstraint: null,
-  recurrentConstraint: null, embeddingsConstraint: null, betaConstraint: null, gammaConstraint: null, dropout: 0, recurrentDropout: 0,
-  implementation: null, stateful: false, unroll: false, dataFormat: 'channels_last', inputLength: null, noiseShape: null, seed: null,
-  betaInitializer: undefined, gammaInitializer: undefined, movingMeanInitializer: undefined, movingVarianceInitializer: undefined,
+  trainable: true,
+  dtype: 'float32',
+  kernelRegularizer: null,
+  biasRegularizer: null,
+  activityRegularizer: null,
+  recurrentRegularizer: null,
+  embeddingsRegularizer: null,
+  betaRegularizer: null,
+  gammaRegularizer: null,
+  kernelConstraint: null,
+  biasConstraint: null,
+  recurrentConstraint: null,
+  embeddingsConstraint: null,
+  betaConstraint: null,
+  gammaConstraint: null,
+  dropout: 0,
+  recurrentDropout: 0,
+  implementation: null,
+  stateful: false,
+  unroll: false,
+  dataFormat: 'channels_last',
+  inputLength: null,
+  noiseShape: null,
+  seed: null,
+  betaInitializer: undefined,
+  gammaInitializer: undefined,
+  movingMeanInitializer: undefined,
+  movingVarianceInitializer: undefined,
 };
 
 /** The names of a layer's weights in Keras (moving_mean) from nabla's (movingMean). */

@@ -48,7 +48,8 @@ export class ProgramBuilder implements Tracer {
   }
 
   private uniqueName(base: string): string {
-    let name = base, k = 1;
+    let name = base,
+      k = 1;
     while (this.usedNames.has(name)) name = `${base}_${k++}`;
     this.usedNames.add(name);
     return name;
@@ -56,9 +57,11 @@ export class ProgramBuilder implements Tracer {
 
   private freshVar(shape: readonly number[], dtype: DType, kind: VarKind, name?: string): ProgramVar {
     let n = name;
-    if (kind === 'constant' && shape.length === 0 && n === undefined) n = `_${this.nextId}`; // a literal: printed as its value
+    if (kind === 'constant' && shape.length === 0 && n === undefined)
+      n = `_${this.nextId}`; // a literal: printed as its value
     else if (n === undefined) {
-      do n = letters(this.nextLetter++); while (this.usedNames.has(n));
+      do n = letters(this.nextLetter++);
+      while (this.usedNames.has(n));
       this.usedNames.add(n);
     } else if (!n.startsWith('_')) n = this.uniqueName(n);
     const v: ProgramVar = { id: this.nextId++, name: n, shape: shape.map((d) => symbolicDim(d, this.symbols)), standIn: [...shape], dtype, kind };
@@ -94,7 +97,8 @@ export class ProgramBuilder implements Tracer {
   /** The program variable a tensor stands for: its own, or a constant for a concrete value. */
   private varOf(t: Tensor): ProgramVar {
     if (t.placeholder !== null) {
-      if (t.placeholder.owner !== this) throw new TraceError('trace: a placeholder of another trace reached this one (a traced value escaped the function that nb.trace ran)');
+      if (t.placeholder.owner !== this)
+        throw new TraceError('trace: a placeholder of another trace reached this one (a traced value escaped the function that nb.trace ran)');
       return this.vars.get(t.placeholder.id)!;
     }
     let v = this.constantOf.get(t);
@@ -114,7 +118,12 @@ export class ProgramBuilder implements Tracer {
     return y;
   }
 
-  bindMulti<P extends MultiPrim>(prim: P, inputs: readonly Tensor[], attrs: MultiPrimAttrs[P], outs: readonly { shape: readonly number[]; dtype: DType }[]): Tensor[] {
+  bindMulti<P extends MultiPrim>(
+    prim: P,
+    inputs: readonly Tensor[],
+    attrs: MultiPrimAttrs[P],
+    outs: readonly { shape: readonly number[]; dtype: DType }[],
+  ): Tensor[] {
     const ins = inputs.map((t) => this.varOf(t));
     const ys = outs.map((o, i) => this.placeholder(o.shape, o.dtype, 'intermediate', undefined, `output ${i} of ${prim}`));
     this.equations.push({ prim, inputs: ins, outputs: ys.map((y) => this.vars.get(y.placeholder!.id)!), attrs } as unknown as Equation);
@@ -151,8 +160,8 @@ export class ProgramBuilder implements Tracer {
     const out: { variable: string; value: ProgramVar }[] = [];
     for (const [v, t] of this.valueOf) {
       const start = this.paramOf.get(v);
-      const same = start !== undefined ? t.placeholder !== null && t.placeholder.id === start.placeholder!.id
-        : t.placeholder === null && t.storage === v.concrete.storage;
+      const same =
+        start !== undefined ? t.placeholder !== null && t.placeholder.id === start.placeholder!.id : t.placeholder === null && t.storage === v.concrete.storage;
       if (!same) out.push({ variable: v.name, value: this.output(t) });
     }
     return out;
@@ -181,7 +190,16 @@ export class ProgramBuilder implements Tracer {
     // a call that computed nothing from the traced values (all concrete) is not part of the program
     if (!outputs.every((t) => t.placeholder?.owner === this)) return;
     const { op, kind, attrs } = o.scope;
-    this.calls.push({ op, kind, attrs, inputs: o.inputs, outputs: outputs.map((t) => this.varOf(t)), start: o.start, end: this.equations.length, depth: this.open.length });
+    this.calls.push({
+      op,
+      kind,
+      attrs,
+      inputs: o.inputs,
+      outputs: outputs.map((t) => this.varOf(t)),
+      start: o.start,
+      end: this.equations.length,
+      depth: this.open.length,
+    });
   }
 
   /** The calls by start, outer before inner. */

@@ -18,15 +18,29 @@ function typed(v: ProgramVar): string {
 /** An attribute value: booleans by name, sizes with their symbols, a window as its geometry. */
 export function formatAttrs(e: Equation, symbols: Readonly<Record<string, number>>): string {
   const parts: string[] = [];
-  const dims = (xs: readonly unknown[]): string => `[${xs.map((x) => (typeof x === 'number' ? String(symbolicDim(x, symbols)) : Array.isArray(x) ? dims(x) : String(x))).join(',')}]`;
+  const dims = (xs: readonly unknown[]): string =>
+    `[${xs.map((x) => (typeof x === 'number' ? String(symbolicDim(x, symbols)) : Array.isArray(x) ? dims(x) : String(x))).join(',')}]`;
   for (const [k, v] of Object.entries(e.attrs as Record<string, unknown>)) {
     if (v === false) continue;
     if (v === true) parts.push(k);
     else if (Array.isArray(v)) parts.push(`${k}=${dims(v)}`);
     else if (typeof v === 'number') parts.push(`${k}=${symbolicDim(v, symbols)}`);
     else if (v !== null && typeof v === 'object' && 'kh' in v) {
-      const w = v as { kh: number; kw: number; strideH: number; strideW: number; dilationH: number; dilationW: number; padTop: number; padLeft: number; outH: number; outW: number };
-      parts.push(`${k}=${w.kh}x${w.kw} stride ${w.strideH},${w.strideW}${w.dilationH > 1 || w.dilationW > 1 ? ` dilation ${w.dilationH},${w.dilationW}` : ''}${w.padTop || w.padLeft ? ` pad ${w.padTop},${w.padLeft}` : ''} → ${w.outH}x${w.outW}`);
+      const w = v as {
+        kh: number;
+        kw: number;
+        strideH: number;
+        strideW: number;
+        dilationH: number;
+        dilationW: number;
+        padTop: number;
+        padLeft: number;
+        outH: number;
+        outW: number;
+      };
+      parts.push(
+        `${k}=${w.kh}x${w.kw} stride ${w.strideH},${w.strideW}${w.dilationH > 1 || w.dilationW > 1 ? ` dilation ${w.dilationH},${w.dilationW}` : ''}${w.padTop || w.padLeft ? ` pad ${w.padTop},${w.padLeft}` : ''} → ${w.outH}x${w.outW}`,
+      );
     } else parts.push(`${k}=${String(v)}`);
   }
   return parts.length ? `{${parts.join(' ')}}` : '';
@@ -44,8 +58,16 @@ export function formatProgram(p: ProgramData): string {
     if (c.value.size === 1 && c.value.rank === 0) {
       const x = c.value.item();
       const dim = Number.isInteger(x) && x > 0 ? symbolicDim(x, p.symbols) : x;
-      literals.set(c.var, typeof dim === 'string' ? dim // a size computed from a symbolic shape (the m of a mean)
-        : c.value.dtype === 'bool' ? String(x !== 0) : Number.isInteger(x) && c.value.dtype.startsWith('float') ? x.toFixed(1) : String(x));
+      literals.set(
+        c.var,
+        typeof dim === 'string'
+          ? dim // a size computed from a symbolic shape (the m of a mean)
+          : c.value.dtype === 'bool'
+            ? String(x !== 0)
+            : Number.isInteger(x) && c.value.dtype.startsWith('float')
+              ? x.toFixed(1)
+              : String(x),
+      );
     }
   }
   const lines: string[] = [];

@@ -7,7 +7,7 @@ import { formatShape } from '../core/shape.js';
 import { apply, applyMulti, type MultiPrim, type MultiPrimAttrs, type Prim, type PrimAttrs } from '../ops/prim.js';
 import { multiOutputPrimitives } from '../ops/primitives.js';
 import { scalar } from '../tensor/create.js';
-import { Tensor, isTensor } from '../tensor/tensor.js';
+import { type Tensor, isTensor } from '../tensor/tensor.js';
 import { factorSymbols, type Equation, type Program, type ProgramVar } from './program.js';
 
 /**
@@ -18,9 +18,15 @@ import { factorSymbols, type Equation, type Program, type ProgramVar } from './p
  * .map(([n, v]) => [n, v.value]))`). Symbolic sizes take the sizes of the
  * inputs given.
  */
-export function runProgram(program: Program, inputs: readonly Tensor[], params: Readonly<Record<string, Tensor>> = {}): { outputs: unknown; updates: Record<string, Tensor> } {
+export function runProgram(
+  program: Program,
+  inputs: readonly Tensor[],
+  params: Readonly<Record<string, Tensor>> = {},
+): { outputs: unknown; updates: Record<string, Tensor> } {
   if (!Array.isArray(inputs) || inputs.length !== program.inputs.length) {
-    throw new ArgumentError(`runProgram: the program takes ${program.inputs.length} input(s) (${program.inputs.map((v) => v.name).join(', ')}), got ${Array.isArray(inputs) ? inputs.length : 'no array'}`);
+    throw new ArgumentError(
+      `runProgram: the program takes ${program.inputs.length} input(s) (${program.inputs.map((v) => v.name).join(', ')}), got ${Array.isArray(inputs) ? inputs.length : 'no array'}`,
+    );
   }
   // each symbol's size, from the inputs' shapes
   const size: Record<string, number> = {};
@@ -33,7 +39,8 @@ export function runProgram(program: Program, inputs: readonly Tensor[], params: 
     v.standIn.forEach((d, k) => {
       const name = symbolOf.get(d);
       if (name !== undefined) {
-        if (size[name] !== undefined && size[name] !== t.shape[k]) throw new ShapeError(`runProgram: symbolic dimension ${name} is ${size[name]} in one input and ${t.shape[k]} in ${v.name}`);
+        if (size[name] !== undefined && size[name] !== t.shape[k])
+          throw new ShapeError(`runProgram: symbolic dimension ${name} is ${size[name]} in one input and ${t.shape[k]} in ${v.name}`);
         size[name] = t.shape[k]!;
       } else if (d !== t.shape[k]) throw new ShapeError(`runProgram: input ${v.name} must have shape [${v.shape.join(',')}], got ${formatShape(t.shape)}`);
     });
@@ -49,9 +56,16 @@ export function runProgram(program: Program, inputs: readonly Tensor[], params: 
   // an output (or update) may be a constant of the program (a function returning nb.tensor([1, 2]))
   const valueOf = (v: ProgramVar): Tensor => env.get(v) ?? interp.constant(v)!;
   const outs = program.outputs.map(valueOf);
-  const isRef = (t: unknown): t is { output: number } => t !== null && typeof t === 'object' && !Array.isArray(t) && Object.keys(t).length === 1 && typeof (t as { output?: unknown }).output === 'number';
-  const build = (t: unknown): unknown => (isRef(t) ? outs[t.output] : Array.isArray(t) ? t.map(build)
-    : t !== null && typeof t === 'object' ? Object.fromEntries(Object.entries(t).map(([k, v]) => [k, build(v)])) : t);
+  const isRef = (t: unknown): t is { output: number } =>
+    t !== null && typeof t === 'object' && !Array.isArray(t) && Object.keys(t).length === 1 && typeof (t as { output?: unknown }).output === 'number';
+  const build = (t: unknown): unknown =>
+    isRef(t)
+      ? outs[t.output]
+      : Array.isArray(t)
+        ? t.map(build)
+        : t !== null && typeof t === 'object'
+          ? Object.fromEntries(Object.entries(t).map(([k, v]) => [k, build(v)]))
+          : t;
   const updates: Record<string, Tensor> = {};
   for (const u of program.updates) updates[u.variable] = valueOf(u.value);
   return { outputs: build(program.outputTree), updates };
@@ -64,7 +78,10 @@ export function runProgram(program: Program, inputs: readonly Tensor[], params: 
 export class Interpreter {
   private readonly constantValues = new Map<ProgramVar, Tensor>();
 
-  constructor(readonly program: Program, readonly size: Readonly<Record<string, number>>) {
+  constructor(
+    readonly program: Program,
+    readonly size: Readonly<Record<string, number>>,
+  ) {
     for (const c of program.constants) {
       const sym = program.symbolicConstant(c);
       this.constantValues.set(c.var, sym !== null ? scalar(this.resize(c.value.item()), c.value.dtype) : c.value);

@@ -2,7 +2,7 @@ import { checkDType, type DType } from '../core/dtype.js';
 import { describe } from '../core/describe.js';
 import { ArgumentError, TraceError } from '../core/errors.js';
 import { tapeState } from '../autograd/tape.js';
-import { Tensor, isTensor } from '../tensor/tensor.js';
+import { type Tensor, isTensor } from '../tensor/tensor.js';
 import { Variable } from '../tensor/variable.js';
 import { ProgramBuilder, StandInCollision } from './builder.js';
 import { Program } from './program.js';
@@ -17,7 +17,11 @@ import { Program } from './program.js';
  *     nb.spec([64, null], 'float32', 'X')
  */
 export class Spec {
-  constructor(readonly shape: readonly (number | string | null)[], readonly dtype: DType = 'float32', readonly name?: string) {}
+  constructor(
+    readonly shape: readonly (number | string | null)[],
+    readonly dtype: DType = 'float32',
+    readonly name?: string,
+  ) {}
   toString(): string {
     return `spec ${this.name ?? ''}[${this.shape.map((d) => d ?? 'm').join(',')}] ${this.dtype}`;
   }
@@ -48,7 +52,9 @@ export interface TraceOptions {
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyFn = (...args: any[]) => unknown;
-interface Callable { call(x: Tensor, training?: boolean): Tensor }
+interface Callable {
+  call(x: Tensor, training?: boolean): Tensor;
+}
 
 /**
  * trace(f)(...args) → Program: runs f once on placeholders (no data) and
@@ -68,8 +74,15 @@ interface Callable { call(x: Tensor, training?: boolean): Tensor }
  *     console.log(p.toString());
  */
 export function trace(f: AnyFn | Callable, opts: TraceOptions = {}): (...args: unknown[]) => Program {
-  const fn: AnyFn = typeof f === 'function' ? f : isCallable(f) ? (x: Tensor) => f.call(x, opts.training ?? false) : (() => { throw new ArgumentError(`trace: argument f must be a function or a model, got ${describe(f)}`); })();
-  const name = opts.name ?? (typeof f === 'function' && f.name ? f.name : typeof f === 'function' ? 'f' : (f as { name?: string }).name ?? 'model');
+  const fn: AnyFn =
+    typeof f === 'function'
+      ? f
+      : isCallable(f)
+        ? (x: Tensor) => f.call(x, opts.training ?? false)
+        : (() => {
+            throw new ArgumentError(`trace: argument f must be a function or a model, got ${describe(f)}`);
+          })();
+  const name = opts.name ?? (typeof f === 'function' && f.name ? f.name : typeof f === 'function' ? 'f' : ((f as { name?: string }).name ?? 'model'));
   return (...args: unknown[]): Program => {
     if (tapeState.tracer !== null) throw new TraceError('trace: nb.trace cannot run inside another nb.trace');
     for (let attempt = 0; ; attempt++) {
@@ -77,7 +90,8 @@ export function trace(f: AnyFn | Callable, opts: TraceOptions = {}): (...args: u
         return traceOnce(fn, name, args, attempt);
       } catch (e) {
         if (!(e instanceof StandInCollision) || attempt >= 3) {
-          if (e instanceof StandInCollision) throw new TraceError('trace: could not pick stand-in sizes for the symbolic dimensions that differ from every size of the model');
+          if (e instanceof StandInCollision)
+            throw new TraceError('trace: could not pick stand-in sizes for the symbolic dimensions that differ from every size of the model');
           throw e;
         }
       }
@@ -93,8 +107,12 @@ function traceOnce(fn: AnyFn, name: string, args: readonly unknown[], attempt: n
   // the symbolic dimensions named in the specs, each with its own prime stand-in
   const names: string[] = [];
   const visitSpecs = (t: unknown): void => {
-    if (t instanceof Spec) { for (const d of t.shape) { const n = d === null ? 'm' : typeof d === 'string' ? d : null; if (n && !names.includes(n)) names.push(n); } }
-    else if (Array.isArray(t)) t.forEach(visitSpecs);
+    if (t instanceof Spec) {
+      for (const d of t.shape) {
+        const n = d === null ? 'm' : typeof d === 'string' ? d : null;
+        if (n && !names.includes(n)) names.push(n);
+      }
+    } else if (Array.isArray(t)) t.forEach(visitSpecs);
     else if (isPlainObject(t)) Object.values(t).forEach(visitSpecs);
   };
   args.forEach(visitSpecs);
@@ -105,7 +123,13 @@ function traceOnce(fn: AnyFn, name: string, args: readonly unknown[], attempt: n
   // the arguments as placeholders, named by spec name or tree path
   const single = args.length === 1;
   const toPlaceholders = (t: unknown, path: string): unknown => {
-    if (t instanceof Spec) return builder.placeholder(t.shape.map((d) => (typeof d === 'number' ? d : symbols[d ?? 'm']!)), t.dtype, 'input', t.name ?? (path || 'x'));
+    if (t instanceof Spec)
+      return builder.placeholder(
+        t.shape.map((d) => (typeof d === 'number' ? d : symbols[d ?? 'm']!)),
+        t.dtype,
+        'input',
+        t.name ?? (path || 'x'),
+      );
     if (t instanceof Variable) return t; // read through the tracer: a named input
     if (isTensor(t)) {
       if (builder.isSymbolic(t.shape)) throw new StandInCollision();
@@ -127,8 +151,16 @@ function traceOnce(fn: AnyFn, name: string, args: readonly unknown[], attempt: n
     });
     const updates = builder.updates();
     return new Program({
-      name, inputs: builder.inputs, params: builder.usedParams(outputs, updates), constants: builder.constants, equations: builder.equations,
-      outputs, outputTree, updates, symbols, calls: builder.sortedCalls(),
+      name,
+      inputs: builder.inputs,
+      params: builder.usedParams(outputs, updates),
+      constants: builder.constants,
+      equations: builder.equations,
+      outputs,
+      outputTree,
+      updates,
+      symbols,
+      calls: builder.sortedCalls(),
     });
   } finally {
     tapeState.tracer = null;

@@ -9,7 +9,17 @@ import { describe } from '../optim/validate.js';
  */
 
 /** fit's option names. */
-export const FIT_KEYS = ['epochs', 'batchSize', 'validationSplit', 'validationData', 'shuffle', 'callbacks', 'verbose', 'initialEpoch', 'allowNonFinite'] as const;
+export const FIT_KEYS = [
+  'epochs',
+  'batchSize',
+  'validationSplit',
+  'validationData',
+  'shuffle',
+  'callbacks',
+  'verbose',
+  'initialEpoch',
+  'allowNonFinite',
+] as const;
 /** evaluate's and predict's option names. */
 export const INFERENCE_KEYS = ['batchSize', 'allowNonFinite'] as const;
 

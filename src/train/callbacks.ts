@@ -38,7 +38,12 @@ export interface Callback {
 
 /** Calls one hook on every callback in order, awaiting each. */
 export async function fire<K extends 'onTrainBegin' | 'onTrainEnd'>(cbs: readonly Callback[], hook: K, logs: Logs): Promise<void>;
-export async function fire<K extends 'onEpochBegin' | 'onEpochEnd' | 'onBatchBegin' | 'onBatchEnd'>(cbs: readonly Callback[], hook: K, index: number, logs: Logs): Promise<void>;
+export async function fire<K extends 'onEpochBegin' | 'onEpochEnd' | 'onBatchBegin' | 'onBatchEnd'>(
+  cbs: readonly Callback[],
+  hook: K,
+  index: number,
+  logs: Logs,
+): Promise<void>;
 export async function fire(cbs: readonly Callback[], hook: 'onWarning', message: string): Promise<void>;
 export async function fire(cbs: readonly Callback[], hook: 'onTrainError', error: unknown): Promise<void>;
 export async function fire(cbs: readonly Callback[], hook: keyof Callback, a: unknown, b?: unknown): Promise<void> {
@@ -80,12 +85,15 @@ export class EarlyStopping implements Callback {
 
   constructor(options: EarlyStoppingArgs = {}) {
     const args = optionsObject('earlyStopping', options);
-    if (args.monitor !== undefined && typeof args.monitor !== 'string') throw new ArgumentError(`earlyStopping: monitor must be a metric name such as 'val_loss', got ${describe(args.monitor)}`);
-    if (args.minDelta !== undefined && (typeof args.minDelta !== 'number' || !Number.isFinite(args.minDelta))) throw new ArgumentError(`earlyStopping: minDelta must be a finite number, got ${describe(args.minDelta)}`);
+    if (args.monitor !== undefined && typeof args.monitor !== 'string')
+      throw new ArgumentError(`earlyStopping: monitor must be a metric name such as 'val_loss', got ${describe(args.monitor)}`);
+    if (args.minDelta !== undefined && (typeof args.minDelta !== 'number' || !Number.isFinite(args.minDelta)))
+      throw new ArgumentError(`earlyStopping: minDelta must be a finite number, got ${describe(args.minDelta)}`);
     this.monitor = args.monitor ?? 'val_loss';
     this.minDelta = Math.abs(args.minDelta ?? 0);
     this.patience = args.patience ?? 0;
-    if (!Number.isInteger(this.patience) || this.patience < 0) throw new ArgumentError(`earlyStopping: patience must be a non-negative integer, got ${describe(args.patience)}`);
+    if (!Number.isInteger(this.patience) || this.patience < 0)
+      throw new ArgumentError(`earlyStopping: patience must be a non-negative integer, got ${describe(args.patience)}`);
     this.restoreBestWeights = args.restoreBestWeights ?? false;
     const mode = args.mode ?? 'auto';
     if (!['auto', 'min', 'max'].includes(mode)) throw new ArgumentError(`earlyStopping: mode must be 'auto', 'min' or 'max', got ${describe(mode)}`);
@@ -108,7 +116,9 @@ export class EarlyStopping implements Callback {
   onEpochEnd(epoch: number, logs: Logs = {}): void {
     const value = logs[this.monitor];
     if (value === undefined) {
-      throw new ArgumentError(`earlyStopping: the monitored quantity '${this.monitor}' is not in the logs (${Object.keys(logs).join(', ')}); a val_ metric needs validationSplit or validationData`);
+      throw new ArgumentError(
+        `earlyStopping: the monitored quantity '${this.monitor}' is not in the logs (${Object.keys(logs).join(', ')}); a val_ metric needs validationSplit or validationData`,
+      );
     }
     const v = this.sign * value;
     if (v < this.best - this.minDelta) {

@@ -17,7 +17,8 @@ export function pickRows(t: Tensor, indices: Int32Array): Tensor {
 
 /** Converts x and y to tensors and checks that they have the same number of examples. */
 export function examples(op: string, x: TensorLike, y: TensorLike): [Tensor, Tensor] {
-  const X = toTensor(op, 'x', x), Y = toTensor(op, 'y', y);
+  const X = toTensor(op, 'x', x),
+    Y = toTensor(op, 'y', y);
   if (X.rank === 0 || Y.rank === 0 || X.shape[0] !== Y.shape[0]) {
     throw new ShapeError(`${op}: x ${formatShape(X.shape)} and y ${formatShape(Y.shape)} must have the same number of examples (first dimension)`);
   }
@@ -34,10 +35,12 @@ export function examples(op: string, x: TensorLike, y: TensorLike): [Tensor, Ten
 export function checkFinite(op: string, what: string, t: Tensor): void {
   if (!isFloat(t.dtype)) return;
   const s = t.storage;
-  let first = -1, count = 0;
+  let first = -1,
+    count = 0;
   for (let i = 0; i < s.length; i++) {
     const v = s[i]!;
-    if (v - v !== 0) { // NaN and ±Inf; 0 for every finite v
+    if (v - v !== 0) {
+      // NaN and ±Inf; 0 for every finite v
       if (first < 0) first = i;
       count++;
     }
@@ -48,12 +51,17 @@ export function checkFinite(op: string, what: string, t: Tensor): void {
   const example = Math.floor(first / perExample);
   const feature = unravel(first % perExample, featureShape);
   const at = `${what}[${[example, ...feature].join(', ')}]`;
-  const where = feature.length === 0 ? `example ${example}`
-    : feature.length === 1 ? `example ${example}, feature ${feature[0]}`
-      : `example ${example}, feature [${feature.join(', ')}]`;
+  const where =
+    feature.length === 0
+      ? `example ${example}`
+      : feature.length === 1
+        ? `example ${example}, feature ${feature[0]}`
+        : `example ${example}, feature [${feature.join(', ')}]`;
   const more = count > 1 ? ` (${count} non-finite values in all)` : '';
-  throw new ArgumentError(`${op}: ${what} holds ${s[first]} at ${where} (${at})${more}; `
-    + 'replace or remove the missing or infinite values, or pass allowNonFinite: true if the loss handles them');
+  throw new ArgumentError(
+    `${op}: ${what} holds ${s[first]} at ${where} (${at})${more}; ` +
+      'replace or remove the missing or infinite values, or pass allowNonFinite: true if the loss handles them',
+  );
 }
 
 /** The multi-index of flat position `i` in a row-major array of `shape`. */

@@ -25,7 +25,11 @@ export interface DivergenceDetails {
  */
 export class DivergenceError extends NablaError {
   override name = 'DivergenceError';
-  constructor(message: string, readonly details: DivergenceDetails, readonly history: History) {
+  constructor(
+    message: string,
+    readonly details: DivergenceDetails,
+    readonly history: History,
+  ) {
     super(message);
   }
 }

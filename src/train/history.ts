@@ -53,7 +53,7 @@ export class History implements Callback {
     if (!losses || losses.length === 0 || !Number.isFinite(start)) return null;
     const last = losses[losses.length - 1]!;
     const peak = Math.max(...losses);
-    const fmt = (v: number) => (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e6) || v === 0 ? v.toFixed(4) : v.toExponential(3);
+    const fmt = (v: number) => ((Math.abs(v) >= 1e-3 && Math.abs(v) < 1e6) || v === 0 ? v.toFixed(4) : v.toExponential(3));
     const advice = 'try a smaller learning rate (10 times smaller, say)';
     if (losses.length >= 2 && last >= start) {
       return `The training loss did not fall: it was ${fmt(start)} on the first batch and ${fmt(last)} in the last epoch (after ${losses.length} epochs); the training diverged or did not learn: ${advice}.`;

@@ -49,12 +49,20 @@ export function modelLoss(model: TrainableModel, opts: ModelLossOptions = {}): M
   const lossFn = getLoss(lossSpec);
   const layers = (model as unknown as { layers?: { built?: boolean; name?: string }[] }).layers;
   const unbuilt = Array.isArray(layers) ? layers.find((l) => l.built === false) : undefined;
-  if (unbuilt) throw new ArgumentError(`${op}: layer '${unbuilt.name}' is not built yet, so its weights do not exist: give the first layer an inputShape, or call the model once on an example`);
+  if (unbuilt)
+    throw new ArgumentError(
+      `${op}: layer '${unbuilt.name}' is not built yet, so its weights do not exist: give the first layer an inputShape, or call the model once on an example`,
+    );
   const trainable = model.namedParameters().filter(([, v]) => v.trainable);
   const names = trainable.map(([k]) => k);
   const training = opts.training ?? false;
   const regularize = opts.regularization ?? true;
-  const m = model as unknown as { call?: (x: Tensor, training: boolean) => Tensor; forward?: (x: Tensor) => Tensor; train(on: boolean): void; training: boolean };
+  const m = model as unknown as {
+    call?: (x: Tensor, training: boolean) => Tensor;
+    forward?: (x: Tensor) => Tensor;
+    train(on: boolean): void;
+    training: boolean;
+  };
   const forward = (x: Tensor) => (typeof m.call === 'function' ? m.call(x, training) : m.forward!(x));
   return {
     names,

@@ -57,7 +57,9 @@ export function layoutLine(parts: LineParts, width: number): string {
   const fields = parts.fields.map(([k, v]) => `${k} ${formatValue(v)}`);
   const keep = { epoch: true, count: true, time: parts.time !== '', fields: fields.length };
   const compose = (barWidth: number): string => {
-    const progress = [keep.count ? count : '', barWidth > 0 ? bar(parts.done / parts.total, barWidth) : '', keep.time ? parts.time : ''].filter((s) => s !== '').join(' ');
+    const progress = [keep.count ? count : '', barWidth > 0 ? bar(parts.done / parts.total, barWidth) : '', keep.time ? parts.time : '']
+      .filter((s) => s !== '')
+      .join(' ');
     return [keep.epoch ? parts.epoch : '', progress, ...fields.slice(0, keep.fields)].filter((s) => s !== '').join('  ');
   };
   if (known) {

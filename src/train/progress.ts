@@ -3,7 +3,9 @@ import { formatDuration, formatValue, layoutLine } from './progress-line.js';
 
 /** The figures of a log line: loss and metrics (a batch's index and size are not figures). */
 export function formatLogs(logs: Logs): string {
-  return figures(logs).map(([k, v]) => `${k}: ${formatValue(v)}`).join(' - ');
+  return figures(logs)
+    .map(([k, v]) => `${k}: ${formatValue(v)}`)
+    .join(' - ');
 }
 
 /** The figures of logs, the loss first, without the batch index and size. */
@@ -47,7 +49,9 @@ const proc = (): Proc | undefined => {
   return typeof p?.on === 'function' && typeof p.off === 'function' ? p : undefined;
 };
 
-const HIDE_CURSOR = '\x1b[?25l', SHOW_CURSOR = '\x1b[?25h', CLEAR_TO_END = '\x1b[K';
+const HIDE_CURSOR = '\x1b[?25l',
+  SHOW_CURSOR = '\x1b[?25h',
+  CLEAR_TO_END = '\x1b[K';
 
 /**
  * Reports training, as Keras does. In a terminal, one live line per epoch,
@@ -172,10 +176,16 @@ export class ProgressLogger implements Callback {
     const t = this.now();
     this.lastDraw = t;
     const elapsed = (t - this.started) / 1000;
-    const time = finished ? formatDuration(elapsed)
-      : this.done > 0 && this.steps > this.done ? `ETA ${formatDuration((elapsed / this.done) * (this.steps - this.done))}` : '';
+    const time = finished
+      ? formatDuration(elapsed)
+      : this.done > 0 && this.steps > this.done
+        ? `ETA ${formatDuration((elapsed / this.done) * (this.steps - this.done))}`
+        : '';
     const width = Math.max(1, (this.stream!.columns ?? 80) - 1); // the last column would wrap in some terminals
-    const text = layoutLine({ epoch: `Epoch ${this.epoch + 1}/${this.epochs}`, done: this.done, total: this.steps, time, fields: figures(this.running) }, width);
+    const text = layoutLine(
+      { epoch: `Epoch ${this.epoch + 1}/${this.epochs}`, done: this.done, total: this.steps, time, fields: figures(this.running) },
+      width,
+    );
     this.hideCursor();
     this.stream!.write(`\r${text}${CLEAR_TO_END}`);
     this.open = true;

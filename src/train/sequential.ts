@@ -5,7 +5,7 @@ import { ArgumentError, ShapeError } from '../core/errors.js';
 import { nextTask } from '../core/platform.js';
 import { globalGenerator } from '../core/random.js';
 import { formatShape } from '../core/shape.js';
-import { Tensor } from '../tensor/tensor.js';
+import type { Tensor } from '../tensor/tensor.js';
 import type { Variable } from '../tensor/variable.js';
 import { add } from '../ops/arithmetic.js';
 import { toTensor, type TensorLike } from '../ops/convert.js';
@@ -76,7 +76,12 @@ export interface InferenceArgs {
   allowNonFinite?: boolean;
 }
 
-interface Compiled { optimizer: Optimizer; loss: LossFn; lossName: string; metrics: Metric[] }
+interface Compiled {
+  optimizer: Optimizer;
+  loss: LossFn;
+  lossName: string;
+  metrics: Metric[];
+}
 
 /**
  * A linear stack of layers, trained the Keras way:
@@ -119,7 +124,8 @@ export class Sequential extends Module {
   add(layer: Layer): this {
     if (!(layer instanceof Layer)) throw new ArgumentError('sequential: add expects a layer, such as nb.layers.dense({ units: 10 })');
     if (this.layers.some((l) => l.name === layer.name)) throw new ArgumentError(`sequential: a layer named '${layer.name}' is already in the model`);
-    let outputShape = this.outputShape, exampleShape = this.exampleShape;
+    let outputShape = this.outputShape,
+      exampleShape = this.exampleShape;
     if (this.layers.length === 0) {
       if (layer.inputShape) {
         outputShape = [null, ...layer.inputShape];
@@ -128,7 +134,9 @@ export class Sequential extends Module {
     } else if (layer.inputShape && this.outputShape) {
       const expected = this.outputShape.slice(1);
       if (expected.join() !== layer.inputShape.join()) {
-        throw new ShapeError(`sequential: layer '${layer.name}' declares inputShape ${formatShape(layer.inputShape)} but the previous layer outputs ${JSON.stringify(expected)}`);
+        throw new ShapeError(
+          `sequential: layer '${layer.name}' declares inputShape ${formatShape(layer.inputShape)} but the previous layer outputs ${JSON.stringify(expected)}`,
+        );
       }
     }
     // the layer's output shape first: a layer that does not fit is refused and the model stays as it was
@@ -210,7 +218,7 @@ export class Sequential extends Module {
     const byName = new Map(this.namedParameters().map(([name], i) => [name, keys[i]!]));
     const translated: Record<string, Tensor> = {};
     for (const [k, v] of Object.entries(optionsObject('loadStateDict', state, 'a state dict (tensors by key)'))) {
-      translated[own.has(k) ? k : byName.get(k) ?? k] = v as Tensor;
+      translated[own.has(k) ? k : (byName.get(k) ?? k)] = v as Tensor;
     }
     super.loadStateDict(translated, opts);
   }
@@ -218,12 +226,14 @@ export class Sequential extends Module {
   /** Chooses the optimizer, the loss and the metrics that fit and evaluate use. */
   compile(args: CompileArgs): void {
     args = optionsObject('compile', args, 'options { optimizer, loss, metrics? }');
-    if (args.metrics !== undefined && !Array.isArray(args.metrics)) throw new ArgumentError(`compile: metrics must be an array of names or Metric objects, got ${describe(args.metrics)}`);
+    if (args.metrics !== undefined && !Array.isArray(args.metrics))
+      throw new ArgumentError(`compile: metrics must be an array of names or Metric objects, got ${describe(args.metrics)}`);
     const lossName = typeof args.loss === 'string' ? args.loss : 'custom';
     const loss = getLoss(args.loss);
     this.compiled = {
       optimizer: getOptimizer(args.optimizer),
-      loss, lossName,
+      loss,
+      lossName,
       metrics: (args.metrics ?? []).map((m) => getMetric(m, args.loss)),
     };
   }
@@ -286,22 +296,30 @@ export class Sequential extends Module {
     const epochs = integerOption('fit', o, 'epochs', 1, 0);
     const batchSize = integerOption('fit', o, 'batchSize', 32, 1);
     const initialEpoch = integerOption('fit', o, 'initialEpoch', 0, 0);
-    if (initialEpoch > epochs) throw new ArgumentError(`fit: initialEpoch ${initialEpoch} is after the last epoch (epochs ${epochs}); epochs counts from 0, not from initialEpoch`);
+    if (initialEpoch > epochs)
+      throw new ArgumentError(`fit: initialEpoch ${initialEpoch} is after the last epoch (epochs ${epochs}); epochs counts from 0, not from initialEpoch`);
     const split = validationSplitOption('fit', o);
     const shuffle = booleanOption('fit', o, 'shuffle', true);
     const allowNonFinite = booleanOption('fit', o, 'allowNonFinite', false);
-    const verbose = verboseOption('fit', o, Boolean((globalThis as { process?: { stdout?: { isTTY?: boolean } } }).process?.stdout?.isTTY) ? 1 : 0);
+    const verbose = verboseOption('fit', o, (globalThis as { process?: { stdout?: { isTTY?: boolean } } }).process?.stdout?.isTTY ? 1 : 0);
     const userCallbacks = callbacksOption<Callback>('fit', o);
     const validationData = validationDataOption<TensorLike>('fit', o);
 
     let [X, Y] = examples('fit', x, y);
-    if (!allowNonFinite) { checkFinite('fit', 'x', X); checkFinite('fit', 'y', Y); }
+    if (!allowNonFinite) {
+      checkFinite('fit', 'x', X);
+      checkFinite('fit', 'y', Y);
+    }
     let validation: [Tensor, Tensor] | null = null;
     if (validationData) {
       validation = examples('fit (validationData)', validationData[0], validationData[1]);
-      if (!allowNonFinite) { checkFinite('fit', 'validationData x', validation[0]); checkFinite('fit', 'validationData y', validation[1]); }
+      if (!allowNonFinite) {
+        checkFinite('fit', 'validationData x', validation[0]);
+        checkFinite('fit', 'validationData y', validation[1]);
+      }
     } else if (split > 0) {
-      const n = X.shape[0]!, nTrain = Math.floor(n * (1 - split));
+      const n = X.shape[0]!,
+        nTrain = Math.floor(n * (1 - split));
       if (nTrain < 1 || nTrain >= n) throw new ArgumentError(`fit: validationSplit ${split} of ${n} examples leaves no training or no validation examples`);
       validation = [rows(X, nTrain, n - nTrain), rows(Y, nTrain, n - nTrain)];
       X = rows(X, 0, nTrain);
@@ -316,7 +334,10 @@ export class Sequential extends Module {
     const history = new History();
     const callbacks: Callback[] = [history, ...(verbose ? [new ProgressLogger()] : []), ...userCallbacks];
     const params = { epochs, steps, samples: n, batchSize, verbose, doValidation: validation !== null };
-    for (const cb of callbacks) { cb.setModel?.(this); cb.setParams?.(params); }
+    for (const cb of callbacks) {
+      cb.setModel?.(this);
+      cb.setParams?.(params);
+    }
     this.stopTraining = false;
     const trainable = this.trainableWeights;
     // one step is a function (see makeTrainStep); fit writes its results back only when they are good
@@ -331,20 +352,30 @@ export class Sequential extends Module {
         const order = Int32Array.from({ length: n }, (_, i) => i);
         if (shuffle) globalGenerator().shuffle(order);
         for (const m of c.metrics) m.reset();
-        let lossSum = 0, done = 0;
+        let lossSum = 0,
+          done = 0;
         for (let b = 0; b < steps && !this.stopTraining; b++) {
           await fire(callbacks, 'onBatchBegin', b, {});
           const idx = order.subarray(b * batchSize, Math.min(n, (b + 1) * batchSize));
-          const xb = pickRows(X, idx), yb = pickRows(Y, idx);
+          const xb = pickRows(X, idx),
+            yb = pickRows(Y, idx);
           const result = trainer(trainer.params(), c.optimizer.stateOf(trainable), { x: xb, y: yb });
           const lossValue = result.loss.item();
           if (!Number.isFinite(lossValue)) throw diverged({ epoch, batch: b, quantity: 'loss', value: lossValue });
           // A non-finite gradient makes its weight's update non-finite with every optimiser (NaN or ±∞ times a
           // rate, or divided by its own root mean square), so the new weights are checked first, in one pass,
           // and the gradients only when one is not finite, to say which of the two went wrong.
-          const badWeight = firstNonFinite(trainer.names.map((k) => result.params[k]!), trainable, 'weights');
+          const badWeight = firstNonFinite(
+            trainer.names.map((k) => result.params[k]!),
+            trainable,
+            'weights',
+          );
           if (badWeight) {
-            const badGrad = firstNonFinite(trainer.names.map((k) => result.grads[k]!), trainable, 'gradient');
+            const badGrad = firstNonFinite(
+              trainer.names.map((k) => result.grads[k]!),
+              trainable,
+              'gradient',
+            );
             throw diverged({ epoch, batch: b, ...(badGrad ?? badWeight) });
           }
           // a good step: its weights, layer state and optimiser state become the model's
@@ -353,7 +384,9 @@ export class Sequential extends Module {
           lossSum += lossValue;
           done++;
           const pred = result.outputs;
-          noGrad(() => { for (const m of c.metrics) m.update(yb, pred); });
+          noGrad(() => {
+            for (const m of c.metrics) m.update(yb, pred);
+          });
           await fire(callbacks, 'onBatchEnd', b, { batch: b, size: idx.length, loss: lossValue, ...this.metricLogs(c, '') });
           // let the event loop turn now and then: a page repaints, and finalizers release dropped tensors' storage
           if (b % YIELD_EVERY === YIELD_EVERY - 1) await nextTask();
@@ -384,16 +417,29 @@ export class Sequential extends Module {
   }
 
   /** The DivergenceError for a bad batch, with a message that says what happened and what to try. */
-  private divergence(c: Compiled, d: DivergenceDetails, run: { epochs: number; steps: number; initialEpoch: number; allowNonFinite: boolean }, history: History): DivergenceError {
-    const what = d.quantity === 'loss' ? `the loss became ${d.value}`
-      : d.quantity === 'gradient' ? `the gradient of '${d.variable}' holds ${d.value}`
-        : `the update would make '${d.variable}' hold ${d.value}`;
+  private divergence(
+    c: Compiled,
+    d: DivergenceDetails,
+    run: { epochs: number; steps: number; initialEpoch: number; allowNonFinite: boolean },
+    history: History,
+  ): DivergenceError {
+    const what =
+      d.quantity === 'loss'
+        ? `the loss became ${d.value}`
+        : d.quantity === 'gradient'
+          ? `the gradient of '${d.variable}' holds ${d.value}`
+          : `the update would make '${d.variable}' hold ${d.value}`;
     const at = `at epoch ${d.epoch + 1}/${run.epochs}, batch ${d.batch + 1}/${run.steps}`;
-    const kept = d.quantity === 'weights'
-      ? 'Training stopped and the update was undone: the model keeps its weights, layer state and optimiser state from before that batch.'
-      : 'Training stopped before applying that batch\'s update: the model keeps its weights from before it.';
+    const kept =
+      d.quantity === 'weights'
+        ? 'Training stopped and the update was undone: the model keeps its weights, layer state and optimiser state from before that batch.'
+        : "Training stopped before applying that batch's update: the model keeps its weights from before it.";
     let lr = '';
-    try { lr = ` (the optimiser's is ${c.optimizer.getLearningRate()})`; } catch { /* a schedule that fails is reported by the next update */ }
+    try {
+      lr = ` (the optimiser's is ${c.optimizer.getLearningRate()})`;
+    } catch {
+      /* a schedule that fails is reported by the next update */
+    }
     const first = d.epoch === run.initialEpoch && d.batch === 0 && d.quantity !== 'weights';
     const cause = first
       ? 'This is the first batch, before any update: the initial weights, the data or the loss give a non-finite value.'
@@ -417,7 +463,10 @@ export class Sequential extends Module {
     const o = checkOptions('evaluate', args, INFERENCE_KEYS);
     const batchSize = integerOption('evaluate', o, 'batchSize', 32, 1);
     const [X, Y] = examples('evaluate', x, y);
-    if (!booleanOption('evaluate', o, 'allowNonFinite', false)) { checkFinite('evaluate', 'x', X); checkFinite('evaluate', 'y', Y); }
+    if (!booleanOption('evaluate', o, 'allowNonFinite', false)) {
+      checkFinite('evaluate', 'x', X);
+      checkFinite('evaluate', 'y', Y);
+    }
     return this.evaluateChecked(c, X, Y, batchSize);
   }
 
@@ -429,7 +478,8 @@ export class Sequential extends Module {
     noGrad(() => {
       for (let b = 0; b < n; b += batchSize) {
         const size = Math.min(batchSize, n - b);
-        const xb = rows(X, b, size), yb = rows(Y, b, size);
+        const xb = rows(X, b, size),
+          yb = rows(Y, b, size);
         const pred = this.call(xb, false);
         total += this.totalLoss(c, yb, pred).item() * size;
         for (const m of c.metrics) m.update(yb, pred);
@@ -463,7 +513,8 @@ export class Sequential extends Module {
   summary(printFn: ((line: string) => void) | null = (l) => console.log(l)): string {
     let shape: SymbolicShape | null = this.inputShape ? [null, ...this.inputShape] : null;
     const rowsOut: string[][] = [['Layer (type)', 'Output shape', 'Param #']];
-    let total = 0, trainable = 0;
+    let total = 0,
+      trainable = 0;
     for (const layer of this.layers) {
       shape = shape ? layer.computeOutputShape(shape) : null;
       const count = layer.countParams();
@@ -473,11 +524,22 @@ export class Sequential extends Module {
     }
     const widths = [0, 1, 2].map((i) => Math.max(...rowsOut.map((r) => r[i]!.length)) + 2);
     const rule = '_'.repeat(widths.reduce((a, b) => a + b, 0));
-    const line = (r: string[]) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('').trimEnd();
+    const line = (r: string[]) =>
+      r
+        .map((cell, i) => cell.padEnd(widths[i]!))
+        .join('')
+        .trimEnd();
     const text = [
-      `Model: "${this.name}"`, rule, line(rowsOut[0]!), '='.repeat(rule.length),
-      ...rowsOut.slice(1).map(line), '='.repeat(rule.length),
-      `Total params: ${total}`, `Trainable params: ${trainable}`, `Non-trainable params: ${total - trainable}`, rule,
+      `Model: "${this.name}"`,
+      rule,
+      line(rowsOut[0]!),
+      '='.repeat(rule.length),
+      ...rowsOut.slice(1).map(line),
+      '='.repeat(rule.length),
+      `Total params: ${total}`,
+      `Trainable params: ${trainable}`,
+      `Non-trainable params: ${total - trainable}`,
+      rule,
     ].join('\n');
     printFn?.(text);
     return text;
@@ -511,7 +573,10 @@ export class Sequential extends Module {
 
   /** Rebuilds a model (with fresh weights) from getConfig's output. */
   static fromConfig(config: { name?: string; layers: { className: string; config: Record<string, unknown> }[]; metadata?: ModelMetadata }): Sequential {
-    return new Sequential(config.layers.map((l) => layerFromConfig(l)), { name: config.name, metadata: config.metadata });
+    return new Sequential(
+      config.layers.map((l) => layerFromConfig(l)),
+      { name: config.name, metadata: config.metadata },
+    );
   }
 }
 
@@ -535,10 +600,14 @@ export interface SequentialConfig {
 export function sequential(layers?: Layer[], opts?: { name?: string; metadata?: ModelMetadata }): Sequential;
 /** TF.js's spelling: sequential({ layers, name }). */
 export function sequential(config: { layers?: Layer[]; name?: string; metadata?: ModelMetadata }): Sequential;
-export function sequential(layers: Layer[] | { layers?: Layer[]; name?: string; metadata?: ModelMetadata } = [], opts: { name?: string; metadata?: ModelMetadata } = {}): Sequential {
+export function sequential(
+  layers: Layer[] | { layers?: Layer[]; name?: string; metadata?: ModelMetadata } = [],
+  opts: { name?: string; metadata?: ModelMetadata } = {},
+): Sequential {
   if (layers !== null && typeof layers === 'object' && !Array.isArray(layers) && !(layers instanceof Layer)) {
     const { layers: list, ...rest } = layers;
-    for (const k of Object.keys(rest)) if (k !== 'name' && k !== 'metadata') throw new ArgumentError(`sequential: unknown option '${k}' (sequential takes layers, name, metadata)`);
+    for (const k of Object.keys(rest))
+      if (k !== 'name' && k !== 'metadata') throw new ArgumentError(`sequential: unknown option '${k}' (sequential takes layers, name, metadata)`);
     return new Sequential(list ?? [], rest);
   }
   return new Sequential(layers as Layer[], opts);
@@ -546,7 +615,11 @@ export function sequential(layers: Layer[] | { layers?: Layer[]; name?: string; 
 
 /** Puts back the values the variables held (tensors are immutable, so the saved values are intact). */
 /** The first tensor holding NaN or ±Inf, as the variable it belongs to and the value; null when all are finite. */
-function firstNonFinite(ts: readonly Tensor[], vars: readonly Variable[], quantity: 'gradient' | 'weights'): { quantity: 'gradient' | 'weights'; value: number; variable: string } | null {
+function firstNonFinite(
+  ts: readonly Tensor[],
+  vars: readonly Variable[],
+  quantity: 'gradient' | 'weights',
+): { quantity: 'gradient' | 'weights'; value: number; variable: string } | null {
   for (let k = 0; k < ts.length; k++) {
     // Σx is finite only when every x is (a NaN or ±∞ entry makes it NaN or ±∞): one fast kernel pass;
     // the entries are scanned only when the sum is not finite (which finite values can also cause, by overflow)
@@ -563,14 +636,16 @@ function firstNonFinite(ts: readonly Tensor[], vars: readonly Variable[], quanti
 /** A warning for every non-finite value in an epoch's logs (a NaN val_loss, say). */
 function nonFiniteLogs(epoch: number, epochs: number, logs: Logs): string[] {
   const loss = logs['loss'];
-  return Object.entries(logs).filter(([, v]) => !Number.isFinite(v)).map(([k, v]) => {
-    const val = k.startsWith('val_');
-    const context = val && loss !== undefined && Number.isFinite(loss) ? ` while the training loss is ${loss.toPrecision(4)}` : '';
-    const advice = val
-      ? 'check the validation data and the model in inference mode (batch-normalisation statistics, say), or try a smaller learning rate'
-      : 'check the metric and the data';
-    return `epoch ${epoch + 1}/${epochs}: ${k} is ${v}${context}; ${advice}`;
-  });
+  return Object.entries(logs)
+    .filter(([, v]) => !Number.isFinite(v))
+    .map(([k, v]) => {
+      const val = k.startsWith('val_');
+      const context = val && loss !== undefined && Number.isFinite(loss) ? ` while the training loss is ${loss.toPrecision(4)}` : '';
+      const advice = val
+        ? 'check the validation data and the model in inference mode (batch-normalisation statistics, say), or try a smaller learning rate'
+        : 'check the metric and the data';
+      return `epoch ${epoch + 1}/${epochs}: ${k} is ${v}${context}; ${advice}`;
+    });
 }
 
 // io loads models through a registry and an interface (io never imports train): Sequential registers

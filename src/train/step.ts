@@ -94,12 +94,17 @@ export function makeTrainStep(model: TrainableModel, options: TrainStepOptions):
   const loss = getLoss(o.loss as string | LossFunction);
   const optimizer = getOptimizer(o.optimizer as string | Optimizer);
   const metrics = (o.metrics ?? {}) as Record<string, (yTrue: Tensor, yPred: Tensor) => Tensor>;
-  if (metrics === null || typeof metrics !== 'object') throw new ArgumentError(`${op}: options.metrics must be an object of functions, got ${describe(metrics)}`);
-  for (const [k, m] of Object.entries(metrics)) if (typeof m !== 'function') throw new ArgumentError(`${op}: metric '${k}' must be a function (yTrue, yPred) → Tensor, got ${describe(m)}`);
+  if (metrics === null || typeof metrics !== 'object')
+    throw new ArgumentError(`${op}: options.metrics must be an object of functions, got ${describe(metrics)}`);
+  for (const [k, m] of Object.entries(metrics))
+    if (typeof m !== 'function') throw new ArgumentError(`${op}: metric '${k}' must be a function (yTrue, yPred) → Tensor, got ${describe(m)}`);
   const forward = modelForward(op, model);
   const layers = (model as unknown as { layers?: { built?: boolean; name?: string }[] }).layers;
   const unbuilt = Array.isArray(layers) ? layers.find((l) => l.built === false) : undefined;
-  if (unbuilt) throw new ArgumentError(`${op}: layer '${unbuilt.name}' is not built yet, so its weights do not exist: give the first layer an inputShape, or call the model once on an example`);
+  if (unbuilt)
+    throw new ArgumentError(
+      `${op}: layer '${unbuilt.name}' is not built yet, so its weights do not exist: give the first layer an inputShape, or call the model once on an example`,
+    );
   const named = model.namedParameters();
   const trainable = named.filter(([, v]) => v.trainable);
   const frozen = named.filter(([, v]) => !v.trainable);
@@ -111,10 +116,13 @@ export function makeTrainStep(model: TrainableModel, options: TrainStepOptions):
     for (const p of regularization(model)) l = add(l, p);
     return l;
   };
-  const vg = valueAndGrad((_: Variable[], x: Tensor, y: Tensor): [Tensor, Tensor] => {
-    const pred = forward(x);
-    return [totalLoss(y, pred), pred];
-  }, { hasAux: true });
+  const vg = valueAndGrad(
+    (_: Variable[], x: Tensor, y: Tensor): [Tensor, Tensor] => {
+      const pred = forward(x);
+      return [totalLoss(y, pred), pred];
+    },
+    { hasAux: true },
+  );
 
   const step: TrainStep = (params, optState, batch, state) => {
     if (batch === null || typeof batch !== 'object' || !isTensor(batch.x) || !isTensor(batch.y)) {
@@ -142,11 +150,15 @@ export function makeTrainStep(model: TrainableModel, options: TrainStepOptions):
       const newState: NamedTensors = Object.fromEntries(frozen.map(([k, v]) => [k, updates.get(v) ?? v.value]));
       for (const [v, t] of updates) newState[byVariable.get(v) ?? v.name] = t;
       const metricValues: NamedTensors = {};
-      noGrad(() => { for (const [k, m] of Object.entries(metrics)) metricValues[k] = m(batch.y, outputs); });
+      noGrad(() => {
+        for (const [k, m] of Object.entries(metrics)) metricValues[k] = m(batch.y, outputs);
+      });
       return {
         params: Object.fromEntries(names.map((k, i) => [k, update.params[i]!])),
         optState: update.state,
-        loss: lossValue, outputs, state: newState,
+        loss: lossValue,
+        outputs,
+        state: newState,
         grads: Object.fromEntries(names.map((k, i) => [k, grads[i]!])),
         metrics: metricValues,
       };
@@ -161,7 +173,9 @@ export function makeTrainStep(model: TrainableModel, options: TrainStepOptions):
     state: () => Object.fromEntries(frozen.map(([k, v]) => [k, v.value])),
     initOptState: () => optimizer.init(vars.map((v) => v.value)),
     write: (params: NamedTensors, state?: NamedTensors) => {
-      trainable.forEach(([k, v]) => { if (params[k]) v.assign(params[k]!); });
+      trainable.forEach(([k, v]) => {
+        if (params[k]) v.assign(params[k]!);
+      });
       if (state) for (const [k, v] of frozen) if (state[k]) v.assign(state[k]!);
     },
   });
@@ -176,7 +190,8 @@ export function valueFor(what: string, tree: NamedTensors, k: string, v: Variabl
   if (tree === null || typeof tree !== 'object') throw new ArgumentError(`${op}: ${what} must be an object of tensors by variable name, got ${describe(tree)}`);
   const t = Object.hasOwn(tree, k) ? tree[k] : undefined;
   if (!isTensor(t)) throw new ArgumentError(`${op}: ${what}['${k}'] must be a Tensor, got ${describe(t)}`);
-  if (!sameShape(t.shape, v.shape)) throw new ShapeError(`${op}: ${what}['${k}'] has shape ${formatShape(t.shape)}, but the variable has shape ${formatShape(v.shape)}`);
+  if (!sameShape(t.shape, v.shape))
+    throw new ShapeError(`${op}: ${what}['${k}'] has shape ${formatShape(t.shape)}, but the variable has shape ${formatShape(v.shape)}`);
   if (t.dtype !== v.dtype) throw new DTypeError(`${op}: ${what}['${k}'] has dtype ${t.dtype}, but the variable has dtype ${v.dtype}`);
   return t;
 }

@@ -4,9 +4,7 @@
  * labels and axis titles, and the gridlines, ticks and titles drawn on it.
  */
 import { ArgumentError } from '../core/errors.js';
-import {
-  GRID, INK, MUTED, formatNumber, formatTick, line, logTicks, niceDomain, niceLogDomain, niceTickStep, niceTicks, text, textWidth,
-} from './svg.js';
+import { GRID, INK, MUTED, formatNumber, formatTick, line, logTicks, niceDomain, niceLogDomain, niceTickStep, niceTicks, text, textWidth } from './svg.js';
 
 /** The font size of tick labels. */
 const TICK_FONT = 11;
@@ -46,7 +44,9 @@ export interface LinearAxisOptions {
 export function linearAxis(op: string, lo: number, hi: number, o: LinearAxisOptions = {}): Axis {
   const maxTicks = Math.max(2, o.maxTicks ?? 10);
   if (lo === hi) [lo, hi] = lo === 0 || o.integer ? [lo - 1, hi + 1] : [lo - Math.abs(lo) * 0.1, hi + Math.abs(hi) * 0.1];
-  let count = 5, min = lo, max = hi;
+  let count = 5,
+    min = lo,
+    max = hi;
   for (;;) {
     [min, max] = o.domain === 'pad' ? [lo - (hi - lo) * 0.05, hi + (hi - lo) * 0.05] : o.domain === 'exact' ? [lo, hi] : niceDomain(lo, hi, count);
     if (o.fixedMin !== undefined) min = o.fixedMin;
@@ -111,23 +111,36 @@ function unit(axis: Axis, v: number): number {
  * for a legend), and draws the gridlines, axes, ticks, tick labels and titles.
  */
 export function drawFrame(
-  width: number, height: number, top: number, xAxis: Axis, yAxis: Axis,
-  xLabel?: string, yLabel?: string, rightExtra = 0,
+  width: number,
+  height: number,
+  top: number,
+  xAxis: Axis,
+  yAxis: Axis,
+  xLabel?: string,
+  yLabel?: string,
+  rightExtra = 0,
 ): { frame: Frame; svg: string[] } {
   const left = frameLeft(yAxis, yLabel);
   const lastX = xAxis.labels.at(-1) ?? '';
   const right = Math.max(14, textWidth(lastX, TICK_FONT) / 2 + 6) + rightExtra;
   const bottom = 8 + 5 + 4 + TICK_FONT + (xLabel ? LABEL_FONT + 10 : 0);
   const plotTop = top + 8;
-  const w = width - left - right, h = height - plotTop - bottom;
+  const w = width - left - right,
+    h = height - plotTop - bottom;
   if (w < 20 || h < 20) throw new ArgumentError(`chart: ${width}x${height} leaves no room for the plot; make it larger`);
   const frame: Frame = {
-    left, top: plotTop, width: w, height: h,
+    left,
+    top: plotTop,
+    width: w,
+    height: h,
     x: (v) => left + unit(xAxis, v) * w,
     y: (v) => plotTop + h - unit(yAxis, v) * h,
   };
   const svg: string[] = ['<g class="axes">'];
-  const x0 = left, x1 = left + w, y0 = plotTop, y1 = plotTop + h;
+  const x0 = left,
+    x1 = left + w,
+    y0 = plotTop,
+    y1 = plotTop + h;
   yAxis.ticks.forEach((t, i) => {
     const py = frame.y(t);
     if (Math.abs(py - y1) > 0.5) svg.push(line(x0, py, x1, py, GRID));
@@ -143,7 +156,8 @@ export function drawFrame(
   svg.push(line(x0, y1, x1, y1, INK), line(x0, y0, x0, y1, INK));
   if (xLabel) svg.push(text(xLabel, { x: left + w / 2, y: height - 10, size: LABEL_FONT, anchor: 'middle', fill: INK }));
   if (yLabel) {
-    const cx = 10 + LABEL_FONT * 0.8, cy = plotTop + h / 2;
+    const cx = 10 + LABEL_FONT * 0.8,
+      cy = plotTop + h / 2;
     svg.push(text(yLabel, { x: cx, y: cy, size: LABEL_FONT, anchor: 'middle', fill: INK, rotate: -90 }));
   }
   svg.push('</g>');

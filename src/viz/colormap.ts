@@ -9,8 +9,16 @@ type RGB = [number, number, number];
 
 /** Viridis (matplotlib's default map) at ten evenly spaced stops, dark purple → yellow. */
 const VIRIDIS: readonly RGB[] = [
-  [68, 1, 84], [72, 40, 120], [62, 73, 137], [49, 104, 142], [38, 130, 142],
-  [31, 158, 137], [53, 183, 121], [110, 206, 88], [181, 222, 43], [253, 231, 37],
+  [68, 1, 84],
+  [72, 40, 120],
+  [62, 73, 137],
+  [49, 104, 142],
+  [38, 130, 142],
+  [31, 158, 137],
+  [53, 183, 121],
+  [110, 206, 88],
+  [181, 222, 43],
+  [253, 231, 37],
 ];
 
 /** The viridis colour at t ∈ [0, 1] (clamped; non-finite t gives the low end) as an RGB triple, interpolated linearly between stops. */
@@ -18,7 +26,8 @@ export function viridisRgb(t: number): RGB {
   const u = Math.max(0, Math.min(1, Number.isFinite(t) ? t : 0)) * (VIRIDIS.length - 1);
   const i = Math.min(VIRIDIS.length - 2, Math.floor(u));
   const f = u - i;
-  const a = VIRIDIS[i]!, b = VIRIDIS[i + 1]!;
+  const a = VIRIDIS[i]!,
+    b = VIRIDIS[i + 1]!;
   return [a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f, a[2] + (b[2] - a[2]) * f];
 }
 

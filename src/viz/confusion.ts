@@ -5,8 +5,21 @@
  */
 import { ArgumentError, ShapeError } from '../core/errors.js';
 import {
-  INK, MUTED, contrastText, fitFont, formatNumber, formatTick, niceTickStep, niceTicks, num, rect, sequentialColor,
-  svgDocument, text, textWidth, titleBlock,
+  INK,
+  MUTED,
+  contrastText,
+  fitFont,
+  formatNumber,
+  formatTick,
+  niceTickStep,
+  niceTicks,
+  num,
+  rect,
+  sequentialColor,
+  svgDocument,
+  text,
+  textWidth,
+  titleBlock,
 } from './svg.js';
 
 /** Array.isArray without narrowing (a readonly array would narrow to any[]). */
@@ -101,7 +114,8 @@ export function confusionMatrixChart(matrix: readonly (readonly number[])[], opt
     for (let j = 0; j < n; j++) {
       const v = matrix[i]![j]!;
       const fill = sequentialColor(shade(i, j));
-      const x = left + j * cell, y = gridTop + i * cell;
+      const x = left + j * cell,
+        y = gridTop + i * cell;
       const ink = contrastText(fill);
       const count = formatCount(v);
       body.push(rect(x, y, cell, cell, fill, `class="cell" stroke="#ffffff" stroke-width="1"`));
@@ -126,11 +140,14 @@ export function confusionMatrixChart(matrix: readonly (readonly number[])[], opt
     else body.push(text(l, { x: cx, y: gridTop + grid + 6 + LABEL_FONT * 0.85, size: LABEL_FONT, anchor: 'middle', fill: INK }));
   });
   body.push(text('Predicted', { x: left + grid / 2, y: height - 10, size: TITLE_FONT, anchor: 'middle', weight: 'bold', fill: INK }));
-  body.push(text('True', { x: shift + 10 + TITLE_FONT * 0.8, y: gridTop + grid / 2, size: TITLE_FONT, anchor: 'middle', weight: 'bold', fill: INK, rotate: -90 }));
+  body.push(
+    text('True', { x: shift + 10 + TITLE_FONT * 0.8, y: gridTop + grid / 2, size: TITLE_FONT, anchor: 'middle', weight: 'bold', fill: INK, rotate: -90 }),
+  );
   body.push('</g>');
 
   // the colour bar: 40 bands from light (bottom) to dark (top)
-  const barX = left + grid + 18, bands = 40;
+  const barX = left + grid + 18,
+    bands = 40;
   body.push('<g class="colorbar">');
   for (let k = 0; k < bands; k++) {
     body.push(rect(barX, gridTop + grid - ((k + 1) * grid) / bands, 14, grid / bands + 0.5, sequentialColor((k + 0.5) / bands)));

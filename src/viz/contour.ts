@@ -8,9 +8,7 @@ import { ArgumentError } from '../core/errors.js';
 import { optionsObject } from '../core/options.js';
 import { drawFrame, linearAxis } from './axes.js';
 import { viridis } from './colormap.js';
-import {
-  atIndex, checkGrid, checkPaths, contourLevels, gridRange, heightScale, type SurfaceGrid, type SurfaceMarker, type SurfacePath,
-} from './grid.js';
+import { atIndex, checkGrid, checkPaths, contourLevels, gridRange, type SurfaceGrid, type SurfaceMarker, type SurfacePath } from './grid.js';
 import { rowLegend, type LegendEntry } from './legend.js';
 import { isoRings } from './marching.js';
 import { INK, MUTED, categoricalColor, checkPositive, escapeXml, num, rect, svgDocument, text, titleBlock } from './svg.js';
@@ -83,7 +81,8 @@ export function contourChart(grid: SurfaceGrid, options: ContourChartOptions = {
   if (!Array.isArray(markers) || markers.some((m) => !m || typeof m.name !== 'string' || !Array.isArray(m.point) || m.point.length !== 2)) {
     throw new ArgumentError(`${op}: markers must be an array of { name, point: [x, y] }`);
   }
-  const width = o.width ?? 640, height = o.height ?? 520;
+  const width = o.width ?? 640,
+    height = o.height ?? 520;
   checkPositive(op, 'width', width);
   checkPositive(op, 'height', height);
   const { xs, ys, z } = grid;
@@ -107,7 +106,11 @@ export function contourChart(grid: SurfaceGrid, options: ContourChartOptions = {
   const domain: Box = { left: xs[0]!, top: ys[0]!, width: xs.at(-1)! - xs[0]!, height: ys.at(-1)! - ys[0]! };
   const statuses = paths.map((p) => {
     const finite = p.points.every(([x, y], i) => Number.isFinite(x) && Number.isFinite(y) && (p.z === undefined || !Number.isNaN(p.z[i]!)));
-    return trackStatus(p.points.map((q): Pixel => (Number.isFinite(q[0]) && Number.isFinite(q[1]) ? q : null)), domain, finite);
+    return trackStatus(
+      p.points.map((q): Pixel => (Number.isFinite(q[0]) && Number.isFinite(q[1]) ? q : null)),
+      domain,
+      finite,
+    );
   });
   const entries: LegendEntry[] = paths.map((p, k) => trackLegendEntry(trackLabel(p.name, statuses[k]!), colors[k]!));
   if (markers.length) entries.push({ name: markers.length === 1 ? markers[0]!.name : 'minima', swatch: (x, y) => markerSymbol(x + 11, y) });
@@ -118,31 +121,47 @@ export function contourChart(grid: SurfaceGrid, options: ContourChartOptions = {
   const { frame, svg: axes } = drawFrame(width, height, top, xAxis, yAxis, grid.xLabel, grid.yLabel, barWidth);
   const px = (fi: number) => frame.x(atIndex(xs, fi));
   const py = (fj: number) => frame.y(atIndex(ys, fj));
-  const tracks = paths.map((p) => p.points.map(([x, y], i): Pixel =>
-    Number.isFinite(x) && Number.isFinite(y) && (p.z === undefined || !Number.isNaN(p.z[i]!)) ? tame([frame.x(x), frame.y(y)], frame) : null));
+  const tracks = paths.map((p) =>
+    p.points.map(
+      ([x, y], i): Pixel =>
+        Number.isFinite(x) && Number.isFinite(y) && (p.z === undefined || !Number.isNaN(p.z[i]!)) ? tame([frame.x(x), frame.y(y)], frame) : null,
+    ),
+  );
 
   // bands: the lowest colour everywhere, then {z ≥ Lₖ} for k = 1 … n−1
-  const plot: string[] = [`<g class="bands">`, rect(frame.left, frame.top, frame.width, frame.height, bandColor(0), 'class="band" data-level="' + num(levels[0]!) + '"')];
+  const plot: string[] = [
+    `<g class="bands">`,
+    rect(frame.left, frame.top, frame.width, frame.height, bandColor(0), `class="band" data-level="${num(levels[0]!)}"`),
+  ];
   const lines: string[] = ['<g class="contour-lines">'];
   const ringData = (rings: [number, number][][]) => rings.map((r) => r.map(([i, j], k) => `${k ? 'L' : 'M'}${num(px(i))} ${num(py(j))}`).join('')).join('');
   for (let k = 1; k < bands; k++) {
     const rings = isoRings(z, levels[k]!);
     if (rings.length === 0) continue;
-    plot.push(`<path class="band" data-level="${escapeXml(formatLevel(levels[k]!))}" d="${ringData(rings)}" fill="${bandColor(k)}" fill-rule="evenodd" stroke="${bandColor(k)}" stroke-width="0.5"/>`);
+    plot.push(
+      `<path class="band" data-level="${escapeXml(formatLevel(levels[k]!))}" d="${ringData(rings)}" fill="${bandColor(k)}" fill-rule="evenodd" stroke="${bandColor(k)}" stroke-width="0.5"/>`,
+    );
     const d = contourLineData(rings, xs.length, ys.length, px, py);
-    if (d) lines.push(`<path class="contour-line" data-level="${escapeXml(formatLevel(levels[k]!))}" d="${d}" fill="none" stroke="#ffffff" stroke-opacity="0.45" stroke-width="0.8"/>`);
+    if (d)
+      lines.push(
+        `<path class="contour-line" data-level="${escapeXml(formatLevel(levels[k]!))}" d="${d}" fill="none" stroke="#ffffff" stroke-opacity="0.45" stroke-width="0.8"/>`,
+      );
   }
   plot.push('</g>');
   lines.push('</g>');
   body.push(...axes, ...plot);
   if (hasNaN) body.push(...nanCells(z, px, py));
-  body.push(...lines, `<rect x="${num(frame.left)}" y="${num(frame.top)}" width="${num(frame.width)}" height="${num(frame.height)}" fill="none" stroke="${INK}" stroke-width="1"/>`);
+  body.push(
+    ...lines,
+    `<rect x="${num(frame.left)}" y="${num(frame.top)}" width="${num(frame.width)}" height="${num(frame.height)}" fill="none" stroke="${INK}" stroke-width="1"/>`,
+  );
   body.push(...colorBar(frame.left + frame.width + 14, frame.top, frame.height, levels, levelLabels, bandColor, grid.zLabel, log));
 
   for (const m of markers) {
     const [mx, my] = m.point;
     if (!Number.isFinite(mx) || !Number.isFinite(my)) continue;
-    const x = frame.x(mx), y = frame.y(my);
+    const x = frame.x(mx),
+      y = frame.y(my);
     if (x < frame.left || x > frame.left + frame.width || y < frame.top || y > frame.top + frame.height) continue;
     body.push(`<g class="marker" data-name="${escapeXml(m.name)}">${markerSymbol(x, y)}</g>`);
   }
@@ -157,7 +176,8 @@ export function contourChart(grid: SurfaceGrid, options: ContourChartOptions = {
 
 /** A white cross with a dark outline marking a point. */
 function markerSymbol(x: number, y: number): string {
-  const arm = (dx: number, dy: number, stroke: string, w: number) => `<line x1="${num(x - dx)}" y1="${num(y - dy)}" x2="${num(x + dx)}" y2="${num(y + dy)}" stroke="${stroke}" stroke-width="${w}"/>`;
+  const arm = (dx: number, dy: number, stroke: string, w: number) =>
+    `<line x1="${num(x - dx)}" y1="${num(y - dy)}" x2="${num(x + dx)}" y2="${num(y + dy)}" stroke="${stroke}" stroke-width="${w}"/>`;
   return arm(5, 5, INK, 4) + arm(5, -5, INK, 4) + arm(5, 5, '#ffffff', 2) + arm(5, -5, '#ffffff', 2);
 }
 
@@ -169,7 +189,8 @@ function contourLineData(rings: [number, number][][], nx: number, ny: number, px
   for (const ring of rings) {
     let pen = false;
     for (let k = 0; k < ring.length; k++) {
-      const a = ring[k]!, b = ring[(k + 1) % ring.length]!;
+      const a = ring[k]!,
+        b = ring[(k + 1) % ring.length]!;
       if (onEdge(a, b)) {
         pen = false;
         continue;
@@ -192,7 +213,10 @@ function nanCells(z: number[][], px: (i: number) => number, py: (j: number) => n
       const bad = i < nx - 1 && [z[j]![i]!, z[j]![i + 1]!, z[j + 1]![i]!, z[j + 1]![i + 1]!].some(Number.isNaN);
       if (bad && start < 0) start = i;
       if (!bad && start >= 0) {
-        const x0 = px(start), x1 = px(i), y0 = py(j + 1), y1 = py(j);
+        const x0 = px(start),
+          x1 = px(i),
+          y0 = py(j + 1),
+          y1 = py(j);
         out.push(rect(x0, y0, x1 - x0, y1 - y0, '#bdbdbd', 'stroke="#bdbdbd" stroke-width="0.6"'));
         start = -1;
       }
@@ -204,7 +228,14 @@ function nanCells(z: number[][], px: (i: number) => number, py: (j: number) => n
 
 /** The colour bar: one box per band, level values at the band edges, the z label above. */
 function colorBar(
-  x: number, top: number, height: number, levels: number[], labels: string[], color: (k: number) => string, zLabel: string | undefined, log: boolean,
+  x: number,
+  top: number,
+  height: number,
+  levels: number[],
+  labels: string[],
+  color: (k: number) => string,
+  zLabel: string | undefined,
+  log: boolean,
 ): string[] {
   const bands = levels.length - 1;
   const out = ['<g class="colour-bar">'];

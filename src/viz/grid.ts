@@ -59,7 +59,8 @@ export function checkPaths(op: string, paths: readonly SurfacePath[]): void {
   if (!Array.isArray(paths)) throw new ArgumentError(`${op}: paths must be an array of { name, points }`);
   paths.forEach((p, k) => {
     if (!p || typeof p.name !== 'string' || !Array.isArray(p.points)) throw new ArgumentError(`${op}: path ${k} needs a name and a points array`);
-    if ((p.points as unknown[]).some((q) => !Array.isArray(q) || q.length !== 2)) throw new ShapeError(`${op}: path ${k} ("${p.name}"): each point must be [x, y]`);
+    if ((p.points as unknown[]).some((q) => !Array.isArray(q) || q.length !== 2))
+      throw new ShapeError(`${op}: path ${k} ("${p.name}"): each point must be [x, y]`);
     if (p.z !== undefined && (!Array.isArray(p.z) || p.z.length !== p.points.length)) {
       throw new ShapeError(`${op}: path ${k} ("${p.name}") has ${p.points.length} points but ${Array.isArray(p.z) ? p.z.length : 'no array of'} heights`);
     }
@@ -72,7 +73,8 @@ export function fractionalIndex(cs: readonly number[], v: number): number {
   const n = cs.length;
   if (v <= cs[0]!) return 0;
   if (v >= cs[n - 1]!) return n - 1;
-  let lo = 0, hi = n - 1;
+  let lo = 0,
+    hi = n - 1;
   while (hi - lo > 1) {
     const mid = (lo + hi) >> 1;
     if (cs[mid]! <= v) lo = mid;
@@ -92,17 +94,25 @@ export function atIndex(cs: readonly number[], f: number): number {
  * surrounding values (x, y clamped to the grid); NaN if one of them is not finite.
  */
 export function interpolate(grid: SurfaceGrid, x: number, y: number): number {
-  const fi = fractionalIndex(grid.xs, x), fj = fractionalIndex(grid.ys, y);
-  const i = Math.min(grid.xs.length - 2, Math.floor(fi)), j = Math.min(grid.ys.length - 2, Math.floor(fj));
-  const s = fi - i, t = fj - j;
-  const z00 = grid.z[j]![i]!, z10 = grid.z[j]![i + 1]!, z01 = grid.z[j + 1]![i]!, z11 = grid.z[j + 1]![i + 1]!;
+  const fi = fractionalIndex(grid.xs, x),
+    fj = fractionalIndex(grid.ys, y);
+  const i = Math.min(grid.xs.length - 2, Math.floor(fi)),
+    j = Math.min(grid.ys.length - 2, Math.floor(fj));
+  const s = fi - i,
+    t = fj - j;
+  const z00 = grid.z[j]![i]!,
+    z10 = grid.z[j]![i + 1]!,
+    z01 = grid.z[j + 1]![i]!,
+    z11 = grid.z[j + 1]![i + 1]!;
   const v = (1 - s) * (1 - t) * z00 + s * (1 - t) * z10 + (1 - s) * t * z01 + s * t * z11;
   return Number.isFinite(v) ? v : NaN;
 }
 
 /** The smallest and largest finite values of the grid (NaN, NaN if there are none) and whether any value is not finite. */
 export function gridRange(grid: SurfaceGrid): { min: number; max: number; nonFinite: boolean } {
-  let min = Infinity, max = -Infinity, nonFinite = false;
+  let min = Infinity,
+    max = -Infinity,
+    nonFinite = false;
   for (const row of grid.z) {
     for (const v of row) {
       if (Number.isFinite(v)) {
@@ -148,7 +158,8 @@ export function contourLevels(op: string, min: number, max: number, levels: numb
     return ls;
   }
   const n = levels === undefined ? 10 : (levels as number);
-  if (!Number.isInteger(n) || n < 2 || n > 100) throw new ArgumentError(`${op}: levels must be an integer in [2, 100] or an array of values, got ${String(levels)}`);
+  if (!Number.isInteger(n) || n < 2 || n > 100)
+    throw new ArgumentError(`${op}: levels must be an integer in [2, 100] or an array of values, got ${String(levels)}`);
   if (!(max > min)) {
     const [lo, hi] = niceDomain(Number.isFinite(min) ? min : 0, Number.isFinite(max) ? max : 0, 2);
     return [lo, hi];
@@ -158,18 +169,21 @@ export function contourLevels(op: string, min: number, max: number, levels: numb
     return niceTicks(lo, hi, n);
   }
   const scale = heightScale(min, max, true);
-  const h0 = scale.to(min), h1 = scale.to(max);
+  const h0 = scale.to(min),
+    h1 = scale.to(max);
   const out: number[] = [min];
   for (let k = 1; k < n; k++) {
     // the level rounded to 2 significant digits, or if that merges levels (a narrow range far from 0), its height above the minimum so rounded
     const exact = scale.from(h0 + ((h1 - h0) * k) / n);
-    const round = roundSignificant(exact, 2), offset = Number((min + roundSignificant(exact - min, 2)).toPrecision(12));
+    const round = roundSignificant(exact, 2),
+      offset = Number((min + roundSignificant(exact - min, 2)).toPrecision(12));
     const z = round > out.at(-1)! && round < max ? round : offset;
     if (z > out.at(-1)! && z < max) out.push(z);
   }
   out.push(max);
   // round the ends outwards when that moves them by less than 1% of the range, so that they still bracket the data
-  const lo = roundOut(min, -1), hi = roundOut(max, 1);
+  const lo = roundOut(min, -1),
+    hi = roundOut(max, 1);
   if (min - lo <= (max - min) * 0.01 && lo < out[1]!) out[0] = lo;
   if (hi - max <= (max - min) * 0.01 && hi > out.at(-2)!) out[out.length - 1] = hi;
   return out;

@@ -8,8 +8,22 @@ import { optionsObject } from '../core/options.js';
 import { ArgumentError, ShapeError } from '../core/errors.js';
 import type { TensorData } from './images.js';
 import {
-  INK, MUTED, contrastText, divergingColor, fitFont, formatNumber, formatTick, line, niceTickStep, niceTicks, num, rect,
-  svgDocument, text, textWidth, titleBlock,
+  INK,
+  MUTED,
+  contrastText,
+  divergingColor,
+  fitFont,
+  formatNumber,
+  formatTick,
+  line,
+  niceTickStep,
+  niceTicks,
+  num,
+  rect,
+  svgDocument,
+  text,
+  textWidth,
+  titleBlock,
 } from './svg.js';
 
 /** Options for heatmap. */
@@ -97,20 +111,24 @@ export function heatmap(matrix: readonly (readonly number[])[] | TensorData | { 
   const center = opts.center ?? 0;
   if (typeof center !== 'number' || !Number.isFinite(center)) throw new ArgumentError(`${op}: center must be a finite number, got ${describe(center)}`);
   let spread = 0;
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) {
-    const v = at(i, j);
-    if (Number.isFinite(v)) spread = Math.max(spread, Math.abs(v - center));
-  }
+  for (let i = 0; i < rows; i++)
+    for (let j = 0; j < cols; j++) {
+      const v = at(i, j);
+      if (Number.isFinite(v)) spread = Math.max(spread, Math.abs(v - center));
+    }
   const range = opts.range ?? (spread > 0 ? spread : 1);
-  if (!(typeof range === 'number' && range > 0 && Number.isFinite(range))) throw new ArgumentError(`${op}: range must be a positive number, got ${describe(opts.range)}`);
+  if (!(typeof range === 'number' && range > 0 && Number.isFinite(range)))
+    throw new ArgumentError(`${op}: range must be a positive number, got ${describe(opts.range)}`);
   const rowLabels = (opts.rowLabels ?? Array.from({ length: rows }, (_, i) => i)).map(String);
   const colLabels = (opts.colLabels ?? Array.from({ length: cols }, (_, j) => j)).map(String);
   if (rowLabels.length !== rows) throw new ShapeError(`${op}: ${rowLabels.length} rowLabels for ${rows} rows`);
   if (colLabels.length !== cols) throw new ShapeError(`${op}: ${colLabels.length} colLabels for ${cols} columns`);
   const cell = opts.cellSize ?? Math.max(2, Math.min(40, Math.floor(480 / Math.max(rows, cols))));
-  if (!(typeof cell === 'number' && cell > 0 && Number.isFinite(cell))) throw new ArgumentError(`${op}: cellSize must be a positive number, got ${describe(opts.cellSize)}`);
+  if (!(typeof cell === 'number' && cell > 0 && Number.isFinite(cell)))
+    throw new ArgumentError(`${op}: cellSize must be a positive number, got ${describe(opts.cellSize)}`);
   const annotate = opts.annotate ?? cell >= 30;
-  const xLabel = opts.xLabel ?? 'column', yLabel = opts.yLabel ?? 'row';
+  const xLabel = opts.xLabel ?? 'column',
+    yLabel = opts.yLabel ?? 'row';
 
   // which labels are shown, and whether the column labels are turned
   const rowStride = labelStride(rows, cell, LABEL_FONT + 3);
@@ -122,14 +140,16 @@ export function heatmap(matrix: readonly (readonly number[])[] | TensorData | { 
   const rowWidest = Math.max(...shownRows.map(([, l]) => textWidth(l, LABEL_FONT)));
 
   // the colour bar's ticks
-  const lo = center - range, hi = center + range;
+  const lo = center - range,
+    hi = center + range;
   const barTicks = niceTicks(lo, hi, 6);
   const barStep = niceTickStep(lo, hi, 6);
   const barLabels = barTicks.map((t) => formatTick(t, barStep));
   const barLabelWidth = Math.max(...barLabels.map((l) => textWidth(l, LABEL_FONT)));
   const barCaption = opts.colorbarLabel ?? 'value';
 
-  const gridW = cols * cell, gridH = rows * cell;
+  const gridW = cols * cell,
+    gridH = rows * cell;
   const colLabelHeight = rotate ? (Math.max(...shownCols.map(([, l]) => textWidth(l, LABEL_FONT))) + LABEL_FONT) * Math.SQRT1_2 + 10 : LABEL_FONT + 10;
   const barH = Math.max(gridH, 120);
   let left = 10 + TITLE_FONT + 10 + rowWidest + 8;
@@ -146,8 +166,18 @@ export function heatmap(matrix: readonly (readonly number[])[] | TensorData | { 
     for (let j = 0; j < cols; j++) {
       const v = at(i, j);
       const fill = Number.isFinite(v) ? divergingColor((v - center) / range) : NAN_FILL;
-      const x = left + j * cell, y = gridTop + i * cell;
-      body.push(rect(x, y, cell, cell, fill, `class="cell" data-row="${i}" data-col="${j}" ${Number.isFinite(v) ? `data-value="${formatNumber(Number(v.toPrecision(6)))}"` : 'data-missing="true"'}`));
+      const x = left + j * cell,
+        y = gridTop + i * cell;
+      body.push(
+        rect(
+          x,
+          y,
+          cell,
+          cell,
+          fill,
+          `class="cell" data-row="${i}" data-col="${j}" ${Number.isFinite(v) ? `data-value="${formatNumber(Number(v.toPrecision(6)))}"` : 'data-missing="true"'}`,
+        ),
+      );
       if (annotate) {
         const s = Number.isFinite(v) ? formatNumber(Number(v.toPrecision(2))) : '–';
         const size = fitFont(s, Math.min(12, cell * 0.32), cell - 4, 6);
@@ -163,15 +193,21 @@ export function heatmap(matrix: readonly (readonly number[])[] | TensorData | { 
   }
   for (const [j, l] of shownCols) {
     const cx = left + j * cell + cell / 2;
-    if (rotate) body.push(text(l, { x: cx + LABEL_FONT * 0.35, y: gridTop + gridH + 8, size: LABEL_FONT, anchor: 'end', fill: MUTED, rotate: -45, cls: 'col-label' }));
+    if (rotate)
+      body.push(text(l, { x: cx + LABEL_FONT * 0.35, y: gridTop + gridH + 8, size: LABEL_FONT, anchor: 'end', fill: MUTED, rotate: -45, cls: 'col-label' }));
     else body.push(text(l, { x: cx, y: gridTop + gridH + 6 + LABEL_FONT * 0.85, size: LABEL_FONT, anchor: 'middle', fill: MUTED, cls: 'col-label' }));
   }
-  body.push(text(xLabel, { x: left + gridW / 2, y: gridTop + gridH + colLabelHeight + TITLE_FONT + 4, size: TITLE_FONT, anchor: 'middle', fill: INK, cls: 'x-title' }));
-  body.push(text(yLabel, { x: shift + 10 + TITLE_FONT * 0.8, y: gridTop + gridH / 2, size: TITLE_FONT, anchor: 'middle', fill: INK, rotate: -90, cls: 'y-title' }));
+  body.push(
+    text(xLabel, { x: left + gridW / 2, y: gridTop + gridH + colLabelHeight + TITLE_FONT + 4, size: TITLE_FONT, anchor: 'middle', fill: INK, cls: 'x-title' }),
+  );
+  body.push(
+    text(yLabel, { x: shift + 10 + TITLE_FONT * 0.8, y: gridTop + gridH / 2, size: TITLE_FONT, anchor: 'middle', fill: INK, rotate: -90, cls: 'y-title' }),
+  );
   body.push('</g>');
 
   // the colour bar: bands from center − range (bottom) to center + range (top)
-  const barX = left + gridW + 20, bands = 64;
+  const barX = left + gridW + 20,
+    bands = 64;
   body.push('<g class="colorbar">');
   for (let k = 0; k < bands; k++) {
     body.push(rect(barX, gridTop + barH - ((k + 1) * barH) / bands, 14, barH / bands + 0.5, divergingColor(((k + 0.5) / bands) * 2 - 1)));

@@ -5,9 +5,7 @@
  * and needs no image encoder.
  */
 import { ArgumentError, ShapeError } from '../core/errors.js';
-import {
-  MUTED, checkPositive, divergingColor, fitFont, formatNumber, grayColor, num, rect, svgDocument, text, textWidth, titleBlock,
-} from './svg.js';
+import { MUTED, checkPositive, divergingColor, fitFont, formatNumber, grayColor, num, rect, svgDocument, text, textWidth, titleBlock } from './svg.js';
 
 /** A tensor, or anything with a row-major shape and storage. */
 export interface TensorData {
@@ -67,22 +65,32 @@ function tileScale(op: string, h: number, w: number, scale?: number): number {
  * (null leaves it white). Returns the body and the size of the grid.
  */
 function drawGrid(
-  op: string, n: number, h: number, w: number, options: GridOptions, top: number, minWidth: number,
+  op: string,
+  n: number,
+  h: number,
+  w: number,
+  options: GridOptions,
+  top: number,
+  minWidth: number,
   colorOf: (k: number, r: number, c: number) => string | null,
 ): { body: string[]; width: number; height: number } {
   const columns = options.columns ?? Math.min(n, 10);
   if (!(Number.isInteger(columns) && columns > 0)) throw new ArgumentError(`${op}: columns must be a positive integer, got ${columns}`);
   const labels = options.labels?.map(String);
   const px = tileScale(op, h, w, options.scale);
-  const tileW = w * px, tileH = h * px;
+  const tileW = w * px,
+    tileH = h * px;
   const caption = labels && labels.length > 0 ? CAPTION_FONT + 5 : 0;
-  const cols = Math.max(1, Math.min(columns, n)), rows = Math.ceil(n / cols);
-  const gridW = cols * tileW + (cols - 1) * GAP, gridH = rows * (tileH + caption) + (rows - 1) * GAP;
+  const cols = Math.max(1, Math.min(columns, n)),
+    rows = Math.ceil(n / cols);
+  const gridW = cols * tileW + (cols - 1) * GAP,
+    gridH = rows * (tileH + caption) + (rows - 1) * GAP;
   const width = Math.max(gridW + 2 * PAD, minWidth);
   const left = (width - gridW) / 2;
   const body: string[] = ['<g class="tiles" shape-rendering="crispEdges">'];
   for (let k = 0; k < n; k++) {
-    const x0 = left + (k % cols) * (tileW + GAP), y0 = top + Math.floor(k / cols) * (tileH + caption + GAP);
+    const x0 = left + (k % cols) * (tileW + GAP),
+      y0 = top + Math.floor(k / cols) * (tileH + caption + GAP);
     body.push('<g class="tile">', rect(x0, y0, tileW, tileH, '#ffffff'));
     for (let r = 0; r < h; r++) {
       let c = 0;
@@ -135,10 +143,14 @@ export function imageGrid(source: ImageSource, options: ImageGridOptions = {}): 
   const [n, h, w] = [s[0]!, s[1]!, s[2]!];
   if (n === 0 || h === 0 || w === 0) throw new ShapeError(`${op}: no images to draw in shape [${s.join(',')}]`);
   const data = images.storage;
-  let lo = Infinity, hi = -Infinity;
+  let lo = Infinity,
+    hi = -Infinity;
   for (let i = 0; i < data.length; i++) {
     const v = data[i]!;
-    if (Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+    if (Number.isFinite(v)) {
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
   }
   let [vmin, vmax] = options.range ?? [Math.min(0, lo), hi];
   if (!Number.isFinite(vmin) || !Number.isFinite(vmax)) [vmin, vmax] = [0, 1];
@@ -151,7 +163,8 @@ export function imageGrid(source: ImageSource, options: ImageGridOptions = {}): 
     const v = data[(k * h + r) * w + c]!;
     return Number.isFinite(v) ? grayColor((v - vmin) / (vmax - vmin), invert) : null;
   });
-  const width = grid.width, height = top + grid.height + PAD;
+  const width = grid.width,
+    height = top + grid.height + PAD;
   const title = titleBlock(options.title, width);
   return svgDocument(width, height, options.title ?? `${n} image${n === 1 ? '' : 's'} of ${h}×${w} pixels`, [title.svg, ...grid.body]);
 }
@@ -187,10 +200,14 @@ export function weightImages(source: ImageSource, options: WeightImagesOptions =
     throw new ShapeError(`${op}: imageShape [${h}, ${w}] does not cover the ${inputs} inputs of a kernel of shape [${s.join(',')}]`);
   }
   const data = weights.storage;
-  let lo = Infinity, hi = -Infinity;
+  let lo = Infinity,
+    hi = -Infinity;
   for (let i = 0; i < data.length; i++) {
     const v = data[i]!;
-    if (Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+    if (Number.isFinite(v)) {
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
   }
   if (lo > hi) [lo, hi] = [0, 0];
   const symmetric = options.symmetric !== false;
@@ -212,7 +229,9 @@ export function weightImages(source: ImageSource, options: WeightImagesOptions =
   const title = titleBlock(titleText, width);
 
   // the colour bar: 40 bands from vmin to vmax, labelled at both ends (and at 0 when symmetric)
-  const barX = (width - barWidth) / 2, barY = top + grid.height + 14, bands = 40;
+  const barX = (width - barWidth) / 2,
+    barY = top + grid.height + 14,
+    bands = 40;
   const bar: string[] = ['<g class="colorbar">'];
   for (let k = 0; k < bands; k++) {
     bar.push(rect(barX + (k * barWidth) / bands, barY, barWidth / bands + 0.5, 10, divergingColor(((k + 0.5) / bands) * 2 - 1)));

@@ -20,7 +20,16 @@ export type { HeatmapOptions } from './heatmap.js';
 export { sharpnessChart } from './sharpness.js';
 export type { SharpnessPoint, SharpnessChartOptions } from './sharpness.js';
 export { reportPage, modelTable, findMisclassified } from './report/index.js';
-export type { ReportPageData, ModelTable, ModelTableRow, MisclassifiedData, MisclassifiedExample, WeightsData, TabulatedModel, FindMisclassifiedOptions } from './report/index.js';
+export type {
+  ReportPageData,
+  ModelTable,
+  ModelTableRow,
+  MisclassifiedData,
+  MisclassifiedExample,
+  WeightsData,
+  TabulatedModel,
+  FindMisclassifiedOptions,
+} from './report/index.js';
 export { graph } from './graph/index.js';
 export type { GraphOptions } from './graph/index.js';
 export { contourChart } from './contour.js';

@@ -4,7 +4,8 @@ import { svgDocument } from './svg.js';
 /** The width and height of a chart made by nb.viz (from its root element). */
 function sizeOf(svg: string): { width: number; height: number } {
   const root = /<svg\b[^>]*>/.exec(svg)?.[0] ?? '';
-  const width = Number(/\swidth="([\d.]+)"/.exec(root)?.[1]), height = Number(/\sheight="([\d.]+)"/.exec(root)?.[1]);
+  const width = Number(/\swidth="([\d.]+)"/.exec(root)?.[1]),
+    height = Number(/\sheight="([\d.]+)"/.exec(root)?.[1]);
   if (!(width > 0 && height > 0)) throw new ArgumentError('sideBySide: each chart must be an <svg> with width and height attributes, as nb.viz makes them');
   return { width, height };
 }
@@ -24,6 +25,7 @@ export function sideBySide(charts: readonly string[], opts: { title?: string; ga
     x += sizes[i]!.width + gap;
     return inner;
   });
-  const width = x - gap, height = Math.max(...sizes.map((s) => s.height));
+  const width = x - gap,
+    height = Math.max(...sizes.map((s) => s.height));
   return svgDocument(width, height, opts.title ?? 'charts', body);
 }

@@ -26,7 +26,8 @@ function entryWidth(e: LegendEntry): number {
 export function rowLegend(entries: readonly LegendEntry[], x: number, top: number, maxWidth: number): { svg: string[]; height: number } {
   const rowHeight = LEGEND_FONT + 8;
   const svg: string[] = ['<g class="legend">'];
-  let cx = x, row = 0;
+  let cx = x,
+    row = 0;
   for (const e of entries) {
     const w = entryWidth(e);
     if (cx > x && cx + w > x + maxWidth) {

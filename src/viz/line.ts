@@ -48,7 +48,6 @@ export interface LineChartOptions {
 
 const COLOR = /^#[0-9a-fA-F]{6}$/;
 
-
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
 
 /** The path data and isolated points of one series in pixel space, with gaps and clipping. */
@@ -60,14 +59,17 @@ function seriesGeometry(points: readonly ([number, number] | null)[], f: Frame):
   for (let i = 0; i < points.length; i++) {
     const p = points[i];
     if (!p) continue;
-    const prev = i > 0 ? points[i - 1] : null, next = points[i + 1] ?? null;
+    const prev = i > 0 ? points[i - 1] : null,
+      next = points[i + 1] ?? null;
     if (!prev && !next && inside(p[0], p[1])) dots.push(p);
     if (!next) continue;
     const c = clipSegment(p[0], p[1], next[0], next[1], f);
     if (!c) continue;
     // the clipped end lies on the rectangle; clamping removes the rounding error of huge coordinates
-    const at = (t: number) => `${num(clamp(p[0] + (next[0] - p[0]) * t, f.left, f.left + f.width))} ${num(clamp(p[1] + (next[1] - p[1]) * t, f.top, f.top + f.height))}`;
-    const start = at(c[0]), end = at(c[1]);
+    const at = (t: number) =>
+      `${num(clamp(p[0] + (next[0] - p[0]) * t, f.left, f.left + f.width))} ${num(clamp(p[1] + (next[1] - p[1]) * t, f.top, f.top + f.height))}`;
+    const start = at(c[0]),
+      end = at(c[1]);
     if (start !== pen) parts.push(`M${start}`);
     parts.push(`L${end}`);
     pen = end;
@@ -93,7 +95,8 @@ function seriesGeometry(points: readonly ([number, number] | null)[], f: Frame):
 export function lineChart(options: LineChartOptions): string {
   const op = 'lineChart';
   const { series, title, xLabel, yLabel, yMin, yMax } = (options = optionsObject(op, options, 'options { series, ... }'));
-  const width = options.width ?? 640, height = options.height ?? 400;
+  const width = options.width ?? 640,
+    height = options.height ?? 400;
   checkPositive(op, 'width', width);
   checkPositive(op, 'height', height);
   if (!isList(series)) throw new ArgumentError(`${op}: series must be an array of { name, values }`);
@@ -111,10 +114,15 @@ export function lineChart(options: LineChartOptions): string {
   });
   const all = data.flat().filter((p): p is [number, number] => p !== null);
   const hasData = all.length > 0;
-  let xLo = Infinity, xHi = -Infinity, yLo = Infinity, yHi = -Infinity;
+  let xLo = Infinity,
+    xHi = -Infinity,
+    yLo = Infinity,
+    yHi = -Infinity;
   for (const [x, y] of all) {
-    xLo = Math.min(xLo, x); xHi = Math.max(xHi, x);
-    yLo = Math.min(yLo, y); yHi = Math.max(yHi, y);
+    xLo = Math.min(xLo, x);
+    xHi = Math.max(xHi, x);
+    yLo = Math.min(yLo, y);
+    yHi = Math.max(yHi, y);
   }
   if (!hasData) [xLo, xHi, yLo, yHi] = [0, 1, logY ? 1 : 0, logY ? 10 : 1];
   const integerX = all.every(([x]) => Number.isInteger(x));
@@ -132,7 +140,8 @@ export function lineChart(options: LineChartOptions): string {
   if (series.length > 1) {
     const entries: LegendEntry[] = series.map((s, k) => ({
       name: s.name,
-      swatch: (x, y) => `<line x1="${num(x)}" y1="${num(y)}" x2="${num(x + 22)}" y2="${num(y)}" stroke="${colors[k]}" stroke-width="2.5"${s.dashed ? ' stroke-dasharray="6 4"' : ''}/>`,
+      swatch: (x, y) =>
+        `<line x1="${num(x)}" y1="${num(y)}" x2="${num(x + 22)}" y2="${num(y)}" stroke="${colors[k]}" stroke-width="2.5"${s.dashed ? ' stroke-dasharray="6 4"' : ''}/>`,
     }));
     const left = frameLeft(yAxis, yLabel);
     const legend = rowLegend(entries, left, top + 2, width - left - 14);
@@ -152,7 +161,9 @@ export function lineChart(options: LineChartOptions): string {
     const name = escapeXml(series[k]!.name);
     const parts: string[] = [];
     if (d) {
-      parts.push(`<path class="series" data-name="${name}" d="${d}" fill="none" stroke="${colors[k]}" stroke-width="2" stroke-linejoin="round" stroke-linecap="round"${series[k]!.dashed ? ' stroke-dasharray="6 4"' : ''}/>`);
+      parts.push(
+        `<path class="series" data-name="${name}" d="${d}" fill="none" stroke="${colors[k]}" stroke-width="2" stroke-linejoin="round" stroke-linecap="round"${series[k]!.dashed ? ' stroke-dasharray="6 4"' : ''}/>`,
+      );
     }
     for (const [x, y] of dots) parts.push(`<circle cx="${num(x)}" cy="${num(y)}" r="2.5" fill="${colors[k]}"/>`);
     body.push(...parts);
@@ -197,10 +208,11 @@ export function historyCharts(
   history: Readonly<Record<string, readonly number[]>> | { history: Readonly<Record<string, readonly number[]>> },
   options: HistoryChartOptions = {},
 ): HistoryCharts {
-  if (history === null || typeof history !== 'object') throw new ArgumentError(`historyCharts: expected a History or its history record, got ${describe(history)}`);
-  const h = ('history' in history && !isList(history.history) && typeof history.history === 'object'
-    ? history.history
-    : history) as Readonly<Record<string, readonly number[]>>;
+  if (history === null || typeof history !== 'object')
+    throw new ArgumentError(`historyCharts: expected a History or its history record, got ${describe(history)}`);
+  const h = ('history' in history && !isList(history.history) && typeof history.history === 'object' ? history.history : history) as Readonly<
+    Record<string, readonly number[]>
+  >;
   const keys = Object.keys(h).filter((k) => isList(h[k]));
   if (!keys.includes('loss') && !keys.includes('val_loss')) {
     throw new ArgumentError(`historyCharts: the history has no "loss" (it has ${keys.length ? keys.map((k) => `"${k}"`).join(', ') : 'nothing'})`);
@@ -213,8 +225,13 @@ export function historyCharts(
     if (h[base]) series.push({ name: base, values: h[base]!, color: categoricalColor(0) });
     if (h[`val_${base}`]) series.push({ name: `val_${base}`, values: h[`val_${base}`]!, dashed: true, color: categoricalColor(1) });
     charts[base] = lineChart({
-      series, title: capitalize(base), xLabel: 'epoch', yLabel: base,
-      width: options.width, height: options.height, logY: base === 'loss' && options.logLoss === true,
+      series,
+      title: capitalize(base),
+      xLabel: 'epoch',
+      yLabel: base,
+      width: options.width,
+      height: options.height,
+      logY: base === 'loss' && options.logLoss === true,
     });
   }
   return charts as HistoryCharts;

@@ -30,11 +30,16 @@ export interface Projected {
 
 /** The projection of a point (X, Y, Z) for a view (see the module comment for the formulas). */
 export function projector(view: View): (x: number, y: number, z: number) => Projected {
-  const a = (view.azimuth * Math.PI) / 180, e = (view.elevation * Math.PI) / 180;
-  const ca = Math.cos(a), sa = Math.sin(a), ce = Math.cos(e), se = Math.sin(e);
+  const a = (view.azimuth * Math.PI) / 180,
+    e = (view.elevation * Math.PI) / 180;
+  const ca = Math.cos(a),
+    sa = Math.sin(a),
+    ce = Math.cos(e),
+    se = Math.sin(e);
   const p = view.perspective;
   return (x, y, z) => {
-    const r = x * ca - y * sa, s = x * sa + y * ca;
+    const r = x * ca - y * sa,
+      s = x * sa + y * ca;
     const depth = s * ce - z * se;
     const k = p > 0 ? 1 / (1 + p * depth) : 1;
     return { u: r * k, v: (z * ce + s * se) * k, depth };

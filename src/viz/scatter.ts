@@ -50,7 +50,9 @@ export function scatterChart(options: ScatterChartOptions): string {
   const op = 'scatterChart';
   const { points, title, xLabel, yLabel } = (options = optionsObject(op, options, 'options { points, ... }'));
   if (!isList(points)) throw new ArgumentError(`${op}: points must be an array of { x, y, label? }`);
-  const width = options.width ?? 640, height = options.height ?? 480, radius = options.radius ?? 3;
+  const width = options.width ?? 640,
+    height = options.height ?? 480,
+    radius = options.radius ?? 3;
   checkPositive(op, 'width', width);
   checkPositive(op, 'height', height);
   checkPositive(op, 'radius', radius);
@@ -74,8 +76,10 @@ export function scatterChart(options: ScatterChartOptions): string {
   const finite = points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y));
   let [xLo, xHi, yLo, yHi] = [Infinity, -Infinity, Infinity, -Infinity];
   for (const p of finite) {
-    xLo = Math.min(xLo, p.x); xHi = Math.max(xHi, p.x);
-    yLo = Math.min(yLo, p.y); yHi = Math.max(yHi, p.y);
+    xLo = Math.min(xLo, p.x);
+    xHi = Math.max(xHi, p.x);
+    yLo = Math.min(yLo, p.y);
+    yHi = Math.max(yHi, p.y);
   }
   if (finite.length === 0) [xLo, xHi, yLo, yHi] = [0, 1, 0, 1];
   const xAxis = linearAxis(op, xLo, xHi, { domain: 'pad', maxTicks: Math.floor((width - 160) / 50) + 1 });
@@ -85,7 +89,8 @@ export function scatterChart(options: ScatterChartOptions): string {
     name: String(l),
     swatch: (x, y) => `<circle cx="${num(x + 11)}" cy="${num(y)}" r="4.5" fill="${colorOf.get(`${typeof l}:${l}`)}"/>`,
   }));
-  if (unlabelled && labels.length > 0) entries.push({ name: 'unlabelled', swatch: (x, y) => `<circle cx="${num(x + 11)}" cy="${num(y)}" r="4.5" fill="${grey}"/>` });
+  if (unlabelled && labels.length > 0)
+    entries.push({ name: 'unlabelled', swatch: (x, y) => `<circle cx="${num(x + 11)}" cy="${num(y)}" r="4.5" fill="${grey}"/>` });
   const showLegend = (options.legend ?? true) && labels.length > 0;
   const legendWidth = showLegend ? columnLegendWidth(entries, options.legendTitle) + 24 : 0;
 

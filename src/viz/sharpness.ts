@@ -44,11 +44,15 @@ export interface SharpnessChartOptions {
  * writeFileSync('sharpness.svg', nb.viz.sharpnessChart(tracker.records));
  * ```
  */
-export function sharpnessChart(records: readonly SharpnessPoint[] | { readonly records: readonly SharpnessPoint[] }, options: SharpnessChartOptions = {}): string {
+export function sharpnessChart(
+  records: readonly SharpnessPoint[] | { readonly records: readonly SharpnessPoint[] },
+  options: SharpnessChartOptions = {},
+): string {
   const op = 'sharpnessChart';
   const opts = optionsObject(op, options);
   const list = Array.isArray(records) ? records : (records as { records?: unknown } | null)?.records;
-  if (!Array.isArray(list)) throw new ArgumentError(`${op}: expected the records of nb.callbacks.sharpness (an array of { epoch, step, sharpness }), got ${describe(records)}`);
+  if (!Array.isArray(list))
+    throw new ArgumentError(`${op}: expected the records of nb.callbacks.sharpness (an array of { epoch, step, sharpness }), got ${describe(records)}`);
   list.forEach((r: SharpnessPoint, i) => {
     if (!r || typeof r !== 'object' || typeof r.sharpness !== 'number' || typeof r.epoch !== 'number' || typeof r.step !== 'number') {
       throw new ArgumentError(`${op}: record ${i} must have numbers epoch, step and sharpness, got ${describe(r)}`);
@@ -74,26 +78,38 @@ export function sharpnessChart(records: readonly SharpnessPoint[] | { readonly r
   if (known.length > 0 && !far) {
     const constant = known.every((t) => t === known[0]);
     // a constant threshold spans the whole x range even where a record lacks η
-    let values = constant ? xs.map(() => known[0]!) : threshold, x = xs;
+    let values = constant ? xs.map(() => known[0]!) : threshold,
+      x = xs;
     if (!constant) {
       // η holds from one record to the next: a staircase
       values = [];
       x = [];
       threshold.forEach((t, i) => {
-        if (i > 0) { x.push(xs[i]!); values.push(threshold[i - 1]!); }
+        if (i > 0) {
+          x.push(xs[i]!);
+          values.push(threshold[i - 1]!);
+        }
         x.push(xs[i]!);
         values.push(t);
       });
     }
-    series.push({ name: constant ? `2/η = ${formatNumber(Number(known[0]!.toPrecision(4)))} (edge of stability)` : '2/η (edge of stability)', values, x, dashed: true, color: '#d62728' });
+    series.push({
+      name: constant ? `2/η = ${formatNumber(Number(known[0]!.toPrecision(4)))} (edge of stability)` : '2/η (edge of stability)',
+      values,
+      x,
+      dashed: true,
+      color: '#d62728',
+    });
   }
   const all = [...points.map((r) => r.sharpness), ...(far ? [] : known)].filter(Number.isFinite);
   const farTitle = `Sharpness λmax (2/η = ${formatNumber(Number(Math.min(...known).toPrecision(3)))}, far above: plain gradient descent at this η would be stable)`;
   return lineChart({
     series,
     title: opts.title ?? (far ? farTitle : 'Sharpness λmax and the edge of stability 2/η'),
-    xLabel: axis, yLabel: 'largest Hessian eigenvalue',
-    width: opts.width, height: opts.height,
+    xLabel: axis,
+    yLabel: 'largest Hessian eigenvalue',
+    width: opts.width,
+    height: opts.height,
     yMin: all.every((v) => v >= 0) ? 0 : undefined,
   });
 }

@@ -69,11 +69,18 @@ export function surfaceChart(grid: SurfaceGrid, options: SurfaceChartOptions = {
   checkGrid(op, grid);
   const paths = o.paths ?? [];
   checkPaths(op, paths);
-  const width = o.width ?? 640, height = o.height ?? 520;
+  const width = o.width ?? 640,
+    height = o.height ?? 520;
   checkPositive(op, 'width', width);
   checkPositive(op, 'height', height);
-  const azimuth = o.azimuth ?? -35, elevation = o.elevation ?? 35, perspective = o.perspective ?? 0.15;
-  for (const [k, v] of [['azimuth', azimuth], ['elevation', elevation], ['perspective', perspective]] as const) {
+  const azimuth = o.azimuth ?? -35,
+    elevation = o.elevation ?? 35,
+    perspective = o.perspective ?? 0.15;
+  for (const [k, v] of [
+    ['azimuth', azimuth],
+    ['elevation', elevation],
+    ['perspective', perspective],
+  ] as const) {
     if (!Number.isFinite(v)) throw new ArgumentError(`${op}: ${k} must be a finite number, got ${v}`);
   }
   if (elevation < -90 || elevation > 90) throw new ArgumentError(`${op}: elevation must be in [-90, 90] degrees, got ${elevation}`);
@@ -86,7 +93,8 @@ export function surfaceChart(grid: SurfaceGrid, options: SurfaceChartOptions = {
   const log = o.logScale === true;
   const hasData = Number.isFinite(range.min);
   const scale = heightScale(hasData ? range.min : 0, hasData ? range.max : 1, log, 1e-2); // a shallower log than the contour levels': valleys stay smooth
-  const hMin = hasData ? scale.to(range.min) : 0, hMax = hasData ? scale.to(range.max) : 1;
+  const hMin = hasData ? scale.to(range.min) : 0,
+    hMax = hasData ? scale.to(range.max) : 1;
   /** The box height of a value: [0, Z_SCALE], clamped (+Infinity at the top); NaN stays NaN. */
   const boxZ = (v: number): number => {
     if (Number.isNaN(v)) return NaN;
@@ -95,7 +103,10 @@ export function surfaceChart(grid: SurfaceGrid, options: SurfaceChartOptions = {
     const h = scale.to(v);
     return hMax > hMin ? Math.max(0, Math.min(Z_SCALE, ((h - hMin) / (hMax - hMin)) * Z_SCALE)) : Z_SCALE / 2;
   };
-  const x0 = xs[0]!, x1 = xs.at(-1)!, y0 = ys[0]!, y1 = ys.at(-1)!;
+  const x0 = xs[0]!,
+    x1 = xs.at(-1)!,
+    y0 = ys[0]!,
+    y1 = ys.at(-1)!;
   const boxX = (x: number) => (2 * (x - x0)) / (x1 - x0) - 1;
   const boxY = (y: number) => (2 * (y - y0)) / (y1 - y0) - 1;
   const project = projector({ azimuth, elevation, perspective });
@@ -116,25 +127,52 @@ export function surfaceChart(grid: SurfaceGrid, options: SurfaceChartOptions = {
   top += legend.height + 4;
 
   // the mesh, subsampled, in box coordinates
-  const is = subsample(xs.length, meshSize), js = subsample(ys.length, meshSize);
+  const is = subsample(xs.length, meshSize),
+    js = subsample(ys.length, meshSize);
   const P = js.map((j) => is.map((i) => [boxX(xs[i]!), boxY(ys[j]!), boxZ(z[j]![i]!)] as [number, number, number]));
-  const floor = ([[-1, -1], [1, -1], [1, 1], [-1, 1]] as const).map(([x, y]) => project(x, y, 0));
-  const roof = ([[-1, -1], [1, -1], [1, 1], [-1, 1]] as const).map(([x, y]) => project(x, y, Z_SCALE));
+  const floor = (
+    [
+      [-1, -1],
+      [1, -1],
+      [1, 1],
+      [-1, 1],
+    ] as const
+  ).map(([x, y]) => project(x, y, 0));
+  const roof = (
+    [
+      [-1, -1],
+      [1, -1],
+      [1, 1],
+      [-1, 1],
+    ] as const
+  ).map(([x, y]) => project(x, y, Z_SCALE));
   const all = [...floor, ...roof];
-  const uMin = Math.min(...all.map((p) => p.u)), uMax = Math.max(...all.map((p) => p.u));
-  const vMin = Math.min(...all.map((p) => p.v)), vMax = Math.max(...all.map((p) => p.v));
+  const uMin = Math.min(...all.map((p) => p.u)),
+    uMax = Math.max(...all.map((p) => p.u));
+  const vMin = Math.min(...all.map((p) => p.v)),
+    vMax = Math.max(...all.map((p) => p.v));
   const margin = { left: 56, right: 56, top: 8, bottom: 40 };
-  const availW = width - margin.left - margin.right, availH = height - top - margin.top - margin.bottom;
+  const availW = width - margin.left - margin.right,
+    availH = height - top - margin.top - margin.bottom;
   if (availW < 40 || availH < 40) throw new ArgumentError(`${op}: ${width}x${height} leaves no room for the picture; make it larger`);
   const k = Math.min(availW / (uMax - uMin), availH / (vMax - vMin));
-  const cx = margin.left + availW / 2, cy = top + margin.top + availH / 2;
-  const uMid = (uMin + uMax) / 2, vMid = (vMin + vMax) / 2;
+  const cx = margin.left + availW / 2,
+    cy = top + margin.top + availH / 2;
+  const uMid = (uMin + uMax) / 2,
+    vMid = (vMin + vMax) / 2;
   const toPx = (p: Projected): [number, number] => [cx + (p.u - uMid) * k, cy - (p.v - vMid) * k];
-  const plotBox: Box = { left: cx - ((uMax - uMin) * k) / 2 - 1, top: cy - ((vMax - vMin) * k) / 2 - 1, width: (uMax - uMin) * k + 2, height: (vMax - vMin) * k + 2 };
+  const plotBox: Box = {
+    left: cx - ((uMax - uMin) * k) / 2 - 1,
+    top: cy - ((vMax - vMin) * k) / 2 - 1,
+    width: (uMax - uMin) * k + 2,
+    height: (vMax - vMin) * k + 2,
+  };
 
   // the floor, then the quads far to near
   const floorPx = floor.map(toPx);
-  body.push(`<path class="floor" d="${floorPx.map(([x, y], i) => `${i ? 'L' : 'M'}${num(x)} ${num(y)}`).join('')}" fill="#f2f2f2" stroke="#bbbbbb" stroke-width="1"/>`);
+  body.push(
+    `<path class="floor" d="${floorPx.map(([x, y], i) => `${i ? 'L' : 'M'}${num(x)} ${num(y)}`).join('')}" fill="#f2f2f2" stroke="#bbbbbb" stroke-width="1"/>`,
+  );
   body.push(...floorTicks(grid, project, toPx, floor, width, height));
   const light = normalise([-0.45, -0.6, 1.1]);
   const quads: { depth: number; svg: string }[] = [];
@@ -145,7 +183,8 @@ export function surfaceChart(grid: SurfaceGrid, options: SurfaceChartOptions = {
       const pr = c.map((p) => project(p[0], p[1], p[2]));
       const depth = (pr[0]!.depth + pr[1]!.depth + pr[2]!.depth + pr[3]!.depth) / 4;
       // the normal from the diagonals; light from the upper left
-      const d1 = sub3(c[2]!, c[0]!), d2 = sub3(c[3]!, c[1]!);
+      const d1 = sub3(c[2]!, c[0]!),
+        d2 = sub3(c[3]!, c[1]!);
       let n = normalise(cross3(d1, d2));
       if (n[2] < 0) n = [-n[0], -n[1], -n[2]];
       const lambert = Math.max(0, n[0] * light[0] + n[1] * light[1] + n[2] * light[2]);
@@ -153,7 +192,12 @@ export function surfaceChart(grid: SurfaceGrid, options: SurfaceChartOptions = {
       const rgb = viridisRgb(meanZ / Z_SCALE);
       const fill = shade(rgb, 0.45 + 0.65 * lambert);
       const stroke = shade(rgb, 0.3 + 0.5 * lambert);
-      const d = pr.map((p, i) => { const [x, y] = toPx(p); return `${i ? 'L' : 'M'}${num(x)} ${num(y)}`; }).join('');
+      const d = pr
+        .map((p, i) => {
+          const [x, y] = toPx(p);
+          return `${i ? 'L' : 'M'}${num(x)} ${num(y)}`;
+        })
+        .join('');
       quads.push({ depth, svg: `<path class="quad" d="${d}" fill="${fill}" stroke="${stroke}" stroke-width="0.4" stroke-linejoin="round"/>` });
     }
   }
@@ -162,7 +206,8 @@ export function surfaceChart(grid: SurfaceGrid, options: SurfaceChartOptions = {
   body.push(...zAxis(grid, scale, hMin, hMax, log, project, toPx, floor));
 
   // the tracks: parts hidden behind the surface dashed and faint, visible parts over everything
-  const X = (bx: number) => x0 + ((bx + 1) / 2) * (x1 - x0), Y = (by: number) => y0 + ((by + 1) / 2) * (y1 - y0);
+  const X = (bx: number) => x0 + ((bx + 1) / 2) * (x1 - x0),
+    Y = (by: number) => y0 + ((by + 1) / 2) * (y1 - y0);
   const hidden = occlusion((bx, by) => boxZ(interpolate(grid, X(bx), Y(by))), azimuth, elevation);
   paths.forEach((p, i) => {
     const pts = tracks[i]!.surface;
@@ -198,7 +243,12 @@ function normalise(v: V3): V3 {
  * parts inside the rectangle, subdivided so that it follows the surface).
  */
 function trackPoints(
-  p: SurfacePath, unit: Box, boxX: (x: number) => number, boxY: (y: number) => number, boxZ: (v: number) => number, grid: SurfaceGrid,
+  p: SurfacePath,
+  unit: Box,
+  boxX: (x: number) => number,
+  boxY: (y: number) => number,
+  boxZ: (v: number) => number,
+  grid: SurfaceGrid,
 ): { plane: Pixel[]; vertices: (V3 | null)[]; surface: (V3 | null)[]; finite: boolean } {
   let finite = true;
   const far = 1e6;
@@ -221,7 +271,8 @@ function trackPoints(
   });
   const surface: (V3 | null)[] = [];
   for (let i = 0; i + 1 < plane.length; i++) {
-    const a = plane[i], b = plane[i + 1];
+    const a = plane[i],
+      b = plane[i + 1];
     if (!a || !b) {
       surface.push(null);
       continue;
@@ -231,11 +282,13 @@ function trackPoints(
       surface.push(null);
       continue;
     }
-    const za = given(i), zb = given(i + 1);
+    const za = given(i),
+      zb = given(i + 1);
     const pieces = Math.max(1, Math.min(40, Math.ceil((Math.hypot(b[0] - a[0], b[1] - a[1]) * (c[1] - c[0])) / 0.04)));
     for (let s = 0; s <= pieces; s++) {
       const t = c[0] + ((c[1] - c[0]) * s) / pieces;
-      const x = a[0] + (b[0] - a[0]) * t, y = a[1] + (b[1] - a[1]) * t;
+      const x = a[0] + (b[0] - a[0]) * t,
+        y = a[1] + (b[1] - a[1]) * t;
       const h = za !== undefined && zb !== undefined ? za + (zb - za) * t : heightAt(x, y);
       surface.push(Number.isNaN(h) ? null : [x, y, h]);
     }
@@ -247,11 +300,18 @@ function trackPoints(
 
 /** Tick labels along the two front edges of the floor (x and y), and the axis names. */
 function floorTicks(
-  grid: SurfaceGrid, project: (x: number, y: number, z: number) => Projected, toPx: (p: Projected) => [number, number], floor: Projected[],
-  width: number, height: number,
+  grid: SurfaceGrid,
+  project: (x: number, y: number, z: number) => Projected,
+  toPx: (p: Projected) => [number, number],
+  floor: Projected[],
+  width: number,
+  height: number,
 ): string[] {
   const out = ['<g class="floor-axes">'];
-  const x0 = grid.xs[0]!, x1 = grid.xs.at(-1)!, y0 = grid.ys[0]!, y1 = grid.ys.at(-1)!;
+  const x0 = grid.xs[0]!,
+    x1 = grid.xs.at(-1)!,
+    y0 = grid.ys[0]!,
+    y1 = grid.ys.at(-1)!;
   // the front edge along x is the one (y = −1 or y = 1) nearer the viewer; likewise along y
   const yEdge = floor[0]!.depth + floor[1]!.depth < floor[2]!.depth + floor[3]!.depth ? -1 : 1;
   const xEdge = floor[0]!.depth + floor[3]!.depth < floor[1]!.depth + floor[2]!.depth ? -1 : 1;
@@ -259,8 +319,11 @@ function floorTicks(
   const label = (bx: number, by: number, content: string, cls: string, size = 10, push = 16) => {
     const [px, py] = toPx(project(bx, by, 0));
     const [ox, oy] = toPx(project(Math.abs(by) > 1 ? bx : bx * 1.3, Math.abs(by) > 1 ? by * 1.3 : by, 0));
-    const dx = ox - px, dy = oy - py, n = Math.hypot(dx, dy) || 1;
-    const x = Math.min(width - 4, Math.max(4, px + (dx / n) * push)), y = Math.min(height - 4, Math.max(size, py + (dy / n) * push + 4));
+    const dx = ox - px,
+      dy = oy - py,
+      n = Math.hypot(dx, dy) || 1;
+    const x = Math.min(width - 4, Math.max(4, px + (dx / n) * push)),
+      y = Math.min(height - 4, Math.max(size, py + (dy / n) * push + 4));
     out.push(text(content, { x, y, size, anchor: 'middle', fill: cls === 'axis-name' ? INK : MUTED, cls }));
   };
   for (const t of niceTicks(x0, x1, 4)) label((2 * (t - x0)) / (x1 - x0) - 1, yEdge * 1.02, formatLevel(t), 'x-tick');
@@ -273,16 +336,30 @@ function floorTicks(
 
 /** A vertical axis at the floor corner farthest to the left on screen, with a few height values. */
 function zAxis(
-  grid: SurfaceGrid, scale: { to: (z: number) => number; from: (h: number) => number }, hMin: number, hMax: number, log: boolean,
-  project: (x: number, y: number, z: number) => Projected, toPx: (p: Projected) => [number, number], floor: Projected[],
+  grid: SurfaceGrid,
+  scale: { to: (z: number) => number; from: (h: number) => number },
+  hMin: number,
+  hMax: number,
+  log: boolean,
+  project: (x: number, y: number, z: number) => Projected,
+  toPx: (p: Projected) => [number, number],
+  floor: Projected[],
 ): string[] {
   if (!(hMax > hMin)) return [];
   const { min: lo, max: hi } = gridRange(grid);
-  const corners: [number, number][] = [[-1, -1], [1, -1], [1, 1], [-1, 1]];
+  const corners: [number, number][] = [
+    [-1, -1],
+    [1, -1],
+    [1, 1],
+    [-1, 1],
+  ];
   let best = 0;
-  floor.forEach((p, i) => { if (p.u < floor[best]!.u) best = i; });
+  floor.forEach((p, i) => {
+    if (p.u < floor[best]!.u) best = i;
+  });
   const [bx, by] = corners[best]!;
-  const [ax, ay] = toPx(project(bx, by, 0)), [tx, ty] = toPx(project(bx, by, Z_SCALE));
+  const [ax, ay] = toPx(project(bx, by, 0)),
+    [tx, ty] = toPx(project(bx, by, Z_SCALE));
   const out = ['<g class="z-axis">', `<line x1="${num(ax)}" y1="${num(ay)}" x2="${num(tx)}" y2="${num(ty)}" stroke="${MUTED}" stroke-width="1"/>`];
   for (let s = 0; s <= 4; s++) {
     const h = hMin + ((hMax - hMin) * s) / 4;
@@ -303,12 +380,15 @@ function zAxis(
  * of 0.02 and the point is hidden if the surface rises above the ray.
  */
 function occlusion(height: (bx: number, by: number) => number, azimuth: number, elevation: number): (p: V3) => boolean {
-  const a = (azimuth * Math.PI) / 180, e = (elevation * Math.PI) / 180;
+  const a = (azimuth * Math.PI) / 180,
+    e = (elevation * Math.PI) / 180;
   const d: V3 = [-Math.sin(a) * Math.cos(e), -Math.cos(a) * Math.cos(e), Math.sin(e)];
   const step = 0.02;
   return (p) => {
     for (let t = 3 * step; t < 4; t += step) {
-      const x = p[0] + d[0] * t, y = p[1] + d[1] * t, z = p[2] + LIFT + d[2] * t;
+      const x = p[0] + d[0] * t,
+        y = p[1] + d[1] * t,
+        z = p[2] + LIFT + d[2] * t;
       if (x < -1 || x > 1 || y < -1 || y > 1 || z > Z_SCALE) return false;
       const h = height(x, y);
       if (h > z + 0.01) return true;
@@ -331,16 +411,21 @@ function surfaceTrack(name: string, color: string, pixels: readonly Pixel[], vis
   if (dh) out.push(`<path class="hidden-part" d="${dh}" fill="none" stroke="${color}" stroke-width="1.5" stroke-dasharray="4 3" stroke-opacity="0.75"/>`);
   const d = clippedPathData(shown, box);
   if (d) {
-    out.push(`<path class="halo" d="${d}" fill="none" stroke="#ffffff" stroke-width="4.5" stroke-opacity="0.8" stroke-linejoin="round" stroke-linecap="round"/>`);
+    out.push(
+      `<path class="halo" d="${d}" fill="none" stroke="#ffffff" stroke-width="4.5" stroke-opacity="0.8" stroke-linejoin="round" stroke-linecap="round"/>`,
+    );
     out.push(`<path class="path" d="${d}" fill="none" stroke="${color}" stroke-width="2" stroke-linejoin="round" stroke-linecap="round"/>`);
   }
   const firstK = pixels.findIndex((q) => q !== null);
   let lastK = pixels.length - 1;
   while (lastK >= 0 && pixels[lastK] === null) lastK--;
   const faint = (k: number) => (visible[k] ? '' : ' opacity="0.5"');
-  const first = pixels[firstK], last = pixels[lastK];
-  if (first && inBox(first, box)) out.push(`<circle class="start" cx="${num(first[0])}" cy="${num(first[1])}" r="4.5" fill="#ffffff" stroke="${color}" stroke-width="2"${faint(firstK)}/>`);
-  if (last && endsOnSurface && lastK > firstK && inBox(last, box)) out.push(`<circle class="end" cx="${num(last[0])}" cy="${num(last[1])}" r="4" fill="${color}" stroke="#ffffff" stroke-width="1.5"${faint(lastK)}/>`);
+  const first = pixels[firstK],
+    last = pixels[lastK];
+  if (first && inBox(first, box))
+    out.push(`<circle class="start" cx="${num(first[0])}" cy="${num(first[1])}" r="4.5" fill="#ffffff" stroke="${color}" stroke-width="2"${faint(firstK)}/>`);
+  if (last && endsOnSurface && lastK > firstK && inBox(last, box))
+    out.push(`<circle class="end" cx="${num(last[0])}" cy="${num(last[1])}" r="4" fill="${color}" stroke="#ffffff" stroke-width="1.5"${faint(lastK)}/>`);
   out.push('</g>');
   return out;
 }

@@ -21,14 +21,16 @@ export const GRID = '#e6e6e6';
  * feed and carriage return, lone surrogates) with U+FFFD.
  */
 export function escapeXml(text: string): string {
-  return text
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
+  return (
+    text
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd')
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+      .replace(/'/g, '&apos;')
+  );
 }
 
 /** A coordinate for an attribute: rounded to 2 decimals, with no "-0" and no exponent. */
@@ -70,18 +72,18 @@ export function text(content: string, o: TextOptions): string {
 
 /** A `<line>` element. */
 export function line(x1: number, y1: number, x2: number, y2: number, stroke: string, width = 1, extra = ''): string {
-  return `<line x1="${num(x1)}" y1="${num(y1)}" x2="${num(x2)}" y2="${num(y2)}" stroke="${stroke}" stroke-width="${num(width)}"${extra ? ' ' + extra : ''}/>`;
+  return `<line x1="${num(x1)}" y1="${num(y1)}" x2="${num(x2)}" y2="${num(y2)}" stroke="${stroke}" stroke-width="${num(width)}"${extra ? ` ${extra}` : ''}/>`;
 }
 
 /** A `<rect>` element. */
 export function rect(x: number, y: number, width: number, height: number, fill: string, extra = ''): string {
-  return `<rect x="${num(x)}" y="${num(y)}" width="${num(width)}" height="${num(height)}" fill="${fill}"${extra ? ' ' + extra : ''}/>`;
+  return `<rect x="${num(x)}" y="${num(y)}" width="${num(width)}" height="${num(height)}" fill="${fill}"${extra ? ` ${extra}` : ''}/>`;
 }
 
 /** The font size at which `content` fits in `maxWidth` pixels, at most `size` and at least `minSize`. */
 export function fitFont(content: string, size: number, maxWidth: number, minSize = 9): number {
   const w = textWidth(content, size);
-  return w <= maxWidth ? size : Math.max(minSize, Math.floor((size * maxWidth) / w * 10) / 10);
+  return w <= maxWidth ? size : Math.max(minSize, Math.floor(((size * maxWidth) / w) * 10) / 10);
 }
 
 /** A chart title, bold and centred at the top; returns the element and the height it takes. */
@@ -97,7 +99,8 @@ export function titleBlock(title: string | undefined, width: number): { svg: str
  * the body.
  */
 export function svgDocument(width: number, height: number, title: string, body: readonly string[]): string {
-  const w = num(width), h = num(height);
+  const w = num(width),
+    h = num(height);
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${w} ${h}" width="${w}" height="${h}" font-family="${FONT_FAMILY}" font-size="12" role="img">`,
     `<title>${escapeXml(title)}</title>`,
@@ -139,10 +142,12 @@ export function niceTicks(min: number, max: number, count = 5): number[] {
   const { step, inverse } = tickIncrement(max - min, count);
   const ticks: number[] = [];
   if (inverse) {
-    const i0 = Math.ceil(min * inverse - 1e-9), i1 = Math.floor(max * inverse + 1e-9);
+    const i0 = Math.ceil(min * inverse - 1e-9),
+      i1 = Math.floor(max * inverse + 1e-9);
     for (let i = i0; i <= i1; i++) ticks.push(i / inverse);
   } else {
-    const i0 = Math.ceil(min / step - 1e-9), i1 = Math.floor(max / step + 1e-9);
+    const i0 = Math.ceil(min / step - 1e-9),
+      i1 = Math.floor(max / step + 1e-9);
     for (let i = i0; i <= i1; i++) ticks.push(i * step);
   }
   return ticks.map((t) => (Object.is(t, -0) ? 0 : t));
@@ -182,7 +187,8 @@ const pow10 = (k: number) => Number((10 ** k).toPrecision(12));
  */
 export function logTicks(min: number, max: number): number[] {
   if (!(min > 0) || !(max >= min) || !Number.isFinite(max)) return [];
-  const lo = Math.floor(Math.log10(min) + 1e-9), hi = Math.ceil(Math.log10(max) - 1e-9);
+  const lo = Math.floor(Math.log10(min) + 1e-9),
+    hi = Math.ceil(Math.log10(max) - 1e-9);
   const inside = (v: number) => v >= min * (1 - 1e-9) && v <= max * (1 + 1e-9);
   const powers: number[] = [];
   for (let k = lo; k <= hi; k++) if (inside(pow10(k))) powers.push(k);
@@ -245,7 +251,10 @@ function parseHex(hex: string): RGB {
 
 /** An RGB triple (0..255) as "#rrggbb". */
 export function toHex([r, g, b]: readonly number[]): string {
-  const h = (c: number) => Math.max(0, Math.min(255, Math.round(c))).toString(16).padStart(2, '0');
+  const h = (c: number) =>
+    Math.max(0, Math.min(255, Math.round(c)))
+      .toString(16)
+      .padStart(2, '0');
   return `#${h(r!)}${h(g!)}${h(b!)}`;
 }
 
@@ -256,7 +265,8 @@ function ramp(stops: readonly string[]): (t: number) => string {
     const u = Math.max(0, Math.min(1, Number.isFinite(t) ? t : 0)) * (rgb.length - 1);
     const i = Math.min(rgb.length - 2, Math.floor(u));
     const f = u - i;
-    const a = rgb[i]!, b = rgb[i + 1]!;
+    const a = rgb[i]!,
+      b = rgb[i + 1]!;
     return toHex([a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f, a[2] + (b[2] - a[2]) * f]);
   };
 }
@@ -282,8 +292,26 @@ export function grayColor(t: number, invert = false): string {
  * followed by ten darker or lighter companions.
  */
 export const CATEGORICAL: readonly string[] = Object.freeze([
-  '#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf',
-  '#393b79', '#ad494a', '#637939', '#e7ba52', '#7b4173', '#3182bd', '#843c39', '#31a354', '#d6616b', '#000000',
+  '#1f77b4',
+  '#ff7f0e',
+  '#2ca02c',
+  '#d62728',
+  '#9467bd',
+  '#8c564b',
+  '#e377c2',
+  '#7f7f7f',
+  '#bcbd22',
+  '#17becf',
+  '#393b79',
+  '#ad494a',
+  '#637939',
+  '#e7ba52',
+  '#7b4173',
+  '#3182bd',
+  '#843c39',
+  '#31a354',
+  '#d6616b',
+  '#000000',
 ]);
 
 /** The i-th colour of the categorical palette (cycling after 20). */

@@ -22,9 +22,16 @@ const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v
 
 /** The part of segment a→b inside the box, as parameters [t0, t1] ⊂ [0, 1], or null (Liang–Barsky). */
 export function clipSegment(ax: number, ay: number, bx: number, by: number, f: Box): [number, number] | null {
-  const dx = bx - ax, dy = by - ay;
-  let t0 = 0, t1 = 1;
-  const edges: [number, number][] = [[-dx, ax - f.left], [dx, f.left + f.width - ax], [-dy, ay - f.top], [dy, f.top + f.height - ay]];
+  const dx = bx - ax,
+    dy = by - ay;
+  let t0 = 0,
+    t1 = 1;
+  const edges: [number, number][] = [
+    [-dx, ax - f.left],
+    [dx, f.left + f.width - ax],
+    [-dy, ay - f.top],
+    [dy, f.top + f.height - ay],
+  ];
   for (const [p, q] of edges) {
     if (p === 0) {
       if (q < 0) return null;
@@ -54,12 +61,15 @@ export function clippedPathData(pixels: readonly Pixel[], f: Box): string {
   const parts: string[] = [];
   let pen = '';
   for (let i = 0; i + 1 < pixels.length; i++) {
-    const p = pixels[i], q = pixels[i + 1];
+    const p = pixels[i],
+      q = pixels[i + 1];
     if (!p || !q) continue;
     const c = clipSegment(p[0], p[1], q[0], q[1], f);
     if (!c) continue;
-    const at = (t: number) => `${num(clamp(p[0] + (q[0] - p[0]) * t, f.left, f.left + f.width))} ${num(clamp(p[1] + (q[1] - p[1]) * t, f.top, f.top + f.height))}`;
-    const start = at(c[0]), end = at(c[1]);
+    const at = (t: number) =>
+      `${num(clamp(p[0] + (q[0] - p[0]) * t, f.left, f.left + f.width))} ${num(clamp(p[1] + (q[1] - p[1]) * t, f.top, f.top + f.height))}`;
+    const start = at(c[0]),
+      end = at(c[1]);
     if (start !== pen) parts.push(`M${start}`);
     parts.push(`L${end}`);
     pen = end;
@@ -91,7 +101,8 @@ export function trackLabel(name: string, status: TrackStatus): string {
 export function trackLegendEntry(name: string, color: string): LegendEntry {
   return {
     name,
-    swatch: (x, y) => `<line x1="${num(x)}" y1="${num(y)}" x2="${num(x + 22)}" y2="${num(y)}" stroke="#ffffff" stroke-width="5"/><line x1="${num(x)}" y1="${num(y)}" x2="${num(x + 22)}" y2="${num(y)}" stroke="${color}" stroke-width="2.5"/>`,
+    swatch: (x, y) =>
+      `<line x1="${num(x)}" y1="${num(y)}" x2="${num(x + 22)}" y2="${num(y)}" stroke="#ffffff" stroke-width="5"/><line x1="${num(x)}" y1="${num(y)}" x2="${num(x + 22)}" y2="${num(y)}" stroke="${color}" stroke-width="2.5"/>`,
   };
 }
 
@@ -104,13 +115,17 @@ export function drawTrack(name: string, color: string, pixels: readonly Pixel[],
   const d = clippedPathData(pixels, f);
   const out = [`<g class="track" data-name="${escapeXml(name)}">`];
   if (d) {
-    out.push(`<path class="halo" d="${d}" fill="none" stroke="#ffffff" stroke-width="4.5" stroke-opacity="0.8" stroke-linejoin="round" stroke-linecap="round"/>`);
+    out.push(
+      `<path class="halo" d="${d}" fill="none" stroke="#ffffff" stroke-width="4.5" stroke-opacity="0.8" stroke-linejoin="round" stroke-linecap="round"/>`,
+    );
     out.push(`<path class="path" d="${d}" fill="none" stroke="${color}" stroke-width="2" stroke-linejoin="round" stroke-linecap="round"/>`);
   }
   const first = pixels.find((p): p is [number, number] => p !== null);
   const last = pixels.at(-1);
-  if (first && inBox(first, f)) out.push(`<circle class="start" cx="${num(first[0])}" cy="${num(first[1])}" r="4.5" fill="#ffffff" stroke="${color}" stroke-width="2"/>`);
-  if (last && pixels.length > 1 && inBox(last, f)) out.push(`<circle class="end" cx="${num(last[0])}" cy="${num(last[1])}" r="4" fill="${color}" stroke="#ffffff" stroke-width="1.5"/>`);
+  if (first && inBox(first, f))
+    out.push(`<circle class="start" cx="${num(first[0])}" cy="${num(first[1])}" r="4.5" fill="#ffffff" stroke="${color}" stroke-width="2"/>`);
+  if (last && pixels.length > 1 && inBox(last, f))
+    out.push(`<circle class="end" cx="${num(last[0])}" cy="${num(last[1])}" r="4" fill="${color}" stroke="#ffffff" stroke-width="1.5"/>`);
   out.push('</g>');
   return out;
 }
@@ -134,6 +149,8 @@ export function drawBall(name: string, color: string, pixels: readonly Pixel[], 
   while (positions.length < frames) positions.push(positions.at(-1)!);
   const [x0, y0] = positions[0]!;
   const values = positions.map(([x, y]) => `${num(x - x0)},${num(y - y0)}`).join(';');
-  return `<circle class="ball" data-name="${escapeXml(name)}" cx="${num(x0)}" cy="${num(y0)}" r="6" fill="${color}" stroke="#ffffff" stroke-width="2">`
-    + `<animateMotion dur="${num(seconds)}s" repeatCount="indefinite" calcMode="linear" values="${values}"/></circle>`;
+  return (
+    `<circle class="ball" data-name="${escapeXml(name)}" cx="${num(x0)}" cy="${num(y0)}" r="6" fill="${color}" stroke="#ffffff" stroke-width="2">` +
+    `<animateMotion dur="${num(seconds)}s" repeatCount="indefinite" calcMode="linear" values="${values}"/></circle>`
+  );
 }

@@ -13,7 +13,8 @@ const model = (w: Tensor, x: Tensor): [Tensor, { pred: Tensor; name: string }] =
 };
 
 test('valueAndGrad with hasAux returns [[loss, aux], grads] and the same gradient as without aux', () => {
-  const w = f64([1, 2]), x = f64([3, 4]);
+  const w = f64([1, 2]),
+    x = f64([3, 4]);
   const [[loss, aux], g] = nb.valueAndGrad(model, { hasAux: true })(w, x);
   const plain = nb.valueAndGrad((a: Tensor, b: Tensor) => model(a, b)[0]);
   const [loss0, g0] = plain(w, x);
@@ -26,7 +27,8 @@ test('valueAndGrad with hasAux returns [[loss, aux], grads] and the same gradien
 });
 
 test('grad with hasAux returns [grads, aux]; argnums still select the arguments', () => {
-  const w = f64([1, 2]), x = f64([3, 4]);
+  const w = f64([1, 2]),
+    x = f64([3, 4]);
   const [gs, aux] = nb.grad(model, { hasAux: true, argnums: [0, 1] })(w, x);
   const [gw, gx] = gs as Tensor[];
   assert.deepEqual(gw!.toArray(), [2 * 3 * 3, 2 * 8 * 4]);
@@ -45,6 +47,9 @@ test('hasAux nests: the aux of an inner grad is still differentiable by an outer
 
 test('hasAux: a function that does not return a pair is an ArgumentError', () => {
   const f = nb.valueAndGrad(((w: Tensor) => nb.sum(w)) as unknown as (w: Tensor) => [Tensor, unknown], { hasAux: true });
-  assert.throws(() => f(f64([1])), (e: unknown) => e instanceof ArgumentError && /pair \[loss, aux\]/.test((e as Error).message));
+  assert.throws(
+    () => f(f64([1])),
+    (e: unknown) => e instanceof ArgumentError && /pair \[loss, aux\]/.test((e as Error).message),
+  );
   assert.throws(() => nb.grad((w: Tensor) => nb.sum(w), { hasAux: 'yes' as unknown as boolean }), ArgumentError);
 });

@@ -15,7 +15,8 @@ test('grad of x·sin(x) is sin(x) + x·cos(x), with the shape of x', () => {
 
 test('grad with argnums: one index gives one gradient, an array gives an array', () => {
   const f = (a: Tensor, b: Tensor) => nb.sum(nb.mul(nb.square(a), b));
-  const a = f64([1, 2]), b = f64([3, 4]);
+  const a = f64([1, 2]),
+    b = f64([3, 4]);
   assert.deepEqual(nb.grad(f, { argnums: 1 })(a, b).toArray(), [1, 4]); // ∂/∂b = a²
   const [ga, gb] = nb.grad(f, { argnums: [0, 1] })(a, b) as Tensor[];
   assert.deepEqual(ga!.toArray(), [6, 16]); // ∂/∂a = 2ab
@@ -30,11 +31,20 @@ test('valueAndGrad returns the value and the gradient', () => {
 });
 
 test('grad over trees: plain objects and arrays of parameters', () => {
-  const params = { w: f64([[1, 2], [3, 4]]), b: [f64([0.5, -0.5])] };
+  const params = {
+    w: f64([
+      [1, 2],
+      [3, 4],
+    ]),
+    b: [f64([0.5, -0.5])],
+  };
   const x = f64([1, -1]);
   const loss = (p: typeof params) => nb.sum(nb.add(nb.matmul(p.w, x), p.b[0]!));
   const g = nb.grad(loss)(params) as typeof params;
-  assert.deepEqual(g.w.toArray(), [[1, -1], [1, -1]]); // ∂/∂W Σ(Wx + b) = 1·xᵀ
+  assert.deepEqual(g.w.toArray(), [
+    [1, -1],
+    [1, -1],
+  ]); // ∂/∂W Σ(Wx + b) = 1·xᵀ
   assert.deepEqual(g.b[0]!.toArray(), [1, 1]);
 });
 
@@ -44,7 +54,10 @@ test('a variable that does not affect the output gets a zero gradient', () => {
 });
 
 test('vjp returns the value and a reusable pullback cᵀJ', () => {
-  const A = f64([[1, 2, 3], [4, 5, 6]]);
+  const A = f64([
+    [1, 2, 3],
+    [4, 5, 6],
+  ]);
   const [y, pullback] = nb.vjp((x: Tensor) => nb.matmul(A, x), f64([1, 0, -1]));
   assert.deepEqual(y.toArray(), [-2, -2]);
   assert.deepEqual((pullback(f64([1, 0]))[0] as Tensor).toArray(), [1, 2, 3]);
@@ -74,12 +87,17 @@ test('jacobian has shape [...out, ...in] and matches closed forms', () => {
 
 /** The Rosenbrock function f(a, b) = (1 − a)² + 100(b − a²)². */
 const rosenbrock = (v: Tensor) => {
-  const a = nb.slice(v, [0], [1]), b = nb.slice(v, [1], [1]);
+  const a = nb.slice(v, [0], [1]),
+    b = nb.slice(v, [1], [1]);
   return nb.sum(nb.add(nb.square(nb.sub(1, a)), nb.mul(100, nb.square(nb.sub(b, nb.square(a))))));
 };
 
 test('hessian of the Rosenbrock function matches its closed form', () => {
-  for (const [a, b] of [[1.5, 2], [-0.3, 0.7], [1, 1]] as const) {
+  for (const [a, b] of [
+    [1.5, 2],
+    [-0.3, 0.7],
+    [1, 1],
+  ] as const) {
     const H = nb.hessian(rosenbrock)(f64([a, b]));
     const closed = [2 - 400 * (b - a * a) + 800 * a * a, -400 * a, -400 * a, 200];
     assertClose(H, { shape: [2, 2], data: closed }, 1e-12, 1e-12, `H at (${a}, ${b})`);
@@ -92,18 +110,21 @@ test('hessian of the Rosenbrock function matches its closed form', () => {
 test('hessian of a quadratic form ½xᵀAx is (A + Aᵀ)/2', () => {
   const A = randn([3, 3], 6);
   const H = nb.hessian((x: Tensor) => nb.mul(0.5, nb.dot(x, nb.matmul(A, x))))(randn([3], 7));
-  const a = A.storage, sym: number[] = [];
+  const a = A.storage,
+    sym: number[] = [];
   for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) sym.push((a[i * 3 + j]! + a[j * 3 + i]!) / 2);
   assertClose(H, { shape: [3, 3], data: sym }, 1e-12, 1e-14, 'H');
 });
 
 test('hvp equals hessian·v without forming the Hessian', () => {
   const f = (x: Tensor) => nb.sum(nb.mul(nb.exp(nb.mul(x, 0.3)), nb.sin(x)));
-  const x = randn([5], 8), v = randn([5], 9);
+  const x = randn([5], 8),
+    v = randn([5], 9);
   const H = nb.hessian(f)(x);
   const Hv = nb.matmul(H, v);
   assertClose(nb.hvp(f)(x, v), { shape: [5], data: Hv.storage }, 1e-12, 1e-13, 'hvp');
-  const rx = f64([0.5, -1]), rv = f64([1, 2]);
+  const rx = f64([0.5, -1]),
+    rv = f64([1, 2]);
   assertClose(nb.hvp(rosenbrock)(rx, rv), { shape: [2], data: nb.matmul(nb.hessian(rosenbrock)(rx), rv).storage }, 1e-12, 1e-12, 'Rosenbrock hvp');
 });
 
@@ -157,8 +178,7 @@ test('float32 gradients are float32 and match float64 to single precision', () =
 });
 
 test('mixed float32/float64 inputs promote, and each gradient keeps its input dtype', () => {
-  const [ga, gb] = nb.grad((a: Tensor, b: Tensor) => nb.sum(nb.mul(a, b)), { argnums: [0, 1] })(
-    nb.tensor([1, 2], [2], 'float32'), f64([3, 4])) as Tensor[];
+  const [ga, gb] = nb.grad((a: Tensor, b: Tensor) => nb.sum(nb.mul(a, b)), { argnums: [0, 1] })(nb.tensor([1, 2], [2], 'float32'), f64([3, 4])) as Tensor[];
   assert.equal(ga!.dtype, 'float32');
   assert.equal(gb!.dtype, 'float64');
   assert.deepEqual(ga!.toArray(), [3, 4]);
@@ -166,19 +186,39 @@ test('mixed float32/float64 inputs promote, and each gradient keeps its input dt
 
 test('hessian with several argnums returns the blocks ∂²f/∂xᵢ∂xⱼ', () => {
   // f(a, b) = Σ a² b: ∂²/∂a² = diag(2b), ∂²/∂a∂b = diag(2a), ∂²/∂b² = 0
-  const a = f64([1, 2]), b = f64([3, 4]);
+  const a = f64([1, 2]),
+    b = f64([3, 4]);
   const H = nb.hessian((x: Tensor, y: Tensor) => nb.sum(nb.mul(nb.square(x), y)), { argnums: [0, 1] })(a, b) as Tensor[][];
-  assert.deepEqual(H[0]![0]!.toArray(), [[6, 0], [0, 8]]);
-  assert.deepEqual(H[0]![1]!.toArray(), [[2, 0], [0, 4]]);
-  assert.deepEqual(H[1]![0]!.toArray(), [[2, 0], [0, 4]]);
-  assert.deepEqual(H[1]![1]!.toArray(), [[0, 0], [0, 0]]);
+  assert.deepEqual(H[0]![0]!.toArray(), [
+    [6, 0],
+    [0, 8],
+  ]);
+  assert.deepEqual(H[0]![1]!.toArray(), [
+    [2, 0],
+    [0, 4],
+  ]);
+  assert.deepEqual(H[1]![0]!.toArray(), [
+    [2, 0],
+    [0, 4],
+  ]);
+  assert.deepEqual(H[1]![1]!.toArray(), [
+    [0, 0],
+    [0, 0],
+  ]);
 });
 
 test('pow at a zero base: no NaN in first or second derivatives', () => {
   const z = f64([0, 1]);
-  assert.deepEqual(nb.grad((x: Tensor) => nb.sum(nb.pow(x, 0)))(z).toArray(), [0, 0]);
+  assert.deepEqual(
+    nb
+      .grad((x: Tensor) => nb.sum(nb.pow(x, 0)))(z)
+      .toArray(),
+    [0, 0],
+  );
   const base = f64([0, 2]);
-  const d2 = nb.grad((b: Tensor) => nb.sum(nb.grad((bb: Tensor) => nb.sum(nb.pow(base, bb)))(b)))(f64([2, 2])).toArray() as number[];
+  const d2 = nb
+    .grad((b: Tensor) => nb.sum(nb.grad((bb: Tensor) => nb.sum(nb.pow(base, bb)))(b)))(f64([2, 2]))
+    .toArray() as number[];
   assert.equal(d2[0], 0);
   assert.ok(Math.abs(d2[1]! - 4 * Math.log(2) ** 2) < 1e-12); // d²/db² 2ᵇ = 2ᵇ ln²2 at b = 2
 });

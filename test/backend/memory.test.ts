@@ -10,7 +10,8 @@ v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
 
 function heapAfterGc(): number {
-  gc(); gc();
+  gc();
+  gc();
   return v8.getHeapStatistics().used_heap_size;
 }
 
@@ -20,8 +21,10 @@ test('training for many epochs keeps memory flat: nothing to dispose, nothing le
   const X = nb.randomNormal([512, 32], 0, 1, { generator: g });
   const y = nb.oneHot(nb.argmax(nb.matmul(X, nb.randomNormal([32, 4], 0, 1, { generator: g })), 1), 4);
   let params = {
-    w1: nb.randomNormal([32, 256], 0, 0.2, { generator: g }), b1: nb.zeros([256]),
-    w2: nb.randomNormal([256, 4], 0, 0.2, { generator: g }), b2: nb.zeros([4]),
+    w1: nb.randomNormal([32, 256], 0, 0.2, { generator: g }),
+    b1: nb.zeros([256]),
+    w2: nb.randomNormal([256, 4], 0, 0.2, { generator: g }),
+    b2: nb.zeros([4]),
   };
   type P = typeof params;
   const loss = (p: P, xb: Tensor, yb: Tensor) => {
@@ -33,11 +36,14 @@ test('training for many epochs keeps memory flat: nothing to dispose, nothing le
   const epoch = () => {
     let last = 0;
     for (let i = 0; i < 512; i += 64) {
-      const xb = nb.slice(X, [i, 0], [64, -1]), yb = nb.slice(y, [i, 0], [64, -1]);
+      const xb = nb.slice(X, [i, 0], [64, -1]),
+        yb = nb.slice(y, [i, 0], [64, -1]);
       const [l, grads] = step(params, xb, yb);
       params = nb.noGrad(() => ({
-        w1: nb.sub(params.w1, nb.mul(grads.w1, 0.1)), b1: nb.sub(params.b1, nb.mul(grads.b1, 0.1)),
-        w2: nb.sub(params.w2, nb.mul(grads.w2, 0.1)), b2: nb.sub(params.b2, nb.mul(grads.b2, 0.1)),
+        w1: nb.sub(params.w1, nb.mul(grads.w1, 0.1)),
+        b1: nb.sub(params.b1, nb.mul(grads.b1, 0.1)),
+        w2: nb.sub(params.w2, nb.mul(grads.w2, 0.1)),
+        b2: nb.sub(params.b2, nb.mul(grads.b2, 0.1)),
       }));
       last = l.item();
     }
@@ -47,8 +53,10 @@ test('training for many epochs keeps memory flat: nothing to dispose, nothing le
   for (let e = 0; e < 20; e++) epoch(); // warm up: JIT
   const heapOf = wasmKernels()!.heap;
   const heap = heapAfterGc();
-  const allocated = heapOf.allocatedBytes, collections = heapOf.collections;
-  let final = 0, most = 0;
+  const allocated = heapOf.allocatedBytes,
+    collections = heapOf.collections;
+  let final = 0,
+    most = 0;
   for (let e = 0; e < 200; e++) {
     final = epoch();
     most = Math.max(most, heapOf.memoryBytes);

@@ -18,7 +18,17 @@ const heap = kernels.heap;
 const g = new nb.Generator(77);
 
 test('size classes: multiples of 64, four per power of two, never smaller than asked', () => {
-  for (const [bytes, cls] of [[1, 64], [64, 64], [65, 128], [256, 256], [257, 320], [1024, 1024], [1025, 1280], [1 << 20, 1 << 20], [(1 << 20) + 1, 1310720]] as const) {
+  for (const [bytes, cls] of [
+    [1, 64],
+    [64, 64],
+    [65, 128],
+    [256, 256],
+    [257, 320],
+    [1024, 1024],
+    [1025, 1280],
+    [1 << 20, 1 << 20],
+    [(1 << 20) + 1, 1310720],
+  ] as const) {
     assert.equal(sizeClass(bytes), cls, `sizeClass(${bytes})`);
   }
   for (let b = 1; b < 5_000_000; b = Math.ceil(b * 1.37) + 3) {
@@ -43,7 +53,8 @@ test('wasm results are resident and chains of them match the js backend', () => 
   const jsOut = f(x, w, b);
   nb.setBackend('wasm');
   assert.ok(!heap.isResident(jsOut.storage));
-  const a = wasmOut.storage, r = jsOut.storage;
+  const a = wasmOut.storage,
+    r = jsOut.storage;
   for (let i = 0; i < r.length; i++) assert.ok(Math.abs(a[i]! - r[i]!) <= 1e-4 * (1 + Math.abs(r[i]!)), `[${i}]: wasm ${a[i]}, js ${r[i]}`);
   // data() hands out an ordinary copy, never a view of linear memory
   const d = h.data();
@@ -53,7 +64,8 @@ test('wasm results are resident and chains of them match the js backend', () => 
 
 test('a synchronous loop that drops its results stays within bounded memory', () => {
   nb.setBackend('wasm');
-  const a = nb.randomNormal([512, 512], 0, 1, { generator: g }), b = nb.randomNormal([512, 512], 0, 1, { generator: g });
+  const a = nb.randomNormal([512, 512], 0, 1, { generator: g }),
+    b = nb.randomNormal([512, 512], 0, 1, { generator: g });
   const before = heap.collections;
   let last: Tensor | null = null;
   // 400 products of 1 MiB each, never yielding to the event loop (where finalizers would run)
@@ -95,13 +107,14 @@ test('a reshaped tensor shares the view, so its storage lives as long as it does
 
 test('an ordinary array read by a kernel gets one resident copy, kept while the array lives', () => {
   nb.setBackend('wasm');
-  const a = nb.randomNormal([64, 64], 0, 1, { generator: g }), b = nb.randomNormal([64, 64], 0, 1, { generator: g });
+  const a = nb.randomNormal([64, 64], 0, 1, { generator: g }),
+    b = nb.randomNormal([64, 64], 0, 1, { generator: g });
   assert.ok(!heap.isResident(a.storage));
   heap.collect(); // no collection is due during the next few calls
   const before = heap.residentBytes;
   const c1 = nb.matmul(a, b);
   const afterFirst = heap.residentBytes;
-  assert.equal(afterFirst - before, 3 * sizeClass(64 * 64 * 4), 'the product and the two operands\' copies');
+  assert.equal(afterFirst - before, 3 * sizeClass(64 * 64 * 4), "the product and the two operands' copies");
   const c2 = nb.matmul(a, b);
   assert.equal(heap.residentBytes - afterFirst, sizeClass(64 * 64 * 4), 'the second product copies nothing in');
   assert.deepEqual(c1.storage.slice(), c2.storage.slice());
@@ -125,7 +138,7 @@ test('after the resident limit turns results away, the next calls collect and re
     const before = heap.collections;
     let last: Tensor | null = null;
     // collections are paced (at most ~10% of the time), so this may take a few calls
-    for (const t0 = performance.now(); performance.now() - t0 < 5000 && !(last && heap.isResident(last.storage));) last = nb.exp(x);
+    for (const t0 = performance.now(); performance.now() - t0 < 5000 && !(last && heap.isResident(last.storage)); ) last = nb.exp(x);
     assert.ok(heap.collections > before, 'a collection followed');
     assert.ok(heap.isResident(last!.storage), 'results are resident again');
   } finally {
@@ -138,7 +151,12 @@ test('when memory cannot grow, a request takes the smallest larger free block', 
   const small = new Heap(memory, 0, true);
   const blocks: number[] = [];
   for (;;) {
-    try { blocks.push(small.allocClass(sizeClass(40_000))); } catch (e) { assert.ok(e instanceof WasmMemoryFull); break; }
+    try {
+      blocks.push(small.allocClass(sizeClass(40_000)));
+    } catch (e) {
+      assert.ok(e instanceof WasmMemoryFull);
+      break;
+    }
   }
   assert.ok(blocks.length >= 5);
   const cls = sizeClass(40_000);

@@ -26,8 +26,20 @@ function kernelsDir(): string {
   throw new Error('build/kernels/nabla-simd.wasm not found: run `node scripts/build-kernels.mjs`');
 }
 
-type Gemm = (M: number, N: number, K: number, a: number, lda: number, b: number, ldb: number,
-  c: number, ldc: number, transA: number, transB: number, scratch: number) => void;
+type Gemm = (
+  M: number,
+  N: number,
+  K: number,
+  a: number,
+  lda: number,
+  b: number,
+  ldb: number,
+  c: number,
+  ldc: number,
+  transA: number,
+  transB: number,
+  scratch: number,
+) => void;
 interface Kernels {
   heapBase(): number;
   sgemmScratchBytes(M: number, N: number, K: number): number;
@@ -35,14 +47,31 @@ interface Kernels {
   dgemmScratchBytes?(M: number, N: number, K: number): number;
   dgemm?: Gemm;
 }
-interface Build { name: string; ex: Kernels; memory: WebAssembly.Memory }
+interface Build {
+  name: string;
+  ex: Kernels;
+  memory: WebAssembly.Memory;
+}
 /** The pre-packed-B entry points the thread pool uses (float32). */
 interface PackedKernels {
   sgemmPackedBBytes(N: number, K: number): number;
   sgemmPackedScratchBytes(M: number, K: number): number;
   sgemmDepthBlock(): number;
   sgemmPackB(K: number, N: number, b: number, ldb: number, transB: number, d: number, j0: number, j1: number, k0: number, k1: number): void;
-  sgemmPacked(M: number, N: number, K: number, a: number, lda: number, transA: number, bp: number, c: number, ldc: number, scratch: number, j0: number, j1: number): void;
+  sgemmPacked(
+    M: number,
+    N: number,
+    K: number,
+    a: number,
+    lda: number,
+    transA: number,
+    bp: number,
+    c: number,
+    ldc: number,
+    scratch: number,
+    j0: number,
+    j1: number,
+  ): void;
 }
 
 /** Instantiates build `name`: the *Single builds import ordinary memory, the others shared memory. */
@@ -56,7 +85,9 @@ function load(name: string): Build | string {
   const module = new WebAssembly.Module(bytes);
   const env: Record<string, unknown> = { memory };
   if (WebAssembly.Module.imports(module).some((i) => i.module === 'env' && i.name === 'abort')) {
-    env.abort = () => { throw new Error(`${name} build called abort`); };
+    env.abort = () => {
+      throw new Error(`${name} build called abort`);
+    };
   }
   const instance = new WebAssembly.Instance(module, { env } as WebAssembly.Imports);
   return { name, ex: instance.exports as unknown as Kernels, memory };
@@ -72,10 +103,15 @@ function lcg(seed: number): () => number {
 }
 
 interface Case {
-  M: number; N: number; K: number;
-  transA: boolean; transB: boolean;
+  M: number;
+  N: number;
+  K: number;
+  transA: boolean;
+  transB: boolean;
   /** Extra elements at the end of each stored row of A, B and C. */
-  padA: number; padB: number; padC: number;
+  padA: number;
+  padB: number;
+  padC: number;
   /** false: every operand 16-byte aligned; true: every operand at one element past that (4 or 8 mod 16 bytes). */
   misalign: boolean;
 }
@@ -90,11 +126,26 @@ type Floats = Float32Array | Float64Array;
  * float64, within tol·Σ|products|, and that the padding past each row's N elements still holds
  * the sentinel.
  */
-function checkProduct(label: string, A: Floats, lda: number, transA: boolean, B: Floats, ldb: number, transB: boolean,
-  C: Floats, c0: number, ldc: number, M: number, N: number, K: number, tol: number): void {
+function checkProduct(
+  label: string,
+  A: Floats,
+  lda: number,
+  transA: boolean,
+  B: Floats,
+  ldb: number,
+  transB: boolean,
+  C: Floats,
+  c0: number,
+  ldc: number,
+  M: number,
+  N: number,
+  K: number,
+  tol: number,
+): void {
   for (let i = 0; i < M; i++) {
     for (let j = 0; j < N; j++) {
-      let sum = 0, abs = 0;
+      let sum = 0,
+        abs = 0;
       for (let k = 0; k < K; k++) {
         const p = A[transA ? k * lda + i : i * lda + k]! * B[transB ? j * ldb + k : k * ldb + j]!;
         sum += p;
@@ -121,8 +172,12 @@ function check(build: Build, elem: 4 | 8, c: Case, seed: number): void {
   const gemm = (elem === 4 ? ex.sgemm : ex.dgemm)!;
   const scratchBytes = (elem === 4 ? ex.sgemmScratchBytes : ex.dgemmScratchBytes)!(M, N, K);
   // Stored shapes: A is M×K (or K×M), B is K×N (or N×K), C is M×N; each row padded.
-  const aRows = transA ? K : M, aCols = transA ? M : K, lda = aCols + padA;
-  const bRows = transB ? N : K, bCols = transB ? K : N, ldb = bCols + padB;
+  const aRows = transA ? K : M,
+    aCols = transA ? M : K,
+    lda = aCols + padA;
+  const bRows = transB ? N : K,
+    bCols = transB ? K : N,
+    ldb = bCols + padB;
   const ldc = N + padC;
   const place = (at: number) => ((at + 15) & ~15) + (misalign ? elem : 0);
   const aAt = place(ex.heapBase() + 64);
@@ -146,7 +201,8 @@ function check(build: Build, elem: 4 | 8, c: Case, seed: number): void {
 
   gemm(M, N, K, aAt, lda, bAt, ldb, cAt + GUARD * elem, ldc, transA ? 1 : 0, transB ? 1 : 0, sAt);
 
-  const label = `${build.name} ${elem === 4 ? 'sgemm' : 'dgemm'} M=${M} N=${N} K=${K} tA=${+transA} tB=${+transB} ` +
+  const label =
+    `${build.name} ${elem === 4 ? 'sgemm' : 'dgemm'} M=${M} N=${N} K=${K} tA=${+transA} tB=${+transB} ` +
     `pad=${padA},${padB},${padC}${misalign ? ' misaligned' : ''}`;
   checkProduct(label, A, lda, transA, B, ldb, transB, C, GUARD, ldc, M, N, K, elem === 4 ? 1e-5 : 1e-13);
   for (let g = 0; g < GUARD; g++) {
@@ -155,12 +211,32 @@ function check(build: Build, elem: 4 | 8, c: Case, seed: number): void {
   }
 }
 
-const shapes: [number, number, number][] = [ // [M, N, K]
-  [1, 1, 1], [1, 1, 0], [5, 7, 0], [2, 3, 1], [7, 13, 5], [33, 65, 17], [64, 64, 64], [100, 1, 37], [1, 100, 37],
-  [3, 5, 300], [17, 19, 513], // K spans several depth blocks, with a remainder
-  [257, 3, 9], [3, 257, 9], [300, 2, 70], [2, 300, 70], // tall and skinny, short and wide
-  [31, 47, 29], [16, 16, 16], [4, 8, 3], [2, 16, 3], [67, 61, 131], [129, 33, 260],
-  [1, 67, 520], [5, 70, 300], [65, 40, 270], // few rows: one-row kernel, dot products, several depth blocks
+const shapes: [number, number, number][] = [
+  // [M, N, K]
+  [1, 1, 1],
+  [1, 1, 0],
+  [5, 7, 0],
+  [2, 3, 1],
+  [7, 13, 5],
+  [33, 65, 17],
+  [64, 64, 64],
+  [100, 1, 37],
+  [1, 100, 37],
+  [3, 5, 300],
+  [17, 19, 513], // K spans several depth blocks, with a remainder
+  [257, 3, 9],
+  [3, 257, 9],
+  [300, 2, 70],
+  [2, 300, 70], // tall and skinny, short and wide
+  [31, 47, 29],
+  [16, 16, 16],
+  [4, 8, 3],
+  [2, 16, 3],
+  [67, 61, 131],
+  [129, 33, 260],
+  [1, 67, 520],
+  [5, 70, 300],
+  [65, 40, 270], // few rows: one-row kernel, dot products, several depth blocks
 ];
 const variants: Omit<Case, 'M' | 'N' | 'K'>[] = [];
 for (const transA of [false, true]) {
@@ -176,18 +252,33 @@ for (const name of ['simd', 'relaxed', 'simdSingle', 'relaxedSingle']) {
   for (const elem of [4, 8] as const) {
     const fn = elem === 4 ? 'sgemm' : 'dgemm';
     test(`wasm ${name} ${fn} matches a float64 triple loop`, (t) => {
-      if (typeof build === 'string') { t.skip(build); return; }
-      if (typeof build.ex[fn] !== 'function') { t.skip(`${fn} not exported`); return; }
+      if (typeof build === 'string') {
+        t.skip(build);
+        return;
+      }
+      if (typeof build.ex[fn] !== 'function') {
+        t.skip(`${fn} not exported`);
+        return;
+      }
       let seed = 1;
       for (const [M, N, K] of shapes) {
         for (const v of variants) check(build, elem, { M, N, K, ...v }, seed++);
       }
     });
     test(`wasm ${name} ${fn} on row blocks of a larger product (as the threads call it)`, (t) => {
-      if (typeof build === 'string') { t.skip(build); return; }
-      if (typeof build.ex[fn] !== 'function') { t.skip(`${fn} not exported`); return; }
+      if (typeof build === 'string') {
+        t.skip(build);
+        return;
+      }
+      if (typeof build.ex[fn] !== 'function') {
+        t.skip(`${fn} not exported`);
+        return;
+      }
       // A larger product, large enough for several N and K blocks, split into uneven row blocks.
-      for (const [M, N, K] of [[150, 70, 600], [40, 2100, 20]] as const) {
+      for (const [M, N, K] of [
+        [150, 70, 600],
+        [40, 2100, 20],
+      ] as const) {
         for (const transA of [false, true]) {
           for (const transB of [false, true]) checkRowBlocks(build, elem, M, N, K, transA, transB);
         }
@@ -199,9 +290,19 @@ for (const name of ['simd', 'relaxed', 'simdSingle', 'relaxedSingle']) {
 for (const name of ['simd', 'relaxed', 'simdSingle', 'relaxedSingle']) {
   const build = load(name);
   test(`wasm ${name} sgemmPackB + sgemmPacked: B packed once in depth and column ranges, C in blocks`, (t) => {
-    if (typeof build === 'string') { t.skip(build); return; }
+    if (typeof build === 'string') {
+      t.skip(build);
+      return;
+    }
     // several N blocks (NC = 2048 floats) and K blocks (KC = 256), partial panels, few rows
-    for (const [M, N, K] of [[150, 70, 600], [40, 2100, 20], [67, 2200, 300], [1, 33, 5], [9, 16, 0], [20, 40, 1100]] as const) {
+    for (const [M, N, K] of [
+      [150, 70, 600],
+      [40, 2100, 20],
+      [67, 2200, 300],
+      [1, 33, 5],
+      [9, 16, 0],
+      [20, 40, 1100],
+    ] as const) {
       for (const transA of [false, true]) {
         for (const transB of [false, true]) checkPacked(build, M, N, K, transA, transB);
       }
@@ -218,18 +319,26 @@ for (const name of ['simd', 'relaxed', 'simdSingle', 'relaxedSingle']) {
 function checkPacked(build: Build, M: number, N: number, K: number, transA: boolean, transB: boolean): void {
   const { memory } = build;
   const ex = build.ex as unknown as PackedKernels & Kernels;
-  const lda = (transA ? M : K) + 1, ldb = (transB ? K : N) + 2, ldc = N + 3;
-  const aLen = (transA ? K : M) * lda, bLen = (transB ? N : K) * ldb, cLen = M * ldc;
+  const lda = (transA ? M : K) + 1,
+    ldb = (transB ? K : N) + 2,
+    ldc = N + 3;
+  const aLen = (transA ? K : M) * lda,
+    bLen = (transB ? N : K) * ldb,
+    cLen = M * ldc;
   const place = (at: number) => ((at + 15) & ~15) + 4; // misaligned: 4 mod 16
-  const aAt = place(ex.heapBase()), bAt = place(aAt + aLen * 4);
+  const aAt = place(ex.heapBase()),
+    bAt = place(aAt + aLen * 4);
   const cAt = place(bAt + bLen * 4);
-  const pAt = (cAt + cLen * 4 + 63) & ~63, pBytes = ex.sgemmPackedBBytes(N, K);
-  const sAt = (pAt + pBytes + 63) & ~63, sBytes = ex.sgemmPackedScratchBytes(M, K);
+  const pAt = (cAt + cLen * 4 + 63) & ~63,
+    pBytes = ex.sgemmPackedBBytes(N, K);
+  const sAt = (pAt + pBytes + 63) & ~63,
+    sBytes = ex.sgemmPackedScratchBytes(M, K);
   const end = sAt + sBytes + 64;
   const pages = Math.ceil(end / 65536) - memory.buffer.byteLength / 65536;
   if (pages > 0) memory.grow(pages);
   const rnd = lcg(M * 5 + N * 3 + K);
-  const A = new Float32Array(memory.buffer, aAt, aLen), B = new Float32Array(memory.buffer, bAt, bLen);
+  const A = new Float32Array(memory.buffer, aAt, aLen),
+    B = new Float32Array(memory.buffer, bAt, bLen);
   const C = new Float32Array(memory.buffer, cAt, cLen);
   for (let i = 0; i < aLen; i++) A[i] = rnd();
   for (let i = 0; i < bLen; i++) B[i] = rnd();
@@ -247,11 +356,24 @@ function checkPacked(build: Build, M: number, N: number, K: number, transA: bool
   const rowCuts = [0, ...[1, 8, 37, 64, 101].filter((r) => r < M), M];
   const blockCols = [0, ...[32, 2048].filter((j) => j < N), N];
   for (let s = 0; s + 1 < rowCuts.length; s++) {
-    const r0 = rowCuts[s]!, r1 = rowCuts[s + 1]!;
+    const r0 = rowCuts[s]!,
+      r1 = rowCuts[s + 1]!;
     for (let q = 0; q + 1 < blockCols.length; q++) {
       new Uint8Array(memory.buffer, sAt, sBytes).fill(0xff);
-      ex.sgemmPacked(r1 - r0, N, K, aAt + (transA ? r0 : r0 * lda) * 4, lda, transA ? 1 : 0, pAt, cAt + r0 * ldc * 4, ldc, sAt,
-        blockCols[q]!, blockCols[q + 1]!);
+      ex.sgemmPacked(
+        r1 - r0,
+        N,
+        K,
+        aAt + (transA ? r0 : r0 * lda) * 4,
+        lda,
+        transA ? 1 : 0,
+        pAt,
+        cAt + r0 * ldc * 4,
+        ldc,
+        sAt,
+        blockCols[q]!,
+        blockCols[q + 1]!,
+      );
     }
   }
   checkProduct(`${build.name} packed M=${M} N=${N} K=${K} tA=${+transA} tB=${+transB}`, A, lda, transA, B, ldb, transB, C, 0, ldc, M, N, K, 1e-5);
@@ -263,26 +385,49 @@ function checkRowBlocks(build: Build, elem: 4 | 8, M: number, N: number, K: numb
   const T = elem === 4 ? Float32Array : Float64Array;
   const gemm = (elem === 4 ? ex.sgemm : ex.dgemm)!;
   const scratchFor = (elem === 4 ? ex.sgemmScratchBytes : ex.dgemmScratchBytes)!;
-  const lda = (transA ? M : K) + 1, ldb = (transB ? K : N) + 2, ldc = N + 3;
-  const aLen = (transA ? K : M) * lda, bLen = (transB ? N : K) * ldb, cLen = M * ldc;
+  const lda = (transA ? M : K) + 1,
+    ldb = (transB ? K : N) + 2,
+    ldc = N + 3;
+  const aLen = (transA ? K : M) * lda,
+    bLen = (transB ? N : K) * ldb,
+    cLen = M * ldc;
   const place = (at: number) => ((at + 15) & ~15) + elem; // misaligned: 4 or 8 mod 16
-  const aAt = place(ex.heapBase()), bAt = place(aAt + aLen * elem);
-  const cAt = place(bAt + bLen * elem), sAt = (cAt + cLen * elem + 15) & ~15;
+  const aAt = place(ex.heapBase()),
+    bAt = place(aAt + aLen * elem);
+  const cAt = place(bAt + bLen * elem),
+    sAt = (cAt + cLen * elem + 15) & ~15;
   const end = sAt + scratchFor(M, N, K) + 64;
   const pages = Math.ceil(end / 65536) - memory.buffer.byteLength / 65536;
   if (pages > 0) memory.grow(pages);
   const rnd = lcg(M * 7 + N * 13 + K);
-  const A = new T(memory.buffer, aAt, aLen), B = new T(memory.buffer, bAt, bLen), C = new T(memory.buffer, cAt, cLen);
+  const A = new T(memory.buffer, aAt, aLen),
+    B = new T(memory.buffer, bAt, bLen),
+    C = new T(memory.buffer, cAt, cLen);
   for (let i = 0; i < aLen; i++) A[i] = rnd();
   for (let i = 0; i < bLen; i++) B[i] = rnd();
   C.fill(SENTINEL);
   const cuts = [0, ...[1, 8, 37, 64, 101].filter((r) => r < M), M];
   for (let s = 0; s + 1 < cuts.length; s++) {
-    const r0 = cuts[s]!, r1 = cuts[s + 1]!;
+    const r0 = cuts[s]!,
+      r1 = cuts[s + 1]!;
     const a = aAt + (transA ? r0 : r0 * lda) * elem;
     const scratch = (sAt + 15) & ~15;
     gemm(r1 - r0, N, K, a, lda, bAt, ldb, cAt + r0 * ldc * elem, ldc, transA ? 1 : 0, transB ? 1 : 0, scratch);
   }
-  checkProduct(`${build.name} row blocks M=${M} N=${N} K=${K} tA=${+transA} tB=${+transB}`, A, lda, transA, B, ldb, transB, C, 0, ldc, M, N, K,
-    elem === 4 ? 1e-5 : 1e-13);
+  checkProduct(
+    `${build.name} row blocks M=${M} N=${N} K=${K} tA=${+transA} tB=${+transB}`,
+    A,
+    lda,
+    transA,
+    B,
+    ldb,
+    transB,
+    C,
+    0,
+    ldc,
+    M,
+    N,
+    K,
+    elem === 4 ? 1e-5 : 1e-13,
+  );
 }

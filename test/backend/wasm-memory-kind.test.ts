@@ -30,9 +30,14 @@ const builds = (['simd', 'relaxed'] as const).filter((b) => WebAssembly.validate
 
 /** C = A·B for a 5×7 A and a 7×3 B by the kernels' sgemm in `memory`, and by plain loops. */
 function product(k: KernelExports, memory: WebAssembly.Memory): { got: Float32Array; want: Float32Array } {
-  const M = 5, K = 7, N = 3;
+  const M = 5,
+    K = 7,
+    N = 3;
   const base = (k.heapBase() + 63) & ~63;
-  const A = base, B = A + 4 * M * K, C = B + 4 * K * N, scratch = (C + 4 * M * N + 63) & ~63;
+  const A = base,
+    B = A + 4 * M * K,
+    C = B + 4 * K * N,
+    scratch = (C + 4 * M * N + 63) & ~63;
   const a = Float32Array.from({ length: M * K }, (_, i) => Math.fround(Math.sin(i + 1)));
   const b = Float32Array.from({ length: K * N }, (_, i) => Math.fround(Math.cos(2 * i)));
   new Float32Array(memory.buffer, A, M * K).set(a);
@@ -41,11 +46,12 @@ function product(k: KernelExports, memory: WebAssembly.Memory): { got: Float32Ar
   k.sgemm(M, N, K, A, K, B, N, C, N, 0, 0, scratch);
   const got = new Float32Array(memory.buffer, C, M * N).slice();
   const want = new Float32Array(M * N);
-  for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) {
-    let s = 0;
-    for (let p = 0; p < K; p++) s += a[i * K + p]! * b[p * N + j]!;
-    want[i * N + j] = s;
-  }
+  for (let i = 0; i < M; i++)
+    for (let j = 0; j < N; j++) {
+      let s = 0;
+      for (let p = 0; p < K; p++) s += a[i * K + p]! * b[p * N + j]!;
+      want[i * N + j] = s;
+    }
   return { got, want };
 }
 
@@ -56,7 +62,10 @@ function assertClose(got: Float32Array, want: Float32Array, what: string): void 
 }
 
 test('one build per SIMD level is embedded: the generated module carries two wasm strings, not four', () => {
-  const strings = Object.entries(generated).filter(([, v]) => typeof v === 'string').map(([k]) => k).sort();
+  const strings = Object.entries(generated)
+    .filter(([, v]) => typeof v === 'string')
+    .map(([k]) => k)
+    .sort();
   assert.deepEqual(strings, ['relaxedWasm', 'simdWasm']);
 });
 
@@ -65,7 +74,10 @@ test('the derived ordinary-memory build is byte for byte what AssemblyScript com
     const compiled = new Uint8Array(readFileSync(repoFile('build', 'kernels', `nabla-${build}Single.wasm`)));
     const derived = kernelBytes(build, false);
     assert.equal(derived.length, compiled.length, build);
-    assert.ok(derived.every((b, i) => b === compiled[i]), `${build}: derived and compiled ordinary builds differ`);
+    assert.ok(
+      derived.every((b, i) => b === compiled[i]),
+      `${build}: derived and compiled ordinary builds differ`,
+    );
     const shared = kernelBytes(build, true);
     const at = memoryFlagsOffset(shared);
     assert.deepEqual([shared[at], derived[at]], [3, 1], `${build}: the limits flags byte`);
@@ -108,15 +120,30 @@ test('a page without cross-origin isolation gets the ordinary-memory runtime, an
 
 test('the derivation refuses bytes that are not the expected module', () => {
   const shared = kernelBytes('simd', true);
-  assert.throws(() => ordinaryMemoryBuild(kernelBytes('simd', false)), (e: unknown) => e instanceof NablaError && /flags at byte \d+ are 1, expected 3/.test(e.message));
-  assert.throws(() => ordinaryMemoryBuild(new Uint8Array([1, 2, 3])), (e: unknown) => e instanceof NablaError && /no WebAssembly header/.test(e.message));
-  assert.throws(() => ordinaryMemoryBuild(shared.subarray(0, 20)), (e: unknown) => e instanceof NablaError && /runs past the end/.test(e.message));
+  assert.throws(
+    () => ordinaryMemoryBuild(kernelBytes('simd', false)),
+    (e: unknown) => e instanceof NablaError && /flags at byte \d+ are 1, expected 3/.test(e.message),
+  );
+  assert.throws(
+    () => ordinaryMemoryBuild(new Uint8Array([1, 2, 3])),
+    (e: unknown) => e instanceof NablaError && /no WebAssembly header/.test(e.message),
+  );
+  assert.throws(
+    () => ordinaryMemoryBuild(shared.subarray(0, 20)),
+    (e: unknown) => e instanceof NablaError && /runs past the end/.test(e.message),
+  );
   // a module with no import section: just the header
-  assert.throws(() => ordinaryMemoryBuild(shared.subarray(0, 8)), (e: unknown) => e instanceof NablaError && /no import section/.test(e.message));
+  assert.throws(
+    () => ordinaryMemoryBuild(shared.subarray(0, 8)),
+    (e: unknown) => e instanceof NablaError && /no import section/.test(e.message),
+  );
   // the memory import renamed (env.memory → env.memorx): refused, not flipped somewhere else
   const renamed = new Uint8Array(shared);
   const at = memoryFlagsOffset(shared);
   assert.equal(String.fromCharCode(...renamed.subarray(at - 7, at - 1)), 'memory');
   renamed[at - 2] = 'x'.charCodeAt(0);
-  assert.throws(() => ordinaryMemoryBuild(renamed), (e: unknown) => e instanceof NablaError && /unexpected memory import env\.memorx/.test(e.message));
+  assert.throws(
+    () => ordinaryMemoryBuild(renamed),
+    (e: unknown) => e instanceof NablaError && /unexpected memory import env\.memorx/.test(e.message),
+  );
 });

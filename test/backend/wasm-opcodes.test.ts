@@ -23,7 +23,12 @@ function repoFile(...parts: string[]): string {
   }
 }
 
-interface Group { kernel: string; type: string; complete: boolean; ops: string[] }
+interface Group {
+  kernel: string;
+  type: string;
+  complete: boolean;
+  ops: string[];
+}
 const list = JSON.parse(readFileSync(repoFile('kernels', 'opcodes.json'), 'utf8')) as { groups: Record<string, Group> };
 
 const runtime = createRuntime();
@@ -33,21 +38,24 @@ const memory = runtime?.memory ?? null;
 
 /** Scratch addresses in the runtime's own memory: four regions of 1 KiB after the kernels' data. */
 const base = runtime ? (k.heapBase() + 63) & ~63 : 0;
-const X = base, Y = base + 1024, OUT = base + 2048;
+const X = base,
+  Y = base + 1024,
+  OUT = base + 2048;
 const N = 19; // four-wide vectors and a scalar tail
 const f32 = (addr: number, n: number) => new Float32Array(memory!.buffer, addr, n);
 const put = (addr: number, v: Float32Array) => f32(addr, v.length).set(v);
 const SENTINEL = 12345;
 const clearOut = () => f32(OUT, 256).fill(SENTINEL);
 
-const xs = Float32Array.from({ length: N }, (_, i) => 0.25 + 0.37 * i);          // positive: sqrt, log
-const ys = Float32Array.from({ length: N }, (_, i) => 3.1 - 0.29 * i);           // crosses xs: comparisons
-ys[5] = xs[5]!;                                                                 // and one tie
+const xs = Float32Array.from({ length: N }, (_, i) => 0.25 + 0.37 * i); // positive: sqrt, log
+const ys = Float32Array.from({ length: N }, (_, i) => 3.1 - 0.29 * i); // crosses xs: comparisons
+ys[5] = xs[5]!; // and one tie
 
 function assertClose(got: ArrayLike<number>, want: ArrayLike<number>, what: string): void {
   assert.equal(got.length, want.length, `${what}: length`);
   for (let i = 0; i < want.length; i++) {
-    const g = got[i]!, w = want[i]!;
+    const g = got[i]!,
+      w = want[i]!;
     if (!(Math.abs(g - w) <= 1e-6 + 2e-6 * Math.abs(w))) assert.fail(`${what}[${i}]: wasm ${g}, js ${w}`);
   }
 }
@@ -61,12 +69,20 @@ const calls: Record<string, (code: number, n?: number) => void> = {
   activation: (code, n = N) => k.biasActF32(code, X, Y, OUT, 1, n),
 };
 
-test('the backend tables are the list in kernels/opcodes.json: an op\'s code is its position', () => {
+test("the backend tables are the list in kernels/opcodes.json: an op's code is its position", () => {
   const tables: Record<string, Readonly<Record<string, number>>> = {
-    unary: codes.UNARY, binary: codes.BINARY, compare: codes.COMPARE, reduce: codes.REDUCE, activation: codes.ACTIVATION,
+    unary: codes.UNARY,
+    binary: codes.BINARY,
+    compare: codes.COMPARE,
+    reduce: codes.REDUCE,
+    activation: codes.ACTIVATION,
   };
   const counts: Record<string, number> = {
-    unary: codes.UNARY_COUNT, binary: codes.BINARY_COUNT, compare: codes.COMPARE_COUNT, reduce: codes.REDUCE_COUNT, activation: codes.ACTIVATION_COUNT,
+    unary: codes.UNARY_COUNT,
+    binary: codes.BINARY_COUNT,
+    compare: codes.COMPARE_COUNT,
+    reduce: codes.REDUCE_COUNT,
+    activation: codes.ACTIVATION_COUNT,
   };
   assert.deepEqual(Object.keys(tables).sort(), Object.keys(list.groups).sort());
   assert.deepEqual(Object.keys(calls).sort(), Object.keys(list.groups).sort(), 'every group has a raw call in this test');
@@ -86,7 +102,8 @@ test('each unary code computes its op', { skip }, () => {
 });
 
 test('each binary and comparison code computes its op', { skip }, () => {
-  put(X, xs); put(Y, ys);
+  put(X, xs);
+  put(Y, ys);
   for (const [op, code] of Object.entries(codes.BINARY)) {
     clearOut();
     calls.binary!(code!);
@@ -112,7 +129,8 @@ test('each reduction code computes its op, along a contiguous and a strided axis
 });
 
 test('each activation code computes its activation after the bias', { skip }, () => {
-  put(X, xs); put(Y, ys);
+  put(X, xs);
+  put(Y, ys);
   for (const [act, code] of Object.entries(codes.ACTIVATION)) {
     clearOut();
     k.biasActF32(code, X, Y, OUT, 1, N);
@@ -121,20 +139,30 @@ test('each activation code computes its activation after the bias', { skip }, ()
 });
 
 test('a code outside the list traps (WebAssembly.RuntimeError) and writes nothing, even with nothing to compute', { skip }, () => {
-  put(X, xs); put(Y, ys);
+  put(X, xs);
+  put(Y, ys);
   for (const [name, g] of Object.entries(list.groups)) {
     for (const code of [g.ops.length, g.ops.length + 7, -1, 0x7fffffff, -0x80000000]) {
       for (const n of [N, 0]) {
         clearOut();
-        assert.throws(() => calls[name]!(code, n), (e: unknown) => e instanceof WebAssembly.RuntimeError,
-          `${g.kernel} with op code ${code} on ${n} values`);
-        assert.ok(f32(OUT, 64).every((v) => v === SENTINEL), `${g.kernel} with op code ${code} wrote to its output`);
+        assert.throws(
+          () => calls[name]!(code, n),
+          (e: unknown) => e instanceof WebAssembly.RuntimeError,
+          `${g.kernel} with op code ${code} on ${n} values`,
+        );
+        assert.ok(
+          f32(OUT, 64).every((v) => v === SENTINEL),
+          `${g.kernel} with op code ${code} wrote to its output`,
+        );
       }
     }
   }
   // softmax's log flag is 0 or 1
   clearOut();
-  assert.throws(() => k.softmaxF32(X, OUT, 1, N, 1, 2), (e: unknown) => e instanceof WebAssembly.RuntimeError);
+  assert.throws(
+    () => k.softmaxF32(X, OUT, 1, N, 1, 2),
+    (e: unknown) => e instanceof WebAssembly.RuntimeError,
+  );
   assert.ok(f32(OUT, 64).every((v) => v === SENTINEL));
   // the last code of each list is a valid one (the traps above are not off by one)
   for (const [name, g] of Object.entries(list.groups)) assert.doesNotThrow(() => calls[name]!(g.ops.length - 1), name);

@@ -19,7 +19,9 @@ function pool(t: TestContext, source: () => string, timeoutMs = poolSettings.sta
   poolSettings.startTimeoutMs = timeoutMs;
   t.after(() => Object.assign(poolSettings, saved));
   const warnings: string[] = [];
-  t.mock.method(console, 'warn', (m: string) => { warnings.push(m); });
+  t.mock.method(console, 'warn', (m: string) => {
+    warnings.push(m);
+  });
   return { p: new ThreadPool(wasmKernels()!.runtime), warnings };
 }
 
@@ -43,7 +45,8 @@ test('the package pool: after ready() its workers have started, and a large prod
   assert.equal(nb.getThreads(), 2);
   assert.equal(w.workersReady, 1);
   const before = w.workerChunks;
-  const a = nb.randomNormal([512, 256]), b = nb.randomNormal([256, 512]);
+  const a = nb.randomNormal([512, 256]),
+    b = nb.randomNormal([256, 512]);
   for (let i = 0; i < 3; i++) nb.matmul(a, b);
   assert.ok(w.workerChunks > before, `the worker ran chunks (${w.workerChunks - before})`);
 });
@@ -65,7 +68,9 @@ test('a worker whose script throws: one warning, one thread', { skip }, async (t
 
 test('a worker that reports an error (its kernels do not instantiate): one warning naming it, one thread', { skip }, async (t) => {
   // the real worker, given a memory the kernels cannot import
-  const { p, warnings } = pool(t, () => workerSource().replace('serve(L, node.workerData,', 'serve(L, { ...node.workerData, memory: new WebAssembly.Memory({ initial: 1 }) },'));
+  const { p, warnings } = pool(t, () =>
+    workerSource().replace('serve(L, node.workerData,', 'serve(L, { ...node.workerData, memory: new WebAssembly.Memory({ initial: 1 }) },'),
+  );
   p.resize(2);
   await checkFailed(p, warnings, /did not instantiate/);
 });

@@ -18,14 +18,16 @@ async function twoThreads(): Promise<void> {
 }
 
 function check(sa: number[], sb: number[], ta: boolean, tb: boolean, what: string): void {
-  const a = rnd(sa), b = rnd(sb);
+  const a = rnd(sa),
+    b = rnd(sb);
   nb.setBackend('js');
   const want = nb.matmul(a, b, ta, tb);
   nb.setBackend('wasm');
   const got = nb.matmul(a, b, ta, tb);
   assert.deepEqual([...got.shape], [...want.shape], `${what}: shape`);
   const k = ta ? sa[sa.length - 2]! : sa[sa.length - 1]!;
-  const x = got.storage, y = want.storage;
+  const x = got.storage,
+    y = want.storage;
   for (let i = 0; i < x.length; i++) {
     if (!(Math.abs(x[i]! - y[i]!) <= 1e-5 * Math.sqrt(k) * (1 + Math.abs(y[i]!)))) {
       assert.fail(`${what}: [${i}] wasm ${x[i]}, js ${y[i]}`);
@@ -39,8 +41,38 @@ test('every way of splitting a matmul among threads matches js', { skip: !wasmKe
   try {
     Object.assign(gemmTuning, { parallelMinMacs: 0, wakeMinMacs: 0, minChunkMacs: 1 });
     const cases: [number[], number[]][] = [
-      [[130, 70], [70, 150]], [[64, 64], [64, 64]], [[300, 40], [40, 2100]], [[5, 300], [300, 700]],
-      [[1, 500], [500, 300]], [[31, 33], [33, 35]], [[2, 3, 50, 40], [40, 30]], [[257, 3], [3, 9]],
+      [
+        [130, 70],
+        [70, 150],
+      ],
+      [
+        [64, 64],
+        [64, 64],
+      ],
+      [
+        [300, 40],
+        [40, 2100],
+      ],
+      [
+        [5, 300],
+        [300, 700],
+      ],
+      [
+        [1, 500],
+        [500, 300],
+      ],
+      [
+        [31, 33],
+        [33, 35],
+      ],
+      [
+        [2, 3, 50, 40],
+        [40, 30],
+      ],
+      [
+        [257, 3],
+        [3, 9],
+      ],
     ];
     for (const directRows of [64, 0]) {
       gemmTuning.directRows = directRows;

@@ -36,7 +36,12 @@ interface Report {
   losses: number[];
 }
 
-interface Bundle { name: string; dir: string; warnings: string[]; bytes: number }
+interface Bundle {
+  name: string;
+  dir: string;
+  warnings: string[];
+  bytes: number;
+}
 
 let work: string;
 let browser: Browser;
@@ -62,8 +67,16 @@ async function bundleEsbuild(consumer: string): Promise<Bundle & { inputs: esbui
   const dir = join(work, 'esbuild');
   // minified with keepNames: the worker's source (functions written out with String(fn)) survives both
   const result = await esbuild.build({
-    entryPoints: [join(consumer, 'main.js')], bundle: true, platform: 'browser', format: 'esm', minify: true, keepNames: true,
-    outdir: dir, metafile: true, logLevel: 'silent', alias: { 'nabla-internals': internals },
+    entryPoints: [join(consumer, 'main.js')],
+    bundle: true,
+    platform: 'browser',
+    format: 'esm',
+    minify: true,
+    keepNames: true,
+    outdir: dir,
+    metafile: true,
+    logLevel: 'silent',
+    alias: { 'nabla-internals': internals },
   });
   writeFileSync(join(dir, 'index.html'), page('./main.js', true));
   const warnings = result.warnings.map((w) => `${w.text} (${w.location?.file ?? ''})`);
@@ -74,14 +87,26 @@ async function bundleVite(consumer: string): Promise<Bundle> {
   const dir = join(work, 'vite');
   const warnings: string[] = [];
   const logger = createLogger('warn', { allowClearScreen: false });
-  logger.warn = (msg) => { warnings.push(msg); };
-  logger.warnOnce = (msg) => { warnings.push(msg); };
-  logger.error = (msg) => { warnings.push(`error: ${msg}`); };
+  logger.warn = (msg) => {
+    warnings.push(msg);
+  };
+  logger.warnOnce = (msg) => {
+    warnings.push(msg);
+  };
+  logger.error = (msg) => {
+    warnings.push(`error: ${msg}`);
+  };
   await viteBuild({
-    root: consumer, configFile: false, logLevel: 'warn', customLogger: logger,
+    root: consumer,
+    configFile: false,
+    logLevel: 'warn',
+    customLogger: logger,
     resolve: { alias: { 'nabla-internals': internals } },
     build: {
-      outDir: dir, emptyOutDir: true, target: 'esnext', reportCompressedSize: false,
+      outDir: dir,
+      emptyOutDir: true,
+      target: 'esnext',
+      reportCompressedSize: false,
       // not a warning about the code: rolldown's note that plugins took a large share of a slow build (a busy machine)
       rolldownOptions: { checks: { pluginTimings: false } },
     },
@@ -92,13 +117,19 @@ async function bundleVite(consumer: string): Promise<Bundle> {
 async function bundleWebpack(consumer: string): Promise<Bundle> {
   const dir = join(work, 'webpack');
   const stats = await new Promise<webpack.Stats>((resolve, reject) => {
-    webpack({
-      mode: 'production', target: 'web', context: consumer, entry: './main.js',
-      output: { path: dir, filename: 'main.js' },
-      resolve: { alias: { 'nabla-internals': internals } },
-      // webpack's advisory size hint starts at 244 KiB; nabla with its embedded wasm is larger (see the report)
-      performance: { maxAssetSize: 1 << 20, maxEntrypointSize: 1 << 20 },
-    }, (err, s) => (err || !s ? reject(err ?? new Error('webpack: no stats')) : resolve(s)));
+    webpack(
+      {
+        mode: 'production',
+        target: 'web',
+        context: consumer,
+        entry: './main.js',
+        output: { path: dir, filename: 'main.js' },
+        resolve: { alias: { 'nabla-internals': internals } },
+        // webpack's advisory size hint starts at 244 KiB; nabla with its embedded wasm is larger (see the report)
+        performance: { maxAssetSize: 1 << 20, maxEntrypointSize: 1 << 20 },
+      },
+      (err, s) => (err || !s ? reject(err ?? new Error('webpack: no stats')) : resolve(s)),
+    );
   });
   const json = stats.toJson({ all: false, errors: true, warnings: true });
   const warnings = [...(json.errors ?? []), ...(json.warnings ?? [])].map((w) => `${w.message} (${w.moduleName ?? ''})`);
@@ -132,7 +163,7 @@ async function load(dir: string, isolated: boolean, files?: Record<string, strin
   const server = await serve(dir, { isolated, files });
   try {
     const { page: p, problems } = await watchedPage(browser);
-    await p.goto(server.url + '/');
+    await p.goto(`${server.url}/`);
     await p.waitForFunction(() => (globalThis as { report?: unknown }).report !== undefined, null, { timeout: 30_000 });
     const report = await p.evaluate(() => (globalThis as unknown as { report: Report }).report);
     if (process.env.NABLA_SCREENSHOT) await p.screenshot({ path: process.env.NABLA_SCREENSHOT });
@@ -164,7 +195,10 @@ test('the esbuild bundle has no Node built-in and nothing left external in its g
     }
   }
   assert.deepEqual(bad, []);
-  assert.ok(Object.keys(esbuildInputs).some((f) => f.endsWith(join('dist', 'backend', 'wasm', 'pool.js'))), 'the graph holds the thread pool');
+  assert.ok(
+    Object.keys(esbuildInputs).some((f) => f.endsWith(join('dist', 'backend', 'wasm', 'pool.js'))),
+    'the graph holds the thread pool',
+  );
   assert.ok(!Object.keys(esbuildInputs).some((f) => f.includes('cli-progress')), 'no cli-progress');
 });
 
@@ -186,8 +220,6 @@ for (const name of ['esbuild', 'vite', 'webpack']) {
     assert.equal(plain.report.isolated, false);
     assert.deepEqual([plain.report.requested, plain.report.threads, plain.report.threadsAfter, plain.report.workerChunks], [1, 1, 1, 0]);
     assert.deepEqual(plain.problems, []);
-
-
   });
 }
 

@@ -12,11 +12,16 @@ test('the harness serves isolated and plain pages to headless Chromium and recor
       const server = await serve(null, { isolated, files: { '/index.html': PAGE } });
       try {
         const { page, problems } = await watchedPage(browser);
-        await page.goto(server.url + '/');
+        await page.goto(`${server.url}/`);
         assert.equal(await page.evaluate(() => (window as unknown as { result: boolean }).result), isolated);
         assert.deepEqual(problems, ['page error: boom']);
-        assert.deepEqual(server.requests.map((r) => r.status), [200]);
-      } finally { await server.close(); }
+        assert.deepEqual(
+          server.requests.map((r) => r.status),
+          [200],
+        );
+      } finally {
+        await server.close();
+      }
     }
   });
 });

@@ -12,9 +12,18 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
 const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css',
-  '.json': 'application/json', '.map': 'application/json', '.wasm': 'application/wasm', '.svg': 'image/svg+xml',
-  '.png': 'image/png', '.gz': 'application/gzip', '.csv': 'text/csv', '.bin': 'application/octet-stream',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.css': 'text/css',
+  '.json': 'application/json',
+  '.map': 'application/json',
+  '.wasm': 'application/wasm',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.gz': 'application/gzip',
+  '.csv': 'text/csv',
+  '.bin': 'application/octet-stream',
 };
 
 /** The headers that make a page cross-origin isolated (SharedArrayBuffer, so wasm threads). */
@@ -46,8 +55,11 @@ export async function serve(root: string | null, opts: ServeOptions = {}): Promi
       res.writeHead(status, { 'Content-Type': type, ...headers });
       res.end(body);
     };
-    if (path === '/favicon.ico') { res.writeHead(204, headers); return res.end(); } // browsers ask; pages have none
-    const mem = opts.files?.[path] ?? (path.endsWith('/') ? opts.files?.[path + 'index.html'] : undefined);
+    if (path === '/favicon.ico') {
+      res.writeHead(204, headers);
+      return res.end();
+    } // browsers ask; pages have none
+    const mem = opts.files?.[path] ?? (path.endsWith('/') ? opts.files?.[`${path}index.html`] : undefined);
     if (mem !== undefined) return send(200, mem, TYPES[extname(path) || '.html'] ?? 'application/octet-stream');
     if (root) {
       let file = normalize(join(root, path));
@@ -77,7 +89,9 @@ export async function launch(): Promise<Browser> {
 export async function watchedPage(browser: Browser, viewport = { width: 1100, height: 800 }): Promise<{ page: Page; problems: string[] }> {
   const page = await browser.newPage({ viewport, acceptDownloads: true });
   const problems: string[] = [];
-  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`); });
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
+  });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   return { page, problems };
 }
@@ -85,5 +99,9 @@ export async function watchedPage(browser: Browser, viewport = { width: 1100, he
 /** Runs `fn` with a browser, closing it afterwards whatever happens. */
 export async function withBrowser<T>(fn: (browser: Browser) => Promise<T>): Promise<T> {
   const browser = await launch();
-  try { return await fn(browser); } finally { await browser.close(); }
+  try {
+    return await fn(browser);
+  } finally {
+    await browser.close();
+  }
 }

@@ -27,8 +27,14 @@ before(async () => {
   child = spawn(process.execPath, [join(root, 'dist', 'cli', 'nabla.js'), 'playground', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
   url = await new Promise<string>((ok, fail) => {
     let out = '';
-    child.stdout!.on('data', (d: Buffer) => { out += d; const m = /http:\/\/\S+/.exec(out); if (m) ok(m[0]); });
-    child.stderr!.on('data', (d: Buffer) => { out += d; });
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d;
+      const m = /http:\/\/\S+/.exec(out);
+      if (m) ok(m[0]);
+    });
+    child.stderr!.on('data', (d: Buffer) => {
+      out += d;
+    });
     child.on('exit', (code) => fail(new Error(`nabla playground exited with ${code}: ${out}`)));
   });
   browser = await launch();
@@ -37,8 +43,13 @@ before(async () => {
   await started();
 });
 
-const started = () => page.waitForFunction(() => document.getElementById('status')?.textContent?.includes('backend') && document.body.dataset.resets !== undefined
-  && document.getElementById('epoch')?.dataset.value !== undefined);
+const started = () =>
+  page.waitForFunction(
+    () =>
+      document.getElementById('status')?.textContent?.includes('backend') &&
+      document.body.dataset.resets !== undefined &&
+      document.getElementById('epoch')?.dataset.value !== undefined,
+  );
 
 after(async () => {
   await browser?.close();
@@ -54,14 +65,16 @@ const epochAtLeast = (page: Page, n: number) =>
 /** Sets the URL hash (a new config: the worker resets) and waits for the new network's first snapshot. */
 async function open(hash = '#'): Promise<{ page: Page; problems: string[] }> {
   const resets = await page.evaluate(() => document.body.dataset.resets);
-  await page.evaluate((h) => { location.hash = h; }, hash);
+  await page.evaluate((h) => {
+    location.hash = h;
+  }, hash);
   await page.waitForFunction((r) => document.body.dataset.resets !== r && document.getElementById('epoch')?.dataset.value === '0', resets);
   await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
   return { page, problems };
 }
 
 test('the playground loads on the wasm backend with no console problems, cross-origin isolated', { timeout: 30_000 }, async () => {
-  assert.match(await page.textContent('#status') ?? '', /wasm backend .* cross-origin isolated/);
+  assert.match((await page.textContent('#status')) ?? '', /wasm backend .* cross-origin isolated/);
   assert.equal(await page.evaluate(() => crossOriginIsolated), true);
   assert.deepEqual(problems, []);
 });
@@ -74,7 +87,8 @@ test('Points trains: the displayed loss falls within 40 epochs, on two classes a
   await epochAtLeast(page, 40);
   await page.click('#play'); // pause
   await page.waitForFunction(() => document.getElementById('play')?.getAttribute('aria-pressed') === 'false');
-  const end = await num(page, '#train-loss'), test = await num(page, '#test-loss');
+  const end = await num(page, '#train-loss'),
+    test = await num(page, '#test-loss');
   assert.ok(end < start / 2, `training loss ${start} → ${end}`);
   assert.ok(test < start / 2, `test loss ${start} → ${test}`);
   mkdirSync(ARTEFACTS, { recursive: true });
@@ -102,7 +116,8 @@ test('the same config trains the same way: five epochs stepped twice from a rese
     await epochAtLeast(page, 5);
     return num(page, '#train-loss');
   };
-  const a = await stepFive(), b = await stepFive();
+  const a = await stepFive(),
+    b = await stepFive();
   assert.equal(a, b);
   assert.equal(await num(page, '#epoch'), 5);
   // another seed starts elsewhere
@@ -114,8 +129,10 @@ test('the same config trains the same way: five epochs stepped twice from a rese
 });
 
 test('the URL hash sets the controls, and a changed control is written back to the hash', { timeout: 30_000 }, async () => {
-  const { page, problems } = await open('#lab=points&dataset=spiral&noise=20&train=70&batch=15&features=x1,x2,x1x2&layers=5,3,2'
-    + '&activation=swish&loss=mse&optimizer=rmsprop&lr=0.003&reg=l2&regRate=0.01&seed=42');
+  const { page, problems } = await open(
+    '#lab=points&dataset=spiral&noise=20&train=70&batch=15&features=x1,x2,x1x2&layers=5,3,2' +
+      '&activation=swish&loss=mse&optimizer=rmsprop&lr=0.003&reg=l2&regRate=0.01&seed=42',
+  );
   assert.equal(await page.isChecked('#dataset-spiral'), true);
   assert.equal(await page.inputValue('#noise'), '20');
   assert.equal(await page.inputValue('#train-percent'), '70');
@@ -127,7 +144,13 @@ test('the URL hash sets the controls, and a changed control is written back to t
   assert.equal(await page.inputValue('#learning-rate'), '0.003');
   assert.equal(await page.inputValue('#regularization'), 'l2');
   assert.equal(await page.inputValue('#reg-rate'), '0.01');
-  for (const [f, on] of [['x1', true], ['x2', true], ['x1x2', true], ['x1sq', false], ['sinx2', false]] as const) {
+  for (const [f, on] of [
+    ['x1', true],
+    ['x2', true],
+    ['x1x2', true],
+    ['x1sq', false],
+    ['sinx2', false],
+  ] as const) {
     assert.equal(await page.isChecked(`#feature-${f}`), on, f);
   }
   const units = await page.$$eval('.col.hidden', (cols) => cols.map((c) => c.querySelectorAll('canvas').length));
@@ -151,13 +174,15 @@ test('the URL hash sets the controls, and a changed control is written back to t
 
 test('every control has a label, and the keyboard reaches and works them', { timeout: 30_000 }, async () => {
   const { page, problems } = await open();
-  const unlabelled = await page.$$eval('input, select, button, output', (els) => els
-    .filter((e) => {
-      const l = (e as HTMLInputElement).labels;
-      const named = (l && l.length > 0 && Array.from(l).some((x) => x.textContent!.trim() !== '')) || e.getAttribute('aria-label') || e.textContent!.trim();
-      return !named;
-    })
-    .map((e) => e.outerHTML.slice(0, 80)));
+  const unlabelled = await page.$$eval('input, select, button, output', (els) =>
+    els
+      .filter((e) => {
+        const l = (e as HTMLInputElement).labels;
+        const named = (l && l.length > 0 && Array.from(l).some((x) => x.textContent!.trim() !== '')) || e.getAttribute('aria-label') || e.textContent!.trim();
+        return !named;
+      })
+      .map((e) => e.outerHTML.slice(0, 80)),
+  );
   assert.deepEqual(unlabelled, []);
   // Tab from the top reaches the training buttons and every setting
   const reached = new Set<string>();
@@ -167,8 +192,28 @@ test('every control has a label, and the keyboard reaches and works them', { tim
     const id = await page.evaluate(() => document.activeElement?.id || document.activeElement?.getAttribute('aria-label') || '');
     reached.add(id);
   }
-  for (const id of ['reset', 'play', 'step', 'dataset-circle', 'train-percent', 'noise', 'batch-size', 'seed', 'learning-rate', 'activation', 'loss', 'optimizer', 'regularization', 'reg-rate',
-    'Add a hidden layer', 'feature-x1', 'feature-sinx2', 'Add a unit to hidden layer 1', 'show-test', 'discretize']) {
+  for (const id of [
+    'reset',
+    'play',
+    'step',
+    'dataset-circle',
+    'train-percent',
+    'noise',
+    'batch-size',
+    'seed',
+    'learning-rate',
+    'activation',
+    'loss',
+    'optimizer',
+    'regularization',
+    'reg-rate',
+    'Add a hidden layer',
+    'feature-x1',
+    'feature-sinx2',
+    'Add a unit to hidden layer 1',
+    'show-test',
+    'discretize',
+  ]) {
     assert.ok(reached.has(id), `Tab does not reach ${id}: ${[...reached].join(', ')}`);
   }
   // Space starts training, arrow keys change the data set
@@ -188,7 +233,7 @@ test('as a static site without COOP/COEP the playground runs on one thread and s
   try {
     await w.page.goto(`${server.url}/#dataset=xor`);
     await w.page.waitForFunction(() => document.getElementById('status')?.textContent?.includes('backend'));
-    assert.match(await w.page.textContent('#status') ?? '', /wasm backend · 1 thread · not cross-origin isolated/);
+    assert.match((await w.page.textContent('#status')) ?? '', /wasm backend · 1 thread · not cross-origin isolated/);
     await w.page.click('#step');
     await w.page.waitForFunction(() => document.getElementById('epoch')?.dataset.value === '1');
     assert.deepEqual(w.problems, []);

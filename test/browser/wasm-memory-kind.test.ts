@@ -50,7 +50,9 @@ test('Chromium loads the shared-memory build in an isolated page and the derived
           await page.screenshot({ path: join(process.env.NABLA_SCREENSHOTS, 'wasm-memory-kind-plain.png') });
         }
         assert.deepEqual(problems, []);
-      } finally { await server.close(); }
+      } finally {
+        await server.close();
+      }
     }
   });
 });

@@ -42,7 +42,9 @@ test('nabla export writes ONNX, TF.js and safetensors that their readers predict
   const json = JSON.parse(readFileSync(join(dir, 'tfjs', 'model.json'), 'utf8'));
   const weights = new Uint8Array(readFileSync(join(dir, 'tfjs', 'weights.bin')));
   await tf.setBackend('cpu');
-  const tfModel = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData: weights.slice().buffer }));
+  const tfModel = await tf.loadLayersModel(
+    tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData: weights.slice().buffer }),
+  );
   near(await (tfModel.predict(tf.tensor(Array.from(x.storage), [5, 4])) as tf.Tensor).data(), want, 'TF.js');
   r = nabla('import', join(dir, 'tfjs', 'model.json'), '--out', join(dir, 'from-tfjs.nabla'));
   assert.equal(r.code, 0, r.err);
@@ -54,7 +56,9 @@ test('nabla export writes ONNX, TF.js and safetensors that their readers predict
   assert.deepEqual(Object.keys(st.tensors).sort(), Object.keys(model.stateDict()).sort());
   // the weights into a fresh model of the same architecture (other weights)
   nb.seed(99);
-  await nb.sequential([nb.layers.dense({ units: 6, activation: 'relu', inputShape: [4] }), nb.layers.dense({ units: 3, activation: 'softmax' })]).save(join(dir, 'fresh.nabla'));
+  await nb
+    .sequential([nb.layers.dense({ units: 6, activation: 'relu', inputShape: [4] }), nb.layers.dense({ units: 3, activation: 'softmax' })])
+    .save(join(dir, 'fresh.nabla'));
   r = nabla('import', join(dir, 'model.safetensors'), '--into', join(dir, 'fresh.nabla'), '--out', join(dir, 'from-st.nabla'));
   assert.equal(r.code, 0, r.err);
   near((await nb.loadModel(join(dir, 'from-st.nabla'))).predict(x).storage, want, 'imported from safetensors');

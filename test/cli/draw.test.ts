@@ -24,8 +24,14 @@ test('nabla draw descent writes the contour map and the 3-D surface with one tra
   assert.match(r.out, /wrote pics[/\\]descent-ravine-contour\.svg/);
   for (const f of ['descent-ravine-contour.svg', 'descent-ravine-surface.svg']) {
     const { root: svg } = checkSvg(readFileSync(join(dir, 'pics', f), 'utf8'));
-    assert.deepEqual(select(svg, 'g', 'track').map((g) => g.attrs['data-name']), ['sgd (η = 0.4)', 'momentum (η = 0.05)']);
-    assert.deepEqual(select(svg, 'animateMotion').map((m) => m.attrs.values!.split(';').length), [11, 11]);
+    assert.deepEqual(
+      select(svg, 'g', 'track').map((g) => g.attrs['data-name']),
+      ['sgd (η = 0.4)', 'momentum (η = 0.05)'],
+    );
+    assert.deepEqual(
+      select(svg, 'animateMotion').map((m) => m.attrs.values!.split(';').length),
+      [11, 11],
+    );
   }
 });
 

@@ -46,7 +46,13 @@ function get(url: string, path: string, method = 'GET'): Promise<{ status: numbe
 test('the playground server sends each file type with its MIME type and the COOP/COEP headers on every response', async () => {
   const server = await servePlayground({ root: site() });
   try {
-    const cases: [string, string][] = [['/', '.html'], ['/index.html', '.html'], ['/assets/app.js', '.js'], ['/assets/app.css', '.css'], ['/assets/k.wasm', '.wasm']];
+    const cases: [string, string][] = [
+      ['/', '.html'],
+      ['/index.html', '.html'],
+      ['/assets/app.js', '.js'],
+      ['/assets/app.css', '.css'],
+      ['/assets/k.wasm', '.wasm'],
+    ];
     for (const [path, ext] of cases) {
       const r = await get(server.url, path);
       assert.equal(r.status, 200, path);
@@ -70,7 +76,16 @@ test('the playground server sends each file type with its MIME type and the COOP
 test('the playground server refuses paths that leave its folder', async () => {
   const server = await servePlayground({ root: site() });
   try {
-    for (const path of ['/../secret.txt', '/assets/../../secret.txt', '/..%2fsecret.txt', '/%2e%2e/secret.txt', '/%2e%2e%2fsecret.txt', '/..%5csecret.txt', '/assets/..%2f..%2fsecret.txt', '/%00']) {
+    for (const path of [
+      '/../secret.txt',
+      '/assets/../../secret.txt',
+      '/..%2fsecret.txt',
+      '/%2e%2e/secret.txt',
+      '/%2e%2e%2fsecret.txt',
+      '/..%5csecret.txt',
+      '/assets/..%2f..%2fsecret.txt',
+      '/%00',
+    ]) {
       const r = await get(server.url, path);
       assert.ok(r.status === 403 || r.status === 404 || r.status === 400, `${path} gave ${r.status}`);
       assert.doesNotMatch(r.body, /secret outside/, path);
@@ -88,13 +103,21 @@ test('without a built playground the server names the build command', async () =
 
 test('nabla playground --port 0 --open prints its URL and serves the built page, even when no browser opener exists', async () => {
   // PATH without xdg-open/open: --open reports that and the server carries on
-  const child = spawn(process.execPath, [join(root, 'dist', 'cli', 'nabla.js'), 'playground', '--port', '0', '--open'],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PATH: '/nonexistent' } });
+  const child = spawn(process.execPath, [join(root, 'dist', 'cli', 'nabla.js'), 'playground', '--port', '0', '--open'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, PATH: '/nonexistent' },
+  });
   try {
     const url = await new Promise<string>((ok, fail) => {
       let out = '';
-      child.stdout.on('data', (d: Buffer) => { out += d; const m = /http:\/\/\S+/.exec(out); if (m) ok(m[0]); });
-      child.stderr.on('data', (d: Buffer) => { out += d; });
+      child.stdout.on('data', (d: Buffer) => {
+        out += d;
+        const m = /http:\/\/\S+/.exec(out);
+        if (m) ok(m[0]);
+      });
+      child.stderr.on('data', (d: Buffer) => {
+        out += d;
+      });
       child.on('exit', (code) => fail(new Error(`nabla playground exited with ${code}: ${out}`)));
     });
     const r = await get(url, '/');
@@ -111,7 +134,9 @@ test('nabla playground --port 0 --open prints its URL and serves the built page,
 test('nabla playground refuses a bad --port', async () => {
   const child = spawn(process.execPath, [join(root, 'dist', 'cli', 'nabla.js'), 'playground', '--port', 'x'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
-  child.stderr.on('data', (d: Buffer) => { err += d; });
+  child.stderr.on('data', (d: Buffer) => {
+    err += d;
+  });
   const code = await new Promise<number | null>((ok) => child.on('exit', ok));
   assert.equal(code, 1);
   assert.match(err, /--port must be an integer/);

@@ -20,11 +20,11 @@ function nabla(...args: string[]) {
 }
 const read = (run: string, name: string) => readFileSync(join(dir, run, name), 'utf8');
 
-test('nabla train digits writes report.html: the run\'s curves, confusion matrix, weights, mistakes and equations, self-contained', async () => {
+test("nabla train digits writes report.html: the run's curves, confusion matrix, weights, mistakes and equations, self-contained", async () => {
   const r = nabla('train', 'digits', '--epochs', '2', '--layers', '12', '--quiet', '--out', 'digits');
   assert.equal(r.code, 0, r.err);
   const report = JSON.parse(read('digits', 'report.json'));
-  assert.ok(report.files.includes('report.html'), 'listed among the run\'s files');
+  assert.ok(report.files.includes('report.html'), "listed among the run's files");
   const html = read('digits', 'report.html');
   const page = parsePage(html);
   checkSelfContained(html, page);
@@ -39,7 +39,10 @@ test('nabla train digits writes report.html: the run\'s curves, confusion matrix
   for (const p of paths) assert.equal(p.attrs.d!.match(/[ML]/g)!.length, 2, p.attrs['data-name']);
   // the confusion matrix of report.json
   const matrix: number[][] = report.confusionMatrix;
-  assert.deepEqual(within(sectionById(page, 'confusion'), 'cells', 'text').map((t) => Number(t.text)), matrix.flat());
+  assert.deepEqual(
+    within(sectionById(page, 'confusion'), 'cells', 'text').map((t) => Number(t.text)),
+    matrix.flat(),
+  );
   // first-layer weights: one 8×8 tile per hidden unit
   assert.equal(select(sectionById(page, 'weights'), 'g', 'tile').length, 12);
   // misclassified: as many as the confusion matrix has off the diagonal, each card a real (true, predicted) pair
@@ -51,7 +54,8 @@ test('nabla train digits writes report.html: the run\'s curves, confusion matrix
   const pairs = new Map<string, number>();
   for (const card of cards) {
     const span = (cls: string) => descendants(card).find((e) => e.name === 'span' && e.attrs.class === cls)!.text;
-    const t = /^true (\d)$/.exec(span('truth'))![1]!, p = /^predicted (\d)$/.exec(span('wrong'))![1]!;
+    const t = /^true (\d)$/.exec(span('truth'))![1]!,
+      p = /^predicted (\d)$/.exec(span('wrong'))![1]!;
     assert.notEqual(t, p);
     const key = `${t},${p}`;
     pairs.set(key, (pairs.get(key) ?? 0) + 1);
@@ -62,15 +66,19 @@ test('nabla train digits writes report.html: the run\'s curves, confusion matrix
   const model = await nb.loadModel(join(dir, 'digits', 'model.nabla'));
   const equations = sectionById(page, 'equations');
   assert.equal(select(equations, 'math').length, 1);
-  assert.deepEqual(select(equations, 'annotation').map((a) => a.text), [model.explain().latex()]);
+  assert.deepEqual(
+    select(equations, 'annotation').map((a) => a.text),
+    [model.explain().latex()],
+  );
   assert.ok(textOf(equations).includes('ℝ'), 'ℝ of the shapes as a Unicode letter');
 });
 
-test('a CSV run\'s report lists its mistakes as feature values under the escaped header names, and replaces the earlier report', () => {
+test("a CSV run's report lists its mistakes as feature values under the escaped header names, and replaces the earlier report", () => {
   assert.equal(nabla('train', 'digits', '--epochs', '1', '--layers', '4', '--quiet', '--out', 'rerun').code, 0);
   const lines = ['<b>size</b>,"we""ight",label'];
   for (let i = 0; i < 80; i++) {
-    const a = Math.sin(i * 1.3) * 3, b = Math.cos(i * 0.7) * 3;
+    const a = Math.sin(i * 1.3) * 3,
+      b = Math.cos(i * 0.7) * 3;
     lines.push(`${a.toFixed(3)},${b.toFixed(3)},${a + 0.3 * b > 0.5 ? '<yes>' : 'no & never'}`);
   }
   writeFileSync(join(dir, 'tabular.csv'), lines.join('\n'));
@@ -80,7 +88,11 @@ test('a CSV run\'s report lists its mistakes as feature values under the escaped
   const page = parsePage(html);
   checkSelfContained(html, page);
   assert.doesNotMatch(html, /<b>|<yes>/);
-  assert.deepEqual(sectionsOf(page).ids, ['summary', 'curves', 'confusion', 'misclassified', 'equations', 'landscape', 'sharpness'], 'a fresh page: no weights of the earlier image run');
+  assert.deepEqual(
+    sectionsOf(page).ids,
+    ['summary', 'curves', 'confusion', 'misclassified', 'equations', 'landscape', 'sharpness'],
+    'a fresh page: no weights of the earlier image run',
+  );
   const report = JSON.parse(read('rerun', 'report.json'));
   const wrong = report.examples.test - report.confusionMatrix.reduce((s: number, row: number[], i: number) => s + row[i]!, 0);
   const rows = select(sectionById(page, 'misclassified'), 'tr').map((tr) => tr.children.map(textOf));

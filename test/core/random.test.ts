@@ -42,8 +42,28 @@ test('the same seed gives the same sequence', () => {
 });
 
 test('different seeds give different streams', () => {
-  const seeds = [0, 1, 2, 3, -1, -2, 2 ** 31, 2 ** 32, 2 ** 32 + 1, 2 ** 53, -(2 ** 53), 2 ** 53 - 1, 0.5, -0.5, 1e300,
-    Infinity, -Infinity, NaN, 2 ** 60, DEFAULT_SEED];
+  const seeds = [
+    0,
+    1,
+    2,
+    3,
+    -1,
+    -2,
+    2 ** 31,
+    2 ** 32,
+    2 ** 32 + 1,
+    2 ** 53,
+    -(2 ** 53),
+    2 ** 53 - 1,
+    0.5,
+    -0.5,
+    1e300,
+    Infinity,
+    -Infinity,
+    NaN,
+    2 ** 60,
+    DEFAULT_SEED,
+  ];
   const seen = new Set<string>();
   for (const s of seeds) seen.add(draws(new Generator(s), 4).join(','));
   assert.equal(seen.size, seeds.length);
@@ -174,7 +194,10 @@ test('randint stays in range and is unbiased', () => {
   // χ² with 5 degrees of freedom: P(χ² > 25) ≈ 1.4e-4.
   assert.ok(chiSquare(counts) < 25, `die counts ${counts}`);
   // n = 3·2^30 (and 3·2^50): plain x mod n would put half of all draws below 2^30, not a third.
-  for (const [n, cut] of [[3 * 2 ** 30, 2 ** 30], [3 * 2 ** 50, 2 ** 50]] as const) {
+  for (const [n, cut] of [
+    [3 * 2 ** 30, 2 ** 30],
+    [3 * 2 ** 50, 2 ** 50],
+  ] as const) {
     let below = 0;
     const m = 30_000;
     for (let i = 0; i < m; i++) if (g.randint(n) < cut) below++;
@@ -191,7 +214,14 @@ test('randint rejects invalid n', () => {
 
 test('fillUniform float32 values lie in [low, high) after rounding', () => {
   const g = new Generator(8);
-  const cases: [number, number][] = [[-1, 1], [0, 1], [0.1, 0.2], [-3.5, -1e-3], [1e-3, 1e-3 + 1e-9], [1, 1 + 2 ** -22]];
+  const cases: [number, number][] = [
+    [-1, 1],
+    [0, 1],
+    [0.1, 0.2],
+    [-3.5, -1e-3],
+    [1e-3, 1e-3 + 1e-9],
+    [1, 1 + 2 ** -22],
+  ];
   for (const [low, high] of cases) {
     const out = new Float32Array(20_000);
     g.fillUniform(out, low, high);
@@ -212,7 +242,11 @@ test('fillUniform float32 values lie in [low, high) after rounding', () => {
 
 test('fillUniform float64 values lie in [low, high)', () => {
   const g = new Generator(9);
-  for (const [low, high] of [[-1, 1], [5, 5 + 1e-12], [-1e300, 1e300]] as const) {
+  for (const [low, high] of [
+    [-1, 1],
+    [5, 5 + 1e-12],
+    [-1e300, 1e300],
+  ] as const) {
     const out = new Float64Array(20_000);
     g.fillUniform(out, low, high);
     for (const v of out) assert.ok(v >= low && v < high, `fillUniform(${low}, ${high}) gave ${v}`);
@@ -250,8 +284,14 @@ test('shuffle is a reproducible, uniform permutation', () => {
   const g = new Generator(12);
   const a = Int32Array.from({ length: 1000 }, (_, i) => i);
   g.shuffle(a);
-  assert.deepEqual([...a].sort((x, y) => x - y), Array.from({ length: 1000 }, (_, i) => i));
-  assert.notDeepEqual([...a], Array.from({ length: 1000 }, (_, i) => i));
+  assert.deepEqual(
+    [...a].sort((x, y) => x - y),
+    Array.from({ length: 1000 }, (_, i) => i),
+  );
+  assert.notDeepEqual(
+    [...a],
+    Array.from({ length: 1000 }, (_, i) => i),
+  );
   const b = Array.from({ length: 1000 }, (_, i) => i);
   new Generator(12).shuffle(b);
   assert.deepEqual(b, [...a]);

@@ -46,12 +46,7 @@ function nextDown(x: number): number {
  * Compares f against the fixture column: relative error ≤ tol where |ref| > 1e-300, otherwise
  * (subnormal or tiny results) an absolute error of a few units of the smallest subnormal.
  */
-function checkAgainstPython(
-  t: { diagnostic(msg: string): void },
-  name: 'erf' | 'erfc',
-  f: (x: number) => number,
-  tol: number,
-): void {
+function checkAgainstPython(t: { diagnostic(msg: string): void }, name: 'erf' | 'erfc', f: (x: number) => number, tol: number): void {
   let worst = 0;
   let worstX = 0;
   assert.ok(points.length >= 60, 'fixture has too few points');
@@ -66,8 +61,7 @@ function checkAgainstPython(
       }
       assert.ok(rel <= tol, `${name}(${p.x}) = ${got}, Python gives ${want} (relative error ${rel})`);
     } else {
-      assert.ok(Math.abs(got - want) <= 4 * Number.MIN_VALUE || Math.abs(got - want) <= tol * Math.abs(want),
-        `${name}(${p.x}) = ${got}, Python gives ${want}`);
+      assert.ok(Math.abs(got - want) <= 4 * Number.MIN_VALUE || Math.abs(got - want) <= tol * Math.abs(want), `${name}(${p.x}) = ${got}, Python gives ${want}`);
     }
   }
   t.diagnostic(`${name}: max relative error vs Python ${worst.toExponential(3)} at x = ${worstX}`);
@@ -147,7 +141,10 @@ test('erf and erfc are monotone and continuous at the expansion boundaries', () 
     prev = e;
   }
   for (const b of [0.5, 1, 1.5, 2.5, 4.5, 6]) {
-    for (const [name, f] of [['erf', erf], ['erfc', erfc]] as const) {
+    for (const [name, f] of [
+      ['erf', erf],
+      ['erfc', erfc],
+    ] as const) {
       for (const s of [1, -1]) {
         const x = s * b;
         const below = f(nextDown(b) * s);
@@ -155,8 +152,7 @@ test('erf and erfc are monotone and continuous at the expansion boundaries', () 
         const slope = TWO_OVER_SQRT_PI * Math.exp(-b * b);
         const jump = Math.abs(at - below);
         // One float64 step moves f by about slope·ulp(b); allow a few ulp of the value on top.
-        assert.ok(jump <= slope * (b - nextDown(b)) + 4 * Number.EPSILON * Math.max(Math.abs(at), MIN_NORMAL),
-          `${name} jumps by ${jump} at ${x}`);
+        assert.ok(jump <= slope * (b - nextDown(b)) + 4 * Number.EPSILON * Math.max(Math.abs(at), MIN_NORMAL), `${name} jumps by ${jump} at ${x}`);
       }
     }
   }

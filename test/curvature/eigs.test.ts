@@ -4,10 +4,7 @@ import * as nb from '../../src/index.js';
 
 function setup() {
   nb.seed(5);
-  const model = nb.sequential([
-    nb.layers.dense({ units: 5, activation: 'tanh', inputShape: [3] }),
-    nb.layers.dense({ units: 1 }),
-  ]);
+  const model = nb.sequential([nb.layers.dense({ units: 5, activation: 'tanh', inputShape: [3] }), nb.layers.dense({ units: 1 })]);
   model.compile({ optimizer: nb.optimizers.sgd({ learningRate: 0.1 }), loss: 'mse' });
   const x = nb.randomNormal([16, 3]);
   const y = nb.reshape(nb.sin(nb.sum(x, 1)), [16, 1]);
@@ -16,7 +13,7 @@ function setup() {
 
 const maxAbsDiff = (a: nb.Tensor, b: nb.Tensor) => nb.max(nb.abs(nb.sub(a, b))).item();
 
-test('modelHessianEigs: the Hessian eigenpairs of the model\'s loss as named tensors, H·v = λ·v', () => {
+test("modelHessianEigs: the Hessian eigenpairs of the model's loss as named tensors, H·v = λ·v", () => {
   const { model, x, y } = setup();
   const r = nb.modelHessianEigs(model, x, y, { k: 2 });
   const f = nb.modelLoss(model);
@@ -37,7 +34,10 @@ test('modelHessianEigs: the Hessian eigenpairs of the model\'s loss as named ten
     assert.ok(Math.abs(norm2 - 1) < 1e-5);
   });
   // the model's weights are left as they were
-  assert.deepEqual(model.getWeights().map((w) => w.toArray()), Object.values(f.params()).map((w) => w.toArray()));
+  assert.deepEqual(
+    model.getWeights().map((w) => w.toArray()),
+    Object.values(f.params()).map((w) => w.toArray()),
+  );
 });
 
 test('sharpness: λmax and its eigenvector; larger when the loss is scaled up', () => {
@@ -59,7 +59,10 @@ test('modelHessianEigs and sharpness: clear errors', () => {
   assert.throws(() => nb.modelHessianEigs(model, x, y, { kk: 2 } as never), arg(/^modelHessianEigs: unknown option 'kk'/));
   assert.throws(() => nb.modelHessianEigs(model, x, y, { k: 100 }), arg(/^hessianEigs: k = 100 eigenpairs asked for, but x has only 26 parameter/));
   assert.throws(() => nb.sharpness(model, nb.zeros([0, 3]), nb.zeros([0, 1])), arg(/^sharpness: x holds no examples/));
-  assert.throws(() => nb.sharpness(model, x, nb.zeros([4, 1])), (e: Error) => e instanceof nb.ShapeError && /sharpness: x has 16 example\(s\) .* but y has shape \[4,1\]/.test(e.message));
+  assert.throws(
+    () => nb.sharpness(model, x, nb.zeros([4, 1])),
+    (e: Error) => e instanceof nb.ShapeError && /sharpness: x has 16 example\(s\) .* but y has shape \[4,1\]/.test(e.message),
+  );
   const bare = nb.sequential([nb.layers.dense({ units: 1, inputShape: [3] })]);
   assert.throws(() => nb.sharpness(bare, x, y), /modelLoss: the model is not compiled/);
 });

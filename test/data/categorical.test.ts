@@ -5,9 +5,25 @@ import * as nb from '../../src/index.js';
 test('toCategorical one-hot encodes labels as float32', () => {
   const t = nb.data.toCategorical([0, 2, 1, 2]);
   assert.equal(t.dtype, 'float32');
-  assert.deepEqual(t.toArray(), [[1, 0, 0], [0, 0, 1], [0, 1, 0], [0, 0, 1]]);
-  assert.deepEqual(nb.data.toCategorical(nb.tensor([1, 0], undefined, 'int32'), 4).toArray(), [[0, 1, 0, 0], [1, 0, 0, 0]]);
-  assert.deepEqual(nb.data.toCategorical(nb.tensor([[0, 1], [1, 1]])).shape, [2, 2, 2]);
+  assert.deepEqual(t.toArray(), [
+    [1, 0, 0],
+    [0, 0, 1],
+    [0, 1, 0],
+    [0, 0, 1],
+  ]);
+  assert.deepEqual(nb.data.toCategorical(nb.tensor([1, 0], undefined, 'int32'), 4).toArray(), [
+    [0, 1, 0, 0],
+    [1, 0, 0, 0],
+  ]);
+  assert.deepEqual(
+    nb.data.toCategorical(
+      nb.tensor([
+        [0, 1],
+        [1, 1],
+      ]),
+    ).shape,
+    [2, 2, 2],
+  );
   assert.deepEqual(nb.data.toCategorical([], 3).shape, [0, 3]);
   const { labels } = nb.data.loadDigits();
   assert.deepEqual(nb.data.toCategorical(labels).toArray(), nb.oneHot(labels, 10).toArray());

@@ -14,7 +14,14 @@ const iris = 'sepal,petal,"width, cm",species\n5.1,1.4,0.2,0\n4.9,1.5,0.3,1\n\n6
 test('parseCsv detects a header and reads the label column by name, index, negative index and last', () => {
   for (const labelColumn of ['species', 3, -1, 'last'] as const) {
     const d = nb.data.parseCsv(iris, { labelColumn });
-    assert.deepEqual(d.x.toArray(), [[5.1, 1.4, 0.2], [4.9, 1.5, 0.3], [6.3, 4.8, 1.8]].map((r) => r.map(Math.fround)));
+    assert.deepEqual(
+      d.x.toArray(),
+      [
+        [5.1, 1.4, 0.2],
+        [4.9, 1.5, 0.3],
+        [6.3, 4.8, 1.8],
+      ].map((r) => r.map(Math.fround)),
+    );
     assert.equal(d.x.dtype, 'float32');
     assert.deepEqual(d.labels!.toArray(), [0, 1, 2]);
     assert.equal(d.labels!.dtype, 'int32');
@@ -25,14 +32,17 @@ test('parseCsv detects a header and reads the label column by name, index, negat
   }
   const first = nb.data.parseCsv(iris, { labelColumn: 0 });
   assert.deepEqual(first.x.shape, [3, 3]);
-  assert.equal(first.labels, undefined);                 // 5.1 is not a class label
+  assert.equal(first.labels, undefined); // 5.1 is not a class label
   assert.deepEqual(first.y!.toArray(), [5.1, 4.9, 6.3].map(Math.fround));
   assert.deepEqual(first.columns, ['petal', 'width, cm', 'species']);
 });
 
 test('parseCsv without a header, with other delimiters, CRLF, a BOM and special numbers', () => {
   const d = nb.data.parseCsv('1,2,3\r\n4,5,6\r\n', {});
-  assert.deepEqual(d.x.toArray(), [[1, 2, 3], [4, 5, 6]]);
+  assert.deepEqual(d.x.toArray(), [
+    [1, 2, 3],
+    [4, 5, 6],
+  ]);
   assert.equal(d.columns, undefined);
   assert.equal(d.labels, undefined);
   assert.equal(d.y, undefined);
@@ -50,7 +60,10 @@ test('parseCsv without a header, with other delimiters, CRLF, a BOM and special 
 
 test('parseCsv errors name the 1-based line (counting the header) and column', () => {
   const rows = ['a,b,c', '1,2,3', '4,5,6', '', '7,8,9'];
-  assert.throws(() => nb.data.parseCsv([...rows, '1,2'].join('\n')), (e: Error) => e instanceof nb.NablaError && e.message === 'parseCsv: line 6 has 2 values, expected 3');
+  assert.throws(
+    () => nb.data.parseCsv([...rows, '1,2'].join('\n')),
+    (e: Error) => e instanceof nb.NablaError && e.message === 'parseCsv: line 6 has 2 values, expected 3',
+  );
   assert.throws(() => nb.data.parseCsv([...rows, '1,abc,3'].join('\n')), { message: 'parseCsv: line 6, column 2: "abc" is not a number' });
   assert.throws(() => nb.data.parseCsv('1,2\n3,\n'), { message: 'parseCsv: line 2, column 2: "" is not a number' });
   assert.throws(() => nb.data.parseCsv(''), /parseCsv: the text is empty/);
@@ -87,12 +100,17 @@ test('loadCsv reads files (gzipped too) and names the file in its errors', () =>
 test('allowNonFinite: false refuses a nan or inf cell, naming the line, the column and its header name', () => {
   const text = 'a,b,label\n1,2,0\n\n3,nan,1\n';
   assert.equal(Number.isNaN(nb.data.parseCsv(text, { labelColumn: 'last' }).x.storage[3]!), true, 'accepted by default');
-  assert.throws(() => nb.data.parseCsv(text, { labelColumn: 'last', allowNonFinite: false }), { name: 'NablaError', message: 'parseCsv: line 4, column 2 (b): "nan" is not a finite number' });
+  assert.throws(() => nb.data.parseCsv(text, { labelColumn: 'last', allowNonFinite: false }), {
+    name: 'NablaError',
+    message: 'parseCsv: line 4, column 2 (b): "nan" is not a finite number',
+  });
   assert.throws(() => nb.data.parseCsv('1,2\n-inf,3\n', { allowNonFinite: false }), { message: 'parseCsv: line 2, column 1: "-inf" is not a finite number' });
-  assert.throws(() => nb.data.parseCsv('1,2\n4,Infinity\n', { labelColumn: 'last', allowNonFinite: false }), { message: /line 2, column 2: "Infinity" is not a finite number/ });
+  assert.throws(() => nb.data.parseCsv('1,2\n4,Infinity\n', { labelColumn: 'last', allowNonFinite: false }), {
+    message: /line 2, column 2: "Infinity" is not a finite number/,
+  });
 });
 
-test('textLabels keeps the label column as text (a header is not guessed from a text label), with each row\'s line number', () => {
+test("textLabels keeps the label column as text (a header is not guessed from a text label), with each row's line number", () => {
   const t = nb.data.parseCsv('5.1,3.5,setosa\n\n7.0,3.2, versicolor \n', { labelColumn: 'last', textLabels: true });
   assert.deepEqual(t.labelText, ['setosa', 'versicolor']);
   assert.deepEqual([...t.x.shape], [2, 2], 'the first line is data, not a header');
@@ -109,6 +127,8 @@ test('textLabels keeps the label column as text (a header is not guessed from a 
 
 test('allowNonFinite: false also refuses a number that float32 cannot hold (it would become Infinity)', () => {
   assert.equal(nb.data.parseCsv('1e39,1\n').x.storage[0], Infinity, 'accepted by default, as Infinity');
-  assert.throws(() => nb.data.parseCsv('1,2\n1e39,1\n', { allowNonFinite: false }), { message: 'parseCsv: line 2, column 1: "1e39" is beyond float32\'s range (±3.4e38)' });
+  assert.throws(() => nb.data.parseCsv('1,2\n1e39,1\n', { allowNonFinite: false }), {
+    message: 'parseCsv: line 2, column 1: "1e39" is beyond float32\'s range (±3.4e38)',
+  });
   assert.equal(nb.data.parseCsv('3e38,1\n', { allowNonFinite: false }).x.storage[0], Math.fround(3e38));
 });

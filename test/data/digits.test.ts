@@ -12,6 +12,9 @@ test('loadDigits returns the 1797 UCI digits scaled to 0..1, with labels and 8x8
   assert.equal(nb.min(x).item(), 0);
   const counts = new Array(10).fill(0);
   for (const l of labels.storage) counts[l]++;
-  assert.ok(counts.every((c) => c >= 170 && c <= 185), `class counts ${counts}`);
+  assert.ok(
+    counts.every((c) => c >= 170 && c <= 185),
+    `class counts ${counts}`,
+  );
   assert.deepEqual(images.toArray()[5], nb.reshape(nb.slice(x, [5, 0], [1, 64]), [8, 8]).toArray());
 });

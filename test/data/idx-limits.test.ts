@@ -32,8 +32,12 @@ test('a 4 MiB gzip file that inflates to 4 GiB is refused once it passes the pro
   const bytes = gzipBomb(256);
   assert.ok(bytes.length < 5 * MiB, `the bomb is ${bytes.length} bytes`);
   const bomb = file('bomb-idx3-ubyte.gz', bytes);
-  assert.throws(() => nb.data.loadIdx(bomb), (e: Error) =>
-    e instanceof nb.NablaError && /loadIdx: .*bomb-idx3-ubyte.gz inflates to more than 25\d(\.\d)? MiB \(the limit for [\d.]+ MiB of gzip data\)/.test(e.message));
+  assert.throws(
+    () => nb.data.loadIdx(bomb),
+    (e: Error) =>
+      e instanceof nb.NablaError &&
+      /loadIdx: .*bomb-idx3-ubyte.gz inflates to more than 25\d(\.\d)? MiB \(the limit for [\d.]+ MiB of gzip data\)/.test(e.message),
+  );
 });
 
 test('the inflation limit can be raised or lowered per call and for every loader', () => {
@@ -50,7 +54,10 @@ test('the inflation limit can be raised or lowered per call and for every loader
     nb.data.setReadLimits(previous);
   }
   assert.equal(nb.data.loadIdx(p).shape[0], 3000);
-  assert.throws(() => nb.data.loadIdx(p, { maxBytes: -1 }), (e: Error) => e instanceof nb.ArgumentError && /maxBytes must be a positive integer, got -1/.test(e.message));
+  assert.throws(
+    () => nb.data.loadIdx(p, { maxBytes: -1 }),
+    (e: Error) => e instanceof nb.ArgumentError && /maxBytes must be a positive integer, got -1/.test(e.message),
+  );
   assert.throws(() => nb.data.setReadLimits({ maxLineBytes: 0.5 }), /maxLineBytes must be a positive integer/);
 });
 
@@ -59,7 +66,10 @@ test('a file over maxBytes is refused before it is read (a sparse 1 GiB CSV incl
   const fd = openSync(big, 'w');
   ftruncateSync(fd, 2 ** 30);
   closeSync(fd);
-  assert.throws(() => nb.data.loadCsv(big), /loadCsv: .*big.csv is 1024 MiB, more than the limit of 512 MiB; raise it with the maxBytes option or nb.data.setReadLimits/);
+  assert.throws(
+    () => nb.data.loadCsv(big),
+    /loadCsv: .*big.csv is 1024 MiB, more than the limit of 512 MiB; raise it with the maxBytes option or nb.data.setReadLimits/,
+  );
   const small = file('small-idx1-ubyte', encodeIdx(IDX.ubyte, [100], new Array(100).fill(1)));
   assert.throws(() => nb.data.loadIdx(small, { maxBytes: 50 }), /is 108 bytes, more than the limit of 50 bytes/);
 });
@@ -98,6 +108,9 @@ test('IDX headers declaring more values than the bytes present are refused befor
   const header = encodeIdx(IDX.double, [0xffffffff, 0xffffffff, 0xffffffff], []);
   for (const gz of [false, true]) {
     const p = file(`liar${gz ? '.gz' : ''}`, gz ? gzipSync(header) : header);
-    assert.throws(() => nb.data.loadIdx(p), /is truncated: a double array of shape \[4294967295,4294967295,4294967295\] needs [\d.e+]+ bytes .* but there are only 16/);
+    assert.throws(
+      () => nb.data.loadIdx(p),
+      /is truncated: a double array of shape \[4294967295,4294967295,4294967295\] needs [\d.e+]+ bytes .* but there are only 16/,
+    );
   }
 });

@@ -30,7 +30,10 @@ test('loadIdx reads labels, signed bytes, shorts and ints', () => {
   assert.deepEqual(labels.toArray(), [0, 1, 2, 9, 255, 7]);
   assert.equal(labels.dtype, 'int32');
   assert.deepEqual(nb.data.loadIdx(file('bytes', encodeIdx(IDX.byte, [4], [-128, -1, 0, 127]))).toArray(), [-128, -1, 0, 127]);
-  assert.deepEqual(nb.data.loadIdx(file('shorts', encodeIdx(IDX.short, [2, 2], [-32768, -2, 300, 32767]))).toArray(), [[-32768, -2], [300, 32767]]);
+  assert.deepEqual(nb.data.loadIdx(file('shorts', encodeIdx(IDX.short, [2, 2], [-32768, -2, 300, 32767]))).toArray(), [
+    [-32768, -2],
+    [300, 32767],
+  ]);
   assert.deepEqual(nb.data.loadIdx(file('ints', encodeIdx(IDX.int, [3], [-2147483648, 65536, 2147483647], true))).toArray(), [-2147483648, 65536, 2147483647]);
 });
 
@@ -45,14 +48,20 @@ test('loadIdx reads float as float32 and double as float64', () => {
 });
 
 test('parseIdx decodes bytes without a file, including a 0-d array', () => {
-  assert.deepEqual(nb.data.parseIdx(encodeIdx(IDX.ubyte, [2, 2], [1, 2, 3, 4])).toArray(), [[1, 2], [3, 4]]);
+  assert.deepEqual(nb.data.parseIdx(encodeIdx(IDX.ubyte, [2, 2], [1, 2, 3, 4])).toArray(), [
+    [1, 2],
+    [3, 4],
+  ]);
   const s = nb.data.parseIdx(encodeIdx(IDX.int, [], [42]));
   assert.deepEqual([...s.shape], []);
   assert.equal(s.item(), 42);
 });
 
 test('loadIdx reports a missing file, a bad magic number and truncated data', () => {
-  assert.throws(() => nb.data.loadIdx(join(dir, 'nope.idx')), (e: Error) => e instanceof nb.NablaError && e.message.includes('file not found') && e.message.includes(join(dir, 'nope.idx')));
+  assert.throws(
+    () => nb.data.loadIdx(join(dir, 'nope.idx')),
+    (e: Error) => e instanceof nb.NablaError && e.message.includes('file not found') && e.message.includes(join(dir, 'nope.idx')),
+  );
   const bad = file('bad', Buffer.from('PK\x03\x04 not an idx file'));
   assert.throws(() => nb.data.loadIdx(bad), /loadIdx: .*bad is not an IDX file: it starts with 50 4b 03 04/);
   const badType = file('badtype', Buffer.from([0, 0, 0x07, 1, 0, 0, 0, 1, 5]));
@@ -61,7 +70,11 @@ test('loadIdx reports a missing file, a bad magic number and truncated data', ()
 
   const full = encodeIdx(IDX.ubyte, [3, 4, 5], pixels);
   const cut = file('cut', full.subarray(0, full.length - 7));
-  assert.throws(() => nb.data.loadIdx(cut), (e: Error) => /truncated: a ubyte array of shape \[3,4,5\] needs 76 bytes \(16 header \+ 60 × 1\), but there are only 69/.test(e.message) && e.message.includes(cut));
+  assert.throws(
+    () => nb.data.loadIdx(cut),
+    (e: Error) =>
+      /truncated: a ubyte array of shape \[3,4,5\] needs 76 bytes \(16 header \+ 60 × 1\), but there are only 69/.test(e.message) && e.message.includes(cut),
+  );
   const cutHeader = file('cutheader', full.subarray(0, 9));
   assert.throws(() => nb.data.loadIdx(cutHeader), /truncated: its header declares 3 dimensions \(16 header bytes\) but the data has only 9 bytes/);
   const floats = encodeIdx(IDX.float, [10], new Array(10).fill(1));
@@ -95,14 +108,17 @@ test('loadMnist reads the standard file names into x in 0..1, NHWC images and in
   for (const i of [0, 1, 783, 784, 3919]) assert.equal(x.storage[i], Math.fround(imgs[i]! / 255));
   assert.equal(nb.max(x).item(), 1);
   assert.equal(nb.data.loadMnist(folder, { kind: 'test' }).x.shape[0], 5);
-  assert.equal(nb.data.loadMnist(folder).x.shape[0], 7);   // default 'train', uncompressed files
+  assert.equal(nb.data.loadMnist(folder).x.shape[0], 7); // default 'train', uncompressed files
   assert.equal(nb.data.loadFashionMnist(folder, { kind: 'train' }).labels.shape[0], 7);
 });
 
 test('loadMnist errors: missing folder or file, count mismatch, wrong element type, bad kind', () => {
   const folder = mkdtempSync(join(dir, 'mnist-bad-'));
   assert.throws(() => nb.data.loadMnist(join(folder, 'absent')), /loadMnist: folder not found: .*absent/);
-  assert.throws(() => nb.data.loadMnist(folder), (e: Error) => e.message.includes(`file not found: ${folder}/train-images-idx3-ubyte`) && e.message.includes('.gz'));
+  assert.throws(
+    () => nb.data.loadMnist(folder),
+    (e: Error) => e.message.includes(`file not found: ${folder}/train-images-idx3-ubyte`) && e.message.includes('.gz'),
+  );
   writeMnist(folder, 'train', 4, 3);
   assert.throws(() => nb.data.loadMnist(folder), /train-images-idx3-ubyte\.gz has 4 images but .*train-labels-idx1-ubyte has 3 labels/);
   writeFileSync(join(folder, 'train-labels-idx1-ubyte'), encodeIdx(IDX.int, [4], [0, 1, 2, 3]));
@@ -122,8 +138,11 @@ test('outside Node (no process.getBuiltinModule) the file loaders say so clearly
   try {
     assert.throws(() => nb.data.loadIdx('x.idx'), /loadIdx: reading files needs Node/);
     assert.throws(() => nb.data.loadCsv('x.csv'), /loadCsv: reading files needs Node/);
-    assert.throws(() => nb.data.parseIdx(encodeIdx(IDX.ubyte, [1], [1], true)), /gzipped and decompressing it synchronously needs Node; in a browser use `await parseIdxAsync/);
-    assert.deepEqual(nb.data.parseIdx(encodeIdx(IDX.ubyte, [1], [1])).toArray(), [1]);   // parsing plain bytes still works
+    assert.throws(
+      () => nb.data.parseIdx(encodeIdx(IDX.ubyte, [1], [1], true)),
+      /gzipped and decompressing it synchronously needs Node; in a browser use `await parseIdxAsync/,
+    );
+    assert.deepEqual(nb.data.parseIdx(encodeIdx(IDX.ubyte, [1], [1])).toArray(), [1]); // parsing plain bytes still works
   } finally {
     proc.getBuiltinModule = saved;
   }

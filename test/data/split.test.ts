@@ -6,7 +6,11 @@ import { stratifiedCounts } from '../../src/data/split.js';
 /** x row i is [i, -i]; y is i's class: an id we can trace through the split. */
 function data(n: number, classOf = (i: number) => i % 3) {
   const x = nb.tensor(Array.from({ length: n }, (_, i) => [i, -i]));
-  const y = nb.tensor(Array.from({ length: n }, (_, i) => classOf(i)), undefined, 'int32');
+  const y = nb.tensor(
+    Array.from({ length: n }, (_, i) => classOf(i)),
+    undefined,
+    'int32',
+  );
   return { x, y };
 }
 const ids = (t: nb.Tensor) => (t.toArray() as number[][]).map((r) => r[0]!);
@@ -25,18 +29,36 @@ test('trainTestSplit sizes: default quarter (rounded up), fraction, count', () =
 test('trainTestSplit keeps rows together, never overlaps and covers every example', () => {
   const { x, y } = data(50);
   const s = nb.data.trainTestSplit(x, y, { testSize: 0.3, seed: 1 });
-  const train = ids(s.xTrain), test = ids(s.xTest);
-  assert.deepEqual([...train, ...test].sort((a, b) => a - b), Array.from({ length: 50 }, (_, i) => i));
+  const train = ids(s.xTrain),
+    test = ids(s.xTest);
+  assert.deepEqual(
+    [...train, ...test].sort((a, b) => a - b),
+    Array.from({ length: 50 }, (_, i) => i),
+  );
   assert.equal(new Set([...train, ...test]).size, 50);
-  assert.deepEqual([...s.yTrain.storage], train.map((i) => i % 3));
-  assert.deepEqual([...s.yTest.storage], test.map((i) => i % 3));
-  assert.deepEqual((s.xTest.toArray() as number[][]).map((r) => r[1]), test.map((i) => -i));
-  assert.notDeepEqual(train, [...train].sort((a, b) => a - b));   // shuffled
+  assert.deepEqual(
+    [...s.yTrain.storage],
+    train.map((i) => i % 3),
+  );
+  assert.deepEqual(
+    [...s.yTest.storage],
+    test.map((i) => i % 3),
+  );
+  assert.deepEqual(
+    (s.xTest.toArray() as number[][]).map((r) => r[1]),
+    test.map((i) => -i),
+  );
+  assert.notDeepEqual(
+    train,
+    [...train].sort((a, b) => a - b),
+  ); // shuffled
 });
 
 test('trainTestSplit is reproducible by seed, and shuffle: false takes the tail', () => {
   const { x, y } = data(40);
-  const a = nb.data.trainTestSplit(x, y, { seed: 7 }), b = nb.data.trainTestSplit(x, y, { seed: 7 }), c = nb.data.trainTestSplit(x, y, { seed: 8 });
+  const a = nb.data.trainTestSplit(x, y, { seed: 7 }),
+    b = nb.data.trainTestSplit(x, y, { seed: 7 }),
+    c = nb.data.trainTestSplit(x, y, { seed: 8 });
   assert.deepEqual(ids(a.xTest), ids(b.xTest));
   assert.deepEqual(ids(a.xTrain), ids(b.xTrain));
   assert.notDeepEqual(ids(a.xTest), ids(c.xTest));
@@ -46,8 +68,14 @@ test('trainTestSplit is reproducible by seed, and shuffle: false takes the tail'
   assert.deepEqual(ids(nb.data.trainTestSplit(x, y).xTest), g1);
   assert.deepEqual(ids(nb.data.trainTestSplit(x, y, { generator: new nb.Generator(5) }).xTest), ids(nb.data.trainTestSplit(x, y, { seed: 5 }).xTest));
   const tail = nb.data.trainTestSplit(x, y, { shuffle: false, testSize: 0.25 });
-  assert.deepEqual(ids(tail.xTrain), Array.from({ length: 30 }, (_, i) => i));
-  assert.deepEqual(ids(tail.xTest), Array.from({ length: 10 }, (_, i) => 30 + i));
+  assert.deepEqual(
+    ids(tail.xTrain),
+    Array.from({ length: 30 }, (_, i) => i),
+  );
+  assert.deepEqual(
+    ids(tail.xTest),
+    Array.from({ length: 10 }, (_, i) => 30 + i),
+  );
 });
 
 test('stratified splits keep class proportions (largest-remainder rounding per class)', () => {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as nb from '../../src/index.js';
 import { pca, PCA } from '../../src/decomposition/index.js';
-import { fromFixture, loadFixture, randn, type FixtureTensor } from '../helpers.js';
+import { loadFixture, randn, type FixtureTensor } from '../helpers.js';
 
 interface Case {
   name: string;
@@ -50,7 +50,11 @@ test(`pca matches scikit-learn ${fx.sklearn} on the digits (components with svd_
       transform: maxErr(p.transform(first20), c.transform_first20),
     };
     for (const [what, e] of Object.entries(errors)) assert.ok(e < 1e-4, `${c.name}: ${what} off by ${e}`);
-    t.diagnostic(`${c.name}: max abs error ${Object.entries(errors).map(([w, e]) => `${w} ${e.toExponential(1)}`).join(', ')}`);
+    t.diagnostic(
+      `${c.name}: max abs error ${Object.entries(errors)
+        .map(([w, e]) => `${w} ${e.toExponential(1)}`)
+        .join(', ')}`,
+    );
     assert.equal(p.components.dtype, 'float64');
   }
 });

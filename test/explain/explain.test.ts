@@ -70,7 +70,15 @@ function checkGradients(model: nb.Sequential, x: nb.Tensor, y: nb.Tensor, layout
   return e;
 }
 
-const labels = (k: number, n: number) => nb.oneHot(nb.tensor(Array.from({ length: n }, (_, i) => (i * 7) % k), [n], 'int32'), k);
+const labels = (k: number, n: number) =>
+  nb.oneHot(
+    nb.tensor(
+      Array.from({ length: n }, (_, i) => (i * 7) % k),
+      [n],
+      'int32',
+    ),
+    k,
+  );
 
 test('the printed backward equations, evaluated, give the gradients nb.grad computes: dense networks in both layouts', () => {
   const x = nb.randomNormal([6, 64]);
@@ -87,12 +95,29 @@ test('the printed backward equations, evaluated, give the gradients nb.grad comp
 
 test('explain works from the program for other layers: convolution and pooling, batch normalisation and dropout, recurrent layers, MSE', () => {
   nb.seed(6);
-  const cnn = nb.sequential([L.conv2d({ filters: 2, kernelSize: 3, activation: 'relu', inputShape: [6, 6, 1] }), L.maxPooling2d({ poolSize: 2 }), L.flatten(), L.dense({ units: 3, activation: 'softmax' })]);
+  const cnn = nb.sequential([
+    L.conv2d({ filters: 2, kernelSize: 3, activation: 'relu', inputShape: [6, 6, 1] }),
+    L.maxPooling2d({ poolSize: 2 }),
+    L.flatten(),
+    L.dense({ units: 3, activation: 'softmax' }),
+  ]);
   cnn.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy' });
   const ce = checkGradients(cnn, nb.randomNormal([3, 6, 6, 1]), labels(3, 3));
-  assert.ok(ce.equations().some((q) => /^Z1 = conv2d\(X, W1\) \+ b1$/.test(q)), ce.equations().join('\n'));
-  assert.ok(ce.equations().some((q) => q.includes('(∂maxPool2d/∂A1)ᵀ')), 'pooling\'s backward is its vector–Jacobian product');
-  const bn = nb.sequential([L.dense({ units: 5, inputShape: [4] }), L.batchNormalization(), L.activation({ activation: 'relu' }), L.dropout({ rate: 0.5 }), L.dense({ units: 2 })]);
+  assert.ok(
+    ce.equations().some((q) => /^Z1 = conv2d\(X, W1\) \+ b1$/.test(q)),
+    ce.equations().join('\n'),
+  );
+  assert.ok(
+    ce.equations().some((q) => q.includes('(∂maxPool2d/∂A1)ᵀ')),
+    "pooling's backward is its vector–Jacobian product",
+  );
+  const bn = nb.sequential([
+    L.dense({ units: 5, inputShape: [4] }),
+    L.batchNormalization(),
+    L.activation({ activation: 'relu' }),
+    L.dropout({ rate: 0.5 }),
+    L.dense({ units: 2 }),
+  ]);
   bn.compile({ optimizer: 'sgd', loss: 'mse' });
   const be = checkGradients(bn, nb.randomNormal([5, 4]), nb.randomNormal([5, 2]), 'columns');
   assert.ok(be.equations().includes('A2 = ((A1 − μ2) / √(σ²2 + 0.001)) ⊙ γ2 + β2'), be.equations().join('\n'));
@@ -113,16 +138,36 @@ test('nb.explain(f): a cost written by hand, with W·X as written, and its gradi
     return nb.neg(nb.mean(nb.add(nb.mul(Y, nb.log(A2)), nb.mul(nb.sub(1, Y), nb.log(nb.sub(1, A2))))));
   };
   const S = nb.spec;
-  const e = nb.explain(cost)(S([16, 64], 'float32', 'W1'), S([16, 1], 'float32', 'b1'), S([1, 16], 'float32', 'W2'), S([1, 1], 'float32', 'b2'), S([64, null], 'float32', 'X'), S([1, null], 'float32', 'Y'));
+  const e = nb.explain(cost)(
+    S([16, 64], 'float32', 'W1'),
+    S([16, 1], 'float32', 'b1'),
+    S([1, 16], 'float32', 'W2'),
+    S([1, 1], 'float32', 'b2'),
+    S([64, null], 'float32', 'X'),
+    S([1, null], 'float32', 'Y'),
+  );
   const eq = e.equations();
   assert.deepEqual(eq.slice(0, 5), ['Z1 = W1·X + b1', 'A1 = relu(Z1)', 'Z2 = W2·A1 + b2', 'A2 = σ(Z2)', 'J = −(1/m) Σ (Y ⊙ log(A2) + (1 − Y) ⊙ log(1 − A2))']);
   // the cross-entropy written by hand on σ(Z2) gets the textbook step: ((1 − Y)/(1 − A2) − Y/A2) ⊙ σ′(Z2) = A2 − Y
   assert.ok(eq.includes('dZ2 = A2 − Y'), eq.join('\n'));
   // the gradient with respect to the inputs without the batch dimension (the parameters), not X or Y
-  assert.deepEqual(e.lines.filter((l) => l.role === 'gradient').map((l) => l.name).sort(), ['dW1', 'dW2', 'db1', 'db2']);
+  assert.deepEqual(
+    e.lines
+      .filter((l) => l.role === 'gradient')
+      .map((l) => l.name)
+      .sort(),
+    ['dW1', 'dW2', 'db1', 'db2'],
+  );
   nb.seed(7);
   const small = (s: number[]) => nb.mul(nb.randomNormal(s), 0.2);
-  const args = [small([16, 64]), small([16, 1]), small([1, 16]), small([1, 1]), nb.randomNormal([64, 9]), nb.cast(nb.greater(nb.randomNormal([1, 9]), 0), 'float32')];
+  const args = [
+    small([16, 64]),
+    small([16, 1]),
+    small([1, 16]),
+    small([1, 1]),
+    nb.randomNormal([64, 9]),
+    nb.cast(nb.greater(nb.randomNormal([1, 9]), 0), 'float32'),
+  ];
   const env = e.evaluate(args);
   const g = nb.grad(cost, { argnums: [0, 1, 2, 3] })(...(args as [nb.Tensor, nb.Tensor, nb.Tensor, nb.Tensor, nb.Tensor, nb.Tensor])) as nb.Tensor[];
   ['W1', 'b1', 'W2', 'b2'].forEach((n, i) => {
@@ -159,13 +204,19 @@ test('explain with values: each line shows the numbers of the batch given', () =
 
 test('explain: clear errors for a model that is not built, bad options and bad inputs', () => {
   const unbuilt = nb.sequential([L.dense({ units: 2 })]);
-  assert.throws(() => unbuilt.explain(), (e: Error) => e instanceof nb.ArgumentError && /explain: the model is not built/.test(e.message));
+  assert.throws(
+    () => unbuilt.explain(),
+    (e: Error) => e instanceof nb.ArgumentError && /explain: the model is not built/.test(e.message),
+  );
   const model = seedClassifier();
   assert.throws(() => model.explain({ layout: 'diagonal' as never }), /layout must be 'rows' or 'columns'/);
   assert.throws(() => model.explain({ format: 'html' as never }), /format must be 'text', 'markdown' or 'latex'/);
   assert.throws(() => model.explain({ layuot: 'rows' } as never), /unknown option 'layuot'/);
   assert.throws(() => model.explain({ values: { x: nb.zeros([2, 64]) } } as never), /values must be \{ x, y \}/);
-  assert.throws(() => model.explain().evaluate([nb.zeros([2, 63]), nb.zeros([2, 1])]), (e: Error) => e instanceof nb.ShapeError && /input X must have shape \[m,64\], got \[2,63\]/.test(e.message));
+  assert.throws(
+    () => model.explain().evaluate([nb.zeros([2, 63]), nb.zeros([2, 1])]),
+    (e: Error) => e instanceof nb.ShapeError && /input X must have shape \[m,64\], got \[2,63\]/.test(e.message),
+  );
   assert.throws(() => nb.explain(42 as never), /explain: argument f must be a function/);
   assert.throws(() => nb.explain((a: nb.Tensor) => nb.sum(a), { wrt: ['b'] })(nb.spec([3], 'float32', 'a')), /wrt names 'b', which is not an input/);
   // without a loss: the forward pass only, and it says how to get the rest
@@ -180,9 +231,17 @@ test('a recurrent layer is explained as one step t and backpropagation through t
   m.compile({ optimizer: 'sgd', loss: 'binaryCrossentropy' });
   const eq = m.explain({ layout: 'rows' }).equations();
   for (const q of [
-    'P1 = X·W1 + b1', 'H1⟨0⟩ = 0', 'Z1⟨t⟩ = P1⟨t⟩ + H1⟨t−1⟩·U1', 'H1⟨t⟩ = tanh(Z1⟨t⟩)', 'Z2 = H1⟨T⟩·W2 + b2',
-    'dZ1⟨T⟩ = (dZ2·W2ᵀ) ⊙ tanh′(Z1⟨T⟩)', 'dZ1⟨t⟩ = (dZ1⟨t+1⟩·U1ᵀ) ⊙ tanh′(Z1⟨t⟩)', 'dU1 = (1/m) Σ_t H1⟨t−1⟩ᵀ·dZ1⟨t⟩', 'dP1 = Σ_t (dZ1⟨t⟩ at [:, t])',
-  ]) assert.ok(eq.includes(q), `${q} in\n${eq.join('\n')}`);
+    'P1 = X·W1 + b1',
+    'H1⟨0⟩ = 0',
+    'Z1⟨t⟩ = P1⟨t⟩ + H1⟨t−1⟩·U1',
+    'H1⟨t⟩ = tanh(Z1⟨t⟩)',
+    'Z2 = H1⟨T⟩·W2 + b2',
+    'dZ1⟨T⟩ = (dZ2·W2ᵀ) ⊙ tanh′(Z1⟨T⟩)',
+    'dZ1⟨t⟩ = (dZ1⟨t+1⟩·U1ᵀ) ⊙ tanh′(Z1⟨t⟩)',
+    'dU1 = (1/m) Σ_t H1⟨t−1⟩ᵀ·dZ1⟨t⟩',
+    'dP1 = Σ_t (dZ1⟨t⟩ at [:, t])',
+  ])
+    assert.ok(eq.includes(q), `${q} in\n${eq.join('\n')}`);
   // unrolled, every step is there, and the LaTeX of the compact view parses
   const unrolled = m.explain({ layout: 'rows', unroll: true }).equations();
   for (let t = 1; t <= 5; t++) assert.ok(unrolled.includes(`H1⟨${t}⟩ = tanh(Z1⟨${t}⟩)`));

@@ -6,7 +6,22 @@ import * as nb from '../../src/index.js';
 // PCA, scalers, charts) take an options object: junk in its place, or junk
 // option values, is a NablaError, never a raw TypeError.
 
-const JUNK: unknown[] = [null, 1, 'x', Symbol('s'), [1], () => 1, true, { monitor: Symbol('m') }, { learningRate: 'a' }, { learningRate: -1 }, { patience: -1 }, { mode: 'up' }, { featureRange: [1, 0] }, { nComponents: 0 }];
+const JUNK: unknown[] = [
+  null,
+  1,
+  'x',
+  Symbol('s'),
+  [1],
+  () => 1,
+  true,
+  { monitor: Symbol('m') },
+  { learningRate: 'a' },
+  { learningRate: -1 },
+  { patience: -1 },
+  { mode: 'up' },
+  { featureRange: [1, 0] },
+  { nComponents: 0 },
+];
 
 const BUILDERS: Record<string, (junk: unknown) => unknown> = {
   sequential: (j) => nb.sequential(j as never),
@@ -34,7 +49,8 @@ test('builders given junk options throw a NablaError, never a raw TypeError', ()
       try {
         build(j);
       } catch (e) {
-        if (!(e instanceof nb.NablaError)) bad.push(`${name}(${typeof j === 'symbol' ? 'Symbol' : JSON.stringify(j) ?? typeof j}): ${(e as Error).name}: ${(e as Error).message}`);
+        if (!(e instanceof nb.NablaError))
+          bad.push(`${name}(${typeof j === 'symbol' ? 'Symbol' : (JSON.stringify(j) ?? typeof j)}): ${(e as Error).name}: ${(e as Error).message}`);
       }
     }
   }

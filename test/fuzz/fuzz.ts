@@ -39,16 +39,39 @@ export function randomTensor(r: Rand, shape = randomShape(r), dtype: nb.DType = 
     if (dtype === 'int32') return Number.isFinite(v) && Math.abs(v) < 2 ** 31 ? Math.trunc(v) : int(r, -5, 5);
     return v;
   });
-  const data = dtype === 'float64' ? Float64Array.from(values) : dtype === 'int32' ? Int32Array.from(values)
-    : dtype === 'bool' ? Uint8Array.from(values) : Float32Array.from(values);
+  const data =
+    dtype === 'float64'
+      ? Float64Array.from(values)
+      : dtype === 'int32'
+        ? Int32Array.from(values)
+        : dtype === 'bool'
+          ? Uint8Array.from(values)
+          : Float32Array.from(values);
   return nb.tensor(data, shape, dtype);
 }
 
 /** Values that are not tensors (nor tensor-like): every op must reject them with a NablaError naming itself. */
 export const JUNK: readonly unknown[] = [
-  {}, { shape: [2], dtype: 'float32' }, 'abc', '', '1', undefined, null, () => 1, Symbol('s'), 10n,
-  [[1, 2], [3]], [1, 'a'], [[1], 2], [undefined], [{}], new Map(), new Date(0), new DataView(new ArrayBuffer(4)),
-  new BigInt64Array(2), Object.create(null),
+  {},
+  { shape: [2], dtype: 'float32' },
+  'abc',
+  '',
+  '1',
+  undefined,
+  null,
+  () => 1,
+  Symbol('s'),
+  10n,
+  [[1, 2], [3]],
+  [1, 'a'],
+  [[1], 2],
+  [undefined],
+  [{}],
+  new Map(),
+  new Date(0),
+  new DataView(new ArrayBuffer(4)),
+  new BigInt64Array(2),
+  Object.create(null),
 ];
 
 /** Option strings every lookup must treat as unknown names, and a few more. */
@@ -58,7 +81,11 @@ export const NAMES: readonly string[] = ['toString', 'constructor', '__proto__',
 export function checkTensor(what: string, t: unknown, dtype?: nb.DType | nb.DType[]): void {
   assert.ok(t instanceof nb.Tensor, `${what}: returned ${String(typeof t)}, not a Tensor`);
   assert.ok(Array.isArray(t.shape) && t.shape.every((d) => Number.isSafeInteger(d) && d >= 0), `${what}: bad shape ${String(t.shape)}`);
-  assert.equal(t.size, t.shape.reduce((a, b) => a * b, 1), `${what}: ${t.size} values for shape [${t.shape.join(',')}]`);
+  assert.equal(
+    t.size,
+    t.shape.reduce((a, b) => a * b, 1),
+    `${what}: ${t.size} values for shape [${t.shape.join(',')}]`,
+  );
   assert.ok(DTYPES.includes(t.dtype), `${what}: dtype ${t.dtype}`);
   if (dtype !== undefined) {
     const ok = Array.isArray(dtype) ? dtype.includes(t.dtype) : dtype === t.dtype;
@@ -79,7 +106,10 @@ export function expectWellBehaved(names: readonly string[], describeCall: () => 
     if (!(e instanceof nb.NablaError)) {
       assert.fail(`${describeCall()} threw ${(e as Error)?.constructor?.name}: ${(e as Error)?.message}`);
     }
-    assert.ok(names.some((n) => e.message.includes(n)), `${describeCall()}: message does not name ${names.join(' or ')}: ${e.message}`);
+    assert.ok(
+      names.some((n) => e.message.includes(n)),
+      `${describeCall()}: message does not name ${names.join(' or ')}: ${e.message}`,
+    );
     return 'error';
   }
   onResult(out);

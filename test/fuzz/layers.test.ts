@@ -22,18 +22,50 @@ interface LayerSpec {
   indices?: boolean;
 }
 
-const RECURRENT = ['units', 'activation', 'useBias', 'returnSequences', 'returnState', 'goBackwards', 'kernelInitializer', 'recurrentInitializer', 'biasInitializer', 'kernelRegularizer', 'recurrentRegularizer', 'biasRegularizer'];
+const RECURRENT = [
+  'units',
+  'activation',
+  'useBias',
+  'returnSequences',
+  'returnState',
+  'goBackwards',
+  'kernelInitializer',
+  'recurrentInitializer',
+  'biasInitializer',
+  'kernelRegularizer',
+  'recurrentRegularizer',
+  'biasRegularizer',
+];
 
 /** Every layer factory of nb.layers; a new one must be added (the first test checks). */
 const LAYERS: Record<string, LayerSpec> = {
-  dense: { base: { units: 3 }, options: ['units', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer', 'kernelRegularizer', 'biasRegularizer'], rank: 2 },
+  dense: {
+    base: { units: 3 },
+    options: ['units', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer', 'kernelRegularizer', 'biasRegularizer'],
+    rank: 2,
+  },
   activation: { base: { activation: 'relu' }, options: ['activation'], rank: 2 },
   dropout: { base: { rate: 0.5 }, options: ['rate'], rank: 2 },
   // an input whose feature axis differs from the built one is reported by reshape (batchnorm.ts's call belongs to another change)
   batchNormalization: { base: {}, options: ['axis', 'momentum', 'epsilon', 'center', 'scale'], rank: 2, ops: ['reshape'] },
   flatten: { base: {}, options: [], rank: 3 },
   reshape: { base: { targetShape: [-1] }, options: ['targetShape'], rank: 3 },
-  conv2d: { base: { filters: 2, kernelSize: 2 }, options: ['filters', 'kernelSize', 'strides', 'padding', 'dilationRate', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer', 'kernelRegularizer'], rank: 4 },
+  conv2d: {
+    base: { filters: 2, kernelSize: 2 },
+    options: [
+      'filters',
+      'kernelSize',
+      'strides',
+      'padding',
+      'dilationRate',
+      'activation',
+      'useBias',
+      'kernelInitializer',
+      'biasInitializer',
+      'kernelRegularizer',
+    ],
+    rank: 4,
+  },
   maxPooling2d: { base: {}, options: ['poolSize', 'strides', 'padding'], rank: 4, ops: ['maxPool2d'] },
   averagePooling2d: { base: {}, options: ['poolSize', 'strides', 'padding'], rank: 4, ops: ['avgPool2d'] },
   globalAveragePooling2d: { base: {}, options: [], rank: 4 },
@@ -43,13 +75,36 @@ const LAYERS: Record<string, LayerSpec> = {
   gru: { base: { units: 2 }, options: [...RECURRENT, 'recurrentActivation', 'resetAfter'], rank: 3 },
   rescaling: { base: { scale: 0.5 }, options: ['scale', 'offset'], rank: 2 },
   normalization: { base: { mean: 0, variance: 1 }, options: ['mean', 'variance', 'axis'], rank: 2 },
-  embedding: { base: { inputDim: 5, outputDim: 2 }, options: ['inputDim', 'outputDim', 'embeddingsInitializer', 'embeddingsRegularizer', 'inputLength', 'maskZero'], rank: 2, indices: true },
+  embedding: {
+    base: { inputDim: 5, outputDim: 2 },
+    options: ['inputDim', 'outputDim', 'embeddingsInitializer', 'embeddingsRegularizer', 'inputLength', 'maskZero'],
+    rank: 2,
+    indices: true,
+  },
 };
 
 /** Bad option values: inherited and unknown names, bad numbers, non-values. */
 const BAD: readonly unknown[] = [
-  ...NAMES, 0, -1, 1.5, NaN, Infinity, 2 ** 31, 2 ** 53, 1, true, [], [0], [2, 0], [1.5, 1], ['2', 2], [2 ** 31, 1],
-  { className: 'toString' }, { className: '__proto__', config: {} }, { className: 'L1L2', config: null }, { className: 'Zeros', config: { a: 'x' } },
+  ...NAMES,
+  0,
+  -1,
+  1.5,
+  NaN,
+  Infinity,
+  2 ** 31,
+  2 ** 53,
+  1,
+  true,
+  [],
+  [0],
+  [2, 0],
+  [1.5, 1],
+  ['2', 2],
+  [2 ** 31, 1],
+  { className: 'toString' },
+  { className: '__proto__', config: {} },
+  { className: 'L1L2', config: null },
+  { className: 'Zeros', config: { a: 'x' } },
   ...JUNK,
 ];
 
@@ -71,8 +126,13 @@ function input(r: Rand, spec: LayerSpec): unknown {
 }
 
 test('fuzz: every layer factory is listed', () => {
-  const factories = Object.entries(nb.layers).filter(([k, v]) => typeof v === 'function' && /^[a-z]/.test(k)).map(([k]) => k);
-  assert.deepEqual(factories.filter((k) => !(k in LAYERS)), []);
+  const factories = Object.entries(nb.layers)
+    .filter(([k, v]) => typeof v === 'function' && /^[a-z]/.test(k))
+    .map(([k]) => k);
+  assert.deepEqual(
+    factories.filter((k) => !(k in LAYERS)),
+    [],
+  );
 });
 
 test('fuzz: layer constructors and calls give a tensor or a NablaError naming the layer', () => {
@@ -84,21 +144,42 @@ test('fuzz: layer constructors and calls give a tensor or a NablaError naming th
     try {
       for (let k = 0; k < 300; k++) {
         const opts = options(r, spec);
-        const desc = () => `${factory}(${opts && typeof opts === 'object' ? `{${Object.entries(opts).map(([a, v]) => `${a}: ${show(v)}`).join(', ')}}` : show(opts)})`;
+        const desc = () =>
+          `${factory}(${
+            opts && typeof opts === 'object'
+              ? `{${Object.entries(opts)
+                  .map(([a, v]) => `${a}: ${show(v)}`)
+                  .join(', ')}}`
+              : show(opts)
+          })`;
         let layer: nb.nn.Layer | undefined;
-        const made = expectWellBehaved([factory], desc, () => make[factory]!(opts), (l) => {
-          assert.ok(l instanceof nb.nn.Layer, `${desc()}: not a Layer`);
-          layer = l as nb.nn.Layer;
-        });
-        if (made === 'error') { tally.error++; continue; }
+        const made = expectWellBehaved(
+          [factory],
+          desc,
+          () => make[factory]!(opts),
+          (l) => {
+            assert.ok(l instanceof nb.nn.Layer, `${desc()}: not a Layer`);
+            layer = l as nb.nn.Layer;
+          },
+        );
+        if (made === 'error') {
+          tally.error++;
+          continue;
+        }
         tally.built++;
         const x = input(r, spec);
         const training = r() < 0.5;
         const names = [factory, layer!.name, layer!.className, ...(spec.ops ?? [])];
-        const called = expectWellBehaved(names, () => `${desc()}.apply(${show(x)}, { training: ${training} })`, () => layer!.apply(x as nb.Tensor, { training }), (out) => {
-          checkTensor(`${desc()}.apply(${show(x)})`, out);
-        });
-        if (called === 'ok') tally.called++; else tally.error++;
+        const called = expectWellBehaved(
+          names,
+          () => `${desc()}.apply(${show(x)}, { training: ${training} })`,
+          () => layer!.apply(x as nb.Tensor, { training }),
+          (out) => {
+            checkTensor(`${desc()}.apply(${show(x)})`, out);
+          },
+        );
+        if (called === 'ok') tally.called++;
+        else tally.error++;
       }
     } catch (e) {
       failures.push((e as Error).message);
@@ -123,18 +204,29 @@ test('fuzz: name lookups take own names only and reject the rest with an Argumen
   for (const [fn, call] of lookups) {
     for (const name of [...NAMES, ...BAD.filter(() => r() < 0.3)]) {
       if (typeof name === 'function' || (name !== null && typeof name === 'object' && !Array.isArray(name))) continue; // a function or object is a valid spec for some lookups
-      assert.throws(() => call(name), (e: unknown) => e instanceof nb.ArgumentError,
-        `${fn}(${show(name)}) must throw an ArgumentError for an unknown name`);
+      assert.throws(
+        () => call(name),
+        (e: unknown) => e instanceof nb.ArgumentError,
+        `${fn}(${show(name)}) must throw an ArgumentError for an unknown name`,
+      );
     }
   }
 });
 
 test('fuzz: losses and metrics take junk and special values without leaking other errors', () => {
   const fns: [string, (a: unknown, b: unknown) => unknown][] = [
-    ...['meanSquaredError', 'meanAbsoluteError', 'binaryCrossentropy', 'categoricalCrossentropy', 'sparseCategoricalCrossentropy']
-      .map((n): [string, (a: unknown, b: unknown) => unknown] => [n, (a, b) => (nb.losses as unknown as Record<string, (a: unknown, b: unknown) => unknown>)[n]!(a, b)]),
-    ...['binaryAccuracy', 'categoricalAccuracy', 'sparseCategoricalAccuracy', 'meanSquaredError', 'meanAbsoluteError']
-      .map((n): [string, (a: unknown, b: unknown) => unknown] => [n, (a, b) => (nb.metrics as unknown as Record<string, (a: unknown, b: unknown) => unknown>)[n]!(a, b)]),
+    ...['meanSquaredError', 'meanAbsoluteError', 'binaryCrossentropy', 'categoricalCrossentropy', 'sparseCategoricalCrossentropy'].map(
+      (n): [string, (a: unknown, b: unknown) => unknown] => [
+        n,
+        (a, b) => (nb.losses as unknown as Record<string, (a: unknown, b: unknown) => unknown>)[n]!(a, b),
+      ],
+    ),
+    ...['binaryAccuracy', 'categoricalAccuracy', 'sparseCategoricalAccuracy', 'meanSquaredError', 'meanAbsoluteError'].map(
+      (n): [string, (a: unknown, b: unknown) => unknown] => [
+        n,
+        (a, b) => (nb.metrics as unknown as Record<string, (a: unknown, b: unknown) => unknown>)[n]!(a, b),
+      ],
+    ),
   ];
   const failures: string[] = [];
   for (const [name, fn] of fns) {
@@ -142,9 +234,19 @@ test('fuzz: losses and metrics take junk and special values without leaking othe
     try {
       for (let k = 0; k < 80; k++) {
         const p = r() < 0.1 ? pick(r, JUNK) : randomTensor(r, randomShape(r, int(r, 1, 3)), r() < 0.8 ? 'float32' : undefined);
-        const t = r() < 0.1 ? pick(r, JUNK) : p instanceof nb.Tensor && r() < 0.7 ? randomTensor(r, r() < 0.5 ? [...p.shape] : p.shape.slice(0, -1), r() < 0.5 ? 'int32' : 'float32').abs() : randomTensor(r);
+        const t =
+          r() < 0.1
+            ? pick(r, JUNK)
+            : p instanceof nb.Tensor && r() < 0.7
+              ? randomTensor(r, r() < 0.5 ? [...p.shape] : p.shape.slice(0, -1), r() < 0.5 ? 'int32' : 'float32').abs()
+              : randomTensor(r);
         // the accuracies take the argmax of yPred's class axis, which reports an empty one under its own name
-        expectWellBehaved(name.endsWith('Accuracy') ? [name, 'argmax'] : [name], () => `${name}(${show(t)}, ${show(p)})`, () => fn(t, p), (out) => checkTensor(`${name}(${show(t)}, ${show(p)})`, out));
+        expectWellBehaved(
+          name.endsWith('Accuracy') ? [name, 'argmax'] : [name],
+          () => `${name}(${show(t)}, ${show(p)})`,
+          () => fn(t, p),
+          (out) => checkTensor(`${name}(${show(t)}, ${show(p)})`, out),
+        );
       }
     } catch (e) {
       failures.push((e as Error).message);

@@ -16,9 +16,16 @@ test('fuzz: nb.linalg functions return or throw a NablaError', () => {
     try {
       for (let k = 0; k < 150; k++) {
         const n = int(r, 0, 3);
-        const a = r() < 0.1 ? pick(r, JUNK) : randomTensor(r, r() < 0.7 ? [...randomShape(r, int(r, 0, 1)), n, n] : randomShape(r), r() < 0.7 ? 'float64' : undefined);
-        const b = r() < 0.1 ? pick(r, JUNK) : r() < 0.5 ? randomTensor(r, [n], 'float64') : pick(r, [undefined, 'fro', 'nuc', 2, 'toString', {}, 1.5, -Infinity, null]);
-        expectWellBehaved([name, 'eigh', 'min', 'max'], () => `linalg.${name}(${show(a)}, ${show(b)})`, () => f(a, b), () => {});
+        const a =
+          r() < 0.1 ? pick(r, JUNK) : randomTensor(r, r() < 0.7 ? [...randomShape(r, int(r, 0, 1)), n, n] : randomShape(r), r() < 0.7 ? 'float64' : undefined);
+        const b =
+          r() < 0.1 ? pick(r, JUNK) : r() < 0.5 ? randomTensor(r, [n], 'float64') : pick(r, [undefined, 'fro', 'nuc', 2, 'toString', {}, 1.5, -Infinity, null]);
+        expectWellBehaved(
+          [name, 'eigh', 'min', 'max'],
+          () => `linalg.${name}(${show(a)}, ${show(b)})`,
+          () => f(a, b),
+          () => {},
+        );
       }
     } catch (e) {
       failures.push((e as Error).message);

@@ -10,15 +10,39 @@ import * as nb from '../../src/index.js';
 import { checkTensor, expectWellBehaved, int, JUNK, NAMES, pick, randomShape, randomTensor, rng, show, type Rand } from './fuzz.js';
 
 type Arg =
-  | 'x' | 'y' | 'xs' | 'axis' | 'axes' | 'keepDims' | 'num' | 'int' | 'bool' | 'dtype' | 'shape'
-  | 'pair' | 'padding' | 'paddings' | 'perm' | 'begin' | 'size' | 'sections' | 'indices' | 'fused' | 'kernel' | 'fn';
+  | 'x'
+  | 'y'
+  | 'xs'
+  | 'axis'
+  | 'axes'
+  | 'keepDims'
+  | 'num'
+  | 'int'
+  | 'bool'
+  | 'dtype'
+  | 'shape'
+  | 'pair'
+  | 'padding'
+  | 'paddings'
+  | 'perm'
+  | 'begin'
+  | 'size'
+  | 'sections'
+  | 'indices'
+  | 'fused'
+  | 'kernel'
+  | 'fn';
 /**
  * What the result's dtype must be: a float dtype (float64 only from a float64 input), bool, int32,
  * 'exact' (int32 for an int32 or bool input, which such ops keep exactly; else as 'float'), or unchecked.
  */
 type Out = 'float' | 'bool' | 'int32' | 'exact' | 'any' | 'tensors';
 /** `alsoNamed`: an op documented as another one on some inputs (dot of matrices is matmul) may name that one. */
-interface Spec { args: Arg[]; out: Out; alsoNamed?: string }
+interface Spec {
+  args: Arg[];
+  out: Out;
+  alsoNamed?: string;
+}
 
 const U = (): Spec => ({ args: ['x'], out: 'float' });
 const B = (out: Out = 'any'): Spec => ({ args: ['x', 'y'], out });
@@ -43,19 +67,42 @@ const OPS: Record<string, Spec> = {
   randomNormal: { args: ['shape', 'num', 'num'], out: 'float' },
   variable: { args: ['x'], out: 'any' },
   // arithmetic
-  add: B(), sub: B(), mul: B(), div: B('float'), pow: B('float'), maximum: B(), minimum: B(),
-  neg: { args: ['x'], out: 'exact' }, square: { args: ['x'], out: 'exact' }, abs: { args: ['x'], out: 'exact' }, sign: { args: ['x'], out: 'exact' },
-  sqrt: U(), exp: U(), expm1: U(), log: U(), log1p: U(),
-  sin: U(), cos: U(), tanh: U(), erf: U(), reciprocal: U(),
+  add: B(),
+  sub: B(),
+  mul: B(),
+  div: B('float'),
+  pow: B('float'),
+  maximum: B(),
+  minimum: B(),
+  neg: { args: ['x'], out: 'exact' },
+  square: { args: ['x'], out: 'exact' },
+  abs: { args: ['x'], out: 'exact' },
+  sign: { args: ['x'], out: 'exact' },
+  sqrt: U(),
+  exp: U(),
+  expm1: U(),
+  log: U(),
+  log1p: U(),
+  sin: U(),
+  cos: U(),
+  tanh: U(),
+  erf: U(),
+  reciprocal: U(),
   clip: { args: ['x', 'num', 'num'], out: 'any' }, // int32 stays int32 with integer bounds
   cast: { args: ['x', 'dtype'], out: 'any' },
   // comparison
-  equal: B('bool'), notEqual: B('bool'), greater: B('bool'), greaterEqual: B('bool'), less: B('bool'), lessEqual: B('bool'),
+  equal: B('bool'),
+  notEqual: B('bool'),
+  greater: B('bool'),
+  greaterEqual: B('bool'),
+  less: B('bool'),
+  lessEqual: B('bool'),
   where: { args: ['x', 'y', 'y'], out: 'any' },
   // linear algebra
   matmul: { args: ['x', 'y', 'bool', 'bool'], out: 'float' },
   transpose: { args: ['x', 'perm'], out: 'any' },
-  dot: { ...B(), alsoNamed: 'matmul' }, outer: B(),
+  dot: { ...B(), alsoNamed: 'matmul' },
+  outer: B(),
   // reductions
   sum: { args: ['x', 'axes', 'keepDims'], out: 'any' },
   mean: { args: ['x', 'axes', 'keepDims'], out: 'float' },
@@ -81,7 +128,10 @@ const OPS: Record<string, Spec> = {
   scatterAdd: { args: ['x', 'indices', 'axis', 'int'], out: 'any' },
   oneHot: { args: ['indices', 'int', 'dtype'], out: 'any' },
   // activations
-  sigmoid: U(), relu: U(), swish: U(), softplus: U(),
+  sigmoid: U(),
+  relu: U(),
+  swish: U(),
+  softplus: U(),
   leakyRelu: { args: ['x', 'num'], out: 'float' },
   elu: { args: ['x', 'num'], out: 'float' },
   gelu: { args: ['x', 'bool'], out: 'float' },
@@ -99,22 +149,54 @@ const OPS: Record<string, Spec> = {
 
 /** Exports that are not ops on tensors, and where they are tested instead. */
 const NOT_FUZZED: Record<string, string> = {
-  NablaError: 'error class', ShapeError: 'error class', DTypeError: 'error class', ArgumentError: 'error class', ModelFileError: 'error class', DivergenceError: 'error class', TraceError: 'error class', Spec: 'class (through spec)', Program: 'class (test/trace)',
-  trace: 'transform of a function (test/trace)', spec: 'a placeholder, not a tensor (test/trace checks its errors)', runProgram: 'runs a Program (test/trace)',
-  Generator: 'class (test/core/random.test.ts)', Tensor: 'class', Variable: 'class (through variable)', Sequential: 'class (test/train)', History: 'class',
+  NablaError: 'error class',
+  ShapeError: 'error class',
+  DTypeError: 'error class',
+  ArgumentError: 'error class',
+  ModelFileError: 'error class',
+  DivergenceError: 'error class',
+  TraceError: 'error class',
+  Spec: 'class (through spec)',
+  Program: 'class (test/trace)',
+  trace: 'transform of a function (test/trace)',
+  spec: 'a placeholder, not a tensor (test/trace checks its errors)',
+  runProgram: 'runs a Program (test/trace)',
+  Generator: 'class (test/core/random.test.ts)',
+  Tensor: 'class',
+  Variable: 'class (through variable)',
+  Sequential: 'class (test/train)',
+  History: 'class',
   seed: 'global generator seed (test/core/random.test.ts)',
-  setBackend: 'backend control (test/backend)', getBackend: 'backend control', listBackends: 'backend control', registerBackend: 'backend control',
-  setThreads: 'backend control', getThreads: 'backend control', wasmBuild: 'backend control', ready: 'backend control',
+  setBackend: 'backend control (test/backend)',
+  getBackend: 'backend control',
+  listBackends: 'backend control',
+  registerBackend: 'backend control',
+  setThreads: 'backend control',
+  getThreads: 'backend control',
+  wasmBuild: 'backend control',
+  ready: 'backend control',
   isTensor: 'a predicate: never throws',
-  grad: 'transform of a function (test/autograd)', valueAndGrad: 'transform of a function', vjp: 'transform of a function',
-  jacobian: 'transform of a function', hessian: 'transform of a function', hvp: 'transform of a function', gradCheck: 'checks a function',
+  grad: 'transform of a function (test/autograd)',
+  valueAndGrad: 'transform of a function',
+  vjp: 'transform of a function',
+  jacobian: 'transform of a function',
+  hessian: 'transform of a function',
+  hvp: 'transform of a function',
+  gradCheck: 'checks a function',
   modelLoss: 'model loss builder; its arguments are checked in test/train/loss-fn.test.ts',
-  explain: 'transform of a function (test/explain checks its errors)', Explanation: 'class (test/explain)',
-  modelHessianEigs: 'takes a model; its arguments are checked in test/curvature/eigs.test.ts', sharpness: 'takes a model (test/curvature/eigs.test.ts)',
+  explain: 'transform of a function (test/explain checks its errors)',
+  Explanation: 'class (test/explain)',
+  modelHessianEigs: 'takes a model; its arguments are checked in test/curvature/eigs.test.ts',
+  sharpness: 'takes a model (test/curvature/eigs.test.ts)',
   layerJacobian: 'takes a model; its arguments are checked in test/curvature/layer-jacobian.test.ts',
-  sequential: 'model builder (test/train)', makeTrainStep: 'trainer builder; its arguments are checked in test/train/step.test.ts', loadModel: 'file input (test/io)',
-  landscape: 'model-level evaluation; its arguments are checked in test/landscape/errors.test.ts', landscape1d: 'model-level evaluation (test/landscape)',
-  projectPath: 'takes a recorded path and a landscape (test/landscape)', Landscape: 'class (through landscape)', Landscape1d: 'class (through landscape1d)',
+  sequential: 'model builder (test/train)',
+  makeTrainStep: 'trainer builder; its arguments are checked in test/train/step.test.ts',
+  loadModel: 'file input (test/io)',
+  landscape: 'model-level evaluation; its arguments are checked in test/landscape/errors.test.ts',
+  landscape1d: 'model-level evaluation (test/landscape)',
+  projectPath: 'takes a recorded path and a landscape (test/landscape)',
+  Landscape: 'class (through landscape)',
+  Landscape1d: 'class (through landscape1d)',
 };
 
 // ---- random arguments ------------------------------------------------------
@@ -124,7 +206,21 @@ const JUNK_RATE = 0.12;
 function tensorArg(r: Rand, like?: nb.Tensor): unknown {
   const u = r();
   if (u < JUNK_RATE) return pick(r, JUNK);
-  if (u < 0.18) return pick(r, [2, -1.5, NaN, true, [1, 2, 3], [[1, 2], [3, 4]], [], new Float64Array([1, NaN]), new Int16Array([3, -4])]);
+  if (u < 0.18)
+    return pick(r, [
+      2,
+      -1.5,
+      NaN,
+      true,
+      [1, 2, 3],
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      [],
+      new Float64Array([1, NaN]),
+      new Int16Array([3, -4]),
+    ]);
   if (like && u < 0.75) {
     // the same shape, or a broadcast-compatible one, or a same-shape different dtype
     const s = r() < 0.7 ? [...like.shape] : like.shape.map((d) => (r() < 0.5 ? 1 : d)).slice(int(r, 0, like.rank));
@@ -162,23 +258,43 @@ function arg(r: Rand, kind: Arg, prev: unknown[]): unknown {
   const x = prev.find((p) => p instanceof nb.Tensor) as nb.Tensor | undefined;
   const rank = x?.rank ?? 2;
   switch (kind) {
-    case 'x': return tensorArg(r);
-    case 'y': return tensorArg(r, x);
+    case 'x':
+      return tensorArg(r);
+    case 'y':
+      return tensorArg(r, x);
     case 'xs': {
       if (r() < JUNK_RATE) return pick(r, [[], {}, 'ab', [nb.zeros([2]), {}], [nb.zeros([2]), undefined], nb.zeros([2])]);
       const first = randomTensor(r, randomShape(r, int(r, 0, 3)));
       return [first, ...Array.from({ length: int(r, 0, 2) }, () => tensorArg(r, first))];
     }
-    case 'axis': return axisArg(r, rank);
-    case 'axes': return axesArg(r, rank);
-    case 'keepDims': return r() < JUNK_RATE ? pick(r, [1, 'true', {}, null]) : r() < 0.5;
-    case 'bool': return r() < JUNK_RATE ? pick(r, [1, 'true', {}, Symbol('b')]) : r() < 0.5;
-    case 'num': return r() < JUNK_RATE ? pick(r, ['1', {}, undefined, null, Symbol('n'), 10n, [1]]) : pick(r, [0, 1, -1, 2.5, 5, NaN, Infinity, -Infinity, 1e-3, 2 ** 40, -0]);
-    case 'int': return r() < JUNK_RATE ? pick(r, ['2', {}, null, 1.5, NaN, -1, 2 ** 31, 2 ** 53, Infinity, Symbol('i')]) : int(r, 0, 4);
-    case 'dtype': return r() < 0.3 ? pick(r, [...NAMES, 'float16', 'int64', 'uint8', undefined, 1, {}, Symbol('d'), null]) : pick(r, ['float32', 'float64', 'int32', 'bool', undefined]);
-    case 'shape': return shapeArg(r, x);
-    case 'pair': return r() < 0.2 ? pick(r, [0, -1, 1.5, NaN, [1], [1, 2, 3], ['1', 1], '2', {}, Symbol('p'), 2 ** 31, [2 ** 31, 1]]) : r() < 0.5 ? int(r, 1, 3) : [int(r, 1, 3), int(r, 1, 3)];
-    case 'padding': return r() < 0.3 ? pick(r, [...NAMES, 'VALID', 1, {}, Symbol('pad')]) : pick(r, ['valid', 'same', undefined]);
+    case 'axis':
+      return axisArg(r, rank);
+    case 'axes':
+      return axesArg(r, rank);
+    case 'keepDims':
+      return r() < JUNK_RATE ? pick(r, [1, 'true', {}, null]) : r() < 0.5;
+    case 'bool':
+      return r() < JUNK_RATE ? pick(r, [1, 'true', {}, Symbol('b')]) : r() < 0.5;
+    case 'num':
+      return r() < JUNK_RATE
+        ? pick(r, ['1', {}, undefined, null, Symbol('n'), 10n, [1]])
+        : pick(r, [0, 1, -1, 2.5, 5, NaN, Infinity, -Infinity, 1e-3, 2 ** 40, -0]);
+    case 'int':
+      return r() < JUNK_RATE ? pick(r, ['2', {}, null, 1.5, NaN, -1, 2 ** 31, 2 ** 53, Infinity, Symbol('i')]) : int(r, 0, 4);
+    case 'dtype':
+      return r() < 0.3
+        ? pick(r, [...NAMES, 'float16', 'int64', 'uint8', undefined, 1, {}, Symbol('d'), null])
+        : pick(r, ['float32', 'float64', 'int32', 'bool', undefined]);
+    case 'shape':
+      return shapeArg(r, x);
+    case 'pair':
+      return r() < 0.2
+        ? pick(r, [0, -1, 1.5, NaN, [1], [1, 2, 3], ['1', 1], '2', {}, Symbol('p'), 2 ** 31, [2 ** 31, 1]])
+        : r() < 0.5
+          ? int(r, 1, 3)
+          : [int(r, 1, 3), int(r, 1, 3)];
+    case 'padding':
+      return r() < 0.3 ? pick(r, [...NAMES, 'VALID', 1, {}, Symbol('pad')]) : pick(r, ['valid', 'same', undefined]);
     case 'paddings': {
       if (r() < 0.2) return pick(r, [{}, '1', [[1]], [[1, 2, 3]], [[-1, 0]], [[1.5, 0]], [['1', 0]], [[2 ** 31, 0]], [null], [Symbol('p')], 5]);
       return Array.from({ length: r() < 0.9 ? rank : rank + 1 }, () => [int(r, 0, 2), int(r, 0, 2)]);
@@ -187,35 +303,67 @@ function arg(r: Rand, kind: Arg, prev: unknown[]): unknown {
       if (r() < 0.2) return pick(r, ['01', {}, [0, 0], [0, '1'], [1.5], null, Symbol('p'), [[0]]]);
       if (r() < 0.2) return undefined;
       const p = Array.from({ length: rank }, (_, i) => i);
-      for (let i = p.length - 1; i > 0; i--) { const j = int(r, 0, i); [p[i], p[j]] = [p[j]!, p[i]!]; }
+      for (let i = p.length - 1; i > 0; i--) {
+        const j = int(r, 0, i);
+        [p[i], p[j]] = [p[j]!, p[i]!];
+      }
       return p;
     }
-    case 'begin': return r() < 0.2 ? pick(r, ['0', {}, [0.5], [-1], [NaN], null, Symbol('b')]) : r() < 0.3 ? int(r, 0, 2) : Array.from({ length: int(r, 0, rank) }, () => int(r, 0, 2));
-    case 'size': return r() < 0.2 ? pick(r, ['1', {}, [1.5], [-2], [NaN], null, [2 ** 31]]) : r() < 0.3 ? undefined : Array.from({ length: int(r, 0, rank) }, () => int(r, -1, 2));
-    case 'sections': return r() < 0.2 ? pick(r, ['2', {}, 0, -1, 1.5, [1.5], [-2, -1], null]) : r() < 0.5 ? int(r, 1, 3) : [int(r, 0, 2), -1];
-    case 'indices': return r() < 0.2 ? pick(r, [...JUNK.slice(0, 6), [0.5], [-1], [NaN], [2 ** 31], nb.tensor([true, false])]) : randomTensor(r, randomShape(r, int(r, 0, 2)), 'int32').abs();
-    case 'fused': return r() < 0.4 ? pick(r, [...NAMES, 'swish', undefined, 1, {}, Symbol('a')]) : pick(r, ['linear', 'relu', 'sigmoid', 'tanh']);
-    case 'kernel': return r() < 0.3 ? tensorArg(r) : randomTensor(r, [int(r, 1, 2), int(r, 1, 2), x?.shape[3] ?? 1, int(r, 1, 2)], 'float32');
-    case 'fn': return r() < 0.5 ? pick(r, [undefined, 1, 'f', {}, Symbol('f')]) : () => nb.add(nb.ones([2]), 1);
+    case 'begin':
+      return r() < 0.2
+        ? pick(r, ['0', {}, [0.5], [-1], [NaN], null, Symbol('b')])
+        : r() < 0.3
+          ? int(r, 0, 2)
+          : Array.from({ length: int(r, 0, rank) }, () => int(r, 0, 2));
+    case 'size':
+      return r() < 0.2
+        ? pick(r, ['1', {}, [1.5], [-2], [NaN], null, [2 ** 31]])
+        : r() < 0.3
+          ? undefined
+          : Array.from({ length: int(r, 0, rank) }, () => int(r, -1, 2));
+    case 'sections':
+      return r() < 0.2 ? pick(r, ['2', {}, 0, -1, 1.5, [1.5], [-2, -1], null]) : r() < 0.5 ? int(r, 1, 3) : [int(r, 0, 2), -1];
+    case 'indices':
+      return r() < 0.2
+        ? pick(r, [...JUNK.slice(0, 6), [0.5], [-1], [NaN], [2 ** 31], nb.tensor([true, false])])
+        : randomTensor(r, randomShape(r, int(r, 0, 2)), 'int32').abs();
+    case 'fused':
+      return r() < 0.4 ? pick(r, [...NAMES, 'swish', undefined, 1, {}, Symbol('a')]) : pick(r, ['linear', 'relu', 'sigmoid', 'tanh']);
+    case 'kernel':
+      return r() < 0.3 ? tensorArg(r) : randomTensor(r, [int(r, 1, 2), int(r, 1, 2), x?.shape[3] ?? 1, int(r, 1, 2)], 'float32');
+    case 'fn':
+      return r() < 0.5 ? pick(r, [undefined, 1, 'f', {}, Symbol('f')]) : () => nb.add(nb.ones([2]), 1);
   }
 }
 
 function expectedDType(out: Out, args: unknown[]): nb.DType | nb.DType[] | undefined {
-  const has64 = args.some((a) => (a instanceof nb.Tensor && a.dtype === 'float64') || a instanceof Float64Array
-    || (Array.isArray(a) && a.some((t) => t instanceof nb.Tensor && t.dtype === 'float64')));
+  const has64 = args.some(
+    (a) =>
+      (a instanceof nb.Tensor && a.dtype === 'float64') ||
+      a instanceof Float64Array ||
+      (Array.isArray(a) && a.some((t) => t instanceof nb.Tensor && t.dtype === 'float64')),
+  );
   switch (out) {
-    case 'bool': return 'bool';
-    case 'int32': return 'int32';
+    case 'bool':
+      return 'bool';
+    case 'int32':
+      return 'int32';
     case 'exact': {
       const x = args[0];
       // the dtype the input converts to: int32 and bool inputs (integer typed arrays, booleans) give int32
       let d: nb.DType | undefined;
-      try { d = nb.tensor(x as nb.TensorLike).dtype; } catch { d = undefined; }
+      try {
+        d = nb.tensor(x as nb.TensorLike).dtype;
+      } catch {
+        d = undefined;
+      }
       if (d === 'int32' || d === 'bool') return 'int32';
       return has64 ? ['float32', 'float64'] : 'float32';
     }
-    case 'float': return has64 ? ['float32', 'float64'] : 'float32';
-    default: return undefined;
+    case 'float':
+      return has64 ? ['float32', 'float64'] : 'float32';
+    default:
+      return undefined;
   }
 }
 
@@ -223,8 +371,29 @@ function expectedDType(out: Out, args: unknown[]): nb.DType | nb.DType[] | undef
 
 /** Elementwise unary ops whose output is NaN wherever the input is NaN (as in PyTorch). */
 /** (sign(NaN) is 0, as in PyTorch.) */
-const UNARY_NAN = ['neg', 'square', 'sqrt', 'exp', 'expm1', 'log', 'log1p', 'abs', 'sin', 'cos', 'tanh', 'erf', 'reciprocal',
-  'sigmoid', 'relu', 'swish', 'softplus', 'leakyRelu', 'elu', 'gelu', 'clip'];
+const UNARY_NAN = [
+  'neg',
+  'square',
+  'sqrt',
+  'exp',
+  'expm1',
+  'log',
+  'log1p',
+  'abs',
+  'sin',
+  'cos',
+  'tanh',
+  'erf',
+  'reciprocal',
+  'sigmoid',
+  'relu',
+  'swish',
+  'softplus',
+  'leakyRelu',
+  'elu',
+  'gelu',
+  'clip',
+];
 /** Elementwise binary ops whose output is NaN wherever either input is (pow excepted at x⁰ and 1ʸ, as in PyTorch). */
 const BINARY_NAN = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum'];
 /** Reductions over all axes whose result is NaN when any input is NaN. */
@@ -245,7 +414,8 @@ function nanMismatch(op: string, args: unknown[], out: unknown): string | null {
   }
   if (BINARY_NAN.includes(op) && a instanceof nb.Tensor && b instanceof nb.Tensor && a.shape.join() === b.shape.join() && out.size === a.size) {
     for (let i = 0; i < a.size; i++) {
-      const x = a.storage[i]!, y = b.storage[i]!;
+      const x = a.storage[i]!,
+        y = b.storage[i]!;
       if (op === 'pow' && (y === 0 || x === 1)) continue;
       if ((Number.isNaN(x) || Number.isNaN(y)) && !Number.isNaN(out.storage[i])) return `${op}(${x}, ${y}) at ${i} gave ${out.storage[i]}`;
     }
@@ -259,7 +429,9 @@ function nanMismatch(op: string, args: unknown[], out: unknown): string | null {
 // ---- the tests -------------------------------------------------------------
 
 test('fuzz: every exported function of nb is listed (fuzzed, or not with a reason)', () => {
-  const exported = Object.entries(nb).filter(([, v]) => typeof v === 'function').map(([k]) => k);
+  const exported = Object.entries(nb)
+    .filter(([, v]) => typeof v === 'function')
+    .map(([k]) => k);
   const unlisted = exported.filter((k) => !(k in OPS) && !(k in NOT_FUZZED));
   assert.deepEqual(unlisted, [], `add these exports to OPS (with their arguments) or NOT_FUZZED in test/fuzz/ops.test.ts`);
   const stale = [...Object.keys(OPS), ...Object.keys(NOT_FUZZED)].filter((k) => !exported.includes(k));
@@ -273,35 +445,39 @@ test('fuzz: every op returns a well-formed tensor or throws a NablaError naming 
   const tally = { ok: 0, error: 0 };
   const failures: string[] = []; // the first failure of each op
   for (const [op, spec] of Object.entries(OPS)) {
-   const t0 = Date.now();
-   try {
-    const r = rng(0x5eed ^ op.split('').reduce((h, c) => Math.imul(h ^ c.charCodeAt(0), 16777619), 2166136261));
-    for (let k = 0; k < CALLS_PER_OP; k++) {
-      const args: unknown[] = [];
-      for (const kind of spec.args) args.push(arg(r, kind, args));
-      // trailing undefined arguments are dropped sometimes, so that defaults run too
-      while (args.length && args[args.length - 1] === undefined && r() < 0.5) args.pop();
-      const what = () => `${op}(${args.map(show).join(', ')})`;
-      const outcome = expectWellBehaved(spec.alsoNamed ? [op, spec.alsoNamed] : [op], what, () => fns[op]!(...args), (out) => {
-        if (spec.out === 'tensors') {
-          assert.ok(Array.isArray(out), `${what()}: expected an array of tensors`);
-          (out as unknown[]).forEach((t, i) => checkTensor(`${what()}[${i}]`, t));
-          return;
-        }
-        const t = out instanceof nb.Variable ? out.value : out;
-        checkTensor(what(), t, expectedDType(spec.out, args));
-        const bad = nanMismatch(op, args, t);
-        assert.equal(bad, null, `${what()}: NaN not propagated: ${bad}`);
-      });
-      tally[outcome]++;
+    const t0 = Date.now();
+    try {
+      const r = rng(0x5eed ^ op.split('').reduce((h, c) => Math.imul(h ^ c.charCodeAt(0), 16777619), 2166136261));
+      for (let k = 0; k < CALLS_PER_OP; k++) {
+        const args: unknown[] = [];
+        for (const kind of spec.args) args.push(arg(r, kind, args));
+        // trailing undefined arguments are dropped sometimes, so that defaults run too
+        while (args.length && args[args.length - 1] === undefined && r() < 0.5) args.pop();
+        const what = () => `${op}(${args.map(show).join(', ')})`;
+        const outcome = expectWellBehaved(
+          spec.alsoNamed ? [op, spec.alsoNamed] : [op],
+          what,
+          () => fns[op]!(...args),
+          (out) => {
+            if (spec.out === 'tensors') {
+              assert.ok(Array.isArray(out), `${what()}: expected an array of tensors`);
+              (out as unknown[]).forEach((t, i) => checkTensor(`${what()}[${i}]`, t));
+              return;
+            }
+            const t = out instanceof nb.Variable ? out.value : out;
+            checkTensor(what(), t, expectedDType(spec.out, args));
+            const bad = nanMismatch(op, args, t);
+            assert.equal(bad, null, `${what()}: NaN not propagated: ${bad}`);
+          },
+        );
+        tally[outcome]++;
+      }
+    } catch (e) {
+      failures.push((e as Error).message);
     }
-   } catch (e) {
-    failures.push((e as Error).message);
-   }
-   if (process.env['FUZZ_TIMES']) console.log(op, Date.now() - t0);
+    if (process.env['FUZZ_TIMES']) console.log(op, Date.now() - t0);
   }
   assert.deepEqual(failures, []);
   // both outcomes must be common, or the generators are not exercising the ops
   assert.ok(tally.ok > 2000 && tally.error > 2000, `ok ${tally.ok}, error ${tally.error}`);
 });
-

@@ -30,7 +30,10 @@ test('a failed write names the path, keeps the previous file and leaves no tempo
   mkdirSync(sub);
   const target = join(sub, 'keep.txt');
   writeFileSync(target, 'old');
-  await assert.rejects(writeFileAtomic(join(sub, 'missing', 'x.txt'), 'x'), (e: Error) => e instanceof NablaError && /could not write .*missing/.test(e.message));
+  await assert.rejects(
+    writeFileAtomic(join(sub, 'missing', 'x.txt'), 'x'),
+    (e: Error) => e instanceof NablaError && /could not write .*missing/.test(e.message),
+  );
   const asDir = join(sub, 'dir');
   mkdirSync(asDir);
   writeFileSync(join(asDir, 'inner'), 'i');
@@ -46,7 +49,10 @@ test('writeFileAtomicSync: the same, synchronously', () => {
   writeFileAtomicSync(p, '[1]');
   writeFileAtomicSync(p, new Uint8Array([50]));
   assert.equal(readFileSync(p, 'utf8'), '2');
-  assert.throws(() => writeFileAtomicSync(join(sub, 'no', 'x'), 'x'), (e: Error) => e instanceof NablaError && /could not write/.test(e.message));
+  assert.throws(
+    () => writeFileAtomicSync(join(sub, 'no', 'x'), 'x'),
+    (e: Error) => e instanceof NablaError && /could not write/.test(e.message),
+  );
   const asDir = join(sub, 'd');
   mkdirSync(asDir);
   writeFileSync(join(asDir, 'inner'), 'i');
@@ -65,5 +71,6 @@ test('atomicTempTarget names the file a temporary file of ours stands for, and n
   assert.ok(temps.length <= 1);
   for (const t of temps) assert.equal(atomicTempTarget(t), 'model.nabla');
   assert.equal(atomicTempTarget('.report.json.123-4-0123abcd.tmp'), 'report.json');
-  for (const other of ['model.nabla', 'model.nabla.tmp', '.model.nabla.tmp', 'x.123-4-0123abcd.tmp', '.a.12-3-xyz.tmp']) assert.equal(atomicTempTarget(other), null, other);
+  for (const other of ['model.nabla', 'model.nabla.tmp', '.model.nabla.tmp', 'x.123-4-0123abcd.tmp', '.a.12-3-xyz.tmp'])
+    assert.equal(atomicTempTarget(other), null, other);
 });

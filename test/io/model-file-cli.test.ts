@@ -20,8 +20,12 @@ test('nabla summary, evaluate and predict reject a damaged model file with one l
   const bad = join(dir, 'bad.nabla');
   writeFileSync(bad, bytes);
   const input = join(dir, 'x.csv');
-  writeFileSync(input, Array.from({ length: 64 }, () => '0').join(',') + '\n');
-  for (const args of [['summary', bad], ['evaluate', bad, 'digits'], ['predict', bad, input]]) {
+  writeFileSync(input, `${Array.from({ length: 64 }, () => '0').join(',')}\n`);
+  for (const args of [
+    ['summary', bad],
+    ['evaluate', bad, 'digits'],
+    ['predict', bad, input],
+  ]) {
     const r = spawnSync(process.execPath, [cli, ...args], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
     assert.equal(r.status, 1, `${args[0]}: ${r.stderr}`);
     assert.equal(r.stderr.trim().split('\n').length, 1, `${args[0]} prints one line: ${r.stderr}`);

@@ -24,7 +24,10 @@ function trainedModel() {
 
 // --- crafting files the way a forger would: any header, any weights, a valid checksum ---
 
-interface Parts { header: Record<string, any>; weights: Uint8Array }
+interface Parts {
+  header: Record<string, any>;
+  weights: Uint8Array;
+}
 
 /** The header and weight block of a version-2 file. */
 function split(bytes: Uint8Array): Parts {
@@ -71,7 +74,10 @@ function builtModel() {
 }
 
 const sameWeights = (a: nb.Sequential, b: nb.Sequential) =>
-  assert.deepEqual(a.getWeights().map((w) => [w.dtype, w.shape, Array.from(w.storage)]), b.getWeights().map((w) => [w.dtype, w.shape, Array.from(w.storage)]));
+  assert.deepEqual(
+    a.getWeights().map((w) => [w.dtype, w.shape, Array.from(w.storage)]),
+    b.getWeights().map((w) => [w.dtype, w.shape, Array.from(w.storage)]),
+  );
 
 // --- round trips ---
 
@@ -102,7 +108,10 @@ test('a round trip through a tensor whose length is not a multiple of 8 bytes be
     nb.layers.dense({ units: 7, biasInitializer: 'randomNormal' }),
   ]);
   const byteLengths = model.getWeights().map((w) => w.storage.byteLength);
-  assert.ok(byteLengths.slice(0, -1).some((n) => n % 8 !== 0), `odd-length weights before the last: ${byteLengths}`);
+  assert.ok(
+    byteLengths.slice(0, -1).some((n) => n % 8 !== 0),
+    `odd-length weights before the last: ${byteLengths}`,
+  );
   const again = decodeModel(encodeModel(model));
   sameWeights(again, model);
   const x = nb.randomNormal([4, 5]);
@@ -115,7 +124,10 @@ test('version-1 files are still read, with their bounds checked', () => {
   sameWeights(decodeModel(craftV1(parts)), model);
   const bad = clone(parts.header);
   bad.weights[1].offset = -bad.weights[1].byteLength;
-  assert.throws(() => decodeModel(craftV1({ header: bad, weights: parts.weights })), (e: Error) => e instanceof nb.ModelFileError && /offset must be an integer in \[0/.test(e.message));
+  assert.throws(
+    () => decodeModel(craftV1({ header: bad, weights: parts.weights })),
+    (e: Error) => e instanceof nb.ModelFileError && /offset must be an integer in \[0/.test(e.message),
+  );
   const flipped = craftV1(parts);
   flipped[flipped.length - 3] = flipped[flipped.length - 3]! ^ 0xff;
   assert.throws(() => decodeModel(flipped), /is corrupt: the weights do not match their checksum/);
@@ -128,7 +140,11 @@ test('a corrupt, truncated or foreign file gives a clear error', async () => {
   const path = join(dir, 'good.nabla');
   await model.save(path);
   const bytes = readFileSync(path);
-  const write = (name: string, data: Uint8Array) => { const p = join(dir, name); writeFileSync(p, data); return p; };
+  const write = (name: string, data: Uint8Array) => {
+    const p = join(dir, name);
+    writeFileSync(p, data);
+    return p;
+  };
   await assert.rejects(nb.loadModel(write('truncated.nabla', bytes.subarray(0, bytes.length - 10))), /is truncated: expected \d+ bytes of weights, found \d+/);
   await assert.rejects(nb.loadModel(write('short.nabla', bytes.subarray(0, 40))), /is truncated: its header needs/);
   const flipped = Uint8Array.from(bytes);
@@ -154,12 +170,15 @@ test('a corrupt, truncated or foreign file gives a clear error', async () => {
 
 /** decodeModel(craft(parts)) must throw a one-line ModelFileError matching `re`. */
 function rejects(parts: Parts, re: RegExp): void {
-  assert.throws(() => decodeModel(craft(parts)), (e: Error) => {
-    assert.ok(e instanceof nb.ModelFileError, `${e.name}: ${e.message}`);
-    assert.match(e.message, re);
-    assert.ok(!e.message.includes('\n'), 'one line');
-    return true;
-  });
+  assert.throws(
+    () => decodeModel(craft(parts)),
+    (e: Error) => {
+      assert.ok(e instanceof nb.ModelFileError, `${e.name}: ${e.message}`);
+      assert.match(e.message, re);
+      assert.ok(!e.message.includes('\n'), 'one line');
+      return true;
+    },
+  );
 }
 
 test('the untouched crafted file loads (the forgeries below differ from it only where they say)', () => {
@@ -169,8 +188,13 @@ test('the untouched crafted file loads (the forgeries below differ from it only 
 
 test('a weight entry at a negative, unaligned, fractional or outside offset is refused', () => {
   const parts = split(encodeModel(builtModel()));
-  for (const [offset, re] of [[-32, /offset must be an integer in \[0/], [4, /offset must be a multiple of 8/], [8.5, /offset must be an integer/],
-    ['0', /offset must be an integer/], [parts.weights.length, /lies outside the weight block/]] as const) {
+  for (const [offset, re] of [
+    [-32, /offset must be an integer in \[0/],
+    [4, /offset must be a multiple of 8/],
+    [8.5, /offset must be an integer/],
+    ['0', /offset must be an integer/],
+    [parts.weights.length, /lies outside the weight block/],
+  ] as const) {
     const h = clone(parts.header);
     h.weights[1].offset = offset === -32 ? -h.weights[1].byteLength : offset;
     rejects({ header: h, weights: parts.weights }, re);
@@ -211,7 +235,10 @@ test('weights missing, extra, or not filling the block are refused', () => {
   const gone = missing.weights.pop();
   missing.weightBytes -= Math.ceil(gone.byteLength / 8) * 8;
   // the layers' parameters do not fit in what is left: refused while building, before allocating
-  rejects({ header: missing, weights: parts.weights.subarray(0, missing.weightBytes) }, /declares more weights than it holds: dense_\d+\/bias of shape \[3\] needs 12 bytes, more than the 0 bytes/);
+  rejects(
+    { header: missing, weights: parts.weights.subarray(0, missing.weightBytes) },
+    /declares more weights than it holds: dense_\d+\/bias of shape \[3\] needs 12 bytes, more than the 0 bytes/,
+  );
   // the bytes are all there but an entry is renamed
   const renamed = clone(parts.header);
   renamed.weights[last].name = 'layers.other.bias';
@@ -230,7 +257,11 @@ test('weights missing, extra, or not filling the block are refused', () => {
 
 test('a small header declaring a huge layer (units 65536 on inputShape [16384]) is refused before allocating', () => {
   const header = {
-    format: 'nabla-model', version: 2, weightBytes: 0, weights: [], compile: null,
+    format: 'nabla-model',
+    version: 2,
+    weightBytes: 0,
+    weights: [],
+    compile: null,
     model: { className: 'Sequential', config: { name: 'big', layers: [{ className: 'Dense', config: { name: 'd', units: 65536, inputShape: [16384] } }] } },
   };
   assert.ok(JSON.stringify(header).length < 3500);
@@ -278,22 +309,102 @@ test('counts over the limits (100,000 layers, dims, ranks, header size) are refu
 test('the header structure is checked: field types, metadata a plain object, compile settings', () => {
   const parts = split(encodeModel(builtModel()));
   const edits: [(h: any) => void, RegExp][] = [
-    [(h) => { h.model.config.metadata = [1, 2]; }, /metadata must be an object, got an array/],
-    [(h) => { h.model.config.metadata = 'x'; }, /metadata must be an object/],
-    [(h) => { h.model.config.metadata = { classNames: [1] }; }, /classNames\[0\] must be a string/],
-    [(h) => { h.model.config.layers = { length: 3 }; }, /layers must be an array/],
-    [(h) => { h.model.config.layers[0] = null; }, /layers\[0\] must be an object, got null/],
-    [(h) => { h.model.config.layers[0].className = 7; }, /className must be a string/],
-    [(h) => { h.model.config.layers[0].className = 'NoSuchLayer'; }, /unknown layer class 'NoSuchLayer'/],
-    [(h) => { h.model.config.layers[0].config.dtype = 'int32'; }, /dtype must be 'float32' or 'float64'/],
-    [(h) => { h.model.className = 'Functional'; }, /model.className must be "Sequential"/],
-    [(h) => { h.weights = 'all'; }, /weights must be an array/],
-    [(h) => { h.weights[0].shape = [4, -8]; }, /shape\[1\] must be an integer/],
-    [(h) => { h.weights[0].dtype = 'float16'; }, /dtype must be one of/],
-    [(h) => { h.compile.metrics = 'accuracy'; }, /compile.metrics must be an array/],
-    [(h) => { h.compile.optimizer = { className: 'Nope' }; }, /unknown className/],
-    [(h) => { h.format = 'other'; }, /format must be "nabla-model"/],
-    [(h) => { h.version = 1; }, /version is 1 but the file's preamble says 2/],
+    [
+      (h) => {
+        h.model.config.metadata = [1, 2];
+      },
+      /metadata must be an object, got an array/,
+    ],
+    [
+      (h) => {
+        h.model.config.metadata = 'x';
+      },
+      /metadata must be an object/,
+    ],
+    [
+      (h) => {
+        h.model.config.metadata = { classNames: [1] };
+      },
+      /classNames\[0\] must be a string/,
+    ],
+    [
+      (h) => {
+        h.model.config.layers = { length: 3 };
+      },
+      /layers must be an array/,
+    ],
+    [
+      (h) => {
+        h.model.config.layers[0] = null;
+      },
+      /layers\[0\] must be an object, got null/,
+    ],
+    [
+      (h) => {
+        h.model.config.layers[0].className = 7;
+      },
+      /className must be a string/,
+    ],
+    [
+      (h) => {
+        h.model.config.layers[0].className = 'NoSuchLayer';
+      },
+      /unknown layer class 'NoSuchLayer'/,
+    ],
+    [
+      (h) => {
+        h.model.config.layers[0].config.dtype = 'int32';
+      },
+      /dtype must be 'float32' or 'float64'/,
+    ],
+    [
+      (h) => {
+        h.model.className = 'Functional';
+      },
+      /model.className must be "Sequential"/,
+    ],
+    [
+      (h) => {
+        h.weights = 'all';
+      },
+      /weights must be an array/,
+    ],
+    [
+      (h) => {
+        h.weights[0].shape = [4, -8];
+      },
+      /shape\[1\] must be an integer/,
+    ],
+    [
+      (h) => {
+        h.weights[0].dtype = 'float16';
+      },
+      /dtype must be one of/,
+    ],
+    [
+      (h) => {
+        h.compile.metrics = 'accuracy';
+      },
+      /compile.metrics must be an array/,
+    ],
+    [
+      (h) => {
+        h.compile.optimizer = { className: 'Nope' };
+      },
+      /unknown className/,
+    ],
+    [
+      (h) => {
+        h.format = 'other';
+      },
+      /format must be "nabla-model"/,
+    ],
+    [
+      (h) => {
+        h.version = 1;
+      },
+      /version is 1 but the file's preamble says 2/,
+    ],
   ];
   for (const [edit, re] of edits) {
     const h = clone(parts.header);
@@ -306,7 +417,7 @@ test('the header structure is checked: field types, metadata a plain object, com
 
 function rng(seed: number) {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 test('fuzz: random byte flips anywhere in a real model file load identically or fail with ModelFileError', () => {
@@ -331,9 +442,32 @@ test('fuzz: random byte flips anywhere in a real model file load identically or 
 test('fuzz: random edits of the header JSON (re-checksummed) build a model or fail with ModelFileError', () => {
   const parts = split(encodeModel(builtModel()));
   const random = rng(2);
-  const values = [null, true, -1, 0, 0.5, 3, 1e12, -1e300, 2 ** 31, '', 'x', 'toString', '__proto__', 'constructor', 'float64', [], [1, 2], [-1], {}, { a: 1 }, 'relu'];
+  const values = [
+    null,
+    true,
+    -1,
+    0,
+    0.5,
+    3,
+    1e12,
+    -1e300,
+    2 ** 31,
+    '',
+    'x',
+    'toString',
+    '__proto__',
+    'constructor',
+    'float64',
+    [],
+    [1, 2],
+    [-1],
+    {},
+    { a: 1 },
+    'relu',
+  ];
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!;
-  let loaded = 0, refused = 0;
+  let loaded = 0,
+    refused = 0;
   for (let i = 0; i < 400; i++) {
     const h = clone(parts.header);
     const edits = 1 + Math.floor(random() * 2);
@@ -345,7 +479,8 @@ test('fuzz: random edits of the header JSON (re-checksummed) build a model or fa
         if (!keys.length) break;
         const k = pick(keys);
         if (node[k] === null || typeof node[k] !== 'object' || random() < 0.3) {
-          if (random() < 0.15) delete node[k]; else node[k] = pick(values);
+          if (random() < 0.15) delete node[k];
+          else node[k] = pick(values);
           break;
         }
         node = node[k];
@@ -357,7 +492,10 @@ test('fuzz: random edits of the header JSON (re-checksummed) build a model or fa
       loaded++;
     } catch (e) {
       // a model that loads may still refuse an input of the wrong shape: that is a nabla error too
-      assert.ok(e instanceof nb.ModelFileError || e instanceof nb.NablaError, `variant ${i}: ${(e as Error).name}: ${(e as Error).message}\n${JSON.stringify(h)}`);
+      assert.ok(
+        e instanceof nb.ModelFileError || e instanceof nb.NablaError,
+        `variant ${i}: ${(e as Error).name}: ${(e as Error).message}\n${JSON.stringify(h)}`,
+      );
       refused++;
     }
   }
@@ -379,7 +517,10 @@ test('concurrent saves to one path all complete and the file holds one of the mo
     const w = Array.from(loaded.getWeights()[0]!.storage);
     assert.ok(models.some((m) => Array.from(m.getWeights()[0]!.storage).every((v, i) => v === w[i])));
   }
-  assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.tmp')), []);
+  assert.deepEqual(
+    readdirSync(dir).filter((f) => f.endsWith('.tmp')),
+    [],
+  );
 });
 
 test('a failing save never destroys the previous file nor leaves a temporary file', async () => {
@@ -388,7 +529,10 @@ test('a failing save never destroys the previous file nor leaves a temporary fil
   await model.save(path);
   const before = readFileSync(path);
   // a missing folder
-  await assert.rejects(model.save(join(dir, 'nope', 'm.nabla')), (e: Error) => e instanceof nb.ModelFileError && /save: could not write .*nope/.test(e.message));
+  await assert.rejects(
+    model.save(join(dir, 'nope', 'm.nabla')),
+    (e: Error) => e instanceof nb.ModelFileError && /save: could not write .*nope/.test(e.message),
+  );
   // the path is a non-empty directory: the rename fails after the temporary file was written
   const asDir = join(dir, 'adir.nabla');
   mkdirSync(asDir);
@@ -396,6 +540,9 @@ test('a failing save never destroys the previous file nor leaves a temporary fil
   await assert.rejects(model.save(asDir), /save: could not write/);
   // a folder where no file can be created (read-only for everyone, root included)
   if (existsSync('/proc/self')) await assert.rejects(model.save('/proc/self/m.nabla'), /save: could not write/);
-  assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.tmp')), []);
+  assert.deepEqual(
+    readdirSync(dir).filter((f) => f.endsWith('.tmp')),
+    [],
+  );
   assert.deepEqual(readFileSync(path), before);
 });

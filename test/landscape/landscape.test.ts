@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as nb from '../../src/index.js';
 import { classifier, moved, near, values } from './setup.js';
 
-test('landscape: the grid centre is the model\'s loss at its weights (evaluate), and the weights are left alone', () => {
+test("landscape: the grid centre is the model's loss at its weights (evaluate), and the weights are left alone", () => {
   const { model, x, y } = classifier();
   const before = model.getWeights().map(values);
   const l = nb.landscape(model, x, y, { resolution: 5, range: 0.5 });
@@ -27,15 +27,17 @@ test('landscape: every grid point is J(θ* + α·d1 + β·d2) computed directly 
   const l = nb.landscape(model, x, y, { resolution: 4, range: [-1, 2], seed: 5 });
   const f = nb.modelLoss(model);
   const theta = f.params();
-  l.betas.forEach((b, j) => l.alphas.forEach((a, i) => {
-    const direct = f.loss(moved(theta, [a, b], l.directions), x, y).item();
-    assert.ok(near(l.loss[j]![i]!, direct, 1e-5), `(${a}, ${b}): ${l.loss[j]![i]} vs ${direct}`);
-  }));
+  l.betas.forEach((b, j) =>
+    l.alphas.forEach((a, i) => {
+      const direct = f.loss(moved(theta, [a, b], l.directions), x, y).item();
+      assert.ok(near(l.loss[j]![i]!, direct, 1e-5), `(${a}, ${b}): ${l.loss[j]![i]} vs ${direct}`);
+    }),
+  );
   // evaluate() off the grid too
   assert.ok(near(l.evaluate(0.3, -0.7), f.loss(moved(theta, [0.3, -0.7], l.directions), x, y).item(), 1e-5));
 });
 
-test('landscape: random directions are filter-normalised: every neuron\'s weights have the norm of θ*\'s, biases get zero', () => {
+test("landscape: random directions are filter-normalised: every neuron's weights have the norm of θ*'s, biases get zero", () => {
   const { model, x, y } = classifier();
   const theta = nb.modelLoss(model).params();
   const colNorms = (t: nb.Tensor) => values(nb.sqrt(nb.sum(nb.square(t), 0)));
@@ -43,7 +45,8 @@ test('landscape: random directions are filter-normalised: every neuron\'s weight
     const l = nb.landscape(model, x, y, { resolution: 2, seed: 11, includeBiases });
     for (const d of l.directions) {
       for (const k of ['dense_1.kernel', 'dense_2.kernel']) {
-        const want = colNorms(theta[k]!), got = colNorms(d[k]!);
+        const want = colNorms(theta[k]!),
+          got = colNorms(d[k]!);
         got.forEach((g, i) => assert.ok(near(g, want[i]!, 1e-5), `${k} column ${i}: ${g} vs ${want[i]}`));
         // a random direction, not θ* itself
         assert.ok(values(d[k]!).some((v, i) => Math.abs(v - values(theta[k]!)[i]!) > 1e-3));
@@ -56,7 +59,7 @@ test('landscape: random directions are filter-normalised: every neuron\'s weight
   }
 });
 
-test('landscape: a conv kernel\'s direction has, per output channel, the norm of that channel of θ*', () => {
+test("landscape: a conv kernel's direction has, per output channel, the norm of that channel of θ*", () => {
   nb.seed(1);
   const model = nb.sequential([
     nb.layers.conv2d({ filters: 3, kernelSize: 2, inputShape: [4, 4, 2], activation: 'relu' }),
@@ -64,13 +67,15 @@ test('landscape: a conv kernel\'s direction has, per output channel, the norm of
     nb.layers.dense({ units: 1 }),
   ]);
   model.compile({ optimizer: 'sgd', loss: 'mse' });
-  const x = nb.randomNormal([6, 4, 4, 2]), y = nb.randomNormal([6, 1]);
+  const x = nb.randomNormal([6, 4, 4, 2]),
+    y = nb.randomNormal([6, 1]);
   const l = nb.landscape(model, x, y, { resolution: 2, seed: 2 });
   const name = l.names.find((k) => k.endsWith('.kernel') && k.startsWith('conv'))!;
   const theta = nb.modelLoss(model).params()[name]!;
   const perChannel = (t: nb.Tensor) => values(nb.sqrt(nb.sum(nb.square(nb.reshape(t, [-1, 3])), 0)));
   for (const d of l.directions) {
-    const got = perChannel(d[name]!), want = perChannel(theta);
+    const got = perChannel(d[name]!),
+      want = perChannel(theta);
     got.forEach((g, c) => assert.ok(near(g, want[c]!, 1e-5), `channel ${c}: ${g} vs ${want[c]}`));
   }
 });
@@ -105,13 +110,18 @@ test('landscape: along two single weights, α and β are the changes of those we
   assert.equal(l.kind, 'weights');
   const f = nb.modelLoss(model);
   const theta = f.params();
-  const kernel = values(theta['dense_1.kernel']!), bias = values(theta['dense_2.bias']!);
-  l.betas.forEach((b, j) => l.alphas.forEach((a, i) => {
-    const k = [...kernel]; k[2 * 4 + 1]! += a;
-    const bb = [...bias]; bb[0]! += b;
-    const p = { ...theta, 'dense_1.kernel': nb.tensor(k, [3, 4]), 'dense_2.bias': nb.tensor(bb, [2]) };
-    assert.ok(near(l.loss[j]![i]!, f.loss(p, x, y).item(), 1e-5));
-  }));
+  const kernel = values(theta['dense_1.kernel']!),
+    bias = values(theta['dense_2.bias']!);
+  l.betas.forEach((b, j) =>
+    l.alphas.forEach((a, i) => {
+      const k = [...kernel];
+      k[2 * 4 + 1]! += a;
+      const bb = [...bias];
+      bb[0]! += b;
+      const p = { ...theta, 'dense_1.kernel': nb.tensor(k, [3, 4]), 'dense_2.bias': nb.tensor(bb, [2]) };
+      assert.ok(near(l.loss[j]![i]!, f.loss(p, x, y).item(), 1e-5));
+    }),
+  );
   assert.equal(values(l.directions[0]['dense_1.kernel']!).filter((v) => v !== 0).length, 1);
   assert.deepEqual(l.labels, ['dense_1.kernel[2,1]', 'dense_2.bias[0]']);
 });
@@ -154,7 +164,8 @@ test('landscape1d: the loss along one direction, θ* at α = 0', () => {
   const theta = f.params();
   const line = nb.landscape1d(model, x, y, { direction: { weight: 'dense_2.kernel[1,0]' }, alphas: [-2, 0, 3] });
   assert.equal(line.loss[1], line.center);
-  const k = values(theta['dense_2.kernel']!); k[2]! += 3;
+  const k = values(theta['dense_2.kernel']!);
+  k[2]! += 3;
   assert.ok(near(line.loss[2]!, f.loss({ ...theta, 'dense_2.kernel': nb.tensor(k, [4, 2]) }, x, y).item(), 1e-5));
   const r = nb.landscape1d(model, x, y, { resolution: 5, seed: 3 });
   assert.deepEqual(r.toLine(), { xs: [-1, -0.5, 0, 0.5, 1], ys: r.loss, xLabel: 'α (random direction)', yLabel: 'loss' });
@@ -175,12 +186,13 @@ test('landscape: the loss options of nb.modelLoss pass through (penalties off, a
   assert.ok(near(mse.center, nb.losses.meanSquaredError(y, model.predict(x)).item(), 1e-6));
 });
 
-test('landscape: normalize \'none\' gives raw Gaussian random directions, biases included', () => {
+test("landscape: normalize 'none' gives raw Gaussian random directions, biases included", () => {
   const { model, x, y } = classifier();
   const raw = nb.landscape(model, x, y, { resolution: 2, normalize: 'none', seed: 2 });
   const filtered = nb.landscape(model, x, y, { resolution: 2, seed: 2 });
   const all = raw.names.flatMap((k) => values(raw.directions[0][k]!));
-  const mean = all.reduce((s, v) => s + v, 0) / all.length, sd = Math.sqrt(all.reduce((s, v) => s + (v - mean) ** 2, 0) / all.length);
+  const mean = all.reduce((s, v) => s + v, 0) / all.length,
+    sd = Math.sqrt(all.reduce((s, v) => s + (v - mean) ** 2, 0) / all.length);
   assert.ok(Math.abs(mean) < 0.5 && sd > 0.6 && sd < 1.4, `mean ${mean}, sd ${sd}`);
   assert.ok(values(raw.directions[0]['dense_2.bias']!).every((v) => v !== 0));
   // the same random numbers, scaled per column: the signs agree with the filter-normalised direction's

@@ -13,7 +13,10 @@ test('parameterPath: recorded during a real fit, it starts at the initial weight
   const final = flat(nb.modelLoss(model).params());
   assert.equal(path.length, 1 + 3 * 3); // the start and 3 batches per epoch
   assert.deepEqual(path.steps, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-  assert.deepEqual(path.epochs.map((e) => +e.toFixed(6)), path.steps.map((s) => +(s / 3).toFixed(6)));
+  assert.deepEqual(
+    path.epochs.map((e) => +e.toFixed(6)),
+    path.steps.map((s) => +(s / 3).toFixed(6)),
+  );
   assert.deepEqual(flat(path.at(0)), initial);
   assert.deepEqual(flat(path.at(-1)), final);
   assert.notDeepEqual(initial, final);
@@ -49,7 +52,12 @@ test('projectPath: recovers (α, β) for points built in the plane, with non-ort
   const d2 = Object.fromEntries(Object.entries(theta).map(([k, v]) => [k, nb.add(nb.mul(0.8, d1[k]!), nb.mul(0.5, nb.randomNormal(v.shape)))]));
   const l = nb.landscape(model, x, y, { directions: [d1, d2], resolution: 2 });
   const path = nb.callbacks.parameterPath();
-  const coords: [number, number][] = [[0, 0], [0.3, -0.2], [-0.05, 0.4], [0.25, 0.25]];
+  const coords: [number, number][] = [
+    [0, 0],
+    [0.3, -0.2],
+    [-0.05, 0.4],
+    [0.25, 0.25],
+  ];
   for (const [a, b] of coords) path.record(moved(theta, [a, b], [d1, d2]));
   const p = nb.projectPath(path, l);
   coords.forEach(([a, b], t) => {
@@ -63,7 +71,9 @@ test('projectPath: recovers (α, β) for points built in the plane, with non-ort
   e['dense_2.bias'] = nb.tensor([1, 0]);
   const off = nb.callbacks.parameterPath();
   off.record(moved(theta, [0.1, 0.1], [d1, d2]));
-  const q = nb.projectPath(off, nb.landscape(model, x, y, { directions: { weights: ['dense_1.kernel[0,0]', 'dense_1.kernel[0,1]'] }, resolution: 2 }), { loss: false });
+  const q = nb.projectPath(off, nb.landscape(model, x, y, { directions: { weights: ['dense_1.kernel[0,0]', 'dense_1.kernel[0,1]'] }, resolution: 2 }), {
+    loss: false,
+  });
   assert.deepEqual(q.loss, []);
   // along two single weights the coordinates are those weights' changes, and the residual the rest of the step
   const v1 = values(d1['dense_1.kernel']!)[0]! * 0.1 + values(d2['dense_1.kernel']!)[0]! * 0.1;
@@ -72,7 +82,7 @@ test('projectPath: recovers (α, β) for points built in the plane, with non-ort
   assert.ok(q.relativeResidual[0]! > 0.9 && q.residual[0]! <= whole + 1e-6);
 });
 
-test('landscape with directions \'pca\': the plane of the training path, where the path\'s residual is small', async () => {
+test("landscape with directions 'pca': the plane of the training path, where the path's residual is small", async () => {
   const { model, x, y } = classifier();
   const path = nb.callbacks.parameterPath({ every: 'batch' });
   await model.fit(x, y, { epochs: 4, batchSize: 10, shuffle: false, callbacks: [path] });

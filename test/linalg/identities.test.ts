@@ -9,8 +9,20 @@ import * as nb from '../../src/index.js';
 import * as linalg from '../../src/linalg/index.js';
 import { randn } from '../helpers.js';
 import {
-  column, identity, mat, maxAbs, maxDiff, mm, orthogonalityError, randomMat, randomOrthogonal, scaleColumns, tensorOf, tr,
-  withSingularValues, type Mat,
+  column,
+  identity,
+  mat,
+  maxAbs,
+  maxDiff,
+  mm,
+  orthogonalityError,
+  randomMat,
+  randomOrthogonal,
+  scaleColumns,
+  tensorOf,
+  tr,
+  withSingularValues,
+  type Mat,
 } from './matrices.js';
 
 const TOL = 1e-12;
@@ -52,7 +64,8 @@ test('svd: A = U·diag(s)·Vᵀ, UᵀU = I, VᵀV = I, s descending and ≥ 0 (t
     }
     const scale = Math.max(1, maxAbs(a));
     const recon = maxDiff(mm(scaleColumns(mat(u), sv), tr(mat(v))), a) / scale;
-    const ou = orthogonalityError(mat(u)), ov = orthogonalityError(mat(v));
+    const ou = orthogonalityError(mat(u)),
+      ov = orthogonalityError(mat(v));
     worst = Math.max(worst, recon, ou, ov);
     assert.ok(recon < TOL, `${name}: |A − USVᵀ| = ${recon}`);
     assert.ok(ou < TOL, `${name}: |UᵀU − I| = ${ou}`);
@@ -75,7 +88,11 @@ test('svd: singular values of a constructed matrix are recovered to high relativ
 });
 
 test('svd: full matrices are square and orthogonal; batches; float32 in, float32 out', () => {
-  for (const [m, n] of [[7, 3], [3, 7], [4, 4]] as const) {
+  for (const [m, n] of [
+    [7, 3],
+    [3, 7],
+    [4, 4],
+  ] as const) {
     const a = randomMat(m, n, 30 + m);
     const { u, s, v } = linalg.svd(tensorOf(a), { full: true });
     assert.deepEqual([...u.shape], [m, m]);
@@ -89,7 +106,14 @@ test('svd: full matrices are square and orthogonal; batches; float32 in, float32
   }
   const batch = randn([2, 3, 5, 4], 40);
   const { u, s, v } = linalg.svd(batch);
-  assert.deepEqual([u.shape, s.shape, v.shape].map((x) => [...x]), [[2, 3, 5, 4], [2, 3, 4], [2, 3, 4, 4]]);
+  assert.deepEqual(
+    [u.shape, s.shape, v.shape].map((x) => [...x]),
+    [
+      [2, 3, 5, 4],
+      [2, 3, 4],
+      [2, 3, 4, 4],
+    ],
+  );
   for (let b = 0; b < 6; b++) {
     const recon = mm(scaleColumns(mat(u, b), [...s.storage.subarray(b * 4, b * 4 + 4)]), tr(mat(v, b)));
     assert.ok(maxDiff(recon, mat(batch, b)) < TOL, `batch item ${b}`);
@@ -100,8 +124,28 @@ test('svd: full matrices are square and orthogonal; batches; float32 in, float32
   const r64 = linalg.svd(nb.cast(a32, 'float64'));
   for (let i = 0; i < 4; i++) assert.ok(Math.abs(r32.s.storage[i]! - r64.s.storage[i]!) <= 1e-7 * r64.s.storage[0]!);
   // plain arrays and int32 tensors are accepted (int32 gives float32)
-  assert.equal(linalg.svdvals(nb.tensor([[3, 0], [0, 4]], undefined, 'int32')).dtype, 'float32');
-  assert.deepEqual([...linalg.svdvals([[3, 0], [0, -4]]).storage], [4, 3]);
+  assert.equal(
+    linalg.svdvals(
+      nb.tensor(
+        [
+          [3, 0],
+          [0, 4],
+        ],
+        undefined,
+        'int32',
+      ),
+    ).dtype,
+    'float32',
+  );
+  assert.deepEqual(
+    [
+      ...linalg.svdvals([
+        [3, 0],
+        [0, -4],
+      ]).storage,
+    ],
+    [4, 3],
+  );
 });
 
 test('eigh: A·V = V·diag(λ), VᵀV = I, λ ascending', (t) => {
@@ -125,7 +169,8 @@ test('eigh: A·V = V·diag(λ), VᵀV = I, λ ascending', (t) => {
   let worst = 0;
   for (const [name, a] of cases) {
     const { values, vectors } = linalg.eigh(tensorOf(a));
-    const lambda = [...values.storage], v = mat(vectors);
+    const lambda = [...values.storage],
+      v = mat(vectors);
     for (let i = 1; i < lambda.length; i++) assert.ok(lambda[i - 1]! <= lambda[i]!, `${name}: not ascending ${lambda}`);
     const scale = Math.max(1, maxAbs(a));
     const residual = maxDiff(mm(a, v), scaleColumns(v, lambda)) / scale;
@@ -136,7 +181,16 @@ test('eigh: A·V = V·diag(λ), VᵀV = I, λ ascending', (t) => {
   }
   t.diagnostic(`worst identity error ${worst.toExponential(2)}`);
   // the known spectrum of the diagonal matrix and of the repeated one
-  assert.deepEqual([...linalg.eigvalsh([[3, 0, 0], [0, -1, 0], [0, 0, 2]]).storage], [-1, 2, 3]);
+  assert.deepEqual(
+    [
+      ...linalg.eigvalsh([
+        [3, 0, 0],
+        [0, -1, 0],
+        [0, 0, 2],
+      ]).storage,
+    ],
+    [-1, 2, 3],
+  );
   const rep = [...linalg.eigh(tensorOf(cases[2]![1])).values.storage];
   [-1, 1, 2, 2, 2, 5].forEach((x, i) => assert.ok(Math.abs(rep[i]! - x) < 1e-13, `repeated: ${rep}`));
   // small eigenvalues keep their relative accuracy
@@ -170,11 +224,23 @@ test('qr: A = Q·R, QᵀQ = I, R upper triangular', (t) => {
   t.diagnostic(`worst identity error ${worst.toExponential(2)}`);
   const a = randomMat(6, 3, 60);
   const c = linalg.qr(tensorOf(a), { mode: 'complete' });
-  assert.deepEqual([c.q.shape, c.r.shape].map((s) => [...s]), [[6, 6], [6, 3]]);
+  assert.deepEqual(
+    [c.q.shape, c.r.shape].map((s) => [...s]),
+    [
+      [6, 6],
+      [6, 3],
+    ],
+  );
   assert.ok(orthogonalityError(mat(c.q)) < TOL);
   assert.ok(maxDiff(mm(mat(c.q), mat(c.r)), a) < TOL);
   const batch = linalg.qr(randn([2, 5, 3], 61));
-  assert.deepEqual([batch.q.shape, batch.r.shape].map((s) => [...s]), [[2, 5, 3], [2, 3, 3]]);
+  assert.deepEqual(
+    [batch.q.shape, batch.r.shape].map((s) => [...s]),
+    [
+      [2, 5, 3],
+      [2, 3, 3],
+    ],
+  );
 });
 
 test('cholesky: L·Lᵀ = A with L lower triangular and a positive diagonal', () => {
@@ -210,9 +276,19 @@ test('solve: A·x = b for vectors, matrices and broadcast batches; inv: A·A⁻�
     const x = linalg.solve(tensorOf(a), tensorOf(b));
     assert.deepEqual([...x.shape], [n, 3]);
     // the residual of a backward-stable solve is small relative to ‖A‖‖x‖
-    const rel = (r: number, xs: Mat) => r / (Math.max(...Array.from({ length: n }, (_, i) => Math.abs(a.data.subarray(i * n, i * n + n).reduce((s, v) => s + Math.abs(v), 0)))) * maxAbs(xs) + maxAbs(b));
+    const rel = (r: number, xs: Mat) =>
+      r /
+      (Math.max(...Array.from({ length: n }, (_, i) => Math.abs(a.data.subarray(i * n, i * n + n).reduce((s, v) => s + Math.abs(v), 0)))) * maxAbs(xs) +
+        maxAbs(b));
     const rx = rel(maxDiff(mm(a, mat(x)), b), mat(x));
-    const xv = linalg.solve(tensorOf(a), nb.tensor(b.data.filter((_, i) => i % 3 === 0), [n], 'float64'));
+    const xv = linalg.solve(
+      tensorOf(a),
+      nb.tensor(
+        b.data.filter((_, i) => i % 3 === 0),
+        [n],
+        'float64',
+      ),
+    );
     assert.deepEqual([...xv.shape], [n]);
     assert.ok(maxDiff(column(xv), { rows: n, cols: 1, data: mat(x).data.filter((_, i) => i % 3 === 0) }) <= 1e-12 * maxAbs(mat(x)));
     const ai = mat(linalg.inv(tensorOf(a)));
@@ -247,18 +323,80 @@ test('det and slogdet: products of eigenvalues, of a triangle, signs of permutat
   const { sign, logAbsDet } = linalg.slogdet(tensorOf(sym));
   assert.equal(sign.item(), Math.sign(product));
   assert.ok(Math.abs(logAbsDet.item() - Math.log(Math.abs(product))) < 1e-12);
-  assert.equal(linalg.det([[2, 1, 7], [0, -3, 5], [0, 0, 0.5]]).item(), -3);
-  assert.equal(linalg.det([[0, 1, 0], [0, 0, 1], [1, 0, 0]]).item(), 1);
-  assert.equal(linalg.det([[0, 1, 0], [1, 0, 0], [0, 0, 1]]).item(), -1);
-  assert.equal(linalg.det([[1, 2], [2, 4]]).item(), 0);
-  assert.deepEqual([...linalg.slogdet([[1, 2], [2, 4]]).sign.storage], [0]);
-  assert.equal(linalg.slogdet([[1, 2], [2, 4]]).logAbsDet.item(), -Infinity);
+  assert.equal(
+    linalg
+      .det([
+        [2, 1, 7],
+        [0, -3, 5],
+        [0, 0, 0.5],
+      ])
+      .item(),
+    -3,
+  );
+  assert.equal(
+    linalg
+      .det([
+        [0, 1, 0],
+        [0, 0, 1],
+        [1, 0, 0],
+      ])
+      .item(),
+    1,
+  );
+  assert.equal(
+    linalg
+      .det([
+        [0, 1, 0],
+        [1, 0, 0],
+        [0, 0, 1],
+      ])
+      .item(),
+    -1,
+  );
+  assert.equal(
+    linalg
+      .det([
+        [1, 2],
+        [2, 4],
+      ])
+      .item(),
+    0,
+  );
+  assert.deepEqual(
+    [
+      ...linalg.slogdet([
+        [1, 2],
+        [2, 4],
+      ]).sign.storage,
+    ],
+    [0],
+  );
+  assert.equal(
+    linalg
+      .slogdet([
+        [1, 2],
+        [2, 4],
+      ])
+      .logAbsDet.item(),
+    -Infinity,
+  );
   // det(c·I₃₀₀) overflows in a product but not in slogdet
   const big = nb.mul(1e3, nb.eye(300, 300, 'float64'));
   assert.equal(linalg.det(big).item(), Infinity);
   assert.ok(Math.abs(linalg.slogdet(big).logAbsDet.item() - 300 * Math.log(1e3)) < 1e-9);
   // a batch of determinants, float32 in → float32 out
-  const batch = linalg.det(nb.tensor([[[1, 2], [3, 4]], [[2, 0], [0, 3]]]));
+  const batch = linalg.det(
+    nb.tensor([
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      [
+        [2, 0],
+        [0, 3],
+      ],
+    ]),
+  );
   assert.equal(batch.dtype, 'float32');
   assert.deepEqual([...batch.shape], [2]);
   assert.ok(Math.abs(batch.storage[0]! + 2) < 1e-6 && Math.abs(batch.storage[1]! - 6) < 1e-6);

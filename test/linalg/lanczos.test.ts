@@ -47,11 +47,17 @@ test('hessianEigs: a quadratic with a known spectrum gives its largest eigenvalu
 });
 
 test('hessianEigs: deterministic for a seed; the Hessian is never formed beyond maxIterations steps', () => {
-  const q = quadratic(Array.from({ length: 60 }, (_, i) => 1 + i / 10), 3);
+  const q = quadratic(
+    Array.from({ length: 60 }, (_, i) => 1 + i / 10),
+    3,
+  );
   const a = nb.linalg.hessianEigs(q.f, q.x, { k: 2, seed: 5 });
   const b = nb.linalg.hessianEigs(q.f, q.x, { k: 2, seed: 5 });
   assert.deepEqual(a.values, b.values);
-  assert.deepEqual(a.vectors.map((v) => v.toArray()), b.vectors.map((v) => v.toArray()));
+  assert.deepEqual(
+    a.vectors.map((v) => v.toArray()),
+    b.vectors.map((v) => v.toArray()),
+  );
   const short = nb.linalg.hessianEigs(q.f, q.x, { k: 1, maxIterations: 3 });
   assert.equal(short.iterations, 3);
   assert.equal(short.converged, false);
@@ -59,12 +65,9 @@ test('hessianEigs: deterministic for a seed; the Hessian is never formed beyond 
   assert.ok(short.values[0]! <= 6.9 + 1e-12); // a Ritz value never exceeds λ_max
 });
 
-test('hessianEigs: a small model\'s loss (a tree of parameters) matches eigh of the full Hessian', () => {
+test("hessianEigs: a small model's loss (a tree of parameters) matches eigh of the full Hessian", () => {
   nb.seed(11);
-  const model = nb.sequential([
-    nb.layers.dense({ units: 4, activation: 'tanh', inputShape: [3] }),
-    nb.layers.dense({ units: 2, activation: 'softmax' }),
-  ]);
+  const model = nb.sequential([nb.layers.dense({ units: 4, activation: 'tanh', inputShape: [3] }), nb.layers.dense({ units: 2, activation: 'softmax' })]);
   model.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy' });
   const x = nb.randomNormal([8, 3]);
   const y = nb.oneHot(nb.tensor([0, 1, 1, 0, 1, 0, 0, 1], [8], 'int32'), 2);
@@ -83,10 +86,14 @@ test('hessianEigs: a small model\'s loss (a tree of parameters) matches eigh of 
     });
     return f.loss(tree, x, y);
   };
-  const theta = nb.concat(f.names.map((k) => nb.reshape(params[k]!, [-1])), 0);
+  const theta = nb.concat(
+    f.names.map((k) => nb.reshape(params[k]!, [-1])),
+    0,
+  );
   const h = nb.hessian(flatLoss)(theta) as nb.Tensor;
   const full = nb.linalg.eigh(nb.cast(h, 'float64'), { symmetryTolerance: 1e-3 });
-  const ev = full.values.storage, evec = full.vectors.storage;
+  const ev = full.values.storage,
+    evec = full.vectors.storage;
   const top = [n - 1, n - 2];
   assert.ok(ev[n - 1]! - ev[n - 2]! > 0.01 * ev[n - 1]! && ev[n - 2]! - ev[n - 3]! > 0.01 * ev[n - 1]!, 'separated eigenvalues');
 
@@ -113,7 +120,10 @@ test('hessianEigs: clear errors for k out of range, a non-scalar f and bad optio
   assert.throws(() => nb.linalg.hessianEigs(f, x, { k: 6 }), arg(/^hessianEigs: k = 6 eigenpairs asked for, but x has only 5 parameter/));
   assert.throws(() => nb.linalg.hessianEigs(f, x, { k: 0 }), arg(/^hessianEigs: k must be an integer >= 1, got 0/));
   assert.throws(() => nb.linalg.hessianEigs(f, x, { k: 1.5 }), arg(/k must be an integer/));
-  assert.throws(() => nb.linalg.hessianEigs((p) => nb.square(p.w), x), arg(/^hessianEigs: f must return a float scalar \(one element\), got a float32 tensor of shape \[2,2\]/));
+  assert.throws(
+    () => nb.linalg.hessianEigs((p) => nb.square(p.w), x),
+    arg(/^hessianEigs: f must return a float scalar \(one element\), got a float32 tensor of shape \[2,2\]/),
+  );
   assert.throws(() => nb.linalg.hessianEigs(f, x, { which: 'smallest' as 'largest' }), arg(/which must be 'largest' or 'magnitude'/));
   assert.throws(() => nb.linalg.hessianEigs(f, x, { tol: -1 }), arg(/tol must be a positive number/));
   assert.throws(() => nb.linalg.hessianEigs(f, x, { k: 3, maxIterations: 2 }), arg(/maxIterations = 2 is fewer than k = 3/));
@@ -122,9 +132,21 @@ test('hessianEigs: clear errors for k out of range, a non-scalar f and bad optio
   assert.throws(() => nb.linalg.hessianEigs('f' as never, x), arg(/f must be a function/));
   // k = n is allowed: the whole spectrum (f = Σ (w_ij + b)², H = 2·[[I, 1], [1ᵀ, 4]])
   const all = nb.linalg.hessianEigs(f, x, { k: 5 });
-  const expected = nb.linalg.eigvalsh(nb.tensor([
-    [2, 0, 0, 0, 2], [0, 2, 0, 0, 2], [0, 0, 2, 0, 2], [0, 0, 0, 2, 2], [2, 2, 2, 2, 8],
-  ], [5, 5], 'float64')).toArray() as number[];
+  const expected = nb.linalg
+    .eigvalsh(
+      nb.tensor(
+        [
+          [2, 0, 0, 0, 2],
+          [0, 2, 0, 0, 2],
+          [0, 0, 2, 0, 2],
+          [0, 0, 0, 2, 2],
+          [2, 2, 2, 2, 8],
+        ],
+        [5, 5],
+        'float64',
+      ),
+    )
+    .toArray() as number[];
   assert.ok(all.converged);
   expected.reverse().forEach((l, i) => assert.ok(Math.abs(all.values[i]! - l) < 1e-5, `${all.values} vs ${expected}`));
 });
@@ -139,7 +161,7 @@ test('hessianEigs: x may be an array of tensors and variables (the trees nb.hvp 
   };
   const r = nb.linalg.hessianEigs(f as never, x as never, { k: 3 }) as unknown as { values: number[]; vectors: [nb.Tensor, nb.Tensor][] };
   [6, 4, 0].forEach((l, i) => assert.ok(Math.abs(r.values[i]! - l) < 1e-10, `${r.values}`));
-  const [a, b] = r.vectors[1]!;   // λ = 4: (1, 0, 1)/√2
+  const [a, b] = r.vectors[1]!; // λ = 4: (1, 0, 1)/√2
   assert.ok(nb.isTensor(a) && nb.isTensor(b));
   assert.deepEqual(b.shape, [1, 1]);
   assert.ok(Math.abs(a.storage[0]! - Math.SQRT1_2) < 1e-10 && Math.abs(a.storage[1]!) < 1e-10 && Math.abs(b.storage[0]! - Math.SQRT1_2) < 1e-10);

@@ -3,11 +3,16 @@ import * as nb from '../../src/index.js';
 import { randn } from '../helpers.js';
 
 /** A row-major float64 matrix. */
-export interface Mat { rows: number; cols: number; data: Float64Array }
+export interface Mat {
+  rows: number;
+  cols: number;
+  data: Float64Array;
+}
 
 /** The last two axes of a tensor's matrix number `b` (0 for a plain matrix). */
 export function mat(t: nb.Tensor, b = 0): Mat {
-  const rows = t.shape[t.rank - 2]!, cols = t.shape[t.rank - 1]!;
+  const rows = t.shape[t.rank - 2]!,
+    cols = t.shape[t.rank - 1]!;
   return { rows, cols, data: Float64Array.from(t.storage.subarray(b * rows * cols, (b + 1) * rows * cols)) };
 }
 
@@ -23,7 +28,7 @@ export function mm(a: Mat, b: Mat): Mat {
   for (let i = 0; i < a.rows; i++) {
     for (let k = 0; k < a.cols; k++) {
       const x = a.data[i * a.cols + k]!;
-      for (let j = 0; j < b.cols; j++) out[i * b.cols + j] = out[i * b.cols + j]! + (x * b.data[k * b.cols + j]!);
+      for (let j = 0; j < b.cols; j++) out[i * b.cols + j] = out[i * b.cols + j]! + x * b.data[k * b.cols + j]!;
     }
   }
   return { rows: a.rows, cols: b.cols, data: out };
@@ -82,7 +87,7 @@ export function randomOrthogonal(n: number, seed: number): Mat {
     let vv = 0;
     for (const x of v) vv += x * x;
     const h = identity(n);
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) h.data[i * n + j] = h.data[i * n + j]! - ((2 * v[i]! * v[j]!) / vv);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) h.data[i * n + j] = h.data[i * n + j]! - (2 * v[i]! * v[j]!) / vv;
     q = mm(q, h);
   }
   return q;
@@ -90,9 +95,12 @@ export function randomOrthogonal(n: number, seed: number): Mat {
 
 /** U·diag(s)·Vᵀ with random orthogonal U (m×m) and V (n×n): an m×n matrix with singular values s. */
 export function withSingularValues(m: number, n: number, s: number[], seed: number): Mat {
-  const u = randomOrthogonal(m, seed), v = randomOrthogonal(n, seed + 1);
+  const u = randomOrthogonal(m, seed),
+    v = randomOrthogonal(n, seed + 1);
   const sigma = new Float64Array(m * n);
-  s.forEach((x, i) => { sigma[i * n + i] = x; });
+  s.forEach((x, i) => {
+    sigma[i * n + i] = x;
+  });
   return mm(mm(u, { rows: m, cols: n, data: sigma }), tr(v));
 }
 

@@ -21,7 +21,14 @@ test('norm: vector norms by hand', () => {
 });
 
 test('norm: matrix norms by hand', () => {
-  const a = nb.tensor([[1, -2], [3, 4]], undefined, 'float64');
+  const a = nb.tensor(
+    [
+      [1, -2],
+      [3, 4],
+    ],
+    undefined,
+    'float64',
+  );
   close(linalg.norm(a).item(), Math.sqrt(30));
   close(linalg.norm(a, 'fro').item(), Math.sqrt(30));
   close(linalg.norm(a, 1).item(), 6);
@@ -29,7 +36,8 @@ test('norm: matrix norms by hand', () => {
   close(linalg.norm(a, Infinity).item(), 7);
   close(linalg.norm(a, -Infinity).item(), 3);
   // AᵀA = [[10, 10], [10, 20]]: σ² = 15 ± √125
-  const s1 = Math.sqrt(15 + Math.sqrt(125)), s2 = Math.sqrt(15 - Math.sqrt(125));
+  const s1 = Math.sqrt(15 + Math.sqrt(125)),
+    s2 = Math.sqrt(15 - Math.sqrt(125));
   close(linalg.norm(a, 2).item(), s1);
   close(linalg.norm(a, -2).item(), s2);
   close(linalg.norm(a, 'nuc').item(), s1 + s2);
@@ -93,19 +101,89 @@ test('errors name the function and the shape', () => {
   assert.throws(() => linalg.inv(nb.ones([2, 3, 4])), { name: 'ShapeError', message: 'inv: expected a square matrix (or a batch of them), got [2,3,4]' });
   assert.throws(() => linalg.svd(nb.ones([3])), { name: 'ShapeError', message: /^svd: expected a matrix .* got \[3\]$/ });
   assert.throws(() => linalg.det(5), /det: expected a matrix .* got \[\]/);
-  assert.throws(() => linalg.eigh([[1, 2], [3, 4]]), { name: 'LinAlgError', message: /^eigh: expected a symmetric matrix, got one of shape \[2,2\]/ });
-  assert.throws(() => linalg.cholesky([[1, 2], [3, 4]]), /^LinAlgError: cholesky: expected a symmetric matrix/);
-  assert.throws(() => linalg.cholesky([[1, 2], [2, 1]]), {
-    name: 'LinAlgError',
-    message: 'cholesky: the matrix of shape [2,2] is not positive definite (its leading 2×2 minor is not: pivot -3)',
-  });
-  assert.throws(() => linalg.solve([[1, 2], [2, 4]], [1, 1]), { name: 'LinAlgError', message: /^solve: the matrix is singular \(shape \[2,2\]\)/ });
-  assert.throws(() => linalg.solve([[1, 2, 3], [4, 5, 6], [7, 8, 9]], [1, 1, 1]), /^LinAlgError: solve: the matrix is singular/);
+  assert.throws(
+    () =>
+      linalg.eigh([
+        [1, 2],
+        [3, 4],
+      ]),
+    { name: 'LinAlgError', message: /^eigh: expected a symmetric matrix, got one of shape \[2,2\]/ },
+  );
+  assert.throws(
+    () =>
+      linalg.cholesky([
+        [1, 2],
+        [3, 4],
+      ]),
+    /^LinAlgError: cholesky: expected a symmetric matrix/,
+  );
+  assert.throws(
+    () =>
+      linalg.cholesky([
+        [1, 2],
+        [2, 1],
+      ]),
+    {
+      name: 'LinAlgError',
+      message: 'cholesky: the matrix of shape [2,2] is not positive definite (its leading 2×2 minor is not: pivot -3)',
+    },
+  );
+  assert.throws(
+    () =>
+      linalg.solve(
+        [
+          [1, 2],
+          [2, 4],
+        ],
+        [1, 1],
+      ),
+    { name: 'LinAlgError', message: /^solve: the matrix is singular \(shape \[2,2\]\)/ },
+  );
+  assert.throws(
+    () =>
+      linalg.solve(
+        [
+          [1, 2, 3],
+          [4, 5, 6],
+          [7, 8, 9],
+        ],
+        [1, 1, 1],
+      ),
+    /^LinAlgError: solve: the matrix is singular/,
+  );
   assert.throws(() => linalg.inv(nb.zeros([3, 3])), /^LinAlgError: inv: the matrix is singular/);
-  assert.throws(() => linalg.inv(nb.tensor([[[1, 0], [0, 1]], [[1, 1], [1, 1]]])), /inv: the matrix is singular \(matrix 1 of the batch of shape \[2,2,2\]\)/);
-  assert.throws(() => linalg.solve(nb.eye(3), [1, 2]), { name: 'ShapeError', message: 'solve: shapes [3,3] and [2]: b has 2 rows, expected 3 (the size of a)' });
-  assert.throws(() => linalg.solve(nb.ones([2, 3, 3]), nb.ones([4, 3, 1])), /solve: shapes \[2,3,3\] and \[4,3,1\]: batch dimensions \[2\] and \[4\] cannot be broadcast/);
-  assert.throws(() => linalg.svd([[1, NaN], [0, 1]]), /svd: the matrix of shape \[2,2\] contains NaN or infinite values/);
+  assert.throws(
+    () =>
+      linalg.inv(
+        nb.tensor([
+          [
+            [1, 0],
+            [0, 1],
+          ],
+          [
+            [1, 1],
+            [1, 1],
+          ],
+        ]),
+      ),
+    /inv: the matrix is singular \(matrix 1 of the batch of shape \[2,2,2\]\)/,
+  );
+  assert.throws(() => linalg.solve(nb.eye(3), [1, 2]), {
+    name: 'ShapeError',
+    message: 'solve: shapes [3,3] and [2]: b has 2 rows, expected 3 (the size of a)',
+  });
+  assert.throws(
+    () => linalg.solve(nb.ones([2, 3, 3]), nb.ones([4, 3, 1])),
+    /solve: shapes \[2,3,3\] and \[4,3,1\]: batch dimensions \[2\] and \[4\] cannot be broadcast/,
+  );
+  assert.throws(
+    () =>
+      linalg.svd([
+        [1, NaN],
+        [0, 1],
+      ]),
+    /svd: the matrix of shape \[2,2\] contains NaN or infinite values/,
+  );
   assert.throws(() => linalg.qr(nb.eye(2), { mode: 'full' as 'complete' }), /qr: mode must be 'reduced' or 'complete'/);
   // LinAlgError is an ArgumentError (and a NablaError)
   assert.throws(() => linalg.inv([[0]]), nb.ArgumentError);

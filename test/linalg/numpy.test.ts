@@ -27,7 +27,13 @@ interface General {
   bm?: FixtureTensor;
   solve_bm?: FixtureTensor;
 }
-interface Symmetric { name: string; a: FixtureTensor; eigenvalues: FixtureTensor; det: Num; cholesky?: FixtureTensor }
+interface Symmetric {
+  name: string;
+  a: FixtureTensor;
+  eigenvalues: FixtureTensor;
+  det: Num;
+  cholesky?: FixtureTensor;
+}
 interface Fixture {
   numpy: string;
   matrices: General[];
@@ -62,7 +68,10 @@ test(`singular values and singular subspaces match NumPy ${fx.numpy}`, (t) => {
     for (let j = 0; j < k; j++) {
       const gap = Math.min(j > 0 ? want[j - 1]! - want[j]! : Infinity, j < k - 1 ? want[j]! - want[j + 1]! : Infinity);
       if (gap < 1e-6 * want[0]! || want[j]! < 1e-8 * want[0]!) continue;
-      for (const [mine, theirs, rows] of [[u, c.u, c.u.shape[0]!], [v, c.v, c.v.shape[0]!]] as const) {
+      for (const [mine, theirs, rows] of [
+        [u, c.u, c.u.shape[0]!],
+        [v, c.v, c.v.shape[0]!],
+      ] as const) {
         let dot = 0;
         for (let i = 0; i < rows; i++) dot += mine.storage[i * k + j]! * theirs.data[i * k + j]!;
         assert.ok(Math.abs(Math.abs(dot) - 1) < 1e-9, `${c.name}: vector ${j}: |dot| = ${Math.abs(dot)}`);
@@ -103,15 +112,19 @@ test('det, slogdet, solve and inv match NumPy (to the accuracy the condition num
     const a = fromFixture(c.a);
     const cond = num(c.cond);
     const tol = 1e-14 * cond + 1e-14; // forward error ~ κ·ε
-    const d = linalg.det(a).item(), dWant = num(c.det);
+    const d = linalg.det(a).item(),
+      dWant = num(c.det);
     const dErr = Math.abs(d - dWant) / Math.abs(dWant);
     assert.ok(dErr < 1e-13 + 1e-14 * cond, `${c.name}: det ${d} vs ${dWant}`); // also ~κ·ε
     const sl = linalg.slogdet(a);
     assert.equal(sl.sign.item(), num(c.slogdet!.sign));
     assert.ok(Math.abs(sl.logAbsDet.item() - num(c.slogdet!.logabsdet)) < 1e-13 + 1e-14 * cond, `${c.name}: slogdet`);
-    const xs = linalg.solve(a, fromFixture(c.b!)).storage, xWant = c.solve_b!.data;
-    const xm = linalg.solve(a, fromFixture(c.bm!)).storage, xmWant = c.solve_bm!.data;
-    const ai = linalg.inv(a).storage, aiWant = c.inv!.data;
+    const xs = linalg.solve(a, fromFixture(c.b!)).storage,
+      xWant = c.solve_b!.data;
+    const xm = linalg.solve(a, fromFixture(c.bm!)).storage,
+      xmWant = c.solve_bm!.data;
+    const ai = linalg.inv(a).storage,
+      aiWant = c.inv!.data;
     const errs = [maxRelErr(xs, xWant, maxAbs(xWant)), maxRelErr(xm, xmWant, maxAbs(xmWant)), maxRelErr(ai, aiWant, maxAbs(aiWant))];
     for (const e of errs) assert.ok(e < tol, `${c.name} (cond ${cond.toExponential(1)}): solve/inv error ${errs}`);
     worst = Math.max(worst, dErr, ...errs.map((e) => e / Math.max(1, cond)));

@@ -3,13 +3,22 @@ import { test } from 'node:test';
 import * as nb from '../../src/index.js';
 import type { Tensor } from '../../src/index.js';
 import {
-  EPSILON, binaryCrossentropy, canonicalLossName, categoricalCrossentropy, getLoss, lossNames, meanAbsoluteError,
-  meanSquaredError, sparseCategoricalCrossentropy, type LossFunction, type LossOptions, type Reduction,
+  EPSILON,
+  binaryCrossentropy,
+  canonicalLossName,
+  categoricalCrossentropy,
+  getLoss,
+  lossNames,
+  meanAbsoluteError,
+  meanSquaredError,
+  sparseCategoricalCrossentropy,
+  type LossFunction,
+  type LossOptions,
+  type Reduction,
 } from '../../src/losses/index.js';
 import { randn } from '../helpers.js';
 
-const close = (a: number, b: number, tol = 1e-12, what = '') =>
-  assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`);
+const close = (a: number, b: number, tol = 1e-12, what = '') => assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`);
 const f64 = (v: nb.NestedArray) => nb.tensor(v, undefined, 'float64');
 const reductions: Reduction[] = ['mean', 'sum', 'none'];
 
@@ -17,9 +26,33 @@ const reductions: Reduction[] = ['mean', 'sum', 'none'];
 
 test('hand-computed values', () => {
   // ((0² + 1²)/2 + (0² + 2²)/2) / 2 = (0.5 + 2) / 2
-  close(meanSquaredError(f64([[0, 1], [1, 1]]), f64([[0, 0], [1, 3]])).item(), 1.25);
+  close(
+    meanSquaredError(
+      f64([
+        [0, 1],
+        [1, 1],
+      ]),
+      f64([
+        [0, 0],
+        [1, 3],
+      ]),
+    ).item(),
+    1.25,
+  );
   // (|0.5| + |−1|)/2 per example, then the mean of 0.75 and 0
-  close(meanAbsoluteError(f64([[1, 1], [2, 2]]), f64([[1.5, 0], [2, 2]])).item(), 0.375);
+  close(
+    meanAbsoluteError(
+      f64([
+        [1, 1],
+        [2, 2],
+      ]),
+      f64([
+        [1.5, 0],
+        [2, 2],
+      ]),
+    ).item(),
+    0.375,
+  );
   // −(ln 0.8 + ln(1 − 0.4))/2
   close(binaryCrossentropy(f64([[1, 0]]), f64([[0.8, 0.4]])).item(), -(Math.log(0.8) + Math.log(0.6)) / 2);
   // −ln 0.5
@@ -42,7 +75,8 @@ test('probabilities are clipped to [1e-7, 1 − 1e-7] as in Keras, with zero gra
   const g = nb.grad((p: Tensor) => binaryCrossentropy(f64([[1, 0]]), p))(f64([[0, 1]]));
   assert.deepEqual(g.toArray(), [[0, 0]]);
   // float32: finite too; the bounds are float32's 1e-7 and 1 − 1e-7 (= 1 − 1.19e-7)
-  const lo = Math.fround(EPSILON), hi = Math.fround(1 - EPSILON);
+  const lo = Math.fround(EPSILON),
+    hi = Math.fround(1 - EPSILON);
   const v32 = binaryCrossentropy([[1, 0, 1]], [[0, 1, 1]]).item();
   const expected32 = -(Math.log(lo) + Math.log(1 - hi) + Math.log(hi)) / 3; // ≈ (16.12 + 15.94 + 1.2e-7)/3
   assert.ok(Math.abs(v32 - expected32) < 1e-5 * expected32, `${v32} vs ${expected32}`);
@@ -50,10 +84,39 @@ test('probabilities are clipped to [1e-7, 1 − 1e-7] as in Keras, with zero gra
 
 test('logits of ±1000: finite values, first and second derivatives (float32 and float64)', () => {
   for (const dtype of ['float32', 'float64'] as const) {
-    const z = nb.tensor([[1000, -1000, 0], [-1000, 1000, 1000]], undefined, dtype);
+    const z = nb.tensor(
+      [
+        [1000, -1000, 0],
+        [-1000, 1000, 1000],
+      ],
+      undefined,
+      dtype,
+    );
     const cases: [string, Tensor, LossFunction][] = [
-      ['binaryCrossentropy', nb.tensor([[1, 1, 0], [0, 1, 0]], undefined, dtype), binaryCrossentropy],
-      ['categoricalCrossentropy', nb.tensor([[0, 1, 0], [0.5, 0.5, 0]], undefined, dtype), categoricalCrossentropy],
+      [
+        'binaryCrossentropy',
+        nb.tensor(
+          [
+            [1, 1, 0],
+            [0, 1, 0],
+          ],
+          undefined,
+          dtype,
+        ),
+        binaryCrossentropy,
+      ],
+      [
+        'categoricalCrossentropy',
+        nb.tensor(
+          [
+            [0, 1, 0],
+            [0.5, 0.5, 0],
+          ],
+          undefined,
+          dtype,
+        ),
+        categoricalCrossentropy,
+      ],
       ['sparseCategoricalCrossentropy', nb.tensor([1, 0], undefined, 'int32'), sparseCategoricalCrossentropy],
     ];
     for (const [name, y, loss] of cases) {
@@ -62,14 +125,21 @@ test('logits of ±1000: finite values, first and second derivatives (float32 and
       assert.ok(Number.isFinite(value), `${name} ${dtype}: ${value}`);
       const g = nb.grad(f)(z).toArray().flat() as number[];
       assert.ok(g.every(Number.isFinite), `${name} ${dtype} gradient ${g}`);
-      const h = nb.grad((p: Tensor) => nb.sum(nb.grad(f)(p)))(z).toArray().flat() as number[];
+      const h = nb
+        .grad((p: Tensor) => nb.sum(nb.grad(f)(p)))(z)
+        .toArray()
+        .flat() as number[];
       assert.ok(h.every(Number.isFinite), `${name} ${dtype} second derivative ${h}`);
     }
     // exact values: bce of (z = 1000, y = 0) is 1000; cce of a logit 2000 below the max is 2000
     close(binaryCrossentropy(nb.tensor([[0]], undefined, dtype), nb.tensor([[1000]], undefined, dtype), { fromLogits: true }).item(), 1000);
     close(categoricalCrossentropy(nb.tensor([[0, 1]], undefined, dtype), nb.tensor([[1000, -1000]], undefined, dtype), { fromLogits: true }).item(), 2000);
     // ln 2 to float32 accuracy even next to logits of 1000 (the log-softmax is shifted first)
-    close(sparseCategoricalCrossentropy([0], nb.tensor([[1000, 1000, -1000]], undefined, dtype), { fromLogits: true }).item(), Math.LN2, dtype === 'float32' ? 1e-7 : 1e-15);
+    close(
+      sparseCategoricalCrossentropy([0], nb.tensor([[1000, 1000, -1000]], undefined, dtype), { fromLogits: true }).item(),
+      Math.LN2,
+      dtype === 'float32' ? 1e-7 : 1e-15,
+    );
   }
 });
 
@@ -86,7 +156,8 @@ test('binaryCrossentropy from logits has the exact derivative σ(z) − y at z =
 // ---- reductions and shapes -------------------------------------------------
 
 test("reductions: 'none' is per example (the last axis reduced), 'sum' adds, 'mean' (the default) averages", () => {
-  const y = randn([4, 3], 1), p = randn([4, 3], 2);
+  const y = randn([4, 3], 1),
+    p = randn([4, 3], 2);
   const none = meanSquaredError(y, p, { reduction: 'none' });
   assert.deepEqual(none.shape, [4]);
   const perExample = none.toArray() as number[];
@@ -97,7 +168,21 @@ test("reductions: 'none' is per example (the last axis reduced), 'sum' adds, 'me
   assert.deepEqual(meanSquaredError(y, p).shape, []);
   // rank 3: per-example losses of shape [2,3]
   assert.deepEqual(categoricalCrossentropy(nb.softmax(randn([2, 3, 4], 3)), nb.softmax(randn([2, 3, 4], 4)), { reduction: 'none' }).shape, [2, 3]);
-  assert.deepEqual(sparseCategoricalCrossentropy(nb.tensor([[0, 1, 2], [3, 0, 1]], undefined, 'int32'), randn([2, 3, 4], 5), { fromLogits: true, reduction: 'none' }).shape, [2, 3]);
+  assert.deepEqual(
+    sparseCategoricalCrossentropy(
+      nb.tensor(
+        [
+          [0, 1, 2],
+          [3, 0, 1],
+        ],
+        undefined,
+        'int32',
+      ),
+      randn([2, 3, 4], 5),
+      { fromLogits: true, reduction: 'none' },
+    ).shape,
+    [2, 3],
+  );
 });
 
 test('labels [batch] are accepted for predictions [batch,1]', () => {
@@ -139,18 +224,42 @@ test('sparseCategoricalCrossentropy equals categoricalCrossentropy of one-hot la
 
 // ---- finite-difference checks of first and second derivatives ----------------
 
-const probabilities = (shape: number[], seed: number) => nb.sigmoid(randn(shape, seed));    // in (0,1), away from the clip
+const probabilities = (shape: number[], seed: number) => nb.sigmoid(randn(shape, seed)); // in (0,1), away from the clip
 const positive = (shape: number[], seed: number) => nb.add(nb.abs(randn(shape, seed)), 0.2); // unnormalised rows
 const gradCases: { name: string; loss: LossFunction; yTrue: Tensor; yPred: Tensor; fromLogits: boolean }[] = [
   { name: 'meanSquaredError', loss: meanSquaredError, yTrue: randn([3, 4], 10), yPred: randn([3, 4], 11), fromLogits: false },
   // |p − y| ≥ 0.5 keeps every entry away from the kink
-  { name: 'meanAbsoluteError', loss: meanAbsoluteError, yTrue: randn([3, 4], 12), yPred: nb.add(randn([3, 4], 12), nb.mul(nb.sign(randn([3, 4], 13)), 0.5)), fromLogits: false },
+  {
+    name: 'meanAbsoluteError',
+    loss: meanAbsoluteError,
+    yTrue: randn([3, 4], 12),
+    yPred: nb.add(randn([3, 4], 12), nb.mul(nb.sign(randn([3, 4], 13)), 0.5)),
+    fromLogits: false,
+  },
   { name: 'binaryCrossentropy', loss: binaryCrossentropy, yTrue: probabilities([3, 4], 14), yPred: probabilities([3, 4], 15), fromLogits: false },
   { name: 'binaryCrossentropy', loss: binaryCrossentropy, yTrue: probabilities([3, 4], 16), yPred: nb.mul(randn([3, 4], 17), 3), fromLogits: true },
   { name: 'categoricalCrossentropy', loss: categoricalCrossentropy, yTrue: nb.softmax(randn([3, 4], 18)), yPred: positive([3, 4], 19), fromLogits: false },
-  { name: 'categoricalCrossentropy', loss: categoricalCrossentropy, yTrue: nb.softmax(randn([3, 4], 20)), yPred: nb.mul(randn([3, 4], 21), 2), fromLogits: true },
-  { name: 'sparseCategoricalCrossentropy', loss: sparseCategoricalCrossentropy, yTrue: nb.tensor([3, 0, 2], undefined, 'int32'), yPred: positive([3, 4], 22), fromLogits: false },
-  { name: 'sparseCategoricalCrossentropy', loss: sparseCategoricalCrossentropy, yTrue: nb.tensor([1, 1, 2], undefined, 'int32'), yPred: nb.mul(randn([3, 4], 23), 2), fromLogits: true },
+  {
+    name: 'categoricalCrossentropy',
+    loss: categoricalCrossentropy,
+    yTrue: nb.softmax(randn([3, 4], 20)),
+    yPred: nb.mul(randn([3, 4], 21), 2),
+    fromLogits: true,
+  },
+  {
+    name: 'sparseCategoricalCrossentropy',
+    loss: sparseCategoricalCrossentropy,
+    yTrue: nb.tensor([3, 0, 2], undefined, 'int32'),
+    yPred: positive([3, 4], 22),
+    fromLogits: false,
+  },
+  {
+    name: 'sparseCategoricalCrossentropy',
+    loss: sparseCategoricalCrossentropy,
+    yTrue: nb.tensor([1, 1, 2], undefined, 'int32'),
+    yPred: nb.mul(randn([3, 4], 23), 2),
+    fromLogits: true,
+  },
 ];
 
 for (const c of gradCases) {
@@ -163,8 +272,14 @@ for (const c of gradCases) {
 }
 
 test('gradCheck at logits of ±1000 and 0 (orders 1 and 2)', () => {
-  const z = f64([[1000, -1000, 0, 3], [-1000, 1000, 1000, -2]]);
-  const soft = f64([[0.2, 0.3, 0.5, 0], [0, 1, 0, 0]]);
+  const z = f64([
+    [1000, -1000, 0, 3],
+    [-1000, 1000, 1000, -2],
+  ]);
+  const soft = f64([
+    [0.2, 0.3, 0.5, 0],
+    [0, 1, 0, 0],
+  ]);
   for (const loss of [binaryCrossentropy, categoricalCrossentropy]) {
     const r = nb.gradCheck((p: Tensor) => loss(soft, p, { fromLogits: true }), [z], { order: 2 });
     assert.ok(r.passed, `${loss.name}: max error ${r.maxError}`);
@@ -195,7 +310,10 @@ test('shape errors name the loss and both shapes', () => {
     name: 'ShapeError',
     message: 'meanSquaredError: yTrue [4] and yPred [4,2] must have the same shape',
   });
-  assert.throws(() => binaryCrossentropy(nb.zeros([4, 1]), nb.zeros([4])), { name: 'ShapeError', message: /binaryCrossentropy: yTrue \[4,1\] and yPred \[4\]/ });
+  assert.throws(() => binaryCrossentropy(nb.zeros([4, 1]), nb.zeros([4])), {
+    name: 'ShapeError',
+    message: /binaryCrossentropy: yTrue \[4,1\] and yPred \[4\]/,
+  });
   assert.throws(() => meanAbsoluteError(1, 2), { name: 'ShapeError', message: /meanAbsoluteError: yPred must have at least one axis/ });
   assert.throws(() => sparseCategoricalCrossentropy(nb.zeros([32, 10]), nb.zeros([32, 10])), {
     name: 'ShapeError',
@@ -230,11 +348,18 @@ test('options are validated', () => {
 
 test('getLoss: names, Keras aliases and functions', () => {
   const expected: [string, LossFunction][] = [
-    ['meanSquaredError', meanSquaredError], ['mse', meanSquaredError], ['mean_squared_error', meanSquaredError],
-    ['meanAbsoluteError', meanAbsoluteError], ['mae', meanAbsoluteError], ['mean_absolute_error', meanAbsoluteError],
-    ['binaryCrossentropy', binaryCrossentropy], ['binary_crossentropy', binaryCrossentropy],
-    ['categoricalCrossentropy', categoricalCrossentropy], ['categorical_crossentropy', categoricalCrossentropy],
-    ['sparseCategoricalCrossentropy', sparseCategoricalCrossentropy], ['sparse_categorical_crossentropy', sparseCategoricalCrossentropy],
+    ['meanSquaredError', meanSquaredError],
+    ['mse', meanSquaredError],
+    ['mean_squared_error', meanSquaredError],
+    ['meanAbsoluteError', meanAbsoluteError],
+    ['mae', meanAbsoluteError],
+    ['mean_absolute_error', meanAbsoluteError],
+    ['binaryCrossentropy', binaryCrossentropy],
+    ['binary_crossentropy', binaryCrossentropy],
+    ['categoricalCrossentropy', categoricalCrossentropy],
+    ['categorical_crossentropy', categoricalCrossentropy],
+    ['sparseCategoricalCrossentropy', sparseCategoricalCrossentropy],
+    ['sparse_categorical_crossentropy', sparseCategoricalCrossentropy],
   ];
   for (const [name, fn] of expected) {
     assert.equal(getLoss(name), fn, name);

@@ -26,17 +26,37 @@ const labels = [0, 0, 0, 1, 1, 2, 2, 2, 2];
 const predictions = [0, 0, 0, 1, 2, 2, 2, 0, 1];
 
 test('confusionMatrix: rows are the true class, columns the predicted class', () => {
-  assert.deepEqual(confusionMatrix(labels, predictions), [[3, 0, 0], [0, 1, 1], [1, 1, 2]]);
-  assert.deepEqual(confusionMatrix([0, 1, 1, 2], [0, 2, 1, 2]), [[1, 0, 0], [0, 1, 1], [0, 0, 1]]);
+  assert.deepEqual(confusionMatrix(labels, predictions), [
+    [3, 0, 0],
+    [0, 1, 1],
+    [1, 1, 2],
+  ]);
+  assert.deepEqual(confusionMatrix([0, 1, 1, 2], [0, 2, 1, 2]), [
+    [1, 0, 0],
+    [0, 1, 1],
+    [0, 0, 1],
+  ]);
   // numClasses adds empty classes
-  assert.deepEqual(confusionMatrix([0, 1], [1, 1], 3), [[0, 1, 0], [0, 1, 0], [0, 0, 0]]);
+  assert.deepEqual(confusionMatrix([0, 1], [1, 1], 3), [
+    [0, 1, 0],
+    [0, 1, 0],
+    [0, 0, 0],
+  ]);
   // the largest index in either argument sets the size
-  assert.deepEqual(confusionMatrix([0, 0], [0, 2]), [[1, 0, 1], [0, 0, 0], [0, 0, 0]]);
+  assert.deepEqual(confusionMatrix([0, 0], [0, 2]), [
+    [1, 0, 1],
+    [0, 0, 0],
+    [0, 0, 0],
+  ]);
   assert.deepEqual(confusionMatrix([], []), []);
 });
 
 test('confusionMatrix accepts typed arrays and tensors; [n,K] tensors are reduced by argmax', () => {
-  const expected = [[3, 0, 0], [0, 1, 1], [1, 1, 2]];
+  const expected = [
+    [3, 0, 0],
+    [0, 1, 1],
+    [1, 1, 2],
+  ];
   assert.deepEqual(confusionMatrix(Int32Array.from(labels), Int32Array.from(predictions)), expected);
   assert.deepEqual(confusionMatrix(nb.tensor(labels, undefined, 'int32'), nb.tensor(predictions)), expected);
   assert.deepEqual(confusionMatrix(nb.reshape(nb.tensor(labels), [9, 1]), predictions), expected, 'labels [n,1]');
@@ -55,7 +75,10 @@ test('confusionMatrix errors', () => {
     message: /^confusionMatrix: predictions must be non-negative integer class indices, got 0.7 at index 1/,
   });
   assert.throws(() => confusionMatrix([-1, 1], [0, 0]), { name: 'ArgumentError', message: /labels must be non-negative integer class indices, got -1/ });
-  assert.throws(() => confusionMatrix([0, 3], [0, 0], 3), { name: 'ArgumentError', message: 'confusionMatrix: class index 3 is out of range for numClasses 3' });
+  assert.throws(() => confusionMatrix([0, 3], [0, 0], 3), {
+    name: 'ArgumentError',
+    message: 'confusionMatrix: class index 3 is out of range for numClasses 3',
+  });
   assert.throws(() => confusionMatrix([0], [0], 0), { name: 'ArgumentError', message: /numClasses must be a positive integer, got 0/ });
   assert.throws(() => confusionMatrix(nb.zeros([2, 2, 2]), [0, 0]), { name: 'ShapeError', message: /labels must have shape \[n\], \[n,1\] or \[n,K\]/ });
 });

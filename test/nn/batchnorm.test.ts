@@ -13,11 +13,22 @@ import { assertClose, fromFixture, loadFixture, type FixtureTensor } from '../he
 // hessian or hvp, and whatever is being differentiated.
 
 interface BnCase {
-  shape: number[]; axis: number; momentum: number; epsilon: number;
-  gamma: FixtureTensor; beta: FixtureTensor;
-  x1: FixtureTensor; y1: FixtureTensor; movingMean1: FixtureTensor; movingVariance1: FixtureTensor;
-  x2: FixtureTensor; y2: FixtureTensor; movingMean2: FixtureTensor; movingVariance2: FixtureTensor;
-  x3: FixtureTensor; y3: FixtureTensor;
+  shape: number[];
+  axis: number;
+  momentum: number;
+  epsilon: number;
+  gamma: FixtureTensor;
+  beta: FixtureTensor;
+  x1: FixtureTensor;
+  y1: FixtureTensor;
+  movingMean1: FixtureTensor;
+  movingVariance1: FixtureTensor;
+  x2: FixtureTensor;
+  y2: FixtureTensor;
+  movingMean2: FixtureTensor;
+  movingVariance2: FixtureTensor;
+  x3: FixtureTensor;
+  y3: FixtureTensor;
 }
 const { cases } = loadFixture<{ cases: BnCase[] }>('batchnorm.json');
 
@@ -32,9 +43,12 @@ function layerOf(c: BnCase): BatchNormalization {
 
 /** Mean and (biased) variance of every channel along `axis`, with plain loops over the flat data. */
 function channelStats(t: Tensor, axis: number): { mean: number[]; variance: number[] } {
-  const shape = t.shape, c = shape[axis]!;
+  const shape = t.shape,
+    c = shape[axis]!;
   const inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
-  const sums = new Array<number>(c).fill(0), squares = new Array<number>(c).fill(0), counts = new Array<number>(c).fill(0);
+  const sums = new Array<number>(c).fill(0),
+    squares = new Array<number>(c).fill(0),
+    counts = new Array<number>(c).fill(0);
   t.storage.forEach((v, i) => {
     const ch = Math.floor(i / inner) % c;
     sums[ch]! += v;
@@ -100,10 +114,20 @@ test('the moving statistics are updated exactly once per training call under eve
     ['grad of the trainable parameters', (bn) => nb.grad(() => objective(bn))(bn.trainableParameters())],
     ['grad of the moving mean alone', (bn) => nb.grad(() => objective(bn))(bn.movingMean!)],
     ['grad of the input', (bn) => nb.grad((x: Tensor) => objective(bn, x))(x1)],
-    ['vjp of the parameters', (bn) => nb.vjp((ps: nb.Variable[]) => { void ps; return bn.apply(x1, { training: true }); }, bn.parameters())[1](fromFixture(c0.y1))],
+    [
+      'vjp of the parameters',
+      (bn) =>
+        nb.vjp((ps: nb.Variable[]) => {
+          void ps;
+          return bn.apply(x1, { training: true });
+        }, bn.parameters())[1](fromFixture(c0.y1)),
+    ],
     ['jacobian of γ', (bn) => nb.jacobian(() => nb.sum(bn.apply(x1, { training: true }), [0, 2, 3]))(bn.gamma!)],
     ['hessian of γ', (bn) => nb.hessian(() => objective(bn))(bn.gamma!)],
-    ['hvp of all parameters', (bn) => nb.hvp((_ps: nb.Variable[]) => objective(bn))(bn.parameters(), bn.parameters().map((v) => nb.onesLike(v.value)) as never)],
+    [
+      'hvp of all parameters',
+      (bn) => nb.hvp((_ps: nb.Variable[]) => objective(bn))(bn.parameters(), bn.parameters().map((v) => nb.onesLike(v.value)) as never),
+    ],
     ['grad of grad (nested levels)', (bn) => nb.grad((g: nb.Variable) => nb.sum(nb.grad(() => objective(bn))(g) as Tensor))(bn.gamma!)],
   ];
   for (const [what, run] of runs) {
@@ -114,24 +138,32 @@ test('the moving statistics are updated exactly once per training call under eve
 });
 
 test('gradients through batch normalisation are the same whether or not the moving statistics are differentiated', () => {
-  const a = layerOf(c0), b = layerOf(c0);
+  const a = layerOf(c0),
+    b = layerOf(c0);
   const [la, ga] = nb.valueAndGrad(() => objective(a))(a.parameters()) as [Tensor, Tensor[]];
   const [lb, gb] = nb.valueAndGrad(() => objective(b))(b.trainableParameters()) as [Tensor, Tensor[]];
   assert.equal(la.item(), lb.item());
-  assert.deepEqual(ga.slice(0, 2).map((g) => g.toArray()), gb.map((g) => g.toArray()));
+  assert.deepEqual(
+    ga.slice(0, 2).map((g) => g.toArray()),
+    gb.map((g) => g.toArray()),
+  );
   // in training mode the output does not depend on the moving statistics
   assert.ok(ga.slice(2).every((g) => g.storage.every((v) => v === 0)));
 });
 
 test('fit updates the moving statistics once per batch', async () => {
-  const model = nb.sequential([nb.layers.batchNormalization({ inputShape: [3], momentum: c0.momentum, dtype: 'float64' }), nb.layers.dense({ units: 1, dtype: 'float64' })]);
+  const model = nb.sequential([
+    nb.layers.batchNormalization({ inputShape: [3], momentum: c0.momentum, dtype: 'float64' }),
+    nb.layers.dense({ units: 1, dtype: 'float64' }),
+  ]);
   model.compile({ optimizer: 'sgd', loss: 'mse' });
   const x = nb.randomNormal([8, 3], 2, 3, { dtype: 'float64', generator: new nb.Generator(4) });
   await model.fit(x, nb.zeros([8, 1], 'float64'), { batchSize: 4, shuffle: false, verbose: 0 });
   const bn = model.layers[0] as BatchNormalization;
   // two batches: m = μ·(μ·0 + (1 − μ)·b₁) + (1 − μ)·b₂
   const m = c0.momentum;
-  const b1 = channelStats(nb.slice(x, [0, 0], [4, 3]), 1), b2 = channelStats(nb.slice(x, [4, 0], [4, 3]), 1);
+  const b1 = channelStats(nb.slice(x, [0, 0], [4, 3]), 1),
+    b2 = channelStats(nb.slice(x, [4, 0], [4, 3]), 1);
   const expectedMean = b1.mean.map((v, i) => m * (1 - m) * v + (1 - m) * b2.mean[i]!);
   const expectedVar = b1.variance.map((v, i) => m * (m * 1 + (1 - m) * v) + (1 - m) * b2.variance[i]!);
   assertClose(bn.movingMean!.value, { shape: [3], data: expectedMean }, 1e-12, 1e-12, 'moving mean');
@@ -139,13 +171,20 @@ test('fit updates the moving statistics once per batch', async () => {
 });
 
 test('a variable assigned while a transformed function runs keeps the assigned value; the others get theirs back', () => {
-  const state = nb.variable(nb.tensor([1, 2]), { trainable: false }), w = nb.variable(nb.tensor([3, 4]));
+  const state = nb.variable(nb.tensor([1, 2]), { trainable: false }),
+    w = nb.variable(nb.tensor([3, 4]));
   const [value, grads] = nb.valueAndGrad((_vs: nb.Variable[]) => {
     nb.noGrad(() => state.assign(nb.add(state, 10)));
     return nb.sum(nb.mul(w, w));
   })([state, w]) as [Tensor, Tensor[]];
   assert.equal(value.item(), 25);
-  assert.deepEqual(grads.map((g) => g.toArray()), [[0, 0], [6, 8]]);
+  assert.deepEqual(
+    grads.map((g) => g.toArray()),
+    [
+      [0, 0],
+      [6, 8],
+    ],
+  );
   assert.deepEqual(state.value.toArray(), [11, 12]);
   assert.deepEqual(w.value.toArray(), [3, 4]);
   assert.equal(w.value.node, null);

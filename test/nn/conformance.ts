@@ -88,7 +88,9 @@ export function checkLayer(c: LayerCase): void {
 function maxRelativeError(a: Nd, b: Nd, what: string): number {
   assert.deepEqual(a.shape, b.shape, `${what}: shape`);
   let m = 0;
-  a.data.forEach((v, i) => { m = Math.max(m, Math.abs(v - b.data[i]!) / (1 + Math.abs(b.data[i]!))); });
+  a.data.forEach((v, i) => {
+    m = Math.max(m, Math.abs(v - b.data[i]!) / (1 + Math.abs(b.data[i]!)));
+  });
   return m;
 }
 

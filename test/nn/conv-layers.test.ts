@@ -4,15 +4,40 @@ import * as nb from '../../src/index.js';
 import { checkLayer } from './conformance.js';
 
 test('Conv2D passes the layer conformance check', () => {
-  checkLayer({ make: (a) => nb.layers.conv2d({ filters: 3, kernelSize: 3, activation: 'tanh', ...a }), inputShape: [5, 6, 2], outputShape: [3, 4, 3], params: 3 * 3 * 2 * 3 + 3 });
-  checkLayer({ make: (a) => nb.layers.conv2d({ filters: 2, kernelSize: [2, 3], strides: 2, padding: 'same', ...a }), inputShape: [5, 5, 1], outputShape: [3, 3, 2], params: 2 * 3 * 2 + 2 });
-  checkLayer({ make: (a) => nb.layers.conv2d({ filters: 2, kernelSize: 2, dilationRate: [2, 1], padding: 'same', activation: 'relu', ...a }), inputShape: [4, 5, 3], outputShape: [4, 5, 2], params: 2 * 2 * 3 * 2 + 2 });
+  checkLayer({
+    make: (a) => nb.layers.conv2d({ filters: 3, kernelSize: 3, activation: 'tanh', ...a }),
+    inputShape: [5, 6, 2],
+    outputShape: [3, 4, 3],
+    params: 3 * 3 * 2 * 3 + 3,
+  });
+  checkLayer({
+    make: (a) => nb.layers.conv2d({ filters: 2, kernelSize: [2, 3], strides: 2, padding: 'same', ...a }),
+    inputShape: [5, 5, 1],
+    outputShape: [3, 3, 2],
+    params: 2 * 3 * 2 + 2,
+  });
+  checkLayer({
+    make: (a) => nb.layers.conv2d({ filters: 2, kernelSize: 2, dilationRate: [2, 1], padding: 'same', activation: 'relu', ...a }),
+    inputShape: [4, 5, 3],
+    outputShape: [4, 5, 2],
+    params: 2 * 2 * 3 * 2 + 2,
+  });
 });
 
 test('pooling layers pass the layer conformance check', () => {
   checkLayer({ make: (a) => nb.layers.maxPooling2d(a), inputShape: [4, 6, 2], outputShape: [2, 3, 2], params: 0 });
-  checkLayer({ make: (a) => nb.layers.averagePooling2d({ poolSize: 3, strides: 2, padding: 'same', ...a }), inputShape: [5, 5, 2], outputShape: [3, 3, 2], params: 0 });
-  checkLayer({ make: (a) => nb.layers.maxPooling2d({ poolSize: [2, 3], strides: 1, padding: 'same', ...a }), inputShape: [3, 4, 2], outputShape: [3, 4, 2], params: 0 });
+  checkLayer({
+    make: (a) => nb.layers.averagePooling2d({ poolSize: 3, strides: 2, padding: 'same', ...a }),
+    inputShape: [5, 5, 2],
+    outputShape: [3, 3, 2],
+    params: 0,
+  });
+  checkLayer({
+    make: (a) => nb.layers.maxPooling2d({ poolSize: [2, 3], strides: 1, padding: 'same', ...a }),
+    inputShape: [3, 4, 2],
+    outputShape: [3, 4, 2],
+    params: 0,
+  });
   checkLayer({ make: (a) => nb.layers.globalAveragePooling2d(a), inputShape: [3, 4, 5], outputShape: [5], params: 0 });
   checkLayer({ make: (a) => nb.layers.globalMaxPooling2d(a), inputShape: [3, 4, 5], outputShape: [5], params: 0 });
 });
@@ -31,8 +56,10 @@ test('a small CNN learns the digits', async () => {
   const { images, labels } = nb.data.loadDigits();
   const x = nb.reshape(images, [-1, 8, 8, 1]);
   const n = 1200;
-  const xTrain = nb.slice(x, [0, 0, 0, 0], [n, -1, -1, -1]), yTrain = nb.oneHot(nb.slice(labels, [0], [n]), 10);
-  const xTest = nb.slice(x, [n, 0, 0, 0], [-1, -1, -1, -1]), yTest = nb.oneHot(nb.slice(labels, [n], [-1]), 10);
+  const xTrain = nb.slice(x, [0, 0, 0, 0], [n, -1, -1, -1]),
+    yTrain = nb.oneHot(nb.slice(labels, [0], [n]), 10);
+  const xTest = nb.slice(x, [n, 0, 0, 0], [-1, -1, -1, -1]),
+    yTest = nb.oneHot(nb.slice(labels, [n], [-1]), 10);
   const model = nb.sequential([
     nb.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same', activation: 'relu', inputShape: [8, 8, 1] }),
     nb.layers.maxPooling2d({ poolSize: 2 }),

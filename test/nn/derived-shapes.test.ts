@@ -14,10 +14,13 @@ test('output shapes with unknown sizes: the batch and other null dimensions stay
   assert.deepEqual(nb.layers.dense({ units: 7 }).computeOutputShape([null, 3, 5]), [null, 3, 7]);
 });
 
-test('a layer that does not fit its input gets the shape rule\'s error when the model is built', () => {
+test("a layer that does not fit its input gets the shape rule's error when the model is built", () => {
   assert.throws(() => nb.sequential([nb.layers.dense({ units: 4, inputShape: [3] }), nb.layers.conv2d({ filters: 2, kernelSize: 2 })]), nb.NablaError);
   const model = nb.sequential([nb.layers.dense({ units: 4, inputShape: [3] }), nb.layers.reshape({ targetShape: [3, 2] })].slice(0, 1));
-  assert.throws(() => model.add(nb.layers.reshape({ targetShape: [3, 2] })), (e: unknown) => e instanceof nb.ShapeError && /reshape/.test((e as Error).message));
+  assert.throws(
+    () => model.add(nb.layers.reshape({ targetShape: [3, 2] })),
+    (e: unknown) => e instanceof nb.ShapeError && /reshape/.test((e as Error).message),
+  );
   // the model is usable after the refused layer
   assert.deepEqual(model.predict(nb.ones([2, 3])).shape, [2, 4]);
 });

@@ -17,7 +17,14 @@ import { nd, referenceOf } from './reference.js';
 // (the rebuilt layer computes the same), one training step lowers a loss,
 // and a float64 finite-difference check with respect to the table.
 
-const indices = nb.tensor([[1, 4, 4, 0], [2, 9, 1, 4]], [2, 4], 'int32');
+const indices = nb.tensor(
+  [
+    [1, 4, 4, 0],
+    [2, 9, 1, 4],
+  ],
+  [2, 4],
+  'int32',
+);
 
 test('Embedding looks up rows of its table: [batch, time] → [batch, time, outputDim]', () => {
   const layer = new Embedding({ inputDim: 10, outputDim: 3, seed: 1 });
@@ -86,7 +93,15 @@ test('finite differences agree with the gradient with respect to the table (floa
 test('the config round-trips, and the rebuilt layer computes the same', () => {
   for (const layer of [
     new Embedding({ inputDim: 10, outputDim: 3 }),
-    new Embedding({ inputDim: 6, outputDim: 2, inputLength: 4, maskZero: true, embeddingsInitializer: 'glorotUniform', embeddingsRegularizer: nb.regularizers.l2(0.01), name: 'words' }),
+    new Embedding({
+      inputDim: 6,
+      outputDim: 2,
+      inputLength: 4,
+      maskZero: true,
+      embeddingsInitializer: 'glorotUniform',
+      embeddingsRegularizer: nb.regularizers.l2(0.01),
+      name: 'words',
+    }),
   ]) {
     const x = layer.inputLength ? nb.tensor([[1, 2, 0, 5]]) : indices;
     const y = layer.apply(x);
@@ -118,7 +133,10 @@ test('one training step lowers a loss', () => {
 test('maskZero attaches the mask x ≠ 0 to the output', () => {
   const layer = new Embedding({ inputDim: 10, outputDim: 3, maskZero: true });
   const y = layer.apply(indices);
-  const expected = [[true, true, true, false], [true, true, true, true]];
+  const expected = [
+    [true, true, true, false],
+    [true, true, true, true],
+  ];
   assert.deepEqual(maskOf(y)!.toArray(), expected);
   assert.deepEqual(layer.computeMask(indices)!.toArray(), expected);
   const plain = new Embedding({ inputDim: 10, outputDim: 3 });
@@ -126,9 +144,12 @@ test('maskZero attaches the mask x ≠ 0 to the output', () => {
   assert.equal(plain.computeMask(indices), undefined);
 });
 
-test('bad indices and arguments are reported with the layer\'s name', () => {
+test("bad indices and arguments are reported with the layer's name", () => {
   const layer = new Embedding({ inputDim: 5, outputDim: 2, name: 'tokens' });
-  assert.throws(() => layer.apply(nb.tensor([[1, 5]])), /tokens: index 5 \(element 1 of input shape \[1,2\]\) is not an integer in \[0, 5\), the range of inputDim 5/);
+  assert.throws(
+    () => layer.apply(nb.tensor([[1, 5]])),
+    /tokens: index 5 \(element 1 of input shape \[1,2\]\) is not an integer in \[0, 5\), the range of inputDim 5/,
+  );
   assert.throws(() => layer.apply(nb.tensor([[1, -1]])), /tokens: index -1/);
   assert.throws(() => layer.apply(nb.tensor([[1.5]])), /tokens: index 1.5/);
   assert.throws(() => layer.apply(nb.tensor([[true]])), /tokens: expects integer indices, got a bool tensor/);
@@ -138,12 +159,14 @@ test('bad indices and arguments are reported with the layer\'s name', () => {
   assert.throws(() => new Embedding({ inputDim: 4, outputDim: 2.5 }), /embedding: outputDim must be a positive integer, got 2.5/);
 });
 
-test('an Embedding learns in a Sequential model: each token\'s class, trained with fit', async () => {
+test("an Embedding learns in a Sequential model: each token's class, trained with fit", async () => {
   // 20 tokens in 2 classes; a sequence's label is the class of its first token
   nb.seed(2);
   const g = new nb.Generator(9);
-  const n = 200, T = 3;
-  const xs: number[] = [], ys: number[] = [];
+  const n = 200,
+    T = 3;
+  const xs: number[] = [],
+    ys: number[] = [];
   for (let i = 0; i < n; i++) {
     for (let t = 0; t < T; t++) xs.push(g.randint(20));
     ys.push(xs[i * T]! % 2);
@@ -154,7 +177,8 @@ test('an Embedding learns in a Sequential model: each token\'s class, trained wi
     nb.layers.dense({ units: 1, activation: 'sigmoid' }),
   ]);
   model.compile({ optimizer: nb.optimizers.adam({ learningRate: 0.05 }), loss: 'binaryCrossentropy', metrics: ['accuracy'] });
-  const x = nb.tensor(xs, [n, T]), y = nb.tensor(ys, [n, 1]);
+  const x = nb.tensor(xs, [n, T]),
+    y = nb.tensor(ys, [n, 1]);
   await model.fit(x, y, { epochs: 20, batchSize: 32, verbose: 0 });
   assert.equal(model.evaluate(x, y)['accuracy'], 1);
   assert.match(model.summary(null), /embedding[^\n]*\[null,3,4\][^\n]*80/);

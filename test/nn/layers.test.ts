@@ -27,7 +27,12 @@ test('BatchNormalization passes the layer conformance check (last and non-last a
   checkLayer({ make: (a) => nb.layers.batchNormalization(a), inputShape: [5], outputShape: [5], params: 20 });
   // channels first, [C, H, W] examples: the statistics are per axis 1
   checkLayer({ make: (a) => nb.layers.batchNormalization({ axis: 1, ...a }), inputShape: [3, 4, 2], outputShape: [3, 4, 2], params: 12 });
-  checkLayer({ make: (a) => nb.layers.batchNormalization({ axis: -2, center: false, scale: false, ...a }), inputShape: [3, 2], outputShape: [3, 2], params: 6 });
+  checkLayer({
+    make: (a) => nb.layers.batchNormalization({ axis: -2, center: false, scale: false, ...a }),
+    inputShape: [3, 2],
+    outputShape: [3, 2],
+    params: 6,
+  });
 });
 
 test('Flatten and Reshape pass the layer conformance check', () => {
@@ -35,9 +40,14 @@ test('Flatten and Reshape pass the layer conformance check', () => {
   checkLayer({ make: (a) => nb.layers.reshape({ targetShape: [3, -1], ...a }), inputShape: [6], outputShape: [3, 2], params: 0 });
 });
 
-test('Dense computes x·W + b with a kernel of shape [in, units], the transpose of the seeds\' W', () => {
+test("Dense computes x·W + b with a kernel of shape [in, units], the transpose of the seeds' W", () => {
   const layer = nb.layers.dense({ units: 2, inputShape: [3] });
-  const W = nb.tensor([[1, 2], [3, 4], [5, 6]]), b = nb.tensor([0.5, -0.5]);
+  const W = nb.tensor([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]),
+    b = nb.tensor([0.5, -0.5]);
   layer.setWeights([W, b]);
   const x = nb.tensor([[1, 0, -1]]);
   assert.deepEqual(layer.apply(x).toArray(), [[1 - 5 + 0.5, 2 - 6 - 0.5]]);
@@ -57,9 +67,13 @@ test('Dropout zeroes about `rate` of the entries in training and scales the rest
 
 test('BatchNormalization normalises with batch statistics in training and moving averages in inference', () => {
   const bn = nb.layers.batchNormalization({ momentum: 0.5 });
-  const x = nb.tensor([[1, 10], [3, 30]]);
+  const x = nb.tensor([
+    [1, 10],
+    [3, 30],
+  ]);
   const y = bn.apply(x, { training: true });
-  const e = Math.sqrt(1 + 1e-3), f = Math.sqrt(100 + 1e-3);
+  const e = Math.sqrt(1 + 1e-3),
+    f = Math.sqrt(100 + 1e-3);
   const yy = y.toArray();
   assert.ok(Math.abs(yy[0][0] + 1 / e) < 1e-6 && Math.abs(yy[1][1] - 10 / f) < 1e-5);
   // moving mean: 0.5·0 + 0.5·[2, 20]; moving variance: 0.5·1 + 0.5·[1, 100]
@@ -79,7 +93,10 @@ test('initialisers draw with the right scale and are reproducible with a seed', 
   assert.ok(Math.abs(std(a) - limit / Math.sqrt(3)) < 0.002, `glorotUniform std ${std(a)}`);
   const he = nb.initializers.heNormal()([500, 300], 'float32', new nb.Generator(1));
   assert.ok(Math.abs(std(he) - Math.sqrt(2 / 500)) < 0.003, `heNormal std ${std(he)}`);
-  assert.ok(he.storage.every((v) => Math.abs(v) <= 2 * Math.sqrt(2 / 500) / 0.87962566103423978 + 1e-6), 'truncated at two standard deviations');
+  assert.ok(
+    he.storage.every((v) => Math.abs(v) <= (2 * Math.sqrt(2 / 500)) / 0.87962566103423978 + 1e-6),
+    'truncated at two standard deviations',
+  );
   // @ts-expect-error 'bogus' is not an initializer name
   assert.throws(() => nb.layers.dense({ units: 2, kernelInitializer: 'bogus' }), /unknown initializer 'bogus'/);
 });

@@ -4,21 +4,36 @@ import * as nb from '../../src/index.js';
 import type { Tensor } from '../../src/index.js';
 
 class Affine extends nb.nn.Module {
-  w = this.registerParameter('w', nb.variable(nb.tensor([[1, 2], [3, 4]])));
+  w = this.registerParameter(
+    'w',
+    nb.variable(
+      nb.tensor([
+        [1, 2],
+        [3, 4],
+      ]),
+    ),
+  );
   b = this.registerParameter('b', nb.variable(nb.tensor([0, 0])));
-  forward(x: Tensor) { return nb.add(nb.matmul(x, this.w), this.b); }
+  forward(x: Tensor) {
+    return nb.add(nb.matmul(x, this.w), this.b);
+  }
 }
 
 class TwoLayers extends nb.nn.Module {
   first = this.registerModule('first', new Affine());
   second = this.registerModule('second', new Affine());
   frozen = this.registerParameter('scale', nb.variable(nb.tensor([2]), { trainable: false }));
-  forward(x: Tensor) { return nb.mul(this.second.forward(nb.relu(this.first.forward(x))), this.frozen); }
+  forward(x: Tensor) {
+    return nb.mul(this.second.forward(nb.relu(this.first.forward(x))), this.frozen);
+  }
 }
 
 test('a custom Module registers parameters and sub-modules, with dotted names', () => {
   const m = new TwoLayers();
-  assert.deepEqual(m.namedParameters().map(([k]) => k), ['scale', 'first.w', 'first.b', 'second.w', 'second.b']);
+  assert.deepEqual(
+    m.namedParameters().map(([k]) => k),
+    ['scale', 'first.w', 'first.b', 'second.w', 'second.b'],
+  );
   assert.equal(m.parameters().length, 5);
   assert.equal(m.trainableParameters().length, 4);
   const g = nb.grad(() => nb.sum(m.forward(nb.tensor([[1, 1]]))))(m.trainableParameters()) as Tensor[];
@@ -39,7 +54,10 @@ test('loadStateDict restores values and names what is missing, unexpected or mis
   const other = new TwoLayers();
   other.first.w.assign(nb.zeros([2, 2]));
   other.loadStateDict(state);
-  assert.deepEqual(other.first.w.value.toArray(), [[1, 2], [3, 4]]);
+  assert.deepEqual(other.first.w.value.toArray(), [
+    [1, 2],
+    [3, 4],
+  ]);
   const { ['second.b']: _dropped, ...missing } = state;
   assert.throws(() => other.loadStateDict(missing), /loadStateDict: missing keys: second.b/);
   assert.throws(() => other.loadStateDict({ ...state, extra: nb.zeros([1]) }), /unexpected keys: extra/);

@@ -10,7 +10,10 @@ const argumentError = (pattern: RegExp) => (e: unknown) => e instanceof nb.Argum
 
 test('inherited names are unknown activations, everywhere an activation is named', () => {
   for (const name of INHERITED) {
-    assert.throws(() => nb.layers.dense({ units: 2, activation: name as never }), argumentError(new RegExp(`^dense: unknown activation '${name}'; expected one of linear, sigmoid, tanh, relu`)));
+    assert.throws(
+      () => nb.layers.dense({ units: 2, activation: name as never }),
+      argumentError(new RegExp(`^dense: unknown activation '${name}'; expected one of linear, sigmoid, tanh, relu`)),
+    );
     assert.throws(() => nb.nn.getActivation(name), argumentError(/unknown activation/));
     assert.throws(() => nb.layers.lstm({ units: 2, recurrentActivation: name }), argumentError(/^lstm: unknown activation/));
     // a model file's layer config goes through the same lookup
@@ -28,7 +31,10 @@ test('inherited names are unknown initializers, regularizers, losses, metrics, o
     assert.throws(() => nb.metrics.getMetric(name), argumentError(/unknown metric/));
     assert.throws(() => nb.optimizers.getOptimizer(name), argumentError(/unknown optimizer/));
     assert.throws(() => nb.nn.layerFromConfig({ className: name, config: {} }), argumentError(/^layerFromConfig: unknown layer class/));
-    assert.throws(() => nb.layers.conv2d({ filters: 1, kernelSize: 1, padding: name as never }), argumentError(/^conv2d: padding must be one of 'valid', 'same'/));
+    assert.throws(
+      () => nb.layers.conv2d({ filters: 1, kernelSize: 1, padding: name as never }),
+      argumentError(/^conv2d: padding must be one of 'valid', 'same'/),
+    );
   }
 });
 
@@ -61,5 +67,8 @@ test('layer constructors reject bad options with the factory and option named', 
 test('an initializer that does not return a tensor of the weight shape is reported by the layer', () => {
   const bad = Object.assign(() => 1, { className: 'Bad', config: {} });
   const layer = nb.layers.dense({ units: 2, kernelInitializer: bad as never });
-  assert.throws(() => layer.apply(nb.zeros([1, 3])), argumentError(/^dense_\d+: the initializer of weight 'kernel' returned 1, not a tensor of shape \[3,2\]$/));
+  assert.throws(
+    () => layer.apply(nb.zeros([1, 3])),
+    argumentError(/^dense_\d+: the initializer of weight 'kernel' returned 1, not a tensor of shape \[3,2\]$/),
+  );
 });

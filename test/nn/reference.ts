@@ -33,16 +33,17 @@ const weight = (layer: Layer, name: string): Nd | null => {
 export function erf(x: number): number {
   const a = Math.abs(x);
   if (a < 2.5) {
-    let term = a, total = a;
+    let term = a,
+      total = a;
     for (let n = 1; n < 80; n++) {
-      term *= -a * a / n;
+      term *= (-a * a) / n;
       total += term / (2 * n + 1);
     }
-    return Math.sign(x) * total * 2 / Math.sqrt(Math.PI);
+    return (Math.sign(x) * total * 2) / Math.sqrt(Math.PI);
   }
   // erfc(a) = e^(−a²)/√π · 1/(a + (1/2)/(a + 1/(a + (3/2)/(a + 2/(a + ...))))), evaluated bottom up
   let f = a;
-  for (let k = 60; k >= 1; k--) f = a + (k / 2) / f;
+  for (let k = 60; k >= 1; k--) f = a + k / 2 / f;
   return Math.sign(x) * (1 - Math.exp(-a * a) / Math.sqrt(Math.PI) / f);
 }
 
@@ -65,7 +66,8 @@ export function activate(name: string, a: Nd): Nd {
   if (name === 'softmax') {
     const n = a.shape[a.shape.length - 1]!;
     for (let r = 0; r < out.length; r += n) {
-      let m = -Infinity, s = 0;
+      let m = -Infinity,
+        s = 0;
       for (let j = 0; j < n; j++) m = Math.max(m, out[r + j]!);
       for (let j = 0; j < n; j++) s += Math.exp(out[r + j]! - m);
       for (let j = 0; j < n; j++) out[r + j] = Math.exp(out[r + j]! - m) / s;
@@ -106,10 +108,18 @@ function axisWindow(n: number, k: number, stride: number, dilation: number, padd
  * Each position of each output channel of NHWC images, visiting the input
  * entries of its window that lie inside the image: visit(b, iy, ix, ky, kx).
  */
-function windows(x: Nd, k: [number, number], strides: [number, number], dilation: [number, number], padding: string,
-  channels: number, each: (out: number[], visit: (f: (b: number, iy: number, ix: number, ky: number, kx: number) => void) => void) => number) {
+function windows(
+  x: Nd,
+  k: [number, number],
+  strides: [number, number],
+  dilation: [number, number],
+  padding: string,
+  channels: number,
+  each: (out: number[], visit: (f: (b: number, iy: number, ix: number, ky: number, kx: number) => void) => void) => number,
+) {
   const [N, H, W] = x.shape as [number, number, number, number];
-  const wh = axisWindow(H, k[0], strides[0], dilation[0], padding), ww = axisWindow(W, k[1], strides[1], dilation[1], padding);
+  const wh = axisWindow(H, k[0], strides[0], dilation[0], padding),
+    ww = axisWindow(W, k[1], strides[1], dilation[1], padding);
   const y = zeros([N, wh.out, ww.out, channels]);
   for (let b = 0; b < N; b++) {
     for (let oy = 0; oy < wh.out; oy++) {
@@ -117,7 +127,8 @@ function windows(x: Nd, k: [number, number], strides: [number, number], dilation
         const visit = (f: (b: number, iy: number, ix: number, ky: number, kx: number) => void) => {
           for (let ky = 0; ky < k[0]; ky++) {
             for (let kx = 0; kx < k[1]; kx++) {
-              const iy = oy * strides[0] + ky * dilation[0] - wh.pad, ix = ox * strides[1] + kx * dilation[1] - ww.pad;
+              const iy = oy * strides[0] + ky * dilation[0] - wh.pad,
+                ix = ox * strides[1] + kx * dilation[1] - ww.pad;
               if (iy >= 0 && iy < H && ix >= 0 && ix < W) f(b, iy, ix, ky, kx);
             }
           }
@@ -147,7 +158,9 @@ export function conv2d(x: Nd, K: Nd, bias: Nd | null, strides: [number, number],
 export function pool2d(x: Nd, kind: 'max' | 'avg', size: [number, number], strides: [number, number], padding: string): Nd {
   const [, H, W, C] = x.shape as [number, number, number, number];
   return windows(x, size, strides, [1, 1], padding, C, ([, , , c], visit) => {
-    let m = -Infinity, s = 0, n = 0;
+    let m = -Infinity,
+      s = 0,
+      n = 0;
     visit((b, iy, ix) => {
       const v = x.data[((b * H + iy) * W + ix) * C + c!]!;
       m = Math.max(m, v);
@@ -173,20 +186,29 @@ export function globalPool2d(x: Nd, kind: 'max' | 'avg'): Nd {
  */
 export function batchNorm(x: Nd, axis: number, gamma: Nd | null, beta: Nd | null, movingMean: Nd, movingVariance: Nd, epsilon: number, training: boolean): Nd {
   const a = axis < 0 ? axis + x.shape.length : axis;
-  const C = x.shape[a]!, inner = sizeOf(x.shape.slice(a + 1));
+  const C = x.shape[a]!,
+    inner = sizeOf(x.shape.slice(a + 1));
   const channelOf = (i: number) => Math.floor(i / inner) % C;
-  let mean = Array.from(movingMean.data), variance = Array.from(movingVariance.data);
+  let mean = Array.from(movingMean.data),
+    variance = Array.from(movingVariance.data);
   if (training) {
-    const sum = new Array<number>(C).fill(0), sq = new Array<number>(C).fill(0), n = new Array<number>(C).fill(0);
-    x.data.forEach((v, i) => { sum[channelOf(i)]! += v; n[channelOf(i)]!++; });
+    const sum = new Array<number>(C).fill(0),
+      sq = new Array<number>(C).fill(0),
+      n = new Array<number>(C).fill(0);
+    x.data.forEach((v, i) => {
+      sum[channelOf(i)]! += v;
+      n[channelOf(i)]!++;
+    });
     mean = sum.map((s, c) => s / n[c]!);
-    x.data.forEach((v, i) => { sq[channelOf(i)]! += (v - mean[channelOf(i)]!) ** 2; });
+    x.data.forEach((v, i) => {
+      sq[channelOf(i)]! += (v - mean[channelOf(i)]!) ** 2;
+    });
     variance = sq.map((s, c) => s / n[c]!);
   }
   const y = zeros([...x.shape]);
   x.data.forEach((v, i) => {
     const c = channelOf(i);
-    y.data[i] = (gamma ? gamma.data[c]! : 1) * (v - mean[c]!) / Math.sqrt(variance[c]! + epsilon) + (beta ? beta.data[c]! : 0);
+    y.data[i] = ((gamma ? gamma.data[c]! : 1) * (v - mean[c]!)) / Math.sqrt(variance[c]! + epsilon) + (beta ? beta.data[c]! : 0);
   });
   return y;
 }
@@ -228,20 +250,30 @@ function loop(layer: Fields, x: Nd, stateCount: number, step: (xt: number[], sta
 
 /** SimpleRNN: h_t = act(x_t·W + h_{t−1}·U + b). */
 export function simpleRnn(layer: Layer, x: Nd): Nd {
-  const l = layer as Fields, u: number = l.units;
-  const W = nd(l.kernel.value), U = nd(l.recurrentKernel.value), b = weight(layer, 'bias');
+  const l = layer as Fields,
+    u: number = l.units;
+  const W = nd(l.kernel.value),
+    U = nd(l.recurrentKernel.value),
+    b = weight(layer, 'bias');
   const act = f1(l.activation);
   return loop(l, x, 1, (xt, [h]) => [act(addv(vecMat(xt, W, 0, u), vecMat(h!, U, 0, u), part(b, 0, u)))]);
 }
 
 /** LSTM, gates i, f, c, o: z = x_t·W + h·U + b; c_t = σ(f)·c + σ(i)·act(c̃); h_t = σ(o)·act(c_t). */
 export function lstm(layer: Layer, x: Nd): Nd {
-  const l = layer as Fields, u: number = l.units;
-  const W = nd(l.kernel.value), U = nd(l.recurrentKernel.value), b = weight(layer, 'bias');
-  const act = f1(l.activation), sig = f1(l.recurrentActivation);
+  const l = layer as Fields,
+    u: number = l.units;
+  const W = nd(l.kernel.value),
+    U = nd(l.recurrentKernel.value),
+    b = weight(layer, 'bias');
+  const act = f1(l.activation),
+    sig = f1(l.recurrentActivation);
   return loop(l, x, 2, (xt, [h, c]) => {
     const gate = (g: number) => addv(vecMat(xt, W, g * u, u), vecMat(h!, U, g * u, u), part(b, g * u, u));
-    const i = sig(gate(0)), f = sig(gate(1)), cand = act(gate(2)), o = sig(gate(3));
+    const i = sig(gate(0)),
+      f = sig(gate(1)),
+      cand = act(gate(2)),
+      o = sig(gate(3));
     const cNew = c!.map((cj, j) => f[j]! * cj + i[j]! * cand[j]!);
     const hNew = act(cNew).map((v, j) => o[j]! * v);
     return [hNew, cNew];
@@ -254,9 +286,13 @@ export function lstm(layer: Layer, x: Nd): Nd {
  * otherwise (bias [3u]): h̃ = act(x·Wh + bh + (r·h)·Uh). Then h_t = z·h + (1 − z)·h̃.
  */
 export function gru(layer: Layer, x: Nd): Nd {
-  const l = layer as Fields, u: number = l.units;
-  const W = nd(l.kernel.value), U = nd(l.recurrentKernel.value), b = weight(layer, 'bias');
-  const act = f1(l.activation), sig = f1(l.recurrentActivation);
+  const l = layer as Fields,
+    u: number = l.units;
+  const W = nd(l.kernel.value),
+    U = nd(l.recurrentKernel.value),
+    b = weight(layer, 'bias');
+  const act = f1(l.activation),
+    sig = f1(l.recurrentActivation);
   const bIn = (g: number) => part(b, g * u, u);
   const bRec = (g: number) => (l.resetAfter ? part(b, 3 * u + g * u, u) : new Array<number>(u).fill(0));
   return loop(l, x, 1, (xt, [h]) => {
@@ -264,8 +300,23 @@ export function gru(layer: Layer, x: Nd): Nd {
     const z = sig(addv(xg(0), vecMat(h!, U, 0, u), bRec(0)));
     const r = sig(addv(xg(1), vecMat(h!, U, u, u), bRec(1)));
     const cand = l.resetAfter
-      ? act(addv(xg(2), addv(vecMat(h!, U, 2 * u, u), bRec(2)).map((v, j) => r[j]! * v)))
-      : act(addv(xg(2), vecMat(h!.map((v, j) => r[j]! * v), U, 2 * u, u)));
+      ? act(
+          addv(
+            xg(2),
+            addv(vecMat(h!, U, 2 * u, u), bRec(2)).map((v, j) => r[j]! * v),
+          ),
+        )
+      : act(
+          addv(
+            xg(2),
+            vecMat(
+              h!.map((v, j) => r[j]! * v),
+              U,
+              2 * u,
+              u,
+            ),
+          ),
+        );
     return [h!.map((hj, j) => z[j]! * hj + (1 - z[j]!) * cand[j]!)];
   });
 }
@@ -312,7 +363,8 @@ export const REFERENCES: Record<string, Reference> = {
   GlobalAveragePooling2D: (_l, x) => globalPool2d(x, 'avg'),
   Embedding: (l, x) => {
     // row x[...] of the table, for every index (x holds whole numbers)
-    const E = weight(l, 'embeddings')!, d = E.shape[1]!;
+    const E = weight(l, 'embeddings')!,
+      d = E.shape[1]!;
     const y = zeros([...x.shape, d]);
     x.data.forEach((k, i) => y.data.set(E.data.subarray(k * d, (k + 1) * d), i * d));
     return y;

@@ -10,7 +10,8 @@ import { runOnnx } from './ort.js';
 function assertClose(got: nb.Tensor, want: nb.Tensor, what: string, tol = 1e-5): void {
   assert.deepEqual(got.shape, want.shape, `${what}: shape`);
   assert.equal(got.dtype, want.dtype, `${what}: dtype`);
-  const g = got.storage, w = want.storage;
+  const g = got.storage,
+    w = want.storage;
   for (let i = 0; i < w.length; i++) {
     const scale = Math.max(1, Math.abs(w[i]!));
     assert.ok(Math.abs(g[i]! - w[i]!) <= tol * scale, `${what}: entry ${i} is ${g[i]}, nabla says ${w[i]}`);
@@ -76,10 +77,10 @@ test('recurrent layers (SimpleRNN, LSTM, GRU) over a fixed number of steps expor
 
 test('a traced function with broadcasting, reductions, slices and comparisons exports, batch symbolic', async () => {
   const f = (x: nb.Tensor, w: nb.Tensor) => {
-    const z = nb.add(nb.matmul(x, w), nb.tensor([0.5, -1, 2]));              // broadcast a row
-    const centred = nb.sub(z, nb.mean(z, 0, true));                          // the batch mean: divides by m
-    const lse = nb.logSumExp(centred, 1);                                    // [m]
-    const top = nb.slice(x, [0, 1], [-1, 2]);                                // columns 1..2 of every row
+    const z = nb.add(nb.matmul(x, w), nb.tensor([0.5, -1, 2])); // broadcast a row
+    const centred = nb.sub(z, nb.mean(z, 0, true)); // the batch mean: divides by m
+    const lse = nb.logSumExp(centred, 1); // [m]
+    const top = nb.slice(x, [0, 1], [-1, 2]); // columns 1..2 of every row
     const mask = nb.greater(top, 0);
     const picked = nb.where(mask, top, nb.mul(top, 0.1));
     return { lse, picked, rowMax: nb.max(nb.exp(x), 1), arg: nb.argmax(z, 1), scaled: nb.div(nb.sum(nb.square(x)), 7) };
@@ -102,7 +103,10 @@ test('export refuses what ONNX inference cannot hold, naming it', () => {
   // a gradient: the backward of a gather is a scatterAdd
   const table = nb.randomNormal([5, 2]);
   const g = nb.trace((t: nb.Tensor) => nb.grad((u: nb.Tensor) => nb.sum(nb.square(nb.gather(u, nb.tensor([1, 3], [2], 'int32'), 0))))(t))(table);
-  assert.throws(() => exportProgram(g), (e: unknown) => e instanceof OnnxExportError && /'scatterAdd'/.test((e as Error).message));
+  assert.throws(
+    () => exportProgram(g),
+    (e: unknown) => e instanceof OnnxExportError && /'scatterAdd'/.test((e as Error).message),
+  );
   // a program with variables needs their values
   const p = nb.trace((x: nb.Tensor) => model.call(x, false))(nb.spec([null, 3]));
   assert.throws(() => exportProgram(p), /give the value of variable 'dense_\d+\/kernel'/);

@@ -13,19 +13,29 @@ import { loadFixture } from '../helpers.js';
 
 const dir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'test', 'fixtures');
 const onnxFile = (name: string) => new Uint8Array(readFileSync(join(dir, 'onnx', `${name}.onnx`)));
-interface Case { x: number[]; xShape: number[]; y: number[]; yShape: number[] }
+interface Case {
+  x: number[];
+  xShape: number[];
+  y: number[];
+  yShape: number[];
+}
 const torch = loadFixture<Record<string, Case>>('onnx_torch.json');
 
 function close(got: nb.Tensor, want: number[], shape: number[], what: string, tol = 1e-5): void {
   assert.deepEqual(got.shape, shape, `${what}: shape`);
-  want.forEach((w, i) => assert.ok(Math.abs(got.storage[i]! - w) <= tol * Math.max(1, Math.abs(w)), `${what}: entry ${i} is ${got.storage[i]}, PyTorch says ${w}`));
+  want.forEach((w, i) =>
+    assert.ok(Math.abs(got.storage[i]! - w) <= tol * Math.max(1, Math.abs(w)), `${what}: entry ${i} is ${got.storage[i]}, PyTorch says ${w}`),
+  );
 }
 
 for (const name of ['mlp', 'cnn']) {
   test(`a PyTorch ${name} exported by torch.onnx predicts in nabla as in PyTorch`, () => {
     const model = importModel(onnxFile(name), { source: `${name}.onnx` });
     const c = torch[name]!;
-    assert.deepEqual(model.inputs.map((i) => i.name), ['x']);
+    assert.deepEqual(
+      model.inputs.map((i) => i.name),
+      ['x'],
+    );
     assert.equal(model.inputs[0]!.shape[0], 'batch');
     close(model.predict(nb.tensor(c.x, c.xShape)), c.y, c.yShape, name);
     // one example alone: the batch is symbolic
@@ -37,23 +47,33 @@ for (const name of ['mlp', 'cnn']) {
 test('an imported model is differentiable: its input gradient gives the directional derivative of finite differences', () => {
   const model = importModel(onnxFile('cnn'));
   nb.seed(3);
-  const x = nb.randomNormal([1, 2, 10, 10]), v = nb.randomNormal([1, 2, 10, 10]);
+  const x = nb.randomNormal([1, 2, 10, 10]),
+    v = nb.randomNormal([1, 2, 10, 10]);
   const f = (t: nb.Tensor) => nb.sum(nb.mul(model.predict(t), nb.tensor([1, -2, 0.5])));
   const g = nb.grad(f)(x);
   assert.deepEqual(g.shape, x.shape);
   const h = 1e-2;
   const numeric = (f(nb.add(x, nb.mul(v, h))).item() - f(nb.sub(x, nb.mul(v, h))).item()) / (2 * h);
   const analytic = nb.sum(nb.mul(g, v)).item();
-  assert.ok(Math.abs(numeric - analytic) <= 2e-2 * Math.max(1, Math.abs(analytic)), `directional derivative: autodiff ${analytic}, finite differences ${numeric}`);
+  assert.ok(
+    Math.abs(numeric - analytic) <= 2e-2 * Math.max(1, Math.abs(analytic)),
+    `directional derivative: autodiff ${analytic}, finite differences ${numeric}`,
+  );
   assert.ok(Math.abs(analytic) > 1e-3, 'the derivative is not trivially zero');
 });
 
 test("nabla's own ONNX export reads back and predicts the same", () => {
   nb.seed(7);
-  const m = nb.sequential([nb.layers.conv2d({ filters: 3, kernelSize: 3, padding: 'same', activation: 'relu', inputShape: [6, 6, 1] }), nb.layers.maxPooling2d({ poolSize: 2 }), nb.layers.flatten(), nb.layers.dense({ units: 4, activation: 'softmax' })]);
+  const m = nb.sequential([
+    nb.layers.conv2d({ filters: 3, kernelSize: 3, padding: 'same', activation: 'relu', inputShape: [6, 6, 1] }),
+    nb.layers.maxPooling2d({ poolSize: 2 }),
+    nb.layers.flatten(),
+    nb.layers.dense({ units: 4, activation: 'softmax' }),
+  ]);
   const x = nb.randomNormal([2, 6, 6, 1]);
   const back = importModel(exportModel(m));
-  const got = back.predict(x).storage, want = m.predict(x).storage;
+  const got = back.predict(x).storage,
+    want = m.predict(x).storage;
   want.forEach((w, i) => assert.ok(Math.abs(got[i]! - w) < 1e-5, `entry ${i}`));
 });
 

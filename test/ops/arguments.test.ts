@@ -5,10 +5,16 @@ import * as nb from '../../src/index.js';
 // A bad argument is reported by the op it was given to, naming the argument
 // (issue 11 §7), never as `tensor: element at [] is …` or a raw TypeError.
 
-const x = nb.tensor([[1, 2], [3, 4]]);
+const x = nb.tensor([
+  [1, 2],
+  [3, 4],
+]);
 const throwsWith = (fn: () => unknown, cls: new (...a: never[]) => Error, message: string | RegExp) =>
-  assert.throws(fn, (e: unknown) => e instanceof cls && (typeof message === 'string' ? (e as Error).message === message : message.test((e as Error).message)),
-    `expected ${cls.name}: ${String(message)}`);
+  assert.throws(
+    fn,
+    (e: unknown) => e instanceof cls && (typeof message === 'string' ? (e as Error).message === message : message.test((e as Error).message)),
+    `expected ${cls.name}: ${String(message)}`,
+  );
 
 test('a non-tensor operand names the op and the argument', () => {
   throwsWith(() => nb.add(1, {} as never), nb.ArgumentError, 'add: argument b must be a tensor, number, boolean or nested array of them; got an object');
@@ -45,7 +51,11 @@ test('axes, shapes, dtypes and flags are checked at the boundary', () => {
   throwsWith(() => nb.gather(x, [0.5]), nb.ArgumentError, 'gather: index 0.5 is not an integer');
   throwsWith(() => nb.clip(x, '0' as never, 1), nb.ArgumentError, /^clip: argument min must be a number/);
   throwsWith(() => nb.noGrad(1 as never), nb.ArgumentError, /^noGrad: argument fn must be a function/);
-  throwsWith(() => nb.maxPool2d(nb.zeros([1, 4, 4, 1]), { 0: 2 } as never), nb.ArgumentError, /^maxPool2d: kernel size must be a positive integer or a pair of them, got an object$/);
+  throwsWith(
+    () => nb.maxPool2d(nb.zeros([1, 4, 4, 1]), { 0: 2 } as never),
+    nb.ArgumentError,
+    /^maxPool2d: kernel size must be a positive integer or a pair of them, got an object$/,
+  );
   throwsWith(() => nb.arange(0, NaN), nb.ArgumentError, /^arange: stop must be a finite number, got NaN$/);
   throwsWith(() => nb.randomUniform([2], 0, Infinity), nb.ArgumentError, /^randomUniform: high must be a finite number/);
   throwsWith(() => nb.variable([1, 2] as never), nb.ArgumentError, /^variable: argument initial must be a Tensor/);

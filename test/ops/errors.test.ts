@@ -5,10 +5,22 @@ import * as nb from '../../src/index.js';
 // Every shape or dtype error names the op, the shapes and what was expected.
 const cases: [string, () => unknown, RegExp][] = [
   ['matmul inner', () => nb.matmul(nb.zeros([32, 64]), nb.zeros([10, 64])), /^matmul: shapes \[32,64\] and \[10,64\]: inner dimensions 64 and 10 differ$/],
-  ['matmul transposed', () => nb.matmul(nb.zeros([3, 4]), nb.zeros([4, 3]), false, true), /^matmul: shapes \[3,4\] and \[4,3\]ᵀ: inner dimensions 4 and 3 differ$/],
-  ['matmul batch', () => nb.matmul(nb.zeros([2, 3, 4]), nb.zeros([3, 4, 5])), /matmul: shapes \[2,3,4\] and \[3,4,5\]: batch dimensions \[2\] and \[3\] cannot be broadcast/],
+  [
+    'matmul transposed',
+    () => nb.matmul(nb.zeros([3, 4]), nb.zeros([4, 3]), false, true),
+    /^matmul: shapes \[3,4\] and \[4,3\]ᵀ: inner dimensions 4 and 3 differ$/,
+  ],
+  [
+    'matmul batch',
+    () => nb.matmul(nb.zeros([2, 3, 4]), nb.zeros([3, 4, 5])),
+    /matmul: shapes \[2,3,4\] and \[3,4,5\]: batch dimensions \[2\] and \[3\] cannot be broadcast/,
+  ],
   ['matmul scalar', () => nb.matmul(nb.scalar(1), nb.zeros([2])), /matmul: shapes \[\] and \[2\]: operands must have rank >= 1/],
-  ['add broadcast', () => nb.add(nb.zeros([2, 3]), nb.zeros([4])), /^add: shapes \[2,3\] and \[4\] cannot be broadcast: dimension 4 and 3 differ and neither is 1$/],
+  [
+    'add broadcast',
+    () => nb.add(nb.zeros([2, 3]), nb.zeros([4])),
+    /^add: shapes \[2,3\] and \[4\] cannot be broadcast: dimension 4 and 3 differ and neither is 1$/,
+  ],
   ['where broadcast', () => nb.where(nb.tensor([true, false]), nb.zeros([3]), 0), /where: shapes \[2\] and \[3\] and \[\] cannot be broadcast/],
   ['reshape', () => nb.reshape(nb.zeros([2, 3]), [4, 2]), /reshape: cannot reshape \[2,3\] \(6 elements\) to \[4,2\]/],
   ['reshape -1', () => nb.reshape(nb.zeros([2, 3]), [4, -1]), /reshape: cannot reshape \[2,3\] \(6 elements\) to \[4,-1\]/],
@@ -25,8 +37,16 @@ const cases: [string, () => unknown, RegExp][] = [
   ['dot', () => nb.dot(nb.zeros([3]), nb.zeros([4])), /dot: shapes \[3\] and \[4\]: vector lengths 3 and 4 differ/],
   ['max empty', () => nb.max(nb.zeros([0, 3]), 0), /max: cannot reduce axis 0 of length 0 \(shape \[0,3\]\)/],
   ['clip', () => nb.clip(nb.zeros([2]), 1, 0), /clip: min \(1\) must not exceed max \(0\)/],
-  ['biasActivation bias', () => nb.biasActivation(nb.zeros([32, 10]), nb.zeros([64])), /^biasActivation: z \[32,10\] and bias \[64\]: the bias must be a vector as long as z's last dimension$/],
-  ['biasActivation activation', () => nb.biasActivation(nb.zeros([2, 3]), nb.zeros([3]), 'swish' as never), /biasActivation: unknown activation 'swish'; expected one of linear, relu, sigmoid, tanh/],
+  [
+    'biasActivation bias',
+    () => nb.biasActivation(nb.zeros([32, 10]), nb.zeros([64])),
+    /^biasActivation: z \[32,10\] and bias \[64\]: the bias must be a vector as long as z's last dimension$/,
+  ],
+  [
+    'biasActivation activation',
+    () => nb.biasActivation(nb.zeros([2, 3]), nb.zeros([3]), 'swish' as never),
+    /biasActivation: unknown activation 'swish'; expected one of linear, relu, sigmoid, tanh/,
+  ],
   ['softmax axis', () => nb.softmax(nb.zeros([2, 3]), 2), /softmax: axis 2 is out of range for a tensor of rank 2/],
 ];
 

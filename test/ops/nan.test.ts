@@ -9,8 +9,19 @@ import { loadFixture, useBackend } from '../helpers.js';
 // every backend and in both float dtypes, and so do the gradients.
 
 type Datum = number | 'NaN' | 'Infinity' | '-Infinity' | '-0';
-interface FixtureArray { shape: number[]; data: Datum[] }
-interface Case { name: string; op: string; attrs: Record<string, any>; x: FixtureArray; others: FixtureArray[]; y: FixtureArray; grad: FixtureArray | null }
+interface FixtureArray {
+  shape: number[];
+  data: Datum[];
+}
+interface Case {
+  name: string;
+  op: string;
+  attrs: Record<string, any>;
+  x: FixtureArray;
+  others: FixtureArray[];
+  y: FixtureArray;
+  grad: FixtureArray | null;
+}
 
 const cases = loadFixture<{ cases: Case[] }>('nan_ops.json').cases;
 
@@ -50,7 +61,8 @@ function assertSame(actual: Tensor, expected: FixtureArray, rtol: number, atol: 
   assert.deepEqual([...actual.shape], expected.shape, `${what}: shape`);
   const a = actual.storage;
   expected.data.forEach((d, i) => {
-    const e = decode(d), v = a[i]!;
+    const e = decode(d),
+      v = a[i]!;
     const ok = Number.isNaN(e) ? Number.isNaN(v) : !Number.isFinite(e) ? v === e : Math.abs(v - e) <= atol + rtol * Math.abs(e);
     if (!ok) assert.fail(`${what}: element ${i} is ${v}, PyTorch gives ${e}`);
   });

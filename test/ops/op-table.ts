@@ -16,7 +16,10 @@ export interface OpRow {
 let seed = 1;
 const r = (...shape: number[]) => randn(shape, seed++);
 /** Values kept at least 0.2 from zero (away from kinks). */
-const away = (...shape: number[]) => { const x = r(...shape); return nb.add(x, nb.mul(nb.sign(x), 0.2)); };
+const away = (...shape: number[]) => {
+  const x = r(...shape);
+  return nb.add(x, nb.mul(nb.sign(x), 0.2));
+};
 const positive = (...shape: number[]) => nb.add(nb.abs(r(...shape)), 0.5);
 const unary = (f: (x: Tensor) => Tensor, sample: () => Tensor = () => r(3, 4)): OpRow => ({
   call: ([x]) => f(x!),
@@ -29,13 +32,33 @@ const binary = (f: (a: Tensor, b: Tensor) => Tensor, a: () => Tensor = () => r(2
 
 export const opTable: Record<string, OpRow> = {
   // arithmetic
-  add: binary(nb.add, () => r(2, 3, 4), () => r(3, 1)),
+  add: binary(
+    nb.add,
+    () => r(2, 3, 4),
+    () => r(3, 1),
+  ),
   sub: binary(nb.sub),
-  mul: binary(nb.mul, () => r(2, 1, 4), () => r(3, 1)),
-  div: binary(nb.div, () => r(2, 3), () => positive(3)),
-  pow: binary(nb.pow, () => positive(2, 3), () => r(3)),
+  mul: binary(
+    nb.mul,
+    () => r(2, 1, 4),
+    () => r(3, 1),
+  ),
+  div: binary(
+    nb.div,
+    () => r(2, 3),
+    () => positive(3),
+  ),
+  pow: binary(
+    nb.pow,
+    () => positive(2, 3),
+    () => r(3),
+  ),
   maximum: binary(nb.maximum),
-  minimum: binary(nb.minimum, () => r(2, 3), () => r(2, 1)),
+  minimum: binary(
+    nb.minimum,
+    () => r(2, 3),
+    () => r(2, 1),
+  ),
   neg: unary(nb.neg),
   square: unary(nb.square),
   sqrt: unary(nb.sqrt, () => positive(3, 4)),
@@ -64,8 +87,16 @@ export const opTable: Record<string, OpRow> = {
     call: ([a, b], at) => nb.matmul(a!, b!, at.transposeA ?? false, at.transposeB ?? false),
     sample: () => ({ inputs: [r(2, 1, 3, 4), r(2, 4, 2)] }),
   },
-  dot: binary(nb.dot, () => r(5), () => r(5)),
-  outer: binary(nb.outer, () => r(3), () => r(4)),
+  dot: binary(
+    nb.dot,
+    () => r(5),
+    () => r(5),
+  ),
+  outer: binary(
+    nb.outer,
+    () => r(3),
+    () => r(4),
+  ),
   transpose: { call: ([x]) => nb.transpose(x!), sample: () => ({ inputs: [r(2, 3, 4)] }) },
   permute: { call: ([x], a) => nb.permute(x!, a.perm), sample: () => ({ inputs: [r(2, 3, 4)], attrs: { perm: [1, 2, 0] } }) },
   // reductions
@@ -90,7 +121,19 @@ export const opTable: Record<string, OpRow> = {
     call: ([x], a) => nb.split(x!, a.sections, a.axis)[a.part]!,
     sample: () => ({ inputs: [r(4, 3)], attrs: { sections: 2, axis: 0, part: 1 } }),
   },
-  pad: { call: ([x], a) => nb.pad(x!, a.paddings, a.value), sample: () => ({ inputs: [r(2, 3)], attrs: { paddings: [[0, 1], [2, 0]], value: 0 } }) },
+  pad: {
+    call: ([x], a) => nb.pad(x!, a.paddings, a.value),
+    sample: () => ({
+      inputs: [r(2, 3)],
+      attrs: {
+        paddings: [
+          [0, 1],
+          [2, 0],
+        ],
+        value: 0,
+      },
+    }),
+  },
   gather: {
     call: ([x, i], a) => nb.gather(x!, i!, a.axis),
     sample: () => ({ inputs: [r(4, 3), nb.tensor([3, 3, 0], [3], 'int32')], attrs: { axis: 0 }, fixed: [1] }),

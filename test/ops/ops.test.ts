@@ -90,7 +90,11 @@ for (const backend of nb.listBackends()) {
     for (const s of samples) {
       test(`${s.op} ${JSON.stringify(s.attrs ?? {})}`, () => {
         const { f, free } = withFixed(s.op, s.inputs, s.attrs ?? {}, s.fixed);
-        const result = nb.gradCheck(f, free.map((i) => s.inputs[i]!), { order: 2 });
+        const result = nb.gradCheck(
+          f,
+          free.map((i) => s.inputs[i]!),
+          { order: 2 },
+        );
         assert.ok(result.passed, `gradCheck failed: ${JSON.stringify(result.levels)}`);
         assert.equal(result.levels.length, 2);
       });
@@ -107,7 +111,10 @@ test('every differentiable op has an independent reference: a PyTorch fixture or
 
 test('hand-derived references: sign, argmax, argmin', () => {
   assert.deepEqual(nb.sign(nb.tensor([-2.5, 0, 3])).toArray(), [-1, 0, 1]);
-  const x = nb.tensor([[1, 5, 5], [7, -1, 0]]);
+  const x = nb.tensor([
+    [1, 5, 5],
+    [7, -1, 0],
+  ]);
   assert.deepEqual(nb.argmax(x, 1).toArray(), [1, 0]); // the first of tied maxima
   assert.deepEqual(nb.argmin(x, 0).toArray(), [0, 1, 1]);
   assert.equal(nb.argmax(x).item(), 3); // over the flattened tensor
@@ -117,7 +124,11 @@ test('hand-derived references: sign, argmax, argmin', () => {
 });
 
 test('hand-derived references: oneHot', () => {
-  assert.deepEqual(nb.oneHot([2, 0, 1], 3).toArray(), [[0, 0, 1], [1, 0, 0], [0, 1, 0]]);
+  assert.deepEqual(nb.oneHot([2, 0, 1], 3).toArray(), [
+    [0, 0, 1],
+    [1, 0, 0],
+    [0, 1, 0],
+  ]);
   assert.deepEqual([...nb.oneHot(nb.tensor([[1], [0]], undefined, 'int32'), 2).shape], [2, 1, 2]);
   assert.throws(() => nb.oneHot([3], 3), /oneHot: index 3 is out of range for an axis of size 3/);
   assert.throws(() => nb.gather(nb.tensor([1, 2, 3]), nb.tensor([1.5])), /gather: index 1.5 is not an integer/);

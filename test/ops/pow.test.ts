@@ -19,7 +19,13 @@ import { loadFixture } from '../helpers.js';
 //   derivative in b has terms ∞ − ∞).
 
 type Datum = number | 'NaN' | 'Infinity' | '-Infinity';
-interface Point { a: number; b: number; y: Datum; grad: [Datum, Datum]; hessian: [[Datum, Datum], [Datum, Datum]] }
+interface Point {
+  a: number;
+  b: number;
+  y: Datum;
+  grad: [Datum, Datum];
+  hessian: [[Datum, Datum], [Datum, Datum]];
+}
 const points = loadFixture<{ points: Point[] }>('pow.json').points;
 const decode = (d: Datum): number => (d === 'NaN' ? NaN : d === 'Infinity' ? Infinity : d === '-Infinity' ? -Infinity : d);
 
@@ -27,16 +33,31 @@ const decode = (d: Datum): number => (d === 'NaN' ? NaN : d === 'Infinity' ? Inf
 function deliberate(p: Point): [number, number, number][] {
   if (p.a === 0 && p.b >= 0) {
     // masked derivatives are 0 to every order (PyTorch: NaN); ∂²/∂a² and ∂²/∂a∂b come from the unmasked formula
-    return [[1, 0, 0], [1, 1, 0], ...(p.b === 0 ? [[0, 0, 0], [0, 1, 0]] as [number, number, number][] : [])];
+    return [
+      [1, 0, 0],
+      [1, 1, 0],
+      ...(p.b === 0
+        ? ([
+            [0, 0, 0],
+            [0, 1, 0],
+          ] as [number, number, number][])
+        : []),
+    ];
   }
-  if (p.b === 0) return [[0, 1, p.a > 0 ? 1 / p.a : NaN], [1, 0, p.a > 0 ? 1 / p.a : NaN]];
+  if (p.b === 0)
+    return [
+      [0, 1, p.a > 0 ? 1 / p.a : NaN],
+      [1, 0, p.a > 0 ? 1 / p.a : NaN],
+    ];
   return [];
 }
 
 function same(actual: number, expected: number, what: string): void {
-  const ok = Number.isNaN(expected) ? Number.isNaN(actual)
-    : !Number.isFinite(expected) ? actual === expected
-    : Math.abs(actual - expected) <= 1e-12 * Math.max(1, Math.abs(expected));
+  const ok = Number.isNaN(expected)
+    ? Number.isNaN(actual)
+    : !Number.isFinite(expected)
+      ? actual === expected
+      : Math.abs(actual - expected) <= 1e-12 * Math.max(1, Math.abs(expected));
   assert.ok(ok, `${what}: nabla ${actual}, expected ${expected}`);
 }
 
@@ -45,7 +66,8 @@ const first = (i: number) => (a: Tensor, b: Tensor) => (nb.grad(f, { argnums: [0
 
 for (const p of points) {
   test(`pow(${p.a}, ${p.b}): value, gradient and Hessian`, () => {
-    const a = nb.scalar(p.a, 'float64'), b = nb.scalar(p.b, 'float64');
+    const a = nb.scalar(p.a, 'float64'),
+      b = nb.scalar(p.b, 'float64');
     same(f(a, b).item(), decode(p.y), 'value');
     const g = nb.grad(f, { argnums: [0, 1] })(a, b) as Tensor[];
     g.forEach((t, i) => same(t.item(), decode(p.grad[i]!), `gradient ${i}`));
@@ -57,7 +79,7 @@ for (const p of points) {
   });
 }
 
-test('the issue\'s cases: the Hessian at (4, 0) is symmetric, and d²/dx² x⁰ at 0 is 0', () => {
+test("the issue's cases: the Hessian at (4, 0) is symmetric, and d²/dx² x⁰ at 0 is 0", () => {
   const H = nb.hessian((v: Tensor) => nb.pow(nb.gather(v, [0]), nb.gather(v, [1])).reshape([]))(nb.tensor([4, 0], undefined, 'float64'));
   const h = H.toArray() as number[][];
   same(h[0]![1]!, 0.25, 'H[0][1]');

@@ -38,14 +38,29 @@ type Exception =
   | { file: string; test: string; why: string };
 
 const exceptions: Partial<Record<Prim, Exception>> = {
-  identity: { gradientOf: ['mul', 'exp', 'matmul'], why: 'the fresh leaf every transform makes of its inputs (src/autograd/transforms.ts); only its backward runs' },
-  addPatches: { gradientOf: ['conv2d', 'maxPool2d', 'avgPool2d'], why: 'the adjoint of extractPatches: it appears in their gradients, and its own gradient at order 2' },
+  identity: {
+    gradientOf: ['mul', 'exp', 'matmul'],
+    why: 'the fresh leaf every transform makes of its inputs (src/autograd/transforms.ts); only its backward runs',
+  },
+  addPatches: {
+    gradientOf: ['conv2d', 'maxPool2d', 'avgPool2d'],
+    why: 'the adjoint of extractPatches: it appears in their gradients, and its own gradient at order 2',
+  },
   cast: {
-    file: 'tensor/dtype-conversion.test.ts', test: 'cast follows PyTorch: float to int32 truncates toward zero, nonzero (NaN too) is true',
+    file: 'tensor/dtype-conversion.test.ts',
+    test: 'cast follows PyTorch: float to int32 truncates toward zero, nonzero (NaN too) is true',
     why: 'no op-table row yet; its backward (a cast back) runs in the gradient checks of the maximum and minimum rows',
   },
-  argmax: { file: 'ops/ops.test.ts', test: 'hand-derived references: sign, argmax, argmin', why: 'not differentiable, so no sample; NaN cases in ops/nan.test.ts' },
-  argmin: { file: 'ops/ops.test.ts', test: 'hand-derived references: sign, argmax, argmin', why: 'not differentiable, so no sample; NaN cases in ops/nan.test.ts' },
+  argmax: {
+    file: 'ops/ops.test.ts',
+    test: 'hand-derived references: sign, argmax, argmin',
+    why: 'not differentiable, so no sample; NaN cases in ops/nan.test.ts',
+  },
+  argmin: {
+    file: 'ops/ops.test.ts',
+    test: 'hand-derived references: sign, argmax, argmin',
+    why: 'not differentiable, so no sample; NaN cases in ops/nan.test.ts',
+  },
 };
 
 const table = primitives as unknown as Record<Prim, Entry>;
@@ -59,8 +74,14 @@ function recordRows(): Map<string, { value: Set<Prim>; gradient: Set<Prim> }> {
     const entry = saved[p];
     table[p] = {
       ...entry,
-      forward: (...args) => { ran.add(p); return entry.forward(...args); },
-      backward: (...args) => { ran.add(p); return entry.backward(...args); },
+      forward: (...args) => {
+        ran.add(p);
+        return entry.forward(...args);
+      },
+      backward: (...args) => {
+        ran.add(p);
+        return entry.backward(...args);
+      },
     };
   }
   const fixtures = loadFixture<{ cases: { op: string; inputs: FixtureTensor[]; attrs: Record<string, unknown> }[] }>('torch_ops.json').cases;
@@ -69,7 +90,11 @@ function recordRows(): Map<string, { value: Set<Prim>; gradient: Set<Prim> }> {
     for (const [op, row] of Object.entries(opTable)) {
       const sample = row.sample?.();
       ran = new Set();
-      for (const c of fixtures.filter((c) => c.op === op)) row.call(c.inputs.map((t) => fromFixture(t)), c.attrs);
+      for (const c of fixtures.filter((c) => c.op === op))
+        row.call(
+          c.inputs.map((t) => fromFixture(t)),
+          c.attrs,
+        );
       if (sample) row.call(sample.inputs, sample.attrs ?? {});
       const value = ran;
       ran = new Set();
@@ -81,7 +106,11 @@ function recordRows(): Map<string, { value: Set<Prim>; gradient: Set<Prim> }> {
           free.forEach((i, k) => (all[i] = diff[k]!));
           return row.call(all, sample.attrs ?? {});
         };
-        nb.gradCheck(f, free.map((i) => sample.inputs[i]!), { order: 2 });
+        nb.gradCheck(
+          f,
+          free.map((i) => sample.inputs[i]!),
+          { order: 2 },
+        );
       }
       rows.set(op, { value, gradient: ran });
     }
@@ -102,8 +131,12 @@ test('recording works: each row runs primitives, and rows run the primitives of 
 
 test('every primitive is computed by an op-table row, or its exception says where it is tested', () => {
   const untested = prims.filter((p) => rowsRunning(p, 'value').length === 0 && !exceptions[p]);
-  assert.deepEqual(untested, [], 'primitives that no op-table row computes: add a row to test/ops/op-table.ts with a PyTorch '
-    + 'fixture (test/fixtures/make_torch_fixtures.py) and a gradient sample (see CONTRIBUTING.md)');
+  assert.deepEqual(
+    untested,
+    [],
+    'primitives that no op-table row computes: add a row to test/ops/op-table.ts with a PyTorch ' +
+      'fixture (test/fixtures/make_torch_fixtures.py) and a gradient sample (see CONTRIBUTING.md)',
+  );
 });
 
 test('the exceptions are true and needed', () => {
@@ -124,7 +157,7 @@ test('the exceptions are true and needed', () => {
   }
 });
 
-test('every primitive\'s table entry has what an entry needs', () => {
+test("every primitive's table entry has what an entry needs", () => {
   const missing = prims.flatMap((p) => entryRequirements.filter((r) => !r.holds(table[p], p)).map((r) => `${p}: ${r.what}`));
   assert.deepEqual(missing, []);
 });

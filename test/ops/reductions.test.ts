@@ -9,8 +9,18 @@ import { assertClose, loadFixture, useBackend } from '../helpers.js';
 // (test/fixtures/make_reduce_fixtures.py), on every backend, in float64 and float32.
 
 type AxisArg = number | number[] | null;
-interface Case { op: string; input: string; axis: AxisArg; keepDims: boolean; shape: number[]; data: number[] }
-interface Fixture { inputs: Record<string, { shape: number[]; data: number[] }>; cases: Case[] }
+interface Case {
+  op: string;
+  input: string;
+  axis: AxisArg;
+  keepDims: boolean;
+  shape: number[];
+  data: number[];
+}
+interface Fixture {
+  inputs: Record<string, { shape: number[]; data: number[] }>;
+  cases: Case[];
+}
 const fixture = loadFixture<Fixture>('reductions.json');
 
 const reductions: Record<string, (x: Tensor, axis: AxisArg, keepDims: boolean) => Tensor> = {

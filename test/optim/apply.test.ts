@@ -30,12 +30,17 @@ test('the gradients of nb.grad apply directly to the variables they came from', 
 });
 
 test('null and undefined gradients are skipped, and so are non-trainable variables', () => {
-  const a = nb.variable(f64([1])), b = nb.variable(f64([1])), c = nb.variable(f64([1]));
+  const a = nb.variable(f64([1])),
+    b = nb.variable(f64([1])),
+    c = nb.variable(f64([1]));
   const frozen = nb.variable(f64([1]), { trainable: false });
   const opt = sgd({ learningRate: 1 });
   opt.applyGradients([f64([1]), null, undefined, f64([1])], [a, b, c, frozen]);
-  assert.deepEqual([a, b, c, frozen].map((v) => v.value.item()), [0, 1, 1, 1]);
-  assert.equal(opt.getState(b), undefined);           // no state for a skipped variable
+  assert.deepEqual(
+    [a, b, c, frozen].map((v) => v.value.item()),
+    [0, 1, 1, 1],
+  );
+  assert.equal(opt.getState(b), undefined); // no state for a skipped variable
   // a key missing from an object of gradients, and a null subtree
   const tree = { x: nb.variable(f64([1])), y: [nb.variable(f64([1]))] };
   opt.applyGradients({ x: f64([0.5]) }, tree);
@@ -55,10 +60,10 @@ test('iterations counts the updates, and drives the schedule', () => {
     opt.applyGradients([f64([-1])], [v]);
     seen.push(v.value.item() - before);
   }
-  assert.deepEqual(seen, [1, 0.5, 0.25]);              // the first update uses step 0
+  assert.deepEqual(seen, [1, 0.5, 0.25]); // the first update uses step 0
   assert.equal(opt.iterations, 3);
   assert.equal(opt.getLearningRate(), 0.125);
-  opt.applyGradients([null], [v]);                     // nothing to apply: nothing changes
+  opt.applyGradients([null], [v]); // nothing to apply: nothing changes
   assert.equal(opt.iterations, 3);
 });
 
@@ -85,7 +90,7 @@ test('state is created lazily with the variable’s dtype; float32 variables sta
   const v64 = nb.variable(f64([1, 2, 3]));
   const opt = adam({ learningRate: 0.1 });
   assert.equal(opt.getState(v32), undefined);
-  opt.applyGradients([f64([1, 1, 1]), nb.tensor([1, 1, 1])], [v32, v64]);  // gradients cast to the variable's dtype
+  opt.applyGradients([f64([1, 1, 1]), nb.tensor([1, 1, 1])], [v32, v64]); // gradients cast to the variable's dtype
   assert.equal(v32.dtype, 'float32');
   assert.equal(v64.dtype, 'float64');
   assert.equal(opt.getState(v32)!.m!.dtype, 'float32');
@@ -103,7 +108,10 @@ test('mismatched trees, shapes and argument order are reported', () => {
   // @ts-expect-error Variables where gradients go fail to compile too
   assert.throws(() => opt.applyGradients([v], [v]), /applyGradients: found a Variable where a gradient tensor was expected at \[0\]; the gradients come first/);
   assert.throws(() => opt.applyGradients([f64([1])], [v]), /applyGradients: the gradient of 'w' at \[0\] has shape \[1\], but the variable has shape \[2\]/);
-  assert.throws(() => opt.applyGradients([f64([1, 1]), f64([1])], [v]), /applyGradients: the gradients do not match the variables at the root: expected an array of 1, got an array of 2/);
+  assert.throws(
+    () => opt.applyGradients([f64([1, 1]), f64([1])], [v]),
+    /applyGradients: the gradients do not match the variables at the root: expected an array of 1, got an array of 2/,
+  );
   // @ts-expect-error a gradient the variables lack fails to compile too
   assert.throws(() => opt.applyGradients({ w: f64([1, 1]), b: f64([1]) }, { w: v }), /applyGradients: gradient \.b has no matching variable/);
   assert.throws(() => opt.applyGradients([f64([1, 1]), f64([1, 1])], [v, v]), /applyGradients: variable 'w' appears more than once/);

@@ -27,8 +27,19 @@ function build(c: OptimizerCase): optimizers.Optimizer {
 
 test('the fixture covers every optimiser, a schedule and global-norm clipping', () => {
   const names = cases.map((c) => c.name);
-  for (const n of ['sgd', 'sgd_momentum', 'sgd_nesterov', 'adagrad', 'rmsprop', 'rmsprop_momentum', 'rmsprop_centered',
-    'adam', 'adamw', 'adam_exponential_decay', 'sgd_momentum_global_clip_norm']) {
+  for (const n of [
+    'sgd',
+    'sgd_momentum',
+    'sgd_nesterov',
+    'adagrad',
+    'rmsprop',
+    'rmsprop_momentum',
+    'rmsprop_centered',
+    'adam',
+    'adamw',
+    'adam_exponential_decay',
+    'sgd_momentum_global_clip_norm',
+  ]) {
     assert.ok(names.includes(n), `missing case ${n}`);
   }
 });
@@ -41,7 +52,10 @@ for (const c of cases) {
       assert.equal(opt.iterations, step);
       const lr = opt.getLearningRate();
       assert.ok(Math.abs(lr - c.learningRates[step]!) <= 1e-14 * c.learningRates[step]!, `step ${step}: learning rate ${lr}, torch ${c.learningRates[step]}`);
-      opt.applyGradients(gs.map((g) => fromFixture(g)), vars);
+      opt.applyGradients(
+        gs.map((g) => fromFixture(g)),
+        vars,
+      );
       vars.forEach((v, i) => {
         assert.equal(v.dtype, 'float64');
         assertClose(v.value, c.params[step]![i]!, 1e-12, 0, `${c.name} step ${step} parameter ${i}`);

@@ -14,7 +14,10 @@ const makers: [string, () => Optimizer][] = [
   ['sgd', () => sgd({ learningRate: 0.1 })],
   ['sgd nesterov + clipNorm', () => sgd({ learningRate: 0.1, momentum: 0.9, nesterov: true, clipNorm: 0.5 })],
   ['adam', () => adam({ learningRate: 0.01 })],
-  ['adam + schedule + globalClipNorm + clipValue', () => adam({ learningRate: exponentialDecay({ initialLearningRate: 0.05, decaySteps: 1, decayRate: 0.5 }), globalClipNorm: 1, clipValue: 0.4 })],
+  [
+    'adam + schedule + globalClipNorm + clipValue',
+    () => adam({ learningRate: exponentialDecay({ initialLearningRate: 0.05, decaySteps: 1, decayRate: 0.5 }), globalClipNorm: 1, clipValue: 0.4 }),
+  ],
   ['adamw', () => adamw({ learningRate: 0.01, weightDecay: 0.1 })],
   ['rmsprop centered momentum', () => rmsprop({ learningRate: 0.01, centered: true, momentum: 0.5 })],
   ['adagrad', () => adagrad({ learningRate: 0.1 })],

@@ -27,12 +27,21 @@ for (const backend of ['js', 'wasm']) {
       const saved = wasmKernels()!.minElements;
       try {
         for (const n of [1, 7, 64, 1031]) {
-          const value = rnd(n, dtype), grad = rnd(n, dtype, 0.1), m = rnd(n, dtype, 0.01), v = nb.abs(rnd(n, dtype, 0.001));
+          const value = rnd(n, dtype),
+            grad = rnd(n, dtype, 0.1),
+            m = rnd(n, dtype, 0.01),
+            v = nb.abs(rnd(n, dtype, 0.001));
           const [b1, b2, eps, lr, t] = [0.9, 0.999, 1e-7, 3e-3, 5];
-          const stepSize = lr / (1 - b1 ** t), root2 = Math.sqrt(1 - b2 ** t);
+          const stepSize = lr / (1 - b1 ** t),
+            root2 = Math.sqrt(1 - b2 ** t);
           wasmKernels()!.minElements = 1;
-          const fused = kernels().adam(value.storage as never, grad.storage as never, m.storage as never, v.storage as never,
-            { beta1: b1, beta2: b2, stepSize, root2, epsilon: eps });
+          const fused = kernels().adam(value.storage as never, grad.storage as never, m.storage as never, v.storage as never, {
+            beta1: b1,
+            beta2: b2,
+            stepSize,
+            root2,
+            epsilon: eps,
+          });
           const ops = composite(value, grad, m, v, b1, b2, stepSize, root2, eps);
           ['value', 'm', 'v'].forEach((name, i) => {
             assert.equal(fused[i]!.constructor, ops[i]!.storage.constructor, `${name}: dtype`);
@@ -52,7 +61,10 @@ test('Adam and AdamW steps on float32 and float64 variables take the fused kerne
   const k = kernels();
   const original = k.adam;
   let calls = 0;
-  k.adam = (...args) => { calls++; return original.apply(k, args); };
+  k.adam = (...args) => {
+    calls++;
+    return original.apply(k, args);
+  };
   try {
     for (const dtype of ['float32', 'float64'] as const) {
       for (const opt of [nb.optimizers.adam(), nb.optimizers.adamw()]) {

@@ -34,9 +34,9 @@ test('cosineDecay: η₀((1 − α)·½(1 + cos πp) + α), after a linear warm-
   close(s(100), 0.2, 'after the end it stays at α·η₀');
   const w = cosineDecay({ initialLearningRate: 0.4, decaySteps: 2, warmupSteps: 4 });
   assert.deepEqual([0, 1, 2, 3].map(w), [0.1, 0.2, 0.30000000000000004, 0.4]);
-  assert.equal(w(4), 0.4);               // the decay starts at η₀
+  assert.equal(w(4), 0.4); // the decay starts at η₀
   close(w(5), 0.2, 'halfway through the decay');
-  assert.equal(w(6), 0);                 // alpha defaults to 0
+  assert.equal(w(6), 0); // alpha defaults to 0
 });
 
 test('schedules carry a config and are rebuilt from it', () => {
@@ -56,15 +56,21 @@ test('schedules carry a config and are rebuilt from it', () => {
 });
 
 test('schedule arguments are validated', () => {
-  assert.throws(() => exponentialDecay({ initialLearningRate: 0, decaySteps: 1, decayRate: 0.5 }),
-    /^ArgumentError: exponentialDecay: initialLearningRate must be a positive finite number, got 0$/);
+  assert.throws(
+    () => exponentialDecay({ initialLearningRate: 0, decaySteps: 1, decayRate: 0.5 }),
+    /^ArgumentError: exponentialDecay: initialLearningRate must be a positive finite number, got 0$/,
+  );
   assert.throws(() => exponentialDecay({ initialLearningRate: 0.1, decaySteps: -1, decayRate: 0.5 }), /decaySteps must be a positive finite number, got -1/);
-  assert.throws(() => exponentialDecay({ initialLearningRate: 0.1, decaySteps: 1, decayRate: 0.5, staircase: 1 as unknown as boolean }),
-    /exponentialDecay: staircase must be true or false, got 1/);
+  assert.throws(
+    () => exponentialDecay({ initialLearningRate: 0.1, decaySteps: 1, decayRate: 0.5, staircase: 1 as unknown as boolean }),
+    /exponentialDecay: staircase must be true or false, got 1/,
+  );
   assert.throws(() => stepDecay({ boundaries: [2, 1], values: [1, 2, 3] }), /stepDecay: boundaries must be strictly increasing, got \[2, 1\]/);
   assert.throws(() => stepDecay({ boundaries: [1, 2], values: [1, 2] }), /stepDecay: values needs one more entry than boundaries \(3\), got 2/);
-  assert.throws(() => stepDecay({ initialLearningRate: 1, boundaries: [1, 2], values: [1, 2, 3] }),
-    /stepDecay: with initialLearningRate, values needs one entry per boundary \(2\), got 3/);
+  assert.throws(
+    () => stepDecay({ initialLearningRate: 1, boundaries: [1, 2], values: [1, 2, 3] }),
+    /stepDecay: with initialLearningRate, values needs one entry per boundary \(2\), got 3/,
+  );
   assert.throws(() => stepDecay({ boundaries: [1], values: [1, -2] }), /stepDecay: values\[1\] must be a finite number >= 0, got -2/);
   assert.throws(() => cosineDecay({ initialLearningRate: 1, decaySteps: 10, alpha: 2 }), /cosineDecay: alpha must be in \[0, 1\], got 2/);
   assert.throws(() => cosineDecay({ initialLearningRate: 1, decaySteps: 10, warmupSteps: 1.5 }), /cosineDecay: warmupSteps must be an integer >= 0, got 1.5/);

@@ -49,12 +49,16 @@ test('clipping options must be positive, and clipNorm excludes globalClipNorm', 
 });
 
 test('unknown options and non-object options are rejected', () => {
-  throwsArgument(() => adam({ lr: 0.1 } as never),
-    "adam: unknown option 'lr' (expected one of learningRate, clipNorm, clipValue, globalClipNorm, beta1, beta2, epsilon)");
-  throwsArgument(() => sgd({ weightDecay: 0.1 } as never),
-    "sgd: unknown option 'weightDecay' (expected one of learningRate, clipNorm, clipValue, globalClipNorm, momentum, nesterov)");
+  throwsArgument(
+    () => adam({ lr: 0.1 } as never),
+    "adam: unknown option 'lr' (expected one of learningRate, clipNorm, clipValue, globalClipNorm, beta1, beta2, epsilon)",
+  );
+  throwsArgument(
+    () => sgd({ weightDecay: 0.1 } as never),
+    "sgd: unknown option 'weightDecay' (expected one of learningRate, clipNorm, clipValue, globalClipNorm, momentum, nesterov)",
+  );
   throwsArgument(() => rmsprop(0.1 as never), 'rmsprop: expected an options object, got 0.1');
-  assert.equal(adamw(null as never).weightDecay, 0.004);   // null and undefined mean the defaults
+  assert.equal(adamw(null as never).weightDecay, 0.004); // null and undefined mean the defaults
   assert.equal(adam(undefined).beta1, 0.9);
 });
 
@@ -69,7 +73,6 @@ test('the defaults are those of Keras', () => {
 test('a schedule that returns a bad rate is reported at the update', () => {
   const opt = sgd({ learningRate: () => NaN });
   const v = nb.variable(nb.tensor([1, 2]));
-  throwsArgument(() => opt.applyGradients([nb.tensor([1, 1])], [v]),
-    'sgd: the learning-rate schedule returned NaN at step 0; expected a finite number >= 0');
+  throwsArgument(() => opt.applyGradients([nb.tensor([1, 1])], [v]), 'sgd: the learning-rate schedule returned NaN at step 0; expected a finite number >= 0');
   assert.deepEqual(v.value.toArray(), [1, 2]);
 });

@@ -13,16 +13,26 @@ import { loadFixture } from '../helpers.js';
 
 const dir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'test', 'fixtures', 'safetensors');
 const file = (name: string) => new Uint8Array(readFileSync(join(dir, `${name}.safetensors`)));
-interface Case { x: number[]; xShape: number[]; y: number[]; yShape: number[] }
+interface Case {
+  x: number[];
+  xShape: number[];
+  y: number[];
+  yShape: number[];
+}
 const torch = loadFixture<Record<string, Case> & { dtypes: { half: (number | string)[]; ints: number[] } }>('safetensors_torch.json');
 
 const L = nb.layers;
 const MODELS: Record<string, () => nb.Sequential> = {
   mlp: () => nb.sequential([L.dense({ units: 5, activation: 'relu', inputShape: [6] }), L.dense({ units: 3 })]),
-  cnn: () => nb.sequential([
-    L.conv2d({ filters: 3, kernelSize: 3, padding: 'same', inputShape: [6, 6, 2] }), L.batchNormalization({ epsilon: 1e-5 }), L.activation({ activation: 'relu' }),
-    L.maxPooling2d({ poolSize: 2 }), L.flatten(), L.dense({ units: 4 }),
-  ]),
+  cnn: () =>
+    nb.sequential([
+      L.conv2d({ filters: 3, kernelSize: 3, padding: 'same', inputShape: [6, 6, 2] }),
+      L.batchNormalization({ epsilon: 1e-5 }),
+      L.activation({ activation: 'relu' }),
+      L.maxPooling2d({ poolSize: 2 }),
+      L.flatten(),
+      L.dense({ units: 4 }),
+    ]),
   rnn: () => nb.sequential([L.simpleRNN({ units: 4, inputShape: [5, 3] }), L.dense({ units: 2 })]),
   lstm: () => nb.sequential([L.lstm({ units: 4, inputShape: [5, 3] }), L.dense({ units: 2 })]),
   gru: () => nb.sequential([L.gru({ units: 4, inputShape: [5, 3] }), L.dense({ units: 2 })]),
@@ -38,15 +48,23 @@ for (const name of Object.keys(MODELS)) {
     const c = torch[name]!;
     const y = model.predict(nb.tensor(c.x, c.xShape));
     assert.deepEqual(y.shape, c.yShape);
-    c.y.forEach((w, i) => assert.ok(Math.abs(y.storage[i]! - w) < 1e-5 * Math.max(1, Math.abs(w)), `${name}: entry ${i} is ${y.storage[i]}, PyTorch says ${w}`));
+    c.y.forEach((w, i) =>
+      assert.ok(Math.abs(y.storage[i]! - w) < 1e-5 * Math.max(1, Math.abs(w)), `${name}: entry ${i} is ${y.storage[i]}, PyTorch says ${w}`),
+    );
   });
 }
 
 test('opts.modules fixes which module goes to which layer', () => {
   const tensors = nb.safetensors.decode(file('lstm')).tensors;
-  assert.deepEqual(nb.safetensors.loadTorchStateDict(MODELS.lstm!(), tensors, { modules: ['rnn', 'head'] }).map((s) => s.module), ['rnn', 'head']);
+  assert.deepEqual(
+    nb.safetensors.loadTorchStateDict(MODELS.lstm!(), tensors, { modules: ['rnn', 'head'] }).map((s) => s.module),
+    ['rnn', 'head'],
+  );
   assert.throws(() => nb.safetensors.loadTorchStateDict(MODELS.lstm!(), tensors, { modules: ['head', 'rnn'] }), /module 'head' has no 'weight_ih_l0'/);
-  assert.throws(() => nb.safetensors.loadTorchStateDict(MODELS.lstm!(), tensors, { modules: ['rnn'] }), /opts.modules must list the 2 module prefixes \(head, rnn\)/);
+  assert.throws(
+    () => nb.safetensors.loadTorchStateDict(MODELS.lstm!(), tensors, { modules: ['rnn'] }),
+    /opts.modules must list the 2 module prefixes \(head, rnn\)/,
+  );
 });
 
 test('the flattened-image reordering is what makes the CNN agree (a plain transpose does not)', () => {
@@ -66,7 +84,13 @@ test('F16 widens to float32 exactly and I64 narrows to int32; metadata and names
 });
 
 test("nabla's safetensors round-trip every dtype, and the bytes follow the format's layout", () => {
-  const t = { w: nb.randomNormal([3, 4]), d: nb.tensor([1.5, -2], [2], 'float64'), i: nb.tensor([7, -8, 9], [3], 'int32'), b: nb.tensor([1, 0], [2], 'bool'), s: nb.scalar(3) };
+  const t = {
+    w: nb.randomNormal([3, 4]),
+    d: nb.tensor([1.5, -2], [2], 'float64'),
+    i: nb.tensor([7, -8, 9], [3], 'int32'),
+    b: nb.tensor([1, 0], [2], 'bool'),
+    s: nb.scalar(3),
+  };
   const bytes = nb.safetensors.encode(t, { note: 'hi' });
   const n = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true));
   assert.equal(n % 8, 0, 'the header is padded to 8 bytes');
@@ -89,21 +113,48 @@ test('forged, truncated and foreign files give one SafetensorsError each', () =>
     const json = new TextEncoder().encode(JSON.stringify(h));
     const out = new Uint8Array(8 + json.length + data.length);
     new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
-    out.set(json, 8); out.set(data, 8 + json.length);
+    out.set(json, 8);
+    out.set(data, 8 + json.length);
     return out;
   };
   assert.throws(() => nb.safetensors.decode(new Uint8Array(3), 'x.st'), is(/x\.st is not a safetensors file/));
   assert.throws(() => nb.safetensors.decode(good.subarray(0, good.length - 4)), is(/is truncated: its tensors need \d+ bytes of data/));
   assert.throws(() => nb.safetensors.decode(good.subarray(0, 40)), is(/is truncated: its header needs/));
-  const huge = new Uint8Array(16); new DataView(huge.buffer).setBigUint64(0, 2n ** 60n, true);
+  const huge = new Uint8Array(16);
+  new DataView(huge.buffer).setBigUint64(0, 2n ** 60n, true);
   assert.throws(() => nb.safetensors.decode(huge), is(/more than the limit/));
-  assert.throws(() => nb.safetensors.decode(withHeader({ a: { dtype: 'F32', shape: [1e6, 1e6], data_offsets: [0, 4] } }, new Uint8Array(4))), is(/'a' of 1000000000000 elements, more than nabla's limit/));
-  assert.throws(() => nb.safetensors.decode(withHeader({ a: { dtype: 'C64', shape: [1], data_offsets: [0, 8] } }, new Uint8Array(8))), is(/dtype C64, which nabla does not read/));
-  assert.throws(() => nb.safetensors.decode(withHeader({ a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] }, b: { dtype: 'F32', shape: [1], data_offsets: [2, 6] } }, new Uint8Array(6))), is(/overlapping|leaves bytes/));
-  assert.throws(() => nb.safetensors.decode(withHeader({ a: { dtype: 'I64', shape: [1], data_offsets: [0, 8] } }, new Uint8Array([0, 0, 0, 0, 1, 0, 0, 0]))), is(/outside nabla's int32 range/));
+  assert.throws(
+    () => nb.safetensors.decode(withHeader({ a: { dtype: 'F32', shape: [1e6, 1e6], data_offsets: [0, 4] } }, new Uint8Array(4))),
+    is(/'a' of 1000000000000 elements, more than nabla's limit/),
+  );
+  assert.throws(
+    () => nb.safetensors.decode(withHeader({ a: { dtype: 'C64', shape: [1], data_offsets: [0, 8] } }, new Uint8Array(8))),
+    is(/dtype C64, which nabla does not read/),
+  );
+  assert.throws(
+    () =>
+      nb.safetensors.decode(
+        withHeader({ a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] }, b: { dtype: 'F32', shape: [1], data_offsets: [2, 6] } }, new Uint8Array(6)),
+      ),
+    is(/overlapping|leaves bytes/),
+  );
+  assert.throws(
+    () => nb.safetensors.decode(withHeader({ a: { dtype: 'I64', shape: [1], data_offsets: [0, 8] } }, new Uint8Array([0, 0, 0, 0, 1, 0, 0, 0]))),
+    is(/outside nabla's int32 range/),
+  );
   assert.throws(() => nb.safetensors.decode(withHeader([1, 2])), is(/corrupt header \(it does not start with {\)/));
   assert.throws(() => nb.safetensors.decode(withHeader({ a: 'x' })), is(/entry 'a' that is not an object/));
   // a state dict that does not fit the model
-  assert.throws(() => nb.safetensors.loadTorchStateDict(MODELS.lstm!(), nb.safetensors.decode(good).tensors), /has no 'weight_ih_l0'|2 module\(s\) with weights/);
-  assert.throws(() => nb.safetensors.loadTorchStateDict(nb.sequential([L.dense({ units: 4, activation: 'relu', inputShape: [6] }), L.dense({ units: 3 })]), nb.safetensors.decode(good).tensors), /gives \[5,6\]|\[6,5\] for weight 0 of layer/);
+  assert.throws(
+    () => nb.safetensors.loadTorchStateDict(MODELS.lstm!(), nb.safetensors.decode(good).tensors),
+    /has no 'weight_ih_l0'|2 module\(s\) with weights/,
+  );
+  assert.throws(
+    () =>
+      nb.safetensors.loadTorchStateDict(
+        nb.sequential([L.dense({ units: 4, activation: 'relu', inputShape: [6] }), L.dense({ units: 3 })]),
+        nb.safetensors.decode(good).tensors,
+      ),
+    /gives \[5,6\]|\[6,5\] for weight 0 of layer/,
+  );
 });

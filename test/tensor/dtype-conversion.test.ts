@@ -12,7 +12,18 @@ const dtypeError = (pattern: RegExp) => (e: unknown) => e instanceof nb.DTypeErr
 test('tensor refuses values that int32 or bool cannot hold, naming the value and its position', () => {
   const cases: [() => unknown, RegExp][] = [
     [() => nb.tensor([0.5], undefined, 'bool'), /^tensor: argument values: value 0\.5 at \[0\] is not 0 or 1/],
-    [() => nb.tensor([[1, 0], [2, 1]], undefined, 'bool'), /^tensor: argument values: value 2 at \[1,0\] is not 0 or 1/],
+    [
+      () =>
+        nb.tensor(
+          [
+            [1, 0],
+            [2, 1],
+          ],
+          undefined,
+          'bool',
+        ),
+      /^tensor: argument values: value 2 at \[1,0\] is not 0 or 1/,
+    ],
     [() => nb.tensor([1, 2 ** 40], undefined, 'int32'), /^tensor: argument values: value 1099511627776 at \[1\] is outside the int32 range/],
     [() => nb.tensor([[0], [NaN]], undefined, 'int32'), /^tensor: argument values: value NaN at \[1,0\] is not an integer/],
     [() => nb.tensor([Infinity], undefined, 'int32'), /^tensor: argument values: value Infinity at \[0\] is not an integer/],
@@ -20,7 +31,18 @@ test('tensor refuses values that int32 or bool cannot hold, naming the value and
     [() => nb.tensor(new Float32Array([1, 2.5]), undefined, 'int32'), /^tensor: argument values: value 2\.5 at \[1\]/],
     [() => nb.tensor(new Uint8Array([0, 1, 7])), /^tensor: argument values: value 7 at \[2\] is not 0 or 1/],
     [() => nb.tensor(new Uint32Array([1, 2 ** 32 - 1])), /^tensor: argument values: value 4294967295 at \[1\] is outside the int32 range/],
-    [() => nb.tensor(nb.tensor([[1, 2], [3, 0.25]]), undefined, 'int32'), /^tensor: argument values: value 0\.25 at \[1,1\] is not an integer/],
+    [
+      () =>
+        nb.tensor(
+          nb.tensor([
+            [1, 2],
+            [3, 0.25],
+          ]),
+          undefined,
+          'int32',
+        ),
+      /^tensor: argument values: value 0\.25 at \[1,1\] is not an integer/,
+    ],
     [() => nb.full([2], 0.5, 'int32'), /^full: value 0\.5 is not an integer/],
     [() => nb.full([2], 2, 'bool'), /^full: value 2 is not 0 or 1/],
     [() => nb.arange(0, 1, 0.25, 'int32'), /^arange: value 0\.25 at \[1\] is not an integer/],
@@ -42,17 +64,37 @@ test('cast follows PyTorch: float to int32 truncates toward zero, nonzero (NaN t
   for (const dtype of ['float32', 'float64'] as const) {
     const x = nb.tensor(xs, undefined, dtype);
     const stored = [...x.storage];
-    assert.deepEqual(nb.cast(x, 'int32').toArray(), stored.map((v) => Math.trunc(v) + 0), dtype);
+    assert.deepEqual(
+      nb.cast(x, 'int32').toArray(),
+      stored.map((v) => Math.trunc(v) + 0),
+      dtype,
+    );
   }
   const ys = [NaN, 0.5, -0, 0, Infinity, -3];
-  assert.deepEqual(nb.cast(nb.tensor(ys), 'bool').toArray(), ys.map((v) => v !== 0));
+  assert.deepEqual(
+    nb.cast(nb.tensor(ys), 'bool').toArray(),
+    ys.map((v) => v !== 0),
+  );
   assert.deepEqual(nb.cast(nb.tensor([0, 5, -1], undefined, 'int32'), 'bool').toArray(), [false, true, true]);
 });
 
 test('cast refuses NaN, ±Inf and out-of-range values into int32, naming the value and its position', () => {
-  assert.throws(() => nb.cast(nb.tensor([[1, 2], [NaN, 3]]), 'int32'), dtypeError(/^cast: value NaN at \[1,0\] cannot be converted to int32: NaN has no integer value$/));
+  assert.throws(
+    () =>
+      nb.cast(
+        nb.tensor([
+          [1, 2],
+          [NaN, 3],
+        ]),
+        'int32',
+      ),
+    dtypeError(/^cast: value NaN at \[1,0\] cannot be converted to int32: NaN has no integer value$/),
+  );
   assert.throws(() => nb.cast(nb.tensor([-Infinity]), 'int32'), dtypeError(/^cast: value -Infinity at \[0\] cannot be converted to int32/));
-  assert.throws(() => nb.cast(nb.tensor([0, 2 ** 40], undefined, 'float64'), 'int32'), dtypeError(/^cast: value 1099511627776 at \[1\] .* outside the int32 range/));
+  assert.throws(
+    () => nb.cast(nb.tensor([0, 2 ** 40], undefined, 'float64'), 'int32'),
+    dtypeError(/^cast: value 1099511627776 at \[1\] .* outside the int32 range/),
+  );
   assert.throws(() => nb.cast(nb.tensor([2 ** 31], undefined, 'float64'), 'int32'), dtypeError(/outside the int32 range/));
 });
 
@@ -66,9 +108,17 @@ for (const backend of nb.listBackends()) {
         assert.equal(t.dtype, 'int32', what);
         assert.deepEqual(t.toArray(), expected, what);
       };
-      check(nb.neg(x), vs.map((v) => -v + 0), 'neg');
+      check(
+        nb.neg(x),
+        vs.map((v) => -v + 0),
+        'neg',
+      );
       check(nb.abs(x), vs.map(Math.abs), 'abs');
-      check(nb.sign(x), vs.map((v) => Math.sign(v) + 0), 'sign');
+      check(
+        nb.sign(x),
+        vs.map((v) => Math.sign(v) + 0),
+        'sign',
+      );
       check(nb.square(nb.tensor([46340, -46340, 4097], undefined, 'int32')), [46340 ** 2, 46340 ** 2, 4097 ** 2], 'square');
       const y = nb.tensor([2 ** 24 + 1, 2 ** 24 + 3], undefined, 'int32');
       check(nb.add(y, y), [2 ** 25 + 2, 2 ** 25 + 6], 'add');
@@ -77,7 +127,11 @@ for (const backend of nb.listBackends()) {
       check(nb.sum(y), 2 ** 25 + 4, 'sum');
       check(nb.max(y), 2 ** 24 + 3, 'max');
       check(nb.maximum(y, 2 ** 24 + 2), [2 ** 24 + 2, 2 ** 24 + 3], 'maximum');
-      check(nb.clip(x, -(2 ** 24) - 1, 2 ** 24 + 1), vs.map((v) => Math.min(Math.max(v, -(2 ** 24) - 1), 2 ** 24 + 1)), 'clip');
+      check(
+        nb.clip(x, -(2 ** 24) - 1, 2 ** 24 + 1),
+        vs.map((v) => Math.min(Math.max(v, -(2 ** 24) - 1), 2 ** 24 + 1)),
+        'clip',
+      );
       // the mean of integers is computed exactly and rounded once: (2²⁴+1 + 2²⁴+5)/2 = 2²⁴+3 → float32 2²⁴+4
       // (rounding the inputs to float32 first would give 2²⁴ and 2²⁴+4, so 2²⁴+2)
       const m = nb.mean(nb.tensor([2 ** 24 + 1, 2 ** 24 + 5], undefined, 'int32'));
@@ -100,7 +154,8 @@ for (const backend of nb.listBackends()) {
 }
 
 test('bool arithmetic: add is logical or, mul logical and, sub is refused (as in PyTorch)', () => {
-  const a = nb.tensor([true, true, false, false]), b = nb.tensor([true, false, true, false]);
+  const a = nb.tensor([true, true, false, false]),
+    b = nb.tensor([true, false, true, false]);
   assert.deepEqual(nb.add(a, b).toArray(), [true, true, true, false]);
   assert.deepEqual(nb.mul(a, b).toArray(), [true, false, false, false]);
   assert.equal(nb.add(a, b).dtype, 'bool');

@@ -6,7 +6,10 @@ import * as nb from '../../src/index.js';
 // naming the op and the shape, thrown before anything is allocated (issue 11 §6).
 
 const refused = (fn: () => unknown, op: string, shape: string) =>
-  assert.throws(fn, (e: unknown) => e instanceof nb.ShapeError && e.message.startsWith(`${op}: shape ${shape} has `) && /more than the limit of 2\^31 - 1/.test(e.message));
+  assert.throws(
+    fn,
+    (e: unknown) => e instanceof nb.ShapeError && e.message.startsWith(`${op}: shape ${shape} has `) && /more than the limit of 2\^31 - 1/.test(e.message),
+  );
 
 test('creation over the size limit is refused', () => {
   refused(() => nb.zeros([2 ** 31]), 'zeros', '[2147483648]');
@@ -21,7 +24,8 @@ test('creation over the size limit is refused', () => {
 });
 
 test('op outputs over the size limit are refused before the kernel runs', () => {
-  const col = nb.zeros([2 ** 16, 1]), row = nb.zeros([1, 2 ** 16]);
+  const col = nb.zeros([2 ** 16, 1]),
+    row = nb.zeros([1, 2 ** 16]);
   refused(() => nb.add(col, row), 'add', '[65536,65536]');
   refused(() => nb.where(nb.tensor(true), col, row), 'where', '[65536,65536]');
   refused(() => nb.broadcastTo(col, [2 ** 16, 2 ** 16]), 'broadcastTo', '[65536,65536]');
@@ -34,5 +38,8 @@ test('op outputs over the size limit are refused before the kernel runs', () => 
 
 test('a layer whose weights would pass the limit is refused when it builds', () => {
   const layer = nb.layers.dense({ units: 2 ** 16 });
-  assert.throws(() => layer.apply(nb.zeros([1, 2 ** 16])), (e: unknown) => e instanceof nb.ShapeError && /^dense_\d+: shape \[65536,65536\] has/.test((e as Error).message));
+  assert.throws(
+    () => layer.apply(nb.zeros([1, 2 ** 16])),
+    (e: unknown) => e instanceof nb.ShapeError && /^dense_\d+: shape \[65536,65536\] has/.test((e as Error).message),
+  );
 });

@@ -3,19 +3,28 @@ import { test } from 'node:test';
 import * as nb from '../../src/index.js';
 
 test('tensor() from numbers, nested arrays and typed arrays infers shape and dtype', () => {
-  const a = nb.tensor([[1, 2, 3], [4, 5, 6]]);
+  const a = nb.tensor([
+    [1, 2, 3],
+    [4, 5, 6],
+  ]);
   assert.deepEqual([...a.shape], [2, 3]);
   assert.equal(a.rank, 2);
   assert.equal(a.size, 6);
   assert.equal(a.dtype, 'float32');
-  assert.deepEqual(a.toArray(), [[1, 2, 3], [4, 5, 6]]);
+  assert.deepEqual(a.toArray(), [
+    [1, 2, 3],
+    [4, 5, 6],
+  ]);
   assert.equal(nb.tensor(3.5).rank, 0);
   assert.equal(nb.tensor(3.5).item(), 3.5);
   assert.equal(nb.tensor(new Float64Array([1, 2])).dtype, 'float64');
   assert.equal(nb.tensor(new Int32Array([1, 2])).dtype, 'int32');
   assert.equal(nb.tensor([true, false]).dtype, 'bool');
   assert.deepEqual(nb.tensor([true, false]).toArray(), [true, false]);
-  assert.deepEqual(nb.tensor([1, 2, 3, 4], [2, 2]).toArray(), [[1, 2], [3, 4]]);
+  assert.deepEqual(nb.tensor([1, 2, 3, 4], [2, 2]).toArray(), [
+    [1, 2],
+    [3, 4],
+  ]);
   // int32 holds integers only: fractions are refused (nb.cast truncates them; see dtype-conversion.test.ts)
   assert.throws(() => nb.tensor([1.7, -2.7], undefined, 'int32'), nb.DTypeError);
   assert.equal(nb.cast(nb.tensor([1.7, -2.7]), 'int32').toArray()[1] as number, -2);
@@ -25,15 +34,30 @@ test('bad values give clear errors', () => {
   assert.throws(() => nb.tensor([[1, 2], [3]]), /ragged nested array: expected 2 elements at \[1\]/);
   assert.throws(() => nb.tensor([1, 2, 3], [2, 2]), /3 values cannot fill shape \[2,2\]/);
   assert.throws(() => nb.tensor([1, 2], undefined, 'float16' as nb.DType), /unknown dtype "float16"/);
-  assert.throws(() => nb.tensor([[1, 2], [3, 4]]).item(), /item: tensor of shape \[2,2\] has 4 elements/);
+  assert.throws(
+    () =>
+      nb
+        .tensor([
+          [1, 2],
+          [3, 4],
+        ])
+        .item(),
+    /item: tensor of shape \[2,2\] has 4 elements/,
+  );
 });
 
 test('creation functions: zeros, ones, full, eye, arange, linspace and the *Like forms', () => {
-  assert.deepEqual(nb.zeros([2, 2]).toArray(), [[0, 0], [0, 0]]);
+  assert.deepEqual(nb.zeros([2, 2]).toArray(), [
+    [0, 0],
+    [0, 0],
+  ]);
   assert.deepEqual(nb.ones([3], 'int32').toArray(), [1, 1, 1]);
   assert.equal(nb.ones([3], 'int32').dtype, 'int32');
   assert.deepEqual(nb.full([2], 7).toArray(), [7, 7]);
-  assert.deepEqual(nb.eye(2, 3).toArray(), [[1, 0, 0], [0, 1, 0]]);
+  assert.deepEqual(nb.eye(2, 3).toArray(), [
+    [1, 0, 0],
+    [0, 1, 0],
+  ]);
   assert.deepEqual(nb.arange(5).toArray(), [0, 1, 2, 3, 4]);
   assert.deepEqual(nb.arange(1, 2, 0.25).toArray(), [1, 1.25, 1.5, 1.75]);
   assert.deepEqual(nb.linspace(0, 1, 5).toArray(), [0, 0.25, 0.5, 0.75, 1]);
@@ -47,7 +71,9 @@ test('tensors are immutable values: data() is a copy', () => {
   const d = t.data();
   d[0] = 100;
   assert.equal(t.toArray()[0], 1);
-  assert.throws(() => { (t.shape as number[])[0] = 5; });
+  assert.throws(() => {
+    (t.shape as number[])[0] = 5;
+  });
 });
 
 test('cast converts between all dtypes', () => {
@@ -65,7 +91,8 @@ test('nb.seed makes later random calls reproducible; a Generator is an independe
   nb.seed(42);
   assert.deepEqual(nb.randomNormal([5]).toArray(), a);
   assert.deepEqual(nb.randomUniform([3], -1, 1).toArray(), b);
-  const g1 = new nb.Generator(7), g2 = new nb.Generator(7);
+  const g1 = new nb.Generator(7),
+    g2 = new nb.Generator(7);
   const u = nb.randomUniform([4], 0, 1, { generator: g1 });
   nb.randomNormal([10]); // global draws do not disturb an explicit stream
   assert.deepEqual(nb.randomUniform([4], 0, 1, { generator: g2 }).toArray(), u.toArray());
@@ -74,7 +101,15 @@ test('nb.seed makes later random calls reproducible; a Generator is an independe
 });
 
 test('toString is readable: values, shape and dtype, long axes elided', () => {
-  assert.equal(nb.tensor([[1, 2], [3, 4]]).toString(), 'Tensor([[1., 2.],\n [3., 4.]], shape=[2,2], dtype=float32)');
+  assert.equal(
+    nb
+      .tensor([
+        [1, 2],
+        [3, 4],
+      ])
+      .toString(),
+    'Tensor([[1., 2.],\n [3., 4.]], shape=[2,2], dtype=float32)',
+  );
   const long = nb.arange(100).toString();
   assert.match(long, /\[ *0\., +1\., +2\., \.\.\., +97\., +98\., +99\.\]/);
   assert.match(nb.tensor([true]).toString(), /true/);
@@ -82,7 +117,10 @@ test('toString is readable: values, shape and dtype, long axes elided', () => {
 });
 
 test('ops are functions and chainable methods with the same meaning', () => {
-  const a = nb.tensor([[1, -2], [3, -4]]);
+  const a = nb.tensor([
+    [1, -2],
+    [3, -4],
+  ]);
   const b = nb.tensor([1, 1]);
   assert.deepEqual(a.add(b).relu().toArray(), nb.relu(nb.add(a, b)).toArray());
   assert.deepEqual(a.matmul(a).sum(1).toArray(), nb.sum(nb.matmul(a, a), 1).toArray());

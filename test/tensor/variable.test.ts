@@ -18,7 +18,7 @@ test('grad with respect to variables differentiates code that reads them', () =>
   const w = nb.variable(nb.tensor([1, -2], [2], 'float64'));
   const b = nb.variable(nb.tensor([0.5], [1], 'float64'));
   const x = nb.tensor([[3, 4]], undefined, 'float64');
-  const model = () => nb.add(nb.matmul(x, w), b);        // reads the variables, takes no arguments
+  const model = () => nb.add(nb.matmul(x, w), b); // reads the variables, takes no arguments
   const lossOf = () => nb.sum(nb.square(model()));
   const [loss, grads] = nb.valueAndGrad(lossOf)([w, b]) as unknown as [Tensor, Tensor[]];
   const r = 3 * 1 + 4 * -2 + 0.5; // the residual

@@ -12,16 +12,32 @@ const L = nb.layers;
 
 function close(got: ArrayLike<number>, want: ArrayLike<number>, what: string, tol = 1e-5): void {
   assert.equal(got.length, want.length, `${what}: size`);
-  for (let i = 0; i < want.length; i++) assert.ok(Math.abs(got[i]! - want[i]!) <= tol * Math.max(1, Math.abs(want[i]!)), `${what}: entry ${i} is ${got[i]}, expected ${want[i]}`);
+  for (let i = 0; i < want.length; i++)
+    assert.ok(Math.abs(got[i]! - want[i]!) <= tol * Math.max(1, Math.abs(want[i]!)), `${what}: entry ${i} is ${got[i]}, expected ${want[i]}`);
 }
 
 const NABLA_MODELS: [string, () => nb.Sequential, number[]][] = [
-  ['mlp', () => nb.sequential([L.dense({ units: 8, activation: 'relu', inputShape: [5] }), L.dropout({ rate: 0.3 }), L.dense({ units: 3, activation: 'softmax' })]), [4, 5]],
-  ['cnn', () => nb.sequential([
-    L.conv2d({ filters: 3, kernelSize: 3, padding: 'same', activation: 'relu', inputShape: [8, 8, 2] }), L.batchNormalization(),
-    L.maxPooling2d({ poolSize: 2 }), L.conv2d({ filters: 4, kernelSize: [2, 3], strides: 2, activation: 'tanh' }), L.averagePooling2d({ poolSize: 1 }),
-    L.flatten(), L.reshape({ targetShape: [8] }), L.dense({ units: 2 }), L.activation({ activation: 'sigmoid' }),
-  ]), [3, 8, 8, 2]],
+  [
+    'mlp',
+    () => nb.sequential([L.dense({ units: 8, activation: 'relu', inputShape: [5] }), L.dropout({ rate: 0.3 }), L.dense({ units: 3, activation: 'softmax' })]),
+    [4, 5],
+  ],
+  [
+    'cnn',
+    () =>
+      nb.sequential([
+        L.conv2d({ filters: 3, kernelSize: 3, padding: 'same', activation: 'relu', inputShape: [8, 8, 2] }),
+        L.batchNormalization(),
+        L.maxPooling2d({ poolSize: 2 }),
+        L.conv2d({ filters: 4, kernelSize: [2, 3], strides: 2, activation: 'tanh' }),
+        L.averagePooling2d({ poolSize: 1 }),
+        L.flatten(),
+        L.reshape({ targetShape: [8] }),
+        L.dense({ units: 2 }),
+        L.activation({ activation: 'sigmoid' }),
+      ]),
+    [3, 8, 8, 2],
+  ],
   ['global pools', () => nb.sequential([L.conv2d({ filters: 3, kernelSize: 2, inputShape: [5, 5, 1] }), L.globalAveragePooling2d()]), [2, 5, 5, 1]],
   ['simpleRNN', () => nb.sequential([L.simpleRNN({ units: 4, returnSequences: true, inputShape: [6, 3] }), L.flatten(), L.dense({ units: 2 })]), [3, 6, 3]],
   ['lstm', () => nb.sequential([L.lstm({ units: 5, inputShape: [6, 3] }), L.dense({ units: 2 })]), [3, 6, 3]],
@@ -32,14 +48,17 @@ for (const [name, make, shape] of NABLA_MODELS) {
   test(`TF.js loads nabla's ${name} (model.json + weights.bin) and predicts the same`, async () => {
     nb.seed(11);
     const model = make();
-    if (name === 'cnn') { // move the batch-norm statistics off 0 and 1
+    if (name === 'cnn') {
+      // move the batch-norm statistics off 0 and 1
       model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
       await model.fit(nb.randomNormal([8, 8, 8, 2], 1, 2), nb.randomUniform([8, 2]), { epochs: 1, verbose: 0 });
     }
     const { modelJson, weights } = nb.tfjs.exportModel(model);
     const text = JSON.stringify(modelJson); // as the file holds it
     const json = JSON.parse(text);
-    const tfModel = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData: weights.slice().buffer }));
+    const tfModel = await tf.loadLayersModel(
+      tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData: weights.slice().buffer }),
+    );
     const x = nb.randomNormal(shape);
     const want = model.predict(x);
     const got = tfModel.predict(tf.tensor(Array.from(x.storage), shape)) as tf.Tensor;
@@ -50,19 +69,56 @@ for (const [name, make, shape] of NABLA_MODELS) {
 
 test('nabla imports a TF.js model (saved through a save handler) and predicts what TF.js predicts', async () => {
   const models: [string, tf.Sequential, number[]][] = [
-    ['cnn', tf.sequential({ layers: [
-      tf.layers.conv2d({ filters: 2, kernelSize: 3, padding: 'same', activation: 'relu', inputShape: [6, 6, 1] }), tf.layers.batchNormalization(),
-      tf.layers.maxPooling2d({ poolSize: 2 }), tf.layers.flatten(), tf.layers.dropout({ rate: 0.2 }), tf.layers.dense({ units: 3, activation: 'softmax' }),
-    ] }), [2, 6, 6, 1]],
-    ['embedding + lstm', tf.sequential({ layers: [tf.layers.embedding({ inputDim: 10, outputDim: 3, inputShape: [5] }), tf.layers.lstm({ units: 4, recurrentActivation: 'sigmoid' }), tf.layers.dense({ units: 1 })] }), [2, 5]],
-    ['gru', tf.sequential({ layers: [tf.layers.gru({ units: 3, recurrentActivation: 'sigmoid', returnSequences: true, inputShape: [4, 2] }), tf.layers.flatten(), tf.layers.dense({ units: 2, activation: 'tanh' })] }), [3, 4, 2]],
+    [
+      'cnn',
+      tf.sequential({
+        layers: [
+          tf.layers.conv2d({ filters: 2, kernelSize: 3, padding: 'same', activation: 'relu', inputShape: [6, 6, 1] }),
+          tf.layers.batchNormalization(),
+          tf.layers.maxPooling2d({ poolSize: 2 }),
+          tf.layers.flatten(),
+          tf.layers.dropout({ rate: 0.2 }),
+          tf.layers.dense({ units: 3, activation: 'softmax' }),
+        ],
+      }),
+      [2, 6, 6, 1],
+    ],
+    [
+      'embedding + lstm',
+      tf.sequential({
+        layers: [
+          tf.layers.embedding({ inputDim: 10, outputDim: 3, inputShape: [5] }),
+          tf.layers.lstm({ units: 4, recurrentActivation: 'sigmoid' }),
+          tf.layers.dense({ units: 1 }),
+        ],
+      }),
+      [2, 5],
+    ],
+    [
+      'gru',
+      tf.sequential({
+        layers: [
+          tf.layers.gru({ units: 3, recurrentActivation: 'sigmoid', returnSequences: true, inputShape: [4, 2] }),
+          tf.layers.flatten(),
+          tf.layers.dense({ units: 2, activation: 'tanh' }),
+        ],
+      }),
+      [3, 4, 2],
+    ],
   ];
   for (const [name, tfModel, shape] of models) {
     let artifacts: tf.io.ModelArtifacts | null = null;
-    await tfModel.save(tf.io.withSaveHandler(async (a) => { artifacts = a; return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } }; }));
+    await tfModel.save(
+      tf.io.withSaveHandler(async (a) => {
+        artifacts = a;
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      }),
+    );
     const a = artifacts! as tf.io.ModelArtifacts;
     const model = nb.tfjs.importModel({ modelTopology: a.modelTopology, weightSpecs: a.weightSpecs! as never, weightData: a.weightData as ArrayBuffer });
-    const values = name.startsWith('embedding') ? Array.from({ length: shape[0]! * shape[1]! }, (_, i) => (i * 7) % 10) : Array.from(nb.randomNormal(shape).storage);
+    const values = name.startsWith('embedding')
+      ? Array.from({ length: shape[0]! * shape[1]! }, (_, i) => (i * 7) % 10)
+      : Array.from(nb.randomNormal(shape).storage);
     const want = await (tfModel.predict(tf.tensor(values, shape)) as tf.Tensor).data();
     const got = model.predict(nb.tensor(values, shape, name.startsWith('embedding') ? 'int32' : 'float32'));
     close(got.storage, want, name);
@@ -71,13 +127,24 @@ test('nabla imports a TF.js model (saved through a save handler) and predicts wh
 
 test('export and import refuse what the other side cannot hold, by name', async () => {
   nb.seed(1);
-  assert.throws(() => nb.tfjs.exportModel(nb.sequential([L.gru({ units: 2, inputShape: [3, 2] })])), /GRU with resetAfter: true, which TF.js's GRU does not support/);
+  assert.throws(
+    () => nb.tfjs.exportModel(nb.sequential([L.gru({ units: 2, inputShape: [3, 2] })])),
+    /GRU with resetAfter: true, which TF.js's GRU does not support/,
+  );
   assert.throws(() => nb.tfjs.exportModel(nb.sequential([L.dense({ units: 2 })])), /not built/);
   const tfModel = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [3], kernelRegularizer: 'l1l2' })] });
   let a: tf.io.ModelArtifacts | null = null;
-  await tfModel.save(tf.io.withSaveHandler(async (x) => { a = x; return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } }; }));
+  await tfModel.save(
+    tf.io.withSaveHandler(async (x) => {
+      a = x;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
   const art = a! as tf.io.ModelArtifacts;
-  assert.throws(() => nb.tfjs.importModel({ modelTopology: art.modelTopology, weightSpecs: art.weightSpecs! as never, weightData: art.weightData as ArrayBuffer }), /has kernelRegularizer = .*which nabla does not have/);
+  assert.throws(
+    () => nb.tfjs.importModel({ modelTopology: art.modelTopology, weightSpecs: art.weightSpecs! as never, weightData: art.weightData as ArrayBuffer }),
+    /has kernelRegularizer = .*which nabla does not have/,
+  );
   const { modelJson, weights } = nb.tfjs.exportModel(nb.sequential([L.dense({ units: 2, inputShape: [3] })]));
   assert.throws(() => nb.tfjs.importModel({ modelJson, weights: weights.subarray(0, 10) }), /the weights are truncated/);
   assert.throws(() => nb.tfjs.importModel({ modelJson: '{', weights }), /model.json is not JSON/);

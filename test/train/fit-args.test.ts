@@ -11,7 +11,8 @@ function model(): nb.Sequential {
   m.compile({ optimizer: 'sgd', loss: 'mse' });
   return m;
 }
-const x = nb.ones([6, 3]), y = nb.zeros([6, 2]);
+const x = nb.ones([6, 3]),
+  y = nb.zeros([6, 2]);
 const isArgumentError = (re: RegExp) => (e: Error) => e instanceof nb.ArgumentError && re.test(e.message);
 
 for (const bad of [0, -1, 1.5, NaN, Infinity, '32']) {
@@ -27,7 +28,11 @@ for (const bad of [0, -1, 1.5, NaN, Infinity, '32']) {
 test('validationSplit outside [0, 1) or not a number is rejected; 0 holds nothing out', async () => {
   const m = model();
   for (const bad of [-0.1, 1, 1.5, NaN, '0.2']) {
-    await assert.rejects(m.fit(x, y, { validationSplit: bad as number, verbose: 0 }), isArgumentError(/^fit: validationSplit must be in \[0, 1\)/), String(bad));
+    await assert.rejects(
+      m.fit(x, y, { validationSplit: bad as number, verbose: 0 }),
+      isArgumentError(/^fit: validationSplit must be in \[0, 1\)/),
+      String(bad),
+    );
   }
   const h = await m.fit(x, y, { validationSplit: 0, verbose: 0 });
   assert.deepEqual(Object.keys(h.history), ['loss']);
@@ -52,10 +57,18 @@ test('epochs, initialEpoch, verbose, shuffle, callbacks, validationData and unkn
     [{ batchsize: 8 }, /^fit: unknown option 'batchsize' \(expected one of epochs, batchSize/],
   ];
   for (const [args, re] of cases) await assert.rejects(m.fit(x, y, args as nb.FitArgs), isArgumentError(re), JSON.stringify(args));
-  assert.throws(() => m.predict(x, { verbose: 0 } as never), isArgumentError(/^predict: unknown option 'verbose' \(expected one of batchSize, allowNonFinite\)/));
+  assert.throws(
+    () => m.predict(x, { verbose: 0 } as never),
+    isArgumentError(/^predict: unknown option 'verbose' \(expected one of batchSize, allowNonFinite\)/),
+  );
   assert.throws(() => m.evaluate(x, y, { allowNonFinite: 'no' } as never), isArgumentError(/^evaluate: allowNonFinite must be true or false/));
   // nothing was trained by the rejected calls
-  assert.deepEqual(m.getWeights().map((w) => w.toArray()), model().getWeights().map((w) => w.toArray()));
+  assert.deepEqual(
+    m.getWeights().map((w) => w.toArray()),
+    model()
+      .getWeights()
+      .map((w) => w.toArray()),
+  );
   // a resumed run with initialEpoch = epochs trains nothing
   const h = await m.fit(x, y, { epochs: 2, initialEpoch: 2, verbose: 0 });
   assert.deepEqual(h.epoch, []);

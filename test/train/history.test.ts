@@ -10,7 +10,10 @@ import * as nb from '../../src/index.js';
 function historyOf(start: number, epochLosses: number[]): nb.History {
   const h = new nb.History();
   h.onBatchEnd(0, { batch: 0, size: 8, loss: start });
-  epochLosses.forEach((loss, e) => { h.onBatchEnd(0, { loss: loss * 3 }); h.onEpochEnd(e, { loss }); });
+  epochLosses.forEach((loss, e) => {
+    h.onBatchEnd(0, { loss: loss * 3 });
+    h.onEpochEnd(e, { loss });
+  });
   return h;
 }
 
@@ -24,10 +27,13 @@ test('diagnosis: null for a falling loss and before any epoch', () => {
   assert.equal(h.diagnosis(), null);
 });
 
-test('diagnosis: a last loss not below the first batch\'s says so and suggests a smaller learning rate', () => {
+test("diagnosis: a last loss not below the first batch's says so and suggests a smaller learning rate", () => {
   const d = historyOf(2.3026, [14.17, 14.41, 14.41])!.diagnosis();
-  assert.equal(d, 'The training loss did not fall: it was 2.3026 on the first batch and 14.4100 in the last epoch (after 3 epochs); '
-    + 'the training diverged or did not learn: try a smaller learning rate (10 times smaller, say).');
+  assert.equal(
+    d,
+    'The training loss did not fall: it was 2.3026 on the first batch and 14.4100 in the last epoch (after 3 epochs); ' +
+      'the training diverged or did not learn: try a smaller learning rate (10 times smaller, say).',
+  );
   assert.match(historyOf(1, [0.5, 1])!.diagnosis()!, /did not fall: it was 1\.0000 on the first batch and 1\.0000 in the last epoch \(after 2 epochs\)/);
   // one epoch's mean includes the first batch: not judged (a single-batch run would always "not fall")
   assert.equal(historyOf(1, [1]).diagnosis(), null);
@@ -35,8 +41,11 @@ test('diagnosis: a last loss not below the first batch\'s says so and suggests a
 });
 
 test('diagnosis: a loss that grew 100-fold before coming back is reported as unstable', () => {
-  assert.equal(historyOf(0.5, [80, 0.4])!.diagnosis(), 'The training loss exploded: it was 0.5000 on the first batch and reached 80.0000 (an epoch\'s mean) '
-    + 'before ending at 0.4000; the training is unstable: try a smaller learning rate (10 times smaller, say).');
+  assert.equal(
+    historyOf(0.5, [80, 0.4])!.diagnosis(),
+    "The training loss exploded: it was 0.5000 on the first batch and reached 80.0000 (an epoch's mean) " +
+      'before ending at 0.4000; the training is unstable: try a smaller learning rate (10 times smaller, say).',
+  );
   assert.equal(historyOf(0.5, [40, 0.4])!.diagnosis(), null, '80-fold is below the threshold');
 });
 
@@ -44,7 +53,18 @@ test('diagnosis of real runs: Adam at learning rate 1000 is diagnosed, at 0.01 i
   const run = async (learningRate: number) => {
     nb.seed(7);
     const x = nb.randomNormal([120, 4]);
-    const labels = nb.argmax(nb.matmul(x, nb.tensor([[2, -1, 0], [0, 2, -1], [-1, 0, 2], [1, 1, -2]])), 1);
+    const labels = nb.argmax(
+      nb.matmul(
+        x,
+        nb.tensor([
+          [2, -1, 0],
+          [0, 2, -1],
+          [-1, 0, 2],
+          [1, 1, -2],
+        ]),
+      ),
+      1,
+    );
     const model = nb.sequential([nb.layers.dense({ units: 16, activation: 'relu', inputShape: [4] }), nb.layers.dense({ units: 3, activation: 'softmax' })]);
     model.compile({ optimizer: nb.optimizers.adam({ learningRate }), loss: 'categoricalCrossentropy' });
     return model.fit(x, nb.oneHot(labels, 3), { epochs: 5, batchSize: 16, verbose: 0 });

@@ -25,7 +25,10 @@ test('modelLoss: J(θ) at the current weights is what evaluate reports (loss plu
   const moved = Object.fromEntries(Object.entries(f.params()).map(([k, v]) => [k, nb.add(v, 0.5)]));
   const other = f.loss(moved, x, y).item();
   assert.notEqual(other, expected);
-  assert.deepEqual(m.getWeights().map((w) => w.toArray()), before);
+  assert.deepEqual(
+    m.getWeights().map((w) => w.toArray()),
+    before,
+  );
   // differentiable in the parameters: matches the gradient of the same expression built by hand
   const g = nb.grad((p: Record<string, nb.Tensor>) => f.loss(p, x, y))(f.params()) as Record<string, nb.Tensor>;
   const byHand = nb.grad((k: nb.Tensor) => {
@@ -41,7 +44,12 @@ test('modelLoss: clear errors for a model that is not compiled, and for paramete
   assert.throws(() => nb.modelLoss(m), /modelLoss: the model is not compiled/);
   const f = nb.modelLoss(m, { loss: 'mse' });
   const [kernel, bias] = f.names as [string, string];
-  assert.throws(() => f.loss({ [kernel]: nb.zeros([2, 3]), [bias]: nb.zeros([2]) }, nb.zeros([1, 3]), nb.zeros([1, 2])),
-    (e: Error) => e instanceof nb.ShapeError && e.message.includes(`modelLoss: params['${kernel}'] has shape [2,3]`));
-  assert.throws(() => f.loss({ [kernel]: nb.zeros([3, 2]) }, nb.zeros([1, 3]), nb.zeros([1, 2])), (e: Error) => e.message.includes(`modelLoss: params['${bias}'] must be a Tensor`));
+  assert.throws(
+    () => f.loss({ [kernel]: nb.zeros([2, 3]), [bias]: nb.zeros([2]) }, nb.zeros([1, 3]), nb.zeros([1, 2])),
+    (e: Error) => e instanceof nb.ShapeError && e.message.includes(`modelLoss: params['${kernel}'] has shape [2,3]`),
+  );
+  assert.throws(
+    () => f.loss({ [kernel]: nb.zeros([3, 2]) }, nb.zeros([1, 3]), nb.zeros([1, 2])),
+    (e: Error) => e.message.includes(`modelLoss: params['${bias}'] must be a Tensor`),
+  );
 });

@@ -7,7 +7,18 @@ import type { Tensor } from '../../src/index.js';
 function blobs(n: number, seed: number): { x: Tensor; labels: Tensor; y: Tensor } {
   const g = new nb.Generator(seed);
   const x = nb.randomNormal([n, 4], 0, 1, { generator: g });
-  const labels = nb.argmax(nb.matmul(x, nb.tensor([[2, -1, 0], [0, 2, -1], [-1, 0, 2], [1, 1, -2]])), 1);
+  const labels = nb.argmax(
+    nb.matmul(
+      x,
+      nb.tensor([
+        [2, -1, 0],
+        [0, 2, -1],
+        [-1, 0, 2],
+        [1, 1, -2],
+      ]),
+    ),
+    1,
+  );
   return { x, labels, y: nb.oneHot(labels, 3) };
 }
 
@@ -23,23 +34,27 @@ test("the seed's Keras script: Dense 64 relu, 64 relu, 3 softmax; Adam 0.001; MS
   model.compile({ optimizer: nb.optimizers.adam({ learningRate: 0.001 }), loss: 'meanSquaredError', metrics: ['accuracy'] });
   const history = await model.fit(x, y, { epochs: 50, batchSize: 32, validationSplit: 0.2, verbose: 0 });
   for (const key of ['loss', 'accuracy', 'val_loss', 'val_accuracy']) assert.equal(history.history[key]!.length, 50, key);
-  assert.deepEqual(history.epoch, Array.from({ length: 50 }, (_, i) => i));
+  assert.deepEqual(
+    history.epoch,
+    Array.from({ length: 50 }, (_, i) => i),
+  );
   assert.ok(history.history['loss']![49]! < history.history['loss']![0]!, 'the training loss fell');
   const result = model.evaluate(x, y);
   assert.deepEqual(Object.keys(result), ['loss', 'accuracy']);
   const p = model.predict(x);
   assert.deepEqual([...p.shape], [200, 3]);
   const rowSums = nb.sum(p, 1).storage;
-  assert.ok(rowSums.every((s) => Math.abs(s - 1) < 1e-5), 'softmax rows sum to 1');
+  assert.ok(
+    rowSums.every((s) => Math.abs(s - 1) < 1e-5),
+    'softmax rows sum to 1',
+  );
 });
 
 test('an MLP learns a separable classification task', async () => {
   nb.seed(1);
-  const train = blobs(600, 2), test = blobs(300, 3);
-  const model = nb.sequential([
-    nb.layers.dense({ units: 32, activation: 'relu', inputShape: [4] }),
-    nb.layers.dense({ units: 3, activation: 'softmax' }),
-  ]);
+  const train = blobs(600, 2),
+    test = blobs(300, 3);
+  const model = nb.sequential([nb.layers.dense({ units: 32, activation: 'relu', inputShape: [4] }), nb.layers.dense({ units: 3, activation: 'softmax' })]);
   model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   const h = await model.fit(train.x, train.y, { epochs: 40, batchSize: 32, verbose: 0 });
   const { accuracy } = model.evaluate(test.x, test.y);
@@ -53,7 +68,18 @@ test('each epoch logs the mean of its batch losses', async () => {
   const model = nb.sequential([nb.layers.dense({ units: 3, activation: 'softmax', inputShape: [4] })]);
   model.compile({ optimizer: nb.optimizers.sgd({ learningRate: 0.1 }), loss: 'categoricalCrossentropy' });
   const batchLosses: number[] = [];
-  const h = await model.fit(x, y, { epochs: 1, batchSize: 16, verbose: 0, callbacks: [{ onBatchEnd: (_b, logs) => { batchLosses.push(logs!['loss']!); } }] });
+  const h = await model.fit(x, y, {
+    epochs: 1,
+    batchSize: 16,
+    verbose: 0,
+    callbacks: [
+      {
+        onBatchEnd: (_b, logs) => {
+          batchLosses.push(logs!['loss']!);
+        },
+      },
+    ],
+  });
   assert.equal(batchLosses.length, 4);
   const mean = batchLosses.reduce((a, b) => a + b) / 4;
   assert.ok(Math.abs(h.history['loss']![0]! - mean) < 1e-12);
@@ -65,17 +91,41 @@ test('callbacks see every hook in order, and stopTraining ends fit', async () =>
   model.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   const events: string[] = [];
   await model.fit(x, y, {
-    epochs: 10, batchSize: 20, verbose: 0, callbacks: [{
-      onTrainBegin: () => { events.push('trainBegin'); },
-      onEpochBegin: (e) => { events.push(`epochBegin ${e}`); },
-      onBatchEnd: (b, logs) => { events.push(`batchEnd ${b} ${Object.keys(logs!).join(',')}`); },
-      onEpochEnd: (e, logs) => { events.push(`epochEnd ${e} ${Object.keys(logs!).join(',')}`); if (e === 1) model.stopTraining = true; },
-      onTrainEnd: () => { events.push('trainEnd'); },
-    }],
+    epochs: 10,
+    batchSize: 20,
+    verbose: 0,
+    callbacks: [
+      {
+        onTrainBegin: () => {
+          events.push('trainBegin');
+        },
+        onEpochBegin: (e) => {
+          events.push(`epochBegin ${e}`);
+        },
+        onBatchEnd: (b, logs) => {
+          events.push(`batchEnd ${b} ${Object.keys(logs!).join(',')}`);
+        },
+        onEpochEnd: (e, logs) => {
+          events.push(`epochEnd ${e} ${Object.keys(logs!).join(',')}`);
+          if (e === 1) model.stopTraining = true;
+        },
+        onTrainEnd: () => {
+          events.push('trainEnd');
+        },
+      },
+    ],
   });
   assert.deepEqual(events, [
-    'trainBegin', 'epochBegin 0', 'batchEnd 0 batch,size,loss,accuracy', 'batchEnd 1 batch,size,loss,accuracy', 'epochEnd 0 loss,accuracy',
-    'epochBegin 1', 'batchEnd 0 batch,size,loss,accuracy', 'batchEnd 1 batch,size,loss,accuracy', 'epochEnd 1 loss,accuracy', 'trainEnd',
+    'trainBegin',
+    'epochBegin 0',
+    'batchEnd 0 batch,size,loss,accuracy',
+    'batchEnd 1 batch,size,loss,accuracy',
+    'epochEnd 0 loss,accuracy',
+    'epochBegin 1',
+    'batchEnd 0 batch,size,loss,accuracy',
+    'batchEnd 1 batch,size,loss,accuracy',
+    'epochEnd 1 loss,accuracy',
+    'trainEnd',
   ]);
 });
 
@@ -85,9 +135,18 @@ test('stopTraining set part way through an epoch ends it there, with the mean lo
   model.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy' });
   const losses: number[] = [];
   const h = await model.fit(x, y, {
-    epochs: 3, batchSize: 10, shuffle: false, verbose: 0, callbacks: [{
-      onBatchEnd: (b, logs) => { losses.push(logs!['loss']!); if (b === 2) model.stopTraining = true; },
-    }],
+    epochs: 3,
+    batchSize: 10,
+    shuffle: false,
+    verbose: 0,
+    callbacks: [
+      {
+        onBatchEnd: (b, logs) => {
+          losses.push(logs!['loss']!);
+          if (b === 2) model.stopTraining = true;
+        },
+      },
+    ],
   });
   assert.equal(losses.length, 3, 'three of eight batches ran');
   assert.equal(h.history['loss']!.length, 1);
@@ -104,26 +163,44 @@ test('earlyStopping stops after `patience` epochs without improvement and restor
   let bestWeights: Tensor[] = [];
   let best = Infinity;
   const h = await model.fit(x, y, {
-    epochs: 100, batchSize: 10, validationSplit: 0.3, verbose: 0,
-    callbacks: [{ onEpochEnd: (_e, logs) => { if (logs!['val_loss']! < best) { best = logs!['val_loss']!; bestWeights = model.getWeights(); } } }, stopper],
+    epochs: 100,
+    batchSize: 10,
+    validationSplit: 0.3,
+    verbose: 0,
+    callbacks: [
+      {
+        onEpochEnd: (_e, logs) => {
+          if (logs!['val_loss']! < best) {
+            best = logs!['val_loss']!;
+            bestWeights = model.getWeights();
+          }
+        },
+      },
+      stopper,
+    ],
   });
   assert.ok(h.epoch.length < 100, 'stopped early');
   assert.equal(stopper.stoppedEpoch, h.epoch.length - 1);
   assert.equal(h.epoch.length - 1 - stopper.bestEpoch, 3, 'patience 2: stops on the third epoch without improvement');
-  assert.deepEqual(model.getWeights().map((w) => w.toArray()), bestWeights.map((w) => w.toArray()));
+  assert.deepEqual(
+    model.getWeights().map((w) => w.toArray()),
+    bestWeights.map((w) => w.toArray()),
+  );
   assert.throws(() => nb.callbacks.earlyStopping({ patience: -1 }), /patience must be a non-negative integer/);
 });
 
 test('validationData, shuffle: false and evaluate/predict with a batch size give consistent results', async () => {
   nb.seed(4);
-  const train = blobs(50, 7), val = blobs(30, 8);
+  const train = blobs(50, 7),
+    val = blobs(30, 8);
   const model = nb.sequential([nb.layers.dense({ units: 3, activation: 'softmax', inputShape: [4] })]);
   model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   const h = await model.fit(train.x, train.y, { epochs: 2, validationData: [val.x, val.y], shuffle: false, verbose: 0 });
   const v = model.evaluate(val.x, val.y, { batchSize: 7 });
   assert.ok(Math.abs(v['loss']! - h.history['val_loss']![1]!) < 1e-6);
   // different batch sizes take different kernel paths, so the sums may differ in the last bit
-  const small = model.predict(val.x, { batchSize: 7 }).storage, large = model.predict(val.x, { batchSize: 100 }).storage;
+  const small = model.predict(val.x, { batchSize: 7 }).storage,
+    large = model.predict(val.x, { batchSize: 100 }).storage;
   assert.equal(small.length, 90);
   small.forEach((v, i) => assert.ok(Math.abs(v - large[i]!) < 1e-6));
 });
@@ -143,11 +220,14 @@ test('a custom training loop is as short as valueAndGrad + applyGradients', () =
 });
 
 test('summary lists layers, output shapes and parameter counts', () => {
-  const model = nb.sequential([
-    nb.layers.dense({ units: 64, activation: 'relu', inputShape: [64], name: 'hidden' }),
-    nb.layers.dropout({ rate: 0.5, name: 'drop' }),
-    nb.layers.dense({ units: 10, activation: 'softmax', name: 'out' }),
-  ], { name: 'digits' });
+  const model = nb.sequential(
+    [
+      nb.layers.dense({ units: 64, activation: 'relu', inputShape: [64], name: 'hidden' }),
+      nb.layers.dropout({ rate: 0.5, name: 'drop' }),
+      nb.layers.dense({ units: 10, activation: 'softmax', name: 'out' }),
+    ],
+    { name: 'digits' },
+  );
   const text = model.summary(null);
   assert.match(text, /Model: "digits"/);
   assert.match(text, /hidden \(Dense\)\s+\[null,64\]\s+4160/);
@@ -158,7 +238,10 @@ test('summary lists layers, output shapes and parameter counts', () => {
 
 test('getWeights/setWeights use Keras order and trainableWeights lists the variables', () => {
   const model = nb.sequential([nb.layers.dense({ units: 2, inputShape: [3] }), nb.layers.batchNormalization(), nb.layers.dense({ units: 1 })]);
-  assert.deepEqual(model.getWeights().map((w) => w.shape.join('x')), ['3x2', '2', '2', '2', '2', '2', '2x1', '1']);
+  assert.deepEqual(
+    model.getWeights().map((w) => w.shape.join('x')),
+    ['3x2', '2', '2', '2', '2', '2', '2x1', '1'],
+  );
   assert.equal(model.trainableWeights.length, 6); // the moving statistics are not trainable
   const ws = model.getWeights().map((w) => nb.add(w, 1));
   model.setWeights(ws);

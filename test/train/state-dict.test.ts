@@ -5,11 +5,12 @@ import { test } from 'node:test';
 import * as nb from '../../src/index.js';
 import { decodeModel, encodeModel } from '../../src/io/model-file.js';
 
-const build = (seed: number) => nb.sequential([
-  nb.layers.dense({ units: 5, activation: 'relu', inputShape: [3], seed }),
-  nb.layers.batchNormalization({}),
-  nb.layers.dense({ units: 2, seed: seed + 1 }),
-]);
+const build = (seed: number) =>
+  nb.sequential([
+    nb.layers.dense({ units: 5, activation: 'relu', inputShape: [3], seed }),
+    nb.layers.batchNormalization({}),
+    nb.layers.dense({ units: 2, seed: seed + 1 }),
+  ]);
 const x = nb.randomNormal([4, 3], 0, 1, { generator: new nb.Generator(9) });
 
 test('an identical model built later, after other layers, loads the state dict: the same predictions', () => {
@@ -17,21 +18,31 @@ test('an identical model built later, after other layers, loads the state dict: 
   a.predict(x); // built
   const state = a.stateDict();
   assert.deepEqual(Object.keys(state), [
-    'layers.0.kernel', 'layers.0.bias',
-    'layers.1.gamma', 'layers.1.beta', 'layers.1.movingMean', 'layers.1.movingVariance',
-    'layers.2.kernel', 'layers.2.bias',
+    'layers.0.kernel',
+    'layers.0.bias',
+    'layers.1.gamma',
+    'layers.1.beta',
+    'layers.1.movingMean',
+    'layers.1.movingVariance',
+    'layers.2.kernel',
+    'layers.2.bias',
   ]);
   for (let i = 0; i < 3; i++) nb.layers.dense({ units: 1 }); // the global name counter moves on
   const b = build(7);
-  assert.notDeepEqual(b.layers.map((l) => l.name), a.layers.map((l) => l.name), 'the display names differ');
+  assert.notDeepEqual(
+    b.layers.map((l) => l.name),
+    a.layers.map((l) => l.name),
+    'the display names differ',
+  );
   assert.notDeepEqual(b.predict(x).toArray(), a.predict(x).toArray());
   b.loadStateDict(state);
   assert.deepEqual(b.predict(x).toArray(), a.predict(x).toArray());
   assert.deepEqual(Object.keys(b.stateDict()), Object.keys(state));
 });
 
-test('a state dict keyed by the model\'s own parameter names (namedParameters, as model files hold them) still loads; wrong keys are named', () => {
-  const a = build(1), b = build(3);
+test("a state dict keyed by the model's own parameter names (namedParameters, as model files hold them) still loads; wrong keys are named", () => {
+  const a = build(1),
+    b = build(3);
   const values = a.getWeights();
   const byName = Object.fromEntries(b.namedParameters().map(([k], i) => [k, values[i]!]));
   assert.match(Object.keys(byName)[0]!, /^dense_\d+\.kernel$/);
@@ -40,7 +51,10 @@ test('a state dict keyed by the model\'s own parameter names (namedParameters, a
   const { 'layers.2.bias': _, ...missing } = a.stateDict();
   assert.throws(() => b.loadStateDict(missing), /loadStateDict: missing keys: layers\.2\.bias/);
   assert.throws(() => b.loadStateDict({ ...a.stateDict(), 'layers.3.kernel': nb.zeros([1]) }), /unexpected keys: layers\.3\.kernel/);
-  assert.throws(() => b.loadStateDict({ ...a.stateDict(), 'layers.0.bias': nb.zeros([4]) }), /'layers\.0\.bias' has shape \[5\] in the model but \[4\] in the state dict/);
+  assert.throws(
+    () => b.loadStateDict({ ...a.stateDict(), 'layers.0.bias': nb.zeros([4]) }),
+    /'layers\.0\.bias' has shape \[5\] in the model but \[4\] in the state dict/,
+  );
   assert.throws(() => b.loadStateDict(null as never), /loadStateDict: expected a state dict/);
 });
 

@@ -5,15 +5,22 @@ import type { Tensor } from '../../src/index.js';
 import { ArgumentError, ShapeError } from '../../src/core/errors.js';
 
 const data = () => {
-  const x = nb.tensor(Array.from({ length: 24 }, (_, i) => Math.sin(i)), [8, 3]);
-  const y = nb.tensor(Array.from({ length: 8 }, (_, i) => Math.cos(i)), [8, 1]);
+  const x = nb.tensor(
+    Array.from({ length: 24 }, (_, i) => Math.sin(i)),
+    [8, 3],
+  );
+  const y = nb.tensor(
+    Array.from({ length: 8 }, (_, i) => Math.cos(i)),
+    [8, 1],
+  );
   return { x, y };
 };
-const net = () => nb.sequential([
-  nb.layers.dense({ units: 4, inputShape: [3], seed: 1, activation: 'tanh', kernelRegularizer: nb.regularizers.l2(0.01) }),
-  nb.layers.batchNormalization(),
-  nb.layers.dense({ units: 1, seed: 2 }),
-]);
+const net = () =>
+  nb.sequential([
+    nb.layers.dense({ units: 4, inputShape: [3], seed: 1, activation: 'tanh', kernelRegularizer: nb.regularizers.l2(0.01) }),
+    nb.layers.batchNormalization(),
+    nb.layers.dense({ units: 1, seed: 2 }),
+  ]);
 const values = (m: nb.Sequential) => m.getWeights().map((w) => Array.from(w.storage));
 
 test('a step is pure: the model, its batch-norm statistics and the optimiser are unchanged; the results are returned by name', () => {
@@ -25,8 +32,21 @@ test('a step is pure: the model, its batch-norm statistics and the optimiser are
   const r = trainer(params, trainer.initOptState(), data());
   assert.deepEqual(values(model), before, 'no variable of the model was assigned');
   assert.equal(optimizer.iterations, 0);
-  assert.deepEqual(Object.keys(r.params), model.namedParameters().filter(([, v]) => v.trainable).map(([k]) => k));
-  assert.deepEqual(Object.keys(r.state).sort(), model.namedParameters().filter(([, v]) => !v.trainable).map(([k]) => k).sort());
+  assert.deepEqual(
+    Object.keys(r.params),
+    model
+      .namedParameters()
+      .filter(([, v]) => v.trainable)
+      .map(([k]) => k),
+  );
+  assert.deepEqual(
+    Object.keys(r.state).sort(),
+    model
+      .namedParameters()
+      .filter(([, v]) => !v.trainable)
+      .map(([k]) => k)
+      .sort(),
+  );
   assert.equal(r.optState.iterations, 1);
   assert.deepEqual(r.outputs.shape, [8, 1]);
   assert.equal(r.loss.size, 1);
@@ -41,7 +61,9 @@ test('step + write back gives bit for bit what fit gives (one batch per epoch, t
 
   const b = net();
   const trainer = nb.makeTrainStep(b, { loss: 'mse', optimizer: nb.optimizers.adam({ learningRate: 0.01 }) });
-  let params = trainer.params(), optState = trainer.initOptState(), state = trainer.state();
+  let params = trainer.params(),
+    optState = trainer.initOptState(),
+    state = trainer.state();
   for (let epoch = 0; epoch < 2; epoch++) {
     const r = trainer(params, optState, { x, y }, state);
     ({ params, optState, state } = r);
@@ -66,7 +88,9 @@ test('the loss includes the regularisation penalty, and outputs are the training
 test('makeTrainStep works over any Module with forward(x), not only Sequential', () => {
   class Affine extends nb.nn.Module {
     w = this.registerParameter('w', nb.variable(nb.tensor([[1], [2], [3]]), { name: 'w' }));
-    forward(x: Tensor) { return nb.matmul(x, this.w); }
+    forward(x: Tensor) {
+      return nb.matmul(x, this.w);
+    }
   }
   const m = new Affine();
   const trainer = nb.makeTrainStep(m, { loss: 'mse', optimizer: nb.optimizers.sgd({ learningRate: 0.1 }) });

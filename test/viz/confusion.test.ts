@@ -5,7 +5,11 @@ import { confusionMatrixChart } from '../../src/viz/index.js';
 import { checkSvg, select, within } from './xml.js';
 
 // rows are the true class, columns the predicted class (as nb.metrics.confusionMatrix returns)
-const matrix = [[3, 0, 0], [0, 1, 1], [1, 1, 2]];
+const matrix = [
+  [3, 0, 0],
+  [0, 1, 1],
+  [1, 1, 2],
+];
 
 test('confusionMatrixChart: one rect per cell, each annotated with its count', () => {
   const svg = confusionMatrixChart(matrix, { title: 'Three classes' });
@@ -15,20 +19,26 @@ test('confusionMatrixChart: one rect per cell, each annotated with its count', (
   const counts = within(root, 'cells', 'text').map((t) => t.text);
   assert.deepEqual(counts, ['3', '0', '0', '0', '1', '1', '1', '1', '2']);
   // row-major: cell [i][j] is at column j, row i
-  const x = (k: number) => Number(cells[k]!.attrs.x), y = (k: number) => Number(cells[k]!.attrs.y);
+  const x = (k: number) => Number(cells[k]!.attrs.x),
+    y = (k: number) => Number(cells[k]!.attrs.y);
   assert.ok(x(1) > x(0) && y(1) === y(0) && y(3) > y(0) && x(3) === x(0));
   const texts = select(root, 'text').map((t) => t.text);
   assert.ok(texts.includes('Predicted') && texts.includes('True') && texts.includes('Three classes'));
 });
 
 test('confusionMatrixChart: light to dark by count, text colour contrasting', () => {
-  const { root } = checkSvg(confusionMatrixChart([[100, 0], [5, 50]]));
+  const { root } = checkSvg(
+    confusionMatrixChart([
+      [100, 0],
+      [5, 50],
+    ]),
+  );
   const cells = select(root, 'rect', 'cell');
   const counts = within(root, 'cells', 'text');
-  assert.equal(cells[0]!.attrs.fill, '#08306b');   // the largest count is the darkest
-  assert.equal(cells[1]!.attrs.fill, '#f7fbff');   // zero is the lightest
-  assert.equal(counts[0]!.attrs.fill, '#ffffff');  // white on dark
-  assert.equal(counts[1]!.attrs.fill, '#111111');  // dark on light
+  assert.equal(cells[0]!.attrs.fill, '#08306b'); // the largest count is the darkest
+  assert.equal(cells[1]!.attrs.fill, '#f7fbff'); // zero is the lightest
+  assert.equal(counts[0]!.attrs.fill, '#ffffff'); // white on dark
+  assert.equal(counts[1]!.attrs.fill, '#111111'); // dark on light
   const luminance = (hex: string) => parseInt(hex.slice(1, 3), 16) + parseInt(hex.slice(3, 5), 16) + parseInt(hex.slice(5, 7), 16);
   assert.ok(luminance(cells[2]!.attrs.fill!) > luminance(cells[3]!.attrs.fill!), '5 is lighter than 50');
 });
@@ -39,11 +49,22 @@ test('confusionMatrixChart: normalize shades by row share and prints percentages
   assert.deepEqual(texts.slice(0, 6), ['3', '100%', '0', '0%', '0', '0%']);
   assert.deepEqual(texts.slice(12), ['1', '25%', '1', '25%', '2', '50%']);
   const cells = select(root, 'rect', 'cell');
-  assert.equal(cells[0]!.attrs.fill, '#08306b');   // 100% of row 0
-  assert.equal(cells[4]!.attrs.fill, cells[5]!.attrs.fill);   // 50% and 50%
-  assert.equal(cells[4]!.attrs.fill, cells[8]!.attrs.fill);   // 1/2 and 2/4
-  const empty = checkSvg(confusionMatrixChart([[0, 0], [0, 2]], { normalize: true }));   // an empty row is 0%, not NaN
-  assert.deepEqual(within(empty.root, 'cells', 'text').map((t) => t.text), ['0', '0%', '0', '0%', '0', '0%', '2', '100%']);
+  assert.equal(cells[0]!.attrs.fill, '#08306b'); // 100% of row 0
+  assert.equal(cells[4]!.attrs.fill, cells[5]!.attrs.fill); // 50% and 50%
+  assert.equal(cells[4]!.attrs.fill, cells[8]!.attrs.fill); // 1/2 and 2/4
+  const empty = checkSvg(
+    confusionMatrixChart(
+      [
+        [0, 0],
+        [0, 2],
+      ],
+      { normalize: true },
+    ),
+  ); // an empty row is 0%, not NaN
+  assert.deepEqual(
+    within(empty.root, 'cells', 'text').map((t) => t.text),
+    ['0', '0%', '0', '0%', '0', '0%', '2', '100%'],
+  );
 });
 
 test('confusionMatrixChart: labels are escaped, long labels still fit, output is deterministic', () => {
@@ -52,7 +73,7 @@ test('confusionMatrixChart: labels are escaped, long labels still fit, output is
   const { root } = checkSvg(svg);
   assert.ok(svg.includes('&lt;a&amp;b&gt;') && !svg.includes('<a&b>'));
   const labelTexts = within(root, 'labels', 'text').map((t) => t.text);
-  assert.equal(labelTexts.filter((t) => t === '<a&b>').length, 2);   // row and column
+  assert.equal(labelTexts.filter((t) => t === '<a&b>').length, 2); // row and column
   assert.ok(within(root, 'labels', 'text').some((t) => (t.attrs.transform ?? '').startsWith('rotate(-45')));
   assert.equal(confusionMatrixChart(matrix, { labels }), svg);
   // ten classes: 100 cells
@@ -63,7 +84,21 @@ test('confusionMatrixChart: labels are escaped, long labels still fit, output is
 test('confusionMatrixChart: clear errors', () => {
   assert.throws(() => confusionMatrixChart([[1, 2], [3]]), ShapeError);
   assert.throws(() => confusionMatrixChart([]), ShapeError);
-  assert.throws(() => confusionMatrixChart([[1, -1], [0, 1]]), ArgumentError);
-  assert.throws(() => confusionMatrixChart([[1, NaN], [0, 1]]), ArgumentError);
+  assert.throws(
+    () =>
+      confusionMatrixChart([
+        [1, -1],
+        [0, 1],
+      ]),
+    ArgumentError,
+  );
+  assert.throws(
+    () =>
+      confusionMatrixChart([
+        [1, NaN],
+        [0, 1],
+      ]),
+    ArgumentError,
+  );
   assert.throws(() => confusionMatrixChart(matrix, { labels: ['a', 'b'] }), ShapeError);
 });

@@ -34,7 +34,8 @@ test('contourChart: well-formed and deterministic, one band per level, levels br
   assert.equal(contourChart(bowl, { title: 'bowl', levels: 8 }), svg);
   const { root } = checkSvg(svg);
   const levels = select(root, 'text', 'level').map((t) => Number(t.text));
-  const min = 0, max = 4 + 3;
+  const min = 0,
+    max = 4 + 3;
   assert.ok(levels[0]! <= min && levels.at(-1)! >= max, `levels ${levels.join(', ')} bracket [${min}, ${max}]`);
   const bandEls = [...select(root, 'rect', 'band'), ...select(root, 'path', 'band')];
   assert.equal(bandEls.length, contourLevels('t', min, max, 8, false).length - 1, 'one band per interval');
@@ -46,11 +47,20 @@ test('contourChart: well-formed and deterministic, one band per level, levels br
 });
 
 test('contourLevels: linear and log levels bracket the data and increase; given levels are sorted', () => {
-  for (const [lo, hi] of [[0, 7], [-3.2, 11.7], [0.001, 2500], [1e-9, 1e-6], [-5, -4.9]] as const) {
+  for (const [lo, hi] of [
+    [0, 7],
+    [-3.2, 11.7],
+    [0.001, 2500],
+    [1e-9, 1e-6],
+    [-5, -4.9],
+  ] as const) {
     for (const log of [false, true]) {
       const ls = contourLevels('t', lo, hi, 10, log);
       assert.ok(ls[0]! <= lo && ls.at(-1)! >= hi, `${log ? 'log' : 'linear'} [${lo}, ${hi}]: ${ls.join(', ')}`);
-      assert.ok(ls.every((v, i) => i === 0 || v > ls[i - 1]!), 'increasing');
+      assert.ok(
+        ls.every((v, i) => i === 0 || v > ls[i - 1]!),
+        'increasing',
+      );
       assert.ok(ls.length >= 3 && ls.length <= 16, `${ls.length} levels`);
     }
   }
@@ -59,7 +69,12 @@ test('contourLevels: linear and log levels bracket the data and increase; given 
 });
 
 test('contourChart: a path is drawn through the pixels of its points, with start and end markers', () => {
-  const points: [number, number][] = [[-1.5, 0.8], [-1, 0.3], [-0.4, -0.1], [0, 0]];
+  const points: [number, number][] = [
+    [-1.5, 0.8],
+    [-1, 0.3],
+    [-0.4, -0.1],
+    [0, 0],
+  ];
   const svg = contourChart(bowl, { paths: [{ name: 'sgd', points }] });
   const { root } = checkSvg(svg);
   const { px, py } = axisMaps(root);
@@ -70,43 +85,85 @@ test('contourChart: a path is drawn through the pixels of its points, with start
     assert.ok(Math.abs(x! - px(points[i]![0])) < 0.02, `x of point ${i}: ${x} vs ${px(points[i]![0])}`);
     assert.ok(Math.abs(y! - py(points[i]![1])) < 0.02, `y of point ${i}: ${y} vs ${py(points[i]![1])}`);
   });
-  const start = select(root, 'circle', 'start')[0]!, end = select(root, 'circle', 'end')[0]!;
+  const start = select(root, 'circle', 'start')[0]!,
+    end = select(root, 'circle', 'end')[0]!;
   assert.ok(Math.abs(Number(start.attrs.cx) - px(-1.5)) < 0.02 && Math.abs(Number(end.attrs.cy) - py(0)) < 0.02);
-  assert.ok(select(root, 'text').some((t) => t.text === 'sgd'), 'legend');
+  assert.ok(
+    select(root, 'text').some((t) => t.text === 'sgd'),
+    'legend',
+  );
   assert.equal(select(root, 'circle', 'ball').length, 0, 'no ball unless animated');
 });
 
 test('contourChart: a diverging path is clipped to the plot and labelled, with no NaN or Infinity in the SVG', () => {
-  const points: [number, number][] = [[-1, 0.5], [1.5, -0.8], [-3, 2], [40, -90], [1e300, -1e300], [Infinity, NaN]];
+  const points: [number, number][] = [
+    [-1, 0.5],
+    [1.5, -0.8],
+    [-3, 2],
+    [40, -90],
+    [1e300, -1e300],
+    [Infinity, NaN],
+  ];
   const svg = contourChart(bowl, { paths: [{ name: 'sgd (η = 2)', points, z: [1, 2, 30, 1e5, Infinity, NaN] }], animate: true });
-  const { root } = checkSvg(svg);   // rejects NaN/Infinity and coordinates outside the chart
+  const { root } = checkSvg(svg); // rejects NaN/Infinity and coordinates outside the chart
   const { px, py } = axisMaps(root);
-  const [left, right] = [px(-2), px(2)].sort((a, b) => a - b) as [number, number], [top, bottom] = [py(1), py(-1)].sort((a, b) => a - b) as [number, number];
+  const [left, right] = [px(-2), px(2)].sort((a, b) => a - b) as [number, number],
+    [top, bottom] = [py(1), py(-1)].sort((a, b) => a - b) as [number, number];
   for (const p of select(root, 'path', 'path')) {
-    for (const [x, y] of pointsOf(p.attrs.d!)) assert.ok(x! >= left - 0.01 && x! <= right + 0.01 && y! >= top - 0.01 && y! <= bottom + 0.01, `(${x}, ${y}) in the plot`);
+    for (const [x, y] of pointsOf(p.attrs.d!))
+      assert.ok(x! >= left - 0.01 && x! <= right + 0.01 && y! >= top - 0.01 && y! <= bottom + 0.01, `(${x}, ${y}) in the plot`);
   }
   assert.ok(select(root, 'text').some((t) => t.text === 'sgd (η = 2): diverged (clipped)'));
   assert.equal(select(root, 'circle', 'end').length, 0, 'no end marker outside the plot');
   // a path that leaves and comes back is "clipped", not diverged
-  const back = checkSvg(contourChart(bowl, { paths: [{ name: 'wide', points: [[-1, 0], [3, 0], [0.5, 0]] }] })).root;
+  const back = checkSvg(
+    contourChart(bowl, {
+      paths: [
+        {
+          name: 'wide',
+          points: [
+            [-1, 0],
+            [3, 0],
+            [0.5, 0],
+          ],
+        },
+      ],
+    }),
+  ).root;
   assert.ok(select(back, 'text').some((t) => t.text === 'wide: leaves the plot (clipped)'));
 });
 
 test('contourChart: animate adds a ball per path moving through the points (one value per step, in step)', () => {
-  const a: [number, number][] = [[-1.5, 0.5], [-1, 0.2], [-0.5, 0]];
-  const b: [number, number][] = [[1.5, -0.5], [1, 0]];
-  const svg = contourChart(bowl, { paths: [{ name: 'a', points: a }, { name: 'b', points: b }], animate: true, duration: 3 });
+  const a: [number, number][] = [
+    [-1.5, 0.5],
+    [-1, 0.2],
+    [-0.5, 0],
+  ];
+  const b: [number, number][] = [
+    [1.5, -0.5],
+    [1, 0],
+  ];
+  const svg = contourChart(bowl, {
+    paths: [
+      { name: 'a', points: a },
+      { name: 'b', points: b },
+    ],
+    animate: true,
+    duration: 3,
+  });
   const { root } = checkSvg(svg);
   const { px, py } = axisMaps(root);
   const balls = select(root, 'circle', 'ball');
   assert.equal(balls.length, 2);
   for (const [k, pts] of [a, b].entries()) {
-    const ball = balls[k]!, motion = ball.children[0]!;
+    const ball = balls[k]!,
+      motion = ball.children[0]!;
     assert.equal(motion.name, 'animateMotion');
     assert.equal(motion.attrs.dur, '3s');
     const values = motion.attrs.values!.split(';').map((v) => v.split(',').map(Number));
     assert.equal(values.length, 3, 'every ball has as many frames as the longest path');
-    const cx = Number(ball.attrs.cx), cy = Number(ball.attrs.cy);
+    const cx = Number(ball.attrs.cx),
+      cy = Number(ball.attrs.cy);
     values.forEach(([dx, dy], i) => {
       const p = pts[Math.min(i, pts.length - 1)]!;
       assert.ok(Math.abs(cx + dx! - px(p[0])) < 0.05 && Math.abs(cy + dy! - py(p[1])) < 0.05, `ball ${k} frame ${i}`);
@@ -126,7 +183,18 @@ test('contourChart: NaN values are grey and noted; log levels; markers; bad inpu
   assert.ok(levels.at(-1)! / levels[levels.length - 2]! > 1.5);
   assert.ok(select(root, 'text').some((t) => t.text === 'loss (log)'));
 
-  assert.throws(() => contourChart({ xs: [0, 0], ys: [0, 1], z: [[1, 2], [3, 4]] }), ArgumentError);
+  assert.throws(
+    () =>
+      contourChart({
+        xs: [0, 0],
+        ys: [0, 1],
+        z: [
+          [1, 2],
+          [3, 4],
+        ],
+      }),
+    ArgumentError,
+  );
   assert.throws(() => contourChart({ xs: [0, 1], ys: [0, 1], z: [[1, 2]] }), ShapeError);
   assert.throws(() => contourChart(bowl, { paths: [{ name: 'p', points: [[0, 0]], z: [1, 2] }] }), ShapeError);
   assert.throws(() => contourChart(bowl, { paths: [{ name: 'p', points: [[0, 0]], color: 'red' }] }), ArgumentError);

@@ -14,8 +14,12 @@ const gradients: Record<string, (x: number, y: number) => [number, number]> = {
   rosenbrock: (x, y) => [-2 * (1 - x) - 400 * x * (y - x * x), 200 * (y - x * x)],
   himmelblau: (x, y) => [4 * x * (x * x + y - 11) + 2 * (x + y * y - 7), 2 * (x * x + y - 11) + 4 * y * (x + y * y - 7)],
   wells: (x, y) => {
-    const g1 = Math.exp(-((x - 1.6) ** 2 + (y - 1.4) ** 2) / 0.6), g2 = Math.exp(-((x + 1.2) ** 2 + (y + 1) ** 2) / 1.5);
-    return [0.08 * x + 1.2 * g1 * (2 * (x - 1.6)) / 0.6 + 2 * g2 * (2 * (x + 1.2)) / 1.5, 0.08 * y + 1.2 * g1 * (2 * (y - 1.4)) / 0.6 + 2 * g2 * (2 * (y + 1)) / 1.5];
+    const g1 = Math.exp(-((x - 1.6) ** 2 + (y - 1.4) ** 2) / 0.6),
+      g2 = Math.exp(-((x + 1.2) ** 2 + (y + 1) ** 2) / 1.5);
+    return [
+      0.08 * x + (1.2 * g1 * (2 * (x - 1.6))) / 0.6 + (2 * g2 * (2 * (x + 1.2))) / 1.5,
+      0.08 * y + (1.2 * g1 * (2 * (y - 1.4))) / 0.6 + (2 * g2 * (2 * (y + 1))) / 1.5,
+    ];
   },
 };
 const close = (a: number, b: number, tol = 1e-9) => Math.abs(a - b) <= tol * (1 + Math.abs(b));
@@ -41,7 +45,11 @@ test('surfaceGrid: the batched evaluation equals f point by point', () => {
   for (const s of Object.values(surfaces)) {
     const grid = surfaceGrid(s, { resolution: 7 });
     assert.equal(grid.z.length, 7);
-    for (const [i, j] of [[0, 0], [3, 5], [6, 6]] as const) {
+    for (const [i, j] of [
+      [0, 0],
+      [3, 5],
+      [6, 6],
+    ] as const) {
       const v = s.f(nb.tensor([grid.xs[i]!, grid.ys[j]!], [2], 'float64')).item();
       assert.ok(close(grid.z[j]![i]!, v, 1e-12), `${s.name} (${i}, ${j})`);
     }
@@ -104,7 +112,10 @@ test('descentChart: a contour map and a 3-D surface with one track and one ball 
   assert.equal(descentChart('bowl', opts).contour, charts.contour, 'deterministic');
   for (const svg of [charts.contour, charts.surface]) {
     const { root } = checkSvg(svg);
-    assert.deepEqual(select(root, 'g', 'track').map((g) => g.attrs['data-name']), ['sgd (η = 0.1)', 'adam (η = 0.2)']);
+    assert.deepEqual(
+      select(root, 'g', 'track').map((g) => g.attrs['data-name']),
+      ['sgd (η = 0.1)', 'adam (η = 0.2)'],
+    );
     assert.equal(select(root, 'circle', 'ball').length, 2);
     const frames = select(root, 'animateMotion').map((m) => m.attrs.values!.split(';').length);
     assert.deepEqual(frames, [13, 13]);
@@ -117,14 +128,15 @@ test('descentChart: a contour map and a 3-D surface with one track and one ball 
   assert.equal(verts.length, 13);
   const sgd = charts.paths[0]!.points;
   // pixels are affine in the data: the ratios of successive displacements agree
-  const dx = (k: number) => verts[k + 1]![0]! - verts[k]![0]!, ex = (k: number) => sgd[k + 1]![0] - sgd[k]![0];
+  const dx = (k: number) => verts[k + 1]![0]! - verts[k]![0]!,
+    ex = (k: number) => sgd[k + 1]![0] - sgd[k]![0];
   assert.ok(Math.abs(dx(1) / dx(0) - ex(1) / ex(0)) < 1e-3);
   assert.ok(select(root, 'g', 'marker').length === 1, 'the minimum is marked');
 });
 
 test('learningRatesChart: three rates, the too-large one diverges, is clipped and labelled "diverged"', () => {
   const svg = learningRatesChart('saddle', { steps: 30 });
-  const { root } = checkSvg(svg);   // no NaN or Infinity anywhere, everything inside the picture
+  const { root } = checkSvg(svg); // no NaN or Infinity anywhere, everything inside the picture
   const texts = select(root, 'text').map((t) => t.text);
   assert.ok(texts.includes('η = 1.05 (too large): diverged (clipped)'), texts.join(' | '));
   assert.ok(texts.includes('η = 0.02 (too small)'));

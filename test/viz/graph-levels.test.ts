@@ -21,12 +21,11 @@ const incoming = (root: XmlElement) => {
 };
 
 nb.seed(5);
-const model = nb.sequential([
-  nb.layers.dense({ units: 16, activation: 'relu', inputShape: [8] }),
-  nb.layers.dense({ units: 3, activation: 'softmax' }),
-]);
+const model = nb.sequential([nb.layers.dense({ units: 16, activation: 'relu', inputShape: [8] }), nb.layers.dense({ units: 3, activation: 'softmax' })]);
 const J = nb.trace((x: nb.Tensor, y: nb.Tensor) => nb.losses.categoricalCrossentropy(y, model.call(x)), { name: 'J' })(
-  nb.spec([null, 8], 'float32', 'x'), nb.spec([null, 3], 'float32', 'y'));
+  nb.spec([null, 8], 'float32', 'x'),
+  nb.spec([null, 3], 'float32', 'y'),
+);
 
 test('graph level layers: one node per layer call and per loss, with edges from everything each reads', async () => {
   const { root } = checkSvg(await nb.viz.graph(J, { level: 'layers' }));
@@ -45,7 +44,8 @@ test('graph level layers: one node per layer call and per loss, with edges from 
 });
 
 test('graph level layers: a layer node shows the norms of its output', async () => {
-  const x = nb.randomNormal([6, 8]), y = nb.oneHot(nb.tensor([0, 1, 2, 0, 1, 2], [6], 'int32'), 3);
+  const x = nb.randomNormal([6, 8]),
+    y = nb.oneHot(nb.tensor([0, 1, 2, 0, 1, 2], [6], 'int32'), 3);
   const params = Object.fromEntries(model.namedParameters().map(([n, v]) => [n, v.value]));
   const { root } = checkSvg(await nb.viz.graph(J, { level: 'layers', inputs: [x, y], params, gradients: true }));
   const hidden = (model.layers[0] as unknown as { call(x: nb.Tensor): nb.Tensor }).call(x);
@@ -55,7 +55,7 @@ test('graph level layers: a layer node shows the norms of its output', async () 
   assert.match(t, /‖∇‖ \d/);
 });
 
-test('graph level ops: composite ops are one node each; a value the backward pass reuses (relu\'s mask) is an output of the op', async () => {
+test("graph level ops: composite ops are one node each; a value the backward pass reuses (relu's mask) is an output of the op", async () => {
   nb.seed(6);
   const P = { W: nb.randomNormal([4, 8]), b: nb.zeros([4, 1]) };
   const cost = (p: typeof P, X: nb.Tensor) => nb.mean(nb.relu(nb.add(nb.matmul(p.W, X), p.b)));
@@ -66,8 +66,14 @@ test('graph level ops: composite ops are one node each; a value the backward pas
   const ops = nodes(root, 'op').map(label);
   // relu = where(x ≤ 0, 0, x): its mask is read by the backward pass, so the node gives it
   const mask = g.equations[relu.start]!.outputs[0]!;
-  assert.ok(g.equations.slice(relu.end).some((e) => e.inputs.includes(mask)), 'the backward pass reads the mask');
-  assert.deepEqual(ops, [`${mask.name}, ${relu.outputs[0]!.name} = relu(${relu.inputs.map((v) => (v as { name: string }).name).join(', ')})`, `${mean.outputs[0]!.name} = mean(${(mean.inputs[0] as { name: string }).name})`]);
+  assert.ok(
+    g.equations.slice(relu.end).some((e) => e.inputs.includes(mask)),
+    'the backward pass reads the mask',
+  );
+  assert.deepEqual(ops, [
+    `${mask.name}, ${relu.outputs[0]!.name} = relu(${relu.inputs.map((v) => (v as { name: string }).name).join(', ')})`,
+    `${mean.outputs[0]!.name} = mean(${(mean.inputs[0] as { name: string }).name})`,
+  ]);
   // every other equation is drawn
   assert.equal(nodes(root, 'equation').length, g.equations.length - (relu.end - relu.start) - (mean.end - mean.start));
   // the mask's edges leave the relu node
@@ -78,5 +84,8 @@ test('graph level ops: composite ops are one node each; a value the backward pas
   const prim = checkSvg(await nb.viz.graph(g)).root;
   assert.equal(nodes(prim, 'op').length, 0);
   assert.equal(nodes(prim, 'equation').length, g.equations.length);
-  await assert.rejects(nb.viz.graph(g, { level: 'dense' as never }), (e: Error) => e instanceof ArgumentError && /level must be 'primitives', 'ops' or 'layers'/.test(e.message));
+  await assert.rejects(
+    nb.viz.graph(g, { level: 'dense' as never }),
+    (e: Error) => e instanceof ArgumentError && /level must be 'primitives', 'ops' or 'layers'/.test(e.message),
+  );
 });

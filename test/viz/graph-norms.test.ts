@@ -12,10 +12,12 @@ const label = (g: XmlElement) => g.children.find((c) => c.name === 'text')!.text
 /** A node's printed norms: { v, g } (undefined when not printed). */
 const printed = (g: XmlElement) => {
   const t = select(g, 'text', 'norms')[0]?.text ?? '';
-  const v = /‖v‖ (\S+)/.exec(t)?.[1], d = /‖∇‖ (\S+)/.exec(t)?.[1];
+  const v = /‖v‖ (\S+)/.exec(t)?.[1],
+    d = /‖∇‖ (\S+)/.exec(t)?.[1];
   return { v: v === undefined ? undefined : Number(v), g: d === undefined ? undefined : Number(d) };
 };
-const near = (a: number | undefined, b: number, what: string) => assert.ok(a !== undefined && Math.abs(a - b) <= 1e-3 * Math.abs(b) + 1e-7, `${what}: printed ${a}, expected ${b}`);
+const near = (a: number | undefined, b: number, what: string) =>
+  assert.ok(a !== undefined && Math.abs(a - b) <= 1e-3 * Math.abs(b) + 1e-7, `${what}: printed ${a}, expected ${b}`);
 const find = (root: XmlElement, re: RegExp) => {
   const g = nodes(root).find((n) => re.test(label(n)));
   assert.ok(g, `a node ${re}`);
@@ -31,7 +33,8 @@ const hidden = (p: Params, Z1: nb.Tensor, y: nb.Tensor) => {
   return nb.neg(nb.mean(nb.add(nb.mul(y, nb.log(A2)), nb.mul(nb.sub(1, y), nb.log(nb.sub(1, A2))))));
 };
 const cost = (p: Params, X: nb.Tensor, y: nb.Tensor) => hidden(p, nb.matmul(p.W1, X), y);
-const X = nb.randomUniform([64, 7]), y = nb.cast(nb.greater(nb.randomUniform([1, 7]), 0.5), 'float32');
+const X = nb.randomUniform([64, 7]),
+  y = nb.cast(nb.greater(nb.randomUniform([1, 7]), 0.5), 'float32');
 const J = nb.trace(cost)(P, nb.spec([64, null], 'float32', 'X'), nb.spec([1, null], 'float32', 'y'));
 const inputs = [...Object.values(P), X, y];
 
@@ -68,7 +71,7 @@ test('graph: a constant drawn as a node shows its own norm; a size computed from
   assert.ok(J.constants.some((c) => J.symbolicConstant(c) !== null) && J.constants.some((c) => J.symbolicConstant(c) === null));
 });
 
-test('graph: without gradients only values; a model\'s parameters by variable name; explicit maps override', async () => {
+test("graph: without gradients only values; a model's parameters by variable name; explicit maps override", async () => {
   nb.seed(4);
   const model = nb.sequential([nb.layers.dense({ units: 8, activation: 'relu', inputShape: [5] }), nb.layers.dense({ units: 3, activation: 'softmax' })]);
   const p = nb.trace(model)(nb.spec([null, 5]));
@@ -79,7 +82,8 @@ test('graph: without gradients only values; a model\'s parameters by variable na
   near(out.v, norm(model.predict(x)), '‖softmax output‖');
   assert.equal(out.g, undefined);
   // values and grads given by name print as given
-  const W = nb.full([2, 2], 3), G = nb.full([1], -2);
+  const W = nb.full([2, 2], 3),
+    G = nb.full([1], -2);
   const { root: r2 } = checkSvg(await nb.viz.graph(p, { values: { 'dense_1.kernel': W }, grads: { x: G } }));
   near(printed(find(r2, /^dense_1\.kernel$/)).v, 6, 'given value');
   near(printed(find(r2, /^x$/)).g, 2, 'given gradient');
@@ -88,6 +92,12 @@ test('graph: without gradients only values; a model\'s parameters by variable na
 
 test('graph: gradients need a program with one scalar output', async () => {
   const f = nb.trace((x: nb.Tensor) => nb.tanh(x))(nb.spec([null, 2]));
-  await assert.rejects(nb.viz.graph(f, { inputs: [nb.ones([3, 2])], gradients: true }), (e: Error) => e instanceof ShapeError && /one float scalar output/.test(e.message));
-  await assert.rejects(nb.viz.graph(f, { inputs: [nb.ones([3, 2])], grads: { q: nb.ones([1]) } }), (e: Error) => e instanceof ArgumentError && /grads names 'q'/.test(e.message));
+  await assert.rejects(
+    nb.viz.graph(f, { inputs: [nb.ones([3, 2])], gradients: true }),
+    (e: Error) => e instanceof ShapeError && /one float scalar output/.test(e.message),
+  );
+  await assert.rejects(
+    nb.viz.graph(f, { inputs: [nb.ones([3, 2])], grads: { q: nb.ones([1]) } }),
+    (e: Error) => e instanceof ArgumentError && /grads names 'q'/.test(e.message),
+  );
 });

@@ -8,14 +8,18 @@ import { checkSvg, descendants, select, type XmlElement } from './xml.js';
 
 // The digits MLP of the README, traced with a symbolic batch m.
 nb.seed(0);
-const model = nb.sequential([
-  nb.layers.dense({ units: 64, activation: 'relu', inputShape: [64] }),
-  nb.layers.dense({ units: 10, activation: 'softmax' }),
-]);
+const model = nb.sequential([nb.layers.dense({ units: 64, activation: 'relu', inputShape: [64] }), nb.layers.dense({ units: 10, activation: 'softmax' })]);
 const forward = nb.trace(model)(nb.spec([null, 64]));
 
 // The seed article's three-layer network, one example per column, and its cost.
-const P = { W1: nb.randomNormal([16, 64], 0, 0.1), b1: nb.zeros([16, 1]), W2: nb.randomNormal([8, 16], 0, 0.3), b2: nb.zeros([8, 1]), W3: nb.randomNormal([1, 8], 0, 0.3), b3: nb.zeros([1, 1]) };
+const P = {
+  W1: nb.randomNormal([16, 64], 0, 0.1),
+  b1: nb.zeros([16, 1]),
+  W2: nb.randomNormal([8, 16], 0, 0.3),
+  b2: nb.zeros([8, 1]),
+  W3: nb.randomNormal([1, 8], 0, 0.3),
+  b3: nb.zeros([1, 1]),
+};
 type Params = typeof P;
 const cost = (p: Params, X: nb.Tensor, y: nb.Tensor) => {
   const A1 = nb.relu(nb.add(nb.matmul(p.W1, X), p.b1));
@@ -52,10 +56,16 @@ test('graph: every equation, input and parameter of the traced MLP is a node wit
   assert.deepEqual(lines(eqs[0]!), ['a = matmul(x, dense_1.kernel)', 'f32[m,64]']);
   assert.deepEqual(lines(eqs[1]!), ['b = biasActivation(a, dense_1.bias)', 'f32[m,64]  activation=relu']);
   const leaves = [...nodes(root, 'input'), ...nodes(root, 'param')];
-  assert.deepEqual(leaves.map((g) => lines(g).join(' | ')), [
-    'x | input f32[m,64]',
-    'dense_1.kernel | param f32[64,64]', 'dense_1.bias | param f32[64]', 'dense_2.kernel | param f32[64,10]', 'dense_2.bias | param f32[10]',
-  ]);
+  assert.deepEqual(
+    leaves.map((g) => lines(g).join(' | ')),
+    [
+      'x | input f32[m,64]',
+      'dense_1.kernel | param f32[64,64]',
+      'dense_1.bias | param f32[64]',
+      'dense_2.kernel | param f32[64,10]',
+      'dense_2.bias | param f32[10]',
+    ],
+  );
 });
 
 test('graph: one edge per (variable → equation that reads it), drawn from the source node to the target node', async () => {
@@ -70,11 +80,18 @@ test('graph: one edge per (variable → equation that reads it), drawn from the 
     assert.equal(edges.length, uses(backward, drawn).length);
     for (const e of edges) {
       // the source node defines the variable: its first line names it
-      const src = byId.get(e.attrs['data-source']!)!, dst = byId.get(e.attrs['data-target']!)!;
+      const src = byId.get(e.attrs['data-source']!)!,
+        dst = byId.get(e.attrs['data-target']!)!;
       assert.match(lines(src)[0]!, new RegExp(`^(?:${e.attrs['data-var']!.replace(/\./g, '\\.')}$|(?:\\w+, )*${e.attrs['data-var']}(?:, \\w+)* = )`));
       // the path starts on the source's border and ends (at the arrow's tip) on the target's, flowing the graph's way
-      const pts = [...e.children.find((c) => c.name === 'path')!.attrs.d!.matchAll(/[ML](-?[\d.]+) (-?[\d.]+)/g)].map((m) => ({ x: Number(m[1]), y: Number(m[2]) }));
-      const a = box(src), b = box(dst), first = pts[0]!, last = pts.at(-1)!;
+      const pts = [...e.children.find((c) => c.name === 'path')!.attrs.d!.matchAll(/[ML](-?[\d.]+) (-?[\d.]+)/g)].map((m) => ({
+        x: Number(m[1]),
+        y: Number(m[2]),
+      }));
+      const a = box(src),
+        b = box(dst),
+        first = pts[0]!,
+        last = pts.at(-1)!;
       const on = (p: { x: number; y: number }, r: typeof a) => p.x >= r.x - 0.6 && p.x <= r.x + r.w + 0.6 && p.y >= r.y - 0.6 && p.y <= r.y + r.h + 0.6;
       assert.ok(on(first, a) && on(last, b), `edge ${e.attrs.id} from ${JSON.stringify(first)} to ${JSON.stringify(last)}`);
       if (direction === 'down') assert.ok(b.y > a.y + a.h - 1, 'the reader is below the variable');
@@ -95,7 +112,10 @@ test('graph: the outputs are marked, with their place in the result', async () =
   const outs = nodes(root, 'output');
   assert.equal(outs.length, 1);
   assert.equal(lines(outs[0]!)[0], `${forward.outputs[0]!.name} = softmax(d)`);
-  assert.deepEqual(select(outs[0]!, 'text', 'tag').map((t) => t.text), ['output']);
+  assert.deepEqual(
+    select(outs[0]!, 'text', 'tag').map((t) => t.text),
+    ['output'],
+  );
   assert.equal(outs[0]!.children.find((c) => c.name === 'rect')!.attrs.stroke, nb.viz.CATEGORICAL[3]);
   // nb.grad(cost) returns a tree like P: each gradient's node says which parameter it is for
   const back = checkSvg(await nb.viz.graph(backward)).root;
@@ -108,8 +128,14 @@ test('graph: the outputs are marked, with their place in the result', async () =
 test('graph: small constants are written into the equations, larger ones (or all, on request) are nodes', async () => {
   const { root } = checkSvg(await nb.viz.graph(backward));
   const labels = nodes(root, 'equation').map((g) => lines(g)[0]);
-  assert.ok(labels.some((l) => /^\w+ = sub\(1\.0, y\)$/.test(l!)), 'sub(1.0, y)');
-  assert.ok(labels.some((l) => /^\w+ = div\(\w+, m\)$/.test(l!)), 'the mean divides by m');
+  assert.ok(
+    labels.some((l) => /^\w+ = sub\(1\.0, y\)$/.test(l!)),
+    'sub(1.0, y)',
+  );
+  assert.ok(
+    labels.some((l) => /^\w+ = div\(\w+, m\)$/.test(l!)),
+    'the mean divides by m',
+  );
   assert.equal(nodes(root, 'constant').length, 0);
   const all = checkSvg(await nb.viz.graph(backward, { collapseConstants: false })).root;
   assert.equal(nodes(all, 'constant').length, backward.constants.length);
@@ -121,22 +147,42 @@ test('graph: small constants are written into the equations, larger ones (or all
   assert.equal(nodes(checkSvg(await nb.viz.graph(f, { collapseConstants: 2 })).root, 'constant').length, 1);
   // literals keep the dtype's precision (1 − 2⁻²³ is not 1) and infinities are ∞
   const g = nb.trace((x: nb.Tensor) => nb.maximum(nb.mul(x, 1 - 2 ** -23), -Infinity))(nb.spec([2]));
-  assert.deepEqual(nodes(checkSvg(await nb.viz.graph(g)).root, 'equation').map((n) => lines(n)[0]), ['a = mul(x, 0.9999999)', 'b = maximum(a, -∞)']);
+  assert.deepEqual(
+    nodes(checkSvg(await nb.viz.graph(g)).root, 'equation').map((n) => lines(n)[0]),
+    ['a = mul(x, 0.9999999)', 'b = maximum(a, -∞)'],
+  );
 });
 
 test('graph: more nodes than maxNodes is an error naming the counts, or with overflow truncate the first equations and a note', async () => {
   const total = backward.inputs.length + backward.equations.length;
-  await assert.rejects(nb.viz.graph(backward, { maxNodes: 20 }), (e: Error) => e instanceof ArgumentError
-    && e.message.includes(`${total} nodes`) && e.message.includes('maxNodes = 20') && e.message.includes("overflow: 'truncate'"));
+  await assert.rejects(
+    nb.viz.graph(backward, { maxNodes: 20 }),
+    (e: Error) =>
+      e instanceof ArgumentError && e.message.includes(`${total} nodes`) && e.message.includes('maxNodes = 20') && e.message.includes("overflow: 'truncate'"),
+  );
   const { root } = checkSvg(await nb.viz.graph(backward, { maxNodes: 20, overflow: 'truncate' }));
   const drawn = nodes(root);
   assert.ok(drawn.length <= 20 && drawn.length >= 15, `${drawn.length} nodes`);
   const eqs = nodes(root, 'equation');
   // the first equations in order, with exactly the leaves they read
   eqs.forEach((g, i) => assert.ok(lines(g)[0]!.startsWith(`${backward.equations[i]!.outputs[0]!.name} = `)));
-  const read = new Set(backward.equations.slice(0, eqs.length).flatMap((e) => e.inputs).filter((v) => v.kind !== 'constant' && v.kind !== 'intermediate').map((v) => v.name));
-  assert.deepEqual(nodes(root, 'input').map((g) => lines(g)[0]).sort(), [...read].sort());
-  assert.equal(select(root, 'text', 'note')[0]!.text, `the first ${eqs.length} of ${backward.equations.length} equations (${drawn.length} of ${total} nodes; maxNodes 20)`);
+  const read = new Set(
+    backward.equations
+      .slice(0, eqs.length)
+      .flatMap((e) => e.inputs)
+      .filter((v) => v.kind !== 'constant' && v.kind !== 'intermediate')
+      .map((v) => v.name),
+  );
+  assert.deepEqual(
+    nodes(root, 'input')
+      .map((g) => lines(g)[0])
+      .sort(),
+    [...read].sort(),
+  );
+  assert.equal(
+    select(root, 'text', 'note')[0]!.text,
+    `the first ${eqs.length} of ${backward.equations.length} equations (${drawn.length} of ${total} nodes; maxNodes 20)`,
+  );
   // a program that fits draws everything and no note
   assert.equal(select(checkSvg(await nb.viz.graph(forward, { maxNodes: 10 })).root, 'text', 'note').length, 0);
 });
@@ -163,7 +209,8 @@ test('graph: a long line is clipped with an ellipsis and the node fits it; the t
 });
 
 test('graph: bad arguments are ArgumentErrors naming the option', async () => {
-  const bad = async (p: unknown, o: unknown, re: RegExp) => assert.rejects(nb.viz.graph(p as Program, o as nb.viz.GraphOptions), (e: Error) => e instanceof ArgumentError && re.test(e.message));
+  const bad = async (p: unknown, o: unknown, re: RegExp) =>
+    assert.rejects(nb.viz.graph(p as Program, o as nb.viz.GraphOptions), (e: Error) => e instanceof ArgumentError && re.test(e.message));
   await bad({}, {}, /viz\.graph: argument program must be a Program/);
   await bad(forward, { colour: 'red' }, /unknown option 'colour'/);
   await bad(forward, { direction: 'up' }, /direction must be 'down' or 'right'/);

@@ -16,18 +16,21 @@ test('weightImages: one tile per unit, column u of the kernel as an h×w image',
   assert.equal(tiles.length, 3);
   const pixels = (k: number) => tiles[k]!.children.filter((e) => e.name === 'rect' && e.attrs.fill !== '#ffffff' && e.attrs.fill !== 'none');
   assert.equal(pixels(0).length, 1);
-  assert.equal(pixels(0)[0]!.attrs.fill, '#67001f');   // +max|w| → dark red
+  assert.equal(pixels(0)[0]!.attrs.fill, '#67001f'); // +max|w| → dark red
   assert.equal(pixels(1).length, 1);
   assert.equal(pixels(1)[0]!.attrs.width, '10');
   const [r, , b] = [1, 3, 5].map((i) => parseInt(pixels(1)[0]!.attrs.fill!.slice(i, i + 2), 16));
   assert.ok(b! > r!, 'negative is blue');
-  assert.equal(pixels(2).length, 0);                     // zero is white: nothing drawn
+  assert.equal(pixels(2).length, 0); // zero is white: nothing drawn
   // pixel (1,1) of unit 1 is right of and below pixel (0,0) of its tile
   const tileRect = tiles[1]!.children[0]!;
   assert.equal(Number(pixels(1)[0]!.attrs.x), Number(tileRect.attrs.x) + 10);
   assert.equal(Number(pixels(1)[0]!.attrs.y), Number(tileRect.attrs.y) + 10);
   // the colour bar is labelled −1, 0, 1
-  assert.deepEqual(within(root, 'colorbar', 'text').map((t) => t.text), ['-1', '1', '0']);
+  assert.deepEqual(
+    within(root, 'colorbar', 'text').map((t) => t.text),
+    ['-1', '1', '0'],
+  );
 });
 
 test('weightImages: a real Dense kernel, symmetric or not, and square inputs by default', () => {
@@ -36,7 +39,7 @@ test('weightImages: a real Dense kernel, symmetric or not, and square inputs by 
   const svg = weightImages(kernel);
   const { root } = checkSvg(svg);
   assert.equal(select(root, 'g', 'tile').length, 10);
-  assert.equal(weightImages(kernel), svg);   // deterministic
+  assert.equal(weightImages(kernel), svg); // deterministic
   const { root: loose } = checkSvg(weightImages(kernel, { symmetric: false, columns: 5 }));
   const labels = within(loose, 'colorbar', 'text').map((t) => Number(t.text));
   const data = Array.from(kernel.storage);
@@ -56,21 +59,29 @@ test('weightImages: clear errors', () => {
 
 test('imageGrid: one tile per image, captions, gray levels from white to black', () => {
   const storage = new Float32Array(3 * 2 * 2);
-  storage.set([0, 0.5, 1, 0], 0);   // image 0: white, gray, black, white
+  storage.set([0, 0.5, 1, 0], 0); // image 0: white, gray, black, white
   const svg = imageGrid({ shape: [3, 2, 2], storage }, { labels: [7, '<b>', 'x'], columns: 2, title: 'Digits' });
   const { root } = checkSvg(svg);
   const tiles = select(root, 'g', 'tile');
   assert.equal(tiles.length, 3);
   const fills = tiles[0]!.children.filter((e) => e.name === 'rect').map((e) => e.attrs.fill);
-  assert.deepEqual(fills, ['#ffffff', '#808080', '#000000', 'none']);   // background, 0.5, 1, border (the zeros are background)
-  assert.deepEqual(select(root, 'text').map((t) => t.text), ['Digits', '7', '<b>', 'x']);
+  assert.deepEqual(fills, ['#ffffff', '#808080', '#000000', 'none']); // background, 0.5, 1, border (the zeros are background)
+  assert.deepEqual(
+    select(root, 'text').map((t) => t.text),
+    ['Digits', '7', '<b>', 'x'],
+  );
   assert.ok(svg.includes('&lt;b&gt;'));
   // two columns: the third tile starts a second row
   const pos = tiles.map((t) => [Number(t.children[0]!.attrs.x), Number(t.children[0]!.attrs.y)]);
   assert.ok(pos[1]![0]! > pos[0]![0]! && pos[2]![0] === pos[0]![0] && pos[2]![1]! > pos[0]![1]!);
   // invert: large values light on dark
   const inverted = checkSvg(imageGrid({ shape: [1, 1, 2], storage: new Float32Array([0, 1]) }, { invert: true })).root;
-  assert.deepEqual(select(inverted, 'rect').slice(2, 3).map((e) => e.attrs.fill), ['#000000']);
+  assert.deepEqual(
+    select(inverted, 'rect')
+      .slice(2, 3)
+      .map((e) => e.attrs.fill),
+    ['#000000'],
+  );
 });
 
 test('imageGrid: the shipped digits as [n, h, w] and [n, h, w, 1] tensors; runs of a colour merge', () => {

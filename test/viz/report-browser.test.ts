@@ -13,7 +13,9 @@ import { findMisclassified, lineChart, modelTable, reportPage } from '../../src/
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const EQUATIONS = [
-  String.raw`A^{[1]} = \operatorname{relu}(Z^{[1]})`, String.raw`dW^{[2]} = \frac{1}{m}\, A^{[1]\top} dZ^{[2]}`, String.raw`J = -\frac{1}{m} \sum_{i=1}^{m} \sum_k Y_{ik} \log A^{[2]}_{ik}`,
+  String.raw`A^{[1]} = \operatorname{relu}(Z^{[1]})`,
+  String.raw`dW^{[2]} = \frac{1}{m}\, A^{[1]\top} dZ^{[2]}`,
+  String.raw`J = -\frac{1}{m} \sum_{i=1}^{m} \sum_k Y_{ik} \log A^{[2]}_{ik}`,
   // an aligned block, as model.explain().latex() writes
   String.raw`\begin{aligned}
 A_{1} &= X && A_{1} \in \mathbb{R}^{64 \times m} \\
@@ -25,12 +27,17 @@ async function page(): Promise<string> {
   nb.seed(5);
   const d = nb.data.loadDigits();
   const s = nb.data.trainTestSplit(d.x, d.labels, { testSize: 0.2, seed: 5, stratify: d.labels });
-  const model = nb.sequential([nb.layers.dense({ units: 16, activation: 'relu', inputShape: [64] }), nb.layers.dense({ units: 10, activation: 'softmax' })], { name: 'digits' });
+  const model = nb.sequential([nb.layers.dense({ units: 16, activation: 'relu', inputShape: [64] }), nb.layers.dense({ units: 10, activation: 'softmax' })], {
+    name: 'digits',
+  });
   model.compile({ optimizer: nb.optimizers.adam({ learningRate: 0.01 }), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   const history = await model.fit(s.xTrain, nb.oneHot(s.yTrain, 10), { epochs: 3, batchSize: 64, validationSplit: 0.2, verbose: 0 });
   const probs = model.predict(s.xTest);
   return reportPage({
-    title: 'digits', facts: [['data set', 'digits']], model: modelTable(model), history: history.history,
+    title: 'digits',
+    facts: [['data set', 'digits']],
+    model: modelTable(model),
+    history: history.history,
     confusion: nb.metrics.confusionMatrix(Array.from(s.yTest.storage), Array.from(nb.argmax(probs, 1).storage), 10),
     weights: { kernel: model.layers[0]!.getWeights()[0]!, imageShape: [8, 8] },
     misclassified: { ...findMisclassified(s.xTest, s.yTest.storage, probs), imageShape: [8, 8], pixelRange: [0, 1] },
@@ -48,13 +55,21 @@ test('the report page renders in headless Chromium from disk: MathML math, SVG c
   const browser = await chromium.launch({ executablePath: CHROMIUM });
   try {
     const tab = await browser.newPage({ viewport: { width: 1100, height: 900 } });
-    const problems: string[] = [], requests: string[] = [];
-    tab.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`); });
+    const problems: string[] = [],
+      requests: string[] = [];
+    tab.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
+    });
     tab.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    tab.on('request', (r) => { if (r.url() !== url) requests.push(r.url()); });
+    tab.on('request', (r) => {
+      if (r.url() !== url) requests.push(r.url());
+    });
     await tab.goto(url, { waitUntil: 'load' });
     const seen = await tab.evaluate(() => {
-      const box = (e: Element) => { const r = e.getBoundingClientRect(); return { w: r.width, h: r.height }; };
+      const box = (e: Element) => {
+        const r = e.getBoundingClientRect();
+        return { w: r.width, h: r.height };
+      };
       const maths = Array.from(document.querySelectorAll('math'));
       return {
         maths: maths.map((m) => ({ kind: m.constructor.name, ...box(m), display: getComputedStyle(m).display })),
@@ -66,7 +81,8 @@ test('the report page renders in headless Chromium from disk: MathML math, SVG c
         overflow: document.documentElement.scrollWidth - window.innerWidth,
         // the aligned block: where each row's lhs ends and its "=" begins
         aligned: Array.from(document.querySelectorAll('mtable > mtr')).map((tr) => {
-          const lhs = tr.children[0]!.querySelectorAll('mi, mn'), eq = tr.children[1]!.querySelector('mo')!;
+          const lhs = tr.children[0]!.querySelectorAll('mi, mn'),
+            eq = tr.children[1]!.querySelector('mo')!;
           return { lhsRight: lhs[lhs.length - 1]!.getBoundingClientRect().right, eqLeft: eq.getBoundingClientRect().left };
         }),
       };
@@ -77,7 +93,7 @@ test('the report page renders in headless Chromium from disk: MathML math, SVG c
     assert.equal(seen.maths.length, EQUATIONS.length);
     for (const m of seen.maths) {
       assert.equal(m.kind, 'MathMLElement', 'the browser parses the equations as MathML');
-      assert.equal(m.display, 'block math', 'laid out by the browser\'s MathML engine');
+      assert.equal(m.display, 'block math', "laid out by the browser's MathML engine");
       assert.ok(m.w > 20 && m.h > 10, `an equation is drawn (${m.w}×${m.h})`);
     }
     // typeset, not flattened to text: each fraction's numerator sits above its denominator

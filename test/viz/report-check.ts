@@ -13,7 +13,10 @@ export function parsePage(html: string): XmlElement {
   assert.ok(html.startsWith('<!DOCTYPE html>\n'), 'the page starts with the HTML5 doctype');
   const root = parseXml(html.slice('<!DOCTYPE html>\n'.length));
   assert.equal(root.name, 'html');
-  assert.deepEqual(root.children.map((c) => c.name), ['head', 'body']);
+  assert.deepEqual(
+    root.children.map((c) => c.name),
+    ['head', 'body'],
+  );
   const svgs = [...html.matchAll(/<svg\b[\s\S]*?<\/svg>/g)].map((m) => m[0]);
   assert.equal(svgs.length, descendants(root).filter((e) => e.name === 'svg').length, 'no nested <svg>');
   for (const svg of svgs) checkSvg(svg);
@@ -29,7 +32,10 @@ export function parsePage(html: string): XmlElement {
 export function checkSelfContained(html: string, root: XmlElement): void {
   const all = descendants(root);
   for (const e of all) {
-    assert.ok(!['script', 'link', 'img', 'iframe', 'object', 'embed', 'base', 'audio', 'video', 'source', 'image', 'use', 'foreignObject'].includes(e.name), `no <${e.name}>`);
+    assert.ok(
+      !['script', 'link', 'img', 'iframe', 'object', 'embed', 'base', 'audio', 'video', 'source', 'image', 'use', 'foreignObject'].includes(e.name),
+      `no <${e.name}>`,
+    );
     for (const [k, v] of Object.entries(e.attrs)) {
       assert.notEqual(k, 'src', `<${e.name}> has a src`);
       assert.ok(!/^on/i.test(k), `<${e.name}> has an event handler ${k}`);

@@ -36,9 +36,17 @@ test('surfaceChart: well-formed, deterministic, one quad per cell, drawn far to 
   const quads = select(root, 'path', 'quad');
   assert.equal(quads.length, 10 * 10);
   // seen from the front (azimuth 0) the far cells (large y) come first: their centres are higher on the screen, for a plane
-  const flat = checkSvg(surfaceChart(makeGrid(() => 1, 11), { azimuth: 0, elevation: 30, perspective: 0 })).root;
+  const flat = checkSvg(
+    surfaceChart(
+      makeGrid(() => 1, 11),
+      { azimuth: 0, elevation: 30, perspective: 0 },
+    ),
+  ).root;
   const ys = select(flat, 'path', 'quad').map((q) => centroid(q.attrs.d!)[1]!);
-  assert.ok(ys.every((y, i) => i === 0 || y >= ys[i - 1]! - 1e-6), 'far (high on the screen) to near');
+  assert.ok(
+    ys.every((y, i) => i === 0 || y >= ys[i - 1]! - 1e-6),
+    'far (high on the screen) to near',
+  );
   assert.ok(ys[0]! < ys.at(-1)! - 50);
   // the colours follow the height: the rim of the bowl is lighter (viridis' yellow end) than the bottom
   const texts = select(root, 'text').map((t) => t.text);
@@ -63,16 +71,31 @@ test('surfaceChart: a peak is drawn above its base, and heights map to screen he
 test('surfaceChart: a path lies on the surface; behind a ridge it is dashed; a diverging one is clipped and labelled', () => {
   // a wall along the front edge (y near −1) hides the low plain behind it from a viewer in front (azimuth 0)
   const wall = makeGrid((_, y) => (y < -0.6 ? 1 : 0), 21);
-  const behind: [number, number][] = [[-0.5, 0.2], [0, 0.3], [0.5, 0.2]];
+  const behind: [number, number][] = [
+    [-0.5, 0.2],
+    [0, 0.3],
+    [0.5, 0.2],
+  ];
   const { root } = checkSvg(surfaceChart(wall, { paths: [{ name: 'hidden', points: behind }], azimuth: 0, elevation: 20 }));
   assert.ok(select(root, 'path', 'hidden-part').length === 1);
   assert.equal(select(root, 'path', 'path').length, 0, 'no visible part');
-  const plain = checkSvg(surfaceChart(makeGrid(() => 0, 21), { paths: [{ name: 'seen', points: behind }], azimuth: 0, elevation: 20 })).root;
+  const plain = checkSvg(
+    surfaceChart(
+      makeGrid(() => 0, 21),
+      { paths: [{ name: 'seen', points: behind }], azimuth: 0, elevation: 20 },
+    ),
+  ).root;
   assert.equal(select(plain, 'path', 'hidden-part').length, 0);
   assert.equal(select(plain, 'path', 'path').length, 1);
 
   const bowl = makeGrid((x, y) => x * x + y * y, 21);
-  const diverging: [number, number][] = [[0.5, 0.5], [-0.8, -0.8], [1.5, 1.5], [-1e200, 1e200], [NaN, NaN]];
+  const diverging: [number, number][] = [
+    [0.5, 0.5],
+    [-0.8, -0.8],
+    [1.5, 1.5],
+    [-1e200, 1e200],
+    [NaN, NaN],
+  ];
   const svg = surfaceChart(bowl, { paths: [{ name: 'sgd', points: diverging, z: [0.5, 1.28, 4.5, Infinity, NaN] }], animate: true });
   const r = checkSvg(svg).root;
   assert.ok(select(r, 'text').some((t) => t.text === 'sgd: diverged (clipped)'));
@@ -88,5 +111,16 @@ test('surfaceChart: NaN cells are left out; log scale; bad input', () => {
   assert.ok(select(root, 'text').some((t) => t.text.startsWith('no value')));
   assert.throws(() => surfaceChart(holed, { elevation: 120 }), ArgumentError);
   assert.throws(() => surfaceChart(holed, { mesh: 1 }), ArgumentError);
-  assert.throws(() => surfaceChart({ xs: [1, 0], ys: [0, 1], z: [[0, 0], [0, 0]] }), ArgumentError);
+  assert.throws(
+    () =>
+      surfaceChart({
+        xs: [1, 0],
+        ys: [0, 1],
+        z: [
+          [0, 0],
+          [0, 0],
+        ],
+      }),
+    ArgumentError,
+  );
 });

@@ -1,7 +1,17 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  contrastText, divergingColor, escapeXml, formatTick, logTicks, niceDomain, niceLogDomain, niceTicks, num, sequentialColor, svgDocument,
+  contrastText,
+  divergingColor,
+  escapeXml,
+  formatTick,
+  logTicks,
+  niceDomain,
+  niceLogDomain,
+  niceTicks,
+  num,
+  sequentialColor,
+  svgDocument,
 } from '../../src/viz/svg.js';
 import { checkSvg, parseXml } from './xml.js';
 
@@ -10,7 +20,7 @@ test('niceTicks: round values inside the range, spaced 1, 2 or 5 × 10^k, exact 
   assert.deepEqual(niceTicks(0, 1), [0, 0.2, 0.4, 0.6, 0.8, 1]);
   assert.deepEqual(niceTicks(0, 100), [0, 20, 40, 60, 80, 100]);
   assert.deepEqual(niceTicks(-1, 1), [-1, -0.5, 0, 0.5, 1]);
-  assert.deepEqual(niceTicks(0.1, 0.3), [0.1, 0.15, 0.2, 0.25, 0.3]);   // not 0.15000000000000002
+  assert.deepEqual(niceTicks(0.1, 0.3), [0.1, 0.15, 0.2, 0.25, 0.3]); // not 0.15000000000000002
   assert.deepEqual(niceTicks(1, 50), [10, 20, 30, 40, 50]);
   assert.deepEqual(niceTicks(0.87, 0), [0, 0.2, 0.4, 0.6, 0.8]);
   assert.deepEqual(niceTicks(3, 3), [3]);
@@ -29,8 +39,14 @@ test('niceDomain widens to ticks; niceLogDomain to 1, 2, 5 × 10^k; logTicks', (
 });
 
 test('formatTick: the decimals the step needs, the same on every tick', () => {
-  assert.deepEqual([0, 0.2, 1].map((v) => formatTick(v, 0.2)), ['0.0', '0.2', '1.0']);
-  assert.deepEqual([0, 20, -40].map((v) => formatTick(v, 20)), ['0', '20', '-40']);
+  assert.deepEqual(
+    [0, 0.2, 1].map((v) => formatTick(v, 0.2)),
+    ['0.0', '0.2', '1.0'],
+  );
+  assert.deepEqual(
+    [0, 20, -40].map((v) => formatTick(v, 20)),
+    ['0', '20', '-40'],
+  );
   assert.equal(formatTick(0.05, 0.05), '0.05');
   assert.equal(formatTick(-0, 0.5), '0.0');
   assert.equal(formatTick(2e-5, 1e-5), '0.00002');
@@ -78,7 +94,15 @@ test('the test parser rejects malformed XML', () => {
 
 test('sideBySide places charts left to right in one well-formed document', async () => {
   const { sideBySide, scatterChart } = await import('../../src/viz/index.js');
-  const a = scatterChart({ points: [{ x: 0, y: 1, label: 0 }, { x: 1, y: 0, label: 1 }], title: 'PCA', width: 300, height: 200 });
+  const a = scatterChart({
+    points: [
+      { x: 0, y: 1, label: 0 },
+      { x: 1, y: 0, label: 1 },
+    ],
+    title: 'PCA',
+    width: 300,
+    height: 200,
+  });
   const b = scatterChart({ points: [{ x: 2, y: 3, label: 0 }], title: 'Autoencoder', width: 250, height: 220 });
   const both = sideBySide([a, b], { title: 'embeddings', gap: 10 });
   assert.match(both, /^<svg[^>]* width="560" height="220"/);

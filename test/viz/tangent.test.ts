@@ -12,8 +12,14 @@ test('tangentChart: the slopes are f′(x) = 2x (by nb.grad), with their signs',
   assert.equal(nb.viz.tangentChart(parabola, { from: -2, to: 2, at: [-1.5, 0, 1.25], frames: 9 }), svg, 'deterministic');
   const { root } = checkSvg(svg);
   const still = select(root, 'g', 'tangent');
-  assert.deepEqual(still.map((g) => Number(g.attrs['data-slope'])), [-3, 0, 2.5]);
-  assert.deepEqual(still.map((g) => g.attrs['data-sign']), ['negative', 'zero', 'positive']);
+  assert.deepEqual(
+    still.map((g) => Number(g.attrs['data-slope'])),
+    [-3, 0, 2.5],
+  );
+  assert.deepEqual(
+    still.map((g) => g.attrs['data-sign']),
+    ['negative', 'zero', 'positive'],
+  );
   const labels = select(root, 'text', 'slope').map((t) => t.text);
   assert.ok(labels.includes('slope −3 (negative)') && labels.includes('slope 0 (zero)') && labels.includes('slope 2.5 (positive)'), labels.join(' | '));
   // the tangent line has the slope of the curve: its pixel direction matches the axes' scales times f′
@@ -40,8 +46,9 @@ test('tangentChart: the drawn tangent has the slope f′(x) in data units', () =
     const t = select(root, 'text', cls);
     return (Number(t.at(-1)!.attrs[coord]) - Number(t[0]!.attrs[coord])) / (Number(t.at(-1)!.text.replace('−', '-')) - Number(t[0]!.text.replace('−', '-')));
   };
-  const kx = scale('x-tick', 'x'), ky = scale('y-tick', 'y');
-  const slope = ((Number(l.attrs.y2) - Number(l.attrs.y1)) / ky) / ((Number(l.attrs.x2) - Number(l.attrs.x1)) / kx);
+  const kx = scale('x-tick', 'x'),
+    ky = scale('y-tick', 'y');
+  const slope = (Number(l.attrs.y2) - Number(l.attrs.y1)) / ky / ((Number(l.attrs.x2) - Number(l.attrs.x1)) / kx);
   assert.ok(Math.abs(slope - (3 * 0.25 - 3)) < 0.02, `slope ${slope}`);
   assert.equal(select(root, 'g', 'frame').length, 0, 'no frames when not animated');
 });

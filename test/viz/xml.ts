@@ -26,12 +26,18 @@ function decode(raw: string, where: string): string {
   if (stripped.includes('<')) throw new Error(`xml: a raw < in ${where}`);
   return raw.replace(ENTITY, (e) => {
     switch (e) {
-      case '&lt;': return '<';
-      case '&gt;': return '>';
-      case '&amp;': return '&';
-      case '&quot;': return '"';
-      case '&apos;': return "'";
-      default: return String.fromCodePoint(e[2] === 'x' ? parseInt(e.slice(3, -1), 16) : parseInt(e.slice(2, -1), 10));
+      case '&lt;':
+        return '<';
+      case '&gt;':
+        return '>';
+      case '&amp;':
+        return '&';
+      case '&quot;':
+        return '"';
+      case '&apos;':
+        return "'";
+      default:
+        return String.fromCodePoint(e[2] === 'x' ? parseInt(e.slice(3, -1), 16) : parseInt(e.slice(2, -1), 10));
     }
   });
 }
@@ -61,8 +67,15 @@ export function parseXml(src: string): XmlElement {
       for (;;) {
         const ws = /^\s*/.exec(src.slice(i))![0];
         i += ws.length;
-        if (src.startsWith('/>', i)) { i += 2; break; }
-        if (src[i] === '>') { i += 1; stack.push(el); break; }
+        if (src.startsWith('/>', i)) {
+          i += 2;
+          break;
+        }
+        if (src[i] === '>') {
+          i += 1;
+          stack.push(el);
+          break;
+        }
         if (!ws) throw new Error(`xml: attributes must be separated by white space at ${i}`);
         const a = /^([A-Za-z_][\w.:-]*)="([^"]*)"/.exec(src.slice(i));
         if (!a) throw new Error(`xml: bad attribute at ${i}: ${JSON.stringify(src.slice(i, i + 30))}`);
@@ -116,7 +129,8 @@ export function checkSvg(svg: string): { root: XmlElement; width: number; height
   const root = parseXml(svg);
   assert.equal(root.name, 'svg');
   assert.equal(root.attrs.xmlns, 'http://www.w3.org/2000/svg');
-  const width = Number(root.attrs.width), height = Number(root.attrs.height);
+  const width = Number(root.attrs.width),
+    height = Number(root.attrs.height);
   assert.ok(width > 0 && height > 0, 'width and height');
   assert.equal(root.attrs.viewBox, `0 0 ${root.attrs.width} ${root.attrs.height}`);
   assert.match(root.attrs['font-family'] ?? '', /system-ui, sans-serif/);
@@ -134,8 +148,10 @@ export function checkSvg(svg: string): { root: XmlElement; width: number; height
       inY(n('y')! + n('height')!, '<rect> bottom edge');
     }
     if (e.name === 'circle') {
-      inX(n('cx')! - n('r')!, '<circle> left'); inX(n('cx')! + n('r')!, '<circle> right');
-      inY(n('cy')! - n('r')!, '<circle> top'); inY(n('cy')! + n('r')!, '<circle> bottom');
+      inX(n('cx')! - n('r')!, '<circle> left');
+      inX(n('cx')! + n('r')!, '<circle> right');
+      inY(n('cy')! - n('r')!, '<circle> top');
+      inY(n('cy')! + n('r')!, '<circle> bottom');
     }
     if (e.name === 'path') {
       const d = e.attrs.d ?? '';

@@ -4,19 +4,33 @@
 export const DATASETS = ['circle', 'xor', 'gauss', 'spiral', 'spiral3'] as const;
 export type DatasetName = (typeof DATASETS)[number];
 export const DATASET_LABELS: Record<DatasetName, string> = {
-  circle: 'Circle', xor: 'Exclusive or', gauss: 'Gaussian', spiral: 'Spiral', spiral3: 'Spiral, 3 classes',
+  circle: 'Circle',
+  xor: 'Exclusive or',
+  gauss: 'Gaussian',
+  spiral: 'Spiral',
+  spiral3: 'Spiral, 3 classes',
 };
 
 export const FEATURES = ['x1', 'x2', 'x1sq', 'x2sq', 'x1x2', 'sinx1', 'sinx2'] as const;
 export type FeatureName = (typeof FEATURES)[number];
 export const FEATURE_LABELS: Record<FeatureName, string> = {
-  x1: 'x₁', x2: 'x₂', x1sq: 'x₁²', x2sq: 'x₂²', x1x2: 'x₁x₂', sinx1: 'sin x₁', sinx2: 'sin x₂',
+  x1: 'x₁',
+  x2: 'x₂',
+  x1sq: 'x₁²',
+  x2sq: 'x₂²',
+  x1x2: 'x₁x₂',
+  sinx1: 'sin x₁',
+  sinx2: 'sin x₂',
 };
 
 export const ACTIVATIONS = ['tanh', 'sigmoid', 'relu', 'leakyRelu', 'swish'] as const;
 export type ActivationChoice = (typeof ACTIVATIONS)[number];
 export const ACTIVATION_LABELS: Record<ActivationChoice, string> = {
-  tanh: 'Tanh', sigmoid: 'Sigmoid', relu: 'ReLU', leakyRelu: 'Leaky ReLU', swish: 'Swish',
+  tanh: 'Tanh',
+  sigmoid: 'Sigmoid',
+  relu: 'ReLU',
+  leakyRelu: 'Leaky ReLU',
+  swish: 'Swish',
 };
 
 export const LOSSES = ['crossentropy', 'mse'] as const;
@@ -26,7 +40,11 @@ export const LOSS_LABELS: Record<LossChoice, string> = { crossentropy: 'Cross-en
 export const OPTIMIZERS = ['sgd', 'momentum', 'rmsprop', 'adam', 'adagrad'] as const;
 export type OptimizerChoice = (typeof OPTIMIZERS)[number];
 export const OPTIMIZER_LABELS: Record<OptimizerChoice, string> = {
-  sgd: 'SGD', momentum: 'Momentum', rmsprop: 'RMSprop', adam: 'Adam', adagrad: 'AdaGrad',
+  sgd: 'SGD',
+  momentum: 'Momentum',
+  rmsprop: 'RMSprop',
+  adam: 'Adam',
+  adagrad: 'AdaGrad',
 };
 
 export const REGULARIZERS = ['none', 'l1', 'l2'] as const;
@@ -58,9 +76,19 @@ export interface PointsConfig {
 }
 
 export const DEFAULT_POINTS: PointsConfig = {
-  dataset: 'circle', noise: 0, trainPercent: 50, batchSize: 10,
-  features: ['x1', 'x2'], layers: [4, 2], activation: 'tanh', loss: 'crossentropy',
-  optimizer: 'sgd', learningRate: 0.03, regularization: 'none', regRate: 0, seed: 1,
+  dataset: 'circle',
+  noise: 0,
+  trainPercent: 50,
+  batchSize: 10,
+  features: ['x1', 'x2'],
+  layers: [4, 2],
+  activation: 'tanh',
+  loss: 'crossentropy',
+  optimizer: 'sgd',
+  learningRate: 0.03,
+  regularization: 'none',
+  regRate: 0,
+  seed: 1,
 };
 
 /** The number of classes of a data set (2 for TF Playground's, 3 for the three-armed spiral). */
@@ -81,9 +109,20 @@ const num = (v: string | null, fallback: number, lo: number, hi: number, integer
 /** The config as URL hash parameters (every field, so a shared link is complete). */
 export function encodePoints(c: PointsConfig): URLSearchParams {
   return new URLSearchParams({
-    lab: 'points', dataset: c.dataset, noise: String(c.noise), train: String(c.trainPercent), batch: String(c.batchSize),
-    features: c.features.join(','), layers: c.layers.join(','), activation: c.activation, loss: c.loss,
-    optimizer: c.optimizer, lr: String(c.learningRate), reg: c.regularization, regRate: String(c.regRate), seed: String(c.seed),
+    lab: 'points',
+    dataset: c.dataset,
+    noise: String(c.noise),
+    train: String(c.trainPercent),
+    batch: String(c.batchSize),
+    features: c.features.join(','),
+    layers: c.layers.join(','),
+    activation: c.activation,
+    loss: c.loss,
+    optimizer: c.optimizer,
+    lr: String(c.learningRate),
+    reg: c.regularization,
+    regRate: String(c.regRate),
+    seed: String(c.seed),
   });
 }
 

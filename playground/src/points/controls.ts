@@ -5,7 +5,14 @@ let nextId = 0;
 const uid = (stem: string) => `${stem}-${++nextId}`;
 
 /** A labelled <select>; `format` names each option. */
-export function select<T extends string | number>(label: string, id: string, options: readonly T[], value: T, format: (v: T) => string, onChange: (v: T) => void): HTMLElement {
+export function select<T extends string | number>(
+  label: string,
+  id: string,
+  options: readonly T[],
+  value: T,
+  format: (v: T) => string,
+  onChange: (v: T) => void,
+): HTMLElement {
   const s = document.createElement('select');
   s.id = id;
   for (const o of options) s.append(new Option(format(o), String(o), false, o === value));
@@ -14,14 +21,26 @@ export function select<T extends string | number>(label: string, id: string, opt
 }
 
 /** A labelled range slider with its value shown beside it. */
-export function slider(label: string, id: string, min: number, max: number, step: number, value: number, format: (v: number) => string, onChange: (v: number) => void): HTMLElement {
+export function slider(
+  label: string,
+  id: string,
+  min: number,
+  max: number,
+  step: number,
+  value: number,
+  format: (v: number) => string,
+  onChange: (v: number) => void,
+): HTMLElement {
   const input = document.createElement('input');
   Object.assign(input, { type: 'range', id, min: String(min), max: String(max), step: String(step), value: String(value) });
   const out = document.createElement('output');
   out.htmlFor.add(id);
   out.textContent = format(value);
   input.setAttribute('aria-valuetext', format(value));
-  input.oninput = () => { out.textContent = format(Number(input.value)); input.setAttribute('aria-valuetext', out.textContent); };
+  input.oninput = () => {
+    out.textContent = format(Number(input.value));
+    input.setAttribute('aria-valuetext', out.textContent);
+  };
   input.onchange = () => onChange(Number(input.value));
   const f = field(label, input);
   f.querySelector('label')!.append(' ', out);
@@ -34,13 +53,21 @@ export function numberInput(label: string, id: string, value: number, min: numbe
   Object.assign(input, { type: 'number', id, min: String(min), max: String(max), step: '1', value: String(value) });
   input.onchange = () => {
     const v = Number(input.value);
-    if (Number.isInteger(v) && v >= min && v <= max) onChange(v); else input.value = String(value);
+    if (Number.isInteger(v) && v >= min && v <= max) onChange(v);
+    else input.value = String(value);
   };
   return field(label, input);
 }
 
 /** A fieldset of radio buttons styled as pills. */
-export function radios<T extends string>(legend: string, name: string, options: readonly T[], value: T, format: (v: T) => string, onChange: (v: T) => void): HTMLElement {
+export function radios<T extends string>(
+  legend: string,
+  name: string,
+  options: readonly T[],
+  value: T,
+  format: (v: T) => string,
+  onChange: (v: T) => void,
+): HTMLElement {
   const fs = document.createElement('fieldset');
   fs.className = 'pills';
   const lg = document.createElement('legend');
@@ -49,7 +76,9 @@ export function radios<T extends string>(legend: string, name: string, options: 
   for (const o of options) {
     const id = `${name}-${o}`;
     const input = Object.assign(document.createElement('input'), { type: 'radio', name, id, value: o, checked: o === value });
-    input.onchange = () => { if (input.checked) onChange(o); };
+    input.onchange = () => {
+      if (input.checked) onChange(o);
+    };
     const lab = Object.assign(document.createElement('label'), { htmlFor: id, textContent: format(o) });
     fs.append(input, lab);
   }

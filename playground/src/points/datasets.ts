@@ -2,7 +2,7 @@
 // Gaussian, spiral) and a three-armed spiral, drawn with nabla's seeded
 // generator so a seed always gives the same points. Coordinates lie in
 // about [-6, 6]²; `noise` is 0-0.5 as in TF Playground.
-import * as nb from 'nabla';
+import type * as nb from 'nabla';
 import type { DatasetName } from './config.js';
 
 export interface Points {
@@ -17,8 +17,13 @@ const uniform = (g: Gen, lo: number, hi: number) => lo + (hi - lo) * g.uniform()
 
 /** `n` points of a data set with the given noise, from generator `g`. */
 export function makePoints(name: DatasetName, n: number, noise: number, g: Gen): Points {
-  const xy = new Float32Array(2 * n), label = new Uint8Array(n);
-  const put = (i: number, x: number, y: number, c: number) => { xy[2 * i] = x; xy[2 * i + 1] = y; label[i] = c; };
+  const xy = new Float32Array(2 * n),
+    label = new Uint8Array(n);
+  const put = (i: number, x: number, y: number, c: number) => {
+    xy[2 * i] = x;
+    xy[2 * i + 1] = y;
+    label[i] = c;
+  };
   const half = Math.floor(n / 2);
   switch (name) {
     case 'circle': {
@@ -27,8 +32,10 @@ export function makePoints(name: DatasetName, n: number, noise: number, g: Gen):
       for (let i = 0; i < n; i++) {
         const r = i < half ? uniform(g, 0, radius * 0.5) : uniform(g, radius * 0.7, radius);
         const a = uniform(g, 0, 2 * Math.PI);
-        const x = r * Math.sin(a), y = r * Math.cos(a);
-        const nx = uniform(g, -radius, radius) * noise, ny = uniform(g, -radius, radius) * noise;
+        const x = r * Math.sin(a),
+          y = r * Math.cos(a);
+        const nx = uniform(g, -radius, radius) * noise,
+          ny = uniform(g, -radius, radius) * noise;
         put(i, x, y, Math.hypot(x + nx, y + ny) < radius * 0.5 ? 1 : 0);
       }
       break;
@@ -36,10 +43,12 @@ export function makePoints(name: DatasetName, n: number, noise: number, g: Gen):
     case 'xor': {
       const pad = 0.3;
       for (let i = 0; i < n; i++) {
-        let x = uniform(g, -5, 5), y = uniform(g, -5, 5);
+        let x = uniform(g, -5, 5),
+          y = uniform(g, -5, 5);
         x += x > 0 ? pad : -pad;
         y += y > 0 ? pad : -pad;
-        const nx = uniform(g, -5, 5) * noise, ny = uniform(g, -5, 5) * noise;
+        const nx = uniform(g, -5, 5) * noise,
+          ny = uniform(g, -5, 5) * noise;
         put(i, x, y, (x + nx) * (y + ny) >= 0 ? 1 : 0);
       }
       break;
@@ -48,7 +57,8 @@ export function makePoints(name: DatasetName, n: number, noise: number, g: Gen):
       // two blobs at ±(2, 2); the variance grows with the noise from 0.5 to 4
       const sd = Math.sqrt(0.5 + (4 - 0.5) * noise);
       for (let i = 0; i < n; i++) {
-        const c = i < half ? 1 : 0, m = c === 1 ? 2 : -2;
+        const c = i < half ? 1 : 0,
+          m = c === 1 ? 2 : -2;
         put(i, m + sd * g.normal(), m + sd * g.normal(), c);
       }
       break;
@@ -58,9 +68,12 @@ export function makePoints(name: DatasetName, n: number, noise: number, g: Gen):
       const arms = name === 'spiral' ? 2 : 3;
       const per = Math.floor(n / arms);
       for (let i = 0; i < n; i++) {
-        const arm = Math.min(arms - 1, Math.floor(i / per)), k = i - arm * per;
-        const r = (k / per) * 5, t = (1.75 * k / per) * 2 * Math.PI + (2 * Math.PI * arm) / arms;
-        const x = r * Math.sin(t) + uniform(g, -1, 1) * noise, y = r * Math.cos(t) + uniform(g, -1, 1) * noise;
+        const arm = Math.min(arms - 1, Math.floor(i / per)),
+          k = i - arm * per;
+        const r = (k / per) * 5,
+          t = ((1.75 * k) / per) * 2 * Math.PI + (2 * Math.PI * arm) / arms;
+        const x = r * Math.sin(t) + uniform(g, -1, 1) * noise,
+          y = r * Math.cos(t) + uniform(g, -1, 1) * noise;
         put(i, x, y, arms === 2 ? 1 - arm : arm);
       }
       break;

@@ -14,8 +14,12 @@ const featureOf: Record<FeatureName, (x1: nb.Tensor, x2: nb.Tensor) => nb.Tensor
 
 /** The feature matrix [n, features.length] of points xy [n, 2]. */
 export function featurize(xy: nb.Tensor, features: readonly FeatureName[]): nb.Tensor {
-  const x1 = nb.slice(xy, [0, 0], [-1, 1]), x2 = nb.slice(xy, [0, 1], [-1, 1]);
-  return nb.concat(features.map((f) => featureOf[f](x1, x2)), 1);
+  const x1 = nb.slice(xy, [0, 0], [-1, 1]),
+    x2 = nb.slice(xy, [0, 1], [-1, 1]);
+  return nb.concat(
+    features.map((f) => featureOf[f](x1, x2)),
+    1,
+  );
 }
 
 /** The centres of a res×res grid over [-extent, extent]², row by row from the top (x₂ = +extent) down. */

@@ -2,8 +2,20 @@
 // the output (right). It owns no training: it sends configs to the worker and
 // draws the snapshots it gets back, once per animation frame.
 import {
-  ACTIVATIONS, ACTIVATION_LABELS, DATASETS, DATASET_LABELS, LEARNING_RATES, LOSSES, LOSS_LABELS, OPTIMIZERS, OPTIMIZER_LABELS,
-  REGULARIZERS, REGULARIZER_LABELS, REG_RATES, classCount, type PointsConfig,
+  ACTIVATIONS,
+  ACTIVATION_LABELS,
+  DATASETS,
+  DATASET_LABELS,
+  LEARNING_RATES,
+  LOSSES,
+  LOSS_LABELS,
+  OPTIMIZERS,
+  OPTIMIZER_LABELS,
+  REGULARIZERS,
+  REGULARIZER_LABELS,
+  REG_RATES,
+  classCount,
+  type PointsConfig,
 } from './config.js';
 import { numberInput, radios, select, slider } from './controls.js';
 import { NetworkView } from './network.js';
@@ -11,7 +23,6 @@ import { drawLossChart, drawOutput, drawPoints } from './plots.js';
 import { el } from '../dom.js';
 import { CLASS_COLORS, css } from './colors.js';
 import type { PointsData, PointsSnapshot } from '../protocol.js';
-
 
 /** The options with `v` among them (a shared URL may hold a value the list lacks). */
 const withValue = (options: readonly number[], v: number): number[] => (options.includes(v) ? [...options] : [...options, v].sort((a, b) => a - b));
@@ -40,24 +51,50 @@ export class PointsLab {
   private dirty = false;
   private dotsDirty = false;
 
-  constructor(private config: PointsConfig, private readonly onConfig: (c: PointsConfig) => void) {
+  constructor(
+    private config: PointsConfig,
+    private readonly onConfig: (c: PointsConfig) => void,
+  ) {
     this.network = new NetworkView((c) => this.setConfig(c));
-    this.showTest.onchange = () => { this.dotsDirty = true; };
-    this.discrete.onchange = () => { this.dirty = true; };
+    this.showTest.onchange = () => {
+      this.dotsDirty = true;
+    };
+    this.discrete.onchange = () => {
+      this.dirty = true;
+    };
     this.output.append(
       el('h2', { textContent: 'Output' }),
-      el('dl', { className: 'losses' },
-        el('dt', { textContent: 'Test loss' }), el('dd', {}, this.testLoss),
-        el('dt', { textContent: 'Training loss' }), el('dd', {}, this.trainLoss),
-        el('dt', { textContent: 'Test accuracy' }), el('dd', {}, this.testAcc),
-        el('dt', { textContent: 'Training accuracy' }), el('dd', {}, this.trainAcc)),
-      el('div', { className: 'chart-wrap' }, this.chart,
-        el('div', { className: 'chart-key', ariaHidden: 'true' }, el('span', { className: 'k-test', textContent: 'test' }), el('span', { className: 'k-train', textContent: 'training' }))),
+      el(
+        'dl',
+        { className: 'losses' },
+        el('dt', { textContent: 'Test loss' }),
+        el('dd', {}, this.testLoss),
+        el('dt', { textContent: 'Training loss' }),
+        el('dd', {}, this.trainLoss),
+        el('dt', { textContent: 'Test accuracy' }),
+        el('dd', {}, this.testAcc),
+        el('dt', { textContent: 'Training accuracy' }),
+        el('dd', {}, this.trainAcc),
+      ),
+      el(
+        'div',
+        { className: 'chart-wrap' },
+        this.chart,
+        el(
+          'div',
+          { className: 'chart-key', ariaHidden: 'true' },
+          el('span', { className: 'k-test', textContent: 'test' }),
+          el('span', { className: 'k-train', textContent: 'training' }),
+        ),
+      ),
       el('div', { className: 'map-wrap' }, this.map, this.dots),
       this.legend,
-      el('div', { className: 'checks' },
+      el(
+        'div',
+        { className: 'checks' },
         el('label', { htmlFor: 'show-test' }, this.showTest, ' Show test data'),
-        el('label', { htmlFor: 'discretize' }, this.discrete, ' Discretize output')),
+        el('label', { htmlFor: 'discretize' }, this.discrete, ' Discretize output'),
+      ),
     );
     this.render();
   }
@@ -76,7 +113,10 @@ export class PointsLab {
 
   private render(): void {
     const c = this.config;
-    const set = <K extends keyof PointsConfig>(k: K) => (v: PointsConfig[K]) => this.setConfig({ ...this.config, [k]: v });
+    const set =
+      <K extends keyof PointsConfig>(k: K) =>
+      (v: PointsConfig[K]) =>
+        this.setConfig({ ...this.config, [k]: v });
     this.controls.replaceChildren(
       el('h2', { textContent: 'Data' }),
       radios('Data set', 'dataset', DATASETS, c.dataset, (d) => DATASET_LABELS[d], set('dataset')),
@@ -85,7 +125,9 @@ export class PointsLab {
       slider('Batch size', 'batch-size', 1, 30, 1, c.batchSize, (v) => String(v), set('batchSize')),
       numberInput('Seed', 'seed', c.seed, 0, 2 ** 31, set('seed')),
       el('h2', { textContent: 'Training' }),
-      select('Learning rate', 'learning-rate', withValue(LEARNING_RATES, c.learningRate), c.learningRate, String, (v) => this.setConfig({ ...this.config, learningRate: v })),
+      select('Learning rate', 'learning-rate', withValue(LEARNING_RATES, c.learningRate), c.learningRate, String, (v) =>
+        this.setConfig({ ...this.config, learningRate: v }),
+      ),
       select('Activation', 'activation', ACTIVATIONS, c.activation, (a) => ACTIVATION_LABELS[a], set('activation')),
       select('Loss', 'loss', LOSSES, c.loss, (l) => LOSS_LABELS[l], set('loss')),
       select('Optimizer', 'optimizer', OPTIMIZERS, c.optimizer, (o) => OPTIMIZER_LABELS[o], set('optimizer')),
@@ -102,9 +144,11 @@ export class PointsLab {
   setData(d: PointsData): void {
     this.data = d;
     this.history = [];
-    this.legend.replaceChildren(...(d.classes === 2
-      ? [el('span', { textContent: 'orange' }), el('i', { ariaHidden: 'true' }), el('span', { textContent: 'blue' })]
-      : CLASS_COLORS.slice(0, d.classes).map((c, k) => el('span', { className: 'swatch' }, el('b', { style: `background:${css(c)}` }), ` class ${k + 1}`))));
+    this.legend.replaceChildren(
+      ...(d.classes === 2
+        ? [el('span', { textContent: 'orange' }), el('i', { ariaHidden: 'true' }), el('span', { textContent: 'blue' })]
+        : CLASS_COLORS.slice(0, d.classes).map((c, k) => el('span', { className: 'swatch' }, el('b', { style: `background:${css(c)}` }), ` class ${k + 1}`))),
+    );
     this.dotsDirty = true;
   }
 
@@ -116,7 +160,8 @@ export class PointsLab {
 
   /** Draws what changed since the last frame. */
   frame(): void {
-    const s = this.snapshot, d = this.data;
+    const s = this.snapshot,
+      d = this.data;
     if (this.dotsDirty && d) {
       this.dotsDirty = false;
       this.dots.getContext('2d')!.clearRect(0, 0, this.dots.width, this.dots.height);
@@ -152,8 +197,13 @@ function summarize(c: PointsConfig, classes: number): (Node | string)[] {
   const hidden = c.layers.length > 0 ? `${ACTIVATION_LABELS[c.activation]} hidden units, ` : '';
   const reg = c.regularization === 'none' ? '' : `, ${c.regularization === 'l1' ? 'L1 penalty λΣ|w|' : 'L2 penalty λΣw²'} with λ = ${c.regRate}`;
   return [
-    el('strong', { textContent: sizes }), ` units: ${hidden}${out}.`, el('br'),
-    `Loss: ${lossName}, `, el('code', { textContent: formula }), `${reg}.`, el('br'),
+    el('strong', { textContent: sizes }),
+    ` units: ${hidden}${out}.`,
+    el('br'),
+    `Loss: ${lossName}, `,
+    el('code', { textContent: formula }),
+    `${reg}.`,
+    el('br'),
     `${OPTIMIZER_LABELS[c.optimizer]} with learning rate η = ${c.learningRate}, ${c.batchSize} points a step.`,
   ];
 }

@@ -9,7 +9,6 @@ import type { PointsSnapshot } from '../protocol.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
-
 const button = (text: string, label: string, onClick: () => void, disabled = false) =>
   el('button', { type: 'button', className: 'round', textContent: text, ariaLabel: label, title: label, disabled, onclick: onClick });
 
@@ -34,10 +33,13 @@ export class NetworkView {
     this.config = c;
     const set = (patch: Partial<PointsConfig>) => this.onConfig({ ...this.config, ...patch });
     const layers = c.layers;
-    const head = el('div', { className: 'net-head' },
+    const head = el(
+      'div',
+      { className: 'net-head' },
       button('+', 'Add a hidden layer', () => set({ layers: [...layers, 2] }), layers.length >= MAX_LAYERS),
       button('−', 'Remove the last hidden layer', () => set({ layers: layers.slice(0, -1) }), layers.length === 0),
-      el('span', { className: 'net-title', textContent: `${layers.length} hidden layer${layers.length === 1 ? '' : 's'}` }));
+      el('span', { className: 'net-title', textContent: `${layers.length} hidden layer${layers.length === 1 ? '' : 's'}` }),
+    );
     this.body.replaceChildren(this.svg);
     this.canvases = [];
     // features: every feature is listed, the active ones feed the network
@@ -47,22 +49,37 @@ export class NetworkView {
       const on = c.features.includes(f);
       const id = `feature-${f}`;
       const canvas = el('canvas', { width: 80, height: 80, className: 'unit' });
-      const box = el('input', { type: 'checkbox', id, checked: on, onchange: () => {
-        const next: FeatureName[] = FEATURES.filter((g) => (g === f ? box.checked : c.features.includes(g)));
-        if (next.length === 0) { box.checked = true; return; }
-        set({ features: next });
-      } });
-      features.append(el('div', { className: `node feature${on ? '' : ' off'}` }, el('label', { htmlFor: id }, box, el('span', { textContent: FEATURE_LABELS[f] })), canvas));
+      const box = el('input', {
+        type: 'checkbox',
+        id,
+        checked: on,
+        onchange: () => {
+          const next: FeatureName[] = FEATURES.filter((g) => (g === f ? box.checked : c.features.includes(g)));
+          if (next.length === 0) {
+            box.checked = true;
+            return;
+          }
+          set({ features: next });
+        },
+      });
+      features.append(
+        el('div', { className: `node feature${on ? '' : ' off'}` }, el('label', { htmlFor: id }, box, el('span', { textContent: FEATURE_LABELS[f] })), canvas),
+      );
       if (on) active.push(canvas);
     }
     this.canvases.push(active);
     this.body.append(features);
     layers.forEach((units, l) => {
       const col = el('div', { className: 'col hidden' });
-      col.append(el('div', { className: 'col-head' },
-        button('+', `Add a unit to hidden layer ${l + 1}`, () => set({ layers: layers.map((u, i) => (i === l ? u + 1 : u)) }), units >= MAX_UNITS),
-        button('−', `Remove a unit from hidden layer ${l + 1}`, () => set({ layers: layers.map((u, i) => (i === l ? u - 1 : u)) }), units <= 1),
-        el('span', { textContent: `${units} unit${units === 1 ? '' : 's'}` })));
+      col.append(
+        el(
+          'div',
+          { className: 'col-head' },
+          button('+', `Add a unit to hidden layer ${l + 1}`, () => set({ layers: layers.map((u, i) => (i === l ? u + 1 : u)) }), units >= MAX_UNITS),
+          button('−', `Remove a unit from hidden layer ${l + 1}`, () => set({ layers: layers.map((u, i) => (i === l ? u - 1 : u)) }), units <= 1),
+          el('span', { textContent: `${units} unit${units === 1 ? '' : 's'}` }),
+        ),
+      );
       const cs: HTMLCanvasElement[] = [];
       for (let u = 0; u < units; u++) {
         const canvas = el('canvas', { width: 80, height: 80, className: 'unit', title: `Layer ${l + 1}, unit ${u + 1}` });
@@ -113,11 +130,15 @@ export class NetworkView {
     this.svg.setAttribute('width', String(box.width));
     this.svg.setAttribute('height', String(box.height));
     for (let l = 0; l < this.links.length; l++) {
-      const from = this.canvases[l]!.map((c) => c.getBoundingClientRect()), to = this.canvases[l + 1]!.map((c) => c.getBoundingClientRect());
+      const from = this.canvases[l]!.map((c) => c.getBoundingClientRect()),
+        to = this.canvases[l + 1]!.map((c) => c.getBoundingClientRect());
       let k = 0;
       for (const a of from) {
         for (const b of to) {
-          const x1 = a.right - box.left, y1 = a.top + a.height / 2 - box.top, x2 = b.left - box.left, y2 = b.top + b.height / 2 - box.top;
+          const x1 = a.right - box.left,
+            y1 = a.top + a.height / 2 - box.top,
+            x2 = b.left - box.left,
+            y2 = b.top + b.height / 2 - box.top;
           const mx = (x1 + x2) / 2;
           this.links[l]![k++]!.setAttribute('d', `M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2},${y2}`);
         }

@@ -9,7 +9,10 @@ function paint(canvas: HTMLCanvasElement, res: number, color: (i: number) => RGB
   const img = ctx.createImageData(res, res);
   for (let i = 0; i < res * res; i++) {
     const [r, g, b] = color(i);
-    img.data[4 * i] = r; img.data[4 * i + 1] = g; img.data[4 * i + 2] = b; img.data[4 * i + 3] = 255;
+    img.data[4 * i] = r;
+    img.data[4 * i + 1] = g;
+    img.data[4 * i + 2] = b;
+    img.data[4 * i + 3] = 255;
   }
   // draw at grid resolution, then scale up smoothly
   const tmp = new OffscreenCanvas(res, res);
@@ -46,7 +49,10 @@ export function drawOutput(canvas: HTMLCanvasElement, res: number, values: Float
   } else {
     paint(canvas, res, (i) => {
       const p = Array.from({ length: classes }, (_, k) => values[k * n + i]!);
-      if (discrete) { const m = p.indexOf(Math.max(...p)); return mixture(p.map((_, k) => (k === m ? 0.8 : 0.2 / (classes - 1)))); }
+      if (discrete) {
+        const m = p.indexOf(Math.max(...p));
+        return mixture(p.map((_, k) => (k === m ? 0.8 : 0.2 / (classes - 1))));
+      }
       return mixture(p.map((q) => 0.85 * q + 0.15 / classes));
     });
   }
@@ -55,10 +61,12 @@ export function drawOutput(canvas: HTMLCanvasElement, res: number, values: Float
 /** The points as dots: training points with a white ring, test points with a dark one. */
 export function drawPoints(canvas: HTMLCanvasElement, xy: Float32Array, label: Uint8Array, test: boolean): void {
   const ctx = canvas.getContext('2d')!;
-  const s = canvas.width / (2 * EXTENT), r = Math.max(2.5, canvas.width / 110);
+  const s = canvas.width / (2 * EXTENT),
+    r = Math.max(2.5, canvas.width / 110);
   ctx.lineWidth = 1;
   for (let i = 0; i < label.length; i++) {
-    const x = (xy[2 * i]! + EXTENT) * s, y = (EXTENT - xy[2 * i + 1]!) * s;
+    const x = (xy[2 * i]! + EXTENT) * s,
+      y = (EXTENT - xy[2 * i + 1]!) * s;
     ctx.beginPath();
     ctx.arc(x, y, r, 0, 2 * Math.PI);
     ctx.fillStyle = css(CLASS_COLORS[label[i]!]!);
@@ -71,7 +79,8 @@ export function drawPoints(canvas: HTMLCanvasElement, xy: Float32Array, label: U
 /** Train (dark) and test (blue) loss against epochs, the largest loss marked at the top left. */
 export function drawLossChart(canvas: HTMLCanvasElement, history: readonly { epoch: number; train: number; test: number }[]): void {
   const ctx = canvas.getContext('2d')!;
-  const w = canvas.width, h = canvas.height;
+  const w = canvas.width,
+    h = canvas.height;
   ctx.clearRect(0, 0, w, h);
   if (history.length < 2) return;
   const finite = history.flatMap((p) => [p.train, p.test]).filter(Number.isFinite);
@@ -83,8 +92,13 @@ export function drawLossChart(canvas: HTMLCanvasElement, history: readonly { epo
     for (const p of history) {
       const v = p[key];
       if (!Number.isFinite(v)) continue;
-      const x = (p.epoch / last) * (w - 2) + 1, y = h - 2 - (v / top) * (h - 4);
-      if (started) ctx.lineTo(x, y); else { ctx.moveTo(x, y); started = true; }
+      const x = (p.epoch / last) * (w - 2) + 1,
+        y = h - 2 - (v / top) * (h - 4);
+      if (started) ctx.lineTo(x, y);
+      else {
+        ctx.moveTo(x, y);
+        started = true;
+      }
     }
     ctx.strokeStyle = color;
     ctx.lineWidth = 1.5 * (window.devicePixelRatio || 1);
@@ -96,7 +110,10 @@ export function drawLossChart(canvas: HTMLCanvasElement, history: readonly { epo
   ctx.font = `${Math.round(h / 7)}px system-ui, sans-serif`;
   ctx.textBaseline = 'top';
   ctx.textAlign = 'left';
-  ctx.strokeStyle = '#fff'; ctx.lineWidth = 4; ctx.strokeText(top.toPrecision(2), 2, 2); ctx.fillText(top.toPrecision(2), 2, 2);
+  ctx.strokeStyle = '#fff';
+  ctx.lineWidth = 4;
+  ctx.strokeText(top.toPrecision(2), 2, 2);
+  ctx.fillText(top.toPrecision(2), 2, 2);
   ctx.textAlign = 'right';
   ctx.fillText(`epoch ${history[history.length - 1]!.epoch}`, w - 2, 2);
 }

@@ -14,15 +14,24 @@ const SAMPLES = 500;
 const optimizerOf = (c: PointsConfig): nb.optimizers.Optimizer => {
   const learningRate = c.learningRate;
   switch (c.optimizer) {
-    case 'sgd': return nb.optimizers.sgd({ learningRate });
-    case 'momentum': return nb.optimizers.sgd({ learningRate, momentum: 0.9 });
-    case 'rmsprop': return nb.optimizers.rmsprop({ learningRate });
-    case 'adam': return nb.optimizers.adam({ learningRate });
-    case 'adagrad': return nb.optimizers.adagrad({ learningRate });
+    case 'sgd':
+      return nb.optimizers.sgd({ learningRate });
+    case 'momentum':
+      return nb.optimizers.sgd({ learningRate, momentum: 0.9 });
+    case 'rmsprop':
+      return nb.optimizers.rmsprop({ learningRate });
+    case 'adam':
+      return nb.optimizers.adam({ learningRate });
+    case 'adagrad':
+      return nb.optimizers.adagrad({ learningRate });
   }
 };
 
-interface Split { x: nb.Tensor; y: nb.Tensor; points: Points }
+interface Split {
+  x: nb.Tensor;
+  y: nb.Tensor;
+  points: Points;
+}
 
 export class PointsTrainer {
   readonly classes: number;
@@ -58,14 +67,21 @@ export class PointsTrainer {
     this.shuffler.shuffle(this.order);
 
     nb.seed(c.seed); // the initial weights
-    const reg = c.regularization === 'none' ? undefined
-      : c.regularization === 'l1' ? nb.regularizers.l1l2({ l1: c.regRate }) : nb.regularizers.l1l2({ l2: c.regRate });
+    const reg =
+      c.regularization === 'none' ? undefined : c.regularization === 'l1' ? nb.regularizers.l1l2({ l1: c.regRate }) : nb.regularizers.l1l2({ l2: c.regRate });
     const binary = this.classes === 2;
-    const hidden = c.layers.map((units, i) => nb.layers.dense({
-      units, activation: c.activation, kernelRegularizer: reg, ...(i === 0 ? { inputShape: [c.features.length] } : {}),
-    }));
+    const hidden = c.layers.map((units, i) =>
+      nb.layers.dense({
+        units,
+        activation: c.activation,
+        kernelRegularizer: reg,
+        ...(i === 0 ? { inputShape: [c.features.length] } : {}),
+      }),
+    );
     const out = nb.layers.dense({
-      units: binary ? 1 : this.classes, activation: binary ? 'sigmoid' : 'softmax', kernelRegularizer: reg,
+      units: binary ? 1 : this.classes,
+      activation: binary ? 'sigmoid' : 'softmax',
+      kernelRegularizer: reg,
       ...(c.layers.length === 0 ? { inputShape: [c.features.length] } : {}),
     });
     this.model = nb.sequential([...hidden, out]);
@@ -80,8 +96,13 @@ export class PointsTrainer {
   }
 
   private split(all: Points, idx: number[]): Split {
-    const xy = new Float32Array(2 * idx.length), label = new Uint8Array(idx.length);
-    idx.forEach((j, i) => { xy[2 * i] = all.xy[2 * j]!; xy[2 * i + 1] = all.xy[2 * j + 1]!; label[i] = all.label[j]!; });
+    const xy = new Float32Array(2 * idx.length),
+      label = new Uint8Array(idx.length);
+    idx.forEach((j, i) => {
+      xy[2 * i] = all.xy[2 * j]!;
+      xy[2 * i + 1] = all.xy[2 * j + 1]!;
+      label[i] = all.label[j]!;
+    });
     const x = featurize(nb.tensor(xy, [idx.length, 2]), this.config.features);
     const labels = nb.tensor(Int32Array.from(label), [idx.length]);
     const y = this.classes === 2 ? nb.reshape(nb.cast(labels, 'float32'), [idx.length, 1]) : nb.oneHot(labels, this.classes);
@@ -96,8 +117,12 @@ export class PointsTrainer {
   /** One gradient step on the next batch; at the end of an epoch the losses are recorded. */
   trainBatch(): void {
     if (this.diverged) return;
-    const n = this.order.length, bs = Math.min(this.config.batchSize, n);
-    if (this.cursor + bs > n) { this.cursor = 0; this.shuffler.shuffle(this.order); }
+    const n = this.order.length,
+      bs = Math.min(this.config.batchSize, n);
+    if (this.cursor + bs > n) {
+      this.cursor = 0;
+      this.shuffler.shuffle(this.order);
+    }
     const idx = nb.tensor(this.order.slice(this.cursor, this.cursor + bs), [bs]);
     this.cursor += bs;
     const r = this.step(this.params, this.optState, { x: nb.gather(this.train.x, idx), y: nb.gather(this.train.y, idx) });
@@ -118,13 +143,12 @@ export class PointsTrainer {
 
   private evaluate(): void {
     this.step.write(this.params);
-    const score = (s: Split) => nb.noGrad(() => {
-      const p = this.model.call(s.x, false);
-      const correct = this.classes === 2
-        ? nb.equal(nb.greater(p, 0.5), nb.greater(s.y, 0.5))
-        : nb.equal(nb.argmax(p, 1), nb.argmax(s.y, 1));
-      return [this.loss(s.y, p).item(), nb.mean(nb.cast(correct, 'float32')).item()] as const;
-    });
+    const score = (s: Split) =>
+      nb.noGrad(() => {
+        const p = this.model.call(s.x, false);
+        const correct = this.classes === 2 ? nb.equal(nb.greater(p, 0.5), nb.greater(s.y, 0.5)) : nb.equal(nb.argmax(p, 1), nb.argmax(s.y, 1));
+        return [this.loss(s.y, p).item(), nb.mean(nb.cast(correct, 'float32')).item()] as const;
+      });
     const [train, trainAccuracy] = score(this.train);
     const [test, testAccuracy] = this.test.points.label.length > 0 ? score(this.test) : [NaN, NaN];
     this.last = { train, test, trainAccuracy, testAccuracy };
@@ -152,9 +176,19 @@ export class PointsTrainer {
       const history = this.history;
       this.history = [];
       return {
-        type: 'snapshot', epoch: this.epoch, steps: this.steps, running, history,
-        trainLoss: this.last.train, testLoss: this.last.test, trainAccuracy: this.last.trainAccuracy, testAccuracy: this.last.testAccuracy,
-        output: { res: OUTPUT_RES, values }, maps: { res: UNIT_RES, layers }, weights, diverged: this.diverged,
+        type: 'snapshot',
+        epoch: this.epoch,
+        steps: this.steps,
+        running,
+        history,
+        trainLoss: this.last.train,
+        testLoss: this.last.test,
+        trainAccuracy: this.last.trainAccuracy,
+        testAccuracy: this.last.testAccuracy,
+        output: { res: OUTPUT_RES, values },
+        maps: { res: UNIT_RES, layers },
+        weights,
+        diverged: this.diverged,
       } satisfies Omit<PointsSnapshot, 'id'>;
     });
   }

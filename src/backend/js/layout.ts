@@ -37,7 +37,12 @@ export function permute(x: TypedArray, shape: Shape, perm: readonly number[]): T
     }
     return out;
   }
-  return gatherStrided(x, 0, perm.map((p) => strides[p]!), outShape);
+  return gatherStrided(
+    x,
+    0,
+    perm.map((p) => strides[p]!),
+    outShape,
+  );
 }
 
 /** x broadcast to outShape. */
@@ -71,7 +76,8 @@ export function pad(x: TypedArray, shape: Shape, paddings: readonly (readonly [n
 /** The inputs joined along `axis`. */
 export function concat(xs: readonly TypedArray[], shapes: readonly Shape[], axis: number): TypedArray {
   const first = shapes[0]!;
-  let outer = 1, inner = 1;
+  let outer = 1,
+    inner = 1;
   for (let i = 0; i < axis; i++) outer *= first[i]!;
   for (let i = axis + 1; i < first.length; i++) inner *= first[i]!;
   const chunks = shapes.map((s) => s[axis]! * inner);
@@ -90,7 +96,8 @@ export function concat(xs: readonly TypedArray[], shapes: readonly Shape[], axis
 /** Slices of x picked along `axis` by `indices` (already validated to be in range). */
 export function gather(x: TypedArray, shape: Shape, indices: Int32Array, _indicesShape: Shape, axis: number): TypedArray {
   const n = shape[axis]!;
-  let outer = 1, inner = 1;
+  let outer = 1,
+    inner = 1;
   for (let i = 0; i < axis; i++) outer *= shape[i]!;
   for (let i = axis + 1; i < shape.length; i++) inner *= shape[i]!;
   const m = indices.length;
@@ -106,7 +113,8 @@ export function gather(x: TypedArray, shape: Shape, indices: Int32Array, _indice
 
 /** The adjoint of gather: rows of `updates` added into a zero tensor at the rows `indices` name. */
 export function scatterAdd(updates: FloatArray, shape: Shape, indices: Int32Array, indicesShape: Shape, axis: number, dimSize: number): FloatArray {
-  let outer = 1, inner = 1;
+  let outer = 1,
+    inner = 1;
   for (let i = 0; i < axis; i++) outer *= shape[i]!;
   for (let i = axis + indicesShape.length; i < shape.length; i++) inner *= shape[i]!;
   const m = indices.length;

@@ -73,11 +73,28 @@ const tile = new Float64Array(MR * NR);
  * a, b and c have the same element type (all Float32Array or all Float64Array).
  * c must not overlap a or b.
  */
-export function gemm(a: FloatArray, aOff: number, b: FloatArray, bOff: number, c: FloatArray, cOff: number,
-  M: number, N: number, K: number, transA: boolean, transB: boolean): void {
+export function gemm(
+  a: FloatArray,
+  aOff: number,
+  b: FloatArray,
+  bOff: number,
+  c: FloatArray,
+  cOff: number,
+  M: number,
+  N: number,
+  K: number,
+  transA: boolean,
+  transB: boolean,
+): void {
   if (M <= 0 || N <= 0) return;
-  if (K <= 0) { c.fill(0, cOff, cOff + M * N); return; }
-  if (M < MR || N < NR) { gemmSkinny(a, aOff, b, bOff, c, cOff, M, N, K, transA, transB); return; }
+  if (K <= 0) {
+    c.fill(0, cOff, cOff + M * N);
+    return;
+  }
+  if (M < MR || N < NR) {
+    gemmSkinny(a, aOff, b, bOff, c, cOff, M, N, K, transA, transB);
+    return;
+  }
 
   // Float64 partial sums stored into a Float64Array C are exact, so f64 may block over K. A float32 C
   // would round every partial sum to float32, so for f32 each C tile is computed over all of K at once.
@@ -90,9 +107,12 @@ export function gemm(a: FloatArray, aOff: number, b: FloatArray, bOff: number, c
   const ncMax = N < ncBlock ? roundUp(N, NR) : ncBlock;
   const bBase = mcMax * kcMax;
   const need = bBase + kcMax * ncMax;
-  const buf = scratch.length >= need ? scratch
-    : need > SCRATCH_KEEP ? new Float64Array(need) // a one-off (float32 with a very long K): not kept
-    : (scratch = new Float64Array(need));
+  const buf =
+    scratch.length >= need
+      ? scratch
+      : need > SCRATCH_KEEP
+        ? new Float64Array(need) // a one-off (float32 with a very long K): not kept
+        : (scratch = new Float64Array(need));
 
   for (let jc = 0; jc < N; jc += ncBlock) {
     const nc = N - jc < ncBlock ? N - jc : ncBlock;
@@ -135,13 +155,27 @@ function roundUp(x: number, m: number): number {
  * Packs op(A)[i0:i0+mr, pc:pc+kc] as dst[d + p*MR + ii], zero-padding rows mr..MR-1.
  * op(A)[i, k] is a[aOff + i*K + k], or a[aOff + k*M + i] when transA.
  */
-function packA(a: FloatArray, aOff: number, M: number, K: number, transA: boolean,
-  pc: number, kc: number, i0: number, mr: number, dst: Float64Array, d: number): void {
+function packA(
+  a: FloatArray,
+  aOff: number,
+  M: number,
+  K: number,
+  transA: boolean,
+  pc: number,
+  kc: number,
+  i0: number,
+  mr: number,
+  dst: Float64Array,
+  d: number,
+): void {
   if (transA) {
     let s = aOff + pc * M + i0;
     if (mr === MR) {
       for (let p = 0; p < kc; p++, s += M, d += MR) {
-        dst[d] = a[s]!; dst[d + 1] = a[s + 1]!; dst[d + 2] = a[s + 2]!; dst[d + 3] = a[s + 3]!;
+        dst[d] = a[s]!;
+        dst[d + 1] = a[s + 1]!;
+        dst[d + 2] = a[s + 2]!;
+        dst[d + 3] = a[s + 3]!;
       }
     } else {
       for (let p = 0; p < kc; p++, s += M, d += MR) {
@@ -165,8 +199,19 @@ function packA(a: FloatArray, aOff: number, M: number, K: number, transA: boolea
  * Packs op(B)[pc:pc+kc, j0:j0+nr] as dst[d + p*NR + jj], zero-padding columns nr..NR-1.
  * op(B)[k, j] is b[bOff + k*N + j], or b[bOff + j*K + k] when transB.
  */
-function packB(b: FloatArray, bOff: number, N: number, K: number, transB: boolean,
-  pc: number, kc: number, j0: number, nr: number, dst: Float64Array, d: number): void {
+function packB(
+  b: FloatArray,
+  bOff: number,
+  N: number,
+  K: number,
+  transB: boolean,
+  pc: number,
+  kc: number,
+  j0: number,
+  nr: number,
+  dst: Float64Array,
+  d: number,
+): void {
   if (transB) {
     for (let jj = 0; jj < NR; jj++) {
       let t = d + jj;
@@ -181,8 +226,12 @@ function packB(b: FloatArray, bOff: number, N: number, K: number, transB: boolea
     let s = bOff + pc * N + j0;
     if (nr === NR) {
       for (let p = 0; p < kc; p++, s += N, d += NR) {
-        dst[d] = b[s]!; dst[d + 1] = b[s + 1]!; dst[d + 2] = b[s + 2]!;
-        dst[d + 3] = b[s + 3]!; dst[d + 4] = b[s + 4]!; dst[d + 5] = b[s + 5]!;
+        dst[d] = b[s]!;
+        dst[d + 1] = b[s + 1]!;
+        dst[d + 2] = b[s + 2]!;
+        dst[d + 3] = b[s + 3]!;
+        dst[d + 4] = b[s + 4]!;
+        dst[d + 5] = b[s + 5]!;
       }
     } else {
       for (let p = 0; p < kc; p++, s += N, d += NR) {
@@ -203,24 +252,92 @@ function packB(b: FloatArray, bOff: number, N: number, K: number, transB: boolea
  * `| 0` on the index arithmetic lets V8 drop the overflow checks on every load.
  */
 function kernel(buf: Float64Array, ap: number, bp: number, kc: number, t: Float64Array): void {
-  let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c04 = 0, c05 = 0;
-  let c10 = 0, c11 = 0, c12 = 0, c13 = 0, c14 = 0, c15 = 0;
-  let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c24 = 0, c25 = 0;
-  let c30 = 0, c31 = 0, c32 = 0, c33 = 0, c34 = 0, c35 = 0;
+  let c00 = 0,
+    c01 = 0,
+    c02 = 0,
+    c03 = 0,
+    c04 = 0,
+    c05 = 0;
+  let c10 = 0,
+    c11 = 0,
+    c12 = 0,
+    c13 = 0,
+    c14 = 0,
+    c15 = 0;
+  let c20 = 0,
+    c21 = 0,
+    c22 = 0,
+    c23 = 0,
+    c24 = 0,
+    c25 = 0;
+  let c30 = 0,
+    c31 = 0,
+    c32 = 0,
+    c33 = 0,
+    c34 = 0,
+    c35 = 0;
   for (let p = 0; p < kc; p++) {
-    const a0 = buf[ap]!, a1 = buf[(ap + 1) | 0]!, a2 = buf[(ap + 2) | 0]!, a3 = buf[(ap + 3) | 0]!;
-    const b0 = buf[bp]!, b1 = buf[(bp + 1) | 0]!, b2 = buf[(bp + 2) | 0]!;
-    const b3 = buf[(bp + 3) | 0]!, b4 = buf[(bp + 4) | 0]!, b5 = buf[(bp + 5) | 0]!;
-    c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3; c04 += a0 * b4; c05 += a0 * b5;
-    c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3; c14 += a1 * b4; c15 += a1 * b5;
-    c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3; c24 += a2 * b4; c25 += a2 * b5;
-    c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3; c34 += a3 * b4; c35 += a3 * b5;
-    ap = (ap + MR) | 0; bp = (bp + NR) | 0;
+    const a0 = buf[ap]!,
+      a1 = buf[(ap + 1) | 0]!,
+      a2 = buf[(ap + 2) | 0]!,
+      a3 = buf[(ap + 3) | 0]!;
+    const b0 = buf[bp]!,
+      b1 = buf[(bp + 1) | 0]!,
+      b2 = buf[(bp + 2) | 0]!;
+    const b3 = buf[(bp + 3) | 0]!,
+      b4 = buf[(bp + 4) | 0]!,
+      b5 = buf[(bp + 5) | 0]!;
+    c00 += a0 * b0;
+    c01 += a0 * b1;
+    c02 += a0 * b2;
+    c03 += a0 * b3;
+    c04 += a0 * b4;
+    c05 += a0 * b5;
+    c10 += a1 * b0;
+    c11 += a1 * b1;
+    c12 += a1 * b2;
+    c13 += a1 * b3;
+    c14 += a1 * b4;
+    c15 += a1 * b5;
+    c20 += a2 * b0;
+    c21 += a2 * b1;
+    c22 += a2 * b2;
+    c23 += a2 * b3;
+    c24 += a2 * b4;
+    c25 += a2 * b5;
+    c30 += a3 * b0;
+    c31 += a3 * b1;
+    c32 += a3 * b2;
+    c33 += a3 * b3;
+    c34 += a3 * b4;
+    c35 += a3 * b5;
+    ap = (ap + MR) | 0;
+    bp = (bp + NR) | 0;
   }
-  t[0] = c00; t[1] = c01; t[2] = c02; t[3] = c03; t[4] = c04; t[5] = c05;
-  t[6] = c10; t[7] = c11; t[8] = c12; t[9] = c13; t[10] = c14; t[11] = c15;
-  t[12] = c20; t[13] = c21; t[14] = c22; t[15] = c23; t[16] = c24; t[17] = c25;
-  t[18] = c30; t[19] = c31; t[20] = c32; t[21] = c33; t[22] = c34; t[23] = c35;
+  t[0] = c00;
+  t[1] = c01;
+  t[2] = c02;
+  t[3] = c03;
+  t[4] = c04;
+  t[5] = c05;
+  t[6] = c10;
+  t[7] = c11;
+  t[8] = c12;
+  t[9] = c13;
+  t[10] = c14;
+  t[11] = c15;
+  t[12] = c20;
+  t[13] = c21;
+  t[14] = c22;
+  t[15] = c23;
+  t[16] = c24;
+  t[17] = c25;
+  t[18] = c30;
+  t[19] = c31;
+  t[20] = c32;
+  t[21] = c33;
+  t[22] = c34;
+  t[23] = c35;
 }
 
 /** C[0:mr, 0:nr] (row stride ldc, from co) = tile (first K block) or += tile (later ones). */
@@ -244,23 +361,40 @@ function storeTile(t: Float64Array, c: FloatArray, co: number, ldc: number, mr: 
  * The dot products read the caller's arrays directly, so they come in one copy per element type:
  * a single copy seeing both Float32Array and Float64Array measured 15-20% slower.
  */
-function gemmSkinny(a: FloatArray, aOff: number, b: FloatArray, bOff: number, c: FloatArray, cOff: number,
-  M: number, N: number, K: number, transA: boolean, transB: boolean): void {
+function gemmSkinny(
+  a: FloatArray,
+  aOff: number,
+  b: FloatArray,
+  bOff: number,
+  c: FloatArray,
+  cOff: number,
+  M: number,
+  N: number,
+  K: number,
+  transA: boolean,
+  transB: boolean,
+): void {
   const f32 = a instanceof Float32Array;
   const d4 = f32 ? dot4f32 : dot4f64;
   const d1 = f32 ? dot1f32 : dot1f64;
   // op(A)[i, k] = a[aOff + i*sai + k*sak]; op(B)[k, j] = b[bOff + k*sbk + j*sbj]
-  const sai = transA ? 1 : K, sak = transA ? M : 1;
-  const sbk = transB ? 1 : N, sbj = transB ? K : 1;
+  const sai = transA ? 1 : K,
+    sak = transA ? M : 1;
+  const sbk = transB ? 1 : N,
+    sbj = transB ? K : 1;
   const t = tile;
   if (M < MR) {
     // row i of op(A) against four columns of op(B) at a time
     for (let i = 0; i < M; i++) {
-      const xo = aOff + i * sai, cr = cOff + i * N;
+      const xo = aOff + i * sai,
+        cr = cOff + i * N;
       let j = 0;
       for (; j + 3 < N; j += 4) {
         d4(a, xo, sak, b, bOff + j * sbj, sbj, sbk, K, t);
-        c[cr + j] = t[0]!; c[cr + j + 1] = t[1]!; c[cr + j + 2] = t[2]!; c[cr + j + 3] = t[3]!;
+        c[cr + j] = t[0]!;
+        c[cr + j + 1] = t[1]!;
+        c[cr + j + 2] = t[2]!;
+        c[cr + j + 3] = t[3]!;
       }
       for (; j < N; j++) c[cr + j] = d1(a, xo, sak, b, bOff + j * sbj, sbk, K);
     }
@@ -272,41 +406,67 @@ function gemmSkinny(a: FloatArray, aOff: number, b: FloatArray, bOff: number, c:
       for (; i + 3 < M; i += 4) {
         d4(b, xo, sbk, a, aOff + i * sai, sai, sak, K, t);
         const cr = cOff + i * N + j;
-        c[cr] = t[0]!; c[cr + N] = t[1]!; c[cr + 2 * N] = t[2]!; c[cr + 3 * N] = t[3]!;
+        c[cr] = t[0]!;
+        c[cr + N] = t[1]!;
+        c[cr + 2 * N] = t[2]!;
+        c[cr + 3 * N] = t[3]!;
       }
       for (; i < M; i++) c[cOff + i * N + j] = d1(b, xo, sbk, a, aOff + i * sai, sak, K);
     }
   }
 }
 
-type Dot4 = (x: FloatArray, xo: number, xs: number, y: FloatArray, yo: number, yq: number, ys: number,
-  K: number, out: Float64Array) => void;
+type Dot4 = (x: FloatArray, xo: number, xs: number, y: FloatArray, yo: number, yq: number, ys: number, K: number, out: Float64Array) => void;
 type Dot1 = (x: FloatArray, xo: number, xs: number, y: FloatArray, yo: number, ys: number, K: number) => number;
 
 // out[q] = sum_k x[xo + k*xs] * y[yo + q*yq + k*ys] for q = 0..3.
 // dot4f32 and dot4f64 are textually identical on purpose (V8 keeps type feedback per function).
 const dot4f32: Dot4 = (x, xo, xs, y, yo, yq, ys, K, out) => {
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-  const y1 = yo + yq, y2 = y1 + yq, y3 = y2 + yq;
+  let s0 = 0,
+    s1 = 0,
+    s2 = 0,
+    s3 = 0;
+  const y1 = yo + yq,
+    y2 = y1 + yq,
+    y3 = y2 + yq;
   for (let k = 0, ko = 0; k < K; k++, xo += xs, ko += ys) {
     const v = x[xo]!;
-    s0 += v * y[yo + ko]!; s1 += v * y[y1 + ko]!; s2 += v * y[y2 + ko]!; s3 += v * y[y3 + ko]!;
+    s0 += v * y[yo + ko]!;
+    s1 += v * y[y1 + ko]!;
+    s2 += v * y[y2 + ko]!;
+    s3 += v * y[y3 + ko]!;
   }
-  out[0] = s0; out[1] = s1; out[2] = s2; out[3] = s3;
+  out[0] = s0;
+  out[1] = s1;
+  out[2] = s2;
+  out[3] = s3;
 };
 const dot4f64: Dot4 = (x, xo, xs, y, yo, yq, ys, K, out) => {
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-  const y1 = yo + yq, y2 = y1 + yq, y3 = y2 + yq;
+  let s0 = 0,
+    s1 = 0,
+    s2 = 0,
+    s3 = 0;
+  const y1 = yo + yq,
+    y2 = y1 + yq,
+    y3 = y2 + yq;
   for (let k = 0, ko = 0; k < K; k++, xo += xs, ko += ys) {
     const v = x[xo]!;
-    s0 += v * y[yo + ko]!; s1 += v * y[y1 + ko]!; s2 += v * y[y2 + ko]!; s3 += v * y[y3 + ko]!;
+    s0 += v * y[yo + ko]!;
+    s1 += v * y[y1 + ko]!;
+    s2 += v * y[y2 + ko]!;
+    s3 += v * y[y3 + ko]!;
   }
-  out[0] = s0; out[1] = s1; out[2] = s2; out[3] = s3;
+  out[0] = s0;
+  out[1] = s1;
+  out[2] = s2;
+  out[3] = s3;
 };
 
 // sum_k x[xo + k*xs] * y[yo + k*ys], with two accumulators; one copy per element type as above.
 const dot1f32: Dot1 = (x, xo, xs, y, yo, ys, K) => {
-  let s0 = 0, s1 = 0, k = 0;
+  let s0 = 0,
+    s1 = 0,
+    k = 0;
   for (; k + 1 < K; k += 2, xo += 2 * xs, yo += 2 * ys) {
     s0 += x[xo]! * y[yo]!;
     s1 += x[xo + xs]! * y[yo + ys]!;
@@ -315,7 +475,9 @@ const dot1f32: Dot1 = (x, xo, xs, y, yo, ys, K) => {
   return s0 + s1;
 };
 const dot1f64: Dot1 = (x, xo, xs, y, yo, ys, K) => {
-  let s0 = 0, s1 = 0, k = 0;
+  let s0 = 0,
+    s1 = 0,
+    k = 0;
   for (; k + 1 < K; k += 2, xo += 2 * xs, yo += 2 * ys) {
     s0 += x[xo]! * y[yo]!;
     s1 += x[xo + xs]! * y[yo + ys]!;

@@ -22,21 +22,34 @@ export function reduce(op: ReduceOp, x: TypedArray, shape: Shape, axes: readonly
   const inner = rank === 0 ? 1 : shape[rank - 1]!;
   const os = rank === 0 ? 0 : outStrides[rank - 1]!;
   forEachRow(shape, [stridesOf(shape), outStrides], (off) => {
-    let xi = off[0]!, o = off[1]!;
+    let xi = off[0]!,
+      o = off[1]!;
     if (op === 'sum') {
-      if (os === 0) { let s = 0; for (let k = 0; k < inner; k++) s += x[xi + k]!; acc[o] = acc[o]! + s; }
-      else for (let k = 0; k < inner; k++, o += os) acc[o] = acc[o]! + x[xi + k]!;
+      if (os === 0) {
+        let s = 0;
+        for (let k = 0; k < inner; k++) s += x[xi + k]!;
+        acc[o] = acc[o]! + s;
+      } else for (let k = 0; k < inner; k++, o += os) acc[o] = acc[o]! + x[xi + k]!;
     } else if (op === 'max') {
-      for (let k = 0; k < inner; k++, o += os) { const v = x[xi + k]!; if (v > acc[o]! || v !== v) acc[o] = v; }
+      for (let k = 0; k < inner; k++, o += os) {
+        const v = x[xi + k]!;
+        if (v > acc[o]! || v !== v) acc[o] = v;
+      }
     } else {
-      for (let k = 0; k < inner; k++, o += os) { const v = x[xi + k]!; if (v < acc[o]! || v !== v) acc[o] = v; }
+      for (let k = 0; k < inner; k++, o += os) {
+        const v = x[xi + k]!;
+        if (v < acc[o]! || v !== v) acc[o] = v;
+      }
     }
     xi += inner;
   });
   const out = allocate(dtypeOf(x), outSize);
   if (out instanceof Int32Array) {
     const bad = acc.findIndex((v) => v < INT32_MIN || v > INT32_MAX);
-    if (bad >= 0) throw new DTypeError(`sum: the int32 sum ${acc[bad]} at ${positionOf(bad, keptShape)} is outside the int32 range [${INT32_MIN}, ${INT32_MAX}]; cast to float64 first`);
+    if (bad >= 0)
+      throw new DTypeError(
+        `sum: the int32 sum ${acc[bad]} at ${positionOf(bad, keptShape)} is outside the int32 range [${INT32_MIN}, ${INT32_MAX}]; cast to float64 first`,
+      );
   }
   out.set(acc);
   return out;
@@ -45,7 +58,8 @@ export function reduce(op: ReduceOp, x: TypedArray, shape: Shape, axes: readonly
 /** The index of the first extreme value along `axis` (NaN counts as the extreme). */
 export function argReduce(op: ArgReduceOp, x: TypedArray, shape: Shape, axis: number): Int32Array {
   const n = shape[axis]!;
-  let outer = 1, inner = 1;
+  let outer = 1,
+    inner = 1;
   for (let i = 0; i < axis; i++) outer *= shape[i]!;
   for (let i = axis + 1; i < shape.length; i++) inner *= shape[i]!;
   const out = new Int32Array(outer * inner);
@@ -53,12 +67,19 @@ export function argReduce(op: ArgReduceOp, x: TypedArray, shape: Shape, axis: nu
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const base = o * n * inner + i;
-      let best = x[base]!, at = 0;
+      let best = x[base]!,
+        at = 0;
       if (best === best) {
         for (let k = 1; k < n; k++) {
           const v = x[base + k * inner]!;
-          if (v !== v) { at = k; break; }
-          if (better(v, best)) { best = v; at = k; }
+          if (v !== v) {
+            at = k;
+            break;
+          }
+          if (better(v, best)) {
+            best = v;
+            at = k;
+          }
         }
       }
       out[o * inner + i] = at;

@@ -20,11 +20,7 @@ export function broadcastStrides(inShape: Shape, outShape: Shape): number[] {
  * calls `row(offsets, outOffset)` with each input's offset for that row
  * given its strides. Used for broadcasting and strided copies.
  */
-export function forEachRow(
-  shape: Shape,
-  strides: readonly (readonly number[])[],
-  row: (offsets: Int32Array | number[], outOffset: number) => void,
-): void {
+export function forEachRow(shape: Shape, strides: readonly (readonly number[])[], row: (offsets: Int32Array | number[], outOffset: number) => void): void {
   const rank = shape.length;
   const rowLength = rank === 0 ? 1 : shape[rank - 1]!;
   let rows = 1;

@@ -34,19 +34,23 @@ function forEachWindowRow(win: Window2D, row: (p: number, x: number, inside: boo
 export function extractPatches(x: FloatArray, win: Window2D, padValue: number): FloatArray {
   const [N, , , C] = win.inShape;
   const out = allocate(dtypeOf(x), N * win.outH * win.outW * win.kh * win.kw * C) as FloatArray;
-  const step = win.dilationW * C, kw = win.kw;
+  const step = win.dilationW * C,
+    kw = win.kw;
   const contiguous = win.dilationW === 1;
   forEachWindowRow(win, (p, xi, inside, j0, j1) => {
     if (padValue !== 0 && (!inside || j0 > 0 || j1 < kw)) out.fill(padValue, p, p + kw * C);
     if (!inside || j1 <= j0) return;
     if (contiguous) {
       // the in-bounds columns of a kernel row are one contiguous run of the input
-      const from = xi + j0 * C, n = (j1 - j0) * C, to = p + j0 * C;
+      const from = xi + j0 * C,
+        n = (j1 - j0) * C,
+        to = p + j0 * C;
       if (n > 32) out.set(x.subarray(from, from + n), to);
       else for (let k = 0; k < n; k++) out[to + k] = x[from + k]!;
     } else {
       for (let j = j0; j < j1; j++) {
-        const from = xi + j * step, to = p + j * C;
+        const from = xi + j * step,
+          to = p + j * C;
         for (let c = 0; c < C; c++) out[to + c] = x[from + c]!;
       }
     }
@@ -62,7 +66,8 @@ export function addPatches(patches: FloatArray, win: Window2D): FloatArray {
   forEachWindowRow(win, (p, xi, inside, j0, j1) => {
     if (!inside) return;
     for (let j = j0; j < j1; j++) {
-      const to = xi + j * step, from = p + j * C;
+      const to = xi + j * step,
+        from = p + j * C;
       for (let c = 0; c < C; c++) out[to + c] = out[to + c]! + patches[from + c]!;
     }
   });

@@ -61,7 +61,13 @@ function makeCollector(onFree: (token: number) => void): Collector {
       const FR = vm.runInContext('FinalizationRegistry', ctx) as typeof FinalizationRegistry;
       const registry = new FR<number>(onFree) as FinalizationRegistry<number> & { cleanupSome?: () => void };
       if (typeof gc === 'function' && typeof registry.cleanupSome === 'function') {
-        return { registry, collect: () => { gc(); registry.cleanupSome!(); } };
+        return {
+          registry,
+          collect: () => {
+            gc();
+            registry.cleanupSome!();
+          },
+        };
       }
     } catch {
       // an engine without these flags: finalizers run on their own schedule
@@ -126,7 +132,11 @@ export class Heap {
   private lastCollectEnd = 0;
   private lastCollectMs = 0;
 
-  constructor(private readonly memory: WebAssembly.Memory, heapBase: number, readonly shared: boolean) {
+  constructor(
+    private readonly memory: WebAssembly.Memory,
+    heapBase: number,
+    readonly shared: boolean,
+  ) {
     this.top = (heapBase + 63) & ~63;
     this.buffers.add(memory.buffer);
     this.collector = shared ? makeCollector((token) => this.release(token)) : null;
@@ -141,7 +151,8 @@ export class Heap {
     this.givenClass = cls;
     const list = this.free.get(cls);
     if (list !== undefined && list.length > 0) return list.pop()!;
-    const ptr = this.top, end = ptr + cls;
+    const ptr = this.top,
+      end = ptr + cls;
     const size = this.memory.buffer.byteLength;
     if (end > size) {
       try {
@@ -263,7 +274,10 @@ export class Arena {
   /** Resident copies of ordinary arrays that kernels read, alive while the array is. */
   private readonly shadows = new WeakMap<TypedArray, TypedArray>();
 
-  constructor(private readonly memory: WebAssembly.Memory, readonly heap: Heap) {}
+  constructor(
+    private readonly memory: WebAssembly.Memory,
+    readonly heap: Heap,
+  ) {}
 
   /** The current position, to release back to after a kernel call. */
   mark(): number {
@@ -274,7 +288,8 @@ export class Arena {
   release(mark: number): void {
     const t = this.taken;
     while (t.length > mark) {
-      const cls = t.pop()!, ptr = t.pop()!;
+      const cls = t.pop()!,
+        ptr = t.pop()!;
       this.heap.freeClass(ptr, cls);
     }
   }

@@ -48,8 +48,22 @@ export const SPIN_MS = 0.2;
  * (see worker.ts), where this module's names do not exist, so it reads every constant from here.
  */
 export const LAYOUT = {
-  COUNTER, FINISHED, READY, TOTAL, KIND, GATE, ACTIVE, WORKER_CHUNKS, ARGS, READY_FLAGS, CHUNK_BITS, CHUNK_MASK,
-  SGEMM_ROWS, SGEMM_PACK_B, SGEMM_PACKED, SPIN_MS,
+  COUNTER,
+  FINISHED,
+  READY,
+  TOTAL,
+  KIND,
+  GATE,
+  ACTIVE,
+  WORKER_CHUNKS,
+  ARGS,
+  READY_FLAGS,
+  CHUNK_BITS,
+  CHUNK_MASK,
+  SGEMM_ROWS,
+  SGEMM_PACK_B,
+  SGEMM_PACKED,
+  SPIN_MS,
 };
 export type Layout = typeof LAYOUT;
 
@@ -74,14 +88,26 @@ export function runChunks(L: Layout, ctrl: Int32Array, k: KernelExports, id: num
     const chunk = c & L.CHUNK_MASK;
     if (chunk >= Atomics.load(ctrl, L.TOTAL)) break;
     if (Atomics.compareExchange(ctrl, L.COUNTER, c, c + 1) !== c) continue;
-    const a = L.ARGS, kind = ctrl[L.KIND];
+    const a = L.ARGS,
+      kind = ctrl[L.KIND];
     if (kind === L.SGEMM_ROWS) {
       // args: M N K a lda b ldb c ldc transA transB scratch scratchStride rowsPerChunk colsPerChunk colChunks
-      const M = ctrl[a]!, N = ctrl[a + 1]!, rowsPer = ctrl[a + 13]!, colsPer = ctrl[a + 14]!, colChunks = ctrl[a + 15]!;
-      const ri = (chunk / colChunks) | 0, ci = chunk - ri * colChunks;
-      const r0 = ri * rowsPer, rows = Math.min(rowsPer, M - r0);
-      const j0 = ci * colsPer, cols = Math.min(colsPer, N - j0);
-      const transA = ctrl[a + 9]!, transB = ctrl[a + 10]!, lda = ctrl[a + 4]!, ldb = ctrl[a + 6]!, ldc = ctrl[a + 8]!;
+      const M = ctrl[a]!,
+        N = ctrl[a + 1]!,
+        rowsPer = ctrl[a + 13]!,
+        colsPer = ctrl[a + 14]!,
+        colChunks = ctrl[a + 15]!;
+      const ri = (chunk / colChunks) | 0,
+        ci = chunk - ri * colChunks;
+      const r0 = ri * rowsPer,
+        rows = Math.min(rowsPer, M - r0);
+      const j0 = ci * colsPer,
+        cols = Math.min(colsPer, N - j0);
+      const transA = ctrl[a + 9]!,
+        transB = ctrl[a + 10]!,
+        lda = ctrl[a + 4]!,
+        ldb = ctrl[a + 6]!,
+        ldc = ctrl[a + 8]!;
       while (Atomics.load(ctrl, L.GATE) < r0 + rows); // spin: the main thread is copying these rows of A in
       const aPtr = ctrl[a + 3]! + 4 * (transA ? r0 : r0 * lda);
       const bPtr = ctrl[a + 5]! + 4 * (transB ? j0 * ldb : j0);
@@ -89,23 +115,47 @@ export function runChunks(L: Layout, ctrl: Int32Array, k: KernelExports, id: num
       k.sgemm(rows, cols, ctrl[a + 2]!, aPtr, lda, bPtr, ldb, cPtr, ldc, transA, transB, ctrl[a + 11]! + id * ctrl[a + 12]!);
     } else if (kind === L.SGEMM_PACK_B) {
       // args: K N b ldb transB d colsPerChunk colChunks depthPerChunk; chunks in depth order
-      const colChunks = ctrl[a + 7]!, depth = ctrl[a + 8]!;
-      const di = (chunk / colChunks) | 0, ci = chunk - di * colChunks;
-      const j0 = ci * ctrl[a + 6]!, k0 = di * depth, k1 = Math.min(k0 + depth, ctrl[a]!);
+      const colChunks = ctrl[a + 7]!,
+        depth = ctrl[a + 8]!;
+      const di = (chunk / colChunks) | 0,
+        ci = chunk - di * colChunks;
+      const j0 = ci * ctrl[a + 6]!,
+        k0 = di * depth,
+        k1 = Math.min(k0 + depth, ctrl[a]!);
       while (Atomics.load(ctrl, L.GATE) < k1); // spin: the main thread is copying these rows of B in
       k.sgemmPackB(ctrl[a]!, ctrl[a + 1]!, ctrl[a + 2]!, ctrl[a + 3]!, ctrl[a + 4]!, ctrl[a + 5]!, j0, j0 + ctrl[a + 6]!, k0, k1);
     } else if (kind === L.SGEMM_PACKED) {
       // args: M N K a lda transA bp c ldc scratch scratchStride rowsPerChunk colsPerChunk colChunks
-      const M = ctrl[a]!, rowsPer = ctrl[a + 11]!, colsPer = ctrl[a + 12]!, colChunks = ctrl[a + 13]!;
-      const ri = (chunk / colChunks) | 0, ci = chunk - ri * colChunks;
-      const r0 = ri * rowsPer, rows = Math.min(rowsPer, M - r0), j0 = ci * colsPer;
-      const transA = ctrl[a + 5]!, lda = ctrl[a + 4]!, ldc = ctrl[a + 8]!;
+      const M = ctrl[a]!,
+        rowsPer = ctrl[a + 11]!,
+        colsPer = ctrl[a + 12]!,
+        colChunks = ctrl[a + 13]!;
+      const ri = (chunk / colChunks) | 0,
+        ci = chunk - ri * colChunks;
+      const r0 = ri * rowsPer,
+        rows = Math.min(rowsPer, M - r0),
+        j0 = ci * colsPer;
+      const transA = ctrl[a + 5]!,
+        lda = ctrl[a + 4]!,
+        ldc = ctrl[a + 8]!;
       while (Atomics.load(ctrl, L.GATE) < r0 + rows); // spin: the main thread is copying these rows of A in
       const aPtr = ctrl[a + 3]! + 4 * (transA ? r0 : r0 * lda);
-      k.sgemmPacked(rows, ctrl[a + 1]!, ctrl[a + 2]!, aPtr, lda, transA, ctrl[a + 6]!, ctrl[a + 7]! + 4 * r0 * ldc, ldc,
-        ctrl[a + 9]! + id * ctrl[a + 10]!, j0, j0 + colsPer);
+      k.sgemmPacked(
+        rows,
+        ctrl[a + 1]!,
+        ctrl[a + 2]!,
+        aPtr,
+        lda,
+        transA,
+        ctrl[a + 6]!,
+        ctrl[a + 7]! + 4 * r0 * ldc,
+        ldc,
+        ctrl[a + 9]! + id * ctrl[a + 10]!,
+        j0,
+        j0 + colsPer,
+      );
     } else {
-      throw new Error('nabla thread pool: unknown task kind ' + kind);
+      throw new Error(`nabla thread pool: unknown task kind ${kind}`);
     }
     done++;
     if (Atomics.add(ctrl, L.FINISHED, 1) + 1 === Atomics.load(ctrl, L.TOTAL)) Atomics.notify(ctrl, L.FINISHED);

@@ -10,7 +10,6 @@ import { ACTIVATION, BINARY, COMPARE, REDUCE, UNARY } from './opcodes.generated.
 import { defaultThreads, ThreadPool } from './pool.js';
 import type { Runtime } from './runtime.js';
 
-
 /** Below this many elements an elementwise op stays in JS: the copy in and out would cost more. */
 const DEFAULT_MIN_ELEMENTS = 64;
 /**
@@ -50,13 +49,28 @@ function freshF32(n: number): Float32Array {
  * operands in (sgemm was given their addresses only), and allocating the result (`out`,
  * left null on one thread, where the result is copied out in one pass instead).
  */
-interface Io { a: Float32Array | null; b: Float32Array | null; out: Float32Array | null; wantOut: boolean }
+interface Io {
+  a: Float32Array | null;
+  b: Float32Array | null;
+  out: Float32Array | null;
+  wantOut: boolean;
+}
 
 /**
  * A broadcast of two operands as a 3-D pattern: outer × rows × cols, with each
  * operand's outer, row and column strides (in elements); the result is contiguous.
  */
-interface Pattern3D { outer: number; rows: number; cols: number; aos: number; ars: number; acs: number; bos: number; brs: number; bcs: number }
+interface Pattern3D {
+  outer: number;
+  rows: number;
+  cols: number;
+  aos: number;
+  ars: number;
+  acs: number;
+  bos: number;
+  brs: number;
+  bcs: number;
+}
 
 /**
  * Collapses the broadcast of a and b to outShape into at most three dimensions
@@ -66,19 +80,24 @@ interface Pattern3D { outer: number; rows: number; cols: number; aos: number; ar
  * on the js kernels).
  */
 function pattern3d(aShape: Shape, bShape: Shape, outShape: Shape): Pattern3D | null {
-  const sa = broadcastStrides(aShape, outShape), sb = broadcastStrides(bShape, outShape);
+  const sa = broadcastStrides(aShape, outShape),
+    sb = broadcastStrides(bShape, outShape);
   const dims: { n: number; a: number; b: number }[] = [];
   for (let i = 0; i < outShape.length; i++) {
     const n = outShape[i]!;
     if (n === 1) continue;
     const last = dims[dims.length - 1];
     if (last && last.a === sa[i]! * n && last.b === sb[i]! * n) {
-      last.n *= n; last.a = sa[i]!; last.b = sb[i]!;
+      last.n *= n;
+      last.a = sa[i]!;
+      last.b = sb[i]!;
     } else dims.push({ n, a: sa[i]!, b: sb[i]! });
   }
   if (dims.length > 3) return null;
   while (dims.length < 3) dims.unshift({ n: 1, a: 0, b: 0 });
-  const o = dims[0]!, r = dims[1]!, c = dims[2]!;
+  const o = dims[0]!,
+    r = dims[1]!,
+    c = dims[2]!;
   if (c.a > 1 || c.b > 1) return null;
   return { outer: o.n, rows: r.n, cols: c.n, aos: o.a, ars: r.a, acs: c.a, bos: o.b, brs: r.b, bcs: c.b };
 }
@@ -158,8 +177,11 @@ export class WasmKernels implements Kernels {
     const p = code !== undefined && a instanceof Float32Array && n >= this.minElements ? pattern3d(aShape, bShape, outShape) : null;
     if (!p) return js();
     return this.call(() => {
-      const pa = this.arena.addr(a), pb = this.arena.addr(b);
-      return this.arena.result(Float32Array, n, (po) => this.runtime.exports.binaryF32(code!, pa, p.aos, p.ars, p.acs, pb, p.bos, p.brs, p.bcs, po, p.outer, p.rows, p.cols));
+      const pa = this.arena.addr(a),
+        pb = this.arena.addr(b);
+      return this.arena.result(Float32Array, n, (po) =>
+        this.runtime.exports.binaryF32(code!, pa, p.aos, p.ars, p.acs, pb, p.bos, p.brs, p.bcs, po, p.outer, p.rows, p.cols),
+      );
     }, js);
   }
 
@@ -169,8 +191,11 @@ export class WasmKernels implements Kernels {
     const p = a instanceof Float32Array && n >= this.minElements ? pattern3d(aShape, bShape, outShape) : null;
     if (!p) return js();
     return this.call(() => {
-      const pa = this.arena.addr(a), pb = this.arena.addr(b);
-      return this.arena.result(Uint8Array, n, (po) => this.runtime.exports.compareF32(COMPARE[op], pa, p.aos, p.ars, p.acs, pb, p.bos, p.brs, p.bcs, po, p.outer, p.rows, p.cols));
+      const pa = this.arena.addr(a),
+        pb = this.arena.addr(b);
+      return this.arena.result(Uint8Array, n, (po) =>
+        this.runtime.exports.compareF32(COMPARE[op], pa, p.aos, p.ars, p.acs, pb, p.bos, p.brs, p.bcs, po, p.outer, p.rows, p.cols),
+      );
     }, js);
   }
 
@@ -182,7 +207,9 @@ export class WasmKernels implements Kernels {
       return js();
     }
     return this.call(() => {
-      const pc = this.arena.addr(cond), pa = this.arena.addr(a), pb = this.arena.addr(b);
+      const pc = this.arena.addr(cond),
+        pa = this.arena.addr(a),
+        pb = this.arena.addr(b);
       return this.arena.result(Float32Array, n, (po) => this.runtime.exports.whereF32(pc, pa, a.length === 1 ? 0 : 1, pb, b.length === 1 ? 0 : 1, po, n));
     }, js);
   }
@@ -190,9 +217,11 @@ export class WasmKernels implements Kernels {
   biasActivation(z: FloatArray, b: FloatArray, act: FusedActivation): FloatArray {
     const js = () => jsKernels.biasActivation(z, b, act);
     if (!(z instanceof Float32Array) || !(b instanceof Float32Array) || z.length < this.minElements || b.length === 0) return js();
-    const rows = z.length / b.length, cols = b.length;
+    const rows = z.length / b.length,
+      cols = b.length;
     return this.call(() => {
-      const pz = this.arena.addr(z), pb = this.arena.addr(b);
+      const pz = this.arena.addr(z),
+        pb = this.arena.addr(b);
       return this.arena.result(Float32Array, z.length, (po) => this.runtime.exports.biasActF32(ACTIVATION[act], pz, pb, po, rows, cols));
     }, js);
   }
@@ -203,8 +232,12 @@ export class WasmKernels implements Kernels {
     if (!(value instanceof Float32Array) || n < this.minElements) return js();
     return this.call(() => {
       const a = this.arena;
-      const pv = a.addr(value), pg = a.addr(g), pm = a.addr(m), pw = a.addr(v);
-      let m2: Float32Array | null = null, v2: Float32Array | null = null;
+      const pv = a.addr(value),
+        pg = a.addr(g),
+        pm = a.addr(m),
+        pw = a.addr(v);
+      let m2: Float32Array | null = null,
+        v2: Float32Array | null = null;
       const out = a.result(Float32Array, n, (po) => {
         m2 = a.result(Float32Array, n, (pm2) => {
           v2 = a.result(Float32Array, n, (pv2) => {
@@ -219,7 +252,9 @@ export class WasmKernels implements Kernels {
   softmax(x: FloatArray, shape: Shape, axis: number, log: boolean): FloatArray {
     const js = () => jsKernels.softmax(x, shape, axis, log);
     if (!(x instanceof Float32Array) || x.length < this.minElements) return js();
-    const outer = sizeOf(shape.slice(0, axis)), n = shape[axis]!, inner = sizeOf(shape.slice(axis + 1));
+    const outer = sizeOf(shape.slice(0, axis)),
+      n = shape[axis]!,
+      inner = sizeOf(shape.slice(axis + 1));
     return this.call(() => {
       const px = this.arena.addr(x);
       return this.arena.result(Float32Array, x.length, (po) => this.runtime.exports.softmaxF32(px, po, outer, n, inner, log ? 1 : 0));
@@ -230,8 +265,11 @@ export class WasmKernels implements Kernels {
     const contiguous = axes.length > 0 && axes.every((a, i) => i === 0 || a === axes[i - 1]! + 1);
     const js = () => jsKernels.reduce(op, x, shape, axes);
     if (!(x instanceof Float32Array) || !contiguous || x.length < this.minElements) return js();
-    const first = axes[0]!, last = axes[axes.length - 1]!;
-    const outer = sizeOf(shape.slice(0, first)), r = sizeOf(shape.slice(first, last + 1)), inner = sizeOf(shape.slice(last + 1));
+    const first = axes[0]!,
+      last = axes[axes.length - 1]!;
+    const outer = sizeOf(shape.slice(0, first)),
+      r = sizeOf(shape.slice(first, last + 1)),
+      inner = sizeOf(shape.slice(last + 1));
     if (r === 0) return js();
     return this.call(() => {
       const px = this.arena.addr(x);
@@ -241,61 +279,101 @@ export class WasmKernels implements Kernels {
 
   /** float64 products (gradient checks, Hessians, linear algebra) on the calling thread, with the f64x2 kernel. */
   private dgemm(a: Float64Array, aShape: Shape, b: Float64Array, bShape: Shape, transA: boolean, transB: boolean, outShape: Shape): Float64Array {
-    const r = outShape.length, ar = aShape.length, br = bShape.length;
-    const M = outShape[r - 2]!, N = outShape[r - 1]!;
+    const r = outShape.length,
+      ar = aShape.length,
+      br = bShape.length;
+    const M = outShape[r - 2]!,
+      N = outShape[r - 1]!;
     const K = transA ? aShape[ar - 2]! : aShape[ar - 1]!;
-    const lda = aShape[ar - 1]!, ldb = bShape[br - 1]!;
+    const lda = aShape[ar - 1]!,
+      ldb = bShape[br - 1]!;
     const total = sizeOf(outShape);
     if (total === 0) return new Float64Array(0);
     if (M * N * K < 4096) return jsKernels.matmul(a, aShape, b, bShape, transA, transB, outShape) as Float64Array;
     const k = this.runtime.exports;
-    return this.call(() => {
-      const pa = this.arena.addr(a), pb = this.arena.addr(b);
-      return this.arena.result(Float64Array, total, (pc) => {
-        const scratch = this.arena.alloc(k.dgemmScratchBytes(M, N, K));
-        const batchShape = outShape.slice(0, -2);
-        const aMat = aShape[ar - 2]! * lda, bMat = bShape[br - 2]! * ldb;
-        const sa = broadcastStrides(aShape.slice(0, -2), batchShape), sb = broadcastStrides(bShape.slice(0, -2), batchShape);
-        forEachRow([...batchShape, 1], [[...sa, 0], [...sb, 0]], (off, batch) => {
-          k.dgemm(M, N, K, pa + 8 * off[0]! * aMat, lda, pb + 8 * off[1]! * bMat, ldb, pc + 8 * batch * M * N, N, transA ? 1 : 0, transB ? 1 : 0, scratch);
+    return this.call(
+      () => {
+        const pa = this.arena.addr(a),
+          pb = this.arena.addr(b);
+        return this.arena.result(Float64Array, total, (pc) => {
+          const scratch = this.arena.alloc(k.dgemmScratchBytes(M, N, K));
+          const batchShape = outShape.slice(0, -2);
+          const aMat = aShape[ar - 2]! * lda,
+            bMat = bShape[br - 2]! * ldb;
+          const sa = broadcastStrides(aShape.slice(0, -2), batchShape),
+            sb = broadcastStrides(bShape.slice(0, -2), batchShape);
+          forEachRow(
+            [...batchShape, 1],
+            [
+              [...sa, 0],
+              [...sb, 0],
+            ],
+            (off, batch) => {
+              k.dgemm(M, N, K, pa + 8 * off[0]! * aMat, lda, pb + 8 * off[1]! * bMat, ldb, pc + 8 * batch * M * N, N, transA ? 1 : 0, transB ? 1 : 0, scratch);
+            },
+          );
         });
-      });
-    }, () => jsKernels.matmul(a, aShape, b, bShape, transA, transB, outShape) as Float64Array);
+      },
+      () => jsKernels.matmul(a, aShape, b, bShape, transA, transB, outShape) as Float64Array,
+    );
   }
 
   matmul(a: FloatArray, aShape: Shape, b: FloatArray, bShape: Shape, transA: boolean, transB: boolean, outShape: Shape): FloatArray {
     if (a instanceof Float64Array && b instanceof Float64Array) return this.dgemm(a, aShape, b, bShape, transA, transB, outShape);
     if (!(a instanceof Float32Array) || !(b instanceof Float32Array)) return jsKernels.matmul(a, aShape, b, bShape, transA, transB, outShape);
-    const r = outShape.length, ar = aShape.length, br = bShape.length;
-    const M = outShape[r - 2]!, N = outShape[r - 1]!;
+    const r = outShape.length,
+      ar = aShape.length,
+      br = bShape.length;
+    const M = outShape[r - 2]!,
+      N = outShape[r - 1]!;
     const K = transA ? aShape[ar - 2]! : aShape[ar - 1]!;
-    const lda = aShape[ar - 1]!, ldb = bShape[br - 1]!;
+    const lda = aShape[ar - 1]!,
+      ldb = bShape[br - 1]!;
     const total = r === 2 ? M * N : sizeOf(outShape);
     if (total === 0) return new Float32Array(0);
-    const arena = this.arena, heap = this.heap;
-    return this.call(() => {
-      const tA = transA ? 1 : 0, tB = transB ? 1 : 0;
-      if (r === 2) {
-        // operands that are not resident are copied in by sgemm (block by block while the
-        // workers start); a result that is not resident is allocated while they compute
-        const fa = arena.find(a), fb = arena.find(b), aIn = fa >= 0, bIn = fb >= 0;
-        const pa = aIn ? fa : arena.alloc(a.byteLength), pb = bIn ? fb : arena.alloc(b.byteLength);
-        const res = heap.resident(Float32Array, total);
-        const pc = res ? res.byteOffset : arena.alloc(total * 4);
-        const io: Io = { a: aIn ? null : a, b: bIn ? null : b, out: null, wantOut: res === null };
-        this.sgemm(M, N, K, pa, lda, pb, ldb, pc, N, tA, tB, io);
-        return res ?? (io.out ? arena.copyInto(io.out, pc) : arena.copyF32(pc, total));
-      }
-      const pa = arena.addr(a), pb = arena.addr(b);
-      const batchShape = outShape.slice(0, -2);
-      const aMat = aShape[ar - 2]! * lda, bMat = bShape[br - 2]! * ldb;
-      const sa = broadcastStrides(aShape.slice(0, -2), batchShape), sb = broadcastStrides(bShape.slice(0, -2), batchShape);
-      return arena.result(Float32Array, total, (pc) => {
-        forEachRow([...batchShape, 1], [[...sa, 0], [...sb, 0]], (off, batch) => {
-          this.sgemm(M, N, K, pa + 4 * off[0]! * aMat, lda, pb + 4 * off[1]! * bMat, ldb, pc + 4 * batch * M * N, N, tA, tB);
+    const arena = this.arena,
+      heap = this.heap;
+    return this.call(
+      () => {
+        const tA = transA ? 1 : 0,
+          tB = transB ? 1 : 0;
+        if (r === 2) {
+          // operands that are not resident are copied in by sgemm (block by block while the
+          // workers start); a result that is not resident is allocated while they compute
+          const fa = arena.find(a),
+            fb = arena.find(b),
+            aIn = fa >= 0,
+            bIn = fb >= 0;
+          const pa = aIn ? fa : arena.alloc(a.byteLength),
+            pb = bIn ? fb : arena.alloc(b.byteLength);
+          const res = heap.resident(Float32Array, total);
+          const pc = res ? res.byteOffset : arena.alloc(total * 4);
+          const io: Io = { a: aIn ? null : a, b: bIn ? null : b, out: null, wantOut: res === null };
+          this.sgemm(M, N, K, pa, lda, pb, ldb, pc, N, tA, tB, io);
+          return res ?? (io.out ? arena.copyInto(io.out, pc) : arena.copyF32(pc, total));
+        }
+        const pa = arena.addr(a),
+          pb = arena.addr(b);
+        const batchShape = outShape.slice(0, -2);
+        const aMat = aShape[ar - 2]! * lda,
+          bMat = bShape[br - 2]! * ldb;
+        const sa = broadcastStrides(aShape.slice(0, -2), batchShape),
+          sb = broadcastStrides(bShape.slice(0, -2), batchShape);
+        return arena.result(Float32Array, total, (pc) => {
+          forEachRow(
+            [...batchShape, 1],
+            [
+              [...sa, 0],
+              [...sb, 0],
+            ],
+            (off, batch) => {
+              this.sgemm(M, N, K, pa + 4 * off[0]! * aMat, lda, pb + 4 * off[1]! * bMat, ldb, pc + 4 * batch * M * N, N, tA, tB);
+            },
+          );
         });
-      });
-    }, () => jsKernels.matmul(a, aShape, b, bShape, transA, transB, outShape));
+      },
+      () => jsKernels.matmul(a, aShape, b, bShape, transA, transB, outShape),
+    );
   }
 
   /**
@@ -305,13 +383,33 @@ export class WasmKernels implements Kernels {
    * copied in yet: this copies them, where it can block by block while the workers start on
    * the first blocks, and allocates io.out while the workers compute.
    */
-  private sgemm(M: number, N: number, K: number, pa: number, lda: number, pb: number, ldb: number, pc: number, ldc: number, tA: number, tB: number,
-    io?: Io): void {
-    const k = this.runtime.exports, arena = this.arena, pool = this.pool, t = gemmTuning;
+  private sgemm(
+    M: number,
+    N: number,
+    K: number,
+    pa: number,
+    lda: number,
+    pb: number,
+    ldb: number,
+    pc: number,
+    ldc: number,
+    tA: number,
+    tB: number,
+    io?: Io,
+  ): void {
+    const k = this.runtime.exports,
+      arena = this.arena,
+      pool = this.pool,
+      t = gemmTuning;
     const mark = arena.mark();
-    const a = io?.a ?? null, b = io?.b ?? null;
-    const copyA = () => { if (a) arena.set(a, pa); };
-    const copyB = () => { if (b) arena.set(b, pb); };
+    const a = io?.a ?? null,
+      b = io?.b ?? null;
+    const copyA = () => {
+      if (a) arena.set(a, pa);
+    };
+    const copyB = () => {
+      if (b) arena.set(b, pb);
+    };
     /** Copies `rows` rows of `src` (row stride ld) to ptr, opening the gate after each `step` rows. */
     const copyGated = (src: Float32Array, ptr: number, ld: number, rows: number, step: number) => {
       for (let r0 = 0; r0 < rows; r0 += step) {
@@ -320,9 +418,12 @@ export class WasmKernels implements Kernels {
         pool.open(r1);
       }
     };
-    const allocOut = () => { if (io?.wantOut) io.out = freshF32(M * N); };
+    const allocOut = () => {
+      if (io?.wantOut) io.out = freshF32(M * N);
+    };
     try {
-      const macs = M * N * K, threads = pool.size;
+      const macs = M * N * K,
+        threads = pool.size;
       if (threads > 1 && macs >= t.parallelMinMacs && (macs >= t.wakeMinMacs || pool.hot())) {
         // several chunks per thread (so that a busy core does not stall the product), none tiny
         const want = Math.max(2, Math.min(threads * t.chunksPerThread, Math.floor(macs / t.minChunkMacs)));
@@ -336,7 +437,8 @@ export class WasmKernels implements Kernels {
             rows = M;
             cols = Math.max(64, Math.ceil(N / want / 64) * 64);
           }
-          const rowChunks = Math.ceil(M / rows), colChunks = Math.ceil(N / cols);
+          const rowChunks = Math.ceil(M / rows),
+            colChunks = Math.ceil(N / cols);
           if (rowChunks * colChunks > 1) {
             const stride = (k.sgemmScratchBytes(rows, cols, K) + 63) & ~63;
             const scratch = arena.alloc(stride * threads);
@@ -344,7 +446,16 @@ export class WasmKernels implements Kernels {
             copyB();
             if (a && tA === 0 && colChunks === 1) {
               // the workers start on the first row blocks while the rest of A is copied in
-              pool.run(SGEMM_ROWS, rowChunks, args, () => { copyGated(a, pa, lda, M, rows); allocOut(); }, true);
+              pool.run(
+                SGEMM_ROWS,
+                rowChunks,
+                args,
+                () => {
+                  copyGated(a, pa, lda, M, rows);
+                  allocOut();
+                },
+                true,
+              );
             } else {
               copyA();
               pool.run(SGEMM_ROWS, rowChunks * colChunks, args, allocOut);
@@ -354,16 +465,23 @@ export class WasmKernels implements Kernels {
         } else {
           // pack op(B) once, the threads splitting it by depth blocks and columns, then row
           // blocks of C over the shared copy; B, then A are copied in while the workers start
-          const gateB = b !== null && tB === 0, gateA = a !== null && tA === 0;
+          const gateB = b !== null && tB === 0,
+            gateA = a !== null && tA === 0;
           const bp = arena.alloc(k.sgemmPackedBBytes(N, K));
           const depth = k.sgemmDepthBlock();
           const packCols = Math.max(64, Math.ceil(N / Math.max(1, want / Math.ceil(K / depth)) / 64) * 64);
           const packColChunks = Math.ceil(N / packCols);
           if (!gateB) copyB();
-          pool.run(SGEMM_PACK_B, packColChunks * Math.ceil(K / depth), [K, N, pb, ldb, tB, bp, packCols, packColChunks, depth], () => {
-            if (gateB) copyGated(b, pb, ldb, K, depth);
-            if (!gateA) copyA();
-          }, gateB);
+          pool.run(
+            SGEMM_PACK_B,
+            packColChunks * Math.ceil(K / depth),
+            [K, N, pb, ldb, tB, bp, packCols, packColChunks, depth],
+            () => {
+              if (gateB) copyGated(b, pb, ldb, K, depth);
+              if (!gateA) copyA();
+            },
+            gateB,
+          );
           rows = Math.max(t.packedMinRows, Math.ceil(M / want / t.packedRowStep) * t.packedRowStep);
           const rowChunks = Math.ceil(M / rows);
           let cols = N;
@@ -371,10 +489,16 @@ export class WasmKernels implements Kernels {
           const colChunks = Math.ceil(N / cols);
           const stride = (k.sgemmPackedScratchBytes(rows, K) + 63) & ~63;
           const scratch = arena.alloc(stride * threads);
-          pool.run(SGEMM_PACKED, rowChunks * colChunks, [M, N, K, pa, lda, tA, bp, pc, ldc, scratch, stride, rows, cols, colChunks], () => {
-            if (gateA) copyGated(a, pa, lda, M, rows);
-            allocOut();
-          }, gateA);
+          pool.run(
+            SGEMM_PACKED,
+            rowChunks * colChunks,
+            [M, N, K, pa, lda, tA, bp, pc, ldc, scratch, stride, rows, cols, colChunks],
+            () => {
+              if (gateA) copyGated(a, pa, lda, M, rows);
+              allocOut();
+            },
+            gateA,
+          );
           return;
         }
       }
@@ -388,15 +512,33 @@ export class WasmKernels implements Kernels {
   }
 
   // layout kernels are memory copies, as fast in JS as in wasm once the copies in and out are counted
-  permute(x: TypedArray, shape: Shape, perm: readonly number[]) { return jsKernels.permute(x, shape, perm); }
-  broadcastTo(x: TypedArray, shape: Shape, outShape: Shape) { return jsKernels.broadcastTo(x, shape, outShape); }
-  slice(x: TypedArray, shape: Shape, begin: readonly number[], size: readonly number[]) { return jsKernels.slice(x, shape, begin, size); }
-  pad(x: TypedArray, shape: Shape, paddings: readonly (readonly [number, number])[], value: number) { return jsKernels.pad(x, shape, paddings, value); }
-  concat(xs: readonly TypedArray[], shapes: readonly Shape[], axis: number) { return jsKernels.concat(xs, shapes, axis); }
-  gather(x: TypedArray, shape: Shape, indices: Int32Array, indicesShape: Shape, axis: number) { return jsKernels.gather(x, shape, indices, indicesShape, axis); }
-  scatterAdd(u: FloatArray, shape: Shape, indices: Int32Array, indicesShape: Shape, axis: number, dimSize: number) { return jsKernels.scatterAdd(u, shape, indices, indicesShape, axis, dimSize); }
-  cast(x: TypedArray, dtype: DType) { return jsKernels.cast(x, dtype); }
-  argReduce(op: 'argmax' | 'argmin', x: TypedArray, shape: Shape, axis: number) { return jsKernels.argReduce(op, x, shape, axis); }
+  permute(x: TypedArray, shape: Shape, perm: readonly number[]) {
+    return jsKernels.permute(x, shape, perm);
+  }
+  broadcastTo(x: TypedArray, shape: Shape, outShape: Shape) {
+    return jsKernels.broadcastTo(x, shape, outShape);
+  }
+  slice(x: TypedArray, shape: Shape, begin: readonly number[], size: readonly number[]) {
+    return jsKernels.slice(x, shape, begin, size);
+  }
+  pad(x: TypedArray, shape: Shape, paddings: readonly (readonly [number, number])[], value: number) {
+    return jsKernels.pad(x, shape, paddings, value);
+  }
+  concat(xs: readonly TypedArray[], shapes: readonly Shape[], axis: number) {
+    return jsKernels.concat(xs, shapes, axis);
+  }
+  gather(x: TypedArray, shape: Shape, indices: Int32Array, indicesShape: Shape, axis: number) {
+    return jsKernels.gather(x, shape, indices, indicesShape, axis);
+  }
+  scatterAdd(u: FloatArray, shape: Shape, indices: Int32Array, indicesShape: Shape, axis: number, dimSize: number) {
+    return jsKernels.scatterAdd(u, shape, indices, indicesShape, axis, dimSize);
+  }
+  cast(x: TypedArray, dtype: DType) {
+    return jsKernels.cast(x, dtype);
+  }
+  argReduce(op: 'argmax' | 'argmin', x: TypedArray, shape: Shape, axis: number) {
+    return jsKernels.argReduce(op, x, shape, axis);
+  }
   extractPatches(x: FloatArray, win: Window2D, padValue: number): FloatArray {
     const js = () => jsKernels.extractPatches(x, win, padValue);
     if (!(x instanceof Float32Array) || x.length < this.minElements) return js();
@@ -404,8 +546,27 @@ export class WasmKernels implements Kernels {
     const n = N * win.outH * win.outW * win.kh * win.kw * C;
     return this.call(() => {
       const px = this.arena.addr(x);
-      return this.arena.result(Float32Array, n, (po) => this.runtime.exports.extractPatchesF32(px, N, H, W, C, win.kh, win.kw, win.strideH, win.strideW,
-        win.dilationH, win.dilationW, win.padTop, win.padLeft, win.outH, win.outW, padValue, po));
+      return this.arena.result(Float32Array, n, (po) =>
+        this.runtime.exports.extractPatchesF32(
+          px,
+          N,
+          H,
+          W,
+          C,
+          win.kh,
+          win.kw,
+          win.strideH,
+          win.strideW,
+          win.dilationH,
+          win.dilationW,
+          win.padTop,
+          win.padLeft,
+          win.outH,
+          win.outW,
+          padValue,
+          po,
+        ),
+      );
     }, js);
   }
 
@@ -416,8 +577,26 @@ export class WasmKernels implements Kernels {
     const n = N * H * W * C;
     return this.call(() => {
       const pp = this.arena.addr(p);
-      return this.arena.result(Float32Array, n, (po) => this.runtime.exports.addPatchesF32(pp, N, H, W, C, win.kh, win.kw, win.strideH, win.strideW,
-        win.dilationH, win.dilationW, win.padTop, win.padLeft, win.outH, win.outW, po));
+      return this.arena.result(Float32Array, n, (po) =>
+        this.runtime.exports.addPatchesF32(
+          pp,
+          N,
+          H,
+          W,
+          C,
+          win.kh,
+          win.kw,
+          win.strideH,
+          win.strideW,
+          win.dilationH,
+          win.dilationW,
+          win.padTop,
+          win.padLeft,
+          win.outH,
+          win.outW,
+          po,
+        ),
+      );
     }, js);
   }
 }

@@ -1,7 +1,22 @@
 import { nodeBuiltin } from '../../core/platform.js';
 import {
-  ACTIVE, ARGS, CHUNK_BITS, CHUNK_MASK, CONTROL_INTS, COUNTER, FINISHED, GATE, GATE_OPEN, KIND, LAYOUT, MAX_WORKERS, READY_FLAGS,
-  SPIN_MS, TOTAL, WORKER_CHUNKS, runChunks,
+  ACTIVE,
+  ARGS,
+  CHUNK_BITS,
+  CHUNK_MASK,
+  CONTROL_INTS,
+  COUNTER,
+  FINISHED,
+  GATE,
+  GATE_OPEN,
+  KIND,
+  LAYOUT,
+  MAX_WORKERS,
+  READY_FLAGS,
+  SPIN_MS,
+  TOTAL,
+  WORKER_CHUNKS,
+  runChunks,
 } from './control.js';
 import type { Runtime } from './runtime.js';
 import { workerSource, type WorkerInit, type WorkerReport } from './worker.js';
@@ -24,10 +39,15 @@ export const poolSettings = {
 type Timer = { ref?(): void; unref?(): void };
 
 /** A started worker: Node's worker_threads.Worker or a Web Worker, seen through what the pool uses. */
-interface PoolWorker { terminate(): unknown }
+interface PoolWorker {
+  terminate(): unknown;
+}
 
 /** What the pool hears from a worker: its report, or a failure (an error event, an early exit, a message that cannot be read). */
-interface WorkerEvents { report(r: WorkerReport): void; failure(cause: string): void }
+interface WorkerEvents {
+  report(r: WorkerReport): void;
+  failure(cause: string): void;
+}
 
 interface WebWorker {
   postMessage(m: unknown): void;
@@ -215,7 +235,8 @@ export class ThreadPool {
    */
   private watch(id: number): void {
     const period = Math.min(250, poolSettings.startTimeoutMs);
-    let waited = 0, last = performance.now();
+    let waited = 0,
+      last = performance.now();
     const check = () => {
       if (this.failure || !this.starting.has(id)) return;
       if (Atomics.load(this.ctrl, READY_FLAGS + id) === 1) return this.started(id); // its report is on its way
@@ -270,7 +291,8 @@ export class ThreadPool {
     this.generation = (this.generation + 1) & ((1 << (31 - CHUNK_BITS)) - 1);
     Atomics.store(ctrl, COUNTER, this.generation << CHUNK_BITS); // publishes the task
     Atomics.notify(ctrl, COUNTER);
-    let failed = false, failure: unknown;
+    let failed = false,
+      failure: unknown;
     if (meanwhile) {
       try {
         meanwhile();

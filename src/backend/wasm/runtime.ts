@@ -7,28 +7,141 @@ export interface KernelExports {
   heapBase(): number;
   sgemmScratchBytes(M: number, N: number, K: number): number;
   dgemmScratchBytes(M: number, N: number, K: number): number;
-  dgemm(M: number, N: number, K: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number, transA: number, transB: number, scratch: number): void;
-  sgemm(M: number, N: number, K: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number, transA: number, transB: number, scratch: number): void;
+  dgemm(
+    M: number,
+    N: number,
+    K: number,
+    a: number,
+    lda: number,
+    b: number,
+    ldb: number,
+    c: number,
+    ldc: number,
+    transA: number,
+    transB: number,
+    scratch: number,
+  ): void;
+  sgemm(
+    M: number,
+    N: number,
+    K: number,
+    a: number,
+    lda: number,
+    b: number,
+    ldb: number,
+    c: number,
+    ldc: number,
+    transA: number,
+    transB: number,
+    scratch: number,
+  ): void;
   sgemmPackedBBytes(N: number, K: number): number;
   sgemmPackedScratchBytes(M: number, K: number): number;
   sgemmDepthBlock(): number;
   sgemmPackB(K: number, N: number, b: number, ldb: number, transB: number, d: number, j0: number, j1: number, k0: number, k1: number): void;
-  sgemmPacked(M: number, N: number, K: number, a: number, lda: number, transA: number, bp: number, c: number, ldc: number, scratch: number, j0: number, j1: number): void;
+  sgemmPacked(
+    M: number,
+    N: number,
+    K: number,
+    a: number,
+    lda: number,
+    transA: number,
+    bp: number,
+    c: number,
+    ldc: number,
+    scratch: number,
+    j0: number,
+    j1: number,
+  ): void;
   unaryF32(op: number, x: number, out: number, n: number): void;
   biasActF32(op: number, z: number, b: number, out: number, rows: number, cols: number): void;
   softmaxF32(x: number, out: number, outer: number, n: number, inner: number, log: number): void;
-  adamF32(value: number, g: number, m: number, v: number, outValue: number, outM: number, outV: number, n: number,
-    b1: number, c1: number, b2: number, c2: number, stepSize: number, root2: number, eps: number): void;
-  binaryF32(op: number, a: number, aos: number, ars: number, acs: number, b: number, bos: number, brs: number, bcs: number, out: number,
-    outer: number, rows: number, cols: number): void;
-  compareF32(op: number, a: number, aos: number, ars: number, acs: number, b: number, bos: number, brs: number, bcs: number, out: number,
-    outer: number, rows: number, cols: number): void;
+  adamF32(
+    value: number,
+    g: number,
+    m: number,
+    v: number,
+    outValue: number,
+    outM: number,
+    outV: number,
+    n: number,
+    b1: number,
+    c1: number,
+    b2: number,
+    c2: number,
+    stepSize: number,
+    root2: number,
+    eps: number,
+  ): void;
+  binaryF32(
+    op: number,
+    a: number,
+    aos: number,
+    ars: number,
+    acs: number,
+    b: number,
+    bos: number,
+    brs: number,
+    bcs: number,
+    out: number,
+    outer: number,
+    rows: number,
+    cols: number,
+  ): void;
+  compareF32(
+    op: number,
+    a: number,
+    aos: number,
+    ars: number,
+    acs: number,
+    b: number,
+    bos: number,
+    brs: number,
+    bcs: number,
+    out: number,
+    outer: number,
+    rows: number,
+    cols: number,
+  ): void;
   whereF32(cond: number, a: number, as: number, b: number, bs: number, out: number, n: number): void;
   reduceF32(op: number, x: number, outer: number, r: number, inner: number, out: number): void;
-  extractPatchesF32(x: number, N: number, H: number, W: number, C: number, kh: number, kw: number, sh: number, sw: number, dh: number, dw: number,
-    pt: number, pl: number, OH: number, OW: number, padValue: number, out: number): void;
-  addPatchesF32(patches: number, N: number, H: number, W: number, C: number, kh: number, kw: number, sh: number, sw: number, dh: number, dw: number,
-    pt: number, pl: number, OH: number, OW: number, out: number): void;
+  extractPatchesF32(
+    x: number,
+    N: number,
+    H: number,
+    W: number,
+    C: number,
+    kh: number,
+    kw: number,
+    sh: number,
+    sw: number,
+    dh: number,
+    dw: number,
+    pt: number,
+    pl: number,
+    OH: number,
+    OW: number,
+    padValue: number,
+    out: number,
+  ): void;
+  addPatchesF32(
+    patches: number,
+    N: number,
+    H: number,
+    W: number,
+    C: number,
+    kh: number,
+    kw: number,
+    sh: number,
+    sw: number,
+    dh: number,
+    dw: number,
+    pt: number,
+    pl: number,
+    OH: number,
+    OW: number,
+    out: number,
+  ): void;
 }
 
 /** A compiled kernel module, the memory it runs in and its instance on this thread. */
@@ -79,7 +192,8 @@ function createMemory(): { memory: WebAssembly.Memory; shared: boolean } {
 }
 
 /** The flags byte of a memory's limits: a maximum is given (bit 0), the memory is shared (bit 1). */
-const LIMITS_HAS_MAX = 0x01, LIMITS_SHARED = 0x02;
+const LIMITS_HAS_MAX = 0x01,
+  LIMITS_SHARED = 0x02;
 
 /** Reads the unsigned LEB128 number at `at`: its value and the position after it. */
 function readU32(bytes: Uint8Array, at: number): [number, number] {
@@ -100,7 +214,9 @@ function readU32(bytes: Uint8Array, at: number): [number, number] {
  * section, another memory import, a truncated module) throws a NablaError.
  */
 export function memoryFlagsOffset(bytes: Uint8Array): number {
-  const fail = (what: string): never => { throw new NablaError(`nabla wasm kernels: ${what}; the embedded module is not the one build-kernels.mjs writes`); };
+  const fail = (what: string): never => {
+    throw new NablaError(`nabla wasm kernels: ${what}; the embedded module is not the one build-kernels.mjs writes`);
+  };
   const header = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]; // \0asm, version 1
   if (bytes.length < 8 || header.some((b, i) => bytes[i] !== b)) fail('no WebAssembly header');
   const name = (at: number): [string, number] => {
@@ -120,7 +236,10 @@ export function memoryFlagsOffset(bytes: Uint8Array): number {
     const [size, start] = readU32(bytes, pos + 1);
     const end = start + size;
     if (end > bytes.length) fail(`section ${id} at byte ${pos} runs past the end`);
-    if (id !== 2) { pos = end; continue; }
+    if (id !== 2) {
+      pos = end;
+      continue;
+    }
     let [count, p] = readU32(bytes, start);
     let found: number | null = null;
     for (; count > 0; count--) {
@@ -128,14 +247,19 @@ export function memoryFlagsOffset(bytes: Uint8Array): number {
       [module, p] = name(p);
       [field, p] = name(p);
       const kind = bytes[p++];
-      if (kind === 0) p = readU32(bytes, p)[1];                    // function: type index
-      else if (kind === 1) p = skipLimits(p + 1);                  // table: element type, limits
-      else if (kind === 2) {                                       // memory: limits
+      if (kind === 0)
+        p = readU32(bytes, p)[1]; // function: type index
+      else if (kind === 1)
+        p = skipLimits(p + 1); // table: element type, limits
+      else if (kind === 2) {
+        // memory: limits
         if (found !== null || module !== 'env' || field !== 'memory') fail(`unexpected memory import ${module}.${field}`);
         found = p;
         p = skipLimits(p);
-      } else if (kind === 3) p += 2;                               // global: value type, mutability
-      else if (kind === 4) p = readU32(bytes, p + 1)[1];           // tag: attribute, type index
+      } else if (kind === 3)
+        p += 2; // global: value type, mutability
+      else if (kind === 4)
+        p = readU32(bytes, p + 1)[1]; // tag: attribute, type index
       else fail(`unknown import kind ${kind} at byte ${p - 1}`);
       if (p > end) fail('the import section runs past its end');
     }
@@ -188,7 +312,9 @@ export function instantiate(module: WebAssembly.Module, memory: WebAssembly.Memo
   const instance = new WebAssembly.Instance(module, {
     env: {
       memory,
-      abort: () => { throw new Error('nabla wasm kernel aborted'); },
+      abort: () => {
+        throw new Error('nabla wasm kernel aborted');
+      },
     },
   });
   return instance.exports as unknown as KernelExports;

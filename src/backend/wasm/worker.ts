@@ -10,7 +10,12 @@ import { LAYOUT, runChunks, type Layout } from './control.js';
 import type { KernelExports } from './runtime.js';
 
 /** What a worker receives to start. */
-export interface WorkerInit { module: WebAssembly.Module; memory: WebAssembly.Memory; control: SharedArrayBuffer; id: number }
+export interface WorkerInit {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  control: SharedArrayBuffer;
+  id: number;
+}
 
 /** What a worker tells the pool once: it started, or why it could not. */
 export type WorkerReport = { ready: true } | { error: string };
@@ -30,7 +35,7 @@ export function serve(L: Layout, init: WorkerInit, run: typeof runChunks, abort:
     exports = new WebAssembly.Instance(init.module, { env: { memory: init.memory, abort } }).exports as unknown as KernelExports;
     ctrl = new Int32Array(init.control);
   } catch (e) {
-    post({ error: 'the kernels did not instantiate in the worker: ' + String(e) });
+    post({ error: `the kernels did not instantiate in the worker: ${String(e)}` });
     return;
   }
   let generation = Atomics.load(ctrl, L.COUNTER) >>> L.CHUNK_BITS;

@@ -2,7 +2,7 @@ import { describe } from '../../core/describe.js';
 import { ArgumentError, ShapeError } from '../../core/errors.js';
 import { boolOption, rangeOption } from '../options.js';
 import { normalizeAxis } from '../../core/shape.js';
-import { Tensor } from '../../tensor/tensor.js';
+import type { Tensor } from '../../tensor/tensor.js';
 import type { Variable } from '../../tensor/variable.js';
 import { add, div, mul, sqrt, sub } from '../../ops/arithmetic.js';
 import { mean, variance } from '../../ops/reduce.js';
@@ -56,7 +56,8 @@ export class BatchNormalization extends Layer {
     if (typeof this.axis !== 'number' || !Number.isInteger(this.axis)) throw new ArgumentError(`${op}: axis must be an integer, got ${describe(this.axis)}`);
     this.momentum = rangeOption(op, 'momentum', args.momentum ?? 0.99, 0, 1, true);
     this.epsilon = args.epsilon ?? 1e-3;
-    if (typeof this.epsilon !== 'number' || !(this.epsilon > 0) || !Number.isFinite(this.epsilon)) throw new ArgumentError(`${op}: epsilon must be a positive finite number, got ${describe(this.epsilon)}`);
+    if (typeof this.epsilon !== 'number' || !(this.epsilon > 0) || !Number.isFinite(this.epsilon))
+      throw new ArgumentError(`${op}: epsilon must be a positive finite number, got ${describe(this.epsilon)}`);
     this.center = boolOption(op, 'center', args.center ?? true);
     this.scale = boolOption(op, 'scale', args.scale ?? true);
     if (this.inputShape) this.build([null, ...this.inputShape]);
@@ -98,7 +99,6 @@ export class BatchNormalization extends Layer {
     if (this.beta) y = add(y, asFeature(this.beta));
     return y;
   }
-
 
   override getConfig() {
     return { ...super.getConfig(), axis: this.axis, momentum: this.momentum, epsilon: this.epsilon, center: this.center, scale: this.scale };

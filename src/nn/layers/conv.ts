@@ -1,5 +1,5 @@
 import { ShapeError } from '../../core/errors.js';
-import { Tensor } from '../../tensor/tensor.js';
+import type { Tensor } from '../../tensor/tensor.js';
 import type { Variable } from '../../tensor/variable.js';
 import { avgPool2d, conv2d, maxPool2d, type Padding, type Pair } from '../../ops/conv.js';
 import { max, mean } from '../../ops/reduce.js';
@@ -62,7 +62,8 @@ export class Conv2D extends Layer {
 
   override build(s: SymbolicShape): void {
     const cin = s[s.length - 1];
-    if (s.length !== 4 || typeof cin !== 'number') throw new ShapeError(`${this.name}: input shape ${JSON.stringify(s)} must be [batch, height, width, channels] with known channels`);
+    if (s.length !== 4 || typeof cin !== 'number')
+      throw new ShapeError(`${this.name}: input shape ${JSON.stringify(s)} must be [batch, height, width, channels] with known channels`);
     this.kernel = this.addWeight('kernel', [...this.kernelSize, cin, this.filters], this.kernelInit, { regularizer: this.kernelReg });
     if (this.useBias) this.bias = this.addWeight('bias', [this.filters], this.biasInit);
     this.built = true;
@@ -73,12 +74,18 @@ export class Conv2D extends Layer {
     return activateWithBias(this.activation, z, this.bias ?? null);
   }
 
-
   override getConfig() {
     return {
-      ...super.getConfig(), filters: this.filters, kernelSize: this.kernelSize, strides: this.strides, padding: this.padding,
-      dilationRate: this.dilationRate, activation: this.activation, useBias: this.useBias,
-      kernelInitializer: serializeInitializer(this.kernelInit), biasInitializer: serializeInitializer(this.biasInit),
+      ...super.getConfig(),
+      filters: this.filters,
+      kernelSize: this.kernelSize,
+      strides: this.strides,
+      padding: this.padding,
+      dilationRate: this.dilationRate,
+      activation: this.activation,
+      useBias: this.useBias,
+      kernelInitializer: serializeInitializer(this.kernelInit),
+      biasInitializer: serializeInitializer(this.biasInit),
       ...(this.kernelReg ? { kernelRegularizer: { className: 'L1L2', config: this.kernelReg.config } } : {}),
     };
   }

@@ -4,7 +4,7 @@ import { rangeOption, requireArgs } from '../options.js';
 import { formatShape, sizeOf } from '../../core/shape.js';
 import { globalGenerator } from '../../core/random.js';
 import { randomUniform } from '../../tensor/create.js';
-import { Tensor } from '../../tensor/tensor.js';
+import type { Tensor } from '../../tensor/tensor.js';
 import { div, mul } from '../../ops/arithmetic.js';
 import { cast } from '../../ops/convert.js';
 import { greaterEqual } from '../../ops/compare.js';
@@ -40,7 +40,10 @@ export class Dropout extends Layer {
   }
   call(x: Tensor, training: boolean): Tensor {
     if (!training || this.rate === 0) return x;
-    const keep = greaterEqual(randomUniform(x.shape, 0, 1, { dtype: x.dtype === 'float64' ? 'float64' : 'float32', generator: this.generator ?? globalGenerator() }), this.rate);
+    const keep = greaterEqual(
+      randomUniform(x.shape, 0, 1, { dtype: x.dtype === 'float64' ? 'float64' : 'float32', generator: this.generator ?? globalGenerator() }),
+      this.rate,
+    );
     return div(mul(x, cast(keep, x.dtype)), 1 - this.rate);
   }
   override getConfig() {
@@ -66,7 +69,9 @@ export class Reshape extends Layer {
     super('Reshape', requireArgs('reshape', args));
     const t = args.targetShape;
     if (!Array.isArray(t) || t.some((d) => typeof d !== 'number' || !Number.isSafeInteger(d) || (d < 1 && d !== -1)) || t.filter((d) => d === -1).length > 1) {
-      throw new ArgumentError(`reshape: targetShape must be an array of positive integers with at most one -1, got ${Array.isArray(t) ? `[${t.map(describe).join(',')}]` : describe(t)}`);
+      throw new ArgumentError(
+        `reshape: targetShape must be an array of positive integers with at most one -1, got ${Array.isArray(t) ? `[${t.map(describe).join(',')}]` : describe(t)}`,
+      );
     }
     this.targetShape = [...t];
   }

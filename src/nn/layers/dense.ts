@@ -1,6 +1,6 @@
 import { ShapeError } from '../../core/errors.js';
 import { formatShape } from '../../core/shape.js';
-import { Tensor } from '../../tensor/tensor.js';
+import type { Tensor } from '../../tensor/tensor.js';
 import type { Variable } from '../../tensor/variable.js';
 import { matmul } from '../../ops/linalg.js';
 import { activateWithBias, canonicalActivation, type ActivationName, type ActivationSpelling } from '../activations.js';
@@ -56,7 +56,8 @@ export class Dense extends Layer {
 
   override build(inputShape: SymbolicShape): void {
     const inDim = inputShape[inputShape.length - 1];
-    if (typeof inDim !== 'number') throw new ShapeError(`${this.name}: cannot build from input shape ${JSON.stringify(inputShape)}: the last dimension must be known`);
+    if (typeof inDim !== 'number')
+      throw new ShapeError(`${this.name}: cannot build from input shape ${JSON.stringify(inputShape)}: the last dimension must be known`);
     this.kernel = this.addWeight('kernel', [inDim, this.units], this.kernelInit, { regularizer: this.kernelReg });
     if (this.useBias) this.bias = this.addWeight('bias', [this.units], this.biasInit, { regularizer: this.biasReg });
     this.built = true;
@@ -68,10 +69,12 @@ export class Dense extends Layer {
     return activateWithBias(this.activation, z, this.bias ?? null);
   }
 
-
   override getConfig(): Record<string, unknown> {
     return {
-      ...super.getConfig(), units: this.units, activation: this.activation, useBias: this.useBias,
+      ...super.getConfig(),
+      units: this.units,
+      activation: this.activation,
+      useBias: this.useBias,
       kernelInitializer: serializeInitializer(this.kernelInit),
       biasInitializer: serializeInitializer(this.biasInit),
       ...(this.kernelReg ? { kernelRegularizer: { className: 'L1L2', config: this.kernelReg.config } } : {}),

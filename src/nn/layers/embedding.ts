@@ -1,11 +1,11 @@
 import { ArgumentError, ShapeError } from '../../core/errors.js';
 import { formatShape } from '../../core/shape.js';
-import { Tensor } from '../../tensor/tensor.js';
+import type { Tensor } from '../../tensor/tensor.js';
 import type { Variable } from '../../tensor/variable.js';
 import { notEqual } from '../../ops/compare.js';
 import { cast, toTensor, type TensorLike } from '../../ops/convert.js';
 import { gather } from '../../ops/shape.js';
-import { serializeInitializer, type Initializer, type InitializerSpec } from '../initializers.js';
+import { serializeInitializer, type Initializer } from '../initializers.js';
 import { Layer, registerLayer, type LayerArgs, type SymbolicShape } from '../layer.js';
 import { boolOption, intOption, requireArgs } from '../options.js';
 import { getRegularizer, type Regularizer, type RegularizerSpec } from '../regularizers.js';
@@ -84,13 +84,17 @@ export class Embedding extends Layer {
   private indices(x: Tensor): Tensor {
     if (x.dtype === 'bool') throw new ArgumentError(`${this.name}: expects integer indices, got a bool tensor of shape ${formatShape(x.shape)}`);
     if (this.inputLength !== undefined && (x.rank < 2 || x.shape[1] !== this.inputLength)) {
-      throw new ShapeError(`${this.name}: input shape ${formatShape(x.shape)} does not fit inputLength ${this.inputLength}: expected [batch,${this.inputLength}]`);
+      throw new ShapeError(
+        `${this.name}: input shape ${formatShape(x.shape)} does not fit inputLength ${this.inputLength}: expected [batch,${this.inputLength}]`,
+      );
     }
     const d = x.storage;
     for (let i = 0; i < d.length; i++) {
       const v = d[i]!;
       if (!(Number.isInteger(v) && v >= 0 && v < this.inputDim)) {
-        throw new ArgumentError(`${this.name}: index ${v} (element ${i} of input shape ${formatShape(x.shape)}) is not an integer in [0, ${this.inputDim}), the range of inputDim ${this.inputDim}`);
+        throw new ArgumentError(
+          `${this.name}: index ${v} (element ${i} of input shape ${formatShape(x.shape)}) is not an integer in [0, ${this.inputDim}), the range of inputDim ${this.inputDim}`,
+        );
       }
     }
     return x.dtype === 'int32' ? x : cast(x, 'int32');
@@ -102,7 +106,9 @@ export class Embedding extends Layer {
 
   override getConfig(): Record<string, unknown> {
     return {
-      ...super.getConfig(), inputDim: this.inputDim, outputDim: this.outputDim,
+      ...super.getConfig(),
+      inputDim: this.inputDim,
+      outputDim: this.outputDim,
       embeddingsInitializer: serializeInitializer(this.embeddingsInit),
       ...(this.embeddingsReg ? { embeddingsRegularizer: { className: 'L1L2', config: this.embeddingsReg.config } } : {}),
       ...(this.inputLength !== undefined ? { inputLength: this.inputLength } : {}),

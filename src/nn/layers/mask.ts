@@ -1,4 +1,4 @@
-import { Tensor } from '../../tensor/tensor.js';
+import type { Tensor } from '../../tensor/tensor.js';
 
 // Sequence masks, Keras's `_keras_mask`: a bool tensor [batch, time] that is
 // true at the steps that hold data and false at padding. Tensors are

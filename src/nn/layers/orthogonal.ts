@@ -23,15 +23,18 @@ export function orthogonal(opts: { gain?: number } = {}): Initializer {
   if (!Number.isFinite(gain)) throw new ArgumentError(`orthogonal: gain must be a finite number, got ${gain}`);
   const init = (shape: readonly number[], dtype: 'float32' | 'float64', generator?: Generator) => {
     if (shape.length < 2) throw new ArgumentError(`orthogonal: needs a weight of rank 2 or more, got shape [${shape.join(',')}]`);
-    const rows = sizeOf(shape.slice(0, -1)), cols = shape[shape.length - 1]!;
-    const m = Math.max(rows, cols), n = Math.min(rows, cols);
+    const rows = sizeOf(shape.slice(0, -1)),
+      cols = shape[shape.length - 1]!;
+    const m = Math.max(rows, cols),
+      n = Math.min(rows, cols);
     const g = generator ?? globalGenerator();
     // columns of an m×n normal matrix, orthonormalised one after another
     const q: Float64Array[] = [];
     for (let j = 0; j < n; j++) {
       const v = new Float64Array(m);
       for (let i = 0; i < m; i++) v[i] = g.normal();
-      for (let pass = 0; pass < 2; pass++) { // a second pass keeps the columns orthogonal to rounding error
+      for (let pass = 0; pass < 2; pass++) {
+        // a second pass keeps the columns orthogonal to rounding error
         for (const u of q) {
           let d = 0;
           for (let i = 0; i < m; i++) d += u[i]! * v[i]!;

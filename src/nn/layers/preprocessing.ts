@@ -47,7 +47,6 @@ export class Rescaling extends Layer {
     return this.offset === 0 ? y : add(y, this.offset);
   }
 
-
   override getConfig() {
     return { ...super.getConfig(), scale: this.scale, offset: this.offset };
   }
@@ -99,16 +98,19 @@ export class Normalization extends Layer {
     if (axis === null) this.axis = null;
     else {
       const list = Array.isArray(axis) ? axis : [axis];
-      for (const a of list) if (!Number.isInteger(a)) throw new ArgumentError(`normalization: axis must be an integer, a list of integers or null, got ${describe(axis)}`);
+      for (const a of list)
+        if (!Number.isInteger(a)) throw new ArgumentError(`normalization: axis must be an integer, a list of integers or null, got ${describe(axis)}`);
       this.axis = [...list];
     }
-    if ((args.mean === undefined) !== (args.variance === undefined)) throw new ArgumentError('normalization: give both mean and variance, or neither (then call adapt)');
+    if ((args.mean === undefined) !== (args.variance === undefined))
+      throw new ArgumentError('normalization: give both mean and variance, or neither (then call adapt)');
     const check = (what: string, v: number | number[] | undefined, min: number) => {
       if (v === undefined) return;
       const list = Array.isArray(v) ? v : [v];
       if (list.length === 0) throw new ArgumentError(`normalization: ${what} is an empty list`);
       for (const e of list) {
-        if (!(typeof e === 'number' && Number.isFinite(e) && e >= min)) throw new ArgumentError(`normalization: ${what} must hold finite numbers${min === 0 ? ' ≥ 0' : ''}, got ${describe(e)}`);
+        if (!(typeof e === 'number' && Number.isFinite(e) && e >= min))
+          throw new ArgumentError(`normalization: ${what} must hold finite numbers${min === 0 ? ' ≥ 0' : ''}, got ${describe(e)}`);
       }
     };
     check('mean', args.mean, -Infinity);
@@ -167,9 +169,11 @@ export class Normalization extends Layer {
     const x = toTensor(`${this.name}.adapt`, 'data', data);
     if (x.rank < 1 || x.shape[0] === 0) throw new ShapeError(`${this.name}.adapt: expected data with examples along axis 0, got shape ${formatShape(x.shape)}`);
     if (!this.built) this.build([null, ...x.shape.slice(1)]);
-    if (x.rank !== this.rank) throw new ShapeError(`${this.name}.adapt: data of shape ${formatShape(x.shape)} has rank ${x.rank}, the layer was built for rank ${this.rank}`);
+    if (x.rank !== this.rank)
+      throw new ShapeError(`${this.name}.adapt: data of shape ${formatShape(x.shape)} has rank ${x.rank}, the layer was built for rank ${this.rank}`);
     const shape = this.kept.map((a) => x.shape[a]!);
-    if (shape.join() !== this.mean!.shape.join()) throw new ShapeError(`${this.name}.adapt: data of shape ${formatShape(x.shape)} does not fit statistics of shape ${formatShape(this.mean!.shape)}`);
+    if (shape.join() !== this.mean!.shape.join())
+      throw new ShapeError(`${this.name}.adapt: data of shape ${formatShape(x.shape)} does not fit statistics of shape ${formatShape(this.mean!.shape)}`);
     const v = x.storage;
     const size = shape.reduce((a, b) => a * b, 1);
     // strides of x, and the statistic each element belongs to
@@ -177,13 +181,18 @@ export class Normalization extends Layer {
     for (let i = x.rank - 2; i >= 0; i--) strides[i] = strides[i + 1]! * x.shape[i + 1]!;
     const statStrides = this.kept.map((_, j) => shape.slice(j + 1).reduce((a, b) => a * b, 1));
     const which = (flat: number) => this.kept.reduce((s, a, j) => s + (Math.floor(flat / strides[a]!) % x.shape[a]!) * statStrides[j]!, 0);
-    const count = new Float64Array(size), mean = new Float64Array(size), m2 = new Float64Array(size);
+    const count = new Float64Array(size),
+      mean = new Float64Array(size),
+      m2 = new Float64Array(size);
     const perExample = x.size / x.shape[0]!;
     for (let i = 0; i < v.length; i++) {
       const value = Number(v[i]);
       if (!Number.isFinite(value)) {
-        const example = Math.floor(i / perExample), at = i % perExample;
-        throw new ArgumentError(`${this.name}.adapt: data holds ${value} at example ${example}, ${x.rank === 2 ? `feature ${at}` : `position ${at} of the example`}; mean and variance need finite values`);
+        const example = Math.floor(i / perExample),
+          at = i % perExample;
+        throw new ArgumentError(
+          `${this.name}.adapt: data holds ${value} at example ${example}, ${x.rank === 2 ? `feature ${at}` : `position ${at} of the example`}; mean and variance need finite values`,
+        );
       }
       const k = this.kept.length === 0 ? 0 : which(i);
       // Welford's update, stable for large offsets
@@ -205,7 +214,8 @@ export class Normalization extends Layer {
   }
 
   call(x: Tensor): Tensor {
-    if (this.givenMean === undefined) throw new ArgumentError(`${this.name}: no mean and variance yet; give them to normalization({ mean, variance }) or call adapt(trainingData) first`);
+    if (this.givenMean === undefined)
+      throw new ArgumentError(`${this.name}: no mean and variance yet; give them to normalization({ mean, variance }) or call adapt(trainingData) first`);
     const xf = floatTensor(this.name, 'x', x);
     const bshape = xf.shape.map((d, i) => (this.kept.includes(i) ? d : 1));
     const mean = cast(reshape(this.mean!, bshape), xf.dtype);
@@ -214,7 +224,6 @@ export class Normalization extends Layer {
     const sd = sqrt(where(greater(variance, 0), variance, 1));
     return div(sub(xf, mean), sd);
   }
-
 
   override getConfig() {
     const c: Record<string, unknown> = { ...super.getConfig(), axis: this.axis === null ? null : this.axis.length === 1 ? this.axis[0] : this.axis };

@@ -3,7 +3,7 @@ import { ArgumentError, ShapeError } from '../../core/errors.js';
 import { formatShape } from '../../core/shape.js';
 import type { Generator } from '../../core/random.js';
 import { full, zeros } from '../../tensor/create.js';
-import { Tensor, isTensor } from '../../tensor/tensor.js';
+import { type Tensor, isTensor } from '../../tensor/tensor.js';
 import { scoped } from '../../autograd/tape.js';
 import { Variable } from '../../tensor/variable.js';
 import { add, mul, sub } from '../../ops/arithmetic.js';
@@ -166,7 +166,8 @@ export abstract class RecurrentLayer extends Layer {
       throw new ShapeError(`${this.name}: cannot build from input shape ${JSON.stringify(inputShape)}: expects rank 3, [batch, time, features]`);
     }
     const inDim = inputShape[2];
-    if (typeof inDim !== 'number') throw new ShapeError(`${this.name}: cannot build from input shape ${JSON.stringify(inputShape)}: the feature dimension must be known`);
+    if (typeof inDim !== 'number')
+      throw new ShapeError(`${this.name}: cannot build from input shape ${JSON.stringify(inputShape)}: the feature dimension must be known`);
     const width = this.gates * this.units;
     this.kernel = this.addWeight('kernel', [inDim, width], this.kernelInit, { regularizer: this.kernelReg });
     this.recurrentKernel = this.addWeight('recurrentKernel', [this.units, width], this.recurrentInit, { regularizer: this.recurrentReg });
@@ -246,7 +247,16 @@ export abstract class RecurrentLayer extends Layer {
     if (!this.returnSequences) return { output: states[0]!, states };
     const output = stack(outputs, 1);
     // the next recurrent layer reads the mask in the order of these outputs
-    if (mask) attachMask(output, this.goBackwards ? concat(Array.from({ length: time }, (_, k) => slice(mask, [0, time - 1 - k], [batch, 1])), 1) : mask);
+    if (mask)
+      attachMask(
+        output,
+        this.goBackwards
+          ? concat(
+              Array.from({ length: time }, (_, k) => slice(mask, [0, time - 1 - k], [batch, 1])),
+              1,
+            )
+          : mask,
+      );
     return { output, states };
   }
 
@@ -263,7 +273,9 @@ export abstract class RecurrentLayer extends Layer {
   private initialStates(batch: number, dtype: DType, given: TensorLike | readonly TensorLike[] | undefined): Tensor[] {
     const d = dtype === 'float64' ? 'float64' : 'float32';
     if (given === undefined) return Array.from({ length: this.stateCount }, () => zeros([batch, this.units], d));
-    const states = (isStateList(given) ? (given as readonly TensorLike[]) : [given as TensorLike]).map((s, i) => toTensor(this.name, `initialState[${i}]`, s, d));
+    const states = (isStateList(given) ? (given as readonly TensorLike[]) : [given as TensorLike]).map((s, i) =>
+      toTensor(this.name, `initialState[${i}]`, s, d),
+    );
     if (states.length !== this.stateCount) {
       throw new ArgumentError(`${this.name}: expects ${this.stateCount} initial state${this.stateCount > 1 ? 's ([h, c])' : ''}, got ${states.length}`);
     }
@@ -275,11 +287,15 @@ export abstract class RecurrentLayer extends Layer {
     return states;
   }
 
-
   override getConfig(): Record<string, unknown> {
     return {
-      ...super.getConfig(), units: this.units, activation: this.activation, useBias: this.useBias,
-      returnSequences: this.returnSequences, returnState: this.returnState, goBackwards: this.goBackwards,
+      ...super.getConfig(),
+      units: this.units,
+      activation: this.activation,
+      useBias: this.useBias,
+      returnSequences: this.returnSequences,
+      returnState: this.returnState,
+      goBackwards: this.goBackwards,
       kernelInitializer: serializeInitializer(this.kernelInit),
       recurrentInitializer: serializeInitializer(this.recurrentInit),
       biasInitializer: serializeInitializer(this.biasInit),
@@ -371,7 +387,8 @@ export class LSTM extends RecurrentLayer {
 
   protected override biasInitializer(): InitializerSpec {
     if (!this.unitForgetBias) return this.biasInit;
-    const base = this.biasInit, u = this.units;
+    const base = this.biasInit,
+      u = this.units;
     // [b_i, b_f, b_c, b_o] = [init(u), 1, init(2u)], as Keras draws it
     const init = (_shape: readonly number[], dtype: 'float32' | 'float64', g?: Generator) =>
       concat([base([u], dtype, g), full([u], 1, dtype), base([2 * u], dtype, g)], 0);
@@ -379,7 +396,8 @@ export class LSTM extends RecurrentLayer {
   }
 
   protected step(xt: Tensor, [h, c]: Tensor[], w: StepWeights): Tensor[] {
-    const sigma = getActivation(this.recurrentActivation), act = getActivation(this.activation);
+    const sigma = getActivation(this.recurrentActivation),
+      act = getActivation(this.activation);
     const [zi, zf, zc, zo] = split(add(xt, matmul(h!, w.recurrentKernel)), 4, 1) as [Tensor, Tensor, Tensor, Tensor];
     const cNew = add(mul(sigma(zf), c!), mul(sigma(zi), act(zc)));
     const hNew = mul(sigma(zo), act(cNew));
@@ -432,7 +450,8 @@ export class GRU extends RecurrentLayer {
   }
 
   protected override prepare(): StepWeights {
-    const u = this.units, U = this.recurrentKernel!.value;
+    const u = this.units,
+      U = this.recurrentKernel!.value;
     if (this.resetAfter) {
       const w: StepWeights = { recurrentKernel: U };
       if (this.bias) w['recurrentBias'] = reshape(slice(this.bias, [1, 0], [1, 3 * u]), [3 * u]);
@@ -442,7 +461,8 @@ export class GRU extends RecurrentLayer {
   }
 
   protected step(xt: Tensor, [h]: Tensor[], w: StepWeights): Tensor[] {
-    const sigma = getActivation(this.recurrentActivation), act = getActivation(this.activation);
+    const sigma = getActivation(this.recurrentActivation),
+      act = getActivation(this.activation);
     const [xz, xr, xh] = split(xt, 3, 1) as [Tensor, Tensor, Tensor];
     let z: Tensor, candidate: Tensor;
     if (this.resetAfter) {

@@ -85,7 +85,12 @@ export function descentChart(surface: string | TestSurface, options: DescentChar
   const common = { paths: drawn, logScale: s.logScale, animate: animate ?? true, width, height };
   return {
     contour: contourChart(grid, { ...common, title: surfaceTitle(s, 'Gradient descent'), markers }),
-    surface: surfaceChart(grid, { ...common, title: surfaceTitle(s, 'Gradient descent'), azimuth: azimuth ?? s.view?.azimuth, elevation: elevation ?? s.view?.elevation }),
+    surface: surfaceChart(grid, {
+      ...common,
+      title: surfaceTitle(s, 'Gradient descent'),
+      azimuth: azimuth ?? s.view?.azimuth,
+      elevation: elevation ?? s.view?.elevation,
+    }),
     paths,
   };
 }
@@ -135,12 +140,18 @@ export function learningRatesChart(surface: string | TestSurface, options: Learn
     const [p] = descentPaths(s, { optimizers: [optimizer], start: o.start, steps: o.steps, learningRates: r });
     return { ...p!, name: `η = ${formatNumber(r)} (${RATE_WORDS[k]})` };
   });
-  const width = o.width ?? 560, height = o.height ?? 480;
+  const width = o.width ?? 560,
+    height = o.height ?? 480;
   const grid = surfaceGrid(s);
   const markers = s.minima.map((point) => ({ name: s.minima.length === 1 ? 'minimum' : 'minima', point }));
   const contour = contourChart(grid, {
-    title: `${optimizer}: three learning rates on ${s.name}`, paths: paths.map((p, k) => asSurfacePath(p, s, RATE_COLORS[k])),
-    logScale: s.logScale, animate: o.animate ?? true, width, height, markers,
+    title: `${optimizer}: three learning rates on ${s.name}`,
+    paths: paths.map((p, k) => asSurfacePath(p, s, RATE_COLORS[k])),
+    logScale: s.logScale,
+    animate: o.animate ?? true,
+    width,
+    height,
+    markers,
   });
   // the loss curves: log scale when every loss is positive; values far above the start (a diverging run) are cut off
   const finite = paths.flatMap((p) => p.losses.filter(Number.isFinite));
@@ -150,7 +161,12 @@ export function learningRatesChart(surface: string | TestSurface, options: Learn
   const cap = logY ? startLoss * 100 : startLoss + (startLoss - lowest) * 0.5 + 1e-12;
   const floor = logY ? Math.max(lowest, startLoss * 1e-12) : -Infinity;
   const curves = lineChart({
-    title: 'loss at each step', xLabel: 'step', yLabel: 'f(x, y)', logY, width, height,
+    title: 'loss at each step',
+    xLabel: 'step',
+    yLabel: 'f(x, y)',
+    logY,
+    width,
+    height,
     series: paths.map((p, k) => ({
       name: leftDomain(p, s) ? `${p.name}: diverged` : p.name,
       x: p.losses.map((_, i) => i),

@@ -101,8 +101,9 @@ export function descentPaths(surface: string | TestSurface, options: DescentPath
   const steps = o.steps ?? s.steps;
   if (!Number.isInteger(steps) || steps < 0 || steps > 100000) throw new ArgumentError(`${op}: steps must be an integer in [0, 100000], got ${steps}`);
   const rateOf = (n: OptimizerName): number => {
-    const r = typeof o.learningRates === 'number' ? o.learningRates : o.learningRates?.[n] ?? s.learningRates?.[n];
-    if (typeof r !== 'number' || !Number.isFinite(r) || r <= 0) throw new ArgumentError(`${op}: the learning rate of ${n} must be a positive number, got ${String(r)}`);
+    const r = typeof o.learningRates === 'number' ? o.learningRates : (o.learningRates?.[n] ?? s.learningRates?.[n]);
+    if (typeof r !== 'number' || !Number.isFinite(r) || r <= 0)
+      throw new ArgumentError(`${op}: the learning rate of ${n} must be a positive number, got ${String(r)}`);
     return r;
   };
   const lossAndGrad = valueAndGrad((p: Tensor) => s.f(p));
@@ -152,14 +153,19 @@ export function surfaceGrid(surface: string | TestSurface, options: SurfaceGridO
   const n = o.resolution ?? 81;
   if (!Number.isInteger(n) || n < 2 || n > 1000) throw new ArgumentError(`${op}: resolution must be an integer in [2, 1000], got ${n}`);
   const domain = o.domain ?? s.domain;
-  const [xa, xb] = checkPoint(op, 'domain.x', domain?.x), [ya, yb] = checkPoint(op, 'domain.y', domain?.y);
+  const [xa, xb] = checkPoint(op, 'domain.x', domain?.x),
+    [ya, yb] = checkPoint(op, 'domain.y', domain?.y);
   if (!(xb > xa && yb > ya)) throw new ArgumentError(`${op}: the domain must have x[0] < x[1] and y[0] < y[1]`);
   const xs = Array.from({ length: n }, (_, i) => Number((xa + ((xb - xa) * i) / (n - 1)).toPrecision(12)));
   const ys = Array.from({ length: n }, (_, j) => Number((ya + ((yb - ya) * j) / (n - 1)).toPrecision(12)));
   const z: number[][] = noGrad(() => {
     if (s.batched) {
       const flat = new Float64Array(2 * n * n);
-      for (let j = 0; j < n; j++) for (let i = 0; i < n; i++) { flat[j * n + i] = xs[i]!; flat[n * n + j * n + i] = ys[j]!; }
+      for (let j = 0; j < n; j++)
+        for (let i = 0; i < n; i++) {
+          flat[j * n + i] = xs[i]!;
+          flat[n * n + j * n + i] = ys[j]!;
+        }
       const values = s.f(tensor(flat, [2, n * n], 'float64'));
       if (values.shape.length === 1 && values.shape[0] === n * n) {
         const v = values.toArray() as number[];

@@ -65,7 +65,8 @@ const SIGN_TEXT = { positive: 'positive, f increases', negative: 'negative, f de
 /** f(x) at x (float64), checking that f returns a one-element Tensor. */
 function valueOf(f: (x: Tensor) => Tensor, x: number): number {
   const y = noGrad(() => f(scalar(x, 'float64')));
-  if (!isTensor(y) || y.size !== 1) throw new ArgumentError(`tangentChart: f must return a scalar Tensor for a scalar x, got ${isTensor(y) ? `shape [${y.shape.join(',')}]` : typeof y}`);
+  if (!isTensor(y) || y.size !== 1)
+    throw new ArgumentError(`tangentChart: f must return a scalar Tensor for a scalar x, got ${isTensor(y) ? `shape [${y.shape.join(',')}]` : typeof y}`);
   return y.item();
 }
 
@@ -90,13 +91,16 @@ export function tangentChart(f: (x: Tensor) => Tensor, options: TangentChartOpti
   if (typeof f !== 'function') throw new ArgumentError(`${op}: f must be a function of a scalar Tensor`);
   const o = optionsObject(op, options, 'options { from, to, ... }') as TangentChartOptions;
   const { from, to } = o;
-  if (!Number.isFinite(from) || !Number.isFinite(to) || !(to > from)) throw new ArgumentError(`${op}: from and to must be finite numbers with from < to, got ${from} and ${to}`);
-  const count = o.points ?? 201, frames = o.frames ?? 41;
+  if (!Number.isFinite(from) || !Number.isFinite(to) || !(to > from))
+    throw new ArgumentError(`${op}: from and to must be finite numbers with from < to, got ${from} and ${to}`);
+  const count = o.points ?? 201,
+    frames = o.frames ?? 41;
   if (!Number.isInteger(count) || count < 2) throw new ArgumentError(`${op}: points must be an integer >= 2, got ${count}`);
   if (!Number.isInteger(frames) || frames < 2) throw new ArgumentError(`${op}: frames must be an integer >= 2, got ${frames}`);
   const at = o.at ?? [0.2, 0.5, 0.8].map((t) => Number((from + (to - from) * t).toPrecision(12)));
   if (!Array.isArray(at) || at.some((x) => !Number.isFinite(x) || x < from || x > to)) throw new ArgumentError(`${op}: at must hold numbers in [from, to]`);
-  const width = o.width ?? 640, height = o.height ?? 440;
+  const width = o.width ?? 640,
+    height = o.height ?? 440;
   checkPositive(op, 'width', width);
   checkPositive(op, 'height', height);
   const animate = o.animate ?? true;
@@ -108,19 +112,20 @@ export function tangentChart(f: (x: Tensor) => Tensor, options: TangentChartOpti
   const ys = xs.map((x) => valueOf(f, x));
   const finiteYs = ys.filter(Number.isFinite);
   if (finiteYs.length === 0) throw new ArgumentError(`${op}: f has no finite value on [${from}, ${to}]`);
-  const yLo = Math.min(...finiteYs), yHi = Math.max(...finiteYs);
+  const yLo = Math.min(...finiteYs),
+    yHi = Math.max(...finiteYs);
   const tolerance = 1e-9 * (1 + (yHi - yLo) / (to - from));
 
   const chartTitle = titleBlock(o.title ?? (o.formula ? `Tangent lines of ${o.formula}` : 'Tangent lines'), width);
   const body: string[] = [chartTitle.svg];
-  const top = 6 + chartTitle.height + 22;   // room for the readout line
+  const top = 6 + chartTitle.height + 22; // room for the readout line
   const xAxis = linearAxis(op, from, to, { domain: 'exact', maxTicks: Math.floor((width - 100) / 60) + 1 });
   const pad = (yHi - yLo) * 0.12 || 1;
   const yAxis = linearAxis(op, yLo - pad, yHi + pad, { maxTicks: Math.floor((height - 100) / 32) + 1 });
   const { frame, svg: axes } = drawFrame(width, height, top, xAxis, yAxis, o.xLabel ?? 'x', o.yLabel ?? 'f(x)');
   body.push(...axes);
   // the curve, with gaps where f is not finite, clipped to the plot
-  const pts = xs.map((x, i) => (Number.isFinite(ys[i]!) ? [frame.x(x), frame.y(ys[i]!)] as [number, number] : null));
+  const pts = xs.map((x, i) => (Number.isFinite(ys[i]!) ? ([frame.x(x), frame.y(ys[i]!)] as [number, number]) : null));
   body.push(`<path class="curve" d="${clippedPathData(pts, frame)}" fill="none" stroke="${INK}" stroke-width="2.2" stroke-linejoin="round"/>`);
   body.push(text('slope = f′(x) by nb.grad', { x: frame.left + frame.width, y: frame.top + frame.height + 34, size: 10, anchor: 'end', fill: MUTED }));
 
@@ -129,14 +134,25 @@ export function tangentChart(f: (x: Tensor) => Tensor, options: TangentChartOpti
     if (!Number.isFinite(y0) || !Number.isFinite(slope)) return [];
     const sign = slopeSign(slope, tolerance);
     const color = SIGN_COLOR[sign];
-    const px = frame.x(x0), py = frame.y(y0);
+    const px = frame.x(x0),
+      py = frame.y(y0);
     // the direction of the tangent in pixels, and a segment of 150 px centred on the point
-    const dxp = frame.x(x0 + 1) - frame.x(x0), dyp = frame.y(y0 + slope) - frame.y(y0);
-    const n = Math.hypot(dxp, dyp) || 1, half = 75;
-    const ax = px - (dxp / n) * half, ay = py - (dyp / n) * half, bx = px + (dxp / n) * half, by = py + (dyp / n) * half;
+    const dxp = frame.x(x0 + 1) - frame.x(x0),
+      dyp = frame.y(y0 + slope) - frame.y(y0);
+    const n = Math.hypot(dxp, dyp) || 1,
+      half = 75;
+    const ax = px - (dxp / n) * half,
+      ay = py - (dyp / n) * half,
+      bx = px + (dxp / n) * half,
+      by = py + (dyp / n) * half;
     const c = clipSegment(ax, ay, bx, by, frame);
-    const out = [`<g class="${cls}" data-x="${num(x0)}" data-slope="${escapeXml(String(Number(slope.toPrecision(6))))}" data-sign="${sign}"${cls === 'frame' ? ' visibility="hidden"' : ''}>`];
-    if (c) out.push(`<line x1="${num(ax + (bx - ax) * c[0])}" y1="${num(ay + (by - ay) * c[0])}" x2="${num(ax + (bx - ax) * c[1])}" y2="${num(ay + (by - ay) * c[1])}" stroke="${color}" stroke-width="2.5"/>`);
+    const out = [
+      `<g class="${cls}" data-x="${num(x0)}" data-slope="${escapeXml(String(Number(slope.toPrecision(6))))}" data-sign="${sign}"${cls === 'frame' ? ' visibility="hidden"' : ''}>`,
+    ];
+    if (c)
+      out.push(
+        `<line x1="${num(ax + (bx - ax) * c[0])}" y1="${num(ay + (by - ay) * c[0])}" x2="${num(ax + (bx - ax) * c[1])}" y2="${num(ay + (by - ay) * c[1])}" stroke="${color}" stroke-width="2.5"/>`,
+      );
     if (px >= frame.left && px <= frame.left + frame.width && py >= frame.top && py <= frame.top + frame.height) {
       out.push(`<circle cx="${num(px)}" cy="${num(py)}" r="5" fill="${color}" stroke="#ffffff" stroke-width="1.5"/>`);
       const label = `slope ${fmt(slope)} (${sign})`;
@@ -147,7 +163,15 @@ export function tangentChart(f: (x: Tensor) => Tensor, options: TangentChartOpti
       out.push(text(label, { x: px + (right ? 10 : -10), y: ly, size: 12, anchor: right ? 'start' : 'end', fill: color, weight: 'bold', cls: 'slope' }));
     }
     if (readout) {
-      out.push(text(`x = ${fmt(x0)},  f(x) = ${fmt(y0)},  f′(x) = ${fmt(slope)}: ${SIGN_TEXT[sign]}`, { x: frame.left, y: frame.top - 10, size: 13, fill: color, cls: 'readout' }));
+      out.push(
+        text(`x = ${fmt(x0)},  f(x) = ${fmt(y0)},  f′(x) = ${fmt(slope)}: ${SIGN_TEXT[sign]}`, {
+          x: frame.left,
+          y: frame.top - 10,
+          size: 13,
+          fill: color,
+          cls: 'readout',
+        }),
+      );
     }
     out.push('</g>');
     return out;
@@ -162,12 +186,14 @@ export function tangentChart(f: (x: Tensor) => Tensor, options: TangentChartOpti
       const g = tangent(x0, 'frame', true);
       if (g.length === 0) continue;
       // frame k is visible during [k, k + 1) / frames of each pass
-      const t0 = num(k / frames), t1 = num((k + 1) / frames);
-      const anim = k === 0
-        ? `<animate attributeName="visibility" values="visible;hidden" keyTimes="0;${t1}" calcMode="discrete" dur="${num(seconds)}s" repeatCount="indefinite"/>`
-        : k === frames - 1
-          ? `<animate attributeName="visibility" values="hidden;visible" keyTimes="0;${t0}" calcMode="discrete" dur="${num(seconds)}s" repeatCount="indefinite"/>`
-          : `<animate attributeName="visibility" values="hidden;visible;hidden" keyTimes="0;${t0};${t1}" calcMode="discrete" dur="${num(seconds)}s" repeatCount="indefinite"/>`;
+      const t0 = num(k / frames),
+        t1 = num((k + 1) / frames);
+      const anim =
+        k === 0
+          ? `<animate attributeName="visibility" values="visible;hidden" keyTimes="0;${t1}" calcMode="discrete" dur="${num(seconds)}s" repeatCount="indefinite"/>`
+          : k === frames - 1
+            ? `<animate attributeName="visibility" values="hidden;visible" keyTimes="0;${t0}" calcMode="discrete" dur="${num(seconds)}s" repeatCount="indefinite"/>`
+            : `<animate attributeName="visibility" values="hidden;visible;hidden" keyTimes="0;${t0};${t1}" calcMode="discrete" dur="${num(seconds)}s" repeatCount="indefinite"/>`;
       g.splice(g.length - 1, 0, anim);
       body.push(...g);
     }

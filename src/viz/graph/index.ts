@@ -69,7 +69,21 @@ export interface GraphOptions {
   grads?: Readonly<Record<string, Tensor>>;
 }
 
-const OPTION_KEYS = ['title', 'direction', 'level', 'edges', 'collapseConstants', 'maxNodes', 'overflow', 'highlightOutputs', 'inputs', 'params', 'gradients', 'values', 'grads'];
+const OPTION_KEYS = [
+  'title',
+  'direction',
+  'level',
+  'edges',
+  'collapseConstants',
+  'maxNodes',
+  'overflow',
+  'highlightOutputs',
+  'inputs',
+  'params',
+  'gradients',
+  'values',
+  'grads',
+];
 
 /**
  * The computation of a traced program (nb.trace) as a standalone SVG
@@ -92,12 +106,14 @@ export async function graph(program: Program, options?: GraphOptions): Promise<s
   const direction = o.direction ?? 'down';
   if (direction !== 'down' && direction !== 'right') throw new ArgumentError(`${op}: direction must be 'down' or 'right', got ${describe(direction)}`);
   const level = o.level ?? 'primitives';
-  if (level !== 'primitives' && level !== 'ops' && level !== 'layers') throw new ArgumentError(`${op}: level must be 'primitives', 'ops' or 'layers', got ${describe(level)}`);
+  if (level !== 'primitives' && level !== 'ops' && level !== 'layers')
+    throw new ArgumentError(`${op}: level must be 'primitives', 'ops' or 'layers', got ${describe(level)}`);
   const edges = o.edges ?? 'orthogonal';
   if (edges !== 'orthogonal' && edges !== 'polyline') throw new ArgumentError(`${op}: edges must be 'orthogonal' or 'polyline', got ${describe(edges)}`);
   const collapse = o.collapseConstants ?? true;
   const literalLimit = collapse === true ? 4 : collapse === false ? 0 : collapse;
-  if (!(Number.isInteger(literalLimit) && literalLimit >= 0)) throw new ArgumentError(`${op}: collapseConstants must be a boolean or a whole number of entries ≥ 0, got ${describe(collapse)}`);
+  if (!(Number.isInteger(literalLimit) && literalLimit >= 0))
+    throw new ArgumentError(`${op}: collapseConstants must be a boolean or a whole number of entries ≥ 0, got ${describe(collapse)}`);
   const maxNodes = o.maxNodes ?? 400;
   if (!(Number.isInteger(maxNodes) && maxNodes >= 1)) throw new ArgumentError(`${op}: maxNodes must be a whole number ≥ 1, got ${describe(maxNodes)}`);
   const overflow = o.overflow ?? 'error';
@@ -106,7 +122,8 @@ export async function graph(program: Program, options?: GraphOptions): Promise<s
     if (o[k] !== undefined && typeof o[k] !== 'boolean') throw new ArgumentError(`${op}: ${k} must be a boolean, got ${describe(o[k])}`);
   }
   if (o.title !== undefined && typeof o.title !== 'string') throw new ArgumentError(`${op}: title must be a string, got ${describe(o.title)}`);
-  if (o.inputs === undefined && (o.params !== undefined || o.gradients)) throw new ArgumentError(`${op}: params and gradients need inputs, the tensors to run the program on`);
+  if (o.inputs === undefined && (o.params !== undefined || o.gradients))
+    throw new ArgumentError(`${op}: params and gradients need inputs, the tensors to run the program on`);
   const run = o.inputs === undefined ? null : { ...checkRunArgs(program, o.inputs, o.params), gradients: o.gradients ?? false };
   const norms = collectNorms(program, run, o.values, o.grads);
   const model = buildModel(program, { literalLimit, level, maxNodes, overflow, highlightOutputs: o.highlightOutputs ?? true, norms });

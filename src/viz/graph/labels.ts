@@ -12,7 +12,7 @@ export const MAX_LINE = 60;
 /** `s` cut to `max` characters, the last one '…' when it was longer. */
 export function clip(s: string, max = MAX_LINE): string {
   const cs = [...s];
-  return cs.length <= max ? s : cs.slice(0, max - 1).join('') + '…';
+  return cs.length <= max ? s : `${cs.slice(0, max - 1).join('')}…`;
 }
 
 /** A number with at most four significant digits: 3.142, 0.0001235, 1.5e-7. */
@@ -74,7 +74,8 @@ export function normLine(vars: readonly ProgramVar[], norms: ReadonlyMap<Program
     const xs = vars.map((v) => norms.get(v)?.[k]);
     return xs.some((x) => x !== undefined) ? xs.map((x) => (x === undefined ? '–' : short(x))).join(', ') : '';
   };
-  const v = list('value'), g = list('grad');
+  const v = list('value'),
+    g = list('grad');
   return [v && `‖v‖ ${v}`, g && `‖∇‖ ${g}`].filter(Boolean).join('  ');
 }
 

@@ -23,7 +23,11 @@ export interface Layout {
 }
 
 // The part of elkjs's graph format used here (its types are not imported, so that nabla's types do not need elkjs).
-interface ElkSection { startPoint: Point; endPoint: Point; bendPoints?: Point[] }
+interface ElkSection {
+  startPoint: Point;
+  endPoint: Point;
+  bendPoints?: Point[];
+}
 interface ElkGraph {
   id: string;
   x?: number;
@@ -34,22 +38,27 @@ interface ElkGraph {
   children?: ElkGraph[];
   edges?: { id: string; sources: string[]; targets: string[]; sections?: ElkSection[] }[];
 }
-interface Elk { layout(graph: ElkGraph): Promise<ElkGraph> }
+interface Elk {
+  layout(graph: ElkGraph): Promise<ElkGraph>;
+}
 type ElkConstructor = new () => Elk;
 
 let elkConstructor: Promise<ElkConstructor> | null = null;
 
 /** elkjs's constructor, imported once (a CommonJS module: Node gives module.exports as default, bundlers may give exports.default). */
 function loadElk(): Promise<ElkConstructor> {
-  elkConstructor ??= import('elkjs/lib/elk.bundled.js').then((m: unknown) => {
-    const d = (m as { default?: unknown }).default;
-    const ctor = typeof d === 'function' ? d : (d as { default?: unknown } | undefined)?.default;
-    if (typeof ctor !== 'function') throw new NablaError('viz.graph: could not load elkjs (elkjs/lib/elk.bundled.js has no constructor)');
-    return ctor as ElkConstructor;
-  }, (e: unknown) => {
-    elkConstructor = null;
-    throw new NablaError(`viz.graph: could not load the graph-layout library elkjs (${e instanceof Error ? e.message : String(e)})`);
-  });
+  elkConstructor ??= import('elkjs/lib/elk.bundled.js').then(
+    (m: unknown) => {
+      const d = (m as { default?: unknown }).default;
+      const ctor = typeof d === 'function' ? d : (d as { default?: unknown } | undefined)?.default;
+      if (typeof ctor !== 'function') throw new NablaError('viz.graph: could not load elkjs (elkjs/lib/elk.bundled.js has no constructor)');
+      return ctor as ElkConstructor;
+    },
+    (e: unknown) => {
+      elkConstructor = null;
+      throw new NablaError(`viz.graph: could not load the graph-layout library elkjs (${e instanceof Error ? e.message : String(e)})`);
+    },
+  );
   return elkConstructor;
 }
 

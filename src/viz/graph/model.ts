@@ -55,7 +55,8 @@ export const NODE_FONT = 11;
 /** The distance between the baselines of a node's lines. */
 export const LINE_HEIGHT = 15;
 /** The space between a node's border and its text. */
-export const PAD_X = 8, PAD_Y = 5;
+export const PAD_X = 8,
+  PAD_Y = 5;
 
 function size(lines: readonly string[]): { width: number; height: number } {
   const chars = Math.max(...lines.map((l) => [...l].length));
@@ -113,7 +114,9 @@ export function buildModel(program: Program, o: ModelOptions): GraphModel {
   let note: string | null = null;
   if (total > o.maxNodes) {
     if (o.overflow === 'error') {
-      throw new ArgumentError(`viz.graph: the program has ${total} nodes (${steps.length} ${what}, ${leaves.length} inputs, parameters and constants), more than maxNodes = ${o.maxNodes}; raise maxNodes, draw it at level 'ops' or 'layers', or pass overflow: 'truncate' to draw the first ${what}`);
+      throw new ArgumentError(
+        `viz.graph: the program has ${total} nodes (${steps.length} ${what}, ${leaves.length} inputs, parameters and constants), more than maxNodes = ${o.maxNodes}; raise maxNodes, draw it at level 'ops' or 'layers', or pass overflow: 'truncate' to draw the first ${what}`,
+      );
     }
     const leafSet = new Set(leaves);
     const kept = new Set<ProgramVar>();
@@ -137,7 +140,8 @@ export function buildModel(program: Program, o: ModelOptions): GraphModel {
     const norm = normLine(vars, o.norms);
     const whole = norm ? [first, second, norm] : [first, second];
     const wholeTags = vars.flatMap((v) => tags.get(v) ?? []);
-    const lines = whole.map((l) => clip(l)), nodeTags = wholeTags.map((t) => clip(t));
+    const lines = whole.map((l) => clip(l)),
+      nodeTags = wholeTags.map((t) => clip(t));
     nodes.push({ id, kind, lines, tags: nodeTags, tooltip: [...whole, ...wholeTags].join('\n'), vars, ...size([...lines, ...nodeTags]) });
     for (const v of vars) nodeOf.set(v, id);
   };

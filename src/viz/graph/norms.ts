@@ -7,7 +7,7 @@ import { isFloat } from '../../core/dtype.js';
 import { describe } from '../../core/describe.js';
 import { ArgumentError, ShapeError } from '../../core/errors.js';
 import { zeros } from '../../tensor/create.js';
-import { Tensor, isTensor } from '../../tensor/tensor.js';
+import { type Tensor, isTensor } from '../../tensor/tensor.js';
 import { Program, type ProgramConstant, type ProgramVar } from '../../trace/program.js';
 import { runProgram } from '../../trace/run.js';
 import type { Norm } from './labels.js';
@@ -48,10 +48,17 @@ export function allValues(p: Program, inputs: readonly Tensor[], params: Readonl
  * output (the gradient with respect to the zero is the gradient with
  * respect to the output), and with respect to the inputs and parameters.
  */
-export function allGradients(p: Program, inputs: readonly Tensor[], params: Readonly<Record<string, Tensor>>, values: ReadonlyMap<ProgramVar, Tensor>): Map<ProgramVar, Tensor> {
+export function allGradients(
+  p: Program,
+  inputs: readonly Tensor[],
+  params: Readonly<Record<string, Tensor>>,
+  values: ReadonlyMap<ProgramVar, Tensor>,
+): Map<ProgramVar, Tensor> {
   const out = p.outputs[0];
   if (p.outputs.length !== 1 || !out || out.shape.length !== 0 || !isFloat(out.dtype)) {
-    throw new ShapeError(`${op}: gradient norms need a program with one float scalar output (a loss); this one returns ${p.outputs.map((v) => `${v.name}:[${v.shape.join(',')}] ${v.dtype}`).join(', ')}`);
+    throw new ShapeError(
+      `${op}: gradient norms need a program with one float scalar output (a loss); this one returns ${p.outputs.map((v) => `${v.name}:[${v.shape.join(',')}] ${v.dtype}`).join(', ')}`,
+    );
   }
   const floatInputs = p.inputs.flatMap((v, i) => (isFloat(v.dtype) ? [i] : []));
   const floatParams = p.params.filter((q) => isFloat(q.var.dtype));
@@ -62,9 +69,16 @@ export function allGradients(p: Program, inputs: readonly Tensor[], params: Read
   const delta = new Map<ProgramVar, ProgramVar>(shifted.map((o) => [o, { ...o, id: nextId++, name: `δ${o.name}`, kind: 'constant' }]));
   const equations = p.equations.flatMap((e) => {
     const outs = e.outputs.map((o) => raw.get(o) ?? o);
-    return [{ ...e, outputs: outs }, ...e.outputs.filter((o) => raw.has(o)).map((o) => ({ prim: 'add' as const, inputs: [raw.get(o)!, delta.get(o)!], outputs: [o], attrs: {} }))];
+    return [
+      { ...e, outputs: outs },
+      ...e.outputs.filter((o) => raw.has(o)).map((o) => ({ prim: 'add' as const, inputs: [raw.get(o)!, delta.get(o)!], outputs: [o], attrs: {} })),
+    ];
   });
-  interface Diff { x: Tensor[]; p: Record<string, Tensor>; d: Tensor[] }
+  interface Diff {
+    x: Tensor[];
+    p: Record<string, Tensor>;
+    d: Tensor[];
+  }
   const f = (diff: Diff): Tensor => {
     const constants: ProgramConstant[] = [...p.constants, ...shifted.map((o, i) => ({ var: delta.get(o)!, value: diff.d[i]! }))];
     const perturbed = new Program({ ...p, constants, equations, outputTree: { output: 0 }, updates: [] });
@@ -87,12 +101,18 @@ export function allGradients(p: Program, inputs: readonly Tensor[], params: Read
 /** The inputs and parameters given to viz.graph, checked against the program's. */
 export function checkRunArgs(p: Program, inputs: unknown, params: unknown): { inputs: Tensor[]; params: Record<string, Tensor> } {
   if (!Array.isArray(inputs) || inputs.length !== p.inputs.length || !inputs.every(isTensor)) {
-    throw new ArgumentError(`${op}: inputs must be an array of ${p.inputs.length} tensor(s), one for each of the program's inputs (${p.inputs.map((v) => v.name).join(', ')}), got ${describe(inputs)}`);
+    throw new ArgumentError(
+      `${op}: inputs must be an array of ${p.inputs.length} tensor(s), one for each of the program's inputs (${p.inputs.map((v) => v.name).join(', ')}), got ${describe(inputs)}`,
+    );
   }
   const ps = (params ?? {}) as Record<string, unknown>;
-  if (typeof ps !== 'object' || Array.isArray(ps)) throw new ArgumentError(`${op}: params must be an object of tensors by variable name, got ${describe(params)}`);
+  if (typeof ps !== 'object' || Array.isArray(ps))
+    throw new ArgumentError(`${op}: params must be an object of tensors by variable name, got ${describe(params)}`);
   const missing = p.params.filter((q) => !isTensor(ps[q.variable]) && !isTensor(ps[q.var.name]));
-  if (missing.length) throw new ArgumentError(`${op}: params must give the value of every variable the program reads; missing ${missing.map((q) => `'${q.variable}'`).join(', ')}`);
+  if (missing.length)
+    throw new ArgumentError(
+      `${op}: params must give the value of every variable the program reads; missing ${missing.map((q) => `'${q.variable}'`).join(', ')}`,
+    );
   const byVariable: Record<string, Tensor> = {};
   for (const q of p.params) byVariable[q.variable] = (isTensor(ps[q.variable]) ? ps[q.variable] : ps[q.var.name]) as Tensor;
   return { inputs: inputs as Tensor[], params: byVariable };
@@ -103,8 +123,12 @@ export function checkRunArgs(p: Program, inputs: unknown, params: unknown): { in
  * is given: values, and gradients when asked), then from the `values` and
  * `grads` maps by variable name, which take precedence.
  */
-export function collectNorms(p: Program, run: { inputs: Tensor[]; params: Record<string, Tensor>; gradients: boolean } | null,
-  values: Readonly<Record<string, Tensor>> | undefined, grads: Readonly<Record<string, Tensor>> | undefined): Map<ProgramVar, Norm> {
+export function collectNorms(
+  p: Program,
+  run: { inputs: Tensor[]; params: Record<string, Tensor>; gradients: boolean } | null,
+  values: Readonly<Record<string, Tensor>> | undefined,
+  grads: Readonly<Record<string, Tensor>> | undefined,
+): Map<ProgramVar, Norm> {
   const norms = new Map<ProgramVar, Norm>();
   const set = (v: ProgramVar, k: keyof Norm, t: Tensor) => norms.set(v, { ...norms.get(v), [k]: frobenius(t) });
   if (run) {
@@ -115,9 +139,13 @@ export function collectNorms(p: Program, run: { inputs: Tensor[]; params: Record
   const byName = new Map<string, ProgramVar>();
   for (const v of allVars(p)) byName.set(v.name, v);
   for (const q of p.params) byName.set(q.variable, q.var);
-  for (const [k, map] of [['value', values], ['grads', grads]] as const) {
+  for (const [k, map] of [
+    ['value', values],
+    ['grads', grads],
+  ] as const) {
     if (map === undefined) continue;
-    if (map === null || typeof map !== 'object' || Array.isArray(map)) throw new ArgumentError(`${op}: ${k === 'value' ? 'values' : 'grads'} must be an object of tensors by variable name, got ${describe(map)}`);
+    if (map === null || typeof map !== 'object' || Array.isArray(map))
+      throw new ArgumentError(`${op}: ${k === 'value' ? 'values' : 'grads'} must be an object of tensors by variable name, got ${describe(map)}`);
     for (const [name, t] of Object.entries(map)) {
       const v = byName.get(name);
       if (v === undefined) throw new ArgumentError(`${op}: ${k === 'value' ? 'values' : 'grads'} names '${name}', which is no variable of program ${p.name}`);

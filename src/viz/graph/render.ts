@@ -10,7 +10,14 @@ const MONO = 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace';
 
 /** The border colour of each kind of node, from the categorical palette (equations in grey ink). */
 export const KIND_COLOR: Readonly<Record<NodeKind, string>> = {
-  input: CATEGORICAL[0]!, param: CATEGORICAL[1]!, constant: CATEGORICAL[7]!, equation: MUTED, layer: CATEGORICAL[4]!, loss: CATEGORICAL[2]!, op: CATEGORICAL[9]!, step: CATEGORICAL[5]!,
+  input: CATEGORICAL[0]!,
+  param: CATEGORICAL[1]!,
+  constant: CATEGORICAL[7]!,
+  equation: MUTED,
+  layer: CATEGORICAL[4]!,
+  loss: CATEGORICAL[2]!,
+  op: CATEGORICAL[9]!,
+  step: CATEGORICAL[5]!,
 };
 const isLeaf = (k: NodeKind) => k === 'input' || k === 'param' || k === 'constant';
 /** The colour of an output's border and tag. */
@@ -28,7 +35,8 @@ function fillOf(kind: NodeKind): string {
 }
 
 function drawNode(n: GraphNode, at: Point, dx: number, dy: number): string {
-  const x = at.x + dx, y = at.y + dy;
+  const x = at.x + dx,
+    y = at.y + dy;
   const output = n.tags.length > 0;
   const cls = `node ${isLeaf(n.kind) || n.kind === 'equation' ? n.kind : `call ${n.kind}`}${output ? ' output' : ''}`;
   const stroke = output ? OUTPUT_COLOR : KIND_COLOR[n.kind];
@@ -38,7 +46,17 @@ function drawNode(n: GraphNode, at: Point, dx: number, dy: number): string {
     rect(x, y, n.width, n.height, fillOf(n.kind), `rx="${isLeaf(n.kind) ? 9 : 3}" stroke="${stroke}" stroke-width="${output ? 2.2 : 1.2}"`),
   ];
   const baseline = (i: number) => y + PAD_Y + i * LINE_HEIGHT + LINE_HEIGHT * 0.75;
-  n.lines.forEach((l, i) => parts.push(text(l, { x: x + PAD_X, y: baseline(i), weight: i === 0 ? 'bold' : 'normal', fill: i === 0 ? INK : MUTED, cls: i === 0 ? 'label' : i === 1 ? 'type' : 'norms' })));
+  n.lines.forEach((l, i) =>
+    parts.push(
+      text(l, {
+        x: x + PAD_X,
+        y: baseline(i),
+        weight: i === 0 ? 'bold' : 'normal',
+        fill: i === 0 ? INK : MUTED,
+        cls: i === 0 ? 'label' : i === 1 ? 'type' : 'norms',
+      }),
+    ),
+  );
   n.tags.forEach((t, i) => parts.push(text(t, { x: x + PAD_X, y: baseline(n.lines.length + i), fill: OUTPUT_COLOR, weight: 'bold', cls: 'tag' })));
   parts.push('</g>');
   return parts.join('');
@@ -48,24 +66,49 @@ function drawNode(n: GraphNode, at: Point, dx: number, dy: number): string {
 function drawEdge(e: GraphEdge, points: readonly Point[], dx: number, dy: number): string {
   const ps = points.map((p) => ({ x: p.x + dx, y: p.y + dy }));
   const d = ps.map((p, i) => `${i === 0 ? 'M' : 'L'}${num(p.x)} ${num(p.y)}`).join('');
-  const tip = ps.at(-1)!, from = ps.at(-2) ?? tip;
+  const tip = ps.at(-1)!,
+    from = ps.at(-2) ?? tip;
   const len = Math.hypot(tip.x - from.x, tip.y - from.y) || 1;
-  const ux = (tip.x - from.x) / len, uy = (tip.y - from.y) / len;
-  const head = [[tip.x, tip.y], [tip.x - 7 * ux + 3.5 * uy, tip.y - 7 * uy - 3.5 * ux], [tip.x - 7 * ux - 3.5 * uy, tip.y - 7 * uy + 3.5 * ux]];
-  return `<g class="edge" id="${e.id}" data-source="${e.source}" data-target="${e.target}" data-var="${escapeXml(e.var.name)}"><path d="${d}" fill="none" stroke="${EDGE_COLOR}" stroke-width="1.2"/>`
-    + `<polygon points="${head.map(([a, b]) => `${num(a!)},${num(b!)}`).join(' ')}" fill="${EDGE_COLOR}"/></g>`;
+  const ux = (tip.x - from.x) / len,
+    uy = (tip.y - from.y) / len;
+  const head = [
+    [tip.x, tip.y],
+    [tip.x - 7 * ux + 3.5 * uy, tip.y - 7 * uy - 3.5 * ux],
+    [tip.x - 7 * ux - 3.5 * uy, tip.y - 7 * uy + 3.5 * ux],
+  ];
+  return (
+    `<g class="edge" id="${e.id}" data-source="${e.source}" data-target="${e.target}" data-var="${escapeXml(e.var.name)}"><path d="${d}" fill="none" stroke="${EDGE_COLOR}" stroke-width="1.2"/>` +
+    `<polygon points="${head.map(([a, b]) => `${num(a!)},${num(b!)}`).join(' ')}" fill="${EDGE_COLOR}"/></g>`
+  );
 }
 
 function swatch(kind: NodeKind | 'output'): (x: number, y: number) => string {
-  return (x, y) => rect(x + 2, y - 6, 18, 12, kind === 'output' ? '#ffffff' : fillOf(kind),
-    `rx="3" stroke="${kind === 'output' ? OUTPUT_COLOR : KIND_COLOR[kind]}" stroke-width="${kind === 'output' ? 2.2 : 1.2}"`);
+  return (x, y) =>
+    rect(
+      x + 2,
+      y - 6,
+      18,
+      12,
+      kind === 'output' ? '#ffffff' : fillOf(kind),
+      `rx="3" stroke="${kind === 'output' ? OUTPUT_COLOR : KIND_COLOR[kind]}" stroke-width="${kind === 'output' ? 2.2 : 1.2}"`,
+    );
 }
 
 /** The whole document: title, note, a legend of the kinds drawn, then the graph. */
 export function renderGraph(model: GraphModel, layout: Layout, title: string, showTitle: boolean): string {
   const kinds = new Set(model.nodes.map((n) => n.kind));
-  const names: Record<NodeKind, string> = { input: 'input', param: 'parameter', constant: 'constant', equation: 'equation', layer: 'layer', loss: 'loss', op: 'op', step: 'time step' };
-  const entries: LegendEntry[] = (['input', 'param', 'constant', 'equation', 'op', 'step', 'layer', 'loss'] as const).filter((k) => kinds.has(k))
+  const names: Record<NodeKind, string> = {
+    input: 'input',
+    param: 'parameter',
+    constant: 'constant',
+    equation: 'equation',
+    layer: 'layer',
+    loss: 'loss',
+    op: 'op',
+    step: 'time step',
+  };
+  const entries: LegendEntry[] = (['input', 'param', 'constant', 'equation', 'op', 'step', 'layer', 'loss'] as const)
+    .filter((k) => kinds.has(k))
     .map((k) => ({ name: names[k], swatch: swatch(k) }));
   if (model.nodes.some((n) => n.tags.length > 0)) entries.push({ name: 'output', swatch: swatch('output') });
   const width = Math.ceil(Math.max(layout.width, 360, showTitle ? textWidth(title, 16) + 24 : 0, model.note ? textWidth(model.note, 12) + 24 : 0));
@@ -80,10 +123,18 @@ export function renderGraph(model: GraphModel, layout: Layout, title: string, sh
   body.push(...legend.svg);
   top += legend.height + 8;
   const dx = Math.max(0, (width - layout.width) / 2);
-  body.push('<g class="edges">', ...model.edges.flatMap((e) => {
-    const ps = layout.edges.get(e.id);
-    return ps && ps.length >= 2 ? [drawEdge(e, ps, dx, top)] : [];
-  }), '</g>');
-  body.push(`<g class="nodes" font-family="${MONO}" font-size="${NODE_FONT}">`, ...model.nodes.map((n) => drawNode(n, layout.nodes.get(n.id) ?? { x: 0, y: 0 }, dx, top)), '</g>');
+  body.push(
+    '<g class="edges">',
+    ...model.edges.flatMap((e) => {
+      const ps = layout.edges.get(e.id);
+      return ps && ps.length >= 2 ? [drawEdge(e, ps, dx, top)] : [];
+    }),
+    '</g>',
+  );
+  body.push(
+    `<g class="nodes" font-family="${MONO}" font-size="${NODE_FONT}">`,
+    ...model.nodes.map((n) => drawNode(n, layout.nodes.get(n.id) ?? { x: 0, y: 0 }, dx, top)),
+    '</g>',
+  );
   return svgDocument(width, top + layout.height, title, body);
 }

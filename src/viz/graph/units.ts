@@ -54,7 +54,7 @@ function fromCall(c: ProgramCall, program: Program, literals: ReadonlyMap<Progra
   const attrs = callAttrs(c);
   return {
     kind: c.kind,
-    first: `${outputs.map((v) => v.name).join(', ')} = ${c.op}(${c.inputs.map((x) => (typeof x === 'number' ? formatNumber(Number(x.toPrecision(7))) : x === null ? '·' : literals.get(x) ?? x.name)).join(', ')})`,
+    first: `${outputs.map((v) => v.name).join(', ')} = ${c.op}(${c.inputs.map((x) => (typeof x === 'number' ? formatNumber(Number(x.toPrecision(7))) : x === null ? '·' : (literals.get(x) ?? x.name))).join(', ')})`,
     second: attrs ? `${types}  ${attrs}` : types,
     inputs,
     outputs,
@@ -81,7 +81,7 @@ export function units(program: Program, level: GraphLevel, literals: ReadonlyMap
   const usedAfter = (v: ProgramVar, end: number) => (lastUse.get(v) ?? -1) >= end;
   const out: Unit[] = [];
   let k = 0;
-  for (let i = 0; i < program.equations.length;) {
+  for (let i = 0; i < program.equations.length; ) {
     const c = calls[k];
     if (c && c.start === i) {
       out.push(fromCall(c, program, literals, usedAfter));

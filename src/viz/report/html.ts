@@ -53,7 +53,9 @@ export function inlineSvg(op: string, name: string, svg: unknown): string {
   if (typeof svg !== 'string') throw new ArgumentError(`${op}: ${name} must be an SVG document (a string), got ${typeof svg}`);
   const s = svg.replace(/^\s*<\?xml[^>]*\?>\s*/, '').trim();
   if (!s.startsWith('<svg') || !s.endsWith('</svg>')) throw new ArgumentError(`${op}: ${name} must be an SVG document, <svg ...>...</svg>`);
-  if (/<script|<foreignObject|\son\w+\s*=/i.test(s)) throw new ArgumentError(`${op}: ${name} holds a script, an event handler or a foreignObject; the report inlines plain SVG only`);
-  if (/\bhref\s*=\s*["'](?!#)|url\(\s*["']?(?!#)/i.test(s)) throw new ArgumentError(`${op}: ${name} refers to something outside itself (an href or url(...)); the report must open with no network`);
+  if (/<script|<foreignObject|\son\w+\s*=/i.test(s))
+    throw new ArgumentError(`${op}: ${name} holds a script, an event handler or a foreignObject; the report inlines plain SVG only`);
+  if (/\bhref\s*=\s*["'](?!#)|url\(\s*["']?(?!#)/i.test(s))
+    throw new ArgumentError(`${op}: ${name} refers to something outside itself (an href or url(...)); the report must open with no network`);
   return s;
 }

@@ -11,7 +11,7 @@ type Katex = { renderToString(tex: string, options: Record<string, unknown>): st
 let katex: Promise<Katex> | null = null;
 
 async function loadKatex(): Promise<Katex> {
-  katex ??= import('katex').then((m) => ((m as { default?: Katex }).default ?? (m as unknown as Katex)));
+  katex ??= import('katex').then((m) => (m as { default?: Katex }).default ?? (m as unknown as Katex));
   return katex;
 }
 

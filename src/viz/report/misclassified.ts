@@ -28,7 +28,10 @@ const checkData = (op: string, name: string, t: TensorData) => {
  * descending; ties by row), at most `limit` of them; `wrong` counts them all.
  */
 export function findMisclassified(
-  x: TensorData, labels: ArrayLike<number>, probabilities: TensorData, options: FindMisclassifiedOptions = {},
+  x: TensorData,
+  labels: ArrayLike<number>,
+  probabilities: TensorData,
+  options: FindMisclassifiedOptions = {},
 ): Pick<MisclassifiedData, 'examples' | 'total' | 'wrong'> {
   const op = 'findMisclassified';
   checkData(op, 'x', x);
@@ -36,11 +39,15 @@ export function findMisclassified(
   const n = probabilities.shape[0] ?? 0;
   if (probabilities.shape.length !== 2) throw new ShapeError(`${op}: probabilities must be [n, classes], got [${probabilities.shape.join(',')}]`);
   if (x.shape[0] !== n || labels.length !== n) {
-    throw new ShapeError(`${op}: x [${x.shape.join(',')}], labels (${labels.length}) and probabilities [${probabilities.shape.join(',')}] must have the same number of examples`);
+    throw new ShapeError(
+      `${op}: x [${x.shape.join(',')}], labels (${labels.length}) and probabilities [${probabilities.shape.join(',')}] must have the same number of examples`,
+    );
   }
   const limit = options.limit ?? 24;
   if (!(Number.isInteger(limit) && limit >= 0)) throw new ArgumentError(`${op}: limit must be a whole number ≥ 0, got ${limit}`);
-  const k = probabilities.shape[1]!, p = probabilities.storage, per = n > 0 ? x.storage.length / n : 0;
+  const k = probabilities.shape[1]!,
+    p = probabilities.storage,
+    per = n > 0 ? x.storage.length / n : 0;
   const wrong: { i: number; predicted: number; confidence: number }[] = [];
   for (let i = 0; i < n; i++) {
     let best = 0;
@@ -49,7 +56,9 @@ export function findMisclassified(
   }
   const kept = [...wrong].sort((a, b) => b.confidence - a.confidence || a.i - b.i).slice(0, limit);
   const examples: MisclassifiedExample[] = kept.map(({ i, predicted }) => ({
-    index: i, label: labels[i]!, predicted,
+    index: i,
+    label: labels[i]!,
+    predicted,
     probabilities: Array.from({ length: k }, (_, c) => p[i * k + c]!),
     input: Array.from({ length: per }, (_, j) => x.storage[i * per + j]!),
   }));
@@ -58,7 +67,10 @@ export function findMisclassified(
 
 /** The `top` most probable classes of an example, most probable first (ties by class index). */
 function topClasses(probabilities: readonly number[], top: number): number[] {
-  return probabilities.map((_, c) => c).sort((a, b) => probabilities[b]! - probabilities[a]! || a - b).slice(0, top);
+  return probabilities
+    .map((_, c) => c)
+    .sort((a, b) => probabilities[b]! - probabilities[a]! || a - b)
+    .slice(0, top);
 }
 
 /** The probability bars of an example: green for the true class, red for the (wrong) prediction. */
@@ -85,16 +97,21 @@ export function misclassifiedBody(op: string, m: MisclassifiedData, classNames: 
   if (m.imageShape) {
     const [h, w] = m.imageShape;
     const cards = m.examples.map((e, k) => {
-      if (e.input.length !== h * w) throw new ShapeError(`${op}: misclassified example ${k} has ${e.input.length} input values, not the ${h}×${w} of imageShape`);
+      if (e.input.length !== h * w)
+        throw new ShapeError(`${op}: misclassified example ${k} has ${e.input.length} input values, not the ${h}×${w} of imageShape`);
       // the image untitled (the card's text says what it is); its <title> (the tooltip) names the example
       const tooltip = `test example ${e.index}: true ${name(e.label)}, predicted ${name(e.predicted)}`;
-      const svg = imageGrid({ shape: [1, h, w], storage: e.input }, { scale: Math.max(1, Math.min(8, Math.round(72 / Math.max(h, w)))), ...(m.pixelRange ? { range: m.pixelRange } : {}) })
-        .replace(/<title>[^<]*<\/title>/, () => `<title>${esc(tooltip)}</title>`);
+      const svg = imageGrid(
+        { shape: [1, h, w], storage: e.input },
+        { scale: Math.max(1, Math.min(8, Math.round(72 / Math.max(h, w)))), ...(m.pixelRange ? { range: m.pixelRange } : {}) },
+      ).replace(/<title>[^<]*<\/title>/, () => `<title>${esc(tooltip)}</title>`);
       return [
-        `<div class="card" data-index="${e.index}">`, svg.trim(),
+        `<div class="card" data-index="${e.index}">`,
+        svg.trim(),
         `<div><span class="truth">true ${esc(name(e.label))}</span> · <span class="wrong">predicted ${esc(name(e.predicted))}</span></div>`,
         `<div class="note">test example ${e.index}</div>`,
-        probabilityBars(e, top, name), '</div>',
+        probabilityBars(e, top, name),
+        '</div>',
       ].join('\n');
     });
     body.push(`<div class="cards">\n${cards.join('\n')}\n</div>`);
@@ -102,12 +119,25 @@ export function misclassifiedBody(op: string, m: MisclassifiedData, classNames: 
   }
   const features = m.examples[0]!.input.length;
   const shownFeatures = Math.min(features, 30);
-  const headers = ['test example', 'true', 'predicted', 'probabilities',
-    ...Array.from({ length: shownFeatures }, (_, j) => m.featureNames?.[j] ?? `x${j + 1}`), ...(features > shownFeatures ? ['…'] : [])];
+  const headers = [
+    'test example',
+    'true',
+    'predicted',
+    'probabilities',
+    ...Array.from({ length: shownFeatures }, (_, j) => m.featureNames?.[j] ?? `x${j + 1}`),
+    ...(features > shownFeatures ? ['…'] : []),
+  ];
   const rows = m.examples.map((e) => [
-    e.index, name(e.label), { html: `<span class="wrong">${esc(name(e.predicted))}</span>` },
-    { html: topClasses(e.probabilities, top).map((c) => `${esc(name(c))} ${percent(e.probabilities[c]!)}`).join('<br/>') },
-    ...e.input.slice(0, shownFeatures).map((v: number) => Number(v.toPrecision(6))), ...(features > shownFeatures ? ['…'] : []),
+    e.index,
+    name(e.label),
+    { html: `<span class="wrong">${esc(name(e.predicted))}</span>` },
+    {
+      html: topClasses(e.probabilities, top)
+        .map((c) => `${esc(name(c))} ${percent(e.probabilities[c]!)}`)
+        .join('<br/>'),
+    },
+    ...e.input.slice(0, shownFeatures).map((v: number) => Number(v.toPrecision(6))),
+    ...(features > shownFeatures ? ['…'] : []),
   ]);
   body.push(table(headers, rows, 'features numbers'));
   return body;

@@ -28,7 +28,8 @@ export function modelTable(model: TabulatedModel): ModelTable {
     throw new ArgumentError('modelTable: expected a model with layers (a Sequential)');
   }
   let shape: Shape | null = model.inputShape ? [null, ...model.inputShape] : null;
-  let total = 0, trainable = 0;
+  let total = 0,
+    trainable = 0;
   const layers = model.layers.map((layer) => {
     shape = shape ? layer.computeOutputShape(shape) : null;
     const params = layer.countParams();

@@ -14,13 +14,30 @@ import { misclassifiedBody } from './misclassified.js';
 import { REPORT_CSS } from './style.js';
 import type { ReportPageData } from './types.js';
 
-const KEYS = ['title', 'subtitle', 'facts', 'model', 'metrics', 'history', 'classNames', 'confusion', 'weights', 'misclassified', 'equations', 'landscape', 'sharpness'];
+const KEYS = [
+  'title',
+  'subtitle',
+  'facts',
+  'model',
+  'metrics',
+  'history',
+  'classNames',
+  'confusion',
+  'weights',
+  'misclassified',
+  'equations',
+  'landscape',
+  'sharpness',
+];
 
 /** Nothing may load from anywhere: styles inline (the <style> element and style attributes) only. */
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
 
 function pairs(op: string, name: string, v: unknown): readonly (readonly [string, string | number])[] {
-  if (!Array.isArray(v) || !v.every((p) => Array.isArray(p) && p.length === 2 && typeof p[0] === 'string' && (typeof p[1] === 'string' || typeof p[1] === 'number'))) {
+  if (
+    !Array.isArray(v) ||
+    !v.every((p) => Array.isArray(p) && p.length === 2 && typeof p[0] === 'string' && (typeof p[1] === 'string' || typeof p[1] === 'number'))
+  ) {
     throw new ArgumentError(`${op}: ${name} must be an array of [label, value] pairs (value a string or number)`);
   }
   return v as readonly (readonly [string, string | number])[];
@@ -28,16 +45,39 @@ function pairs(op: string, name: string, v: unknown): readonly (readonly [string
 
 function summarySection(op: string, d: ReportPageData): string {
   const parts: string[] = [];
-  if (d.facts) parts.push(`<div class="facts">\n<h3>Run</h3>\n${table(['', ''], pairs(op, 'facts', d.facts).map(([k, v]) => [k, v]), 'facts').replace(/<thead>.*<\/thead>\n/, '')}\n</div>`);
-  if (d.metrics) parts.push(`<div class="metrics">\n<h3>Final metrics</h3>\n${table(['metric', 'value'], pairs(op, 'metrics', d.metrics).map(([k, v]) => [k, formatValue(v)]), 'numbers')}\n</div>`);
+  if (d.facts)
+    parts.push(
+      `<div class="facts">\n<h3>Run</h3>\n${table(
+        ['', ''],
+        pairs(op, 'facts', d.facts).map(([k, v]) => [k, v]),
+        'facts',
+      ).replace(/<thead>.*<\/thead>\n/, '')}\n</div>`,
+    );
+  if (d.metrics)
+    parts.push(
+      `<div class="metrics">\n<h3>Final metrics</h3>\n${table(
+        ['metric', 'value'],
+        pairs(op, 'metrics', d.metrics).map(([k, v]) => [k, formatValue(v)]),
+        'numbers',
+      )}\n</div>`,
+    );
   if (d.model) {
     const m = d.model;
-    if (!m || !Array.isArray(m.layers)) throw new ArgumentError(`${op}: model must be { name, layers, totalParams, trainableParams } (modelTable(model) makes it)`);
-    parts.push([
-      '<div class="model">', `<h3>Model “${esc(m.name)}”</h3>`,
-      table(['layer', 'type', 'output shape', 'parameters'], m.layers.map((l) => [l.name, l.type, l.outputShape, l.params]), 'numbers'),
-      `<p class="note">${m.totalParams} parameters, ${m.trainableParams} trainable, ${m.totalParams - m.trainableParams} not trainable.</p>`, '</div>',
-    ].join('\n'));
+    if (!m || !Array.isArray(m.layers))
+      throw new ArgumentError(`${op}: model must be { name, layers, totalParams, trainableParams } (modelTable(model) makes it)`);
+    parts.push(
+      [
+        '<div class="model">',
+        `<h3>Model “${esc(m.name)}”</h3>`,
+        table(
+          ['layer', 'type', 'output shape', 'parameters'],
+          m.layers.map((l) => [l.name, l.type, l.outputShape, l.params]),
+          'numbers',
+        ),
+        `<p class="note">${m.totalParams} parameters, ${m.trainableParams} trainable, ${m.totalParams - m.trainableParams} not trainable.</p>`,
+        '</div>',
+      ].join('\n'),
+    );
   }
   return parts.length ? section('summary', 'Summary', [`<div class="row summary">\n${parts.join('\n')}\n</div>`]) : '';
 }
@@ -71,7 +111,8 @@ function summarySection(op: string, d: ReportPageData): string {
  */
 export async function reportPage(data: ReportPageData): Promise<string> {
   const op = 'reportPage';
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new ArgumentError(`${op}: expected the report's data (an object), got ${describe(data)}`);
+  if (data === null || typeof data !== 'object' || Array.isArray(data))
+    throw new ArgumentError(`${op}: expected the report's data (an object), got ${describe(data)}`);
   for (const key of Object.keys(data)) if (!KEYS.includes(key)) throw new ArgumentError(`${op}: unknown field '${key}' (expected one of ${KEYS.join(', ')})`);
   const title = data.title ?? 'Training report';
   if (typeof title !== 'string') throw new ArgumentError(`${op}: title must be a string`);
@@ -88,7 +129,10 @@ export async function reportPage(data: ReportPageData): Promise<string> {
     const charts = historyCharts(data.history, { width: 500, height: 320 });
     add('curves', 'Training curves', [
       '<p class="note">Solid: the training data; dashed: the validation data. One point per epoch.</p>',
-      `<div class="row">\n${Object.values(charts).filter((s): s is string => !!s).map((s) => `<div>${figure(s)}</div>`).join('\n')}\n</div>`,
+      `<div class="row">\n${Object.values(charts)
+        .filter((s): s is string => !!s)
+        .map((s) => `<div>${figure(s)}</div>`)
+        .join('\n')}\n</div>`,
     ]);
   }
   if (data.confusion) {
@@ -118,10 +162,16 @@ export async function reportPage(data: ReportPageData): Promise<string> {
   if (data.landscape !== undefined) {
     const pictures = typeof data.landscape === 'string' ? [data.landscape] : data.landscape;
     if (!Array.isArray(pictures)) throw new ArgumentError(`${op}: landscape must be an SVG document or an array of them`);
-    add('landscape', 'Loss landscape', ['<p class="note">The loss around the trained weights, on a plane through parameter space, with the training path.</p>', ...pictures.map((svg, i) => figure(inlineSvg(op, pictures.length > 1 ? `landscape[${i}]` : 'landscape', svg)))]);
+    add('landscape', 'Loss landscape', [
+      '<p class="note">The loss around the trained weights, on a plane through parameter space, with the training path.</p>',
+      ...pictures.map((svg, i) => figure(inlineSvg(op, pictures.length > 1 ? `landscape[${i}]` : 'landscape', svg))),
+    ]);
   }
   if (data.sharpness !== undefined) {
-    add('sharpness', 'Sharpness', ['<p class="note">The largest eigenvalue of the loss\'s Hessian during training, against 2/η: gradient descent is unstable above it.</p>', figure(inlineSvg(op, 'sharpness', data.sharpness))]);
+    add('sharpness', 'Sharpness', [
+      '<p class="note">The largest eigenvalue of the loss\'s Hessian during training, against 2/η: gradient descent is unstable above it.</p>',
+      figure(inlineSvg(op, 'sharpness', data.sharpness)),
+    ]);
   }
 
   return [
@@ -148,5 +198,7 @@ export async function reportPage(data: ReportPageData): Promise<string> {
     '</body>',
     '</html>',
     '',
-  ].filter((s) => s !== '').join('\n');
+  ]
+    .filter((s) => s !== '')
+    .join('\n');
 }

@@ -15,10 +15,7 @@ async function run() {
   nb.seed(1);
   const x = nb.randomNormal([256, 64]);
   const y = nb.oneHot(nb.argmax(nb.matmul(x, nb.randomNormal([64, 4])), 1), 4);
-  const model = nb.sequential([
-    nb.layers.dense({ units: 256, activation: 'relu', inputShape: [64] }),
-    nb.layers.dense({ units: 4, activation: 'softmax' }),
-  ]);
+  const model = nb.sequential([nb.layers.dense({ units: 256, activation: 'relu', inputShape: [64] }), nb.layers.dense({ units: 4, activation: 'softmax' })]);
   model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });
   const before = wasmKernels().workerChunks;
   const history = await model.fit(x, y, { epochs: 4, batchSize: 256, verbose: 0 });
@@ -36,4 +33,4 @@ function show(r) {
   if (out) out.textContent = JSON.stringify(r, null, 2);
 }
 
-run().then(show, (e) => show({ error: String((e && e.stack) || e) }));
+run().then(show, (e) => show({ error: String(e?.stack || e) }));
