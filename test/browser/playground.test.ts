@@ -114,6 +114,8 @@ test('the same config trains the same way: five epochs stepped twice from a rese
     await page.waitForFunction(() => document.getElementById('epoch')?.dataset.value === '0');
     for (let i = 0; i < 5; i++) await page.click('#step');
     await epochAtLeast(page, 5);
+    // the loss shown is drawn at the next animation frame: wait for epoch 5's figures
+    await page.waitForFunction(() => document.getElementById('train-loss')?.dataset.epoch === '5', undefined, { timeout: 20_000 });
     return num(page, '#train-loss');
   };
   const a = await stepFive(),

@@ -179,6 +179,8 @@ export class PointsLab {
     this.testAcc.textContent = fmtPct(s.testAccuracy);
     this.trainLoss.dataset.value = String(s.trainLoss);
     this.testLoss.dataset.value = String(s.testLoss);
+    // the epoch the shown figures belong to (the epoch counter updates on arrival, the figures when drawn)
+    this.trainLoss.dataset.epoch = String(s.epoch);
   }
 }
 
