@@ -2,7 +2,7 @@
 // a model file to the other ecosystems' formats, and back.
 import * as nb from '../index.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
-import { exportModel as exportOnnx } from '../onnx/index.js';
+import { exportModel as exportOnnx, importModel as importOnnx, toSequential } from '../onnx/index.js';
 import { CliError } from './errors.js';
 import { fsSync } from './run-folder.js';
 import { openModel } from './use-model.js';
@@ -40,9 +40,9 @@ export async function exportCommand(modelPath: string, o: { format?: string; out
 
 /**
  * `nabla import FILE [--into MODEL] [--out PATH]`: a TF.js model.json (with
- * its weights file beside it) becomes a model file; a safetensors file of
- * weights goes into the architecture of MODEL (nabla's keys, or a PyTorch
- * state dict through loadTorchStateDict).
+ * its weights file beside it) or an ONNX chain of dense layers becomes a
+ * model file; a safetensors file of weights goes into the architecture of
+ * MODEL (nabla's keys, or a PyTorch state dict through loadTorchStateDict).
  */
 export async function importCommand(file: string, o: { into?: string; out?: string }): Promise<void> {
   const fs = fsSync();
@@ -67,9 +67,14 @@ export async function importCommand(file: string, o: { into?: string; out?: stri
     if (Object.keys(tensors).every((k) => /^layers\.\d+\./.test(k))) model.loadStateDict(tensors);
     else for (const s of nb.safetensors.loadTorchStateDict(model, tensors)) console.log(`${s.module} → ${s.layer}: ${s.how}`);
   } else if (file.endsWith('.onnx')) {
-    throw new CliError("an ONNX graph imports as a function, not a model file: in code, import { importModel } from 'nabla/onnx'");
+    // a chain of dense layers becomes a model file; any other graph is a function (importModel in code)
+    try {
+      model = toSequential(importOnnx(new Uint8Array(fs.readFileSync(file)), { source: file }));
+    } catch (e) {
+      throw new CliError(`${(e as Error).message}. In code: import { importModel } from 'nabla/onnx'`);
+    }
   } else {
-    throw new CliError(`${file}: nabla imports a TF.js model.json or a .safetensors file (with --into MODEL)`);
+    throw new CliError(`${file}: nabla imports a TF.js model.json, an .onnx chain of dense layers, or a .safetensors file (with --into MODEL)`);
   }
   const out = o.out ?? `${dirOf(file)}${stem(file) === 'model' ? 'imported' : stem(file)}.nabla`;
   await model.save(out);

@@ -83,8 +83,8 @@ program
 
 program
   .command('import')
-  .description('a model file from a TF.js model.json, or from safetensors weights (with --into MODEL for the architecture)')
-  .argument('<file>', 'model.json (TF.js layers format) or weights.safetensors')
+  .description('a model file from a TF.js model.json, an ONNX chain of dense layers, or safetensors weights (with --into MODEL for the architecture)')
+  .argument('<file>', 'model.json (TF.js layers format), model.onnx or weights.safetensors')
   .option('--into <model>', 'the model file whose architecture takes the safetensors weights')
   .option('--out <path>', 'the model file to write (default: beside FILE)')
   .action((file: string, opts: { into?: string; out?: string }) => importCommand(file, opts));

@@ -20,7 +20,10 @@ export class OnnxModel {
   readonly initializers: ReadonlyMap<string, Tensor>;
 
   /** @internal */
-  constructor(private readonly graph: OnnxGraph) {
+  constructor(
+    /** @internal The validated graph. */
+    readonly graph: OnnxGraph,
+  ) {
     this.inputs = graph.inputs;
     this.outputs = graph.outputs.map((o) => o.name);
     this.initializers = graph.initializers;

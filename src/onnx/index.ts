@@ -8,3 +8,4 @@
  */
 export { exportProgram, exportModel, OPSET, OnnxExportError, type OnnxExportOptions } from './export.js';
 export { importModel, loadModel, OnnxModel, OnnxImportError } from './import.js';
+export { toSequential } from './to-sequential.js';

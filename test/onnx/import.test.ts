@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import * as nb from '../../src/index.js';
-import { exportModel, importModel, OnnxImportError } from '../../src/onnx/index.js';
+import { exportModel, importModel, OnnxImportError, toSequential } from '../../src/onnx/index.js';
 import { onnx } from '../../src/onnx/proto.js';
 import { loadFixture } from '../helpers.js';
 
@@ -94,4 +94,22 @@ test('bad ONNX files give one clear OnnxImportError: foreign bytes, truncation, 
   assert.throws(() => importModel(onnx.ModelProto.encode(m3).finish()), isImportError(/element type COMPLEX64, which nabla does not have/));
   assert.throws(() => importModel(good).run({ x: nb.zeros([2, 63]) }), /input 'x' must have shape \[batch,64\], got \[2,63\]/);
   assert.throws(() => importModel('nope' as unknown as Uint8Array), /must be a Uint8Array or ArrayBuffer/);
+});
+
+test("toSequential: PyTorch's MLP (Gemm, activations) becomes Dense layers predicting as PyTorch; a CNN is refused by node", () => {
+  const seq = toSequential(importModel(onnxFile('mlp')));
+  assert.deepEqual(
+    seq.layers.map((l) => [l.className, (l as unknown as { activation: string }).activation]),
+    [
+      ['Dense', 'relu'],
+      ['Dense', 'tanh'],
+      ['Dense', 'softmax'],
+    ],
+  );
+  const c = torch['mlp']!;
+  close(seq.predict(nb.tensor(c.x, c.xShape)), c.y, c.yShape, 'mlp as a Sequential');
+  assert.throws(
+    () => toSequential(importModel(onnxFile('cnn'))),
+    (e: unknown) => e instanceof OnnxImportError && /import the graph as a function with importModel/.test((e as Error).message),
+  );
 });
