@@ -49,17 +49,7 @@ export async function importCommand(file: string, o: { into?: string; out?: stri
   if (!fs.existsSync(file)) throw new CliError(`no file at ${file}`);
   let model: nb.Sequential;
   if (file.endsWith('.json')) {
-    const json = JSON.parse(fs.readFileSync(file, 'utf8')) as { weightsManifest?: { paths?: string[] }[] };
-    const paths = (json.weightsManifest ?? []).flatMap((g) => g.paths ?? []);
-    if (paths.some((p) => /(^|\/)\.\.(\/|$)|^\//.test(p))) throw new CliError(`${file} names weight files outside its folder: ${paths.join(', ')}`);
-    const parts = paths.map((p) => new Uint8Array(fs.readFileSync(`${dirOf(file)}${p}`)));
-    const weights = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-    let at = 0;
-    for (const p of parts) {
-      weights.set(p, at);
-      at += p.length;
-    }
-    model = nb.tfjs.importModel({ modelJson: json, weights });
+    model = await nb.tfjs.loadModel(file); // its weight files beside it, never outside its folder
   } else if (file.endsWith('.safetensors')) {
     if (!o.into) throw new CliError('a safetensors file holds weights only: give the architecture with --into MODEL (a model file of the same layers)');
     model = await openModel(o.into);

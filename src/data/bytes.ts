@@ -1,3 +1,4 @@
+import { readBounded } from '../core/bytes.js';
 import { ArgumentError, NablaError } from '../core/errors.js';
 import { checkLineLengths, gunzip, inflationLimit, isGzip, readLimits, textLimitError, type ReadLimits } from './node.js';
 import { zlibIfAvailable } from './node-modules.js';
@@ -25,33 +26,15 @@ export async function gunzipAsync(op: string, bytes: Uint8Array, what: string, o
   const DS = (globalThis as { DecompressionStream?: typeof DecompressionStream }).DecompressionStream;
   if (!DS) throw new NablaError(`${op}: ${what} is gzipped and this environment has neither Node's zlib nor DecompressionStream; decompress it first`);
   const limit = inflationLimit(op, bytes.length, opts);
-  const reader = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DS('gzip')).getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.length;
-      if (total > limit) {
-        await reader.cancel().catch(() => undefined);
-        throw new NablaError(
-          `${op}: ${what} inflates to more than ${limit} bytes (the limit for ${bytes.length} bytes of gzip data); if it is genuine, raise maxBytes or maxInflationRatio (nb.data.setReadLimits)`,
-        );
-      }
-      chunks.push(value);
-    }
-  } catch (e) {
-    if (e instanceof NablaError) throw e;
-    throw new NablaError(`${op}: ${what} is not valid gzip data (truncated or corrupt?): ${(e as Error)?.message ?? String(e)}`);
-  }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
+  return readBounded(
+    new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DS('gzip')).getReader(),
+    limit,
+    () =>
+      new NablaError(
+        `${op}: ${what} inflates to more than ${limit} bytes (the limit for ${bytes.length} bytes of gzip data); if it is genuine, raise maxBytes or maxInflationRatio (nb.data.setReadLimits)`,
+      ),
+    (e) => new NablaError(`${op}: ${what} is not valid gzip data (truncated or corrupt?): ${(e as Error)?.message ?? String(e)}`),
+  );
 }
 
 /** @internal The bytes, decompressed when gzipped (Node's zlib, or DecompressionStream in a page). */

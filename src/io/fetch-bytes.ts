@@ -1,3 +1,4 @@
+import { readBounded } from '../core/bytes.js';
 import { ArgumentError } from '../core/errors.js';
 import { ModelFileError } from './errors.js';
 
@@ -41,30 +42,10 @@ export async function fetchBytes(op: string, url: string, maxBytes: number, init
     );
   }
   if (!res.body) return new Uint8Array(0);
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.length;
-      if (total > maxBytes) {
-        await reader.cancel().catch(() => undefined);
-        throw new ModelFileError(`${op}: ${url} sent more than the limit of ${byteSize(maxBytes)}; raise it with the maxBytes option`);
-      }
-      chunks.push(value);
-    }
-  } catch (e) {
-    if (e instanceof ModelFileError) throw e;
-    throw new ModelFileError(oneLine(`${op}: reading ${url} failed after ${total} bytes: ${(e as Error)?.message ?? String(e)}`), { cause: e });
-  }
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
+  return readBounded(
+    res.body.getReader(),
+    maxBytes,
+    () => new ModelFileError(`${op}: ${url} sent more than the limit of ${byteSize(maxBytes)}; raise it with the maxBytes option`),
+    (e, total) => new ModelFileError(oneLine(`${op}: reading ${url} failed after ${total} bytes: ${(e as Error)?.message ?? String(e)}`), { cause: e }),
+  );
 }

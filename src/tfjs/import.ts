@@ -1,5 +1,6 @@
 // nb.tfjs.importModel: a TF.js layers model (model.json + weights.bin, or the
 // artifacts a TF.js save handler receives) as a nabla Sequential.
+import { concatBytes } from '../core/bytes.js';
 import { describe } from '../core/describe.js';
 import { nodeBuiltin } from '../core/platform.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -184,13 +185,8 @@ export async function loadModel(source: ModelSource, opts: LoadModelOptions = {}
   const page = nodeBuiltin('node:fs') ? undefined : (globalThis as { location?: { href?: string } }).location?.href;
   const beside = (p: string) =>
     /^[a-z][a-z0-9+.-]*:\/\//i.test(name) ? new URL(p, name).href : page ? new URL(p, new URL(name, page)).href : name.replace(/[^/]*$/, '') + p;
-  const parts = [];
+  const parts: Uint8Array[] = [];
   for (const p of paths) parts.push((await readSource(op, beside(p), opts)).bytes);
-  const weights = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    weights.set(p, at);
-    at += p.length;
-  }
+  const weights = concatBytes(parts);
   return importModel({ modelJson: json, weights });
 }
