@@ -29,7 +29,7 @@ export const camel = (k: string) => k.replace(/_([a-z0-9])/g, (_, c: string) => 
 export function toKeras(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(toKeras);
   if (v === null || typeof v !== 'object') return v;
-  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k === 'className' ? 'class_name' : snake(k), k === 'config' ? toKeras(x) : toKeras(x)]));
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k === 'className' ? 'class_name' : snake(k), toKeras(x)]));
 }
 
 /** A value with its keys in camelCase (Keras JSON → nabla config). */
