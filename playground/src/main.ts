@@ -1,27 +1,29 @@
-// The playground page: starts the training worker, keeps the lab's config in
-// the URL hash, forwards play/pause/step/reset, and draws at display rate.
+// The playground's shell: the lab tabs, the toolbar (reset, play/pause,
+// step, the counter), the URL hash (`#lab=digits&...`: the open lab and its
+// whole set-up, so a teacher can share it) and the animation frame. Each lab
+// (lab.ts is the contract, labs.ts the list) owns its worker and its drawing.
 import './style.css';
-import { decodePoints, encodePoints, type PointsConfig } from './points/config.js';
-import { PointsLab } from './points/lab.js';
-import type { FromWorker, ToWorker } from './protocol.js';
+import type { Lab, LabHost } from './lab.js';
+import { LABS, type LabEntry } from './labs.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
-const send = (m: ToWorker) => worker.postMessage(m);
-let resetId = 0;
-/** Starts a new network from the current config. */
-const reset = (play: boolean) => {
-  message.textContent = '';
-  send({ type: 'reset', id: ++resetId, config, play });
-};
-
-let config: PointsConfig = decodePoints(new URLSearchParams(location.hash.slice(1)));
-let playing = false;
-
 const playButton = $<HTMLButtonElement>('play');
-const epochOut = $<HTMLOutputElement>('epoch');
+const stepButton = $<HTMLButtonElement>('step');
+const counterLabel = $<HTMLLabelElement>('counter-label');
+const counter = $<HTMLOutputElement>('epoch');
 const status = $<HTMLElement>('status');
 const message = $<HTMLElement>('message');
+const main = $<HTMLElement>('lab');
+const nav = $<HTMLElement>('labs');
+
+let playing = false;
+/** The open lab, and every lab opened so far (kept, so going back resumes it). */
+let current: { entry: LabEntry; lab: Lab } | null = null;
+const opened = new Map<string, Lab>();
+/** Each lab's last state, for labState(). */
+const states = new Map<string, URLSearchParams>();
+/** Counts navigations, so that a slow lab import finishing late does not open over a later one. */
+let navigation = 0;
 
 function setPlaying(p: boolean): void {
   playing = p;
@@ -31,77 +33,123 @@ function setPlaying(p: boolean): void {
   playButton.classList.toggle('playing', p);
 }
 
-const writeHash = () => history.replaceState(null, '', `#${encodePoints(config)}`);
+function setCounter(n: number): void {
+  counter.textContent = n.toLocaleString('en-US', { minimumIntegerDigits: 6 });
+  counter.dataset.value = String(n);
+}
 
-const lab = new PointsLab(config, (c) => {
-  config = c;
-  writeHash();
-  reset(playing);
-});
-$('controls').append(lab.controls);
-$('network').append(lab.network.root);
-$('output').replaceWith(lab.output);
-lab.output.id = 'output';
+/** The hash for the open lab's state: lab first, then the lab's own parameters. */
+function writeHash(): void {
+  if (!current) return;
+  const state = current.lab.state();
+  states.set(current.entry.id, state);
+  history.replaceState(null, '', `#lab=${current.entry.id}${state.size > 0 ? `&${state}` : ''}`);
+}
 
-addEventListener('hashchange', () => {
-  // a link followed or a hash typed: start again from its config (our own writes use replaceState, which fires no hashchange)
-  config = decodePoints(new URLSearchParams(location.hash.slice(1)));
-  lab.show(config);
-  reset(playing);
-});
-
-playButton.onclick = () => {
-  setPlaying(!playing);
-  send({ type: playing ? 'play' : 'pause' });
-};
-$<HTMLButtonElement>('step').onclick = () => {
-  setPlaying(false);
-  send({ type: 'step' });
-};
-$<HTMLButtonElement>('reset').onclick = () => {
-  setPlaying(false);
-  reset(false);
-};
-
-worker.onmessage = (e: MessageEvent<FromWorker>) => {
-  const m = e.data;
-  if ((m.type === 'data' || m.type === 'snapshot') && m.id !== resetId) return; // from a network already replaced
-  switch (m.type) {
-    case 'ready':
+const hostFor = (id: string): LabHost => {
+  const mine = () => current?.entry.id === id;
+  return {
+    message: (text) => {
+      if (mine()) message.textContent = text;
+    },
+    setCounter: (n) => {
+      if (mine()) setCounter(n);
+    },
+    setPlaying: (p) => {
+      if (mine()) setPlaying(p);
+    },
+    stateChanged: () => {
+      if (mine()) writeHash();
+    },
+    setEngine: (m) => {
       status.textContent =
         `nabla ${m.backend} backend · ${m.threads} thread${m.threads === 1 ? '' : 's'}` +
         (m.isolated ? ' · cross-origin isolated' : ' · not cross-origin isolated (one thread)');
-      break;
-    case 'data':
-      lab.setData(m);
-      document.body.dataset.resets = String(Number(document.body.dataset.resets ?? 0) + 1);
-      break;
-    case 'snapshot':
-      lab.setSnapshot(m);
-      epochOut.textContent = m.epoch.toLocaleString('en-US', { minimumIntegerDigits: 6 });
-      epochOut.dataset.value = String(m.epoch);
-      if (m.diverged) {
-        setPlaying(false);
-        message.textContent = 'The loss diverged (NaN or infinite): lower the learning rate, then reset.';
-      } else if (!m.running && playing && m.epoch > 0) setPlaying(false);
-      break;
-    case 'error':
-      setPlaying(false);
-      message.textContent = `Error: ${m.message}`;
-      console.error(m.message);
-      break;
-  }
-};
-worker.onerror = (e) => {
-  message.textContent = `The training worker failed: ${e.message}`;
+    },
+    labState: (other) => states.get(other) ?? null,
+  };
 };
 
-writeHash();
+/** Opens the lab the hash names (Points when none or an unknown one), with the hash's parameters. */
+async function route(): Promise<void> {
+  const params = new URLSearchParams(location.hash.slice(1));
+  const entry = LABS.find((l) => l.id === params.get('lab')) ?? LABS[0]!;
+  params.delete('lab');
+  const nav0 = ++navigation;
+  if (current?.entry.id === entry.id) {
+    current.lab.load(params);
+    writeHash();
+    return;
+  }
+  if (current) {
+    current.lab.close();
+    states.set(current.entry.id, current.lab.state());
+  }
+  setPlaying(false);
+  message.textContent = '';
+  let lab = opened.get(entry.id);
+  if (lab) {
+    if (params.toString() !== states.get(entry.id)?.toString()) lab.load(params); // else: back to the tab as it was left
+  } else {
+    const create = await entry.load();
+    if (nav0 !== navigation) return;
+    lab = create(hostFor(entry.id), params);
+    opened.set(entry.id, lab);
+  }
+  current = { entry, lab };
+  main.replaceChildren(lab.root);
+  main.dataset.lab = entry.id;
+  counterLabel.textContent = lab.counter;
+  stepButton.ariaLabel = lab.stepLabel;
+  stepButton.title = lab.stepLabel;
+  setCounter(0);
+  for (const a of nav.querySelectorAll('a')) {
+    const on = a.dataset.lab === entry.id;
+    a.classList.toggle('current', on);
+    if (on) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+  document.title = `${entry.title} · nabla playground`;
+  writeHash();
+}
+
+for (const l of LABS) {
+  const a = document.createElement('a');
+  a.href = `#lab=${l.id}${states.has(l.id) ? `&${states.get(l.id)}` : ''}`;
+  a.textContent = l.title;
+  a.dataset.lab = l.id;
+  // open a lab with the set-up it had when last left, not its defaults
+  a.onclick = (e) => {
+    e.preventDefault();
+    const s = states.get(l.id);
+    location.hash = `lab=${l.id}${s && s.size > 0 ? `&${s}` : ''}`;
+  };
+  nav.append(a);
+}
+
+addEventListener('hashchange', () => void route()); // a link followed or a hash typed (our own writes use replaceState, which fires no hashchange)
+
+playButton.onclick = () => {
+  if (!current) return;
+  setPlaying(!playing);
+  if (playing) current.lab.play();
+  else current.lab.pause();
+};
+stepButton.onclick = () => {
+  setPlaying(false);
+  current?.lab.step();
+};
+$<HTMLButtonElement>('reset').onclick = () => {
+  setPlaying(false);
+  message.textContent = '';
+  current?.lab.reset();
+};
+
 setPlaying(false);
-reset(false);
+void route();
 
 const frame = () => {
-  lab.frame();
+  current?.lab.frame();
   requestAnimationFrame(frame);
 };
 requestAnimationFrame(frame);

@@ -109,7 +109,6 @@ const num = (v: string | null, fallback: number, lo: number, hi: number, integer
 /** The config as URL hash parameters (every field, so a shared link is complete). */
 export function encodePoints(c: PointsConfig): URLSearchParams {
   return new URLSearchParams({
-    lab: 'points',
     dataset: c.dataset,
     noise: String(c.noise),
     train: String(c.trainPercent),

@@ -22,7 +22,7 @@ import { NetworkView } from './network.js';
 import { drawLossChart, drawOutput, drawPoints } from './plots.js';
 import { el } from '../dom.js';
 import { CLASS_COLORS, css } from './colors.js';
-import type { PointsData, PointsSnapshot } from '../protocol.js';
+import type { PointsData, PointsSnapshot } from './protocol.js';
 
 /** The options with `v` among them (a shared URL may hold a value the list lacks). */
 const withValue = (options: readonly number[], v: number): number[] => (options.includes(v) ? [...options] : [...options, v].sort((a, b) => a - b));

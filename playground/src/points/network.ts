@@ -5,7 +5,7 @@ import { FEATURES, FEATURE_LABELS, MAX_LAYERS, MAX_UNITS, type FeatureName, type
 import { drawProbabilityMap, drawUnitMap } from './plots.js';
 import { CLASS_COLORS, css } from './colors.js';
 import { el } from '../dom.js';
-import type { PointsSnapshot } from '../protocol.js';
+import type { PointsSnapshot } from './protocol.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 

@@ -1,7 +1,7 @@
 // Drawing on canvases: heat maps (the decision regions, each unit's output),
 // the data points and the loss curves.
 import { CLASS_COLORS, css, diverging, mixture, type RGB } from './colors.js';
-import { EXTENT } from '../protocol.js';
+import { EXTENT } from './protocol.js';
 
 /** Paints res×res colours (row by row from the top) onto a canvas of any size. */
 function paint(canvas: HTMLCanvasElement, res: number, color: (i: number) => RGB): void {

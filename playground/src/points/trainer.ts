@@ -7,7 +7,7 @@ import * as nb from 'nabla';
 import { classCount, type PointsConfig } from './config.js';
 import { makePoints, type Points } from './datasets.js';
 import { featurize, gridPoints } from './features.js';
-import { EXTENT, OUTPUT_RES, UNIT_RES, type PointsData, type PointsSnapshot } from '../protocol.js';
+import { EXTENT, OUTPUT_RES, UNIT_RES, type PointsData, type PointsSnapshot } from './protocol.js';
 
 const SAMPLES = 500;
 

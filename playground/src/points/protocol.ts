@@ -1,7 +1,8 @@
 // Messages between the page and the training worker. The page sends a
 // config and commands; the worker answers with the data once per reset and
 // snapshots of the training (at most about 30 a second).
-import type { PointsConfig } from './points/config.js';
+import type { EngineInfo } from '../lab.js';
+import type { PointsConfig } from './config.js';
 
 export type ToWorker =
   /** A new network from `config`; `id` is echoed by the data and snapshots of this network, so the page can drop stale ones. */
@@ -10,12 +11,6 @@ export type ToWorker =
   | { type: 'pause' }
   /** Train one epoch (one pass over the training points), then pause. */
   | { type: 'step' };
-
-export interface EngineInfo {
-  backend: string;
-  threads: number;
-  isolated: boolean;
-}
 
 /** The points of a reset: train and test sets (x₁, x₂ interleaved) with their classes. */
 export interface PointsData {

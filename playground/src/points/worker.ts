@@ -1,9 +1,9 @@
 // The training worker: nabla's wasm backend trains the Points network in
 // slices of about 25 ms, posting a snapshot at most every 33 ms, and reads
 // the page's commands between slices.
-import * as nb from 'nabla';
+import { nextTask, startEngine } from '../worker-kit.js';
 import type { FromWorker, ToWorker } from './protocol.js';
-import { PointsTrainer } from './points/trainer.js';
+import { PointsTrainer } from './trainer.js';
 
 const post = (m: FromWorker, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(m, transfer);
 
@@ -27,20 +27,6 @@ function sendSnapshot(): void {
   post(s, transfer);
   lastPost = performance.now();
 }
-
-// a macrotask that is not clamped like nested setTimeout
-const channel = new MessageChannel();
-let wake: (() => void) | null = null;
-channel.port1.onmessage = () => {
-  const w = wake;
-  wake = null;
-  w?.();
-};
-const nextTask = () =>
-  new Promise<void>((ok) => {
-    wake = ok;
-    channel.port2.postMessage(null);
-  });
 
 async function loop(): Promise<void> {
   if (looping) return;
@@ -95,7 +81,4 @@ self.onmessage = (e: MessageEvent<ToWorker>) => {
   }
 };
 
-await nb.ready();
-// The networks here are tiny: one thread is fastest (and a bundled worker cannot yet start nabla's nested pool workers).
-nb.setThreads(1);
-post({ type: 'ready', backend: nb.getBackend(), threads: nb.getThreads(), isolated: self.crossOriginIsolated });
+post({ type: 'ready', ...(await startEngine()) });

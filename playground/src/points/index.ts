@@ -1,0 +1,98 @@
+// The Points lab as the shell sees it: the view (lab.ts) and its training
+// worker (worker.ts), wired to the toolbar and the URL hash.
+import { el } from '../dom.js';
+import type { Lab, LabFactory, LabHost } from '../lab.js';
+import { decodePoints, encodePoints, type PointsConfig } from './config.js';
+import { PointsLab } from './lab.js';
+import type { FromWorker, ToWorker } from './protocol.js';
+
+export const createPointsLab: LabFactory = (host: LabHost, params: URLSearchParams): Lab => {
+  const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+  const send = (m: ToWorker) => worker.postMessage(m);
+  let config: PointsConfig = decodePoints(params);
+  let playing = false;
+  let resetId = 0;
+  /** Starts a new network from the current config. */
+  const reset = (play: boolean) => {
+    host.message('');
+    send({ type: 'reset', id: ++resetId, config, play });
+  };
+
+  const view = new PointsLab(config, (c) => {
+    config = c;
+    host.stateChanged();
+    reset(playing);
+  });
+  const controls = el('section', { id: 'controls', className: 'panel', ariaLabel: 'Settings' }, view.controls);
+  const network = el('section', { id: 'network', className: 'panel', ariaLabel: 'Network' }, view.network.root);
+  view.output.id = 'output';
+  view.output.classList.add('panel');
+  const root = el('div', { className: 'lab points-lab' }, controls, network, view.output);
+
+  worker.onmessage = (e: MessageEvent<FromWorker>) => {
+    const m = e.data;
+    if ((m.type === 'data' || m.type === 'snapshot') && m.id !== resetId) return; // from a network already replaced
+    switch (m.type) {
+      case 'ready':
+        host.setEngine(m);
+        break;
+      case 'data':
+        view.setData(m);
+        document.body.dataset.resets = String(Number(document.body.dataset.resets ?? 0) + 1);
+        break;
+      case 'snapshot':
+        view.setSnapshot(m);
+        host.setCounter(m.epoch);
+        if (m.diverged) {
+          playing = false;
+          host.setPlaying(false);
+          host.message('The loss diverged (NaN or infinite): lower the learning rate, then reset.');
+        } else if (!m.running && playing && m.epoch > 0) {
+          playing = false;
+          host.setPlaying(false);
+        }
+        break;
+      case 'error':
+        playing = false;
+        host.setPlaying(false);
+        host.message(`Error: ${m.message}`);
+        console.error(m.message);
+        break;
+    }
+  };
+  worker.onerror = (e) => host.message(`The training worker failed: ${e.message}`);
+  reset(false);
+
+  return {
+    root,
+    counter: 'Epoch',
+    stepLabel: 'Train one epoch',
+    state: () => encodePoints(config),
+    load(p) {
+      config = decodePoints(p);
+      view.show(config);
+      reset(playing);
+    },
+    play() {
+      playing = true;
+      send({ type: 'play' });
+    },
+    pause() {
+      playing = false;
+      send({ type: 'pause' });
+    },
+    step() {
+      playing = false;
+      send({ type: 'step' });
+    },
+    reset() {
+      playing = false;
+      reset(false);
+    },
+    frame: () => view.frame(),
+    close() {
+      playing = false;
+      send({ type: 'pause' });
+    },
+  };
+};
