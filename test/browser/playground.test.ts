@@ -107,6 +107,25 @@ test('Points trains: the displayed loss falls within 40 epochs, on two classes a
   assert.deepEqual(problems, []);
 });
 
+test('pointing at a link shows its weight, and the tip follows training', { timeout: 30_000 }, async () => {
+  const { page, problems } = await open('#dataset=xor&layers=3&optimizer=adam&lr=0.03&seed=3');
+  const link = page.locator('svg.links path').first();
+  await link.hover({ force: true });
+  const tip = page.locator('.weight-tip');
+  await tip.waitFor({ state: 'visible' });
+  const before = (await tip.textContent()) ?? '';
+  assert.match(before, /^weight x₁ → h¹₁: -?\d+\.\d{4}$/);
+  for (let i = 0; i < 3; i++) await page.click('#step');
+  await link.hover({ force: true });
+  await page.waitForFunction((b) => document.querySelector('.weight-tip')?.textContent !== b, before);
+  assert.match((await tip.textContent()) ?? '', /^weight x₁ → h¹₁: -?\d+\.\d{4}$/);
+  // every hidden and output unit says its bias
+  assert.match((await page.getAttribute('.col.hidden canvas.unit', 'title')) ?? '', /^h¹₁: bias -?\d+\.\d{4}$/);
+  await page.mouse.move(0, 0);
+  await tip.waitFor({ state: 'hidden' });
+  assert.deepEqual(problems, []);
+});
+
 test('the same config trains the same way: five epochs stepped twice from a reset give the same loss', { timeout: 30_000 }, async () => {
   const { page, problems } = await open('#dataset=xor&layers=3&optimizer=momentum&lr=0.01&seed=7&batch=5');
   const stepFive = async () => {

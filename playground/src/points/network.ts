@@ -21,11 +21,16 @@ export class NetworkView {
   private links: SVGPathElement[][] = [];
   private config!: PointsConfig;
   private observer = new ResizeObserver(() => this.layoutLinks());
+  /** The weight shown when the pointer is on a link: from → to and its value. */
+  private readonly tip = el('div', { className: 'weight-tip', role: 'tooltip', hidden: true });
+  private hovered: { l: number; k: number; x: number; y: number } | null = null;
+  private lastWeights: PointsSnapshot['weights'] = [];
 
   constructor(private readonly onConfig: (c: PointsConfig) => void) {
     this.svg.classList.add('links');
     this.svg.setAttribute('aria-hidden', 'true');
     this.observer.observe(this.body);
+    this.body.addEventListener('pointerleave', () => this.hover(null));
   }
 
   /** Rebuilds the diagram for a config (its features and layers). */
@@ -40,7 +45,8 @@ export class NetworkView {
       button('−', 'Remove the last hidden layer', () => set({ layers: layers.slice(0, -1) }), layers.length === 0),
       el('span', { className: 'net-title', textContent: `${layers.length} hidden layer${layers.length === 1 ? '' : 's'}` }),
     );
-    this.body.replaceChildren(this.svg);
+    this.body.replaceChildren(this.svg, this.tip);
+    this.hovered = null;
     this.canvases = [];
     // features: every feature is listed, the active ones feed the network
     const features = el('div', { className: 'col features' }, el('div', { className: 'col-head', textContent: 'Features' }));
@@ -115,6 +121,9 @@ export class NetworkView {
           p.setAttribute('fill', 'none');
           p.setAttribute('stroke', '#ccc');
           p.setAttribute('stroke-width', '1');
+          const at = { l, k: ps.length };
+          p.addEventListener('pointermove', (e) => this.hover({ ...at, x: e.clientX, y: e.clientY }));
+          p.addEventListener('pointerleave', () => this.hover(null));
           this.svg.append(p);
           ps.push(p);
         }
@@ -146,6 +155,32 @@ export class NetworkView {
     }
   }
 
+  /** The name of column l's unit i ('x₁', 'h¹₃', 'output'), for the weight tip. */
+  private unitName(l: number, i: number): string {
+    if (l === 0) return FEATURE_LABELS[this.config.features[i]!];
+    const sup = String(l).replace(/\d/g, (d) => '⁰¹²³⁴⁵⁶⁷⁸⁹'[Number(d)]!);
+    const sub = String(i + 1).replace(/\d/g, (d) => '₀₁₂₃₄₅₆₇₈₉'[Number(d)]!);
+    return l === this.canvases.length - 1 ? (this.canvases[l]!.length === 1 ? 'the output' : `output ${i + 1}`) : `h${sup}${sub}`;
+  }
+
+  /** Shows (or hides) the tip for the link under the pointer: w[i→j] and its value, refreshed by every snapshot. */
+  private hover(h: { l: number; k: number; x: number; y: number } | null): void {
+    this.hovered = h;
+    const w = h && this.lastWeights[h.l];
+    if (!h || !w) {
+      this.tip.hidden = true;
+      return;
+    }
+    const i = Math.floor(h.k / w.units),
+      j = h.k % w.units;
+    const v = w.kernel[h.k]!;
+    this.tip.textContent = `weight ${this.unitName(h.l, i)} → ${this.unitName(h.l + 1, j)}: ${v.toFixed(4)}`;
+    const box = this.body.getBoundingClientRect();
+    this.tip.style.left = `${h.x - box.left + 12}px`;
+    this.tip.style.top = `${h.y - box.top + 12}px`;
+    this.tip.hidden = false;
+  }
+
   /** Draws a snapshot: unit maps and weights on the links. */
   update(s: PointsSnapshot): void {
     const last = s.maps.layers.length - 1;
@@ -158,9 +193,15 @@ export class NetworkView {
         else drawUnitMap(c, s.maps.res, layer.values, u * n);
       });
     });
+    this.lastWeights = s.weights;
+    if (this.hovered) this.hover(this.hovered);
     s.weights.forEach((w, l) => {
       const ps = this.links[l];
       if (!ps || ps.length !== w.inputs * w.units) return;
+      this.canvases[l + 1]?.forEach((c, j) => {
+        const b = w.bias[j];
+        if (b !== undefined) c.title = `${this.unitName(l + 1, j)}: bias ${b.toFixed(4)}`;
+      });
       let big = 1e-6;
       for (const v of w.kernel) big = Math.max(big, Math.abs(v));
       const scale = Math.max(big, 1);
