@@ -1,10 +1,12 @@
-// Side-by-side benchmark: nabla against TensorFlow.js 4.x, in one run.
+// Side-by-side benchmark: nabla against TensorFlow.js 4.x and PyTorch, in one run.
 //
 //   npm run bench                      (= npm run build && node bench/run.mjs)
-//   node bench/run.mjs [--quick] [--only sgemm|digits|fashion|recurrent] [--out file.json]
+//   node bench/run.mjs [--quick] [--only sgemm|digits|predict|fashion|recurrent|contention] [--out file.json]
 //
 //   --quick   only the products with N <= 256 (square 64/128/256 and 128x784x256), a fast smoke run
-//   --only    run one section: sgemm (the GFLOP/s table), digits (the digits MLP), fashion (Fashion-MNIST MLP and CNN), recurrent (an LSTM step)
+//   --only    run one section: sgemm (the GFLOP/s table), digits (the digits MLP), predict (the digits
+//             MLP's predict on 1 and 1024 samples), fashion (Fashion-MNIST MLP and CNN), recurrent (an
+//             LSTM step), contention (nabla's digits run on 1 and 2 threads while another process spins)
 //   --out     where the JSON goes (default bench/results/latest.json)
 //
 // With the relaxed-SIMD (FMA) build in use, the SGEMM section then measures the baseline SIMD build
@@ -23,12 +25,18 @@
 // result stays in the kernels' memory), tfjs as tf.tidy(() => { tf.matMul(a, b); }) (its cpu and
 // wasm backends compute synchronously; tidy releases the result).
 // Every configuration's product is checked against a float64 reference before it is timed.
+//
+// PyTorch (bench/torch_bench.py, run through /usr/bin/python3 when it imports torch and numpy; n/a
+// with the reason otherwise) trains and predicts on the same data, split, initial weights, batch
+// sizes and epochs as nabla's rows, at its default thread count and at 1 and 2 threads. Speed
+// ratios are printed as "x PyTorch's speed" = PyTorch's best time / nabla's time (> 1: nabla faster).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync, readFileSync, unlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
+import { bestTorch, exported, runTorch, TORCH_THREADS, torchInfo, torchLabel } from './torch.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -48,7 +56,7 @@ const quick = flag('--quick');
 // internal: the child run that measures nabla's baseline (no FMA) SIMD build, NABLA_WASM_BUILD=simd
 const baselineChild = flag('--baseline-child');
 const only = option('--only');
-const SECTIONS = ['sgemm', 'digits', 'fashion', 'recurrent'];
+const SECTIONS = ['sgemm', 'digits', 'predict', 'fashion', 'recurrent', 'contention'];
 if (only !== undefined && !SECTIONS.includes(only)) {
   console.error(`--only: expected one of ${SECTIONS.join(', ')}, got '${only}'`);
   process.exit(2);
@@ -337,7 +345,7 @@ const machine = {
   date: new Date().toISOString(),
 };
 
-console.log('nabla vs TensorFlow.js');
+console.log('nabla vs TensorFlow.js and PyTorch');
 console.log(`  node ${machine.node}, ${machine.platform}, ${machine.cpu}, ${machine.cores} cores, ${machine.date}`);
 console.log(`  nabla ${nablaVersion}: backends [${nbBackends.join(', ')}], setThreads ${nbHasThreads ? 'available' : 'not available'}`);
 if (tf) {
@@ -348,6 +356,12 @@ if (tf) {
 } else {
   console.log('  tfjs: not installed');
 }
+const torch = baselineChild ? { ok: false, reason: 'not run in the baseline child run' } : torchInfo();
+console.log(
+  torch.ok
+    ? `  PyTorch ${torch.version} through ${torch.python} (default ${torch.defaultThreads} thread${torch.defaultThreads === 1 ? '' : 's'}; rows at default, ${TORCH_THREADS.filter((t) => t > 0).join(' and ')} threads)`
+    : `  PyTorch: n/a (${torch.reason})`,
+);
 console.log(`  mode: ${quick ? 'quick' : 'full'}${only ? `, only ${only}` : ''}`);
 console.log('');
 
@@ -362,6 +376,7 @@ const shapes = [
 
 const rows = [];
 let sgemmBaseline = null;
+let sgemmTorch = null;
 const configNotes = {};
 const failedChecks = [];
 if (runs('sgemm')) {
@@ -431,7 +446,50 @@ if (runs('sgemm')) {
     `  best of >= 3 samples / >= ${BUDGET_MS / 1000} s per cell (1 timed product when one takes > ${SLOW_MS / 1000} s); SGEMM took ${((performance.now() - t0) / 1000).toFixed(1)} s`,
   );
   console.log('');
+  if (!baselineChild) sgemmTorch = runSgemmTorch();
   if (!baselineChild && nbHasWasm && nb.wasmBuild?.() === 'relaxed') sgemmBaseline = runBaseline();
+}
+
+/** PyTorch's float32 product (torch.mm into a preallocated result) at N=128 and 512, beside nabla's and tfjs-wasm's GFLOP/s of this run. */
+function runSgemmTorch() {
+  const sizes = [128, 512].filter((n) => rows.some((r) => r.M === n && r.K === n && r.N === n));
+  if (!torch.ok) {
+    console.log(`SGEMM PyTorch: n/a (${torch.reason})\n`);
+    return { na: torch.reason };
+  }
+  const out = runTorch({ matmul: { sizes } });
+  const res = out.matmul?.results;
+  if (!res) {
+    const why = out.error ?? out.matmul?.error;
+    console.log(`SGEMM PyTorch: failed (${why})\n`);
+    return { error: why };
+  }
+  console.log('SGEMM float32 beside PyTorch (torch.mm), GFLOP/s; ratios = nabla / PyTorch at the same thread count, nabla / tfjs-wasm');
+  const head = ['torch def', 'torch 1t', 'torch 2t', 'nabla 1t', 'nabla 2t', 'w1t/pt1t', 'w2t/pt-best', 'w1t/tf-w'];
+  console.log(padR('N', W0) + head.map((h) => padL(h, WR + 1)).join(''));
+  const table = [];
+  for (const n of sizes) {
+    const row = rows.find((r) => r.M === n && r.K === n && r.N === n);
+    const g = (id) => row?.results[id]?.gflops ?? null;
+    const t = (req) => res.find((r) => r.requested === req)?.[String(n)] ?? null;
+    const best = Math.max(...res.map((r) => r[String(n)] ?? 0));
+    const ratio = (a, b) => (a && b ? a / b : null);
+    const entry = {
+      N: n,
+      torch: Object.fromEntries(res.map((r) => [r.requested === 0 ? 'default' : `${r.threads}t`, r[String(n)]])),
+      nabla1t: g('nabla-wasm-1t'),
+      nabla2t: g('nabla-wasm-2t'),
+      ratio1t: ratio(g('nabla-wasm-1t'), t(1)),
+      ratio2tBest: ratio(g('nabla-wasm-2t'), best),
+      ratioTfjsWasm1t: ratio(g('nabla-wasm-1t'), g('tfjs-wasm')),
+    };
+    table.push(entry);
+    const cells = [t(0), t(1), t(2), entry.nabla1t, entry.nabla2t].map((x) => (x ? fmtG(x) : 'n/a'));
+    const ratios = [entry.ratio1t, entry.ratio2tBest, entry.ratioTfjsWasm1t].map((x) => (x == null ? 'n/a' : `${x.toFixed(2)}x`));
+    console.log(padR(`${n}`, W0) + [...cells, ...ratios].map((c) => padL(c, WR + 1)).join(''));
+  }
+  console.log(`  PyTorch ${out.torch}, ${out.parallel}; default = ${out.defaultThreads} thread(s)\n`);
+  return { torch: out.torch, rows: table };
 }
 
 /**
@@ -490,7 +548,8 @@ try {
 
 /**
  * The benchmark models as layer lists written once: nabla and tfjs spell their layers alike, so
- * `L` is either `nb.layers` or `tf.layers`.
+ * `L` is either `nb.layers` or `tf.layers`. The Fashion-MNIST models are issue 16's: MLP
+ * 784-256-128-10 (batch 128) and CNN conv16-pool-conv32-pool-dense10 (batch 64).
  */
 const MODELS = {
   digits: (L) => [
@@ -499,28 +558,36 @@ const MODELS = {
     L.dense({ units: 64, activation: 'relu' }),
     L.dense({ units: 10, activation: 'softmax' }),
   ],
-  mlp: (L) => [L.dense({ units: 128, activation: 'relu', inputShape: [784] }), L.dense({ units: 10, activation: 'softmax' })],
+  mlp: (L) => [
+    L.dense({ units: 256, activation: 'relu', inputShape: [784] }),
+    L.dense({ units: 128, activation: 'relu' }),
+    L.dense({ units: 10, activation: 'softmax' }),
+  ],
   cnn: (L) => [
     L.conv2d({ filters: 16, kernelSize: 3, activation: 'relu', inputShape: [28, 28, 1] }),
     L.maxPooling2d({ poolSize: 2 }),
     L.conv2d({ filters: 32, kernelSize: 3, activation: 'relu' }),
     L.maxPooling2d({ poolSize: 2 }),
     L.flatten(),
-    L.dense({ units: 64, activation: 'relu' }),
     L.dense({ units: 10, activation: 'softmax' }),
   ],
 };
+/** The same models described for bench/torch_bench.py (which reads Keras-layout weights). */
+const TORCH_MODELS = {
+  digits: { model: 'dense', activations: ['relu', 'relu', 'relu', 'softmax'] },
+  mlp: { model: 'dense', activations: ['relu', 'relu', 'softmax'] },
+  cnn: {
+    model: 'cnn',
+    layers: [{ kind: 'conv' }, { kind: 'pool', size: 2 }, { kind: 'conv' }, { kind: 'pool', size: 2 }, { kind: 'flatten' }, { kind: 'dense' }],
+  },
+};
+const FASHION_BATCH = { mlp: 128, cnn: 64 };
 const nablaModel = (name) => nb.sequential(MODELS[name](nb.layers));
 const tfjsModel = (name) => tf.sequential({ layers: MODELS[name](tf.layers) });
 const fashionInputs = { mlp: [784], cnn: [28, 28, 1] };
 
-/**
- * The digits MLP: 64-64-64-10 relu + softmax, categorical cross-entropy, Adam(1e-3), batch 32,
- * 50 epochs, on a fixed 80/20 split of the UCI digits shipped with nabla. Every library starts
- * from the same initial weights; the table reports the wall time of fit and the test accuracy.
- */
-async function benchDigitsMlp() {
-  const EPOCHS = quick ? 5 : 50;
+/** The digits data every library trains on: a fixed 80/20 split of the UCI digits shipped with nabla, and initial weights (seed 1). */
+function digitsSplit() {
   const { x, labels } = nb.data.loadDigits();
   const n = x.shape[0];
   const order = Int32Array.from({ length: n }, (_, i) => i);
@@ -531,10 +598,53 @@ async function benchDigitsMlp() {
     xTest = pick(x, order.subarray(nTrain));
   const yAll = nb.oneHot(labels, 10);
   const yTrain = pick(yAll, order.subarray(0, nTrain));
-  const testLabels = pick(labels, order.subarray(nTrain)).data();
+  const testLabels = pick(labels, order.subarray(nTrain));
   nb.seed(1);
-  const build = () => nablaModel('digits');
-  const initial = build().getWeights();
+  const initial = nablaModel('digits').getWeights();
+  return { x, n, nTrain, xTrain, yTrain, xTest, testLabels, initial };
+}
+
+/** Trains nabla's digits MLP once on the wasm backend with `threads` threads (or the js backend): { seconds, accuracy }. */
+async function nablaDigitsRun(split, backend, threads, epochs) {
+  nb.setBackend(backend);
+  if (backend === 'wasm' && nbHasThreads) nb.setThreads(threads);
+  const model = nablaModel('digits');
+  model.setWeights(split.initial);
+  model.compile({ optimizer: nb.optimizers.adam({ learningRate: 1e-3 }), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  nb.seed(2); // the same shuffles for every nabla configuration
+  const t0 = performance.now();
+  await model.fit(split.xTrain, split.yTrain, { epochs, batchSize: 32, verbose: 0 });
+  const seconds = (performance.now() - t0) / 1000;
+  const pred = nb.argmax(model.predict(split.xTest), 1).data();
+  const labels = split.testLabels.data();
+  let ok = 0;
+  for (let i = 0; i < labels.length; i++) if (pred[i] === labels[i]) ok++;
+  return { seconds, accuracy: ok / labels.length };
+}
+
+/** Restores the backend and thread count the bench started with. */
+function restoreNabla() {
+  nb.setBackend(nbInitialBackend);
+  if (nbHasThreads && nbInitialThreads !== undefined) nb.setThreads(nbInitialThreads);
+}
+
+/** Prints PyTorch's rows of a section (or why there are none); `value(r)` formats one row. */
+function printTorchRows(out, name, value) {
+  if (!torch.ok) console.log(`  ${'PyTorch'.padEnd(14)} n/a (${torch.reason})`);
+  else if (!out[name]?.results) console.log(`  ${'PyTorch'.padEnd(14)} n/a (${out.error ?? out[name]?.error})`);
+  else for (const r of out[name].results) console.log(`  ${torchLabel(r).padEnd(14)} ${value(r)}`);
+}
+
+/**
+ * The digits MLP: 64-64-64-10 relu + softmax, categorical cross-entropy, Adam(1e-3), batch 32,
+ * 50 epochs, on a fixed 80/20 split of the UCI digits shipped with nabla. Every library starts
+ * from the same initial weights; the table reports the wall time of fit and the test accuracy.
+ */
+async function benchDigitsMlp() {
+  const EPOCHS = quick ? 5 : 50;
+  const split = digitsSplit();
+  const { n, nTrain, xTrain, yTrain, xTest, initial } = split;
+  const testLabels = split.testLabels.data();
   const accuracyOf = (pred) => {
     let ok = 0;
     pred.forEach((p, i) => {
@@ -543,29 +653,18 @@ async function benchDigitsMlp() {
     return ok / testLabels.length;
   };
   const results = [];
-  for (const cfg of [
+  for (const [label, backend, threads] of [
     ['nabla wasm 1t', 'wasm', 1],
     ['nabla wasm 2t', 'wasm', 2],
     ['nabla js', 'js', 1],
   ]) {
-    const [label, backend, threads] = cfg;
     if (backend === 'wasm' && !nbHasWasm) {
       results.push({ label, na: 'no wasm backend' });
       continue;
     }
-    nb.setBackend(backend);
-    if (backend === 'wasm') nb.setThreads(threads);
-    const model = build();
-    model.setWeights(initial);
-    model.compile({ optimizer: nb.optimizers.adam({ learningRate: 1e-3 }), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
-    nb.seed(2); // the same shuffles for every nabla configuration
-    const t0 = performance.now();
-    await model.fit(xTrain, yTrain, { epochs: EPOCHS, batchSize: 32, verbose: 0 });
-    const seconds = (performance.now() - t0) / 1000;
-    results.push({ label, seconds, accuracy: accuracyOf(Array.from(nb.argmax(model.predict(xTest), 1).data())) });
+    results.push({ label, ...(await nablaDigitsRun(split, backend, threads, EPOCHS)) });
   }
-  nb.setBackend(nbInitialBackend);
-  if (nbHasThreads && nbInitialThreads !== undefined) nb.setThreads(nbInitialThreads);
+  restoreNabla();
   for (const backend of ['wasm', 'cpu']) {
     const label = `tfjs-${backend}`;
     if (!tfInfo[backend].ok) {
@@ -590,13 +689,53 @@ async function benchDigitsMlp() {
     results.push({ label, seconds, accuracy: accuracyOf(Array.from(pred)) });
     tf.dispose([xs, ys]);
   }
+  const pt = runTorch({
+    digits: {
+      ...TORCH_MODELS.digits,
+      batchSize: 32,
+      epochs: EPOCHS,
+      xTrain: exported(xTrain),
+      yTrain: exported(yTrain),
+      xTest: exported(xTest),
+      testLabels: exported(split.testLabels),
+      weights: initial.map(exported),
+    },
+  });
+  const ptBest = bestTorch(pt.digits?.results, 'seconds');
   const tfw = results.find((r) => r.label === 'tfjs-wasm' && r.seconds);
   console.log(`\ndigits MLP 64-64-64-10, Adam 1e-3, batch 32, ${EPOCHS} epochs, ${nTrain}/${n - nTrain} split (wall time of fit, test accuracy)`);
   for (const r of results) {
-    const speed = r.seconds && tfw ? `  ${(tfw.seconds / r.seconds).toFixed(2)}x tfjs-wasm's speed` : '';
-    console.log(`  ${r.label.padEnd(14)} ${r.na ? `n/a (${r.na})` : `${r.seconds.toFixed(2)} s  accuracy ${(100 * r.accuracy).toFixed(1)}%${speed}`}`);
+    const speed = r.seconds
+      ? [tfw && `${(tfw.seconds / r.seconds).toFixed(2)}x tfjs-wasm's speed`, ptBest && `${(ptBest.seconds / r.seconds).toFixed(2)}x PyTorch's (best)`]
+          .filter(Boolean)
+          .join(', ')
+      : '';
+    console.log(
+      `  ${r.label.padEnd(14)} ${r.na ? `n/a (${r.na})` : `${r.seconds.toFixed(2)} s  accuracy ${(100 * r.accuracy).toFixed(1)}%${speed ? `  ${speed}` : ''}`}`,
+    );
   }
-  return { status: 'done', epochs: EPOCHS, trainExamples: nTrain, testExamples: n - nTrain, results };
+  printTorchRows(pt, 'digits', (r) => `${r.seconds.toFixed(2)} s  accuracy ${(100 * r.accuracy).toFixed(1)}%`);
+  const w1 = results.find((r) => r.label === 'nabla wasm 1t' && r.seconds),
+    w2 = results.find((r) => r.label === 'nabla wasm 2t' && r.seconds);
+  const ratios = {
+    'nabla-1t/pytorch-best': w1 && ptBest ? w1.seconds / ptBest.seconds : null,
+    'nabla-2t/pytorch-best': w2 && ptBest ? w2.seconds / ptBest.seconds : null,
+    'nabla-1t/tfjs-wasm': w1 && tfw ? w1.seconds / tfw.seconds : null,
+  };
+  console.log(
+    `  time ratios (< 1: nabla faster): ${Object.entries(ratios)
+      .map(([k, v]) => `${k} ${v == null ? 'n/a' : v.toFixed(2)}`)
+      .join(', ')}`,
+  );
+  return {
+    status: 'done',
+    epochs: EPOCHS,
+    trainExamples: nTrain,
+    testExamples: n - nTrain,
+    results,
+    pytorch: pt.digits ?? { error: pt.error },
+    timeRatios: ratios,
+  };
 }
 
 let digits = null;
@@ -610,13 +749,165 @@ if (runs('digits')) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// predict: the digits MLP on 1 sample and on a batch of 1024
+
+/** Best microseconds per call of f: a warm-up, then samples of >= 5 ms until 0.5 s passed (at least 5). */
+function bestMicros(f) {
+  f();
+  let t0 = performance.now();
+  f();
+  const reps = Math.max(1, Math.floor(5 / Math.max(performance.now() - t0, 1e-4)));
+  let best = Infinity,
+    spent = 0,
+    samples = 0;
+  while (samples < 5 || spent < 500) {
+    t0 = performance.now();
+    for (let i = 0; i < reps; i++) f();
+    const dt = performance.now() - t0;
+    best = Math.min(best, dt / reps);
+    spent += dt;
+    samples++;
+  }
+  return best * 1000;
+}
+
+/**
+ * The digits MLP's predict on 1 sample and on 1024 samples (the same weights everywhere; the
+ * result is computed, not read back): nabla model.predict, tfjs tf.tidy(() => model.predict(x)),
+ * PyTorch model(x) under torch.inference_mode().
+ */
+async function benchPredict() {
+  const COUNTS = [1, 1024];
+  const split = digitsSplit();
+  const results = [];
+  for (const [label, backend, threads] of [
+    ['nabla wasm 1t', 'wasm', 1],
+    ['nabla wasm 2t', 'wasm', 2],
+  ]) {
+    if (!nbHasWasm) {
+      results.push({ label, na: 'no wasm backend' });
+      continue;
+    }
+    nb.setBackend(backend);
+    if (nbHasThreads) nb.setThreads(threads);
+    const model = nablaModel('digits');
+    model.setWeights(split.initial);
+    const row = { label };
+    for (const c of COUNTS) {
+      const xb = nb.slice(split.x, [0, 0], [c, -1]);
+      row[c] = bestMicros(() => model.predict(xb));
+    }
+    results.push(row);
+  }
+  restoreNabla();
+  if (tfInfo.wasm.ok) {
+    await tf.setBackend('wasm');
+    const model = tfjsModel('digits');
+    model.setWeights(split.initial.map((w) => tf.tensor(w.data(), [...w.shape])));
+    const row = { label: 'tfjs-wasm' };
+    for (const c of COUNTS) {
+      const xb = tf.tensor(split.x.data().subarray(0, c * 64), [c, 64]);
+      row[c] = bestMicros(() => tf.tidy(() => model.predict(xb)));
+      xb.dispose();
+    }
+    results.push(row);
+  } else results.push({ label: 'tfjs-wasm', na: short(tfInfo.wasm.reason) });
+  const pt = runTorch({
+    predict: { ...TORCH_MODELS.digits, counts: COUNTS, x: exported(nb.slice(split.x, [0, 0], [1024, -1])), weights: split.initial.map(exported) },
+  });
+  const fmt = (r) => COUNTS.map((c) => `${String(c).padStart(4)}: ${r[c].toFixed(1).padStart(7)} µs`).join('   ');
+  console.log('\ndigits MLP predict (64-64-64-10), best microseconds per call (lower is better)');
+  for (const r of results) console.log(`  ${r.label.padEnd(14)} ${r.na ? `n/a (${r.na})` : fmt(r)}`);
+  printTorchRows(pt, 'predict', fmt);
+  const ratios = {};
+  const w1 = results.find((r) => r.label === 'nabla wasm 1t' && r[1]);
+  const tfw = results.find((r) => r.label === 'tfjs-wasm' && r[1]);
+  for (const c of COUNTS) {
+    const best = bestTorch(pt.predict?.results, String(c));
+    ratios[`nabla-1t/pytorch-best@${c}`] = w1 && best ? w1[c] / best[String(c)] : null;
+    ratios[`nabla-1t/tfjs-wasm@${c}`] = w1 && tfw ? w1[c] / tfw[c] : null;
+  }
+  console.log(
+    `  time ratios (< 1: nabla faster): ${Object.entries(ratios)
+      .map(([k, v]) => `${k} ${v == null ? 'n/a' : v.toFixed(2)}`)
+      .join(', ')}`,
+  );
+  return { status: 'done', counts: COUNTS, results, pytorch: pt.predict ?? { error: pt.error }, timeRatios: ratios };
+}
+
+let predict = null;
+if (runs('predict')) predict = await benchPredict();
+
+// ---------------------------------------------------------------------------------------------
+// contention: nabla's digits run on 1 and 2 threads while another process spins
+
+/**
+ * Threads under contention: with a separate Node process spinning on a busy loop (the other core
+ * taken), nabla's wasm backend on 1 and on 2 threads, alternately, best of 2 runs each, on
+ * - the digits MLP as in the digits section (20 epochs; its 32x64x64 products are never split),
+ * - a Fashion-sized MLP 784-256-128-10, Adam, batch 128, 24 steps on seeded random data (its
+ *   products are split among threads when the pool finds that it pays).
+ * Reports 2 threads / 1 thread for each (the aim: <= 1.10).
+ */
+async function benchContention() {
+  if (!nbHasWasm || !nbHasThreads) {
+    console.log('\ncontention: n/a (needs the wasm backend and nb.setThreads)');
+    return { status: 'n/a' };
+  }
+  const { spawn } = await import('node:child_process');
+  const EPOCHS = quick ? 5 : 20;
+  const split = digitsSplit();
+  const g = new nb.Generator(9);
+  const mx = nb.randomUniform([24 * 128, 784], 0, 1, { generator: g });
+  const my = nb.oneHot(nb.argmax(nb.randomUniform([24 * 128, 10], 0, 1, { generator: g }), 1), 10);
+  nb.seed(3);
+  const mlpInitial = nablaModel('mlp').getWeights();
+  const mlpRun = async (threads) => {
+    nb.setBackend('wasm');
+    nb.setThreads(threads);
+    const model = nablaModel('mlp');
+    model.setWeights(mlpInitial);
+    model.compile({ optimizer: nb.optimizers.adam({ learningRate: 1e-3 }), loss: 'categoricalCrossentropy' });
+    const t0 = performance.now();
+    await model.fit(mx, my, { epochs: 1, batchSize: 128, verbose: 0 });
+    return (performance.now() - t0) / 1000;
+  };
+  const workloads = {
+    digits: { label: `digits MLP, ${EPOCHS} epochs`, run: async (t) => (await nablaDigitsRun(split, 'wasm', t, EPOCHS)).seconds },
+    mlp: { label: 'MLP 784-256-128-10, batch 128, 24 steps', run: mlpRun },
+  };
+  const spinner = spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' });
+  const out = {};
+  try {
+    await new Promise((r) => setTimeout(r, 200)); // let the spinner start
+    for (const [name, w] of Object.entries(workloads)) {
+      const times = { 1: [], 2: [] };
+      for (let round = 0; round < 2; round++) for (const t of [1, 2]) times[t].push(await w.run(t));
+      out[name] = { label: w.label, seconds1t: times[1], seconds2t: times[2], ratio: Math.min(...times[2]) / Math.min(...times[1]) };
+    }
+  } finally {
+    spinner.kill();
+  }
+  restoreNabla();
+  console.log('\ncontention: nabla wasm on 1 and 2 threads while another process spins (best of 2 runs each)');
+  for (const r of Object.values(out)) {
+    const f = (x) => x.map((s) => s.toFixed(2)).join(', ');
+    console.log(
+      `  ${r.label.padEnd(40)} 1t ${Math.min(...r.seconds1t).toFixed(2)} s (${f(r.seconds1t)}), 2t ${Math.min(...r.seconds2t).toFixed(2)} s (${f(r.seconds2t)}): 2t/1t ${r.ratio.toFixed(2)} (aim <= 1.10)`,
+    );
+  }
+  return { status: 'done', ...out };
+}
+
+// ---------------------------------------------------------------------------------------------
 // Fashion-MNIST MLP / CNN epoch time
 
 const FASHION = '/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz';
 
 /**
- * Training speed on Fashion-MNIST: one epoch of Adam, batch 32, over the first N training images,
- * reported as seconds per 1000 images, for nabla (wasm 1t/2t, js) and tfjs (wasm, cpu).
+ * Training speed on Fashion-MNIST: one epoch of Adam over the first N training images (MLP batch
+ * 128, CNN batch 64), reported as seconds per 1000 images (and the implied seconds per 60000-image
+ * epoch), for nabla (wasm 1t/2t, js), tfjs (wasm, cpu) and PyTorch on the same images and weights.
  */
 async function benchFashion() {
   const data = nb.data.loadFashionMnist({ kind: 'train' });
@@ -643,7 +934,7 @@ async function benchFashion() {
       model.setWeights(initial);
       model.compile({ optimizer: nb.optimizers.adam({ learningRate: 1e-3 }), loss: 'categoricalCrossentropy' });
       const t0 = performance.now();
-      await model.fit(x, y, { epochs: 1, batchSize: 32, verbose: 0 });
+      await model.fit(x, y, { epochs: 1, batchSize: FASHION_BATCH[kind], verbose: 0 });
       rowsOut.push({ label, secondsPer1000: (performance.now() - t0) / count });
     }
     nb.setBackend(nbInitialBackend);
@@ -664,15 +955,21 @@ async function benchFashion() {
         const xs = tf.tensor(x.data().subarray(0, c * (x.size / count)), [c, ...x.shape.slice(1)]);
         const ys = tf.tensor(y.data().subarray(0, c * 10), [c, 10]);
         const t0 = performance.now();
-        await model.fit(xs, ys, { epochs: 1, batchSize: 32, verbose: 0 });
+        await model.fit(xs, ys, { epochs: 1, batchSize: FASHION_BATCH[kind], verbose: 0 });
         rowsOut.push({ label, secondsPer1000: (performance.now() - t0) / c, images: c });
         tf.dispose([xs, ys]);
       } catch (e) {
         rowsOut.push({ label, na: `fails: ${short(e?.message ?? String(e))}` });
       }
     }
-    out[kind] = { images: count, results: rowsOut };
-    console.log(`\nFashion-MNIST ${kind.toUpperCase()} training (1 epoch over ${count} images, Adam, batch 32): seconds per 1000 images (lower is better)`);
+    const pt = runTorch({
+      [kind]: { kind: 'fashion', ...TORCH_MODELS[kind], batchSize: FASHION_BATCH[kind], x: exported(x), y: exported(y), weights: initial.map(exported) },
+    });
+    const ptBest = bestTorch(pt[kind]?.results, 'secondsPer1000');
+    out[kind] = { images: count, batchSize: FASHION_BATCH[kind], results: rowsOut, pytorch: pt[kind] ?? { error: pt.error } };
+    console.log(
+      `\nFashion-MNIST ${kind.toUpperCase()} training (1 epoch over ${count} images, Adam, batch ${FASHION_BATCH[kind]}): seconds per 1000 images (lower is better)`,
+    );
     const tfw = rowsOut.find((r) => r.label === 'tfjs-wasm' && r.secondsPer1000);
     const tfc = rowsOut.find((r) => r.label === 'tfjs-cpu' && r.secondsPer1000);
     for (const r of rowsOut) {
@@ -681,8 +978,12 @@ async function benchFashion() {
             .filter(Boolean)
             .join(', ')
         : '';
-      console.log(`  ${r.label.padEnd(14)} ${r.na ? `n/a (${r.na})` : `${r.secondsPer1000.toFixed(3)} s${vs ? `  (${vs})` : ''}`}`);
+      const pts = r.secondsPer1000 && ptBest ? `, ${(ptBest.secondsPer1000 / r.secondsPer1000).toFixed(2)}x PyTorch's (best)` : '';
+      console.log(
+        `  ${r.label.padEnd(14)} ${r.na ? `n/a (${r.na})` : `${r.secondsPer1000.toFixed(3)} s (${(r.secondsPer1000 * 60).toFixed(2)} s/epoch)${vs || pts ? `  (${vs}${pts})` : ''}`}`,
+      );
     }
+    printTorchRows(pt, kind, (r) => `${r.secondsPer1000.toFixed(3)} s (${(r.secondsPer1000 * 60).toFixed(2)} s/epoch)`);
   }
   return { status: 'done', ...out };
 }
@@ -762,6 +1063,8 @@ if (runs('fashion')) {
 }
 let recurrent = null;
 if (runs('recurrent')) recurrent = await benchRecurrentStep();
+let contention = null;
+if (runs('contention')) contention = await benchContention();
 
 // ---------------------------------------------------------------------------------------------
 // JSON
@@ -780,7 +1083,11 @@ const json = {
   configs: configs.map((c) => ({ id: c.id, label: c.label, na: c.na, note: configNotes[c.id] ?? c.note ?? null })),
   sgemm: rows,
   sgemmBaseline,
+  sgemmTorch,
+  torch,
   digits,
+  predict,
+  contention,
   fashion,
   recurrent,
 };

@@ -4,8 +4,12 @@ import { maximumPages } from './kernels.generated.js';
 
 const PAGE = 65536;
 const GROW_STEP = 256; // pages: grow in steps of at least 16 MiB (each grow costs ~85 µs)
-/** Resident bytes allocated between two forced collections, at least. */
-const MIN_COLLECT_BYTES = 64 * 1024 * 1024;
+/** Resident bytes allocated between two forced collections at first; the threshold then adapts (see `Heap.adapt`). */
+export const START_COLLECT_BYTES = 4 * 1024 * 1024;
+/** The largest collection threshold the heap adapts to. */
+export const MAX_COLLECT_BYTES = 64 * 1024 * 1024;
+/** Fresh memory is touched (faulted in) a page at a time: one write per this many bytes. */
+const OS_PAGE = 4096;
 /** Between two forced collections, at least this many times the last one's duration passes. */
 const COLLECT_INTERVAL = 10;
 const now = () => performance.now();
@@ -106,7 +110,15 @@ export class Heap {
   /** Bytes of resident storage alive (or dropped but not yet collected). */
   residentBytes = 0;
   private sinceCollect = 0;
-  private readonly collectAt = MIN_COLLECT_BYTES;
+  /** @internal Resident bytes allocated between two collections (adapts between START_COLLECT_BYTES and MAX_COLLECT_BYTES; tests read it). */
+  collectAt = START_COLLECT_BYTES;
+  /** @internal Memory below this address has been written at least once (its pages are mapped). */
+  touched = 0;
+  /** @internal Milliseconds spent touching fresh pages, and how many bytes (the cost of fresh memory, per byte). */
+  faultMs = 0;
+  faultBytes = 0;
+  /** @internal Milliseconds spent in forced collections, in all. */
+  collectMs = 0;
   /** @internal Results smaller than this stay in ordinary arrays (tests lower it). */
   residentMin = 1024;
   /**
@@ -138,6 +150,7 @@ export class Heap {
     readonly shared: boolean,
   ) {
     this.top = (heapBase + 63) & ~63;
+    this.touched = this.top;
     this.buffers.add(memory.buffer);
     this.collector = shared ? makeCollector((token) => this.release(token)) : null;
     if (this.canCollect) this.residentLimit = 1024 * 1024 * 1024;
@@ -164,7 +177,25 @@ export class Heap {
       this.buffers.add(this.memory.buffer);
     }
     this.top = end;
+    if (end > this.touched && this.collector !== null) this.touch(end);
     return ptr;
+  }
+
+  /**
+   * Writes one byte per OS page of never-used memory up to `end`, timing it:
+   * the first write to a page faults it in, which on some machines (virtual
+   * ones) costs more than a small kernel's arithmetic. The kernels would pay
+   * the same faults; touching here measures them (faultMs / faultBytes), the
+   * price `adapt` weighs against collecting more often.
+   */
+  private touch(end: number): void {
+    const from = this.touched;
+    const bytes = new Uint8Array(this.memory.buffer);
+    const t0 = now();
+    for (let a = Math.ceil(from / OS_PAGE) * OS_PAGE; a < end; a += OS_PAGE) bytes[a] = 0;
+    this.faultMs += now() - t0;
+    this.faultBytes += end - from;
+    this.touched = end;
   }
 
   /** The smallest free block of a class above `cls` (blocks are never split or merged), or WasmMemoryFull. */
@@ -197,8 +228,33 @@ export class Heap {
     this.lastCollectEnd = now();
     this.lastCollectMs = this.lastCollectEnd - t0;
     this.collections++;
+    this.collectMs += this.lastCollectMs;
     this.pressure = false;
     this.sinceCollect = 0;
+    this.adapt();
+  }
+
+  /**
+   * Chooses the collection threshold T (resident bytes between collections).
+   * A small T keeps reusing the same few, recently freed (cache-hot, already
+   * mapped) blocks, but collects often; a large T collects rarely, but the
+   * heap first walks through T bytes of fresh memory. With c the average
+   * collection's cost, f the measured cost of a fresh byte and A the resident
+   * bytes allocated so far (taken as the forecast of what is still to come),
+   * doubling T saves about A·c/(2T) of collection time and costs T·f once:
+   *
+   *   T ← 2T  while  A·c / (2T) > T·f  and  T < MAX_COLLECT_BYTES
+   *
+   * A short run stays at a few MiB; a long run, or a machine where fresh
+   * memory is cheap, or a large JS heap (costly collections) grows T.
+   * @internal (tests call it)
+   */
+  adapt(): void {
+    const c = this.collectMs / this.collections;
+    const f = this.faultBytes > 0 ? this.faultMs / this.faultBytes : 0;
+    let T = this.collectAt;
+    while (T < MAX_COLLECT_BYTES && (this.allocatedBytes * c) / (2 * T) > T * f) T *= 2;
+    this.collectAt = Math.min(T, MAX_COLLECT_BYTES);
   }
 
   /**

@@ -424,7 +424,7 @@ export class WasmKernels implements Kernels {
     try {
       const macs = M * N * K,
         threads = pool.size;
-      if (threads > 1 && macs >= t.parallelMinMacs && (macs >= t.wakeMinMacs || pool.hot())) {
+      if (threads > 1 && macs >= t.parallelMinMacs && (macs >= t.wakeMinMacs || pool.hot()) && !pool.contended()) {
         // several chunks per thread (so that a busy core does not stall the product), none tiny
         const want = Math.max(2, Math.min(threads * t.chunksPerThread, Math.floor(macs / t.minChunkMacs)));
         let rows = Math.max(t.minRows, Math.ceil(M / want / 8) * 8);

@@ -13,6 +13,7 @@ import {
   LAYOUT,
   MAX_WORKERS,
   READY_FLAGS,
+  SGEMM_PACK_B,
   SPIN_MS,
   TOTAL,
   WORKER_CHUNKS,
@@ -33,6 +34,12 @@ const WAIT_SPIN_MS = 2;
 export const poolSettings = {
   startTimeoutMs: 10_000,
   source: workerSource,
+  /** After a task that the other threads did not speed up, tasks run on the calling thread alone for this long (ms)... */
+  backoffMs: 20,
+  /** ...doubling after each further such task, up to this (ms); a task that pays resets it. */
+  maxBackoffMs: 1000,
+  /** A split task "pays" when it takes at most this fraction of its estimated time on the calling thread alone. */
+  paysBelow: 0.9,
 };
 
 /** A timer handle: a number in browsers, an object with ref/unref in Node. */
@@ -142,6 +149,14 @@ export class ThreadPool {
   private waiters: (() => void)[] = [];
   /** The pending start-timeout check of each starting worker. */
   private readonly timers = new Map<number, Timer>();
+  /** @internal Until when (performance.now()) tasks are not split: the last split did not pay (see `contended`). */
+  backoffUntil = -Infinity;
+  /** @internal Tasks run (split among the participants), since the pool started. */
+  tasks = 0;
+  /** Split tasks in a row that did not pay: the backoff is backoffMs · 2^strikes. */
+  private strikes = 0;
+  /** @internal Split tasks that did not pay (the other cores were busy), since the pool started. */
+  unpaid = 0;
 
   constructor(private readonly runtime: Runtime) {
     // without shared memory there are no workers, and an ordinary buffer serves the main thread alone
@@ -279,6 +294,7 @@ export class ThreadPool {
   run(kind: number, total: number, args: readonly number[], meanwhile?: () => void, gated = false): void {
     if (total >= CHUNK_MASK) throw new Error(`thread pool: ${total} chunks, at most ${CHUNK_MASK - 1}`);
     const ctrl = this.ctrl;
+    const t0 = performance.now();
     // close the previous task first: a participant still inside runChunks for it, between reading
     // the counter and claiming a chunk, then fails its claim instead of taking a chunk of this
     // task under the old generation (the closed counter's chunk index exceeds any total)
@@ -302,7 +318,9 @@ export class ThreadPool {
       }
       Atomics.store(ctrl, GATE, GATE_OPEN);
     }
-    runChunks(LAYOUT, ctrl, this.runtime.exports, 0, this.generation);
+    const t1 = performance.now();
+    const mine = runChunks(LAYOUT, ctrl, this.runtime.exports, 0, this.generation);
+    const t2 = performance.now();
     // the other participants are finishing their last chunks: spin (a sleeping thread is woken
     // tens of microseconds late), then sleep in steps of 1 ms
     let f = Atomics.load(ctrl, FINISHED);
@@ -313,7 +331,38 @@ export class ThreadPool {
       }
     }
     this.lastEnd = performance.now();
+    // packing B is a short memory-bound prelude of the product split after it: the product is judged
+    this.tasks++;
+    if (mine > 0 && kind !== SGEMM_PACK_B) this.judge(t0, t1, t2, this.lastEnd, mine, total);
     if (failed) throw failure;
+  }
+
+  /**
+   * @internal Whether splitting a task paid. Posted at t0, the calling thread's
+   * chunks run from t1 to t2 (`mine` of the `total` chunks), all finished at
+   * `end`. On the calling thread alone it would have taken about
+   * (t1 − t0) + total · (t2 − t1) / mine (its work before the chunks, then
+   * every chunk at the pace it ran its own). A task that took more than
+   * `paysBelow` of that (the workers took no chunk, or one of them
+   * held a chunk while its core ran another process) starts a backoff: tasks
+   * are not split for backoffMs · 2^strikes ms (at most maxBackoffMs), strikes
+   * counting the splits in a row that did not pay (reset by one that pays). So a machine whose other cores are busy
+   * costs at most one probing task per backoff period.
+   */
+  judge(t0: number, t1: number, t2: number, end: number, mine: number, total: number): void {
+    const alone = t1 - t0 + (total * (t2 - t1)) / mine;
+    if (end - t0 <= poolSettings.paysBelow * alone) {
+      this.strikes = 0;
+      return;
+    }
+    this.unpaid++;
+    this.backoffUntil = end + Math.min(poolSettings.backoffMs * 2 ** this.strikes, poolSettings.maxBackoffMs);
+    if (this.strikes < 30) this.strikes++;
+  }
+
+  /** True while tasks should run on the calling thread alone: a recent split did not pay (see `judge`). */
+  contended(): boolean {
+    return this.active > 1 && performance.now() < this.backoffUntil;
   }
 
   /** Lets the chunks of a gated task that need at most `rows` rows start. */
