@@ -90,7 +90,9 @@ export { flip, roll, tile, repeat, tril, triu, diag, diagonal, meshgrid, unfold 
 export { einsum } from './ops/einsum.js';
 export type { PadMode, PadOptions } from './ops/padding.js';
 export { conv2d, maxPool2d, avgPool2d } from './ops/conv.js';
-export type { Padding, Pair } from './ops/conv.js';
+export type { Padding, ConvPadding, Pair } from './ops/conv.js';
+export { conv1d, conv2dTranspose, depthwiseConv2d, separableConv2d, resize } from './ops/conv-variants.js';
+export type { Conv1dPadding, ResizeMethod, ResizeOptions } from './ops/conv-variants.js';
 export { stopGradient, noGrad } from './ops/stop.js';
 
 // autodiff

@@ -34,7 +34,8 @@ type Arg =
   | 'fn'
   | 'reduce'
   | 'ranges'
-  | 'equation';
+  | 'equation'
+  | 'method';
 /**
  * What the result's dtype must be: a float dtype (float64 only from a float64 input), bool, int32,
  * 'exact' (int32 for an int32 or bool input, which such ops keep exactly; else as 'float'), or unchecked.
@@ -162,6 +163,11 @@ const OPS: Record<string, Spec> = {
   conv2d: { args: ['x', 'kernel', 'pair', 'padding', 'pair'], out: 'float' },
   maxPool2d: { args: ['x', 'pair', 'pair', 'padding'], out: 'float' },
   avgPool2d: { args: ['x', 'pair', 'pair', 'padding'], out: 'float' },
+  conv1d: { args: ['x', 'kernel', 'int', 'padding', 'int', 'int'], out: 'float' },
+  conv2dTranspose: { args: ['x', 'kernel', 'pair', 'padding', 'pair', 'pair'], out: 'float' },
+  depthwiseConv2d: { args: ['x', 'kernel', 'pair', 'padding', 'pair'], out: 'float' },
+  separableConv2d: { args: ['x', 'kernel', 'kernel', 'pair', 'padding', 'pair'], out: 'float' },
+  resize: { args: ['x', 'pair', 'method'], out: 'float' },
   // autodiff helpers that take tensors
   stopGradient: { args: ['x'], out: 'any' },
   noGrad: { args: ['fn'], out: 'any' },
@@ -314,7 +320,34 @@ function arg(r: Rand, kind: Arg, prev: unknown[]): unknown {
           ? int(r, 1, 3)
           : [int(r, 1, 3), int(r, 1, 3)];
     case 'padding':
-      return r() < 0.3 ? pick(r, [...NAMES, 'VALID', 1, {}, Symbol('pad')]) : pick(r, ['valid', 'same', undefined]);
+      return r() < 0.3
+        ? pick(r, [
+            ...NAMES,
+            'VALID',
+            -1,
+            1.5,
+            [[1, 2]],
+            [
+              [1, 2],
+              [3, -1],
+            ],
+            [1, 2],
+            {},
+            Symbol('pad'),
+          ])
+        : pick(r, [
+            'valid',
+            'same',
+            undefined,
+            1,
+            [
+              [1, 0],
+              [0, 2],
+            ],
+            'causal',
+          ]);
+    case 'method':
+      return r() < 0.3 ? pick(r, [...NAMES, 'bicubic', 1, {}, Symbol('m')]) : pick(r, ['nearest', 'bilinear', undefined]);
     case 'paddings': {
       if (r() < 0.2) return pick(r, [{}, '1', [[1]], [[1, 2, 3]], [[-1, 0]], [[1.5, 0]], [['1', 0]], [[2 ** 31, 0]], [null], [Symbol('p')], 5]);
       return Array.from({ length: r() < 0.9 ? rank : rank + 1 }, () => [int(r, 0, 2), int(r, 0, 2)]);

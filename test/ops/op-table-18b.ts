@@ -91,6 +91,50 @@ export const opTable18b: Record<string, OpRow> = {
       inputs: [nb.tensor([-2, -0.9, -0.3, 0.1, 0.4, 1.5], [2, 3], 'float64'), nb.tensor([-0.5, 0.2, -1], [3], 'float64'), nb.tensor([0.7], [1], 'float64')],
     }),
   },
+  // convolution and pooling (NHWC)
+  conv2d: {
+    call: ([x, k], a) => nb.conv2d(x!, k!, a.strides, a.padding, a.dilation, a.groups, a.inputDilation),
+    sample: () => ({
+      inputs: [r(1, 4, 3, 4), r(2, 2, 2, 4)],
+      attrs: {
+        strides: 1,
+        padding: [
+          [0, 1],
+          [1, 0],
+        ],
+        dilation: 1,
+        groups: 2,
+      },
+    }),
+  },
+  conv1d: {
+    call: ([x, k], a) => nb.conv1d(x!, k!, a.stride, a.padding, a.dilation, a.groups),
+    sample: () => ({ inputs: [r(2, 5, 2), r(2, 2, 3)], attrs: { stride: 2, padding: 'causal', dilation: 1 } }),
+  },
+  conv2dTranspose: {
+    call: ([x, k], a) => nb.conv2dTranspose(x!, k!, a.strides, a.padding, a.outputPadding, a.dilation),
+    sample: () => ({ inputs: [r(1, 2, 3, 2), r(2, 3, 3, 2)], attrs: { strides: [2, 1], padding: 'same', outputPadding: [1, 0] } }),
+  },
+  depthwiseConv2d: {
+    call: ([x, k], a) => nb.depthwiseConv2d(x!, k!, a.strides, a.padding, a.dilation),
+    sample: () => ({ inputs: [r(1, 4, 4, 2), r(2, 2, 2, 2)], attrs: { strides: 1, padding: 'same' } }),
+  },
+  separableConv2d: {
+    call: ([x, d, p], a) => nb.separableConv2d(x!, d!, p!, a.strides, a.padding, a.dilation),
+    sample: () => ({ inputs: [r(1, 4, 3, 2), r(2, 2, 2, 1), r(1, 1, 2, 2)], attrs: { strides: 1, padding: 'same' } }),
+  },
+  maxPool2d: {
+    call: ([x], a) => nb.maxPool2d(x!, a.poolSize, a.strides, a.padding, a.dilation, a.ceilMode),
+    sample: () => ({ inputs: [r(2, 4, 5, 2)], attrs: { poolSize: 2, strides: 1, padding: 'same' } }),
+  },
+  avgPool2d: {
+    call: ([x], a) => nb.avgPool2d(x!, a.poolSize, a.strides, a.padding, a.dilation, a.ceilMode),
+    sample: () => ({ inputs: [r(2, 5, 5, 2)], attrs: { poolSize: [3, 2], strides: 2, padding: 'same' } }),
+  },
+  resize: {
+    call: ([x], a) => nb.resize(x!, a.size, a.method, a.options),
+    sample: () => ({ inputs: [r(1, 3, 4, 2)], attrs: { size: [5, 3], method: 'bilinear', options: {} } }),
+  },
 };
 
 /** More gradient samples (attribute combinations the rows' own samples do not reach). */
@@ -126,4 +170,34 @@ export const extraSamples18b: { op: string; inputs: () => Tensor[]; attrs: Recor
   { op: 'einsum', inputs: () => [r(2, 1, 2, 3), r(4, 3, 2)], attrs: { equation: '...ij,...jk' } },
   { op: 'stridedSlice', inputs: () => [r(4, 5)], attrs: { ranges: '::-1, 4:0:-3' } },
   { op: 'clip', inputs: () => [away(3, 4)], attrs: { max: 0.1 } },
+  { op: 'conv2d', inputs: () => [r(1, 3, 3, 2), r(2, 2, 2, 2)], attrs: { strides: 2, padding: 1, inputDilation: [2, 1] } },
+  {
+    op: 'avgPool2d',
+    inputs: () => [r(1, 5, 4, 1)],
+    attrs: {
+      poolSize: 2,
+      strides: 2,
+      padding: [
+        [1, 0],
+        [0, 1],
+      ],
+      dilation: 2,
+      ceilMode: true,
+    },
+  },
+  { op: 'maxPool2d', inputs: () => [r(1, 5, 4, 1)], attrs: { poolSize: 2, strides: 2, padding: 'valid', dilation: [1, 2], ceilMode: true } },
+  {
+    op: 'conv2dTranspose',
+    inputs: () => [r(1, 2, 2, 1), r(3, 2, 2, 1)],
+    attrs: {
+      strides: 2,
+      padding: [
+        [2, 1],
+        [0, 0],
+      ],
+      dilation: 2,
+    },
+  },
+  { op: 'resize', inputs: () => [r(1, 3, 2, 1)], attrs: { size: [4, 5], method: 'bilinear', options: { alignCorners: true } } },
+  { op: 'resize', inputs: () => [r(1, 3, 2, 1)], attrs: { size: [4, 1], method: 'bilinear', options: { halfPixelCenters: false } } },
 ];

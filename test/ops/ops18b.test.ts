@@ -112,6 +112,69 @@ const errors: [string, () => unknown, typeof nb.NablaError, RegExp][] = [
   ],
   ['clip no bound', () => nb.clip(z(2)), nb.ArgumentError, /^clip: give min, max or both$/],
   ['clip bound shape', () => nb.clip(z(2, 3), z(4)), nb.ShapeError, /^clip: shapes \[2,3\] and \[4\] cannot be broadcast/],
+  [
+    'conv2d groups',
+    () => nb.conv2d(z(1, 3, 3, 4), z(2, 2, 2, 3), 1, 'valid', 1, 2),
+    nb.ShapeError,
+    /^conv2d: kernel \[2,2,2,3\]: 3 out-channels do not split into 2 groups$/,
+  ],
+  [
+    'conv2d group channels',
+    () => nb.conv2d(z(1, 3, 3, 4), z(2, 2, 3, 4), 1, 'valid', 1, 2),
+    nb.ShapeError,
+    /^conv2d: input \[1,3,3,4\] and kernel \[2,2,3,4\]: the input must be \[batch, height, width, 6\] to match the kernel's in-channels times 2 groups$/,
+  ],
+  [
+    'conv2d padding',
+    () =>
+      nb.conv2d(z(1, 3, 3, 1), z(2, 2, 1, 1), 1, [
+        [1, -1],
+        [0, 0],
+      ]),
+    nb.ArgumentError,
+    /^conv2d: padding must be 'valid', 'same', a non-negative integer or \[\[top, bottom\], \[left, right\]\], got \[\[1,-1\],\[0,0\]\]$/,
+  ],
+  [
+    'conv2d window',
+    () => nb.conv2d(z(1, 2, 2, 1), z(3, 3, 1, 1)),
+    nb.ShapeError,
+    /^conv2d: input \[1,2,2,1\] is smaller than the 3x3 window with 'valid' padding$/,
+  ],
+  ['conv1d rank', () => nb.conv1d(z(2, 3), z(2, 3, 1)), nb.ShapeError, /^conv1d: input \[2,3\] must be \[batch, length, channels\]$/],
+  ['conv1d padding', () => nb.conv1d(z(1, 3, 1), z(2, 1, 1), 1, 'full' as never), nb.ArgumentError, /^conv1d: padding must be 'valid', 'same', 'causal'/],
+  [
+    'conv2dTranspose channels',
+    () => nb.conv2dTranspose(z(1, 2, 2, 3), z(2, 2, 3, 2)),
+    nb.ShapeError,
+    /^conv2dTranspose: input \[1,2,2,3\] and kernel \[2,2,3,2\]: the input must be \[batch, height, width, 2\]/,
+  ],
+  [
+    'conv2dTranspose outputPadding',
+    () => nb.conv2dTranspose(z(1, 2, 2, 1), z(2, 2, 1, 1), 2, 'valid', 2),
+    nb.ArgumentError,
+    /^conv2dTranspose: outputPadding \[2,2\] must be smaller than the strides or the dilation \[2,2\], \[1,1\]$/,
+  ],
+  [
+    'depthwiseConv2d channels',
+    () => nb.depthwiseConv2d(z(1, 3, 3, 2), z(2, 2, 3, 1)),
+    nb.ShapeError,
+    /^depthwiseConv2d: input \[1,3,3,2\] and depthwise kernel \[2,2,3,1\] must be/,
+  ],
+  [
+    'separableConv2d pointwise',
+    () => nb.separableConv2d(z(1, 3, 3, 2), z(2, 2, 2, 2), z(1, 1, 2, 3)),
+    nb.ShapeError,
+    /^separableConv2d: pointwise kernel \[1,1,2,3\] must be \[1, 1, 4, outChannels\]$/,
+  ],
+  ['maxPool2d ceilMode', () => nb.maxPool2d(z(1, 3, 3, 1), 2, 2, 'valid', 1, 1 as never), nb.ArgumentError, /^maxPool2d: ceilMode must be a boolean, got 1$/],
+  ['resize method', () => nb.resize(z(1, 2, 2, 1), 3, 'bicubic' as never), nb.ArgumentError, /^resize: argument method must be 'nearest', 'bilinear'/],
+  [
+    'resize both modes',
+    () => nb.resize(z(1, 2, 2, 1), 3, 'bilinear', { alignCorners: true, halfPixelCenters: true }),
+    nb.ArgumentError,
+    /^resize: alignCorners and halfPixelCenters exclude each other$/,
+  ],
+  ['resize rank', () => nb.resize(z(2, 2), 3), nb.ShapeError, /^resize: input \[2,2\] must be \[batch, height, width, channels\]$/],
 ];
 
 for (const [name, f, cls, pattern] of errors) {
@@ -190,4 +253,33 @@ test('clip with one bound, or with tensor bounds broadcast against x', () => {
     [1, 1, 1.5],
   ]);
   assert.ok(Number.isNaN(nb.clip([Number.NaN], nb.tensor([0])).toArray()[0] as number));
+});
+
+test('conv2dTranspose is the adjoint of conv2d: <conv2d(x, k), y> = <x, conv2dTranspose(y, k)>', () => {
+  const g = (seed: number, shape: number[]) => nb.randomNormal(shape, 0, 1, { dtype: 'float64', generator: new nb.Generator(seed) });
+  for (const [strides, padding, dilation] of [
+    [2, 'same', 1],
+    [
+      [2, 3],
+      [
+        [1, 0],
+        [2, 1],
+      ],
+      1,
+    ],
+    [1, 'valid', 2],
+  ] as const) {
+    const x = g(1, [2, 8, 8, 3]),
+      k = g(2, [3, 2, 3, 4]);
+    const y0 = nb.conv2d(x, k, strides, padding, dilation);
+    const y = g(3, [...y0.shape]);
+    // conv2dTranspose's kernel is [kh, kw, out, in]: conv2d's kernel read the other way round
+    const xt = nb.conv2dTranspose(y, k, strides, padding, 0, dilation);
+    const extra = x.shape.map((d, i) => d - (xt.shape[i] ?? d)); // rows and columns that no window reads
+    const xs = nb.slice(x, [0, 0, 0, 0], xt.shape as number[]);
+    const lhs = nb.sum(nb.mul(y0, y)).item(),
+      rhs = nb.sum(nb.mul(xs, xt)).item();
+    assert.ok(extra.every((e) => e >= 0));
+    assert.ok(Math.abs(lhs - rhs) < 1e-9 * (1 + Math.abs(lhs)), `${lhs} vs ${rhs}`);
+  }
 });
