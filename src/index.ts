@@ -84,8 +84,15 @@ export {
 } from './ops/shape.js';
 export { sigmoid, relu, leakyRelu, elu, swish, gelu, softplus, softmax, logSoftmax, biasActivation } from './ops/activations.js';
 export type { FusedActivation } from './backend/kernels.js';
+export { takeAlongAxis, gatherND, scatter, scatterReduce, stridedSlice } from './ops/indexing.js';
+export type { ScatterReduce, SliceRange } from './ops/indexing.js';
+export { flip, roll, tile, repeat, tril, triu, diag, diagonal, meshgrid, unfold } from './ops/rearrange.js';
+export { einsum } from './ops/einsum.js';
+export type { PadMode, PadOptions } from './ops/padding.js';
 export { conv2d, maxPool2d, avgPool2d } from './ops/conv.js';
-export type { Padding, Pair } from './ops/conv.js';
+export type { Padding, ConvPadding, Pair } from './ops/conv.js';
+export { conv1d, conv2dTranspose, depthwiseConv2d, separableConv2d, resize } from './ops/conv-variants.js';
+export type { Conv1dPadding, ResizeMethod, ResizeOptions } from './ops/conv-variants.js';
 export { stopGradient, noGrad } from './ops/stop.js';
 
 // autodiff

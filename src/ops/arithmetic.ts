@@ -2,6 +2,8 @@ import { scoped } from '../autograd/tape.js';
 import type { UnaryOp } from '../backend/kernels.js';
 import { describe } from '../core/describe.js';
 import { ArgumentError } from '../core/errors.js';
+import { broadcastShapes } from '../core/shape.js';
+import { isTensorLike } from '../tensor/create.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { cast, floatTensor, operands, toTensor, type TensorLike } from './convert.js';
 import { apply } from './prim.js';
@@ -110,28 +112,55 @@ export function erf(x: TensorLike): Tensor {
   return unary('erf', x);
 }
 /**
- * x limited to [min, max]. The gradient is 1 inside the interval (ends
- * included) and 0 outside. NaN stays NaN with gradient 0, as in PyTorch.
- * int32 stays int32 (exactly) when min and max are integers.
+ * x limited to [min, max]: out = min(max(x, min), max) (so max wins where
+ * min > max, as in PyTorch's clamp). Either bound may be null or undefined (no
+ * limit on that side), a number, or a tensor broadcast against x; NaN stays
+ * NaN. Gradients: to x where min ≤ x ≤ max, to a tensor bound where it is
+ * the value taken. int32 x with integer number bounds stays int32.
  */
-export function clip(x: TensorLike, min: number, max: number): Tensor {
+export function clip(x: TensorLike, min?: TensorLike | null, max?: TensorLike | null): Tensor {
   return scoped('clip', 'op', [x, min, max], { min, max }, () => {
+    const numeric = (v: unknown) => typeof v === 'number' || v === null || v === undefined;
     for (const [k, v] of [
       ['min', min],
       ['max', max],
     ] as const) {
-      if (typeof v !== 'number') throw new ArgumentError(`clip: argument ${k} must be a number, got ${describe(v)}`);
+      if (!numeric(v) && !isTensorLike(v)) throw new ArgumentError(`clip: argument ${k} must be a number, a tensor, null or undefined, got ${describe(v)}`);
     }
-    if (!(min <= max)) throw new ArgumentError(`clip: min (${min}) must not exceed max (${max})`);
-    const i = toTensor('clip', 'x', x);
-    if (i.dtype === 'int32' && Number.isInteger(min) && Number.isInteger(max)) {
-      // int32 values: a bound beyond the int32 range clips nothing on its side
-      const lo = Math.max(min, -(2 ** 31)),
-        hi = Math.min(max, 2 ** 31 - 1);
-      return where(less(i, lo), lo, where(greater(i, hi), hi, i));
+    if (numeric(min) && numeric(max)) {
+      for (const [k, v] of [
+        ['min', min],
+        ['max', max],
+      ] as const) {
+        if (typeof v === 'number' && Number.isNaN(v)) throw new ArgumentError(`clip: argument ${k} must be a number, got NaN`);
+      }
+      const lo = (min ?? -Infinity) as number,
+        hi = (max ?? Infinity) as number;
+      if (min === undefined && max === undefined) throw new ArgumentError('clip: give min, max or both');
+      if (!(lo <= hi)) throw new ArgumentError(`clip: min (${lo}) must not exceed max (${hi})`);
+      const i = toTensor('clip', 'x', x);
+      if (i.dtype === 'int32' && (Number.isInteger(lo) || lo === -Infinity) && (Number.isInteger(hi) || hi === Infinity)) {
+        // int32 values: a bound beyond the int32 range clips nothing on its side
+        const l = Math.max(lo, -(2 ** 31)),
+          h = Math.min(hi, 2 ** 31 - 1);
+        return where(less(i, l), l, where(greater(i, h), h, i));
+      }
+      const t = floatTensor('clip', 'x', i);
+      const kept = where(equal(t, t), t, NaN); // NaN (x ≠ x) is passed on as a constant
+      return where(less(t, lo), lo, where(greater(t, hi), hi, kept));
     }
-    const t = floatTensor('clip', 'x', i);
-    const kept = where(equal(t, t), t, NaN); // NaN (x ≠ x) is passed on as a constant
-    return where(less(t, min), min, where(greater(t, max), max, kept));
+    const t = floatTensor('clip', 'x', x);
+    let y = where(equal(t, t), t, NaN); // NaN (x ≠ x) is passed on as a constant
+    const bound = (k: 'min' | 'max', v: TensorLike | null | undefined) => {
+      if (v === null || v === undefined) return null;
+      const b = floatTensor('clip', k, v);
+      broadcastShapes('clip', y.shape, b.shape);
+      return b;
+    };
+    const lo = bound('min', min),
+      hi = bound('max', max);
+    if (lo) y = where(less(y, lo), lo, y);
+    if (hi) y = where(greater(y, hi), hi, y);
+    return y;
   });
 }

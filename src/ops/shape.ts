@@ -9,6 +9,8 @@ import { equal } from './compare.js';
 import { apply } from './prim.js';
 import { arange } from '../tensor/create.js';
 import { sum } from './reduce.js';
+import { padGeneral, type PadOptions } from './padding.js';
+import { choiceArg } from './take.js';
 
 /**
  * The same values in a new shape (row-major order is kept). One dimension may
@@ -110,23 +112,37 @@ export function slice(x: TensorLike, begin: number | readonly number[], size?: n
   return apply('slice', [t], { begin: fullBegin, size: fullSize });
 }
 
-/** x surrounded by `value`: paddings[i] = [before, after] on axis i. */
-export function pad(x: TensorLike, paddings: readonly (readonly [number, number])[], value = 0): Tensor {
+/**
+ * x padded: paddings[i] = [before, after] entries on axis i. A number (or
+ * `{ value }`) fills them with that value; `{ mode }` fills them from x
+ * ('reflect', 'symmetric', 'replicate', 'circular': see PadMode). A negative
+ * entry crops that many entries from that side first (then the others pad
+ * what remains).
+ */
+export function pad(x: TensorLike, paddings: readonly (readonly [number, number])[], value: number | PadOptions = 0): Tensor {
   const t = toTensor('pad', 'x', x);
   if (
     !Array.isArray(paddings) ||
     paddings.length !== t.rank ||
-    paddings.some((p) => !Array.isArray(p) || p.length !== 2 || p.some((v) => !Number.isSafeInteger(v) || v < 0))
+    paddings.some((p) => !Array.isArray(p) || p.length !== 2 || p.some((v) => !Number.isSafeInteger(v) || Math.abs(v) > 2 ** 31))
   ) {
     const shown = Array.isArray(paddings)
       ? `[${paddings.map((p) => (Array.isArray(p) ? `[${p.map(describe).join(',')}]` : describe(p))).join(',')}]`
       : describe(paddings);
-    throw new ShapeError(
-      `pad: paddings ${shown} must give [before, after] non-negative integers for each of the ${t.rank} axes of shape ${formatShape(t.shape)}`,
-    );
+    throw new ShapeError(`pad: paddings ${shown} must give [before, after] integers for each of the ${t.rank} axes of shape ${formatShape(t.shape)}`);
   }
-  if (typeof value !== 'number') throw new ArgumentError(`pad: argument value must be a number, got ${describe(value)}`);
-  return apply('pad', [t], { paddings: paddings.map((p) => [p[0], p[1]] as [number, number]), value });
+  if (typeof value !== 'number' && (value === null || typeof value !== 'object' || Array.isArray(value))) {
+    throw new ArgumentError(`pad: argument value must be a number or { mode, value }, got ${describe(value)}`);
+  }
+  const opts: PadOptions = typeof value === 'number' ? { value } : value;
+  const mode =
+    opts.mode === undefined ? 'constant' : choiceArg('pad', 'mode', opts.mode, ['constant', 'reflect', 'symmetric', 'replicate', 'circular'] as const);
+  const v = opts.value ?? 0;
+  if (typeof v !== 'number') throw new ArgumentError(`pad: argument value must be a number, got ${describe(v)}`);
+  if (mode !== 'constant' && opts.value !== undefined) throw new ArgumentError(`pad: a value goes with mode 'constant', not '${mode}'`);
+  const p = paddings.map((q) => [q[0], q[1]] as [number, number]);
+  if (mode === 'constant' && p.every(([b, a]) => b >= 0 && a >= 0)) return apply('pad', [t], { paddings: p, value: v });
+  return padGeneral(t, p, mode, v);
 }
 
 /** The tensors joined along an existing `axis`; all other dimensions must agree. */

@@ -31,7 +31,11 @@ type Arg =
   | 'indices'
   | 'fused'
   | 'kernel'
-  | 'fn';
+  | 'fn'
+  | 'reduce'
+  | 'ranges'
+  | 'equation'
+  | 'method';
 /**
  * What the result's dtype must be: a float dtype (float64 only from a float64 input), bool, int32,
  * 'exact' (int32 for an int32 or bool input, which such ops keep exactly; else as 'float'), or unchecked.
@@ -127,6 +131,23 @@ const OPS: Record<string, Spec> = {
   gather: { args: ['x', 'indices', 'axis'], out: 'any' },
   scatterAdd: { args: ['x', 'indices', 'axis', 'int'], out: 'any' },
   oneHot: { args: ['indices', 'int', 'dtype'], out: 'any' },
+  // indexing and rearranging (issue 18)
+  takeAlongAxis: { args: ['x', 'indices', 'axis'], out: 'any' },
+  gatherND: { args: ['x', 'indices'], out: 'any' },
+  scatter: { args: ['x', 'indices', 'y', 'axis'], out: 'any' },
+  scatterReduce: { args: ['x', 'indices', 'y', 'axis', 'reduce', 'bool'], out: 'float' },
+  stridedSlice: { args: ['x', 'ranges'], out: 'any' },
+  flip: { args: ['x', 'axes'], out: 'any' },
+  roll: { args: ['x', 'int', 'axes'], out: 'any' },
+  tile: { args: ['x', 'shape'], out: 'any' },
+  repeat: { args: ['x', 'int', 'axis'], out: 'any' },
+  tril: { args: ['x', 'int'], out: 'any' },
+  triu: { args: ['x', 'int'], out: 'any' },
+  diag: { args: ['x', 'int'], out: 'any' },
+  diagonal: { args: ['x', 'int', 'axis', 'axis'], out: 'any' },
+  meshgrid: { args: ['xs'], out: 'tensors' },
+  unfold: { args: ['x', 'axis', 'int', 'int'], out: 'any' },
+  einsum: { args: ['equation', 'x', 'y'], out: 'float' },
   // activations
   sigmoid: U(),
   relu: U(),
@@ -142,6 +163,11 @@ const OPS: Record<string, Spec> = {
   conv2d: { args: ['x', 'kernel', 'pair', 'padding', 'pair'], out: 'float' },
   maxPool2d: { args: ['x', 'pair', 'pair', 'padding'], out: 'float' },
   avgPool2d: { args: ['x', 'pair', 'pair', 'padding'], out: 'float' },
+  conv1d: { args: ['x', 'kernel', 'int', 'padding', 'int', 'int'], out: 'float' },
+  conv2dTranspose: { args: ['x', 'kernel', 'pair', 'padding', 'pair', 'pair'], out: 'float' },
+  depthwiseConv2d: { args: ['x', 'kernel', 'pair', 'padding', 'pair'], out: 'float' },
+  separableConv2d: { args: ['x', 'kernel', 'kernel', 'pair', 'padding', 'pair'], out: 'float' },
+  resize: { args: ['x', 'pair', 'method'], out: 'float' },
   // autodiff helpers that take tensors
   stopGradient: { args: ['x'], out: 'any' },
   noGrad: { args: ['fn'], out: 'any' },
@@ -294,7 +320,34 @@ function arg(r: Rand, kind: Arg, prev: unknown[]): unknown {
           ? int(r, 1, 3)
           : [int(r, 1, 3), int(r, 1, 3)];
     case 'padding':
-      return r() < 0.3 ? pick(r, [...NAMES, 'VALID', 1, {}, Symbol('pad')]) : pick(r, ['valid', 'same', undefined]);
+      return r() < 0.3
+        ? pick(r, [
+            ...NAMES,
+            'VALID',
+            -1,
+            1.5,
+            [[1, 2]],
+            [
+              [1, 2],
+              [3, -1],
+            ],
+            [1, 2],
+            {},
+            Symbol('pad'),
+          ])
+        : pick(r, [
+            'valid',
+            'same',
+            undefined,
+            1,
+            [
+              [1, 0],
+              [0, 2],
+            ],
+            'causal',
+          ]);
+    case 'method':
+      return r() < 0.3 ? pick(r, [...NAMES, 'bicubic', 1, {}, Symbol('m')]) : pick(r, ['nearest', 'bilinear', undefined]);
     case 'paddings': {
       if (r() < 0.2) return pick(r, [{}, '1', [[1]], [[1, 2, 3]], [[-1, 0]], [[1.5, 0]], [['1', 0]], [[2 ** 31, 0]], [null], [Symbol('p')], 5]);
       return Array.from({ length: r() < 0.9 ? rank : rank + 1 }, () => [int(r, 0, 2), int(r, 0, 2)]);
@@ -333,6 +386,16 @@ function arg(r: Rand, kind: Arg, prev: unknown[]): unknown {
       return r() < 0.3 ? tensorArg(r) : randomTensor(r, [int(r, 1, 2), int(r, 1, 2), x?.shape[3] ?? 1, int(r, 1, 2)], 'float32');
     case 'fn':
       return r() < 0.5 ? pick(r, [undefined, 1, 'f', {}, Symbol('f')]) : () => nb.add(nb.ones([2]), 1);
+    case 'reduce':
+      return r() < 0.3 ? pick(r, [...NAMES, 'amax', undefined, 1, {}, Symbol('r')]) : pick(r, ['sum', 'prod', 'mean', 'max', 'min']);
+    case 'ranges':
+      return r() < 0.3
+        ? pick(r, [{}, 1, null, '1:2:3:4', 'a', '::0', [{ step: 0 }], [{ start: 1.5 }], [1], Symbol('s'), '0,0,0,0,0,0'])
+        : pick(r, ['::-1', '1:', ':-1, ::2', '-1', '', [{ start: -1, step: -2 }], [null, { stop: 1 }], []]);
+    case 'equation':
+      return r() < 0.3
+        ? pick(r, [...NAMES, 1, {}, 'ij->k', 'i->ii', '...i...', 'i,j,k', 'i$', 'ij->ij->i'])
+        : pick(r, ['ij,jk->ik', 'i,i', '...i,...i->...', 'ii', 'ij,ij->ij', 'a,b', 'abc,abc', '']);
   }
 }
 

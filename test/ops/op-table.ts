@@ -1,6 +1,7 @@
 import * as nb from '../../src/index.js';
 import type { Tensor } from '../../src/index.js';
 import { randn } from '../helpers.js';
+import { extraSamples18b, opTable18b } from './op-table-18b.js';
 
 /**
  * One row per public op: how to call it from a fixture's inputs and
@@ -169,6 +170,7 @@ export const opTable: Record<string, OpRow> = {
     call: ([z, b], a) => nb.biasActivation(z!, b!, a.activation),
     sample: () => ({ inputs: [away(2, 3, 4), nb.mul(r(4), 0.05)], attrs: { activation: 'sigmoid' } }),
   },
+  ...opTable18b,
 };
 
 /** Extra gradCheck samples for rows whose fixtures use other attributes. */
@@ -185,4 +187,5 @@ export const extraSamples: { op: string; inputs: () => Tensor[]; attrs: Record<s
   { op: 'max', inputs: () => [r(2, 3, 4)], attrs: { axis: [0, 2], keepDims: true } },
   { op: 'sum', inputs: () => [r(2, 3)], attrs: {} },
   { op: 'conv2d', inputs: () => [r(2, 6, 6, 1), r(2, 2, 1, 2)], attrs: { strides: 1, padding: 'valid', dilation: 2 } },
+  ...extraSamples18b,
 ];

@@ -16,7 +16,7 @@ interface Case {
   hvp?: { v: (FixtureTensor | null)[]; result: (FixtureTensor | null)[] };
 }
 
-const fixtures = loadFixture<{ cases: Case[] }>('torch_ops.json').cases;
+const fixtures = [...loadFixture<{ cases: Case[] }>('torch_ops.json').cases, ...loadFixture<{ cases: Case[] }>('ops18b.json').cases];
 
 /** Ops whose values are checked by hand-derived references elsewhere instead of PyTorch fixtures. */
 const handChecked = new Set(['sign', 'argmax', 'argmin']);
