@@ -52,6 +52,8 @@ export class LineChart {
   private readonly plot = svg('g', { class: 'curves' });
   private readonly paths = new Map<string, SVGPathElement>();
   private readonly legend = el('ul', { className: 'chart-legend' });
+  /** The axes' ranges and title as last drawn (redrawn only when they change). */
+  private frame = '';
 
   constructor(private readonly opts: ChartOptions) {
     this.svg.setAttribute('aria-label', opts.title);
@@ -68,6 +70,16 @@ export class LineChart {
     const px = (x: number) => LEFT + (x / xMax) * (W - LEFT - RIGHT),
       py = (y: number) => TOP + (1 - (Math.min(Math.max(y, y0), y1) - y0) / (y1 - y0)) * (H - TOP - BOTTOM);
 
+    const frame = `${xMax}|${y0}|${y1}|${yLabel}`;
+    if (frame !== this.frame) {
+      this.frame = frame;
+      this.drawAxes(xMax, y0, y1, yLabel, px, py);
+    }
+    this.drawCurves(series, px, py);
+  }
+
+  /** The grid, the ticks and their labels, and the axis titles. */
+  private drawAxes(xMax: number, y0: number, y1: number, yLabel: string, px: (x: number) => number, py: (y: number) => number): void {
     this.axes.replaceChildren();
     for (const t of ticks(y0, y1, 4)) {
       this.axes.append(svg('line', { x1: LEFT, x2: W - RIGHT, y1: py(t), y2: py(t), class: 'grid' }));
@@ -87,7 +99,9 @@ export class LineChart {
     const yTitle = svg('text', { x: 0, y: 0, 'text-anchor': 'middle', class: 'axis-title', transform: `translate(12 ${(TOP + H - BOTTOM) / 2}) rotate(-90)` });
     yTitle.textContent = yLabel;
     this.axes.append(xTitle, yTitle);
+  }
 
+  private drawCurves(series: Series[], px: (x: number) => number, py: (y: number) => number): void {
     const keys = new Set(series.map((s) => s.key));
     for (const [k, p] of this.paths) {
       if (!keys.has(k)) {

@@ -25,7 +25,7 @@ export const createDigitsLab: LabFactory = (host: LabHost, params: URLSearchPara
       host.stateChanged();
       reset(playing);
     },
-    (pixels) => send({ type: 'predict', pixels }, [pixels.buffer]),
+    (pixels) => send({ type: 'predict', pixels }, pixels ? [pixels.buffer] : []),
   );
 
   worker.onmessage = (e: MessageEvent<FromWorker>) => {

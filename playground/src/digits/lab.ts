@@ -79,18 +79,23 @@ export class DigitsLab {
   private snapshot: DigitsSnapshot | null = null;
   private history: EpochPoint[][] = [];
   private dirty = false;
+  /** The run and epoch whose confusion matrix and mistakes are shown. */
+  private evaluated = '';
   /** The test digit the "Next test digit" button shows next (in order, so a screenshot is the same every time). */
   private sampleIndex = 0;
 
   constructor(
     private config: DigitsConfig,
     private readonly onConfig: (c: DigitsConfig) => void,
-    onDraw: (pixels: Float32Array) => void,
+    onDraw: (pixels: Float32Array | null) => void,
   ) {
     this.pad = new DrawPad((p) => {
       this.padSource.textContent = '';
       if (p.some((v) => v > 0)) onDraw(Float32Array.from(p));
-      else this.bars.clear();
+      else {
+        onDraw(null);
+        this.bars.clear();
+      }
     });
     const s = this.stats;
     const training = panel(
@@ -272,9 +277,14 @@ export class DigitsLab {
       { key: 'test-accuracy', label: 'test accuracy', color: BLUE, dashed: true, points: curve(own, 'testAccuracy') },
     ]);
     if (this.config.race !== 'off' && this.history.length === 2) this.drawRace(d.runners);
-    this.confusion.update(s.confusion);
     this.weights.update(s.firstLayer.kernel, s.firstLayer.units);
-    this.mistakes.update(d.testImages, d.testLabels, s.wrong.index, s.wrong.predicted);
+    // the test predictions change only at the end of an epoch
+    const evaluated = `${s.id}:${s.epoch}`;
+    if (evaluated !== this.evaluated) {
+      this.evaluated = evaluated;
+      this.confusion.update(s.confusion);
+      this.mistakes.update(d.testImages, d.testLabels, s.wrong.index, s.wrong.predicted);
+    }
   }
 
   private drawRace(names: string[]): void {

@@ -12,8 +12,8 @@ export type ToWorker =
   | { type: 'pause' }
   /** Train one epoch (one pass over the training images), then pause. */
   | { type: 'step' }
-  /** Classify a drawn digit: 64 intensities 0..16, row by row (as the UCI digits). */
-  | { type: 'predict'; pixels: Float32Array };
+  /** Classify a drawn digit: 64 intensities 0..16, row by row (as the UCI digits); null when the pad was cleared. */
+  | { type: 'predict'; pixels: Float32Array | null };
 
 /** The test set, for the page to draw the misclassified examples. */
 export interface DigitsData {

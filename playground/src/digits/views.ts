@@ -21,6 +21,18 @@ export function drawCells(ctx: CanvasRenderingContext2D, x: number, y: number, c
   }
 }
 
+/** Writes 8×8 cells into an image at column x, row y (one pixel a cell; the canvas is scaled up by CSS with pixelated rendering). */
+export function putCells(img: ImageData, x: number, y: number, color: (i: number) => RGB): void {
+  for (let i = 0; i < 64; i++) {
+    const [r, g, b] = color(i);
+    const o = 4 * ((y + Math.floor(i / 8)) * img.width + x + (i % 8));
+    img.data[o] = r;
+    img.data[o + 1] = g;
+    img.data[o + 2] = b;
+    img.data[o + 3] = 255;
+  }
+}
+
 /** The test confusion matrix as a table: rows the true digit, columns the prediction; counts, with the diagonal in blue and mistakes in orange. */
 export class ConfusionView {
   readonly root: HTMLTableElement;
@@ -74,6 +86,8 @@ const TILE = 40,
 export class WeightsView {
   readonly canvas = el('canvas', { className: 'weights', role: 'img', id: 'digits-weights' });
   readonly note = el('p', { className: 'note' });
+  /** The tiles at one pixel a weight, side by side, scaled up onto the canvas. */
+  private strip = new OffscreenCanvas(8, 8);
 
   update(kernel: Float32Array, units: number): void {
     const shown = Math.min(units, MAX_TILES);
@@ -87,51 +101,72 @@ export class WeightsView {
       this.canvas.height = Math.round(h * dpr);
       this.canvas.style.width = `${w}px`;
       this.canvas.style.height = `${h}px`;
+      this.canvas.dataset.tiles = `${cols}x${rows}`;
     }
-    const ctx = this.canvas.getContext('2d')!;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, w, h);
+    if (this.strip.width !== 8 * shown) this.strip = new OffscreenCanvas(8 * shown, 8);
+    const sctx = this.strip.getContext('2d')!;
+    const img = sctx.createImageData(8 * shown, 8);
     for (let u = 0; u < shown; u++) {
       let big = 1e-9;
       for (let i = 0; i < 64; i++) big = Math.max(big, Math.abs(kernel[i * units + u]!));
+      putCells(img, 8 * u, 0, (i) => diverging(kernel[i * units + u]! / big));
+    }
+    sctx.putImageData(img, 0, 0);
+    const ctx = this.canvas.getContext('2d')!;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.imageSmoothingEnabled = false;
+    ctx.clearRect(0, 0, w, h);
+    ctx.strokeStyle = '#cfd6de';
+    ctx.lineWidth = 1;
+    for (let u = 0; u < shown; u++) {
       const x = (u % cols) * (TILE + GAP),
         y = Math.floor(u / cols) * (TILE + GAP);
-      drawCells(ctx, x, y, TILE / 8, (i) => diverging(kernel[i * units + u]! / big));
-      ctx.strokeStyle = '#cfd6de';
-      ctx.lineWidth = 1;
+      ctx.drawImage(this.strip, 8 * u, 0, 8, 8, x, y, TILE, TILE);
       ctx.strokeRect(x + 0.5, y + 0.5, TILE - 1, TILE - 1);
     }
-    this.canvas.ariaLabel = `The first layer's weights as ${shown} images of 8 by 8 pixels, one per unit: orange where a dark pixel lowers the unit's input, blue where it raises it`;
-    this.note.textContent =
+    const label = `The first layer's weights as ${shown} images of 8 by 8 pixels, one per unit: orange where a dark pixel lowers the unit's input, blue where it raises it`;
+    if (this.canvas.ariaLabel !== label) this.canvas.ariaLabel = label;
+    const note =
       units > shown
         ? `The first ${shown} of ${units} units.`
         : `${units} unit${units === 1 ? '' : 's'}${units === 10 ? ' (the output layer: one per digit)' : ''}.`;
+    if (this.note.textContent !== note) this.note.textContent = note;
   }
 }
 
 const MAX_WRONG = 40;
 
-/** The misclassified test digits: each image with "true → predicted". */
+/** The misclassified test digits: each image with "true → predicted" (figures are kept and redrawn, not rebuilt). */
 export class MistakesView {
   readonly root = el('div', { className: 'mistakes', id: 'digits-mistakes' });
   readonly count = el('p', { className: 'note', id: 'digits-mistake-count' });
+  private readonly pool: { figure: HTMLElement; canvas: HTMLCanvasElement; truth: HTMLElement; guess: HTMLElement }[] = [];
 
   update(images: Uint8Array, labels: Uint8Array, index: Int32Array, predicted: Uint8Array): void {
     const n = labels.length;
     this.count.textContent = `${index.length} of ${n} test digits misclassified${index.length > MAX_WRONG ? ` (the first ${MAX_WRONG} shown)` : ''}.`;
     this.count.dataset.value = String(index.length);
-    const figs: HTMLElement[] = [];
-    for (let k = 0; k < Math.min(MAX_WRONG, index.length); k++) {
+    const shown = Math.min(MAX_WRONG, index.length);
+    while (this.pool.length < shown) {
+      const canvas = el('canvas', { width: 8, height: 8, role: 'img', className: 'pixelated' }),
+        truth = el('b'),
+        guess = el('span', { className: 'wrong' });
+      this.pool.push({ figure: el('figure', {}, canvas, el('figcaption', {}, truth, ' → ', guess)), canvas, truth, guess });
+    }
+    for (let k = 0; k < shown; k++) {
       const i = index[k]!,
         t = labels[i]!,
-        p = predicted[k]!;
-      const c = el('canvas', { width: 48, height: 48, role: 'img', ariaLabel: `Test digit ${i + 1}: a ${t}, predicted ${p}` });
-      drawCells(c.getContext('2d')!, 0, 0, 6, (j) => inkColor(images[i * 64 + j]!));
-      figs.push(
-        el('figure', {}, c, el('figcaption', {}, el('b', { textContent: String(t) }), ' → ', el('span', { className: 'wrong', textContent: String(p) }))),
-      );
+        p = predicted[k]!,
+        f = this.pool[k]!;
+      const ctx = f.canvas.getContext('2d')!;
+      const img = ctx.createImageData(8, 8);
+      putCells(img, 0, 0, (j) => inkColor(images[i * 64 + j]!));
+      ctx.putImageData(img, 0, 0);
+      f.canvas.ariaLabel = `Test digit ${i + 1}: a ${t}, predicted ${p}`;
+      f.truth.textContent = String(t);
+      f.guess.textContent = String(p);
     }
-    this.root.replaceChildren(...figs);
+    this.root.replaceChildren(...this.pool.slice(0, shown).map((f) => f.figure));
   }
 }
 
