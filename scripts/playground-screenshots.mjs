@@ -25,6 +25,20 @@ const SHOTS = [
     hash: '#dataset=spiral3&features=x1,x2,sinx1,sinx2&layers=8,8&activation=tanh&optimizer=adam&lr=0.03&batch=10',
     epochs: 200,
   },
+  // click: buttons pressed after training, before the picture (Digits: the second test digit on the drawing pad, with its prediction);
+  // fullPage: false keeps the picture to the window (the race at the top of the Digits lab)
+  {
+    file: 'playground-digits.png',
+    hash: '#lab=digits&layers=32&activation=sigmoid&optimizer=sgd&lr=0.3&batch=32&seed=1',
+    epochs: 20,
+    click: ['#digits-sample', '#digits-sample'],
+  },
+  {
+    file: 'playground-digits-race.png',
+    hash: '#lab=digits&layers=32&activation=sigmoid&optimizer=sgd&lr=1&batch=32&seed=1&race=loss',
+    epochs: 60,
+    fullPage: false,
+  },
 ];
 
 mkdirSync(out, { recursive: true });
@@ -42,9 +56,10 @@ try {
     await page.focus('#step');
     for (let i = 0; i < s.epochs; i++) await page.keyboard.press('Enter');
     await page.waitForFunction((n) => Number(document.getElementById('epoch')?.dataset.value) === n, s.epochs, { timeout: 120_000 });
+    for (const sel of s.click ?? []) await page.click(sel);
     await page.evaluate(() => document.activeElement instanceof HTMLElement && document.activeElement.blur());
     await page.waitForTimeout(300);
-    await page.screenshot({ path: join(out, s.file), fullPage: true });
+    await page.screenshot({ path: join(out, s.file), fullPage: s.fullPage ?? true });
     console.log(`wrote ${join(out, s.file)}`);
   }
 } finally {

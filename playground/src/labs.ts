@@ -10,4 +10,7 @@ export interface LabEntry {
   load: () => Promise<LabFactory>;
 }
 
-export const LABS: LabEntry[] = [{ id: 'points', title: 'Points', load: async () => (await import('./points/index.js')).createPointsLab }];
+export const LABS: LabEntry[] = [
+  { id: 'points', title: 'Points', load: async () => (await import('./points/index.js')).createPointsLab },
+  { id: 'digits', title: 'Digits', load: async () => (await import('./digits/index.js')).createDigitsLab },
+];
