@@ -20,6 +20,8 @@ let playing = false;
 /** The open lab, and every lab opened so far (kept, so going back resumes it). */
 let current: { entry: LabEntry; lab: Lab } | null = null;
 const opened = new Map<string, Lab>();
+/** Each lab's last counter value, shown again when its tab is opened again. */
+const counters = new Map<string, number>();
 /** Each lab's last state, for labState(). */
 const states = new Map<string, URLSearchParams>();
 /** Counts navigations, so that a slow lab import finishing late does not open over a later one. */
@@ -53,6 +55,7 @@ const hostFor = (id: string): LabHost => {
       if (mine()) message.textContent = text;
     },
     setCounter: (n) => {
+      counters.set(id, n);
       if (mine()) setCounter(n);
     },
     setPlaying: (p) => {
@@ -102,7 +105,7 @@ async function route(): Promise<void> {
   counterLabel.textContent = lab.counter;
   stepButton.ariaLabel = lab.stepLabel;
   stepButton.title = lab.stepLabel;
-  setCounter(0);
+  setCounter(counters.get(entry.id) ?? 0);
   for (const a of nav.querySelectorAll('a')) {
     const on = a.dataset.lab === entry.id;
     a.classList.toggle('current', on);

@@ -126,6 +126,21 @@ test('pointing at a link shows its weight, and the tip follows training', { time
   assert.deepEqual(problems, []);
 });
 
+test('switching labs keeps each lab as it was left: its set-up in the URL and its counter', { timeout: 60_000 }, async () => {
+  const { page, problems } = await open('#dataset=gauss&layers=2&seed=5');
+  for (let i = 0; i < 3; i++) await page.click('#step');
+  await epochAtLeast(page, 3);
+  const hash = await page.evaluate(() => location.hash);
+  await page.click('nav#labs a[data-lab="digits"]');
+  await page.waitForFunction(() => document.getElementById('lab')?.dataset.lab === 'digits' && location.hash.startsWith('#lab=digits'));
+  await page.click('nav#labs a[data-lab="points"]');
+  await page.waitForFunction(() => document.getElementById('lab')?.dataset.lab === 'points');
+  assert.equal(await page.evaluate(() => location.hash), hash);
+  assert.equal(await num(page, '#epoch'), 3);
+  assert.equal(await page.getAttribute('nav#labs a[data-lab="points"]', 'aria-current'), 'page');
+  assert.deepEqual(problems, []);
+});
+
 test('the same config trains the same way: five epochs stepped twice from a reset give the same loss', { timeout: 30_000 }, async () => {
   const { page, problems } = await open('#dataset=xor&layers=3&optimizer=momentum&lr=0.01&seed=7&batch=5');
   const stepFive = async () => {
