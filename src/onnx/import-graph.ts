@@ -25,7 +25,7 @@ export function int(v: Int): number {
 }
 
 /** An attribute's value, decoded. */
-export type Attr = number | number[] | string | Tensor | null;
+export type Attr = number | number[] | string | string[] | Tensor | null;
 
 export interface OnnxNode {
   opType: string;
@@ -154,6 +154,8 @@ function attrValue(a: import('onnx-proto').onnx.IAttributeProto, fail: (why: str
       return [...(a.floats ?? [])];
     case T.STRING:
       return new TextDecoder().decode(a.s ?? new Uint8Array());
+    case T.STRINGS:
+      return (a.strings ?? []).map((v) => new TextDecoder().decode(v));
     case T.TENSOR:
       return a.t ? tensorOf(a.t, fail) : null;
     default:

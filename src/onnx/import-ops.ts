@@ -3,9 +3,11 @@
 // NCHW; nabla's convolutions are NHWC with [kh, kw, in, out] kernels: Conv and
 // the poolings transpose in and out. int64 values (shapes, indices) are int32.
 import * as ops from '../index.js';
+import { MAX_ELEMENTS } from '../core/shape.js';
 import { scalar } from '../tensor/create.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { OnnxImportError, type OnnxNode } from './import-graph.js';
+import { recurrent } from './import-rnn.js';
 
 type Impl = (x: (Tensor | undefined)[], node: OnnxNode, opset: number) => Tensor | Tensor[];
 
@@ -150,7 +152,40 @@ export const IMPORTS: Record<string, Impl> = {
       end = axisOf(attr(n, 'end', r), r);
     return ops.tensor(t.shape.slice(start, end), [Math.max(0, end - start)], 'int32');
   },
-  Gather: (x, n) => ops.gather(need(n, x, 0), need(n, x, 1), axisOf(attr(n, 'axis', 0), need(n, x, 0).rank)),
+  Gather: (x, n) => {
+    const t = need(n, x, 0),
+      axis = axisOf(attr(n, 'axis', 0), t.rank),
+      idx = need(n, x, 1);
+    // ONNX counts negative indices from the end (PyTorch's y[:, -1])
+    const size = t.shape[axis] ?? 0;
+    const values = ints(idx);
+    return ops.gather(
+      t,
+      values.some((v) => v < 0)
+        ? ops.tensor(
+            values.map((v) => (v < 0 ? v + size : v)),
+            [...idx.shape],
+            'int32',
+          )
+        : idx,
+      axis,
+    );
+  },
+  Pad: (x, n, opset) => {
+    const t = need(n, x, 0);
+    const mode = attr(n, 'mode', 'constant');
+    if (mode !== 'constant') throw fail(n, `pads in mode '${mode}'; nabla pads with a constant`);
+    const p = opset >= 11 ? ints(need(n, x, 1)) : attr<number[]>(n, 'pads', []);
+    const value = opset >= 11 ? (x[2] ? x[2].item() : 0) : attr(n, 'value', 0);
+    const axes = opset >= 18 && x[3] ? ints(x[3]).map((a) => axisOf(a, t.rank)) : [...Array(t.rank).keys()];
+    if (p.length !== 2 * axes.length || p.some((q) => q < 0))
+      throw fail(n, `has pads [${p.join(',')}] for ${axes.length} axes; nabla pads by non-negative amounts`);
+    const widths: [number, number][] = t.shape.map(() => [0, 0]);
+    axes.forEach((a, i) => {
+      widths[a] = [p[i]!, p[i + axes.length]!];
+    });
+    return p.some((q) => q > 0) ? ops.pad(t, widths, value) : t;
+  },
   Unsqueeze: (x, n, opset) => {
     const t = need(n, x, 0),
       axes = opset >= 13 ? ints(need(n, x, 1)) : attr<number[]>(n, 'axes', []);
@@ -186,8 +221,9 @@ export const IMPORTS: Record<string, Impl> = {
       is = n.attrs.get('value_ints');
     if (typeof f === 'number') return scalar(f, 'float32');
     if (typeof i === 'number') return scalar(i, 'int32');
-    if (Array.isArray(fs)) return ops.tensor(fs, [fs.length], 'float32');
-    if (Array.isArray(is)) return ops.tensor(is, [is.length], 'int32');
+    const numbers = (v: unknown): v is number[] => Array.isArray(v) && v.every((e) => typeof e === 'number');
+    if (numbers(fs)) return ops.tensor(fs, [fs.length], 'float32');
+    if (numbers(is)) return ops.tensor(is, [is.length], 'int32');
     throw fail(n, 'has no value nabla reads (value, value_float(s), value_int(s))');
   },
   ReduceSum: (x, n, opset) => reduceLike(n, x, opset >= 13, ops.sum),
@@ -217,6 +253,18 @@ export const IMPORTS: Record<string, Impl> = {
     const r = (v: Tensor) => ops.reshape(v, shape);
     const inv = ops.div(r(scale), ops.sqrt(ops.add(r(variance), attr(n, 'epsilon', 1e-5))));
     return ops.add(ops.mul(ops.sub(t, r(mean)), inv), r(bias));
+  },
+  LSTM: (x, n) => recurrent(x, n),
+  GRU: (x, n) => recurrent(x, n),
+  RNN: (x, n) => recurrent(x, n),
+  ConstantOfShape: (x, n) => {
+    const shape = ints(need(n, x, 0));
+    if (shape.some((d) => !Number.isSafeInteger(d) || d < 0) || shape.reduce((a, b) => a * b, 1) > MAX_ELEMENTS)
+      throw fail(n, `makes a tensor of shape [${shape.join(',')}]`);
+    const v = n.attrs.get('value');
+    const fill = v && typeof v === 'object' && !Array.isArray(v) ? v : scalar(0, 'float32');
+    if (fill.size !== 1) throw fail(n, 'has a value that is not one element');
+    return ops.full(shape, fill.item(), fill.dtype);
   },
   Clip: (x, n, opset) => {
     const t = need(n, x, 0);
