@@ -171,6 +171,45 @@ export const IMPORTS: Record<string, Impl> = {
       axis,
     );
   },
+  Expand: (x, n) => {
+    // ONNX broadcasts both ways: the output is the broadcast of the input's shape and the given one
+    const t = need(n, x, 0),
+      shape = ints(need(n, x, 1));
+    const rank = Math.max(t.rank, shape.length);
+    const a = [...Array(rank - t.rank).fill(1), ...t.shape],
+      b = [...Array(rank - shape.length).fill(1), ...shape];
+    const out = a.map((d, i) => {
+      const e = b[i]!;
+      if (d !== e && d !== 1 && e !== 1) throw fail(n, `expands [${t.shape.join(',')}] to [${shape.join(',')}], which do not broadcast`);
+      return d === 1 ? e : d;
+    });
+    return ops.broadcastTo(t, out);
+  },
+  Slice: (x, n, opset) => {
+    const t = need(n, x, 0);
+    const starts = opset >= 10 ? ints(need(n, x, 1)) : attr<number[]>(n, 'starts', []);
+    const ends = opset >= 10 ? ints(need(n, x, 2)) : attr<number[]>(n, 'ends', []);
+    const axes = (opset >= 10 ? (x[3] ? ints(x[3]) : undefined) : attr<number[] | undefined>(n, 'axes', undefined)) ?? starts.map((_, i) => i);
+    const steps = opset >= 10 && x[4] ? ints(x[4]) : starts.map(() => 1);
+    if (ends.length !== starts.length || axes.length !== starts.length || steps.length !== starts.length)
+      throw fail(n, 'has starts, ends, axes and steps of different lengths');
+    if (steps.some((q) => q !== 1)) throw fail(n, `has steps [${steps.join(',')}]; nabla slices with step 1`);
+    const begin = t.shape.map(() => 0),
+      size = t.shape.map((d) => d);
+    axes.forEach((a0, i) => {
+      const a = axisOf(a0, t.rank),
+        d = t.shape[a];
+      if (d === undefined) throw fail(n, `slices axis ${a0} of a rank-${t.rank} input`);
+      const clamp = (v: number) => Math.min(Math.max(v < 0 ? v + d : v, 0), d);
+      const b = clamp(starts[i]!),
+        e = clamp(ends[i]!);
+      begin[a] = b;
+      size[a] = Math.max(e - b, 0);
+    });
+    return ops.slice(t, begin, size);
+  },
+  ArgMax: (x, n) => argLike(n, need(n, x, 0), ops.argmax),
+  ArgMin: (x, n) => argLike(n, need(n, x, 0), ops.argmin),
   Pad: (x, n, opset) => {
     const t = need(n, x, 0);
     const mode = attr(n, 'mode', 'constant');
@@ -289,4 +328,11 @@ function reduceLike(n: OnnxNode, x: (Tensor | undefined)[], axesInput: boolean, 
   const axes = axesInput ? (x[1] ? ints(x[1]) : undefined) : attr<number[] | undefined>(n, 'axes', undefined);
   if (axes?.length === 0 && attr(n, 'noop_with_empty_axes', 0)) return t;
   return f(t, axes?.length ? axes.map((a) => axisOf(a, t.rank)) : undefined, attr(n, 'keepdims', 1) === 1);
+}
+
+function argLike(n: OnnxNode, t: Tensor, f: (t: Tensor, axis: number) => Tensor): Tensor {
+  if (attr(n, 'select_last_index', 0)) throw fail(n, 'selects the last index of ties, which nabla does not');
+  const axis = axisOf(attr(n, 'axis', 0), t.rank);
+  const y = f(t, axis);
+  return attr(n, 'keepdims', 1) ? ops.expandDims(y, axis) : y;
 }

@@ -77,6 +77,21 @@ export const SEQUENTIAL_OPS = [
   'GRU',
   'RNN',
 ] as const;
+/** The nabla layers toSequential builds (docs/INTEROP.md's table is checked against this list). */
+export const SEQUENTIAL_LAYERS = [
+  'Dense',
+  'Conv2D',
+  'MaxPooling2D',
+  'AveragePooling2D',
+  'GlobalAveragePooling2D',
+  'GlobalMaxPooling2D',
+  'Flatten',
+  'BatchNormalization',
+  'Activation',
+  'SimpleRNN',
+  'LSTM',
+  'GRU',
+] as const;
 /** Nodes off the chain that compute shapes, indices or initial states; their values are checked where the chain uses them. */
 export const SIDE_OPS = new Set(['Shape', 'Constant', 'ConstantOfShape', 'Gather', 'Unsqueeze', 'Squeeze', 'Concat', 'Cast', 'Slice']);
 

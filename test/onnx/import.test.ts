@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import * as nb from '../../src/index.js';
-import { exportModel, importModel, OnnxImportError, toSequential } from '../../src/onnx/index.js';
+import { exportModel, exportProgram, importModel, OnnxImportError, toSequential } from '../../src/onnx/index.js';
 import { onnx } from '../../src/onnx/proto.js';
 import { loadFixture } from '../helpers.js';
 
@@ -78,6 +78,27 @@ test("nabla's own ONNX export reads back and predicts the same", () => {
   const got = back.predict(x).storage,
     want = m.predict(x).storage;
   want.forEach((w, i) => assert.ok(Math.abs(got[i]! - w) < 1e-5, `entry ${i}`));
+});
+
+test("nabla's export of a traced function (broadcasts, slices, argmax, reductions, comparisons) reads back through importModel", () => {
+  const f = (x: nb.Tensor, w: nb.Tensor) => {
+    const z = nb.add(nb.matmul(x, w), nb.tensor([0.5, -1, 2]));
+    const top = nb.slice(x, [0, 1], [-1, 2]);
+    return {
+      centred: nb.sub(z, nb.mean(z, 0, true)),
+      picked: nb.where(nb.greater(top, 0), top, nb.mul(top, 0.1)),
+      arg: nb.argmax(z, 1),
+      wide: nb.broadcastTo(nb.sum(x, 1, true), [x.shape[0]!, 3]),
+    };
+  };
+  const program = nb.trace(f)(nb.spec([null, 4], 'float32', 'x'), nb.spec([4, 3], 'float32', 'w'));
+  const back = importModel(exportProgram(program, { outputNames: ['centred', 'picked', 'arg', 'wide'] }));
+  nb.seed(12);
+  const x = nb.randomNormal([5, 4]),
+    w = nb.randomNormal([4, 3]);
+  const got = back.run({ x, w }),
+    want = f(x, w) as unknown as Record<string, nb.Tensor>;
+  for (const k of Object.keys(want)) close(got[k]!, Array.from(want[k]!.storage), [...want[k]!.shape], k);
 });
 
 test('bad ONNX files give one clear OnnxImportError: foreign bytes, truncation, operators nabla lacks, inconsistent tensors', () => {
