@@ -30,7 +30,7 @@ function close(got: nb.Tensor, want: number[], shape: number[], what: string, to
 
 // the batch axis of each fixture's input (gru is time-major: [time, batch, features])
 const BATCH_AXIS: Record<string, number> = { gru: 1 };
-for (const name of ['mlp', 'cnn', 'cnn_seq', 'cnn_gap', 'lstm', 'gru', 'bigru', 'birnn']) {
+for (const name of ['mlp', 'cnn', 'cnn_seq', 'cnn_gap', 'lstm', 'gru', 'bigru', 'birnn', 'rnn']) {
   test(`a PyTorch ${name} exported by torch.onnx predicts in nabla as in PyTorch`, () => {
     const model = importModel(onnxFile(name), { source: `${name}.onnx` });
     const c = torch[name]!;
@@ -152,6 +152,8 @@ test("toSequential: PyTorch's MLP, CNNs, LSTM and GRU become Sequentials of nabl
     // y[:, -1] and h_n: the last step, returnSequences false; PyTorch's GRU is resetAfter
     lstm: ['LSTM tanh false', 'Dense linear'],
     gru: ['GRU tanh false', 'Dense linear'],
+    // nn.RNN's whole output sequence, flattened into the head
+    rnn: ['SimpleRNN tanh true', 'Flatten', 'Dense linear'],
   };
   for (const [name, layers] of Object.entries(want)) {
     const seq = toSequential(importModel(onnxFile(name)), { name });
@@ -190,6 +192,55 @@ test('toSequential refuses graphs a Sequential cannot be, naming the node, in on
     onnx.AttributeProto.create({ name: 'direction', type: onnx.AttributeProto.AttributeType.STRING, s: new TextEncoder().encode('reverse') }),
   );
   refuses(onnx.ModelProto.encode(l).finish(), /\(LSTM\) runs in reverse/);
+});
+
+test("recurrent nodes with ONNX's batch-first layout (layout = 1) compute what layout 0 computes on the transposed input", () => {
+  const lstm = importModel(onnxFile('lstm'));
+  const node = lstm.graph.nodes.find((n) => n.opType === 'LSTM')!;
+  const T = onnx.TensorProto.DataType.FLOAT;
+  const init = (name: string) => {
+    const t = lstm.initializers.get(node.inputs[['', 'W', 'R', 'B'].indexOf(name)]!)!;
+    return onnx.TensorProto.create({ name, dataType: T, dims: [...t.shape], floatData: Array.from(t.storage) });
+  };
+  const value = (name: string, dims: (number | string)[]) =>
+    onnx.ValueInfoProto.create({
+      name,
+      type: { tensorType: { elemType: T, shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) } } },
+    });
+  const graph = (layout: number) =>
+    importModel(
+      onnx.ModelProto.encode(
+        onnx.ModelProto.create({
+          irVersion: 8,
+          opsetImport: [{ domain: '', version: 17 }],
+          graph: {
+            name: 'g',
+            node: [
+              {
+                opType: 'LSTM',
+                name: 'lstm',
+                input: ['x', 'W', 'R', 'B'],
+                output: ['Y', 'Y_h'],
+                attribute: [
+                  { name: 'hidden_size', type: onnx.AttributeProto.AttributeType.INT, i: 5 },
+                  { name: 'layout', type: onnx.AttributeProto.AttributeType.INT, i: layout },
+                ],
+              },
+            ],
+            initializer: ['W', 'R', 'B'].map(init),
+            input: [value('x', layout ? ['batch', 6, 3] : [6, 'batch', 3])],
+            output: [value('Y', []), value('Y_h', [])],
+          },
+        }),
+      ).finish(),
+    );
+  nb.seed(5);
+  const x = nb.randomNormal([4, 6, 3]); // [batch, time, features]
+  const first = graph(1).run({ x }),
+    zero = graph(0).run({ x: nb.permute(x, [1, 0, 2]) });
+  assert.deepEqual(first['Y']!.shape, [4, 6, 1, 5]);
+  close(first['Y']!, Array.from(nb.permute(zero['Y']!, [2, 0, 1, 3]).storage), [4, 6, 1, 5], 'Y, layout 1');
+  close(first['Y_h']!, Array.from(nb.permute(zero['Y_h']!, [1, 0, 2]).storage), [4, 1, 5], 'Y_h, layout 1');
 });
 
 test('recurrent nodes: bad attributes and weights are one OnnxImportError naming the node; an imported LSTM is differentiable', () => {
