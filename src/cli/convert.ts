@@ -57,14 +57,14 @@ export async function importCommand(file: string, o: { into?: string; out?: stri
     if (Object.keys(tensors).every((k) => /^layers\.\d+\./.test(k))) model.loadStateDict(tensors);
     else for (const s of nb.safetensors.loadTorchStateDict(model, tensors)) console.log(`${s.module} → ${s.layer}: ${s.how}`);
   } else if (file.endsWith('.onnx')) {
-    // a chain of dense layers becomes a model file; any other graph is a function (importModel in code)
+    // a chain of layers (dense, convolutional, recurrent) becomes a model file; any other graph is a function (importModel in code)
     try {
       model = toSequential(importOnnx(new Uint8Array(fs.readFileSync(file)), { source: file }));
     } catch (e) {
       throw new CliError(`${(e as Error).message}. In code: import { importModel } from 'nabla/onnx'`);
     }
   } else {
-    throw new CliError(`${file}: nabla imports a TF.js model.json, an .onnx chain of dense layers, or a .safetensors file (with --into MODEL)`);
+    throw new CliError(`${file}: nabla imports a TF.js model.json, an .onnx chain of layers, or a .safetensors file (with --into MODEL)`);
   }
   const out = o.out ?? `${dirOf(file)}${stem(file) === 'model' ? 'imported' : stem(file)}.nabla`;
   await model.save(out);

@@ -25,7 +25,7 @@ export function int(v: Int): number {
 }
 
 /** An attribute's value, decoded. */
-export type Attr = number | number[] | string | Tensor | null;
+export type Attr = number | number[] | string | string[] | Tensor | null;
 
 export interface OnnxNode {
   opType: string;
@@ -100,8 +100,10 @@ export function tensorOf(t: TensorProto, fail: (why: string) => OnnxImportError)
   const out = dtype === 'float32' ? new Float32Array(n) : dtype === 'float64' ? new Float64Array(n) : dtype === 'bool' ? new Uint8Array(n) : new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const v = typeof values[i] === 'number' ? (values[i] as number) : int(values[i] as Int);
-    if (dtype === 'int32' && (v > 2147483647 || v < -2147483648)) throw fail(`${what} holds ${v}, outside nabla's int32 range`);
-    out[i] = dtype === 'bool' ? (v ? 1 : 0) : v;
+    // int64 beyond int32 is ONNX's "to the end" (Slice's INT64_MAX): saturated; no shape or index of a real tensor is that large
+    if (type === D.INT64 && (v > 2147483647 || v < -2147483648)) out[i] = v > 0 ? 2147483647 : -2147483648;
+    else if (dtype === 'int32' && (v > 2147483647 || v < -2147483648)) throw fail(`${what} holds ${v}, outside nabla's int32 range`);
+    else out[i] = dtype === 'bool' ? (v ? 1 : 0) : v;
   }
   return new Tensor(out, dims);
 }
@@ -154,6 +156,8 @@ function attrValue(a: import('onnx-proto').onnx.IAttributeProto, fail: (why: str
       return [...(a.floats ?? [])];
     case T.STRING:
       return new TextDecoder().decode(a.s ?? new Uint8Array());
+    case T.STRINGS:
+      return (a.strings ?? []).map((v) => new TextDecoder().decode(v));
     case T.TENSOR:
       return a.t ? tensorOf(a.t, fail) : null;
     default:

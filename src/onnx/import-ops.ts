@@ -3,9 +3,11 @@
 // NCHW; nabla's convolutions are NHWC with [kh, kw, in, out] kernels: Conv and
 // the poolings transpose in and out. int64 values (shapes, indices) are int32.
 import * as ops from '../index.js';
+import { MAX_ELEMENTS } from '../core/shape.js';
 import { scalar } from '../tensor/create.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { OnnxImportError, type OnnxNode } from './import-graph.js';
+import { recurrent } from './import-rnn.js';
 
 type Impl = (x: (Tensor | undefined)[], node: OnnxNode, opset: number) => Tensor | Tensor[];
 
@@ -150,7 +152,79 @@ export const IMPORTS: Record<string, Impl> = {
       end = axisOf(attr(n, 'end', r), r);
     return ops.tensor(t.shape.slice(start, end), [Math.max(0, end - start)], 'int32');
   },
-  Gather: (x, n) => ops.gather(need(n, x, 0), need(n, x, 1), axisOf(attr(n, 'axis', 0), need(n, x, 0).rank)),
+  Gather: (x, n) => {
+    const t = need(n, x, 0),
+      axis = axisOf(attr(n, 'axis', 0), t.rank),
+      idx = need(n, x, 1);
+    // ONNX counts negative indices from the end (PyTorch's y[:, -1])
+    const size = t.shape[axis] ?? 0;
+    const values = ints(idx);
+    return ops.gather(
+      t,
+      values.some((v) => v < 0)
+        ? ops.tensor(
+            values.map((v) => (v < 0 ? v + size : v)),
+            [...idx.shape],
+            'int32',
+          )
+        : idx,
+      axis,
+    );
+  },
+  Expand: (x, n) => {
+    // ONNX broadcasts both ways: the output is the broadcast of the input's shape and the given one
+    const t = need(n, x, 0),
+      shape = ints(need(n, x, 1));
+    const rank = Math.max(t.rank, shape.length);
+    const a = [...Array(rank - t.rank).fill(1), ...t.shape],
+      b = [...Array(rank - shape.length).fill(1), ...shape];
+    const out = a.map((d, i) => {
+      const e = b[i]!;
+      if (d !== e && d !== 1 && e !== 1) throw fail(n, `expands [${t.shape.join(',')}] to [${shape.join(',')}], which do not broadcast`);
+      return d === 1 ? e : d;
+    });
+    return ops.broadcastTo(t, out);
+  },
+  Slice: (x, n, opset) => {
+    const t = need(n, x, 0);
+    const starts = opset >= 10 ? ints(need(n, x, 1)) : attr<number[]>(n, 'starts', []);
+    const ends = opset >= 10 ? ints(need(n, x, 2)) : attr<number[]>(n, 'ends', []);
+    const axes = (opset >= 10 ? (x[3] ? ints(x[3]) : undefined) : attr<number[] | undefined>(n, 'axes', undefined)) ?? starts.map((_, i) => i);
+    const steps = opset >= 10 && x[4] ? ints(x[4]) : starts.map(() => 1);
+    if (ends.length !== starts.length || axes.length !== starts.length || steps.length !== starts.length)
+      throw fail(n, 'has starts, ends, axes and steps of different lengths');
+    if (steps.some((q) => q !== 1)) throw fail(n, `has steps [${steps.join(',')}]; nabla slices with step 1`);
+    const begin = t.shape.map(() => 0),
+      size = t.shape.map((d) => d);
+    axes.forEach((a0, i) => {
+      const a = axisOf(a0, t.rank),
+        d = t.shape[a];
+      if (d === undefined) throw fail(n, `slices axis ${a0} of a rank-${t.rank} input`);
+      const clamp = (v: number) => Math.min(Math.max(v < 0 ? v + d : v, 0), d);
+      const b = clamp(starts[i]!),
+        e = clamp(ends[i]!);
+      begin[a] = b;
+      size[a] = Math.max(e - b, 0);
+    });
+    return ops.slice(t, begin, size);
+  },
+  ArgMax: (x, n) => argLike(n, need(n, x, 0), ops.argmax),
+  ArgMin: (x, n) => argLike(n, need(n, x, 0), ops.argmin),
+  Pad: (x, n, opset) => {
+    const t = need(n, x, 0);
+    const mode = attr(n, 'mode', 'constant');
+    if (mode !== 'constant') throw fail(n, `pads in mode '${mode}'; nabla pads with a constant`);
+    const p = opset >= 11 ? ints(need(n, x, 1)) : attr<number[]>(n, 'pads', []);
+    const value = opset >= 11 ? (x[2] ? x[2].item() : 0) : attr(n, 'value', 0);
+    const axes = opset >= 18 && x[3] ? ints(x[3]).map((a) => axisOf(a, t.rank)) : [...Array(t.rank).keys()];
+    if (p.length !== 2 * axes.length || p.some((q) => q < 0))
+      throw fail(n, `has pads [${p.join(',')}] for ${axes.length} axes; nabla pads by non-negative amounts`);
+    const widths: [number, number][] = t.shape.map(() => [0, 0]);
+    axes.forEach((a, i) => {
+      widths[a] = [p[i]!, p[i + axes.length]!];
+    });
+    return p.some((q) => q > 0) ? ops.pad(t, widths, value) : t;
+  },
   Unsqueeze: (x, n, opset) => {
     const t = need(n, x, 0),
       axes = opset >= 13 ? ints(need(n, x, 1)) : attr<number[]>(n, 'axes', []);
@@ -186,8 +260,9 @@ export const IMPORTS: Record<string, Impl> = {
       is = n.attrs.get('value_ints');
     if (typeof f === 'number') return scalar(f, 'float32');
     if (typeof i === 'number') return scalar(i, 'int32');
-    if (Array.isArray(fs)) return ops.tensor(fs, [fs.length], 'float32');
-    if (Array.isArray(is)) return ops.tensor(is, [is.length], 'int32');
+    const numbers = (v: unknown): v is number[] => Array.isArray(v) && v.every((e) => typeof e === 'number');
+    if (numbers(fs)) return ops.tensor(fs, [fs.length], 'float32');
+    if (numbers(is)) return ops.tensor(is, [is.length], 'int32');
     throw fail(n, 'has no value nabla reads (value, value_float(s), value_int(s))');
   },
   ReduceSum: (x, n, opset) => reduceLike(n, x, opset >= 13, ops.sum),
@@ -218,6 +293,18 @@ export const IMPORTS: Record<string, Impl> = {
     const inv = ops.div(r(scale), ops.sqrt(ops.add(r(variance), attr(n, 'epsilon', 1e-5))));
     return ops.add(ops.mul(ops.sub(t, r(mean)), inv), r(bias));
   },
+  LSTM: (x, n) => recurrent(x, n),
+  GRU: (x, n) => recurrent(x, n),
+  RNN: (x, n) => recurrent(x, n),
+  ConstantOfShape: (x, n) => {
+    const shape = ints(need(n, x, 0));
+    if (shape.some((d) => !Number.isSafeInteger(d) || d < 0) || shape.reduce((a, b) => a * b, 1) > MAX_ELEMENTS)
+      throw fail(n, `makes a tensor of shape [${shape.join(',')}]`);
+    const v = n.attrs.get('value');
+    const fill = v && typeof v === 'object' && !Array.isArray(v) ? v : scalar(0, 'float32');
+    if (fill.size !== 1) throw fail(n, 'has a value that is not one element');
+    return ops.full(shape, fill.item(), fill.dtype);
+  },
   Clip: (x, n, opset) => {
     const t = need(n, x, 0);
     const lo = opset >= 11 ? (x[1] ? x[1].item() : -Infinity) : attr(n, 'min', -Infinity);
@@ -241,4 +328,11 @@ function reduceLike(n: OnnxNode, x: (Tensor | undefined)[], axesInput: boolean, 
   const axes = axesInput ? (x[1] ? ints(x[1]) : undefined) : attr<number[] | undefined>(n, 'axes', undefined);
   if (axes?.length === 0 && attr(n, 'noop_with_empty_axes', 0)) return t;
   return f(t, axes?.length ? axes.map((a) => axisOf(a, t.rank)) : undefined, attr(n, 'keepdims', 1) === 1);
+}
+
+function argLike(n: OnnxNode, t: Tensor, f: (t: Tensor, axis: number) => Tensor): Tensor {
+  if (attr(n, 'select_last_index', 0)) throw fail(n, 'selects the last index of ties, which nabla does not');
+  const axis = axisOf(attr(n, 'axis', 0), t.rank);
+  const y = f(t, axis);
+  return attr(n, 'keepdims', 1) ? ops.expandDims(y, axis) : y;
 }

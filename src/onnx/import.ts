@@ -1,7 +1,7 @@
 // nb.onnx importModel: an ONNX model as a nabla function. Each node runs as
 // nabla ops, so the imported model predicts, differentiates (grad of its
 // output with respect to its inputs) and traces like any nabla function.
-import { ArgumentError } from '../core/errors.js';
+import { ArgumentError, NablaError } from '../core/errors.js';
 import { describe } from '../core/describe.js';
 import { toTensor } from '../ops/convert.js';
 import type { TensorLike } from '../ops/convert.js';
@@ -36,6 +36,18 @@ export class OnnxModel {
 
   /** Every output, by name, for the inputs by name (tensors, or nested arrays of numbers). */
   run(feeds: Readonly<Record<string, TensorLike>>): Record<string, Tensor> {
+    const env = this.evaluate(feeds);
+    return Object.fromEntries(
+      this.outputs.map((name) => {
+        const t = env.get(name);
+        if (!t) throw new OnnxImportError(`onnx: the model's output '${name}' is computed by no node`);
+        return [name, t];
+      }),
+    );
+  }
+
+  /** @internal Every value of the graph (inputs, initializers and node outputs) by name, for the inputs by name. */
+  evaluate(feeds: Readonly<Record<string, TensorLike>>): Map<string, Tensor> {
     if (feeds === null || typeof feeds !== 'object' || isTensor(feeds))
       throw new ArgumentError(
         `onnx.run: argument feeds must be an object of inputs by name (${this.inputs.map((i) => i.name).join(', ')}), got ${describe(feeds)}`,
@@ -61,19 +73,20 @@ export class OnnxModel {
           throw new OnnxImportError(`onnx: node '${node.name}' (${node.opType}) reads '${name}', which no earlier node computes (the nodes are not in order)`);
         return t;
       });
-      const out = IMPORTS[node.opType]!(args, node, this.graph.opset);
+      let out: Tensor | Tensor[];
+      try {
+        out = IMPORTS[node.opType]!(args, node, this.graph.opset);
+      } catch (e) {
+        // nabla's own errors (a matmul's shapes, ...) say which node of the graph ran them
+        if (e instanceof NablaError && !(e instanceof OnnxImportError)) e.message = `onnx: node '${node.name}' (${node.opType}): ${e.message}`;
+        throw e;
+      }
       const outs = Array.isArray(out) ? out : [out];
       node.outputs.forEach((name, i) => {
         if (name && outs[i]) env.set(name, outs[i]!);
       });
     }
-    return Object.fromEntries(
-      this.outputs.map((name) => {
-        const t = env.get(name);
-        if (!t) throw new OnnxImportError(`onnx: the model's output '${name}' is computed by no node`);
-        return [name, t];
-      }),
-    );
+    return env;
   }
 
   /** The first output for the only input: `model.predict(x)`, as a Sequential's. */

@@ -22,6 +22,9 @@ import { transpose } from '../ops/linalg.js';
 import { concat, permute, reshape, slice, stack } from '../ops/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 
+/** The nabla layers a PyTorch module's weights load into (docs/INTEROP.md's table is checked against this list). */
+export const TORCH_LAYERS = ['Dense', 'Conv2D', 'BatchNormalization', 'Embedding', 'SimpleRNN', 'LSTM', 'GRU'] as const;
+
 /** The model side: a Sequential (its layers, their weights, and its input shape). */
 interface TorchLoadable {
   readonly layers: readonly LayerLike[];
@@ -212,8 +215,6 @@ function convert(layer: LayerLike, w: Record<string, Tensor>, afterFlattenOf: (n
       };
     }
     default:
-      throw new ArgumentError(
-        `loadTorchStateDict: layer '${layer.name}' (${cls}) has weights but no PyTorch mapping (Dense, Conv2D, BatchNormalization, Embedding, SimpleRNN, LSTM, GRU)`,
-      );
+      throw new ArgumentError(`loadTorchStateDict: layer '${layer.name}' (${cls}) has weights but no PyTorch mapping (${TORCH_LAYERS.join(', ')})`);
   }
 }

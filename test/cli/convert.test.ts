@@ -76,3 +76,21 @@ test('nabla export and import refuse bad requests with one line', () => {
   assert.match(nabla('import', join(dir, 'model.safetensors')).err, /--into MODEL/);
   assert.ok(!existsSync(join(dir, 'model.nabla.tmp')));
 });
+
+test("nabla import model.onnx writes PyTorch's CNN and LSTM (torch.onnx fixtures) as model files that predict as PyTorch; a graph with no layer form is refused by node", async () => {
+  const fixtures = join(root, 'test', 'fixtures');
+  const torch = JSON.parse(readFileSync(join(fixtures, 'onnx_torch.json'), 'utf8')) as Record<string, { x: number[]; xShape: number[]; y: number[] }>;
+  for (const name of ['cnn_seq', 'lstm']) {
+    const out = join(dir, `${name}.nabla`);
+    const r = nabla('import', join(fixtures, 'onnx', `${name}.onnx`), '--out', out);
+    assert.equal(r.code, 0, r.err);
+    const c = torch[name]!;
+    const x = nb.tensor(c.x, c.xShape);
+    // the model file reads nabla's layout: images NHWC
+    near((await nb.loadModel(out)).predict(c.xShape.length === 4 ? nb.permute(x, [0, 2, 3, 1]) : x).storage, c.y, `${name} imported by the CLI`);
+  }
+  const refused = nabla('import', join(fixtures, 'onnx', 'cnn.onnx'), '--out', join(dir, 'cnn.nabla'));
+  assert.notEqual(refused.code, 0);
+  assert.match(refused.err, /node '\/4\/Conv' \(Conv\) has pads \[1,0,1,0\]/);
+  assert.ok(!existsSync(join(dir, 'cnn.nabla')));
+});

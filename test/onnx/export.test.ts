@@ -75,6 +75,38 @@ test('recurrent layers (SimpleRNN, LSTM, GRU) over a fixed number of steps expor
   }
 });
 
+test('a CNN with batch normalisation of images, global pooling, activation, reshape and preprocessing layers exports', async () => {
+  nb.seed(8);
+  const bn = () => nb.layers.batchNormalization({ momentum: 0.5 });
+  const model = nb.sequential([
+    nb.layers.rescaling({ scale: 0.5, offset: -1, inputShape: [7, 7, 3] }),
+    nb.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', dilationRate: 2 }),
+    bn(),
+    nb.layers.activation({ activation: 'relu' }),
+    nb.layers.conv2d({ filters: 5, kernelSize: 2, strides: 2 }),
+    bn(),
+    nb.layers.globalAveragePooling2d(),
+    nb.layers.reshape({ targetShape: [5, 1] }),
+    nb.layers.flatten(),
+    nb.layers.dense({ units: 3, activation: 'softmax' }),
+  ]);
+  model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+  await model.fit(nb.randomNormal([8, 7, 7, 3], 1, 2), nb.randomUniform([8, 3]), { epochs: 1, batchSize: 4, verbose: 0 });
+  await checkModel('cnn + batch norm', model, (m) => nb.randomNormal([m, 7, 7, 3], 1, 2));
+  const gmp = nb.sequential([nb.layers.conv2d({ filters: 3, kernelSize: 3, inputShape: [6, 6, 2] }), nb.layers.globalMaxPooling2d()]);
+  await checkModel('global max pooling', gmp, (m) => nb.randomNormal([m, 6, 6, 2]));
+});
+
+test('GRU without resetAfter, backwards recurrent layers and stacked sequences export', async () => {
+  nb.seed(9);
+  const model = nb.sequential([
+    nb.layers.gru({ units: 4, resetAfter: false, returnSequences: true, inputShape: [5, 3] }),
+    nb.layers.lstm({ units: 3, goBackwards: true, returnSequences: true }),
+    nb.layers.simpleRNN({ units: 2, activation: 'relu' }),
+  ]);
+  await checkModel('stacked recurrent', model, (m) => nb.randomNormal([m, 5, 3]), 1e-4);
+});
+
 test('a traced function with broadcasting, reductions, slices and comparisons exports, batch symbolic', async () => {
   const f = (x: nb.Tensor, w: nb.Tensor) => {
     const z = nb.add(nb.matmul(x, w), nb.tensor([0.5, -1, 2])); // broadcast a row
