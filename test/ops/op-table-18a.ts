@@ -150,6 +150,31 @@ export const opTable18a: Record<string, OpRow> = {
     call: ([x, m], a) => nb.booleanMask(x!, m!, a.axis),
     sample: () => ({ inputs: [r(2, 3, 4), nb.greater(r(3, 4), 0)], attrs: { axis: 1 }, fixed: [1] }),
   },
+  // losses (both arguments differentiated)
+  'losses.huber': {
+    call: ([t, p], a) => nb.losses.huber(t!, p!, a),
+    sample: () => ({ inputs: [r(4, 3), nb.add(r(4, 3), 0.1)], attrs: { delta: 0.8 } }),
+  },
+  'losses.kullbackLeiblerDivergence': {
+    call: ([t, p], a) => nb.losses.kullbackLeiblerDivergence(t!, p!, a),
+    sample: () => ({ inputs: [nb.softmax(r(4, 3)), nb.softmax(r(4, 3))] }),
+  },
+  'losses.poisson': {
+    call: ([t, p], a) => nb.losses.poisson(t!, p!, a),
+    sample: () => ({ inputs: [uniform(0, 3, 4, 3), uniform(0.2, 3, 4, 3)] }),
+  },
+  'losses.cosineSimilarity': {
+    call: ([t, p], a) => nb.losses.cosineSimilarity(t!, p!, a),
+    sample: () => ({ inputs: [r(4, 3), r(4, 3)], attrs: { axis: -1 } }),
+  },
+  'losses.categoricalCrossentropy': {
+    call: ([t, p], a) => nb.losses.categoricalCrossentropy(t!, p!, a),
+    sample: () => ({ inputs: [nb.oneHot([1, 3, 0], 4, 'float64'), nb.softmax(r(3, 4))], attrs: { labelSmoothing: 0.1 } }),
+  },
+  'losses.binaryCrossentropy': {
+    call: ([t, p], a) => nb.losses.binaryCrossentropy(t!, p!, a),
+    sample: () => ({ inputs: [nb.tensor([1, 0, 0, 1, 1, 0, 1, 1], [4, 2], 'float64'), r(4, 2)], attrs: { labelSmoothing: 0.2, fromLogits: true } }),
+  },
 };
 
 /** More gradCheck samples (other attributes, zeros in products). */
