@@ -5,14 +5,14 @@ import { ArgumentError } from '../core/errors.js';
 import { normalizeAxes, normalizeAxis } from '../core/shape.js';
 import { arange } from '../tensor/create.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { cast, div, exp, mul, sub } from './arithmetic.js';
+import { add, cast, div, exp, mul, sub } from './arithmetic.js';
 import { equal, notEqual, where } from './compare.js';
 import { floatTensor, toTensor, type TensorLike } from './convert.js';
 import { apply } from './prim.js';
 import type { ScanAttrs } from './prims/scan.js';
 import { SCAN_NAMES } from './prims/scan.js';
 import { max, sum, varianceWithCorrection, type Axis } from './reduce.js';
-import { expandDims, pad, permute, reshape, slice } from './shape.js';
+import { pad, permute, reshape, slice } from './shape.js';
 import { stopGradient } from './stop.js';
 
 function checkFlag(op: string, name: string, v: unknown): void {
@@ -133,19 +133,22 @@ export function cumulativeBackward(g: Tensor, x: Tensor, y: Tensor, { op, axis, 
 
 /**
  * dxⱼ = Σₖ gₖ [iₖ = j]: each cotangent entry sent to the position its running extreme came
- * from (a mask of size n² per slice along the axis).
+ * from, as one scatter-add over the flattened tensor (linear in g, so higher derivatives hold;
+ * its adjoint is the matching gather).
  */
 function routeToIndices(g: Tensor, idx: Tensor, axis: number): Tensor {
   const n = g.shape[axis]!;
   const rank = g.rank;
-  const last = [...Array(rank).keys()].filter((i) => i !== axis);
-  const perm = [...last, axis];
+  const perm = [...[...Array(rank).keys()].filter((i) => i !== axis), axis];
   const inverse = new Array<number>(rank);
   perm.forEach((p, i) => (inverse[p] = i));
   const gp = permute(g, perm),
     ip = permute(idx, perm);
-  const mask = cast(equal(expandDims(ip, -1), arange(0, n, 1, 'int32')), g.dtype); // [..., k, j]
-  return permute(sum(mul(expandDims(gp, -1), mask), -2), inverse);
+  const size = gp.size,
+    rows = size / Math.max(n, 1);
+  const flat = reshape(add(reshape(ip, [rows, n]), mul(reshape(arange(0, rows, 1, 'int32'), [rows, 1]), n)), [size]);
+  const routed = apply('scatterAdd', [reshape(gp, [size]), flat], { axis: 0, dimSize: size });
+  return permute(reshape(routed, gp.shape), inverse);
 }
 
 /**
