@@ -94,6 +94,48 @@ export type { Padding, ConvPadding, Pair } from './ops/conv.js';
 export { conv1d, conv2dTranspose, depthwiseConv2d, separableConv2d, resize } from './ops/conv-variants.js';
 export type { Conv1dPadding, ResizeMethod, ResizeOptions } from './ops/conv-variants.js';
 export { stopGradient, noGrad } from './ops/stop.js';
+// issue 18, part A: elementwise functions, activations, scans and reductions, sorting
+export {
+  tan,
+  asin,
+  acos,
+  atan,
+  sinh,
+  cosh,
+  asinh,
+  acosh,
+  atanh,
+  log2,
+  log10,
+  exp2,
+  cbrt,
+  erfc,
+  erfinv,
+  floor,
+  ceil,
+  round,
+  trunc,
+  rsqrt,
+  atan2,
+  copysign,
+  mod,
+  fmod,
+  floorDiv,
+  logAddExp,
+  lerp,
+  isNaN,
+  isInf,
+  isFinite,
+  isClose,
+  logicalAnd,
+  logicalOr,
+  logicalXor,
+  logicalNot,
+} from './ops/elementwise.js';
+export { selu, celu, softsign, logSigmoid, hardSigmoid, relu6, hardSwish, mish, softmin, l2Normalize } from './ops/activations.js';
+export { cumsum, cumprod, cummax, cummin, cumArgmax, cumArgmin, logCumSumExp, prod, any, all, std } from './ops/scan.js';
+export { sort, argsort, topk, booleanMask, nonzero } from './ops/sort.js';
+export type { ValuesAndIndices } from './ops/sort.js';
 
 // autodiff
 export { grad, valueAndGrad, vjp, jacobian, hessian, hvp } from './autograd/transforms.js';

@@ -2,10 +2,45 @@ import type { DType, FloatArray, TypedArray } from '../core/dtype.js';
 import type { Shape } from '../core/shape.js';
 
 /** Elementwise functions of one float tensor. */
-export type UnaryOp = 'neg' | 'exp' | 'expm1' | 'log' | 'log1p' | 'sqrt' | 'abs' | 'sign' | 'sin' | 'cos' | 'tanh' | 'erf';
+export type UnaryOp = 'neg' | 'exp' | 'expm1' | 'log' | 'log1p' | 'sqrt' | 'abs' | 'sign' | 'sin' | 'cos' | 'tanh' | 'erf' | UnaryOp18;
+
+/** The elementwise functions of issue 18 (float only, except floor, ceil, round and trunc, which keep int32). */
+export type UnaryOp18 =
+  | 'tan'
+  | 'asin'
+  | 'acos'
+  | 'atan'
+  | 'sinh'
+  | 'cosh'
+  | 'asinh'
+  | 'acosh'
+  | 'atanh'
+  | 'log2'
+  | 'log10'
+  | 'exp2'
+  | 'cbrt'
+  | 'erfc'
+  | 'erfinv'
+  | 'floor'
+  | 'ceil'
+  | 'round'
+  | 'trunc';
 
 /** Elementwise functions of two tensors of one dtype, broadcast NumPy-style. */
-export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum';
+export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum' | BinaryOp18;
+
+/**
+ * The binary ops of issue 18: atan2(a, b) (the angle of the point (b, a)), mod (the remainder of
+ * floor division, with b's sign, Python's %), fmod (C's fmod, with a's sign), floorDiv (⌊a/b⌋ as
+ * Python's //) and copysign (|a| with b's sign).
+ */
+export type BinaryOp18 = 'atan2' | 'mod' | 'fmod' | 'floorDiv' | 'copysign';
+
+/**
+ * Scans along one axis: running sum, product, maximum, minimum and log-sum-exp; argmax and argmin
+ * give the (int32) index of the running maximum (minimum), the later one on ties, as PyTorch's cummax.
+ */
+export type ScanOp = 'sum' | 'prod' | 'max' | 'min' | 'logSumExp' | 'argmax' | 'argmin';
 
 /** Elementwise comparisons; the result is bool (0 or 1 in a Uint8Array). */
 export type CompareOp = 'equal' | 'notEqual' | 'greater' | 'greaterEqual' | 'less' | 'lessEqual';
@@ -92,6 +127,18 @@ export interface Kernels {
   pad(x: TypedArray, shape: Shape, paddings: readonly (readonly [number, number])[], value: number): TypedArray;
   /** The inputs joined along `axis` (they share a dtype and all other dimensions). */
   concat(xs: readonly TypedArray[], shapes: readonly Shape[], axis: number): TypedArray;
+  /**
+   * The inclusive scan of x along `axis` (from the end when `reverse`): out[..., k, ...] = op over
+   * x[..., 0..k, ...]. Same dtype as x (int32 exactly, or a DTypeError on overflow), Int32Array for argmax/argmin.
+   */
+  scan(op: ScanOp, x: TypedArray, shape: Shape, axis: number, reverse: boolean): TypedArray;
+  /** The product over the (sorted, distinct) `axes` of x, accumulated in float64 (int32 exactly, or a DTypeError on overflow). */
+  prod(x: TypedArray, shape: Shape, axes: readonly number[]): TypedArray;
+  /**
+   * The indices (int32) that sort x along `axis`, stably: ascending, or descending with
+   * `descending`; NaN counts as larger than every number (PyTorch's order).
+   */
+  argsort(x: TypedArray, shape: Shape, axis: number, descending: boolean): Int32Array;
   /** Rows of x picked by `indices` along `axis`: out.shape = shape[:axis] + indicesShape + shape[axis+1:]. */
   gather(x: TypedArray, shape: Shape, indices: Int32Array, indicesShape: Shape, axis: number): TypedArray;
   /**

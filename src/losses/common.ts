@@ -22,6 +22,20 @@ export interface LossOptions {
   fromLogits?: boolean;
   /** How the per-example losses are combined; default 'mean'. */
   reduction?: Reduction;
+  /**
+   * Label smoothing s in [0, 1] (the cross-entropies only; default 0): the labels become
+   * y(1 − s) + s/2 (binary) or y(1 − s) + s/K for K classes (categorical and sparse), as Keras.
+   */
+  labelSmoothing?: number;
+}
+
+/** The label smoothing of cross-entropy `name`'s options, checked: a number in [0, 1] (0 by default). */
+export function labelSmoothing(name: string, opts: LossOptions | undefined): number {
+  const s = opts?.labelSmoothing ?? 0;
+  if (typeof s !== 'number' || !(s >= 0 && s <= 1)) {
+    throw new ArgumentError(`${name}: labelSmoothing must be a number in [0, 1], got ${typeof s === 'number' ? s : (JSON.stringify(s) ?? typeof s)}`);
+  }
+  return s;
 }
 
 /**

@@ -8,7 +8,7 @@ import { mean, sum } from '../ops/reduce.js';
 import { logSoftmax } from '../ops/activations.js';
 import { oneHot, reshape } from '../ops/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { lossOptions, reduceLoss, samePair, type LossOptions } from './common.js';
+import { labelSmoothing, lossOptions, reduceLoss, samePair, type LossOptions } from './common.js';
 
 /**
  * Keras's fuzz factor: probabilities are clipped to [ε, 1 − ε] before their
@@ -29,13 +29,16 @@ export const EPSILON = 1e-7;
  *   (= softplus(z) − z·y), finite with finite first and second derivatives
  *   for z = ±1000, and with the exact derivative σ(z) − y at z = 0.
  *
- * Then `reduction` (default 'mean') over the examples.
+ * Then `reduction` (default 'mean') over the examples. With `labelSmoothing` s the labels
+ * become y(1 − s) + s/2 first (Keras).
  */
 export function binaryCrossentropy(yTrue: TensorLike, yPred: TensorLike, opts?: LossOptions): Tensor {
   return scoped('binaryCrossentropy', 'loss', [yTrue, yPred], { ...opts }, () => {
     const name = 'binaryCrossentropy';
     const { fromLogits, reduction } = lossOptions(name, opts, true);
-    const [y, z] = samePair(name, yTrue, yPred);
+    const smoothing = labelSmoothing(name, opts);
+    const [y0, z] = samePair(name, yTrue, yPred);
+    const y = smoothing === 0 ? y0 : add(mul(y0, 1 - smoothing), 0.5 * smoothing);
     let elementwise: Tensor;
     if (fromLogits) {
       elementwise = sigmoidCrossEntropyWithLogits(y, z);
@@ -85,7 +88,8 @@ function categoricalPerExample(y: Tensor, z: Tensor, fromLogits: boolean): Tenso
  * - `fromLogits: true`: loss = −Σ y·logSoftmax(z) with a max-shifted
  *   log-softmax, finite and accurate for logits of ±1000.
  *
- * Then `reduction` (default 'mean') over the examples.
+ * Then `reduction` (default 'mean') over the examples. With `labelSmoothing` s the labels
+ * become y(1 − s) + s/K first for K classes (Keras).
  *
  *     categoricalCrossentropy([[0, 1, 0]], [[0.2, 0.5, 0.3]])   // −ln 0.5 ≈ 0.693
  */
@@ -93,7 +97,9 @@ export function categoricalCrossentropy(yTrue: TensorLike, yPred: TensorLike, op
   return scoped('categoricalCrossentropy', 'loss', [yTrue, yPred], { ...opts }, () => {
     const name = 'categoricalCrossentropy';
     const { fromLogits, reduction } = lossOptions(name, opts, true);
-    const [y, z] = samePair(name, yTrue, yPred);
+    const smoothing = labelSmoothing(name, opts);
+    const [y0, z] = samePair(name, yTrue, yPred);
+    const y = smoothing === 0 ? y0 : add(mul(y0, 1 - smoothing), smoothing / z.shape[z.rank - 1]!);
     return reduceLoss(categoricalPerExample(y, z, fromLogits), reduction);
   });
 }
@@ -105,7 +111,7 @@ export function categoricalCrossentropy(yTrue: TensorLike, yPred: TensorLike, op
  * trailing 1 ([batch,1]). Exactly categoricalCrossentropy(oneHot(yTrue, K),
  * yPred, opts); so for probabilities the rows are normalised and then clipped.
  * (Keras's sparse variant clips first and then normalises; the two agree
- * whenever no probability is within 1e-7 of 0 or 1.)
+ * whenever no probability is within 1e-7 of 0 or 1.) `labelSmoothing` applies to the one-hot rows.
  */
 export function sparseCategoricalCrossentropy(yTrue: TensorLike, yPred: TensorLike, opts?: LossOptions): Tensor {
   return scoped('sparseCategoricalCrossentropy', 'loss', [yTrue, yPred], { ...opts }, () => {
@@ -114,8 +120,10 @@ export function sparseCategoricalCrossentropy(yTrue: TensorLike, yPred: TensorLi
     const z = floatTensor(name, 'yPred', yPred);
     if (z.rank === 0) throw new ShapeError(`${name}: yPred must have a class axis (its last), got shape []`);
     const classes = z.shape[z.rank - 1]!;
+    const smoothing = labelSmoothing(name, opts);
     const labels = classLabels(name, yTrue, z.shape, classes);
-    const y = oneHot(labels, classes, z.dtype === 'float64' ? 'float64' : 'float32');
+    const y0 = oneHot(labels, classes, z.dtype === 'float64' ? 'float64' : 'float32');
+    const y = smoothing === 0 ? y0 : add(mul(y0, 1 - smoothing), smoothing / classes);
     return reduceLoss(categoricalPerExample(y, z, fromLogits), reduction);
   });
 }

@@ -7,5 +7,7 @@
 export type { LossFunction, LossFn, LossOptions, Reduction } from './common.js';
 export { meanSquaredError, meanAbsoluteError } from './regression.js';
 export { binaryCrossentropy, categoricalCrossentropy, sparseCategoricalCrossentropy, EPSILON } from './crossentropy.js';
+export { huber, kullbackLeiblerDivergence, poisson, cosineSimilarity } from './more.js';
+export type { HuberOptions, CosineSimilarityOptions } from './more.js';
 export { getLoss, canonicalLossName, lossNames } from './registry.js';
 export type { LossName, LossSpelling } from './registry.js';

@@ -2,9 +2,19 @@ import { ArgumentError } from '../core/errors.js';
 import type { LossFunction } from './common.js';
 import { binaryCrossentropy, categoricalCrossentropy, sparseCategoricalCrossentropy } from './crossentropy.js';
 import { meanAbsoluteError, meanSquaredError } from './regression.js';
+import { cosineSimilarity, huber, kullbackLeiblerDivergence, poisson } from './more.js';
 
 /** The canonical (TF.js-spelled) names of the built-in losses. */
-export type LossName = 'meanSquaredError' | 'meanAbsoluteError' | 'binaryCrossentropy' | 'categoricalCrossentropy' | 'sparseCategoricalCrossentropy';
+export type LossName =
+  | 'meanSquaredError'
+  | 'meanAbsoluteError'
+  | 'binaryCrossentropy'
+  | 'categoricalCrossentropy'
+  | 'sparseCategoricalCrossentropy'
+  | 'huber'
+  | 'kullbackLeiblerDivergence'
+  | 'poisson'
+  | 'cosineSimilarity';
 
 const builtins: Record<LossName, LossFunction> = {
   meanSquaredError,
@@ -12,6 +22,10 @@ const builtins: Record<LossName, LossFunction> = {
   binaryCrossentropy,
   categoricalCrossentropy,
   sparseCategoricalCrossentropy,
+  huber,
+  kullbackLeiblerDivergence,
+  poisson,
+  cosineSimilarity,
 };
 
 // every accepted spelling → its canonical name (Keras's short and snake_case aliases)
@@ -28,6 +42,16 @@ const aliases = {
   categorical_crossentropy: 'categoricalCrossentropy',
   sparseCategoricalCrossentropy: 'sparseCategoricalCrossentropy',
   sparse_categorical_crossentropy: 'sparseCategoricalCrossentropy',
+  huber: 'huber',
+  huber_loss: 'huber',
+  kullbackLeiblerDivergence: 'kullbackLeiblerDivergence',
+  kullback_leibler_divergence: 'kullbackLeiblerDivergence',
+  kld: 'kullbackLeiblerDivergence',
+  KLD: 'kullbackLeiblerDivergence',
+  kl_divergence: 'kullbackLeiblerDivergence',
+  poisson: 'poisson',
+  cosineSimilarity: 'cosineSimilarity',
+  cosine_similarity: 'cosineSimilarity',
 } as const satisfies Record<string, LossName>;
 
 /** Every spelling of a built-in loss: the TF.js names and Keras's short and snake_case aliases ('mse', 'categorical_crossentropy'). */
@@ -54,7 +78,9 @@ export function canonicalLossName(loss: string | LossFunction | undefined): Loss
  * custom loss `(yTrue, yPred) => Tensor`). Names: 'meanSquaredError' ('mse',
  * 'mean_squared_error'), 'meanAbsoluteError' ('mae', 'mean_absolute_error'),
  * 'binaryCrossentropy', 'categoricalCrossentropy',
- * 'sparseCategoricalCrossentropy' (and their snake_case spellings).
+ * 'sparseCategoricalCrossentropy', 'huber' ('huber_loss'),
+ * 'kullbackLeiblerDivergence' ('kld', 'KLD', 'kl_divergence'), 'poisson',
+ * 'cosineSimilarity' (and their snake_case spellings).
  * An unknown name throws an ArgumentError listing the known ones.
  */
 export function getLoss(loss: string | LossFunction): LossFunction {

@@ -2,12 +2,32 @@ import { lookup } from '../core/lookup.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { tanh } from '../ops/arithmetic.js';
 import { biasActivation, elu, FUSED_ACTIVATIONS, gelu, leakyRelu, relu, sigmoid, softmax, softplus, swish } from '../ops/activations.js';
+import { celu, hardSigmoid, hardSwish, logSigmoid, mish, relu6, selu, softmin, softsign } from '../ops/activations.js';
 import { add } from '../ops/arithmetic.js';
 import type { FusedActivation } from '../backend/kernels.js';
 import type { TensorLike } from '../ops/convert.js';
 
 /** The activations a layer accepts by name. */
-export type ActivationName = 'linear' | 'sigmoid' | 'tanh' | 'relu' | 'leakyRelu' | 'elu' | 'swish' | 'gelu' | 'softplus' | 'softmax';
+export type ActivationName =
+  | 'linear'
+  | 'sigmoid'
+  | 'tanh'
+  | 'relu'
+  | 'leakyRelu'
+  | 'elu'
+  | 'swish'
+  | 'gelu'
+  | 'softplus'
+  | 'softmax'
+  | 'selu'
+  | 'celu'
+  | 'softsign'
+  | 'logSigmoid'
+  | 'hardSigmoid'
+  | 'relu6'
+  | 'hardSwish'
+  | 'mish'
+  | 'softmin';
 
 const table: Record<ActivationName, (x: Tensor) => Tensor> = {
   linear: (x) => x,
@@ -20,6 +40,15 @@ const table: Record<ActivationName, (x: Tensor) => Tensor> = {
   gelu: (x) => gelu(x),
   softplus,
   softmax: (x) => softmax(x, -1),
+  selu,
+  celu: (x) => celu(x),
+  softsign,
+  logSigmoid,
+  hardSigmoid,
+  relu6,
+  hardSwish,
+  mish,
+  softmin: (x) => softmin(x, -1),
 };
 
 /** Activation names, for validation and help texts. */
@@ -30,10 +59,14 @@ const aliases: Record<string, ActivationName> = {
   ...Object.fromEntries(ACTIVATIONS.map((n) => [n, n])),
   silu: 'swish',
   leaky_relu: 'leakyRelu',
+  log_sigmoid: 'logSigmoid',
+  hard_sigmoid: 'hardSigmoid',
+  hard_swish: 'hardSwish',
+  hard_silu: 'hardSwish',
 } satisfies Record<Exclude<ActivationSpelling, ActivationName>, ActivationName> & Record<string, ActivationName>;
 
-/** Every spelling of an activation: the names and Keras's 'silu' and 'leaky_relu'. */
-export type ActivationSpelling = ActivationName | 'silu' | 'leaky_relu';
+/** Every spelling of an activation: the names and Keras's 'silu', 'leaky_relu', 'log_sigmoid', 'hard_sigmoid', 'hard_swish' and 'hard_silu'. */
+export type ActivationSpelling = ActivationName | 'silu' | 'leaky_relu' | 'log_sigmoid' | 'hard_sigmoid' | 'hard_swish' | 'hard_silu';
 
 /**
  * The canonical name of an activation name (Keras's snake_case spellings and

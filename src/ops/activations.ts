@@ -4,7 +4,8 @@ import { describe } from '../core/describe.js';
 import { ArgumentError } from '../core/errors.js';
 import { normalizeAxis } from '../core/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { add, div, erf, exp, expm1, log1p, mul, neg, tanh } from './arithmetic.js';
+import { abs, add, div, erf, exp, expm1, log1p, maximum, mul, neg, sqrt, tanh } from './arithmetic.js';
+import { sum } from './reduce.js';
 import { greater, greaterEqual, lessEqual, where } from './compare.js';
 import { floatTensor, operands, type TensorLike } from './convert.js';
 import { apply } from './prim.js';
@@ -89,13 +90,23 @@ export function gelu(x: TensorLike, approximate = false): Tensor {
 /**
  * softplus(x) = ln(1 + eˣ), computed as x + ln(1 + e⁻ˣ) for x ≥ 0 and
  * ln(1 + eˣ) otherwise: finite and accurate for ±1000. Its derivative is σ(x).
+ * With `beta`: ln(1 + e^(βx))/β (β > 0); with a finite `threshold`, x itself
+ * where βx > threshold (PyTorch's Softplus, whose default threshold is 20; here
+ * it is ∞ by default, the exact value everywhere).
  */
-export function softplus(x: TensorLike): Tensor {
-  return scoped('softplus', 'op', [x], {}, () => {
+export function softplus(x: TensorLike, beta = 1, threshold = Infinity): Tensor {
+  return scoped('softplus', 'op', [x], beta === 1 && threshold === Infinity ? {} : { beta, threshold }, () => {
     const t = floatTensor('softplus', 'x', x);
-    const positive = greaterEqual(t, 0);
-    const l = log1p(exp(where(positive, neg(t), t))); // ln(1 + e^(−|x|))
-    return where(positive, add(t, l), l);
+    checkNumber('softplus', 'beta', beta);
+    checkNumber('softplus', 'threshold', threshold);
+    if (!(beta > 0) || !Number.isFinite(beta)) throw new ArgumentError(`softplus: beta must be a positive finite number, got ${beta}`);
+    if (Number.isNaN(threshold)) throw new ArgumentError('softplus: threshold must be a number, got NaN');
+    const bx = beta === 1 ? t : mul(t, beta);
+    const positive = greaterEqual(bx, 0);
+    const l = log1p(exp(where(positive, neg(bx), bx))); // ln(1 + e^(−|βx|))
+    const sp = where(positive, add(bx, l), l);
+    const scaled = beta === 1 ? sp : div(sp, beta);
+    return threshold === Infinity ? scaled : where(greater(bx, threshold), t, scaled);
   });
 }
 
@@ -136,4 +147,97 @@ export function biasActivation(z: TensorLike, bias: TensorLike, activation: Fuse
   }
   const [zt, bt] = operands('biasActivation', floatTensor('biasActivation', 'z', z), floatTensor('biasActivation', 'bias', bias), ['z', 'bias']);
   return apply('biasActivation', [zt, bt], { activation });
+}
+
+// ---- the activations of issue 18 -------------------------------------------
+
+/** SELU's constants (Klambauer et al. 2017), as Keras and PyTorch. */
+export const SELU_ALPHA = 1.6732632423543772;
+/** SELU's scale λ. */
+export const SELU_SCALE = 1.0507009873554805;
+
+/** The scaled exponential linear unit λ·elu(x, α) with λ ≈ 1.0507 and α ≈ 1.6733 (self-normalising). */
+export function selu(x: TensorLike): Tensor {
+  return scoped('selu', 'op', [x], {}, () => mul(elu(floatTensor('selu', 'x', x), SELU_ALPHA), SELU_SCALE));
+}
+
+/** The continuously differentiable ELU: x for x > 0, α(e^(x/α) − 1) otherwise (α > 0, 1 by default). */
+export function celu(x: TensorLike, alpha = 1): Tensor {
+  return scoped('celu', 'op', [x], { alpha }, () => {
+    const t = floatTensor('celu', 'x', x);
+    checkNumber('celu', 'alpha', alpha);
+    if (alpha === 0) throw new ArgumentError('celu: alpha must not be 0');
+    const positive = greater(t, 0);
+    return where(positive, t, mul(expm1(div(where(positive, 0, t), alpha)), alpha));
+  });
+}
+
+/** softsign(x) = x/(1 + |x|); its derivative 1/(1 + |x|)² is continuous at 0. */
+export function softsign(x: TensorLike): Tensor {
+  return scoped('softsign', 'op', [x], {}, () => {
+    const t = floatTensor('softsign', 'x', x);
+    return div(t, add(abs(t), 1));
+  });
+}
+
+/** ln σ(x) = −softplus(−x), finite and accurate for ±1000 (−1000 gives −1000, not −∞). */
+export function logSigmoid(x: TensorLike): Tensor {
+  return scoped('logSigmoid', 'op', [x], {}, () => neg(softplus(neg(floatTensor('logSigmoid', 'x', x)))));
+}
+
+/**
+ * The hard sigmoid max(0, min(1, x/6 + 1/2)), computed as (x + 3)/6 between ±3: PyTorch's (and Keras 3's) definition; Keras 2
+ * and TF.js use 0.2x + 0.5. The gradient is 1/6 for −3 < x < 3 and 0 outside (and at ±3).
+ */
+export function hardSigmoid(x: TensorLike): Tensor {
+  return scoped('hardSigmoid', 'op', [x], {}, () => {
+    const t = floatTensor('hardSigmoid', 'x', x);
+    return where(lessEqual(t, -3), 0, where(greaterEqual(t, 3), 1, div(add(t, 3), 6)));
+  });
+}
+
+/** min(max(x, 0), 6); the gradient is 1 for 0 < x < 6 and 0 elsewhere (PyTorch's). NaN stays NaN. */
+export function relu6(x: TensorLike): Tensor {
+  return scoped('relu6', 'op', [x], {}, () => {
+    const t = floatTensor('relu6', 'x', x);
+    return where(lessEqual(t, 0), 0, where(greaterEqual(t, 6), 6, t));
+  });
+}
+
+/** The hard swish x·relu6(x + 3)/6 (MobileNetV3): 0 for x ≤ −3, x for x ≥ 3, x(x + 3)/6 between. */
+export function hardSwish(x: TensorLike): Tensor {
+  return scoped('hardSwish', 'op', [x], {}, () => {
+    const t = floatTensor('hardSwish', 'x', x);
+    return where(lessEqual(t, -3), 0, where(greaterEqual(t, 3), t, div(mul(t, add(t, 3)), 6)));
+  });
+}
+
+/** mish(x) = x·tanh(softplus(x)) (Misra 2019). */
+export function mish(x: TensorLike): Tensor {
+  return scoped('mish', 'op', [x], {}, () => {
+    const t = floatTensor('mish', 'x', x);
+    return mul(t, tanh(softplus(t)));
+  });
+}
+
+/** softmin(x) = softmax(−x) along `axis` (the last by default). */
+export function softmin(x: TensorLike, axis = -1): Tensor {
+  return scoped('softmin', 'op', [x], { axis }, () => {
+    const t = floatTensor('softmin', 'x', x);
+    return apply('softmax', [neg(t)], { axis: normalizeAxis('softmin', axis, t.rank) });
+  });
+}
+
+/**
+ * x/√max(Σx², ε) along `axis` (the last by default): unit L2 norm, as Keras's and TensorFlow's
+ * l2_normalize (ε = 1e-12 by default keeps a zero vector at 0).
+ */
+export function l2Normalize(x: TensorLike, axis = -1, epsilon = 1e-12): Tensor {
+  return scoped('l2Normalize', 'op', [x], { axis, epsilon }, () => {
+    const t = floatTensor('l2Normalize', 'x', x);
+    checkNumber('l2Normalize', 'epsilon', epsilon);
+    if (!(epsilon >= 0)) throw new ArgumentError(`l2Normalize: epsilon must be non-negative, got ${epsilon}`);
+    const a = normalizeAxis('l2Normalize', axis, t.rank);
+    return div(t, sqrt(maximum(sum(mul(t, t), a, true), epsilon)));
+  });
 }

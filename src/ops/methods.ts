@@ -2,8 +2,11 @@ import { Tensor } from '../tensor/tensor.js';
 import * as activations from './activations.js';
 import * as arithmetic from './arithmetic.js';
 import * as compare from './compare.js';
+import * as elementwise from './elementwise.js';
 import * as linalg from './linalg.js';
 import * as reduce from './reduce.js';
+import * as scan from './scan.js';
+import * as sort from './sort.js';
 import * as shape from './shape.js';
 
 /**
@@ -62,6 +65,60 @@ const methods = {
   softplus: activations.softplus,
   softmax: activations.softmax,
   logSoftmax: activations.logSoftmax,
+  // issue 18, part A
+  ...{
+    tan: elementwise.tan,
+    asin: elementwise.asin,
+    acos: elementwise.acos,
+    atan: elementwise.atan,
+    sinh: elementwise.sinh,
+    cosh: elementwise.cosh,
+    asinh: elementwise.asinh,
+    acosh: elementwise.acosh,
+    atanh: elementwise.atanh,
+    log2: elementwise.log2,
+    log10: elementwise.log10,
+    exp2: elementwise.exp2,
+    cbrt: elementwise.cbrt,
+    erfc: elementwise.erfc,
+    erfinv: elementwise.erfinv,
+    rsqrt: elementwise.rsqrt,
+    floor: elementwise.floor,
+    ceil: elementwise.ceil,
+    round: elementwise.round,
+    trunc: elementwise.trunc,
+    atan2: elementwise.atan2,
+    mod: elementwise.mod,
+    fmod: elementwise.fmod,
+    floorDiv: elementwise.floorDiv,
+    isNaN: elementwise.isNaN,
+    isInf: elementwise.isInf,
+    isFinite: elementwise.isFinite,
+    logicalAnd: elementwise.logicalAnd,
+    logicalOr: elementwise.logicalOr,
+    logicalNot: elementwise.logicalNot,
+    selu: activations.selu,
+    softsign: activations.softsign,
+    logSigmoid: activations.logSigmoid,
+    hardSigmoid: activations.hardSigmoid,
+    relu6: activations.relu6,
+    hardSwish: activations.hardSwish,
+    mish: activations.mish,
+    softmin: activations.softmin,
+    l2Normalize: activations.l2Normalize,
+    prod: scan.prod,
+    std: scan.std,
+    any: scan.any,
+    all: scan.all,
+    cumsum: scan.cumsum,
+    cumprod: scan.cumprod,
+    cummax: scan.cummax,
+    cummin: scan.cummin,
+    logCumSumExp: scan.logCumSumExp,
+    sort: sort.sort,
+    argsort: sort.argsort,
+    topk: sort.topk,
+  },
 };
 
 type Methods = typeof methods;

@@ -3,6 +3,8 @@ import type { DType } from '../core/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { record, tapeState } from '../autograd/tape.js';
 import { multiOutputPrimitives, primitives } from './primitives.js';
+import type { ElementwisePrimAttrs } from './prims/elementwise.js';
+import type { ScanPrimAttrs } from './prims/scan.js';
 
 type None = Record<string, never>;
 
@@ -22,7 +24,7 @@ export interface ReduceAttrs {
  * Every primitive and the type of its attributes. A primitive is the unit of
  * differentiation: one forward kernel call and one backward rule.
  */
-export interface PrimAttrs {
+export interface PrimAttrs extends ElementwisePrimAttrs, ScanPrimAttrs {
   identity: None;
   cast: { dtype: DType };
   neg: None;

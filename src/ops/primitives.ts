@@ -12,6 +12,8 @@ import type { Aval, MultiPrimTable, PrimDef, PrimTable, ReduceAttrs } from './pr
 import { sum } from './reduce.js';
 import { broadcastTo, gather, pad, permute, reshape, scatterAdd, slice } from './shape.js';
 import { addPatches, extractPatches } from './conv.js';
+import { elementwisePrims } from './prims/elementwise.js';
+import { scanPrims } from './prims/scan.js';
 
 const noGradient = (_g: Tensor, inputs: readonly Tensor[]) => inputs.map(() => null);
 
@@ -142,6 +144,8 @@ function argShape(op: string) {
  * never values; backward rules use only public differentiable ops.
  */
 export const primitives: PrimTable = {
+  ...elementwisePrims, // issue 18: src/ops/prims/elementwise.ts
+  ...scanPrims, // issue 18: scans, product, argsort (src/ops/prims/scan.ts)
   identity: {
     shape: sameAval,
     forward: ([x]) => new Tensor(x!.storage, x!.shape),

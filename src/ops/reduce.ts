@@ -4,7 +4,7 @@ import { describe } from '../core/describe.js';
 import { ArgumentError } from '../core/errors.js';
 import { formatShape, normalizeAxes, normalizeAxis, reducedShape, sizeOf } from '../core/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { div, exp, log, square, sub, add } from './arithmetic.js';
+import { div, exp, log, mul, sub, add } from './arithmetic.js';
 import { cast, floatTensor, toTensor, type TensorLike } from './convert.js';
 import { apply } from './prim.js';
 import { reshape } from './shape.js';
@@ -56,20 +56,27 @@ export function min(x: TensorLike, axis?: Axis, keepDims = false): Tensor {
   return extremum('min', x, axis, keepDims);
 }
 
-function argExtremum(op: 'argmax' | 'argmin', x: TensorLike, axis: number | undefined): Tensor {
-  let t = toTensor(op, 'x', x);
-  if (axis === undefined) t = reshape(t, [t.size]); // the primitive's shape rule refuses an empty tensor
-  return apply(op, [t], { axis: normalizeAxis(op, axis ?? 0, t.rank) });
+function argExtremum(op: 'argmax' | 'argmin', x: TensorLike, axis: number | undefined, keepDims: boolean): Tensor {
+  const t0 = toTensor(op, 'x', x);
+  checkKeepDims(op, keepDims);
+  const t = axis === undefined ? reshape(t0, [t0.size]) : t0; // the primitive's shape rule refuses an empty tensor
+  const a = normalizeAxis(op, axis ?? 0, t.rank);
+  const out = apply(op, [t], { axis: a });
+  if (!keepDims) return out;
+  return reshape(out, axis === undefined ? t0.shape.map(() => 1) : reducedShape(t0.shape, [a], true));
 }
 
-/** The index (int32) of the first maximum along `axis` (over the flattened tensor by default). */
-export function argmax(x: TensorLike, axis?: number): Tensor {
-  return argExtremum('argmax', x, axis);
+/**
+ * The index (int32) of the first maximum along `axis` (over the flattened tensor by default);
+ * with `keepDims` the axis stays as a dimension of size 1 (every axis, for the flattened tensor).
+ */
+export function argmax(x: TensorLike, axis?: number, keepDims = false): Tensor {
+  return argExtremum('argmax', x, axis, keepDims);
 }
 
-/** The index (int32) of the first minimum along `axis` (over the flattened tensor by default). */
-export function argmin(x: TensorLike, axis?: number): Tensor {
-  return argExtremum('argmin', x, axis);
+/** The index (int32) of the first minimum along `axis` (over the flattened tensor by default); `keepDims` as argmax. */
+export function argmin(x: TensorLike, axis?: number, keepDims = false): Tensor {
+  return argExtremum('argmin', x, axis, keepDims);
 }
 
 /**
@@ -92,13 +99,25 @@ export function logSumExp(x: TensorLike, axis?: Axis, keepDims = false): Tensor 
   });
 }
 
-/** The population variance mean((x − mean(x))²) over `axis` (NumPy's default, ddof = 0). */
-export function variance(x: TensorLike, axis?: Axis, keepDims = false): Tensor {
-  return scoped('variance', 'op', [x], { axis, keepDims }, () => {
-    const t = floatTensor('variance', 'x', x);
-    checkKeepDims('variance', keepDims);
-    const axes = normalizeAxes('variance', axis, t.rank);
-    const centered = sub(t, mean(t, axes, true));
-    return mean(square(centered), axes, keepDims);
-  });
+/** variance with the op's name in errors (variance and std). */
+export function varianceWithCorrection(op: string, x: TensorLike, axis: Axis, keepDims: boolean, correction: number): Tensor {
+  const t = floatTensor(op, 'x', x);
+  checkKeepDims(op, keepDims);
+  if (typeof correction !== 'number' || !(correction >= 0) || !Number.isFinite(correction)) {
+    throw new ArgumentError(`${op}: argument correction must be a non-negative number, got ${describe(correction)}`);
+  }
+  const axes = normalizeAxes(op, axis, t.rank);
+  const count = axes.reduce((n, a) => n * t.shape[a]!, 1);
+  const centered = sub(t, div(sum(t, axes, true), count));
+  const ss = sum(mul(centered, centered), axes, keepDims);
+  return div(ss, Math.max(count - correction, 0));
+}
+
+/**
+ * The variance Σ(x − x̄)²/(N − correction) over `axis`. correction 0 (the default, NumPy's
+ * ddof = 0) gives the population variance mean((x − x̄)²); 1 the unbiased sample variance
+ * (PyTorch's default, Bessel's correction). Where N − correction ≤ 0 the result is ±∞ or NaN.
+ */
+export function variance(x: TensorLike, axis?: Axis, keepDims = false, correction = 0): Tensor {
+  return scoped('variance', 'op', [x], { axis, keepDims, correction }, () => varianceWithCorrection('variance', x, axis, keepDims, correction));
 }

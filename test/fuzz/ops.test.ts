@@ -40,7 +40,7 @@ type Arg =
  * What the result's dtype must be: a float dtype (float64 only from a float64 input), bool, int32,
  * 'exact' (int32 for an int32 or bool input, which such ops keep exactly; else as 'float'), or unchecked.
  */
-type Out = 'float' | 'bool' | 'int32' | 'exact' | 'any' | 'tensors';
+type Out = 'float' | 'bool' | 'int32' | 'exact' | 'any' | 'tensors' | 'valuesIndices';
 /** `alsoNamed`: an op documented as another one on some inputs (dot of matrices is matmul) may name that one. */
 interface Spec {
   args: Arg[];
@@ -112,10 +112,10 @@ const OPS: Record<string, Spec> = {
   mean: { args: ['x', 'axes', 'keepDims'], out: 'float' },
   max: { args: ['x', 'axes', 'keepDims'], out: 'any' },
   min: { args: ['x', 'axes', 'keepDims'], out: 'any' },
-  argmax: { args: ['x', 'axis'], out: 'int32' },
-  argmin: { args: ['x', 'axis'], out: 'int32' },
+  argmax: { args: ['x', 'axis', 'keepDims'], out: 'int32' },
+  argmin: { args: ['x', 'axis', 'keepDims'], out: 'int32' },
   logSumExp: { args: ['x', 'axes', 'keepDims'], out: 'float' },
-  variance: { args: ['x', 'axes', 'keepDims'], out: 'float' },
+  variance: { args: ['x', 'axes', 'keepDims', 'num'], out: 'float' },
   // shapes
   reshape: { args: ['x', 'shape'], out: 'any' },
   flatten: { args: ['x'], out: 'any' },
@@ -152,7 +152,7 @@ const OPS: Record<string, Spec> = {
   sigmoid: U(),
   relu: U(),
   swish: U(),
-  softplus: U(),
+  softplus: { args: ['x', 'num', 'num'], out: 'float' },
   leakyRelu: { args: ['x', 'num'], out: 'float' },
   elu: { args: ['x', 'num'], out: 'float' },
   gelu: { args: ['x', 'bool'], out: 'float' },
@@ -168,6 +168,71 @@ const OPS: Record<string, Spec> = {
   depthwiseConv2d: { args: ['x', 'kernel', 'pair', 'padding', 'pair'], out: 'float' },
   separableConv2d: { args: ['x', 'kernel', 'kernel', 'pair', 'padding', 'pair'], out: 'float' },
   resize: { args: ['x', 'pair', 'method'], out: 'float' },
+  // issue 18, part A: elementwise
+  tan: U(),
+  asin: U(),
+  acos: U(),
+  atan: U(),
+  sinh: U(),
+  cosh: U(),
+  asinh: U(),
+  acosh: U(),
+  atanh: U(),
+  log2: U(),
+  log10: U(),
+  exp2: U(),
+  cbrt: U(),
+  erfc: U(),
+  erfinv: U(),
+  rsqrt: U(),
+  floor: { args: ['x'], out: 'exact' },
+  ceil: { args: ['x'], out: 'exact' },
+  round: { args: ['x'], out: 'exact' },
+  trunc: { args: ['x'], out: 'exact' },
+  atan2: B('float'),
+  copysign: B('float'),
+  mod: B(),
+  fmod: B(),
+  floorDiv: B(),
+  logAddExp: B('float'),
+  lerp: { args: ['x', 'y', 'y'], out: 'float' },
+  isNaN: { args: ['x'], out: 'bool' },
+  isInf: { args: ['x'], out: 'bool' },
+  isFinite: { args: ['x'], out: 'bool' },
+  isClose: { args: ['x', 'y', 'num', 'num', 'bool'], out: 'bool' },
+  logicalAnd: B('bool'),
+  logicalOr: B('bool'),
+  logicalXor: B('bool'),
+  logicalNot: { args: ['x'], out: 'bool' },
+  // issue 18, part A: activations
+  selu: U(),
+  celu: { args: ['x', 'num'], out: 'float' },
+  softsign: U(),
+  logSigmoid: U(),
+  hardSigmoid: U(),
+  relu6: U(),
+  hardSwish: U(),
+  mish: U(),
+  softmin: { args: ['x', 'axis'], out: 'float' },
+  l2Normalize: { args: ['x', 'axis', 'num'], out: 'float' },
+  // issue 18, part A: reductions and scans
+  prod: { args: ['x', 'axes', 'keepDims'], out: 'any' },
+  any: { args: ['x', 'axes', 'keepDims'], out: 'bool' },
+  all: { args: ['x', 'axes', 'keepDims'], out: 'bool' },
+  std: { args: ['x', 'axes', 'keepDims', 'num'], out: 'float' },
+  cumsum: { args: ['x', 'axis', 'bool', 'bool'], out: 'any' },
+  cumprod: { args: ['x', 'axis', 'bool', 'bool'], out: 'any' },
+  cummax: { args: ['x', 'axis'], out: 'any' },
+  cummin: { args: ['x', 'axis'], out: 'any' },
+  cumArgmax: { args: ['x', 'axis'], out: 'int32' },
+  cumArgmin: { args: ['x', 'axis'], out: 'int32' },
+  logCumSumExp: { args: ['x', 'axis', 'bool', 'bool'], out: 'float' },
+  // issue 18, part A: sorting and selection
+  sort: { args: ['x', 'axis', 'bool'], out: 'valuesIndices' },
+  argsort: { args: ['x', 'axis', 'bool'], out: 'int32' },
+  topk: { args: ['x', 'int'], out: 'valuesIndices' },
+  booleanMask: { args: ['x', 'y', 'axis'], out: 'any' },
+  nonzero: { args: ['x'], out: 'int32' },
   // autodiff helpers that take tensors
   stopGradient: { args: ['x'], out: 'any' },
   noGrad: { args: ['fn'], out: 'any' },
@@ -456,9 +521,11 @@ const UNARY_NAN = [
   'elu',
   'gelu',
   'clip',
+  ...['tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'asinh', 'acosh', 'atanh', 'log2', 'log10', 'exp2', 'cbrt', 'erfc', 'erfinv', 'rsqrt'],
+  ...['floor', 'ceil', 'round', 'trunc', 'selu', 'celu', 'softsign', 'logSigmoid', 'hardSigmoid', 'relu6', 'hardSwish', 'mish'],
 ];
 /** Elementwise binary ops whose output is NaN wherever either input is (pow excepted at x⁰ and 1ʸ, as in PyTorch). */
-const BINARY_NAN = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum'];
+const BINARY_NAN = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'atan2', 'mod', 'fmod', 'floorDiv', 'logAddExp'];
 /** Reductions over all axes whose result is NaN when any input is NaN. */
 const REDUCE_NAN = ['sum', 'mean', 'max', 'min', 'logSumExp', 'variance'];
 
@@ -522,6 +589,12 @@ test('fuzz: every op returns a well-formed tensor or throws a NablaError naming 
           what,
           () => fns[op]!(...args),
           (out) => {
+            if (spec.out === 'valuesIndices') {
+              const { values, indices } = out as { values: unknown; indices: unknown };
+              checkTensor(`${what()}.values`, values);
+              checkTensor(`${what()}.indices`, indices, 'int32');
+              return;
+            }
             if (spec.out === 'tensors') {
               assert.ok(Array.isArray(out), `${what()}: expected an array of tensors`);
               (out as unknown[]).forEach((t, i) => checkTensor(`${what()}[${i}]`, t));

@@ -293,7 +293,7 @@ test('shape errors name the layer and the shapes', () => {
     /g: cannot build from input shape \[null,5\]: expects rank 3, \[batch, time, features\]/,
   );
   assert.throws(() => new SimpleRNN({ units: 0 }), /simpleRNN: units must be a positive integer, got 0/);
-  assert.throws(() => new LSTM({ units: 2, recurrentActivation: 'hardSigmoid' }), /unknown activation 'hardSigmoid'/);
+  assert.throws(() => new LSTM({ units: 2, recurrentActivation: 'hardTanh' }), /unknown activation 'hardTanh'/);
   // @ts-expect-error 'identityish' is not an initializer name
   assert.throws(() => new LSTM({ units: 2, recurrentInitializer: 'identityish' }), /unknown initializer 'identityish'/);
 });

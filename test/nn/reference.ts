@@ -58,11 +58,21 @@ const ELEMENTWISE: Record<string, (v: number) => number> = {
   swish: (v) => v * sigmoid(v),
   gelu: (v) => 0.5 * v * (1 + erf(v / Math.SQRT2)),
   softplus: (v) => Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v))),
+  // issue 18 (Keras's and PyTorch's definitions)
+  selu: (v) => 1.0507009873554805 * (v > 0 ? v : 1.6732632423543772 * Math.expm1(v)),
+  celu: (v) => (v > 0 ? v : Math.expm1(v)),
+  softsign: (v) => v / (1 + Math.abs(v)),
+  logSigmoid: (v) => -(Math.max(-v, 0) + Math.log1p(Math.exp(-Math.abs(v)))),
+  hardSigmoid: (v) => Math.min(Math.max(v / 6 + 0.5, 0), 1),
+  relu6: (v) => Math.min(Math.max(v, 0), 6),
+  hardSwish: (v) => (v * Math.min(Math.max(v + 3, 0), 6)) / 6,
+  mish: (v) => v * Math.tanh(Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v)))),
 };
 
 /** An activation by name applied to a copy of a (softmax over the last axis). */
 export function activate(name: string, a: Nd): Nd {
   const out = Float64Array.from(a.data);
+  if (name === 'softmin') return activate('softmax', { shape: a.shape, data: a.data.map((v) => -v) });
   if (name === 'softmax') {
     const n = a.shape[a.shape.length - 1]!;
     for (let r = 0; r < out.length; r += n) {

@@ -2,6 +2,7 @@ import * as nb from '../../src/index.js';
 import type { Tensor } from '../../src/index.js';
 import { randn } from '../helpers.js';
 import { extraSamples18b, opTable18b } from './op-table-18b.js';
+import { extraSamples18a, opTable18a } from './op-table-18a.js';
 
 /**
  * One row per public op: how to call it from a fixture's inputs and
@@ -106,9 +107,9 @@ export const opTable: Record<string, OpRow> = {
   max: { call: ([x], a) => nb.max(x!, a.axis, a.keepDims), sample: () => ({ inputs: [r(3, 4)], attrs: { axis: 1 } }) },
   min: { call: ([x], a) => nb.min(x!, a.axis, a.keepDims), sample: () => ({ inputs: [r(3, 4)], attrs: { axis: 0 } }) },
   logSumExp: { call: ([x], a) => nb.logSumExp(x!, a.axis, a.keepDims), sample: () => ({ inputs: [r(3, 4)], attrs: { axis: -1 } }) },
-  variance: { call: ([x], a) => nb.variance(x!, a.axis, a.keepDims), sample: () => ({ inputs: [r(3, 4)], attrs: { axis: 0 } }) },
-  argmax: { call: ([x], a) => nb.argmax(x!, a.axis) },
-  argmin: { call: ([x], a) => nb.argmin(x!, a.axis) },
+  variance: { call: ([x], a) => nb.variance(x!, a.axis, a.keepDims, a.correction), sample: () => ({ inputs: [r(3, 4)], attrs: { axis: 0 } }) },
+  argmax: { call: ([x], a) => nb.argmax(x!, a.axis, a.keepDims) },
+  argmin: { call: ([x], a) => nb.argmin(x!, a.axis, a.keepDims) },
   // shape
   reshape: { call: ([x], a) => nb.reshape(x!, a.shape), sample: () => ({ inputs: [r(2, 3, 2)], attrs: { shape: [3, -1] } }) },
   flatten: unary(nb.flatten, () => r(2, 3)),
@@ -163,7 +164,7 @@ export const opTable: Record<string, OpRow> = {
   elu: { call: ([x], a) => nb.elu(x!, a.alpha), sample: () => ({ inputs: [away(3, 4)], attrs: { alpha: 1.5 } }) },
   swish: unary(nb.swish, () => nb.mul(r(3, 4), 3)),
   gelu: { call: ([x], a) => nb.gelu(x!, a.approximate), sample: () => ({ inputs: [nb.mul(r(3, 4), 2)], attrs: { approximate: false } }) },
-  softplus: unary(nb.softplus, () => nb.mul(r(3, 4), 3)),
+  softplus: { call: ([x], a) => nb.softplus(x!, a.beta, a.threshold), sample: () => ({ inputs: [nb.mul(r(3, 4), 3)] }) },
   softmax: { call: ([x], a) => nb.softmax(x!, a.axis), sample: () => ({ inputs: [r(3, 4)], attrs: { axis: 0 } }) },
   logSoftmax: { call: ([x], a) => nb.logSoftmax(x!, a.axis), sample: () => ({ inputs: [r(3, 4)], attrs: { axis: -1 } }) },
   biasActivation: {
@@ -171,6 +172,7 @@ export const opTable: Record<string, OpRow> = {
     sample: () => ({ inputs: [away(2, 3, 4), nb.mul(r(4), 0.05)], attrs: { activation: 'sigmoid' } }),
   },
   ...opTable18b,
+  ...opTable18a,
 };
 
 /** Extra gradCheck samples for rows whose fixtures use other attributes. */
@@ -188,4 +190,5 @@ export const extraSamples: { op: string; inputs: () => Tensor[]; attrs: Record<s
   { op: 'sum', inputs: () => [r(2, 3)], attrs: {} },
   { op: 'conv2d', inputs: () => [r(2, 6, 6, 1), r(2, 2, 1, 2)], attrs: { strides: 1, padding: 'valid', dilation: 2 } },
   ...extraSamples18b,
+  ...extraSamples18a,
 ];

@@ -16,7 +16,12 @@ interface Case {
   hvp?: { v: (FixtureTensor | null)[]; result: (FixtureTensor | null)[] };
 }
 
-const fixtures = [...loadFixture<{ cases: Case[] }>('torch_ops.json').cases, ...loadFixture<{ cases: Case[] }>('ops18b.json').cases];
+// torch_ops.json (make_torch_fixtures.py) and the ops of issue 18, parts A and B (make_ops18a_fixtures.py, make_ops18b_fixtures.py)
+const fixtures = [
+  ...loadFixture<{ cases: Case[] }>('torch_ops.json').cases,
+  ...loadFixture<{ cases: Case[] }>('ops18a.json').cases,
+  ...loadFixture<{ cases: Case[] }>('ops18b.json').cases,
+];
 
 /** Ops whose values are checked by hand-derived references elsewhere instead of PyTorch fixtures. */
 const handChecked = new Set(['sign', 'argmax', 'argmin']);

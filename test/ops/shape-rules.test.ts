@@ -471,6 +471,66 @@ const badCases: BadCase[] = [
     error: nb.ShapeError,
     message: /^extractPatches: input \[1,4,4,1\] does not match the window's input shape \[1,5,5,1\]$/,
   },
+  {
+    name: 'atan2 broadcast',
+    eager: () => nb.atan2(z(2, 3), z(4)),
+    prim: 'atan2',
+    inputs: [
+      [[2, 3], f32],
+      [[4], f32],
+    ],
+    attrs: {},
+    error: nb.ShapeError,
+    message: /^atan2: shapes \[2,3\] and \[4\] cannot be broadcast/,
+  },
+  {
+    name: 'mod broadcast',
+    eager: () => nb.mod(z(2, 3), z(4)),
+    prim: 'mod',
+    inputs: [
+      [[2, 3], f32],
+      [[4], f32],
+    ],
+    attrs: {},
+    error: nb.ShapeError,
+    message: /^mod: shapes \[2,3\] and \[4\] cannot be broadcast/,
+  },
+  {
+    name: 'fmod broadcast',
+    eager: () => nb.fmod(z(2, 3), z(4)),
+    prim: 'fmod',
+    inputs: [
+      [[2, 3], f32],
+      [[4], f32],
+    ],
+    attrs: {},
+    error: nb.ShapeError,
+    message: /^fmod: shapes \[2,3\] and \[4\] cannot be broadcast/,
+  },
+  {
+    name: 'floorDiv broadcast',
+    eager: () => nb.floorDiv(z(2, 3), z(4)),
+    prim: 'floorDiv',
+    inputs: [
+      [[2, 3], f32],
+      [[4], f32],
+    ],
+    attrs: {},
+    error: nb.ShapeError,
+    message: /^floorDiv: shapes \[2,3\] and \[4\] cannot be broadcast/,
+  },
+  {
+    name: 'copysign broadcast',
+    eager: () => nb.copysign(z(2, 3), z(4)),
+    prim: 'copysign',
+    inputs: [
+      [[2, 3], f32],
+      [[4], f32],
+    ],
+    attrs: {},
+    error: nb.ShapeError,
+    message: /^copysign: shapes \[2,3\] and \[4\] cannot be broadcast/,
+  },
 ];
 
 for (const c of badCases) {

@@ -2,7 +2,8 @@ import { allocate, dtypeOf, INT32_MAX, INT32_MIN, positionOf, type TypedArray } 
 import { DTypeError } from '../../core/errors.js';
 import { erf } from '../../core/special.js';
 import { sameShape, sizeOf, type Shape } from '../../core/shape.js';
-import type { BinaryOp, CompareOp, UnaryOp } from '../kernels.js';
+import type { BinaryOp, BinaryOp18, CompareOp, UnaryOp, UnaryOp18 } from '../kernels.js';
+import { BINARY18, UNARY18 } from './elementwise18.js';
 import { broadcastStrides, forEachRow, innerStride } from './strided.js';
 
 function like<T extends TypedArray>(x: T, n: number): T {
@@ -30,6 +31,11 @@ export function unary(op: UnaryOp, x: TypedArray): TypedArray {
   const n = x.length;
   if (x instanceof Int32Array) return toInt32(op, unary(op, Float64Array.from(x)) as Float64Array, [n]);
   const out = like(x, n);
+  if (Object.hasOwn(UNARY18, op)) {
+    const f = UNARY18[op as UnaryOp18];
+    for (let i = 0; i < n; i++) out[i] = f(x[i]!);
+    return out;
+  }
   switch (op) {
     case 'neg':
       for (let i = 0; i < n; i++) out[i] = -x[i]!;
@@ -70,10 +76,8 @@ export function unary(op: UnaryOp, x: TypedArray): TypedArray {
     case 'erf':
       for (let i = 0; i < n; i++) out[i] = erf(x[i]!);
       break;
-    default: {
-      const never: never = op;
-      throw new Error(`unknown unary op ${String(never)}`);
-    }
+    default:
+      throw new Error(`unknown unary op ${String(op)}`);
   }
   return out;
 }
@@ -81,7 +85,17 @@ export function unary(op: UnaryOp, x: TypedArray): TypedArray {
 type Row = (a: TypedArray, ai: number, as: number, b: TypedArray, bi: number, bs: number, o: TypedArray, oi: number, n: number) => void;
 
 // One row function per op keeps each inner loop monomorphic in its arithmetic.
+/** The row function of a scalar function (the issue-18 ops, not hot). */
+function scalarRow(f: (a: number, b: number) => number): Row {
+  return (a, ai, as, b, bi, bs, o, oi, n) => {
+    for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = f(a[ai]!, b[bi]!);
+  };
+}
+
+const rows18 = Object.fromEntries(Object.entries(BINARY18).map(([k, f]) => [k, scalarRow(f)])) as Record<BinaryOp18, Row>;
+
 const rows: Record<BinaryOp, Row> = {
+  ...rows18,
   add: (a, ai, as, b, bi, bs, o, oi, n) => {
     for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = a[ai]! + b[bi]!;
   },

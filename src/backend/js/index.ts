@@ -6,6 +6,7 @@ import { broadcastTo, cast, concat, gather, pad, permute, scatterAdd, slice } fr
 import { gemm } from './matmul.js';
 import { broadcastStrides, forEachRow } from './strided.js';
 import { argReduce, reduce } from './reduce.js';
+import { argsort, prod, scan } from './scan.js';
 import { addPatches, extractPatches } from './window.js';
 import { adam, biasActivation, softmax } from './fused.js';
 
@@ -45,6 +46,9 @@ export const jsKernels: Kernels = {
   where,
   reduce,
   argReduce,
+  scan,
+  prod,
+  argsort,
   matmul,
   biasActivation,
   softmax,

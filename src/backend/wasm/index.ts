@@ -539,6 +539,19 @@ export class WasmKernels implements Kernels {
   argReduce(op: 'argmax' | 'argmin', x: TypedArray, shape: Shape, axis: number) {
     return jsKernels.argReduce(op, x, shape, axis);
   }
+
+  // scans, products and sorting (issue 18) run on the js kernels
+  scan(...args: Parameters<Kernels['scan']>) {
+    return jsKernels.scan(...args);
+  }
+
+  prod(...args: Parameters<Kernels['prod']>) {
+    return jsKernels.prod(...args);
+  }
+
+  argsort(...args: Parameters<Kernels['argsort']>) {
+    return jsKernels.argsort(...args);
+  }
   extractPatches(x: FloatArray, win: Window2D, padValue: number): FloatArray {
     const js = () => jsKernels.extractPatches(x, win, padValue);
     if (!(x instanceof Float32Array) || x.length < this.minElements) return js();
