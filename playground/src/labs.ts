@@ -10,4 +10,8 @@ export interface LabEntry {
   load: () => Promise<LabFactory>;
 }
 
-export const LABS: LabEntry[] = [{ id: 'points', title: 'Points', load: async () => (await import('./points/index.js')).createPointsLab }];
+export const LABS: LabEntry[] = [
+  { id: 'points', title: 'Points', load: async () => (await import('./points/index.js')).createPointsLab },
+  { id: 'equations', title: 'Equations', load: async () => (await import('./equations/index.js')).createEquationsLab },
+  { id: 'curvature', title: 'Curvature', load: async () => (await import('./curvature/index.js')).createCurvatureLab },
+];
