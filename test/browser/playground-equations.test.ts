@@ -124,7 +124,7 @@ test('choosing a layer shows its equations, and its numbers change after a train
     els
       .filter((e) => {
         const l = (e as HTMLInputElement).labels;
-        return !((l && l.length > 0 && Array.from(l).some((x) => x.textContent!.trim() !== '')) || e.getAttribute('aria-label'));
+        return !((l && l.length > 0 && Array.from(l).some((x) => x.textContent!.trim() !== '')) || e.getAttribute('aria-label') || e.textContent!.trim());
       })
       .map((e) => e.outerHTML.slice(0, 80)),
   );

@@ -75,6 +75,7 @@ export class EquationsView {
     const t = training(s.spec);
     const sizes = layerSizes(s.spec);
     const lossName = t.loss === 'mse' ? 'squared error' : 'cross-entropy';
+    const focused = this.controls.contains(document.activeElement) ? document.activeElement!.id : '';
     this.controls.replaceChildren(
       el('h2', { textContent: 'Network' }),
       radios(
@@ -109,6 +110,7 @@ export class EquationsView {
       el('dl', { className: 'losses' }, el('dt', { textContent: 'Training loss' }), el('dd', {}, this.lossOut)),
       el('div', { className: 'chart-wrap' }, this.chart),
     );
+    if (focused) document.getElementById(focused)?.focus(); // the keyboard stays where it was
   }
 
   setExplain(e: EqExplain): void {
