@@ -25,6 +25,9 @@ const SHOTS = [
     hash: '#dataset=spiral3&features=x1,x2,sinx1,sinx2&layers=8,8&activation=tanh&optimizer=adam&lr=0.03&batch=10',
     epochs: 200,
   },
+  // the counter counts steps in these labs: one Step is one batch (Equations) or one full-batch step (Curvature)
+  { file: 'playground-equations.png', hash: '#lab=equations&model=points&layers=4,2&lr=0.3&layout=columns&layer=1', epochs: 300 },
+  { file: 'playground-curvature.png', hash: '#lab=curvature&model=points&optimizer=gd&loss=mse&lr=3&every=5&seed=1', epochs: 90 },
 ];
 
 mkdirSync(out, { recursive: true });

@@ -35,7 +35,7 @@ export interface CurvConfig {
   seed: number;
 }
 
-export const DEFAULT_CURV: CurvConfig = { model: 'points', optimizer: 'gd', loss: 'mse', learningRate: 3, every: 10, seed: 1 };
+export const DEFAULT_CURV: CurvConfig = { model: 'points', optimizer: 'gd', loss: 'mse', learningRate: 3, every: 5, seed: 1 };
 
 /** The training examples (full batch) of each model. */
 export const EXAMPLES: Record<CurvModel, number> = { points: 200, digits: 300 };

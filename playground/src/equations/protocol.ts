@@ -7,8 +7,8 @@ import type { NetSpec } from '../nets/spec.js';
 export const LAYOUTS = ['columns', 'rows'] as const;
 export type Layout = (typeof LAYOUTS)[number];
 export const LAYOUT_LABELS: Record<Layout, string> = {
-  columns: 'Textbook: Z = W·X + b',
-  rows: 'Keras, nabla: Z = X·W + b',
+  columns: 'Textbook: W·X + b',
+  rows: 'Keras: X·W + b',
 };
 
 export type ToWorker =

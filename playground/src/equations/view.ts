@@ -107,7 +107,7 @@ export class EquationsView {
         },
       ),
       el('h2', { textContent: 'Training' }),
-      el('dl', { className: 'losses' }, el('dt', { textContent: 'Training loss' }), el('dd', {}, this.lossOut)),
+      el('div', { className: 'cv-readout' }, el('div', {}, el('span', { textContent: 'Training loss' }), this.lossOut)),
       el('div', { className: 'chart-wrap' }, this.chart),
     );
     if (focused) document.getElementById(focused)?.focus(); // the keyboard stays where it was
@@ -153,10 +153,10 @@ export class EquationsView {
     );
     this.layerList.replaceChildren(...blocks);
     // every equation, aligned, with its shape
-    const row = (l: EqLine) => `${l.latex.replace(' = ', ' &= ')} && ${symbol(l.name)} ${space(shape(l.name))}`;
+    const row = (l: EqLine) => `${l.latex.replace(' = ', ' &= ')} &\\qquad& ${symbol(l.name)} ${space(shape(l.name))}`;
     const fwd = e.lines.filter((l) => l.role === 'forward' || l.role === 'cost').map(row);
     const bwd = e.lines.filter((l) => l.role === 'backward' || l.role === 'gradient').map(row);
-    typeset(this.all, `\\begin{aligned} ${[...fwd, ...(bwd.length ? ['\\\\[-4pt] \\hline', ...bwd] : [])].join(' \\\\ ')} \\end{aligned}`, true);
+    typeset(this.all, `\\begin{alignedat}{2} ${[...fwd, ...(bwd.length ? ['\\\\[-4pt] \\hline', ...bwd] : [])].join(' \\\\ ')} \\end{alignedat}`, true);
     this.all.ariaLabel = `The ${e.lines.length} equations of the forward and backward pass`;
     this.header.textContent = e.header[1] ?? '';
     this.where.replaceChildren();
@@ -247,8 +247,14 @@ export class EquationsView {
         const math = el('div', { className: 'eq-q-math' });
         typeset(math, `${symbol(n)} = ${matrix(q.rows, q.shape)}`, true);
         const cap = el('figcaption', {});
-        const norm = q.shape.length === 0 ? '' : `,\\quad \\lVert ${symbol(n)} \\rVert = ${q.norm.toPrecision(3)}`;
-        typeset(cap, `${symbol(n)} ${space(shown)}${shown.includes('m') ? `,\\ m = ${this.explain!.batch}` : ''}${norm}`);
+        const kind = el('span', {});
+        typeset(kind, `${symbol(n)} ${space(shown)}${shown.includes('m') ? `,\\ m = ${this.explain!.batch}` : ''}`);
+        cap.append(kind);
+        if (q.shape.length > 0) {
+          const norm = el('span', { className: 'eq-norm' });
+          typeset(norm, `\\lVert ${symbol(n)} \\rVert = ${q.norm.toPrecision(3)}`);
+          cap.append(norm);
+        }
         f.append(cap, math);
         return f;
       });

@@ -111,7 +111,7 @@ export function drawChart(canvas: HTMLCanvasElement, spec: ChartSpec): void {
   }
   ctx.textAlign = 'center';
   ctx.textBaseline = 'top';
-  for (const v of ticks(x0, x1, 6)) {
+  for (const v of ticks(x0, x1, Math.max(2, Math.min(8, Math.floor((w - pad.l - pad.r) / 80))))) {
     if (!Number.isInteger(v)) continue;
     ctx.fillStyle = '#5f6b7a';
     ctx.fillText(fmt(v), px(v), h - pad.b + 5);

@@ -16,15 +16,18 @@ export function space(shape: readonly (string | number)[]): string {
   return shape.length === 0 ? '\\in \\mathbb{R}' : `\\in \\mathbb{R}^{${shape.join(' \\times ')}}`;
 }
 
-const num = (v: number) => (Number.isFinite(v) ? (Math.abs(v) >= 1000 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(2) : v.toFixed(3)) : '\\text{NaN}');
+const num = (v: number) => (Number.isFinite(v) ? (Math.abs(v) >= 1000 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(1) : v.toFixed(3)) : '\\text{NaN}');
 
-/** A few entries of a matrix (its top-left corner) with ⋯ and ⋮ where it goes on. */
+/** A few entries of a matrix (its top-left corner, `rows` at least 3 × 3 of it) with ⋯ and ⋮ where it goes on. */
 export function matrix(rows: readonly (readonly number[])[], shape: readonly number[]): string {
   const R = shape.length === 0 ? 1 : shape.length === 1 ? 1 : shape[0]!,
     C = shape.length === 0 ? 1 : shape[shape.length - 1]!;
   if (shape.length === 0) return num(rows[0]?.[0] ?? NaN);
-  const body = rows.map((r) => [...r.map(num), ...(C > r.length ? ['\\cdots'] : [])].join(' & '));
-  if (R > rows.length) body.push([...(rows[0] ?? []).map(() => '\\vdots'), ...(C > (rows[0]?.length ?? 0) ? ['\\ddots'] : [])].join(' & '));
+  // at most 3 × 3 cells: all of a small matrix, else 2 entries and ⋯ (⋮)
+  const nr = R > 3 ? 2 : R,
+    nc = C > 3 ? 2 : C;
+  const body = rows.slice(0, nr).map((r) => [...r.slice(0, nc).map(num), ...(C > nc ? ['\\cdots'] : [])].join(' & '));
+  if (R > nr) body.push([...Array.from({ length: nc }, () => '\\vdots'), ...(C > nc ? ['\\ddots'] : [])].join(' & '));
   return `\\begin{bmatrix} ${body.join(' \\\\ ')} \\end{bmatrix}`;
 }
 
