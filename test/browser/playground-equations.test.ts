@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
+import * as nb from '../../src/index.js';
 import { launch, watchedPage } from './harness.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -72,8 +73,21 @@ test('Equations loads clean: KaTeX typesets every equation, with the Points netw
   assert.equal(blocks.length, 4); // three layers and the cost
   assert.match(blocks[0]!, /W1 is 4 by 2/);
   assert.match((await page.textContent('button.eq-block[data-layer="2"]')) ?? '', /W2∈R2×4/);
-  // the full explanation has as many equation rows as nabla's explain lines (7 forward, 9 backward)
-  assert.equal(await page.$$eval('.eq-all .katex-html .mtable .col-align-r > .vlist-t > .vlist-r > .vlist > span', (e) => e.length > 10), true);
+  // the whole explanation: one typeset row per line of nabla's explain of the same network
+  await nb.ready();
+  nb.seed(1);
+  const model = nb.sequential([
+    nb.layers.dense({ units: 4, activation: 'tanh', inputShape: [2] }),
+    nb.layers.dense({ units: 2, activation: 'tanh' }),
+    nb.layers.dense({ units: 1, activation: 'sigmoid' }),
+  ]);
+  const lines = model.explain({ loss: 'binaryCrossentropy' }).lines;
+  assert.equal(await page.$$eval('.eq-all math mtr', (e) => e.length), lines.length);
+  const names = await page.$$eval('#eq-layer .eq-line', (ls) => ls.map((l) => l.getAttribute('data-name')));
+  assert.deepEqual(
+    names,
+    lines.filter((l) => l.layer === 1).map((l) => l.name),
+  );
   assert.deepEqual(problems, []);
 });
 

@@ -156,7 +156,9 @@ export class EquationsView {
     const row = (l: EqLine) => `${l.latex.replace(' = ', ' &= ')} &\\qquad& ${symbol(l.name)} ${space(shape(l.name))}`;
     const fwd = e.lines.filter((l) => l.role === 'forward' || l.role === 'cost').map(row);
     const bwd = e.lines.filter((l) => l.role === 'backward' || l.role === 'gradient').map(row);
-    typeset(this.all, `\\begin{alignedat}{2} ${[...fwd, ...(bwd.length ? ['\\\\[-4pt] \\hline', ...bwd] : [])].join(' \\\\ ')} \\end{alignedat}`, true);
+    // one row per equation, a rule between the passes
+    const body = fwd.join(' \\\\ ') + (bwd.length ? ` \\\\[3pt] \\hline ${bwd.join(' \\\\ ')}` : '');
+    typeset(this.all, `\\begin{alignedat}{2} ${body} \\end{alignedat}`, true);
     this.all.ariaLabel = `The ${e.lines.length} equations of the forward and backward pass`;
     this.header.textContent = e.header[1] ?? '';
     this.where.replaceChildren();
