@@ -57,11 +57,11 @@ const fresh = () =>
     () => document.getElementById('epoch')?.dataset.value === '0' && document.getElementById('cv-sharpness')?.dataset.count === '1',
     undefined,
     {
-      timeout: 20_000,
+      timeout: 45_000,
     },
   );
 
-test('Curvature loads clean; training runs, the loss falls and the sharpness appears as positive finite numbers', { timeout: 50_000 }, async () => {
+test('Curvature loads clean; training runs, the loss falls and the sharpness appears as positive finite numbers', { timeout: 60_000 }, async () => {
   await page.goto(`${url}#lab=curvature&model=points&optimizer=gd&loss=mse&lr=3&every=10&seed=1`);
   await fresh();
   assert.match((await page.textContent('#status')) ?? '', /wasm backend/);
@@ -89,7 +89,7 @@ test('Curvature loads clean; training runs, the loss falls and the sharpness app
   assert.deepEqual(problems, []);
 });
 
-test('the 2/η line moves with the learning-rate slider (keyboard); momentum draws (2+2μ)/η, Adam none', { timeout: 30_000 }, async () => {
+test('the 2/η line moves with the learning-rate slider (keyboard); momentum draws (2+2μ)/η, Adam none', { timeout: 60_000 }, async () => {
   await page.focus('#cv-lr');
   await page.keyboard.press('ArrowLeft'); // 3 → 2
   await page.waitForFunction(() => location.hash.includes('lr=2&'));
@@ -126,7 +126,7 @@ test('the 2/η line moves with the learning-rate slider (keyboard); momentum dra
   assert.deepEqual(problems, []);
 });
 
-test('the same URL trains the same way, and the URL round-trips the set-up', { timeout: 40_000 }, async () => {
+test('the same URL trains the same way, and the URL round-trips the set-up', { timeout: 60_000 }, async () => {
   const hash = '#lab=curvature&model=digits&optimizer=momentum&loss=crossentropy&lr=0.5&every=2&seed=3';
   await page.goto(`${url}${hash}`);
   await fresh();
@@ -142,7 +142,7 @@ test('the same URL trains the same way, and the URL round-trips the set-up', { t
     await page.click('#reset');
     await fresh();
     for (let i = 0; i < 4; i++) await page.click('#step');
-    await page.waitForFunction(() => document.getElementById('cv-sharpness')?.dataset.count === '3', undefined, { timeout: 20_000 });
+    await page.waitForFunction(() => document.getElementById('cv-sharpness')?.dataset.count === '3', undefined, { timeout: 45_000 });
     return [await value('#cv-loss'), await value('#cv-sharpness')];
   };
   const a = await fourSteps();

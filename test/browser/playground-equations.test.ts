@@ -51,7 +51,7 @@ const shown = (step = 0) =>
   page.waitForFunction(
     (s) => document.querySelector('.eq-all .katex') !== null && document.querySelector('.eq-numbers')?.getAttribute('data-step') === String(s),
     step,
-    { timeout: 20_000 },
+    { timeout: 45_000 },
   );
 
 /** The shape of quantity `name` as the numbers panel shows it ('4x2'). */
@@ -59,7 +59,7 @@ const shapeOf = (name: string) => page.evaluate((n) => document.querySelector(`.
 const valuesOf = (name: string) => page.getAttribute(`.eq-q[data-name="${name}"]`, 'data-values');
 const steps = () => page.evaluate(() => Number(document.getElementById('epoch')?.dataset.value));
 
-test('Equations loads clean: KaTeX typesets every equation, with the Points network’s shapes', { timeout: 40_000 }, async () => {
+test('Equations loads clean: KaTeX typesets every equation, with the Points network’s shapes', { timeout: 60_000 }, async () => {
   await page.goto(`${url}#lab=equations`);
   await shown();
   assert.match((await page.textContent('#status')) ?? '', /wasm backend/);
@@ -91,22 +91,22 @@ test('Equations loads clean: KaTeX typesets every equation, with the Points netw
   assert.deepEqual(problems, []);
 });
 
-test('rows layout: the Keras kernel (in, out), W1 ∈ ℝ^{2×8} for a Points net of 8 units', { timeout: 30_000 }, async () => {
+test('rows layout: the Keras kernel (in, out), W1 ∈ ℝ^{2×8} for a Points net of 8 units', { timeout: 60_000 }, async () => {
   await page.evaluate(() => {
     location.hash = '#lab=equations&model=points&layers=8&layout=rows&layer=1';
   });
-  await page.waitForFunction(() => document.querySelector('.eq-q[data-name="W1"]')?.getAttribute('data-shape') === '2x8', undefined, { timeout: 20_000 });
+  await page.waitForFunction(() => document.querySelector('.eq-q[data-name="W1"]')?.getAttribute('data-shape') === '2x8', undefined, { timeout: 45_000 });
   assert.equal(await shapeOf('W2'), null); // layer 1 is shown
   assert.match((await page.textContent('#eq-layer')) ?? '', /W1∈R2×8/);
   assert.equal(await page.$$eval('.katex-error', (e) => e.length), 0);
   assert.deepEqual(problems, []);
 });
 
-test('choosing a layer shows its equations, and its numbers change after a training step; the keyboard works', { timeout: 30_000 }, async () => {
+test('choosing a layer shows its equations, and its numbers change after a training step; the keyboard works', { timeout: 60_000 }, async () => {
   await page.evaluate(() => {
     location.hash = '#lab=equations&model=points&layers=4,2&layout=columns';
   });
-  await page.waitForFunction(() => document.querySelector('.eq-q[data-name="W1"]')?.getAttribute('data-shape') === '4x2', undefined, { timeout: 20_000 });
+  await page.waitForFunction(() => document.querySelector('.eq-q[data-name="W1"]')?.getAttribute('data-shape') === '4x2', undefined, { timeout: 45_000 });
   await page.click('#reset');
   await shown(0);
   await page.click('button.eq-block[data-layer="2"]');
@@ -147,7 +147,7 @@ test('choosing a layer shows its equations, and its numbers change after a train
   assert.deepEqual(problems, []);
 });
 
-test('training runs: the displayed loss falls, and the screenshot is written', { timeout: 40_000 }, async () => {
+test('training runs: the displayed loss falls, and the screenshot is written', { timeout: 60_000 }, async () => {
   await page.evaluate(() => {
     location.hash = '#lab=equations&model=points&dataset=circle&layers=4,2&lr=0.3&optimizer=sgd&layout=columns&layer=1';
   });
@@ -156,7 +156,7 @@ test('training runs: the displayed loss falls, and the screenshot is written', {
   const start = Number(await page.getAttribute('#eq-loss', 'data-value'));
   assert.ok(start > 0.3, `initial loss ${start}`);
   await page.click('#play');
-  await page.waitForFunction(() => Number(document.getElementById('eq-loss')?.dataset.step) >= 300, undefined, { timeout: 30_000 });
+  await page.waitForFunction(() => Number(document.getElementById('eq-loss')?.dataset.step) >= 150, undefined, { timeout: 30_000 });
   await page.click('#play');
   const end = Number(await page.getAttribute('#eq-loss', 'data-value'));
   assert.ok(end < start / 2, `loss ${start} → ${end} in ${await steps()} steps`);
@@ -166,7 +166,7 @@ test('training runs: the displayed loss falls, and the screenshot is written', {
   assert.deepEqual(problems, []);
 });
 
-test('the Digits network: 64 inputs, softmax and cross-entropy; the URL round-trips the set-up', { timeout: 40_000 }, async () => {
+test('the Digits network: 64 inputs, softmax and cross-entropy; the URL round-trips the set-up', { timeout: 60_000 }, async () => {
   const hash = '#lab=equations&model=digits&layout=columns&layer=2&layers=12&activation=relu&loss=crossentropy&optimizer=adam&lr=0.01&batch=16&seed=3';
   await page.goto(`${url}${hash}`);
   await shown();
@@ -182,6 +182,6 @@ test('the Digits network: 64 inputs, softmax and cross-entropy; the URL round-tr
   await page.focus('#eq-source-digits');
   await page.keyboard.press('ArrowLeft');
   await page.waitForFunction(() => location.hash.includes('model=points'));
-  await page.waitForFunction(() => document.querySelector('.eq-q[data-name="W1"]')?.getAttribute('data-shape') === '4x2', undefined, { timeout: 20_000 });
+  await page.waitForFunction(() => document.querySelector('.eq-q[data-name="W1"]')?.getAttribute('data-shape') === '4x2', undefined, { timeout: 45_000 });
   assert.deepEqual(problems, []);
 });

@@ -1,7 +1,7 @@
 // The Equations lab's worker: builds the network, explains it with nabla
 // (model.explain: the forward and backward equations with shapes), trains
 // it batch by batch in 25 ms slices, and posts the current numbers of every
-// quantity (Explanation.evaluate on a fixed batch) at most every 33 ms.
+// quantity (Explanation.evaluate on a fixed batch) at most every 100 ms.
 import * as nb from 'nabla';
 import { buildNet, optimizerOf, type Net } from '../nets/build.js';
 import { training, type NetSpec } from '../nets/spec.js';
@@ -10,7 +10,8 @@ import type { EqExplain, EqLine, EqSnapshot, FromWorker, LayerInfo, Layout, Quan
 
 const post = (m: FromWorker) => (self as unknown as Worker).postMessage(m);
 const SLICE_MS = 25;
-const SNAPSHOT_MS = 33;
+/** The numbers change at most 10 times a second: readable, and the equations' evaluation stays a small part of the time. */
+const SNAPSHOT_MS = 100;
 /** The examples whose numbers the equations show. */
 const BATCH = 8;
 
