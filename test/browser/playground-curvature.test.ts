@@ -2,9 +2,10 @@
 // (`nabla playground --port 0`): full-batch training runs and its loss
 // falls; the sharpness (λ_max of the loss's Hessian, from nabla in the
 // worker) appears as positive finite numbers; the stability line 2/η moves
-// with the learning-rate slider (and is (2+2μ)/η for momentum, absent for
-// Adam); the same URL trains the same way; the URL round-trips; controls are
-// labelled and work from the keyboard. A screenshot is written to
+// with the learning-rate slider (and is (2+2μ)/η for momentum; Adam's
+// preconditioned sharpness is drawn against 38/η); the same URL trains the
+// same way; the URL round-trips; controls are labelled and work from the
+// keyboard. A screenshot is written to
 // build/test-artefacts/playground/ (or $NABLA_ARTEFACTS/playground/).
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -89,13 +90,15 @@ test('Curvature loads clean; training runs, the loss falls and the sharpness app
   assert.deepEqual(problems, []);
 });
 
-test('the 2/η line moves with the learning-rate slider (keyboard); momentum draws (2+2μ)/η, Adam none', { timeout: 60_000 }, async () => {
+test('the 2/η line moves with the learning-rate slider (keyboard); momentum draws (2+2μ)/η, Adam its preconditioned sharpness against 38/η', {
+  timeout: 60_000,
+}, async () => {
   await page.focus('#cv-lr');
   await page.keyboard.press('ArrowLeft'); // 3 → 2
   await page.waitForFunction(() => location.hash.includes('lr=2&'));
   assert.equal(await threshold(), '1');
   assert.match((await page.textContent('#cv-limit')) ?? '', /2\/η = 1$/);
-  assert.equal(await page.getAttribute('#cv-lr', 'aria-valuetext'), '2 (2/η = 1)');
+  assert.equal(await page.getAttribute('#cv-lr', 'aria-valuetext'), '2; 2/η = 1');
   await page.keyboard.press('ArrowLeft'); // 2 → 1.5
   await page.waitForFunction(() => location.hash.includes('lr=1.5&'));
   assert.equal(Number(await threshold()), 2 / 1.5);
@@ -105,13 +108,22 @@ test('the 2/η line moves with the learning-rate slider (keyboard); momentum dra
   await page.waitForFunction(() => location.hash.includes('optimizer=momentum'));
   assert.equal(Number(await threshold()), 3.8 / 1.5);
   assert.match((await page.textContent('#cv-limit')) ?? '', /\(2\+2μ\)\/η/);
-  // Adam: what is plotted is labelled, and no stability line is claimed
+  // Adam: the preconditioned sharpness λ_max(P⁻¹H) against (2+2β₁)/((1−β₁)η) = 38/η, labelled as such
   await page.focus('#cv-optimizer');
   await page.keyboard.press('ArrowDown');
   await page.waitForFunction(() => location.hash.includes('optimizer=adam'));
-  assert.equal(await threshold(), '');
-  assert.match((await page.textContent('#cv-limit')) ?? '', /none for Adam/);
+  assert.equal(Number(await threshold()), (2 + 2 * 0.9) / ((1 - 0.9) * 1.5));
+  assert.match((await page.textContent('#cv-limit')) ?? '', /38\/η = 25\.3/);
+  assert.match((await page.textContent('.cv-readout')) ?? '', /Preconditioned sharpness λ_max\(P⁻¹H\)/);
   assert.match((await page.textContent('.cv-explain')) ?? '', /preconditioned sharpness/);
+  // measured from the first step on (no v̂ before it): positive finite values
+  await page.click('#reset');
+  await page.waitForFunction(() => document.getElementById('epoch')?.dataset.value === '0');
+  await page.click('#play');
+  await page.waitForFunction(() => Number(document.getElementById('cv-sharpness')?.dataset.count) >= 2, undefined, { timeout: 45_000 });
+  await page.click('#play');
+  const pre = await value('#cv-sharpness');
+  assert.ok(Number.isFinite(pre) && pre > 0, `preconditioned sharpness ${pre}`);
   // every control is labelled; canvases are images with a description
   const unlabelled = await page.$$eval('#lab input, #lab select, #lab button, #lab output', (els) =>
     els
@@ -135,7 +147,7 @@ test('the same URL trains the same way, and the URL round-trips the set-up', { t
   assert.equal(await page.inputValue('#cv-loss-fn'), 'crossentropy');
   assert.equal(await page.inputValue('#cv-every'), '2');
   assert.equal(await page.inputValue('#cv-seed'), '3');
-  assert.equal(await page.getAttribute('#cv-lr', 'aria-valuetext'), '0.5 (2/η = 4)');
+  assert.equal(await page.getAttribute('#cv-lr', 'aria-valuetext'), '0.5; (2+2μ)/η = 7.6');
   const written = new URLSearchParams((await page.evaluate(() => location.hash)).slice(1));
   for (const [k, v] of new URLSearchParams(hash.slice(1))) assert.equal(written.get(k), v, k);
   const fourSteps = async () => {

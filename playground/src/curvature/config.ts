@@ -51,17 +51,23 @@ export function curvSpec(c: CurvConfig): NetSpec {
 /** The momentum of the 'momentum' choice. */
 export const MU = 0.9;
 
+/** Adam's β₁ (nabla's default). */
+export const ADAM_BETA1 = 0.9;
+
 /**
  * The largest sharpness at which the optimiser is stable on a quadratic:
  * gradient descent θ ← θ − ηg multiplies the component along an eigenvector
  * of eigenvalue λ by (1 − ηλ) each step, so it needs λ < 2/η; heavy-ball
- * momentum (v ← μv − ηg, θ ← θ + v) needs λ < (2 + 2μ)/η. Adam has no such
- * line on λ_max (it rescales each coordinate); null.
+ * momentum (v ← μv − ηg, θ ← θ + v) needs λ < (2 + 2μ)/η. Adam, frozen
+ * preconditioner P = diag(√v̂ + ε), is momentum with an EMA on P⁻¹H: stable
+ * while λ_max(P⁻¹H) < (2 + 2β₁)/((1 − β₁)η) = 38/η for β₁ = 0.9 (Cohen et
+ * al., "Adaptive gradient methods at the edge of stability", 2022).
  */
-export function threshold(c: CurvConfig): { value: number; label: string } | null {
+export function threshold(c: CurvConfig): { value: number; label: string } {
   if (c.optimizer === 'gd') return { value: 2 / c.learningRate, label: `2/η = ${fmt(2 / c.learningRate)}` };
   if (c.optimizer === 'momentum') return { value: (2 + 2 * MU) / c.learningRate, label: `(2+2μ)/η = ${fmt((2 + 2 * MU) / c.learningRate)}` };
-  return null;
+  const b1 = ADAM_BETA1;
+  return { value: (2 + 2 * b1) / ((1 - b1) * c.learningRate), label: `38/η = ${fmt((2 + 2 * b1) / ((1 - b1) * c.learningRate))}` };
 }
 
 export const fmt = (v: number) => String(Number(v.toPrecision(3)));

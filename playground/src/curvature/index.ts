@@ -17,7 +17,6 @@ import {
   MODEL_LABELS,
   decodeCurv,
   encodeCurv,
-  fmt,
   threshold,
   type CurvConfig,
 } from './config.js';
@@ -30,7 +29,7 @@ const EXPLAIN = {
   gd: 'Gradient descent with step η multiplies the error along the Hessian’s top eigenvector by (1 − ηλ_max) each step: it is stable only while λ_max < 2/η. Watch the sharpness rise during training (progressive sharpening) until it reaches 2/η and hovers there, while the loss keeps falling, though no longer monotonically: the edge of stability (Cohen et al., 2021). Raise η and the line comes down.',
   momentum:
     'Heavy-ball momentum (v ← μv − ηg, θ ← θ + v) is stable along an eigenvector while λ < (2 + 2μ)/η, which with μ = 0.9 is 3.8/η: the line drawn. The sharpness rises to that line rather than to 2/η.',
-  adam: 'Plotted: λ_max of the loss’s Hessian itself. Adam divides each coordinate’s step by √v̂, so its stability is set by the preconditioned sharpness λ_max(P⁻¹H) with P = diag(√v̂ + ε), not by λ_max: there is no 2/η line for Adam, and λ_max may lie far above 2/η while training is stable.',
+  adam: 'Plotted for Adam: the preconditioned sharpness λ_max(P⁻¹H), P = diag(√v̂ + ε), not λ_max of H itself. Adam divides each coordinate’s step by √v̂ + ε, so the curvature it feels is P⁻¹H; with its momentum β₁ = 0.9 it is stable while λ_max(P⁻¹H) < (2 + 2β₁)/((1 − β₁)η) = 38/η, and it too rises to that line and hovers there (Cohen et al., 2022). Measured from the first step on (before it, Adam has no v̂).',
 } as const;
 
 export const createCurvatureLab: LabFactory = (host: LabHost, params: URLSearchParams): Lab => {
@@ -45,6 +44,7 @@ export const createCurvatureLab: LabFactory = (host: LabHost, params: URLSearchP
 
   const controls = el('section', { id: 'cv-controls', className: 'panel controls', ariaLabel: 'Settings' });
   const lossOut = el('output', { id: 'cv-loss', ariaLabel: 'Training loss' });
+  const sharpLabel = el('span', { textContent: 'Sharpness λ_max' });
   const sharpOut = el('output', { id: 'cv-sharpness', ariaLabel: 'Sharpness, the largest eigenvalue of the Hessian' });
   const limitOut = el('output', { id: 'cv-limit', ariaLabel: 'Stability limit' });
   const lossChart = el('canvas', {
@@ -59,7 +59,7 @@ export const createCurvatureLab: LabFactory = (host: LabHost, params: URLSearchP
     'div',
     { className: 'cv-readout' },
     el('div', {}, el('span', { textContent: 'Training loss' }), lossOut),
-    el('div', {}, el('span', { textContent: 'Sharpness λ_max' }), sharpOut),
+    el('div', {}, sharpLabel, sharpOut),
     el('div', {}, el('span', { id: 'cv-limit-label', textContent: 'Stability limit' }), limitOut),
   );
   const output = el(
@@ -102,7 +102,7 @@ export const createCurvatureLab: LabFactory = (host: LabHost, params: URLSearchP
         rates.length - 1,
         1,
         rates.indexOf(c.learningRate),
-        (i) => `${rates[i]} (2/η = ${fmt(2 / rates[i]!)})`,
+        (i) => `${rates[i]}; ${threshold({ ...c, learningRate: rates[i]! }).label}`,
         (i) => setConfig({ ...config, learningRate: rates[i]! }),
       ),
       select(
@@ -116,14 +116,15 @@ export const createCurvatureLab: LabFactory = (host: LabHost, params: URLSearchP
       el(
         'p',
         { className: 'cv-note eq-muted' },
-        'Full-batch training on 200 points (or 300 digits), tanh units. Each measurement runs Lanczos iteration on Hessian-vector products of the loss (nb.sharpness): about 20 extra backward passes.',
+        'Full-batch training on 200 points (or 300 digits), tanh units. Each measurement runs Lanczos iteration on Hessian-vector products of the loss (nb.sharpness; for Adam, nb.linalg.hessianEigs of the rescaled loss): about 20 extra backward passes.',
       ),
     );
     if (focused) document.getElementById(focused)?.focus(); // the keyboard stays where it was
     const t = threshold(c);
-    limitOut.textContent = t ? t.label : 'none for Adam';
-    sharpChart.ariaLabel = `Sharpness λ_max by step${t ? `, with the stability limit ${t.label}` : ''}`;
-    sharpChart.dataset.threshold = t ? String(t.value) : '';
+    limitOut.textContent = t.label;
+    sharpChart.ariaLabel = `${c.optimizer === 'adam' ? 'Preconditioned sharpness λ_max(P⁻¹H)' : 'Sharpness λ_max'} by step, with the stability limit ${t.label}`;
+    sharpChart.dataset.threshold = String(t.value);
+    sharpLabel.textContent = c.optimizer === 'adam' ? 'Preconditioned sharpness λ_max(P⁻¹H)' : 'Sharpness λ_max';
     explain.textContent = EXPLAIN[c.optimizer];
     dirty = true;
   }
@@ -178,14 +179,20 @@ export const createCurvatureLab: LabFactory = (host: LabHost, params: URLSearchP
     sharpOut.textContent = lastSharp ? lastSharp.y.toPrecision(4) : '—';
     sharpOut.dataset.value = String(lastSharp?.y ?? NaN);
     sharpOut.dataset.count = String(sharp.length);
-    const ref = t ?? { value: 2 / config.learningRate, label: `2/η = ${fmt(2 / config.learningRate)} (gradient descent’s limit, not Adam’s)` };
+    const adam = config.optimizer === 'adam';
     drawChart(sharpChart, {
-      series: [{ label: 'sharpness λ_max (Hessian’s largest eigenvalue)', color: '#0877bd', points: sharp }],
-      hlines: [{ y: ref.value, label: ref.label, color: t ? '#d9480f' : '#8a96a3' }],
+      series: [
+        {
+          label: adam ? 'preconditioned sharpness λ_max(P⁻¹H), P = diag(√v̂ + ε)' : 'sharpness λ_max (the Hessian’s largest eigenvalue)',
+          color: '#0877bd',
+          points: sharp,
+        },
+      ],
+      hlines: [{ y: t.value, label: t.label, color: '#d9480f' }],
       xLabel: 'step',
-      yLabel: 'λ_max',
+      yLabel: adam ? 'λ_max(P⁻¹H)' : 'λ_max',
       yMin: 0,
-      yMax: ref.value * 1.25,
+      yMax: t.value * 1.25,
     });
     drawChart(lossChart, {
       series: [{ label: 'training loss (full batch)', color: '#1f2933', points: losses }],

@@ -73,7 +73,7 @@ function logTicks(a: number, b: number): number[] {
 /** Draws the chart. */
 export function drawChart(canvas: HTMLCanvasElement, spec: ChartSpec): void {
   const { ctx, w, h } = context(canvas);
-  const pad = { l: 56, r: 14, t: 14, b: 40 };
+  const pad = { l: 64, r: 14, t: 14, b: 40 };
   const all = spec.series.flatMap((s) => s.points).filter((p) => Number.isFinite(p.y) && (!spec.logY || p.y > 0));
   const xs = all.map((p) => p.x);
   const x0 = 0,
@@ -127,7 +127,7 @@ export function drawChart(canvas: HTMLCanvasElement, spec: ChartSpec): void {
   ctx.fillStyle = '#1f2933';
   ctx.fillText(spec.xLabel, (pad.l + w - pad.r) / 2, h - 17);
   ctx.save();
-  ctx.translate(13, (pad.t + h - pad.b) / 2);
+  ctx.translate(11, (pad.t + h - pad.b) / 2);
   ctx.rotate(-Math.PI / 2);
   ctx.textBaseline = 'middle';
   ctx.fillText(spec.yLabel, 0, 0);
