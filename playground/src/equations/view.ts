@@ -157,7 +157,7 @@ export class EquationsView {
     const fwd = e.lines.filter((l) => l.role === 'forward' || l.role === 'cost').map(row);
     const bwd = e.lines.filter((l) => l.role === 'backward' || l.role === 'gradient').map(row);
     // one row per equation, a rule between the passes
-    const body = fwd.join(' \\\\ ') + (bwd.length ? ` \\\\[3pt] \\hline ${bwd.join(' \\\\ ')}` : '');
+    const body = fwd.join(' \\\\ ') + (bwd.length ? ` \\\\[3pt] \\hline \\rule{0pt}{1.5em}${bwd.join(' \\\\ ')}` : ''); // a strut: room under the rule
     typeset(this.all, `\\begin{alignedat}{2} ${body} \\end{alignedat}`, true);
     this.all.ariaLabel = `The ${e.lines.length} equations of the forward and backward pass`;
     this.header.textContent = e.header[1] ?? '';
