@@ -39,6 +39,9 @@ const SHOTS = [
     epochs: 60,
     fullPage: false,
   },
+  // the counter counts steps in these labs: one Step is one batch (Equations) or one full-batch step (Curvature)
+  { file: 'playground-equations.png', hash: '#lab=equations&model=points&layers=4,2&lr=0.3&layout=columns&layer=1', epochs: 300 },
+  { file: 'playground-curvature.png', hash: '#lab=curvature&model=points&optimizer=gd&loss=mse&lr=3&every=5&seed=1', epochs: 90 },
 ];
 
 mkdirSync(out, { recursive: true });

@@ -13,4 +13,6 @@ export interface LabEntry {
 export const LABS: LabEntry[] = [
   { id: 'points', title: 'Points', load: async () => (await import('./points/index.js')).createPointsLab },
   { id: 'digits', title: 'Digits', load: async () => (await import('./digits/index.js')).createDigitsLab },
+  { id: 'equations', title: 'Equations', load: async () => (await import('./equations/index.js')).createEquationsLab },
+  { id: 'curvature', title: 'Curvature', load: async () => (await import('./curvature/index.js')).createCurvatureLab },
 ];
