@@ -1,6 +1,7 @@
 // The Curvature lab: the sharpness λ_max (the largest eigenvalue of the
 // loss's Hessian, from nabla in the worker) during full-batch training,
 // against the stability limit 2/η: the edge of stability.
+import { startLabWorker } from '../lab-worker.js';
 import '../nets/labs.css';
 import { el } from '../dom.js';
 import type { Lab, LabFactory, LabHost } from '../lab.js';
@@ -33,7 +34,7 @@ const EXPLAIN = {
 } as const;
 
 export const createCurvatureLab: LabFactory = (host: LabHost, params: URLSearchParams): Lab => {
-  const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+  const worker = startLabWorker('curvature');
   const send = (m: ToWorker) => worker.postMessage(m);
   let config: CurvConfig = decodeCurv(params);
   let playing = false;

@@ -1,12 +1,13 @@
 // The Digits lab as the shell sees it: the view (lab.ts) and its training
 // worker (worker.ts), wired to the toolbar and the URL hash.
+import { startLabWorker } from '../lab-worker.js';
 import type { Lab, LabFactory, LabHost } from '../lab.js';
 import { decodeDigits, encodeDigits, type DigitsConfig } from './config.js';
 import { DigitsLab } from './lab.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 
 export const createDigitsLab: LabFactory = (host: LabHost, params: URLSearchParams): Lab => {
-  const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+  const worker = startLabWorker('digits');
   const send = (m: ToWorker, transfer: Transferable[] = []) => worker.postMessage(m, transfer);
   let config: DigitsConfig = decodeDigits(params);
   let playing = false;

@@ -1,5 +1,6 @@
 // The Equations lab as the shell sees it: nabla's explain of the Points or
 // Digits network, typeset, trained live in its worker.
+import { startLabWorker } from '../lab-worker.js';
 import '../nets/labs.css';
 import { el } from '../dom.js';
 import type { Lab, LabFactory, LabHost } from '../lab.js';
@@ -32,7 +33,7 @@ function encode(s: EqState): URLSearchParams {
 }
 
 export const createEquationsLab: LabFactory = (host: LabHost, params: URLSearchParams): Lab => {
-  const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+  const worker = startLabWorker('equations');
   const send = (m: ToWorker) => worker.postMessage(m);
   let state = decode(params, host);
   let playing = false;

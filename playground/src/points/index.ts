@@ -1,5 +1,6 @@
 // The Points lab as the shell sees it: the view (lab.ts) and its training
 // worker (worker.ts), wired to the toolbar and the URL hash.
+import { startLabWorker } from '../lab-worker.js';
 import { el } from '../dom.js';
 import type { Lab, LabFactory, LabHost } from '../lab.js';
 import { decodePoints, encodePoints, type PointsConfig } from './config.js';
@@ -7,7 +8,7 @@ import { PointsLab } from './lab.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 
 export const createPointsLab: LabFactory = (host: LabHost, params: URLSearchParams): Lab => {
-  const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+  const worker = startLabWorker('points');
   const send = (m: ToWorker) => worker.postMessage(m);
   let config: PointsConfig = decodePoints(params);
   let playing = false;
