@@ -10,4 +10,7 @@ export interface LabEntry {
   load: () => Promise<LabFactory>;
 }
 
-export const LABS: LabEntry[] = [{ id: 'points', title: 'Points', load: async () => (await import('./points/index.js')).createPointsLab }];
+export const LABS: LabEntry[] = [
+  { id: 'points', title: 'Points', load: async () => (await import('./points/index.js')).createPointsLab },
+  { id: 'calculus', title: 'Calculus', load: async () => (await import('./calculus/index.js')).createCalculusLab },
+];
