@@ -283,7 +283,7 @@ export class SurfaceView {
     };
     this.labels = [];
     label(0, -1.42, f, g.labels[0], 'axis');
-    label(1.42, 0, f, g.labels[1], 'axis');
+    label(1.3, 0, f, g.labels[1], 'axis vaxis');
     label(-1, -1, HEIGHT + 0.1, g.labels[2], 'axis zaxis');
     // ticks at round values along the front (u) and right (v) edges, away from the shared corner
     const [ut, vt] = [ticks(us[0]!, us[us.length - 1]!), ticks(vs[0]!, vs[vs.length - 1]!)];
