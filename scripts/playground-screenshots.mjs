@@ -39,6 +39,25 @@ const SHOTS = [
     epochs: 60,
     fullPage: false,
   },
+  // the Calculus lab: each part plays to a fixed end (the descent settles, the balls stop at 400 steps, the network at its epochs)
+  {
+    file: 'playground-calculus-tangent.png',
+    hash: '#lab=calculus&part=tangent&curve=valleys&x=2.3&curveLr=0.05',
+    play: true,
+    ready: "document.getElementById('play')?.getAttribute('aria-pressed') === 'false' && Number(document.getElementById('epoch')?.dataset.value) > 0",
+  },
+  {
+    file: 'playground-calculus-surface.png',
+    hash: '#lab=calculus&part=surface&surface=twominima&lr=0.02',
+    play: true,
+    ready: "document.getElementById('epoch')?.dataset.value === '400'",
+  },
+  {
+    file: 'playground-calculus-landscape.png',
+    hash: '#lab=calculus&part=landscape&epochs=60&net.dataset=spiral3&net.features=x1,x2,sinx1,sinx2&net.layers=8,8&net.optimizer=adam&net.lr=0.03',
+    play: true,
+    ready: "document.getElementById('landscape-plane')?.dataset.epoch === '60'",
+  },
   // the counter counts steps in these labs: one Step is one batch (Equations) or one full-batch step (Curvature)
   { file: 'playground-equations.png', hash: '#lab=equations&model=points&layers=4,2&lr=0.3&layout=columns&layer=1', epochs: 300 },
   { file: 'playground-curvature.png', hash: '#lab=curvature&model=points&optimizer=gd&loss=mse&lr=3&every=5&seed=1', epochs: 90 },
@@ -55,10 +74,16 @@ try {
   for (const s of SHOTS) {
     await page.goto(server.url + s.hash);
     await page.waitForFunction(() => document.getElementById('epoch')?.dataset.value === '0');
-    // exactly s.epochs epochs, one Step each (playing would stop at a time-dependent epoch)
-    await page.focus('#step');
-    for (let i = 0; i < s.epochs; i++) await page.keyboard.press('Enter');
-    await page.waitForFunction((n) => Number(document.getElementById('epoch')?.dataset.value) === n, s.epochs, { timeout: 120_000 });
+    if (s.play) {
+      // a set-up whose play stops by itself at a fixed point (the Calculus lab's parts): play, then wait for `s.ready`
+      await page.click('#play');
+      await page.waitForFunction(s.ready, undefined, { timeout: 120_000, polling: 200 });
+    } else {
+      // exactly s.epochs epochs, one Step each (playing would stop at a time-dependent epoch)
+      await page.focus('#step');
+      for (let i = 0; i < s.epochs; i++) await page.keyboard.press('Enter');
+      await page.waitForFunction((n) => Number(document.getElementById('epoch')?.dataset.value) === n, s.epochs, { timeout: 120_000 });
+    }
     for (const sel of s.click ?? []) await page.click(sel);
     await page.evaluate(() => document.activeElement instanceof HTMLElement && document.activeElement.blur());
     await page.waitForTimeout(300);

@@ -13,6 +13,7 @@ export interface LabEntry {
 export const LABS: LabEntry[] = [
   { id: 'points', title: 'Points', load: async () => (await import('./points/index.js')).createPointsLab },
   { id: 'digits', title: 'Digits', load: async () => (await import('./digits/index.js')).createDigitsLab },
+  { id: 'calculus', title: 'Calculus', load: async () => (await import('./calculus/index.js')).createCalculusLab },
   { id: 'equations', title: 'Equations', load: async () => (await import('./equations/index.js')).createEquationsLab },
   { id: 'curvature', title: 'Curvature', load: async () => (await import('./curvature/index.js')).createCurvatureLab },
 ];

@@ -13,6 +13,7 @@ const LAB_WORKERS: Record<string, () => Promise<unknown>> = {
   points: () => import('./points/worker.js'),
   digits: () => import('./digits/worker.js'),
   equations: () => import('./equations/worker.js'),
+  calculus: () => import('./calculus/worker.js'),
   curvature: () => import('./curvature/worker.js'),
 };
 

@@ -156,6 +156,12 @@ export class PointsTrainer {
     this.history.push({ epoch: this.epoch, train, test });
   }
 
+  /** The network with its current weights written into it, those weights by name, the training set and the loss: what a loss landscape needs (the Calculus lab). */
+  current(): { model: nb.Sequential; params: nb.NamedTensors; x: nb.Tensor; y: nb.Tensor; loss: nb.losses.LossFunction; trainLoss: number } {
+    this.step.write(this.params);
+    return { model: this.model, params: this.params, x: this.train.x, y: this.train.y, loss: this.loss, trainLoss: this.last.train };
+  }
+
   /** The current state for the page; the loss history since the previous snapshot. */
   snapshot(running: boolean): Omit<PointsSnapshot, 'id'> {
     this.step.write(this.params);

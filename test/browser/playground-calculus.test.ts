@@ -1,0 +1,256 @@
+// The Calculus lab in headless Chromium, started as users start it
+// (`nabla playground --port 0`): it loads cleanly with WebGL (three.js on
+// SwiftShader); the tangent's displayed slope is the derivative; on the 3-D
+// surface the four balls' losses fall at a sane learning rate and a large one
+// reports divergence; the model landscape is drawn with its training path;
+// the URL round-trips; every control is labelled and the keyboard works them.
+// Screenshots of each part go to build/test-artefacts/playground/.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { CHROMIUM } from './harness.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const ARTEFACTS = join(process.env.NABLA_ARTEFACTS ?? join(root, 'build', 'test-artefacts'), 'playground');
+const OPTIMIZERS = ['gd', 'momentum', 'rmsprop', 'adam'];
+
+let child: ChildProcess;
+let url: string;
+let browser: Browser;
+let page: Page;
+const problems: string[] = [];
+
+before(async () => {
+  child = spawn(process.execPath, [join(root, 'dist', 'cli', 'nabla.js'), 'playground', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  url = await new Promise<string>((ok, fail) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d;
+      const m = /http:\/\/\S+/.exec(out);
+      if (m) ok(m[0]);
+    });
+    child.stderr!.on('data', (d: Buffer) => {
+      out += d;
+    });
+    child.on('exit', (code) => fail(new Error(`nabla playground exited with ${code}: ${out}`)));
+  });
+  // WebGL on SwiftShader through ANGLE: with the harness' --disable-gpu, Chromium composites WebGL by reading pixels back and warns of it on the console
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'] });
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  await page.goto(`${url}#lab=calculus&part=tangent`);
+  await page.waitForFunction(
+    () => document.getElementById('status')?.textContent?.includes('backend') && document.getElementById('slope')?.dataset.value !== undefined,
+    undefined,
+    { polling: 100 },
+  );
+});
+
+after(async () => {
+  await browser?.close();
+  child?.kill('SIGTERM');
+});
+
+const attr = async (sel: string, name = 'data-value') => Number(await page.getAttribute(sel, name));
+const counter = () => attr('#epoch');
+const shot = async (file: string) => {
+  mkdirSync(ARTEFACTS, { recursive: true });
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await page.waitForTimeout(200); // the next animation frame draws
+  await page.screenshot({ path: join(ARTEFACTS, file), fullPage: true });
+};
+
+/** Sets the hash (a link followed) and waits until `ready` holds. */
+async function open(hash: string, ready: string): Promise<void> {
+  await page.evaluate((h) => {
+    location.hash = h;
+  }, hash);
+  await page.waitForFunction(ready, undefined, { timeout: 20_000, polling: 100 });
+}
+
+/** Waits until the tangent shows the point `x` (the worker's answer has arrived). */
+const tangentAt = (x: number) => page.waitForFunction((x) => Math.abs(Number(document.getElementById('slope')?.dataset.x) - x) < 1e-9, x, { polling: 100 });
+
+test('the Calculus lab loads with WebGL and no console problems', { timeout: 30_000 }, async () => {
+  assert.match((await page.textContent('#status')) ?? '', /wasm backend/);
+  assert.equal(await page.evaluate(() => !!document.createElement('canvas').getContext('webgl2')), true);
+  assert.equal(await page.$$eval('.no-webgl', (e) => e.length), 0);
+  assert.equal(await page.$$eval('canvas.surface-3d', (e) => e.length), 2); // the cost surface and the model landscape
+  assert.deepEqual(problems, []);
+});
+
+test("the tangent's slope is the derivative, and a step moves the point by −η·f′(x)", { timeout: 30_000 }, async () => {
+  await open('#lab=calculus&part=tangent&curve=cubic&x=2&curveLr=0.05', 'Math.abs(Number(document.getElementById("slope")?.dataset.x) - 2) < 1e-9');
+  // f(x) = x³ − 3x: f′(2) = 3·2² − 3 = 9
+  const d = (x: number) => 3 * x * x - 3;
+  assert.ok(Math.abs((await attr('#slope')) - d(2)) < 1e-9, `slope ${await attr('#slope')}`);
+  assert.match((await page.textContent('#slope')) ?? '', /= 9\b/);
+  assert.match((await page.textContent('#slope-sentence')) ?? '', /slope 9: stepping right goes up/);
+  await page.click('#step');
+  const x1 = 2 - 0.05 * d(2);
+  await tangentAt(x1);
+  assert.ok(Math.abs((await attr('#slope')) - d(x1)) < 1e-9);
+  assert.equal(await counter(), 1);
+  // sin at x = 1: cos 1, and a negative slope says stepping right goes down
+  await open('#lab=calculus&part=tangent&curve=sine&x=-1', 'Math.abs(Number(document.getElementById("slope")?.dataset.x) + 1) < 1e-9');
+  assert.ok(Math.abs((await attr('#slope')) - Math.cos(-1)) < 1e-9);
+  await open('#lab=calculus&part=tangent&curve=sine&x=2', 'Math.abs(Number(document.getElementById("slope")?.dataset.x) - 2) < 1e-9');
+  assert.match((await page.textContent('#slope-sentence')) ?? '', /stepping right goes down/);
+  // the arrow keys on the plot move the point, and the URL follows
+  await page.focus('canvas.tangent-plot');
+  await page.keyboard.press('ArrowRight');
+  await tangentAt(2.05);
+  assert.ok(Math.abs((await attr('#slope')) - Math.cos(2.05)) < 1e-9);
+  assert.equal(new URLSearchParams(await page.evaluate(() => location.hash.slice(1))).get('x'), '2.05');
+  // playing descends the curve: f falls
+  await open('#lab=calculus&part=tangent&curve=valleys&x=2.3&curveLr=0.05', 'Math.abs(Number(document.getElementById("slope")?.dataset.x) - 2.3) < 1e-9');
+  await page.click('#play');
+  await page.waitForFunction(() => Number(document.getElementById('epoch')?.dataset.value) >= 5, undefined, { timeout: 20_000, polling: 100 });
+  await page.click('#play');
+  const at = (x: number) => x ** 4 / 4 - x * x + 0.4 * x + 1.3;
+  const x5 = await attr('#slope', 'data-x');
+  assert.ok(at(x5) < at(2.3) - 1, `f fell from ${at(2.3)} to ${at(x5)}`);
+  await shot('calculus-tangent.png');
+  assert.deepEqual(problems, []);
+});
+
+test('the cost surface: all four balls roll down at a sane η; a large η reports divergence', { timeout: 45_000 }, async () => {
+  await open(
+    '#lab=calculus&part=surface&surface=ravine&lr=0.1',
+    'document.getElementById("loss-adam")?.dataset.value !== undefined && document.getElementById("epoch")?.dataset.value === "0"',
+  );
+  const first = await Promise.all(OPTIMIZERS.map((o) => attr(`#loss-${o}`)));
+  assert.ok(
+    first.every((j) => Math.abs(j - (0.1 * 1.8 ** 2 + 2 * 1.2 ** 2)) < 1e-9),
+    `J at the start ${first}`,
+  );
+  await page.click('#play');
+  await page.waitForFunction(() => Number(document.getElementById('epoch')?.dataset.value) >= 40, undefined, { timeout: 30_000, polling: 100 });
+  await page.click('#play');
+  for (const o of OPTIMIZERS) {
+    const j = await attr(`#loss-${o}`);
+    assert.ok(j < first[0]! / 10, `${o}: J ${first[0]} → ${j} after 40+ steps`);
+    assert.equal(await page.getAttribute(`#status-${o}`, 'data-diverged'), 'false');
+  }
+  await shot('calculus-surface.png');
+  // the same start at η = 1.5 on the bowl: gradient descent's steps w ← w − 1.5·2w = −2w double, and it flies off
+  await open(
+    '#lab=calculus&part=surface&surface=bowl&lr=1.5',
+    'document.getElementById("epoch")?.dataset.value === "0" && document.getElementById("status-gd")?.dataset.diverged === "false"',
+  );
+  for (let i = 0; i < 5; i++) await page.click('#step');
+  await page.waitForFunction(() => document.getElementById('status-gd')?.dataset.diverged === 'true', undefined, { timeout: 10_000, polling: 100 });
+  assert.match((await page.textContent('#status-gd')) ?? '', /diverged at step 2/);
+  assert.match((await page.textContent('#message')) ?? '', /diverged/);
+  assert.equal(await page.isVisible('.surface-label.diverged'), true);
+  await shot('calculus-surface-diverged.png');
+  // and at a sane η again, nothing diverges
+  await page.$eval('#surface-lr', (e) => {
+    (e as HTMLInputElement).value = '4'; // RATES[4] = 0.02
+    e.dispatchEvent(new Event('change'));
+  });
+  await page.waitForFunction(() => location.hash.includes('lr=0.02') && document.getElementById('status-gd')?.dataset.diverged === 'false', undefined, {
+    polling: 100,
+  });
+  assert.equal(await page.textContent('#message'), '');
+  assert.deepEqual(problems, []);
+});
+
+test("the model's landscape: the Points network trains, and its loss surface is drawn with the training path", { timeout: 45_000 }, async () => {
+  await open(
+    '#lab=calculus&part=landscape&epochs=15&net.dataset=circle&net.layers=4,2&net.optimizer=adam&net.lr=0.03',
+    'document.getElementById("landscape-epoch")?.dataset.value === "0"',
+  );
+  const start = await attr('#landscape-loss');
+  await page.click('#play');
+  await page.waitForFunction(() => document.getElementById('landscape-plane')?.dataset.epoch === '15', undefined, { timeout: 40_000, polling: 100 });
+  const end = await attr('#landscape-loss');
+  assert.ok(end < start / 2, `training loss ${start} → ${end}`);
+  assert.equal(await attr('#landscape-plane', 'data-points'), 16); // θ₀ and one point per epoch
+  assert.match((await page.textContent('#landscape-plane')) ?? '', /J\(θ\*\) = .* the plane holds \d/);
+  assert.equal(await page.isVisible('.calc-part:not([hidden]) .surface-label.mark.start'), true);
+  assert.equal(await page.isVisible('.calc-part:not([hidden]) .surface-label.mark.end'), true);
+  assert.match((await page.textContent('.calc-part:not([hidden]) .surface-label.axis')) ?? '', /PC 1/);
+  await shot('calculus-landscape.png');
+  assert.deepEqual(problems, []);
+});
+
+test('the URL hash sets the controls, and a changed control is written back to the hash', { timeout: 30_000 }, async () => {
+  await open(
+    '#lab=calculus&part=surface&curve=valleys&x=-1.5&curveLr=0.2&surface=rosenbrock&lr=0.005&start=-1,2&epochs=40&directions=random&net.dataset=xor&net.layers=3&net.seed=7',
+    'document.getElementById("epoch")?.dataset.value === "0"',
+  );
+  assert.equal(await page.isChecked('#part-surface'), true);
+  assert.equal(await page.inputValue('#surface'), 'rosenbrock');
+  assert.equal(await page.textContent('label[for=surface-lr] output'), '0.005');
+  assert.equal(await page.inputValue('#curve'), 'valleys');
+  assert.equal(await page.inputValue('#x0'), '-1.5');
+  assert.equal(await page.textContent('label[for=curve-lr] output'), '0.2');
+  assert.equal(await page.inputValue('#epochs'), '40');
+  assert.equal(await page.inputValue('#directions'), 'random');
+  assert.match((await page.textContent('#net')) ?? '', /xor data · 2 → 3 → 1 units .* seed 7/);
+  assert.match((await page.textContent('#surface-start')) ?? '', /\(-1, 2\)/);
+  await page.selectOption('#surface', 'saddle');
+  const hash = new URLSearchParams(await page.evaluate(() => location.hash.slice(1)));
+  assert.equal(hash.get('surface'), 'saddle');
+  assert.equal(hash.get('part'), 'surface');
+  assert.equal(hash.get('curve'), 'valleys');
+  assert.equal(hash.get('net.dataset'), 'xor');
+  await page.reload();
+  await page.waitForFunction(
+    () => document.getElementById('status')?.textContent?.includes('backend') && document.getElementById('loss-gd')?.dataset.value !== undefined,
+    undefined,
+    { polling: 100 },
+  );
+  assert.equal(await page.inputValue('#surface'), 'saddle');
+  assert.equal(await page.inputValue('#curve'), 'valleys');
+  assert.equal(await page.inputValue('#directions'), 'random');
+  assert.deepEqual(problems, []);
+});
+
+test('every control has a label, and the keyboard reaches and works them', { timeout: 30_000 }, async () => {
+  await open('#lab=calculus&part=surface&surface=bowl', 'document.getElementById("epoch")?.dataset.value === "0"');
+  const unlabelled = await page.$$eval('main input, main select, main button, main output', (els) =>
+    els
+      .filter((e) => {
+        const l = (e as HTMLInputElement).labels;
+        const named = (l && l.length > 0 && Array.from(l).some((x) => x.textContent!.trim() !== '')) || e.getAttribute('aria-label') || e.textContent!.trim();
+        return !named;
+      })
+      .map((e) => e.outerHTML.slice(0, 80)),
+  );
+  assert.deepEqual(unlabelled, []);
+  const unnamedCanvases = await page.$$eval('main canvas', (cs) => cs.filter((c) => c.getAttribute('role') !== 'img' || !c.getAttribute('aria-label')).length);
+  assert.equal(unnamedCanvases, 0);
+  const reached = new Set<string>();
+  await page.focus('body');
+  for (let i = 0; i < 20; i++) {
+    await page.keyboard.press('Tab');
+    reached.add(await page.evaluate(() => document.activeElement?.id || document.activeElement?.className || ''));
+  }
+  for (const id of ['reset', 'play', 'step', 'part-surface', 'surface', 'surface-lr', 'surface-3d'])
+    assert.ok(reached.has(id), `Tab does not reach ${id}: ${[...reached].join(', ')}`);
+  // the arrow keys turn the 3-D view
+  await page.focus('.calc-part:not([hidden]) canvas.surface-3d');
+  const before = await page.getAttribute('.calc-part:not([hidden]) canvas.surface-3d', 'data-azimuth');
+  await page.keyboard.press('ArrowLeft');
+  await page.waitForFunction((b) => document.querySelector('.calc-part:not([hidden]) canvas.surface-3d')?.getAttribute('data-azimuth') !== b, before, {
+    polling: 100,
+  });
+  // the arrow keys on the learning-rate slider change η, and the part pills switch parts
+  await page.focus('#surface-lr');
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => location.hash.includes('lr=0.1&'), undefined, { polling: 100 });
+  await page.focus('#part-surface');
+  await page.keyboard.press('ArrowLeft');
+  await page.waitForFunction(() => location.hash.includes('part=tangent'), undefined, { polling: 100 });
+  assert.equal(await page.isVisible('canvas.tangent-plot'), true);
+  assert.deepEqual(problems, []);
+});
