@@ -8,7 +8,7 @@ import { describe } from '../core/describe.js';
 import { tapeState } from '../autograd/tape.js';
 import { ProgramBuilder } from '../trace/builder.js';
 import type { Equation, ProgramConstant, ProgramVar } from '../trace/program.js';
-import { Tensor, isTensor } from '../tensor/tensor.js';
+import { type Tensor, isTensor } from '../tensor/tensor.js';
 import { Variable } from '../tensor/variable.js';
 
 /** A random input: its program variable and how to draw its values again. */

@@ -88,13 +88,15 @@ export function jit<F extends (...args: never[]) => unknown>(f: F, opts: JitOpti
   if (typeof f !== 'function') throw new ArgumentError(`jit: argument f must be a function, got ${describe(f)}`);
   if (opts === null || typeof opts !== 'object') throw new ArgumentError(`jit: argument opts must be an options object, got ${describe(opts)}`);
   for (const k of Object.keys(opts))
-    if (!['strict', 'cacheSize', 'name'].includes(k)) throw new ArgumentError(`jit: unknown option '${k}' (strict, cacheSize, name)`);
+    if (!['strict', 'cacheSize', 'name', 'silent'].includes(k)) throw new ArgumentError(`jit: unknown option '${k}' (strict, cacheSize, name)`);
   const cacheSize = opts.cacheSize ?? 8;
   if (!Number.isSafeInteger(cacheSize) || cacheSize < 1)
     throw new ArgumentError(`jit: opts.cacheSize must be a positive integer, got ${describe(opts.cacheSize)}`);
   if (opts.strict !== undefined && typeof opts.strict !== 'boolean')
     throw new ArgumentError(`jit: opts.strict must be a boolean, got ${describe(opts.strict)}`);
   const strict = opts.strict ?? false;
+  // @internal: fit's default compilation falls back without a warning
+  const silent = (opts as { silent?: boolean }).silent === true;
   const name = opts.name ?? (f.name || 'f');
   const fn = f as unknown as (...args: unknown[]) => unknown;
   const cache = new Map<string, Plan | typeof EAGER>();
@@ -125,7 +127,7 @@ export function jit<F extends (...args: never[]) => unknown>(f: F, opts: JitOpti
     } catch (e) {
       if (!(e instanceof TraceError)) throw e;
       if (strict) throw new TraceError(`jit: cannot compile ${name}: ${e.message}`);
-      if (!warned) {
+      if (!warned && !silent) {
         warned = true;
         console.warn(
           `nabla jit: ${name} cannot be compiled and runs eagerly (${e.message.split(' while nb.trace')[0]}). Pass { strict: true } to make this an error.`,
