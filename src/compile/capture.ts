@@ -15,6 +15,8 @@ import { Variable } from '../tensor/variable.js';
 export interface RandomInput {
   readonly var: ProgramVar;
   readonly redraw: () => Tensor;
+  /** The values drawn while tracing: the first call's (the stream has advanced past them). */
+  readonly first: Tensor;
 }
 
 /** What one trace of a jitted function gives the compiler. */
@@ -53,7 +55,7 @@ class JitBuilder extends ProgramBuilder {
 
   random(value: Tensor, redraw: () => Tensor): Tensor {
     const t = this.placeholder(value.shape, value.dtype, 'intermediate', `rand${this.drawn++}`, 'random values');
-    this.randoms.push({ var: this.output(t), redraw });
+    this.randoms.push({ var: this.output(t), redraw, first: value });
     return t;
   }
 }

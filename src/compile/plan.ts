@@ -45,6 +45,8 @@ export class Plan {
   private readonly outSlots: { slot: number; shape: readonly number[] }[];
   private readonly updateSlots: { variable: Variable; slot: number; shape: readonly number[] }[];
   private readonly constantSlots: Set<number>;
+  /** The random values drawn while tracing, used by the first run (then null): the stream advanced once, as in eager execution. */
+  private traceDraws: Tensor[] | null;
   /** The graph's nodes, in replay order (a caller may adjust numeric attributes between calls: see fit's Adam steps). */
   readonly nodes: readonly Node[];
 
@@ -63,6 +65,7 @@ export class Plan {
     this.inputSlots = captured.inputs.map(slot);
     this.paramSlots = captured.params.map((p) => ({ variable: p.variable, slot: slot(p.var) }));
     this.randomSlots = captured.randoms.map((r) => ({ redraw: r.redraw, slot: slot(r.var) }));
+    this.traceDraws = captured.randoms.length > 0 ? captured.randoms.map((r) => r.first) : null;
     const constantSlots: [number, TypedArray][] = [];
     for (const [v, t] of graph.constants) constantSlots.push([slot(v), t.storage]);
     for (const node of graph.nodes) {
@@ -112,7 +115,9 @@ export class Plan {
     try {
       for (let i = 0; i < this.inputSlots.length; i++) v[this.inputSlots[i]!] = inputs[i]!.storage;
       for (const p of this.paramSlots) v[p.slot] = p.variable.value.storage;
-      for (const r of this.randomSlots) v[r.slot] = r.redraw().storage;
+      const drawn = this.traceDraws;
+      this.traceDraws = null;
+      this.randomSlots.forEach((r, i) => (v[r.slot] = (drawn ? drawn[i]! : r.redraw()).storage));
       for (const s of this.steps) s();
       const outs = this.outSlots.map((o) => new Tensor(v[o.slot]!, o.shape));
       const updates = this.updateSlots.map((u) => ({ variable: u.variable, value: new Tensor(v[u.slot]!, u.shape) }));

@@ -13,6 +13,9 @@ import { tensorLeaves } from './signature.js';
 
 type Slots = Readonly<Record<string, Tensor>>;
 
+/** @internal How many training steps ran as compiled plans (tests check that fit took the compiled path). */
+export const compiledRuns = { steps: 0 };
+
 /** What the jitted step returns: the step's results, with the optimiser's slots in place of its state. */
 interface StepOut {
   params: NamedTensors;
@@ -69,6 +72,7 @@ export function compiledTrainStep(
     }
     const { result } = plan.run(tensorLeaves(args));
     const out = result as StepOut;
+    compiledRuns.steps++;
     return {
       params: out.params,
       optState: { iterations: state.iterations + 1, parameters: out.slots.map((s, i) => ({ updates: state.parameters[i]!.updates + 1, slots: s })) },
