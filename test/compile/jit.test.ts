@@ -120,7 +120,10 @@ test('a function that reads a traced value runs eagerly with one warning, or thr
     assert.equal(jf.stats.eager, 3);
     assert.equal(jf.plan(x), null);
     const strict = nb.jit(f, { strict: true });
-    assert.throws(() => strict(x), (e: unknown) => e instanceof nb.TraceError && /signFlip/.test(e.message) && /item/.test(e.message));
+    assert.throws(
+      () => strict(x),
+      (e: unknown) => e instanceof nb.TraceError && /signFlip/.test(e.message) && /item/.test(e.message),
+    );
   } finally {
     console.warn = warn;
   }
