@@ -1,6 +1,7 @@
 import { describe } from '../core/describe.js';
 import { ArgumentError, TraceError } from '../core/errors.js';
 import { tapeState } from '../autograd/tape.js';
+import { getBackend } from '../backend/index.js';
 import { capture } from './capture.js';
 import { optimize } from './optimize.js';
 import { Plan } from './plan.js';
@@ -111,7 +112,7 @@ export function jit<F extends (...args: never[]) => unknown>(f: F, opts: JitOpti
   };
 
   const planFor = (args: unknown[]): Plan | typeof EAGER => {
-    const key = signatureOf(args);
+    const key = getBackend() + signatureOf(args);
     const hit = cache.get(key);
     if (hit !== undefined) {
       cache.delete(key); // most recently used last
@@ -136,7 +137,12 @@ export function jit<F extends (...args: never[]) => unknown>(f: F, opts: JitOpti
       plan = EAGER;
     }
     cache.set(key, plan);
-    if (cache.size > cacheSize) cache.delete(cache.keys().next().value!);
+    if (cache.size > cacheSize) {
+      const oldest = cache.keys().next().value!;
+      const dropped = cache.get(oldest);
+      cache.delete(oldest);
+      if (dropped instanceof Plan) dropped.dispose(); // its blocks of linear memory go back to the heap
+    }
     return plan;
   };
 
@@ -157,7 +163,10 @@ export function jit<F extends (...args: never[]) => unknown>(f: F, opts: JitOpti
   };
   return Object.assign(jitted, {
     stats,
-    clearCache: () => cache.clear(),
+    clearCache: () => {
+      for (const p of cache.values()) if (p instanceof Plan) p.dispose();
+      cache.clear();
+    },
     plan: (...args: unknown[]) => {
       const p = planFor(args);
       return p === EAGER ? null : p;

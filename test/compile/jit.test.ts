@@ -198,3 +198,26 @@ test('the passes merge repeated subexpressions and constants, fold constants and
   same(x, r.t, 'identity');
   assert.equal(r.n, 3);
 });
+
+test('on wasm the plan writes intermediates into blocks it holds, reused once their readers have run', () => {
+  nb.setBackend('wasm');
+  const f = (x: Tensor) => nb.tanh(nb.add(nb.mul(nb.exp(x), 2), 1));
+  const jf = nb.jit(f);
+  const x = rand([64, 64]);
+  same(f(x), jf(x), 'value');
+  same(f(x), jf(x), 'value, replayed');
+  const m = jf.plan(x)!.memory;
+  assert.equal(m.planned, 4);
+  assert.equal(m.ordinary, 0);
+  // exp → a, mul → b, add → a's block again, tanh → b's block again
+  assert.equal(m.blocks, 2);
+  assert.equal(m.unsharedBytes, 4 * 64 * 64 * 4);
+  // a result leaves the plan as its own storage: the next call does not overwrite it
+  const r1 = jf(x),
+    r2 = jf(nb.neg(x));
+  same(f(x), r1, 'first result kept');
+  same(f(nb.neg(x)), r2, 'second result');
+  nb.setBackend('js');
+  assert.equal(jf.plan(x)!.memory.planned, 0, 'the js backend runs the ordinary kernels');
+  nb.setBackend('wasm');
+});
