@@ -94,7 +94,7 @@ export type { GradOptions, GradOf, GradsOf, GradTree } from './autograd/transfor
 export type { ArgnumsOption } from './autograd/transforms.js';
 export { trace, spec, Spec, Program, runProgram } from './trace/index.js';
 export { jit } from './compile/index.js';
-export type { JitOptions, JitStats, Jitted } from './compile/index.js';
+export type { JitOptions, JitStats, Jitted, JitPlanInfo } from './compile/index.js';
 export type { TraceOptions, Dim, Equation, ProgramVar, ProgramConstant, ProgramParam, ProgramUpdate, VarKind } from './trace/index.js';
 export { explain, Explanation } from './explain/index.js';
 export type { ExplainOptions, Layout, ExplainFormat, Line } from './explain/index.js';

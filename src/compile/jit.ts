@@ -35,9 +35,23 @@ export type Jitted<F extends (...args: never[]) => unknown> = F & {
   readonly stats: JitStats;
   /** Drops every plan (the next call traces again): after changing something f reads that is not an argument or a variable. */
   clearCache(): void;
-  /** The plan for these arguments (tracing them when new), or null when f cannot be traced: its graph and pass statistics. */
-  plan(...args: Parameters<F>): Plan | null;
+  /** What the plan for these arguments does (tracing them when new), or null when f cannot be traced. */
+  plan(...args: Parameters<F>): JitPlanInfo | null;
 };
+
+/** What `jitted.plan(...args)` tells about the plan of a signature. */
+export interface JitPlanInfo {
+  /** The primitives the plan runs, in order, with their attributes (reshapes included; they copy nothing). */
+  readonly nodes: readonly { readonly prim: string; readonly attrs: unknown }[];
+  /** What the passes did: equations traced, folded into constants, merged with an equal one, and removed as unused. */
+  readonly passes: { readonly traced: number; readonly folded: number; readonly merged: number; readonly removed: number };
+  /**
+   * The memory plan: equations run by kernels writing into blocks the plan
+   * holds (wasm) and by their ordinary kernel; the blocks held and their
+   * bytes, against the bytes the planned values would take without reuse.
+   */
+  readonly memory: { readonly planned: number; readonly ordinary: number; readonly blocks: number; readonly bytes: number; readonly unsharedBytes: number };
+}
 
 /** Once a function could not be traced: its signature runs eagerly from then on. */
 const EAGER = 'eager' as const;
@@ -86,6 +100,14 @@ const EAGER = 'eager' as const;
  *     const [loss, g] = step(w, x);   // traced and compiled on the first call, replayed after
  */
 export function jit<F extends (...args: never[]) => unknown>(f: F, opts: JitOptions = {}): Jitted<F> {
+  return makeJit(f, opts).jitted;
+}
+
+/** @internal jit's function and its plan lookup (fit's compiled step runs plans itself). */
+export function makeJit<F extends (...args: never[]) => unknown>(
+  f: F,
+  opts: JitOptions = {},
+): { jitted: Jitted<F>; planFor: (args: unknown[]) => Plan | null } {
   if (typeof f !== 'function') throw new ArgumentError(`jit: argument f must be a function, got ${describe(f)}`);
   if (opts === null || typeof opts !== 'object') throw new ArgumentError(`jit: argument opts must be an options object, got ${describe(opts)}`);
   for (const k of Object.keys(opts))
@@ -161,7 +183,7 @@ export function jit<F extends (...args: never[]) => unknown>(f: F, opts: JitOpti
     for (const u of updates) u.variable.assign(u.value);
     return result;
   };
-  return Object.assign(jitted, {
+  const jittedFn = Object.assign(jitted, {
     stats,
     clearCache: () => {
       for (const p of cache.values()) if (p instanceof Plan) p.dispose();
@@ -172,4 +194,11 @@ export function jit<F extends (...args: never[]) => unknown>(f: F, opts: JitOpti
       return p === EAGER ? null : p;
     },
   }) as unknown as Jitted<F>;
+  return {
+    jitted: jittedFn,
+    planFor: (args) => {
+      const p = planFor(args);
+      return p === EAGER ? null : p;
+    },
+  };
 }

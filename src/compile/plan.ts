@@ -243,6 +243,11 @@ export class Plan {
     }
   }
 
+  /** What the passes did (see Graph.stats). */
+  get passes(): Graph['stats'] {
+    return this.graph.stats;
+  }
+
   /** Gives the plan's blocks back to the heap (the jit cache calls it when it drops the plan). */
   dispose(): void {
     this.mem?.free(this.held);

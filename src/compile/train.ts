@@ -8,7 +8,7 @@ import { Adam } from '../optim/adam.js';
 import type { AdamStep } from '../backend/kernels.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { NamedTensors, Trainer, TrainStepResult } from '../train/step.js';
-import { jit } from './jit.js';
+import { jit, makeJit } from './jit.js';
 import { tensorLeaves } from './signature.js';
 
 type Slots = Readonly<Record<string, Tensor>>;
@@ -47,7 +47,7 @@ export function compiledTrainStep(
     const r = trainer(params, state, { x, y });
     return { params: r.params, slots: r.optState.parameters.map((p) => p.slots), loss: r.loss, outputs: r.outputs, state: r.state, grads: r.grads };
   };
-  const jitted = jit(step, { cacheSize: 4, name: 'the training step', silent: opts.silent } as Parameters<typeof jit>[1]);
+  const { planFor } = makeJit(step, { cacheSize: 4, name: 'the training step', silent: opts.silent } as Parameters<typeof jit>[1]);
   return (params, state, batch) => {
     // a parameter's first update creates its slots inside the step: run that one eagerly
     if (state.parameters.some((p) => p.updates === 0)) return null;
@@ -55,7 +55,7 @@ export function compiledTrainStep(
     now.updates = state.parameters.map((p) => p.updates);
     const slots = state.parameters.map((p) => p.slots);
     const args = [params, slots, batch.x, batch.y] as const;
-    const plan = jitted.plan(...args);
+    const plan = planFor([...args]);
     if (plan === null) return null;
     if (isAdam) {
       const adam = optimizer as Adam;

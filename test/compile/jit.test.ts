@@ -187,7 +187,7 @@ test('the passes merge repeated subexpressions and constants, fold constants and
   const x = rand([4]);
   same(f(x), jf(x), 'value');
   const plan = jf.plan(x)!;
-  assert.deepEqual(plan.graph.stats, { traced: 6, folded: 0, merged: 2, removed: 1 });
+  assert.deepEqual(plan.passes, { traced: 6, folded: 0, merged: 2, removed: 1 });
   assert.deepEqual(
     plan.nodes.map((n) => n.prim),
     ['mul', 'exp', 'add'],
@@ -220,4 +220,15 @@ test('on wasm the plan writes intermediates into blocks it holds, reused once th
   nb.setBackend('js');
   assert.equal(jf.plan(x)!.memory.planned, 0, 'the js backend runs the ordinary kernels');
   nb.setBackend('wasm');
+});
+
+test('a model that builds its layers inside the jitted function gets values as initial weights, not random inputs', () => {
+  nb.seed(8);
+  const model = nb.sequential([nb.layers.dense({ units: 3 }), nb.layers.dense({ units: 2 })]); // no inputShape: built on the first call
+  const predict = nb.jit((x: Tensor) => model.call(x, false));
+  const x = rand([4, 5]);
+  const first = predict(x);
+  same(model.call(x, false), first, 'first call');
+  same(model.call(x, false), predict(x), 'replayed');
+  assert.equal(predict.stats.traces, 1);
 });
