@@ -142,6 +142,8 @@ export { grad, valueAndGrad, vjp, jacobian, hessian, hvp } from './autograd/tran
 export type { GradOptions, GradOf, GradsOf, GradTree } from './autograd/transforms.js';
 export type { ArgnumsOption } from './autograd/transforms.js';
 export { trace, spec, Spec, Program, runProgram } from './trace/index.js';
+export { jit } from './compile/index.js';
+export type { JitOptions, JitStats, Jitted, JitPlanInfo } from './compile/index.js';
 export type { TraceOptions, Dim, Equation, ProgramVar, ProgramConstant, ProgramParam, ProgramUpdate, VarKind } from './trace/index.js';
 export { explain, Explanation } from './explain/index.js';
 export type { ExplainOptions, Layout, ExplainFormat, Line } from './explain/index.js';

@@ -53,6 +53,12 @@ export interface Tracer {
   enter(scope: Scope): void;
   /** The innermost named computation ended with `outputs` (or threw: `outputs` is null). */
   exit(outputs: readonly Tensor[] | null): void;
+  /**
+   * Optional: random values were drawn while tracing (`value`, drawn now); `redraw` draws the
+   * next ones the same way. nb.jit makes them an input drawn again on every call; without the
+   * method they are a constant of the program.
+   */
+  random?(value: Tensor, redraw: () => Tensor): Tensor;
 }
 
 /** What a named computation is: a composite op (relu = where(x ≤ 0, 0, x)), a layer's call, a loss, or one time step of a recurrent layer. */

@@ -6,6 +6,7 @@ import { type Generator, globalGenerator } from '../core/random.js';
 import { sizeOf } from '../core/shape.js';
 import { full, randomNormal, randomUniform } from '../tensor/create.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { tapeState } from '../autograd/tape.js';
 
 /** Creates a weight tensor of a shape; `config` round-trips through save and load. */
 export interface Initializer {
@@ -19,7 +20,16 @@ function make(
   config: Record<string, number>,
   fn: (shape: readonly number[], dtype: 'float32' | 'float64', g: Generator) => Tensor,
 ): Initializer {
-  const init = (shape: readonly number[], dtype: 'float32' | 'float64', generator?: Generator) => fn(shape, dtype, generator ?? globalGenerator());
+  const init = (shape: readonly number[], dtype: 'float32' | 'float64', generator?: Generator) => {
+    // initial weights are values, even when a layer builds while nb.trace or nb.jit runs (not random inputs of a plan)
+    const tracer = tapeState.tracer;
+    tapeState.tracer = null;
+    try {
+      return fn(shape, dtype, generator ?? globalGenerator());
+    } finally {
+      tapeState.tracer = tracer;
+    }
+  };
   return Object.assign(init, { className, config });
 }
 

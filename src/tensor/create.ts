@@ -312,7 +312,7 @@ export function randomUniform(shape: Shape, low = 0, high = 1, opts: RandomOptio
   if (!(high > low)) throw new ArgumentError(`randomUniform: high (${high}) must be greater than low (${low})`);
   const { data, s, g } = randomFloat('randomUniform', shape, opts);
   g.fillUniform(data, low, high);
-  return new Tensor(data, s);
+  return traced(new Tensor(data, s), () => randomUniform(shape, low, high, opts));
 }
 
 /** Values drawn from the normal distribution N(mean, std²). */
@@ -322,5 +322,11 @@ export function randomNormal(shape: Shape, mean = 0, std = 1, opts: RandomOption
   if (!(std >= 0)) throw new ArgumentError(`randomNormal: std must be non-negative, got ${std}`);
   const { data, s, g } = randomFloat('randomNormal', shape, opts);
   g.fillNormal(data, mean, std);
-  return new Tensor(data, s);
+  return traced(new Tensor(data, s), () => randomNormal(shape, mean, std, opts));
+}
+
+/** Random values drawn while a tracer that redraws them runs (nb.jit): its input; else the values. */
+function traced(t: Tensor, redraw: () => Tensor): Tensor {
+  const tracer = tapeState.tracer;
+  return tracer?.random ? tracer.random(t, redraw) : t;
 }

@@ -25,6 +25,7 @@ import { DivergenceError, type DivergenceDetails } from './errors.js';
 import { History } from './history.js';
 import { ProgressLogger } from './progress.js';
 import { makeTrainStep } from './step.js';
+import { compiledInference, compiledTrainStep } from '../compile/train.js';
 import { registerModelClass } from '../io/saveable.js';
 // static: the package root imports it anyway, and a dynamic import of it makes Vite warn (INEFFECTIVE_DYNAMIC_IMPORT)
 import { saveModel } from '../io/model-file.js';
@@ -40,6 +41,16 @@ export interface CompileArgs {
   loss: LossSpelling | LossFn;
   /** Metric names ('accuracy', 'precision', 'recall', 'f1', 'mse', 'mae') or Metric objects. */
   metrics?: (MetricName | Metric)[];
+  /**
+   * Compile fit's training step and evaluate's and predict's forward passes
+   * with nb.jit (Keras 3's jit_compile): one plan per batch shape (the last
+   * partial batch gets its own), the same numbers as eager execution bit for
+   * bit. Default: on wherever the model traces, silently eager where it does
+   * not (an optimiser with a learning-rate schedule other than Adam's, a
+   * layer that reads values); true warns once when it falls back; false is
+   * always eager.
+   */
+  jitCompile?: boolean;
 }
 
 /** fit's arguments. */
@@ -81,6 +92,10 @@ interface Compiled {
   loss: LossFn;
   lossName: string;
   metrics: Metric[];
+  /** 'auto' (the default: compiled where the model traces, silently eager elsewhere), true or false. */
+  jitCompile: boolean | 'auto';
+  /** The compiled forward pass and loss of evaluate, made on first use. */
+  evaluateStep?: (x: Tensor, y: Tensor, layers: number) => [Tensor, Tensor];
 }
 
 /**
@@ -99,6 +114,7 @@ export class Sequential extends Module {
   /** Set by a callback to end fit after the current epoch (or batch). */
   stopTraining = false;
   private compiled: Compiled | null = null;
+  private predictPlan: ((x: Tensor, layers: number) => Tensor) | null = null;
   private outputShape: SymbolicShape | null = null;
   /** The shape of one example, from the first layer's inputShape or the first call. */
   private exampleShape: number[] | undefined;
@@ -226,6 +242,8 @@ export class Sequential extends Module {
   /** Chooses the optimizer, the loss and the metrics that fit and evaluate use. */
   compile(args: CompileArgs): void {
     args = optionsObject('compile', args, 'options { optimizer, loss, metrics? }');
+    if (args.jitCompile !== undefined && typeof args.jitCompile !== 'boolean')
+      throw new ArgumentError(`compile: jitCompile must be a boolean, got ${describe(args.jitCompile)}`);
     if (args.metrics !== undefined && !Array.isArray(args.metrics))
       throw new ArgumentError(`compile: metrics must be an array of names or Metric objects, got ${describe(args.metrics)}`);
     const lossName = typeof args.loss === 'string' ? args.loss : 'custom';
@@ -235,6 +253,7 @@ export class Sequential extends Module {
       loss,
       lossName,
       metrics: (args.metrics ?? []).map((m) => getMetric(m, args.loss)),
+      jitCompile: args.jitCompile ?? 'auto',
     };
   }
 
@@ -259,6 +278,23 @@ export class Sequential extends Module {
   /** The optimiser compile chose (its learning rate: `optimizer.getLearningRate()`), or null before compile. */
   get optimizer(): Optimizer | null {
     return this.compiled?.optimizer ?? null;
+  }
+
+  /** evaluate's forward pass and loss of a batch: compiled unless jitCompile is false (`layers` retraces after a layer is added). */
+  private evaluateStep(c: Compiled): (x: Tensor, y: Tensor, layers: number) => [Tensor, Tensor] {
+    const eager = (x: Tensor, y: Tensor): [Tensor, Tensor] => {
+      const pred = this.call(x, false);
+      return [pred, this.totalLoss(c, y, pred)];
+    };
+    if (c.jitCompile === false) return eager;
+    c.evaluateStep ??= compiledInference(eager, c.jitCompile === 'auto');
+    return c.evaluateStep;
+  }
+
+  /** predict's forward pass of a batch, compiled (made on first use; `layers` retraces after a layer is added). */
+  private predictStep(): (x: Tensor, layers: number) => Tensor {
+    this.predictPlan ??= compiledInference((x: Tensor, _layers: number) => this.call(x, false), this.compiled?.jitCompile !== true);
+    return this.predictPlan;
   }
 
   private requireCompiled(op: string): Compiled {
@@ -342,6 +378,7 @@ export class Sequential extends Module {
     const trainable = this.trainableWeights;
     // one step is a function (see makeTrainStep); fit writes its results back only when they are good
     const trainer = makeTrainStep(this, { loss: c.loss, optimizer: c.optimizer });
+    const compiledStep = c.jitCompile === false ? null : compiledTrainStep(trainer, c.optimizer, { silent: c.jitCompile === 'auto' });
     const diverged = (d: DivergenceDetails) => this.divergence(c, d, { epochs, steps, initialEpoch, allowNonFinite }, history);
 
     try {
@@ -359,7 +396,9 @@ export class Sequential extends Module {
           const idx = order.subarray(b * batchSize, Math.min(n, (b + 1) * batchSize));
           const xb = pickRows(X, idx),
             yb = pickRows(Y, idx);
-          const result = trainer(trainer.params(), c.optimizer.stateOf(trainable), { x: xb, y: yb });
+          const params = trainer.params(),
+            optState = c.optimizer.stateOf(trainable);
+          const result = compiledStep?.(params, optState, { x: xb, y: yb }) ?? trainer(params, optState, { x: xb, y: yb });
           const lossValue = result.loss.item();
           if (!Number.isFinite(lossValue)) throw diverged({ epoch, batch: b, quantity: 'loss', value: lossValue });
           // A non-finite gradient makes its weight's update non-finite with every optimiser (NaN or ±∞ times a
@@ -480,8 +519,8 @@ export class Sequential extends Module {
         const size = Math.min(batchSize, n - b);
         const xb = rows(X, b, size),
           yb = rows(Y, b, size);
-        const pred = this.call(xb, false);
-        total += this.totalLoss(c, yb, pred).item() * size;
+        const [pred, lossValue] = this.evaluateStep(c)(xb, yb, this.layers.length);
+        total += lossValue.item() * size;
         for (const m of c.metrics) m.update(yb, pred);
       }
     });
@@ -504,7 +543,8 @@ export class Sequential extends Module {
     return noGrad(() => {
       const outs: Tensor[] = [];
       if (n === 0) return this.call(X, false); // no examples: an empty result of the right shape
-      for (let b = 0; b < n; b += batchSize) outs.push(this.call(rows(X, b, Math.min(batchSize, n - b)), false));
+      const call = this.compiled?.jitCompile === false ? (x: Tensor) => this.call(x, false) : this.predictStep();
+      for (let b = 0; b < n; b += batchSize) outs.push(call(rows(X, b, Math.min(batchSize, n - b)), this.layers.length));
       return outs.length === 1 ? outs[0]! : concat(outs, 0);
     });
   }

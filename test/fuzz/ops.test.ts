@@ -252,6 +252,7 @@ const NOT_FUZZED: Record<string, string> = {
   trace: 'transform of a function (test/trace)',
   spec: 'a placeholder, not a tensor (test/trace checks its errors)',
   runProgram: 'runs a Program (test/trace)',
+  jit: 'transform of a function (test/compile checks its values against eager execution and its errors)',
   Generator: 'class (test/core/random.test.ts)',
   Tensor: 'class',
   Variable: 'class (through variable)',

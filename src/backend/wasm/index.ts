@@ -79,7 +79,7 @@ interface Pattern3D {
  * the pattern needs more or its inner strides are not 0 or 1 (those cases run
  * on the js kernels).
  */
-function pattern3d(aShape: Shape, bShape: Shape, outShape: Shape): Pattern3D | null {
+export function pattern3d(aShape: Shape, bShape: Shape, outShape: Shape): Pattern3D | null {
   const sa = broadcastStrides(aShape, outShape),
     sb = broadcastStrides(bShape, outShape);
   const dims: { n: number; a: number; b: number }[] = [];

@@ -1,0 +1,216 @@
+// What nb.jit's plans need from the wasm backend: blocks of linear memory
+// held for a plan's lifetime (its intermediates, reused by lifetime), and the
+// hot float32 kernels run on addresses, writing into a given block instead
+// of a fresh result. Each kernel is used exactly where WasmKernels uses it
+// (same size thresholds and layouts), so a plan computes the same bits as
+// eager execution; everything else stays with the ordinary kernels.
+import type { TypedArray } from '../../core/dtype.js';
+import { sizeOf } from '../../core/shape.js';
+import type { AdamStep, BinaryOp, CompareOp, FusedActivation, UnaryOp } from '../kernels.js';
+import { kernels, wasmKernels } from '../index.js';
+import { sizeClass } from './arena.js';
+import { pattern3d, type WasmKernels } from './index.js';
+import { ACTIVATION, BINARY, COMPARE, REDUCE, UNARY } from './opcodes.generated.js';
+
+/** A kernel on addresses: the inputs' and the outputs' byte addresses. */
+export type AddressKernel = (ins: readonly number[], outs: readonly number[]) => void;
+
+/** What the planner knows of a value: its shape and dtype. */
+interface Aval {
+  readonly shape: readonly number[];
+  readonly dtype: string;
+}
+
+type Sgemm = (M: number, N: number, K: number, pa: number, lda: number, pb: number, ldb: number, pc: number, ldc: number, tA: number, tB: number) => void;
+
+/** Where a plan copies an operand that is not in linear memory: a block made on first use, and the list of the plan's blocks to add it to. */
+export interface Stage {
+  block: Block | null;
+  readonly held: Block[];
+}
+
+/** A block of linear memory a plan holds: its address, size class and a view of it. */
+export interface Block {
+  readonly ptr: number;
+  readonly cls: number;
+  readonly view: TypedArray;
+}
+
+/**
+ * The wasm side of a plan, or null when the active backend is not wasm with
+ * shared memory (there results are copied out anyway: plans use the ordinary kernels).
+ */
+export function planMemory(): PlanMemory | null {
+  const wk = wasmKernels();
+  if (wk === null || kernels() !== wk || !wk.runtime.shared) return null;
+  return new PlanMemory(wk);
+}
+
+export class PlanMemory {
+  private readonly sgemm: Sgemm;
+  private readonly arena: { find(a: TypedArray): number };
+  constructor(readonly wk: WasmKernels) {
+    // WasmKernels' own product (its threads and packing) and its arena's resident shadows
+    const k = wk as unknown as { sgemm: Sgemm; arena: { find(a: TypedArray): number } };
+    this.sgemm = k.sgemm.bind(wk);
+    this.arena = k.arena;
+  }
+
+  /** A block of `n` elements of float32 (or bool: bytes), held until `free`. */
+  alloc(n: number, dtype: string): Block {
+    const bytes = Math.max(1, n * (dtype === 'bool' ? 1 : 4));
+    const ptr = this.wk.heap.allocClass(sizeClass(bytes));
+    const cls = this.wk.heap.givenClass;
+    const buffer = this.wk.runtime.memory.buffer;
+    const view = dtype === 'bool' ? new Uint8Array(buffer, ptr, n) : new Float32Array(buffer, ptr, n);
+    return { ptr, cls, view };
+  }
+
+  /** Gives blocks back to the heap. */
+  free(blocks: readonly Block[]): void {
+    for (const b of blocks) this.wk.heap.freeClass(b.ptr, b.cls);
+  }
+
+  /**
+   * The address of `a`: where it is when resident, or its resident shadow
+   * (the copy WasmKernels keeps for an ordinary array as long as it lives: a
+   * model's weights are copied in once); else (a small array) a copy in
+   * `stage`, a block of its size.
+   */
+  addr(a: TypedArray, stage: Stage): number {
+    const at = this.arena.find(a);
+    if (at >= 0) return at;
+    if (stage.block === null) {
+      stage.block = this.alloc(a.length, a instanceof Uint8Array ? 'bool' : 'float32');
+      stage.held.push(stage.block);
+    }
+    (stage.block.view as Float32Array).set(a as Float32Array);
+    return stage.block.ptr;
+  }
+
+  /** A fresh array holding `view`'s values (resident storage where the heap gives it), for a value that leaves the plan. */
+  copyOut(view: TypedArray): TypedArray {
+    const C = view.constructor as Float32ArrayConstructor;
+    const out = this.wk.heap.resident(C, view.length) ?? new C(view.length);
+    out.set(view as Float32Array);
+    return out;
+  }
+
+  /** Called before a plan's kernels take addresses: a collection, when one is due. */
+  beforeRun(): void {
+    this.wk.heap.beforeCall();
+  }
+
+  /**
+   * The kernel of `prim` on addresses, or null where WasmKernels would not
+   * run it in wasm on these shapes (the plan then calls the ordinary kernel).
+   */
+  kernel(prim: string, ins: readonly Aval[], outs: readonly Aval[], attrs: unknown): AddressKernel | null {
+    if (!ins.every((a) => a.dtype === 'float32' || a.dtype === 'bool')) return null;
+    const x = this.wk.runtime.exports;
+    const min = this.wk.minElements;
+    const out = outs[0]!;
+    const n = sizeOf(out.shape);
+    if (n === 0) return null;
+    const f32 = (a: Aval) => a.dtype === 'float32';
+    switch (prim) {
+      case 'neg':
+      case 'exp':
+      case 'expm1':
+      case 'log':
+      case 'log1p':
+      case 'sqrt':
+      case 'abs':
+      case 'sign':
+      case 'sin':
+      case 'cos':
+      case 'tanh':
+      case 'erf': {
+        const code = UNARY[prim as UnaryOp];
+        if (code === undefined || !f32(ins[0]!) || n < min) return null;
+        return ([a], [o]) => x.unaryF32(code, a!, o!, n);
+      }
+      case 'add':
+      case 'sub':
+      case 'mul':
+      case 'div':
+      case 'pow':
+      case 'maximum':
+      case 'minimum': {
+        const code = BINARY[prim as BinaryOp];
+        const p = code !== undefined && f32(ins[0]!) && n >= min ? pattern3d(ins[0]!.shape, ins[1]!.shape, out.shape) : null;
+        if (!p) return null;
+        return ([a, b], [o]) => x.binaryF32(code!, a!, p.aos, p.ars, p.acs, b!, p.bos, p.brs, p.bcs, o!, p.outer, p.rows, p.cols);
+      }
+      case 'compare': {
+        const code = COMPARE[(attrs as { op: CompareOp }).op];
+        const p = f32(ins[0]!) && n >= min ? pattern3d(ins[0]!.shape, ins[1]!.shape, out.shape) : null;
+        if (!p) return null;
+        return ([a, b], [o]) => x.compareF32(code, a!, p.aos, p.ars, p.acs, b!, p.bos, p.brs, p.bcs, o!, p.outer, p.rows, p.cols);
+      }
+      case 'where': {
+        const [c, a, b] = ins as [Aval, Aval, Aval];
+        const same = (s: readonly number[]) => s.length === out.shape.length && s.every((d, i) => d === out.shape[i]);
+        const fits = (s: Aval) => sizeOf(s.shape) === 1 || same(s.shape);
+        if (!f32(a) || n < min || !same(c.shape) || !fits(a) || !fits(b)) return null;
+        const as = sizeOf(a.shape) === 1 ? 0 : 1,
+          bs = sizeOf(b.shape) === 1 ? 0 : 1;
+        return ([pc, pa, pb], [o]) => x.whereF32(pc!, pa!, as, pb!, bs, o!, n);
+      }
+      case 'biasActivation': {
+        const cols = ins[1]!.shape[0]!;
+        if (!f32(ins[0]!) || n < min || cols === 0) return null;
+        const code = ACTIVATION[(attrs as { activation: FusedActivation }).activation];
+        return ([z, b], [o]) => x.biasActF32(code, z!, b!, o!, n / cols, cols);
+      }
+      case 'softmax':
+      case 'logSoftmax': {
+        if (!f32(ins[0]!) || n < min) return null;
+        const { axis } = attrs as { axis: number };
+        const s = ins[0]!.shape;
+        const outer = sizeOf(s.slice(0, axis)),
+          len = s[axis]!,
+          inner = sizeOf(s.slice(axis + 1));
+        const log = prim === 'logSoftmax' ? 1 : 0;
+        return ([a], [o]) => x.softmaxF32(a!, o!, outer, len, inner, log);
+      }
+      case 'sum':
+      case 'max':
+      case 'min': {
+        const { axes } = attrs as { axes: number[] };
+        const s = ins[0]!.shape;
+        const contiguous = axes.length > 0 && axes.every((a, i) => i === 0 || a === axes[i - 1]! + 1);
+        if (!f32(ins[0]!) || !contiguous || sizeOf(s) < min) return null;
+        const first = axes[0]!,
+          last = axes[axes.length - 1]!;
+        const outer = sizeOf(s.slice(0, first)),
+          r = sizeOf(s.slice(first, last + 1)),
+          inner = sizeOf(s.slice(last + 1));
+        if (r === 0) return null;
+        const code = REDUCE[prim as 'sum'];
+        return ([a], [o]) => x.reduceF32(code, a!, outer, r, inner, o!);
+      }
+      case 'matmul': {
+        const [a, b] = ins as [Aval, Aval];
+        if (!f32(a) || !f32(b) || a.shape.length !== 2 || b.shape.length !== 2) return null;
+        const { transA, transB } = attrs as { transA: boolean; transB: boolean };
+        const M = out.shape[0]!,
+          N = out.shape[1]!;
+        const K = transA ? a.shape[0]! : a.shape[1]!;
+        const lda = a.shape[1]!,
+          ldb = b.shape[1]!;
+        const tA = transA ? 1 : 0,
+          tB = transB ? 1 : 0;
+        return ([pa, pb], [pc]) => this.sgemm(M, N, K, pa!, lda, pb!, ldb, pc!, N, tA, tB);
+      }
+      case 'adamUpdate': {
+        if (!f32(ins[0]!) || n < min) return null;
+        const s = attrs as AdamStep; // read at each call: fit sets the step sizes before each replay
+        return ([pv, pg, pm, pw], [o, om, ov]) =>
+          x.adamF32(pv!, pg!, pm!, pw!, o!, om!, ov!, n, s.beta1, 1 - s.beta1, s.beta2, 1 - s.beta2, s.stepSize, s.root2, s.epsilon);
+      }
+      default:
+        return null;
+    }
+  }
+}

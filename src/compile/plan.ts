@@ -1,0 +1,271 @@
+// A plan: a traced, optimised function laid out for replay. Every value has a
+// slot (a typed array); each equation is one closure that reads its input
+// slots and writes its output slot, without the shape rules, the op
+// wrappers, the tape or a Tensor per value. Reshapes and identities share
+// their input's slot.
+//
+// On the wasm backend (shared memory), the hot float32 kernels write into
+// blocks of linear memory the plan allocated once (its memory plan: a block
+// is reused by a later value once every reader of the earlier one has run),
+// and read their operands in place: no heap block, finalizer or JS array per
+// intermediate. Values that leave the plan (outputs, assigned variables) are
+// copied out into fresh storage. Other primitives run their ordinary kernel.
+import type { TypedArray } from '../core/dtype.js';
+import { sizeOf } from '../core/shape.js';
+import { planMemory, type AddressKernel, type Block, type PlanMemory, type Stage } from '../backend/wasm/plan-exec.js';
+import type { MultiPrim, MultiPrimAttrs, MultiPrimDef, Prim, PrimAttrs, PrimDef } from '../ops/prim.js';
+import { multiOutputPrimitives, primitives } from '../ops/primitives.js';
+import { Tensor } from '../tensor/tensor.js';
+import type { Variable } from '../tensor/variable.js';
+import type { ProgramVar } from '../trace/program.js';
+import type { Captured } from './capture.js';
+import type { Graph, Node } from './optimize.js';
+
+/** A placeholder-like marker for the reusable operand tensors of a plan (never seen by a tracer). */
+const OPERAND = { owner: {}, id: -1, describe: () => 'an operand of a jit plan' };
+
+/** A reusable Tensor whose storage a step points at its input slot before the kernel runs. */
+function operand(v: ProgramVar): { t: Tensor; set(a: TypedArray): void } {
+  const t = new Tensor(null, v.standIn, v.dtype, OPERAND);
+  const w = t as unknown as { values: TypedArray | null };
+  return {
+    t,
+    set(a) {
+      w.values = a;
+    },
+  };
+}
+
+/** The values of one call of a plan. */
+export interface PlanResult {
+  /** The function's result, tensors in place of { output: i }. */
+  readonly result: unknown;
+  /** The assigned variables' new values. */
+  readonly updates: readonly { variable: Variable; value: Tensor }[];
+}
+
+/** How a plan lays out its memory (tests and the report read it). */
+export interface MemoryPlan {
+  /** Equations run by kernels on planned blocks. */
+  readonly planned: number;
+  /** Equations run by their ordinary kernel (a fresh array each call). */
+  readonly ordinary: number;
+  /** Blocks the plan holds for its values, and their bytes (when built; small operands not in linear memory get a staging block on first use). */
+  readonly blocks: number;
+  readonly bytes: number;
+  /** Bytes the planned values would take without reuse. */
+  readonly unsharedBytes: number;
+}
+
+/** A compiled signature of a jitted function: run it with the call's tensors. */
+export class Plan {
+  private readonly vals: (TypedArray | null)[] = [];
+  private readonly steps: (() => void)[] = [];
+  private readonly inputSlots: number[];
+  private readonly paramSlots: { variable: Variable; slot: number }[];
+  private readonly randomSlots: { redraw: () => Tensor; slot: number }[];
+  private readonly outSlots: { slot: number; shape: readonly number[] }[];
+  private readonly updateSlots: { variable: Variable; slot: number; shape: readonly number[] }[];
+  private readonly constantSlots: Set<number>;
+  /** Slots whose value is a planned block: copied out when they leave the plan. */
+  private readonly plannedSlots = new Set<number>();
+  /** The random values drawn while tracing, used by the first run (then null): the stream advanced once, as in eager execution. */
+  private traceDraws: Tensor[] | null;
+  private readonly mem: PlanMemory | null;
+  private readonly held: Block[] = [];
+  /** The graph's nodes, in replay order (a caller may adjust numeric attributes between calls: see fit's Adam steps). */
+  readonly nodes: readonly Node[];
+  readonly memory: MemoryPlan;
+
+  constructor(
+    private readonly captured: Captured,
+    readonly graph: Graph,
+  ) {
+    this.nodes = graph.nodes;
+    const slotOf = new Map<ProgramVar, number>();
+    const varOfSlot: ProgramVar[] = [];
+    let n = 0;
+    const slot = (v: ProgramVar): number => {
+      let s = slotOf.get(v);
+      if (s === undefined) {
+        slotOf.set(v, (s = n++));
+        varOfSlot.push(v);
+      }
+      return s;
+    };
+    this.inputSlots = captured.inputs.map(slot);
+    this.paramSlots = captured.params.map((p) => ({ variable: p.variable, slot: slot(p.var) }));
+    this.randomSlots = captured.randoms.map((r) => ({ redraw: r.redraw, slot: slot(r.var) }));
+    this.traceDraws = captured.randoms.length > 0 ? captured.randoms.map((r) => r.first) : null;
+    const constantSlots: [number, TypedArray][] = [];
+    for (const [v, t] of graph.constants) constantSlots.push([slot(v), t.storage]);
+    // slots in order, aliases resolved, and which kernel each equation runs
+    const work: { node: Node; ins: number[]; outs: number[]; kernel: AddressKernel | null }[] = [];
+    const mem = (this.mem = planMemory());
+    for (const node of graph.nodes) {
+      if (node.prim === 'reshape' || node.prim === 'identity') {
+        slotOf.set(node.outputs[0]!, slot(node.inputs[0]!)); // the same storage, another shape
+        continue;
+      }
+      const ins = node.inputs.map(slot),
+        outs = node.outputs.map(slot);
+      const avals = (vs: readonly ProgramVar[]) => vs.map((v) => ({ shape: v.standIn, dtype: v.dtype }));
+      work.push({ node, ins, outs, kernel: mem?.kernel(node.prim, avals(node.inputs), avals(node.outputs), node.attrs) ?? null });
+    }
+    const leaving = new Set([...graph.outputs.map(slot), ...graph.updates.map(slot)]);
+    // the memory plan: a planned value's block returns to the pool after its last reader
+    const lastRead = new Map<number, number>();
+    work.forEach((w, i) => {
+      for (const s of w.ins) lastRead.set(s, i);
+    });
+    const pool = new Map<string, Block[]>();
+    const blockOf = new Map<number, Block>();
+    const stageOf = new Map<number, Stage>();
+    let unshared = 0;
+    const keyOf = (v: ProgramVar) => `${v.dtype === 'bool' ? 'u8' : 'f32'}:${sizeOf(v.standIn)}`;
+    const take = (s: number): Block => {
+      const v = varOfSlot[s]!;
+      unshared += sizeOf(v.standIn) * (v.dtype === 'bool' ? 1 : 4);
+      const reused = pool.get(keyOf(v))?.pop();
+      if (reused) return reused;
+      const b = mem!.alloc(sizeOf(v.standIn), v.dtype);
+      this.held.push(b);
+      return b;
+    };
+    const release = (s: number) => {
+      const key = keyOf(varOfSlot[s]!);
+      let list = pool.get(key);
+      if (!list) pool.set(key, (list = []));
+      list.push(blockOf.get(s)!);
+    };
+    let planned = 0;
+    work.forEach((w, i) => {
+      if (w.kernel) {
+        planned++;
+        for (const s of w.outs) {
+          blockOf.set(s, take(s));
+          this.plannedSlots.add(s);
+        }
+        // operands that are not planned values get a staging block, used when they are not resident
+        for (const s of w.ins) {
+          if (!blockOf.has(s) && !stageOf.has(s)) {
+            stageOf.set(s, { block: null, held: this.held });
+          }
+        }
+      }
+      // blocks whose last reader this is go back to the pool (not the values that leave the plan)
+      for (const s of new Set(w.ins)) if (blockOf.has(s) && lastRead.get(s) === i && !leaving.has(s)) release(s);
+      // a planned output nobody reads is free again at once
+      for (const s of w.outs) if (blockOf.has(s) && !lastRead.has(s) && !leaving.has(s)) release(s);
+      this.steps.push(w.kernel ? this.addressStep(w.ins, w.outs, w.kernel, blockOf, stageOf) : this.step(w.node, w.ins, w.outs));
+    });
+    this.memory = {
+      planned,
+      ordinary: work.length - planned,
+      blocks: this.held.length,
+      bytes: this.held.reduce((t, b) => t + b.cls, 0),
+      unsharedBytes: unshared,
+    };
+    this.outSlots = graph.outputs.map((v) => ({ slot: slot(v), shape: v.standIn }));
+    this.updateSlots = captured.updates.map((u, i) => ({ variable: u.variable, slot: slot(graph.updates[i]!), shape: u.value.standIn }));
+    for (let i = 0; i < n; i++) this.vals.push(null);
+    for (const [s, a] of constantSlots) this.vals[s] = a;
+    this.constantSlots = new Set(constantSlots.map(([s]) => s));
+  }
+
+  /** The closure of an equation run on planned blocks: operands by address, the result into its block. */
+  private addressStep(ins: number[], outs: number[], kernel: AddressKernel, blockOf: Map<number, Block>, stageOf: Map<number, Stage>): () => void {
+    const mem = this.mem!;
+    const v = this.vals;
+    const inBlock: (Block | null)[] = ins.map((s) => blockOf.get(s) ?? null);
+    const inStage = ins.map((s) => stageOf.get(s) ?? null);
+    const outBlocks = outs.map((s) => blockOf.get(s)!);
+    const outPtrs = outBlocks.map((b) => b.ptr);
+    const ptrs = new Array<number>(ins.length).fill(0);
+    return () => {
+      for (let k = 0; k < ins.length; k++) {
+        const b = inBlock[k]!;
+        ptrs[k] = b !== null ? b.ptr : mem.addr(v[ins[k]!]!, inStage[k]!);
+      }
+      kernel(ptrs, outPtrs);
+      for (let k = 0; k < outs.length; k++) v[outs[k]!] = outBlocks[k]!.view;
+    };
+  }
+
+  /** The closure of an equation run by the primitive's own kernel. */
+  private step(node: Node, insSlots: number[], outs: number[]): () => void {
+    const v = this.vals;
+    const ins = node.inputs.map((x, k) => ({ slot: insSlots[k]!, op: operand(x) }));
+    const args = ins.map((i) => i.op.t);
+    const avals = node.outputs.map((x) => ({ shape: x.standIn, dtype: x.dtype }));
+    const attrs = node.attrs;
+    if (node.prim in multiOutputPrimitives) {
+      const def = multiOutputPrimitives[node.prim as MultiPrim] as MultiPrimDef<MultiPrim>;
+      return () => {
+        for (const i of ins) i.op.set(v[i.slot]!);
+        const r = def.forward(args, attrs as MultiPrimAttrs[MultiPrim], avals);
+        for (let k = 0; k < outs.length; k++) v[outs[k]!] = r[k]!.storage;
+      };
+    }
+    const def = primitives[node.prim as Prim] as PrimDef<Prim>;
+    const out = outs[0]!,
+      aval = avals[0]!;
+    return () => {
+      for (const i of ins) i.op.set(v[i.slot]!);
+      v[out] = def.forward(args, attrs as PrimAttrs[Prim], aval).storage;
+    };
+  }
+
+  /** Runs the plan on the call's tensors (in the order of the trace's inputs). */
+  run(inputs: readonly Tensor[]): PlanResult {
+    const v = this.vals;
+    try {
+      for (let i = 0; i < this.inputSlots.length; i++) v[this.inputSlots[i]!] = inputs[i]!.storage;
+      for (const p of this.paramSlots) v[p.slot] = p.variable.value.storage;
+      const drawn = this.traceDraws;
+      this.traceDraws = null;
+      this.randomSlots.forEach((r, i) => (v[r.slot] = (drawn ? drawn[i]! : r.redraw()).storage));
+      this.mem?.beforeRun();
+      for (const s of this.steps) s();
+      const leave = (slot: number): TypedArray => (this.plannedSlots.has(slot) ? this.mem!.copyOut(v[slot]!) : v[slot]!);
+      const copies = new Map<number, TypedArray>();
+      const once = (slot: number) => {
+        let a = copies.get(slot);
+        if (a === undefined) copies.set(slot, (a = leave(slot)));
+        return a;
+      };
+      const outs = this.outSlots.map((o) => new Tensor(once(o.slot), o.shape));
+      const updates = this.updateSlots.map((u) => ({ variable: u.variable, value: new Tensor(once(u.slot), u.shape) }));
+      return { result: rebuild(this.captured.outputTree, outs), updates };
+    } finally {
+      // drop the call's arrays (constants stay): nothing of one call is kept alive by the plan
+      for (let i = 0; i < v.length; i++) if (!this.constantSlots.has(i)) v[i] = null;
+    }
+  }
+
+  /** What the passes did (see Graph.stats). */
+  get passes(): Graph['stats'] {
+    return this.graph.stats;
+  }
+
+  /** Gives the plan's blocks back to the heap (the jit cache calls it when it drops the plan). */
+  dispose(): void {
+    this.mem?.free(this.held);
+    this.held.length = 0;
+  }
+}
+
+/** The result tree with each { output: i } replaced by outs[i]. */
+export function rebuild(tree: unknown, outs: readonly Tensor[]): unknown {
+  const isRef = (t: unknown): t is { output: number } =>
+    t !== null && typeof t === 'object' && !Array.isArray(t) && Object.keys(t).length === 1 && typeof (t as { output?: unknown }).output === 'number';
+  const build = (t: unknown): unknown =>
+    isRef(t)
+      ? outs[t.output]
+      : Array.isArray(t)
+        ? t.map(build)
+        : t !== null && typeof t === 'object'
+          ? Object.fromEntries(Object.entries(t).map(([k, c]) => [k, build(c)]))
+          : t;
+  return build(tree);
+}

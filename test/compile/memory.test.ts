@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import * as nb from '../../src/index.js';
+import type { Tensor } from '../../src/index.js';
+import { wasmKernels } from '../../src/backend/index.js';
+
+v8.setFlagsFromString('--expose-gc');
+const gc = vm.runInNewContext('gc') as () => void;
+
+function heapAfterGc(): number {
+  gc();
+  gc();
+  return v8.getHeapStatistics().used_heap_size;
+}
+
+test('a long compiled training loop keeps memory flat: the plan holds nothing of a call', () => {
+  nb.setBackend('wasm');
+  const g = new nb.Generator(5);
+  const X = nb.randomNormal([512, 32], 0, 1, { generator: g });
+  const y = nb.oneHot(nb.argmax(nb.matmul(X, nb.randomNormal([32, 4], 0, 1, { generator: g })), 1), 4);
+  const w1 = nb.variable(nb.randomNormal([32, 256], 0, 0.2, { generator: g }), { name: 'w1' }),
+    b1 = nb.variable(nb.zeros([256]), { name: 'b1' }),
+    w2 = nb.variable(nb.randomNormal([256, 4], 0, 0.2, { generator: g }), { name: 'w2' }),
+    b2 = nb.variable(nb.zeros([4]), { name: 'b2' });
+  const vars = [w1, b1, w2, b2];
+  const loss = (xb: Tensor, yb: Tensor) => {
+    const h = nb.relu(nb.add(nb.matmul(xb, w1), b1));
+    const logits = nb.add(nb.matmul(h, w2), b2);
+    return nb.neg(nb.mean(nb.sum(nb.mul(yb, nb.logSoftmax(logits, -1)), -1)));
+  };
+  // the whole step (forward, backward, SGD update of the variables) is one plan
+  const step = nb.jit((xb: Tensor, yb: Tensor) => {
+    const [l, grads] = nb.valueAndGrad((_: nb.Variable[]) => loss(xb, yb))(vars) as [Tensor, Tensor[]];
+    nb.noGrad(() => vars.forEach((v, i) => v.assign(nb.sub(v, nb.mul(grads[i]!, 0.1)))));
+    return l;
+  });
+  const batches = Array.from({ length: 8 }, (_, i) => [nb.slice(X, [i * 64, 0], [64, -1]), nb.slice(y, [i * 64, 0], [64, -1])] as const);
+  const epoch = () => {
+    let last = 0;
+    for (const [xb, yb] of batches) last = step(xb, yb).item();
+    return last;
+  };
+  const first = epoch();
+  for (let e = 0; e < 20; e++) epoch(); // warm up
+  assert.equal(step.stats.traces, 1);
+  const heapOf = wasmKernels()!.heap;
+  const heap = heapAfterGc();
+  let final = 0,
+    most = 0;
+  for (let e = 0; e < 100; e++) {
+    final = epoch();
+    most = Math.max(most, heapOf.memoryBytes);
+  }
+  const heapGrowth = heapAfterGc() - heap;
+  assert.equal(step.stats.traces, 1, 'one plan throughout');
+  assert.ok(final < first * 0.5, `the loss fell from ${first} to ${final}`);
+  assert.ok(most <= 192 * 1024 * 1024, `linear memory reached ${most} bytes`);
+  assert.ok(heapGrowth < 2 * 1024 * 1024, `the JS heap grew by ${heapGrowth} bytes over 100 epochs`);
+});

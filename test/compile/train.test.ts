@@ -1,0 +1,152 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import * as nb from '../../src/index.js';
+import type { Tensor } from '../../src/index.js';
+import { compiledRuns, compiledTrainStep } from '../../src/compile/train.js';
+
+/** Bit for bit equal arrays. */
+function sameData(a: ArrayLike<number>, b: ArrayLike<number>, what: string): void {
+  assert.equal(a.length, b.length, `${what}: length`);
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) assert.fail(`${what}: element ${i} is ${b[i]} compiled, ${a[i]} eager`);
+}
+
+interface Case {
+  name: string;
+  layers: () => nb.nn.Layer[];
+  x: number[];
+  classes: number;
+}
+
+const CASES: Case[] = [
+  {
+    name: 'MLP with dropout',
+    layers: () => [
+      nb.layers.dense({ units: 16, activation: 'relu', inputShape: [12] }),
+      nb.layers.dropout({ rate: 0.3 }),
+      nb.layers.dense({ units: 16, activation: 'tanh' }),
+      nb.layers.dense({ units: 4, activation: 'softmax' }),
+    ],
+    x: [12],
+    classes: 4,
+  },
+  {
+    name: 'CNN',
+    layers: () => [
+      nb.layers.conv2d({ filters: 4, kernelSize: 3, activation: 'relu', inputShape: [8, 8, 1] }),
+      nb.layers.maxPooling2d({ poolSize: 2 }),
+      nb.layers.flatten(),
+      nb.layers.dense({ units: 3, activation: 'softmax' }),
+    ],
+    x: [8, 8, 1],
+    classes: 3,
+  },
+  {
+    name: 'LSTM',
+    layers: () => [nb.layers.lstm({ units: 8, inputShape: [5, 3] }), nb.layers.dense({ units: 2, activation: 'softmax' })],
+    x: [5, 3],
+    classes: 2,
+  },
+  {
+    name: 'batch normalisation',
+    layers: () => [
+      nb.layers.dense({ units: 10, inputShape: [6] }),
+      nb.layers.batchNormalization(),
+      nb.layers.activation({ activation: 'relu' }),
+      nb.layers.dense({ units: 3, activation: 'softmax' }),
+    ],
+    x: [6],
+    classes: 3,
+  },
+];
+
+function data(c: Case, n: number): [Tensor, Tensor] {
+  const g = new nb.Generator(3);
+  const x = nb.randomNormal([n, ...c.x], 0, 1, { generator: g });
+  const labels = nb.tensor(
+    Array.from({ length: n }, (_, i) => (i * 7) % c.classes),
+    [n],
+    'int32',
+  );
+  return [x, nb.oneHot(labels, c.classes)];
+}
+
+async function train(c: Case, jitCompile: boolean, optimizer: () => nb.optimizers.Optimizer): Promise<{ model: nb.Sequential; losses: number[] }> {
+  nb.seed(21);
+  const model = nb.sequential(c.layers());
+  model.compile({ optimizer: optimizer(), loss: 'categoricalCrossentropy', metrics: ['accuracy'], jitCompile });
+  const [x, y] = data(c, 40);
+  nb.seed(22); // the same shuffles and dropout masks
+  const h = await model.fit(x, y, { epochs: 3, batchSize: 16, verbose: 0 }); // 16, 16 and a partial 8
+  return { model, losses: h.history.loss as number[] };
+}
+
+for (const c of CASES) {
+  test(`compiled fit equals eager fit bit for bit: ${c.name} (weights, state, losses, evaluate, predict)`, async () => {
+    const opt = () => nb.optimizers.adam({ learningRate: 0.01 });
+    const eager = await train(c, false, opt);
+    const before = compiledRuns.steps;
+    const compiled = await train(c, true, opt);
+    // 3 epochs of 3 batches; the first step (which creates Adam's moments) runs eagerly
+    assert.equal(compiledRuns.steps - before, 8, 'steps that ran compiled');
+    sameData(eager.losses, compiled.losses, 'epoch losses');
+    const we = eager.model.getWeights(),
+      wc = compiled.model.getWeights();
+    assert.equal(we.length, wc.length);
+    we.forEach((w, i) => sameData(w.data(), wc[i]!.data(), `weight ${i}`));
+    const [x, y] = data(c, 21);
+    sameData(eager.model.predict(x, { batchSize: 8 }).data(), compiled.model.predict(x, { batchSize: 8 }).data(), 'predict');
+    const ee = eager.model.evaluate(x, y, { batchSize: 8 }),
+      ec = compiled.model.evaluate(x, y, { batchSize: 8 });
+    assert.deepEqual(ec, ee);
+  });
+}
+
+test('compiled fit with SGD and momentum, and with Adam on a learning-rate schedule, equals eager', async () => {
+  const c = CASES[0]!;
+  for (const opt of [
+    () => nb.optimizers.sgd({ learningRate: 0.05, momentum: 0.9 }),
+    () => nb.optimizers.adam({ learningRate: (step: number) => 0.01 / (1 + step) }),
+  ]) {
+    const eager = await train(c, false, opt);
+    const before = compiledRuns.steps;
+    const compiled = await train(c, true, opt);
+    assert.ok(compiledRuns.steps - before >= 8);
+    eager.model.getWeights().forEach((w, i) => sameData(w.data(), compiled.model.getWeights()[i]!.data(), `weight ${i}`));
+  }
+});
+
+test('one compiled training step gives the eager loss, outputs, gradients, parameters and optimiser slots', () => {
+  nb.seed(5);
+  const model = nb.sequential([nb.layers.dense({ units: 8, activation: 'relu', inputShape: [5] }), nb.layers.dense({ units: 2 })]);
+  const optimizer = nb.optimizers.adam({ learningRate: 0.02 });
+  const trainer = nb.makeTrainStep(model, { loss: 'mse', optimizer });
+  const step = compiledTrainStep(trainer, optimizer, { silent: false })!;
+  const batch = { x: nb.randomNormal([6, 5]), y: nb.randomNormal([6, 2]) };
+  let params = trainer.params(),
+    state = optimizer.init(model.trainableWeights);
+  assert.equal(step(params, state, batch), null, 'the first update (it creates the slots) runs eagerly');
+  ({ params, optState: state } = trainer(params, state, batch));
+  for (let i = 0; i < 3; i++) {
+    const e = trainer(params, state, batch);
+    const c = step(params, state, batch)!;
+    sameData(e.loss.data(), c.loss.data(), 'loss');
+    sameData(e.outputs.data(), c.outputs.data(), 'outputs');
+    for (const k of trainer.names) {
+      sameData(e.grads[k]!.data(), c.grads[k]!.data(), `gradient of ${k}`);
+      sameData(e.params[k]!.data(), c.params[k]!.data(), `new ${k}`);
+    }
+    assert.equal(c.optState.iterations, e.optState.iterations);
+    e.optState.parameters.forEach((p, j) => {
+      assert.equal(c.optState.parameters[j]!.updates, p.updates);
+      for (const s of ['m', 'v']) sameData(p.slots[s]!.data(), c.optState.parameters[j]!.slots[s]!.data(), `slot ${s} of parameter ${j}`);
+    });
+    ({ params, optState: state } = c);
+  }
+  // a schedule with another optimiser is not compiled
+  assert.equal(compiledTrainStep(trainer, nb.optimizers.sgd({ learningRate: (s: number) => 1 / (s + 1) }), { silent: true }), null);
+});
+
+test('compile checks jitCompile', () => {
+  const model = nb.sequential([nb.layers.dense({ units: 1, inputShape: [1] })]);
+  assert.throws(() => model.compile({ optimizer: 'sgd', loss: 'mse', jitCompile: 'yes' as never }), /jitCompile must be a boolean/);
+});
