@@ -56,8 +56,9 @@ after(() => rmSync(work, { recursive: true, force: true }));
  * made ~100 KB files). The built playground is bounded on its own: its five labs share one worker script
  * that carries nabla once (~300 KB); the Calculus lab's chunk carries three.js (~565 KB) and the
  * Equations lab's KaTeX (~270 KB) with its woff2 fonts (~300 KB): ~1.5 MiB in all, the library ~2 MiB.
+ * The README (the documentation npm shows, ~115 KB) has its own bound too.
  */
-const SIZE = { unpacked: 4 * 2 ** 20, file: 96 * 2 ** 10, playground: 1.75 * 2 ** 20 };
+const SIZE = { unpacked: 4 * 2 ** 20, file: 96 * 2 ** 10, playground: 1.75 * 2 ** 20, readme: 160 * 2 ** 10 };
 /** The built playground (a Vite bundle that `nabla playground` serves): no sources or declarations of its own. */
 const isPlayground = (p: string) => p.startsWith('dist/playground/');
 
@@ -111,7 +112,9 @@ test('the tarball holds no tests, sources, build output or source maps, and no m
 
 test(`the package is under ${SIZE.unpacked / 2 ** 20} MiB unpacked, and no file is over ${SIZE.file / 2 ** 10} KiB`, () => {
   assert.ok(pack.unpackedSize < SIZE.unpacked, `unpacked size ${pack.unpackedSize} bytes`);
-  const big = pack.files.filter((f) => f.size > SIZE.file && !isPlayground(f.path)).map((f) => `${f.path} (${f.size} bytes)`);
+  const big = pack.files
+    .filter((f) => f.size > (f.path === 'README.md' ? SIZE.readme : SIZE.file) && !isPlayground(f.path))
+    .map((f) => `${f.path} (${f.size} bytes)`);
   assert.deepEqual(big, []);
   // the playground is built (nabla playground serves it from the package) and bounded as a whole
   const playground = pack.files.filter((f) => isPlayground(f.path));

@@ -144,8 +144,6 @@ function argShape(op: string) {
  * never values; backward rules use only public differentiable ops.
  */
 export const primitives: PrimTable = {
-  ...elementwisePrims, // issue 18: src/ops/prims/elementwise.ts
-  ...scanPrims, // issue 18: scans, product, argsort (src/ops/prims/scan.ts)
   identity: {
     shape: sameAval,
     forward: ([x]) => new Tensor(x!.storage, x!.shape),
@@ -466,6 +464,8 @@ export const primitives: PrimTable = {
     forward: ([p], { win }) => new Tensor(kernels().addPatches(p!.storage as FloatArray, win), win.inShape),
     backward: (g, _i, _o, { win }) => [extractPatches(g, win, 0)],
   },
+  ...elementwisePrims, // issue 18: src/ops/prims/elementwise.ts
+  ...scanPrims, // issue 18: scans, product, argsort (src/ops/prims/scan.ts)
 };
 
 /** The patches (im2col) shape of a window: [N, outH, outW, kh, kw, C]. */
