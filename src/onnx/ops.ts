@@ -33,6 +33,20 @@ export const emitters: EmitTable = {
   cos: simple('Cos'),
   tanh: simple('Tanh'),
   erf: simple('Erf'),
+  // issue 18's elementwise functions that ONNX has as operators
+  tan: simple('Tan'),
+  asin: simple('Asin'),
+  acos: simple('Acos'),
+  atan: simple('Atan'),
+  sinh: simple('Sinh'),
+  cosh: simple('Cosh'),
+  asinh: simple('Asinh'),
+  acosh: simple('Acosh'),
+  atanh: simple('Atanh'),
+  // ONNX's Floor, Ceil and Round take floats only; nabla's keep an int32 as it is. Round rounds halves to even in both.
+  floor: (w, e, x) => (e.inputs[0]!.dtype === 'int32' ? w.add('Identity', x) : w.add('Floor', x)),
+  ceil: (w, e, x) => (e.inputs[0]!.dtype === 'int32' ? w.add('Identity', x) : w.add('Ceil', x)),
+  round: (w, e, x) => (e.inputs[0]!.dtype === 'int32' ? w.add('Identity', x) : w.add('Round', x)),
   // expm1 and log1p have no ONNX operator: exp(x) − 1 and log(1 + x), less accurate near 0
   expm1: (w, e, x) => w.add('Sub', [w.add('Exp', x), w.scalar(1, e.inputs[0]!.dtype)]),
   log1p: (w, e, x) => w.add('Log', [w.add('Add', [x[0]!, w.scalar(1, e.inputs[0]!.dtype)])]),

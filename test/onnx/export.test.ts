@@ -128,6 +128,24 @@ test('a traced function with broadcasting, reductions, slices and comparisons ex
   }
 });
 
+test('the elementwise functions ONNX has as operators (tan ... atanh, floor, ceil, round) export and run in ONNX Runtime', async () => {
+  const f = (x: nb.Tensor) => ({
+    trig: nb.add(nb.add(nb.tan(nb.mul(x, 0.3)), nb.asin(nb.mul(x, 0.2))), nb.add(nb.acos(nb.mul(x, 0.2)), nb.atan(x))),
+    hyp: nb.add(nb.add(nb.sinh(x), nb.cosh(x)), nb.add(nb.asinh(x), nb.atanh(nb.mul(x, 0.2)))),
+    ach: nb.acosh(nb.add(nb.abs(x), 1)),
+    rounded: nb.add(nb.add(nb.floor(nb.mul(x, 3)), nb.ceil(nb.mul(x, 3))), nb.round(nb.mul(x, 2))),
+  });
+  const program = nb.trace(f)(nb.spec([null, 5], 'float32', 'x'));
+  const bytes = exportProgram(program, { outputNames: ['trig', 'hyp', 'ach', 'rounded'] });
+  for (const m of [1, 4]) {
+    // halves included (round's halves go to even in both); |x| <= 4 keeps every function's domain
+    const x = nb.concat([nb.tensor([[0.25, -0.75, 1.25, -1.75, 0]]), nb.randomUniform([m - 1, 5], -4, 4)], 0);
+    const got = await runOnnx(bytes, { x });
+    const want = f(x);
+    for (const k of Object.keys(want) as (keyof typeof want)[]) assertClose(got[k]!, want[k], `${k} at m = ${m}`, 1e-5);
+  }
+});
+
 test('export refuses what ONNX inference cannot hold, naming it', () => {
   nb.seed(5);
   const model = nb.sequential([nb.layers.dense({ units: 2, inputShape: [3] })]);
