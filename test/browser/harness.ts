@@ -3,10 +3,12 @@
 // playwright-core. Pages report console errors, warnings and page errors;
 // tests assert there were none.
 import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, sep } from 'node:path';
+import { dirname, extname, join, normalize, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
@@ -79,10 +81,37 @@ export async function serve(root: string | null, opts: ServeOptions = {}): Promi
   };
 }
 
-/** Launches headless Chromium; fails the test with the install hint when it is missing. */
-export async function launch(): Promise<Browser> {
+/**
+ * Launches headless Chromium; fails the test with the install hint when it is
+ * missing. `gpu` replaces the default `--disable-gpu` (e.g. SwiftShader flags
+ * for a WebGL page).
+ */
+export async function launch(gpu: readonly string[] = ['--disable-gpu']): Promise<Browser> {
   assert.ok(existsSync(CHROMIUM), `this test needs Chromium at ${CHROMIUM} (Debian: apt-get install chromium; or set CHROMIUM)`);
-  return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
+  return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', ...gpu] });
+}
+
+/** The repository root (this file runs from build/test/browser). */
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+/** Where the playground tests write their screenshots: build/test-artefacts/playground, or $NABLA_ARTEFACTS/playground. */
+export const PLAYGROUND_ARTEFACTS = join(process.env.NABLA_ARTEFACTS ?? join(ROOT, 'build', 'test-artefacts'), 'playground');
+
+/** `nabla playground --port 0`, started as users start it; resolves with its URL once it prints it (kill `child` when done). */
+export function startPlayground(): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, [join(ROOT, 'dist', 'cli', 'nabla.js'), 'playground', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((ok, fail) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d;
+      const m = /http:\/\/\S+/.exec(out);
+      if (m) ok({ url: m[0], child });
+    });
+    child.stderr!.on('data', (d: Buffer) => {
+      out += d;
+    });
+    child.on('exit', (code) => fail(new Error(`nabla playground exited with ${code}: ${out}`)));
+  });
 }
 
 /** A new page that records console errors/warnings and uncaught page errors in `problems`. */

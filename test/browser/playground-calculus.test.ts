@@ -6,45 +6,27 @@
 // the URL round-trips; every control is labelled and the keyboard works them.
 // Screenshots of each part go to build/test-artefacts/playground/.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { CHROMIUM } from './harness.js';
+import type { Browser, Page } from 'playwright-core';
+import { launch, PLAYGROUND_ARTEFACTS, startPlayground, watchedPage } from './harness.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const ARTEFACTS = join(process.env.NABLA_ARTEFACTS ?? join(root, 'build', 'test-artefacts'), 'playground');
+const ARTEFACTS = PLAYGROUND_ARTEFACTS;
 const OPTIMIZERS = ['gd', 'momentum', 'rmsprop', 'adam'];
 
 let child: ChildProcess;
 let url: string;
 let browser: Browser;
 let page: Page;
-const problems: string[] = [];
+let problems: string[];
 
 before(async () => {
-  child = spawn(process.execPath, [join(root, 'dist', 'cli', 'nabla.js'), 'playground', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  url = await new Promise<string>((ok, fail) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d;
-      const m = /http:\/\/\S+/.exec(out);
-      if (m) ok(m[0]);
-    });
-    child.stderr!.on('data', (d: Buffer) => {
-      out += d;
-    });
-    child.on('exit', (code) => fail(new Error(`nabla playground exited with ${code}: ${out}`)));
-  });
+  ({ url, child } = await startPlayground());
   // WebGL on SwiftShader through ANGLE: with the harness' --disable-gpu, Chromium composites WebGL by reading pixels back and warns of it on the console
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'] });
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  browser = await launch(['--use-angle=swiftshader', '--enable-unsafe-swiftshader']);
+  ({ page, problems } = await watchedPage(browser, { width: 1280, height: 900 }));
   await page.goto(`${url}#lab=calculus&part=tangent`);
   await page.waitForFunction(
     () => document.getElementById('status')?.textContent?.includes('backend') && document.getElementById('slope')?.dataset.value !== undefined,

@@ -8,16 +8,14 @@
 // keyboard. A screenshot is written to
 // build/test-artefacts/playground/ (or $NABLA_ARTEFACTS/playground/).
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { launch, watchedPage } from './harness.js';
+import { launch, watchedPage, PLAYGROUND_ARTEFACTS, startPlayground } from './harness.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const ARTEFACTS = join(process.env.NABLA_ARTEFACTS ?? join(root, 'build', 'test-artefacts'), 'playground');
+const ARTEFACTS = PLAYGROUND_ARTEFACTS;
 
 let child: ChildProcess;
 let url: string;
@@ -26,19 +24,7 @@ let page: Page;
 let problems: string[];
 
 before(async () => {
-  child = spawn(process.execPath, [join(root, 'dist', 'cli', 'nabla.js'), 'playground', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  url = await new Promise<string>((ok, fail) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d;
-      const m = /http:\/\/\S+/.exec(out);
-      if (m) ok(m[0]);
-    });
-    child.stderr!.on('data', (d: Buffer) => {
-      out += d;
-    });
-    child.on('exit', (code) => fail(new Error(`nabla playground exited with ${code}: ${out}`)));
-  });
+  ({ url, child } = await startPlayground());
   browser = await launch();
   ({ page, problems } = await watchedPage(browser, { width: 1280, height: 900 }));
 });

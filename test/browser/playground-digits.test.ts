@@ -7,16 +7,14 @@
 // through the controls; every control is labelled and reached by the
 // keyboard. Screenshots go to build/test-artefacts/playground/.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { launch, watchedPage } from './harness.js';
+import { launch, watchedPage, PLAYGROUND_ARTEFACTS, startPlayground } from './harness.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const ARTEFACTS = join(process.env.NABLA_ARTEFACTS ?? join(root, 'build', 'test-artefacts'), 'playground');
+const ARTEFACTS = PLAYGROUND_ARTEFACTS;
 
 let child: ChildProcess;
 let browser: Browser;
@@ -35,19 +33,8 @@ const started = () =>
   );
 
 before(async () => {
-  child = spawn(process.execPath, [join(root, 'dist', 'cli', 'nabla.js'), 'playground', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const url = await new Promise<string>((ok, fail) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d;
-      const m = /http:\/\/\S+/.exec(out);
-      if (m) ok(m[0]);
-    });
-    child.stderr!.on('data', (d: Buffer) => {
-      out += d;
-    });
-    child.on('exit', (code) => fail(new Error(`nabla playground exited with ${code}: ${out}`)));
-  });
+  let url: string;
+  ({ url, child } = await startPlayground());
   browser = await launch();
   ({ page, problems } = await watchedPage(browser, { width: 1280, height: 900 }));
   await page.goto(new URL('#lab=digits', url).href);
