@@ -39,14 +39,14 @@ test('judging a split: one that did not pay backs off, doubling up to the bound;
   const periods: number[] = [];
   for (let i = 0; i < 4; i++) {
     p.judge(now, now, now + 10, now + 20, 2, 4); // 20 ms: no faster than alone
-    periods.push(p.backoffUntil - (now + 20));
+    periods.push(Math.round(p.backoffUntil - (now + 20))); // whole ms: now + 20 + 100 - (now + 20) is 100 only to rounding
   }
   assert.deepEqual(periods, [50, 100, 200, 200]);
   assert.equal(p.contended(), true);
   assert.equal(p.unpaid, 4);
   p.judge(now, now, now + 10, now + 11, 2, 4);
   p.judge(now, now, now + 10, now + 20, 2, 4);
-  assert.equal(p.backoffUntil - (now + 20), 50, 'a split that paid reset the backoff');
+  assert.equal(Math.round(p.backoffUntil - (now + 20)), 50, 'a split that paid reset the backoff');
   p.resize(1);
   assert.equal(p.contended(), false, 'one thread is never contended');
 });
