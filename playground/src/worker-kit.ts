@@ -24,3 +24,84 @@ export const nextTask = () =>
     waiting.push(ok);
     channel.port2.postMessage(null);
   });
+
+/**
+ * The play loop of a lab's training worker: while playing, it trains in
+ * slices of about `sliceMs` (one `step` after another; `step` returns false
+ * when training cannot go on, e.g. it diverged, which pauses), posts a
+ * snapshot at most every `snapshotMs` and always when it stops, and yields a
+ * macrotask between slices so the page's commands get in.
+ */
+export class PlayLoop {
+  /** Whether training runs (a snapshot reports it). */
+  running = false;
+  private looping = false;
+  private lastPost = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly step: () => boolean,
+    private readonly snapshot: () => void,
+    private readonly sliceMs = 25,
+    private readonly snapshotMs = 33,
+  ) {}
+
+  /** Posts a snapshot now. */
+  post(): void {
+    this.snapshot();
+    this.lastPost = performance.now();
+  }
+
+  /** After a reset: posts the first snapshot, then plays if asked to. */
+  start(play: boolean): void {
+    this.running = play;
+    this.post();
+    if (play) void this.loop();
+  }
+
+  play(): void {
+    this.running = true;
+    void this.loop();
+  }
+
+  /** Stops training and posts where it stopped. */
+  pause(): void {
+    this.running = false;
+    this.post();
+  }
+
+  private async loop(): Promise<void> {
+    if (this.looping) return;
+    this.looping = true;
+    try {
+      while (this.running) {
+        const t0 = performance.now();
+        let more = true;
+        do more = this.step();
+        while (more && performance.now() - t0 < this.sliceMs);
+        if (!more) this.running = false;
+        if (!this.running || performance.now() - this.lastPost >= this.snapshotMs) this.post();
+        await nextTask();
+      }
+    } finally {
+      this.looping = false;
+    }
+  }
+}
+
+/**
+ * Runs the page's commands one at a time, in order (an async one, such as a
+ * reset that loads data, finishes before the next starts), after `ready`; a
+ * command that throws calls `fail` with its error.
+ */
+export function serveCommands<M>(handle: (m: M) => void | Promise<void>, fail: (err: Error) => void, ready: Promise<unknown> = Promise.resolve()): void {
+  let queue: Promise<unknown> = ready;
+  self.onmessage = (e: MessageEvent<M>) => {
+    queue = queue.then(async () => {
+      try {
+        await handle(e.data);
+      } catch (err) {
+        fail(err as Error);
+      }
+    });
+  };
+}

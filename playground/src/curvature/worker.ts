@@ -5,18 +5,16 @@
 // Trains in 25 ms slices; posts at most every 33 ms.
 import * as nb from 'nabla';
 import { buildNet, optimizerOf, type Net } from '../nets/build.js';
-import { nextTask, startEngine } from '../worker-kit.js';
+import { PlayLoop, serveCommands, startEngine } from '../worker-kit.js';
 import { EXAMPLES, curvSpec, type CurvConfig } from './config.js';
 import type { CurvSnapshot, FromWorker, ToWorker } from './protocol.js';
 
 const post = (m: FromWorker) => (self as unknown as Worker).postMessage(m);
-const SLICE_MS = 25;
 /** Lanczos's options for every measurement (the same start vector each time). */
 const LANCZOS = { maxIterations: 24, tol: 1e-3, seed: 0 };
 /** nabla's Adam defaults, which optimizerOf uses. */
 const ADAM_BETA2 = 0.999,
   ADAM_EPSILON = 1e-7;
-const SNAPSHOT_MS = 33;
 
 class CurvTrainer {
   private readonly step: nb.Trainer;
@@ -103,73 +101,49 @@ class CurvTrainer {
 
 let trainer: CurvTrainer | null = null;
 let id = 0;
-let running = false;
-let looping = false;
-let lastPost = 0;
 let building = 0;
 
-function sendSnapshot(): void {
-  if (!trainer) return;
-  post({ type: 'snapshot', id, steps: trainer.steps, running, diverged: trainer.diverged, ...trainer.take() });
-  lastPost = performance.now();
-}
-
-async function loop(): Promise<void> {
-  if (looping) return;
-  looping = true;
-  try {
-    while (running && trainer) {
-      const t0 = performance.now();
-      do trainer.trainStep();
-      while (performance.now() - t0 < SLICE_MS && !trainer.diverged);
-      if (trainer.diverged) running = false;
-      if (performance.now() - lastPost >= SNAPSHOT_MS || !running) sendSnapshot();
-      await nextTask();
-    }
-  } finally {
-    looping = false;
-  }
-}
+const play = new PlayLoop(
+  () => {
+    if (!trainer) return false;
+    trainer.trainStep();
+    return !trainer.diverged;
+  },
+  () => {
+    if (trainer) post({ type: 'snapshot', id, steps: trainer.steps, running: play.running, diverged: trainer.diverged, ...trainer.take() });
+  },
+);
 
 async function handle(m: ToWorker): Promise<void> {
   switch (m.type) {
     case 'reset': {
       const mine = ++building;
       trainer = null;
-      running = false;
+      play.running = false;
       const net = await buildNet(curvSpec(m.config), EXAMPLES[m.config.model]);
       if (mine !== building) return;
       id = m.id;
       trainer = new CurvTrainer(net, m.config);
-      running = m.play;
-      sendSnapshot();
-      if (running) void loop();
+      play.start(m.play);
       break;
     }
     case 'play':
-      running = true;
-      void loop();
+      play.play();
       break;
     case 'pause':
-      running = false;
-      sendSnapshot();
+      play.pause();
       break;
     case 'step':
-      running = false;
+      play.running = false;
       trainer?.trainStep();
-      sendSnapshot();
+      play.post();
       break;
   }
 }
 
-let queue = Promise.resolve();
-self.onmessage = (e: MessageEvent<ToWorker>) => {
-  queue = queue.then(() =>
-    handle(e.data).catch((err: unknown) => {
-      running = false;
-      post({ type: 'error', message: (err as Error).message });
-    }),
-  );
-};
+serveCommands(handle, (err) => {
+  play.running = false;
+  post({ type: 'error', message: err.message });
+});
 
 post({ type: 'ready', ...(await startEngine()) });

@@ -5,7 +5,7 @@
 import * as nb from 'nabla';
 import { buildNet, optimizerOf, type Net } from '../nets/build.js';
 import { training, type NetSpec } from '../nets/spec.js';
-import { nextTask, startEngine } from '../worker-kit.js';
+import { PlayLoop, serveCommands, startEngine } from '../worker-kit.js';
 import type { EqExplain, EqLine, EqSnapshot, FromWorker, LayerInfo, Layout, Quantity, ToWorker } from './protocol.js';
 
 const post = (m: FromWorker) => (self as unknown as Worker).postMessage(m);
@@ -134,66 +134,49 @@ class EqTrainer {
 
 let trainer: EqTrainer | null = null;
 let id = 0;
-let running = false;
-let looping = false;
-let lastPost = 0;
 /** Resets arrive while an earlier one is still loading data: only the newest is built. */
 let building = 0;
 
-function sendSnapshot(): void {
-  if (!trainer) return;
-  const loss = trainer.loss();
-  trainer.history.push({ step: trainer.steps, loss });
-  const s: EqSnapshot = {
-    type: 'snapshot',
-    id,
-    steps: trainer.steps,
-    epoch: trainer.epoch,
-    running,
-    loss,
-    history: trainer.history,
-    values: trainer.values(),
-    diverged: trainer.diverged,
-  };
-  trainer.history = [];
-  post(s);
-  lastPost = performance.now();
-}
-
-async function loop(): Promise<void> {
-  if (looping) return;
-  looping = true;
-  try {
-    while (running && trainer) {
-      const t0 = performance.now();
-      do trainer.trainBatch();
-      while (performance.now() - t0 < SLICE_MS);
-      if (performance.now() - lastPost >= SNAPSHOT_MS) sendSnapshot();
-      if (trainer.diverged) {
-        running = false;
-        sendSnapshot();
-      }
-      await nextTask();
-    }
-  } finally {
-    looping = false;
-  }
-}
+const play = new PlayLoop(
+  () => {
+    if (!trainer) return false;
+    trainer.trainBatch();
+    return !trainer.diverged;
+  },
+  () => {
+    if (!trainer) return;
+    const loss = trainer.loss();
+    trainer.history.push({ step: trainer.steps, loss });
+    const s: EqSnapshot = {
+      type: 'snapshot',
+      id,
+      steps: trainer.steps,
+      epoch: trainer.epoch,
+      running: play.running,
+      loss,
+      history: trainer.history,
+      values: trainer.values(),
+      diverged: trainer.diverged,
+    };
+    trainer.history = [];
+    post(s);
+  },
+  SLICE_MS,
+  SNAPSHOT_MS,
+);
 
 async function handle(m: ToWorker): Promise<void> {
   switch (m.type) {
     case 'reset': {
       const mine = ++building;
       trainer = null;
-      running = false;
+      play.running = false;
       const net = await buildNet(m.spec);
       if (mine !== building) return;
       id = m.id;
       trainer = new EqTrainer(net, m.spec, m.layout);
       post({ ...trainer.describe(), id });
-      running = m.play;
-      sendSnapshot();
-      if (running) void loop();
+      play.start(m.play);
       break;
     }
     case 'layout':
@@ -201,33 +184,26 @@ async function handle(m: ToWorker): Promise<void> {
       trainer.layout = m.layout;
       trainer.explain();
       post({ ...trainer.describe(), id });
-      sendSnapshot();
+      play.post();
       break;
     case 'play':
-      running = true;
-      void loop();
+      play.play();
       break;
     case 'pause':
-      running = false;
-      sendSnapshot();
+      play.pause();
       break;
     case 'step':
-      running = false;
+      play.running = false;
       trainer?.trainBatch();
-      sendSnapshot();
+      play.post();
       break;
   }
 }
 
 /** Commands run one after another (a reset may wait for the digits to load). */
-let queue = Promise.resolve();
-self.onmessage = (e: MessageEvent<ToWorker>) => {
-  queue = queue.then(() =>
-    handle(e.data).catch((err: unknown) => {
-      running = false;
-      post({ type: 'error', message: (err as Error).message });
-    }),
-  );
-};
+serveCommands(handle, (err) => {
+  play.running = false;
+  post({ type: 'error', message: err.message });
+});
 
 post({ type: 'ready', ...(await startEngine()) });
