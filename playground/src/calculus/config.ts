@@ -4,6 +4,7 @@
 import { decodePoints, DEFAULT_POINTS, encodePoints, type PointsConfig } from '../points/config.js';
 import { CURVE_INFO, CURVES, type CurveName, SURFACE_INFO, SURFACES, type SurfaceName } from './functions.js';
 import type { LandscapeDirections } from './protocol.js';
+import { num, pick } from '../url-params.js';
 
 export const PARTS = ['tangent', 'surface', 'landscape'] as const;
 export type PartName = (typeof PARTS)[number];
@@ -46,15 +47,6 @@ export function defaultConfig(net: PointsConfig = DEFAULT_POINTS): CalculusConfi
     directions: 'pca',
   };
 }
-
-const pick = <T extends string>(options: readonly T[], v: string | null, fallback: T): T =>
-  v !== null && (options as readonly string[]).includes(v) ? (v as T) : fallback;
-
-const num = (v: string | null, fallback: number, lo: number, hi: number, integer = false): number => {
-  if (v === null || v.trim() === '') return fallback;
-  const n = Number(v);
-  return Number.isFinite(n) && n >= lo && n <= hi && (!integer || Number.isInteger(n)) ? n : fallback;
-};
 
 /** The set-up as hash parameters: every field (so a shared link is complete), the network's as `net.<Points parameter>`. */
 export function encodeCalculus(c: CalculusConfig): URLSearchParams {

@@ -1,6 +1,7 @@
 // The Curvature lab's set-up, round-tripped through the URL hash.
 import { DEFAULT_POINTS } from '../points/config.js';
 import { DEFAULT_DIGITS, type NetSpec } from '../nets/spec.js';
+import { num, pick } from '../url-params.js';
 
 export const MODELS = ['points', 'digits'] as const;
 export type CurvModel = (typeof MODELS)[number];
@@ -71,15 +72,6 @@ export function threshold(c: CurvConfig): { value: number; label: string } {
 }
 
 export const fmt = (v: number) => String(Number(v.toPrecision(3)));
-
-const pick = <T extends string>(options: readonly T[], v: string | null, fallback: T): T =>
-  v !== null && (options as readonly string[]).includes(v) ? (v as T) : fallback;
-
-const num = (v: string | null, fallback: number, lo: number, hi: number, integer = false): number => {
-  if (v === null || v.trim() === '') return fallback;
-  const n = Number(v);
-  return Number.isFinite(n) && n >= lo && n <= hi && (!integer || Number.isInteger(n)) ? n : fallback;
-};
 
 export function encodeCurv(c: CurvConfig): URLSearchParams {
   return new URLSearchParams({

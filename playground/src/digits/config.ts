@@ -11,6 +11,7 @@ import {
   type LossChoice,
   type OptimizerChoice,
 } from '../points/config.js';
+import { num, pick } from '../url-params.js';
 
 export { ACTIVATIONS, ACTIVATION_LABELS, LOSSES, LOSS_LABELS, OPTIMIZERS, OPTIMIZER_LABELS, type ActivationChoice, type LossChoice, type OptimizerChoice };
 
@@ -78,16 +79,6 @@ export function runners(c: DigitsConfig): RunnerSpec[] {
   }
   return [{ ...own, name: 'this network' }];
 }
-
-const pick = <T extends string>(options: readonly T[], v: string | null, fallback: T): T =>
-  v !== null && (options as readonly string[]).includes(v) ? (v as T) : fallback;
-
-const num = (v: string | null, fallback: number, lo: number, hi: number, integer = false): number => {
-  if (v === null || v.trim() === '') return fallback;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < lo || n > hi || (integer && !Number.isInteger(n))) return fallback;
-  return n;
-};
 
 /** Hidden layer sizes from text like "64, 32" (empty: no hidden layer); null when invalid. */
 export function parseLayers(text: string): number[] | null {

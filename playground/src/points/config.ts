@@ -1,5 +1,6 @@
 // The Points lab's whole set-up: a plain object that round-trips through the
 // URL hash (so a teacher can share it) and is sent to the training worker.
+import { num, pick } from '../url-params.js';
 
 export const DATASETS = ['circle', 'xor', 'gauss', 'spiral', 'spiral3'] as const;
 export type DatasetName = (typeof DATASETS)[number];
@@ -95,16 +96,6 @@ export const DEFAULT_POINTS: PointsConfig = {
 export function classCount(dataset: DatasetName): number {
   return dataset === 'spiral3' ? 3 : 2;
 }
-
-const pick = <T extends string>(options: readonly T[], v: string | null, fallback: T): T =>
-  v !== null && (options as readonly string[]).includes(v) ? (v as T) : fallback;
-
-const num = (v: string | null, fallback: number, lo: number, hi: number, integer = false): number => {
-  if (v === null || v.trim() === '') return fallback;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < lo || n > hi || (integer && !Number.isInteger(n))) return fallback;
-  return n;
-};
 
 /** The config as URL hash parameters (every field, so a shared link is complete). */
 export function encodePoints(c: PointsConfig): URLSearchParams {
