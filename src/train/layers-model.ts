@@ -8,7 +8,6 @@ import type { Tensor } from '../tensor/tensor.js';
 import type { Variable } from '../tensor/variable.js';
 import { add } from '../ops/arithmetic.js';
 import { toTensor, type TensorLike } from '../ops/convert.js';
-import { concat } from '../ops/shape.js';
 import { noGrad } from '../ops/stop.js';
 import { sum } from '../ops/reduce.js';
 import type { Layer } from '../nn/layer.js';
@@ -18,8 +17,21 @@ import { getMetric, type Metric, type MetricName } from '../metrics/index.js';
 import { getOptimizer, type Optimizer, type OptimizerName } from '../optim/index.js';
 import { checkOptions } from '../optim/validate.js';
 import { fire, type Callback, type Logs } from './callbacks.js';
-import { booleanOption, callbacksOption, FIT_KEYS, INFERENCE_KEYS, integerOption, validationDataOption, validationSplitOption, verboseOption } from './args.js';
-import { checkFinite, examples, pickRows, rows } from './data.js';
+import {
+  booleanOption,
+  callbacksOption,
+  EVALUATE_KEYS,
+  FIT_KEYS,
+  INFERENCE_KEYS,
+  integerOption,
+  validationDataOption,
+  validationSplitOption,
+  verboseOption,
+} from './args.js';
+import { examples, pickRows, rows } from './data.js';
+import { checkFiniteData, concatBatches, count, type Data, part, pickRowsOf, rowsOf } from './model-data.js';
+import { compileOutputs, type MetricSlot } from './multi-output.js';
+import { classWeightsToSampleWeights, sampleWeightTensor, weightedLoss } from './sample-weight.js';
 import { DivergenceError, type DivergenceDetails } from './errors.js';
 import { History } from './history.js';
 import { ProgressLogger } from './progress.js';
@@ -35,10 +47,21 @@ const YIELD_EVERY = 20;
 export interface CompileArgs {
   /** An optimizer, or a name ('adam', 'sgd', 'rmsprop', 'adagrad', 'momentum', 'adamw') with its defaults. */
   optimizer: Optimizer | OptimizerName;
-  /** A loss name ('categoricalCrossentropy', 'meanSquaredError', ...) or a function (yTrue, yPred) → scalar. */
-  loss: LossSpelling | LossFn;
-  /** Metric names ('accuracy', 'precision', 'recall', 'f1', 'mse', 'mae') or Metric objects. */
-  metrics?: (MetricName | Metric)[];
+  /**
+   * A loss name ('categoricalCrossentropy', 'meanSquaredError', ...) or a
+   * function (yTrue, yPred) → scalar. A model of several outputs takes one
+   * loss for all, an array (one per output) or an object keyed by output name.
+   */
+  loss: LossSpelling | LossFn | (LossSpelling | LossFn)[] | Record<string, LossSpelling | LossFn>;
+  /**
+   * Metric names ('accuracy', 'precision', 'recall', 'f1', 'mse', 'mae') or
+   * Metric objects. A model of several outputs computes each on every output
+   * (logged as '<output>_accuracy'), or takes an array of lists (one per
+   * output) or an object of lists keyed by output name.
+   */
+  metrics?: (MetricName | Metric)[] | (MetricName | Metric)[][] | Record<string, (MetricName | Metric)[]>;
+  /** A model of several outputs: the weight λₖ of each output's loss in the total Σₖ λₖ·Lₖ (an array or an object by output name). Default 1 each. */
+  lossWeights?: number[] | Record<string, number>;
   /**
    * Compile fit's training step and evaluate's and predict's forward passes
    * with nb.jit (Keras 3's jit_compile): one plan per batch shape (the last
@@ -59,8 +82,8 @@ export interface FitArgs {
   batchSize?: number;
   /** The fraction of examples in [0, 1), taken from the end before shuffling, held out for validation. Default 0. */
   validationSplit?: number;
-  /** Explicit validation data [x, y]; takes precedence over validationSplit. */
-  validationData?: [TensorLike, TensorLike];
+  /** Explicit validation data [x, y], or [x, y, sampleWeight]; takes precedence over validationSplit. */
+  validationData?: [ModelData, ModelData] | [ModelData, ModelData, TensorLike];
   /** Shuffle the training examples before each epoch (with the global seeded generator). Default true. */
   shuffle?: boolean;
   /** Hooks called during training: an array of callbacks, or one callback object (as TF.js takes it). */
@@ -75,6 +98,28 @@ export interface FitArgs {
    * the position of the first non-finite value. Default false.
    */
   allowNonFinite?: boolean;
+  /**
+   * One weight per example (shape [n]), multiplying its loss (Keras's
+   * sample_weight): the loss of a batch is Σᵢ wᵢ·ℓᵢ / N (see weightedLoss).
+   * Metrics are not weighted.
+   */
+  sampleWeight?: TensorLike;
+  /**
+   * A weight per class, { classIndex: weight } (Keras's class_weight): each
+   * example's loss is multiplied by the weight of its class (its label, or
+   * the argmax of a one-hot row); classes left out weigh 1. For a model of
+   * one output; not together with sampleWeight.
+   */
+  classWeight?: Record<number, number>;
+}
+
+/** x or y of fit and evaluate: one tensor, or for a model of several inputs (outputs) an array in order or an object keyed by name. */
+export type ModelData = TensorLike | TensorLike[] | Record<string, TensorLike>;
+
+/** evaluate's arguments. */
+export interface EvaluateArgs extends InferenceArgs {
+  /** One weight per example (shape [n]): the loss is Σᵢ wᵢ·ℓᵢ / n (Keras's sample_weight; metrics are not weighted). */
+  sampleWeight?: TensorLike;
 }
 
 /** evaluate's and predict's arguments. */
@@ -89,25 +134,28 @@ interface Compiled {
   optimizer: Optimizer;
   loss: LossFn;
   lossName: string;
-  metrics: Metric[];
+  metrics: MetricSlot[];
   /** 'auto' (the default: compiled where the model traces, silently eager elsewhere), true or false. */
   jitCompile: boolean | 'auto';
-  /** The compiled forward pass and loss of evaluate, made on first use. */
-  evaluateStep?: (x: Tensor, y: Tensor, layers: number) => [Tensor, Tensor];
+  /** The compiled forward pass and loss of evaluate, made on first use (and with sample weights). */
+  evaluateStep?: (x: Data, y: Data, layers: number) => [Data, Tensor];
+  evaluateWeighted?: (x: Data, y: Data, layers: number, w: Tensor) => [Data, Tensor];
+  /** What save writes (a model of several outputs: the per-output losses and their weights). */
+  saved?: Record<string, unknown> | null;
 }
 
 /**
  * What Sequential and the functional Model share: compile, fit, evaluate,
  * predict and their compiled steps, over the model's `call` and `layers`.
  */
-export abstract class LayersModel extends Module {
+export abstract class LayersModel<Out extends Tensor | Tensor[] = Tensor> extends Module {
   /** The layers, in the order their weights are listed. */
   abstract readonly layers: Layer[];
   abstract readonly name: string;
   /** The shape of one example the model takes, once known. */
   abstract get inputShape(): number[] | undefined;
   /** The forward pass; `training` enables dropout and batch statistics. */
-  abstract call(x: TensorLike, training?: boolean): Tensor;
+  abstract call(x: TensorLike | Tensor[], training?: boolean): Out;
   /** Sets all weights from tensors in getWeights order. */
   abstract setWeights(weights: readonly Tensor[]): void;
   /** The architecture as JSON. */
@@ -116,7 +164,22 @@ export abstract class LayersModel extends Module {
   /** Set by a callback to end fit after the current epoch (or batch). */
   stopTraining = false;
   private compiled: Compiled | null = null;
-  private predictPlan: ((x: Tensor, layers: number) => Tensor) | null = null;
+  private predictPlan: ((x: Data, layers: number) => Out) | null = null;
+
+  /** The names of the outputs when there are several (a functional model's), or null for one output. */
+  protected outputNames(): string[] | null {
+    return null;
+  }
+
+  /** x and y of fit and evaluate as tensors with the same number of examples: one each here, one per input and output in a functional model. */
+  protected examplesOf(op: string, x: ModelData, y: ModelData): [Data, Data] {
+    return examples(op, x as TensorLike, y as TensorLike);
+  }
+
+  /** x of predict as a tensor (one per input in a functional model). */
+  protected inputsOf(op: string, x: ModelData): Data {
+    return toTensor(op, 'x', x as TensorLike);
+  }
 
   /** Every trainable variable, layer by layer (kernel before bias). */
   get trainableWeights(): Variable[] {
@@ -138,15 +201,37 @@ export abstract class LayersModel extends Module {
     args = optionsObject('compile', args, 'options { optimizer, loss, metrics? }');
     if (args.jitCompile !== undefined && typeof args.jitCompile !== 'boolean')
       throw new ArgumentError(`compile: jitCompile must be a boolean, got ${describe(args.jitCompile)}`);
+    const outputs = this.outputNames();
+    if (outputs) {
+      const o = compileOutputs(outputs, args.loss, args.lossWeights, args.metrics);
+      const optimizer = getOptimizer(args.optimizer);
+      // the metrics are saved when every output has the same ones (compile applies a flat list to every output)
+      const per = outputs.map((_, k) => o.metrics.filter((m) => m.output === k).map((m) => m.metric.name));
+      const metrics = per.every((p) => p.join() === per[0]!.join()) ? per[0]! : [];
+      const saved = o.lossNames ? { loss: o.lossNames, lossWeights: o.lossWeights, metrics, optimizer: optimizer.getConfig() } : null;
+      this.compiled = {
+        optimizer,
+        loss: o.loss,
+        lossName: o.lossNames ? 'outputs' : 'custom',
+        metrics: o.metrics,
+        jitCompile: args.jitCompile ?? 'auto',
+        saved,
+      };
+      return;
+    }
     if (args.metrics !== undefined && !Array.isArray(args.metrics))
       throw new ArgumentError(`compile: metrics must be an array of names or Metric objects, got ${describe(args.metrics)}`);
+    if (args.lossWeights !== undefined) throw new ArgumentError('compile: lossWeights is for a model of several outputs; this model has one');
     const lossName = typeof args.loss === 'string' ? args.loss : 'custom';
-    const loss = getLoss(args.loss);
+    const loss = getLoss(args.loss as LossSpelling | LossFn);
     this.compiled = {
       optimizer: getOptimizer(args.optimizer),
       loss,
       lossName,
-      metrics: (args.metrics ?? []).map((m) => getMetric(m, args.loss)),
+      metrics: (args.metrics ?? []).map((m) => {
+        const metric = getMetric(m as MetricName | Metric, args.loss as LossSpelling | LossFn);
+        return { metric, output: 0, name: metric.name };
+      }),
       jitCompile: args.jitCompile ?? 'auto',
     };
   }
@@ -161,7 +246,7 @@ export abstract class LayersModel extends Module {
    * format, values { x, y } to show a batch's numbers, loss.
    */
   explain(opts?: ExplainOptions): Explanation {
-    return explainModel(this, opts);
+    return explainModel(this as unknown as Parameters<typeof explainModel>[0], opts);
   }
 
   /** The compiled loss function (yTrue, yPred) → scalar and its name ('custom' for a function), or null before compile. */
@@ -175,8 +260,8 @@ export abstract class LayersModel extends Module {
   }
 
   /** evaluate's forward pass and loss of a batch: compiled unless jitCompile is false (`layers` retraces after a layer is added). */
-  private evaluateStep(c: Compiled): (x: Tensor, y: Tensor, layers: number) => [Tensor, Tensor] {
-    const eager = (x: Tensor, y: Tensor): [Tensor, Tensor] => {
+  private evaluateStep(c: Compiled): (x: Data, y: Data, layers: number) => [Data, Tensor] {
+    const eager = (x: Data, y: Data): [Data, Tensor] => {
       const pred = this.call(x, false);
       return [pred, this.totalLoss(c, y, pred)];
     };
@@ -185,9 +270,20 @@ export abstract class LayersModel extends Module {
     return c.evaluateStep;
   }
 
+  /** evaluateStep with sample weights. */
+  private evaluateWeighted(c: Compiled): (x: Data, y: Data, layers: number, w: Tensor) => [Data, Tensor] {
+    const eager = (x: Data, y: Data, _layers: number, w: Tensor): [Data, Tensor] => {
+      const pred = this.call(x, false);
+      return [pred, this.totalLoss(c, y, pred, w)];
+    };
+    if (c.jitCompile === false) return eager;
+    c.evaluateWeighted ??= compiledInference(eager, c.jitCompile === 'auto');
+    return c.evaluateWeighted;
+  }
+
   /** predict's forward pass of a batch, compiled (made on first use; `layers` retraces after a layer is added). */
-  private predictStep(): (x: Tensor, layers: number) => Tensor {
-    this.predictPlan ??= compiledInference((x: Tensor, _layers: number) => this.call(x, false), this.compiled?.jitCompile !== true);
+  private predictStep(): (x: Data, layers: number) => Out {
+    this.predictPlan ??= compiledInference((x: Data, _layers: number) => this.call(x, false), this.compiled?.jitCompile !== true);
     return this.predictPlan;
   }
 
@@ -197,8 +293,8 @@ export abstract class LayersModel extends Module {
   }
 
   /** The training loss of a batch: the compiled loss plus every layer's regularisation penalty. */
-  private totalLoss(c: Compiled, y: Tensor, pred: Tensor): Tensor {
-    let l = c.loss(y, pred);
+  private totalLoss(c: Compiled, y: Data, pred: Data, w?: Tensor): Tensor {
+    let l = w === undefined ? c.loss(y as Tensor, pred as Tensor) : weightedLoss(c.loss, y as Tensor, pred as Tensor, w);
     for (const layer of this.layers) for (const p of layer.regularizationLosses()) l = add(l, p);
     return l;
   }
@@ -220,7 +316,7 @@ export abstract class LayersModel extends Module {
    * - a non-finite val_loss (or metric) is reported through the callbacks'
    *   onWarning (printed by the progress logger) and kept in `history.warnings`.
    */
-  async fit(x: TensorLike, y: TensorLike, args: FitArgs = {}): Promise<History> {
+  async fit(x: ModelData, y: ModelData, args: FitArgs = {}): Promise<History> {
     const c = this.requireCompiled('fit');
     const o = checkOptions('fit', args, FIT_KEYS);
     const epochs = integerOption('fit', o, 'epochs', 1, 0);
@@ -233,33 +329,38 @@ export abstract class LayersModel extends Module {
     const allowNonFinite = booleanOption('fit', o, 'allowNonFinite', false);
     const verbose = verboseOption('fit', o, (globalThis as { process?: { stdout?: { isTTY?: boolean } } }).process?.stdout?.isTTY ? 1 : 0);
     const userCallbacks = callbacksOption<Callback>('fit', o);
-    const validationData = validationDataOption<TensorLike>('fit', o);
+    const validationData = validationDataOption<ModelData>('fit', o);
 
-    let [X, Y] = examples('fit', x, y);
+    let [X, Y] = this.examplesOf('fit', x, y);
     if (!allowNonFinite) {
-      checkFinite('fit', 'x', X);
-      checkFinite('fit', 'y', Y);
+      checkFiniteData('fit', 'x', X);
+      checkFiniteData('fit', 'y', Y);
     }
-    let validation: [Tensor, Tensor] | null = null;
+    let W = this.sampleWeightsOf('fit', o, Y);
+    let validation: [Data, Data, Tensor | undefined] | null = null;
     if (validationData) {
-      validation = examples('fit (validationData)', validationData[0], validationData[1]);
+      const [vx, vy] = this.examplesOf('fit (validationData)', validationData[0], validationData[1]);
+      const vw =
+        validationData[2] === undefined ? undefined : sampleWeightTensor('fit', 'validationData sampleWeight', validationData[2] as TensorLike, count(vx));
+      validation = [vx, vy, vw];
       if (!allowNonFinite) {
-        checkFinite('fit', 'validationData x', validation[0]);
-        checkFinite('fit', 'validationData y', validation[1]);
+        checkFiniteData('fit', 'validationData x', vx);
+        checkFiniteData('fit', 'validationData y', vy);
       }
     } else if (split > 0) {
-      const n = X.shape[0]!,
+      const n = count(X),
         nTrain = Math.floor(n * (1 - split));
       if (nTrain < 1 || nTrain >= n) throw new ArgumentError(`fit: validationSplit ${split} of ${n} examples leaves no training or no validation examples`);
-      validation = [rows(X, nTrain, n - nTrain), rows(Y, nTrain, n - nTrain)];
-      X = rows(X, 0, nTrain);
-      Y = rows(Y, 0, nTrain);
+      validation = [rowsOf(X, nTrain, n - nTrain), rowsOf(Y, nTrain, n - nTrain), W ? rows(W, nTrain, n - nTrain) : undefined];
+      X = rowsOf(X, 0, nTrain);
+      Y = rowsOf(Y, 0, nTrain);
+      W = W && rows(W, 0, nTrain);
     }
-    const n = X.shape[0]!;
+    const n = count(X);
     if (n === 0) throw new ArgumentError('fit: x and y hold no training examples');
-    if (validation && validation[0].shape[0] === 0) throw new ArgumentError('fit: validationData holds no examples');
+    if (validation && count(validation[0]) === 0) throw new ArgumentError('fit: validationData holds no examples');
     // layers without an inputShape build on their first call: build them now, so their weights are trained
-    if (this.layers.some((l) => !l.built)) noGrad(() => this.call(rows(X, 0, 1), false));
+    if (this.layers.some((l) => !l.built)) noGrad(() => this.call(rowsOf(X, 0, 1), false));
     const steps = Math.ceil(n / batchSize);
     const history = new History();
     const callbacks: Callback[] = [history, ...(verbose ? [new ProgressLogger()] : []), ...userCallbacks];
@@ -282,17 +383,18 @@ export abstract class LayersModel extends Module {
         await fire(callbacks, 'onEpochBegin', epoch, {});
         const order = Int32Array.from({ length: n }, (_, i) => i);
         if (shuffle) globalGenerator().shuffle(order);
-        for (const m of c.metrics) m.reset();
+        for (const m of c.metrics) m.metric.reset();
         let lossSum = 0,
           done = 0;
         for (let b = 0; b < steps && !this.stopTraining; b++) {
           await fire(callbacks, 'onBatchBegin', b, {});
           const idx = order.subarray(b * batchSize, Math.min(n, (b + 1) * batchSize));
-          const xb = pickRows(X, idx),
-            yb = pickRows(Y, idx);
+          const xb = pickRowsOf(X, idx),
+            yb = pickRowsOf(Y, idx);
+          const batch = W ? { x: xb, y: yb, sampleWeight: pickRows(W, idx) } : { x: xb, y: yb };
           const params = trainer.params(),
             optState = c.optimizer.stateOf(trainable);
-          const result = compiledStep?.(params, optState, { x: xb, y: yb }) ?? trainer(params, optState, { x: xb, y: yb });
+          const result = compiledStep?.(params, optState, batch) ?? trainer(params, optState, batch);
           const lossValue = result.loss.item();
           if (!Number.isFinite(lossValue)) throw diverged({ epoch, batch: b, quantity: 'loss', value: lossValue });
           // A non-finite gradient makes its weight's update non-finite with every optimiser (NaN or ±∞ times a
@@ -318,7 +420,7 @@ export abstract class LayersModel extends Module {
           done++;
           const pred = result.outputs;
           noGrad(() => {
-            for (const m of c.metrics) m.update(yb, pred);
+            for (const m of c.metrics) m.metric.update(part(yb, m.output), part(pred, m.output));
           });
           await fire(callbacks, 'onBatchEnd', b, { batch: b, size: idx.length, loss: lossValue, ...this.metricLogs(c, '') });
           // let the event loop turn now and then: a page repaints, and finalizers release dropped tensors' storage
@@ -329,7 +431,7 @@ export abstract class LayersModel extends Module {
         const logs: Logs = { loss: lossSum / done, ...this.metricLogs(c, '') };
         if (validation) {
           // the validation data was checked once above, not every epoch
-          const v = this.evaluateChecked(c, validation[0], validation[1], batchSize);
+          const v = this.evaluateChecked(c, validation[0], validation[1], batchSize, validation[2]);
           for (const [k, val] of Object.entries(v)) logs[`val_${k}`] = val;
         }
         await fire(callbacks, 'onEpochEnd', epoch, logs);
@@ -382,7 +484,19 @@ export abstract class LayersModel extends Module {
   }
 
   private metricLogs(c: Compiled, prefix: string): Logs {
-    return Object.fromEntries(c.metrics.map((m) => [prefix + m.name, m.result()]));
+    return Object.fromEntries(c.metrics.map((m) => [prefix + m.name, m.metric.result()]));
+  }
+
+  /** The sample weights fit or evaluate was given (sampleWeight, or classWeight turned into them), checked; null for none. */
+  private sampleWeightsOf(op: string, o: Record<string, unknown>, Y: Data): Tensor | null {
+    const sw = o['sampleWeight'],
+      cw = o['classWeight'];
+    if (cw !== undefined) {
+      if (sw !== undefined) throw new ArgumentError(`${op}: give sampleWeight or classWeight, not both (multiply the class weights into the sample weights)`);
+      if (Array.isArray(Y)) throw new ArgumentError(`${op}: classWeight is for a model of one output; give sampleWeight instead`);
+      return classWeightsToSampleWeights(op, cw, Y);
+    }
+    return sw === undefined ? null : sampleWeightTensor(op, 'sampleWeight', sw as TensorLike, count(Y));
   }
 
   /**
@@ -391,31 +505,33 @@ export abstract class LayersModel extends Module {
    * x and y holding NaN or ±Inf are rejected with the position of the first
    * one unless `allowNonFinite`; batchSize must be a positive integer.
    */
-  evaluate(x: TensorLike, y: TensorLike, args: InferenceArgs = {}): Logs {
+  evaluate(x: ModelData, y: ModelData, args: EvaluateArgs = {}): Logs {
     const c = this.requireCompiled('evaluate');
-    const o = checkOptions('evaluate', args, INFERENCE_KEYS);
+    const o = checkOptions('evaluate', args, EVALUATE_KEYS);
     const batchSize = integerOption('evaluate', o, 'batchSize', 32, 1);
-    const [X, Y] = examples('evaluate', x, y);
+    const [X, Y] = this.examplesOf('evaluate', x, y);
     if (!booleanOption('evaluate', o, 'allowNonFinite', false)) {
-      checkFinite('evaluate', 'x', X);
-      checkFinite('evaluate', 'y', Y);
+      checkFiniteData('evaluate', 'x', X);
+      checkFiniteData('evaluate', 'y', Y);
     }
-    return this.evaluateChecked(c, X, Y, batchSize);
+    const W = this.sampleWeightsOf('evaluate', o, Y);
+    return this.evaluateChecked(c, X, Y, batchSize, W ?? undefined);
   }
 
-  private evaluateChecked(c: Compiled, X: Tensor, Y: Tensor, batchSize: number): Logs {
-    const n = X.shape[0]!;
+  private evaluateChecked(c: Compiled, X: Data, Y: Data, batchSize: number, W?: Tensor): Logs {
+    const n = count(X);
     if (n === 0) throw new ArgumentError('evaluate: x and y hold no examples');
-    for (const m of c.metrics) m.reset();
+    for (const m of c.metrics) m.metric.reset();
     let total = 0;
     noGrad(() => {
       for (let b = 0; b < n; b += batchSize) {
         const size = Math.min(batchSize, n - b);
-        const xb = rows(X, b, size),
-          yb = rows(Y, b, size);
-        const [pred, lossValue] = this.evaluateStep(c)(xb, yb, this.layers.length);
+        const xb = rowsOf(X, b, size),
+          yb = rowsOf(Y, b, size);
+        // with weights, a batch's loss is Σ w·ℓ / size, so total / n is Σ w·ℓ / n over all examples
+        const [pred, lossValue] = W ? this.evaluateWeighted(c)(xb, yb, this.layers.length, rows(W, b, size)) : this.evaluateStep(c)(xb, yb, this.layers.length);
         total += lossValue.item() * size;
-        for (const m of c.metrics) m.update(yb, pred);
+        for (const m of c.metrics) m.metric.update(part(yb, m.output), part(pred, m.output));
       }
     });
     return { loss: total / n, ...this.metricLogs(c, '') };
@@ -427,19 +543,19 @@ export abstract class LayersModel extends Module {
    * first one unless `allowNonFinite` (its outputs would be NaN, and an
    * argmax of them a made-up class).
    */
-  predict(x: TensorLike, args: InferenceArgs = {}): Tensor {
+  predict(x: ModelData, args: InferenceArgs = {}): Out {
     const o = checkOptions('predict', args, INFERENCE_KEYS);
     const batchSize = integerOption('predict', o, 'batchSize', 32, 1);
-    const X = toTensor('predict', 'x', x);
-    if (X.rank === 0) throw new ShapeError(`predict: x must have a batch dimension first, got a scalar`);
-    if (!booleanOption('predict', o, 'allowNonFinite', false)) checkFinite('predict', 'x', X);
-    const n = X.shape[0]!;
+    const X = this.inputsOf('predict', x);
+    if ((Array.isArray(X) ? X : [X]).some((t) => t.rank === 0)) throw new ShapeError(`predict: x must have a batch dimension first, got a scalar`);
+    if (!booleanOption('predict', o, 'allowNonFinite', false)) checkFiniteData('predict', 'x', X);
+    const n = count(X);
     return noGrad(() => {
-      const outs: Tensor[] = [];
+      const outs: Data[] = [];
       if (n === 0) return this.call(X, false); // no examples: an empty result of the right shape
-      const call = this.compiled?.jitCompile === false ? (x: Tensor) => this.call(x, false) : this.predictStep();
-      for (let b = 0; b < n; b += batchSize) outs.push(call(rows(X, b, Math.min(batchSize, n - b)), this.layers.length));
-      return outs.length === 1 ? outs[0]! : concat(outs, 0);
+      const call = this.compiled?.jitCompile === false ? (x: Data) => this.call(x, false) : this.predictStep();
+      for (let b = 0; b < n; b += batchSize) outs.push(call(rowsOf(X, b, Math.min(batchSize, n - b)), this.layers.length));
+      return concatBatches(outs) as Out;
     });
   }
 
@@ -447,6 +563,7 @@ export abstract class LayersModel extends Module {
   getCompileConfig(): Record<string, unknown> | null {
     const c = this.compiled;
     if (!c || c.lossName === 'custom') return null;
+    if (c.saved !== undefined) return c.saved;
     return { loss: c.lossName, metrics: c.metrics.map((m) => m.name), optimizer: c.optimizer.getConfig() };
   }
 
