@@ -21,7 +21,7 @@ interface StepOut {
   params: NamedTensors;
   slots: Slots[];
   loss: Tensor;
-  outputs: Tensor | Tensor[];
+  outputs: Tensor;
   state: NamedTensors;
   grads: NamedTensors;
 }

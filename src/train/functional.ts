@@ -12,7 +12,7 @@ import { LayersModel, type ModelData } from './layers-model.js';
 import type { Data } from './model-data.js';
 import type { ModelMetadata } from './sequential.js';
 import { functionalSummary } from './functional-summary.js';
-import type { Explanation, ExplainOptions } from '../explain/index.js';
+import { explainModel, type Explanation, type ExplainOptions } from '../explain/index.js';
 
 /** One layer call of the graph, in the order the model runs them. */
 interface Step {
@@ -265,7 +265,16 @@ export class Model extends LayersModel<Tensor | Tensor[]> {
       throw new ArgumentError(
         `${this.name}.explain: explains a model of one input and one output; this one has ${this.inputs.length} inputs and ${this.outputs.length} outputs`,
       );
-    return super.explain(opts);
+    // the explanation numbers the layers that compute (W1 for the first Dense), as for a Sequential: not the input layers
+    const view = {
+      name: this.name,
+      layers: this.layers.filter((l) => !(l instanceof InputLayer)),
+      inputShape: this.inputShape,
+      compiledLoss: this.compiledLoss,
+      call: (x: Tensor, training?: boolean) => this.call(x, training) as Tensor,
+      namedParameters: () => this.namedParameters(),
+    };
+    return explainModel(view, opts);
   }
 
   /**

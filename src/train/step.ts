@@ -47,8 +47,12 @@ export interface TrainStepResult {
   optState: OptimizerState;
   /** The batch's loss (a scalar, regularisation included) before the update. */
   loss: Tensor;
-  /** The model's outputs on the batch (the predictions), from the same forward pass (an array for a model of several outputs). */
-  outputs: Tensor | Tensor[];
+  /**
+   * The model's outputs on the batch (the predictions), from the same
+   * forward pass. For a functional model of several outputs it is the array
+   * of them (typed as one tensor, the common case: cast it).
+   */
+  outputs: Tensor;
   /** The non-trainable values after the step (batch-norm moving statistics, as updated by the forward pass), by name: pass it to the next step. */
   state: NamedTensors;
   /** The gradients of the loss with respect to `params`, by name (before clipping). */
@@ -177,7 +181,7 @@ export function makeTrainStep(model: TrainableModel, options: TrainStepOptions):
         params: Object.fromEntries(names.map((k, i) => [k, update.params[i]!])),
         optState: update.state,
         loss: lossValue,
-        outputs,
+        outputs: outputs as Tensor,
         state: newState,
         grads: Object.fromEntries(names.map((k, i) => [k, grads[i]!])),
         metrics: metricValues,
