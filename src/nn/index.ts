@@ -9,6 +9,7 @@ import { Embedding, type EmbeddingArgs } from './layers/embedding.js';
 import { GRU, LSTM, SimpleRNN, type GRUArgs, type LSTMArgs, type SimpleRNNArgs } from './layers/recurrent.js';
 import type { ActivationSpelling } from './activations.js';
 import { Normalization, Rescaling, type NormalizationArgs, type RescalingArgs } from './layers/preprocessing.js';
+import { InputLayer } from './layers/input.js';
 import { Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract, type ConcatenateArgs, type DotArgs } from './layers/merge.js';
 
 /** A fully connected layer y = activation(x·W + b) with W [in, units]. */
@@ -67,6 +68,7 @@ export const concatenate = (args: ConcatenateArgs = {}) => strictArgs('concatena
 export const dot = (args: DotArgs) => strictArgs('dot', args, (a) => new Dot(a));
 
 export {
+  InputLayer,
   Add,
   Subtract,
   Multiply,
