@@ -181,6 +181,8 @@ export abstract class Layer extends Module {
     const shapes = inputs.map((t) => t.shape);
     let shape: SymbolicShape;
     try {
+      // built here, not only by computeOutputShape (which a layer may override without building)
+      if (!this.built) this.build(multi ? shapes : shapes[0]!);
       shape = this.computeOutputShape(multi ? shapes : shapes[0]!);
     } catch (e) {
       const got = shapes.map((s) => `[${s.map((d) => d ?? 'null').join(',')}]`).join(' and ');

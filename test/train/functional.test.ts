@@ -197,6 +197,22 @@ test('save and load round trip: a functional model (two inputs, a shared layer, 
   );
 });
 
+test('a layer that builds outside computeOutputShape (Embedding) is built when called on a symbolic tensor: int32 inputs, save and load', () => {
+  const tokens = nb.input({ shape: [5], dtype: 'int32', name: 'tokens' });
+  const embedding = nb.layers.embedding({ inputDim: 10, outputDim: 3 });
+  const y = nb.layers.dense({ units: 1 }).apply(nb.layers.flatten().apply(embedding.apply(tokens)));
+  assert.ok(embedding.built);
+  const model = nb.model({ inputs: tokens, outputs: y });
+  assert.equal(model.parameters().length, 3);
+  const X = nb.tensor(
+    Array.from({ length: 10 }, (_, i) => i % 10),
+    [2, 5],
+    'int32',
+  );
+  const back = nb.io.decodeModel(nb.io.encodeModel(model)) as unknown as nb.Model;
+  same(back.predict(X) as Tensor, model.predict(X) as Tensor);
+});
+
 test('the functional config is Keras-shaped: layers with inbound nodes, input and output layers', () => {
   const { model, d1, d2 } = residual();
   const c = model.getConfig();
