@@ -7,7 +7,7 @@ import type { Optimizer } from '../optim/optimizer.js';
 import { Adam } from '../optim/adam.js';
 import type { AdamStep } from '../backend/kernels.js';
 import type { Tensor } from '../tensor/tensor.js';
-import type { NamedTensors, Trainer, TrainStepResult } from '../train/step.js';
+import type { NamedTensors, TrainBatch, Trainer, TrainStepResult } from '../train/step.js';
 import { jit, makeJit } from './jit.js';
 import { tensorLeaves } from './signature.js';
 
@@ -37,14 +37,14 @@ export function compiledTrainStep(
   trainer: Trainer,
   optimizer: Optimizer,
   opts: { silent: boolean },
-): ((params: NamedTensors, state: OptimizerState, batch: { x: Tensor; y: Tensor }) => TrainStepResult | null) | null {
+): ((params: NamedTensors, state: OptimizerState, batch: TrainBatch) => TrainStepResult | null) | null {
   const isAdam = optimizer instanceof Adam;
   const fixedRate = typeof (optimizer as unknown as { learningRate: unknown }).learningRate === 'number';
   if (!fixedRate && optimizer.className !== 'Adam') return null;
   const now = { iterations: 0, updates: [] as number[] };
-  const step = (params: NamedTensors, slots: Slots[], x: Tensor, y: Tensor): StepOut => {
+  const step = (params: NamedTensors, slots: Slots[], x: Tensor | Tensor[], y: Tensor | Tensor[], sampleWeight?: Tensor): StepOut => {
     const state: OptimizerState = { iterations: now.iterations, parameters: slots.map((s, i) => ({ updates: now.updates[i]!, slots: s })) };
-    const r = trainer(params, state, { x, y });
+    const r = trainer(params, state, sampleWeight === undefined ? { x, y } : { x, y, sampleWeight });
     return { params: r.params, slots: r.optState.parameters.map((p) => p.slots), loss: r.loss, outputs: r.outputs, state: r.state, grads: r.grads };
   };
   const { planFor } = makeJit(step, { cacheSize: 4, name: 'the training step', silent: opts.silent } as Parameters<typeof jit>[1]);
@@ -54,7 +54,8 @@ export function compiledTrainStep(
     now.iterations = state.iterations;
     now.updates = state.parameters.map((p) => p.updates);
     const slots = state.parameters.map((p) => p.slots);
-    const args = [params, slots, batch.x, batch.y] as const;
+    const args =
+      batch.sampleWeight === undefined ? ([params, slots, batch.x, batch.y] as const) : ([params, slots, batch.x, batch.y, batch.sampleWeight] as const);
     const plan = planFor([...args]);
     if (plan === null) return null;
     if (isAdam) {

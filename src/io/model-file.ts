@@ -79,7 +79,7 @@ export function encodeModel(model: SaveableModel): Uint8Array {
   const header = {
     format: 'nabla-model',
     version: FORMAT_VERSION,
-    model: { className: 'Sequential', config: model.getConfig() },
+    model: { className: model.modelClassName ?? 'Sequential', config: model.getConfig() },
     weights: entries,
     weightBytes: offset,
     compile: model.getCompileConfig(),
@@ -222,7 +222,13 @@ function build(header: Header, weights: Uint8Array, fail: (why: string) => Model
   model.loadStateDict(state);
   const c = header.compile;
   // the names come from the file: compile checks them as it checks any caller's
-  if (c) model.compile({ loss: c.loss, metrics: c.metrics, optimizer: optimizerFromConfig(c.optimizer) } as never);
+  if (c)
+    model.compile({
+      loss: c.loss,
+      metrics: c.metrics,
+      optimizer: optimizerFromConfig(c.optimizer),
+      ...(c.lossWeights ? { lossWeights: c.lossWeights } : {}),
+    } as never);
   model.train(false);
   return model;
 }

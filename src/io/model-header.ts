@@ -35,18 +35,27 @@ export interface WeightEntry {
 export interface LayerSpec {
   className: string;
   config: Record<string, unknown>;
+  /** A functional model's layer: its name and its calls' inputs ([layer, call, output] each). */
+  name?: string;
+  inboundNodes?: [string, number, number][][];
 }
+
+/** [layer name, call index, output index]: a layer output in a functional model's config. */
+type TensorRef = [string, number, number];
 
 /** The header of a model file, after validation. */
 export interface Header {
   format: 'nabla-model';
   version: number;
-  model: { className: 'Sequential'; config: { name?: string; layers: LayerSpec[]; metadata?: Record<string, unknown> } };
+  model: {
+    className: 'Sequential' | 'Model';
+    config: { name?: string; layers: LayerSpec[]; metadata?: Record<string, unknown>; inputLayers?: TensorRef[]; outputLayers?: TensorRef[] };
+  };
   weights: WeightEntry[];
   weightBytes: number;
   /** Version 1 only: FNV-1a of the weight block (version 2 has a CRC-32 of the whole file in its preamble). */
   checksum?: number;
-  compile: { loss: string; metrics: string[]; optimizer: Record<string, unknown> } | null;
+  compile: { loss: string | string[]; metrics: string[]; optimizer: Record<string, unknown>; lossWeights?: number[] } | null;
 }
 
 const BYTES_PER: Record<DType, number> = { float32: 4, float64: 8, int32: 4, bool: 1 };
@@ -131,11 +140,29 @@ function layerSpec(field: string, v: unknown): LayerSpec {
   plainJson(`${field}.config`, config, MODEL_FILE_LIMITS.depth, MODEL_FILE_LIMITS.configArray);
   if (config['name'] !== undefined) string(`${field}.config.name`, config['name'], 256);
   if (config['inputShape'] !== undefined) shape(`${field}.config.inputShape`, config['inputShape'], 1);
-  if (config['dtype'] !== undefined && config['dtype'] !== 'float32' && config['dtype'] !== 'float64') {
+  const int32 = className === 'InputLayer' && config['dtype'] === 'int32';
+  if (config['dtype'] !== undefined && config['dtype'] !== 'float32' && config['dtype'] !== 'float64' && !int32) {
     problem(`${field}.config.dtype`, `must be 'float32' or 'float64', got ${describe(config['dtype'])}`);
   }
   for (const k of SIZE_KEYS) if (config[k] !== undefined) integer(`${field}.config.${k}`, config[k], 1, MODEL_FILE_LIMITS.dim);
-  return { className, config };
+  const spec: LayerSpec = { className, config };
+  if (o['name'] !== undefined) spec.name = string(`${field}.name`, o['name'], 256);
+  if (o['inboundNodes'] !== undefined)
+    spec.inboundNodes = array(`${field}.inboundNodes`, o['inboundNodes'], MODEL_FILE_LIMITS.layers).map((n, i) =>
+      array(`${field}.inboundNodes[${i}]`, n, MODEL_FILE_LIMITS.layers).map((r, j) => tensorRef(`${field}.inboundNodes[${i}][${j}]`, r)),
+    );
+  return spec;
+}
+
+/** [layer name, call index, output index], checked. */
+function tensorRef(field: string, v: unknown): TensorRef {
+  const a = array(field, v, 4);
+  if (a.length < 3) problem(field, `must be [layer name, call index, output index], got ${describe(v)}`);
+  return [
+    string(`${field}[0]`, a[0], 256),
+    integer(`${field}[1]`, a[1], 0, MODEL_FILE_LIMITS.layers),
+    integer(`${field}[2]`, a[2], 0, MODEL_FILE_LIMITS.layers),
+  ];
 }
 
 function weightEntry(field: string, v: unknown): WeightEntry {
@@ -167,7 +194,8 @@ export function validateHeader(value: unknown, version: number, weightBytesPrese
   if (h['version'] !== version) problem('version', `is ${describe(h['version'])} but the file's preamble says ${version}`);
 
   const model = object('model', h['model']);
-  if (model['className'] !== 'Sequential') problem('model.className', `must be "Sequential", got ${describe(model['className'])}`);
+  const modelClass = model['className'];
+  if (modelClass !== 'Sequential' && modelClass !== 'Model') problem('model.className', `must be "Sequential" or "Model", got ${describe(modelClass)}`);
   const config = object('model.config', model['config']);
   const name = config['name'] === undefined ? undefined : string('model.config.name', config['name'], 256);
   const layers = array('model.config.layers', config['layers'], MODEL_FILE_LIMITS.layers).map((l, i) => layerSpec(`model.config.layers[${i}]`, l));
@@ -193,13 +221,35 @@ export function validateHeader(value: unknown, version: number, weightBytesPrese
     const c = object('compile', h['compile']);
     plainJson('compile', c, MODEL_FILE_LIMITS.depth, MODEL_FILE_LIMITS.configArray);
     compile = {
-      loss: string('compile.loss', c['loss'], 256),
+      loss: Array.isArray(c['loss'])
+        ? array('compile.loss', c['loss'], MODEL_FILE_LIMITS.layers).map((l, i) => string(`compile.loss[${i}]`, l, 256))
+        : string('compile.loss', c['loss'], 256),
       metrics: array('compile.metrics', c['metrics'], 64).map((m, i) => string(`compile.metrics[${i}]`, m, 256)),
       optimizer: object('compile.optimizer', c['optimizer']),
     };
+    if (c['lossWeights'] !== undefined)
+      compile.lossWeights = array('compile.lossWeights', c['lossWeights'], MODEL_FILE_LIMITS.layers).map((w, i) => {
+        if (typeof w !== 'number' || !Number.isFinite(w)) problem(`compile.lossWeights[${i}]`, `must be a finite number, got ${describe(w)}`);
+        return w as number;
+      });
   }
-  const out: Header = { format: 'nabla-model', version, model: { className: 'Sequential', config: { layers } }, weights, weightBytes, compile };
+  const out: Header = {
+    format: 'nabla-model',
+    version,
+    model: { className: modelClass as 'Sequential' | 'Model', config: { layers } },
+    weights,
+    weightBytes,
+    compile,
+  };
   if (name !== undefined) out.model.config.name = name;
+  if (modelClass === 'Model') {
+    out.model.config.inputLayers = array('model.config.inputLayers', config['inputLayers'], MODEL_FILE_LIMITS.layers).map((r, i) =>
+      tensorRef(`model.config.inputLayers[${i}]`, r),
+    );
+    out.model.config.outputLayers = array('model.config.outputLayers', config['outputLayers'], MODEL_FILE_LIMITS.layers).map((r, i) =>
+      tensorRef(`model.config.outputLayers[${i}]`, r),
+    );
+  }
   if (metadata !== undefined) out.model.config.metadata = metadata;
   if (version === 1) out.checksum = integer('checksum', h['checksum'], 0, 0xffffffff);
   return out;

@@ -13,6 +13,8 @@ export interface SaveableModel {
   getCompileConfig(): Record<string, unknown> | null;
   /** Every parameter (trainable or not) by its name, e.g. ['dense_1.kernel', Variable]. */
   namedParameters(): [string, Variable][];
+  /** The class name the file stores, whose registered factory rebuilds the model: 'Sequential' (the default) or 'Model' (functional). */
+  readonly modelClassName?: string;
 }
 
 /** What io needs of a model to load it, after the factory built it. */

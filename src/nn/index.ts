@@ -9,6 +9,8 @@ import { Embedding, type EmbeddingArgs } from './layers/embedding.js';
 import { GRU, LSTM, SimpleRNN, type GRUArgs, type LSTMArgs, type SimpleRNNArgs } from './layers/recurrent.js';
 import type { ActivationSpelling } from './activations.js';
 import { Normalization, Rescaling, type NormalizationArgs, type RescalingArgs } from './layers/preprocessing.js';
+import { InputLayer } from './layers/input.js';
+import { Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract, type ConcatenateArgs, type DotArgs } from './layers/merge.js';
 
 /** A fully connected layer y = activation(x·W + b) with W [in, units]. */
 export const dense = (args: DenseArgs) => strictArgs('dense', args, (a) => new Dense(a));
@@ -48,7 +50,33 @@ export const rescaling = (args: RescalingArgs) => strictArgs('rescaling', args, 
 /** y = (x − mean)/√variance per feature, given or from `adapt(trainingData)` (Keras's Normalization). */
 export const normalization = (args: NormalizationArgs = {}) => strictArgs('normalization', args, (a) => new Normalization(a));
 
+/** The sum of its inputs x₁ + x₂ + … (a merge layer: `add().apply([x, h])`, a residual connection). */
+export const add = (args: LayerArgs = {}) => strictArgs('add', args, (a) => new Add(a));
+/** x₁ − x₂ of its two inputs (a merge layer). */
+export const subtract = (args: LayerArgs = {}) => strictArgs('subtract', args, (a) => new Subtract(a));
+/** The element-wise product of its inputs (a merge layer). */
+export const multiply = (args: LayerArgs = {}) => strictArgs('multiply', args, (a) => new Multiply(a));
+/** The element-wise mean of its inputs (a merge layer). */
+export const average = (args: LayerArgs = {}) => strictArgs('average', args, (a) => new Average(a));
+/** The element-wise maximum of its inputs (a merge layer). */
+export const maximum = (args: LayerArgs = {}) => strictArgs('maximum', args, (a) => new Maximum(a));
+/** The element-wise minimum of its inputs (a merge layer). */
+export const minimum = (args: LayerArgs = {}) => strictArgs('minimum', args, (a) => new Minimum(a));
+/** Joins its inputs along `axis` (default −1; a merge layer). */
+export const concatenate = (args: ConcatenateArgs = {}) => strictArgs('concatenate', args, (a) => new Concatenate(a));
+/** The per-example dot product of two inputs over `axes`, optionally of their L2-normalised values (cosine similarity; a merge layer). */
+export const dot = (args: DotArgs) => strictArgs('dot', args, (a) => new Dot(a));
+
 export {
+  InputLayer,
+  Add,
+  Subtract,
+  Multiply,
+  Average,
+  Maximum,
+  Minimum,
+  Concatenate,
+  Dot,
   Rescaling,
   Normalization,
   Dense,
@@ -67,5 +95,5 @@ export {
   GRU,
   Embedding,
 };
-export type { RescalingArgs, NormalizationArgs };
+export type { RescalingArgs, NormalizationArgs, ConcatenateArgs, DotArgs };
 export type { DenseArgs, BatchNormalizationArgs, LayerArgs, Conv2DArgs, Pooling2DArgs, SimpleRNNArgs, LSTMArgs, GRUArgs, EmbeddingArgs };

@@ -1,6 +1,6 @@
 import { scoped } from '../autograd/tape.js';
 import { describe } from '../core/describe.js';
-import { ArgumentError, ShapeError } from '../core/errors.js';
+import { ArgumentError, DTypeError, ShapeError } from '../core/errors.js';
 import { lookup } from '../core/lookup.js';
 import { checkSize, formatShape, sameShape } from '../core/shape.js';
 import { Generator } from '../core/random.js';
@@ -13,6 +13,7 @@ import { getInitializer, type InitializerSpec } from './initializers.js';
 import { chargeParameter, Module } from './module.js';
 import { choiceOption, intOption, layerOpName, requireArgs } from './options.js';
 import type { Regularizer } from './regularizers.js';
+import { isSymbolic, type LayerNode, SymbolicTensor, symbolicList } from './symbolic.js';
 
 /** A shape with an unknown batch dimension first: [null, 28, 28, 1]. */
 export type SymbolicShape = (number | null)[];
@@ -27,6 +28,11 @@ export interface LayerArgs {
   dtype?: 'float32' | 'float64';
   /** Seed of the layer's own random generator (initial weights, dropout masks); by default the global one. */
   seed?: number;
+}
+
+/** True for a list of shapes (a multi-input layer's), false for one shape. */
+function isShapeList(s: SymbolicShape | SymbolicShape[]): s is SymbolicShape[] {
+  return s.length > 0 && Array.isArray(s[0]);
 }
 
 const counters = new Map<string, number>();
@@ -92,13 +98,23 @@ export abstract class Layer extends Module {
     this.generator = args.seed === undefined ? undefined : new Generator(args.seed);
   }
 
-  /** Creates the weights for inputs of this shape (batch dimension included, possibly null). */
-  build(_inputShape: SymbolicShape): void {
+  /** The calls of this layer on symbolic tensors (functional models), in order: a shared layer has several. */
+  readonly inboundNodes: LayerNode[] = [];
+
+  /**
+   * Creates the weights for inputs of this shape (batch dimension included,
+   * possibly null); a multi-input layer (a merge layer) gets the list of its
+   * inputs' shapes.
+   */
+  build(_inputShape: SymbolicShape | SymbolicShape[]): void {
     this.built = true;
   }
 
-  /** The computation. `training` selects dropout and batch statistics. */
-  abstract call(x: Tensor, training: boolean): Tensor;
+  /**
+   * The computation. `training` selects dropout and batch statistics. A
+   * layer of several inputs (a merge layer) takes them as an array.
+   */
+  abstract call(x: Tensor | Tensor[], training: boolean): Tensor;
 
   /**
    * The output shape for an input shape (batch dimension first, possibly
@@ -109,10 +125,16 @@ export abstract class Layer extends Module {
    * size depends on one. A layer whose call reads values (an embedding's
    * index check) overrides it.
    */
-  computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
+  computeOutputShape(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape {
     if (!this.built) this.build(inputShape);
-    const dims = inputShape.map((d, i) => (d === null ? (i === 0 ? null : `d${i}`) : d));
-    const program = trace((x: Tensor) => this.call(x, false), { name: this.name })(spec(dims, this.dtype));
+    const placeholder = (shape: SymbolicShape) =>
+      spec(
+        shape.map((d, i) => (d === null ? (i === 0 ? null : `d${i}`) : d)),
+        this.dtype,
+      );
+    const program = isShapeList(inputShape)
+      ? trace((...xs: Tensor[]) => this.call(xs, false), { name: this.name })(...inputShape.map(placeholder))
+      : trace((x: Tensor) => this.call(x, false), { name: this.name })(placeholder(inputShape));
     return program.outputs[0]!.shape.map((d) => (typeof d === 'number' ? d : null));
   }
 
@@ -124,11 +146,56 @@ export abstract class Layer extends Module {
     return c;
   }
 
-  /** Runs the layer on x, building it first if needed; `training` defaults to false. */
-  apply(x: TensorLike, opts: { training?: boolean } = {}): Tensor {
-    const t = toTensor(this.name, 'x', x);
+  /**
+   * Runs the layer on x, building it first if needed; `training` defaults to
+   * false. A multi-input layer takes an array of tensors. Called on a
+   * symbolic tensor (nb.input, or another layer's symbolic output), or an
+   * array of them, it computes nothing: it records the call as a node of a
+   * functional model's graph and returns the symbolic output, whose shape
+   * comes from computeOutputShape (so a shape error surfaces here, naming
+   * the layer).
+   */
+  apply(x: SymbolicTensor | SymbolicTensor[], opts?: { training?: boolean }): SymbolicTensor;
+  apply(x: TensorLike | Tensor[], opts?: { training?: boolean }): Tensor;
+  apply(x: TensorLike | Tensor[] | SymbolicTensor | SymbolicTensor[], opts: { training?: boolean } = {}): Tensor | SymbolicTensor {
+    if (Array.isArray(x) && x.length > 0 && !x.some((t) => typeof t === 'number' || Array.isArray(t))) {
+      if (isSymbolic(x)) return this.applySymbolic(x);
+      if (x.every((t) => isTensor(t))) return this.applyList(x as Tensor[], opts.training ?? false);
+    }
+    if (x instanceof SymbolicTensor) return this.applySymbolic(x);
+    const t = toTensor(this.name, 'x', x as TensorLike);
     if (!this.built) this.build([null, ...t.shape.slice(1)]);
     return scoped(this.className, 'layer', [t], { name: this.name }, () => this.call(t, opts.training ?? false));
+  }
+
+  /** apply on an array of tensors (a multi-input layer). */
+  private applyList(ts: Tensor[], training: boolean): Tensor {
+    if (!this.built) this.build(ts.map((t) => [null, ...t.shape.slice(1)]));
+    return scoped(this.className, 'layer', ts, { name: this.name }, () => this.call(ts, training));
+  }
+
+  /** apply on symbolic tensors: records a node and returns its symbolic output (see apply). */
+  private applySymbolic(x: SymbolicTensor | SymbolicTensor[]): SymbolicTensor {
+    const multi = Array.isArray(x);
+    const inputs = symbolicList(this.name, 'x', x);
+    const shapes = inputs.map((t) => t.shape);
+    let shape: SymbolicShape;
+    try {
+      // built here, not only by computeOutputShape (which a layer may override without building)
+      if (!this.built) this.build(multi ? shapes : shapes[0]!);
+      shape = this.computeOutputShape(multi ? shapes : shapes[0]!);
+    } catch (e) {
+      const got = shapes.map((s) => `[${s.map((d) => d ?? 'null').join(',')}]`).join(' and ');
+      const why = `${this.name} (${this.className}) cannot be called on ${multi ? 'inputs of shapes' : 'an input of shape'} ${got}: ${(e as Error)?.message ?? String(e)}`;
+      if (e instanceof ShapeError) throw new ShapeError(why);
+      if (e instanceof DTypeError) throw new DTypeError(why);
+      if (e instanceof ArgumentError) throw new ArgumentError(why);
+      throw e;
+    }
+    const node: LayerNode = { layer: this, inputs, multi, index: this.inboundNodes.length };
+    this.inboundNodes.push(node);
+    const name = node.index === 0 ? this.name : `${this.name}_${node.index}`;
+    return new SymbolicTensor(shape, this.dtype, name, node);
   }
 
   /**

@@ -118,7 +118,7 @@ export function exportProgram(program: Program, opts: OnnxExportOptions = {}): U
 interface ExportableModel {
   readonly name: string;
   readonly inputShape: readonly number[] | undefined;
-  call(x: Tensor, training?: boolean): Tensor;
+  call(x: Tensor, training?: boolean): Tensor | Tensor[];
   namedParameters(): [string, { name: string; value: Tensor }][];
 }
 
@@ -132,8 +132,13 @@ export function exportModel(model: ExportableModel, opts: Omit<OnnxExportOptions
   if (model === null || typeof model !== 'object' || typeof (model as ExportableModel).call !== 'function') {
     throw new ArgumentError(`onnx.exportModel: argument model must be a model (nb.sequential), got ${describe(model)}`);
   }
+  const io = model as { inputs?: readonly unknown[]; outputs?: readonly unknown[] };
+  if ((io.inputs?.length ?? 1) > 1 || (io.outputs?.length ?? 1) > 1)
+    throw new ArgumentError(
+      `onnx.exportModel: '${model.name}' has ${io.inputs?.length} inputs and ${io.outputs?.length} outputs; the exporter writes models of one input and one output`,
+    );
   if (!model.inputShape) throw new ArgumentError('onnx.exportModel: the model is not built: give its first layer an inputShape, or call it once on an example');
-  const program = trace((x: Tensor) => model.call(x, false), { name: model.name })(spec([null, ...model.inputShape], 'float32', 'X'));
+  const program = trace((x: Tensor) => model.call(x, false) as Tensor, { name: model.name })(spec([null, ...model.inputShape], 'float32', 'X'));
   const params = Object.fromEntries(model.namedParameters().map(([, v]) => [v.name, v.value]));
   return exportProgram(program, { outputNames: ['Y'], ...opts, params, name: opts.name ?? model.name });
 }

@@ -56,6 +56,11 @@ interface ExportableModel {
 export function exportModel(model: ExportableModel, opts: { weightsPath?: string } = {}): TfjsFiles {
   if (model === null || typeof model !== 'object' || !Array.isArray((model as ExportableModel).layers))
     throw new ArgumentError(`tfjs.exportModel: argument model must be a Sequential, got ${describe(model)}`);
+  const kind = (model as { modelClassName?: string }).modelClassName;
+  if (kind !== undefined && kind !== 'Sequential')
+    throw new ArgumentError(
+      `tfjs.exportModel: '${model.name}' is a functional ${kind}; the TF.js exporter writes Sequential models only (a functional model saves with model.save)`,
+    );
   if (!model.inputShape) throw new ArgumentError('tfjs.exportModel: the model is not built: give its first layer an inputShape, or call it once on an example');
   const layers: { class_name: string; config: Record<string, unknown> }[] = [];
   const specs: TfjsWeightSpec[] = [];

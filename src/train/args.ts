@@ -19,9 +19,13 @@ export const FIT_KEYS = [
   'verbose',
   'initialEpoch',
   'allowNonFinite',
+  'sampleWeight',
+  'classWeight',
 ] as const;
 /** evaluate's and predict's option names. */
 export const INFERENCE_KEYS = ['batchSize', 'allowNonFinite'] as const;
+/** evaluate's option names. */
+export const EVALUATE_KEYS = [...INFERENCE_KEYS, 'sampleWeight'] as const;
 
 /** An integer ≥ `min` (default `fallback` when undefined). */
 export function integerOption(op: string, opts: Record<string, unknown>, name: string, fallback: number, min: number): number {
@@ -72,12 +76,12 @@ export function callbacksOption<T>(op: string, opts: Record<string, unknown>): T
   return v as T[];
 }
 
-/** validationData: [x, y]. */
-export function validationDataOption<T>(op: string, opts: Record<string, unknown>): [T, T] | undefined {
+/** validationData: [x, y], or [x, y, sampleWeight]. */
+export function validationDataOption<T>(op: string, opts: Record<string, unknown>): [T, T] | [T, T, unknown] | undefined {
   const v = opts['validationData'];
   if (v === undefined) return undefined;
-  if (!Array.isArray(v) || v.length !== 2) {
-    throw new ArgumentError(`${op}: validationData must be a pair [x, y], got ${describe(v)}`);
+  if (!Array.isArray(v) || (v.length !== 2 && v.length !== 3)) {
+    throw new ArgumentError(`${op}: validationData must be a pair [x, y] (or [x, y, sampleWeight]), got ${describe(v)}`);
   }
-  return v as [T, T];
+  return v as [T, T] | [T, T, unknown];
 }

@@ -10,12 +10,24 @@ import { collectStateUpdates, type Module } from '../nn/module.js';
 import { getLoss, type LossFunction } from '../losses/index.js';
 import { getOptimizer, type Optimizer, type OptimizerState } from '../optim/index.js';
 import { checkOptions } from '../optim/validate.js';
+import { weightedLoss } from './sample-weight.js';
 
 /** Values by variable name (the names of `model.namedParameters()`, e.g. 'dense_1.kernel'). */
 export type NamedTensors = Record<string, Tensor>;
 
-/** A model the trainer can run: any Module with `call(x, training)` (layers, Sequential) or `forward(x)`. */
-export type TrainableModel = Module & ({ call(x: Tensor, training: boolean): Tensor } | { forward(x: Tensor): Tensor });
+/** A model the trainer can run: any Module with `call(x, training)` (layers, Sequential, a functional Model) or `forward(x)`. */
+export type TrainableModel = Module & ({ call(x: Tensor, training: boolean): Tensor | Tensor[] } | { forward(x: Tensor): Tensor });
+
+/**
+ * A batch: x and y (one tensor each, or for a functional model of several
+ * inputs or outputs an array of them, in order), and optionally one weight
+ * per example (the loss is then Σᵢ wᵢ·ℓᵢ / N, see weightedLoss).
+ */
+export interface TrainBatch {
+  x: Tensor | Tensor[];
+  y: Tensor | Tensor[];
+  sampleWeight?: Tensor;
+}
 
 /** Options of `makeTrainStep`. */
 export interface TrainStepOptions {
@@ -35,7 +47,11 @@ export interface TrainStepResult {
   optState: OptimizerState;
   /** The batch's loss (a scalar, regularisation included) before the update. */
   loss: Tensor;
-  /** The model's outputs on the batch (the predictions), from the same forward pass. */
+  /**
+   * The model's outputs on the batch (the predictions), from the same
+   * forward pass. For a functional model of several outputs it is the array
+   * of them (typed as one tensor, the common case: cast it).
+   */
   outputs: Tensor;
   /** The non-trainable values after the step (batch-norm moving statistics, as updated by the forward pass), by name: pass it to the next step. */
   state: NamedTensors;
@@ -52,7 +68,7 @@ export interface TrainStepResult {
  * `state` only while it runs and get their values back after), so a caller
  * may discard a result, and `nb.trace` can trace it.
  */
-export type TrainStep = (params: NamedTensors, optState: OptimizerState, batch: { x: Tensor; y: Tensor }, state?: NamedTensors) => TrainStepResult;
+export type TrainStep = (params: NamedTensors, optState: OptimizerState, batch: TrainBatch, state?: NamedTensors) => TrainStepResult;
 
 /** The step function of makeTrainStep, with the model's current values to start from and a way to write results back. */
 export interface Trainer extends TrainStep {
@@ -111,22 +127,29 @@ export function makeTrainStep(model: TrainableModel, options: TrainStepOptions):
   const names = trainable.map(([k]) => k);
   const vars = trainable.map(([, v]) => v);
   const byVariable = new Map(named.map(([k, v]) => [v, k]));
-  const totalLoss = (y: Tensor, pred: Tensor): Tensor => {
-    let l = loss(y, pred);
+  const totalLoss = (y: Tensor | Tensor[], pred: Tensor | Tensor[], w?: Tensor): Tensor => {
+    let l = w === undefined ? loss(y as Tensor, pred as Tensor) : weightedLoss(loss, y as Tensor, pred as Tensor, w);
     for (const p of regularization(model)) l = add(l, p);
     return l;
   };
   const vg = valueAndGrad(
-    (_: Variable[], x: Tensor, y: Tensor): [Tensor, Tensor] => {
+    (_: Variable[], x: Tensor | Tensor[], y: Tensor | Tensor[], w?: Tensor): [Tensor, Tensor | Tensor[]] => {
       const pred = forward(x);
-      return [totalLoss(y, pred), pred];
+      return [totalLoss(y, pred, w), pred];
     },
     { hasAux: true },
   );
 
   const step: TrainStep = (params, optState, batch, state) => {
-    if (batch === null || typeof batch !== 'object' || !isTensor(batch.x) || !isTensor(batch.y)) {
-      throw new ArgumentError(`trainStep: batch must be { x: Tensor, y: Tensor }, got ${describe(batch)}`);
+    const tensors = (t: unknown) => isTensor(t) || (Array.isArray(t) && t.length > 0 && t.every((u) => isTensor(u)));
+    if (
+      batch === null ||
+      typeof batch !== 'object' ||
+      !tensors(batch.x) ||
+      !tensors(batch.y) ||
+      (batch.sampleWeight !== undefined && !isTensor(batch.sampleWeight))
+    ) {
+      throw new ArgumentError(`trainStep: batch must be { x: Tensor, y: Tensor, sampleWeight?: Tensor }, got ${describe(batch)}`);
     }
     const values = names.map((k) => valueFor('params', params, k, byName(named, k)));
     const stateValues = state === undefined ? null : frozen.map(([k, v]) => valueFor('state', state, k, v));
@@ -136,10 +159,11 @@ export function makeTrainStep(model: TrainableModel, options: TrainStepOptions):
       if (stateValues) frozen.forEach(([, v], i) => swapped.push([v, v.swap(stateValues[i]!)]));
       const wasTraining = model.training;
       model.train(true);
-      let result: [[Tensor, Tensor], unknown];
+      let result: [[Tensor, Tensor | Tensor[]], unknown];
       let updates: Map<Variable, Tensor>;
       try {
-        [result, updates] = collectStateUpdates(() => vg(vars, batch.x, batch.y) as [[Tensor, Tensor], unknown]);
+        const args = batch.sampleWeight === undefined ? [vars, batch.x, batch.y] : [vars, batch.x, batch.y, batch.sampleWeight];
+        [result, updates] = collectStateUpdates(() => (vg as (...a: unknown[]) => unknown)(...args) as [[Tensor, Tensor | Tensor[]], unknown]);
       } finally {
         model.train(wasTraining);
       }
@@ -151,13 +175,13 @@ export function makeTrainStep(model: TrainableModel, options: TrainStepOptions):
       for (const [v, t] of updates) newState[byVariable.get(v) ?? v.name] = t;
       const metricValues: NamedTensors = {};
       noGrad(() => {
-        for (const [k, m] of Object.entries(metrics)) metricValues[k] = m(batch.y, outputs);
+        for (const [k, m] of Object.entries(metrics)) metricValues[k] = m(batch.y as Tensor, outputs as Tensor);
       });
       return {
         params: Object.fromEntries(names.map((k, i) => [k, update.params[i]!])),
         optState: update.state,
         loss: lossValue,
-        outputs,
+        outputs: outputs as Tensor,
         state: newState,
         grads: Object.fromEntries(names.map((k, i) => [k, grads[i]!])),
         metrics: metricValues,
@@ -197,10 +221,10 @@ export function valueFor(what: string, tree: NamedTensors, k: string, v: Variabl
 }
 
 /** The model's forward pass in training mode: call(x, true) or forward(x). */
-function modelForward(op: string, model: TrainableModel): (x: Tensor) => Tensor {
-  const m = model as unknown as { call?: (x: Tensor, training: boolean) => Tensor; forward?: (x: Tensor) => Tensor };
+function modelForward(op: string, model: TrainableModel): (x: Tensor | Tensor[]) => Tensor | Tensor[] {
+  const m = model as unknown as { call?: (x: Tensor | Tensor[], training: boolean) => Tensor | Tensor[]; forward?: (x: Tensor) => Tensor };
   if (typeof m.call === 'function') return (x) => m.call!(x, true);
-  if (typeof m.forward === 'function') return (x) => m.forward!(x);
+  if (typeof m.forward === 'function') return (x) => m.forward!(x as Tensor);
   throw new ArgumentError(`${op}: the model must have call(x, training) or forward(x)`);
 }
 

@@ -43,7 +43,7 @@ const yes = (cell: string) => cell.startsWith('✓');
 
 /** A tiny model with each layer class (its input shape and how to draw an input). */
 const L = nb.layers;
-const EXAMPLES: Record<string, { layers: () => nb.nn.Layer[]; input: (m: number) => nb.Tensor }> = {
+const EXAMPLES: Record<string, { layers?: () => nb.nn.Layer[]; model?: () => nb.Model; input: (m: number) => nb.Tensor }> = {
   Activation: { layers: () => [L.activation({ activation: 'tanh', inputShape: [4] })], input: (m) => nb.randomNormal([m, 4]) },
   AveragePooling2D: { layers: () => [L.averagePooling2d({ padding: 'same', inputShape: [5, 5, 2] })], input: (m) => nb.randomNormal([m, 5, 5, 2]) },
   BatchNormalization: { layers: () => [L.batchNormalization({ inputShape: [4] })], input: (m) => nb.randomNormal([m, 4]) },
@@ -61,20 +61,40 @@ const EXAMPLES: Record<string, { layers: () => nb.nn.Layer[]; input: (m: number)
   Rescaling: { layers: () => [L.rescaling({ scale: 2, offset: 1, inputShape: [4] })], input: (m) => nb.randomNormal([m, 4]) },
   Reshape: { layers: () => [L.reshape({ targetShape: [2, 2], inputShape: [4] })], input: (m) => nb.randomNormal([m, 4]) },
   SimpleRNN: { layers: () => [L.simpleRNN({ units: 2, inputShape: [3, 2] })], input: (m) => nb.randomNormal([m, 3, 2]) },
+  // multi-input layers join x and a Dense of x in a functional model
+  Add: { model: () => merged(L.add()), input: (m) => nb.randomNormal([m, 4]) },
+  Average: { model: () => merged(L.average()), input: (m) => nb.randomNormal([m, 4]) },
+  Concatenate: { model: () => merged(L.concatenate()), input: (m) => nb.randomNormal([m, 4]) },
+  Dot: { model: () => merged(L.dot({ axes: 1 })), input: (m) => nb.randomNormal([m, 4]) },
+  InputLayer: { model: () => merged(L.add()), input: (m) => nb.randomNormal([m, 4]) },
+  Maximum: { model: () => merged(L.maximum()), input: (m) => nb.randomNormal([m, 4]) },
+  Minimum: { model: () => merged(L.minimum()), input: (m) => nb.randomNormal([m, 4]) },
+  Multiply: { model: () => merged(L.multiply()), input: (m) => nb.randomNormal([m, 4]) },
+  Subtract: { model: () => merged(L.subtract()), input: (m) => nb.randomNormal([m, 4]) },
 };
+/** A functional model y = merge([x, dense(x)]) for a merge layer. */
+function merged(layer: nb.nn.Layer): nb.Model {
+  const x = nb.input({ shape: [4] });
+  return nb.model({ inputs: x, outputs: layer.apply([x, L.dense({ units: 4 }).apply(x)]) });
+}
+/** The example model of a layer class: a Sequential of its layers, or its functional model. */
+const exampleModel = (name: string): nb.Sequential | nb.Model => EXAMPLES[name]!.model?.() ?? nb.sequential(EXAMPLES[name]!.layers!());
+/** The layer of that class in its example model. */
+const exampleLayer = (name: string): nb.nn.Layer => exampleModel(name).layers.find((l) => l.className === name)!;
+const predict = (model: nb.Sequential | nb.Model, x: nb.Tensor) => model.predict(x) as nb.Tensor;
 const LAYER_CLASSES = Object.keys(nb.layers).filter((k) => /^[A-Z]/.test(k));
 
 test('the layer table has one row per layer class, and each has an example model here', () => {
   const rows = table('Layers').map((r) => r[0]!);
   assert.deepEqual(rows, [...LAYER_CLASSES].sort(), 'docs/INTEROP.md: one row per layer class, in order');
   assert.deepEqual(Object.keys(EXAMPLES).sort(), [...LAYER_CLASSES].sort(), 'an example model per layer class in this test');
-  for (const name of LAYER_CLASSES) assert.equal(nb.sequential(EXAMPLES[name]!.layers()).layers[0]!.className, name);
+  for (const name of LAYER_CLASSES) assert.equal(exampleLayer(name)?.className, name);
 });
 
 test('TF.js column: a ✓ is a layer the TF.js exporter writes and the importer reads back predicting the same, and is in TFJS_LAYERS', () => {
   nb.seed(1);
   for (const [name, tfjs] of table('Layers').map((r) => [r[0]!, r[1]!] as const)) {
-    const model = nb.sequential(EXAMPLES[name]!.layers());
+    const model = exampleModel(name);
     let exported: ReturnType<typeof nb.tfjs.exportModel> | null = null;
     try {
       exported = nb.tfjs.exportModel(model);
@@ -86,7 +106,7 @@ test('TF.js column: a ✓ is a layer the TF.js exporter writes and the importer 
     if (exported) {
       const x = EXAMPLES[name]!.input(3);
       const back = nb.tfjs.importModel(exported);
-      assert.deepEqual(Array.from(back.predict(x).storage), Array.from(model.predict(x).storage), `${name} read back from TF.js's format`);
+      assert.deepEqual(Array.from(back.predict(x).storage), Array.from(predict(model, x).storage), `${name} read back from TF.js's format`);
     }
   }
 });
@@ -94,7 +114,7 @@ test('TF.js column: a ✓ is a layer the TF.js exporter writes and the importer 
 test('ONNX export column: a ✓ is a layer exportModel writes and ONNX Runtime runs as nabla predicts; a — is refused', async () => {
   nb.seed(2);
   for (const [name, cell] of table('Layers').map((r) => [r[0]!, r[2]!] as const)) {
-    const model = nb.sequential(EXAMPLES[name]!.layers());
+    const model = exampleModel(name);
     let bytes: Uint8Array | null = null;
     try {
       bytes = exportModel(model);
@@ -105,7 +125,7 @@ test('ONNX export column: a ✓ is a layer exportModel writes and ONNX Runtime r
     if (!bytes) continue;
     const x = EXAMPLES[name]!.input(3);
     const got = (await runOnnx(bytes, { X: x })).Y!,
-      want = model.predict(x);
+      want = predict(model, x);
     assert.deepEqual(got.shape, want.shape, name);
     want.storage.forEach((w, i) => assert.ok(Math.abs(got.storage[i]! - w) <= 1e-4 * Math.max(1, Math.abs(w)), `${name}: entry ${i}`));
   }
@@ -114,7 +134,7 @@ test('ONNX export column: a ✓ is a layer exportModel writes and ONNX Runtime r
 test('ONNX → Sequential and PyTorch columns match SEQUENTIAL_LAYERS and TORCH_LAYERS; layers without weights say so', () => {
   for (const [name, , , seq, torch] of table('Layers')) {
     assert.equal((SEQUENTIAL_LAYERS as readonly string[]).includes(name!), yes(seq!), `${name}: toSequential's SEQUENTIAL_LAYERS and the table disagree`);
-    const weights = nb.sequential(EXAMPLES[name!]!.layers()).layers[0]!.getWeights().length;
+    const weights = exampleLayer(name!).getWeights().length;
     if (!weights) assert.equal(torch, 'no weights', `${name} has no weights`);
     else assert.equal((TORCH_LAYERS as readonly string[]).includes(name!), yes(torch!), `${name}: loadTorchStateDict's TORCH_LAYERS and the table disagree`);
   }

@@ -14,6 +14,7 @@ import { concat, reshape, slice, split, stack } from '../../ops/shape.js';
 import { type ActivationSpelling, canonicalActivation, getActivation, type ActivationName } from '../activations.js';
 import { serializeInitializer, type Initializer, type InitializerSpec } from '../initializers.js';
 import { Layer, registerLayer, type LayerArgs, type SymbolicShape } from '../layer.js';
+import { isSymbolic, SymbolicTensor } from '../symbolic.js';
 import { layerOpName, boolOption, intOption, requireArgs } from '../options.js';
 import { getRegularizer, type Regularizer, type RegularizerSpec } from '../regularizers.js';
 import { attachMask, maskOf } from './mask.js';
@@ -192,14 +193,21 @@ export abstract class RecurrentLayer extends Layer {
   protected abstract step(xt: Tensor, states: Tensor[], w: StepWeights): Tensor[];
 
   /** Runs the layer on x [batch, time, features] (building it first if needed); the input's rank is checked before the build. */
-  override apply(x: TensorLike, opts: { training?: boolean } = {}): Tensor {
-    const t = toTensor(this.name, 'x', x);
-    this.checkRank(t);
+  override apply(x: SymbolicTensor | SymbolicTensor[], opts?: { training?: boolean }): SymbolicTensor;
+  override apply(x: TensorLike | Tensor[], opts?: { training?: boolean }): Tensor;
+  override apply(x: TensorLike | Tensor[] | SymbolicTensor | SymbolicTensor[], opts: { training?: boolean } = {}): Tensor | SymbolicTensor {
+    if (x instanceof SymbolicTensor) {
+      this.checkRank(x.shape.map((d) => d ?? 'null'));
+      return super.apply(x, opts);
+    }
+    if (isSymbolic(x)) return super.apply(x, opts);
+    const t = toTensor(this.name, 'x', x as TensorLike);
+    this.checkRank(t.shape);
     return super.apply(t, opts);
   }
 
-  private checkRank(t: Tensor): void {
-    if (t.rank !== 3) throw new ShapeError(`${this.name}: expects an input of rank 3, [batch, time, features], got shape ${formatShape(t.shape)}`);
+  private checkRank(shape: readonly (number | string)[]): void {
+    if (shape.length !== 3) throw new ShapeError(`${this.name}: expects an input of rank 3, [batch, time, features], got shape [${shape.join(',')}]`);
   }
 
   /** The output: the last h [batch, units], or every h [batch, time, units] with returnSequences. */
@@ -215,7 +223,7 @@ export abstract class RecurrentLayer extends Layer {
    */
   callWithState(x: TensorLike, initialState?: TensorLike | readonly TensorLike[], opts: RecurrentCallOptions = {}): RecurrentResult {
     const t = toTensor(`${this.name}.callWithState`, 'x', x);
-    this.checkRank(t);
+    this.checkRank(t.shape);
     if (!this.built) this.build([null, ...t.shape.slice(1)]);
     this.checkInput(t, this.kernel!.shape[0]!, `its kernel ${formatShape(this.kernel!.shape)}`);
     const [batch, time, features] = t.shape as [number, number, number];
