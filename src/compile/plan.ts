@@ -11,6 +11,7 @@
 // intermediate. Values that leave the plan (outputs, assigned variables) are
 // copied out into fresh storage. Other primitives run their ordinary kernel.
 import type { TypedArray } from '../core/dtype.js';
+import { NablaError } from '../core/errors.js';
 import { sizeOf } from '../core/shape.js';
 import { planMemory, type AddressKernel, type Block, type PlanMemory, type Stage } from '../backend/wasm/plan-exec.js';
 import type { MultiPrim, MultiPrimAttrs, MultiPrimDef, Prim, PrimAttrs, PrimDef } from '../ops/prim.js';
@@ -38,8 +39,13 @@ function operand(v: ProgramVar): { t: Tensor; set(a: TypedArray): void } {
 
 /** The values of one call of a plan. */
 export interface PlanResult {
-  /** The function's result, tensors in place of { output: i }. */
+  /** The function's result, tensors in place of { output: i } (null for a deferred output). */
   readonly result: unknown;
+  /**
+   * A deferred output's value (a fresh tensor), read on demand: until the
+   * plan's next run, which reuses its storage (then it throws).
+   */
+  readonly later: (output: number) => Tensor;
   /** The assigned variables' new values. */
   readonly updates: readonly { variable: Variable; value: Tensor }[];
 }
@@ -216,9 +222,25 @@ export class Plan {
     };
   }
 
-  /** Runs the plan on the call's tensors (in the order of the trace's inputs). */
-  run(inputs: readonly Tensor[]): PlanResult {
+  /** Runs of this plan so far (a deferred output is readable until the next one). */
+  private runs = 0;
+  /** The storage of the last run's deferred outputs, by output index. */
+  private deferredValues = new Map<number, TypedArray>();
+
+  /** The function's result as traced: its structure, each output tensor as { output: index } (see run's `deferred`). */
+  get outputTree(): unknown {
+    return this.captured.outputTree;
+  }
+
+  /**
+   * Runs the plan on the call's tensors (in the order of the trace's inputs).
+   * Outputs in `deferred` are not copied out: the result has null in their
+   * place, and `later(i)` reads one until the next run.
+   */
+  run(inputs: readonly Tensor[], deferred?: ReadonlySet<number>): PlanResult {
     const v = this.vals;
+    const run = ++this.runs;
+    this.deferredValues.clear();
     try {
       for (let i = 0; i < this.inputSlots.length; i++) v[this.inputSlots[i]!] = inputs[i]!.storage;
       for (const p of this.paramSlots) v[p.slot] = p.variable.value.storage;
@@ -234,9 +256,18 @@ export class Plan {
         if (a === undefined) copies.set(slot, (a = leave(slot)));
         return a;
       };
-      const outs = this.outSlots.map((o) => new Tensor(once(o.slot), o.shape));
+      const outs = this.outSlots.map((o, i) => {
+        if (deferred?.has(i) !== true) return new Tensor(once(o.slot), o.shape);
+        this.deferredValues.set(i, v[o.slot]!); // a planned block stays the value's until the next run
+        return null;
+      });
       const updates = this.updateSlots.map((u) => ({ variable: u.variable, value: new Tensor(once(u.slot), u.shape) }));
-      return { result: rebuild(this.captured.outputTree, outs), updates };
+      const later = (i: number): Tensor => {
+        const a = this.deferredValues.get(i);
+        if (run !== this.runs || a === undefined) throw new NablaError(`jit: output ${i} of a plan's run was not deferred, or the plan has run again since`);
+        return new Tensor(this.plannedSlots.has(this.outSlots[i]!.slot) ? this.mem!.copyOut(a) : a, this.outSlots[i]!.shape);
+      };
+      return { result: rebuild(this.captured.outputTree, outs), updates, later };
     } finally {
       // drop the call's arrays (constants stay): nothing of one call is kept alive by the plan
       for (let i = 0; i < v.length; i++) if (!this.constantSlots.has(i)) v[i] = null;
@@ -256,7 +287,7 @@ export class Plan {
 }
 
 /** The result tree with each { output: i } replaced by outs[i]. */
-export function rebuild(tree: unknown, outs: readonly Tensor[]): unknown {
+export function rebuild(tree: unknown, outs: readonly (Tensor | null)[]): unknown {
   const isRef = (t: unknown): t is { output: number } =>
     t !== null && typeof t === 'object' && !Array.isArray(t) && Object.keys(t).length === 1 && typeof (t as { output?: unknown }).output === 'number';
   const build = (t: unknown): unknown =>

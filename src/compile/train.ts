@@ -7,8 +7,12 @@ import type { Optimizer } from '../optim/optimizer.js';
 import { Adam } from '../optim/adam.js';
 import type { AdamStep } from '../backend/kernels.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { batchStatistic, type Metric } from '../metrics/metric.js';
+import { noGrad } from '../ops/stop.js';
 import type { NamedTensors, Trainer, TrainStepResult } from '../train/step.js';
 import { jit, makeJit } from './jit.js';
+import type { Node } from './optimize.js';
+import type { Plan } from './plan.js';
 import { tensorLeaves } from './signature.js';
 
 type Slots = Readonly<Record<string, Tensor>>;
@@ -23,7 +27,24 @@ interface StepOut {
   loss: Tensor;
   outputs: Tensor;
   state: NamedTensors;
+  /** Deferred in each replay: read only when fit diagnoses a divergence (see gradsLater). */
   grads: NamedTensors;
+  metrics: NamedTensors;
+}
+
+/**
+ * The gradients of a replay as an object whose properties read them from
+ * the plan on first access (a fit that does not diverge never copies them out).
+ */
+function gradsLater(names: readonly string[], outputs: Map<string, number>, later: (i: number) => Tensor): NamedTensors {
+  const grads: NamedTensors = {};
+  for (const k of names) {
+    const i = outputs.get(k);
+    if (i === undefined) continue;
+    let t: Tensor | null = null;
+    Object.defineProperty(grads, k, { enumerable: true, get: () => (t ??= later(i)) });
+  }
+  return grads;
 }
 
 /**
@@ -45,9 +66,33 @@ export function compiledTrainStep(
   const step = (params: NamedTensors, slots: Slots[], x: Tensor, y: Tensor): StepOut => {
     const state: OptimizerState = { iterations: now.iterations, parameters: slots.map((s, i) => ({ updates: now.updates[i]!, slots: s })) };
     const r = trainer(params, state, { x, y });
-    return { params: r.params, slots: r.optState.parameters.map((p) => p.slots), loss: r.loss, outputs: r.outputs, state: r.state, grads: r.grads };
+    return {
+      params: r.params,
+      slots: r.optState.parameters.map((p) => p.slots),
+      loss: r.loss,
+      outputs: r.outputs,
+      state: r.state,
+      grads: r.grads,
+      metrics: r.metrics,
+    };
   };
-  const { planFor } = makeJit(step, { cacheSize: 4, name: 'the training step', silent: opts.silent } as Parameters<typeof jit>[1]);
+  const CACHE = 4;
+  const { planFor } = makeJit(step, { cacheSize: CACHE, name: 'the training step', silent: opts.silent } as Parameters<typeof jit>[1]);
+  // Within one fit the parameters' and slots' shapes are fixed, so the batch's shapes pick the plan, without
+  // walking every argument for its signature. Every plan held here was looked up after any plan jit's cache
+  // could drop (at most CACHE distinct lookups since this map was last emptied), so none was disposed.
+  const plans = new Map<string, { plan: Plan; grads: Map<string, number>; deferred: Set<number>; adam: Node[] } | null>();
+  const planOf = (args: unknown[], x: Tensor, y: Tensor) => {
+    const key = `${x.dtype}${x.shape.join(',')};${y.dtype}${y.shape.join(',')}`;
+    let hit = plans.get(key);
+    if (hit === undefined) {
+      if (plans.size >= CACHE) plans.clear();
+      const plan = planFor(args);
+      hit = plan === null ? null : { plan, ...gradOutputs(plan), adam: plan.nodes.filter((n) => n.prim === 'adamUpdate') };
+      plans.set(key, hit);
+    }
+    return hit;
+  };
   return (params, state, batch) => {
     // a parameter's first update creates its slots inside the step: run that one eagerly
     if (state.parameters.some((p) => p.updates === 0)) return null;
@@ -55,11 +100,12 @@ export function compiledTrainStep(
     now.updates = state.parameters.map((p) => p.updates);
     const slots = state.parameters.map((p) => p.slots);
     const args = [params, slots, batch.x, batch.y] as const;
-    const plan = planFor([...args]);
-    if (plan === null) return null;
+    const hit = planOf([...args], batch.x, batch.y);
+    if (hit === null) return null;
+    const { plan } = hit;
     if (isAdam) {
       const adam = optimizer as Adam;
-      const nodes = plan.nodes.filter((n) => n.prim === 'adamUpdate');
+      const nodes = hit.adam;
       if (nodes.length !== state.parameters.length) return null;
       const lr = optimizer.getLearningRate();
       nodes.forEach((n, i) => {
@@ -70,7 +116,7 @@ export function compiledTrainStep(
         a.root2 = Math.sqrt(1 - adam.beta2 ** t);
       });
     }
-    const { result } = plan.run(tensorLeaves(args));
+    const { result, later } = plan.run(tensorLeaves(args), hit.deferred);
     const out = result as StepOut;
     compiledRuns.steps++;
     return {
@@ -79,9 +125,49 @@ export function compiledTrainStep(
       loss: out.loss,
       outputs: out.outputs,
       state: out.state,
-      grads: out.grads,
-      metrics: {},
+      grads: gradsLater(Object.keys(params), hit.grads, later),
+      metrics: out.metrics,
     };
+  };
+}
+
+/** The plan outputs of the step's gradients, by parameter name, and their set (deferred in every replay). */
+function gradOutputs(plan: Plan): { grads: Map<string, number>; deferred: Set<number> } {
+  const grads = new Map<string, number>();
+  const tree = (plan.outputTree as { grads?: Record<string, unknown> }).grads ?? {};
+  for (const [k, t] of Object.entries(tree)) {
+    const o = (t as { output?: unknown } | null)?.output;
+    if (typeof o === 'number') grads.set(k, o);
+  }
+  return { grads, deferred: new Set(grads.values()) };
+}
+
+/**
+ * fit's metrics split by where their batch statistic is computed: the
+ * built-in mean metrics' per-example values inside the training step (in
+ * its compiled plan: `functions`, for makeTrainStep's metrics option), the
+ * others eagerly from the step's outputs. `update` folds one batch into
+ * every metric, as `m.update(y, outputs)` would.
+ */
+export function metricsInStep(metrics: readonly Metric[]): {
+  functions: Record<string, (yTrue: Tensor, yPred: Tensor) => Tensor>;
+  update(values: NamedTensors, y: Tensor, outputs: Tensor): void;
+} {
+  const stats = metrics.map(batchStatistic);
+  const functions: Record<string, (yTrue: Tensor, yPred: Tensor) => Tensor> = {};
+  stats.forEach((s, i) => {
+    if (s !== null) functions[`metric${i}`] = s.perExample;
+  });
+  return {
+    functions,
+    update: (values, y, outputs) =>
+      noGrad(() =>
+        metrics.forEach((m, i) => {
+          const s = stats[i];
+          if (s) s.fold(values[`metric${i}`]!.storage);
+          else m.update(y, outputs);
+        }),
+      ),
   };
 }
 
