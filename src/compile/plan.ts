@@ -79,6 +79,8 @@ export class Plan {
   private traceDraws: Tensor[] | null;
   private readonly mem: PlanMemory | null;
   private readonly held: Block[] = [];
+  /** The function's result from the outputs (see builder). */
+  private readonly build: (outs: readonly (Tensor | null)[]) => unknown;
   /** The graph's nodes, in replay order (a caller may adjust numeric attributes between calls: see fit's Adam steps). */
   readonly nodes: readonly Node[];
   readonly memory: MemoryPlan;
@@ -88,6 +90,7 @@ export class Plan {
     readonly graph: Graph,
   ) {
     this.nodes = graph.nodes;
+    this.build = builder(captured.outputTree);
     const slotOf = new Map<ProgramVar, number>();
     const varOfSlot: ProgramVar[] = [];
     let n = 0;
@@ -267,7 +270,7 @@ export class Plan {
         if (run !== this.runs || a === undefined) throw new NablaError(`jit: output ${i} of a plan's run was not deferred, or the plan has run again since`);
         return new Tensor(this.plannedSlots.has(this.outSlots[i]!.slot) ? this.mem!.copyOut(a) : a, this.outSlots[i]!.shape);
       };
-      return { result: rebuild(this.captured.outputTree, outs), updates, later };
+      return { result: this.build(outs), updates, later };
     } finally {
       // drop the call's arrays (constants stay): nothing of one call is kept alive by the plan
       for (let i = 0; i < v.length; i++) if (!this.constantSlots.has(i)) v[i] = null;
@@ -288,15 +291,33 @@ export class Plan {
 
 /** The result tree with each { output: i } replaced by outs[i]. */
 export function rebuild(tree: unknown, outs: readonly (Tensor | null)[]): unknown {
+  return builder(tree)(outs);
+}
+
+/** A function making `rebuild(tree, outs)` for any outs: the tree walked once, when the plan is made, not on every call. */
+export function builder(tree: unknown): (outs: readonly (Tensor | null)[]) => unknown {
   const isRef = (t: unknown): t is { output: number } =>
     t !== null && typeof t === 'object' && !Array.isArray(t) && Object.keys(t).length === 1 && typeof (t as { output?: unknown }).output === 'number';
-  const build = (t: unknown): unknown =>
-    isRef(t)
-      ? outs[t.output]
-      : Array.isArray(t)
-        ? t.map(build)
-        : t !== null && typeof t === 'object'
-          ? Object.fromEntries(Object.entries(t).map(([k, c]) => [k, build(c)]))
-          : t;
-  return build(tree);
+  if (isRef(tree)) {
+    const i = tree.output;
+    return (outs) => outs[i];
+  }
+  if (Array.isArray(tree)) {
+    const parts = tree.map(builder);
+    return (outs) => parts.map((p) => p(outs));
+  }
+  if (tree !== null && typeof tree === 'object') {
+    const keys = Object.keys(tree);
+    const parts = keys.map((k) => builder((tree as Record<string, unknown>)[k]));
+    return (outs) => {
+      const r: Record<string, unknown> = {};
+      for (let i = 0; i < keys.length; i++) {
+        const k = keys[i]!;
+        if (k === '__proto__') Object.defineProperty(r, k, { value: parts[i]!(outs), enumerable: true, writable: true, configurable: true });
+        else r[k] = parts[i]!(outs);
+      }
+      return r;
+    };
+  }
+  return () => tree;
 }
