@@ -26,15 +26,8 @@ import type { Graph, Node } from './optimize.js';
 const OPERAND = { owner: {}, id: -1, describe: () => 'an operand of a jit plan' };
 
 /** A reusable Tensor whose storage a step points at its input slot before the kernel runs. */
-function operand(v: ProgramVar): { t: Tensor; set(a: TypedArray): void } {
-  const t = new Tensor(null, v.standIn, v.dtype, OPERAND);
-  const w = t as unknown as { values: TypedArray | null };
-  return {
-    t,
-    set(a) {
-      w.values = a;
-    },
-  };
+function operand(v: ProgramVar): { t: Tensor } {
+  return { t: new Tensor(null, v.standIn, v.dtype, OPERAND) };
 }
 
 /** The values of one call of a plan. */
@@ -204,14 +197,16 @@ export class Plan {
   /** The closure of an equation run by the primitive's own kernel. */
   private step(node: Node, insSlots: number[], outs: number[]): () => void {
     const v = this.vals;
-    const ins = node.inputs.map((x, k) => ({ slot: insSlots[k]!, op: operand(x) }));
-    const args = ins.map((i) => i.op.t);
+    const args = node.inputs.map((x) => operand(x).t);
+    // the operands' storage fields, pointed at the input slots before each call
+    const fields = args as unknown as { values: TypedArray | null }[];
+    const n = insSlots.length;
     const avals = node.outputs.map((x) => ({ shape: x.standIn, dtype: x.dtype }));
     const attrs = node.attrs;
     if (node.prim in multiOutputPrimitives) {
       const def = multiOutputPrimitives[node.prim as MultiPrim] as MultiPrimDef<MultiPrim>;
       return () => {
-        for (const i of ins) i.op.set(v[i.slot]!);
+        for (let k = 0; k < n; k++) fields[k]!.values = v[insSlots[k]!]!;
         const r = def.forward(args, attrs as MultiPrimAttrs[MultiPrim], avals);
         for (let k = 0; k < outs.length; k++) v[outs[k]!] = r[k]!.storage;
       };
@@ -220,7 +215,7 @@ export class Plan {
     const out = outs[0]!,
       aval = avals[0]!;
     return () => {
-      for (const i of ins) i.op.set(v[i.slot]!);
+      for (let k = 0; k < n; k++) fields[k]!.values = v[insSlots[k]!]!;
       v[out] = def.forward(args, attrs as PrimAttrs[Prim], aval).storage;
     };
   }

@@ -7,6 +7,7 @@ import type { Tensor } from '../../src/index.js';
 import { compiledRuns } from '../../src/compile/train.js';
 import { makeJit } from '../../src/compile/jit.js';
 import { batchStatistic } from '../../src/metrics/metric.js';
+import { pickRows } from '../../src/train/data.js';
 
 /** Bit for bit equal arrays. */
 function sameData(a: ArrayLike<number>, b: ArrayLike<number>, what: string): void {
@@ -176,4 +177,16 @@ test('small exact elementwise ops run in wasm inside a plan, bit for bit as eage
   const eager = f(a, b, row);
   const compiled = jitted(a, b, row) as Tensor[];
   eager.forEach((t, i) => sameData(t.data(), compiled[i]!.data(), `output ${i}`));
+});
+
+test("fit's batches (pickRows) copy rows without an op: the rows gather picks, for every dtype and rank", () => {
+  const idx = Int32Array.from([3, 0, 2, 2]);
+  const cases = [nb.randomNormal([5, 2, 3]), nb.tensor([4, 1, 0, 9, 7], [5], 'int32'), nb.greater(nb.randomNormal([5, 2]), 0)];
+  for (const t of cases) {
+    const picked = pickRows(t, idx);
+    const ref = nb.gather(t, nb.tensor(idx, [4], 'int32'), 0);
+    assert.deepEqual(picked.shape, ref.shape);
+    assert.equal(picked.dtype, ref.dtype);
+    sameData(ref.data() as ArrayLike<number>, picked.data() as ArrayLike<number>, `rows of ${t.dtype}`);
+  }
 });
