@@ -33,7 +33,12 @@ const weights = {};
 for (const jitCompile of [false, true]) {
   const model = build();
   model.setWeights(initial);
-  model.compile({ optimizer: nb.optimizers.adam({ learningRate: 1e-3 }), loss: 'categoricalCrossentropy', metrics: process.argv.includes('--accuracy') ? ['accuracy'] : [], jitCompile });
+  model.compile({
+    optimizer: nb.optimizers.adam({ learningRate: 1e-3 }),
+    loss: 'categoricalCrossentropy',
+    metrics: process.argv.includes('--accuracy') ? ['accuracy'] : [],
+    jitCompile,
+  });
   nb.seed(2);
   const t0 = performance.now();
   await model.fit(xTrain, yTrain, { epochs: EPOCHS, batchSize: 32, verbose: 0 });
