@@ -1,6 +1,6 @@
 // The digits MLP (64-64-64-10 relu + softmax, Adam 1e-3, batch 32) trained eagerly and compiled
 // (compile({ jitCompile })), from the same weights and shuffles, and predict of 1 and 1024 samples.
-//   npm run build && node bench/jit-digits.mjs [--epochs 50] [--threads 1]
+//   npm run build && node bench/jit-digits.mjs [--epochs 50] [--threads 1] [--accuracy]  (--accuracy: fit with metrics: ['accuracy'])
 import * as nb from '../dist/index.js';
 
 const arg = (name, d) => {
@@ -33,7 +33,12 @@ const weights = {};
 for (const jitCompile of [false, true]) {
   const model = build();
   model.setWeights(initial);
-  model.compile({ optimizer: nb.optimizers.adam({ learningRate: 1e-3 }), loss: 'categoricalCrossentropy', jitCompile });
+  model.compile({
+    optimizer: nb.optimizers.adam({ learningRate: 1e-3 }),
+    loss: 'categoricalCrossentropy',
+    metrics: process.argv.includes('--accuracy') ? ['accuracy'] : [],
+    jitCompile,
+  });
   nb.seed(2);
   const t0 = performance.now();
   await model.fit(xTrain, yTrain, { epochs: EPOCHS, batchSize: 32, verbose: 0 });

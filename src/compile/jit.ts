@@ -80,7 +80,10 @@ const EAGER = 'eager' as const;
  * `cacheSize` (default 8) most recently used signatures. Results are ordinary
  * Tensors, **bit for bit equal to eager execution**: the plan runs the same
  * kernels on the same values in the same order (it fuses nothing that eager
- * execution does not fuse).
+ * execution does not fuse). The one difference is where a kernel runs, never
+ * what it computes: +, −, ×, ÷, negation, comparisons and `where` on small
+ * float32 operands run in wasm inside a plan (eagerly, in JS): both round
+ * each result once to float32, so the bits are the same.
  *
  * Composition: f may use grad, valueAndGrad, vjp, ... (the trace records
  * their backward equations, so `jit(valueAndGrad(loss))` compiles forward and

@@ -11,6 +11,7 @@
 // intermediate. Values that leave the plan (outputs, assigned variables) are
 // copied out into fresh storage. Other primitives run their ordinary kernel.
 import type { TypedArray } from '../core/dtype.js';
+import { NablaError } from '../core/errors.js';
 import { sizeOf } from '../core/shape.js';
 import { planMemory, type AddressKernel, type Block, type PlanMemory, type Stage } from '../backend/wasm/plan-exec.js';
 import type { MultiPrim, MultiPrimAttrs, MultiPrimDef, Prim, PrimAttrs, PrimDef } from '../ops/prim.js';
@@ -25,21 +26,19 @@ import type { Graph, Node } from './optimize.js';
 const OPERAND = { owner: {}, id: -1, describe: () => 'an operand of a jit plan' };
 
 /** A reusable Tensor whose storage a step points at its input slot before the kernel runs. */
-function operand(v: ProgramVar): { t: Tensor; set(a: TypedArray): void } {
-  const t = new Tensor(null, v.standIn, v.dtype, OPERAND);
-  const w = t as unknown as { values: TypedArray | null };
-  return {
-    t,
-    set(a) {
-      w.values = a;
-    },
-  };
+function operand(v: ProgramVar): { t: Tensor } {
+  return { t: new Tensor(null, v.standIn, v.dtype, OPERAND) };
 }
 
 /** The values of one call of a plan. */
 export interface PlanResult {
-  /** The function's result, tensors in place of { output: i }. */
+  /** The function's result, tensors in place of { output: i } (null for a deferred output). */
   readonly result: unknown;
+  /**
+   * A deferred output's value (a fresh tensor), read on demand: until the
+   * plan's next run, which reuses its storage (then it throws).
+   */
+  readonly later: (output: number) => Tensor;
   /** The assigned variables' new values. */
   readonly updates: readonly { variable: Variable; value: Tensor }[];
 }
@@ -73,6 +72,8 @@ export class Plan {
   private traceDraws: Tensor[] | null;
   private readonly mem: PlanMemory | null;
   private readonly held: Block[] = [];
+  /** The function's result from the outputs (see builder). */
+  private readonly build: (outs: readonly (Tensor | null)[]) => unknown;
   /** The graph's nodes, in replay order (a caller may adjust numeric attributes between calls: see fit's Adam steps). */
   readonly nodes: readonly Node[];
   readonly memory: MemoryPlan;
@@ -82,6 +83,7 @@ export class Plan {
     readonly graph: Graph,
   ) {
     this.nodes = graph.nodes;
+    this.build = builder(captured.outputTree);
     const slotOf = new Map<ProgramVar, number>();
     const varOfSlot: ProgramVar[] = [];
     let n = 0;
@@ -195,14 +197,16 @@ export class Plan {
   /** The closure of an equation run by the primitive's own kernel. */
   private step(node: Node, insSlots: number[], outs: number[]): () => void {
     const v = this.vals;
-    const ins = node.inputs.map((x, k) => ({ slot: insSlots[k]!, op: operand(x) }));
-    const args = ins.map((i) => i.op.t);
+    const args = node.inputs.map((x) => operand(x).t);
+    // the operands' storage fields, pointed at the input slots before each call
+    const fields = args as unknown as { values: TypedArray | null }[];
+    const n = insSlots.length;
     const avals = node.outputs.map((x) => ({ shape: x.standIn, dtype: x.dtype }));
     const attrs = node.attrs;
     if (node.prim in multiOutputPrimitives) {
       const def = multiOutputPrimitives[node.prim as MultiPrim] as MultiPrimDef<MultiPrim>;
       return () => {
-        for (const i of ins) i.op.set(v[i.slot]!);
+        for (let k = 0; k < n; k++) fields[k]!.values = v[insSlots[k]!]!;
         const r = def.forward(args, attrs as MultiPrimAttrs[MultiPrim], avals);
         for (let k = 0; k < outs.length; k++) v[outs[k]!] = r[k]!.storage;
       };
@@ -211,14 +215,30 @@ export class Plan {
     const out = outs[0]!,
       aval = avals[0]!;
     return () => {
-      for (const i of ins) i.op.set(v[i.slot]!);
+      for (let k = 0; k < n; k++) fields[k]!.values = v[insSlots[k]!]!;
       v[out] = def.forward(args, attrs as PrimAttrs[Prim], aval).storage;
     };
   }
 
-  /** Runs the plan on the call's tensors (in the order of the trace's inputs). */
-  run(inputs: readonly Tensor[]): PlanResult {
+  /** Runs of this plan so far (a deferred output is readable until the next one). */
+  private runs = 0;
+  /** The storage of the last run's deferred outputs, by output index. */
+  private deferredValues = new Map<number, TypedArray>();
+
+  /** The function's result as traced: its structure, each output tensor as { output: index } (see run's `deferred`). */
+  get outputTree(): unknown {
+    return this.captured.outputTree;
+  }
+
+  /**
+   * Runs the plan on the call's tensors (in the order of the trace's inputs).
+   * Outputs in `deferred` are not copied out: the result has null in their
+   * place, and `later(i)` reads one until the next run.
+   */
+  run(inputs: readonly Tensor[], deferred?: ReadonlySet<number>): PlanResult {
     const v = this.vals;
+    const run = ++this.runs;
+    this.deferredValues.clear();
     try {
       for (let i = 0; i < this.inputSlots.length; i++) v[this.inputSlots[i]!] = inputs[i]!.storage;
       for (const p of this.paramSlots) v[p.slot] = p.variable.value.storage;
@@ -234,9 +254,18 @@ export class Plan {
         if (a === undefined) copies.set(slot, (a = leave(slot)));
         return a;
       };
-      const outs = this.outSlots.map((o) => new Tensor(once(o.slot), o.shape));
+      const outs = this.outSlots.map((o, i) => {
+        if (deferred?.has(i) !== true) return new Tensor(once(o.slot), o.shape);
+        this.deferredValues.set(i, v[o.slot]!); // a planned block stays the value's until the next run
+        return null;
+      });
       const updates = this.updateSlots.map((u) => ({ variable: u.variable, value: new Tensor(once(u.slot), u.shape) }));
-      return { result: rebuild(this.captured.outputTree, outs), updates };
+      const later = (i: number): Tensor => {
+        const a = this.deferredValues.get(i);
+        if (run !== this.runs || a === undefined) throw new NablaError(`jit: output ${i} of a plan's run was not deferred, or the plan has run again since`);
+        return new Tensor(this.plannedSlots.has(this.outSlots[i]!.slot) ? this.mem!.copyOut(a) : a, this.outSlots[i]!.shape);
+      };
+      return { result: this.build(outs), updates, later };
     } finally {
       // drop the call's arrays (constants stay): nothing of one call is kept alive by the plan
       for (let i = 0; i < v.length; i++) if (!this.constantSlots.has(i)) v[i] = null;
@@ -256,16 +285,34 @@ export class Plan {
 }
 
 /** The result tree with each { output: i } replaced by outs[i]. */
-export function rebuild(tree: unknown, outs: readonly Tensor[]): unknown {
+export function rebuild(tree: unknown, outs: readonly (Tensor | null)[]): unknown {
+  return builder(tree)(outs);
+}
+
+/** A function making `rebuild(tree, outs)` for any outs: the tree walked once, when the plan is made, not on every call. */
+export function builder(tree: unknown): (outs: readonly (Tensor | null)[]) => unknown {
   const isRef = (t: unknown): t is { output: number } =>
     t !== null && typeof t === 'object' && !Array.isArray(t) && Object.keys(t).length === 1 && typeof (t as { output?: unknown }).output === 'number';
-  const build = (t: unknown): unknown =>
-    isRef(t)
-      ? outs[t.output]
-      : Array.isArray(t)
-        ? t.map(build)
-        : t !== null && typeof t === 'object'
-          ? Object.fromEntries(Object.entries(t).map(([k, c]) => [k, build(c)]))
-          : t;
-  return build(tree);
+  if (isRef(tree)) {
+    const i = tree.output;
+    return (outs) => outs[i];
+  }
+  if (Array.isArray(tree)) {
+    const parts = tree.map(builder);
+    return (outs) => parts.map((p) => p(outs));
+  }
+  if (tree !== null && typeof tree === 'object') {
+    const keys = Object.keys(tree);
+    const parts = keys.map((k) => builder((tree as Record<string, unknown>)[k]));
+    return (outs) => {
+      const r: Record<string, unknown> = {};
+      for (let i = 0; i < keys.length; i++) {
+        const k = keys[i]!;
+        if (k === '__proto__') Object.defineProperty(r, k, { value: parts[i]!(outs), enumerable: true, writable: true, configurable: true });
+        else r[k] = parts[i]!(outs);
+      }
+      return r;
+    };
+  }
+  return () => tree;
 }

@@ -31,20 +31,42 @@ class MeanMetric implements Metric {
   private count = 0;
   constructor(
     readonly name: string,
-    private readonly perExample: MetricFunction,
+    readonly perExample: MetricFunction,
+    /** A built-in per-example function (traceable: fit may compute it inside its compiled step). */
+    readonly builtin = false,
   ) {}
   reset(): void {
     this.total = 0;
     this.count = 0;
   }
   update(yTrue: TensorLike, yPred: TensorLike): void {
-    const values = noGrad(() => this.perExample(yTrue, yPred)).storage;
+    this.fold(noGrad(() => this.perExample(yTrue, yPred)).storage);
+  }
+  /** Folds in one batch's per-example values (computed by update, or inside fit's compiled step). */
+  fold(values: ArrayLike<number>): void {
     for (let i = 0; i < values.length; i++) this.total += values[i]!;
     this.count += values.length;
   }
   result(): number {
     return this.count === 0 ? 0 : this.total / this.count;
   }
+}
+
+/**
+ * @internal How a training step can compute a metric's batch statistic
+ * itself (inside a compiled plan): the per-example values of a mean metric,
+ * `perExample(yTrue, yPred)`, which `fold` adds to the metric as `update`
+ * would (the same values, summed in the same order). Null for a metric
+ * without one (confusion-matrix scores, user metrics, which might read
+ * values and so could not be traced): fit updates those eagerly.
+ */
+export function batchStatistic(m: Metric): { perExample: MetricFunction; fold(values: ArrayLike<number>): void } | null {
+  return m instanceof MeanMetric && m.builtin ? { perExample: m.perExample, fold: (v) => m.fold(v) } : null;
+}
+
+/** @internal meanMetric for the built-in per-example functions (see batchStatistic). */
+export function builtinMeanMetric(name: string, perExample: MetricFunction): Metric {
+  return new MeanMetric(name, perExample, true);
 }
 
 /**

@@ -2,7 +2,7 @@ import { ArgumentError } from '../core/errors.js';
 import type { LossFunction } from '../losses/common.js';
 import { canonicalLossName } from '../losses/registry.js';
 import { binaryAccuracy, categoricalAccuracy, sparseCategoricalAccuracy } from './accuracy.js';
-import { accuracyByShape, classificationMetric, meanMetric, type Metric, type MetricFunction } from './metric.js';
+import { accuracyByShape, builtinMeanMetric, classificationMetric, meanMetric, type Metric, type MetricFunction } from './metric.js';
 import { meanAbsoluteError, meanSquaredError } from './regression.js';
 
 type Factory = (name: string, lossName: string | LossFunction | undefined) => Metric;
@@ -10,20 +10,20 @@ type Factory = (name: string, lossName: string | LossFunction | undefined) => Me
 function accuracyFor(name: string, loss: string | LossFunction | undefined): Metric {
   switch (canonicalLossName(loss)) {
     case 'binaryCrossentropy':
-      return meanMetric(name, binaryAccuracy);
+      return builtinMeanMetric(name, binaryAccuracy);
     case 'sparseCategoricalCrossentropy':
-      return meanMetric(name, sparseCategoricalAccuracy);
+      return builtinMeanMetric(name, sparseCategoricalAccuracy);
     case 'categoricalCrossentropy':
-      return meanMetric(name, categoricalAccuracy);
+      return builtinMeanMetric(name, categoricalAccuracy);
     default:
-      return meanMetric(name, accuracyByShape);
+      return builtinMeanMetric(name, accuracyByShape);
   }
 }
 
 const mean =
   (fn: MetricFunction): Factory =>
   (name) =>
-    meanMetric(name, fn);
+    builtinMeanMetric(name, fn);
 
 const factories = {
   accuracy: accuracyFor,

@@ -10,9 +10,17 @@ export function rows(t: Tensor, begin: number, size: number): Tensor {
   return slice(t, [begin], [size]);
 }
 
-/** The rows of a tensor picked by `indices`. */
+/** The rows of a tensor picked by `indices` (in range: fit's shuffled order), copied row by row (no op, no tape: data, not a differentiable value). */
 export function pickRows(t: Tensor, indices: Int32Array): Tensor {
-  return gather(t, new Tensor(indices, [indices.length]), 0);
+  if (t.placeholder !== null || t.shape.length === 0 || t.size === 0) return gather(t, new Tensor(indices, [indices.length]), 0);
+  const row = t.size / t.shape[0]!;
+  const src = t.storage;
+  const out = new (src.constructor as new (n: number) => typeof src)(indices.length * row);
+  for (let k = 0; k < indices.length; k++) {
+    const i = indices[k]!;
+    out.set(src.subarray(i * row, (i + 1) * row), k * row);
+  }
+  return new Tensor(out, [indices.length, ...t.shape.slice(1)]);
 }
 
 /** Converts x and y to tensors and checks that they have the same number of examples. */

@@ -9,7 +9,6 @@ import type { Variable } from '../tensor/variable.js';
 import { add } from '../ops/arithmetic.js';
 import { toTensor, type TensorLike } from '../ops/convert.js';
 import { noGrad } from '../ops/stop.js';
-import { sum } from '../ops/reduce.js';
 import type { Layer } from '../nn/layer.js';
 import { Module } from '../nn/module.js';
 import { getLoss, type LossFn, type LossSpelling } from '../losses/index.js';
@@ -36,7 +35,7 @@ import { DivergenceError, type DivergenceDetails } from './errors.js';
 import { History } from './history.js';
 import { ProgressLogger } from './progress.js';
 import { makeTrainStep } from './step.js';
-import { compiledInference, compiledTrainStep } from '../compile/train.js';
+import { compiledInference, compiledTrainStep, metricsInStep } from '../compile/train.js';
 // static: the package root imports it anyway, and a dynamic import of it makes Vite warn (INEFFECTIVE_DYNAMIC_IMPORT)
 import { saveModel } from '../io/model-file.js';
 
@@ -372,7 +371,8 @@ export abstract class LayersModel<Out extends Tensor | Tensor[] = Tensor> extend
     this.stopTraining = false;
     const trainable = this.trainableWeights;
     // one step is a function (see makeTrainStep); fit writes its results back only when they are good
-    const trainer = makeTrainStep(this, { loss: c.loss, optimizer: c.optimizer });
+    const inStep = metricsInStep(c.metrics); // built-in mean metrics computed inside the (compiled) step
+    const trainer = makeTrainStep(this, { loss: c.loss, optimizer: c.optimizer, metrics: inStep.functions });
     const compiledStep = c.jitCompile === false ? null : compiledTrainStep(trainer, c.optimizer, { silent: c.jitCompile === 'auto' });
     const diverged = (d: DivergenceDetails) => this.divergence(c, d, { epochs, steps, initialEpoch, allowNonFinite }, history);
 
@@ -418,10 +418,7 @@ export abstract class LayersModel<Out extends Tensor | Tensor[] = Tensor> extend
           c.optimizer.setState(trainable, result.optState);
           lossSum += lossValue;
           done++;
-          const pred = result.outputs;
-          noGrad(() => {
-            for (const m of c.metrics) m.metric.update(part(yb, m.output), part(pred, m.output));
-          });
+          inStep.update(result.metrics, yb, result.outputs);
           await fire(callbacks, 'onBatchEnd', b, { batch: b, size: idx.length, loss: lossValue, ...this.metricLogs(c, '') });
           // let the event loop turn now and then: a page repaints, and finalizers release dropped tensors' storage
           if (b % YIELD_EVERY === YIELD_EVERY - 1) await nextTask();
@@ -586,10 +583,14 @@ function firstNonFinite(
   quantity: 'gradient' | 'weights',
 ): { quantity: 'gradient' | 'weights'; value: number; variable: string } | null {
   for (let k = 0; k < ts.length; k++) {
-    // Σx is finite only when every x is (a NaN or ±∞ entry makes it NaN or ±∞): one fast kernel pass;
-    // the entries are scanned only when the sum is not finite (which finite values can also cause, by overflow)
-    if (!ts[k] || Number.isFinite(noGrad(() => sum(ts[k]!)).item())) continue;
+    // Σx is finite only when every x is (a NaN or ±∞ entry makes it NaN or ±∞): one pass in JS (a kernel call per
+    // weight cost more on small models); the entries are scanned only when the sum is not finite (which finite
+    // values can also cause, by overflow; not float32 ones: the sum is float64)
+    if (!ts[k]) continue;
     const s = ts[k]!.storage;
+    let total = 0;
+    for (let i = 0; i < s.length; i++) total += s[i]!;
+    if (Number.isFinite(total)) continue;
     for (let i = 0; i < s.length; i++) {
       const v = s[i]!;
       if (v - v !== 0) return { quantity, value: v, variable: vars[k]!.name };

@@ -114,7 +114,11 @@ export class PlanMemory {
     if (n === 0) return null;
     const f32 = (a: Aval) => a.dtype === 'float32';
     switch (prim) {
-      case 'neg':
+      case 'neg': {
+        // exact at any size (the JS kernel's float64 negation is the same value): wasm even below minElements
+        if (!f32(ins[0]!)) return null;
+        return ([a], [o]) => x.unaryF32(UNARY.neg!, a!, o!, n);
+      }
       case 'exp':
       case 'expm1':
       case 'log':
@@ -138,13 +142,17 @@ export class PlanMemory {
       case 'maximum':
       case 'minimum': {
         const code = BINARY[prim as BinaryOp];
-        const p = code !== undefined && f32(ins[0]!) && n >= min ? pattern3d(ins[0]!.shape, ins[1]!.shape, out.shape) : null;
+        // +, −, ×, ÷ round once in float32 as the JS kernel's float64 result rounds (float64 has more than
+        // 2·24 + 2 bits: double rounding cannot differ), so small operands run in wasm too
+        const exact = prim === 'add' || prim === 'sub' || prim === 'mul' || prim === 'div';
+        const p = code !== undefined && f32(ins[0]!) && f32(ins[1]!) && (n >= min || exact) ? pattern3d(ins[0]!.shape, ins[1]!.shape, out.shape) : null;
         if (!p) return null;
         return ([a, b], [o]) => x.binaryF32(code!, a!, p.aos, p.ars, p.acs, b!, p.bos, p.brs, p.bcs, o!, p.outer, p.rows, p.cols);
       }
       case 'compare': {
         const code = COMPARE[(attrs as { op: CompareOp }).op];
-        const p = f32(ins[0]!) && n >= min ? pattern3d(ins[0]!.shape, ins[1]!.shape, out.shape) : null;
+        // a comparison is exact at any size
+        const p = f32(ins[0]!) && f32(ins[1]!) ? pattern3d(ins[0]!.shape, ins[1]!.shape, out.shape) : null;
         if (!p) return null;
         return ([a, b], [o]) => x.compareF32(code, a!, p.aos, p.ars, p.acs, b!, p.bos, p.brs, p.bcs, o!, p.outer, p.rows, p.cols);
       }
@@ -152,7 +160,8 @@ export class PlanMemory {
         const [c, a, b] = ins as [Aval, Aval, Aval];
         const same = (s: readonly number[]) => s.length === out.shape.length && s.every((d, i) => d === out.shape[i]);
         const fits = (s: Aval) => sizeOf(s.shape) === 1 || same(s.shape);
-        if (!f32(a) || n < min || !same(c.shape) || !fits(a) || !fits(b)) return null;
+        // a selection is exact at any size
+        if (!f32(a) || !f32(b) || !same(c.shape) || !fits(a) || !fits(b)) return null;
         const as = sizeOf(a.shape) === 1 ? 0 : 1,
           bs = sizeOf(b.shape) === 1 ? 0 : 1;
         return ([pc, pa, pb], [o]) => x.whereF32(pc!, pa!, as, pb!, bs, o!, n);
