@@ -9,6 +9,7 @@ import { Embedding, type EmbeddingArgs } from './layers/embedding.js';
 import { GRU, LSTM, SimpleRNN, type GRUArgs, type LSTMArgs, type SimpleRNNArgs } from './layers/recurrent.js';
 import type { ActivationSpelling } from './activations.js';
 import { Normalization, Rescaling, type NormalizationArgs, type RescalingArgs } from './layers/preprocessing.js';
+import { LayerNormalization, type LayerNormalizationArgs } from './layers/normalization.js';
 
 /** A fully connected layer y = activation(x·W + b) with W [in, units]. */
 export const dense = (args: DenseArgs) => strictArgs('dense', args, (a) => new Dense(a));
@@ -48,7 +49,11 @@ export const rescaling = (args: RescalingArgs) => strictArgs('rescaling', args, 
 /** y = (x − mean)/√variance per feature, given or from `adapt(trainingData)` (Keras's Normalization). */
 export const normalization = (args: NormalizationArgs = {}) => strictArgs('normalization', args, (a) => new Normalization(a));
 
+/** y = γ·(x − μ)/√(σ² + ε) + β with μ, σ² of each example over `axis` (the last by default): Keras's LayerNormalization. */
+export const layerNormalization = (args: LayerNormalizationArgs = {}) => strictArgs('layerNormalization', args, (a) => new LayerNormalization(a));
+
 export {
+  LayerNormalization,
   Rescaling,
   Normalization,
   Dense,
@@ -67,5 +72,5 @@ export {
   GRU,
   Embedding,
 };
-export type { RescalingArgs, NormalizationArgs };
+export type { RescalingArgs, NormalizationArgs, LayerNormalizationArgs };
 export type { DenseArgs, BatchNormalizationArgs, LayerArgs, Conv2DArgs, Pooling2DArgs, SimpleRNNArgs, LSTMArgs, GRUArgs, EmbeddingArgs };
