@@ -9,7 +9,14 @@ import { Embedding, type EmbeddingArgs } from './layers/embedding.js';
 import { GRU, LSTM, SimpleRNN, type GRUArgs, type LSTMArgs, type SimpleRNNArgs } from './layers/recurrent.js';
 import type { ActivationSpelling } from './activations.js';
 import { Normalization, Rescaling, type NormalizationArgs, type RescalingArgs } from './layers/preprocessing.js';
-import { LayerNormalization, type LayerNormalizationArgs } from './layers/normalization.js';
+import {
+  GroupNormalization,
+  LayerNormalization,
+  UnitNormalization,
+  type GroupNormalizationArgs,
+  type LayerNormalizationArgs,
+  type UnitNormalizationArgs,
+} from './layers/normalization.js';
 
 /** A fully connected layer y = activation(x·W + b) with W [in, units]. */
 export const dense = (args: DenseArgs) => strictArgs('dense', args, (a) => new Dense(a));
@@ -51,9 +58,15 @@ export const normalization = (args: NormalizationArgs = {}) => strictArgs('norma
 
 /** y = γ·(x − μ)/√(σ² + ε) + β with μ, σ² of each example over `axis` (the last by default): Keras's LayerNormalization. */
 export const layerNormalization = (args: LayerNormalizationArgs = {}) => strictArgs('layerNormalization', args, (a) => new LayerNormalization(a));
+/** Normalisation of each example's channel groups (`groups` of the channels, axis −1 by default): Keras's GroupNormalization. */
+export const groupNormalization = (args: GroupNormalizationArgs = {}) => strictArgs('groupNormalization', args, (a) => new GroupNormalization(a));
+/** y = x / max(‖x‖₂, 1e-12) over `axis` (the last by default): Keras's UnitNormalization. */
+export const unitNormalization = (args: UnitNormalizationArgs = {}) => strictArgs('unitNormalization', args, (a) => new UnitNormalization(a));
 
 export {
   LayerNormalization,
+  GroupNormalization,
+  UnitNormalization,
   Rescaling,
   Normalization,
   Dense,
@@ -72,5 +85,5 @@ export {
   GRU,
   Embedding,
 };
-export type { RescalingArgs, NormalizationArgs, LayerNormalizationArgs };
+export type { RescalingArgs, NormalizationArgs, LayerNormalizationArgs, GroupNormalizationArgs, UnitNormalizationArgs };
 export type { DenseArgs, BatchNormalizationArgs, LayerArgs, Conv2DArgs, Pooling2DArgs, SimpleRNNArgs, LSTMArgs, GRUArgs, EmbeddingArgs };

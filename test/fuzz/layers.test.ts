@@ -80,6 +80,12 @@ const LAYERS: Record<string, LayerSpec> = {
     options: ['axis', 'epsilon', 'center', 'scale', 'betaInitializer', 'gammaInitializer', 'betaRegularizer', 'gammaRegularizer'],
     rank: 3,
   },
+  groupNormalization: {
+    base: { groups: 2 },
+    options: ['groups', 'axis', 'epsilon', 'center', 'scale', 'betaInitializer', 'gammaInitializer', 'betaRegularizer', 'gammaRegularizer'],
+    rank: 3,
+  },
+  unitNormalization: { base: {}, options: ['axis'], rank: 3 },
   embedding: {
     base: { inputDim: 5, outputDim: 2 },
     options: ['inputDim', 'outputDim', 'embeddingsInitializer', 'embeddingsRegularizer', 'inputLength', 'maskZero'],

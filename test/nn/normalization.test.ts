@@ -39,6 +39,8 @@ const { cases } = loadFixture<{ cases: NormCase[] }>('norm_layers.json');
 /** The factory of each class, by Keras class name. */
 const FACTORIES: Record<string, (args: Record<string, unknown>) => Layer> = {
   LayerNormalization: (a) => L.layerNormalization(a),
+  GroupNormalization: (a) => L.groupNormalization(a),
+  UnitNormalization: (a) => L.unitNormalization(a),
 };
 
 /** A float64 layer of case c, built for its input, with the fixture's γ and β. */
@@ -77,8 +79,13 @@ for (const c of cases.filter((k) => k.layer in FACTORIES)) {
     expected.forEach((g, i) => assertClose(grads[i + 1]!, g, 1e-9, 1e-9, `dL/d${weights[i]!.name}`));
     const hvp = nb.hvp((xi: Tensor) => loss(xi, ...weights.map((v) => v.value)))(x, fromFixture(c.v));
     assertClose(hvp, c.hvpX, 1e-8, 1e-8, 'Hessian-vector product in x');
+    if (c.xZero) assertClose(layer.apply(fromFixture(c.xZero)), c.yZero!, 1e-10, 1e-10, 'y of an input with an all-zero example');
   });
 }
+
+test('the fixture covers every normalisation layer class', () => {
+  assert.deepEqual([...new Set(cases.map((c) => c.layer))].sort(), Object.keys(FACTORIES).sort());
+});
 
 /** Finite differences at orders 1 and 2 through a float64 layer, with respect to the input and every weight. */
 function gradCheckLayer(make: () => Layer, shape: number[], seed: number): void {
@@ -247,4 +254,208 @@ test('LayerNormalization trains in a Sequential: fit lowers the loss of a small 
   await model.fit(x, y, { epochs: 30, batchSize: 16, verbose: 0 });
   const after = model.evaluate(x, y)['loss']!;
   assert.ok(after < before / 3, `loss ${before} → ${after}`);
+});
+
+// ---- GroupNormalization -------------------------------------------------------
+
+/** The group-normalisation formula with plain loops: statistics per (example, channel group). */
+function groupNormReference(layer: Layer, x: Nd): Nd {
+  const f = layer as unknown as { axis: number; groups: number; epsilon: number; gamma?: nb.Variable; beta?: nb.Variable };
+  const rank = x.shape.length;
+  const a = f.axis < 0 ? f.axis + rank : f.axis;
+  const c = x.shape[a]!,
+    per = c / f.groups;
+  const inner = x.shape.slice(a + 1).reduce((p, d) => p * d, 1);
+  const example = x.data.length / x.shape[0]!;
+  const channel = (i: number) => Math.floor(i / inner) % c;
+  const key = (i: number) => Math.floor(i / example) * f.groups + Math.floor(channel(i) / per);
+  const n = new Float64Array(x.shape[0]! * f.groups),
+    s = new Float64Array(n.length),
+    ss = new Float64Array(n.length);
+  x.data.forEach((v, i) => {
+    n[key(i)]!++;
+    s[key(i)]! += v;
+  });
+  x.data.forEach((v, i) => {
+    ss[key(i)]! += (v - s[key(i)]! / n[key(i)]!) ** 2;
+  });
+  const gamma = f.gamma ? f.gamma.value.storage : null,
+    beta = f.beta ? f.beta.value.storage : null;
+  const data = x.data.map((v, i) => {
+    const k = key(i),
+      ch = channel(i);
+    return ((v - s[k]! / n[k]!) / Math.sqrt(ss[k]! / n[k]! + f.epsilon)) * (gamma ? Number(gamma[ch]) : 1) + (beta ? Number(beta[ch]) : 0);
+  });
+  return { shape: [...x.shape], data };
+}
+
+test('GroupNormalization passes the layer conformance check (images, sequences, a non-last channel axis, without γ or β)', () => {
+  const reference = (l: Layer, x: Nd) => groupNormReference(l, x);
+  checkLayer({ make: (a) => L.groupNormalization({ groups: 2, ...a }), inputShape: [3, 3, 4], outputShape: [3, 3, 4], params: 8, reference });
+  checkLayer({ make: (a) => L.groupNormalization({ groups: 3, ...a }), inputShape: [4, 6], outputShape: [4, 6], params: 12, reference });
+  checkLayer({ make: (a) => L.groupNormalization({ groups: 2, axis: 1, center: false, ...a }), inputShape: [4, 3], outputShape: [4, 3], params: 4, reference });
+  checkLayer({ make: (a) => L.groupNormalization({ groups: 1, scale: false, ...a }), inputShape: [5], outputShape: [5], params: 5, reference });
+});
+
+test('GroupNormalization: finite differences at orders 1 and 2 with respect to the input, γ and β', () => {
+  gradCheckLayer(() => L.groupNormalization({ groups: 2, dtype: 'float64' }), [2, 3, 4], 6);
+  gradCheckLayer(() => L.groupNormalization({ groups: 3, axis: 1, dtype: 'float64' }), [2, 3, 2], 7);
+});
+
+test('GroupNormalization: groups = channels is instance normalisation, groups = 1 a layer normalisation over every non-batch axis', () => {
+  const g = new nb.Generator(9);
+  const x = nb.randomNormal([2, 3, 3, 4], 1, 2, { dtype: 'float64', generator: g });
+  const plain = { center: false, scale: false, dtype: 'float64' as const };
+  const expectSame = (a: Tensor, b: Tensor, what: string) => assertClose(a, { shape: b.shape, data: b.storage }, 1e-12, 1e-12, what);
+  expectSame(L.groupNormalization({ groups: 1, ...plain }).apply(x), L.layerNormalization({ axis: [1, 2, 3], ...plain }).apply(x), 'groups 1');
+  expectSame(L.groupNormalization({ groups: 4, ...plain }).apply(x), L.layerNormalization({ axis: [1, 2], ...plain }).apply(x), 'groups = C');
+});
+
+test('GroupNormalization: shapes, Keras weight names and defaults (32 groups, axis −1, ε 1e-3)', () => {
+  const layer = L.groupNormalization();
+  assert.deepEqual(layer.computeOutputShape([null, 5, 5, 64]), [null, 5, 5, 64]);
+  assert.deepEqual(
+    layer.namedParameters().map(([n, v]) => [n, [...v.shape]]),
+    [
+      ['gamma', [64]],
+      ['beta', [64]],
+    ],
+  );
+  assert.deepEqual([layer.groups, layer.axis, layer.epsilon], [32, -1, 1e-3]);
+  // sequences of unknown length
+  assert.deepEqual(L.groupNormalization({ groups: 2 }).computeOutputShape([null, null, 6]), [null, null, 6]);
+});
+
+test('GroupNormalization: bad options and inputs are refused by name', () => {
+  const cases: [() => unknown, RegExp][] = [
+    [() => L.groupNormalization({ groups: 0 }), /^groupNormalization: groups must be a positive integer, got 0/],
+    [() => L.groupNormalization({ groups: 2.5 }), /^groupNormalization: groups must be a positive integer/],
+    [() => L.groupNormalization({ axis: [1] as never }), /^groupNormalization: axis must be an integer, got/],
+    [() => L.groupNormalization({ epsilon: -1 }), /^groupNormalization: epsilon must be a positive finite number/],
+    [() => L.groupNormalization({ center: 'no' as never }), /^groupNormalization: center must be true or false/],
+    [() => L.groupNormalization({ group: 2 } as never), /^groupNormalization: unknown option 'group' \(did you mean 'groups'\?\)/],
+    [() => L.groupNormalization({ groups: 4, inputShape: [6] }), /groups 4 must divide the 6 channels of axis 1/],
+    [() => L.groupNormalization({ groups: 8, inputShape: [4] }), /groups 8 must divide the 4 channels/],
+    [() => L.groupNormalization({ groups: 2, axis: 0, inputShape: [4] }), /axis cannot be the batch axis 0/],
+    [() => L.groupNormalization({ groups: 2, axis: 3, inputShape: [4] }), /axis 3 is out of range for a tensor of rank 2/],
+    [() => L.groupNormalization({ groups: 2 }).computeOutputShape([null, 3, null]), /axis 2 of input shape \[null,3,null\] must be known/],
+    [() => L.groupNormalization({ groups: 2, inputShape: [4] }).apply(nb.zeros([2, 6])), /axis 1 has 6 channels, the layer was built for 4/],
+    [() => L.groupNormalization({ groups: 2, inputShape: [4] }).apply(nb.zeros([2, 3, 4])), /has rank 3; the layer was built for rank 2/],
+  ];
+  for (const [run, message] of cases) assert.throws(run, (e: Error) => e instanceof nb.NablaError && message.test(e.message), String(message));
+});
+
+test('GroupNormalization: the config round-trips and save/load restores a convolutional model', async () => {
+  const layer = L.groupNormalization({ groups: 2, axis: -2, epsilon: 1e-5, scale: false, betaInitializer: 'ones', betaRegularizer: 'l1', inputShape: [4, 3] });
+  const config = JSON.parse(JSON.stringify(layer.getConfig()));
+  assert.deepEqual([config.groups, config.axis, config.epsilon, config.scale, config.center], [2, -2, 1e-5, false, true]);
+  assert.deepEqual(config.betaRegularizer, { className: 'L1L2', config: { l1: 0.01, l2: 0 } });
+  const again = layerFromConfig({ className: 'GroupNormalization', config });
+  assert.deepEqual(JSON.parse(JSON.stringify(again.getConfig())), config);
+  assert.deepEqual(Array.from(again.getWeights()[0]!.storage), [1, 1, 1, 1]);
+
+  const model = nb.sequential([
+    L.conv2d({ filters: 4, kernelSize: 2, inputShape: [4, 4, 1] }),
+    L.groupNormalization({ groups: 2 }),
+    L.flatten(),
+    L.dense({ units: 2 }),
+  ]);
+  const g = new nb.Generator(10);
+  for (const v of model.layers[1]!.parameters()) v.assign(nb.randomNormal([...v.shape], 0, 1, { generator: g }));
+  const back = await nb.loadModel(nb.io.encodeModel(model));
+  const x = nb.randomNormal([3, 4, 4, 1], 0, 1, { generator: g });
+  assert.deepEqual(back.predict(x).toArray(), model.predict(x).toArray());
+});
+
+// ---- UnitNormalization --------------------------------------------------------
+
+/** x / max(‖x‖₂, 1e-12) over the layer's axes, with plain loops. */
+function unitNormReference(layer: Layer, x: Nd): Nd {
+  const axis = (layer as unknown as { axis: number | number[] }).axis;
+  const rank = x.shape.length;
+  const axes = (typeof axis === 'number' ? [axis] : axis).map((a) => (a < 0 ? a + rank : a));
+  const strides = x.shape.map((_, i) => x.shape.slice(i + 1).reduce((a, b) => a * b, 1));
+  const key = (flat: number) => x.shape.map((d, i) => (axes.includes(i) ? 0 : Math.floor(flat / strides[i]!) % d)).join();
+  const squares = new Map<string, number>();
+  x.data.forEach((v, i) => squares.set(key(i), (squares.get(key(i)) ?? 0) + v * v));
+  return { shape: [...x.shape], data: x.data.map((v, i) => v / Math.max(Math.sqrt(squares.get(key(i))!), 1e-12)) };
+}
+
+test('UnitNormalization passes the layer conformance check (last axis, a middle axis, several axes)', () => {
+  const reference = (l: Layer, x: Nd) => unitNormReference(l, x);
+  checkLayer({ make: (a) => L.unitNormalization(a), inputShape: [5], outputShape: [5], params: 0, reference });
+  checkLayer({ make: (a) => L.unitNormalization({ axis: 1, ...a }), inputShape: [3, 4], outputShape: [3, 4], params: 0, reference });
+  checkLayer({ make: (a) => L.unitNormalization({ axis: [-2, -1], ...a }), inputShape: [2, 3], outputShape: [2, 3], params: 0, reference });
+});
+
+test('UnitNormalization: finite differences at orders 1 and 2; each output has unit norm', () => {
+  gradCheckLayer(() => L.unitNormalization({ dtype: 'float64' }), [3, 4], 11);
+  gradCheckLayer(() => L.unitNormalization({ axis: [1, 2], dtype: 'float64' }), [2, 2, 3], 12);
+  const y = L.unitNormalization({ axis: [1, 2] }).apply(nb.randomNormal([3, 2, 5], 0, 4, { generator: new nb.Generator(13) }));
+  nb.sqrt(nb.sum(nb.square(y), [1, 2]))
+    .toArray()
+    .forEach((n: unknown) => assert.ok(Math.abs((n as number) - 1) < 1e-6, `norm ${n}`));
+});
+
+test('UnitNormalization: an all-zero example gives 0 with a finite gradient (x/ε there, as PyTorch computes it)', () => {
+  const x = nb.tensor(
+    [
+      [0, 0, 0],
+      [3, 0, 4],
+    ],
+    [2, 3],
+    'float64',
+  );
+  const layer = L.unitNormalization({ dtype: 'float64' });
+  assert.deepEqual(layer.apply(x).toArray(), [
+    [0, 0, 0],
+    [0.6, 0, 0.8],
+  ]);
+  const w = nb.tensor(
+    [
+      [1, -2, 3],
+      [0, 0, 0],
+    ],
+    [2, 3],
+    'float64',
+  );
+  const g = nb.grad((xi: Tensor) => nb.sum(nb.mul(layer.apply(xi), w)))(x);
+  assert.deepEqual(g.toArray()[0], [1e12, -2e12, 3e12]);
+  const h = nb.hvp((xi: Tensor) => nb.sum(nb.mul(nb.sin(layer.apply(xi)), w)))(x, nb.onesLike(x));
+  assert.ok(
+    h.storage.every((v) => Number.isFinite(v)),
+    `HVP ${h.toArray()}`,
+  );
+});
+
+test('UnitNormalization: shapes, config and errors', () => {
+  assert.deepEqual(L.unitNormalization().computeOutputShape([null, null, 7]), [null, null, 7]);
+  const layer = L.unitNormalization({ axis: [1, 2], inputShape: [2, 3] });
+  assert.equal(layer.countParams(), 0);
+  const config = JSON.parse(JSON.stringify(layer.getConfig()));
+  assert.deepEqual(config.axis, [1, 2]);
+  assert.deepEqual(layerFromConfig({ className: 'UnitNormalization', config }).getConfig(), layer.getConfig());
+  const cases: [() => unknown, RegExp][] = [
+    [() => L.unitNormalization({ axis: 'last' as never }), /^unitNormalization: axis must be an integer or a non-empty list of integers/],
+    [() => L.unitNormalization({ axis: [1, 1], inputShape: [3] }), /repeats an axis/],
+    [() => L.unitNormalization({ axis: 0, inputShape: [3] }), /axis cannot be the batch axis 0/],
+    [() => L.unitNormalization({ axis: 2 }).apply(nb.zeros([2, 3])), /axis 2 is out of range for a tensor of rank 2/],
+    [() => L.unitNormalization({ epsilon: 1e-6 } as never), /^unitNormalization: unknown option 'epsilon'/],
+  ];
+  for (const [run, message] of cases) assert.throws(run, (e: Error) => e instanceof nb.NablaError && message.test(e.message), String(message));
+});
+
+test('GroupNormalization and UnitNormalization train in a Sequential: fit lowers the loss', async () => {
+  nb.seed(4);
+  const g = new nb.Generator(14);
+  const x = nb.randomNormal([48, 6], 0, 2, { generator: g });
+  const y = nb.tanh(nb.matmul(x, nb.randomNormal([6, 1], 0, 0.5, { generator: g })));
+  for (const norm of [L.groupNormalization({ groups: 2 }), L.unitNormalization()]) {
+    const model = nb.sequential([L.dense({ units: 6, inputShape: [6] }), norm, L.dense({ units: 8, activation: 'relu' }), L.dense({ units: 1 })]);
+    model.compile({ optimizer: nb.optimizers.adam({ learningRate: 0.02 }), loss: 'mse' });
+    const before = model.evaluate(x, y)['loss']!;
+    await model.fit(x, y, { epochs: 30, batchSize: 16, verbose: 0 });
+    const after = model.evaluate(x, y)['loss']!;
+    assert.ok(after < before / 2, `${norm.className}: loss ${before} → ${after}`);
+  }
 });

@@ -52,6 +52,7 @@ const EXAMPLES: Record<string, { layers: () => nb.nn.Layer[]; input: (m: number)
   Dropout: { layers: () => [L.dropout({ rate: 0.5, inputShape: [4] })], input: (m) => nb.randomNormal([m, 4]) },
   Embedding: { layers: () => [L.embedding({ inputDim: 5, outputDim: 2, inputShape: [3] })], input: (m) => nb.tensor(Array(3 * m).fill(1), [m, 3]) },
   Flatten: { layers: () => [L.flatten({ inputShape: [2, 3] })], input: (m) => nb.randomNormal([m, 2, 3]) },
+  GroupNormalization: { layers: () => [L.groupNormalization({ groups: 2, inputShape: [3, 4] })], input: (m) => nb.randomNormal([m, 3, 4]) },
   GRU: { layers: () => [L.gru({ units: 2, resetAfter: false, inputShape: [3, 2] })], input: (m) => nb.randomNormal([m, 3, 2]) },
   GlobalAveragePooling2D: { layers: () => [L.globalAveragePooling2d({ inputShape: [4, 4, 2] })], input: (m) => nb.randomNormal([m, 4, 4, 2]) },
   GlobalMaxPooling2D: { layers: () => [L.globalMaxPooling2d({ inputShape: [4, 4, 2] })], input: (m) => nb.randomNormal([m, 4, 4, 2]) },
@@ -62,6 +63,7 @@ const EXAMPLES: Record<string, { layers: () => nb.nn.Layer[]; input: (m: number)
   Rescaling: { layers: () => [L.rescaling({ scale: 2, offset: 1, inputShape: [4] })], input: (m) => nb.randomNormal([m, 4]) },
   Reshape: { layers: () => [L.reshape({ targetShape: [2, 2], inputShape: [4] })], input: (m) => nb.randomNormal([m, 4]) },
   SimpleRNN: { layers: () => [L.simpleRNN({ units: 2, inputShape: [3, 2] })], input: (m) => nb.randomNormal([m, 3, 2]) },
+  UnitNormalization: { layers: () => [L.unitNormalization({ inputShape: [4] })], input: (m) => nb.randomNormal([m, 4]) },
 };
 const LAYER_CLASSES = Object.keys(nb.layers).filter((k) => /^[A-Z]/.test(k));
 
