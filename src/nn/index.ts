@@ -51,9 +51,9 @@ export const gru = (args: GRUArgs) => strictArgs('gru', args, (a) => new GRU(a))
 /** A lookup table of learned vectors: integer indices [batch, time] → [batch, time, outputDim]. */
 export const embedding = (args: EmbeddingArgs) => strictArgs('embedding', args, (a) => new Embedding(a));
 
-/** y = x·scale + offset: puts input scaling into the model (Keras's Rescaling). */
+/** y = x·scale + offset (numbers, or one per channel): puts input scaling into the model (Keras's Rescaling). */
 export const rescaling = (args: RescalingArgs) => strictArgs('rescaling', args, (a) => new Rescaling(a));
-/** y = (x − mean)/√variance per feature, given or from `adapt(trainingData)` (Keras's Normalization). */
+/** y = (x − mean)/√variance per feature, given or from `adapt(trainingData)` (Keras's Normalization); `invert: true` undoes it. */
 export const normalization = (args: NormalizationArgs = {}) => strictArgs('normalization', args, (a) => new Normalization(a));
 
 /** y = γ·(x − μ)/√(σ² + ε) + β with μ, σ² of each example over `axis` (the last by default): Keras's LayerNormalization. */

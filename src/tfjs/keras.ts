@@ -17,6 +17,7 @@ export const TFJS_LAYERS = [
   'GlobalMaxPooling2D',
   'BatchNormalization',
   'LayerNormalization',
+  'Rescaling',
   'Embedding',
   'SimpleRNN',
   'LSTM',

@@ -74,7 +74,7 @@ const LAYERS: Record<string, LayerSpec> = {
   lstm: { base: { units: 2 }, options: [...RECURRENT, 'recurrentActivation', 'unitForgetBias'], rank: 3 },
   gru: { base: { units: 2 }, options: [...RECURRENT, 'recurrentActivation', 'resetAfter'], rank: 3 },
   rescaling: { base: { scale: 0.5 }, options: ['scale', 'offset'], rank: 2 },
-  normalization: { base: { mean: 0, variance: 1 }, options: ['mean', 'variance', 'axis'], rank: 2 },
+  normalization: { base: { mean: 0, variance: 1 }, options: ['mean', 'variance', 'axis', 'invert'], rank: 2 },
   layerNormalization: {
     base: {},
     options: ['axis', 'epsilon', 'center', 'scale', 'betaInitializer', 'gammaInitializer', 'betaRegularizer', 'gammaRegularizer'],

@@ -459,3 +459,79 @@ test('GroupNormalization and UnitNormalization train in a Sequential: fit lowers
     assert.ok(after < before / 2, `${norm.className}: loss ${before} → ${after}`);
   }
 });
+
+// ---- Keras's options of the preprocessing layers (src/nn/layers/preprocessing.ts) ----
+
+test('rescaling takes one scale and offset per channel (the last axis), as Keras does', async () => {
+  const scale = [1 / 0.229, 1 / 0.224, 1 / 0.225],
+    offset = [-0.485 / 0.229, -0.456 / 0.224, -0.406 / 0.225];
+  const layer = L.rescaling({ scale, offset, dtype: 'float64' });
+  const x = nb.randomUniform([2, 2, 2, 3], 0, 1, { dtype: 'float64', generator: new nb.Generator(15) });
+  assertClose(layer.apply(x), { shape: x.shape, data: Array.from(x.storage, (v, i) => v * scale[i % 3]! + offset[i % 3]!) }, 1e-12, 1e-12, 'per channel');
+  // integer pixels are cast to float32 first; a list of one value broadcasts
+  const pixels = nb.tensor([0, 51, 255, 102], [1, 4], 'int32');
+  const y = L.rescaling({ scale: [1 / 255], offset: [1] }).apply(pixels);
+  assert.equal(y.dtype, 'float32');
+  assertClose(y, { shape: [1, 4], data: [1, 1.2, 2, 1.4] }, 1e-6, 1e-6, 'one-value lists');
+  const reference = (l: Layer, xi: Nd): Nd => {
+    const f = l as unknown as { scale: number[]; offset: number[] };
+    return { shape: [...xi.shape], data: xi.data.map((v, i) => v * f.scale[i % 4]! + f.offset[i % 4]!) };
+  };
+  checkLayer({
+    make: (a) => L.rescaling({ scale: [1, -2, 0.5, 3], offset: [0, 1, -1, 2], ...a }),
+    inputShape: [3, 4],
+    outputShape: [3, 4],
+    params: 0,
+    reference,
+  });
+  // config and save/load keep the lists
+  const model = nb.sequential([L.rescaling({ scale: [2, 3], offset: [1, -1], inputShape: [2] }), L.dense({ units: 1 })]);
+  const back = await nb.loadModel(nb.io.encodeModel(model));
+  assert.deepEqual((back.layers[0] as unknown as { scale: number[] }).scale, [2, 3]);
+  const xi = nb.randomNormal([3, 2], 0, 1, { generator: new nb.Generator(16) });
+  assert.deepEqual(back.predict(xi).toArray(), model.predict(xi).toArray());
+  const cases: [() => unknown, RegExp][] = [
+    [() => L.rescaling({ scale: [] }), /^rescaling: scale is an empty list/],
+    [() => L.rescaling({ scale: [1, Number.NaN] }), /^rescaling: scale\[1\] must be a finite number, got NaN/],
+    [() => L.rescaling({ scale: 1, offset: ['1'] as never }), /^rescaling: offset\[0\] must be a finite number/],
+    [() => L.rescaling({ scale: [1, 2, 3] }).apply(nb.zeros([2, 4])), /scale has 3 values, one per channel, but the input \[2,4\] has 4 channels/],
+    [() => L.rescaling({ scale: 2, offset: [1, 2] }).apply(nb.zeros([2, 3])), /offset has 2 values, one per channel, but the input \[2,3\] has 3 channels/],
+  ];
+  for (const [run, message] of cases) assert.throws(run, (e: Error) => e instanceof nb.NablaError && message.test(e.message), String(message));
+});
+
+test('normalization({ invert: true }) undoes the normalisation: x·√variance + mean, its exact inverse (constant features included)', async () => {
+  const g = new nb.Generator(17);
+  const data = nb.concat([nb.randomNormal([50, 3], 0, 1, { dtype: 'float64', generator: g }), nb.full([50, 1], 7, 'float64')], 1);
+  const scaled = nb.add(nb.mul(data, nb.tensor([2, 0.1, 30, 1], [4], 'float64')), nb.tensor([5, -1, 100, 0], [4], 'float64'));
+  const norm = L.normalization({ dtype: 'float64' }),
+    inverse = L.normalization({ invert: true, dtype: 'float64' });
+  norm.adapt(scaled);
+  inverse.adapt(scaled);
+  const mean = Array.from(norm.mean!.value.storage as ArrayLike<number>),
+    variance = Array.from(norm.variance!.value.storage as ArrayLike<number>);
+  assert.equal(variance[3], 0, 'the constant feature has variance 0');
+  const z = nb.randomNormal([5, 4], 0, 1, { dtype: 'float64', generator: g });
+  const sd = variance.map((v) => (v > 0 ? Math.sqrt(v) : 1));
+  assertClose(inverse.apply(z), { shape: [5, 4], data: Array.from(z.storage, (v, i) => v * sd[i % 4]! + mean[i % 4]!) }, 1e-12, 1e-12, 'inverse formula');
+  assertClose(inverse.apply(norm.apply(scaled)), { shape: scaled.shape, data: scaled.storage }, 1e-12, 1e-12, 'invert ∘ normalise = identity');
+  // given statistics, config, save/load
+  const given = L.normalization({ mean: [1, 2], variance: [4, 9], invert: true, inputShape: [2] });
+  assert.equal(given.getConfig()['invert'], true);
+  assert.equal(L.normalization({ mean: 0, variance: 1 }).getConfig()['invert'], undefined, 'the default is not written');
+  const reference = (l: Layer, xi: Nd): Nd => {
+    const f = l as unknown as { mean: nb.Variable; variance: nb.Variable };
+    const m = Array.from(f.mean.value.storage as ArrayLike<number>),
+      v2 = Array.from(f.variance.value.storage as ArrayLike<number>).map((v) => (v > 0 ? Math.sqrt(v) : 1));
+    return { shape: [...xi.shape], data: xi.data.map((v, i) => v * v2[i % 2]! + m[i % 2]!) };
+  };
+  checkLayer({ make: (a) => L.normalization({ mean: [1, 2], variance: [4, 9], invert: true, ...a }), inputShape: [2], outputShape: [2], params: 4, reference });
+  const model = nb.sequential([L.dense({ units: 2, inputShape: [3] }), given]);
+  const back = await nb.loadModel(nb.io.encodeModel(model));
+  const x = nb.randomNormal([4, 3], 0, 1, { generator: g });
+  assert.deepEqual(back.predict(x).toArray(), model.predict(x).toArray());
+  assert.throws(
+    () => L.normalization({ invert: 1 as never }),
+    (e: Error) => e instanceof nb.ArgumentError && /^normalization: invert must be true or false, got 1/.test(e.message),
+  );
+});

@@ -57,6 +57,17 @@ const NABLA_MODELS: [string, () => nb.Sequential, number[]][] = [
     },
     [2, 3, 5],
   ],
+  [
+    'rescaling',
+    () =>
+      nb.sequential([
+        L.rescaling({ scale: 1 / 255, offset: -0.5, inputShape: [4, 3] }),
+        L.rescaling({ scale: [2, 0.5, -1], offset: [0.1, 0, 3] }),
+        L.flatten(),
+        L.dense({ units: 2 }),
+      ]),
+    [2, 4, 3],
+  ],
 ];
 
 for (const [name, make, shape] of NABLA_MODELS) {
@@ -120,6 +131,13 @@ test('nabla imports a TF.js model (saved through a save handler) and predicts wh
         ],
       }),
       [2, 3, 5],
+    ],
+    [
+      'rescaling',
+      tf.sequential({
+        layers: [tf.layers.rescaling({ scale: 1 / 127.5, offset: -1, inputShape: [3, 2] }), tf.layers.flatten(), tf.layers.dense({ units: 2 })],
+      }),
+      [2, 3, 2],
     ],
     [
       'gru',
