@@ -535,3 +535,33 @@ test('normalization({ invert: true }) undoes the normalisation: x·√variance +
     (e: Error) => e instanceof nb.ArgumentError && /^normalization: invert must be true or false, got 1/.test(e.message),
   );
 });
+
+test("loadTorchStateDict puts nn.LayerNorm's and nn.GroupNorm's weight and bias into γ and β, predicting PyTorch's values", () => {
+  const pick = (layer: string, shape: number[]) => cases.find((c) => c.layer === layer && c.x.shape.join() === shape.join())!;
+  for (const [c, make] of [
+    [pick('LayerNormalization', [3, 4, 5]), () => L.layerNormalization({ epsilon: 1e-5, inputShape: [4, 5] })],
+    [pick('GroupNormalization', [2, 5, 8]), () => L.groupNormalization({ groups: 4, epsilon: 1e-3, inputShape: [5, 8] })],
+  ] as const) {
+    const model = nb.sequential([make()]);
+    const steps = nb.safetensors.loadTorchStateDict(model, { '0.weight': fromFixture(c.gamma!), '0.bias': fromFixture(c.beta!) });
+    assert.match(
+      steps[0]!.how,
+      c.layer === 'LayerNormalization' ? /^LayerNorm → LayerNormalization \(γ, β\)$/ : /^GroupNorm → GroupNormalization \(γ, β; note: ε is 0\.001 here/,
+    );
+    assertClose(model.predict(fromFixture(c.x, 'float32')), c.y, 1e-5, 1e-5, `${c.layer} with PyTorch's weights`);
+  }
+  // a Linear in front takes its own module, not the norm's
+  const model = nb.sequential([L.dense({ units: 5, inputShape: [3] }), L.layerNormalization({ epsilon: 1e-5 })]);
+  const gamma = nb.tensor([1, 2, 3, 4, 5]);
+  const steps = nb.safetensors.loadTorchStateDict(model, { '0.weight': nb.ones([5, 3]), '0.bias': nb.zeros([5]), '1.weight': gamma, '1.bias': nb.zeros([5]) });
+  assert.deepEqual(
+    steps.map((s) => s.module),
+    ['0', '1'],
+  );
+  assert.deepEqual(model.layers[1]!.getWeights()[0]!.toArray(), [1, 2, 3, 4, 5]);
+  const bn = { '0.weight': nb.ones([5]), '0.bias': nb.zeros([5]), '0.running_mean': nb.zeros([5]), '0.running_var': nb.ones([5]) };
+  assert.throws(
+    () => nb.safetensors.loadTorchStateDict(nb.sequential([L.layerNormalization({ inputShape: [5] })]), bn),
+    /module '0' is a BatchNorm .* does not fit LayerNormalization/,
+  );
+});
