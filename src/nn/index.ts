@@ -11,6 +11,14 @@ import type { ActivationSpelling } from './activations.js';
 import { Normalization, Rescaling, type NormalizationArgs, type RescalingArgs } from './layers/preprocessing.js';
 import { InputLayer } from './layers/input.js';
 import { Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract, type ConcatenateArgs, type DotArgs } from './layers/merge.js';
+import {
+  GroupNormalization,
+  LayerNormalization,
+  UnitNormalization,
+  type GroupNormalizationArgs,
+  type LayerNormalizationArgs,
+  type UnitNormalizationArgs,
+} from './layers/normalization.js';
 
 /** A fully connected layer y = activation(x·W + b) with W [in, units]. */
 export const dense = (args: DenseArgs) => strictArgs('dense', args, (a) => new Dense(a));
@@ -45,9 +53,9 @@ export const gru = (args: GRUArgs) => strictArgs('gru', args, (a) => new GRU(a))
 /** A lookup table of learned vectors: integer indices [batch, time] → [batch, time, outputDim]. */
 export const embedding = (args: EmbeddingArgs) => strictArgs('embedding', args, (a) => new Embedding(a));
 
-/** y = x·scale + offset: puts input scaling into the model (Keras's Rescaling). */
+/** y = x·scale + offset (numbers, or one per channel): puts input scaling into the model (Keras's Rescaling). */
 export const rescaling = (args: RescalingArgs) => strictArgs('rescaling', args, (a) => new Rescaling(a));
-/** y = (x − mean)/√variance per feature, given or from `adapt(trainingData)` (Keras's Normalization). */
+/** y = (x − mean)/√variance per feature, given or from `adapt(trainingData)` (Keras's Normalization); `invert: true` undoes it. */
 export const normalization = (args: NormalizationArgs = {}) => strictArgs('normalization', args, (a) => new Normalization(a));
 
 /** The sum of its inputs x₁ + x₂ + … (a merge layer: `add().apply([x, h])`, a residual connection). */
@@ -67,6 +75,13 @@ export const concatenate = (args: ConcatenateArgs = {}) => strictArgs('concatena
 /** The per-example dot product of two inputs over `axes`, optionally of their L2-normalised values (cosine similarity; a merge layer). */
 export const dot = (args: DotArgs) => strictArgs('dot', args, (a) => new Dot(a));
 
+/** y = γ·(x − μ)/√(σ² + ε) + β with μ, σ² of each example over `axis` (the last by default): Keras's LayerNormalization. */
+export const layerNormalization = (args: LayerNormalizationArgs = {}) => strictArgs('layerNormalization', args, (a) => new LayerNormalization(a));
+/** Normalisation of each example's channel groups (`groups` of the channels, axis −1 by default): Keras's GroupNormalization. */
+export const groupNormalization = (args: GroupNormalizationArgs = {}) => strictArgs('groupNormalization', args, (a) => new GroupNormalization(a));
+/** y = x / max(‖x‖₂, 1e-12) over `axis` (the last by default): Keras's UnitNormalization. */
+export const unitNormalization = (args: UnitNormalizationArgs = {}) => strictArgs('unitNormalization', args, (a) => new UnitNormalization(a));
+
 export {
   InputLayer,
   Add,
@@ -77,6 +92,9 @@ export {
   Minimum,
   Concatenate,
   Dot,
+  LayerNormalization,
+  GroupNormalization,
+  UnitNormalization,
   Rescaling,
   Normalization,
   Dense,
@@ -95,5 +113,5 @@ export {
   GRU,
   Embedding,
 };
-export type { RescalingArgs, NormalizationArgs, ConcatenateArgs, DotArgs };
+export type { RescalingArgs, NormalizationArgs, ConcatenateArgs, DotArgs, LayerNormalizationArgs, GroupNormalizationArgs, UnitNormalizationArgs };
 export type { DenseArgs, BatchNormalizationArgs, LayerArgs, Conv2DArgs, Pooling2DArgs, SimpleRNNArgs, LSTMArgs, GRUArgs, EmbeddingArgs };

@@ -10,6 +10,9 @@
 //   nn.BatchNorm*      weight, bias, running_mean, running_var → gamma, beta, movingMean,
 //                      movingVariance (num_batches_tracked is dropped; PyTorch's ε is 1e-5,
 //                      Keras's 1e-3: build the layer with epsilon: 1e-5 to predict the same).
+//   nn.LayerNorm       weight, bias [normalized_shape] → gamma, beta (the trailing axes: nabla's axis
+//                      [-k, ..., -1]; PyTorch's ε is 1e-5).
+//   nn.GroupNorm       weight, bias [C]          → gamma, beta (channels last in nabla; ε 1e-5).
 //   nn.Embedding       weight [n, d]             → embeddings [n, d].
 //   nn.RNN / LSTM / GRU (one layer, batch_first)  weight_ih_l0 [g·u, in], weight_hh_l0 [g·u, u],
 //                      bias_ih_l0, bias_hh_l0    → kernel = weight_ihᵀ, recurrentKernel = weight_hhᵀ,
@@ -23,7 +26,17 @@ import { concat, permute, reshape, slice, stack } from '../ops/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 /** The nabla layers a PyTorch module's weights load into (docs/INTEROP.md's table is checked against this list). */
-export const TORCH_LAYERS = ['Dense', 'Conv2D', 'BatchNormalization', 'Embedding', 'SimpleRNN', 'LSTM', 'GRU'] as const;
+export const TORCH_LAYERS = [
+  'Dense',
+  'Conv2D',
+  'BatchNormalization',
+  'LayerNormalization',
+  'GroupNormalization',
+  'Embedding',
+  'SimpleRNN',
+  'LSTM',
+  'GRU',
+] as const;
 
 /** The model side: a Sequential (its layers, their weights, and its input shape). */
 interface TorchLoadable {
@@ -182,6 +195,19 @@ function convert(layer: LayerLike, w: Record<string, Tensor>, afterFlattenOf: (n
         weights: ws,
         how: `BatchNorm → BatchNormalization (γ, β, moving mean and variance${option(layer, 'epsilon') !== 1e-5 ? `; note: ε is ${option(layer, 'epsilon')} here, PyTorch's is 1e-5` : ''})`,
       };
+    }
+    case 'LayerNormalization':
+    case 'GroupNormalization': {
+      const torchName = cls === 'LayerNormalization' ? 'LayerNorm' : 'GroupNorm';
+      if (w['running_mean'])
+        throw new ArgumentError(
+          `loadTorchStateDict: module '${prefix}' is a BatchNorm (it has running statistics), which does not fit ${cls} layer '${layer.name}'`,
+        );
+      const ws: Tensor[] = [];
+      if (option(layer, 'scale') !== false) ws.push(need(w, 'weight', prefix, cls));
+      if (option(layer, 'center') !== false) ws.push(need(w, 'bias', prefix, cls));
+      const eps = option(layer, 'epsilon');
+      return { weights: ws, how: `${torchName} → ${cls} (γ, β${eps !== 1e-5 ? `; note: ε is ${eps} here, PyTorch's is 1e-5` : ''})` };
     }
     case 'Embedding':
       return { weights: [need(w, 'weight', prefix, cls)], how: 'Embedding → Embedding (same layout)' };

@@ -16,6 +16,8 @@ export const TFJS_LAYERS = [
   'GlobalAveragePooling2D',
   'GlobalMaxPooling2D',
   'BatchNormalization',
+  'LayerNormalization',
+  'Rescaling',
   'Embedding',
   'SimpleRNN',
   'LSTM',

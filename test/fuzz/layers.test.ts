@@ -74,7 +74,18 @@ const LAYERS: Record<string, LayerSpec> = {
   lstm: { base: { units: 2 }, options: [...RECURRENT, 'recurrentActivation', 'unitForgetBias'], rank: 3 },
   gru: { base: { units: 2 }, options: [...RECURRENT, 'recurrentActivation', 'resetAfter'], rank: 3 },
   rescaling: { base: { scale: 0.5 }, options: ['scale', 'offset'], rank: 2 },
-  normalization: { base: { mean: 0, variance: 1 }, options: ['mean', 'variance', 'axis'], rank: 2 },
+  normalization: { base: { mean: 0, variance: 1 }, options: ['mean', 'variance', 'axis', 'invert'], rank: 2 },
+  layerNormalization: {
+    base: {},
+    options: ['axis', 'epsilon', 'center', 'scale', 'betaInitializer', 'gammaInitializer', 'betaRegularizer', 'gammaRegularizer'],
+    rank: 3,
+  },
+  groupNormalization: {
+    base: { groups: 2 },
+    options: ['groups', 'axis', 'epsilon', 'center', 'scale', 'betaInitializer', 'gammaInitializer', 'betaRegularizer', 'gammaRegularizer'],
+    rank: 3,
+  },
+  unitNormalization: { base: {}, options: ['axis'], rank: 3 },
   embedding: {
     base: { inputDim: 5, outputDim: 2 },
     options: ['inputDim', 'outputDim', 'embeddingsInitializer', 'embeddingsRegularizer', 'inputLength', 'maskZero'],

@@ -52,10 +52,12 @@ const EXAMPLES: Record<string, { layers?: () => nb.nn.Layer[]; model?: () => nb.
   Dropout: { layers: () => [L.dropout({ rate: 0.5, inputShape: [4] })], input: (m) => nb.randomNormal([m, 4]) },
   Embedding: { layers: () => [L.embedding({ inputDim: 5, outputDim: 2, inputShape: [3] })], input: (m) => nb.tensor(Array(3 * m).fill(1), [m, 3]) },
   Flatten: { layers: () => [L.flatten({ inputShape: [2, 3] })], input: (m) => nb.randomNormal([m, 2, 3]) },
+  GroupNormalization: { layers: () => [L.groupNormalization({ groups: 2, inputShape: [3, 4] })], input: (m) => nb.randomNormal([m, 3, 4]) },
   GRU: { layers: () => [L.gru({ units: 2, resetAfter: false, inputShape: [3, 2] })], input: (m) => nb.randomNormal([m, 3, 2]) },
   GlobalAveragePooling2D: { layers: () => [L.globalAveragePooling2d({ inputShape: [4, 4, 2] })], input: (m) => nb.randomNormal([m, 4, 4, 2]) },
   GlobalMaxPooling2D: { layers: () => [L.globalMaxPooling2d({ inputShape: [4, 4, 2] })], input: (m) => nb.randomNormal([m, 4, 4, 2]) },
   LSTM: { layers: () => [L.lstm({ units: 2, inputShape: [3, 2] })], input: (m) => nb.randomNormal([m, 3, 2]) },
+  LayerNormalization: { layers: () => [L.layerNormalization({ inputShape: [3, 4] })], input: (m) => nb.randomNormal([m, 3, 4]) },
   MaxPooling2D: { layers: () => [L.maxPooling2d({ inputShape: [4, 4, 2] })], input: (m) => nb.randomNormal([m, 4, 4, 2]) },
   Normalization: { layers: () => [L.normalization({ mean: [1, 2, 3, 4], variance: [1, 2, 3, 4], inputShape: [4] })], input: (m) => nb.randomNormal([m, 4]) },
   Rescaling: { layers: () => [L.rescaling({ scale: 2, offset: 1, inputShape: [4] })], input: (m) => nb.randomNormal([m, 4]) },
@@ -71,6 +73,7 @@ const EXAMPLES: Record<string, { layers?: () => nb.nn.Layer[]; model?: () => nb.
   Minimum: { model: () => merged(L.minimum()), input: (m) => nb.randomNormal([m, 4]) },
   Multiply: { model: () => merged(L.multiply()), input: (m) => nb.randomNormal([m, 4]) },
   Subtract: { model: () => merged(L.subtract()), input: (m) => nb.randomNormal([m, 4]) },
+  UnitNormalization: { layers: () => [L.unitNormalization({ inputShape: [4] })], input: (m) => nb.randomNormal([m, 4]) },
 };
 /** A functional model y = merge([x, dense(x)]) for a merge layer. */
 function merged(layer: nb.nn.Layer): nb.Model {

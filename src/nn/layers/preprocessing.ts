@@ -11,6 +11,7 @@ import { greater, where } from '../../ops/compare.js';
 import { cast, floatTensor, toTensor, type TensorLike } from '../../ops/convert.js';
 import { reshape } from '../../ops/shape.js';
 import { Layer, registerLayer, type LayerArgs, type SymbolicShape } from '../layer.js';
+import { boolOption } from '../options.js';
 
 function finiteNumber(op: string, what: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isFinite(v)) throw new ArgumentError(`${op}: ${what} must be a finite number, got ${describe(v)}`);
@@ -19,32 +20,55 @@ function finiteNumber(op: string, what: string, v: unknown): number {
 
 /** Options of {@link Rescaling}. */
 export interface RescalingArgs extends LayerArgs {
-  /** The factor each input is multiplied by (1/255 for 8-bit pixels). */
-  scale: number;
-  /** Added after scaling. Default 0. */
-  offset?: number;
+  /** The factor each input is multiplied by (1/255 for 8-bit pixels), or one factor per channel (the last axis). */
+  scale: number | number[];
+  /** Added after scaling, one number or one per channel (the last axis). Default 0. */
+  offset?: number | number[];
+}
+
+/** A finite number, or a non-empty list of them (one per channel). */
+function numberOrList(op: string, what: string, v: unknown): number | number[] {
+  if (Array.isArray(v)) {
+    if (v.length === 0) throw new ArgumentError(`${op}: ${what} is an empty list`);
+    return v.map((e, i) => finiteNumber(op, `${what}[${i}]`, e));
+  }
+  return finiteNumber(op, what, v);
 }
 
 /**
  * y = x·scale + offset, element-wise (Keras's Rescaling). Integer inputs are
  * cast to float32 first. `rescaling({ scale: 1 / 255 })` as a model's first
- * layer lets the saved model take raw 8-bit pixels.
+ * layer lets the saved model take raw 8-bit pixels. scale and offset may be
+ * lists, one value per channel of the last axis (channels last, as Keras):
+ * `rescaling({ scale: [1 / 0.229, 1 / 0.224, 1 / 0.225], offset: [...] })`.
  */
 export class Rescaling extends Layer {
-  readonly scale: number;
-  readonly offset: number;
+  readonly scale: number | number[];
+  readonly offset: number | number[];
 
   constructor(args: RescalingArgs) {
     super('Rescaling', args);
     if (typeof args !== 'object' || args === null) throw new ArgumentError('rescaling: expected options { scale, offset? }');
-    this.scale = finiteNumber('rescaling', 'scale', args.scale);
-    this.offset = args.offset === undefined ? 0 : finiteNumber('rescaling', 'offset', args.offset);
+    this.scale = numberOrList('rescaling', 'scale', args.scale);
+    this.offset = args.offset === undefined ? 0 : numberOrList('rescaling', 'offset', args.offset);
     if (this.inputShape) this.build([null, ...this.inputShape]);
   }
 
+  /** A per-channel list as a tensor of x's dtype, checked against x's last axis (a number stays a number). */
+  private channelwise(what: string, v: number | number[], x: Tensor): number | Tensor {
+    if (!Array.isArray(v)) return v;
+    const channels = x.shape[x.rank - 1];
+    if (x.rank === 0 || (v.length !== 1 && channels !== v.length && channels !== 1))
+      throw new ShapeError(
+        `${this.name}: ${what} has ${v.length} values, one per channel, but the input ${formatShape(x.shape)} has ${channels ?? 'no'} channels on its last axis`,
+      );
+    return cast(new Tensor(Float64Array.from(v), [v.length]), x.dtype as 'float32' | 'float64');
+  }
+
   call(x: Tensor): Tensor {
-    const y = mul(floatTensor(this.name, 'x', x), this.scale);
-    return this.offset === 0 ? y : add(y, this.offset);
+    const xf = floatTensor(this.name, 'x', x);
+    const y = mul(xf, this.channelwise('scale', this.scale, xf));
+    return this.offset === 0 ? y : add(y, this.channelwise('offset', this.offset, xf));
   }
 
   override getConfig() {
@@ -64,6 +88,8 @@ export interface NormalizationArgs extends LayerArgs {
   mean?: number | number[];
   /** The variance, ≥ 0, shaped as mean. */
   variance?: number | number[];
+  /** Undo the normalisation instead: y = x·√variance + mean (Keras's invert). Default false. */
+  invert?: boolean;
 }
 
 /**
@@ -79,9 +105,16 @@ export interface NormalizationArgs extends LayerArgs {
  *     const norm = nb.layers.normalization();
  *     norm.adapt(xTrain);   // per-feature mean and variance of the training split only
  *     const model = nb.sequential([norm, nb.layers.dense({ units: 3, activation: 'softmax' })]);
+ *
+ * With `invert: true` the layer undoes that normalisation,
+ * y = x·√variance + mean (√variance read as 1 where the variance is 0, so
+ * the two are exact inverses): a regression model trained on normalised
+ * targets ends with `normalization({ invert: true })` adapted to the
+ * targets, and predicts in their units.
  */
 export class Normalization extends Layer {
   readonly axis: number[] | null;
+  readonly invert: boolean;
   /** The statistics as given or adapted (also in getConfig, so a saved model rebuilds ready to use). */
   private givenMean: number | number[] | undefined;
   private givenVariance: number | number[] | undefined;
@@ -93,7 +126,7 @@ export class Normalization extends Layer {
 
   constructor(args: NormalizationArgs = {}) {
     super('Normalization', args);
-    if (typeof args !== 'object' || args === null) throw new ArgumentError('normalization: expected options { axis?, mean?, variance? }');
+    if (typeof args !== 'object' || args === null) throw new ArgumentError('normalization: expected options { axis?, mean?, variance?, invert? }');
     const axis = args.axis === undefined ? -1 : args.axis;
     if (axis === null) this.axis = null;
     else {
@@ -102,6 +135,7 @@ export class Normalization extends Layer {
         if (!Number.isInteger(a)) throw new ArgumentError(`normalization: axis must be an integer, a list of integers or null, got ${describe(axis)}`);
       this.axis = [...list];
     }
+    this.invert = args.invert === undefined ? false : boolOption('normalization', 'invert', args.invert);
     if ((args.mean === undefined) !== (args.variance === undefined))
       throw new ArgumentError('normalization: give both mean and variance, or neither (then call adapt)');
     const check = (what: string, v: number | number[] | undefined, min: number) => {
@@ -222,11 +256,12 @@ export class Normalization extends Layer {
     const variance = cast(reshape(this.variance!, bshape), xf.dtype);
     // √variance, with 1 where the variance is 0 (a constant feature is only centred)
     const sd = sqrt(where(greater(variance, 0), variance, 1));
-    return div(sub(xf, mean), sd);
+    return this.invert ? add(mul(xf, sd), mean) : div(sub(xf, mean), sd);
   }
 
   override getConfig() {
     const c: Record<string, unknown> = { ...super.getConfig(), axis: this.axis === null ? null : this.axis.length === 1 ? this.axis[0] : this.axis };
+    if (this.invert) c['invert'] = true;
     if (this.givenMean !== undefined) {
       c['mean'] = this.givenMean;
       c['variance'] = this.givenVariance;
