@@ -10,7 +10,7 @@ import { conv1d, conv2dTranspose, depthwiseConv2d, separableConv2d } from '../..
 import { activateWithBias, canonicalActivation, type ActivationName, type ActivationSpelling } from '../activations.js';
 import { getInitializer, serializeInitializer, type Initializer, type InitializerSpec } from '../initializers.js';
 import { Layer, registerLayer, type LayerArgs, type SymbolicShape } from '../layer.js';
-import { boolOption, choiceOption, intOption, layerOpName, pairOption, requireArgs } from '../options.js';
+import { boolOption, choiceOption, intOption, pairOption, requireArgs } from '../options.js';
 import { getRegularizer, type Regularizer, type RegularizerSpec } from '../regularizers.js';
 
 const PADDINGS: readonly Padding[] = ['valid', 'same'];
@@ -44,8 +44,7 @@ abstract class ConvBase extends Layer {
   bias: Variable | undefined;
   protected readonly op: string;
 
-  constructor(className: string, args: ConvCommonArgs) {
-    const op = layerOpName(className);
+  constructor(className: string, op: string, args: ConvCommonArgs) {
     super(className, requireArgs(op, args));
     this.op = op;
     this.activation = canonicalActivation(args.activation ?? 'linear', op);
@@ -114,7 +113,7 @@ export class Conv1D extends ConvBase {
   kernel: Variable | undefined;
 
   constructor(args: Conv1DArgs) {
-    super('Conv1D', args);
+    super('Conv1D', 'conv1d', args);
     const op = this.op;
     this.filters = intOption(op, 'filters', args.filters);
     this.kernelSize = singleOption(op, 'kernelSize', args.kernelSize);
@@ -130,7 +129,8 @@ export class Conv1D extends ConvBase {
 
   override build(s: SymbolicShape): void {
     const cin = this.channels(s, 3, '[batch, steps, channels]');
-    if (cin % this.groups !== 0) throw new ShapeError(`${this.name}: input shape ${JSON.stringify(s)}: ${cin} channels do not split into ${this.groups} groups`);
+    if (cin % this.groups !== 0)
+      throw new ShapeError(`${this.name}: input shape ${JSON.stringify(s)}: ${cin} channels do not split into ${this.groups} groups`);
     this.kernel = this.addWeight('kernel', [this.kernelSize, cin / this.groups, this.filters], this.kernelInit, { regularizer: this.kernelReg });
     this.addBias(this.filters);
     this.built = true;
@@ -192,7 +192,7 @@ export class Conv2DTranspose extends ConvBase {
   kernel: Variable | undefined;
 
   constructor(args: Conv2DTransposeArgs) {
-    super('Conv2DTranspose', args);
+    super('Conv2DTranspose', 'conv2dTranspose', args);
     const op = this.op;
     this.filters = intOption(op, 'filters', args.filters);
     this.kernelSize = pairOption(op, 'kernelSize', args.kernelSize);
@@ -290,7 +290,7 @@ export class DepthwiseConv2D extends ConvBase {
   depthwiseKernel: Variable | undefined;
 
   constructor(args: DepthwiseConv2DArgs) {
-    super('DepthwiseConv2D', args);
+    super('DepthwiseConv2D', 'depthwiseConv2d', args);
     const op = this.op;
     this.kernelSize = pairOption(op, 'kernelSize', args.kernelSize);
     this.strides = pairOption(op, 'strides', args.strides ?? 1);
@@ -366,7 +366,7 @@ export class SeparableConv2D extends ConvBase {
   pointwiseKernel: Variable | undefined;
 
   constructor(args: SeparableConv2DArgs) {
-    super('SeparableConv2D', args);
+    super('SeparableConv2D', 'separableConv2d', args);
     const op = this.op;
     this.filters = intOption(op, 'filters', args.filters);
     this.kernelSize = pairOption(op, 'kernelSize', args.kernelSize);
