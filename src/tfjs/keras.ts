@@ -93,7 +93,10 @@ const ones = (v: unknown) => v === undefined || v === 1 || (Array.isArray(v) && 
  * compute something else) and on import (TF.js computed something else).
  */
 export const TFJS_LIMITS: Readonly<Record<string, readonly { key: string; ok: (v: unknown) => boolean; why: string }[]>> = {
-  Conv1D: [{ key: 'groups', ok: ones, why: "TF.js's Conv1D has no groups" }],
+  Conv1D: [
+    { key: 'groups', ok: ones, why: "TF.js's Conv1D has no groups" },
+    { key: 'padding', ok: (v) => v !== 'causal', why: "TF.js's Conv1D does not implement causal padding" },
+  ],
   Conv2D: [{ key: 'groups', ok: ones, why: "TF.js's Conv2D has no groups" }],
   Conv2DTranspose: [
     { key: 'dilationRate', ok: ones, why: "TF.js's Conv2DTranspose has no dilation" },

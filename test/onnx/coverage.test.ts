@@ -47,7 +47,7 @@ const EXAMPLES: Record<string, { layers: () => nb.nn.Layer[]; input: (m: number)
   Activation: { layers: () => [L.activation({ activation: 'tanh', inputShape: [4] })], input: (m) => nb.randomNormal([m, 4]) },
   AveragePooling2D: { layers: () => [L.averagePooling2d({ padding: 'same', inputShape: [5, 5, 2] })], input: (m) => nb.randomNormal([m, 5, 5, 2]) },
   BatchNormalization: { layers: () => [L.batchNormalization({ inputShape: [4] })], input: (m) => nb.randomNormal([m, 4]) },
-  Conv1D: { layers: () => [L.conv1d({ filters: 2, kernelSize: 2, padding: 'causal', inputShape: [5, 3] })], input: (m) => nb.randomNormal([m, 5, 3]) },
+  Conv1D: { layers: () => [L.conv1d({ filters: 2, kernelSize: 2, padding: 'same', inputShape: [5, 3] })], input: (m) => nb.randomNormal([m, 5, 3]) },
   Conv2D: { layers: () => [L.conv2d({ filters: 2, kernelSize: 2, inputShape: [4, 4, 2] })], input: (m) => nb.randomNormal([m, 4, 4, 2]) },
   Conv2DTranspose: {
     layers: () => [L.conv2dTranspose({ filters: 2, kernelSize: 3, strides: 2, padding: 'same', inputShape: [3, 3, 2] })],
