@@ -333,6 +333,10 @@ test('computeOutputShape follows the Keras sizes, and bad options and inputs get
       /conv1d_\d+: input shape \[null,5,3\]: 3 channels do not split into 2 groups/,
     ],
     [
+      () => nb.layers.conv2d({ filters: 4, kernelSize: 2, groups: 4 }).apply(nb.zeros([1, 3, 3, 6])),
+      /conv2d_\d+: input shape \[null,3,3,6\]: 6 channels do not split into 4 groups/,
+    ],
+    [
       () => nb.layers.conv1d({ filters: 2, kernelSize: 2 }).apply(nb.zeros([1, 5, 3, 1])),
       /conv1d_\d+: input shape \[null,5,3,1\] must be \[batch, steps, channels\]/,
     ],
@@ -349,6 +353,7 @@ test('computeOutputShape follows the Keras sizes, and bad options and inputs get
   ];
   for (const [f, re] of bad) assert.throws(f, re);
   for (const [f] of bad.slice(0, 13)) assert.throws(f, nb.ArgumentError);
+  assert.throws(() => nb.layers.conv2d({ filters: 3, kernelSize: 2, groups: 2 }), /conv2d: filters 3 must be divisible by groups 2/);
 });
 
 test('the layers round-trip through getConfig, layerFromConfig and a saved model file', () => {

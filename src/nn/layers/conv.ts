@@ -70,7 +70,8 @@ export class Conv2D extends Layer {
     const cin = s[s.length - 1];
     if (s.length !== 4 || typeof cin !== 'number')
       throw new ShapeError(`${this.name}: input shape ${JSON.stringify(s)} must be [batch, height, width, channels] with known channels`);
-    if (cin % this.groups !== 0) throw new ShapeError(`${this.name}: input shape ${JSON.stringify(s)}: ${cin} channels do not split into ${this.groups} groups`);
+    if (cin % this.groups !== 0)
+      throw new ShapeError(`${this.name}: input shape ${JSON.stringify(s)}: ${cin} channels do not split into ${this.groups} groups`);
     this.kernel = this.addWeight('kernel', [...this.kernelSize, cin / this.groups, this.filters], this.kernelInit, { regularizer: this.kernelReg });
     if (this.useBias) this.bias = this.addWeight('bias', [this.filters], this.biasInit);
     this.built = true;
