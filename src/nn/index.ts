@@ -3,6 +3,17 @@ import { BatchNormalization, type BatchNormalizationArgs } from './layers/batchn
 import { Activation, Dropout, Flatten, Reshape } from './layers/core.js';
 import { Dense, type DenseArgs } from './layers/dense.js';
 import { AveragePooling2D, Conv2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D, type Conv2DArgs, type Pooling2DArgs } from './layers/conv.js';
+import {
+  Conv1D,
+  Conv2DTranspose,
+  DepthwiseConv2D,
+  SeparableConv2D,
+  type Conv1DArgs,
+  type Conv2DTransposeArgs,
+  type DepthwiseConv2DArgs,
+  type SeparableConv2DArgs,
+} from './layers/conv-more.js';
+import { Cropping2D, UpSampling2D, ZeroPadding2D, type Cropping2DArgs, type Sides, type UpSampling2DArgs, type ZeroPadding2DArgs } from './layers/resize.js';
 import type { LayerArgs } from './layer.js';
 import { strictArgs } from './options.js';
 import { Embedding, type EmbeddingArgs } from './layers/embedding.js';
@@ -35,6 +46,22 @@ export const reshape = (args: LayerArgs & { targetShape: number[] }) => strictAr
 
 /** 2-D convolution over NHWC images with a [kh, kw, in, filters] kernel. */
 export const conv2d = (args: Conv2DArgs) => strictArgs('conv2d', args, (a) => new Conv2D(a));
+/** 1-D convolution over [batch, steps, channels] with a [k, in / groups, filters] kernel; 'valid', 'same' or 'causal' padding. */
+export const conv1d = (args: Conv1DArgs) => strictArgs('conv1d', args, (a) => new Conv1D(a));
+/** Transposed 2-D convolution ("deconvolution") over NHWC images with a [kh, kw, filters, in] kernel. */
+export const conv2dTranspose = (args: Conv2DTransposeArgs) => strictArgs('conv2dTranspose', args, (a) => new Conv2DTranspose(a));
+/** Depthwise 2-D convolution: each channel with its own depthMultiplier filters, kernel [kh, kw, in, depthMultiplier]. */
+export const depthwiseConv2d = (args: DepthwiseConv2DArgs) => strictArgs('depthwiseConv2d', args, (a) => new DepthwiseConv2D(a));
+/** Separable 2-D convolution: depthwise, then a 1×1 convolution to `filters` channels. */
+export const separableConv2d = (args: SeparableConv2DArgs) => strictArgs('separableConv2d', args, (a) => new SeparableConv2D(a));
+/** Upsamples NHWC images by integer factors, 'nearest' or 'bilinear'. */
+export const upSampling2d = (args: UpSampling2DArgs = {}) => strictArgs('upSampling2d', args, (a) => new UpSampling2D(a));
+/** Adds rows and columns of zeros around NHWC images. */
+export const zeroPadding2d = (args: ZeroPadding2DArgs = {}) => strictArgs('zeroPadding2d', args, (a) => new ZeroPadding2D(a));
+/** Removes rows and columns at the edges of NHWC images. */
+export const cropping2d = (args: Cropping2DArgs = {}) => strictArgs('cropping2d', args, (a) => new Cropping2D(a));
+/** cropping2d under TF.js's spelling of it (`tf.layers.cropping2D`). */
+export const cropping2D = cropping2d;
 /** Max pooling over NHWC images. */
 export const maxPooling2d = (args: Pooling2DArgs = {}) => strictArgs('maxPooling2d', args, (a) => new MaxPooling2D(a));
 /** Average pooling over NHWC images. */
@@ -104,6 +131,13 @@ export {
   Reshape,
   BatchNormalization,
   Conv2D,
+  Conv1D,
+  Conv2DTranspose,
+  DepthwiseConv2D,
+  SeparableConv2D,
+  UpSampling2D,
+  ZeroPadding2D,
+  Cropping2D,
   MaxPooling2D,
   AveragePooling2D,
   GlobalAveragePooling2D,
@@ -114,4 +148,5 @@ export {
   Embedding,
 };
 export type { RescalingArgs, NormalizationArgs, ConcatenateArgs, DotArgs, LayerNormalizationArgs, GroupNormalizationArgs, UnitNormalizationArgs };
+export type { Conv1DArgs, Conv2DTransposeArgs, DepthwiseConv2DArgs, SeparableConv2DArgs, UpSampling2DArgs, ZeroPadding2DArgs, Cropping2DArgs, Sides };
 export type { DenseArgs, BatchNormalizationArgs, LayerArgs, Conv2DArgs, Pooling2DArgs, SimpleRNNArgs, LSTMArgs, GRUArgs, EmbeddingArgs };

@@ -31,7 +31,8 @@ function pads(shape: readonly number[], size: [number, number], strides: [number
 export function emitCall(w: GraphWriter, call: ProgramCall): string {
   const x = call.inputs[0];
   if (!isVar(x)) throw new OnnxExportError(`onnx: ${call.op}'s input is not a tensor of the program`);
-  const a = call.attrs as { strides?: Pair; padding?: Padding; dilation?: Pair; poolSize?: Pair };
+  const a = call.attrs as { strides?: Pair; padding?: Padding; dilation?: Pair; poolSize?: Pair; groups?: number; inputDilation?: Pair };
+  if (pairOf(a.inputDilation, 1).some((d) => d !== 1)) throw new OnnxExportError(`onnx: ${call.op} with inputDilation has no ONNX Conv equivalent`);
   const padding = a.padding ?? 'valid';
   const xt = w.add('Transpose', [w.name(x)], { perm: NCHW });
   let y: string;
@@ -42,7 +43,15 @@ export function emitCall(w: GraphWriter, call: ProgramCall): string {
     const strides = pairOf(a.strides, 1),
       dilation = pairOf(a.dilation, 1);
     const kt = w.add('Transpose', [w.name(k)], { perm: [3, 2, 0, 1] });
-    y = w.add('Conv', [xt, kt], { kernel_shape: [kh, kw], strides, dilations: dilation, pads: pads(x.standIn, [kh, kw], strides, padding, dilation) });
+    // ONNX's group splits the channels into the same contiguous blocks as nabla's groups; its weight [out, in / group, kh, kw] is the kernel's transpose
+    const group = a.groups ?? 1;
+    y = w.add('Conv', [xt, kt], {
+      kernel_shape: [kh, kw],
+      strides,
+      dilations: dilation,
+      pads: pads(x.standIn, [kh, kw], strides, padding, dilation),
+      ...(group > 1 ? { group } : {}),
+    });
   } else {
     const size = pairOf(a.poolSize, 1),
       strides = pairOf(a.strides, size);

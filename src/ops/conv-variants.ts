@@ -10,6 +10,17 @@ import { flip } from './rearrange.js';
 import { pad, permute, reshape } from './shape.js';
 import { choiceArg, take } from './take.js';
 
+/**
+ * convolve for `op` (whose name its errors carry), recorded as a conv2d call
+ * (as conv2d itself is), so that a traced program's ONNX export writes it as
+ * one Conv (with its group) rather than meeting its im2col.
+ */
+function convCall(op: string, x: Tensor, k: Tensor, strides: Pair, padding: ConvPadding, dilation: Pair, groups: number, inputDilation: Pair): Tensor {
+  return scoped('conv2d', 'op', [x, k], { strides, padding, dilation, groups, inputDilation }, () =>
+    convolve(op, x, k, strides, padding, dilation, groups, inputDilation),
+  );
+}
+
 /** Padding of conv1d: 'valid', 'same', 'causal' (all (k − 1)·d zeros on the left, as Keras's), a number, or [left, right]. */
 export type Conv1dPadding = 'valid' | 'same' | 'causal' | number | readonly [number, number];
 
@@ -45,7 +56,7 @@ export function conv1d(x: TensorLike, kernel: TensorLike, stride = 1, padding: C
       ];
     else throw new ArgumentError(`conv1d: padding must be 'valid', 'same', 'causal', a non-negative integer or [left, right], got ${describe(padding)}`);
     const [N, L, C] = t.shape as [number, number, number];
-    const out = convolve('conv1d', reshape(t, [N, 1, L, C]), reshape(k, [1, ...k.shape]), [1, s], p, [1, d], groups, 1);
+    const out = convCall('conv1d', reshape(t, [N, 1, L, C]), reshape(k, [1, ...k.shape]), [1, s], p, [1, d], groups, 1);
     return reshape(out, [N, out.shape[2]!, out.shape[3]!]);
   });
 }
@@ -109,7 +120,7 @@ export function conv2dTranspose(
       [0, 0],
     ]);
     const flipped = flip(k, [0, 1]); // [kh, kw, Cout, Cin] read as [kh, kw, in = Cin, out = Cout] after the swap
-    return convolve(op, padded, permute(flipped, [0, 1, 3, 2]), 1, 'valid', d, 1, 1);
+    return convCall(op, padded, permute(flipped, [0, 1, 3, 2]), 1, 'valid', d, 1, 1);
   });
 }
 
@@ -135,7 +146,7 @@ function depthwise(op: string, x: TensorLike, kernel: TensorLike, strides: Pair,
   }
   const [kh, kw, C, m] = k.shape as [number, number, number, number];
   if (C === 0) throw new ShapeError(`${op}: input ${formatShape(t.shape)} has no channels`);
-  return convolve(op, t, reshape(k, [kh, kw, 1, C * m]), strides, padding, dilation, C, 1);
+  return convCall(op, t, reshape(k, [kh, kw, 1, C * m]), strides, padding, dilation, C, 1);
 }
 
 /**
@@ -157,7 +168,7 @@ export function separableConv2d(
     if (p.rank !== 4 || p.shape[0] !== 1 || p.shape[1] !== 1 || p.shape[2] !== y.shape[3]) {
       throw new ShapeError(`separableConv2d: pointwise kernel ${formatShape(p.shape)} must be [1, 1, ${y.shape[3]}, outChannels]`);
     }
-    return convolve('separableConv2d', y, p, 1, 'valid', 1, 1, 1);
+    return convCall('separableConv2d', y, p, 1, 'valid', 1, 1, 1);
   });
 }
 

@@ -4,7 +4,7 @@
 import { ArgumentError } from '../core/errors.js';
 import { describe } from '../core/describe.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { kerasWeightName, TFJS_LAYERS, toKeras } from './keras.js';
+import { kerasWeightName, TFJS_LAYERS, tfjsLimit, toKeras } from './keras.js';
 
 /** A weight's entry in the manifest. */
 export interface TfjsWeightSpec {
@@ -73,6 +73,8 @@ export function exportModel(model: ExportableModel, opts: { weightsPath?: string
       throw new ArgumentError(
         `tfjs.exportModel: layer '${layer.name}' is a GRU with resetAfter: true, which TF.js's GRU does not support: build it with resetAfter: false`,
       );
+    const limit = tfjsLimit(layer.className, c);
+    if (limit) throw new ArgumentError(`tfjs.exportModel: layer '${layer.name}' is a ${layer.className} with ${limit}`);
     delete c['inputShape'];
     const config = toKeras(c) as Record<string, unknown>;
     if (i === 0) config['batch_input_shape'] = [null, ...model.inputShape!];

@@ -6,7 +6,7 @@ import { nodeBuiltin } from '../core/platform.js';
 import { Tensor } from '../tensor/tensor.js';
 import { layerFromConfig, type Layer } from '../nn/layer.js';
 import { Sequential } from '../train/sequential.js';
-import { fromKeras, IGNORED, kerasWeightName, TFJS_LAYERS, tfjsError } from './keras.js';
+import { fromKeras, IGNORED, kerasWeightName, TFJS_LAYERS, tfjsError, tfjsLimit } from './keras.js';
 import { readSource, type LoadModelOptions, type ModelSource } from '../io/model-file.js';
 
 /** A weight spec of the manifest (TF.js's WeightsManifestEntry): its name, shape, dtype, and quantization (which nabla refuses). */
@@ -147,6 +147,8 @@ function layerConfig(spec: { class_name?: unknown; config?: unknown }, i: number
     }
     config[k] = k.endsWith('Initializer') ? initializer(v, String(raw['name']), k) : v;
   }
+  const limit = tfjsLimit(className, config);
+  if (limit) throw tfjsError(`tfjs.importModel: layer '${String(raw['name'])}' (${className}) has ${limit}`);
   return { className, config };
 }
 

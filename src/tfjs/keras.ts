@@ -11,6 +11,13 @@ export const TFJS_LAYERS = [
   'Flatten',
   'Reshape',
   'Conv2D',
+  'Conv1D',
+  'Conv2DTranspose',
+  'DepthwiseConv2D',
+  'SeparableConv2D',
+  'UpSampling2D',
+  'ZeroPadding2D',
+  'Cropping2D',
   'MaxPooling2D',
   'AveragePooling2D',
   'GlobalAveragePooling2D',
@@ -61,6 +68,10 @@ export const IGNORED: Readonly<Record<string, unknown>> = {
   embeddingsConstraint: null,
   betaConstraint: null,
   gammaConstraint: null,
+  depthwiseRegularizer: null,
+  pointwiseRegularizer: null,
+  depthwiseConstraint: null,
+  pointwiseConstraint: null,
   dropout: 0,
   recurrentDropout: 0,
   implementation: null,
@@ -75,6 +86,41 @@ export const IGNORED: Readonly<Record<string, unknown>> = {
   movingMeanInitializer: undefined,
   movingVarianceInitializer: undefined,
 };
+
+const ones = (v: unknown) => v === undefined || v === 1 || (Array.isArray(v) && v.every((d) => d === 1));
+
+/**
+ * Options that TF.js's layers lack or compute differently, by class: a
+ * value for which `ok` is false is refused by name on export (TF.js would
+ * compute something else) and on import (TF.js computed something else).
+ */
+export const TFJS_LIMITS: Readonly<Record<string, readonly { key: string; ok: (v: unknown) => boolean; why: string }[]>> = {
+  Conv1D: [
+    { key: 'groups', ok: ones, why: "TF.js's Conv1D has no groups" },
+    { key: 'padding', ok: (v) => v !== 'causal', why: "TF.js's Conv1D does not implement causal padding" },
+  ],
+  Conv2D: [{ key: 'groups', ok: ones, why: "TF.js's Conv2D has no groups" }],
+  Conv2DTranspose: [
+    { key: 'dilationRate', ok: ones, why: "TF.js's Conv2DTranspose has no dilation" },
+    { key: 'outputPadding', ok: (v) => v === undefined || v === null, why: "TF.js's Conv2DTranspose has no output_padding" },
+  ],
+  DepthwiseConv2D: [{ key: 'dilationRate', ok: ones, why: "TF.js's DepthwiseConv2D ignores dilation_rate" }],
+  UpSampling2D: [
+    {
+      key: 'interpolation',
+      ok: (v) => v !== 'bilinear',
+      why: "TF.js's bilinear UpSampling2D samples at i·n/m, not at the half-pixel centres of Keras's (and nabla's)",
+    },
+  ],
+};
+
+/** The first TFJS_LIMITS entry a layer's (camelCase) config breaks, as a sentence; null if none. */
+export function tfjsLimit(className: string, config: Record<string, unknown>): string | null {
+  for (const { key, ok, why } of TFJS_LIMITS[className] ?? []) {
+    if (!ok(config[key])) return `${key} = ${JSON.stringify(config[key])}: ${why}`;
+  }
+  return null;
+}
 
 /** The names of a layer's weights in Keras (moving_mean) from nabla's (movingMean). */
 export const kerasWeightName = snake;

@@ -47,8 +47,29 @@ const EXAMPLES: Record<string, { layers?: () => nb.nn.Layer[]; model?: () => nb.
   Activation: { layers: () => [L.activation({ activation: 'tanh', inputShape: [4] })], input: (m) => nb.randomNormal([m, 4]) },
   AveragePooling2D: { layers: () => [L.averagePooling2d({ padding: 'same', inputShape: [5, 5, 2] })], input: (m) => nb.randomNormal([m, 5, 5, 2]) },
   BatchNormalization: { layers: () => [L.batchNormalization({ inputShape: [4] })], input: (m) => nb.randomNormal([m, 4]) },
+  Conv1D: { layers: () => [L.conv1d({ filters: 2, kernelSize: 2, padding: 'same', inputShape: [5, 3] })], input: (m) => nb.randomNormal([m, 5, 3]) },
   Conv2D: { layers: () => [L.conv2d({ filters: 2, kernelSize: 2, inputShape: [4, 4, 2] })], input: (m) => nb.randomNormal([m, 4, 4, 2]) },
+  Conv2DTranspose: {
+    layers: () => [L.conv2dTranspose({ filters: 2, kernelSize: 3, strides: 2, padding: 'same', inputShape: [3, 3, 2] })],
+    input: (m) => nb.randomNormal([m, 3, 3, 2]),
+  },
+  Cropping2D: {
+    layers: () => [
+      L.cropping2d({
+        cropping: [
+          [1, 0],
+          [0, 2],
+        ],
+        inputShape: [4, 5, 2],
+      }),
+    ],
+    input: (m) => nb.randomNormal([m, 4, 5, 2]),
+  },
   Dense: { layers: () => [L.dense({ units: 2, inputShape: [4] })], input: (m) => nb.randomNormal([m, 4]) },
+  DepthwiseConv2D: {
+    layers: () => [L.depthwiseConv2d({ kernelSize: 2, depthMultiplier: 2, inputShape: [4, 4, 2] })],
+    input: (m) => nb.randomNormal([m, 4, 4, 2]),
+  },
   Dropout: { layers: () => [L.dropout({ rate: 0.5, inputShape: [4] })], input: (m) => nb.randomNormal([m, 4]) },
   Embedding: { layers: () => [L.embedding({ inputDim: 5, outputDim: 2, inputShape: [3] })], input: (m) => nb.tensor(Array(3 * m).fill(1), [m, 3]) },
   Flatten: { layers: () => [L.flatten({ inputShape: [2, 3] })], input: (m) => nb.randomNormal([m, 2, 3]) },
@@ -62,6 +83,7 @@ const EXAMPLES: Record<string, { layers?: () => nb.nn.Layer[]; model?: () => nb.
   Normalization: { layers: () => [L.normalization({ mean: [1, 2, 3, 4], variance: [1, 2, 3, 4], inputShape: [4] })], input: (m) => nb.randomNormal([m, 4]) },
   Rescaling: { layers: () => [L.rescaling({ scale: 2, offset: 1, inputShape: [4] })], input: (m) => nb.randomNormal([m, 4]) },
   Reshape: { layers: () => [L.reshape({ targetShape: [2, 2], inputShape: [4] })], input: (m) => nb.randomNormal([m, 4]) },
+  SeparableConv2D: { layers: () => [L.separableConv2d({ filters: 3, kernelSize: 2, inputShape: [4, 4, 2] })], input: (m) => nb.randomNormal([m, 4, 4, 2]) },
   SimpleRNN: { layers: () => [L.simpleRNN({ units: 2, inputShape: [3, 2] })], input: (m) => nb.randomNormal([m, 3, 2]) },
   // multi-input layers join x and a Dense of x in a functional model
   Add: { model: () => merged(L.add()), input: (m) => nb.randomNormal([m, 4]) },
@@ -74,6 +96,8 @@ const EXAMPLES: Record<string, { layers?: () => nb.nn.Layer[]; model?: () => nb.
   Multiply: { model: () => merged(L.multiply()), input: (m) => nb.randomNormal([m, 4]) },
   Subtract: { model: () => merged(L.subtract()), input: (m) => nb.randomNormal([m, 4]) },
   UnitNormalization: { layers: () => [L.unitNormalization({ inputShape: [4] })], input: (m) => nb.randomNormal([m, 4]) },
+  UpSampling2D: { layers: () => [L.upSampling2d({ size: [2, 3], inputShape: [2, 3, 2] })], input: (m) => nb.randomNormal([m, 2, 3, 2]) },
+  ZeroPadding2D: { layers: () => [L.zeroPadding2d({ padding: [1, 2], inputShape: [3, 3, 2] })], input: (m) => nb.randomNormal([m, 3, 3, 2]) },
 };
 /** A functional model y = merge([x, dense(x)]) for a merge layer. */
 function merged(layer: nb.nn.Layer): nb.Model {

@@ -1,4 +1,4 @@
-import { ShapeError } from '../../core/errors.js';
+import { ArgumentError, ShapeError } from '../../core/errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { Variable } from '../../tensor/variable.js';
 import { avgPool2d, conv2d, maxPool2d, type Padding, type Pair } from '../../ops/conv.js';
@@ -19,6 +19,8 @@ export interface Conv2DArgs extends LayerArgs {
   strides?: Pair;
   padding?: Padding;
   dilationRate?: Pair;
+  /** Channel groups: input and output channels split into `groups` blocks convolved separately (1 by default). */
+  groups?: number;
   activation?: ActivationSpelling;
   useBias?: boolean;
   kernelInitializer?: InitializerSpec;
@@ -28,8 +30,9 @@ export interface Conv2DArgs extends LayerArgs {
 
 /**
  * 2-D convolution over NHWC images: y = activation(conv2d(x, K) + b), with
- * the kernel K of shape [kh, kw, inChannels, filters] as in Keras (so weights
- * exchange with Keras and TF.js).
+ * the kernel K of shape [kh, kw, inChannels / groups, filters] as in Keras (so
+ * weights exchange with Keras and TF.js); with `groups` G > 1 output channel o
+ * sees only the input channels of its group ⌊o·G/filters⌋.
  */
 export class Conv2D extends Layer {
   readonly filters: number;
@@ -37,6 +40,7 @@ export class Conv2D extends Layer {
   readonly strides: [number, number];
   readonly padding: Padding;
   readonly dilationRate: [number, number];
+  readonly groups: number;
   readonly activation: ActivationName;
   readonly useBias: boolean;
   private readonly kernelInit: Initializer;
@@ -52,6 +56,8 @@ export class Conv2D extends Layer {
     this.strides = pairOption('conv2d', 'strides', args.strides ?? 1);
     this.padding = choiceOption('conv2d', 'padding', args.padding ?? 'valid', PADDINGS);
     this.dilationRate = pairOption('conv2d', 'dilationRate', args.dilationRate ?? 1);
+    this.groups = intOption('conv2d', 'groups', args.groups ?? 1);
+    if (this.filters % this.groups !== 0) throw new ArgumentError(`conv2d: filters ${this.filters} must be divisible by groups ${this.groups}`);
     this.activation = canonicalActivation(args.activation ?? 'linear', 'conv2d');
     this.useBias = boolOption('conv2d', 'useBias', args.useBias ?? true);
     this.kernelInit = getInitializer(args.kernelInitializer ?? 'glorotUniform', 'conv2d');
@@ -64,13 +70,15 @@ export class Conv2D extends Layer {
     const cin = s[s.length - 1];
     if (s.length !== 4 || typeof cin !== 'number')
       throw new ShapeError(`${this.name}: input shape ${JSON.stringify(s)} must be [batch, height, width, channels] with known channels`);
-    this.kernel = this.addWeight('kernel', [...this.kernelSize, cin, this.filters], this.kernelInit, { regularizer: this.kernelReg });
+    if (cin % this.groups !== 0)
+      throw new ShapeError(`${this.name}: input shape ${JSON.stringify(s)}: ${cin} channels do not split into ${this.groups} groups`);
+    this.kernel = this.addWeight('kernel', [...this.kernelSize, cin / this.groups, this.filters], this.kernelInit, { regularizer: this.kernelReg });
     if (this.useBias) this.bias = this.addWeight('bias', [this.filters], this.biasInit);
     this.built = true;
   }
 
   call(x: Tensor): Tensor {
-    const z = conv2d(x, this.kernel!, this.strides, this.padding, this.dilationRate);
+    const z = conv2d(x, this.kernel!, this.strides, this.padding, this.dilationRate, this.groups);
     return activateWithBias(this.activation, z, this.bias ?? null);
   }
 
@@ -82,6 +90,7 @@ export class Conv2D extends Layer {
       strides: this.strides,
       padding: this.padding,
       dilationRate: this.dilationRate,
+      groups: this.groups,
       activation: this.activation,
       useBias: this.useBias,
       kernelInitializer: serializeInitializer(this.kernelInit),
