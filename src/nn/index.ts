@@ -9,6 +9,15 @@ import { Embedding, type EmbeddingArgs } from './layers/embedding.js';
 import { GRU, LSTM, SimpleRNN, type GRUArgs, type LSTMArgs, type SimpleRNNArgs } from './layers/recurrent.js';
 import type { ActivationSpelling } from './activations.js';
 import { Normalization, Rescaling, type NormalizationArgs, type RescalingArgs } from './layers/preprocessing.js';
+import {
+  AveragePooling1D,
+  GlobalAveragePooling1D,
+  GlobalMaxPooling1D,
+  MaxPooling1D,
+  type GlobalPooling1DArgs,
+  type Pooling1DArgs,
+} from './layers/pooling1d.js';
+import { Bidirectional, TimeDistributed, type BidirectionalArgs, type LayerOrSpec, type MergeMode, type TimeDistributedArgs } from './layers/wrappers.js';
 
 /** A fully connected layer y = activation(x·W + b) with W [in, units]. */
 export const dense = (args: DenseArgs) => strictArgs('dense', args, (a) => new Dense(a));
@@ -48,7 +57,27 @@ export const rescaling = (args: RescalingArgs) => strictArgs('rescaling', args, 
 /** y = (x − mean)/√variance per feature, given or from `adapt(trainingData)` (Keras's Normalization). */
 export const normalization = (args: NormalizationArgs = {}) => strictArgs('normalization', args, (a) => new Normalization(a));
 
+/** Max pooling over the steps of sequences [batch, steps, channels]. */
+export const maxPooling1d = (args: Pooling1DArgs = {}) => strictArgs('maxPooling1d', args, (a) => new MaxPooling1D(a));
+/** Average pooling over the steps of sequences [batch, steps, channels]. */
+export const averagePooling1d = (args: Pooling1DArgs = {}) => strictArgs('averagePooling1d', args, (a) => new AveragePooling1D(a));
+/** The mean over the steps: [batch, steps, c] → [batch, c]. */
+export const globalAveragePooling1d = (args: GlobalPooling1DArgs = {}) => strictArgs('globalAveragePooling1d', args, (a) => new GlobalAveragePooling1D(a));
+/** The maximum over the steps: [batch, steps, c] → [batch, c]. */
+export const globalMaxPooling1d = (args: GlobalPooling1DArgs = {}) => strictArgs('globalMaxPooling1d', args, (a) => new GlobalMaxPooling1D(a));
+
+/** Applies a layer to every time step of [batch, time, ...] (its weights shared across the steps). */
+export const timeDistributed = (args: TimeDistributedArgs) => strictArgs('timeDistributed', args, (a) => new TimeDistributed(a));
+/** A recurrent layer run forwards and backwards over the sequence, its two outputs merged ('concat', 'sum', 'mul', 'ave'). */
+export const bidirectional = (args: BidirectionalArgs) => strictArgs('bidirectional', args, (a) => new Bidirectional(a));
+
 export {
+  MaxPooling1D,
+  AveragePooling1D,
+  GlobalAveragePooling1D,
+  GlobalMaxPooling1D,
+  TimeDistributed,
+  Bidirectional,
   Rescaling,
   Normalization,
   Dense,
@@ -68,4 +97,5 @@ export {
   Embedding,
 };
 export type { RescalingArgs, NormalizationArgs };
+export type { Pooling1DArgs, GlobalPooling1DArgs, TimeDistributedArgs, BidirectionalArgs, LayerOrSpec, MergeMode };
 export type { DenseArgs, BatchNormalizationArgs, LayerArgs, Conv2DArgs, Pooling2DArgs, SimpleRNNArgs, LSTMArgs, GRUArgs, EmbeddingArgs };
