@@ -277,7 +277,7 @@ test('bad options and inputs are refused by name', () => {
   );
   assert.throws(() => L.bidirectional({} as never), /bidirectional: layer must be a layer .* got undefined/);
   assert.throws(() => L.timeDistributed({ layer: 3 as never }), /timeDistributed: layer must be a layer .* got 3/);
-  assert.throws(() => L.timeDistributed({ layer: { className: 'Nope', config: {} } }), /Nope/);
+  assert.throws(() => L.timeDistributed({ layer: { className: 'Nope', config: {} } }), /timeDistributed: layer: .*unknown layer class 'Nope'/);
   assert.throws(() => L.timeDistributed(undefined as never), /timeDistributed: expected an options object/);
   assert.throws(
     () => L.bidirectional({ layer: L.lstm({ units: 2 }), merge_mode: 'sum' } as never),
@@ -289,6 +289,16 @@ test('bad options and inputs are refused by name', () => {
     (e: Error) => e instanceof nb.ShapeError && /expects rank 3 or more, \[batch, time, \.\.\.\]/.test(e.message),
   );
   assert.throws(() => L.bidirectional({ layer: L.lstm({ units: 2 }) }).apply(nb.ones([2, 3])), /expects rank 3, \[batch, time, features\]/);
+  // an error of the wrapped layer names the wrapper too
+  const named = L.timeDistributed({ layer: L.dense({ units: 2, name: 'inner_dense' }), name: 'td', inputShape: [3, 4] });
+  assert.throws(
+    () => named.apply(nb.ones([2, 3, 5])),
+    (e: Error) => e instanceof nb.ShapeError && /^td: inner_dense: /.test(e.message),
+  );
+  assert.throws(
+    () => L.bidirectional({ layer: L.lstm({ units: 2 }), name: 'bi' }).apply(nb.ones([1, 0, 3])),
+    /ShapeError: bi: forward_lstm_\d+: .*has no time steps/,
+  );
   const built = L.bidirectional({ layer: L.lstm({ units: 2 }), inputShape: [4, 3] });
   assert.throws(() => built.apply(nb.ones([1, 4, 5])), /does not fit/);
 });

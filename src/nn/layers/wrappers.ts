@@ -1,5 +1,5 @@
 import { describe } from '../../core/describe.js';
-import { ArgumentError, ShapeError } from '../../core/errors.js';
+import { ArgumentError, NablaError, ShapeError } from '../../core/errors.js';
 import { formatShape } from '../../core/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { add, mul } from '../../ops/arithmetic.js';
@@ -8,7 +8,7 @@ import { concat, reshape } from '../../ops/shape.js';
 import { Layer, layerFromConfig, registerLayer, type LayerArgs, type SymbolicShape } from '../layer.js';
 import { choiceOption, requireArgs } from '../options.js';
 import { attachMask, maskOf } from './mask.js';
-import { RecurrentLayer } from './recurrent.js';
+import { RecurrentLayer, type GRU, type LSTM, type SimpleRNN } from './recurrent.js';
 
 // Keras's wrappers: TimeDistributed (a layer applied to every time step) and
 // Bidirectional (a recurrent layer run forwards and backwards, its two
@@ -18,11 +18,25 @@ import { RecurrentLayer } from './recurrent.js';
 /** A layer, or its saved form { className, config } (what getConfig holds). */
 export type LayerOrSpec = Layer | { className: string; config: Record<string, unknown> };
 
+/**
+ * Runs fn, putting `who: ` before the message of a nabla error it throws (an
+ * error of the wrapped layer then names the wrapper too), of the same class.
+ */
+function naming<T>(who: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (!(e instanceof NablaError) || e.message.startsWith(`${who}:`)) throw e;
+    const Same = e.constructor as new (message: string) => NablaError;
+    throw new Same(`${who}: ${e.message}`);
+  }
+}
+
 /** The inner layer of a wrapper from a layer or a { className, config } spec. */
 function innerLayer(op: string, v: unknown): Layer {
   if (v instanceof Layer) return v;
   if (v !== null && typeof v === 'object' && typeof (v as { className?: unknown }).className === 'string')
-    return layerFromConfig(v as { className: string; config: Record<string, unknown> });
+    return naming(`${op}: layer`, () => layerFromConfig(v as { className: string; config: Record<string, unknown> }));
   throw new ArgumentError(`${op}: layer must be a layer (such as nb.layers.dense({ units: 4 })) or its { className, config }, got ${describe(v)}`);
 }
 
@@ -63,7 +77,7 @@ export class TimeDistributed extends Layer {
 
   override build(s: SymbolicShape): void {
     if (s.length < 3) throw new ShapeError(`${this.name}: cannot build from input shape ${JSON.stringify(s)}: expects rank 3 or more, [batch, time, ...]`);
-    if (!this.layer.built) this.layer.build([null, ...s.slice(2)]);
+    if (!this.layer.built) naming(this.name, () => this.layer.build([null, ...s.slice(2)]));
     this.adoptWeights();
     this.built = true;
   }
@@ -77,7 +91,7 @@ export class TimeDistributed extends Layer {
   call(x: Tensor, training: boolean): Tensor {
     if (x.rank < 3) throw new ShapeError(`${this.name}: input shape ${formatShape(x.shape)} must be [batch, time, ...] (rank 3 or more)`);
     const [batch, time, ...rest] = x.shape as number[];
-    const y = this.layer.apply(reshape(x, [batch! * time!, ...rest]), { training });
+    const y = naming(this.name, () => this.layer.apply(reshape(x, [batch! * time!, ...rest]), { training }));
     if (y.rank < 1 || y.shape[0] !== batch! * time!)
       throw new ShapeError(
         `${this.name}: the inner layer '${this.layer.name}' returned shape ${formatShape(y.shape)}, not one row per step (${batch! * time!})`,
@@ -125,8 +139,10 @@ export interface BidirectionalArgs extends LayerArgs {
  * stays on the output with returnSequences.
  */
 export class Bidirectional extends Layer {
-  readonly forwardLayer: RecurrentLayer;
-  readonly backwardLayer: RecurrentLayer;
+  /** The copy that reads the sequence as the wrapped layer does. */
+  readonly forwardLayer: SimpleRNN | LSTM | GRU;
+  /** The copy that reads it the other way (goBackwards flipped). */
+  readonly backwardLayer: SimpleRNN | LSTM | GRU;
   readonly mergeMode: MergeMode;
   /** The wrapped layer's class and config, as given (its name unprefixed). */
   private readonly inner: { className: string; config: Record<string, unknown> };
@@ -154,12 +170,12 @@ export class Bidirectional extends Layer {
     this.inner = { className: layer.className, config };
     const name = String(config['name']);
     const seed = config['seed'] as number | undefined;
-    this.forwardLayer = layerFromConfig({ className: layer.className, config: { ...config, name: `forward_${name}` } }) as RecurrentLayer;
+    this.forwardLayer = layerFromConfig({ className: layer.className, config: { ...config, name: `forward_${name}` } }) as SimpleRNN | LSTM | GRU;
     this.backwardLayer = layerFromConfig({
       className: layer.className,
       // a seeded layer's two copies start from different weights
       config: { ...config, name: `backward_${name}`, goBackwards: !config['goBackwards'], ...(seed === undefined ? {} : { seed: seed + 1 }) },
-    }) as RecurrentLayer;
+    }) as SimpleRNN | LSTM | GRU;
     this.registerModule(this.forwardLayer.name, this.forwardLayer);
     this.registerModule(this.backwardLayer.name, this.backwardLayer);
     if (this.inputShape) this.build([null, ...this.inputShape]);
@@ -171,14 +187,16 @@ export class Bidirectional extends Layer {
   }
 
   override build(s: SymbolicShape): void {
-    if (!this.forwardLayer.built) this.forwardLayer.build(s);
-    if (!this.backwardLayer.built) this.backwardLayer.build(s);
+    naming(this.name, () => {
+      if (!this.forwardLayer.built) this.forwardLayer.build(s);
+      if (!this.backwardLayer.built) this.backwardLayer.build(s);
+    });
     this.built = true;
   }
 
   call(x: Tensor, training: boolean): Tensor {
-    const f = this.forwardLayer.apply(x, { training });
-    let g = this.backwardLayer.apply(x, { training });
+    const f = naming(this.name, () => this.forwardLayer.apply(x, { training }));
+    let g = naming(this.name, () => this.backwardLayer.apply(x, { training }));
     if (this.returnSequences) g = flip(g, 1);
     let y: Tensor;
     switch (this.mergeMode) {
