@@ -241,7 +241,7 @@ test('Bidirectional: the forward and backward copies are the inner layer run eac
   );
 });
 
-test('Bidirectional with a mask: padded steps are skipped in both directions', () => {
+test('masks: Bidirectional skips padded steps in both directions; both wrappers pass the mask on', () => {
   nb.seed(5);
   const emb = L.embedding({ inputDim: 6, outputDim: 3, maskZero: true, seed: 1 });
   const bi = L.bidirectional({ layer: L.lstm({ units: 2, seed: 2 }) });
@@ -261,6 +261,12 @@ test('Bidirectional with a mask: padded steps are skipped in both directions', (
   const p = next.apply(seq.apply(emb.apply(padded)));
   const q = next.apply(seq.apply(emb.apply(plain)));
   assert.ok(close(p, q), `${JSON.stringify(p.toArray())} vs ${JSON.stringify(q.toArray())}`);
+  // TimeDistributed passes the mask on
+  const td = L.timeDistributed({ layer: L.dense({ units: 3, seed: 5 }) });
+  const after = L.lstm({ units: 2, seed: 6 });
+  const r1 = after.apply(td.apply(emb.apply(padded)));
+  const r2 = after.apply(td.apply(emb.apply(plain)));
+  assert.ok(close(r1, r2), `${JSON.stringify(r1.toArray())} vs ${JSON.stringify(r2.toArray())}`);
 });
 
 // ---- errors ---------------------------------------------------------------------------

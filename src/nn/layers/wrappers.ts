@@ -96,7 +96,10 @@ export class TimeDistributed extends Layer {
       throw new ShapeError(
         `${this.name}: the inner layer '${this.layer.name}' returned shape ${formatShape(y.shape)}, not one row per step (${batch! * time!})`,
       );
-    return reshape(y, [batch!, time!, ...y.shape.slice(1)]);
+    const out = reshape(y, [batch!, time!, ...y.shape.slice(1)]);
+    // the steps stay where they were: a mask on the input (padding) holds for the output too
+    const mask = maskOf(x);
+    return mask ? attachMask(out, mask) : out;
   }
 
   override regularizationLosses(): Tensor[] {
