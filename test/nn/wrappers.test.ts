@@ -295,6 +295,16 @@ test('bad options and inputs are refused by name', () => {
     (e: Error) => e instanceof nb.ShapeError && /expects rank 3 or more, \[batch, time, \.\.\.\]/.test(e.message),
   );
   assert.throws(() => L.bidirectional({ layer: L.lstm({ units: 2 }) }).apply(nb.ones([2, 3])), /expects rank 3, \[batch, time, features\]/);
+  // a config nesting wrappers without end (an untrusted model file) is refused, not a stack overflow
+  let deep: Record<string, unknown> = { className: 'Dense', config: { units: 1 } };
+  for (let i = 0; i < 40; i++) deep = { className: 'TimeDistributed', config: { layer: deep } };
+  assert.throws(() => layerFromConfig(deep as never), /wrappers nested more than 16 deep/);
+  // two levels are fine: a dense layer over [batch, a, b, features]
+  const twice = layerFromConfig({
+    className: 'TimeDistributed',
+    config: { layer: { className: 'TimeDistributed', config: { layer: { className: 'Dense', config: { units: 2 } } } } },
+  });
+  assert.deepEqual([...twice.apply(nb.ones([2, 3, 4, 5])).shape], [2, 3, 4, 2]);
   // an error of the wrapped layer names the wrapper too
   const named = L.timeDistributed({ layer: L.dense({ units: 2, name: 'inner_dense' }), name: 'td', inputShape: [3, 4] });
   assert.throws(

@@ -32,11 +32,22 @@ function naming<T>(who: string, fn: () => T): T {
   }
 }
 
+/** How deep wrappers being rebuilt from configs are nested now (a saved model's header is untrusted: its nesting is bounded). */
+let nesting = 0;
+const MAX_NESTING = 16;
+
 /** The inner layer of a wrapper from a layer or a { className, config } spec. */
 function innerLayer(op: string, v: unknown): Layer {
   if (v instanceof Layer) return v;
-  if (v !== null && typeof v === 'object' && typeof (v as { className?: unknown }).className === 'string')
-    return naming(`${op}: layer`, () => layerFromConfig(v as { className: string; config: Record<string, unknown> }));
+  if (v !== null && typeof v === 'object' && typeof (v as { className?: unknown }).className === 'string') {
+    if (nesting >= MAX_NESTING) throw new ArgumentError(`${op}: wrappers nested more than ${MAX_NESTING} deep`);
+    nesting++;
+    try {
+      return naming(`${op}: layer`, () => layerFromConfig(v as { className: string; config: Record<string, unknown> }));
+    } finally {
+      nesting--;
+    }
+  }
   throw new ArgumentError(`${op}: layer must be a layer (such as nb.layers.dense({ units: 4 })) or its { className, config }, got ${describe(v)}`);
 }
 
