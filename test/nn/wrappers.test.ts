@@ -333,6 +333,9 @@ test('config round trip: the inner layer is saved as { className, config } and r
     const again = layerFromConfig({ className: l.className, config });
     assert.deepEqual(again.getConfig(), config);
   }
+  // the wrapper's dtype is its layer's
+  assert.equal(L.bidirectional({ layer: L.lstm({ units: 2, dtype: 'float64' }) }).dtype, 'float64');
+  assert.equal(L.timeDistributed({ layer: L.dense({ units: 2, dtype: 'float64' }) }).dtype, 'float64');
   // Keras's idiom: the inner layer's inputShape becomes the wrapper's
   assert.deepEqual(layers[1]!.inputShape, [4, 3]);
   assert.equal(layers[1]!.getConfig()['mergeMode'], 'ave');

@@ -80,7 +80,8 @@ export class TimeDistributed extends Layer {
     const op = 'timeDistributed';
     requireArgs(op, args);
     const layer = innerLayer(op, args.layer);
-    super('TimeDistributed', args);
+    // the wrapper's dtype is its layer's unless given
+    super('TimeDistributed', { name: args.name, inputShape: args.inputShape, seed: args.seed, dtype: args.dtype ?? layer.dtype });
     this.layer = layer;
     if (this.inputShape) this.build([null, ...this.inputShape]);
     else if (layer.built) this.adoptWeights();
@@ -157,6 +158,7 @@ export class Bidirectional extends Layer {
   readonly forwardLayer: SimpleRNN | LSTM | GRU;
   /** The copy that reads it the other way (goBackwards flipped). */
   readonly backwardLayer: SimpleRNN | LSTM | GRU;
+  /** How the two outputs are merged: 'concat', 'sum', 'mul' or 'ave'. */
   readonly mergeMode: MergeMode;
   /** The wrapped layer's class and config, as given (its name unprefixed). */
   private readonly inner: { className: string; config: Record<string, unknown> };
@@ -171,7 +173,7 @@ export class Bidirectional extends Layer {
     // the inner layer's inputShape (Keras's idiom: bidirectional({ layer: lstm({ units, inputShape }) })) becomes the wrapper's
     super('Bidirectional', {
       name: args.name,
-      dtype: args.dtype,
+      dtype: args.dtype ?? layer.dtype,
       seed: args.seed,
       inputShape: args.inputShape ?? (given['inputShape'] as number[] | undefined),
     });
