@@ -30,6 +30,15 @@ import {
   type LayerNormalizationArgs,
   type UnitNormalizationArgs,
 } from './layers/normalization.js';
+import {
+  AveragePooling1D,
+  GlobalAveragePooling1D,
+  GlobalMaxPooling1D,
+  MaxPooling1D,
+  type GlobalPooling1DArgs,
+  type Pooling1DArgs,
+} from './layers/pooling1d.js';
+import { Bidirectional, TimeDistributed, type BidirectionalArgs, type LayerOrSpec, type MergeMode, type TimeDistributedArgs } from './layers/wrappers.js';
 
 /** A fully connected layer y = activation(x·W + b) with W [in, units]. */
 export const dense = (args: DenseArgs) => strictArgs('dense', args, (a) => new Dense(a));
@@ -109,6 +118,20 @@ export const groupNormalization = (args: GroupNormalizationArgs = {}) => strictA
 /** y = x / max(‖x‖₂, 1e-12) over `axis` (the last by default): Keras's UnitNormalization. */
 export const unitNormalization = (args: UnitNormalizationArgs = {}) => strictArgs('unitNormalization', args, (a) => new UnitNormalization(a));
 
+/** Max pooling over the steps of sequences [batch, steps, channels]. */
+export const maxPooling1d = (args: Pooling1DArgs = {}) => strictArgs('maxPooling1d', args, (a) => new MaxPooling1D(a));
+/** Average pooling over the steps of sequences [batch, steps, channels]. */
+export const averagePooling1d = (args: Pooling1DArgs = {}) => strictArgs('averagePooling1d', args, (a) => new AveragePooling1D(a));
+/** The mean over the steps: [batch, steps, c] → [batch, c]. */
+export const globalAveragePooling1d = (args: GlobalPooling1DArgs = {}) => strictArgs('globalAveragePooling1d', args, (a) => new GlobalAveragePooling1D(a));
+/** The maximum over the steps: [batch, steps, c] → [batch, c]. */
+export const globalMaxPooling1d = (args: GlobalPooling1DArgs = {}) => strictArgs('globalMaxPooling1d', args, (a) => new GlobalMaxPooling1D(a));
+
+/** Applies a layer to every time step of [batch, time, ...] (its weights shared across the steps). */
+export const timeDistributed = (args: TimeDistributedArgs) => strictArgs('timeDistributed', args, (a) => new TimeDistributed(a));
+/** A recurrent layer run forwards and backwards over the sequence, its two outputs merged ('concat', 'sum', 'mul', 'ave'). */
+export const bidirectional = (args: BidirectionalArgs) => strictArgs('bidirectional', args, (a) => new Bidirectional(a));
+
 export {
   InputLayer,
   Add,
@@ -122,6 +145,12 @@ export {
   LayerNormalization,
   GroupNormalization,
   UnitNormalization,
+  MaxPooling1D,
+  AveragePooling1D,
+  GlobalAveragePooling1D,
+  GlobalMaxPooling1D,
+  TimeDistributed,
+  Bidirectional,
   Rescaling,
   Normalization,
   Dense,
@@ -149,4 +178,5 @@ export {
 };
 export type { RescalingArgs, NormalizationArgs, ConcatenateArgs, DotArgs, LayerNormalizationArgs, GroupNormalizationArgs, UnitNormalizationArgs };
 export type { Conv1DArgs, Conv2DTransposeArgs, DepthwiseConv2DArgs, SeparableConv2DArgs, UpSampling2DArgs, ZeroPadding2DArgs, Cropping2DArgs, Sides };
+export type { Pooling1DArgs, GlobalPooling1DArgs, TimeDistributedArgs, BidirectionalArgs, LayerOrSpec, MergeMode };
 export type { DenseArgs, BatchNormalizationArgs, LayerArgs, Conv2DArgs, Pooling2DArgs, SimpleRNNArgs, LSTMArgs, GRUArgs, EmbeddingArgs };

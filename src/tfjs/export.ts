@@ -69,12 +69,19 @@ export function exportModel(model: ExportableModel, opts: { weightsPath?: string
     if (!(TFJS_LAYERS as readonly string[]).includes(layer.className))
       throw new ArgumentError(`tfjs.exportModel: layer '${layer.name}' is a ${layer.className}, which TF.js does not have`);
     const c = { ...layer.getConfig() };
-    if (layer.className === 'GRU' && c['resetAfter'] === true)
+    const inner = (c['layer'] as { className?: string; config?: Record<string, unknown> } | undefined) ?? {};
+    if ((layer.className === 'GRU' && c['resetAfter'] === true) || (inner.className === 'GRU' && inner.config?.['resetAfter'] === true))
       throw new ArgumentError(
-        `tfjs.exportModel: layer '${layer.name}' is a GRU with resetAfter: true, which TF.js's GRU does not support: build it with resetAfter: false`,
+        `tfjs.exportModel: layer '${layer.name}' is${layer.className === 'GRU' ? '' : ` a ${layer.className} of`} a GRU with resetAfter: true, which TF.js's GRU does not support: build it with resetAfter: false`,
       );
     const limit = tfjsLimit(layer.className, c);
     if (limit) throw new ArgumentError(`tfjs.exportModel: layer '${layer.name}' is a ${layer.className} with ${limit}`);
+    if (c['keepDims'] === true)
+      throw new ArgumentError(`tfjs.exportModel: layer '${layer.name}' is a ${layer.className} with keepDims: true, which TF.js's does not have`);
+    if (inner.className && !(TFJS_LAYERS as readonly string[]).includes(inner.className))
+      throw new ArgumentError(`tfjs.exportModel: layer '${layer.name}' wraps a ${inner.className}, which TF.js does not have`);
+    const innerLimit = inner.className ? tfjsLimit(inner.className, inner.config ?? {}) : null;
+    if (innerLimit) throw new ArgumentError(`tfjs.exportModel: layer '${layer.name}' wraps a ${inner.className} with ${innerLimit}`);
     delete c['inputShape'];
     const config = toKeras(c) as Record<string, unknown>;
     if (i === 0) config['batch_input_shape'] = [null, ...model.inputShape!];

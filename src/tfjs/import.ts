@@ -6,7 +6,7 @@ import { nodeBuiltin } from '../core/platform.js';
 import { Tensor } from '../tensor/tensor.js';
 import { layerFromConfig, type Layer } from '../nn/layer.js';
 import { Sequential } from '../train/sequential.js';
-import { fromKeras, IGNORED, kerasWeightName, TFJS_LAYERS, tfjsError, tfjsLimit } from './keras.js';
+import { fromKeras, IGNORED, kerasWeightName, TFJS_LAYERS, TFJS_WRAPPERS, tfjsError, tfjsLimit } from './keras.js';
 import { readSource, type LoadModelOptions, type ModelSource } from '../io/model-file.js';
 
 /** A weight spec of the manifest (TF.js's WeightsManifestEntry): its name, shape, dtype, and quantization (which nabla refuses). */
@@ -138,6 +138,11 @@ function layerConfig(spec: { class_name?: unknown; config?: unknown }, i: number
   const raw = fromKeras(spec.config ?? {}) as Record<string, unknown>;
   const config: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(raw)) {
+    if (k === 'layer' && TFJS_WRAPPERS.includes(className)) {
+      // a wrapper's layer: checked and converted as a layer of its own
+      config[k] = layerConfig((spec.config as { layer?: { class_name?: unknown; config?: unknown } }).layer ?? {}, i);
+      continue;
+    }
     if (k in IGNORED) {
       const unused = IGNORED[k];
       if (unused !== undefined && v !== unused && !(v === null && unused === null) && !(k === 'dtype' && v === 'float32')) {

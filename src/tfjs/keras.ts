@@ -29,7 +29,16 @@ export const TFJS_LAYERS = [
   'SimpleRNN',
   'LSTM',
   'GRU',
+  'MaxPooling1D',
+  'AveragePooling1D',
+  'GlobalAveragePooling1D',
+  'GlobalMaxPooling1D',
+  'TimeDistributed',
+  'Bidirectional',
 ] as const;
+
+/** The wrappers: their config's `layer` is a { class_name, config } of its own. */
+export const TFJS_WRAPPERS: readonly string[] = ['TimeDistributed', 'Bidirectional'];
 
 export const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 export const camel = (k: string) => k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
@@ -122,8 +131,15 @@ export function tfjsLimit(className: string, config: Record<string, unknown>): s
   return null;
 }
 
-/** The names of a layer's weights in Keras (moving_mean) from nabla's (movingMean). */
-export const kerasWeightName = snake;
+/**
+ * The name of a layer's weight in Keras (moving_mean) from its path in
+ * nabla's namedParameters (movingMean); a wrapped layer's weight
+ * ('forward_lstm_1.recurrentKernel') becomes 'forward_lstm_1/recurrent_kernel'.
+ */
+export const kerasWeightName = (path: string): string => {
+  const parts = path.split('.');
+  return [...parts.slice(0, -1), snake(parts[parts.length - 1]!)].join('/');
+};
 
 export function tfjsError(msg: string): ArgumentError {
   return new ArgumentError(msg.replace(/\s+/g, ' '));

@@ -73,6 +73,12 @@ const LAYERS: Record<string, LayerSpec> = {
   simpleRNN: { base: { units: 2 }, options: RECURRENT, rank: 3 },
   lstm: { base: { units: 2 }, options: [...RECURRENT, 'recurrentActivation', 'unitForgetBias'], rank: 3 },
   gru: { base: { units: 2 }, options: [...RECURRENT, 'recurrentActivation', 'resetAfter'], rank: 3 },
+  maxPooling1d: { base: {}, options: ['poolSize', 'strides', 'padding'], rank: 3, ops: ['maxPool2d'] },
+  averagePooling1d: { base: {}, options: ['poolSize', 'strides', 'padding'], rank: 3, ops: ['avgPool2d'] },
+  globalAveragePooling1d: { base: {}, options: ['keepDims'], rank: 3 },
+  globalMaxPooling1d: { base: {}, options: ['keepDims'], rank: 3, ops: ['max'] },
+  timeDistributed: { base: { layer: { className: 'Dense', config: { units: 2 } } }, options: ['layer'], rank: 3 },
+  bidirectional: { base: { layer: { className: 'LSTM', config: { units: 2 } } }, options: ['layer', 'mergeMode'], rank: 3 },
   rescaling: { base: { scale: 0.5 }, options: ['scale', 'offset'], rank: 2 },
   normalization: { base: { mean: 0, variance: 1 }, options: ['mean', 'variance', 'axis', 'invert'], rank: 2 },
   layerNormalization: {

@@ -45,6 +45,18 @@ const yes = (cell: string) => cell.startsWith('✓');
 const L = nb.layers;
 const EXAMPLES: Record<string, { layers?: () => nb.nn.Layer[]; model?: () => nb.Model; input: (m: number) => nb.Tensor }> = {
   Activation: { layers: () => [L.activation({ activation: 'tanh', inputShape: [4] })], input: (m) => nb.randomNormal([m, 4]) },
+  AveragePooling1D: {
+    layers: () => [L.averagePooling1d({ poolSize: 3, strides: 2, padding: 'same', inputShape: [6, 2] })],
+    input: (m) => nb.randomNormal([m, 6, 2]),
+  },
+  Bidirectional: {
+    layers: () => [L.bidirectional({ layer: L.lstm({ units: 2, returnSequences: true }), inputShape: [3, 2] })],
+    input: (m) => nb.randomNormal([m, 3, 2]),
+  },
+  GlobalAveragePooling1D: { layers: () => [L.globalAveragePooling1d({ inputShape: [4, 2] })], input: (m) => nb.randomNormal([m, 4, 2]) },
+  GlobalMaxPooling1D: { layers: () => [L.globalMaxPooling1d({ inputShape: [4, 2] })], input: (m) => nb.randomNormal([m, 4, 2]) },
+  MaxPooling1D: { layers: () => [L.maxPooling1d({ inputShape: [6, 2] })], input: (m) => nb.randomNormal([m, 6, 2]) },
+  TimeDistributed: { layers: () => [L.timeDistributed({ layer: L.dense({ units: 2 }), inputShape: [3, 4] })], input: (m) => nb.randomNormal([m, 3, 4]) },
   AveragePooling2D: { layers: () => [L.averagePooling2d({ padding: 'same', inputShape: [5, 5, 2] })], input: (m) => nb.randomNormal([m, 5, 5, 2]) },
   BatchNormalization: { layers: () => [L.batchNormalization({ inputShape: [4] })], input: (m) => nb.randomNormal([m, 4]) },
   Conv1D: { layers: () => [L.conv1d({ filters: 2, kernelSize: 2, padding: 'same', inputShape: [5, 3] })], input: (m) => nb.randomNormal([m, 5, 3]) },
