@@ -9,6 +9,7 @@ import { Embedding, type EmbeddingArgs } from './layers/embedding.js';
 import { GRU, LSTM, SimpleRNN, type GRUArgs, type LSTMArgs, type SimpleRNNArgs } from './layers/recurrent.js';
 import type { ActivationSpelling } from './activations.js';
 import { Normalization, Rescaling, type NormalizationArgs, type RescalingArgs } from './layers/preprocessing.js';
+import { MultiHeadAttention, type AttentionApplyOptions, type AttentionInputs, type MultiHeadAttentionArgs } from './layers/attention.js';
 
 /** A fully connected layer y = activation(x·W + b) with W [in, units]. */
 export const dense = (args: DenseArgs) => strictArgs('dense', args, (a) => new Dense(a));
@@ -48,6 +49,9 @@ export const rescaling = (args: RescalingArgs) => strictArgs('rescaling', args, 
 /** y = (x − mean)/√variance per feature, given or from `adapt(trainingData)` (Keras's Normalization). */
 export const normalization = (args: NormalizationArgs = {}) => strictArgs('normalization', args, (a) => new Normalization(a));
 
+/** Multi-head attention softmax(QKᵀ/√keyDim)·V over [batch, time, features], Keras's layouts; causal and padding masks. */
+export const multiHeadAttention = (args: MultiHeadAttentionArgs) => strictArgs('multiHeadAttention', args, (a) => new MultiHeadAttention(a));
+
 export {
   Rescaling,
   Normalization,
@@ -66,6 +70,8 @@ export {
   LSTM,
   GRU,
   Embedding,
+  MultiHeadAttention,
 };
 export type { RescalingArgs, NormalizationArgs };
+export type { MultiHeadAttentionArgs, AttentionApplyOptions, AttentionInputs };
 export type { DenseArgs, BatchNormalizationArgs, LayerArgs, Conv2DArgs, Pooling2DArgs, SimpleRNNArgs, LSTMArgs, GRUArgs, EmbeddingArgs };
