@@ -10,6 +10,7 @@ import { GRU, LSTM, SimpleRNN, type GRUArgs, type LSTMArgs, type SimpleRNNArgs }
 import type { ActivationSpelling } from './activations.js';
 import { Normalization, Rescaling, type NormalizationArgs, type RescalingArgs } from './layers/preprocessing.js';
 import { MultiHeadAttention, type AttentionApplyOptions, type AttentionInputs, type MultiHeadAttentionArgs } from './layers/attention.js';
+import { LayerNormalization, type LayerNormalizationArgs } from './layers/normalization.js';
 
 /** A fully connected layer y = activation(x·W + b) with W [in, units]. */
 export const dense = (args: DenseArgs) => strictArgs('dense', args, (a) => new Dense(a));
@@ -51,8 +52,11 @@ export const normalization = (args: NormalizationArgs = {}) => strictArgs('norma
 
 /** Multi-head attention softmax(QKᵀ/√keyDim)·V over [batch, time, features], Keras's layouts; causal and padding masks. */
 export const multiHeadAttention = (args: MultiHeadAttentionArgs) => strictArgs('multiHeadAttention', args, (a) => new MultiHeadAttention(a));
+/** y = γ·(x − μ)/√(σ² + ε) + β with μ, σ² of each example over `axis` (the last by default): Keras's LayerNormalization. */
+export const layerNormalization = (args: LayerNormalizationArgs = {}) => strictArgs('layerNormalization', args, (a) => new LayerNormalization(a));
 
 export {
+  LayerNormalization,
   Rescaling,
   Normalization,
   Dense,
@@ -72,6 +76,6 @@ export {
   Embedding,
   MultiHeadAttention,
 };
-export type { RescalingArgs, NormalizationArgs };
+export type { RescalingArgs, NormalizationArgs, LayerNormalizationArgs };
 export type { MultiHeadAttentionArgs, AttentionApplyOptions, AttentionInputs };
 export type { DenseArgs, BatchNormalizationArgs, LayerArgs, Conv2DArgs, Pooling2DArgs, SimpleRNNArgs, LSTMArgs, GRUArgs, EmbeddingArgs };

@@ -16,6 +16,7 @@ export const TFJS_LAYERS = [
   'GlobalAveragePooling2D',
   'GlobalMaxPooling2D',
   'BatchNormalization',
+  'LayerNormalization',
   'Embedding',
   'SimpleRNN',
   'LSTM',

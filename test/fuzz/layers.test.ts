@@ -75,6 +75,11 @@ const LAYERS: Record<string, LayerSpec> = {
   gru: { base: { units: 2 }, options: [...RECURRENT, 'recurrentActivation', 'resetAfter'], rank: 3 },
   rescaling: { base: { scale: 0.5 }, options: ['scale', 'offset'], rank: 2 },
   normalization: { base: { mean: 0, variance: 1 }, options: ['mean', 'variance', 'axis'], rank: 2 },
+  layerNormalization: {
+    base: {},
+    options: ['axis', 'epsilon', 'center', 'scale', 'betaInitializer', 'gammaInitializer', 'betaRegularizer', 'gammaRegularizer'],
+    rank: 3,
+  },
   embedding: {
     base: { inputDim: 5, outputDim: 2 },
     options: ['inputDim', 'outputDim', 'embeddingsInitializer', 'embeddingsRegularizer', 'inputLength', 'maskZero'],

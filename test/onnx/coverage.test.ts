@@ -56,6 +56,7 @@ const EXAMPLES: Record<string, { layers: () => nb.nn.Layer[]; input: (m: number)
   GlobalAveragePooling2D: { layers: () => [L.globalAveragePooling2d({ inputShape: [4, 4, 2] })], input: (m) => nb.randomNormal([m, 4, 4, 2]) },
   GlobalMaxPooling2D: { layers: () => [L.globalMaxPooling2d({ inputShape: [4, 4, 2] })], input: (m) => nb.randomNormal([m, 4, 4, 2]) },
   LSTM: { layers: () => [L.lstm({ units: 2, inputShape: [3, 2] })], input: (m) => nb.randomNormal([m, 3, 2]) },
+  LayerNormalization: { layers: () => [L.layerNormalization({ inputShape: [3, 4] })], input: (m) => nb.randomNormal([m, 3, 4]) },
   MaxPooling2D: { layers: () => [L.maxPooling2d({ inputShape: [4, 4, 2] })], input: (m) => nb.randomNormal([m, 4, 4, 2]) },
   MultiHeadAttention: {
     layers: () => [L.multiHeadAttention({ numHeads: 2, keyDim: 2, useCausalMask: true, inputShape: [3, 4] })],

@@ -42,6 +42,21 @@ const NABLA_MODELS: [string, () => nb.Sequential, number[]][] = [
   ['simpleRNN', () => nb.sequential([L.simpleRNN({ units: 4, returnSequences: true, inputShape: [6, 3] }), L.flatten(), L.dense({ units: 2 })]), [3, 6, 3]],
   ['lstm', () => nb.sequential([L.lstm({ units: 5, inputShape: [6, 3] }), L.dense({ units: 2 })]), [3, 6, 3]],
   ['gru', () => nb.sequential([L.gru({ units: 4, resetAfter: false, inputShape: [6, 3] }), L.dense({ units: 2 })]), [3, 6, 3]],
+  [
+    'layerNormalization',
+    () => {
+      const model = nb.sequential([
+        L.dense({ units: 4, inputShape: [3, 5] }),
+        L.layerNormalization(),
+        L.layerNormalization({ axis: [1, 2], epsilon: 1e-5 }),
+        L.layerNormalization({ axis: 1, center: false }),
+      ]);
+      // γ and β off 1 and 0
+      for (const v of model.trainableParameters().filter((p) => /gamma|beta/.test(p.name))) v.assign(nb.randomNormal([...v.shape], 0.5, 1));
+      return model;
+    },
+    [2, 3, 5],
+  ],
 ];
 
 for (const [name, make, shape] of NABLA_MODELS) {
@@ -93,6 +108,18 @@ test('nabla imports a TF.js model (saved through a save handler) and predicts wh
         ],
       }),
       [2, 5],
+    ],
+    [
+      'layerNormalization',
+      tf.sequential({
+        layers: [
+          tf.layers.dense({ units: 4, inputShape: [3, 5] }),
+          tf.layers.layerNormalization({ betaInitializer: 'randomNormal', gammaInitializer: 'randomNormal' }),
+          tf.layers.layerNormalization({ axis: [1, 2], epsilon: 1e-5, betaInitializer: 'randomNormal', gammaInitializer: 'randomNormal' }),
+          tf.layers.layerNormalization({ axis: -2, center: false, gammaInitializer: 'randomNormal' }),
+        ],
+      }),
+      [2, 3, 5],
     ],
     [
       'gru',
@@ -149,6 +176,6 @@ test('export and import refuse what the other side cannot hold, by name', async 
   assert.throws(() => nb.tfjs.importModel({ modelJson, weights: weights.subarray(0, 10) }), /the weights are truncated/);
   assert.throws(() => nb.tfjs.importModel({ modelJson: '{', weights }), /model.json is not JSON/);
   const odd = JSON.parse(JSON.stringify(modelJson));
-  odd.modelTopology.config.layers[0].class_name = 'LayerNormalization';
-  assert.throws(() => nb.tfjs.importModel({ modelJson: odd, weights }), /layer 0 is a the string "LayerNormalization", which nabla does not have/);
+  odd.modelTopology.config.layers[0].class_name = 'ConvLSTM2D';
+  assert.throws(() => nb.tfjs.importModel({ modelJson: odd, weights }), /layer 0 is a the string "ConvLSTM2D", which nabla does not have/);
 });
