@@ -174,8 +174,8 @@ export class MultiHeadAttention extends Layer {
       if (s.length !== 3)
         throw new ShapeError(`${this.name}: cannot build from ${names[i]} shape ${JSON.stringify(s)}: expects rank 3, [batch, time, features]`);
       const d = s[2];
-      if (typeof d !== 'number')
-        throw new ShapeError(`${this.name}: cannot build from ${names[i]} shape ${JSON.stringify(s)}: the feature dimension must be known`);
+      if (typeof d !== 'number' || d < 1)
+        throw new ShapeError(`${this.name}: cannot build from ${names[i]} shape ${JSON.stringify(s)}: the feature dimension must be known and positive`);
       return d;
     });
     const dq = dims[0]!,
@@ -254,6 +254,7 @@ export class MultiHeadAttention extends Layer {
     ];
     for (const [n, t] of named) {
       if (t.rank !== 3) throw new ShapeError(`${this.name}: ${n} shape ${formatShape(t.shape)}: expects rank 3, [batch, time, features]`);
+      if (t.size === 0) throw new ShapeError(`${this.name}: ${n} shape ${formatShape(t.shape)} is empty: attention needs examples, steps and features`);
     }
     if (v.shape[0] !== q.shape[0] || k.shape[0] !== q.shape[0])
       throw new ShapeError(
