@@ -73,6 +73,7 @@ test('the tarball holds the library, its types, the bin, the data and the notes'
     'dist/backend/wasm/worker.js',
     'dist/backend/wasm/kernels.generated.js',
     'data/uci-digits.csv.gz',
+    'data/web-genesis.txt.gz',
   ]) {
     assert.ok(paths.has(need), `${need} is in the package`);
   }

@@ -21,6 +21,7 @@ import { GRU, LSTM, SimpleRNN, type GRUArgs, type LSTMArgs, type SimpleRNNArgs }
 import type { ActivationSpelling } from './activations.js';
 import { Normalization, Rescaling, type NormalizationArgs, type RescalingArgs } from './layers/preprocessing.js';
 import { InputLayer } from './layers/input.js';
+import { MultiHeadAttention, type AttentionApplyOptions, type AttentionInputs, type MultiHeadAttentionArgs } from './layers/attention.js';
 import { Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract, type ConcatenateArgs, type DotArgs } from './layers/merge.js';
 import {
   GroupNormalization,
@@ -93,6 +94,9 @@ export const embedding = (args: EmbeddingArgs) => strictArgs('embedding', args, 
 export const rescaling = (args: RescalingArgs) => strictArgs('rescaling', args, (a) => new Rescaling(a));
 /** y = (x − mean)/√variance per feature, given or from `adapt(trainingData)` (Keras's Normalization); `invert: true` undoes it. */
 export const normalization = (args: NormalizationArgs = {}) => strictArgs('normalization', args, (a) => new Normalization(a));
+
+/** Multi-head attention softmax(QKᵀ/√keyDim)·V over [batch, time, features], Keras's layouts; causal and padding masks. */
+export const multiHeadAttention = (args: MultiHeadAttentionArgs) => strictArgs('multiHeadAttention', args, (a) => new MultiHeadAttention(a));
 
 /** The sum of its inputs x₁ + x₂ + … (a merge layer: `add().apply([x, h])`, a residual connection). */
 export const add = (args: LayerArgs = {}) => strictArgs('add', args, (a) => new Add(a));
@@ -175,8 +179,10 @@ export {
   LSTM,
   GRU,
   Embedding,
+  MultiHeadAttention,
 };
 export type { RescalingArgs, NormalizationArgs, ConcatenateArgs, DotArgs, LayerNormalizationArgs, GroupNormalizationArgs, UnitNormalizationArgs };
 export type { Conv1DArgs, Conv2DTransposeArgs, DepthwiseConv2DArgs, SeparableConv2DArgs, UpSampling2DArgs, ZeroPadding2DArgs, Cropping2DArgs, Sides };
 export type { Pooling1DArgs, GlobalPooling1DArgs, TimeDistributedArgs, BidirectionalArgs, LayerOrSpec, MergeMode };
+export type { MultiHeadAttentionArgs, AttentionApplyOptions, AttentionInputs };
 export type { DenseArgs, BatchNormalizationArgs, LayerArgs, Conv2DArgs, Pooling2DArgs, SimpleRNNArgs, LSTMArgs, GRUArgs, EmbeddingArgs };

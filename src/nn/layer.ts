@@ -175,7 +175,7 @@ export abstract class Layer extends Module {
   }
 
   /** apply on symbolic tensors: records a node and returns its symbolic output (see apply). */
-  private applySymbolic(x: SymbolicTensor | SymbolicTensor[]): SymbolicTensor {
+  protected applySymbolic(x: SymbolicTensor | SymbolicTensor[]): SymbolicTensor {
     const multi = Array.isArray(x);
     const inputs = symbolicList(this.name, 'x', x);
     const shapes = inputs.map((t) => t.shape);

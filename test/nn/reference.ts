@@ -344,6 +344,61 @@ function normalization(x: Nd, kept: number[], mean: Nd, variance: Nd): Nd {
   return y;
 }
 
+// ---- attention -----------------------------------------------------------------------
+
+/**
+ * Multi-head self-attention of x [b, T, d] by its formula, in Keras's layout:
+ * qₕ = x·Wq[:, h, :] + bq[h] (likewise k, v), aₕ = softmax(qₕkₕᵀ/√K) with
+ * scores of masked (causal) positions dropped, out = Σₕ aₕvₕ·Wo[h] + bo.
+ */
+export function selfAttention(layer: Layer, x: Nd): Nd {
+  const f = layer as Fields;
+  const [b, T, d] = x.shape as [number, number, number];
+  const H: number = f.numHeads,
+    K: number = f.keyDim,
+    V: number = f.valueDim;
+  const w = (n: string) => weight(layer, n);
+  const Wo = w('outputKernel')!,
+    out = Wo.shape[2]!;
+  const proj = (W: Nd, bias: Nd | null, size: number) => {
+    // [b, T, H, size]
+    const y = new Float64Array(b * T * H * size);
+    for (let n = 0; n < b * T; n++)
+      for (let j = 0; j < H * size; j++) {
+        let s = bias ? bias.data[j]! : 0;
+        for (let i = 0; i < d; i++) s += x.data[n * d + i]! * W.data[i * H * size + j]!;
+        y[n * H * size + j] = s;
+      }
+    return y;
+  };
+  const q = proj(w('queryKernel')!, w('queryBias'), K),
+    k = proj(w('keyKernel')!, w('keyBias'), K),
+    v = proj(w('valueKernel')!, w('valueBias'), V);
+  const y = zeros([b, T, out]);
+  for (let n = 0; n < b; n++)
+    for (let h = 0; h < H; h++)
+      for (let i = 0; i < T; i++) {
+        const last = f.useCausalMask ? i : T - 1;
+        const logits: number[] = [];
+        for (let j = 0; j <= last; j++) {
+          let s = 0;
+          for (let c = 0; c < K; c++) s += q[((n * T + i) * H + h) * K + c]! * k[((n * T + j) * H + h) * K + c]!;
+          logits.push(s / Math.sqrt(K));
+        }
+        const top = Math.max(...logits);
+        const e = logits.map((s) => Math.exp(s - top));
+        const total = e.reduce((a, c) => a + c, 0);
+        for (let c = 0; c < V; c++) {
+          let hv = 0;
+          for (let j = 0; j <= last; j++) hv += (e[j]! / total) * v[((n * T + j) * H + h) * V + c]!;
+          for (let o = 0; o < out; o++) y.data[(n * T + i) * out + o] = y.data[(n * T + i) * out + o]! + hv * Wo.data[(h * V + c) * out + o]!;
+        }
+      }
+  const bo = w('outputBias');
+  if (bo) for (let r = 0; r < b * T; r++) for (let o = 0; o < out; o++) y.data[r * out + o] = y.data[r * out + o]! + bo.data[o]!;
+  return y;
+}
+
 // ---- the table -------------------------------------------------------------------
 
 const same = (x: Nd, shape: number[]): Nd => ({ shape, data: Float64Array.from(x.data) });
@@ -384,6 +439,7 @@ export const REFERENCES: Record<string, Reference> = {
   SimpleRNN: (l, x) => simpleRnn(l, x),
   LSTM: (l, x) => lstm(l, x),
   GRU: (l, x) => gru(l, x),
+  MultiHeadAttention: (l, x) => selfAttention(l, x),
 };
 
 /** The reference formula of a layer; an error for a class without one. */

@@ -92,6 +92,10 @@ const EXAMPLES: Record<string, { layers?: () => nb.nn.Layer[]; model?: () => nb.
   LSTM: { layers: () => [L.lstm({ units: 2, inputShape: [3, 2] })], input: (m) => nb.randomNormal([m, 3, 2]) },
   LayerNormalization: { layers: () => [L.layerNormalization({ inputShape: [3, 4] })], input: (m) => nb.randomNormal([m, 3, 4]) },
   MaxPooling2D: { layers: () => [L.maxPooling2d({ inputShape: [4, 4, 2] })], input: (m) => nb.randomNormal([m, 4, 4, 2]) },
+  MultiHeadAttention: {
+    layers: () => [L.multiHeadAttention({ numHeads: 2, keyDim: 2, useCausalMask: true, inputShape: [3, 4] })],
+    input: (m) => nb.randomNormal([m, 3, 4]),
+  },
   Normalization: { layers: () => [L.normalization({ mean: [1, 2, 3, 4], variance: [1, 2, 3, 4], inputShape: [4] })], input: (m) => nb.randomNormal([m, 4]) },
   Rescaling: { layers: () => [L.rescaling({ scale: 2, offset: 1, inputShape: [4] })], input: (m) => nb.randomNormal([m, 4]) },
   Reshape: { layers: () => [L.reshape({ targetShape: [2, 2], inputShape: [4] })], input: (m) => nb.randomNormal([m, 4]) },
