@@ -70,8 +70,6 @@ export const upSampling2d = (args: UpSampling2DArgs = {}) => strictArgs('upSampl
 export const zeroPadding2d = (args: ZeroPadding2DArgs = {}) => strictArgs('zeroPadding2d', args, (a) => new ZeroPadding2D(a));
 /** Removes rows and columns at the edges of NHWC images. */
 export const cropping2d = (args: Cropping2DArgs = {}) => strictArgs('cropping2d', args, (a) => new Cropping2D(a));
-/** cropping2d under TF.js's spelling of it (`tf.layers.cropping2D`). */
-export const cropping2D = cropping2d;
 /** Max pooling over NHWC images. */
 export const maxPooling2d = (args: Pooling2DArgs = {}) => strictArgs('maxPooling2d', args, (a) => new MaxPooling2D(a));
 /** Average pooling over NHWC images. */

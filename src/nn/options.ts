@@ -7,10 +7,10 @@ import { optionsObject } from '../core/options.js';
 // layer factory (`dense`, `conv2d`, ...), the option and the value it got:
 // `conv2d: kernelSize must be a positive integer or a pair of them, got 0`.
 
-/** The factory name of a layer class, which errors name: Dense → dense, Conv2D → conv2d, LSTM → lstm, SimpleRNN → simpleRNN. */
+/** The factory name of a layer class, which errors name: Dense → dense, Conv2D → conv2d, Conv2DTranspose → conv2dTranspose, LSTM → lstm, SimpleRNN → simpleRNN. */
 export function layerOpName(className: string): string {
   if (className === className.toUpperCase()) return className.toLowerCase();
-  return (className.charAt(0).toLowerCase() + className.slice(1)).replace(/(\d)D$/, '$1d');
+  return (className.charAt(0).toLowerCase() + className.slice(1)).replace(/(\d)D(?=[A-Z]|$)/, '$1d');
 }
 
 /** The options object of a layer whose options are required (`dense(undefined)` is an error, not a TypeError). */

@@ -37,6 +37,8 @@ const RECURRENT = [
   'biasRegularizer',
 ];
 
+const CONV_COMMON = ['activation', 'useBias', 'biasInitializer', 'biasRegularizer'];
+
 /** Every layer factory of nb.layers; a new one must be added (the first test checks). */
 const LAYERS: Record<string, LayerSpec> = {
   dense: {
@@ -63,9 +65,49 @@ const LAYERS: Record<string, LayerSpec> = {
       'kernelInitializer',
       'biasInitializer',
       'kernelRegularizer',
+      'groups',
     ],
     rank: 4,
   },
+  conv1d: {
+    base: { filters: 2, kernelSize: 2 },
+    options: [...CONV_COMMON, 'filters', 'kernelSize', 'strides', 'padding', 'dilationRate', 'groups', 'kernelInitializer', 'kernelRegularizer'],
+    rank: 3,
+    ops: ['conv1d'],
+  },
+  conv2dTranspose: {
+    base: { filters: 2, kernelSize: 2 },
+    options: [...CONV_COMMON, 'filters', 'kernelSize', 'strides', 'padding', 'outputPadding', 'dilationRate', 'kernelInitializer', 'kernelRegularizer'],
+    rank: 4,
+    ops: ['conv2dTranspose'],
+  },
+  depthwiseConv2d: {
+    base: { kernelSize: 2 },
+    options: [...CONV_COMMON, 'kernelSize', 'strides', 'padding', 'depthMultiplier', 'dilationRate', 'depthwiseInitializer', 'depthwiseRegularizer'],
+    rank: 4,
+    ops: ['depthwiseConv2d'],
+  },
+  separableConv2d: {
+    base: { filters: 2, kernelSize: 2 },
+    options: [
+      ...CONV_COMMON,
+      'filters',
+      'kernelSize',
+      'strides',
+      'padding',
+      'depthMultiplier',
+      'dilationRate',
+      'depthwiseInitializer',
+      'pointwiseInitializer',
+      'depthwiseRegularizer',
+      'pointwiseRegularizer',
+    ],
+    rank: 4,
+    ops: ['separableConv2d'],
+  },
+  upSampling2d: { base: {}, options: ['size', 'interpolation'], rank: 4, ops: ['resize'] },
+  zeroPadding2d: { base: {}, options: ['padding'], rank: 4, ops: ['pad'] },
+  cropping2d: { base: {}, options: ['cropping'], rank: 4, ops: ['slice'] },
   maxPooling2d: { base: {}, options: ['poolSize', 'strides', 'padding'], rank: 4, ops: ['maxPool2d'] },
   averagePooling2d: { base: {}, options: ['poolSize', 'strides', 'padding'], rank: 4, ops: ['avgPool2d'] },
   globalAveragePooling2d: { base: {}, options: [], rank: 4 },

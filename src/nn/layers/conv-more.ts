@@ -56,7 +56,8 @@ abstract class ConvBase extends Layer {
   /** The channel count of a [batch, ...spatial, channels] input shape of `rank` axes; a ShapeError otherwise. */
   protected channels(s: SymbolicShape, rank: number, what: string): number {
     const c = s[s.length - 1];
-    if (s.length !== rank || typeof c !== 'number') throw new ShapeError(`${this.name}: input shape ${JSON.stringify(s)} must be ${what} with known channels`);
+    if (s.length !== rank || typeof c !== 'number')
+      throw new ShapeError(`${this.name}: input shape ${JSON.stringify(s)} must be ${what} with known channels (${this.op})`);
     return c;
   }
 
