@@ -134,6 +134,16 @@ test('the layer table has one row per layer class, and each has an example model
   for (const name of LAYER_CLASSES) assert.equal(exampleLayer(name)?.className, name);
 });
 
+test("the README's layer table is docs/INTEROP.md's", () => {
+  const rowsOf = (text: string) => {
+    const lines = text.split('\n');
+    const start = lines.findIndex((l) => l.startsWith('| nabla layer |'));
+    const end = lines.findIndex((l, i) => i > start && !l.startsWith('|'));
+    return lines.slice(start, end);
+  };
+  assert.deepEqual(rowsOf(readFileSync(join(root, 'README.md'), 'utf8')), rowsOf(doc), 'copy the table from docs/INTEROP.md into the README');
+});
+
 test('TF.js column: a ✓ is a layer the TF.js exporter writes and the importer reads back predicting the same, and is in TFJS_LAYERS', () => {
   nb.seed(1);
   for (const [name, tfjs] of table('Layers').map((r) => [r[0]!, r[1]!] as const)) {
