@@ -1,5 +1,6 @@
 import { isFloat } from '../core/dtype.js';
-import { ArgumentError, DTypeError } from '../core/errors.js';
+import { ArgumentError, DTypeError, TraceError } from '../core/errors.js';
+import { tapeState } from '../autograd/tape.js';
 import { cast } from '../ops/arithmetic.js';
 import { noGrad } from '../ops/stop.js';
 import { isTensor, type Tensor } from '../tensor/tensor.js';
@@ -252,6 +253,13 @@ export abstract class Optimizer {
    * fail to compile where the types are known.
    */
   applyGradients<V>(grads: GradientsFor<V>, variables: V): void {
+    // The state (moments, step count) lives in this object, outside any traced program: a trace would record one
+    // step with the state of the tracing call frozen into it (Adam replayed as its first step forever). A TraceError
+    // makes nb.jit run the function eagerly with its one warning (or throw, when strict).
+    if (tapeState.tracer !== null)
+      throw new TraceError(
+        `${this.op}.applyGradients: the optimiser's state (moments, step count) is kept outside the traced program, so it cannot be traced: call applyGradients after the jitted function (jit the loss and gradients only), or pass the state through ${this.op}.update(grads, state, params), or let model.compile({ jitCompile }) compile the whole step`,
+      );
     const pairs = pairGradients('applyGradients', grads, variables).filter((p) => p.variable.trainable);
     if (pairs.length === 0) return;
     for (const { variable } of pairs) {

@@ -101,6 +101,47 @@ function clearCacheRetraces(): void {
   assert.equal(jf.stats.traces, 2);
 }
 
+test("an optimiser's applyGradients inside nb.jit runs eagerly (its state is outside the plan): Adam stays Adam", () => {
+  const warnings: string[] = [];
+  const warn = console.warn;
+  console.warn = (m: string) => warnings.push(m);
+  try {
+    const target = nb.tensor([1, -2, 3]);
+    const run = (jitted: boolean) => {
+      const w = new nb.Variable(nb.zeros([3]), { name: 'w' });
+      const opt = nb.optimizers.adam({ learningRate: 0.1 });
+      const step = function adamStep() {
+        const [loss, gw] = nb.valueAndGrad((v: Tensor) => nb.sum(nb.square(nb.sub(v, target))))(w.value);
+        opt.applyGradients([gw], [w]);
+        return loss;
+      };
+      const f = jitted ? nb.jit(step) : step;
+      for (let i = 0; i < 4; i++) f();
+      return { w: w.value, iterations: opt.iterations };
+    };
+    const eager = run(false),
+      compiled = run(true);
+    same(eager.w, compiled.w, 'weights after 4 Adam steps');
+    assert.equal(compiled.iterations, 4);
+    assert.equal(warnings.length, 1, warnings.join('\n'));
+    assert.match(warnings[0]!, /applyGradients/);
+    const strict = nb.jit(
+      () => {
+        const w = new nb.Variable(nb.zeros([2]));
+        nb.optimizers.sgd({ learningRate: 0.1 }).applyGradients([nb.ones([2])], [w]);
+        return w.value;
+      },
+      { strict: true },
+    );
+    assert.throws(
+      () => strict(),
+      (e: unknown) => e instanceof nb.TraceError && /applyGradients/.test(e.message) && /update/.test(e.message),
+    );
+  } finally {
+    console.warn = warn;
+  }
+});
+
 test('a function that reads a traced value runs eagerly with one warning, or throws with strict', () => {
   const warnings: string[] = [];
   const warn = console.warn;
