@@ -173,7 +173,7 @@ export type { CompileArgs, FitArgs, InferenceArgs, ModelMetadata, SequentialConf
 export { Model, model } from './train/functional.js';
 export type { ModelArgs, FunctionalConfig, FunctionalLayerConfig } from './train/functional.js';
 export { LayersModel } from './train/layers-model.js';
-export type { EvaluateArgs, ModelData } from './train/layers-model.js';
+export type { EvaluateArgs, FunctionalCompileArgs, ModelData } from './train/layers-model.js';
 export { input, InputLayer } from './nn/layers/input.js';
 export type { InputArgs } from './nn/layers/input.js';
 export { SymbolicTensor } from './nn/symbolic.js';

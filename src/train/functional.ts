@@ -8,7 +8,7 @@ import { type Layer, layerFromConfig } from '../nn/layer.js';
 import { InputLayer } from '../nn/layers/input.js';
 import { type LayerNode, type SymbolicTensor, symbolicList } from '../nn/symbolic.js';
 import { registerModelClass } from '../io/saveable.js';
-import { LayersModel, type ModelData } from './layers-model.js';
+import { type CompileArgs, type FunctionalCompileArgs, LayersModel, type ModelData } from './layers-model.js';
 import type { Data } from './model-data.js';
 import type { ModelMetadata } from './sequential.js';
 import { functionalSummary } from './functional-summary.js';
@@ -245,6 +245,15 @@ export class Model extends LayersModel<Tensor | Tensor[]> {
   protected override inputsOf(op: string, x: ModelData): Data {
     const xs = this.dataList(op, 'x', x, this.inputs);
     return xs.length === 1 ? xs[0]! : xs;
+  }
+
+  /**
+   * Chooses the optimizer, the loss and the metrics (see CompileArgs); with
+   * several outputs, a loss per output (an array or an object by output
+   * name), lossWeights, and metrics per output.
+   */
+  override compile(args: FunctionalCompileArgs): void {
+    super.compile(args as CompileArgs);
   }
 
   /** Sets all weights from tensors in getWeights order. */

@@ -46,21 +46,10 @@ const YIELD_EVERY = 20;
 export interface CompileArgs {
   /** An optimizer, or a name ('adam', 'sgd', 'rmsprop', 'adagrad', 'momentum', 'adamw') with its defaults. */
   optimizer: Optimizer | OptimizerName;
-  /**
-   * A loss name ('categoricalCrossentropy', 'meanSquaredError', ...) or a
-   * function (yTrue, yPred) → scalar. A model of several outputs takes one
-   * loss for all, an array (one per output) or an object keyed by output name.
-   */
-  loss: LossSpelling | LossFn | (LossSpelling | LossFn)[] | Record<string, LossSpelling | LossFn>;
-  /**
-   * Metric names ('accuracy', 'precision', 'recall', 'f1', 'mse', 'mae') or
-   * Metric objects. A model of several outputs computes each on every output
-   * (logged as '<output>_accuracy'), or takes an array of lists (one per
-   * output) or an object of lists keyed by output name.
-   */
-  metrics?: (MetricName | Metric)[] | (MetricName | Metric)[][] | Record<string, (MetricName | Metric)[]>;
-  /** A model of several outputs: the weight λₖ of each output's loss in the total Σₖ λₖ·Lₖ (an array or an object by output name). Default 1 each. */
-  lossWeights?: number[] | Record<string, number>;
+  /** A loss name ('categoricalCrossentropy', 'meanSquaredError', ...) or a function (yTrue, yPred) → scalar. */
+  loss: LossSpelling | LossFn;
+  /** Metric names ('accuracy', 'precision', 'recall', 'f1', 'mse', 'mae') or Metric objects. */
+  metrics?: (MetricName | Metric)[];
   /**
    * Compile fit's training step and evaluate's and predict's forward passes
    * with nb.jit (Keras 3's jit_compile): one plan per batch shape (the last
@@ -71,6 +60,23 @@ export interface CompileArgs {
    * always eager.
    */
   jitCompile?: boolean;
+}
+
+/** compile's arguments for a functional Model, which may have several outputs. */
+export interface FunctionalCompileArgs extends Omit<CompileArgs, 'loss' | 'metrics'> {
+  /**
+   * A loss name or function; with several outputs, one loss for all, an
+   * array (one per output) or an object keyed by output name.
+   */
+  loss: LossSpelling | LossFn | (LossSpelling | LossFn)[] | Record<string, LossSpelling | LossFn>;
+  /**
+   * Metric names or Metric objects; with several outputs each is computed on
+   * every output (logged as '<output>_accuracy'), or give an array of lists
+   * (one per output) or an object of lists keyed by output name.
+   */
+  metrics?: (MetricName | Metric)[] | (MetricName | Metric)[][] | Record<string, (MetricName | Metric)[]>;
+  /** With several outputs: the weight λₖ of each output's loss in the total Σₖ λₖ·Lₖ (an array or an object by output name). Default 1 each. */
+  lossWeights?: number[] | Record<string, number>;
 }
 
 /** fit's arguments. */
@@ -196,8 +202,8 @@ export abstract class LayersModel<Out extends Tensor | Tensor[] = Tensor> extend
   }
 
   /** Chooses the optimizer, the loss and the metrics that fit and evaluate use. */
-  compile(args: CompileArgs): void {
-    args = optionsObject('compile', args, 'options { optimizer, loss, metrics? }');
+  compile(compileArgs: CompileArgs): void {
+    const args = optionsObject('compile', compileArgs, 'options { optimizer, loss, metrics? }') as FunctionalCompileArgs;
     if (args.jitCompile !== undefined && typeof args.jitCompile !== 'boolean')
       throw new ArgumentError(`compile: jitCompile must be a boolean, got ${describe(args.jitCompile)}`);
     const outputs = this.outputNames();

@@ -152,6 +152,15 @@ const LAYERS: Record<string, LayerSpec> = {
     ],
     rank: 3,
   },
+  // merge layers take an array of tensors: called on one, they refuse it by name
+  add: { base: {}, options: [], rank: 2 },
+  subtract: { base: {}, options: [], rank: 2 },
+  multiply: { base: {}, options: [], rank: 2 },
+  average: { base: {}, options: [], rank: 2 },
+  maximum: { base: {}, options: [], rank: 2 },
+  minimum: { base: {}, options: [], rank: 2 },
+  concatenate: { base: {}, options: ['axis'], rank: 2 },
+  dot: { base: { axes: 1 }, options: ['axes', 'normalize'], rank: 2 },
   embedding: {
     base: { inputDim: 5, outputDim: 2 },
     options: ['inputDim', 'outputDim', 'embeddingsInitializer', 'embeddingsRegularizer', 'inputLength', 'maskZero'],
