@@ -4,7 +4,7 @@
 //   has just built dist/): the library, its types, the bin, the digits data, LICENSE,
 //   README and CHANGELOG; no tests, sources, build output, kernels' sources or source maps
 //   (dist is compiled without maps: they would point at src/, which is not shipped).
-// - Its size: under 2 MiB unpacked and no file over 96 KiB (see SIZE below).
+// - Its size: bounded unpacked and no file over 96 KiB (see SIZE below).
 // - package.json's `sideEffects` lists every module that does something when imported
 //   (installs tensor methods, starts the wasm backend, registers layer and model classes):
 //   a scan of src/ finds them; and an esbuild bundle of `import { tensor } from 'nabla'`
@@ -55,10 +55,12 @@ after(() => rmSync(work, { recursive: true, force: true }));
  * have their own) fails on a wasm module embedded twice or a base64 literal typed into a .d.ts (both once
  * made ~100 KB files). The built playground is bounded on its own: its five labs share one worker script
  * that carries nabla once (~300 KB); the Calculus lab's chunk carries three.js (~565 KB) and the
- * Equations lab's KaTeX (~270 KB) with its woff2 fonts (~300 KB): ~1.5 MiB in all, the library ~2 MiB.
- * The README (the documentation npm shows, ~115 KB) has its own bound too.
+ * Equations lab's KaTeX (~270 KB) with its woff2 fonts (~300 KB): ~1.6 MiB in all, the library ~2.3 MiB
+ * (issue 18's layers and functional API added ~0.2 MB of modules and declarations, and the transformer
+ * example's text ~56 KB gzipped): ~4.2 MB unpacked, so the bound is 4.75 MiB.
+ * The README (the documentation npm shows, ~120 KB) has its own bound too.
  */
-const SIZE = { unpacked: 4 * 2 ** 20, file: 96 * 2 ** 10, playground: 1.75 * 2 ** 20, readme: 160 * 2 ** 10 };
+const SIZE = { unpacked: 4.75 * 2 ** 20, file: 96 * 2 ** 10, playground: 1.75 * 2 ** 20, readme: 160 * 2 ** 10 };
 /** The built playground (a Vite bundle that `nabla playground` serves): no sources or declarations of its own. */
 const isPlayground = (p: string) => p.startsWith('dist/playground/');
 
