@@ -1,7 +1,7 @@
 // The Curvature lab: the sharpness λ_max (the largest eigenvalue of the
 // loss's Hessian, from nabla in the worker) during full-batch training,
 // against the stability limit 2/η: the edge of stability.
-import { startLabWorker } from '../lab-worker.js';
+import { startLabWorker, TrainingControls } from '../lab-worker.js';
 import '../nets/labs.css';
 import { el } from '../dom.js';
 import type { Lab, LabFactory, LabHost } from '../lab.js';
@@ -37,7 +37,6 @@ export const createCurvatureLab: LabFactory = (host: LabHost, params: URLSearchP
   const worker = startLabWorker('curvature');
   const send = (m: ToWorker) => worker.postMessage(m);
   let config: CurvConfig = decodeCurv(params);
-  let playing = false;
   let resetId = 0;
   let losses: { x: number; y: number }[] = [];
   let sharp: { x: number; y: number }[] = [];
@@ -78,7 +77,7 @@ export const createCurvatureLab: LabFactory = (host: LabHost, params: URLSearchP
     config = c;
     render();
     host.stateChanged();
-    reset(playing);
+    training.changed();
   };
 
   function render(): void {
@@ -137,6 +136,7 @@ export const createCurvatureLab: LabFactory = (host: LabHost, params: URLSearchP
     dirty = true;
     send({ type: 'reset', id: ++resetId, config, play });
   };
+  const training = new TrainingControls(host, worker, reset);
 
   worker.onmessage = (e: MessageEvent<FromWorker>) => {
     const m = e.data;
@@ -151,20 +151,14 @@ export const createCurvatureLab: LabFactory = (host: LabHost, params: URLSearchP
         dirty = true;
         host.setCounter(m.steps);
         if (m.diverged) {
-          playing = false;
-          host.setPlaying(false);
-          host.message('The loss diverged: the sharpness went past the stability limit. Lower η, then reset.');
+          training.stopped('The loss diverged: the sharpness went past the stability limit. Lower η, then reset.');
         }
         break;
       case 'error':
-        playing = false;
-        host.setPlaying(false);
-        host.message(`Error: ${m.message}`);
-        console.error(m.message);
+        training.failed(m.message);
         break;
     }
   };
-  worker.onerror = (e) => host.message(`The training worker failed: ${e.message}`);
   render();
   reset(false);
 
@@ -211,28 +205,13 @@ export const createCurvatureLab: LabFactory = (host: LabHost, params: URLSearchP
     load(p) {
       config = decodeCurv(p);
       render();
-      reset(playing);
+      training.changed();
     },
-    play() {
-      playing = true;
-      send({ type: 'play' });
-    },
-    pause() {
-      playing = false;
-      send({ type: 'pause' });
-    },
-    step() {
-      playing = false;
-      send({ type: 'step' });
-    },
-    reset() {
-      playing = false;
-      reset(false);
-    },
+    play: training.play,
+    pause: training.pause,
+    step: training.step,
+    reset: training.reset,
     frame,
-    close() {
-      playing = false;
-      send({ type: 'pause' });
-    },
+    close: training.pause,
   };
 };

@@ -1,6 +1,6 @@
 // The Digits lab as the shell sees it: the view (lab.ts) and its training
 // worker (worker.ts), wired to the toolbar and the URL hash.
-import { startLabWorker } from '../lab-worker.js';
+import { startLabWorker, TrainingControls } from '../lab-worker.js';
 import type { Lab, LabFactory, LabHost } from '../lab.js';
 import { decodeDigits, encodeDigits, type DigitsConfig } from './config.js';
 import { DigitsLab } from './lab.js';
@@ -10,7 +10,6 @@ export const createDigitsLab: LabFactory = (host: LabHost, params: URLSearchPara
   const worker = startLabWorker('digits');
   const send = (m: ToWorker, transfer: Transferable[] = []) => worker.postMessage(m, transfer);
   let config: DigitsConfig = decodeDigits(params);
-  let playing = false;
   let resetId = 0;
   /** Starts new networks from the current config (the drawn digit, if any, is classified again by the new network). */
   const reset = (play: boolean) => {
@@ -18,13 +17,14 @@ export const createDigitsLab: LabFactory = (host: LabHost, params: URLSearchPara
     send({ type: 'reset', id: ++resetId, config, play });
     if (view.pad.pixels.some((v) => v > 0)) send({ type: 'predict', pixels: Float32Array.from(view.pad.pixels) });
   };
+  const training = new TrainingControls(host, worker, reset);
 
   const view = new DigitsLab(
     config,
     (c) => {
       config = c;
       host.stateChanged();
-      reset(playing);
+      training.changed();
     },
     (pixels) => send({ type: 'predict', pixels }, pixels ? [pixels.buffer] : []),
   );
@@ -44,26 +44,19 @@ export const createDigitsLab: LabFactory = (host: LabHost, params: URLSearchPara
         view.setSnapshot(m);
         host.setCounter(m.epoch);
         if (m.diverged) {
-          playing = false;
-          host.setPlaying(false);
-          host.message('The loss diverged (NaN or infinite): lower the learning rate, then reset.');
-        } else if (!m.running && playing && m.epoch > 0) {
-          playing = false;
-          host.setPlaying(false);
+          training.stopped('The loss diverged (NaN or infinite): lower the learning rate, then reset.');
+        } else if (!m.running && training.playing && m.epoch > 0) {
+          training.stopped();
         }
         break;
       case 'prediction':
         view.setPrediction(m.probabilities);
         break;
       case 'error':
-        playing = false;
-        host.setPlaying(false);
-        host.message(`Error: ${m.message}`);
-        console.error(m.message);
+        training.failed(m.message);
         break;
     }
   };
-  worker.onerror = (e) => host.message(`The training worker failed: ${e.message}`);
   reset(false);
 
   return {
@@ -74,28 +67,13 @@ export const createDigitsLab: LabFactory = (host: LabHost, params: URLSearchPara
     load(p) {
       config = decodeDigits(p);
       view.show(config);
-      reset(playing);
+      training.changed();
     },
-    play() {
-      playing = true;
-      send({ type: 'play' });
-    },
-    pause() {
-      playing = false;
-      send({ type: 'pause' });
-    },
-    step() {
-      playing = false;
-      send({ type: 'step' });
-    },
-    reset() {
-      playing = false;
-      reset(false);
-    },
+    play: training.play,
+    pause: training.pause,
+    step: training.step,
+    reset: training.reset,
     frame: () => view.frame(),
-    close() {
-      playing = false;
-      send({ type: 'pause' });
-    },
+    close: training.pause,
   };
 };

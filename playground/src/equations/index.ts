@@ -1,6 +1,6 @@
 // The Equations lab as the shell sees it: nabla's explain of the Points or
 // Digits network, typeset, trained live in its worker.
-import { startLabWorker } from '../lab-worker.js';
+import { startLabWorker, TrainingControls } from '../lab-worker.js';
 import '../nets/labs.css';
 import { el } from '../dom.js';
 import type { Lab, LabFactory, LabHost } from '../lab.js';
@@ -36,7 +36,6 @@ export const createEquationsLab: LabFactory = (host: LabHost, params: URLSearchP
   const worker = startLabWorker('equations');
   const send = (m: ToWorker) => worker.postMessage(m);
   let state = decode(params, host);
-  let playing = false;
   let resetId = 0;
   let closed = false;
   /** The source lab's parameters this lab last took its network from. */
@@ -46,6 +45,7 @@ export const createEquationsLab: LabFactory = (host: LabHost, params: URLSearchP
     view.clear();
     send({ type: 'reset', id: ++resetId, spec: state.spec, layout: state.layout, play });
   };
+  const training = new TrainingControls(host, worker, reset);
   const view = new EquationsView(
     state,
     (s, what) => {
@@ -58,7 +58,7 @@ export const createEquationsLab: LabFactory = (host: LabHost, params: URLSearchP
       taken = encodeSpec(state.spec).toString();
       view.show(state);
       host.stateChanged();
-      reset(playing);
+      training.changed();
     },
   );
   const root = el('div', { className: 'lab equations-lab' }, view.controls, view.middle, view.detail);
@@ -77,20 +77,14 @@ export const createEquationsLab: LabFactory = (host: LabHost, params: URLSearchP
         view.setSnapshot(m);
         host.setCounter(m.steps);
         if (m.diverged) {
-          playing = false;
-          host.setPlaying(false);
-          host.message('The loss diverged (NaN or infinite): lower the learning rate in the network’s lab, then reset.');
+          training.stopped('The loss diverged (NaN or infinite): lower the learning rate in the network’s lab, then reset.');
         }
         break;
       case 'error':
-        playing = false;
-        host.setPlaying(false);
-        host.message(`Error: ${m.message}`);
-        console.error(m.message);
+        training.failed(m.message);
         break;
     }
   };
-  worker.onerror = (e) => host.message(`The training worker failed: ${e.message}`);
   reset(false);
 
   return {
@@ -102,24 +96,12 @@ export const createEquationsLab: LabFactory = (host: LabHost, params: URLSearchP
       state = decode(p, host);
       taken = encodeSpec(state.spec).toString();
       view.show(state);
-      reset(playing);
+      training.changed();
     },
-    play() {
-      playing = true;
-      send({ type: 'play' });
-    },
-    pause() {
-      playing = false;
-      send({ type: 'pause' });
-    },
-    step() {
-      playing = false;
-      send({ type: 'step' });
-    },
-    reset() {
-      playing = false;
-      reset(false);
-    },
+    play: training.play,
+    pause: training.pause,
+    step: training.step,
+    reset: training.reset,
     frame() {
       if (closed) {
         // opened again: follow the network's lab if it changed meanwhile
@@ -137,8 +119,7 @@ export const createEquationsLab: LabFactory = (host: LabHost, params: URLSearchP
     },
     close() {
       closed = true;
-      playing = false;
-      send({ type: 'pause' });
+      training.pause();
     },
   };
 };

@@ -1,6 +1,6 @@
 // The Points lab as the shell sees it: the view (lab.ts) and its training
 // worker (worker.ts), wired to the toolbar and the URL hash.
-import { startLabWorker } from '../lab-worker.js';
+import { startLabWorker, TrainingControls } from '../lab-worker.js';
 import { el } from '../dom.js';
 import type { Lab, LabFactory, LabHost } from '../lab.js';
 import { decodePoints, encodePoints, type PointsConfig } from './config.js';
@@ -11,18 +11,18 @@ export const createPointsLab: LabFactory = (host: LabHost, params: URLSearchPara
   const worker = startLabWorker('points');
   const send = (m: ToWorker) => worker.postMessage(m);
   let config: PointsConfig = decodePoints(params);
-  let playing = false;
   let resetId = 0;
   /** Starts a new network from the current config. */
   const reset = (play: boolean) => {
     host.message('');
     send({ type: 'reset', id: ++resetId, config, play });
   };
+  const training = new TrainingControls(host, worker, reset);
 
   const view = new PointsLab(config, (c) => {
     config = c;
     host.stateChanged();
-    reset(playing);
+    training.changed();
   });
   const controls = el('section', { id: 'controls', className: 'panel', ariaLabel: 'Settings' }, view.controls);
   const network = el('section', { id: 'network', className: 'panel', ariaLabel: 'Network' }, view.network.root);
@@ -45,23 +45,16 @@ export const createPointsLab: LabFactory = (host: LabHost, params: URLSearchPara
         view.setSnapshot(m);
         host.setCounter(m.epoch);
         if (m.diverged) {
-          playing = false;
-          host.setPlaying(false);
-          host.message('The loss diverged (NaN or infinite): lower the learning rate, then reset.');
-        } else if (!m.running && playing && m.epoch > 0) {
-          playing = false;
-          host.setPlaying(false);
+          training.stopped('The loss diverged (NaN or infinite): lower the learning rate, then reset.');
+        } else if (!m.running && training.playing && m.epoch > 0) {
+          training.stopped();
         }
         break;
       case 'error':
-        playing = false;
-        host.setPlaying(false);
-        host.message(`Error: ${m.message}`);
-        console.error(m.message);
+        training.failed(m.message);
         break;
     }
   };
-  worker.onerror = (e) => host.message(`The training worker failed: ${e.message}`);
   reset(false);
 
   return {
@@ -72,28 +65,13 @@ export const createPointsLab: LabFactory = (host: LabHost, params: URLSearchPara
     load(p) {
       config = decodePoints(p);
       view.show(config);
-      reset(playing);
+      training.changed();
     },
-    play() {
-      playing = true;
-      send({ type: 'play' });
-    },
-    pause() {
-      playing = false;
-      send({ type: 'pause' });
-    },
-    step() {
-      playing = false;
-      send({ type: 'step' });
-    },
-    reset() {
-      playing = false;
-      reset(false);
-    },
+    play: training.play,
+    pause: training.pause,
+    step: training.step,
+    reset: training.reset,
     frame: () => view.frame(),
-    close() {
-      playing = false;
-      send({ type: 'pause' });
-    },
+    close: training.pause,
   };
 };
