@@ -4,7 +4,8 @@
 // the Hessian is never formed); for Adam, of the preconditioned Hessian.
 // Trains in 25 ms slices; posts at most every 33 ms.
 import * as nb from 'nabla';
-import { buildNet, optimizerOf, type Net } from '../nets/build.js';
+import { buildNet, type Net } from '../nets/build.js';
+import { optimizerOf } from '../optimizers.js';
 import { PlayLoop, serveCommands, startEngine } from '../worker-kit.js';
 import { EXAMPLES, curvSpec, type CurvConfig } from './config.js';
 import type { CurvSnapshot, FromWorker, ToWorker } from './protocol.js';

@@ -4,27 +4,13 @@
 // same batches, trained with nb.makeTrainStep. The seed fixes the initial
 // weights and the batch order, so a config always trains the same way.
 import * as nb from 'nabla';
-import { runners, type DigitsConfig, type OptimizerChoice, type RunnerSpec } from './config.js';
+import { optimizerOf } from '../optimizers.js';
+import { runners, type DigitsConfig, type RunnerSpec } from './config.js';
 import type { DigitsSnapshot, EpochPoint } from './protocol.js';
 
 /** The share of the digits held out as the test set (the split is fixed: the same test images for every seed). */
 export const TEST_FRACTION = 0.2;
 const SPLIT_SEED = 20260;
-
-const optimizerOf = (name: OptimizerChoice, learningRate: number): nb.optimizers.Optimizer => {
-  switch (name) {
-    case 'sgd':
-      return nb.optimizers.sgd({ learningRate });
-    case 'momentum':
-      return nb.optimizers.sgd({ learningRate, momentum: 0.9 });
-    case 'rmsprop':
-      return nb.optimizers.rmsprop({ learningRate });
-    case 'adam':
-      return nb.optimizers.adam({ learningRate });
-    case 'adagrad':
-      return nb.optimizers.adagrad({ learningRate });
-  }
-};
 
 interface Split {
   x: nb.Tensor;

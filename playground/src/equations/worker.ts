@@ -3,7 +3,8 @@
 // it batch by batch in 25 ms slices, and posts the current numbers of every
 // quantity (Explanation.evaluate on a fixed batch) at most every 100 ms.
 import * as nb from 'nabla';
-import { buildNet, optimizerOf, type Net } from '../nets/build.js';
+import { buildNet, type Net } from '../nets/build.js';
+import { optimizerOf } from '../optimizers.js';
 import { training, type NetSpec } from '../nets/spec.js';
 import { PlayLoop, serveCommands, startEngine } from '../worker-kit.js';
 import type { EqExplain, EqLine, EqSnapshot, FromWorker, LayerInfo, Layout, Quantity, ToWorker } from './protocol.js';

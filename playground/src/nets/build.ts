@@ -20,22 +20,6 @@ export interface Net {
 /** The Points lab's number of points (its trainer's). */
 const POINTS = 500;
 
-/** An optimiser by the playground's name (momentum is SGD with μ = 0.9). */
-export function optimizerOf(name: string, learningRate: number): nb.optimizers.Optimizer {
-  switch (name) {
-    case 'momentum':
-      return nb.optimizers.sgd({ learningRate, momentum: 0.9 });
-    case 'rmsprop':
-      return nb.optimizers.rmsprop({ learningRate });
-    case 'adam':
-      return nb.optimizers.adam({ learningRate });
-    case 'adagrad':
-      return nb.optimizers.adagrad({ learningRate });
-    default:
-      return nb.optimizers.sgd({ learningRate });
-  }
-}
-
 /** Rows `idx` of a [n, k] tensor. */
 const rows = (t: nb.Tensor, idx: number[]) => nb.gather(t, nb.tensor(Int32Array.from(idx), [idx.length]));
 

@@ -4,28 +4,13 @@
 // Everything random comes from the config's seed, so a config always trains
 // the same way.
 import * as nb from 'nabla';
+import { optimizerOf } from '../optimizers.js';
 import { classCount, type PointsConfig } from './config.js';
 import { makePoints, type Points } from './datasets.js';
 import { featurize, gridPoints } from './features.js';
 import { EXTENT, OUTPUT_RES, UNIT_RES, type PointsData, type PointsSnapshot } from './protocol.js';
 
 const SAMPLES = 500;
-
-const optimizerOf = (c: PointsConfig): nb.optimizers.Optimizer => {
-  const learningRate = c.learningRate;
-  switch (c.optimizer) {
-    case 'sgd':
-      return nb.optimizers.sgd({ learningRate });
-    case 'momentum':
-      return nb.optimizers.sgd({ learningRate, momentum: 0.9 });
-    case 'rmsprop':
-      return nb.optimizers.rmsprop({ learningRate });
-    case 'adam':
-      return nb.optimizers.adam({ learningRate });
-    case 'adagrad':
-      return nb.optimizers.adagrad({ learningRate });
-  }
-};
 
 interface Split {
   x: nb.Tensor;
@@ -87,7 +72,7 @@ export class PointsTrainer {
     this.model = nb.sequential([...hidden, out]);
     const lossName = c.loss === 'mse' ? 'meanSquaredError' : binary ? 'binaryCrossentropy' : 'categoricalCrossentropy';
     this.loss = nb.losses.getLoss(lossName);
-    this.step = nb.makeTrainStep(this.model, { loss: this.loss, optimizer: optimizerOf(c) });
+    this.step = nb.makeTrainStep(this.model, { loss: this.loss, optimizer: optimizerOf(c.optimizer, c.learningRate) });
     this.params = this.step.params();
     this.optState = this.step.initOptState();
     this.outputGrid = featurize(nb.tensor(gridPoints(OUTPUT_RES, EXTENT), [OUTPUT_RES * OUTPUT_RES, 2]), c.features);
