@@ -1,6 +1,7 @@
 import type { Variable } from '../tensor/variable.js';
 import type { Layer } from '../nn/layer.js';
 import type { SymbolicTensor } from '../nn/symbolic.js';
+import { summaryTable } from './summary-table.js';
 
 /**
  * The text of a functional model's summary (Keras's): a row per layer with
@@ -26,25 +27,7 @@ export function functionalSummary(
     rows.push([`${layer.name} (${layer.className})`, out ? shape(out) : '?', String(layer.countParams()), first]);
     for (const more of connected.slice(1)) rows.push(['', '', '', more]);
   }
-  const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length)) + 2);
-  const rule = '_'.repeat(widths.reduce((a, b) => a + b, 0));
-  const line = (r: string[]) =>
-    r
-      .map((cell, i) => cell.padEnd(widths[i]!))
-      .join('')
-      .trimEnd();
   const total = params.reduce((n, v) => n + v.size, 0);
   const trainable = params.filter((v) => v.trainable).reduce((n, v) => n + v.size, 0);
-  return [
-    `Model: "${name}"`,
-    rule,
-    line(rows[0]!),
-    '='.repeat(rule.length),
-    ...rows.slice(1).map(line),
-    '='.repeat(rule.length),
-    `Total params: ${total}`,
-    `Trainable params: ${trainable}`,
-    `Non-trainable params: ${total - trainable}`,
-    rule,
-  ].join('\n');
+  return summaryTable(name, rows, total, trainable);
 }

@@ -256,18 +256,6 @@ export class Model extends LayersModel<Tensor | Tensor[]> {
     super.compile(args as CompileArgs);
   }
 
-  /** Sets all weights from tensors in getWeights order. */
-  setWeights(weights: readonly Tensor[]): void {
-    const vs = this.parameters();
-    if (weights.length !== vs.length) throw new ArgumentError(`setWeights: the model has ${vs.length} weights, got ${weights.length}`);
-    let at = 0;
-    for (const layer of this.layers) {
-      const n = layer.parameters().length;
-      layer.setWeights(weights.slice(at, at + n));
-      at += n;
-    }
-  }
-
   /** As Sequential.explain, for a model of one input and one output. */
   override explain(opts?: ExplainOptions): Explanation {
     if (this.inputs.length !== 1 || this.outputs.length !== 1)

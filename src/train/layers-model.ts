@@ -162,7 +162,16 @@ export abstract class LayersModel<Out extends Tensor | Tensor[] = Tensor> extend
   /** The forward pass; `training` enables dropout and batch statistics. */
   abstract call(x: TensorLike | Tensor[], training?: boolean): Out;
   /** Sets all weights from tensors in getWeights order. */
-  abstract setWeights(weights: readonly Tensor[]): void;
+  setWeights(weights: readonly Tensor[]): void {
+    const vs = this.parameters();
+    if (weights.length !== vs.length) throw new ArgumentError(`setWeights: the model has ${vs.length} weights, got ${weights.length}`);
+    let at = 0;
+    for (const layer of this.layers) {
+      const n = layer.parameters().length;
+      layer.setWeights(weights.slice(at, at + n));
+      at += n;
+    }
+  }
   /** The architecture as JSON. */
   abstract getConfig(): object;
 

@@ -9,6 +9,7 @@ import { Layer, layerFromConfig, type SymbolicShape } from '../nn/layer.js';
 import { registerModelClass } from '../io/saveable.js';
 
 import { LayersModel } from './layers-model.js';
+import { summaryTable } from './summary-table.js';
 
 export type { CompileArgs, FitArgs, InferenceArgs } from './layers-model.js';
 
@@ -94,18 +95,6 @@ export class Sequential extends LayersModel {
     return t;
   }
 
-  /** Sets all weights from tensors in getWeights order. */
-  setWeights(weights: readonly Tensor[]): void {
-    const vs = this.parameters();
-    if (weights.length !== vs.length) throw new ArgumentError(`setWeights: the model has ${vs.length} weights, got ${weights.length}`);
-    let at = 0;
-    for (const layer of this.layers) {
-      const n = layer.parameters().length;
-      layer.setWeights(weights.slice(at, at + n));
-      at += n;
-    }
-  }
-
   /**
    * The state dict's keys are structural: 'layers.<i>.<weight>' (the
    * layer's index in the model, as in `model.layers[i]`, and the weight's
@@ -147,25 +136,7 @@ export class Sequential extends LayersModel {
       trainable += layer.trainableParameters().reduce((s, v) => s + v.size, 0);
       rowsOut.push([`${layer.name} (${layer.className})`, shape ? `[${shape.map((d) => d ?? 'null').join(',')}]` : '?', String(count)]);
     }
-    const widths = [0, 1, 2].map((i) => Math.max(...rowsOut.map((r) => r[i]!.length)) + 2);
-    const rule = '_'.repeat(widths.reduce((a, b) => a + b, 0));
-    const line = (r: string[]) =>
-      r
-        .map((cell, i) => cell.padEnd(widths[i]!))
-        .join('')
-        .trimEnd();
-    const text = [
-      `Model: "${this.name}"`,
-      rule,
-      line(rowsOut[0]!),
-      '='.repeat(rule.length),
-      ...rowsOut.slice(1).map(line),
-      '='.repeat(rule.length),
-      `Total params: ${total}`,
-      `Trainable params: ${trainable}`,
-      `Non-trainable params: ${total - trainable}`,
-      rule,
-    ].join('\n');
+    const text = summaryTable(this.name, rowsOut, total, trainable);
     printFn?.(text);
     return text;
   }
