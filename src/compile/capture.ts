@@ -3,10 +3,9 @@
 // primitives; this builder also keeps the Variable objects behind the named
 // inputs and assignments (a plan reads and writes them on every call), and
 // turns random draws (dropout) into inputs drawn again on every call.
-import { ArgumentError } from '../core/errors.js';
-import { describe } from '../core/describe.js';
 import { tapeState } from '../autograd/tape.js';
 import { ProgramBuilder } from '../trace/builder.js';
+import { isPlainObject, mapOutputs } from '../trace/trace.js';
 import type { Equation, ProgramConstant, ProgramVar } from '../trace/program.js';
 import { type Tensor, isTensor } from '../tensor/tensor.js';
 import { Variable } from '../tensor/variable.js';
@@ -60,10 +59,6 @@ class JitBuilder extends ProgramBuilder {
   }
 }
 
-function isPlainObject(x: unknown): x is Record<string, unknown> {
-  return x !== null && typeof x === 'object' && Object.getPrototypeOf(x) === Object.prototype;
-}
-
 /** Runs f once on placeholders for the tensors of args and records what it computes. */
 export function capture(f: (...args: unknown[]) => unknown, args: readonly unknown[]): Captured {
   const builder = new JitBuilder();
@@ -79,10 +74,14 @@ export function capture(f: (...args: unknown[]) => unknown, args: readonly unkno
     const placeholders = args.map((a, i) => toPlaceholders(a, `x${i}`));
     const result = f(...placeholders);
     const outputs: ProgramVar[] = [];
-    const outputTree = mapOutputs(result, (t) => {
-      outputs.push(builder.output(t));
-      return outputs.length - 1;
-    });
+    const outputTree = mapOutputs(
+      result,
+      (t) => {
+        outputs.push(builder.output(t));
+        return outputs.length - 1;
+      },
+      'jit',
+    );
     const updates: { variable: Variable; value: ProgramVar }[] = [];
     const start = new Map(builder.paramVars.map((p) => [p.variable, p.id]));
     for (const [v, t] of builder.valueOf) {
@@ -107,14 +106,4 @@ export function capture(f: (...args: unknown[]) => unknown, args: readonly unkno
   } finally {
     tapeState.tracer = null;
   }
-}
-
-/** The result's tree with each tensor replaced by { output: fn(tensor) }; other leaves as they are. */
-function mapOutputs(t: unknown, fn: (t: Tensor) => number): unknown {
-  if (isTensor(t)) return { output: fn(t) };
-  if (t instanceof Variable) return { output: fn(t.value) };
-  if (Array.isArray(t)) return t.map((c) => mapOutputs(c, fn));
-  if (isPlainObject(t)) return Object.fromEntries(Object.entries(t).map(([k, v]) => [k, mapOutputs(v, fn)]));
-  if (t === null || t === undefined || typeof t === 'number' || typeof t === 'string' || typeof t === 'boolean') return t;
-  throw new ArgumentError(`jit: the function must return tensors, or arrays/objects of them; got ${describe(t)}`);
 }

@@ -167,19 +167,21 @@ function traceOnce(fn: AnyFn, name: string, args: readonly unknown[], attempt: n
   }
 }
 
-function isPlainObject(x: unknown): x is Record<string, unknown> {
+/** An object literal (not an array, tensor, Variable or class instance): a tree node of arguments and results. */
+export function isPlainObject(x: unknown): x is Record<string, unknown> {
   return x !== null && typeof x === 'object' && Object.getPrototypeOf(x) === Object.prototype;
 }
 
 /**
  * The result's tree with each tensor (or variable) replaced by { output: fn(tensor) };
- * numbers, strings, booleans and null (an optimiser's step count, say) stay as they are.
+ * numbers, strings, booleans and null (an optimiser's step count, say) stay as they are. `op`
+ * names the caller in the error for any other leaf.
  */
-function mapOutputs(t: unknown, fn: (t: Tensor) => number): unknown {
+export function mapOutputs(t: unknown, fn: (t: Tensor) => number, op = 'trace'): unknown {
   if (isTensor(t)) return { output: fn(t) };
   if (t instanceof Variable) return { output: fn(t.value) };
-  if (Array.isArray(t)) return t.map((c) => mapOutputs(c, fn));
-  if (isPlainObject(t)) return Object.fromEntries(Object.entries(t).map(([k, v]) => [k, mapOutputs(v, fn)]));
+  if (Array.isArray(t)) return t.map((c) => mapOutputs(c, fn, op));
+  if (isPlainObject(t)) return Object.fromEntries(Object.entries(t).map(([k, v]) => [k, mapOutputs(v, fn, op)]));
   if (t === null || t === undefined || typeof t === 'number' || typeof t === 'string' || typeof t === 'boolean') return t;
-  throw new ArgumentError(`trace: the function must return tensors, or arrays/objects of them; got ${describe(t)}`);
+  throw new ArgumentError(`${op}: the function must return tensors, or arrays/objects of them; got ${describe(t)}`);
 }
