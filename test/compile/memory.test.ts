@@ -1,19 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import * as nb from '../../src/index.js';
 import type { Tensor } from '../../src/index.js';
 import { wasmKernels } from '../../src/backend/index.js';
-
-v8.setFlagsFromString('--expose-gc');
-const gc = vm.runInNewContext('gc') as () => void;
-
-function heapAfterGc(): number {
-  gc();
-  gc();
-  return v8.getHeapStatistics().used_heap_size;
-}
+import { heapAfterGc } from '../gc.js';
 
 test('a long compiled training loop keeps memory flat: the plan holds nothing of a call', () => {
   nb.setBackend('wasm');
