@@ -2,6 +2,7 @@
 // (compile({ jitCompile })), from the same weights and shuffles, and predict of 1 and 1024 samples.
 //   npm run build && node bench/jit-digits.mjs [--epochs 50] [--threads 1] [--accuracy]  (--accuracy: fit with metrics: ['accuracy'])
 import * as nb from '../dist/index.js';
+import { digitsSplit } from './digits.mjs';
 
 const arg = (name, d) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -10,16 +11,8 @@ const arg = (name, d) => {
 const EPOCHS = arg('epochs', 50);
 await nb.ready();
 nb.setThreads(arg('threads', 1));
-const { x, labels } = nb.data.loadDigits();
-const n = x.shape[0];
-const order = Int32Array.from({ length: n }, (_, i) => i);
-new nb.Generator(0).shuffle(order);
-const nTrain = Math.floor(n * 0.8);
-const pick = (t, idx) => nb.gather(t, nb.tensor(idx, [idx.length], 'int32'), 0);
-const xTrain = pick(x, order.subarray(0, nTrain)),
-  xTest = pick(x, order.subarray(nTrain));
-const yTrain = pick(nb.oneHot(labels, 10), order.subarray(0, nTrain));
-const testLabels = pick(labels, order.subarray(nTrain)).data();
+const { xTrain, yTrain, xTest, testLabels: testLabelTensor } = digitsSplit(nb);
+const testLabels = testLabelTensor.data();
 nb.seed(1);
 const build = () =>
   nb.sequential([

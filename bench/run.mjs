@@ -37,6 +37,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import { bestTorch, exported, runTorch, TORCH_THREADS, torchInfo, torchLabel } from './torch.mjs';
+import { digitsSplit as splitDigits } from './digits.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -588,20 +589,9 @@ const fashionInputs = { mlp: [784], cnn: [28, 28, 1] };
 
 /** The digits data every library trains on: a fixed 80/20 split of the UCI digits shipped with nabla, and initial weights (seed 1). */
 function digitsSplit() {
-  const { x, labels } = nb.data.loadDigits();
-  const n = x.shape[0];
-  const order = Int32Array.from({ length: n }, (_, i) => i);
-  new nb.Generator(0).shuffle(order);
-  const nTrain = Math.floor(n * 0.8);
-  const pick = (t, idx) => nb.gather(t, nb.tensor(idx, [idx.length], 'int32'), 0);
-  const xTrain = pick(x, order.subarray(0, nTrain)),
-    xTest = pick(x, order.subarray(nTrain));
-  const yAll = nb.oneHot(labels, 10);
-  const yTrain = pick(yAll, order.subarray(0, nTrain));
-  const testLabels = pick(labels, order.subarray(nTrain));
+  const split = splitDigits(nb);
   nb.seed(1);
-  const initial = nablaModel('digits').getWeights();
-  return { x, n, nTrain, xTrain, yTrain, xTest, testLabels, initial };
+  return { ...split, initial: nablaModel('digits').getWeights() };
 }
 
 /** Trains nabla's digits MLP once on the wasm backend with `threads` threads (or the js backend): { seconds, accuracy }. */
