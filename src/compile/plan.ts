@@ -39,6 +39,12 @@ export interface PlanResult {
    * plan's next run, which reuses its storage (then it throws).
    */
   readonly later: (output: number) => Tensor;
+  /**
+   * @internal A deferred output's storage itself, not copied: the plan's own
+   * block, valid until its next run (fit reads the loss and checks the new
+   * weights in place, and copies what it keeps).
+   */
+  readonly peek: (output: number) => TypedArray;
   /** The assigned variables' new values. */
   readonly updates: readonly { variable: Variable; value: Tensor }[];
 }
@@ -72,6 +78,9 @@ export class Plan {
   private traceDraws: Tensor[] | null;
   private readonly mem: PlanMemory | null;
   private readonly held: Block[] = [];
+  /** The entries' staging (see the constructor), and their addresses in the current run, by slot. */
+  private readonly entries: { slot: number; stage: Stage }[] = [];
+  private readonly addrs: number[] = [];
   /** The function's result from the outputs (see builder). */
   private readonly build: (outs: readonly (Tensor | null)[]) => unknown;
   /** The graph's nodes, in replay order (a caller may adjust numeric attributes between calls: see fit's Adam steps). */
@@ -140,6 +149,13 @@ export class Plan {
       if (!list) pool.set(key, (list = []));
       list.push(blockOf.get(s)!);
     };
+    // the operands that are the call's arrays (inputs, weights, random draws, constants): their addresses are found once per run
+    const entry = new Set([
+      ...this.inputSlots,
+      ...this.paramSlots.map((p) => p.slot),
+      ...this.randomSlots.map((r) => r.slot),
+      ...constantSlots.map(([s]) => s),
+    ]);
     let planned = 0;
     work.forEach((w, i) => {
       if (w.kernel) {
@@ -151,7 +167,9 @@ export class Plan {
         // operands that are not planned values get a staging block, used when they are not resident
         for (const s of w.ins) {
           if (!blockOf.has(s) && !stageOf.has(s)) {
-            stageOf.set(s, { block: null, held: this.held });
+            const stage: Stage = { block: null, held: this.held };
+            stageOf.set(s, stage);
+            if (entry.has(s)) this.entries.push({ slot: s, stage });
           }
         }
       }
@@ -181,13 +199,16 @@ export class Plan {
     const v = this.vals;
     const inBlock: (Block | null)[] = ins.map((s) => blockOf.get(s) ?? null);
     const inStage = ins.map((s) => stageOf.get(s) ?? null);
+    // an operand is a planned block (fixed address), an entry (its address found when the run began) or an ordinary kernel's result
+    const isEntry = ins.map((s) => this.entries.some((e) => e.slot === s));
+    const at = this.addrs;
     const outBlocks = outs.map((s) => blockOf.get(s)!);
     const outPtrs = outBlocks.map((b) => b.ptr);
     const ptrs = new Array<number>(ins.length).fill(0);
     return () => {
       for (let k = 0; k < ins.length; k++) {
         const b = inBlock[k]!;
-        ptrs[k] = b !== null ? b.ptr : mem.addr(v[ins[k]!]!, inStage[k]!);
+        ptrs[k] = b !== null ? b.ptr : isEntry[k] ? at[ins[k]!]! : mem.freshAddr(v[ins[k]!]!, inStage[k]!);
       }
       kernel(ptrs, outPtrs);
       for (let k = 0; k < outs.length; k++) v[outs[k]!] = outBlocks[k]!.view;
@@ -245,7 +266,11 @@ export class Plan {
       const drawn = this.traceDraws;
       this.traceDraws = null;
       this.randomSlots.forEach((r, i) => (v[r.slot] = (drawn ? drawn[i]! : r.redraw()).storage));
-      this.mem?.beforeRun();
+      const mem = this.mem;
+      if (mem !== null) {
+        mem.beforeRun();
+        for (const e of this.entries) this.addrs[e.slot] = mem.entryAddr(v[e.slot]!, e.stage);
+      }
       for (const s of this.steps) s();
       const leave = (slot: number): TypedArray => (this.plannedSlots.has(slot) ? this.mem!.copyOut(v[slot]!) : v[slot]!);
       const copies = new Map<number, TypedArray>();
@@ -260,16 +285,30 @@ export class Plan {
         return null;
       });
       const updates = this.updateSlots.map((u) => ({ variable: u.variable, value: new Tensor(once(u.slot), u.shape) }));
-      const later = (i: number): Tensor => {
+      const peek = (i: number): TypedArray => {
         const a = this.deferredValues.get(i);
         if (run !== this.runs || a === undefined) throw new NablaError(`jit: output ${i} of a plan's run was not deferred, or the plan has run again since`);
+        return a;
+      };
+      const later = (i: number): Tensor => {
+        const a = peek(i);
         return new Tensor(this.plannedSlots.has(this.outSlots[i]!.slot) ? this.mem!.copyOut(a) : a, this.outSlots[i]!.shape);
       };
-      return { result: this.build(outs), updates, later };
+      return { result: this.build(outs), updates, later, peek };
     } finally {
       // drop the call's arrays (constants stay): nothing of one call is kept alive by the plan
       for (let i = 0; i < v.length; i++) if (!this.constantSlots.has(i)) v[i] = null;
     }
+  }
+
+  /** Output i's shape. */
+  outputShape(i: number): readonly number[] {
+    return this.outSlots[i]!.shape;
+  }
+
+  /** A fresh array holding `a`'s values: resident storage where the kernels' memory gives it (as a value leaving the plan gets). */
+  copyOf(a: TypedArray): TypedArray {
+    return this.mem !== null ? this.mem.copyOut(a) : a.slice();
   }
 
   /** What the passes did (see Graph.stats). */

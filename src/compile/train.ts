@@ -5,15 +5,22 @@
 import type { OptimizerState } from '../optim/optimizer.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { Adam } from '../optim/adam.js';
+import { AdamW } from '../optim/adamw.js';
+import { Adagrad } from '../optim/adagrad.js';
+import { RMSprop } from '../optim/rmsprop.js';
+import { SGD } from '../optim/sgd.js';
 import type { AdamStep } from '../backend/kernels.js';
-import type { Tensor } from '../tensor/tensor.js';
+import type { TypedArray } from '../core/dtype.js';
+import { NablaError } from '../core/errors.js';
+import { Tensor } from '../tensor/tensor.js';
+import { resident, settleResident, type Variable } from '../tensor/variable.js';
 import { batchStatistic, type Metric } from '../metrics/metric.js';
 import { noGrad } from '../ops/stop.js';
-import type { NamedTensors, TrainBatch, Trainer, TrainStepResult } from '../train/step.js';
+import type { NamedTensors, TrainBatch, Trainer } from '../train/step.js';
 import { part, type Data } from '../train/model-data.js';
 import { jit, makeJit } from './jit.js';
 import type { Node } from './optimize.js';
-import type { Plan } from './plan.js';
+import type { Plan, PlanResult } from './plan.js';
 import { tensorLeaves } from './signature.js';
 
 type Slots = Readonly<Record<string, Tensor>>;
@@ -33,6 +40,9 @@ interface StepOut {
   metrics: NamedTensors;
 }
 
+/** The outputs of a StepOut as plan output indices ({ output: i } leaves of the plan's output tree). */
+type StepRefs = { [K in keyof StepOut]: unknown };
+
 /**
  * The gradients of a replay as an object whose properties read them from
  * the plan on first access (a fit that does not diverge never copies them out).
@@ -48,21 +58,59 @@ function gradsLater(names: readonly string[], outputs: Map<string, number>, late
   return grads;
 }
 
+/** One compiled training step's results (see CompiledTrainStep.run). */
+export interface CompiledStepResult {
+  /** The loss, its new weights by name and its metrics' per-example values: the plan's own storage, valid until its next run. */
+  readonly loss: Tensor;
+  readonly params: NamedTensors;
+  readonly metrics: NamedTensors;
+  /** The gradients by name, copied out on first access. */
+  readonly grads: NamedTensors;
+  /** The model's outputs (copied out when read). */
+  readonly outputs: () => Tensor;
+  /** The non-trainable values after the step (batch-norm statistics), copied out. */
+  readonly state: NamedTensors;
+  /** Makes this step's weights and optimiser state the model's (kept in the step's memory: see CompiledTrainStep). */
+  commit(): void;
+}
+
 /**
- * A training step compiled per batch shape, or null for an optimiser whose
- * update depends on the step count in a way a plan cannot follow (a
- * learning-rate schedule, except for Adam, whose rate enters only through its
- * step size). The step returns null when it has to run eagerly (the first
- * update of a parameter creates its slots; a step that cannot be traced).
+ * fit's training step compiled per batch shape. Between steps the newest
+ * weights and optimiser slots stay in the step's own arrays ("home"),
+ * resident in the kernels' memory: the next step reads them in place, and a
+ * committed step copies its results there, instead of making new tensors of
+ * every weight and slot for the variables and the optimiser each step. The
+ * variables and the optimiser get them back (settle) as soon as anything
+ * reads or writes a variable's value or the optimiser's state
+ * (settleResident), and when fit ends: nobody sees a stale value.
  */
-export function compiledTrainStep(
-  trainer: Trainer,
-  optimizer: Optimizer,
-  opts: { silent: boolean },
-): ((params: NamedTensors, state: OptimizerState, batch: TrainBatch) => TrainStepResult | null) | null {
+export interface CompiledTrainStep {
+  /**
+   * One step on `batch`, or null when it has to run eagerly (a parameter's
+   * first update creates its slots; a step that cannot be traced; an
+   * optimiser whose state a plan cannot follow).
+   */
+  run(batch: TrainBatch): CompiledStepResult | null;
+  /** Writes the held weights and slots back into the variables and the optimiser, if they are held. */
+  settle(): void;
+}
+
+/** The optimisers whose update a plan can replay: every quantity that changes between steps is a slot, or Adam's step size (set before each replay). */
+const REPLAYABLE: readonly (abstract new (...a: never[]) => Optimizer)[] = [SGD, RMSprop, Adagrad, Adam, AdamW];
+
+/**
+ * The compiled step of `trainer` (the model's trainable variables
+ * `trainable`, in trainer.names order) with `optimizer`, or null when fit
+ * has to run eagerly: an optimiser other than the built-in ones (whose rule
+ * could depend on JS state a plan freezes), or a learning-rate schedule
+ * (except for Adam, whose rate enters only through its step size).
+ */
+export function compiledTrainStep(trainer: Trainer, optimizer: Optimizer, trainable: readonly Variable[], opts: { silent: boolean }): CompiledTrainStep | null {
   const isAdam = optimizer instanceof Adam;
   const fixedRate = typeof (optimizer as unknown as { learningRate: unknown }).learningRate === 'number';
-  if (!fixedRate && optimizer.className !== 'Adam') return null;
+  if (!REPLAYABLE.some((C) => optimizer.constructor === C)) return null;
+  if (!fixedRate && !isAdam) return null;
+  // the step count and each parameter's update count, read when the step is traced (Adam's are set on each replay)
   const now = { iterations: 0, updates: [] as number[] };
   const step = (params: NamedTensors, slots: Slots[], x: Data, y: Data, sampleWeight?: Tensor): StepOut => {
     const state: OptimizerState = { iterations: now.iterations, parameters: slots.map((s, i) => ({ updates: now.updates[i]!, slots: s })) };
@@ -82,68 +130,200 @@ export function compiledTrainStep(
   // Within one fit the parameters' and slots' shapes are fixed, so the batch's shapes pick the plan, without
   // walking every argument for its signature. Every plan held here was looked up after any plan jit's cache
   // could drop (at most CACHE distinct lookups since this map was last emptied), so none was disposed.
-  const plans = new Map<string, { plan: Plan; grads: Map<string, number>; deferred: Set<number>; adam: Node[] } | null>();
+  const plans = new Map<string, Compiled | null>();
   const shapeKey = (d: Data | undefined): string =>
     d === undefined ? '-' : Array.isArray(d) ? `[${d.map(shapeKey).join('|')}]` : `${d.dtype}${d.shape.join(',')}`;
-  const planOf = (args: unknown[], batch: TrainBatch) => {
+  const planOf = (args: unknown[], batch: TrainBatch): Compiled | null => {
     const key = `${shapeKey(batch.x)};${shapeKey(batch.y)};${shapeKey(batch.sampleWeight)}`;
     let hit = plans.get(key);
     if (hit === undefined) {
       if (plans.size >= CACHE) plans.clear();
       const plan = planFor(args);
-      hit = plan === null ? null : { plan, ...gradOutputs(plan), adam: plan.nodes.filter((n) => n.prim === 'adamUpdate') };
+      hit = plan === null ? null : compiled(plan, trainer.names);
       plans.set(key, hit);
     }
     return hit;
   };
-  return (params, state, batch) => {
-    // a parameter's first update creates its slots inside the step: run that one eagerly
-    if (state.parameters.some((p) => p.updates === 0)) return null;
-    now.iterations = state.iterations;
-    now.updates = state.parameters.map((p) => p.updates);
-    const slots = state.parameters.map((p) => p.slots);
-    const args =
-      batch.sampleWeight === undefined ? ([params, slots, batch.x, batch.y] as const) : ([params, slots, batch.x, batch.y, batch.sampleWeight] as const);
-    const hit = planOf([...args], batch);
+
+  // The held values, in the plan's input order of the weights and slots: the weights in trainer.names order,
+  // then each parameter's slots. Non-null exactly while resident.owner is `owner`.
+  let home: { arrays: TypedArray[]; params: NamedTensors; slots: Slots[] } | null = null;
+  const shapes = trainable.map((v) => v.shape);
+  let slotShapes: (readonly number[])[][] = [];
+  let slotNames: string[][] = [];
+  let lastRun = 0;
+  const owner = {
+    settle: () => {
+      // the held arrays become the variables' and the optimiser's storage (no copy): the next commit makes new ones
+      const h = home;
+      if (h === null) return;
+      home = null;
+      trainer.names.forEach((k, i) => trainable[i]!.assign(h.params[k]!));
+      optimizer.setState(trainable, {
+        iterations: now.iterations,
+        parameters: h.slots.map((s, i) => ({ updates: now.updates[i]!, slots: { ...s } })),
+      });
+    },
+  };
+  const settle = () => {
+    if (resident.owner === owner) settleResident();
+  };
+
+  const run = (batch: TrainBatch): CompiledStepResult | null => {
+    let params: NamedTensors, slots: Slots[];
+    if (home !== null) {
+      params = home.params;
+      slots = home.slots;
+    } else {
+      params = trainer.params();
+      const state = optimizer.stateOf(trainable);
+      // a parameter's first update creates its slots inside the step: run that one eagerly
+      if (state.parameters.some((p) => p.updates === 0)) return null;
+      now.iterations = state.iterations;
+      now.updates = state.parameters.map((p) => p.updates);
+      slots = state.parameters.map((p) => p.slots);
+      slotNames = slots.map((s) => Object.keys(s));
+      slotShapes = slots.map((s) => Object.values(s).map((t) => t.shape));
+    }
+    const args = batch.sampleWeight === undefined ? [params, slots, batch.x, batch.y] : [params, slots, batch.x, batch.y, batch.sampleWeight];
+    // (a first trace of this batch shape reads the variables, which settles what is held: `params` and `slots` keep their values)
+    const hit = planOf(args, batch);
     if (hit === null) return null;
     const { plan } = hit;
+    if (hit.carried.length !== trainable.length + slotNames.reduce((n, s) => n + s.length, 0)) return null;
     if (isAdam) {
       const adam = optimizer as Adam;
-      const nodes = hit.adam;
-      if (nodes.length !== state.parameters.length) return null;
-      const lr = optimizer.getLearningRate();
-      nodes.forEach((n, i) => {
+      if (hit.adam.length !== trainable.length) return null;
+      const lr = optimizer.learningRateAt(now.iterations);
+      hit.adam.forEach((n, i) => {
         // as Adam.rule computes them for update t
-        const t = state.parameters[i]!.updates + 1;
+        const t = now.updates[i]! + 1;
         const a = n.attrs as AdamStep;
         a.stepSize = lr / (1 - adam.beta1 ** t);
         a.root2 = Math.sqrt(1 - adam.beta2 ** t);
       });
     }
-    const { result, later } = plan.run(tensorLeaves(args), hit.deferred);
-    const out = result as StepOut;
+    // another fit's held values are settled first; this step's own stay held while the plan reads the model's other variables
+    if (resident.owner !== owner) settleResident();
+    const held = resident.owner;
+    resident.owner = null;
+    let r: PlanResult;
+    try {
+      r = plan.run(tensorLeaves(args), hit.deferred);
+    } finally {
+      resident.owner = held;
+    }
+    const thisRun = ++lastRun;
     compiledRuns.steps++;
+    const { peek, later } = r;
+    const view = (i: number) => new Tensor(peek(i), plan.outputShape(i));
+    const out = plan.outputTree as StepRefs;
+    const state = r.result as { state: NamedTensors };
     return {
-      params: out.params,
-      optState: { iterations: state.iterations + 1, parameters: out.slots.map((s, i) => ({ updates: state.parameters[i]!.updates + 1, slots: s })) },
-      loss: out.loss,
-      outputs: out.outputs,
-      state: out.state,
-      grads: gradsLater(Object.keys(params), hit.grads, later),
-      metrics: out.metrics,
+      loss: view(ref(out.loss)),
+      params: Object.fromEntries(trainer.names.map((k, i) => [k, view(hit.carried[i]!)])),
+      metrics: Object.fromEntries(Object.entries(out.metrics as Record<string, unknown>).map(([k, t]) => [k, view(ref(t))])),
+      grads: gradsLater(trainer.names, hit.grads, later),
+      outputs: () => later(ref(out.outputs)),
+      state: state.state,
+      commit: () => {
+        if (thisRun !== lastRun) throw new NablaError('fit: a compiled step was committed after a later one ran');
+        if (home !== null) {
+          const arrays = home.arrays;
+          hit.carried.forEach((o, j) => (arrays[j] as Float32Array).set(peek(o) as Float32Array));
+        } else {
+          // fresh arrays: never a variable's storage (an output can be an input, a weight without a gradient)
+          const arrays = hit.carried.map((o) => plan.copyOf(peek(o)));
+          const tensors = arrays.map((a, j) => new Tensor(a, j < shapes.length ? shapes[j]! : slotShape(j)));
+          const ps: NamedTensors = {};
+          trainer.names.forEach((k, i) => (ps[k] = tensors[i]!));
+          let j = shapes.length;
+          const ss = slotNames.map((names) => Object.fromEntries(names.map((n) => [n, tensors[j++]!])));
+          home = { arrays, params: ps, slots: ss };
+        }
+        now.iterations++;
+        now.updates = now.updates.map((u) => u + 1);
+        // the layer state (batch-norm statistics) is not held: written now, as an eager step's is
+        if (Object.keys(state.state).length > 0) {
+          resident.owner = null;
+          try {
+            trainer.write({}, state.state);
+          } finally {
+            resident.owner = owner;
+          }
+        } else resident.owner = owner;
+      },
     };
   };
+  /** The shape of held slot j (counting from the first slot after the weights). */
+  const slotShape = (j: number): readonly number[] => {
+    let k = j - shapes.length;
+    for (let i = 0; i < slotShapes.length; i++) {
+      if (k < slotShapes[i]!.length) return slotShapes[i]![k]!;
+      k -= slotShapes[i]!.length;
+    }
+    throw new NablaError(`fit: no slot ${j} in the compiled step`);
+  };
+  return { run, settle };
 }
 
-/** The plan outputs of the step's gradients, by parameter name, and their set (deferred in every replay). */
-function gradOutputs(plan: Plan): { grads: Map<string, number>; deferred: Set<number> } {
+/** The output index of a { output: i } leaf of a plan's output tree. */
+function ref(t: unknown): number {
+  const o = (t as { output?: unknown } | null)?.output;
+  if (typeof o !== 'number') throw new NablaError('fit: the compiled step lost one of its outputs');
+  return o;
+}
+
+/** What fit needs of one plan of the step: its outputs by role. */
+interface Compiled {
+  plan: Plan;
+  /** The gradients' outputs by parameter name. */
+  grads: Map<string, number>;
+  /** Every output: deferred (read in place, or copied out on demand). */
+  deferred: Set<number>;
+  /** The new weights' and slots' outputs, in the plan's input order of the weights and slots. */
+  carried: number[];
+  /** Adam's update equations, one per parameter in order. */
+  adam: Node[];
+}
+
+/** The roles of a plan's outputs (see Compiled). */
+function compiled(plan: Plan, names: readonly string[]): Compiled {
+  const out = plan.outputTree as StepRefs;
+  const carried: number[] = [];
+  const params = out.params as Record<string, unknown>;
+  for (const k of names) carried.push(ref(params[k]));
+  for (const s of out.slots as Record<string, unknown>[]) for (const t of Object.values(s)) carried.push(ref(t));
+  const deferred = new Set<number>();
+  const all = (t: unknown): void => {
+    if (t === null || typeof t !== 'object') return;
+    const o = (t as { output?: unknown }).output;
+    if (typeof o === 'number') deferred.add(o);
+    else Object.values(t).forEach(all);
+  };
+  all(out);
+  // the layer state is copied out with the result (it is written into the variables on commit)
+  const kept = new Set<number>();
+  const keep = (t: unknown): void => {
+    if (t === null || typeof t !== 'object') return;
+    const o = (t as { output?: unknown }).output;
+    if (typeof o === 'number') kept.add(o);
+    else Object.values(t).forEach(keep);
+  };
+  keep(out.state);
+  for (const o of kept) deferred.delete(o);
+  return { plan, ...gradOutputs(plan), deferred, carried, adam: plan.nodes.filter((n) => n.prim === 'adamUpdate') };
+}
+
+/** The plan outputs of the step's gradients, by parameter name. */
+function gradOutputs(plan: Plan): { grads: Map<string, number> } {
   const grads = new Map<string, number>();
   const tree = (plan.outputTree as { grads?: Record<string, unknown> }).grads ?? {};
   for (const [k, t] of Object.entries(tree)) {
     const o = (t as { output?: unknown } | null)?.output;
     if (typeof o === 'number') grads.set(k, o);
   }
-  return { grads, deferred: new Set(grads.values()) };
+  return { grads };
 }
 
 /**
@@ -157,7 +337,7 @@ function gradOutputs(plan: Plan): { grads: Map<string, number>; deferred: Set<nu
  */
 export function metricsInStep(metrics: readonly { metric: Metric; output: number }[]): {
   functions: Record<string, (yTrue: Data, yPred: Data) => Tensor>;
-  update(values: NamedTensors, y: Data, outputs: Data): void;
+  update(values: NamedTensors, y: Data, outputs: () => Data): void;
 } {
   const stats = metrics.map((m) => batchStatistic(m.metric));
   const functions: Record<string, (yTrue: Data, yPred: Data) => Tensor> = {};
@@ -167,14 +347,16 @@ export function metricsInStep(metrics: readonly { metric: Metric; output: number
   });
   return {
     functions,
-    update: (values, y, outputs) =>
+    update: (values, y, outputs) => {
+      let read: Data | undefined; // the outputs, read once if a metric needs them
       noGrad(() =>
         metrics.forEach((m, i) => {
           const s = stats[i];
           if (s) s.fold(values[`metric${i}`]!.storage);
-          else m.metric.update(part(y, m.output), part(outputs, m.output));
+          else m.metric.update(part(y, m.output), part((read ??= outputs()), m.output));
         }),
-      ),
+      );
+    },
   };
 }
 

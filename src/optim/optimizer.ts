@@ -4,7 +4,7 @@ import { tapeState } from '../autograd/tape.js';
 import { cast } from '../ops/arithmetic.js';
 import { noGrad } from '../ops/stop.js';
 import { isTensor, type Tensor } from '../tensor/tensor.js';
-import { Variable } from '../tensor/variable.js';
+import { settleResident, Variable } from '../tensor/variable.js';
 import { clipByGlobalNorm, clipByNorm, clipByValue } from './clip.js';
 import { flattenParameters, pairGradients, type GradientsFor } from './pairs.js';
 import { checkLearningRate, type LearningRate } from './schedules.js';
@@ -75,8 +75,22 @@ type VariableState = ParameterState;
  * time a parameter is updated, with its shape and dtype (float32 or float64).
  */
 export abstract class Optimizer {
-  #iterations = 0;
-  readonly #state = new Map<Variable, VariableState>();
+  #iterationsHeld = 0;
+  readonly #stateHeld = new Map<Variable, VariableState>();
+  /** The per-variable states; reading them first writes back values a compiled fit holds (see settleResident). */
+  get #state(): Map<Variable, VariableState> {
+    settleResident();
+    return this.#stateHeld;
+  }
+  /** The step count, settled like #state. */
+  get #iterations(): number {
+    settleResident();
+    return this.#iterationsHeld;
+  }
+  set #iterations(n: number) {
+    settleResident();
+    this.#iterationsHeld = n;
+  }
   /** The learning rate: a fixed number or a schedule of the step. */
   protected readonly learningRate: LearningRate;
   /** The clipping options that were set. */
@@ -113,6 +127,11 @@ export abstract class Optimizer {
   /** The learning rate the next update will use: η, or schedule(iterations). */
   getLearningRate(): number {
     return this.rateAt(this.#iterations);
+  }
+
+  /** @internal η at `step` (fit's compiled step, which counts the steps itself while it holds the state). */
+  learningRateAt(step: number): number {
+    return this.rateAt(step);
   }
 
   /** η at `step`: the fixed rate, or schedule(step), checked to be a finite number ≥ 0. */

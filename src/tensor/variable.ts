@@ -7,6 +7,25 @@ import { type Tensor, isTensor } from './tensor.js';
 let counter = 0;
 
 /**
+ * @internal Newer values than the variables hold, kept elsewhere: a compiled
+ * fit keeps the trained weights and the optimiser's slots in its plan's
+ * memory between steps instead of copying them out after every step. Any
+ * read or write of a variable's value (and of an optimiser's state) first
+ * calls `settleResident`, which writes them back: nobody sees a stale value,
+ * and a value assigned from outside is never overwritten later.
+ */
+export const resident: { owner: { settle(): void } | null } = { owner: null };
+
+/** @internal Writes the values held elsewhere (see `resident`) back into their variables, if any are. */
+export function settleResident(): void {
+  const o = resident.owner;
+  if (o !== null) {
+    resident.owner = null;
+    o.settle();
+  }
+}
+
+/**
  * A named, mutable slot holding a tensor: the trainable weights of a model.
  * Tensors themselves are immutable; training replaces a variable's value with
  * `assign`. Every op accepts a Variable where it accepts a tensor (it reads
@@ -35,6 +54,7 @@ export class Variable {
 
   /** The current value. */
   get value(): Tensor {
+    if (resident.owner !== null) settleResident();
     const tracer = tapeState.tracer;
     return tracer ? tracer.read(this) : this.current;
   }
@@ -60,6 +80,7 @@ export class Variable {
     if (value.dtype !== this.current.dtype) {
       throw new DTypeError(`assign: variable '${this.name}' has dtype ${this.current.dtype}, got ${value.dtype}`);
     }
+    if (resident.owner !== null) settleResident();
     const tracer = tapeState.tracer;
     if (tracer) tracer.write(this, value.alias());
     else this.current = value.alias();
@@ -67,6 +88,7 @@ export class Variable {
 
   /** @internal Used by the autodiff transforms to substitute a traced value while a function runs. */
   swap(value: Tensor): Tensor {
+    if (resident.owner !== null) settleResident();
     const tracer = tapeState.tracer;
     if (tracer) {
       const old = tracer.read(this);
@@ -80,6 +102,7 @@ export class Variable {
 
   /** @internal The value outside any trace (what nb.trace's named inputs stand for). */
   get concrete(): Tensor {
+    if (resident.owner !== null) settleResident();
     return this.current;
   }
 

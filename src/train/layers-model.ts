@@ -388,7 +388,7 @@ export abstract class LayersModel<Out extends Tensor | Tensor[] = Tensor> extend
     // one step is a function (see makeTrainStep); fit writes its results back only when they are good
     const inStep = metricsInStep(c.metrics); // built-in mean metrics computed inside the (compiled) step
     const trainer = makeTrainStep(this, { loss: c.loss, optimizer: c.optimizer, metrics: inStep.functions });
-    const compiledStep = c.jitCompile === false ? null : compiledTrainStep(trainer, c.optimizer, { silent: c.jitCompile === 'auto' });
+    const compiledStep = c.jitCompile === false ? null : compiledTrainStep(trainer, c.optimizer, trainable, { silent: c.jitCompile === 'auto' });
     const diverged = (d: DivergenceDetails) => this.divergence(c, d, { epochs, steps, initialEpoch, allowNonFinite }, history);
 
     try {
@@ -407,9 +407,10 @@ export abstract class LayersModel<Out extends Tensor | Tensor[] = Tensor> extend
           const xb = pickRowsOf(X, idx),
             yb = pickRowsOf(Y, idx);
           const batch = W ? { x: xb, y: yb, sampleWeight: pickRows(W, idx) } : { x: xb, y: yb };
-          const params = trainer.params(),
-            optState = c.optimizer.stateOf(trainable);
-          const result = compiledStep?.(params, optState, batch) ?? trainer(params, optState, batch);
+          // the compiled step (null when this one runs eagerly), else the eager step on the model's values
+          const compiled = compiledStep?.run(batch) ?? null;
+          const eager = compiled ? null : trainer(trainer.params(), c.optimizer.stateOf(trainable), batch);
+          const result = compiled ?? eager!;
           const lossValue = result.loss.item();
           if (!Number.isFinite(lossValue)) throw diverged({ epoch, batch: b, quantity: 'loss', value: lossValue });
           // A non-finite gradient makes its weight's update non-finite with every optimiser (NaN or ±∞ times a
@@ -429,11 +430,13 @@ export abstract class LayersModel<Out extends Tensor | Tensor[] = Tensor> extend
             throw diverged({ epoch, batch: b, ...(badGrad ?? badWeight) });
           }
           // a good step: its weights, layer state and optimiser state become the model's
-          trainer.write(result.params, result.state);
-          c.optimizer.setState(trainable, result.optState);
+          if (eager) {
+            trainer.write(eager.params, eager.state);
+            c.optimizer.setState(trainable, eager.optState);
+          } else compiled!.commit();
           lossSum += lossValue;
           done++;
-          inStep.update(result.metrics, yb, result.outputs);
+          inStep.update(result.metrics, yb, eager ? () => eager.outputs : compiled!.outputs);
           await fire(callbacks, 'onBatchEnd', b, { batch: b, size: idx.length, loss: lossValue, ...this.metricLogs(c, '') });
           // let the event loop turn now and then: a page repaints, and finalizers release dropped tensors' storage
           if (b % YIELD_EVERY === YIELD_EVERY - 1) await nextTask();
@@ -450,6 +453,7 @@ export abstract class LayersModel<Out extends Tensor | Tensor[] = Tensor> extend
         for (const message of nonFiniteLogs(epoch, epochs, logs)) await fire(callbacks, 'onWarning', message);
       }
     } catch (error) {
+      compiledStep?.settle(); // the last good step's weights and slots back into the variables and the optimiser
       this.train(false);
       try {
         await fire(callbacks, 'onTrainError', error);
@@ -458,6 +462,7 @@ export abstract class LayersModel<Out extends Tensor | Tensor[] = Tensor> extend
       }
       throw error;
     }
+    compiledStep?.settle();
     this.train(false);
     await fire(callbacks, 'onTrainEnd', {});
     return history;

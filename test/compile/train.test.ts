@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import * as nb from '../../src/index.js';
 import type { Tensor } from '../../src/index.js';
 import { compiledRuns, compiledTrainStep } from '../../src/compile/train.js';
+import { resident } from '../../src/tensor/variable.js';
 
 /** Bit for bit equal arrays. */
 function sameData(a: ArrayLike<number>, b: ArrayLike<number>, what: string): void {
@@ -115,35 +116,60 @@ test('compiled fit with SGD and momentum, and with Adam on a learning-rate sched
   }
 });
 
-test('one compiled training step gives the eager loss, outputs, gradients, parameters and optimiser slots', () => {
+test('compiled training steps give the eager loss, outputs, gradients, parameters and optimiser slots, held between steps', () => {
   nb.seed(5);
   const model = nb.sequential([nb.layers.dense({ units: 8, activation: 'relu', inputShape: [5] }), nb.layers.dense({ units: 2 })]);
   const optimizer = nb.optimizers.adam({ learningRate: 0.02 });
   const trainer = nb.makeTrainStep(model, { loss: 'mse', optimizer });
-  const step = compiledTrainStep(trainer, optimizer, { silent: false })!;
+  const vars = model.trainableWeights;
+  const step = compiledTrainStep(trainer, optimizer, vars, { silent: false })!;
   const batch = { x: nb.randomNormal([6, 5]), y: nb.randomNormal([6, 2]) };
   let params = trainer.params(),
-    state = optimizer.init(model.trainableWeights);
-  assert.equal(step(params, state, batch), null, 'the first update (it creates the slots) runs eagerly');
+    state = optimizer.init(vars);
+  assert.equal(step.run(batch), null, 'the first update (it creates the slots) runs eagerly');
   ({ params, optState: state } = trainer(params, state, batch));
+  trainer.write(params);
+  optimizer.setState(vars, state);
   for (let i = 0; i < 3; i++) {
     const e = trainer(params, state, batch);
-    const c = step(params, state, batch)!;
+    const c = step.run(batch)!;
     sameData(e.loss.data(), c.loss.data(), 'loss');
-    sameData(e.outputs.data(), c.outputs.data(), 'outputs');
+    sameData(e.outputs.data(), c.outputs().data(), 'outputs');
     for (const k of trainer.names) {
       sameData(e.grads[k]!.data(), c.grads[k]!.data(), `gradient of ${k}`);
       sameData(e.params[k]!.data(), c.params[k]!.data(), `new ${k}`);
     }
-    assert.equal(c.optState.iterations, e.optState.iterations);
-    e.optState.parameters.forEach((p, j) => {
-      assert.equal(c.optState.parameters[j]!.updates, p.updates);
-      for (const s of ['m', 'v']) sameData(p.slots[s]!.data(), c.optState.parameters[j]!.slots[s]!.data(), `slot ${s} of parameter ${j}`);
-    });
-    ({ params, optState: state } = c);
+    c.commit();
+    // held in the step between steps: the variables get them back when read
+    assert.notEqual(resident.owner, null, `step ${i}: the weights are held by the step`);
+    ({ params, optState: state } = e);
   }
-  // a schedule with another optimiser is not compiled
-  assert.equal(compiledTrainStep(trainer, nb.optimizers.sgd({ learningRate: (s: number) => 1 / (s + 1) }), { silent: true }), null);
+  vars.forEach((v, j) => sameData(params[trainer.names[j]!]!.data(), v.value.data(), `variable ${v.name} after 3 held steps`));
+  assert.equal(resident.owner, null, 'reading a variable settles the held values');
+  const held = optimizer.stateOf(vars);
+  assert.equal(held.iterations, state.iterations);
+  state.parameters.forEach((p, j) => {
+    assert.equal(held.parameters[j]!.updates, p.updates);
+    for (const s of ['m', 'v']) sameData(p.slots[s]!.data(), held.parameters[j]!.slots[s]!.data(), `slot ${s} of parameter ${j}`);
+  });
+  // a value assigned from outside while the step holds the weights wins: it is never overwritten later
+  step.run(batch)!.commit();
+  assert.notEqual(resident.owner, null);
+  const zeros = nb.zeros(vars[0]!.shape);
+  vars[0]!.assign(zeros);
+  sameData(zeros.data(), vars[0]!.value.data(), 'the assigned value');
+  const after = trainer(trainer.params(), optimizer.stateOf(vars), batch);
+  const c = step.run(batch)!;
+  sameData(after.params[trainer.names[0]!]!.data(), c.params[trainer.names[0]!]!.data(), 'a step from the assigned value');
+  // a step that is not committed leaves the held values as they were (a diverged step is discarded)
+  c.commit();
+  const kept = vars.map((v) => v.value.data());
+  step.run(batch);
+  vars.forEach((v, j) => sameData(kept[j]!, v.value.data(), `variable ${v.name} after an uncommitted step`));
+  // a schedule with another optimiser, or an optimiser of the user's own, is not compiled
+  assert.equal(compiledTrainStep(trainer, nb.optimizers.sgd({ learningRate: (s: number) => 1 / (s + 1) }), vars, { silent: true }), null);
+  class MyAdam extends nb.optimizers.Adam {}
+  assert.equal(compiledTrainStep(trainer, new MyAdam(), vars, { silent: true }), null);
 });
 
 test('compile checks jitCompile', () => {

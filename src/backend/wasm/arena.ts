@@ -389,6 +389,13 @@ export class Arena {
     return s.byteOffset;
   }
 
+  /** Where `data` is in linear memory when it is resident or already has a shadow (see `find`, which makes one), else -1. */
+  known(data: TypedArray): number {
+    if (this.heap.isResident(data)) return data.byteOffset;
+    const s = this.shadows.get(data);
+    return s === undefined ? -1 : s.byteOffset;
+  }
+
   /** The address of `data` in linear memory: resident (see `find`), or a scratch copy. */
   addr(data: TypedArray): number {
     const at = this.find(data);

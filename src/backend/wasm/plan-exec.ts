@@ -48,10 +48,10 @@ export function planMemory(): PlanMemory | null {
 
 export class PlanMemory {
   private readonly sgemm: Sgemm;
-  private readonly arena: { find(a: TypedArray): number };
+  private readonly arena: { find(a: TypedArray): number; known(a: TypedArray): number };
   constructor(readonly wk: WasmKernels) {
     // WasmKernels' own product (its threads and packing) and its arena's resident shadows
-    const k = wk as unknown as { sgemm: Sgemm; arena: { find(a: TypedArray): number } };
+    const k = wk as unknown as { sgemm: Sgemm; arena: { find(a: TypedArray): number; known(a: TypedArray): number } };
     this.sgemm = k.sgemm.bind(wk);
     this.arena = k.arena;
   }
@@ -80,6 +80,35 @@ export class PlanMemory {
   addr(a: TypedArray, stage: Stage): number {
     const at = this.arena.find(a);
     if (at >= 0) return at;
+    return this.stage(a, stage);
+  }
+
+  /**
+   * The address of an array a plan is called with (a batch, a weight), once
+   * per run: where it is when resident or shadowed; else a copy in `stage`
+   * the first time the plan sees it (a batch, new every call, never gets a
+   * shadow: that would be a block and a finalizer per call), and its shadow
+   * from the second time on (a weight, read call after call, is copied in once).
+   */
+  entryAddr(a: TypedArray, stage: Stage): number {
+    if (this.seen.has(a)) return this.addr(a, stage);
+    const at = this.arena.known(a);
+    if (at >= 0) return at;
+    this.seen.add(a);
+    return this.stage(a, stage);
+  }
+
+  /** The address of an ordinary kernel's result inside a run (new every run: a shadow would be wasted): where it is when resident, else a copy in `stage`. */
+  freshAddr(a: TypedArray, stage: Stage): number {
+    const at = this.arena.known(a);
+    return at >= 0 ? at : this.stage(a, stage);
+  }
+
+  /** Arrays entryAddr has staged once (see there). */
+  private readonly seen = new WeakSet<TypedArray>();
+
+  /** Copies `a` into `stage`'s block (made on first use) and returns its address. */
+  private stage(a: TypedArray, stage: Stage): number {
     if (stage.block === null) {
       stage.block = this.alloc(a.length, a instanceof Uint8Array ? 'bool' : 'float32');
       stage.held.push(stage.block);
