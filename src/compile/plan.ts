@@ -311,6 +311,26 @@ export class Plan {
     return this.mem !== null ? this.mem.copyOut(a) : a.slice();
   }
 
+  /** The block the wasm sums of `finite` write to (made on first use). */
+  private sumBlock: Block | null = null;
+
+  /**
+   * Whether every value of `a` is finite, by one pass summing it (Σ of finite
+   * float32 values in float64 is finite; a NaN or ±∞ makes it not): in wasm
+   * for an array in the kernels' memory, else in JS. False can also mean a
+   * float32 sum that overflowed: the caller scans the values then.
+   */
+  finite(a: TypedArray): boolean {
+    if (this.mem !== null && a.length > 0) {
+      if (this.sumBlock === null) this.held.push((this.sumBlock = this.mem.alloc(1, 'float32')));
+      const s = this.mem.sum(a, this.sumBlock);
+      if (s !== null) return Number.isFinite(s);
+    }
+    let total = 0;
+    for (let i = 0; i < a.length; i++) total += a[i]!;
+    return Number.isFinite(total);
+  }
+
   /** What the passes did (see Graph.stats). */
   get passes(): Graph['stats'] {
     return this.graph.stats;

@@ -63,6 +63,8 @@ export interface CompiledStepResult {
   /** The loss, its new weights by name and its metrics' per-example values: the plan's own storage, valid until its next run. */
   readonly loss: Tensor;
   readonly params: NamedTensors;
+  /** Whether every new weight is finite (false can also mean a float32 sum that overflowed: scan `params` then). */
+  weightsFinite(): boolean;
   readonly metrics: NamedTensors;
   /** The gradients by name, copied out on first access. */
   readonly grads: NamedTensors;
@@ -86,9 +88,8 @@ export interface CompiledStepResult {
  */
 export interface CompiledTrainStep {
   /**
-   * One step on `batch`, or null when it has to run eagerly (a parameter's
-   * first update creates its slots; a step that cannot be traced; an
-   * optimiser whose state a plan cannot follow).
+   * One step on `batch`, or null when it has to run eagerly (a step that
+   * cannot be traced).
    */
   run(batch: TrainBatch): CompiledStepResult | null;
   /** Writes the held weights and slots back into the variables and the optimiser, if they are held. */
@@ -113,7 +114,12 @@ export function compiledTrainStep(trainer: Trainer, optimizer: Optimizer, traina
   // the step count and each parameter's update count, read when the step is traced (Adam's are set on each replay)
   const now = { iterations: 0, updates: [] as number[] };
   const step = (params: NamedTensors, slots: Slots[], x: Data, y: Data, sampleWeight?: Tensor): StepOut => {
-    const state: OptimizerState = { iterations: now.iterations, parameters: slots.map((s, i) => ({ updates: now.updates[i]!, slots: s })) };
+    // at least 1: an update count of 0 makes optimizer.update create the slots (constant zeros, folded into the plan);
+    // here they are inputs, the zeros of a first update included (the count enters only Adam's step size, set per replay)
+    const state: OptimizerState = {
+      iterations: now.iterations,
+      parameters: slots.map((s, i) => ({ updates: Math.max(1, now.updates[i]!), slots: s })),
+    };
     const r = trainer(params, state, sampleWeight === undefined ? { x, y } : { x, y, sampleWeight });
     return {
       params: r.params,
@@ -176,9 +182,8 @@ export function compiledTrainStep(trainer: Trainer, optimizer: Optimizer, traina
       slots = home.slots;
     } else {
       params = trainer.params();
+      // (a parameter not updated yet has fresh slots here, as its first eager update would create them)
       const state = optimizer.stateOf(trainable);
-      // a parameter's first update creates its slots inside the step: run that one eagerly
-      if (state.parameters.some((p) => p.updates === 0)) return null;
       now.iterations = state.iterations;
       now.updates = state.parameters.map((p) => p.updates);
       slots = state.parameters.map((p) => p.slots);
@@ -217,14 +222,25 @@ export function compiledTrainStep(trainer: Trainer, optimizer: Optimizer, traina
     compiledRuns.steps++;
     const { peek, later } = r;
     const view = (i: number) => new Tensor(peek(i), plan.outputShape(i));
-    const out = plan.outputTree as StepRefs;
     const state = r.result as { state: NamedTensors };
+    const metrics: NamedTensors = {};
+    for (const [k, o] of hit.metrics) metrics[k] = view(o);
+    let newParams: NamedTensors | null = null,
+      grads: NamedTensors | null = null;
     return {
-      loss: view(ref(out.loss)),
-      params: Object.fromEntries(trainer.names.map((k, i) => [k, view(hit.carried[i]!)])),
-      metrics: Object.fromEntries(Object.entries(out.metrics as Record<string, unknown>).map(([k, t]) => [k, view(ref(t))])),
-      grads: gradsLater(trainer.names, hit.grads, later),
-      outputs: () => later(ref(out.outputs)),
+      loss: view(hit.loss),
+      get params() {
+        return (newParams ??= Object.fromEntries(trainer.names.map((k, i) => [k, view(hit.carried[i]!)])));
+      },
+      weightsFinite: () => {
+        for (let i = 0; i < trainer.names.length; i++) if (!plan.finite(peek(hit.carried[i]!))) return false;
+        return true;
+      },
+      metrics,
+      get grads() {
+        return (grads ??= gradsLater(trainer.names, hit.grads, later));
+      },
+      outputs: () => readTree(hit.outputs, later) as Tensor,
       state: state.state,
       commit: () => {
         if (thisRun !== lastRun) throw new NablaError('fit: a compiled step was committed after a later one ran');
@@ -274,6 +290,12 @@ function ref(t: unknown): number {
   return o;
 }
 
+/** A tree of { output: i } leaves with each leaf replaced by read(i). */
+function readTree(t: unknown, read: (i: number) => Tensor): unknown {
+  if (Array.isArray(t)) return t.map((u) => readTree(u, read));
+  return read(ref(t));
+}
+
 /** What fit needs of one plan of the step: its outputs by role. */
 interface Compiled {
   plan: Plan;
@@ -285,6 +307,10 @@ interface Compiled {
   carried: number[];
   /** Adam's update equations, one per parameter in order. */
   adam: Node[];
+  /** The loss's, the model outputs' (a tree of { output: i } for several) and the metrics' (by name) outputs. */
+  loss: number;
+  outputs: unknown;
+  metrics: [string, number][];
 }
 
 /** The roles of a plan's outputs (see Compiled). */
@@ -312,7 +338,16 @@ function compiled(plan: Plan, names: readonly string[]): Compiled {
   };
   keep(out.state);
   for (const o of kept) deferred.delete(o);
-  return { plan, ...gradOutputs(plan), deferred, carried, adam: plan.nodes.filter((n) => n.prim === 'adamUpdate') };
+  return {
+    plan,
+    ...gradOutputs(plan),
+    deferred,
+    carried,
+    adam: plan.nodes.filter((n) => n.prim === 'adamUpdate'),
+    loss: ref(out.loss),
+    outputs: out.outputs,
+    metrics: Object.entries(out.metrics as Record<string, unknown>).map(([k, t]) => [k, ref(t)]),
+  };
 }
 
 /** The plan outputs of the step's gradients, by parameter name. */

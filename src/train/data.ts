@@ -16,9 +16,17 @@ export function pickRows(t: Tensor, indices: Int32Array): Tensor {
   const row = t.size / t.shape[0]!;
   const src = t.storage;
   const out = new (src.constructor as new (n: number) => typeof src)(indices.length * row);
-  for (let k = 0; k < indices.length; k++) {
-    const i = indices[k]!;
-    out.set(src.subarray(i * row, (i + 1) * row), k * row);
+  if (row <= 256) {
+    // short rows: an element loop (a subarray object per row would cost more than the copy)
+    for (let k = 0, o = 0; k < indices.length; k++) {
+      const from = indices[k]! * row;
+      for (let j = 0; j < row; j++) out[o++] = src[from + j]!;
+    }
+  } else {
+    for (let k = 0; k < indices.length; k++) {
+      const i = indices[k]!;
+      out.set(src.subarray(i * row, (i + 1) * row), k * row);
+    }
   }
   return new Tensor(out, [indices.length, ...t.shape.slice(1)]);
 }

@@ -416,11 +416,14 @@ export abstract class LayersModel<Out extends Tensor | Tensor[] = Tensor> extend
           // A non-finite gradient makes its weight's update non-finite with every optimiser (NaN or ±∞ times a
           // rate, or divided by its own root mean square), so the new weights are checked first, in one pass,
           // and the gradients only when one is not finite, to say which of the two went wrong.
-          const badWeight = firstNonFinite(
-            trainer.names.map((k) => result.params[k]!),
-            trainable,
-            'weights',
-          );
+          const badWeight =
+            compiled?.weightsFinite() === true
+              ? null
+              : firstNonFinite(
+                  trainer.names.map((k) => result.params[k]!),
+                  trainable,
+                  'weights',
+                );
           if (badWeight) {
             const badGrad = firstNonFinite(
               trainer.names.map((k) => result.grads[k]!),

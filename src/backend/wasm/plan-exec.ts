@@ -104,6 +104,18 @@ export class PlanMemory {
     return at >= 0 ? at : this.stage(a, stage);
   }
 
+  /**
+   * Σ a for a float32 array resident in linear memory, summed by the wasm
+   * reduction into `out` (a block of at least one float); null when `a` is
+   * not resident (the caller sums it itself).
+   */
+  sum(a: TypedArray, out: Block): number | null {
+    const at = a instanceof Float32Array ? this.arena.known(a) : -1;
+    if (at < 0) return null;
+    this.wk.runtime.exports.reduceF32(REDUCE.sum, at, 1, a.length, 1, out.ptr);
+    return out.view[0]!;
+  }
+
   /** Arrays entryAddr has staged once (see there). */
   private readonly seen = new WeakSet<TypedArray>();
 
@@ -146,7 +158,7 @@ export class PlanMemory {
       case 'neg': {
         // exact at any size (the JS kernel's float64 negation is the same value): wasm even below minElements
         if (!f32(ins[0]!)) return null;
-        return ([a], [o]) => x.unaryF32(UNARY.neg!, a!, o!, n);
+        return (i, o) => x.unaryF32(UNARY.neg!, i[0]!, o[0]!, n);
       }
       case 'exp':
       case 'expm1':
@@ -161,7 +173,7 @@ export class PlanMemory {
       case 'erf': {
         const code = UNARY[prim as UnaryOp];
         if (code === undefined || !f32(ins[0]!) || n < min) return null;
-        return ([a], [o]) => x.unaryF32(code, a!, o!, n);
+        return (i, o) => x.unaryF32(code, i[0]!, o[0]!, n);
       }
       case 'add':
       case 'sub':
@@ -176,14 +188,17 @@ export class PlanMemory {
         const exact = prim === 'add' || prim === 'sub' || prim === 'mul' || prim === 'div';
         const p = code !== undefined && f32(ins[0]!) && f32(ins[1]!) && (n >= min || exact) ? pattern3d(ins[0]!.shape, ins[1]!.shape, out.shape) : null;
         if (!p) return null;
-        return ([a, b], [o]) => x.binaryF32(code!, a!, p.aos, p.ars, p.acs, b!, p.bos, p.brs, p.bcs, o!, p.outer, p.rows, p.cols);
+        const { aos, ars, acs, bos, brs, bcs, outer, rows, cols } = p,
+          c = code!;
+        return (i, o) => x.binaryF32(c, i[0]!, aos, ars, acs, i[1]!, bos, brs, bcs, o[0]!, outer, rows, cols);
       }
       case 'compare': {
         const code = COMPARE[(attrs as { op: CompareOp }).op];
         // a comparison is exact at any size
         const p = f32(ins[0]!) && f32(ins[1]!) ? pattern3d(ins[0]!.shape, ins[1]!.shape, out.shape) : null;
         if (!p) return null;
-        return ([a, b], [o]) => x.compareF32(code, a!, p.aos, p.ars, p.acs, b!, p.bos, p.brs, p.bcs, o!, p.outer, p.rows, p.cols);
+        const { aos, ars, acs, bos, brs, bcs, outer, rows, cols } = p;
+        return (i, o) => x.compareF32(code, i[0]!, aos, ars, acs, i[1]!, bos, brs, bcs, o[0]!, outer, rows, cols);
       }
       case 'where': {
         const [c, a, b] = ins as [Aval, Aval, Aval];
@@ -193,13 +208,14 @@ export class PlanMemory {
         if (!f32(a) || !f32(b) || !same(c.shape) || !fits(a) || !fits(b)) return null;
         const as = sizeOf(a.shape) === 1 ? 0 : 1,
           bs = sizeOf(b.shape) === 1 ? 0 : 1;
-        return ([pc, pa, pb], [o]) => x.whereF32(pc!, pa!, as, pb!, bs, o!, n);
+        return (i, o) => x.whereF32(i[0]!, i[1]!, as, i[2]!, bs, o[0]!, n);
       }
       case 'biasActivation': {
         const cols = ins[1]!.shape[0]!;
         if (!f32(ins[0]!) || n < min || cols === 0) return null;
         const code = ACTIVATION[(attrs as { activation: FusedActivation }).activation];
-        return ([z, b], [o]) => x.biasActF32(code, z!, b!, o!, n / cols, cols);
+        const rows = n / cols;
+        return (i, o) => x.biasActF32(code, i[0]!, i[1]!, o[0]!, rows, cols);
       }
       case 'softmax':
       case 'logSoftmax': {
@@ -210,7 +226,7 @@ export class PlanMemory {
           len = s[axis]!,
           inner = sizeOf(s.slice(axis + 1));
         const log = prim === 'logSoftmax' ? 1 : 0;
-        return ([a], [o]) => x.softmaxF32(a!, o!, outer, len, inner, log);
+        return (i, o) => x.softmaxF32(i[0]!, o[0]!, outer, len, inner, log);
       }
       case 'sum':
       case 'max':
@@ -226,7 +242,7 @@ export class PlanMemory {
           inner = sizeOf(s.slice(last + 1));
         if (r === 0) return null;
         const code = REDUCE[prim as 'sum'];
-        return ([a], [o]) => x.reduceF32(code, a!, outer, r, inner, o!);
+        return (i, o) => x.reduceF32(code, i[0]!, outer, r, inner, o[0]!);
       }
       case 'matmul': {
         const [a, b] = ins as [Aval, Aval];
@@ -239,13 +255,14 @@ export class PlanMemory {
           ldb = b.shape[1]!;
         const tA = transA ? 1 : 0,
           tB = transB ? 1 : 0;
-        return ([pa, pb], [pc]) => this.sgemm(M, N, K, pa!, lda, pb!, ldb, pc!, N, tA, tB);
+        const sgemm = this.sgemm;
+        return (i, o) => sgemm(M, N, K, i[0]!, lda, i[1]!, ldb, o[0]!, N, tA, tB);
       }
       case 'adamUpdate': {
         if (!f32(ins[0]!) || n < min) return null;
         const s = attrs as AdamStep; // read at each call: fit sets the step sizes before each replay
-        return ([pv, pg, pm, pw], [o, om, ov]) =>
-          x.adamF32(pv!, pg!, pm!, pw!, o!, om!, ov!, n, s.beta1, 1 - s.beta1, s.beta2, 1 - s.beta2, s.stepSize, s.root2, s.epsilon);
+        return (i, o) =>
+          x.adamF32(i[0]!, i[1]!, i[2]!, i[3]!, o[0]!, o[1]!, o[2]!, n, s.beta1, 1 - s.beta1, s.beta2, 1 - s.beta2, s.stepSize, s.root2, s.epsilon);
       }
       default:
         return null;
