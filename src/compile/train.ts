@@ -18,6 +18,8 @@ import { batchStatistic, type Metric } from '../metrics/metric.js';
 import { noGrad } from '../ops/stop.js';
 import type { NamedTensors, TrainBatch, Trainer } from '../train/step.js';
 import { part, type Data } from '../train/model-data.js';
+import { copyRows } from '../train/data.js';
+import { kernelArray } from '../backend/wasm/plan-exec.js';
 import { jit, makeJit } from './jit.js';
 import type { Node } from './optimize.js';
 import type { Plan, PlanResult } from './plan.js';
@@ -94,6 +96,12 @@ export interface CompiledTrainStep {
   run(batch: TrainBatch): CompiledStepResult | null;
   /** Writes the held weights and slots back into the variables and the optimiser, if they are held. */
   settle(): void;
+  /**
+   * The batch of rows `indices` of x, y and the sample weights w, as tensors
+   * over arrays the step reuses from batch to batch (in the kernels' memory,
+   * read in place by the plan): for `run` only, valid until the next batch.
+   */
+  batch(x: Data, y: Data, w: Tensor | null, indices: Int32Array): TrainBatch;
 }
 
 /** The optimisers whose update a plan can replay: every quantity that changes between steps is a slot, or Adam's step size (set before each replay). */
@@ -280,7 +288,23 @@ export function compiledTrainStep(trainer: Trainer, optimizer: Optimizer, traina
     }
     throw new NablaError(`fit: no slot ${j} in the compiled step`);
   };
-  return { run, settle };
+  // the reused batch arrays, by role and batch size (the last batch of an epoch may be smaller)
+  const buffers = new Map<string, Tensor>();
+  const pick = (t: Tensor, role: string, indices: Int32Array): Tensor => {
+    const key = `${role}:${indices.length}:${t.dtype}`;
+    const row = t.size / t.shape[0]!;
+    let b = buffers.get(key);
+    if (b === undefined) buffers.set(key, (b = new Tensor(kernelArray(t.storage, indices.length * row), [indices.length, ...t.shape.slice(1)])));
+    copyRows(b.storage, t.storage, row, indices);
+    return b;
+  };
+  const pickData = (d: Data, role: string, indices: Int32Array): Data =>
+    Array.isArray(d) ? d.map((t, i) => pick(t, `${role}${i}`, indices)) : pick(d, role, indices);
+  const batch = (x: Data, y: Data, w: Tensor | null, indices: Int32Array): TrainBatch => {
+    const b = { x: pickData(x, 'x', indices), y: pickData(y, 'y', indices) };
+    return w === null ? b : { ...b, sampleWeight: pick(w, 'w', indices) };
+  };
+  return { run, settle, batch };
 }
 
 /** The output index of a { output: i } leaf of a plan's output tree. */
@@ -372,7 +396,7 @@ function gradOutputs(plan: Plan): { grads: Map<string, number> } {
  */
 export function metricsInStep(metrics: readonly { metric: Metric; output: number }[]): {
   functions: Record<string, (yTrue: Data, yPred: Data) => Tensor>;
-  update(values: NamedTensors, y: Data, outputs: () => Data): void;
+  update(values: NamedTensors, y: () => Data, outputs: () => Data): void;
 } {
   const stats = metrics.map((m) => batchStatistic(m.metric));
   const functions: Record<string, (yTrue: Data, yPred: Data) => Tensor> = {};
@@ -383,12 +407,12 @@ export function metricsInStep(metrics: readonly { metric: Metric; output: number
   return {
     functions,
     update: (values, y, outputs) => {
-      let read: Data | undefined; // the outputs, read once if a metric needs them
+      let read: Data | undefined, labels: Data | undefined; // the outputs and the labels, read once if a metric needs them
       noGrad(() =>
         metrics.forEach((m, i) => {
           const s = stats[i];
           if (s) s.fold(values[`metric${i}`]!.storage);
-          else m.metric.update(part(y, m.output), part((read ??= outputs()), m.output));
+          else m.metric.update(part((labels ??= y()), m.output), part((read ??= outputs()), m.output));
         }),
       );
     },

@@ -1,4 +1,4 @@
-import { isFloat } from '../core/dtype.js';
+import { isFloat, type TypedArray } from '../core/dtype.js';
 import { ArgumentError, ShapeError } from '../core/errors.js';
 import { formatShape } from '../core/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -10,24 +10,24 @@ export function rows(t: Tensor, begin: number, size: number): Tensor {
   return slice(t, [begin], [size]);
 }
 
+/** Copies the rows of `src` (rows of `row` elements) picked by `indices` into `out`, in order. */
+export function copyRows(out: TypedArray, src: TypedArray, row: number, indices: Int32Array): void {
+  if (row <= 8) {
+    // very short rows (labels): an element loop (a subarray object per row would cost more than the copy)
+    for (let k = 0, o = 0; k < indices.length; k++) {
+      const from = indices[k]! * row;
+      for (let j = 0; j < row; j++) out[o++] = src[from + j]!;
+    }
+  } else for (let k = 0; k < indices.length; k++) out.set(src.subarray(indices[k]! * row, (indices[k]! + 1) * row), k * row);
+}
+
 /** The rows of a tensor picked by `indices` (in range: fit's shuffled order), copied row by row (no op, no tape: data, not a differentiable value). */
 export function pickRows(t: Tensor, indices: Int32Array): Tensor {
   if (t.placeholder !== null || t.shape.length === 0 || t.size === 0) return gather(t, new Tensor(indices, [indices.length]), 0);
   const row = t.size / t.shape[0]!;
   const src = t.storage;
   const out = new (src.constructor as new (n: number) => typeof src)(indices.length * row);
-  if (row <= 256) {
-    // short rows: an element loop (a subarray object per row would cost more than the copy)
-    for (let k = 0, o = 0; k < indices.length; k++) {
-      const from = indices[k]! * row;
-      for (let j = 0; j < row; j++) out[o++] = src[from + j]!;
-    }
-  } else {
-    for (let k = 0; k < indices.length; k++) {
-      const i = indices[k]!;
-      out.set(src.subarray(i * row, (i + 1) * row), k * row);
-    }
-  }
+  copyRows(out, src, row, indices);
   return new Tensor(out, [indices.length, ...t.shape.slice(1)]);
 }
 

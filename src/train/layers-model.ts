@@ -34,7 +34,7 @@ import { classWeightsToSampleWeights, sampleWeightTensor, weightedLoss } from '.
 import { DivergenceError, type DivergenceDetails } from './errors.js';
 import { History } from './history.js';
 import { ProgressLogger } from './progress.js';
-import { makeTrainStep } from './step.js';
+import { makeTrainStep, type TrainBatch } from './step.js';
 import { compiledInference, compiledTrainStep, metricsInStep } from '../compile/train.js';
 // static: the package root imports it anyway, and a dynamic import of it makes Vite warn (INEFFECTIVE_DYNAMIC_IMPORT)
 import { saveModel } from '../io/model-file.js';
@@ -404,12 +404,19 @@ export abstract class LayersModel<Out extends Tensor | Tensor[] = Tensor> extend
         for (let b = 0; b < steps && !this.stopTraining; b++) {
           await fire(callbacks, 'onBatchBegin', b, {});
           const idx = order.subarray(b * batchSize, Math.min(n, (b + 1) * batchSize));
-          const xb = pickRowsOf(X, idx),
-            yb = pickRowsOf(Y, idx);
-          const batch = W ? { x: xb, y: yb, sampleWeight: pickRows(W, idx) } : { x: xb, y: yb };
-          // the compiled step (null when this one runs eagerly), else the eager step on the model's values
-          const compiled = compiledStep?.run(batch) ?? null;
-          const eager = compiled ? null : trainer(trainer.params(), c.optimizer.stateOf(trainable), batch);
+          // the batch as fresh tensors (the eager step's, and what a metric computed outside the step gets)
+          let fresh: TrainBatch | null = null;
+          const batchOf = (): TrainBatch => {
+            if (fresh === null) {
+              const xb = pickRowsOf(X, idx),
+                yb = pickRowsOf(Y, idx);
+              fresh = W ? { x: xb, y: yb, sampleWeight: pickRows(W, idx) } : { x: xb, y: yb };
+            }
+            return fresh;
+          };
+          // the compiled step on its own reused batch arrays (null when this one runs eagerly), else the eager step on the model's values
+          const compiled = compiledStep?.run(compiledStep.batch(X, Y, W, idx)) ?? null;
+          const eager = compiled ? null : trainer(trainer.params(), c.optimizer.stateOf(trainable), batchOf());
           const result = compiled ?? eager!;
           const lossValue = result.loss.item();
           if (!Number.isFinite(lossValue)) throw diverged({ epoch, batch: b, quantity: 'loss', value: lossValue });
@@ -439,7 +446,7 @@ export abstract class LayersModel<Out extends Tensor | Tensor[] = Tensor> extend
           } else compiled!.commit();
           lossSum += lossValue;
           done++;
-          inStep.update(result.metrics, yb, eager ? () => eager.outputs : compiled!.outputs);
+          inStep.update(result.metrics, () => batchOf().y, eager ? () => eager.outputs : compiled!.outputs);
           await fire(callbacks, 'onBatchEnd', b, { batch: b, size: idx.length, loss: lossValue, ...this.metricLogs(c, '') });
           // let the event loop turn now and then: a page repaints, and finalizers release dropped tensors' storage
           if (b % YIELD_EVERY === YIELD_EVERY - 1) await nextTask();

@@ -8,7 +8,7 @@ import type { TypedArray } from '../../core/dtype.js';
 import { sizeOf } from '../../core/shape.js';
 import type { AdamStep, BinaryOp, CompareOp, FusedActivation, UnaryOp } from '../kernels.js';
 import { kernels, wasmKernels } from '../index.js';
-import { sizeClass } from './arena.js';
+import { sizeClass, type ArrayCtor } from './arena.js';
 import { pattern3d, type WasmKernels } from './index.js';
 import { ACTIVATION, BINARY, COMPARE, REDUCE, UNARY } from './opcodes.generated.js';
 
@@ -44,6 +44,21 @@ export function planMemory(): PlanMemory | null {
   const wk = wasmKernels();
   if (wk === null || kernels() !== wk || !wk.runtime.shared) return null;
   return new PlanMemory(wk);
+}
+
+/**
+ * An array of n elements of `like`'s type in the kernels' linear memory
+ * when the active backend has it (a plan then reads it in place), else an
+ * ordinary one. Released when dropped, as tensor storage is.
+ */
+export function kernelArray<T extends TypedArray>(like: T, n: number): T {
+  const C = like.constructor as ArrayCtor<T> & (new (n: number) => T);
+  const wk = wasmKernels();
+  if (wk !== null && kernels() === wk && wk.runtime.shared) {
+    const r = wk.heap.resident(C, n);
+    if (r !== null) return r;
+  }
+  return new C(n);
 }
 
 export class PlanMemory {
