@@ -43,8 +43,8 @@ export type Jitted<F extends (...args: never[]) => unknown> = F & {
 export interface JitPlanInfo {
   /** The primitives the plan runs, in order, with their attributes (reshapes included; they copy nothing). */
   readonly nodes: readonly { readonly prim: string; readonly attrs: unknown }[];
-  /** What the passes did: equations traced, folded into constants, merged with an equal one, and removed as unused. */
-  readonly passes: { readonly traced: number; readonly folded: number; readonly merged: number; readonly removed: number };
+  /** What the passes did: equations traced, folded into constants, merged with an equal one, broadcasts absorbed into the op that reads them, and equations removed as unused. */
+  readonly passes: { readonly traced: number; readonly folded: number; readonly merged: number; readonly absorbed: number; readonly removed: number };
   /**
    * The memory plan: equations run by kernels writing into blocks the plan
    * holds (wasm) and by their ordinary kernel; the blocks held and their

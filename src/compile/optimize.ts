@@ -7,6 +7,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import type { AnyPrim } from '../ops/prim.js';
 import type { ProgramVar } from '../trace/program.js';
 import type { Captured } from './capture.js';
+import { sameShape } from '../core/shape.js';
 
 /** One primitive application of the graph a plan is made from. */
 export interface Node {
@@ -24,8 +25,8 @@ export interface Graph {
   /** The outputs and the assigned values, after replacements. */
   readonly outputs: ProgramVar[];
   readonly updates: ProgramVar[];
-  /** What each pass did, for tests and the report: equations traced, folded, merged, removed. */
-  readonly stats: { traced: number; folded: number; merged: number; removed: number };
+  /** What each pass did, for tests and the report: equations traced, folded, merged, broadcasts absorbed, equations removed. */
+  readonly stats: { traced: number; folded: number; merged: number; absorbed: number; removed: number };
 }
 
 /** Constants up to this many elements are compared by value (two literals 0.5 are one constant). */
@@ -45,6 +46,26 @@ function constantKey(t: Tensor): string | null {
   return out;
 }
 
+/** The primitives that broadcast their operands to their result's shape (numpy's rules). */
+const BROADCASTING = new Set(['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'compare']);
+
+/** The numpy broadcast of shapes, or null when they do not broadcast. */
+function broadcastTo(shapes: readonly (readonly number[])[]): number[] | null {
+  const rank = Math.max(...shapes.map((s) => s.length));
+  const out: number[] = [];
+  for (let k = 1; k <= rank; k++) {
+    let d = 1;
+    for (const s of shapes) {
+      const e = s[s.length - k] ?? 1;
+      if (e === 1) continue;
+      if (d !== 1 && d !== e) return null;
+      d = e;
+    }
+    out.unshift(d);
+  }
+  return out;
+}
+
 /**
  * Runs the passes in one walk of the equations, in order:
  * - constants of equal small value become one;
@@ -53,6 +74,9 @@ function constantKey(t: Tensor): string | null {
  *   what merging made constant;
  * - an equation equal to an earlier one (primitive, attributes, inputs) is
  *   dropped and its outputs replaced (common subexpressions);
+ * - an elementwise op reading an explicit broadcast (broadcastTo, as the
+ *   gradient of a sum makes) reads the broadcast's input instead, broadcast
+ *   by the op itself (the same values, so the same bits);
  * then, walking back from the outputs and assigned values, equations whose
  * results nothing uses are removed (dead code).
  */
@@ -71,10 +95,23 @@ export function optimize(c: Captured): Graph {
   }
   const rep = (v: ProgramVar) => replace.get(v) ?? v;
   const seen = new Map<string, readonly ProgramVar[]>();
-  const stats = { traced: c.equations.length, folded: 0, merged: 0, removed: 0 };
+  const stats = { traced: c.equations.length, folded: 0, merged: 0, absorbed: 0, removed: 0 };
   const nodes: Node[] = [];
+  const broadcastFrom = new Map<ProgramVar, ProgramVar>(); // a broadcastTo's result → its input
   for (const e of c.equations) {
     const inputs = e.inputs.map(rep);
+    if (BROADCASTING.has(e.prim)) {
+      // an operand broadcast explicitly is read broadcast by the op itself (the same values: the same bits)
+      inputs.forEach((v, i) => {
+        const from = broadcastFrom.get(v);
+        if (from === undefined) return;
+        const shapes = inputs.map((u, j) => (j === i ? from.standIn : u.standIn));
+        const b = broadcastTo(shapes);
+        if (b === null || !sameShape(b, e.outputs[0]!.standIn)) return;
+        inputs[i] = from;
+        stats.absorbed++;
+      });
+    }
     if (inputs.every((v) => constants.has(v))) {
       const values = inputs.map((v) => constants.get(v)!);
       const outs = evaluate(e.prim, values, e.attrs, e.outputs);
@@ -90,6 +127,7 @@ export function optimize(c: Captured): Graph {
       continue;
     }
     seen.set(key, e.outputs);
+    if (e.prim === 'broadcastTo') broadcastFrom.set(e.outputs[0]!, inputs[0]!);
     nodes.push({ prim: e.prim, inputs, outputs: e.outputs, attrs: e.attrs });
   }
   const outputs = c.outputs.map(rep);

@@ -102,6 +102,8 @@ export interface CompiledTrainStep {
    * read in place by the plan): for `run` only, valid until the next batch.
    */
   batch(x: Data, y: Data, w: Tensor | null, indices: Int32Array): TrainBatch;
+  /** Settles, then gives the plans' memory back (fit calls it as it ends: a plan holds its blocks until disposed). */
+  dispose(): void;
 }
 
 /** The optimisers whose update a plan can replay: every quantity that changes between steps is a slot, or Adam's step size (set before each replay). */
@@ -140,7 +142,7 @@ export function compiledTrainStep(trainer: Trainer, optimizer: Optimizer, traina
     };
   };
   const CACHE = 4;
-  const { planFor } = makeJit(step, { cacheSize: CACHE, name: 'the training step', silent: opts.silent } as Parameters<typeof jit>[1]);
+  const { planFor, jitted } = makeJit(step, { cacheSize: CACHE, name: 'the training step', silent: opts.silent } as Parameters<typeof jit>[1]);
   // Within one fit the parameters' and slots' shapes are fixed, so the batch's shapes pick the plan, without
   // walking every argument for its signature. Every plan held here was looked up after any plan jit's cache
   // could drop (at most CACHE distinct lookups since this map was last emptied), so none was disposed.
@@ -304,7 +306,13 @@ export function compiledTrainStep(trainer: Trainer, optimizer: Optimizer, traina
     const b = { x: pickData(x, 'x', indices), y: pickData(y, 'y', indices) };
     return w === null ? b : { ...b, sampleWeight: pick(w, 'w', indices) };
   };
-  return { run, settle, batch };
+  const dispose = () => {
+    settle();
+    plans.clear();
+    jitted.clearCache(); // the plans' blocks of linear memory go back to the heap
+    buffers.clear();
+  };
+  return { run, settle, batch, dispose };
 }
 
 /** The output index of a { output: i } leaf of a plan's output tree. */

@@ -463,7 +463,7 @@ export abstract class LayersModel<Out extends Tensor | Tensor[] = Tensor> extend
         for (const message of nonFiniteLogs(epoch, epochs, logs)) await fire(callbacks, 'onWarning', message);
       }
     } catch (error) {
-      compiledStep?.settle(); // the last good step's weights and slots back into the variables and the optimiser
+      compiledStep?.dispose(); // the last good step's weights and slots back into the variables and the optimiser
       this.train(false);
       try {
         await fire(callbacks, 'onTrainError', error);
@@ -472,7 +472,7 @@ export abstract class LayersModel<Out extends Tensor | Tensor[] = Tensor> extend
       }
       throw error;
     }
-    compiledStep?.settle();
+    compiledStep?.dispose();
     this.train(false);
     await fire(callbacks, 'onTrainEnd', {});
     return history;
