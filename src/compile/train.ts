@@ -19,7 +19,7 @@ import { noGrad } from '../ops/stop.js';
 import type { NamedTensors, TrainBatch, Trainer } from '../train/step.js';
 import { part, type Data } from '../train/model-data.js';
 import { copyRows } from '../train/data.js';
-import { kernelArray } from '../backend/wasm/plan-exec.js';
+import { gatherRows, kernelArray } from '../backend/wasm/plan-exec.js';
 import { jit, makeJit } from './jit.js';
 import type { Node } from './optimize.js';
 import type { Plan, PlanResult } from './plan.js';
@@ -297,7 +297,7 @@ export function compiledTrainStep(trainer: Trainer, optimizer: Optimizer, traina
     const row = t.size / t.shape[0]!;
     let b = buffers.get(key);
     if (b === undefined) buffers.set(key, (b = new Tensor(kernelArray(t.storage, indices.length * row), [indices.length, ...t.shape.slice(1)])));
-    copyRows(b.storage, t.storage, row, indices);
+    if (!gatherRows(b.storage, t.storage, row, indices)) copyRows(b.storage, t.storage, row, indices);
     return b;
   };
   const pickData = (d: Data, role: string, indices: Int32Array): Data =>

@@ -61,6 +61,33 @@ export function kernelArray<T extends TypedArray>(like: T, n: number): T {
   return new C(n);
 }
 
+/** Data up to this size gets a resident shadow so that gatherRows can copy its rows within linear memory. */
+const GATHER_SHADOW_MAX = 16 * 1024 * 1024;
+
+/**
+ * Copies the rows of `src` (rows of `row` elements) picked by `indices` into
+ * `out` within the kernels' linear memory (one native move per row, no
+ * array object), when `out` is resident there and `src` is or can be (a
+ * dataset up to 16 MiB gets a resident shadow, copied in once); false, with
+ * nothing copied, otherwise.
+ */
+export function gatherRows(out: TypedArray, src: TypedArray, row: number, indices: Int32Array): boolean {
+  const wk = wasmKernels();
+  if (wk === null || kernels() !== wk || !wk.runtime.shared || out.constructor !== src.constructor) return false;
+  const arena = (wk as unknown as { arena: { find(a: TypedArray): number; known(a: TypedArray): number } }).arena;
+  const to = arena.known(out);
+  if (to < 0) return false;
+  const from = src.byteLength <= GATHER_SHADOW_MAX ? arena.find(src) : arena.known(src);
+  if (from < 0) return false;
+  const bytes = new Uint8Array(wk.runtime.memory.buffer);
+  const rowBytes = row * src.BYTES_PER_ELEMENT;
+  for (let k = 0; k < indices.length; k++) {
+    const at = from + indices[k]! * rowBytes;
+    bytes.copyWithin(to + k * rowBytes, at, at + rowBytes);
+  }
+  return true;
+}
+
 export class PlanMemory {
   private readonly sgemm: Sgemm;
   private readonly arena: { find(a: TypedArray): number; known(a: TypedArray): number };
