@@ -13,7 +13,8 @@
 import type { TypedArray } from '../core/dtype.js';
 import { NablaError } from '../core/errors.js';
 import { sizeOf } from '../core/shape.js';
-import { planMemory, type AddressKernel, type Block, type PlanMemory, type Stage } from '../backend/wasm/plan-exec.js';
+import { planMemory, type Block, type KernelCall, type PlanMemory, type Stage } from '../backend/wasm/plan-exec.js';
+import { replayOf, type Operand, type ReplayOp } from './replay.js';
 import type { MultiPrim, MultiPrimAttrs, MultiPrimDef, Prim, PrimAttrs, PrimDef } from '../ops/prim.js';
 import { multiOutputPrimitives, primitives } from '../ops/primitives.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -65,7 +66,8 @@ export interface MemoryPlan {
 /** A compiled signature of a jitted function: run it with the call's tensors. */
 export class Plan {
   private readonly vals: (TypedArray | null)[] = [];
-  private readonly steps: (() => void)[] = [];
+  /** The equations as one sequence of kernel calls (see replay.ts). */
+  private readonly replay: () => void;
   private readonly inputSlots: number[];
   private readonly paramSlots: { variable: Variable; slot: number }[];
   private readonly randomSlots: { redraw: () => Tensor; slot: number }[];
@@ -111,7 +113,7 @@ export class Plan {
     const constantSlots: [number, TypedArray][] = [];
     for (const [v, t] of graph.constants) constantSlots.push([slot(v), t.storage]);
     // slots in order, aliases resolved, and which kernel each equation runs
-    const work: { node: Node; ins: number[]; outs: number[]; kernel: AddressKernel | null }[] = [];
+    const work: { node: Node; ins: number[]; outs: number[]; kernel: KernelCall | null }[] = [];
     const mem = (this.mem = planMemory());
     for (const node of graph.nodes) {
       if (node.prim === 'reshape' || node.prim === 'identity') {
@@ -157,6 +159,7 @@ export class Plan {
       ...constantSlots.map(([s]) => s),
     ]);
     let planned = 0;
+    const ops: ReplayOp[] = [];
     work.forEach((w, i) => {
       if (w.kernel) {
         planned++;
@@ -177,8 +180,9 @@ export class Plan {
       for (const s of new Set(w.ins)) if (blockOf.has(s) && lastRead.get(s) === i && !leaving.has(s)) release(s);
       // a planned output nobody reads is free again at once
       for (const s of w.outs) if (blockOf.has(s) && !lastRead.has(s) && !leaving.has(s)) release(s);
-      this.steps.push(w.kernel ? this.addressStep(w.ins, w.outs, w.kernel, blockOf, stageOf) : this.step(w.node, w.ins, w.outs));
+      ops.push(w.kernel ? this.planned(w.ins, w.outs, w.kernel, blockOf, stageOf, entry) : { step: this.step(w.node, w.ins, w.outs) });
     });
+    this.replay = replayOf(ops, { at: this.addrs, v: this.vals, mem });
     this.memory = {
       planned,
       ordinary: work.length - planned,
@@ -193,26 +197,14 @@ export class Plan {
     this.constantSlots = new Set(constantSlots.map(([s]) => s));
   }
 
-  /** The closure of an equation run on planned blocks: operands by address, the result into its block. */
-  private addressStep(ins: number[], outs: number[], kernel: AddressKernel, blockOf: Map<number, Block>, stageOf: Map<number, Stage>): () => void {
-    const mem = this.mem!;
-    const v = this.vals;
-    const inBlock: (Block | null)[] = ins.map((s) => blockOf.get(s) ?? null);
-    const inStage = ins.map((s) => stageOf.get(s) ?? null);
-    // an operand is a planned block (fixed address), an entry (its address found when the run began) or an ordinary kernel's result
-    const isEntry = ins.map((s) => this.entries.some((e) => e.slot === s));
-    const at = this.addrs;
-    const outBlocks = outs.map((s) => blockOf.get(s)!);
-    const outPtrs = outBlocks.map((b) => b.ptr);
-    const ptrs = new Array<number>(ins.length).fill(0);
-    return () => {
-      for (let k = 0; k < ins.length; k++) {
-        const b = inBlock[k]!;
-        ptrs[k] = b !== null ? b.ptr : isEntry[k] ? at[ins[k]!]! : mem.freshAddr(v[ins[k]!]!, inStage[k]!);
-      }
-      kernel(ptrs, outPtrs);
-      for (let k = 0; k < outs.length; k++) v[outs[k]!] = outBlocks[k]!.view;
-    };
+  /** An equation run on planned blocks: operands by address (see Operand), the results into their blocks. */
+  private planned(ins: number[], outs: number[], call: KernelCall, blockOf: Map<number, Block>, stageOf: Map<number, Stage>, entry: Set<number>): ReplayOp {
+    const operands = ins.map((s): Operand => {
+      const b = blockOf.get(s);
+      if (b !== undefined) return { ptr: b.ptr };
+      return entry.has(s) ? { entry: s } : { fresh: s, stage: stageOf.get(s)! };
+    });
+    return { call, ins: operands, outs: outs.map((s) => ({ slot: s, ptr: blockOf.get(s)!.ptr, view: blockOf.get(s)!.view })) };
   }
 
   /** The closure of an equation run by the primitive's own kernel. */
@@ -271,7 +263,7 @@ export class Plan {
         mem.beforeRun();
         for (const e of this.entries) this.addrs[e.slot] = mem.entryAddr(v[e.slot]!, e.stage);
       }
-      for (const s of this.steps) s();
+      this.replay();
       const leave = (slot: number): TypedArray => (this.plannedSlots.has(slot) ? this.mem!.copyOut(v[slot]!) : v[slot]!);
       const copies = new Map<number, TypedArray>();
       const once = (slot: number) => {

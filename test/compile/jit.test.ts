@@ -273,3 +273,26 @@ test('a model that builds its layers inside the jitted function gets values as i
   same(model.call(x, false), predict(x), 'replayed');
   assert.equal(predict.stats.traces, 1);
 });
+
+test('a plan replays the same where code cannot be generated (a page whose Content-Security-Policy forbids it)', () => {
+  nb.setBackend('wasm');
+  const f = (a: Tensor, b: Tensor) => nb.sum(nb.relu(nb.add(nb.matmul(a, b), 0.5)), 1);
+  const a = rand([40, 30]),
+    b = rand([30, 50]);
+  const generated = nb.jit(f)(a, b) as Tensor;
+  const saved = globalThis.Function;
+  let attempts = 0;
+  globalThis.Function = function () {
+    attempts++;
+    throw new EvalError('Refused to evaluate a string as JavaScript');
+  } as unknown as FunctionConstructor;
+  let fallback: Tensor;
+  try {
+    fallback = nb.jit(f)(a, b) as Tensor;
+  } finally {
+    globalThis.Function = saved;
+  }
+  assert.ok(attempts > 0, 'the plan tried to generate its replay');
+  same(f(a, b), generated, 'generated replay');
+  same(f(a, b), fallback, 'closures');
+});

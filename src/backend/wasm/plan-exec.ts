@@ -12,8 +12,22 @@ import { sizeClass, type ArrayCtor } from './arena.js';
 import { pattern3d, type WasmKernels } from './index.js';
 import { ACTIVATION, BINARY, COMPARE, REDUCE, UNARY } from './opcodes.generated.js';
 
-/** A kernel on addresses: the inputs' and the outputs' byte addresses. */
-export type AddressKernel = (ins: readonly number[], outs: readonly number[]) => void;
+/**
+ * An argument of a kernel call on addresses: a number, the address of an
+ * input or an output (by position), or a numeric attribute read at each call.
+ */
+export type Arg = number | { readonly in: number } | { readonly out: number } | { readonly attr: Record<string, number>; readonly key: string };
+
+/** A kernel on addresses, as data (a plan lays its calls out as straight-line code): the function and its arguments. */
+export interface KernelCall {
+  readonly fn: (...args: number[]) => unknown;
+  readonly args: readonly Arg[];
+}
+
+const IN0: Arg = { in: 0 },
+  IN1: Arg = { in: 1 },
+  OUT0: Arg = { out: 0 };
+const call = (fn: (...args: number[]) => unknown, ...args: Arg[]): KernelCall => ({ fn, args });
 
 /** What the planner knows of a value: its shape and dtype. */
 interface Aval {
@@ -188,7 +202,7 @@ export class PlanMemory {
    * The kernel of `prim` on addresses, or null where WasmKernels would not
    * run it in wasm on these shapes (the plan then calls the ordinary kernel).
    */
-  kernel(prim: string, ins: readonly Aval[], outs: readonly Aval[], attrs: unknown): AddressKernel | null {
+  kernel(prim: string, ins: readonly Aval[], outs: readonly Aval[], attrs: unknown): KernelCall | null {
     if (!ins.every((a) => a.dtype === 'float32' || a.dtype === 'bool')) return null;
     const x = this.wk.runtime.exports;
     const min = this.wk.minElements;
@@ -200,7 +214,7 @@ export class PlanMemory {
       case 'neg': {
         // exact at any size (the JS kernel's float64 negation is the same value): wasm even below minElements
         if (!f32(ins[0]!)) return null;
-        return (i, o) => x.unaryF32(UNARY.neg!, i[0]!, o[0]!, n);
+        return call(x.unaryF32, UNARY.neg!, IN0, OUT0, n);
       }
       case 'exp':
       case 'expm1':
@@ -215,7 +229,7 @@ export class PlanMemory {
       case 'erf': {
         const code = UNARY[prim as UnaryOp];
         if (code === undefined || !f32(ins[0]!) || n < min) return null;
-        return (i, o) => x.unaryF32(code, i[0]!, o[0]!, n);
+        return call(x.unaryF32, code, IN0, OUT0, n);
       }
       case 'add':
       case 'sub':
@@ -232,7 +246,7 @@ export class PlanMemory {
         if (!p) return null;
         const { aos, ars, acs, bos, brs, bcs, outer, rows, cols } = p,
           c = code!;
-        return (i, o) => x.binaryF32(c, i[0]!, aos, ars, acs, i[1]!, bos, brs, bcs, o[0]!, outer, rows, cols);
+        return call(x.binaryF32, c, IN0, aos, ars, acs, IN1, bos, brs, bcs, OUT0, outer, rows, cols);
       }
       case 'compare': {
         const code = COMPARE[(attrs as { op: CompareOp }).op];
@@ -240,7 +254,7 @@ export class PlanMemory {
         const p = f32(ins[0]!) && f32(ins[1]!) ? pattern3d(ins[0]!.shape, ins[1]!.shape, out.shape) : null;
         if (!p) return null;
         const { aos, ars, acs, bos, brs, bcs, outer, rows, cols } = p;
-        return (i, o) => x.compareF32(code, i[0]!, aos, ars, acs, i[1]!, bos, brs, bcs, o[0]!, outer, rows, cols);
+        return call(x.compareF32, code, IN0, aos, ars, acs, IN1, bos, brs, bcs, OUT0, outer, rows, cols);
       }
       case 'where': {
         const [c, a, b] = ins as [Aval, Aval, Aval];
@@ -250,14 +264,14 @@ export class PlanMemory {
         if (!f32(a) || !f32(b) || !same(c.shape) || !fits(a) || !fits(b)) return null;
         const as = sizeOf(a.shape) === 1 ? 0 : 1,
           bs = sizeOf(b.shape) === 1 ? 0 : 1;
-        return (i, o) => x.whereF32(i[0]!, i[1]!, as, i[2]!, bs, o[0]!, n);
+        return call(x.whereF32, IN0, IN1, as, { in: 2 }, bs, OUT0, n);
       }
       case 'biasActivation': {
         const cols = ins[1]!.shape[0]!;
         if (!f32(ins[0]!) || n < min || cols === 0) return null;
         const code = ACTIVATION[(attrs as { activation: FusedActivation }).activation];
         const rows = n / cols;
-        return (i, o) => x.biasActF32(code, i[0]!, i[1]!, o[0]!, rows, cols);
+        return call(x.biasActF32, code, IN0, IN1, OUT0, rows, cols);
       }
       case 'softmax':
       case 'logSoftmax': {
@@ -268,7 +282,7 @@ export class PlanMemory {
           len = s[axis]!,
           inner = sizeOf(s.slice(axis + 1));
         const log = prim === 'logSoftmax' ? 1 : 0;
-        return (i, o) => x.softmaxF32(i[0]!, o[0]!, outer, len, inner, log);
+        return call(x.softmaxF32, IN0, OUT0, outer, len, inner, log);
       }
       case 'sum':
       case 'max':
@@ -284,7 +298,7 @@ export class PlanMemory {
           inner = sizeOf(s.slice(last + 1));
         if (r === 0) return null;
         const code = REDUCE[prim as 'sum'];
-        return (i, o) => x.reduceF32(code, i[0]!, outer, r, inner, o[0]!);
+        return call(x.reduceF32, code, IN0, outer, r, inner, OUT0);
       }
       case 'matmul': {
         const [a, b] = ins as [Aval, Aval];
@@ -298,13 +312,32 @@ export class PlanMemory {
         const tA = transA ? 1 : 0,
           tB = transB ? 1 : 0;
         const sgemm = this.sgemm;
-        return (i, o) => sgemm(M, N, K, i[0]!, lda, i[1]!, ldb, o[0]!, N, tA, tB);
+        return call(sgemm, M, N, K, IN0, lda, IN1, ldb, OUT0, N, tA, tB);
       }
       case 'adamUpdate': {
         if (!f32(ins[0]!) || n < min) return null;
         const s = attrs as AdamStep; // read at each call: fit sets the step sizes before each replay
-        return (i, o) =>
-          x.adamF32(i[0]!, i[1]!, i[2]!, i[3]!, o[0]!, o[1]!, o[2]!, n, s.beta1, 1 - s.beta1, s.beta2, 1 - s.beta2, s.stepSize, s.root2, s.epsilon);
+        // β₁, β₂ and ε are the optimiser's (fixed); the step sizes are read at each call
+        const { beta1, beta2, epsilon } = s;
+        const attr = (key: 'stepSize' | 'root2'): Arg => ({ attr: s as unknown as Record<string, number>, key });
+        return call(
+          x.adamF32,
+          IN0,
+          IN1,
+          { in: 2 },
+          { in: 3 },
+          OUT0,
+          { out: 1 },
+          { out: 2 },
+          n,
+          beta1,
+          1 - beta1,
+          beta2,
+          1 - beta2,
+          attr('stepSize'),
+          attr('root2'),
+          epsilon,
+        );
       }
       default:
         return null;
