@@ -282,6 +282,7 @@ test('a plan replays the same where code cannot be generated (a page whose Conte
   const generated = nb.jit(f)(a, b) as Tensor;
   const saved = globalThis.Function;
   let attempts = 0;
+  // biome-ignore lint/complexity/useArrowFunction: the replay calls it with new, which an arrow function refuses
   globalThis.Function = function () {
     attempts++;
     throw new EvalError('Refused to evaluate a string as JavaScript');
