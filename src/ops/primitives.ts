@@ -84,7 +84,12 @@ function extremumBackward(g: Tensor, x: Tensor, out: Tensor, attrs: ReduceAttrs)
   // the extreme is NaN, to the NaN entries (as PyTorch's max() does)
   const kept = reducedShape(x.shape, attrs.axes, true);
   const m = reshape(out, kept);
-  const mask = cast(where(notEqual(m, m), notEqual(x, x), equal(x, m)), x.dtype);
+  // mask = [x = m] + [x is NaN]·[m is NaN] (the two never hold together), as 0/1 in x's dtype: selections
+  // of constants, products and sums, which compiled plans run in wasm (a select of booleans has no kernel there)
+  const one = new Tensor(x.dtype === 'float64' ? new Float64Array([1]) : new Float32Array([1]), []);
+  const zero = new Tensor(x.dtype === 'float64' ? new Float64Array([0]) : new Float32Array([0]), []);
+  const indicator = (c: Tensor) => where(c, one, zero);
+  const mask = add(indicator(equal(x, m)), mul(indicator(notEqual(x, x)), indicator(notEqual(m, m))));
   const count = sum(mask, attrs.axes, true);
   return div(mul(reshape(g, kept), mask), count);
 }

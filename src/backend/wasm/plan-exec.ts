@@ -6,7 +6,7 @@
 // eager execution; everything else stays with the ordinary kernels.
 import type { TypedArray } from '../../core/dtype.js';
 import { sizeOf } from '../../core/shape.js';
-import type { AdamStep, BinaryOp, CompareOp, FusedActivation, UnaryOp } from '../kernels.js';
+import type { AdamStep, BinaryOp, CompareOp, FusedActivation, UnaryOp, Window2D } from '../kernels.js';
 import { kernels, wasmKernels } from '../index.js';
 import { sizeClass, type ArrayCtor } from './arena.js';
 import { pattern3d, type WasmKernels } from './index.js';
@@ -313,6 +313,15 @@ export class PlanMemory {
           tB = transB ? 1 : 0;
         const sgemm = this.sgemm;
         return call(sgemm, M, N, K, IN0, lda, IN1, ldb, OUT0, N, tA, tB);
+      }
+      case 'extractPatches':
+      case 'addPatches': {
+        // im2col and its adjoint (convolution, pooling), as WasmKernels runs them (the adjoint zeroes its result first)
+        if (!f32(ins[0]!) || sizeOf(ins[0]!.shape) < min) return null;
+        const { win, padValue } = attrs as { win: Window2D; padValue?: number };
+        const [N, H, W, C] = win.inShape as [number, number, number, number];
+        const geometry = [N, H, W, C, win.kh, win.kw, win.strideH, win.strideW, win.dilationH, win.dilationW, win.padTop, win.padLeft, win.outH, win.outW];
+        return prim === 'extractPatches' ? call(x.extractPatchesF32, IN0, ...geometry, padValue ?? 0, OUT0) : call(x.addPatchesF32, IN0, ...geometry, OUT0);
       }
       case 'adamUpdate': {
         if (!f32(ins[0]!) || n < min) return null;
