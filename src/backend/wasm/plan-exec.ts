@@ -80,24 +80,29 @@ const GATHER_SHADOW_MAX = 16 * 1024 * 1024;
 
 /**
  * Copies the rows of `src` (rows of `row` elements) picked by `indices` into
- * `out` within the kernels' linear memory (one native move per row, no
- * array object), when `out` is resident there and `src` is or can be (a
+ * `out` within the kernels' linear memory (one wasm call moving each row,
+ * no array object), when `out` is resident there and `src` is or can be (a
  * dataset up to 16 MiB gets a resident shadow, copied in once); false, with
  * nothing copied, otherwise.
  */
 export function gatherRows(out: TypedArray, src: TypedArray, row: number, indices: Int32Array): boolean {
   const wk = wasmKernels();
   if (wk === null || kernels() !== wk || !wk.runtime.shared || out.constructor !== src.constructor) return false;
-  const arena = (wk as unknown as { arena: { find(a: TypedArray): number; known(a: TypedArray): number } }).arena;
+  const arena = (
+    wk as unknown as {
+      arena: { find(a: TypedArray): number; known(a: TypedArray): number; mark(): number; put(a: TypedArray): number; release(m: number): void };
+    }
+  ).arena;
   const to = arena.known(out);
   if (to < 0) return false;
   const from = src.byteLength <= GATHER_SHADOW_MAX ? arena.find(src) : arena.known(src);
   if (from < 0) return false;
-  const bytes = new Uint8Array(wk.runtime.memory.buffer);
-  const rowBytes = row * src.BYTES_PER_ELEMENT;
-  for (let k = 0; k < indices.length; k++) {
-    const at = from + indices[k]! * rowBytes;
-    bytes.copyWithin(to + k * rowBytes, at, at + rowBytes);
+  // the row numbers into scratch, then one wasm call: memory.copy per row (a shared buffer's copyWithin is slow)
+  const mark = arena.mark();
+  try {
+    wk.runtime.exports.gatherRows(from, row * src.BYTES_PER_ELEMENT, arena.put(indices), indices.length, to);
+  } finally {
+    arena.release(mark);
   }
   return true;
 }
