@@ -123,7 +123,7 @@ export class Plan {
       const ins = node.inputs.map(slot),
         outs = node.outputs.map(slot);
       const avals = (vs: readonly ProgramVar[]) => vs.map((v) => ({ shape: v.standIn, dtype: v.dtype }));
-      work.push({ node, ins, outs, kernel: mem?.kernel(node.prim, avals(node.inputs), avals(node.outputs), node.attrs) ?? null });
+      work.push({ node, ins, outs, kernel: mem?.kernel(node.prim, avals(node.inputs), avals(node.outputs), node.attrs, this.held) ?? null });
     }
     const leaving = new Set([...graph.outputs.map(slot), ...graph.updates.map(slot)]);
     // the memory plan: a planned value's block returns to the pool after its last reader

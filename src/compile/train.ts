@@ -254,6 +254,8 @@ export function compiledTrainStep(trainer: Trainer, optimizer: Optimizer, traina
       state: state.state,
       commit: () => {
         if (thisRun !== lastRun) throw new NablaError('fit: a compiled step was committed after a later one ran');
+        // values another step holds go back to their variables first: one owner at a time
+        if (resident.owner !== null && resident.owner !== owner) settleResident();
         if (home !== null) {
           const arrays = home.arrays;
           hit.carried.forEach((o, j) => (arrays[j] as Float32Array).set(peek(o) as Float32Array));

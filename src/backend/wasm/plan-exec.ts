@@ -9,7 +9,7 @@ import { sizeOf } from '../../core/shape.js';
 import type { AdamStep, BinaryOp, CompareOp, FusedActivation, UnaryOp, Window2D } from '../kernels.js';
 import { kernels, wasmKernels } from '../index.js';
 import { sizeClass, type ArrayCtor } from './arena.js';
-import { pattern3d, type WasmKernels } from './index.js';
+import { gemmTuning, pattern3d, type WasmKernels } from './index.js';
 import { ACTIVATION, BINARY, COMPARE, REDUCE, UNARY } from './opcodes.generated.js';
 
 /**
@@ -108,6 +108,8 @@ export function gatherRows(out: TypedArray, src: TypedArray, row: number, indice
 }
 
 export class PlanMemory {
+  /** The scratch block of the products the plan calls directly (see kernel), the largest asked for so far. */
+  private scratch: Block | null = null;
   private readonly sgemm: Sgemm;
   private readonly arena: { find(a: TypedArray): number; known(a: TypedArray): number };
   constructor(readonly wk: WasmKernels) {
@@ -206,8 +208,10 @@ export class PlanMemory {
   /**
    * The kernel of `prim` on addresses, or null where WasmKernels would not
    * run it in wasm on these shapes (the plan then calls the ordinary kernel).
+   * Blocks the call needs for itself (scratch) are added to `held`, the
+   * plan's blocks.
    */
-  kernel(prim: string, ins: readonly Aval[], outs: readonly Aval[], attrs: unknown): KernelCall | null {
+  kernel(prim: string, ins: readonly Aval[], outs: readonly Aval[], attrs: unknown, held: Block[]): KernelCall | null {
     if (!ins.every((a) => a.dtype === 'float32' || a.dtype === 'bool')) return null;
     const x = this.wk.runtime.exports;
     const min = this.wk.minElements;
@@ -316,6 +320,13 @@ export class PlanMemory {
           ldb = b.shape[1]!;
         const tA = transA ? 1 : 0,
           tB = transB ? 1 : 0;
+        if (M * N * K < gemmTuning.parallelMinMacs) {
+          // below the split threshold WasmKernels.sgemm runs the kernel on the calling thread: call it directly,
+          // with scratch the plan holds (one block for all its products: they never run at once)
+          const bytes = x.sgemmScratchBytes(M, N, K);
+          if (this.scratch === null || this.scratch.cls < bytes) held.push((this.scratch = this.alloc(Math.ceil(bytes / 4), 'float32')));
+          return call(x.sgemm, M, N, K, IN0, lda, IN1, ldb, OUT0, N, tA, tB, this.scratch.ptr);
+        }
         const sgemm = this.sgemm;
         return call(sgemm, M, N, K, IN0, lda, IN1, ldb, OUT0, N, tA, tB);
       }
