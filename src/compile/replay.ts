@@ -1,6 +1,7 @@
 // A plan's replay: its equations as one flat sequence of kernel calls. The
 // calls on planned blocks are laid out as straight-line JavaScript with their
-// addresses and sizes as literals (made once per plan with `new Function`),
+// sizes as literals and their addresses in a table (made with `new Function`
+// once per structure, shared by plans of the same structure),
 // so a replay is a run of direct calls into wasm: no closure, argument array
 // or loop per equation. Where a page's Content-Security-Policy forbids
 // generating code, each equation becomes a closure instead (the same calls,
@@ -44,23 +45,30 @@ function literal(x: number): string {
   return Object.is(x, -0) ? '-0' : String(x);
 }
 
+/** Generated replays by source, most recently used last: plans of the same structure (a model fitted again, the same architecture) share their code, and the engine's optimisation of it. */
+const made = new Map<string, (...a: unknown[]) => () => void>();
+const MADE = 64;
+
 function generated(ops: readonly ReplayOp[], env: ReplayEnv): () => void {
+  // the block addresses are read from P (they differ between plans of one structure); sizes and codes are literals
   const F: unknown[] = [],
     S: unknown[] = [],
     A: unknown[] = [],
     ST: unknown[] = [],
-    B: unknown[] = [];
+    B: unknown[] = [],
+    P: number[] = [];
+  const ptr = (p: number) => `P[${P.push(p) - 1}]`;
   const lines = ops.map((op) => {
     if ('step' in op) return `S[${S.push(op.step) - 1}]();`;
     const operand = (o: Operand): string => {
-      if ('ptr' in o) return literal(o.ptr);
+      if ('ptr' in o) return ptr(o.ptr);
       if ('entry' in o) return `at[${o.entry}]`;
       return `M.freshAddr(v[${o.fresh}], ST[${ST.push(o.stage) - 1}])`;
     };
     const args = op.call.args.map((a) => {
       if (typeof a === 'number') return literal(a);
       if ('in' in a) return operand(op.ins[a.in]!);
-      if ('out' in a) return literal(op.outs[a.out]!.ptr);
+      if ('out' in a) return ptr(op.outs[a.out]!.ptr);
       if (!/^[A-Za-z_$][\w$]*$/.test(a.key)) throw new Error(`replay: attribute name ${a.key}`);
       return `A[${A.push(a.attr) - 1}].${a.key}`;
     });
@@ -70,8 +78,12 @@ function generated(ops: readonly ReplayOp[], env: ReplayEnv): () => void {
   const chunks: string[] = [];
   for (let i = 0; i < lines.length; i += CHUNK) chunks.push(`function c${chunks.length}() {\n${lines.slice(i, i + CHUNK).join('\n')}\n}`);
   const body = `'use strict';\n${chunks.join('\n')}\nreturn function replay() { ${chunks.map((_, i) => `c${i}();`).join(' ')} };`;
-  const make = new Function('F', 'S', 'A', 'ST', 'B', 'at', 'v', 'M', body) as (...a: unknown[]) => () => void;
-  return make(F, S, A, ST, B, env.at, env.v, env.mem);
+  let make = made.get(body);
+  if (make === undefined) make = new Function('F', 'S', 'A', 'ST', 'B', 'P', 'at', 'v', 'M', body) as (...a: unknown[]) => () => void;
+  else made.delete(body);
+  made.set(body, make);
+  if (made.size > MADE) made.delete(made.keys().next().value!);
+  return make(F, S, A, ST, B, Int32Array.from(P), env.at, env.v, env.mem);
 }
 
 function closures(ops: readonly ReplayOp[], env: ReplayEnv): () => void {
