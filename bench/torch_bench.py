@@ -142,8 +142,18 @@ def run_digits(spec, threads_list):
     out = []
     for threads in threads_list:
         set_threads(threads)
-        model, seconds = train(spec, x, y, spec["epochs"], 2)
-        out.append({"threads": torch.get_num_threads(), "requested": threads, "seconds": seconds, "accuracy": accuracy(model, xt, labels)})
+        # as many runs as the other libraries get (spec["runs"]), the best reported
+        runs = [train(spec, x, y, spec["epochs"], 2) for _ in range(spec.get("runs", 1))]
+        model, seconds = min(runs, key=lambda r: r[1])
+        out.append(
+            {
+                "threads": torch.get_num_threads(),
+                "requested": threads,
+                "seconds": seconds,
+                "runs": [r[1] for r in runs],
+                "accuracy": accuracy(model, xt, labels),
+            }
+        )
     return out
 
 
