@@ -19,6 +19,7 @@ import { noGrad } from '../ops/stop.js';
 import type { NamedTensors, TrainBatch, Trainer } from '../train/step.js';
 import { part, type Data } from '../train/model-data.js';
 import { copyRows } from '../train/data.js';
+import { checkedLabels } from '../losses/crossentropy.js';
 import { gatherRows, kernelArray } from '../backend/wasm/plan-exec.js';
 import { jit, makeJit } from './jit.js';
 import type { Node } from './optimize.js';
@@ -116,7 +117,12 @@ const REPLAYABLE: readonly (abstract new (...a: never[]) => Optimizer)[] = [SGD,
  * could depend on JS state a plan freezes), or a learning-rate schedule
  * (except for Adam, whose rate enters only through its step size).
  */
-export function compiledTrainStep(trainer: Trainer, optimizer: Optimizer, trainable: readonly Variable[], opts: { silent: boolean }): CompiledTrainStep | null {
+export function compiledTrainStep(
+  trainer: Trainer,
+  optimizer: Optimizer,
+  trainable: readonly Variable[],
+  opts: { silent: boolean; labelsChecked?: boolean },
+): CompiledTrainStep | null {
   const isAdam = optimizer instanceof Adam;
   const fixedRate = typeof (optimizer as unknown as { learningRate: unknown }).learningRate === 'number';
   if (!REPLAYABLE.some((C) => optimizer.constructor === C)) return null;
@@ -154,7 +160,14 @@ export function compiledTrainStep(trainer: Trainer, optimizer: Optimizer, traina
     let hit = plans.get(key);
     if (hit === undefined) {
       if (plans.size >= CACHE) plans.clear();
-      const plan = planFor(args);
+      // (labels fit checked itself, all of them, need no check inside the traced loss: see checkedLabels)
+      if (opts.labelsChecked === true) checkedLabels.depth++;
+      let plan: Plan | null;
+      try {
+        plan = planFor(args);
+      } finally {
+        if (opts.labelsChecked === true) checkedLabels.depth--;
+      }
       hit = plan === null ? null : compiled(plan, trainer.names);
       plans.set(key, hit);
     }

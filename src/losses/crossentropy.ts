@@ -2,11 +2,12 @@ import { scoped } from '../autograd/tape.js';
 import { ArgumentError, ShapeError } from '../core/errors.js';
 import { formatShape } from '../core/shape.js';
 import { add, clip, div, exp, log, log1p, mul, neg, sub } from '../ops/arithmetic.js';
-import { greaterEqual, where } from '../ops/compare.js';
+import { equal, greaterEqual, where } from '../ops/compare.js';
 import { cast, floatTensor, toTensor, type TensorLike } from '../ops/convert.js';
 import { mean, sum } from '../ops/reduce.js';
 import { logSoftmax } from '../ops/activations.js';
-import { oneHot, reshape } from '../ops/shape.js';
+import { expandDims, reshape } from '../ops/shape.js';
+import { arange } from '../tensor/create.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { labelSmoothing, lossOptions, reduceLoss, samePair, type LossOptions } from './common.js';
 
@@ -122,7 +123,8 @@ export function sparseCategoricalCrossentropy(yTrue: TensorLike, yPred: TensorLi
     const classes = z.shape[z.rank - 1]!;
     const smoothing = labelSmoothing(name, opts);
     const labels = classLabels(name, yTrue, z.shape, classes);
-    const y0 = oneHot(labels, classes, z.dtype === 'float64' ? 'float64' : 'float32');
+    // oneHot's rows, built as oneHot builds them, without its second check of the values (done above, or by fit)
+    const y0 = cast(equal(expandDims(labels, -1), arange(0, classes, 1, 'int32')), z.dtype === 'float64' ? 'float64' : 'float32');
     const y = smoothing === 0 ? y0 : add(mul(y0, 1 - smoothing), smoothing / classes);
     return reduceLoss(categoricalPerExample(y, z, fromLogits), reduction);
   });
@@ -145,12 +147,27 @@ function classLabels(name: string, yTrue: TensorLike, predShape: readonly number
       `${name}: yTrue ${formatShape(t.shape)} must hold one class index per example of yPred ${formatShape(predShape)} (shape ${expected} or ${expectedOne})`,
     );
   }
-  const values = t.storage;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (!Number.isInteger(v) || v < 0 || v >= classes) {
-      throw new ArgumentError(`${name}: yTrue must hold integer class indices in [0, ${classes}), got ${v} at flat index ${i}`);
-    }
+  if (t.placeholder === null) {
+    const bad = firstBadClassIndex(t.storage, classes);
+    if (bad >= 0) throw new ArgumentError(`${name}: yTrue must hold integer class indices in [0, ${classes}), got ${t.storage[bad]} at flat index ${bad}`);
+  } else if (checkedLabels.depth === 0) {
+    void t.storage; // a traced label's value cannot be checked: the TraceError that makes nb.jit run the function eagerly
   }
   return reshape(t.dtype === 'int32' ? t : cast(t, 'int32'), batchShape);
+}
+
+/**
+ * @internal Above 0 while fit traces its compiled step on labels it has
+ * checked itself, all of them, before training (see fit): the loss then
+ * skips the check of their values, which a trace cannot read.
+ */
+export const checkedLabels = { depth: 0 };
+
+/** The index of the first value that is not an integer class index in [0, classes), or -1. */
+export function firstBadClassIndex(values: ArrayLike<number>, classes: number): number {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!Number.isInteger(v) || v < 0 || v >= classes) return i;
+  }
+  return -1;
 }

@@ -12,6 +12,8 @@ import { noGrad } from '../ops/stop.js';
 import type { Layer } from '../nn/layer.js';
 import { Module } from '../nn/module.js';
 import { getLoss, type LossFn, type LossSpelling } from '../losses/index.js';
+import { firstBadClassIndex } from '../losses/crossentropy.js';
+import { canonicalLossName } from '../losses/registry.js';
 import { getMetric, type Metric, type MetricName } from '../metrics/index.js';
 import { getOptimizer, type Optimizer, type OptimizerName } from '../optim/index.js';
 import { checkOptions } from '../optim/validate.js';
@@ -375,6 +377,7 @@ export abstract class LayersModel<Out extends Tensor | Tensor[] = Tensor> extend
     if (validation && count(validation[0]) === 0) throw new ArgumentError('fit: validationData holds no examples');
     // layers without an inputShape build on their first call: build them now, so their weights are trained
     if (this.layers.some((l) => !l.built)) noGrad(() => this.call(rowsOf(X, 0, 1), false));
+    const labelsChecked = c.jitCompile !== false && this.checkSparseLabels(c, X, Y);
     const steps = Math.ceil(n / batchSize);
     const history = new History();
     const callbacks: Callback[] = [history, ...(verbose ? [new ProgressLogger()] : []), ...userCallbacks];
@@ -388,7 +391,7 @@ export abstract class LayersModel<Out extends Tensor | Tensor[] = Tensor> extend
     // one step is a function (see makeTrainStep); fit writes its results back only when they are good
     const inStep = metricsInStep(c.metrics); // built-in mean metrics computed inside the (compiled) step
     const trainer = makeTrainStep(this, { loss: c.loss, optimizer: c.optimizer, metrics: inStep.functions });
-    const compiledStep = c.jitCompile === false ? null : compiledTrainStep(trainer, c.optimizer, trainable, { silent: c.jitCompile === 'auto' });
+    const compiledStep = c.jitCompile === false ? null : compiledTrainStep(trainer, c.optimizer, trainable, { silent: c.jitCompile === 'auto', labelsChecked });
     const diverged = (d: DivergenceDetails) => this.divergence(c, d, { epochs, steps, initialEpoch, allowNonFinite }, history);
 
     try {
@@ -476,6 +479,28 @@ export abstract class LayersModel<Out extends Tensor | Tensor[] = Tensor> extend
     this.train(false);
     await fire(callbacks, 'onTrainEnd', {});
     return history;
+  }
+
+  /**
+   * For sparse categorical cross-entropy on a model of one output: checks
+   * that every label of y is an integer class index in [0, K) (K: the
+   * model's output width), naming the first that is not, and returns true.
+   * The loss checks its labels' values on every batch, which a traced step
+   * cannot do; checked here once, the step compiles. False for other losses.
+   */
+  private checkSparseLabels(c: Compiled, X: Data, Y: Data): boolean {
+    if (canonicalLossName(c.loss) !== 'sparseCategoricalCrossentropy' || Array.isArray(Y)) return false;
+    const out = noGrad(() => this.call(rowsOf(X, 0, 1), false));
+    if (Array.isArray(out) || out.rank < 1) return false;
+    const classes = out.shape[out.rank - 1]!;
+    const bad = firstBadClassIndex(Y.storage, classes);
+    if (bad >= 0) {
+      const perExample = Y.size / Y.shape[0]!;
+      throw new ArgumentError(
+        `fit: y must hold integer class indices in [0, ${classes}) for sparseCategoricalCrossentropy (the model has ${classes} outputs), got ${Y.storage[bad]} for example ${Math.floor(bad / perExample)}`,
+      );
+    }
+    return true;
   }
 
   /** The DivergenceError for a bad batch, with a message that says what happened and what to try. */

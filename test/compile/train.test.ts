@@ -173,3 +173,42 @@ test('compile checks jitCompile', () => {
   const model = nb.sequential([nb.layers.dense({ units: 1, inputShape: [1] })]);
   assert.throws(() => model.compile({ optimizer: 'sgd', loss: 'mse', jitCompile: 'yes' as never }), /jitCompile must be a boolean/);
 });
+
+test('sparse categorical cross-entropy compiles: fit checks every label once, and trains as eagerly', async () => {
+  const run = async (jitCompile: boolean, labels: number[]) => {
+    nb.seed(9);
+    const model = nb.sequential([nb.layers.dense({ units: 8, activation: 'relu', inputShape: [4] }), nb.layers.dense({ units: 3, activation: 'softmax' })]);
+    model.compile({ optimizer: nb.optimizers.adam({ learningRate: 0.05 }), loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'], jitCompile });
+    const x = nb.randomNormal([labels.length, 4]);
+    nb.seed(10);
+    const h = await model.fit(x, nb.tensor(labels, [labels.length]), { epochs: 3, batchSize: 4, verbose: 0 });
+    return { model, losses: h.history.loss as number[], accuracy: h.history.accuracy as number[] };
+  };
+  const labels = [0, 1, 2, 1, 0, 2, 2, 1, 0, 1];
+  const eager = await run(false, labels);
+  const before = compiledRuns.steps;
+  const compiled = await run(true, labels);
+  assert.equal(compiledRuns.steps - before, 9, 'every step ran compiled');
+  sameData(eager.losses, compiled.losses, 'epoch losses');
+  sameData(eager.accuracy, compiled.accuracy, 'epoch accuracy');
+  eager.model.getWeights().forEach((w, i) => sameData(w.data(), compiled.model.getWeights()[i]!.data(), `weight ${i}`));
+  // a label out of range, or not a whole number, is refused before training, naming the example
+  await assert.rejects(run(true, [0, 1, 2, 3, 0, 1, 2, 1, 0, 1]), {
+    name: 'ArgumentError',
+    message: 'fit: y must hold integer class indices in [0, 3) for sparseCategoricalCrossentropy (the model has 3 outputs), got 3 for example 3',
+  });
+  await assert.rejects(run(true, [0, 1, 2, 1, 0.5, 1, 2, 1, 0, 1]), { name: 'ArgumentError', message: /got 0\.5 for example 4$/ });
+  // nb.jit on the loss itself still cannot check traced labels: it runs eagerly (and the eager check holds)
+  const jitted = nb.jit((y: Tensor, p: Tensor) => nb.losses.sparseCategoricalCrossentropy(y, p), { strict: true });
+  assert.throws(
+    () =>
+      jitted(
+        nb.tensor([0, 1]),
+        nb.tensor([
+          [0.5, 0.5],
+          [0.2, 0.8],
+        ]),
+      ),
+    { name: 'TraceError' },
+  );
+});
