@@ -360,6 +360,15 @@ interface Compiled {
   metrics: [string, number][];
 }
 
+/** The output indices of the { output: i } leaves of a plan's output tree. */
+function refsIn(tree: unknown, into = new Set<number>()): Set<number> {
+  if (tree === null || typeof tree !== 'object') return into;
+  const o = (tree as { output?: unknown }).output;
+  if (typeof o === 'number') into.add(o);
+  else for (const t of Object.values(tree)) refsIn(t, into);
+  return into;
+}
+
 /** The roles of a plan's outputs (see Compiled). */
 function compiled(plan: Plan, names: readonly string[]): Compiled {
   const out = plan.outputTree as StepRefs;
@@ -367,24 +376,9 @@ function compiled(plan: Plan, names: readonly string[]): Compiled {
   const params = out.params as Record<string, unknown>;
   for (const k of names) carried.push(ref(params[k]));
   for (const s of out.slots as Record<string, unknown>[]) for (const t of Object.values(s)) carried.push(ref(t));
-  const deferred = new Set<number>();
-  const all = (t: unknown): void => {
-    if (t === null || typeof t !== 'object') return;
-    const o = (t as { output?: unknown }).output;
-    if (typeof o === 'number') deferred.add(o);
-    else Object.values(t).forEach(all);
-  };
-  all(out);
+  const deferred = refsIn(out);
   // the layer state is copied out with the result (it is written into the variables on commit)
-  const kept = new Set<number>();
-  const keep = (t: unknown): void => {
-    if (t === null || typeof t !== 'object') return;
-    const o = (t as { output?: unknown }).output;
-    if (typeof o === 'number') kept.add(o);
-    else Object.values(t).forEach(keep);
-  };
-  keep(out.state);
-  for (const o of kept) deferred.delete(o);
+  for (const o of refsIn(out.state)) deferred.delete(o);
   return {
     plan,
     ...gradOutputs(plan),

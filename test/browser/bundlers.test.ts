@@ -164,7 +164,15 @@ async function load(dir: string, isolated: boolean, files?: Record<string, strin
   try {
     const { page: p, problems } = await watchedPage(browser);
     await p.goto(`${server.url}/`);
-    await p.waitForFunction(() => (globalThis as { report?: unknown }).report !== undefined, null, { timeout: 30_000 });
+    // (until the app sets it, window.report is the page's element of id "report": wait for the app's object)
+    await p.waitForFunction(
+      () => {
+        const r = (globalThis as { report?: unknown }).report;
+        return r !== undefined && !(r instanceof Element);
+      },
+      null,
+      { timeout: 30_000 },
+    );
     const report = await p.evaluate(() => (globalThis as unknown as { report: Report }).report);
     if (process.env.NABLA_SCREENSHOT) await p.screenshot({ path: process.env.NABLA_SCREENSHOT });
     await p.close();
