@@ -7,7 +7,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import type { AnyPrim } from '../ops/prim.js';
 import type { ProgramVar } from '../trace/program.js';
 import type { Captured } from './capture.js';
-import { sameShape } from '../core/shape.js';
+import { broadcastShapes, sameShape } from '../core/shape.js';
 
 /** One primitive application of the graph a plan is made from. */
 export interface Node {
@@ -49,23 +49,6 @@ function constantKey(t: Tensor): string | null {
 /** The primitives that broadcast their operands to their result's shape (numpy's rules). */
 const BROADCASTING = new Set(['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'compare']);
 
-/** The numpy broadcast of shapes, or null when they do not broadcast. */
-function broadcastTo(shapes: readonly (readonly number[])[]): number[] | null {
-  const rank = Math.max(...shapes.map((s) => s.length));
-  const out: number[] = [];
-  for (let k = 1; k <= rank; k++) {
-    let d = 1;
-    for (const s of shapes) {
-      const e = s[s.length - k] ?? 1;
-      if (e === 1) continue;
-      if (d !== 1 && d !== e) return null;
-      d = e;
-    }
-    out.unshift(d);
-  }
-  return out;
-}
-
 /**
  * Runs the passes in one walk of the equations, in order:
  * - constants of equal small value become one;
@@ -105,9 +88,9 @@ export function optimize(c: Captured): Graph {
       inputs.forEach((v, i) => {
         const from = broadcastFrom.get(v);
         if (from === undefined) return;
+        // (from broadcasts to v, so it broadcasts with the others: only the result's shape can differ)
         const shapes = inputs.map((u, j) => (j === i ? from.standIn : u.standIn));
-        const b = broadcastTo(shapes);
-        if (b === null || !sameShape(b, e.outputs[0]!.standIn)) return;
+        if (!sameShape(broadcastShapes('jit', ...shapes), e.outputs[0]!.standIn)) return;
         inputs[i] = from;
         stats.absorbed++;
       });

@@ -10,7 +10,7 @@
 // and read their operands in place: no heap block, finalizer or JS array per
 // intermediate. Values that leave the plan (outputs, assigned variables) are
 // copied out into fresh storage. Other primitives run their ordinary kernel.
-import type { TypedArray } from '../core/dtype.js';
+import { sumIsFinite, type TypedArray } from '../core/dtype.js';
 import { NablaError } from '../core/errors.js';
 import { sizeOf } from '../core/shape.js';
 import { planMemory, type Block, type KernelCall, type PlanMemory, type Stage } from '../backend/wasm/plan-exec.js';
@@ -318,9 +318,7 @@ export class Plan {
       const s = this.mem.sum(a, this.sumBlock);
       if (s !== null) return Number.isFinite(s);
     }
-    let total = 0;
-    for (let i = 0; i < a.length; i++) total += a[i]!;
-    return Number.isFinite(total);
+    return sumIsFinite(a);
   }
 
   /** What the passes did (see Graph.stats). */

@@ -177,8 +177,6 @@ export function compiledTrainStep(
   // The held values, in the plan's input order of the weights and slots: the weights in trainer.names order,
   // then each parameter's slots. Non-null exactly while resident.owner is `owner`.
   let home: { arrays: TypedArray[]; params: NamedTensors; slots: Slots[] } | null = null;
-  const shapes = trainable.map((v) => v.shape);
-  let slotShapes: (readonly number[])[][] = [];
   let slotNames: string[][] = [];
   let lastRun = 0;
   const owner = {
@@ -211,7 +209,6 @@ export function compiledTrainStep(
       now.updates = state.parameters.map((p) => p.updates);
       slots = state.parameters.map((p) => p.slots);
       slotNames = slots.map((s) => Object.keys(s));
-      slotShapes = slots.map((s) => Object.values(s).map((t) => t.shape));
     }
     const args = batch.sampleWeight === undefined ? [params, slots, batch.x, batch.y] : [params, slots, batch.x, batch.y, batch.sampleWeight];
     // (a first trace of this batch shape reads the variables, which settles what is held: `params` and `slots` keep their values)
@@ -275,10 +272,10 @@ export function compiledTrainStep(
         } else {
           // fresh arrays: never a variable's storage (an output can be an input, a weight without a gradient)
           const arrays = hit.carried.map((o) => plan.copyOf(peek(o)));
-          const tensors = arrays.map((a, j) => new Tensor(a, j < shapes.length ? shapes[j]! : slotShape(j)));
+          const tensors = arrays.map((a, j) => new Tensor(a, plan.outputShape(hit.carried[j]!)));
           const ps: NamedTensors = {};
           trainer.names.forEach((k, i) => (ps[k] = tensors[i]!));
-          let j = shapes.length;
+          let j = trainer.names.length;
           const ss = slotNames.map((names) => Object.fromEntries(names.map((n) => [n, tensors[j++]!])));
           home = { arrays, params: ps, slots: ss };
         }
@@ -295,15 +292,6 @@ export function compiledTrainStep(
         } else resident.owner = owner;
       },
     };
-  };
-  /** The shape of held slot j (counting from the first slot after the weights). */
-  const slotShape = (j: number): readonly number[] => {
-    let k = j - shapes.length;
-    for (let i = 0; i < slotShapes.length; i++) {
-      if (k < slotShapes[i]!.length) return slotShapes[i]![k]!;
-      k -= slotShapes[i]!.length;
-    }
-    throw new NablaError(`fit: no slot ${j} in the compiled step`);
   };
   // the reused batch arrays, by role and batch size (the last batch of an epoch may be smaller)
   const buffers = new Map<string, Tensor>();

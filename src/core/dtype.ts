@@ -159,3 +159,15 @@ export function castArray(data: TypedArray, dtype: DType): TypedArray {
   }
   return out;
 }
+
+/**
+ * Whether Σ a, summed in float64, is finite: one pass that is true when
+ * every value is finite (float32 values cannot overflow the sum) and false
+ * when one is NaN or ±∞ — or when float64 values overflow it, so a caller
+ * that must name the bad value scans for it when this says false.
+ */
+export function sumIsFinite(a: ArrayLike<number>): boolean {
+  let total = 0;
+  for (let i = 0; i < a.length; i++) total += a[i]!;
+  return Number.isFinite(total);
+}

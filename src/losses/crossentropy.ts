@@ -2,12 +2,11 @@ import { scoped } from '../autograd/tape.js';
 import { ArgumentError, ShapeError } from '../core/errors.js';
 import { formatShape } from '../core/shape.js';
 import { add, clip, div, exp, log, log1p, mul, neg, sub } from '../ops/arithmetic.js';
-import { equal, greaterEqual, where } from '../ops/compare.js';
+import { greaterEqual, where } from '../ops/compare.js';
 import { cast, floatTensor, toTensor, type TensorLike } from '../ops/convert.js';
 import { mean, sum } from '../ops/reduce.js';
 import { logSoftmax } from '../ops/activations.js';
-import { expandDims, reshape } from '../ops/shape.js';
-import { arange } from '../tensor/create.js';
+import { oneHotRows, reshape } from '../ops/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { labelSmoothing, lossOptions, reduceLoss, samePair, type LossOptions } from './common.js';
 
@@ -123,8 +122,8 @@ export function sparseCategoricalCrossentropy(yTrue: TensorLike, yPred: TensorLi
     const classes = z.shape[z.rank - 1]!;
     const smoothing = labelSmoothing(name, opts);
     const labels = classLabels(name, yTrue, z.shape, classes);
-    // oneHot's rows, built as oneHot builds them, without its second check of the values (done above, or by fit)
-    const y0 = cast(equal(expandDims(labels, -1), arange(0, classes, 1, 'int32')), z.dtype === 'float64' ? 'float64' : 'float32');
+    // oneHot's rows without its second check of the values (done above, or by fit)
+    const y0 = oneHotRows(labels, classes, z.dtype === 'float64' ? 'float64' : 'float32');
     const y = smoothing === 0 ? y0 : add(mul(y0, 1 - smoothing), smoothing / classes);
     return reduceLoss(categoricalPerExample(y, z, fromLogits), reduction);
   });

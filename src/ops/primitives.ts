@@ -5,6 +5,7 @@ import { checkCastable, isFloat } from '../core/dtype.js';
 import { ArgumentError, DTypeError, ShapeError } from '../core/errors.js';
 import { broadcastShapes, checkSize, formatShape, reducedShape, sameShape, sizeOf } from '../core/shape.js';
 import { Tensor } from '../tensor/tensor.js';
+import { scalar } from '../tensor/create.js';
 import { abs, add, cast, cos, div, exp, log, mul, neg, pow, sign, sin, square, sub } from './arithmetic.js';
 import { equal, greater, greaterEqual, less, lessEqual, notEqual, where } from './compare.js';
 import { matmul } from './linalg.js';
@@ -86,8 +87,8 @@ function extremumBackward(g: Tensor, x: Tensor, out: Tensor, attrs: ReduceAttrs)
   const m = reshape(out, kept);
   // mask = [x = m] + [x is NaN]·[m is NaN] (the two never hold together), as 0/1 in x's dtype: selections
   // of constants, products and sums, which compiled plans run in wasm (a select of booleans has no kernel there)
-  const one = new Tensor(x.dtype === 'float64' ? new Float64Array([1]) : new Float32Array([1]), []);
-  const zero = new Tensor(x.dtype === 'float64' ? new Float64Array([0]) : new Float32Array([0]), []);
+  const one = scalar(1, x.dtype),
+    zero = scalar(0, x.dtype);
   const indicator = (c: Tensor) => where(c, one, zero);
   const mask = add(indicator(equal(x, m)), mul(indicator(notEqual(x, x)), indicator(notEqual(m, m))));
   const count = sum(mask, attrs.axes, true);

@@ -251,7 +251,12 @@ export function oneHot(indices: TensorLike, depth: number, dtype: 'float32' | 'f
   checkSize('oneHot', [depth]);
   const idx = indexTensor('oneHot', indices, depth);
   checkSize('oneHot', [...idx.shape, depth]);
-  return cast(equal(expandDims(idx, -1), arange(0, depth, 1, 'int32')), dtype);
+  return oneHotRows(idx, depth, dtype);
+}
+
+/** @internal oneHot of int32 indices already checked to be in [0, depth) (sparse cross-entropy, whose labels fit checks once). */
+export function oneHotRows(indices: Tensor, depth: number, dtype: 'float32' | 'float64' | 'int32'): Tensor {
+  return cast(equal(expandDims(indices, -1), arange(0, depth, 1, 'int32')), dtype);
 }
 
 /** A list of integers given as argument `arg` of `op` (an array of numbers; entries are checked by the caller). */

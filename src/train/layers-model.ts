@@ -1,6 +1,7 @@
 import { explainModel, type Explanation, type ExplainOptions } from '../explain/index.js';
 import { optionsObject } from '../core/options.js';
 import { describe } from '../core/describe.js';
+import { sumIsFinite } from '../core/dtype.js';
 import { ArgumentError, ShapeError } from '../core/errors.js';
 import { nextTask } from '../core/platform.js';
 import { globalGenerator } from '../core/random.js';
@@ -643,9 +644,7 @@ function firstNonFinite(
     // values can also cause, by overflow; not float32 ones: the sum is float64)
     if (!ts[k]) continue;
     const s = ts[k]!.storage;
-    let total = 0;
-    for (let i = 0; i < s.length; i++) total += s[i]!;
-    if (Number.isFinite(total)) continue;
+    if (sumIsFinite(s)) continue;
     for (let i = 0; i < s.length; i++) {
       const v = s[i]!;
       if (v - v !== 0) return { quantity, value: v, variable: vars[k]!.name };

@@ -8,7 +8,7 @@ import type { TypedArray } from '../../core/dtype.js';
 import { sizeOf } from '../../core/shape.js';
 import type { AdamStep, BinaryOp, CompareOp, FusedActivation, UnaryOp, Window2D } from '../kernels.js';
 import { kernels, wasmKernels } from '../index.js';
-import { sizeClass, type ArrayCtor } from './arena.js';
+import { sizeClass, type Arena, type ArrayCtor } from './arena.js';
 import { gemmTuning, pattern3d, type WasmKernels } from './index.js';
 import { ACTIVATION, BINARY, COMPARE, REDUCE, UNARY } from './opcodes.generated.js';
 
@@ -75,6 +75,11 @@ export function kernelArray<T extends TypedArray>(like: T, n: number): T {
   return new C(n);
 }
 
+/** WasmKernels' arena (its scratch, and the resident shadows of ordinary arrays). */
+function arenaOf(wk: WasmKernels): Arena {
+  return (wk as unknown as { arena: Arena }).arena;
+}
+
 /** Data up to this size gets a resident shadow so that gatherRows can copy its rows within linear memory. */
 const GATHER_SHADOW_MAX = 16 * 1024 * 1024;
 
@@ -88,11 +93,7 @@ const GATHER_SHADOW_MAX = 16 * 1024 * 1024;
 export function gatherRows(out: TypedArray, src: TypedArray, row: number, indices: Int32Array): boolean {
   const wk = wasmKernels();
   if (wk === null || kernels() !== wk || !wk.runtime.shared || out.constructor !== src.constructor) return false;
-  const arena = (
-    wk as unknown as {
-      arena: { find(a: TypedArray): number; known(a: TypedArray): number; mark(): number; put(a: TypedArray): number; release(m: number): void };
-    }
-  ).arena;
+  const arena = arenaOf(wk);
   const to = arena.known(out);
   if (to < 0) return false;
   const from = src.byteLength <= GATHER_SHADOW_MAX ? arena.find(src) : arena.known(src);
@@ -111,12 +112,12 @@ export class PlanMemory {
   /** The scratch block of the products the plan calls directly (see kernel), the largest asked for so far. */
   private scratch: Block | null = null;
   private readonly sgemm: Sgemm;
-  private readonly arena: { find(a: TypedArray): number; known(a: TypedArray): number };
+  private readonly arena: Arena;
   constructor(readonly wk: WasmKernels) {
     // WasmKernels' own product (its threads and packing) and its arena's resident shadows
-    const k = wk as unknown as { sgemm: Sgemm; arena: { find(a: TypedArray): number; known(a: TypedArray): number } };
+    const k = wk as unknown as { sgemm: Sgemm };
     this.sgemm = k.sgemm.bind(wk);
-    this.arena = k.arena;
+    this.arena = arenaOf(wk);
   }
 
   /** A block of `n` elements of float32 (or bool: bytes), held until `free`. */
