@@ -54,7 +54,7 @@ export class Variable {
 
   /** The current value. */
   get value(): Tensor {
-    if (resident.owner !== null) settleResident();
+    settleResident();
     const tracer = tapeState.tracer;
     return tracer ? tracer.read(this) : this.current;
   }
@@ -80,7 +80,7 @@ export class Variable {
     if (value.dtype !== this.current.dtype) {
       throw new DTypeError(`assign: variable '${this.name}' has dtype ${this.current.dtype}, got ${value.dtype}`);
     }
-    if (resident.owner !== null) settleResident();
+    settleResident();
     const tracer = tapeState.tracer;
     if (tracer) tracer.write(this, value.alias());
     else this.current = value.alias();
@@ -88,7 +88,7 @@ export class Variable {
 
   /** @internal Used by the autodiff transforms to substitute a traced value while a function runs. */
   swap(value: Tensor): Tensor {
-    if (resident.owner !== null) settleResident();
+    settleResident();
     const tracer = tapeState.tracer;
     if (tracer) {
       const old = tracer.read(this);
@@ -102,7 +102,7 @@ export class Variable {
 
   /** @internal The value outside any trace (what nb.trace's named inputs stand for). */
   get concrete(): Tensor {
-    if (resident.owner !== null) settleResident();
+    settleResident();
     return this.current;
   }
 
