@@ -7,12 +7,17 @@
 //   in place with its row stride instead, and only the last, partial panel is packed.
 // - op(A) is packed MC rows × KC at a time into row panels MR tall: panel q holds
 //   op(A)[q*MR .. q*MR+MR)[k], MR elements per k (zero-padded past M).
-// - The micro-kernel keeps an MR×NR tile of C in 8 v128 accumulators:
-//     baseline SIMD: sgemm 4x8, dgemm 4x4, mul + add, A broadcast by load*_splat;
-//     relaxed SIMD:  sgemm 2x16, dgemm 2x8, relaxed_madd (FMA), A loaded once per k and
-//                    broadcast by shuffles.
-//   More than 8 accumulators spill in V8; unrolling the k loop makes TurboFan hoist all the
-//   loads above the arithmetic and spill too, so the loops do one k per iteration.
+// - The micro-kernel keeps an MR×NR tile of C in v128 accumulators, A broadcast by load*_splat:
+//     baseline SIMD: sgemm 4x8, dgemm 4x4, mul + add, 8 accumulators;
+//     relaxed SIMD:  sgemm 6x8, dgemm 6x4, relaxed_madd (FMA), 12 accumulators: with
+//                    FMA's latency of 4 cycles and two FMA pipes, 8 accumulators leave
+//                    no slack; 12 measured 56 GFLOP/s against 44 for the earlier 2x16.
+//   V8 has 15 allocatable xmm registers: 12 accumulators + 2 B vectors + 1 broadcast A
+//   fit exactly, and anything more spills. A branch at the end of the kernel (add into C
+//   or store) also made TurboFan spill (26 GFLOP/s), so the kernels have none: they start
+//   from a tile read at `init` (C itself to accumulate, or a zero tile with stride 0)
+//   and always store. Unrolling the k loop makes TurboFan hoist all the loads above the
+//   arithmetic and spill too, so the loops do one k per iteration.
 //   Edge tiles are computed into a scratch tile and the valid part copied out.
 // - The first KC block stores into C, later blocks add to it: C is never read before it
 //   is written (no need to zero it), and no byte outside the M×N elements of C is touched.
@@ -24,21 +29,23 @@
 
 const RELAXED: bool = ASC_FEATURE_RELAXED_SIMD;
 /** Register tile: rows of C per micro-kernel call (both precisions). */
-const MR: i32 = RELAXED ? 2 : 4;
+const MR: i32 = RELAXED ? 6 : 4;
 /** Register tile: bytes of a row of C per micro-kernel call (NR = NRB / element size). */
-const NRB: i32 = RELAXED ? 64 : 32;
+const NRB: i32 = 32;
 /** Depth of a packed block (K direction), in elements. */
 const KC: i32 = 256;
 /** Rows of op(A) packed at once (a multiple of MR). */
-const MC: i32 = 64;
+const MC: i32 = RELAXED ? 72 : 64;
+/** Bytes of the zero tile the kernels start from when they do not accumulate (one row, read with stride 0). */
+const ZERO: usize = 32;
 /** Bytes of a row of a packed block of B: 2048 floats or 1024 doubles. */
 const NCB: i32 = 8192;
 /**
  * Up to this many rows of C, a non-transposed B is read in place (row stride ldb) instead
  * of being packed: each B element is used too few times for a packed copy to pay.
- * Measured: float32 relaxed 2x16 (whole 64-byte lines of B per k) gains up to 64 rows;
- * float64 relaxed 2x8 up to 32 (at 64 rows with a 4 KiB row stride it loses 15%);
- * baseline 4x8 / 4x4 (half lines, two panels per line) only for a few rows.
+ * Measured: float32 relaxed 6x8 gains at 32 rows (46 against 42 GFLOP/s packed) and is
+ * even at 64; float64 relaxed up to 32 (the earlier 2x8 lost 15% at 64 rows with a 4 KiB
+ * row stride); baseline 4x8 / 4x4 (half lines, two panels per line) only for a few rows.
  */
 const DIRECT_M_F32: i32 = RELAXED ? 64 : 8;
 const DIRECT_M_F64: i32 = RELAXED ? 32 : 8;
@@ -93,8 +100,9 @@ function scratchBytes<T>(M: i32, N: i32, K: i32): usize {
   if (M <= 0 || N <= 0 || K <= 0) return 64;
   const NR = nrOf<T>();
   const kc = imin(K, KC), nc = roundUp(imin(N, ncOf<T>()), NR), mc = roundUp(imin(M, MC), MR);
-  // 64 bytes of slack to align the buffers to cache lines, then B panels, A panels, edge tile.
-  return 64 + (<usize>(kc * nc + mc * kc + MR * NR) << shift<T>());
+  // 64 bytes of slack to align the buffers to cache lines, then B panels, A panels, edge
+  // tile, zero tile.
+  return 64 + (<usize>(kc * nc + mc * kc + MR * NR) << shift<T>()) + ZERO;
 }
 
 function gemm<T>(M: i32, N: i32, K: i32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32,
@@ -110,6 +118,8 @@ function gemm<T>(M: i32, N: i32, K: i32, a: usize, lda: i32, b: usize, ldb: i32,
   const bp = (scratch + 63) & ~<usize>63;
   const ap = bp + (<usize>(kcMax * ncMax) << SH);
   const tile = ap + (<usize>(mcMax * kcMax) << SH);
+  const zero = tile + (<usize>(MR * NR) << SH);
+  memory.fill(zero, 0, ZERO);
   if (transB && M <= DOT_M) {
     gemmDot<T>(M, N, K, a, lda, b, ldb, c, ldc, transA, ap);
     return;
@@ -164,9 +174,9 @@ function gemm<T>(M: i32, N: i32, K: i32, a: usize, lda: i32, b: usize, ldb: i32,
             const pa = ap + (<usize>(ir * kc) << SH);
             const cp = cblk + ((<usize>ir * ldc + jr) << SH);
             if (mr == MR && nr == NR) {
-              kernel<T>(kc, pa, pb, sb, cp, ldcb, acc);
+              kernel<T>(kc, pa, pb, sb, cp, ldcb, acc ? cp : zero, acc ? ldcb : 0);
             } else {
-              kernel<T>(kc, pa, pb, sb, tile, <usize>NRB, false);
+              kernel<T>(kc, pa, pb, sb, tile, <usize>NRB, zero, 0);
               storeEdge<T>(mr, nr, tile, cp, ldcb, acc);
             }
           }
@@ -194,7 +204,7 @@ export function sgemmPackedBBytes(N: i32, K: i32): usize {
 /** Bytes of scratch sgemmPacked needs per caller (packed A block and edge tile). */
 export function sgemmPackedScratchBytes(M: i32, K: i32): usize {
   if (M <= 0 || K <= 0) return 64;
-  return 64 + (<usize>(roundUp(imin(M, MC), MR) * imin(K, KC) + MR * nrOf<f32>()) << 2);
+  return 64 + (<usize>(roundUp(imin(M, MC), MR) * imin(K, KC) + MR * nrOf<f32>()) << 2) + ZERO;
 }
 
 /** The depth of a packed block of B (KC): sgemmPackB splits K at multiples of it. */
@@ -252,6 +262,8 @@ function gemmPacked<T>(M: i32, N: i32, K: i32, a: usize, lda: i32, transA: i32, 
   const kcMax = imin(K, KC), mcMax = roundUp(imin(M, MC), MR);
   const ap = (scratch + 63) & ~<usize>63;
   const tile = ap + (<usize>(mcMax * kcMax) << SH);
+  const zero = tile + (<usize>(MR * NR) << SH);
+  memory.fill(zero, 0, ZERO);
   for (let jc = j0 / NC * NC; jc < j1; jc += NC) {
     const nc = imin(NC, N - jc), ncb = roundUp(nc, NR);
     const c0 = (j0 > jc ? j0 : jc) - jc, c1 = imin(j1, jc + nc) - jc; // columns inside the block
@@ -272,9 +284,9 @@ function gemmPacked<T>(M: i32, N: i32, K: i32, a: usize, lda: i32, transA: i32, 
             const pa = ap + (<usize>(ir * kc) << SH);
             const cp = cblk + ((<usize>ir * ldc + jr) << SH);
             if (mr == MR && nr == NR) {
-              kernel<T>(kc, pa, pb, <usize>NRB, cp, ldcb, acc);
+              kernel<T>(kc, pa, pb, <usize>NRB, cp, ldcb, acc ? cp : zero, acc ? ldcb : 0);
             } else {
-              kernel<T>(kc, pa, pb, <usize>NRB, tile, <usize>NRB, false);
+              kernel<T>(kc, pa, pb, <usize>NRB, tile, <usize>NRB, zero, 0);
               storeEdge<T>(mr, nr, tile, cp, ldcb, acc);
             }
           }
@@ -369,26 +381,27 @@ function storeEdge<T>(mr: i32, nr: i32, tile: usize, c: usize, ldcb: usize, acc:
 }
 
 // ---------------------------------------------------------------------------
-// Micro-kernels: C tile (+)= A panel · B panel over kc steps; B advances sb bytes per k.
+// Micro-kernels: C tile = init tile + A panel · B panel over kc steps; B advances sb bytes
+// per k; the init tile's rows are ldib bytes apart (0: one zero row read again).
 
 // @ts-ignore: decorator
-@inline function kernel<T>(kc: i32, pa: usize, pb: usize, sb: usize, c: usize, ldcb: usize, acc: bool): void {
+@inline function kernel<T>(kc: i32, pa: usize, pb: usize, sb: usize, c: usize, ldcb: usize, init: usize, ldib: usize): void {
   if (sizeof<T>() == 4) {
-    if (RELAXED) kernel2x16(kc, pa, pb, sb, c, ldcb, acc);
-    else kernel4x8(kc, pa, pb, sb, c, ldcb, acc);
+    if (RELAXED) kernel6x8(kc, pa, pb, sb, c, ldcb, init, ldib);
+    else kernel4x8(kc, pa, pb, sb, c, ldcb, init, ldib);
   } else {
-    if (RELAXED) kernel2x8d(kc, pa, pb, sb, c, ldcb, acc);
-    else kernel4x4d(kc, pa, pb, sb, c, ldcb, acc);
+    if (RELAXED) kernel6x4d(kc, pa, pb, sb, c, ldcb, init, ldib);
+    else kernel4x4d(kc, pa, pb, sb, c, ldcb, init, ldib);
   }
 }
 
 /** float32 4×8 tile: A panel 4 floats per k, B 8 floats per k; mul + add. */
-function kernel4x8(kc: i32, pa: usize, pb: usize, sb: usize, c: usize, ldcb: usize, acc: bool): void {
-  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
-  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
-  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  const pend = pa + (<usize>kc << 4);
+function kernel4x8(kc: i32, pa: usize, pb: usize, sb: usize, c: usize, ldcb: usize, init: usize, ldib: usize): void {
+  let c00 = v128.load(init), c01 = v128.load(init, 16); init += ldib;
+  let c10 = v128.load(init), c11 = v128.load(init, 16); init += ldib;
+  let c20 = v128.load(init), c21 = v128.load(init, 16); init += ldib;
+  let c30 = v128.load(init), c31 = v128.load(init, 16);
+  const pend = pa + <usize>kc * 16;
   while (pa < pend) {
     const b0 = v128.load(pb), b1 = v128.load(pb, 16);
     let a = v128.load32_splat(pa);
@@ -401,65 +414,54 @@ function kernel4x8(kc: i32, pa: usize, pb: usize, sb: usize, c: usize, ldcb: usi
     c30 = f32x4.add(c30, f32x4.mul(a, b0)); c31 = f32x4.add(c31, f32x4.mul(a, b1));
     pa += 16; pb += sb;
   }
-  if (acc) {
-    c00 = f32x4.add(c00, v128.load(c)); c01 = f32x4.add(c01, v128.load(c, 16));
-    v128.store(c, c00); v128.store(c, c01, 16); c += ldcb;
-    c10 = f32x4.add(c10, v128.load(c)); c11 = f32x4.add(c11, v128.load(c, 16));
-    v128.store(c, c10); v128.store(c, c11, 16); c += ldcb;
-    c20 = f32x4.add(c20, v128.load(c)); c21 = f32x4.add(c21, v128.load(c, 16));
-    v128.store(c, c20); v128.store(c, c21, 16); c += ldcb;
-    c30 = f32x4.add(c30, v128.load(c)); c31 = f32x4.add(c31, v128.load(c, 16));
-    v128.store(c, c30); v128.store(c, c31, 16);
-  } else {
-    v128.store(c, c00); v128.store(c, c01, 16); c += ldcb;
-    v128.store(c, c10); v128.store(c, c11, 16); c += ldcb;
-    v128.store(c, c20); v128.store(c, c21, 16); c += ldcb;
-    v128.store(c, c30); v128.store(c, c31, 16);
-  }
+  v128.store(c, c00); v128.store(c, c01, 16); c += ldcb;
+  v128.store(c, c10); v128.store(c, c11, 16); c += ldcb;
+  v128.store(c, c20); v128.store(c, c21, 16); c += ldcb;
+  v128.store(c, c30); v128.store(c, c31, 16);
 }
 
-/** float32 2×16 tile: A panel 2 floats per k, B 16 floats per k; fused multiply-add. */
-function kernel2x16(kc: i32, pa: usize, pb: usize, sb: usize, c: usize, ldcb: usize, acc: bool): void {
+/** float32 6×8 tile: A panel 6 floats per k, B 8 floats per k; fused multiply-add. */
+function kernel6x8(kc: i32, pa: usize, pb: usize, sb: usize, c: usize, ldcb: usize, init: usize, ldib: usize): void {
   if (ASC_FEATURE_RELAXED_SIMD) {
-    let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c02 = f32x4.splat(0), c03 = f32x4.splat(0);
-    let c10 = f32x4.splat(0), c11 = f32x4.splat(0), c12 = f32x4.splat(0), c13 = f32x4.splat(0);
-    const pend = pa + (<usize>kc << 3);
+    let c00 = v128.load(init), c01 = v128.load(init, 16); init += ldib;
+    let c10 = v128.load(init), c11 = v128.load(init, 16); init += ldib;
+    let c20 = v128.load(init), c21 = v128.load(init, 16); init += ldib;
+    let c30 = v128.load(init), c31 = v128.load(init, 16); init += ldib;
+    let c40 = v128.load(init), c41 = v128.load(init, 16); init += ldib;
+    let c50 = v128.load(init), c51 = v128.load(init, 16);
+    const pend = pa + <usize>kc * 24;
     while (pa < pend) {
-      const b0 = v128.load(pb), b1 = v128.load(pb, 16), b2 = v128.load(pb, 32), b3 = v128.load(pb, 48);
-      // Both A values in one load, broadcast by shuffles: measured ~13% faster than two
-      // load32_splat, the second of which V8 addresses through an extra lea.
-      const x = v128.load64_splat(pa);
-      let a = v128.shuffle<f32>(x, x, 0, 0, 0, 0);
+      const b0 = v128.load(pb), b1 = v128.load(pb, 16);
+      let a = v128.load32_splat(pa);
       c00 = f32x4.relaxed_madd(a, b0, c00); c01 = f32x4.relaxed_madd(a, b1, c01);
-      c02 = f32x4.relaxed_madd(a, b2, c02); c03 = f32x4.relaxed_madd(a, b3, c03);
-      a = v128.shuffle<f32>(x, x, 1, 1, 1, 1);
+      a = v128.load32_splat(pa, 4);
       c10 = f32x4.relaxed_madd(a, b0, c10); c11 = f32x4.relaxed_madd(a, b1, c11);
-      c12 = f32x4.relaxed_madd(a, b2, c12); c13 = f32x4.relaxed_madd(a, b3, c13);
-      pa += 8; pb += sb;
+      a = v128.load32_splat(pa, 8);
+      c20 = f32x4.relaxed_madd(a, b0, c20); c21 = f32x4.relaxed_madd(a, b1, c21);
+      a = v128.load32_splat(pa, 12);
+      c30 = f32x4.relaxed_madd(a, b0, c30); c31 = f32x4.relaxed_madd(a, b1, c31);
+      a = v128.load32_splat(pa, 16);
+      c40 = f32x4.relaxed_madd(a, b0, c40); c41 = f32x4.relaxed_madd(a, b1, c41);
+      a = v128.load32_splat(pa, 20);
+      c50 = f32x4.relaxed_madd(a, b0, c50); c51 = f32x4.relaxed_madd(a, b1, c51);
+      pa += 24; pb += sb;
     }
-    if (acc) {
-      c00 = f32x4.add(c00, v128.load(c)); c01 = f32x4.add(c01, v128.load(c, 16));
-      c02 = f32x4.add(c02, v128.load(c, 32)); c03 = f32x4.add(c03, v128.load(c, 48));
-      v128.store(c, c00); v128.store(c, c01, 16); v128.store(c, c02, 32); v128.store(c, c03, 48);
-      c += ldcb;
-      c10 = f32x4.add(c10, v128.load(c)); c11 = f32x4.add(c11, v128.load(c, 16));
-      c12 = f32x4.add(c12, v128.load(c, 32)); c13 = f32x4.add(c13, v128.load(c, 48));
-      v128.store(c, c10); v128.store(c, c11, 16); v128.store(c, c12, 32); v128.store(c, c13, 48);
-    } else {
-      v128.store(c, c00); v128.store(c, c01, 16); v128.store(c, c02, 32); v128.store(c, c03, 48);
-      c += ldcb;
-      v128.store(c, c10); v128.store(c, c11, 16); v128.store(c, c12, 32); v128.store(c, c13, 48);
-    }
+    v128.store(c, c00); v128.store(c, c01, 16); c += ldcb;
+    v128.store(c, c10); v128.store(c, c11, 16); c += ldcb;
+    v128.store(c, c20); v128.store(c, c21, 16); c += ldcb;
+    v128.store(c, c30); v128.store(c, c31, 16); c += ldcb;
+    v128.store(c, c40); v128.store(c, c41, 16); c += ldcb;
+    v128.store(c, c50); v128.store(c, c51, 16);
   }
 }
 
 /** float64 4×4 tile: A panel 4 doubles per k, B 4 doubles per k; mul + add. */
-function kernel4x4d(kc: i32, pa: usize, pb: usize, sb: usize, c: usize, ldcb: usize, acc: bool): void {
-  let c00 = f64x2.splat(0), c01 = f64x2.splat(0);
-  let c10 = f64x2.splat(0), c11 = f64x2.splat(0);
-  let c20 = f64x2.splat(0), c21 = f64x2.splat(0);
-  let c30 = f64x2.splat(0), c31 = f64x2.splat(0);
-  const pend = pa + (<usize>kc << 5);
+function kernel4x4d(kc: i32, pa: usize, pb: usize, sb: usize, c: usize, ldcb: usize, init: usize, ldib: usize): void {
+  let c00 = v128.load(init), c01 = v128.load(init, 16); init += ldib;
+  let c10 = v128.load(init), c11 = v128.load(init, 16); init += ldib;
+  let c20 = v128.load(init), c21 = v128.load(init, 16); init += ldib;
+  let c30 = v128.load(init), c31 = v128.load(init, 16);
+  const pend = pa + <usize>kc * 32;
   while (pa < pend) {
     const b0 = v128.load(pb), b1 = v128.load(pb, 16);
     let a = v128.load64_splat(pa);
@@ -472,53 +474,44 @@ function kernel4x4d(kc: i32, pa: usize, pb: usize, sb: usize, c: usize, ldcb: us
     c30 = f64x2.add(c30, f64x2.mul(a, b0)); c31 = f64x2.add(c31, f64x2.mul(a, b1));
     pa += 32; pb += sb;
   }
-  if (acc) {
-    c00 = f64x2.add(c00, v128.load(c)); c01 = f64x2.add(c01, v128.load(c, 16));
-    v128.store(c, c00); v128.store(c, c01, 16); c += ldcb;
-    c10 = f64x2.add(c10, v128.load(c)); c11 = f64x2.add(c11, v128.load(c, 16));
-    v128.store(c, c10); v128.store(c, c11, 16); c += ldcb;
-    c20 = f64x2.add(c20, v128.load(c)); c21 = f64x2.add(c21, v128.load(c, 16));
-    v128.store(c, c20); v128.store(c, c21, 16); c += ldcb;
-    c30 = f64x2.add(c30, v128.load(c)); c31 = f64x2.add(c31, v128.load(c, 16));
-    v128.store(c, c30); v128.store(c, c31, 16);
-  } else {
-    v128.store(c, c00); v128.store(c, c01, 16); c += ldcb;
-    v128.store(c, c10); v128.store(c, c11, 16); c += ldcb;
-    v128.store(c, c20); v128.store(c, c21, 16); c += ldcb;
-    v128.store(c, c30); v128.store(c, c31, 16);
-  }
+  v128.store(c, c00); v128.store(c, c01, 16); c += ldcb;
+  v128.store(c, c10); v128.store(c, c11, 16); c += ldcb;
+  v128.store(c, c20); v128.store(c, c21, 16); c += ldcb;
+  v128.store(c, c30); v128.store(c, c31, 16);
 }
 
-/** float64 2×8 tile: A panel 2 doubles per k, B 8 doubles per k; fused multiply-add. */
-function kernel2x8d(kc: i32, pa: usize, pb: usize, sb: usize, c: usize, ldcb: usize, acc: bool): void {
+/** float64 6×4 tile: A panel 6 doubles per k, B 4 doubles per k; fused multiply-add. */
+function kernel6x4d(kc: i32, pa: usize, pb: usize, sb: usize, c: usize, ldcb: usize, init: usize, ldib: usize): void {
   if (ASC_FEATURE_RELAXED_SIMD) {
-    let c00 = f64x2.splat(0), c01 = f64x2.splat(0), c02 = f64x2.splat(0), c03 = f64x2.splat(0);
-    let c10 = f64x2.splat(0), c11 = f64x2.splat(0), c12 = f64x2.splat(0), c13 = f64x2.splat(0);
-    const pend = pa + (<usize>kc << 4);
+    let c00 = v128.load(init), c01 = v128.load(init, 16); init += ldib;
+    let c10 = v128.load(init), c11 = v128.load(init, 16); init += ldib;
+    let c20 = v128.load(init), c21 = v128.load(init, 16); init += ldib;
+    let c30 = v128.load(init), c31 = v128.load(init, 16); init += ldib;
+    let c40 = v128.load(init), c41 = v128.load(init, 16); init += ldib;
+    let c50 = v128.load(init), c51 = v128.load(init, 16);
+    const pend = pa + <usize>kc * 48;
     while (pa < pend) {
-      const b0 = v128.load(pb), b1 = v128.load(pb, 16), b2 = v128.load(pb, 32), b3 = v128.load(pb, 48);
-      const x = v128.load(pa);
-      let a = v128.shuffle<f64>(x, x, 0, 0);
+      const b0 = v128.load(pb), b1 = v128.load(pb, 16);
+      let a = v128.load64_splat(pa);
       c00 = f64x2.relaxed_madd(a, b0, c00); c01 = f64x2.relaxed_madd(a, b1, c01);
-      c02 = f64x2.relaxed_madd(a, b2, c02); c03 = f64x2.relaxed_madd(a, b3, c03);
-      a = v128.shuffle<f64>(x, x, 1, 1);
+      a = v128.load64_splat(pa, 8);
       c10 = f64x2.relaxed_madd(a, b0, c10); c11 = f64x2.relaxed_madd(a, b1, c11);
-      c12 = f64x2.relaxed_madd(a, b2, c12); c13 = f64x2.relaxed_madd(a, b3, c13);
-      pa += 16; pb += sb;
+      a = v128.load64_splat(pa, 16);
+      c20 = f64x2.relaxed_madd(a, b0, c20); c21 = f64x2.relaxed_madd(a, b1, c21);
+      a = v128.load64_splat(pa, 24);
+      c30 = f64x2.relaxed_madd(a, b0, c30); c31 = f64x2.relaxed_madd(a, b1, c31);
+      a = v128.load64_splat(pa, 32);
+      c40 = f64x2.relaxed_madd(a, b0, c40); c41 = f64x2.relaxed_madd(a, b1, c41);
+      a = v128.load64_splat(pa, 40);
+      c50 = f64x2.relaxed_madd(a, b0, c50); c51 = f64x2.relaxed_madd(a, b1, c51);
+      pa += 48; pb += sb;
     }
-    if (acc) {
-      c00 = f64x2.add(c00, v128.load(c)); c01 = f64x2.add(c01, v128.load(c, 16));
-      c02 = f64x2.add(c02, v128.load(c, 32)); c03 = f64x2.add(c03, v128.load(c, 48));
-      v128.store(c, c00); v128.store(c, c01, 16); v128.store(c, c02, 32); v128.store(c, c03, 48);
-      c += ldcb;
-      c10 = f64x2.add(c10, v128.load(c)); c11 = f64x2.add(c11, v128.load(c, 16));
-      c12 = f64x2.add(c12, v128.load(c, 32)); c13 = f64x2.add(c13, v128.load(c, 48));
-      v128.store(c, c10); v128.store(c, c11, 16); v128.store(c, c12, 32); v128.store(c, c13, 48);
-    } else {
-      v128.store(c, c00); v128.store(c, c01, 16); v128.store(c, c02, 32); v128.store(c, c03, 48);
-      c += ldcb;
-      v128.store(c, c10); v128.store(c, c11, 16); v128.store(c, c12, 32); v128.store(c, c13, 48);
-    }
+    v128.store(c, c00); v128.store(c, c01, 16); c += ldcb;
+    v128.store(c, c10); v128.store(c, c11, 16); c += ldcb;
+    v128.store(c, c20); v128.store(c, c21, 16); c += ldcb;
+    v128.store(c, c30); v128.store(c, c31, 16); c += ldcb;
+    v128.store(c, c40); v128.store(c, c41, 16); c += ldcb;
+    v128.store(c, c50); v128.store(c, c51, 16);
   }
 }
 
@@ -599,19 +592,12 @@ function packBN<T>(kc: i32, nc: i32, b: usize, ldb: i32, d: usize): void {
   for (let j = 0; j < full; j += chunk) {
     let s = b + (<usize>j << SH);
     let p = d + (<usize>(j * kc) << SH);
-    if (NRB == 64) {
-      for (let k = 0; k < kc; k++) {
-        const x0 = v128.load(s), x1 = v128.load(s, 16), x2 = v128.load(s, 32), x3 = v128.load(s, 48);
-        v128.store(p, x0); v128.store(p, x1, 16); v128.store(p, x2, 32); v128.store(p, x3, 48);
-        s += ldbb; p += 64;
-      }
-    } else { // NRB == 32: two panels side by side
-      let q = p + (<usize>(kc * NRB));
-      for (let k = 0; k < kc; k++) {
-        const x0 = v128.load(s), x1 = v128.load(s, 16), x2 = v128.load(s, 32), x3 = v128.load(s, 48);
-        v128.store(p, x0); v128.store(p, x1, 16); v128.store(q, x2); v128.store(q, x3, 16);
-        s += ldbb; p += 32; q += 32;
-      }
+    // NRB == 32: two panels side by side
+    let q = p + (<usize>(kc * NRB));
+    for (let k = 0; k < kc; k++) {
+      const x0 = v128.load(s), x1 = v128.load(s, 16), x2 = v128.load(s, 32), x3 = v128.load(s, 48);
+      v128.store(p, x0); v128.store(p, x1, 16); v128.store(q, x2); v128.store(q, x3, 16);
+      s += ldbb; p += 32; q += 32;
     }
   }
   for (let j0 = full; j0 < nc; j0 += NR) {
@@ -676,12 +662,14 @@ function packAN<T>(mc: i32, kc: i32, a: usize, lda: i32, d: usize): void {
       if (sizeof<T>() == 4) {
         if (MR == 4) {
           for (let k = 0; k < kg; k += 4) transpose4x4(s + (<usize>k << 2), ldab, panel + <usize>k * rowb, rowb);
-        } else { // MR == 2: two rows, four k at a time
+        } else { // MR == 6: rows 0-3 by a 4×4 transpose, rows 4-5 interleaved, four k at a time
           for (let k = 0; k < kg; k += 4) {
-            const r0 = v128.load(s + (<usize>k << 2)), r1 = v128.load(s + ldab + (<usize>k << 2));
-            const p = panel + <usize>k * rowb;
-            v128.store(p, v128.shuffle<f32>(r0, r1, 0, 4, 1, 5));
-            v128.store(p, v128.shuffle<f32>(r0, r1, 2, 6, 3, 7), 16);
+            const p = panel + <usize>k * rowb, sk = s + (<usize>k << 2);
+            transpose4x4(sk, ldab, p, rowb);
+            const r4 = v128.load(sk + 4 * ldab), r5 = v128.load(sk + 5 * ldab);
+            const lo = v128.shuffle<f32>(r4, r5, 0, 4, 1, 5), hi = v128.shuffle<f32>(r4, r5, 2, 6, 3, 7);
+            v128.store64_lane(p + 16, lo, 0); v128.store64_lane(p + 16 + rowb, lo, 1);
+            v128.store64_lane(p + 16 + 2 * rowb, hi, 0); v128.store64_lane(p + 16 + 3 * rowb, hi, 1);
           }
         }
       } else { // float64: 2×2 blocks, MR / 2 of them side by side
@@ -708,20 +696,28 @@ function packAN<T>(mc: i32, kc: i32, a: usize, lda: i32, d: usize): void {
 function packAT<T>(mc: i32, kc: i32, a: usize, lda: i32, d: usize): void {
   const SH = shift<T>();
   const ldab = <usize>lda << SH;
-  const rowb = <usize>MR << SH; // bytes per k in a panel: 8, 16 or 32
+  const rowb = <usize>MR << SH; // bytes per k in a panel: 16 or 32 (MR 4), 24 or 48 (MR 6)
   for (let i0 = 0; i0 < mc; i0 += MR) {
     const panel = d + (<usize>(i0 * kc) << SH);
     const s = a + (<usize>i0 << SH);
     const mr = imin(MR, mc - i0);
     if (mr == MR) {
-      if (rowb == 8) {
-        for (let k = 0; k < kc; k++) store<u64>(panel + <usize>k * rowb, load<u64>(s + <usize>k * ldab));
-      } else if (rowb == 16) {
+      if (rowb == 16) {
         for (let k = 0; k < kc; k++) v128.store(panel + <usize>k * rowb, v128.load(s + <usize>k * ldab));
-      } else {
+      } else if (rowb == 24) {
+        for (let k = 0; k < kc; k++) {
+          const sk = s + <usize>k * ldab, pk = panel + <usize>k * rowb;
+          v128.store(pk, v128.load(sk)); store<u64>(pk + 16, load<u64>(sk + 16));
+        }
+      } else if (rowb == 32) {
         for (let k = 0; k < kc; k++) {
           const sk = s + <usize>k * ldab, pk = panel + <usize>k * rowb;
           v128.store(pk, v128.load(sk)); v128.store(pk, v128.load(sk, 16), 16);
+        }
+      } else { // 48
+        for (let k = 0; k < kc; k++) {
+          const sk = s + <usize>k * ldab, pk = panel + <usize>k * rowb;
+          v128.store(pk, v128.load(sk)); v128.store(pk, v128.load(sk, 16), 16); v128.store(pk, v128.load(sk, 32), 32);
         }
       }
     } else {
