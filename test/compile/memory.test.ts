@@ -49,3 +49,29 @@ test('a long compiled training loop keeps memory flat: the plan holds nothing of
   assert.ok(most <= 192 * 1024 * 1024, `linear memory reached ${most} bytes`);
   assert.ok(heapGrowth < 2 * 1024 * 1024, `the JS heap grew by ${heapGrowth} bytes over 100 epochs`);
 });
+
+test('plans nobody disposes give their blocks back when they are garbage-collected (dropped jitted functions and models)', async () => {
+  nb.setBackend('wasm');
+  const heapOf = wasmKernels()!.heap;
+  const x = nb.randomNormal([1024, 1024], 0, 1, { generator: new nb.Generator(3) });
+  // each plan holds a few blocks of 4 MiB (the intermediates of f); 60 plans kept would hold
+  // about 1 GiB of linear memory
+  const once = () => {
+    const f = nb.jit((a: Tensor) => nb.sum(nb.exp(nb.mul(nb.tanh(a), 0.5)), -1));
+    const y = f(x);
+    assert.equal(f.stats.traces, 1);
+    assert.ok(f.plan(x)!.memory.bytes >= 4 * 1024 * 1024, 'the plan holds its intermediates');
+    return y.shape[0];
+  };
+  once();
+  heapAfterGc();
+  await new Promise((r) => setImmediate(r));
+  const start = heapOf.memoryBytes;
+  for (let i = 0; i < 60; i++) {
+    assert.equal(once(), 1024);
+    heapAfterGc();
+    await new Promise((r) => setImmediate(r)); // finalizers run between turns
+  }
+  const growth = heapOf.memoryBytes - start;
+  assert.ok(growth <= 64 * 1024 * 1024, `linear memory grew by ${growth} bytes over 60 dropped plans`);
+});
