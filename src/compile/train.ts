@@ -28,8 +28,8 @@ import { tensorLeaves } from './signature.js';
 
 type Slots = Readonly<Record<string, Tensor>>;
 
-/** @internal How many training steps ran as compiled plans (tests check that fit took the compiled path). */
-export const compiledRuns = { steps: 0 };
+/** @internal How many training steps ran as compiled plans, and how many plans fit traced (tests check that fit took the compiled path, and traced once). */
+export const compiledRuns = { steps: 0, traces: 0 };
 
 /** What the jitted step returns: the step's results, with the optimiser's slots in place of its state. */
 interface StepOut {
@@ -170,6 +170,7 @@ export function compiledTrainStep(
       }
       hit = plan === null ? null : compiled(plan, trainer.names);
       plans.set(key, hit);
+      compiledRuns.traces++;
     }
     return hit;
   };

@@ -37,8 +37,8 @@ import { classWeightsToSampleWeights, sampleWeightTensor, weightedLoss } from '.
 import { DivergenceError, type DivergenceDetails } from './errors.js';
 import { History } from './history.js';
 import { ProgressLogger } from './progress.js';
-import { makeTrainStep, type TrainBatch } from './step.js';
-import { compiledInference, compiledTrainStep, metricsInStep } from '../compile/train.js';
+import { makeTrainStep, type TrainBatch, type Trainer } from './step.js';
+import { compiledInference, compiledTrainStep, metricsInStep, type CompiledTrainStep } from '../compile/train.js';
 // static: the package root imports it anyway, and a dynamic import of it makes Vite warn (INEFFECTIVE_DYNAMIC_IMPORT)
 import { saveModel } from '../io/model-file.js';
 
@@ -150,6 +150,17 @@ interface Compiled {
   evaluateWeighted?: (x: Data, y: Data, layers: number, w: Tensor) => [Data, Tensor];
   /** What save writes (a model of several outputs: the per-output losses and their weights). */
   saved?: Record<string, unknown> | null;
+  /** fit's compiled step, kept for the next fit of this compile (see LayersModel.trainStepFor). */
+  trainStep?: KeptStep;
+}
+
+/** A compiled training step kept between fits, with what it was made for. */
+interface KeptStep {
+  step: CompiledTrainStep | null;
+  trainable: readonly Variable[];
+  labelsChecked: boolean;
+  /** A fit is running it (a fit started meanwhile, say from a callback, makes its own). */
+  busy: boolean;
 }
 
 /**
@@ -392,7 +403,8 @@ export abstract class LayersModel<Out extends Tensor | Tensor[] = Tensor> extend
     // one step is a function (see makeTrainStep); fit writes its results back only when they are good
     const inStep = metricsInStep(c.metrics); // built-in mean metrics computed inside the (compiled) step
     const trainer = makeTrainStep(this, { loss: c.loss, optimizer: c.optimizer, metrics: inStep.functions });
-    const compiledStep = c.jitCompile === false ? null : compiledTrainStep(trainer, c.optimizer, trainable, { silent: c.jitCompile === 'auto', labelsChecked });
+    const kept = c.jitCompile === false ? null : this.trainStepFor(c, trainer, trainable, labelsChecked);
+    const compiledStep = kept?.step ?? null;
     const diverged = (d: DivergenceDetails) => this.divergence(c, d, { epochs, steps, initialEpoch, allowNonFinite }, history);
 
     try {
@@ -467,7 +479,7 @@ export abstract class LayersModel<Out extends Tensor | Tensor[] = Tensor> extend
         for (const message of nonFiniteLogs(epoch, epochs, logs)) await fire(callbacks, 'onWarning', message);
       }
     } catch (error) {
-      compiledStep?.dispose(); // the last good step's weights and slots back into the variables and the optimiser
+      this.releaseStep(c, kept, false); // the last good step's weights and slots back into the variables and the optimiser
       this.train(false);
       try {
         await fire(callbacks, 'onTrainError', error);
@@ -476,7 +488,7 @@ export abstract class LayersModel<Out extends Tensor | Tensor[] = Tensor> extend
       }
       throw error;
     }
-    compiledStep?.dispose();
+    this.releaseStep(c, kept, true);
     this.train(false);
     await fire(callbacks, 'onTrainEnd', {});
     return history;
@@ -505,6 +517,53 @@ export abstract class LayersModel<Out extends Tensor | Tensor[] = Tensor> extend
   }
 
   /** The DivergenceError for a bad batch, with a message that says what happened and what to try. */
+  /**
+   * fit's compiled step: the one the previous fit of this compile made when
+   * it trains the same variables (a fit called in a loop, an epoch at a
+   * time, traces once), else a new one, kept for the next fit. The
+   * optimiser, loss and metrics are the compile's, so the variables and the
+   * label check are all that can differ.
+   */
+  private trainStepFor(c: Compiled, trainer: Trainer, trainable: readonly Variable[], labelsChecked: boolean): KeptStep {
+    const k = c.trainStep;
+    if (
+      k !== undefined &&
+      !k.busy &&
+      k.labelsChecked === labelsChecked &&
+      k.trainable.length === trainable.length &&
+      k.trainable.every((v, i) => v === trainable[i])
+    ) {
+      k.busy = true;
+      return k;
+    }
+    const step = compiledTrainStep(trainer, c.optimizer, trainable, { silent: c.jitCompile === 'auto', labelsChecked });
+    const made: KeptStep = { step, trainable: [...trainable], labelsChecked, busy: true };
+    if (k === undefined || !k.busy) {
+      k?.step?.dispose();
+      c.trainStep = made;
+    }
+    return made;
+  }
+
+  /**
+   * Ends a fit's use of its compiled step: the held weights and slots go back
+   * into the variables and the optimiser. The step stays for the next fit
+   * when this one ended well and it is the compile's kept step (its plans'
+   * memory is given back when the model or its compile is dropped: see
+   * Plan.dispose); otherwise its plans' memory is given back now, and after a
+   * failure the next fit starts afresh.
+   */
+  private releaseStep(c: Compiled, kept: KeptStep | null, ok: boolean): void {
+    if (kept === null) return;
+    kept.busy = false;
+    if (ok && c.trainStep === kept) {
+      kept.step?.settle();
+      return;
+    }
+    kept.step?.dispose();
+    if (c.trainStep === kept) c.trainStep = undefined;
+  }
+
   private divergence(
     c: Compiled,
     d: DivergenceDetails,

@@ -190,3 +190,80 @@ test("fit's batches (pickRows) copy rows without an op: the rows gather picks, f
     sameData(ref.data() as ArrayLike<number>, picked.data() as ArrayLike<number>, `rows of ${t.dtype}`);
   }
 });
+
+test('fit called in a loop traces its step once and trains as eager fits do, bit for bit, whatever happens between fits', async () => {
+  const results: Float32Array[][] = [];
+  for (const jitCompile of [true, false]) {
+    nb.seed(41);
+    const first = nb.layers.dense({ units: 8, activation: 'tanh', inputShape: [5] });
+    const model = nb.sequential([first, nb.layers.dense({ units: 3, activation: 'softmax' })]);
+    model.compile({ optimizer: nb.optimizers.adam({ learningRate: 0.03 }), loss: 'categoricalCrossentropy', jitCompile });
+    const x = nb.randomNormal([30, 5], 0, 1, { generator: new nb.Generator(6) });
+    const y = nb.oneHot(
+      nb.tensor(
+        Array.from({ length: 30 }, (_, i) => (i * 7) % 3),
+        [30],
+        'int32',
+      ),
+      3,
+    );
+    const traces = compiledRuns.traces;
+    nb.seed(42);
+    for (let e = 0; e < 4; e++) await model.fit(x, y, { epochs: 1, batchSize: 8, verbose: 0 }); // 8, 8, 8 and a partial 6
+    if (jitCompile) assert.equal(compiledRuns.traces - traces, 2, 'one plan per batch shape for all four fits');
+    // between fits: the weights set from outside, which the next fit must start from
+    model.setWeights(model.getWeights().map((w) => nb.mul(w, 0.5)));
+    await model.fit(x, y, { epochs: 1, batchSize: 8, verbose: 0 });
+    if (jitCompile) assert.equal(compiledRuns.traces - traces, 2, 'set weights: the same plans');
+    // a layer frozen: other variables train, so a new step
+    const firstVars = model.weights.slice(0, 2); // the first layer's kernel and bias
+    for (const v of firstVars) v.trainable = false;
+    await model.fit(x, y, { epochs: 2, batchSize: 8, verbose: 0 });
+    if (jitCompile) assert.ok(compiledRuns.traces - traces > 2, 'a frozen layer: traced again');
+    const frozen = first.getWeights().map((w) => w.toArray());
+    for (const v of firstVars) v.trainable = true;
+    await model.fit(x, y, { epochs: 1, batchSize: 8, verbose: 0 });
+    assert.notDeepEqual(
+      first.getWeights().map((w) => w.toArray()),
+      frozen,
+      'unfrozen: the first layer trains again',
+    );
+    results.push(model.getWeights().map((w) => w.storage as Float32Array));
+  }
+  results[0]!.forEach((w, i) => sameData(results[1]![i]!, w, `weight ${i}: fits in a loop, compiled against eager`));
+});
+
+test('a fit that fails does not keep its compiled step: the next fit traces afresh and resumes from the last good weights', async () => {
+  nb.seed(5);
+  const model = nb.sequential([nb.layers.dense({ units: 2, inputShape: [3] })]);
+  model.compile({ optimizer: nb.optimizers.sgd({ learningRate: 0.1 }), loss: 'meanSquaredError', jitCompile: true });
+  const x = nb.randomNormal([8, 3]),
+    y = nb.randomNormal([8, 2]);
+  await model.fit(x, y, { epochs: 1, batchSize: 4, verbose: 0 });
+  const traces = compiledRuns.traces;
+  let seen: number[][] = [];
+  await assert.rejects(
+    model.fit(x, y, {
+      epochs: 1,
+      batchSize: 4,
+      verbose: 0,
+      callbacks: [
+        {
+          onBatchEnd: (b: number) => {
+            seen = model.getWeights().map((w) => w.toArray() as number[]);
+            if (b === 0) throw new Error('stop here');
+          },
+        },
+      ],
+    }),
+    /stop here/,
+  );
+  assert.equal(compiledRuns.traces, traces, 'the failing fit reused the kept step');
+  assert.deepEqual(
+    model.getWeights().map((w) => w.toArray()),
+    seen,
+    'the weights of the last good step',
+  );
+  await model.fit(x, y, { epochs: 1, batchSize: 4, verbose: 0 });
+  assert.equal(compiledRuns.traces, traces + 1, 'after a failure the next fit traces afresh');
+});
