@@ -139,6 +139,7 @@ test('hand-derived references: hardSigmoidKeras2 (Keras 2 and TF.js: clip(0.2x +
   assert.deepEqual(nb.hardSigmoidKeras2(nb.tensor([NaN])).toArray(), [NaN]);
   assert.deepEqual(nb.nn.getActivation('hardSigmoidKeras2')(x).toArray(), nb.hardSigmoidKeras2(x).toArray());
   assert.notEqual(nb.hardSigmoid(1).item(), nb.hardSigmoidKeras2(1).item()); // not PyTorch's x/6 + 1/2
+  assert.deepEqual(x.hardSigmoidKeras2().toArray(), nb.hardSigmoidKeras2(x).toArray()); // the tensor method
 });
 
 test('hand-derived references: oneHot', () => {
