@@ -132,7 +132,7 @@ export {
   logicalXor,
   logicalNot,
 } from './ops/elementwise.js';
-export { selu, celu, softsign, logSigmoid, hardSigmoid, relu6, hardSwish, mish, softmin, l2Normalize } from './ops/activations.js';
+export { selu, celu, softsign, logSigmoid, hardSigmoid, hardSigmoidKeras2, relu6, hardSwish, mish, softmin, l2Normalize } from './ops/activations.js';
 export { cumsum, cumprod, cummax, cummin, cumArgmax, cumArgmin, logCumSumExp, prod, any, all, std } from './ops/scan.js';
 export { sort, argsort, topk, booleanMask, nonzero } from './ops/sort.js';
 export type { ValuesAndIndices } from './ops/sort.js';

@@ -2,7 +2,7 @@ import { lookup } from '../core/lookup.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { tanh } from '../ops/arithmetic.js';
 import { biasActivation, elu, FUSED_ACTIVATIONS, gelu, leakyRelu, relu, sigmoid, softmax, softplus, swish } from '../ops/activations.js';
-import { celu, hardSigmoid, hardSwish, logSigmoid, mish, relu6, selu, softmin, softsign } from '../ops/activations.js';
+import { celu, hardSigmoid, hardSigmoidKeras2, hardSwish, logSigmoid, mish, relu6, selu, softmin, softsign } from '../ops/activations.js';
 import { add } from '../ops/arithmetic.js';
 import type { FusedActivation } from '../backend/kernels.js';
 import type { TensorLike } from '../ops/convert.js';
@@ -24,6 +24,7 @@ export type ActivationName =
   | 'softsign'
   | 'logSigmoid'
   | 'hardSigmoid'
+  | 'hardSigmoidKeras2'
   | 'relu6'
   | 'hardSwish'
   | 'mish'
@@ -45,6 +46,7 @@ const table: Record<ActivationName, (x: Tensor) => Tensor> = {
   softsign,
   logSigmoid,
   hardSigmoid,
+  hardSigmoidKeras2,
   relu6,
   hardSwish,
   mish,
@@ -65,7 +67,11 @@ const aliases: Record<string, ActivationName> = {
   hard_silu: 'hardSwish',
 } satisfies Record<Exclude<ActivationSpelling, ActivationName>, ActivationName> & Record<string, ActivationName>;
 
-/** Every spelling of an activation: the names and Keras's 'silu', 'leaky_relu', 'log_sigmoid', 'hard_sigmoid', 'hard_swish' and 'hard_silu'. */
+/**
+ * Every spelling of an activation: the names and Keras's 'silu', 'leaky_relu', 'log_sigmoid', 'hard_sigmoid', 'hard_swish'
+ * and 'hard_silu'. 'hard_sigmoid' is Keras 3's (x/6 + 1/2, nabla's hardSigmoid); Keras 2's and TF.js's 0.2x + 0.5 is
+ * 'hardSigmoidKeras2', which nb.tfjs reads and writes as TF.js's 'hard_sigmoid'.
+ */
 export type ActivationSpelling = ActivationName | 'silu' | 'leaky_relu' | 'log_sigmoid' | 'hard_sigmoid' | 'hard_swish' | 'hard_silu';
 
 /**

@@ -196,6 +196,18 @@ export function hardSigmoid(x: TensorLike): Tensor {
   });
 }
 
+/**
+ * Keras 2's and TF.js's hard sigmoid max(0, min(1, 0.2x + 0.5)) (TF.js's and Keras 2's 'hard_sigmoid', the default
+ * recurrentActivation of their LSTM and GRU); nabla's hardSigmoid is PyTorch's x/6 + 1/2. The gradient is 0.2 for
+ * −2.5 < x < 2.5 and 0 outside (and at ±2.5).
+ */
+export function hardSigmoidKeras2(x: TensorLike): Tensor {
+  return scoped('hardSigmoidKeras2', 'op', [x], {}, () => {
+    const t = floatTensor('hardSigmoidKeras2', 'x', x);
+    return where(lessEqual(t, -2.5), 0, where(greaterEqual(t, 2.5), 1, add(mul(t, 0.2), 0.5)));
+  });
+}
+
 /** min(max(x, 0), 6); the gradient is 1 for 0 < x < 6 and 0 elsewhere (PyTorch's). NaN stays NaN. */
 export function relu6(x: TensorLike): Tensor {
   return scoped('relu6', 'op', [x], {}, () => {

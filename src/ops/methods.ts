@@ -101,6 +101,7 @@ const methods = {
     softsign: activations.softsign,
     logSigmoid: activations.logSigmoid,
     hardSigmoid: activations.hardSigmoid,
+    hardSigmoidKeras2: activations.hardSigmoidKeras2,
     relu6: activations.relu6,
     hardSwish: activations.hardSwish,
     mish: activations.mish,

@@ -4,7 +4,7 @@
 import { ArgumentError } from '../core/errors.js';
 import { describe } from '../core/describe.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { kerasWeightName, TFJS_LAYERS, tfjsLimit, toKeras } from './keras.js';
+import { ACTIVATION_KEYS, kerasWeightName, MAX_WRAPPER_DEPTH, TFJS_LAYERS, tfjsActivation, tfjsLimit, toKeras } from './keras.js';
 
 /** A weight's entry in the manifest. */
 export interface TfjsWeightSpec {
@@ -50,8 +50,10 @@ interface ExportableModel {
  * The model in TF.js's layers format: `modelJson` (Keras class names and
  * snake_case configs; the first layer's `batch_input_shape`) and `weights`
  * (weights.bin: each layer's weights in its order, float32). Layers TF.js
- * lacks, or options it cannot hold (a GRU with resetAfter: TF.js has none),
- * are refused by name.
+ * lacks, options it cannot hold (a GRU with resetAfter: TF.js has none) and
+ * activations it does not have (leakyRelu, nabla's x/6 + 1/2 hardSigmoid...),
+ * in a layer or inside a wrapper, are refused by name; 'hardSigmoidKeras2' is
+ * written as TF.js's 'hard_sigmoid'.
  */
 export function exportModel(model: ExportableModel, opts: { weightsPath?: string } = {}): TfjsFiles {
   if (model === null || typeof model !== 'object' || !Array.isArray((model as ExportableModel).layers))
@@ -66,22 +68,7 @@ export function exportModel(model: ExportableModel, opts: { weightsPath?: string
   const specs: TfjsWeightSpec[] = [];
   const tensors: Tensor[] = [];
   model.layers.forEach((layer, i) => {
-    if (!(TFJS_LAYERS as readonly string[]).includes(layer.className))
-      throw new ArgumentError(`tfjs.exportModel: layer '${layer.name}' is a ${layer.className}, which TF.js does not have`);
-    const c = { ...layer.getConfig() };
-    const inner = (c['layer'] as { className?: string; config?: Record<string, unknown> } | undefined) ?? {};
-    if ((layer.className === 'GRU' && c['resetAfter'] === true) || (inner.className === 'GRU' && inner.config?.['resetAfter'] === true))
-      throw new ArgumentError(
-        `tfjs.exportModel: layer '${layer.name}' is${layer.className === 'GRU' ? '' : ` a ${layer.className} of`} a GRU with resetAfter: true, which TF.js's GRU does not support: build it with resetAfter: false`,
-      );
-    const limit = tfjsLimit(layer.className, c);
-    if (limit) throw new ArgumentError(`tfjs.exportModel: layer '${layer.name}' is a ${layer.className} with ${limit}`);
-    if (c['keepDims'] === true)
-      throw new ArgumentError(`tfjs.exportModel: layer '${layer.name}' is a ${layer.className} with keepDims: true, which TF.js's does not have`);
-    if (inner.className && !(TFJS_LAYERS as readonly string[]).includes(inner.className))
-      throw new ArgumentError(`tfjs.exportModel: layer '${layer.name}' wraps a ${inner.className}, which TF.js does not have`);
-    const innerLimit = inner.className ? tfjsLimit(inner.className, inner.config ?? {}) : null;
-    if (innerLimit) throw new ArgumentError(`tfjs.exportModel: layer '${layer.name}' wraps a ${inner.className} with ${innerLimit}`);
+    const c = tfjsConfig(layer.name, layer.className, layer.getConfig(), []);
     delete c['inputShape'];
     const config = toKeras(c) as Record<string, unknown>;
     if (i === 0) config['batch_input_shape'] = [null, ...model.inputShape!];
@@ -111,4 +98,33 @@ export function exportModel(model: ExportableModel, opts: { weightsPath?: string
     },
     weights: bytes,
   };
+}
+
+/**
+ * A layer's (camelCase) config as TF.js reads it, its activations in TF.js's
+ * names, checked on the way (and a wrapper's layer with it): a class, an
+ * option or an activation TF.js does not have is refused, naming the layer.
+ * `outer` holds the classes of the wrappers around it.
+ */
+function tfjsConfig(name: string, className: string, config: Record<string, unknown>, outer: string[]): Record<string, unknown> {
+  const op = 'tfjs.exportModel';
+  const what = `layer '${name}' is a ${[...outer, className].join(' of a ')}`;
+  if (outer.length > MAX_WRAPPER_DEPTH) throw new ArgumentError(`${op}: ${what}: wrappers nest more than ${MAX_WRAPPER_DEPTH} deep`);
+  if (!(TFJS_LAYERS as readonly string[]).includes(className)) throw new ArgumentError(`${op}: ${what}, which TF.js does not have`);
+  const c = { ...config };
+  if (className === 'GRU' && c['resetAfter'] === true)
+    throw new ArgumentError(`${op}: ${what} with resetAfter: true, which TF.js's GRU does not support: build it with resetAfter: false`);
+  const limit = tfjsLimit(className, c);
+  if (limit) throw new ArgumentError(`${op}: ${what} with ${limit}`);
+  if (c['keepDims'] === true) throw new ArgumentError(`${op}: ${what} with keepDims: true, which TF.js's does not have`);
+  for (const key of ACTIVATION_KEYS) {
+    if (!(key in c)) continue;
+    const a = tfjsActivation(c[key]);
+    if ('why' in a) throw new ArgumentError(`${op}: ${what} with ${key} ${a.why}`);
+    c[key] = a.name;
+  }
+  const inner = c['layer'] as { className?: unknown; config?: Record<string, unknown> } | undefined;
+  if (inner && typeof inner === 'object' && typeof inner.className === 'string')
+    c['layer'] = { className: inner.className, config: tfjsConfig(name, inner.className, inner.config ?? {}, [...outer, className]) };
+  return c;
 }

@@ -6,7 +6,19 @@ import { nodeBuiltin } from '../core/platform.js';
 import { Tensor } from '../tensor/tensor.js';
 import { layerFromConfig, type Layer } from '../nn/layer.js';
 import { Sequential } from '../train/sequential.js';
-import { fromKeras, IGNORED, kerasWeightName, TFJS_LAYERS, TFJS_WRAPPERS, tfjsError, tfjsLimit } from './keras.js';
+import {
+  ACTIVATION_KEYS,
+  activationFromTfjs,
+  fromKeras,
+  IGNORED,
+  kerasWeightName,
+  MAX_WRAPPER_DEPTH,
+  TFJS_ACTIVATIONS,
+  TFJS_LAYERS,
+  TFJS_WRAPPERS,
+  tfjsError,
+  tfjsLimit,
+} from './keras.js';
 import { readSource, type LoadModelOptions, type ModelSource } from '../io/model-file.js';
 
 /** A weight spec of the manifest (TF.js's WeightsManifestEntry): its name, shape, dtype, and quantization (which nabla refuses). */
@@ -47,10 +59,12 @@ export function importModel(source: { modelJson: unknown; weights: Uint8Array | 
   let topology: unknown, specs: unknown, data: Uint8Array;
   if ('modelJson' in source) {
     const json = (typeof source.modelJson === 'string' ? parse(source.modelJson) : source.modelJson) as {
+      format?: unknown;
       modelTopology?: unknown;
       weightsManifest?: { weights?: unknown }[];
     } | null;
     if (!json || typeof json !== 'object') throw tfjsError('tfjs.importModel: modelJson is not a model.json object');
+    if (json.format === 'graph-model') throw tfjsError(`tfjs.importModel: ${GRAPH_MODEL}`);
     topology = json.modelTopology;
     specs = Array.isArray(json.weightsManifest) ? json.weightsManifest.flatMap((g) => (Array.isArray(g?.weights) ? g.weights : [])) : undefined;
     data = bytes(source.weights);
@@ -59,7 +73,15 @@ export function importModel(source: { modelJson: unknown; weights: Uint8Array | 
     specs = (source as TfjsArtifacts).weightSpecs;
     data = bytes((source as TfjsArtifacts).weightData);
   }
-  const layerSpecs = layersOf(topology as Topology);
+  let layerSpecs = layersOf(topology as Topology);
+  // a model converted from Keras starts with its InputLayer, which holds the input shape
+  let first = 0;
+  let fromInputLayer: number[] | undefined;
+  if (layerSpecs[0]?.class_name === 'InputLayer') {
+    fromInputLayer = inputLayerShape(layerSpecs[0].config);
+    layerSpecs = layerSpecs.slice(1);
+    first = 1;
+  }
   if (!Array.isArray(specs)) throw tfjsError('tfjs.importModel: the model has no weights manifest');
   // the weights: each spec's bytes, checked to fill the data exactly
   const byName = new Map<string, Tensor>();
@@ -80,8 +102,9 @@ export function importModel(source: { modelJson: unknown; weights: Uint8Array | 
   if (at !== data.length) throw tfjsError(`tfjs.importModel: the weight data has ${data.length} bytes, the manifest describes ${at}`);
   let inputShape: number[] | undefined;
   const layers: Layer[] = layerSpecs.map((spec, i) => {
-    const { className, config } = layerConfig(spec, i);
+    const { className, config } = layerConfig(spec, i + first);
     if (i === 0 && Array.isArray(config['batchInputShape'])) inputShape = (config['batchInputShape'] as number[]).slice(1);
+    else if (i === 0) inputShape = fromInputLayer;
     delete config['batchInputShape'];
     if (i === 0 && inputShape) config['inputShape'] = inputShape;
     return layerFromConfig({ className, config });
@@ -124,14 +147,21 @@ function bytes(b: unknown): Uint8Array {
 function layersOf(t: Topology | undefined): { class_name?: unknown; config?: unknown }[] {
   const top = t?.model_config ?? t;
   if (!top || typeof top !== 'object') throw tfjsError('tfjs.importModel: the model has no topology');
-  if (top.class_name !== 'Sequential') throw tfjsError(`tfjs.importModel: the model is a ${String(top.class_name)}; nabla imports Sequential models`);
+  if (Array.isArray((top as { node?: unknown }).node)) throw tfjsError(`tfjs.importModel: ${GRAPH_MODEL}`);
+  if (top.class_name === 'Model' || top.class_name === 'Functional')
+    throw tfjsError(
+      `tfjs.importModel: the model is a functional Keras model (class_name '${top.class_name}'), not a Sequential: nabla's TF.js importer reads Sequential models (a layer list)`,
+    );
+  if (top.class_name !== 'Sequential') throw tfjsError(`tfjs.importModel: the model is a ${describe(top.class_name)}; nabla imports Sequential models`);
   const layers = Array.isArray(top.config) ? top.config : (top.config as { layers?: unknown } | undefined)?.layers;
   if (!Array.isArray(layers) || layers.length > MAX_LAYERS) throw tfjsError('tfjs.importModel: the topology has no layer list');
   return layers as { class_name?: unknown; config?: unknown }[];
 }
 
-function layerConfig(spec: { class_name?: unknown; config?: unknown }, i: number): { className: string; config: Record<string, unknown> } {
+function layerConfig(spec: { class_name?: unknown; config?: unknown }, i: number, depth = 0): { className: string; config: Record<string, unknown> } {
   const className = spec?.class_name;
+  if (depth > MAX_WRAPPER_DEPTH) throw tfjsError(`tfjs.importModel: layer ${i} nests wrappers more than ${MAX_WRAPPER_DEPTH} deep`);
+  if (className === 'InputLayer') throw tfjsError(`tfjs.importModel: layer ${i} is an InputLayer, which may only come first in a Sequential`);
   if (typeof className !== 'string' || !(TFJS_LAYERS as readonly string[]).includes(className)) {
     throw tfjsError(`tfjs.importModel: layer ${i} is a ${describe(className)}, which nabla does not have (it reads ${TFJS_LAYERS.join(', ')})`);
   }
@@ -140,7 +170,17 @@ function layerConfig(spec: { class_name?: unknown; config?: unknown }, i: number
   for (const [k, v] of Object.entries(raw)) {
     if (k === 'layer' && TFJS_WRAPPERS.includes(className)) {
       // a wrapper's layer: checked and converted as a layer of its own
-      config[k] = layerConfig((spec.config as { layer?: { class_name?: unknown; config?: unknown } }).layer ?? {}, i);
+      config[k] = layerConfig((spec.config as { layer?: { class_name?: unknown; config?: unknown } }).layer ?? {}, i, depth + 1);
+      continue;
+    }
+    if (ACTIVATION_KEYS.includes(k)) {
+      // as TF.js reads it: 'hard_sigmoid' is its 0.2x + 0.5 (nabla's hardSigmoidKeras2), not nabla's x/6 + 1/2
+      const a = activationFromTfjs(v);
+      if (a === null)
+        throw tfjsError(
+          `tfjs.importModel: layer '${String(raw['name'])}' (${className}) has ${k} ${JSON.stringify(v)}, which nabla does not read from TF.js (it reads ${[...Object.values(TFJS_ACTIVATIONS)].join(', ')})`,
+        );
+      config[k] = a;
       continue;
     }
     if (k in IGNORED) {
@@ -152,9 +192,24 @@ function layerConfig(spec: { class_name?: unknown; config?: unknown }, i: number
     }
     config[k] = k.endsWith('Initializer') ? initializer(v, String(raw['name']), k) : v;
   }
+  // TF.js's LSTM and GRU default to its hard sigmoid (nabla's to the sigmoid)
+  if ((className === 'LSTM' || className === 'GRU') && !('recurrentActivation' in config)) config['recurrentActivation'] = 'hardSigmoidKeras2';
   const limit = tfjsLimit(className, config);
   if (limit) throw tfjsError(`tfjs.importModel: layer '${String(raw['name'])}' (${className}) has ${limit}`);
   return { className, config };
+}
+
+const GRAPH_MODEL =
+  "the model is a TF.js graph model (format 'graph-model': a converted TensorFlow graph, run by tf.loadGraphModel), not a layers model; nabla imports TF.js layers models (format 'layers-model')";
+
+/** The input shape (without the batch) of a Keras InputLayer's config: its batch_input_shape (Keras 2) or batch_shape (Keras 3). */
+function inputLayerShape(config: unknown): number[] {
+  const c = (fromKeras(config ?? {}) ?? {}) as Record<string, unknown>;
+  const shape = c['batchInputShape'] ?? c['batchShape'];
+  if (!Array.isArray(shape) || shape.length < 2 || !shape.slice(1).every((d) => Number.isSafeInteger(d) && d > 0))
+    throw tfjsError(`tfjs.importModel: the InputLayer has no batch_input_shape of positive sizes (got ${describe(shape)})`);
+  for (const k of ['sparse', 'ragged']) if (c[k] === true) throw tfjsError(`tfjs.importModel: the InputLayer is ${k}, which nabla does not have`);
+  return (shape as number[]).slice(1);
 }
 
 /**

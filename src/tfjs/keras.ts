@@ -37,6 +37,59 @@ export const TFJS_LAYERS = [
   'Bidirectional',
 ] as const;
 
+/**
+ * nabla's activations that TF.js has, with the name TF.js writes (snake_case,
+ * as its model.save does; it reads them camelCased). TF.js's 'hard_sigmoid'
+ * is Keras 2's 0.2x + 0.5, nabla's 'hardSigmoidKeras2'; nabla's hardSigmoid
+ * (PyTorch's x/6 + 1/2) has no TF.js equivalent, nor have leakyRelu, celu,
+ * logSigmoid, hardSwish and softmin.
+ */
+export const TFJS_ACTIVATIONS: Readonly<Record<string, string>> = {
+  linear: 'linear',
+  sigmoid: 'sigmoid',
+  tanh: 'tanh',
+  relu: 'relu',
+  relu6: 'relu6',
+  elu: 'elu',
+  selu: 'selu',
+  softplus: 'softplus',
+  softsign: 'softsign',
+  softmax: 'softmax',
+  swish: 'swish',
+  mish: 'mish',
+  gelu: 'gelu',
+  hardSigmoidKeras2: 'hard_sigmoid',
+};
+
+/** The config keys that name an activation. */
+export const ACTIVATION_KEYS: readonly string[] = ['activation', 'recurrentActivation'];
+
+/** How deep wrappers may nest (a TimeDistributed of a Bidirectional of an LSTM is 2). */
+export const MAX_WRAPPER_DEPTH = 4;
+
+/** TF.js's name of an activation of nabla's, or why TF.js has none. */
+export function tfjsActivation(name: unknown): { name: string } | { why: string } {
+  const n = String(name);
+  if (Object.hasOwn(TFJS_ACTIVATIONS, n)) return { name: TFJS_ACTIVATIONS[n]! };
+  if (n === 'hardSigmoid')
+    return {
+      why: "'hardSigmoid' (PyTorch's x/6 + 1/2), which TF.js does not have: TF.js's 'hard_sigmoid' is 0.2x + 0.5, nabla's 'hardSigmoidKeras2'",
+    };
+  return { why: `${JSON.stringify(n)}, which TF.js does not have (it has ${Object.keys(TFJS_ACTIVATIONS).join(', ')})` };
+}
+
+/**
+ * nabla's activation for one TF.js names (read as TF.js reads it: camelCased,
+ * null meaning linear), or null if nabla has none.
+ */
+export function activationFromTfjs(v: unknown): string | null {
+  if (v === null) return 'linear';
+  if (typeof v !== 'string') return null;
+  const n = v.length > 1 && v.includes('_') ? v.replace(/_+(\w|$)/g, (_, c: string) => c.toUpperCase()) : v;
+  if (n === 'hardSigmoid') return 'hardSigmoidKeras2';
+  return Object.hasOwn(TFJS_ACTIVATIONS, n) && n !== 'hardSigmoidKeras2' ? n : null;
+}
+
 /** The wrappers: their config's `layer` is a { class_name, config } of its own. */
 export const TFJS_WRAPPERS: readonly string[] = ['TimeDistributed', 'Bidirectional'];
 

@@ -210,6 +210,7 @@ const OPS: Record<string, Spec> = {
   softsign: U(),
   logSigmoid: U(),
   hardSigmoid: U(),
+  hardSigmoidKeras2: U(),
   relu6: U(),
   hardSwish: U(),
   mish: U(),
@@ -529,7 +530,7 @@ const UNARY_NAN = [
   'gelu',
   'clip',
   ...['tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'asinh', 'acosh', 'atanh', 'log2', 'log10', 'exp2', 'cbrt', 'erfc', 'erfinv', 'rsqrt'],
-  ...['floor', 'ceil', 'round', 'trunc', 'selu', 'celu', 'softsign', 'logSigmoid', 'hardSigmoid', 'relu6', 'hardSwish', 'mish'],
+  ...['floor', 'ceil', 'round', 'trunc', 'selu', 'celu', 'softsign', 'logSigmoid', 'hardSigmoid', 'hardSigmoidKeras2', 'relu6', 'hardSwish', 'mish'],
 ];
 /** Elementwise binary ops whose output is NaN wherever either input is (pow excepted at x⁰ and 1ʸ, as in PyTorch). */
 const BINARY_NAN = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'atan2', 'mod', 'fmod', 'floorDiv', 'logAddExp'];

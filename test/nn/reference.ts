@@ -64,6 +64,7 @@ const ELEMENTWISE: Record<string, (v: number) => number> = {
   softsign: (v) => v / (1 + Math.abs(v)),
   logSigmoid: (v) => -(Math.max(-v, 0) + Math.log1p(Math.exp(-Math.abs(v)))),
   hardSigmoid: (v) => Math.min(Math.max(v / 6 + 0.5, 0), 1),
+  hardSigmoidKeras2: (v) => Math.min(Math.max(0.2 * v + 0.5, 0), 1), // Keras 2's and TF.js's
   relu6: (v) => Math.min(Math.max(v, 0), 6),
   hardSwish: (v) => (v * Math.min(Math.max(v + 3, 0), 6)) / 6,
   mish: (v) => v * Math.tanh(Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v)))),

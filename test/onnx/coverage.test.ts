@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
 import * as nb from '../../src/index.js';
 import { exportModel } from '../../src/onnx/index.js';
 import { IMPORTS } from '../../src/onnx/import-ops.js';
@@ -17,6 +18,8 @@ import { multiOutputPrimitives, primitives } from '../../src/ops/primitives.js';
 import { TORCH_LAYERS } from '../../src/safetensors/torch.js';
 import { TFJS_LAYERS } from '../../src/tfjs/keras.js';
 import { runOnnx } from './ort.js';
+
+await tf.setBackend('cpu');
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const doc = readFileSync(join(root, 'docs', 'INTEROP.md'), 'utf8');
@@ -144,7 +147,7 @@ test("the README's layer table is docs/INTEROP.md's", () => {
   assert.deepEqual(rowsOf(readFileSync(join(root, 'README.md'), 'utf8')), rowsOf(doc), 'copy the table from docs/INTEROP.md into the README');
 });
 
-test('TF.js column: a ✓ is a layer the TF.js exporter writes and the importer reads back predicting the same, and is in TFJS_LAYERS', () => {
+test('TF.js column: a ✓ is a layer the TF.js exporter writes, TF.js (tf.loadLayersModel) runs predicting the same and the importer reads back, and is in TFJS_LAYERS', async () => {
   nb.seed(1);
   for (const [name, tfjs] of table('Layers').map((r) => [r[0]!, r[1]!] as const)) {
     const model = exampleModel(name);
@@ -158,8 +161,19 @@ test('TF.js column: a ✓ is a layer the TF.js exporter writes and the importer 
     assert.equal((TFJS_LAYERS as readonly string[]).includes(name), yes(tfjs), `${name}: TFJS_LAYERS and the table disagree`);
     if (exported) {
       const x = EXAMPLES[name]!.input(3);
+      const want = predict(model, x);
+      const json = JSON.parse(JSON.stringify(exported.modelJson));
+      const tfModel = await tf.loadLayersModel(
+        tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData: exported.weights.slice().buffer }),
+      );
+      const got = tfModel.predict(tf.tensor(Array.from(x.storage), [...x.shape], x.dtype === 'int32' ? 'int32' : 'float32')) as tf.Tensor;
+      assert.deepEqual(got.shape, [...want.shape], `${name}: TF.js's output shape`);
+      const data = await got.data();
+      want.storage.forEach((v, i) =>
+        assert.ok(Math.abs(data[i]! - v) <= 1e-5 * Math.max(1, Math.abs(v)), `${name}: TF.js predicts ${data[i]} at ${i}, nabla ${v}`),
+      );
       const back = nb.tfjs.importModel(exported);
-      assert.deepEqual(Array.from(back.predict(x).storage), Array.from(predict(model, x).storage), `${name} read back from TF.js's format`);
+      assert.deepEqual(Array.from(back.predict(x).storage), Array.from(want.storage), `${name} read back from TF.js's format`);
     }
   }
 });

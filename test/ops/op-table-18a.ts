@@ -86,6 +86,7 @@ export const opTable18a: Record<string, OpRow> = {
   softsign: unary(nb.softsign, () => awayFrom(r(3, 4), [0])),
   logSigmoid: unary(nb.logSigmoid, () => nb.mul(r(3, 4), 3)),
   hardSigmoid: unary(nb.hardSigmoid, () => awayFrom(nb.mul(r(3, 4), 4), [-3, 3])),
+  hardSigmoidKeras2: unary(nb.hardSigmoidKeras2, () => awayFrom(nb.mul(r(3, 4), 4), [-2.5, 2.5])),
   relu6: unary(nb.relu6, () => awayFrom(nb.mul(r(3, 4), 4), [0, 6])),
   hardSwish: unary(nb.hardSwish, () => awayFrom(nb.mul(r(3, 4), 4), [-3, 3])),
   mish: unary(nb.mish, () => nb.mul(r(3, 4), 2)),

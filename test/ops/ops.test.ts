@@ -24,7 +24,7 @@ const fixtures = [
 ];
 
 /** Ops whose values are checked by hand-derived references elsewhere instead of PyTorch fixtures. */
-const handChecked = new Set(['sign', 'argmax', 'argmin']);
+const handChecked = new Set(['sign', 'argmax', 'argmin', 'hardSigmoidKeras2']);
 
 /** Calls the row's op with the differentiable inputs replaced by `diff` (the fixed ones kept). */
 function withFixed(op: string, inputs: Tensor[], attrs: Record<string, unknown>, fixed: number[] = []) {
@@ -126,6 +126,20 @@ test('hand-derived references: sign, argmax, argmin', () => {
   assert.equal(nb.argmax(x, 1).dtype, 'int32');
   const g = nb.grad((t: Tensor) => nb.sum(nb.mul(nb.sign(t), t)))(nb.tensor([-2, 3]));
   assert.deepEqual(g.toArray(), [-1, 1]); // sign itself contributes no gradient
+});
+
+test('hand-derived references: hardSigmoidKeras2 (Keras 2 and TF.js: clip(0.2x + 0.5, 0, 1))', () => {
+  const x = nb.tensor([-10, -2.5, -2, -0.5, 0, 1, 2.4, 2.5, 7], undefined, 'float64');
+  const want = [0, 0, 0.1, 0.4, 0.5, 0.7, 0.98, 1, 1];
+  const y = nb.hardSigmoidKeras2(x).storage;
+  want.forEach((w, i) => assert.ok(Math.abs(y[i]! - w) < 1e-15, `entry ${i}: ${y[i]}, expected ${w}`));
+  // the slope 0.2 inside (−2.5, 2.5), 0 outside and at the corners (as hardSigmoid at ±3)
+  const g = nb.grad((t: Tensor) => nb.sum(nb.hardSigmoidKeras2(t)))(x);
+  assert.deepEqual(g.toArray(), [0, 0, 0.2, 0.2, 0.2, 0.2, 0.2, 0, 0]);
+  assert.deepEqual(nb.hardSigmoidKeras2(nb.tensor([NaN])).toArray(), [NaN]);
+  assert.deepEqual(nb.nn.getActivation('hardSigmoidKeras2')(x).toArray(), nb.hardSigmoidKeras2(x).toArray());
+  assert.notEqual(nb.hardSigmoid(1).item(), nb.hardSigmoidKeras2(1).item()); // not PyTorch's x/6 + 1/2
+  assert.deepEqual(x.hardSigmoidKeras2().toArray(), nb.hardSigmoidKeras2(x).toArray()); // the tensor method
 });
 
 test('hand-derived references: oneHot', () => {

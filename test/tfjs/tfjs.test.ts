@@ -39,6 +39,18 @@ const NABLA_MODELS: [string, () => nb.Sequential, number[]][] = [
     [3, 8, 8, 2],
   ],
   ['global pools', () => nb.sequential([L.conv2d({ filters: 3, kernelSize: 2, inputShape: [5, 5, 1] }), L.globalAveragePooling2d()]), [2, 5, 5, 1]],
+  [
+    "pools with poolSize > 1 and 'same' padding, global max",
+    () =>
+      nb.sequential([
+        L.conv2d({ filters: 3, kernelSize: 2, inputShape: [7, 6, 2] }),
+        L.averagePooling2d({ poolSize: 3, strides: 2, padding: 'same' }),
+        L.averagePooling2d({ poolSize: [2, 1], strides: 1, padding: 'same' }),
+        L.maxPooling2d({ poolSize: 2, strides: 1, padding: 'same' }),
+        L.globalMaxPooling2d(),
+      ]),
+    [2, 7, 6, 2],
+  ],
   ['simpleRNN', () => nb.sequential([L.simpleRNN({ units: 4, returnSequences: true, inputShape: [6, 3] }), L.flatten(), L.dense({ units: 2 })]), [3, 6, 3]],
   ['lstm', () => nb.sequential([L.lstm({ units: 5, inputShape: [6, 3] }), L.dense({ units: 2 })]), [3, 6, 3]],
   ['gru', () => nb.sequential([L.gru({ units: 4, resetAfter: false, inputShape: [6, 3] }), L.dense({ units: 2 })]), [3, 6, 3]],
@@ -93,6 +105,31 @@ for (const [name, make, shape] of NABLA_MODELS) {
   });
 }
 
+test("TF.js loads nabla's Embedding and predicts the same", async () => {
+  nb.seed(12);
+  const model = nb.sequential([L.embedding({ inputDim: 10, outputDim: 3, inputShape: [5] }), L.flatten(), L.dense({ units: 2 })]);
+  const { modelJson, weights } = nb.tfjs.exportModel(model);
+  const json = JSON.parse(JSON.stringify(modelJson));
+  const tfModel = await tf.loadLayersModel(
+    tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData: weights.slice().buffer }),
+  );
+  const ids = Array.from({ length: 15 }, (_, i) => (i * 7 + 3) % 10);
+  const want = model.predict(nb.tensor(ids, [3, 5], 'int32'));
+  const got = tfModel.predict(tf.tensor(ids, [3, 5], 'int32')) as tf.Tensor;
+  assert.deepEqual(got.shape, want.shape);
+  close(await got.data(), want.storage, 'embedding');
+});
+
+/** A TF.js BatchNormalization's γ, β, moving mean and moving variance set off their defaults (1, 0, 0, 1). */
+function offDefaults(model: tf.Sequential): tf.Sequential {
+  for (const layer of model.layers.filter((l) => l.getClassName() === 'BatchNormalization')) {
+    const n = layer.getWeights()[0]!.shape[0]!;
+    const v = (f: (i: number) => number) => tf.tensor1d(Array.from({ length: n }, (_, i) => f(i)));
+    layer.setWeights([v((i) => 0.5 + 0.3 * i), v((i) => 0.2 - 0.15 * i), v((i) => 0.4 * Math.sin(i + 1)), v((i) => 0.3 + 0.6 * i)]);
+  }
+  return model;
+}
+
 test('nabla imports a TF.js model (saved through a save handler) and predicts what TF.js predicts', async () => {
   const models: [string, tf.Sequential, number[]][] = [
     [
@@ -138,6 +175,46 @@ test('nabla imports a TF.js model (saved through a save handler) and predicts wh
         layers: [tf.layers.rescaling({ scale: 1 / 127.5, offset: -1, inputShape: [3, 2] }), tf.layers.flatten(), tf.layers.dense({ units: 2 })],
       }),
       [2, 3, 2],
+    ],
+    [
+      'conv (random bias) + batchNormalization (off-default statistics) + averagePooling2d + activation + globalMaxPooling2d',
+      offDefaults(
+        tf.sequential({
+          layers: [
+            tf.layers.conv2d({ filters: 3, kernelSize: 3, biasInitializer: 'randomNormal', inputShape: [7, 7, 2] }),
+            tf.layers.batchNormalization(),
+            tf.layers.averagePooling2d({ poolSize: 2, strides: 1, padding: 'same' }),
+            tf.layers.activation({ activation: 'elu' }),
+            tf.layers.averagePooling2d({ poolSize: [2, 3], strides: [2, 1] }),
+            tf.layers.globalMaxPooling2d({}),
+          ],
+        }),
+      ),
+      [2, 7, 7, 2],
+    ],
+    [
+      'globalAveragePooling2d + reshape + dense (random bias) + activation',
+      tf.sequential({
+        layers: [
+          tf.layers.conv2d({ filters: 4, kernelSize: 2, biasInitializer: 'randomUniform', inputShape: [5, 5, 1] }),
+          tf.layers.globalAveragePooling2d({}),
+          tf.layers.reshape({ targetShape: [2, 2] }),
+          tf.layers.dense({ units: 3, biasInitializer: 'randomNormal' }),
+          tf.layers.activation({ activation: 'softmax' }),
+        ],
+      }),
+      [3, 5, 5, 1],
+    ],
+    [
+      'simpleRNN (random biases)',
+      tf.sequential({
+        layers: [
+          tf.layers.simpleRNN({ units: 4, returnSequences: true, biasInitializer: 'randomNormal', inputShape: [5, 3] }),
+          tf.layers.simpleRNN({ units: 3, activation: 'relu', biasInitializer: 'randomNormal' }),
+          tf.layers.dense({ units: 2, biasInitializer: 'randomNormal' }),
+        ],
+      }),
+      [2, 5, 3],
     ],
     [
       'gru',
