@@ -61,9 +61,14 @@ async function open(hash = '#'): Promise<{ page: Page; problems: string[] }> {
   return { page, problems };
 }
 
-test('the playground loads on the wasm backend with no console problems, cross-origin isolated', { timeout: 30_000 }, async () => {
-  assert.match((await page.textContent('#status')) ?? '', /wasm backend .* cross-origin isolated/);
+test('the playground loads on the wasm backend with no console problems, cross-origin isolated, on min(cores, 4) threads', { timeout: 30_000 }, async () => {
+  const status = (await page.textContent('#status')) ?? '';
+  assert.match(status, /wasm backend · \d+ threads · cross-origin isolated/);
   assert.equal(await page.evaluate(() => crossOriginIsolated), true);
+  // isolated, the training worker's backend has its pool threads running (this machine has at least 2 cores)
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  assert.ok(cores >= 2, `${cores} cores`);
+  assert.equal(Number(/(\d+) threads/.exec(status)?.[1]), Math.min(cores, 4), status);
   assert.deepEqual(problems, []);
 });
 
