@@ -198,6 +198,17 @@ test('the URL hash sets the controls, and a changed control is written back to t
   await started();
   assert.equal(await page.inputValue('#optimizer'), 'adam');
   assert.deepEqual(await page.$$eval('.col.hidden', (cols) => cols.map((c) => c.querySelectorAll('canvas').length)), [5, 4, 2, 2]);
+  // the batch size: the slider and the URL share one range, 1 to 30 (TensorFlow Playground's); more is clamped to 30
+  assert.equal(await page.getAttribute('#batch-size', 'min'), '1');
+  assert.equal(await page.getAttribute('#batch-size', 'max'), '30');
+  await open('#lab=points&batch=100');
+  assert.equal(await page.inputValue('#batch-size'), '30');
+  await page.waitForFunction(() => new URLSearchParams(location.hash.slice(1)).get('batch') === '30');
+  await page.focus('#batch-size');
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await page.inputValue('#batch-size'), '30');
+  await open('#lab=points&batch=0');
+  assert.equal(await page.inputValue('#batch-size'), '10');
   assert.deepEqual(problems, []);
 });
 

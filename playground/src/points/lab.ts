@@ -2,6 +2,7 @@
 // the output (right). It owns no training: it sends configs to the worker and
 // draws the snapshots it gets back, once per animation frame.
 import {
+  MAX_BATCH,
   ACTIVATIONS,
   ACTIVATION_LABELS,
   DATASETS,
@@ -122,7 +123,7 @@ export class PointsLab {
       radios('Data set', 'dataset', DATASETS, c.dataset, (d) => DATASET_LABELS[d], set('dataset')),
       slider('Training data', 'train-percent', 10, 90, 10, c.trainPercent, (v) => `${v}%`, set('trainPercent')),
       slider('Noise', 'noise', 0, 50, 5, c.noise, (v) => String(v), set('noise')),
-      slider('Batch size', 'batch-size', 1, 30, 1, c.batchSize, (v) => String(v), set('batchSize')),
+      slider('Batch size', 'batch-size', 1, MAX_BATCH, 1, c.batchSize, (v) => String(v), set('batchSize')),
       numberInput('Seed', 'seed', c.seed, 0, 2 ** 31, set('seed')),
       el('h2', { textContent: 'Training' }),
       select('Learning rate', 'learning-rate', withValue(LEARNING_RATES, c.learningRate), c.learningRate, String, (v) =>
