@@ -178,7 +178,7 @@ export const createCalculusLab: LabFactory = (host: LabHost, params: URLSearchPa
     legend.append(el('caption', {}, 'The balls: same start, same η'), head);
     for (const o of OPTIMIZERS) {
       const info = OPTIMIZER_INFO[o];
-      const loss = el('output', { id: `loss-${o}` });
+      const loss = el('output', { id: `loss-${o}`, ariaLabel: `J now, ${info.label}` });
       const status = el('span', { id: `status-${o}` });
       legend.append(
         el(

@@ -36,12 +36,12 @@ export class PointsLab {
   readonly network: NetworkView;
   readonly output = el('section', { className: 'output', ariaLabel: 'Output' });
   private readonly map = el('canvas', { width: 600, height: 600, className: 'map', role: 'img' });
-  private readonly dots = el('canvas', { width: 600, height: 600, className: 'dots' });
+  private readonly dots = el('canvas', { width: 600, height: 600, className: 'dots', role: 'img', ariaLabel: 'The data points, coloured by class' });
   private readonly chart = el('canvas', { width: 560, height: 160, className: 'chart', role: 'img', ariaLabel: 'Training and test loss by epoch' });
-  private readonly trainLoss = el('output', { id: 'train-loss' });
-  private readonly testLoss = el('output', { id: 'test-loss' });
-  private readonly trainAcc = el('output', { id: 'train-accuracy' });
-  private readonly testAcc = el('output', { id: 'test-accuracy' });
+  private readonly trainLoss = el('output', { id: 'train-loss', ariaLabel: 'Training loss' });
+  private readonly testLoss = el('output', { id: 'test-loss', ariaLabel: 'Test loss' });
+  private readonly trainAcc = el('output', { id: 'train-accuracy', ariaLabel: 'Training accuracy' });
+  private readonly testAcc = el('output', { id: 'test-accuracy', ariaLabel: 'Test accuracy' });
   private readonly showTest = el('input', { type: 'checkbox', id: 'show-test' });
   private readonly discrete = el('input', { type: 'checkbox', id: 'discretize' });
   private readonly legend = el('div', { className: 'legend' });
