@@ -280,3 +280,44 @@ test('the tangent and the landscape: every control is named, Tab reaches it and 
   });
   assert.deepEqual(problems, []);
 });
+
+test("the model's landscape trains the Points lab's model as far as the Points lab has: the same training loss at the same epoch", {
+  timeout: 90_000,
+}, async () => {
+  // before the Points lab has trained, the landscape says it trains its own epochs
+  await open('#lab=calculus&part=landscape', 'document.getElementById("landscape-epoch")?.textContent === "0"');
+  assert.match((await page.textContent('#landscape-model')) ?? '', /this network trained here for 60 epochs; the Points lab has not been trained in this page/);
+  // the Points lab trains 7 epochs in this page
+  await open('#lab=points&dataset=xor&layers=3&optimizer=adam&lr=0.03&seed=4', 'document.getElementById("train-loss")?.dataset.epoch === "0"');
+  for (let i = 0; i < 7; i++) await page.click('#step');
+  await page.waitForFunction(() => document.getElementById('train-loss')?.dataset.epoch === '7', undefined, { timeout: 20_000, polling: 100 });
+  const pointsLoss = await page.getAttribute('#train-loss', 'data-value');
+  // the landscape, opened without a network or epochs of its own, takes the Points set-up and its 7 epochs, and says so
+  await open('#lab=calculus&part=landscape', 'document.getElementById("landscape-model")?.dataset.follows === "true"');
+  assert.equal(await page.inputValue('#epochs'), '7');
+  assert.match(
+    (await page.textContent('#landscape-model')) ?? '',
+    /the Points lab's network, which it had trained for 7 epochs; play trains it here for 7 epochs from the same seed/,
+  );
+  assert.match((await page.textContent('#net')) ?? '', /xor data · 2 → 3 → 1 units .* adam η = 0\.03 .* seed 4/);
+  assert.equal(await param('epochs'), '7');
+  // trained here to its end: seeded, the same weights, so the same training loss to the last bit
+  await page.click('#play');
+  await page.waitForFunction(
+    () => document.getElementById('landscape-epoch')?.dataset.value === '7' && document.getElementById('play')?.getAttribute('aria-pressed') === 'false',
+    undefined,
+    {
+      timeout: 40_000,
+      polling: 100,
+    },
+  );
+  assert.equal(await page.getAttribute('#landscape-loss', 'data-value'), pointsLoss);
+  // a link that names its epochs keeps them; the button takes the Points lab's set-up and epochs again
+  await open('#lab=calculus&part=landscape&epochs=30', 'document.getElementById("landscape-model")?.dataset.follows === "false"');
+  assert.equal(await page.inputValue('#epochs'), '30');
+  assert.match((await page.textContent('#landscape-model')) ?? '', /this network trained here for 30 epochs; the Points lab is at epoch 7/);
+  await page.click('#use-points');
+  await page.waitForFunction(() => document.getElementById('landscape-model')?.dataset.follows === 'true', undefined, { polling: 100 });
+  assert.equal(await page.inputValue('#epochs'), '7');
+  assert.deepEqual(problems, []);
+});
