@@ -321,3 +321,25 @@ test("the model's landscape trains the Points lab's model as far as the Points l
   assert.equal(await page.inputValue('#epochs'), '7');
   assert.deepEqual(problems, []);
 });
+
+test('the same URL draws the same model landscape: trained twice from a reset, the same loss, plane and path', { timeout: 90_000 }, async () => {
+  await open(
+    '#lab=calculus&part=landscape&epochs=6&directions=random&net.dataset=gauss&net.layers=3&net.optimizer=adam&net.lr=0.03&net.seed=9',
+    'document.getElementById("landscape-epoch")?.textContent === "0"',
+  );
+  const run = async () => {
+    await page.click('#reset');
+    await page.waitForFunction(() => document.getElementById('landscape-epoch')?.textContent === '0', undefined, { polling: 100 });
+    await page.click('#play');
+    await page.waitForFunction(
+      () => document.getElementById('landscape-plane')?.dataset.epoch === '6' && document.getElementById('play')?.getAttribute('aria-pressed') === 'false',
+      undefined,
+      { timeout: 40_000, polling: 100 },
+    );
+    return { loss: await page.getAttribute('#landscape-loss', 'data-value'), plane: await page.textContent('#landscape-plane') };
+  };
+  const first = await run();
+  assert.ok(first.loss && /Drawn at epoch 6: J\(θ\*\) = /.test(first.plane ?? ''), JSON.stringify(first));
+  assert.deepEqual(await run(), first);
+  assert.deepEqual(problems, []);
+});

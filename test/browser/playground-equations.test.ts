@@ -177,3 +177,21 @@ test('the Digits network: 64 inputs, softmax and cross-entropy; the URL round-tr
   await page.waitForFunction(() => document.querySelector('.eq-q[data-name="W1"]')?.getAttribute('data-shape') === '4x2', undefined, { timeout: 45_000 });
   assert.deepEqual(problems, []);
 });
+
+test('the same URL trains the same way: three steps from a reset give the same loss and the same numbers, twice', { timeout: 90_000 }, async () => {
+  await page.evaluate(() => {
+    location.hash = '#lab=equations&model=points&dataset=gauss&layers=3&optimizer=adam&lr=0.03&seed=11&layout=columns&layer=1';
+  });
+  await page.waitForFunction(() => document.querySelector('.eq-q[data-name="W1"]')?.getAttribute('data-shape') === '3x2', undefined, { timeout: 45_000 });
+  const run = async () => {
+    await page.click('#reset');
+    await shown(0);
+    for (let i = 0; i < 3; i++) await page.click('#step');
+    await shown(3);
+    return { loss: await page.getAttribute('#eq-loss', 'data-value'), W: await valuesOf('W1'), dW: await valuesOf('dW1'), dZ: await valuesOf('dZ1') };
+  };
+  const first = await run();
+  assert.ok(first.loss && first.W && first.dW && first.dZ, JSON.stringify(first));
+  assert.deepEqual(await run(), first);
+  assert.deepEqual(problems, []);
+});

@@ -447,6 +447,7 @@ export const createCalculusLab: LabFactory = (host: LabHost, params: URLSearchPa
       case 'landscape':
         epochOut.textContent = '0';
         lossOut.textContent = '';
+        delete planeOut.dataset.epoch; // no landscape drawn for this network yet
         planeOut.textContent =
           config.directions === 'pca' ? 'The landscape is drawn on the plane of the training path: train a few epochs (play or step).' : '';
         send({ type: 'landscape', id, points: config.net, epochs: config.epochs, directions: config.directions, play });
