@@ -24,6 +24,8 @@ export interface LabHost {
   setEngine(info: EngineInfo): void;
   /** The last state (URL parameters) another lab had in this page, or null: e.g. the Equations lab explains the Points or Digits network. */
   labState(id: string): URLSearchParams | null;
+  /** The counter another lab last showed in this page (its epochs or steps since its last reset), or null if it was never opened: e.g. the Calculus landscape trains the Points network as far as the Points lab has. */
+  labCounter(id: string): number | null;
 }
 
 /** One lab of the playground. */

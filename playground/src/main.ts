@@ -70,6 +70,7 @@ const hostFor = (id: string): LabHost => {
         (m.isolated ? ' · cross-origin isolated' : ' · not cross-origin isolated (one thread)');
     },
     labState: (other) => states.get(other) ?? null,
+    labCounter: (other) => counters.get(other) ?? null,
   };
 };
 

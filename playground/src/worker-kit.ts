@@ -1,17 +1,26 @@
-// What every lab's training worker needs: nabla ready on one thread, the
-// engine report, and a macrotask to yield between training slices.
+// What every lab's training worker needs: nabla ready (on several threads
+// when the page is cross-origin isolated), the engine report, and a macrotask
+// to yield between training slices.
 import * as nb from 'nabla';
 import type { EngineInfo } from './lab.js';
 
+/** The most threads a lab's worker asks for: the playground's networks are small, and several labs' workers may be alive at once. */
+export const MAX_THREADS = 4;
+
 /**
- * Waits for nabla's backend and sets one thread: the playground's networks are
- * small, so one thread is fastest (and a bundled worker cannot yet start
- * nabla's nested pool workers). Returns what the status line shows.
+ * Waits for nabla's backend and its threads: in a cross-origin isolated page
+ * the wasm backend gets min(cores, MAX_THREADS) threads (nabla starts its pool
+ * workers from this worker; it splits only products big enough to pay, each
+ * element computed by one thread the same way, so seeded training gives the
+ * same numbers on any thread count), elsewhere one. Returns what the status
+ * line shows: the threads that actually run.
  */
 export async function startEngine(): Promise<EngineInfo> {
   await nb.ready();
-  nb.setThreads(1);
-  return { backend: nb.getBackend(), threads: nb.getThreads(), isolated: self.crossOriginIsolated };
+  const isolated = self.crossOriginIsolated;
+  nb.setThreads(isolated ? Math.max(1, Math.min(navigator.hardwareConcurrency || 1, MAX_THREADS)) : 1);
+  await nb.ready();
+  return { backend: nb.getBackend(), threads: nb.getThreads(), isolated };
 }
 
 const channel = new MessageChannel();

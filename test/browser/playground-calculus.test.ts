@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launch, PLAYGROUND_ARTEFACTS, startPlayground, watchedPage } from './harness.js';
+import { tabWalk, unnamedControls } from './playground-a11y.js';
 
 const ARTEFACTS = PLAYGROUND_ARTEFACTS;
 const OPTIMIZERS = ['gd', 'momentum', 'rmsprop', 'adam'];
@@ -199,24 +200,8 @@ test('the URL hash sets the controls, and a changed control is written back to t
 
 test('every control has a label, and the keyboard reaches and works them', { timeout: 30_000 }, async () => {
   await open('#lab=calculus&part=surface&surface=bowl', 'document.getElementById("epoch")?.dataset.value === "0"');
-  const unlabelled = await page.$$eval('main input, main select, main button, main output', (els) =>
-    els
-      .filter((e) => {
-        const l = (e as HTMLInputElement).labels;
-        const named = (l && l.length > 0 && Array.from(l).some((x) => x.textContent!.trim() !== '')) || e.getAttribute('aria-label') || e.textContent!.trim();
-        return !named;
-      })
-      .map((e) => e.outerHTML.slice(0, 80)),
-  );
-  assert.deepEqual(unlabelled, []);
-  const unnamedCanvases = await page.$$eval('main canvas', (cs) => cs.filter((c) => c.getAttribute('role') !== 'img' || !c.getAttribute('aria-label')).length);
-  assert.equal(unnamedCanvases, 0);
-  const reached = new Set<string>();
-  await page.focus('body');
-  for (let i = 0; i < 20; i++) {
-    await page.keyboard.press('Tab');
-    reached.add(await page.evaluate(() => document.activeElement?.id || document.activeElement?.className || ''));
-  }
+  assert.deepEqual(await unnamedControls(page, 'main'), []);
+  const reached = await tabWalk(page, 20);
   for (const id of ['reset', 'play', 'step', 'part-surface', 'surface', 'surface-lr', 'surface-3d'])
     assert.ok(reached.has(id), `Tab does not reach ${id}: ${[...reached].join(', ')}`);
   // the arrow keys turn the 3-D view
@@ -234,5 +219,127 @@ test('every control has a label, and the keyboard reaches and works them', { tim
   await page.keyboard.press('ArrowLeft');
   await page.waitForFunction(() => location.hash.includes('part=tangent'), undefined, { polling: 100 });
   assert.equal(await page.isVisible('canvas.tangent-plot'), true);
+  assert.deepEqual(problems, []);
+});
+
+/** The hash's parameter `k`. */
+const param = async (k: string) => new URLSearchParams(await page.evaluate(() => location.hash.slice(1))).get(k);
+
+test('the tangent and the landscape: every control is named, Tab reaches it and the keyboard works it', { timeout: 60_000 }, async () => {
+  // the tangent: the curve, x₀, η and the plot itself
+  await open('#lab=calculus&part=tangent&curve=cubic&x=1&curveLr=0.05', 'Math.abs(Number(document.getElementById("slope")?.dataset.x) - 1) < 1e-9');
+  assert.deepEqual(await unnamedControls(page, 'main'), []);
+  assert.equal(await page.getAttribute('canvas.tangent-plot', 'role'), 'application');
+  let reached = await tabWalk(page, 20);
+  for (const id of ['reset', 'play', 'step', 'part-tangent', 'curve', 'x0', 'curve-lr', 'tangent-plot'])
+    assert.ok(reached.has(id), `Tab does not reach ${id}: ${[...reached].join(', ')}`);
+  await page.focus('#x0');
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => new URLSearchParams(location.hash.slice(1)).get('x') !== '1', undefined, { polling: 100 });
+  const x = Number(await param('x'));
+  assert.ok(x > 1, `x₀ ${x}`);
+  await tangentAt(x);
+  await page.focus('#curve-lr');
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => new URLSearchParams(location.hash.slice(1)).get('curveLr') !== '0.05', undefined, { polling: 100 });
+  assert.ok(Number(await param('curveLr')) > 0.05);
+  await page.focus('canvas.tangent-plot');
+  await page.keyboard.press('ArrowLeft');
+  await tangentAt(Math.round((x - 0.05) * 100) / 100);
+  await page.focus('#curve');
+  await page.keyboard.press('ArrowDown');
+  await page.waitForFunction(() => new URLSearchParams(location.hash.slice(1)).get('curve') !== 'cubic', undefined, { polling: 100 });
+  // the landscape: the Points set-up button, the epochs, the directions and the 3-D view
+  await open('#lab=calculus&part=landscape&epochs=20', 'document.getElementById("landscape-epoch")?.textContent === "0"');
+  assert.deepEqual(await unnamedControls(page, 'main'), []);
+  reached = await tabWalk(page, 20);
+  for (const id of ['reset', 'play', 'step', 'part-landscape', 'use-points', 'epochs', 'directions', 'surface-3d'])
+    assert.ok(reached.has(id), `Tab does not reach ${id}: ${[...reached].join(', ')}`);
+  await page.focus('#epochs');
+  await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('Tab'); // a number input commits on change
+  await page.waitForFunction(() => new URLSearchParams(location.hash.slice(1)).get('epochs') === '21', undefined, { polling: 100 });
+  await page.focus('#directions');
+  await page.keyboard.press('ArrowDown');
+  await page.waitForFunction(() => new URLSearchParams(location.hash.slice(1)).get('directions') === 'random', undefined, { polling: 100 });
+  await page.focus('#use-points');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.getElementById('landscape-epoch')?.textContent === '0', undefined, { polling: 100 });
+  assert.match((await page.textContent('#net')) ?? '', /^The Points lab's network: /);
+  // Space on the toolbar's step trains one epoch here
+  await page.focus('#step');
+  await page.keyboard.press('Space');
+  await page.waitForFunction(() => Number(document.getElementById('epoch')?.dataset.value) >= 1, undefined, { timeout: 20_000, polling: 100 });
+  const view = '.calc-part:not([hidden]) canvas.surface-3d';
+  assert.equal(await page.getAttribute(view, 'role'), 'application');
+  await page.focus(view);
+  const az = await page.getAttribute(view, 'data-azimuth');
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction((b) => document.querySelector('.calc-part:not([hidden]) canvas.surface-3d')?.getAttribute('data-azimuth') !== b, az, {
+    polling: 100,
+  });
+  assert.deepEqual(problems, []);
+});
+
+test("the model's landscape trains the Points lab's model as far as the Points lab has: the same training loss at the same epoch", {
+  timeout: 90_000,
+}, async () => {
+  // before the Points lab has trained, the landscape says it trains its own epochs
+  await open('#lab=calculus&part=landscape', 'document.getElementById("landscape-epoch")?.textContent === "0"');
+  assert.match((await page.textContent('#landscape-model')) ?? '', /this network trained here for 60 epochs; the Points lab has not been trained in this page/);
+  // the Points lab trains 7 epochs in this page
+  await open('#lab=points&dataset=xor&layers=3&optimizer=adam&lr=0.03&seed=4', 'document.getElementById("train-loss")?.dataset.epoch === "0"');
+  for (let i = 0; i < 7; i++) await page.click('#step');
+  await page.waitForFunction(() => document.getElementById('train-loss')?.dataset.epoch === '7', undefined, { timeout: 20_000, polling: 100 });
+  const pointsLoss = await page.getAttribute('#train-loss', 'data-value');
+  // the landscape, opened without a network or epochs of its own, takes the Points set-up and its 7 epochs, and says so
+  await open('#lab=calculus&part=landscape', 'document.getElementById("landscape-model")?.dataset.follows === "true"');
+  assert.equal(await page.inputValue('#epochs'), '7');
+  assert.match(
+    (await page.textContent('#landscape-model')) ?? '',
+    /the Points lab's network, which it had trained for 7 epochs; play trains it here for 7 epochs from the same seed/,
+  );
+  assert.match((await page.textContent('#net')) ?? '', /xor data · 2 → 3 → 1 units .* adam η = 0\.03 .* seed 4/);
+  assert.equal(await param('epochs'), '7');
+  // trained here to its end: seeded, the same weights, so the same training loss to the last bit
+  await page.click('#play');
+  await page.waitForFunction(
+    () => document.getElementById('landscape-epoch')?.dataset.value === '7' && document.getElementById('play')?.getAttribute('aria-pressed') === 'false',
+    undefined,
+    {
+      timeout: 40_000,
+      polling: 100,
+    },
+  );
+  assert.equal(await page.getAttribute('#landscape-loss', 'data-value'), pointsLoss);
+  // a link that names its epochs keeps them; the button takes the Points lab's set-up and epochs again
+  await open('#lab=calculus&part=landscape&epochs=30', 'document.getElementById("landscape-model")?.dataset.follows === "false"');
+  assert.equal(await page.inputValue('#epochs'), '30');
+  assert.match((await page.textContent('#landscape-model')) ?? '', /this network trained here for 30 epochs; the Points lab is at epoch 7/);
+  await page.click('#use-points');
+  await page.waitForFunction(() => document.getElementById('landscape-model')?.dataset.follows === 'true', undefined, { polling: 100 });
+  assert.equal(await page.inputValue('#epochs'), '7');
+  assert.deepEqual(problems, []);
+});
+
+test('the same URL draws the same model landscape: trained twice from a reset, the same loss, plane and path', { timeout: 90_000 }, async () => {
+  await open(
+    '#lab=calculus&part=landscape&epochs=6&directions=random&net.dataset=gauss&net.layers=3&net.optimizer=adam&net.lr=0.03&net.seed=9',
+    'document.getElementById("landscape-epoch")?.textContent === "0"',
+  );
+  const run = async () => {
+    await page.click('#reset');
+    await page.waitForFunction(() => document.getElementById('landscape-epoch')?.textContent === '0', undefined, { polling: 100 });
+    await page.click('#play');
+    await page.waitForFunction(
+      () => document.getElementById('landscape-plane')?.dataset.epoch === '6' && document.getElementById('play')?.getAttribute('aria-pressed') === 'false',
+      undefined,
+      { timeout: 40_000, polling: 100 },
+    );
+    return { loss: await page.getAttribute('#landscape-loss', 'data-value'), plane: await page.textContent('#landscape-plane') };
+  };
+  const first = await run();
+  assert.ok(first.loss && /Drawn at epoch 6: J\(θ\*\) = /.test(first.plane ?? ''), JSON.stringify(first));
+  assert.deepEqual(await run(), first);
   assert.deepEqual(problems, []);
 });

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launch, watchedPage, PLAYGROUND_ARTEFACTS, startPlayground } from './harness.js';
+import { tabWalk, unnamedControls } from './playground-a11y.js';
 
 const ARTEFACTS = PLAYGROUND_ARTEFACTS;
 
@@ -111,16 +112,25 @@ test('the 2/η line moves with the learning-rate slider (keyboard); momentum dra
   const pre = await value('#cv-sharpness');
   assert.ok(Number.isFinite(pre) && pre > 0, `preconditioned sharpness ${pre}`);
   // every control is labelled; canvases are images with a description
-  const unlabelled = await page.$$eval('#lab input, #lab select, #lab button, #lab output', (els) =>
-    els
-      .filter((e) => {
-        const l = (e as HTMLInputElement).labels;
-        return !((l && l.length > 0 && Array.from(l).some((x) => x.textContent!.trim() !== '')) || e.getAttribute('aria-label') || e.textContent!.trim());
-      })
-      .map((e) => e.outerHTML.slice(0, 80)),
-  );
-  assert.deepEqual(unlabelled, []);
-  assert.equal(await page.$$eval('#lab canvas', (cs) => cs.filter((c) => c.getAttribute('role') !== 'img' || !c.getAttribute('aria-label')).length), 0);
+  assert.deepEqual(await unnamedControls(page, '#lab'), []);
+  // Tab reaches every control, and the keyboard works them: a select, the seed, the measuring interval
+  const reached = await tabWalk(page, 30);
+  for (const id of ['reset', 'play', 'step', 'cv-model', 'cv-loss-fn', 'cv-seed', 'cv-optimizer', 'cv-lr', 'cv-every'])
+    assert.ok(reached.has(id), `Tab does not reach ${id}: ${[...reached].join(', ')}`);
+  const param = (k: string) => page.evaluate((k) => new URLSearchParams(location.hash.slice(1)).get(k), k);
+  const seed = Number(await param('seed'));
+  await page.focus('#cv-seed');
+  await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('Tab'); // a number input commits on change
+  await page.waitForFunction((s) => new URLSearchParams(location.hash.slice(1)).get('seed') === String(s), seed + 1);
+  const every = await param('every');
+  await page.focus('#cv-every');
+  await page.keyboard.press('ArrowDown');
+  await page.waitForFunction((e) => new URLSearchParams(location.hash.slice(1)).get('every') !== e, every);
+  await page.focus('#cv-loss-fn');
+  const loss = await param('loss');
+  await page.keyboard.press(loss === 'mse' ? 'ArrowDown' : 'ArrowUp');
+  await page.waitForFunction((l) => new URLSearchParams(location.hash.slice(1)).get('loss') !== l, loss);
   assert.deepEqual(problems, []);
 });
 

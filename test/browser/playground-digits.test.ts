@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launch, watchedPage, PLAYGROUND_ARTEFACTS, startPlayground } from './harness.js';
+import { tabWalk, unnamedControls } from './playground-a11y.js';
 
 const ARTEFACTS = PLAYGROUND_ARTEFACTS;
 
@@ -272,26 +273,11 @@ test('the URL hash sets the controls, and a changed control is written back to t
 
 test('every control has a label, and the keyboard reaches and works them', { timeout: 30_000 }, async () => {
   await open('#lab=digits&race=optimizer');
-  const unlabelled = await page.$$eval('main input, main select, main button, main output', (els) =>
-    els
-      .filter((e) => {
-        const l = (e as HTMLInputElement).labels;
-        const named = (l && l.length > 0 && Array.from(l).some((x) => x.textContent!.trim() !== '')) || e.getAttribute('aria-label') || e.textContent!.trim();
-        return !named;
-      })
-      .map((e) => e.outerHTML.slice(0, 80)),
-  );
-  assert.deepEqual(unlabelled, []);
-  const unnamedImages = await page.$$eval('main canvas, main svg[role="img"]', (els) =>
-    els.filter((e) => e.getAttribute('role') !== 'img' || !e.getAttribute('aria-label')).map((e) => e.outerHTML.slice(0, 80)),
-  );
-  assert.deepEqual(unnamedImages, []);
-  const reached = new Set<string>();
-  await page.focus('body');
-  for (let i = 0; i < 40; i++) {
-    await page.keyboard.press('Tab');
-    reached.add(await page.evaluate(() => document.activeElement?.id || ''));
-  }
+  assert.deepEqual(await unnamedControls(page, 'main'), []);
+  // the pad takes keys: an application named as a drawing pad, not an image
+  assert.equal(await page.getAttribute('#digits-pad', 'role'), 'application');
+  assert.equal(await page.getAttribute('#digits-pad', 'aria-roledescription'), 'drawing pad');
+  const reached = await tabWalk(page, 40);
   for (const id of [
     'reset',
     'play',

@@ -12,6 +12,7 @@ import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import * as nb from '../../src/index.js';
 import { launch, watchedPage, PLAYGROUND_ARTEFACTS, startPlayground } from './harness.js';
+import { tabWalk, unnamedControls } from './playground-a11y.js';
 
 const ARTEFACTS = PLAYGROUND_ARTEFACTS;
 
@@ -119,17 +120,20 @@ test('choosing a layer shows its equations, and its numbers change after a train
   await page.focus('#eq-layout');
   await page.keyboard.press('ArrowDown');
   await page.waitForFunction(() => location.hash.includes('layout=rows') && location.hash.includes('layer=J'));
-  // every control has a label
-  const unlabelled = await page.$$eval('#lab input, #lab select, #lab button, #lab output', (els) =>
-    els
-      .filter((e) => {
-        const l = (e as HTMLInputElement).labels;
-        return !((l && l.length > 0 && Array.from(l).some((x) => x.textContent!.trim() !== '')) || e.getAttribute('aria-label') || e.textContent!.trim());
-      })
-      .map((e) => e.outerHTML.slice(0, 80)),
-  );
-  assert.deepEqual(unlabelled, []);
-  assert.deepEqual(await page.$$eval('canvas', (cs) => cs.filter((c) => c.getAttribute('role') !== 'img' || !c.getAttribute('aria-label')).length), 0);
+  // every control has a label, Tab reaches them all, and the source radios work by keyboard
+  assert.deepEqual(await unnamedControls(page, '#lab'), []);
+  const reached = await tabWalk(page, 40);
+  for (const id of ['reset', 'play', 'step', 'eq-source-points', 'eq-layout', 'eq-block'])
+    assert.ok(reached.has(id), `Tab does not reach ${id}: ${[...reached].join(', ')}`);
+  await page.focus('#eq-source-points');
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => location.hash.includes('model=digits'));
+  await page.waitForFunction(() => /(^|x)64(x|$)/.test(document.querySelector('.eq-q[data-name="W1"]')?.getAttribute('data-shape') ?? ''), undefined, {
+    timeout: 45_000,
+  });
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'eq-source-digits');
+  await page.keyboard.press('ArrowLeft');
+  await page.waitForFunction(() => location.hash.includes('model=points'));
   assert.deepEqual(problems, []);
 });
 
@@ -171,5 +175,23 @@ test('the Digits network: 64 inputs, softmax and cross-entropy; the URL round-tr
   await page.keyboard.press('ArrowLeft');
   await page.waitForFunction(() => location.hash.includes('model=points'));
   await page.waitForFunction(() => document.querySelector('.eq-q[data-name="W1"]')?.getAttribute('data-shape') === '4x2', undefined, { timeout: 45_000 });
+  assert.deepEqual(problems, []);
+});
+
+test('the same URL trains the same way: three steps from a reset give the same loss and the same numbers, twice', { timeout: 90_000 }, async () => {
+  await page.evaluate(() => {
+    location.hash = '#lab=equations&model=points&dataset=gauss&layers=3&optimizer=adam&lr=0.03&seed=11&layout=columns&layer=1';
+  });
+  await page.waitForFunction(() => document.querySelector('.eq-q[data-name="W1"]')?.getAttribute('data-shape') === '3x2', undefined, { timeout: 45_000 });
+  const run = async () => {
+    await page.click('#reset');
+    await shown(0);
+    for (let i = 0; i < 3; i++) await page.click('#step');
+    await shown(3);
+    return { loss: await page.getAttribute('#eq-loss', 'data-value'), W: await valuesOf('W1'), dW: await valuesOf('dW1'), dZ: await valuesOf('dZ1') };
+  };
+  const first = await run();
+  assert.ok(first.loss && first.W && first.dW && first.dZ, JSON.stringify(first));
+  assert.deepEqual(await run(), first);
   assert.deepEqual(problems, []);
 });

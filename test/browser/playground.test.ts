@@ -12,6 +12,7 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { launch, serve, watchedPage, PLAYGROUND_ARTEFACTS, startPlayground } from './harness.js';
+import { unnamedControls } from './playground-a11y.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const ARTEFACTS = PLAYGROUND_ARTEFACTS;
@@ -61,9 +62,14 @@ async function open(hash = '#'): Promise<{ page: Page; problems: string[] }> {
   return { page, problems };
 }
 
-test('the playground loads on the wasm backend with no console problems, cross-origin isolated', { timeout: 30_000 }, async () => {
-  assert.match((await page.textContent('#status')) ?? '', /wasm backend .* cross-origin isolated/);
+test('the playground loads on the wasm backend with no console problems, cross-origin isolated, on min(cores, 4) threads', { timeout: 30_000 }, async () => {
+  const status = (await page.textContent('#status')) ?? '';
+  assert.match(status, /wasm backend · \d+ threads · cross-origin isolated/);
   assert.equal(await page.evaluate(() => crossOriginIsolated), true);
+  // isolated, the training worker's backend has its pool threads running (this machine has at least 2 cores)
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  assert.ok(cores >= 2, `${cores} cores`);
+  assert.equal(Number(/(\d+) threads/.exec(status)?.[1]), Math.min(cores, 4), status);
   assert.deepEqual(problems, []);
 });
 
@@ -95,7 +101,9 @@ test('Points trains: the displayed loss falls within 40 epochs, on two classes a
   assert.deepEqual(problems, []);
 });
 
-test('pointing at a link shows its weight, and the tip follows training', { timeout: 30_000 }, async () => {
+test('pointing at a link shows its weight, and the tip follows training; from the keyboard each unit is named with its bias and weights in', {
+  timeout: 30_000,
+}, async () => {
   const { page, problems } = await open('#dataset=xor&layers=3&optimizer=adam&lr=0.03&seed=3');
   const link = page.locator('svg.links path').first();
   await link.hover({ force: true });
@@ -104,13 +112,30 @@ test('pointing at a link shows its weight, and the tip follows training', { time
   const before = (await tip.textContent()) ?? '';
   assert.match(before, /^weight x₁ → h¹₁: -?\d+\.\d{4}$/);
   for (let i = 0; i < 3; i++) await page.click('#step');
+  await epochAtLeast(page, 3);
   await link.hover({ force: true });
   await page.waitForFunction((b) => document.querySelector('.weight-tip')?.textContent !== b, before);
-  assert.match((await tip.textContent()) ?? '', /^weight x₁ → h¹₁: -?\d+\.\d{4}$/);
+  const shown = ((await tip.textContent()) ?? '').split(': ')[1];
+  assert.match(shown ?? '', /^-?\d+\.\d{4}$/);
   // every hidden and output unit says its bias
   assert.match((await page.getAttribute('.col.hidden canvas.unit', 'title')) ?? '', /^h¹₁: bias -?\d+\.\d{4}$/);
   await page.mouse.move(0, 0);
   await tip.waitFor({ state: 'hidden' });
+  // from the keyboard: Tab reaches each unit, whose accessible name says its bias and every weight into it, and follows training
+  const label = (id: string) => page.evaluate((id) => document.getElementById(id)?.getAttribute('aria-label') ?? '', id);
+  // (no training runs: the name shows the weight the tip showed)
+  await page.waitForFunction((w) => (document.getElementById('unit-1-1')?.getAttribute('aria-label') ?? '').includes(`x₁ → h¹₁ ${w},`), shown);
+  const first = await label('unit-1-1');
+  assert.match(first, /^h¹₁, hidden layer 1, unit 1: bias -?\d+\.\d{4}; weights in: x₁ → h¹₁ -?\d+\.\d{4}, x₂ → h¹₁ -?\d+\.\d{4}$/);
+  assert.match(
+    await label('output-1'),
+    /^the output, P\(blue\): bias -?\d+\.\d{4}; weights in: h¹₁ → the output -?\d+\.\d{4}, h¹₂ → the output -?\d+\.\d{4}, h¹₃ → the output -?\d+\.\d{4}$/,
+  );
+  await page.focus('#unit-1-1');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'unit-1-1');
+  for (let i = 0; i < 3; i++) await page.click('#step');
+  await page.waitForFunction((b) => document.getElementById('unit-1-1')?.getAttribute('aria-label') !== b, first);
+  assert.match(await label('unit-1-1'), /^h¹₁, hidden layer 1, unit 1: bias -?\d+\.\d{4}; weights in: x₁ → h¹₁ -?\d+\.\d{4}, x₂ → h¹₁ -?\d+\.\d{4}$/);
   assert.deepEqual(problems, []);
 });
 
@@ -193,25 +218,27 @@ test('the URL hash sets the controls, and a changed control is written back to t
   await started();
   assert.equal(await page.inputValue('#optimizer'), 'adam');
   assert.deepEqual(await page.$$eval('.col.hidden', (cols) => cols.map((c) => c.querySelectorAll('canvas').length)), [5, 4, 2, 2]);
+  // the batch size: the slider and the URL share one range, 1 to 30 (TensorFlow Playground's); more is clamped to 30
+  assert.equal(await page.getAttribute('#batch-size', 'min'), '1');
+  assert.equal(await page.getAttribute('#batch-size', 'max'), '30');
+  await open('#lab=points&batch=100');
+  assert.equal(await page.inputValue('#batch-size'), '30');
+  await page.waitForFunction(() => new URLSearchParams(location.hash.slice(1)).get('batch') === '30');
+  await page.focus('#batch-size');
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await page.inputValue('#batch-size'), '30');
+  await open('#lab=points&batch=0');
+  assert.equal(await page.inputValue('#batch-size'), '10');
   assert.deepEqual(problems, []);
 });
 
 test('every control has a label, and the keyboard reaches and works them', { timeout: 30_000 }, async () => {
   const { page, problems } = await open();
-  const unlabelled = await page.$$eval('input, select, button, output', (els) =>
-    els
-      .filter((e) => {
-        const l = (e as HTMLInputElement).labels;
-        const named = (l && l.length > 0 && Array.from(l).some((x) => x.textContent!.trim() !== '')) || e.getAttribute('aria-label') || e.textContent!.trim();
-        return !named;
-      })
-      .map((e) => e.outerHTML.slice(0, 80)),
-  );
-  assert.deepEqual(unlabelled, []);
+  assert.deepEqual(await unnamedControls(page, 'body'), []);
   // Tab from the top reaches the training buttons and every setting
   const reached = new Set<string>();
   await page.focus('body');
-  for (let i = 0; i < 60; i++) {
+  for (let i = 0; i < 80; i++) {
     await page.keyboard.press('Tab');
     const id = await page.evaluate(() => document.activeElement?.id || document.activeElement?.getAttribute('aria-label') || '');
     reached.add(id);
@@ -235,6 +262,8 @@ test('every control has a label, and the keyboard reaches and works them', { tim
     'feature-x1',
     'feature-sinx2',
     'Add a unit to hidden layer 1',
+    'unit-1-1',
+    'output-1',
     'show-test',
     'discretize',
   ]) {

@@ -13,6 +13,12 @@ export const PART_LABELS: Record<PartName, string> = { tangent: 'The tangent', s
 /** The learning rates offered by the curve's and the surface's sliders (log-spaced). */
 export const RATES = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1, 1.5, 2] as const;
 export const DIRECTIONS: readonly LandscapeDirections[] = ['pca', 'random'];
+/** The landscape's epochs when neither the URL nor the Points lab says: its own default. */
+export const DEFAULT_EPOCHS = 60;
+/** The fewest epochs the landscape trains: θ₀ and two epochs give the 3 path points PCA directions need. */
+export const MIN_EPOCHS = 2;
+/** The most epochs the landscape trains. */
+export const MAX_EPOCHS = 1000;
 
 export interface CalculusConfig {
   part: PartName;
@@ -43,7 +49,7 @@ export function defaultConfig(net: PointsConfig = DEFAULT_POINTS): CalculusConfi
     lr: SURFACE_INFO.ravine.lr,
     start: [...SURFACE_INFO.ravine.start],
     net,
-    epochs: 60,
+    epochs: DEFAULT_EPOCHS,
     directions: 'pca',
   };
 }
@@ -65,12 +71,22 @@ export function encodeCalculus(c: CalculusConfig): URLSearchParams {
   return p;
 }
 
+/** `n` epochs within the landscape's range. */
+export const landscapeEpochs = (n: number) => Math.min(MAX_EPOCHS, Math.max(MIN_EPOCHS, Math.round(n)));
+
+/** Whether a set-up's landscape follows the Points lab: no `net.` parameters and no `epochs` (a link that names them trains what it names). */
+export const followsPoints = (p: URLSearchParams) => !p.has('epochs') && ![...p.keys()].some((k) => k.startsWith('net.'));
+
 /**
  * Reads a set-up from hash parameters; anything missing or invalid takes its
  * default. The network is the `net.` parameters when there are any, else
- * `points` (the Points lab's set-up in this page), else Points' defaults.
+ * `points` (the Points lab's set-up in this page), else Points' defaults; the
+ * epochs are the `epochs` parameter, else, when the network is the Points
+ * lab's, `pointsEpoch` (how far the Points lab has trained it: training is
+ * seeded, so as many epochs here give the same weights) when it has trained,
+ * else DEFAULT_EPOCHS.
  */
-export function decodeCalculus(p: URLSearchParams, points: URLSearchParams | null = null): CalculusConfig {
+export function decodeCalculus(p: URLSearchParams, points: URLSearchParams | null = null, pointsEpoch: number | null = null): CalculusConfig {
   const curve = pick(CURVES, p.get('curve'), 'cubic');
   const surface = pick(SURFACES, p.get('surface'), 'ravine');
   const [lo, hi] = CURVE_INFO[curve].domain;
@@ -89,7 +105,10 @@ export function decodeCalculus(p: URLSearchParams, points: URLSearchParams | nul
     lr: num(p.get('lr'), SURFACE_INFO[surface].lr, 1e-4, 5),
     start,
     net: decodePoints(net.size > 0 ? net : (points ?? net)),
-    epochs: num(p.get('epochs'), 60, 5, 1000, true),
+    epochs:
+      followsPoints(p) && points !== null && pointsEpoch !== null && pointsEpoch > 0
+        ? landscapeEpochs(pointsEpoch)
+        : num(p.get('epochs'), DEFAULT_EPOCHS, MIN_EPOCHS, MAX_EPOCHS, true),
     directions: pick(DIRECTIONS, p.get('directions'), 'pca'),
   };
 }

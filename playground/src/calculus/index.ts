@@ -12,7 +12,20 @@ import { el } from '../dom.js';
 import type { Lab, LabFactory, LabHost } from '../lab.js';
 import { DEFAULT_POINTS, decodePoints, type PointsConfig } from '../points/config.js';
 import { numberInput, radios, select, slider } from '../points/controls.js';
-import { type CalculusConfig, DIRECTIONS, decodeCalculus, encodeCalculus, PART_LABELS, PARTS, type PartName, RATES } from './config.js';
+import {
+  type CalculusConfig,
+  DIRECTIONS,
+  decodeCalculus,
+  encodeCalculus,
+  followsPoints,
+  landscapeEpochs,
+  MAX_EPOCHS,
+  MIN_EPOCHS,
+  PART_LABELS,
+  PARTS,
+  type PartName,
+  RATES,
+} from './config.js';
 import { CURVE_INFO, CURVES, type CurveName, OPTIMIZER_INFO, OPTIMIZERS, SURFACE_INFO, SURFACES, type SurfaceName } from './functions.js';
 import type { BallsSnapshot, FromWorker, LandscapeSnapshot, TangentResult, ToWorker } from './protocol.js';
 import { MAX_BALL_STEPS } from './protocol.js';
@@ -36,7 +49,19 @@ function describeNet(c: PointsConfig): string {
 export const createCalculusLab: LabFactory = (host: LabHost, params: URLSearchParams): Lab => {
   const worker = startLabWorker('calculus');
   const send = (m: ToWorker) => worker.postMessage(m);
-  let config: CalculusConfig = decodeCalculus(params, host.labState('points'));
+  /** How far the Points lab has trained its network in this page (its epoch), or null when it has not. */
+  const pointsEpoch = () => {
+    const n = host.labCounter('points');
+    return host.labState('points') !== null && n !== null && n > 0 ? n : null;
+  };
+  /** The Points lab's epoch the landscape's network and epochs were taken from, or null (its own set-up, or a link's). */
+  let followed: number | null = null;
+  const decode = (p: URLSearchParams): CalculusConfig => {
+    const c = decodeCalculus(p, host.labState('points'), pointsEpoch());
+    followed = followsPoints(p) ? pointsEpoch() : null;
+    return c;
+  };
+  let config: CalculusConfig = decode(params);
   let playing = false;
   let resetId = 0;
   /** The parts whose worker state matches `config` (a part is started when first shown). */
@@ -178,7 +203,7 @@ export const createCalculusLab: LabFactory = (host: LabHost, params: URLSearchPa
     legend.append(el('caption', {}, 'The balls: same start, same η'), head);
     for (const o of OPTIMIZERS) {
       const info = OPTIMIZER_INFO[o];
-      const loss = el('output', { id: `loss-${o}` });
+      const loss = el('output', { id: `loss-${o}`, ariaLabel: `J now, ${info.label}` });
       const status = el('span', { id: `status-${o}` });
       legend.append(
         el(
@@ -292,23 +317,48 @@ export const createCalculusLab: LabFactory = (host: LabHost, params: URLSearchPa
   );
   const landscapeControls = el('div', { className: 'calc-controls' });
   const netText = el('p', { id: 'net', className: 'hint' });
+  /** Which model the landscape shows: the Points lab's as far as it has trained, or this lab's own epochs. */
+  const modelText = el('p', { id: 'landscape-model', className: 'hint' });
   const epochOut = el('output', { id: 'landscape-epoch' });
   const lossOut = el('output', { id: 'landscape-loss' });
   const planeOut = el('p', { id: 'landscape-plane', className: 'hint' });
+  /** Says which model the landscape shows and for how many epochs. */
+  function describeModel(): void {
+    const now = pointsEpoch();
+    const n = config.epochs;
+    modelText.dataset.follows = String(followed !== null);
+    if (followed !== null)
+      modelText.textContent =
+        `The model: the Points lab's network, which it had trained for ${followed} epoch${followed === 1 ? '' : 's'}; play trains it here for ${n} epoch${n === 1 ? '' : 's'}` +
+        (n === followed
+          ? ' from the same seed, so through the same weights.'
+          : ` (the landscape trains ${MIN_EPOCHS} to ${MAX_EPOCHS} epochs) from the same seed.`) +
+        (now !== null && now !== followed ? ` The Points lab is now at epoch ${now}: use its set-up to follow it.` : '');
+    else
+      modelText.textContent =
+        `The model: this network trained here for ${n} epoch${n === 1 ? '' : 's'}; ` +
+        (now === null ? 'the Points lab has not been trained in this page.' : `the Points lab is at epoch ${now}: use its set-up to follow it.`);
+  }
   function syncLandscapeControls(): void {
     netText.textContent = `The Points lab's network: ${describeNet(config.net)}.`;
+    describeModel();
     const usePoints = el('button', { type: 'button', id: 'use-points', className: 'text-button' }, "Use the Points lab's set-up");
     usePoints.onclick = () => {
       const s = host.labState('points');
       config.net = s ? decodePoints(s) : { ...DEFAULT_POINTS };
+      followed = s ? pointsEpoch() : null;
+      if (followed !== null) config.epochs = landscapeEpochs(followed);
       syncLandscapeControls();
       changed();
     };
     landscapeControls.replaceChildren(
       netText,
+      modelText,
       usePoints,
-      numberInput('Epochs to train', 'epochs', config.epochs, 5, 1000, (v) => {
+      numberInput('Epochs to train', 'epochs', config.epochs, MIN_EPOCHS, MAX_EPOCHS, (v) => {
         config.epochs = v;
+        followed = null;
+        describeModel();
         changed();
       }),
       select(
@@ -397,6 +447,7 @@ export const createCalculusLab: LabFactory = (host: LabHost, params: URLSearchPa
       case 'landscape':
         epochOut.textContent = '0';
         lossOut.textContent = '';
+        delete planeOut.dataset.epoch; // no landscape drawn for this network yet
         planeOut.textContent =
           config.directions === 'pca' ? 'The landscape is drawn on the plane of the training path: train a few epochs (play or step).' : '';
         send({ type: 'landscape', id, points: config.net, epochs: config.epochs, directions: config.directions, play });
@@ -511,7 +562,7 @@ export const createCalculusLab: LabFactory = (host: LabHost, params: URLSearchPa
     load(p) {
       pause();
       host.setPlaying(false);
-      config = decodeCalculus(p, host.labState('points'));
+      config = decode(p);
       (root.querySelector(`#part-${config.part}`) as HTMLInputElement).checked = true;
       syncTangentControls();
       syncSurfaceControls();

@@ -89,7 +89,9 @@ export class SurfaceView {
 
   constructor(description: string) {
     const canvas = el('canvas', { className: 'surface-3d', tabIndex: 0 });
-    canvas.setAttribute('role', 'img');
+    // it takes the arrow keys: an application (a screen reader passes them through), not an image
+    canvas.setAttribute('role', 'application');
+    canvas.setAttribute('aria-roledescription', '3-D view');
     canvas.ariaLabel = description;
     canvas.title = 'Drag to turn the surface; or focus it and press the arrow keys to turn and tilt, + and − to zoom';
     this.root = el('div', { className: 'surface-wrap' }, canvas, this.overlay);

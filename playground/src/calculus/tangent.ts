@@ -40,7 +40,9 @@ export class TangentPlot {
     this.canvas.height = H * dpr;
     this.canvas.style.width = `${W}px`;
     this.canvas.style.aspectRatio = `${W} / ${H}`;
-    this.canvas.setAttribute('role', 'img');
+    // the arrow keys move the point: an application (a screen reader passes them through), not an image
+    this.canvas.setAttribute('role', 'application');
+    this.canvas.setAttribute('aria-roledescription', 'interactive plot');
     this.canvas.ariaLabel = 'The curve, the point and its tangent line';
     this.canvas.title = 'Drag, or press ← and → (with Shift for bigger moves), to move the starting point';
     let dragging = false;

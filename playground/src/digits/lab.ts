@@ -46,10 +46,10 @@ export class DigitsLab {
   private readonly controls = el('div', { className: 'controls' });
   private readonly summary = el('p', { className: 'summary' });
   private readonly stats = {
-    trainLoss: el('output', { id: 'digits-train-loss' }),
-    testLoss: el('output', { id: 'digits-test-loss' }),
-    trainAcc: el('output', { id: 'digits-train-accuracy' }),
-    testAcc: el('output', { id: 'digits-test-accuracy' }),
+    trainLoss: el('output', { id: 'digits-train-loss', ariaLabel: 'Training loss' }),
+    testLoss: el('output', { id: 'digits-test-loss', ariaLabel: 'Test loss' }),
+    trainAcc: el('output', { id: 'digits-train-accuracy', ariaLabel: 'Training accuracy' }),
+    testAcc: el('output', { id: 'digits-test-accuracy', ariaLabel: 'Test accuracy' }),
   };
   private readonly lossChart = new LineChart({ title: 'Training and test loss by epoch', yLabel: 'loss', formatY: (v) => v.toPrecision(2) });
   private readonly accChart = new LineChart({

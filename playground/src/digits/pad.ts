@@ -10,7 +10,8 @@ const SIZE = 180;
 const CELL = SIZE / 8;
 
 export class DrawPad {
-  readonly canvas = el('canvas', { className: 'pad', id: 'digits-pad', role: 'img', tabIndex: 0 });
+  /** An interactive canvas: role application (so a screen reader passes the arrow keys and Space through), named as a drawing pad. */
+  readonly canvas = el('canvas', { className: 'pad', id: 'digits-pad', role: 'application', ariaRoleDescription: 'drawing pad', tabIndex: 0 });
   readonly pixels = new Float32Array(64);
   private cursor = 27;
   private showCursor = false;

@@ -172,7 +172,7 @@ export class MistakesView {
 
 /** The ten class probabilities of the drawn digit as bars, and the prediction. */
 export class ProbabilityBars {
-  readonly prediction = el('output', { id: 'digits-prediction', className: 'prediction' });
+  readonly prediction = el('output', { id: 'digits-prediction', className: 'prediction', ariaLabel: 'Prediction' });
   readonly root: HTMLElement;
   private readonly bars: HTMLElement[] = [];
   private readonly values: HTMLElement[] = [];

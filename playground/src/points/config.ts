@@ -56,6 +56,8 @@ export const LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0
 export const REG_RATES = [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10] as const;
 export const MAX_LAYERS = 6;
 export const MAX_UNITS = 8;
+/** The largest batch (points a step): TensorFlow Playground's range, 1 to 30; a URL asking for more gets this. */
+export const MAX_BATCH = 30;
 
 export interface PointsConfig {
   dataset: DatasetName;
@@ -63,6 +65,7 @@ export interface PointsConfig {
   noise: number;
   /** Percentage of the points used for training, 10-90; the rest is the test set. */
   trainPercent: number;
+  /** Points a gradient step, 1 to MAX_BATCH. */
   batchSize: number;
   features: FeatureName[];
   /** Units of each hidden layer. */
@@ -131,7 +134,7 @@ export function decodePoints(p: URLSearchParams): PointsConfig {
     dataset: pick(DATASETS, p.get('dataset'), d.dataset),
     noise: num(p.get('noise'), d.noise, 0, 50, true),
     trainPercent: num(p.get('train'), d.trainPercent, 10, 90, true),
-    batchSize: num(p.get('batch'), d.batchSize, 1, 100, true),
+    batchSize: Math.min(num(p.get('batch'), d.batchSize, 1, Number.MAX_SAFE_INTEGER, true), MAX_BATCH),
     features: features.length > 0 ? [...new Set(features)] : d.features,
     layers,
     activation: pick(ACTIVATIONS, p.get('activation'), d.activation),

@@ -35,6 +35,7 @@ export function slider(
   Object.assign(input, { type: 'range', id, min: String(min), max: String(max), step: String(step), value: String(value) });
   const out = document.createElement('output');
   out.htmlFor.add(id);
+  out.ariaLabel = label; // the label around it names the slider, not its value
   out.textContent = format(value);
   input.setAttribute('aria-valuetext', format(value));
   input.oninput = () => {

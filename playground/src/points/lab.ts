@@ -2,6 +2,7 @@
 // the output (right). It owns no training: it sends configs to the worker and
 // draws the snapshots it gets back, once per animation frame.
 import {
+  MAX_BATCH,
   ACTIVATIONS,
   ACTIVATION_LABELS,
   DATASETS,
@@ -35,12 +36,12 @@ export class PointsLab {
   readonly network: NetworkView;
   readonly output = el('section', { className: 'output', ariaLabel: 'Output' });
   private readonly map = el('canvas', { width: 600, height: 600, className: 'map', role: 'img' });
-  private readonly dots = el('canvas', { width: 600, height: 600, className: 'dots' });
+  private readonly dots = el('canvas', { width: 600, height: 600, className: 'dots', role: 'img', ariaLabel: 'The data points, coloured by class' });
   private readonly chart = el('canvas', { width: 560, height: 160, className: 'chart', role: 'img', ariaLabel: 'Training and test loss by epoch' });
-  private readonly trainLoss = el('output', { id: 'train-loss' });
-  private readonly testLoss = el('output', { id: 'test-loss' });
-  private readonly trainAcc = el('output', { id: 'train-accuracy' });
-  private readonly testAcc = el('output', { id: 'test-accuracy' });
+  private readonly trainLoss = el('output', { id: 'train-loss', ariaLabel: 'Training loss' });
+  private readonly testLoss = el('output', { id: 'test-loss', ariaLabel: 'Test loss' });
+  private readonly trainAcc = el('output', { id: 'train-accuracy', ariaLabel: 'Training accuracy' });
+  private readonly testAcc = el('output', { id: 'test-accuracy', ariaLabel: 'Test accuracy' });
   private readonly showTest = el('input', { type: 'checkbox', id: 'show-test' });
   private readonly discrete = el('input', { type: 'checkbox', id: 'discretize' });
   private readonly legend = el('div', { className: 'legend' });
@@ -122,7 +123,7 @@ export class PointsLab {
       radios('Data set', 'dataset', DATASETS, c.dataset, (d) => DATASET_LABELS[d], set('dataset')),
       slider('Training data', 'train-percent', 10, 90, 10, c.trainPercent, (v) => `${v}%`, set('trainPercent')),
       slider('Noise', 'noise', 0, 50, 5, c.noise, (v) => String(v), set('noise')),
-      slider('Batch size', 'batch-size', 1, 30, 1, c.batchSize, (v) => String(v), set('batchSize')),
+      slider('Batch size', 'batch-size', 1, MAX_BATCH, 1, c.batchSize, (v) => String(v), set('batchSize')),
       numberInput('Seed', 'seed', c.seed, 0, 2 ** 31, set('seed')),
       el('h2', { textContent: 'Training' }),
       select('Learning rate', 'learning-rate', withValue(LEARNING_RATES, c.learningRate), c.learningRate, String, (v) =>

@@ -1,6 +1,9 @@
 // The network diagram: the input features, each hidden unit and the output
 // as small heat maps, joined by links whose colour is the weight's sign and
-// whose width is its size; buttons add and remove layers and units.
+// whose width is its size; buttons add and remove layers and units. The
+// links are for the pointer (hover one for its weight); from the keyboard,
+// Tab reaches every hidden and output unit, whose accessible name says its
+// bias and every weight into it (refreshed at most every LABEL_MS).
 import { FEATURES, FEATURE_LABELS, MAX_LAYERS, MAX_UNITS, type FeatureName, type PointsConfig } from './config.js';
 import { drawProbabilityMap, drawUnitMap } from './plots.js';
 import { CLASS_COLORS, css } from './colors.js';
@@ -8,6 +11,9 @@ import { el } from '../dom.js';
 import type { PointsSnapshot } from './protocol.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
+
+/** How often (at most) the units' accessible names follow training, in ms: a screen reader rereads a changed name. */
+const LABEL_MS = 500;
 
 const button = (text: string, label: string, onClick: () => void, disabled = false) =>
   el('button', { type: 'button', className: 'round', textContent: text, ariaLabel: label, title: label, disabled, onclick: onClick });
@@ -25,6 +31,8 @@ export class NetworkView {
   private readonly tip = el('div', { className: 'weight-tip', role: 'tooltip', hidden: true });
   private hovered: { l: number; k: number; x: number; y: number } | null = null;
   private lastWeights: PointsSnapshot['weights'] = [];
+  /** The pending refresh of the units' accessible names, if any. */
+  private labelTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(private readonly onConfig: (c: PointsConfig) => void) {
     this.svg.classList.add('links');
@@ -54,7 +62,7 @@ export class NetworkView {
     for (const f of FEATURES) {
       const on = c.features.includes(f);
       const id = `feature-${f}`;
-      const canvas = el('canvas', { width: 80, height: 80, className: 'unit' });
+      const canvas = el('canvas', { width: 80, height: 80, className: 'unit', role: 'img', ariaLabel: `Feature ${FEATURE_LABELS[f]} over the plane` });
       const box = el('input', {
         type: 'checkbox',
         id,
@@ -88,7 +96,15 @@ export class NetworkView {
       );
       const cs: HTMLCanvasElement[] = [];
       for (let u = 0; u < units; u++) {
-        const canvas = el('canvas', { width: 80, height: 80, className: 'unit', title: `Layer ${l + 1}, unit ${u + 1}` });
+        const canvas = el('canvas', {
+          width: 80,
+          height: 80,
+          className: 'unit',
+          id: `unit-${l + 1}-${u + 1}`,
+          title: `Layer ${l + 1}, unit ${u + 1}`,
+          role: 'img',
+          tabIndex: 0,
+        });
         col.append(el('div', { className: 'node' }, canvas));
         cs.push(canvas);
       }
@@ -99,7 +115,15 @@ export class NetworkView {
     const out = el('div', { className: 'col output-col' }, el('div', { className: 'col-head', textContent: 'Output' }));
     const oc: HTMLCanvasElement[] = [];
     for (let k = 0; k < outs; k++) {
-      const canvas = el('canvas', { width: 80, height: 80, className: 'unit', title: outs === 1 ? 'P(blue)' : `P(class ${k + 1})` });
+      const canvas = el('canvas', {
+        width: 80,
+        height: 80,
+        className: 'unit',
+        id: `output-${k + 1}`,
+        title: outs === 1 ? 'P(blue)' : `P(class ${k + 1})`,
+        role: 'img',
+        tabIndex: 0,
+      });
       canvas.style.borderColor = outs === 1 ? '' : css(CLASS_COLORS[k]!);
       out.append(el('div', { className: 'node' }, canvas));
       oc.push(canvas);
@@ -107,7 +131,34 @@ export class NetworkView {
     this.canvases.push(oc);
     this.body.append(out);
     this.root.replaceChildren(head, this.body);
+    this.lastWeights = [];
+    this.writeLabels();
     this.buildLinks();
+  }
+
+  /**
+   * Names every hidden and output unit for the keyboard and screen readers:
+   * what it is, its bias and the weight of every link into it, from the last
+   * snapshot (just what it is before the first).
+   */
+  private writeLabels(): void {
+    if (this.labelTimer !== null) clearTimeout(this.labelTimer);
+    this.labelTimer = null;
+    for (let l = 1; l < this.canvases.length; l++) {
+      const w = this.lastWeights[l - 1];
+      this.canvases[l]!.forEach((c, j) => {
+        const name = this.unitName(l, j);
+        const outs = this.canvases[l]!.length;
+        const what = l === this.canvases.length - 1 ? `${name}, ${outs === 1 ? 'P(blue)' : `P(class ${j + 1})`}` : `${name}, hidden layer ${l}, unit ${j + 1}`;
+        if (!w || w.bias[j] === undefined) {
+          c.ariaLabel = what;
+          return;
+        }
+        const ins = [];
+        for (let i = 0; i < w.inputs; i++) ins.push(`${this.unitName(l - 1, i)} → ${name} ${w.kernel[i * w.units + j]!.toFixed(4)}`);
+        c.ariaLabel = `${what}: bias ${w.bias[j]!.toFixed(4)}; weights in: ${ins.join(', ')}`;
+      });
+    }
   }
 
   private buildLinks(): void {
@@ -195,6 +246,7 @@ export class NetworkView {
     });
     this.lastWeights = s.weights;
     if (this.hovered) this.hover(this.hovered);
+    this.labelTimer ??= setTimeout(() => this.writeLabels(), LABEL_MS);
     s.weights.forEach((w, l) => {
       const ps = this.links[l];
       if (!ps || ps.length !== w.inputs * w.units) return;
