@@ -36,6 +36,7 @@ const call: Record<string, (xs: Tensor[], a: Record<string, any>) => Tensor> = {
   cumArgmin: ([x], a) => nb.cumArgmin(x!, a.axis),
   argmax: ([x], a) => nb.argmax(x!, a.axis, a.keepDims),
   hardSigmoid: ([x]) => nb.hardSigmoid(x!),
+  hardSigmoidKeras2: ([x]) => nb.hardSigmoidKeras2(x!),
   hardSwish: ([x]) => nb.hardSwish(x!),
   nonzero: ([x]) => nb.nonzero(x!),
   topkIndices: ([x], a) => nb.topk(x!, a.k).indices,
