@@ -7,38 +7,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import * as nb from '../../src/index.js';
+import { close, artifactsOf, toTfjs, fromTfjs } from './kit.js';
 
 await tf.setBackend('cpu');
 const L = nb.layers;
-
-function close(got: ArrayLike<number>, want: ArrayLike<number>, what: string, tol = 1e-5): void {
-  assert.equal(got.length, want.length, `${what}: size`);
-  for (let i = 0; i < want.length; i++)
-    assert.ok(Math.abs(got[i]! - want[i]!) <= tol * Math.max(1, Math.abs(want[i]!)), `${what}: entry ${i} is ${got[i]}, expected ${want[i]}`);
-}
-
-async function artifactsOf(model: tf.LayersModel): Promise<tf.io.ModelArtifacts> {
-  let artifacts: tf.io.ModelArtifacts | null = null;
-  await model.save(
-    tf.io.withSaveHandler(async (a) => {
-      artifacts = a;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
-  return artifacts! as tf.io.ModelArtifacts;
-}
-
-const fromTfjs = (a: tf.io.ModelArtifacts) =>
-  nb.tfjs.importModel({ modelTopology: a.modelTopology, weightSpecs: a.weightSpecs! as never, weightData: a.weightData as ArrayBuffer });
-
-/** TF.js's model of nabla's export (through JSON text, as the file holds it). */
-async function toTfjs(model: nb.Sequential): Promise<tf.LayersModel> {
-  const { modelJson, weights } = nb.tfjs.exportModel(model);
-  const json = JSON.parse(JSON.stringify(modelJson));
-  return tf.loadLayersModel(
-    tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData: weights.slice().buffer }),
-  );
-}
 
 /** Inputs spread over ±5, so that both hard sigmoids' corners (±2.5, ±3) and slopes show. */
 const spread = (shape: number[]) => nb.mul(nb.randomNormal(shape), 2.5);

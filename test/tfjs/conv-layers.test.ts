@@ -7,39 +7,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import * as nb from '../../src/index.js';
+import { close as closeTo, artifactsOf, toTfjs, fromTfjs } from './kit.js';
 
 await tf.setBackend('cpu');
+/** This file's tolerance (convolutions sum more terms). */
+const close = (got: ArrayLike<number>, want: ArrayLike<number>, what: string, tol = 1e-4) => closeTo(got, want, what, tol);
 const L = nb.layers;
-
-function close(got: ArrayLike<number>, want: ArrayLike<number>, what: string, tol = 1e-4): void {
-  assert.equal(got.length, want.length, `${what}: size`);
-  for (let i = 0; i < want.length; i++)
-    assert.ok(Math.abs(got[i]! - want[i]!) <= tol * Math.max(1, Math.abs(want[i]!)), `${what}: entry ${i} is ${got[i]}, expected ${want[i]}`);
-}
-
-/** TF.js's model from nabla's export (as the files hold it). */
-async function toTfjs(model: nb.Sequential): Promise<tf.LayersModel> {
-  const { modelJson, weights } = nb.tfjs.exportModel(model);
-  const json = JSON.parse(JSON.stringify(modelJson));
-  return tf.loadLayersModel(
-    tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData: weights.slice().buffer }),
-  );
-}
-
-/** The artifacts TF.js saves for a model. */
-async function artifactsOf(model: tf.LayersModel): Promise<tf.io.ModelArtifacts> {
-  let artifacts: tf.io.ModelArtifacts | null = null;
-  await model.save(
-    tf.io.withSaveHandler(async (a) => {
-      artifacts = a;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
-  return artifacts!;
-}
-
-const fromTfjs = (a: tf.io.ModelArtifacts) =>
-  nb.tfjs.importModel({ modelTopology: a.modelTopology, weightSpecs: a.weightSpecs! as never, weightData: a.weightData as ArrayBuffer });
 
 /** Every weight of the model set to random values (biases off zero, so that a dropped or misplaced one shows). */
 function randomize(model: nb.Sequential): void {

@@ -8,26 +8,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import * as nb from '../../src/index.js';
+import { close, artifactsOf } from './kit.js';
 
 await tf.setBackend('cpu');
 const L = nb.layers;
-
-function close(got: ArrayLike<number>, want: ArrayLike<number>, what: string, tol = 1e-5): void {
-  assert.equal(got.length, want.length, `${what}: size`);
-  for (let i = 0; i < want.length; i++)
-    assert.ok(Math.abs(got[i]! - want[i]!) <= tol * Math.max(1, Math.abs(want[i]!)), `${what}: entry ${i} is ${got[i]}, expected ${want[i]}`);
-}
-
-async function artifactsOf(model: tf.LayersModel): Promise<tf.io.ModelArtifacts> {
-  let artifacts: tf.io.ModelArtifacts | null = null;
-  await model.save(
-    tf.io.withSaveHandler(async (a) => {
-      artifacts = a;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
-  return artifacts! as tf.io.ModelArtifacts;
-}
 
 const NABLA_MODELS: [string, () => nb.Sequential, number[]][] = [
   [
