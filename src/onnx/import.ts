@@ -8,6 +8,8 @@ import type { TensorLike } from '../ops/convert.js';
 import { isTensor, type Tensor } from '../tensor/tensor.js';
 import { OnnxImportError, readGraph, type OnnxGraph, type OnnxValue } from './import-graph.js';
 import { IMPORTS } from './import-ops.js';
+import { DEFAULT_MAX_ELEMENTS, overBudget, plannedShape } from './import-budget.js';
+import { MAX_ELEMENTS } from '../core/shape.js';
 import { readSource, type LoadModelOptions, type ModelSource } from '../io/model-file.js';
 
 /** An imported ONNX model: its inputs and outputs, weights, and `run`/`predict` computed with nabla's ops. */
@@ -23,6 +25,8 @@ export class OnnxModel {
   constructor(
     /** @internal The validated graph. */
     readonly graph: OnnxGraph,
+    /** The largest tensor (in elements) a node may make; a node asking for more is refused before it allocates. */
+    readonly maxElements: number = DEFAULT_MAX_ELEMENTS,
   ) {
     this.inputs = graph.inputs;
     this.outputs = graph.outputs.map((o) => o.name);
@@ -75,6 +79,10 @@ export class OnnxModel {
       });
       let out: Tensor | Tensor[];
       try {
+        // a size taken from the file (a shape's values, pads, a broadcast) is checked before anything is allocated
+        const planned = plannedShape(node, args, this.graph.opset);
+        const why = planned && overBudget(planned, this.maxElements);
+        if (why) throw new OnnxImportError(`onnx: node '${node.name}' (${node.opType}) asks for ${why}`);
         out = IMPORTS[node.opType]!(args, node, this.graph.opset);
       } catch (e) {
         // nabla's own errors (a matmul's shapes, ...) say which node of the graph ran them
@@ -82,6 +90,10 @@ export class OnnxModel {
         throw e;
       }
       const outs = Array.isArray(out) ? out : [out];
+      // a backstop for what plannedShape does not foresee: nothing larger than the budget goes on to the next node
+      for (const o of outs)
+        if (o && o.size > this.maxElements)
+          throw new OnnxImportError(`onnx: node '${node.name}' (${node.opType}) made ${overBudget(o.shape, this.maxElements)}`);
       node.outputs.forEach((name, i) => {
         if (name && outs[i]) env.set(name, outs[i]!);
       });
@@ -97,15 +109,31 @@ export class OnnxModel {
   }
 }
 
+/** Options of importModel and loadModel. */
+export interface OnnxImportOptions {
+  /** The file's name in messages. */
+  source?: string;
+  /**
+   * The largest tensor, in elements, a node of the model may make when it
+   * runs (default 2^26, 256 MB of float32; at most 2^31 - 1). Sizes that come
+   * from the file (ConstantOfShape's shape, Expand, Pad, broadcasts) are
+   * checked against it before anything is allocated.
+   */
+  maxElements?: number;
+}
+
 /**
  * Reads an ONNX model (the bytes of a .onnx file) built from operators nabla
  * has: the file is validated whole before anything runs, and operators nabla
  * lacks are listed by name in one OnnxImportError. `source` names the file in
- * messages.
+ * messages; `maxElements` bounds what its nodes may allocate.
  */
-export function importModel(bytes: Uint8Array | ArrayBuffer, opts: { source?: string } = {}): OnnxModel {
+export function importModel(bytes: Uint8Array | ArrayBuffer, opts: OnnxImportOptions = {}): OnnxModel {
   const data = bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes;
   if (!(data instanceof Uint8Array)) throw new ArgumentError(`onnx.importModel: argument bytes must be a Uint8Array or ArrayBuffer, got ${describe(bytes)}`);
+  const maxElements = opts.maxElements ?? DEFAULT_MAX_ELEMENTS;
+  if (!(Number.isSafeInteger(maxElements) && maxElements > 0 && maxElements <= MAX_ELEMENTS))
+    throw new ArgumentError(`onnx.importModel: maxElements must be an integer from 1 to ${MAX_ELEMENTS}, got ${describe(opts.maxElements)}`);
   const graph = readGraph(data, opts.source ?? 'the model');
   const missing = [
     ...new Set(
@@ -115,16 +143,16 @@ export function importModel(bytes: Uint8Array | ArrayBuffer, opts: { source?: st
     ),
   ];
   if (missing.length) throw new OnnxImportError(`onnx.importModel: ${opts.source ?? 'the model'} uses operators nabla does not have: ${missing.join(', ')}`);
-  return new OnnxModel(graph);
+  return new OnnxModel(graph, maxElements);
 }
 
 /**
  * Reads an ONNX file from a path (Node), an http(s):// or page-relative URL,
- * IndexedDB, bytes or a File (bounded by `opts.maxBytes`) and imports it (see importModel).
+ * IndexedDB, bytes or a File (bounded by `opts.maxBytes`) and imports it (see importModel; `opts.maxElements` as there).
  */
-export async function loadModel(source: ModelSource, opts: LoadModelOptions = {}): Promise<OnnxModel> {
+export async function loadModel(source: ModelSource, opts: LoadModelOptions & Pick<OnnxImportOptions, 'maxElements'> = {}): Promise<OnnxModel> {
   const { bytes, name } = await readSource('onnx.loadModel', source, opts);
-  return importModel(bytes, { source: name });
+  return importModel(bytes, { source: name, maxElements: opts.maxElements });
 }
 
 export { OnnxImportError };
