@@ -7,7 +7,7 @@ import { toTensor } from '../ops/convert.js';
 import type { TensorLike } from '../ops/convert.js';
 import { isTensor, type Tensor } from '../tensor/tensor.js';
 import { OnnxImportError, readGraph, type OnnxGraph, type OnnxValue } from './import-graph.js';
-import { IMPORTS } from './import-ops.js';
+import { ATTRIBUTES, IMPORTS } from './import-ops.js';
 import { DEFAULT_MAX_ELEMENTS, overBudget, plannedShape } from './import-budget.js';
 import { MAX_ELEMENTS } from '../core/shape.js';
 import { readSource, type LoadModelOptions, type ModelSource } from '../io/model-file.js';
@@ -143,6 +143,14 @@ export function importModel(bytes: Uint8Array | ArrayBuffer, opts: OnnxImportOpt
     ),
   ];
   if (missing.length) throw new OnnxImportError(`onnx.importModel: ${opts.source ?? 'the model'} uses operators nabla does not have: ${missing.join(', ')}`);
+  // an attribute nabla does not read could change what its node computes: refused, not ignored
+  for (const n of graph.nodes) {
+    const unknown = [...n.attrs.keys()].filter((a) => !(ATTRIBUTES[n.opType] ?? []).includes(a));
+    if (unknown.length)
+      throw new OnnxImportError(
+        `onnx.importModel: ${opts.source ?? 'the model'}'s node '${n.name}' (${n.opType}) has attribute${unknown.length > 1 ? 's' : ''} ${unknown.map((a) => `'${a}'`).join(', ')}, which nabla does not read`,
+      );
+  }
   return new OnnxModel(graph, maxElements);
 }
 

@@ -80,3 +80,106 @@ test('a few hundred bytes asking for gigabytes are refused before anything is al
   );
   assert.throws(() => importModel(small, { maxElements: 2 ** 31 }), /maxElements must be an integer from 1 to 2147483647, got 2147483648/);
 });
+
+const close = (got: nb.Tensor, want: nb.Tensor, what: string) => {
+  assert.deepEqual(got.shape, want.shape, `${what}: shape`);
+  want.storage.forEach((w, i) => assert.ok(Math.abs(got.storage[i]! - w) < 1e-6, `${what}: entry ${i} is ${got.storage[i]}, not ${w}`));
+};
+
+test('ReduceX with noop_with_empty_axes = 1 and no axes is the identity, not a reduction of every axis', () => {
+  const x = nb.tensor([1, 2, 3, 4, 5, 6], [2, 3]);
+  for (const op of ['ReduceSum', 'ReduceMean', 'ReduceMax', 'ReduceMin']) {
+    const noop = importModel(model([one(op, ['x'], { noop_with_empty_axes: 1 })], [], [['x', [2, 3]]], ['y']));
+    close(noop.run({ x })['y']!, x, `${op}, no axes input`);
+    const empty = importModel(model([one(op, ['x', 'axes'], { noop_with_empty_axes: 1 })], [i64('axes', [])], [['x', [2, 3]]], ['y']));
+    close(empty.run({ x })['y']!, x, `${op}, empty axes`);
+    // without the flag, no axes reduces every axis (keepdims 1 by default)
+    assert.deepEqual(importModel(model([one(op, ['x'])], [], [['x', [2, 3]]], ['y'])).run({ x })['y']!.shape, [1, 1]);
+  }
+  // before opset 13 ReduceSum reads axes from an attribute and has no such flag
+  assert.equal(
+    importModel(model([one('ReduceSum', ['x'], { keepdims: 0 })], [], [['x', [2, 3]]], ['y'], 11))
+      .run({ x })
+      ['y']!.item(),
+    21,
+  );
+});
+
+test('Dropout in training mode is refused by name; in inference it is the identity with an all-true mask', () => {
+  const x = nb.tensor([1, -2, 3], [3]);
+  const dropout = (training: boolean) =>
+    importModel(
+      model(
+        [node('Dropout', ['x', 'ratio', 'training'], ['y', 'mask'], {}, 'drop')],
+        [f32('ratio', [0.5], []), bool('training', training)],
+        [['x', [3]]],
+        ['y'],
+      ),
+    );
+  assert.throws(() => dropout(true).run({ x }), refused(/node 'drop' \(Dropout\) is in training mode \(its input training_mode is true\)/));
+  const out = dropout(false).evaluate({ x });
+  close(out.get('y')!, x, 'Dropout in inference');
+  assert.deepEqual(Array.from(out.get('mask')!.storage), [1, 1, 1]);
+  assert.equal(out.get('mask')!.dtype, 'bool');
+});
+
+test('BatchNormalization with spatial = 0 (opsets 7 and 8), or asked for its running statistics, is refused by name', () => {
+  const stats = ['scale', 'bias', 'mean', 'var'].map((k) => f32(k, [1, 1]));
+  const bn = (attrs: Record<string, AttrValue>, outputs = ['y']) =>
+    importModel(model([node('BatchNormalization', ['x', 'scale', 'bias', 'mean', 'var'], outputs, attrs, 'bn')], stats, [['x', [1, 2, 2, 2]]], ['y'], 8));
+  const x = nb.ones([1, 2, 2, 2]);
+  assert.throws(() => bn({ spatial: 0 }).run({ x }), refused(/node 'bn' \(BatchNormalization\) has spatial = 0/));
+  assert.throws(() => bn({}, ['y', 'running_mean']).run({ x }), refused(/node 'bn' \(BatchNormalization\) computes its running statistics/));
+  assert.deepEqual(bn({ spatial: 1 }).run({ x })['y']!.shape, [1, 2, 2, 2]);
+});
+
+test('int64 values beyond int32 are refused naming the tensor, except a Slice\'s "to the end" starts and ends', () => {
+  const big = 2n ** 32n + 3n;
+  assert.throws(
+    () => importModel(model([one('Reshape', ['x', 'shape'])], [i64('shape', [big, -1])], [['x', [4]]], ['y'])),
+    refused(/tensor 'shape' holds 4294967299, outside nabla's int32 range/),
+  );
+  assert.throws(
+    () => importModel(model([one('Gather', ['x', 'idx'])], [i64('idx', [-(2n ** 40n)])], [['x', [4]]], ['y'])),
+    refused(/tensor 'idx' holds -1099511627776/),
+  );
+  // the same tensor read by a Slice and by something else: refused
+  const shared = model(
+    [node('Slice', ['x', 'starts', 'ends'], ['s'], {}, 'slice'), node('Reshape', ['s', 'ends'], ['y'], {}, 'reshape')],
+    [i64('starts', [1]), i64('ends', [2n ** 63n - 1n])],
+    [['x', [4]]],
+    ['y'],
+  );
+  assert.throws(() => importModel(shared), refused(/tensor 'ends' holds 9223372036854775807/));
+  // PyTorch's x[1:]: ends INT64_MAX, as an initializer or a Constant node
+  const x = nb.tensor([1, 2, 3, 4], [4]);
+  const sliced = importModel(model([one('Slice', ['x', 'starts', 'ends'])], [i64('starts', [1]), i64('ends', [2n ** 63n - 1n])], [['x', [4]]], ['y']));
+  assert.deepEqual(Array.from(sliced.run({ x })['y']!.storage), [2, 3, 4]);
+  const constant = onnx.NodeProto.create({
+    opType: 'Constant',
+    name: 'c',
+    output: ['ends'],
+    attribute: [{ name: 'value', type: onnx.AttributeProto.AttributeType.TENSOR, t: i64('', [2n ** 63n - 1n]) }],
+  });
+  const viaConstant = importModel(model([constant, one('Slice', ['x', 'starts', 'ends'])], [i64('starts', [-2])], [['x', [4]]], ['y']));
+  assert.deepEqual(Array.from(viaConstant.run({ x })['y']!.storage), [3, 4]);
+  const constantElsewhere = onnx.NodeProto.create({ ...constant, output: ['shape'] });
+  assert.throws(
+    () => importModel(model([constantElsewhere, one('Reshape', ['x', 'shape'])], [], [['x', [4]]], ['y'])),
+    refused(/tensor 'shape' holds 9223372036854775807/),
+  );
+});
+
+test("attributes nabla does not read are refused by name, not ignored; a kernel_shape that is not the kernel's and MaxPool indices too", () => {
+  const conv = (attrs: Record<string, AttrValue>, outputs = ['y'], op = 'Conv') =>
+    importModel(
+      model([node(op, op === 'Conv' ? ['x', 'w'] : ['x'], outputs, attrs, 'c')], [f32('w', Array(9).fill(1), [1, 1, 3, 3])], [['x', [1, 1, 5, 5]]], ['y']),
+      { source: 'm.onnx' },
+    );
+  assert.throws(() => conv({ fancy: 2 }), refused(/m\.onnx's node 'c' \(Conv\) has attribute 'fancy', which nabla does not read/));
+  assert.throws(() => conv({ kernel_shape: [3, 3] }, ['y'], 'Relu'), refused(/node 'c' \(Relu\) has attribute 'kernel_shape'/));
+  const x = nb.ones([1, 1, 5, 5]);
+  assert.throws(() => conv({ kernel_shape: [2, 2] }).run({ x }), refused(/node 'c' \(Conv\) has kernel_shape \[2,2\], its kernel is \[3,3\]/));
+  assert.equal(conv({ kernel_shape: [3, 3] }).run({ x })['y']!.storage[0], 9);
+  assert.throws(() => conv({ kernel_shape: [2, 2] }, ['y', 'indices'], 'MaxPool').run({ x }), refused(/node 'c' \(MaxPool\) computes the max's indices/));
+});
