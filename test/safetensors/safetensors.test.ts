@@ -73,6 +73,45 @@ test('the flattened-image reordering is what makes the CNN agree (a plain transp
   assert.match(steps[1]!.how, /BatchNorm → BatchNormalization/);
 });
 
+test("a normalization layer whose ε is not PyTorch's is refused by name (it would predict otherwise); opts.epsilon states the modules' or keeps it", () => {
+  const tensors = nb.safetensors.decode(file('cnn')).tensors;
+  const withEpsilon = (epsilon?: number) =>
+    nb.sequential([
+      L.conv2d({ filters: 3, kernelSize: 3, padding: 'same', inputShape: [6, 6, 2] }),
+      L.batchNormalization({ epsilon, name: 'bn' }),
+      L.activation({ activation: 'relu' }),
+      L.maxPooling2d({ poolSize: 2 }),
+      L.flatten(),
+      L.dense({ units: 4 }),
+    ]);
+  // nabla's default ε is 1e-3: refused, and nothing is loaded
+  const model = withEpsilon();
+  const before = Array.from(model.layers[0]!.getWeights()[0]!.storage);
+  assert.throws(
+    () => nb.safetensors.loadTorchStateDict(model, tensors),
+    (e: unknown) =>
+      e instanceof nb.ArgumentError &&
+      /layer 'bn' \(BatchNormalization\) has ε 0\.001, the PyTorch modules' is 0\.00001, and would predict otherwise: build it with epsilon: 0\.00001/.test(
+        (e as Error).message,
+      ),
+  );
+  assert.deepEqual(Array.from(model.layers[0]!.getWeights()[0]!.storage), before);
+  // 'keep' loads anyway, and the predictions then differ from PyTorch's: why it is refused by default
+  const steps = nb.safetensors.loadTorchStateDict(model, tensors, { epsilon: 'keep' });
+  assert.match(steps[1]!.how, /ε 0\.001, PyTorch's default is 1e-5/);
+  const c = torch['cnn']!;
+  const y = model.predict(nb.tensor(c.x, c.xShape));
+  const worst = Math.max(...c.y.map((w, i) => Math.abs(y.storage[i]! - w)));
+  assert.ok(worst > 1e-4, `ε 1e-3 against PyTorch's 1e-5 moves a prediction by ${worst}`);
+  // modules built with eps=1e-3 in PyTorch: opts.epsilon says so and the layer fits
+  assert.equal(nb.safetensors.loadTorchStateDict(withEpsilon(1e-3), tensors, { epsilon: 1e-3 }).length, 3);
+  assert.throws(
+    () => nb.safetensors.loadTorchStateDict(withEpsilon(1e-5), tensors, { epsilon: 1e-3 }),
+    /layer 'bn' \(BatchNormalization\) has ε 0\.00001, the PyTorch modules' is 0\.001/,
+  );
+  assert.throws(() => nb.safetensors.loadTorchStateDict(withEpsilon(1e-5), tensors, { epsilon: -1 }), /opts\.epsilon must be a positive number/);
+});
+
 test('F16 widens to float32 exactly and I64 narrows to int32; metadata and names survive', () => {
   const { tensors } = nb.safetensors.decode(file('dtypes'));
   const want = torch.dtypes.half.map((v) => (v === 'inf' ? Infinity : v === '-inf' ? -Infinity : (v as number)));
