@@ -36,7 +36,11 @@ const MODELS: Record<string, () => nb.Sequential> = {
   rnn: () => nb.sequential([L.simpleRNN({ units: 4, inputShape: [5, 3] }), L.dense({ units: 2 })]),
   lstm: () => nb.sequential([L.lstm({ units: 4, inputShape: [5, 3] }), L.dense({ units: 2 })]),
   gru: () => nb.sequential([L.gru({ units: 4, inputShape: [5, 3] }), L.dense({ units: 2 })]),
+  // token ids [batch, 5]: nn.Embedding(10, 4), nn.Flatten(), nn.Linear(20, 3)
+  embedding: () => nb.sequential([L.embedding({ inputDim: 10, outputDim: 4, inputShape: [5] }), L.flatten(), L.dense({ units: 3 })]),
 };
+// the embedding reads token ids
+const inputOf = (name: string, c: Case) => nb.tensor(c.x, c.xShape, name === 'embedding' ? 'int32' : 'float32');
 
 for (const name of Object.keys(MODELS)) {
   test(`a PyTorch ${name}'s state dict (safetensors) loaded into the nabla model predicts as PyTorch did`, () => {
@@ -46,13 +50,36 @@ for (const name of Object.keys(MODELS)) {
     const steps = nb.safetensors.loadTorchStateDict(model, tensors);
     assert.equal(steps.length, model.layers.filter((l) => l.getWeights().length).length);
     const c = torch[name]!;
-    const y = model.predict(nb.tensor(c.x, c.xShape));
+    const y = model.predict(inputOf(name, c));
     assert.deepEqual(y.shape, c.yShape);
     c.y.forEach((w, i) =>
       assert.ok(Math.abs(y.storage[i]! - w) < 1e-5 * Math.max(1, Math.abs(w)), `${name}: entry ${i} is ${y.storage[i]}, PyTorch says ${w}`),
     );
   });
 }
+
+test("nn.Embedding's weight is the Embedding's embeddings, as is: the ids pick PyTorch's rows", () => {
+  const { tensors } = nb.safetensors.decode(file('embedding'));
+  const model = MODELS.embedding!();
+  const steps = nb.safetensors.loadTorchStateDict(model, tensors);
+  assert.deepEqual(
+    steps.map((s) => [s.module, s.how]),
+    [
+      ['0', 'Embedding → Embedding (same layout)'],
+      ['2', 'Linear → Dense (kernel = weightᵀ)'],
+    ],
+  );
+  assert.deepEqual(Array.from(model.layers[0]!.getWeights()[0]!.storage), Array.from(tensors['0.weight']!.storage));
+  // an embedding table of another size is refused, naming both
+  assert.throws(
+    () =>
+      nb.safetensors.loadTorchStateDict(
+        nb.sequential([L.embedding({ inputDim: 12, outputDim: 4, inputShape: [5] }), L.flatten(), L.dense({ units: 3 })]),
+        tensors,
+      ),
+    /module '0' \(Embedding → Embedding \(same layout\)\) gives \[10,4\] for weight 0 of layer '.*', which is \[12,4\]/,
+  );
+});
 
 test('opts.modules fixes which module goes to which layer', () => {
   const tensors = nb.safetensors.decode(file('lstm')).tensors;
