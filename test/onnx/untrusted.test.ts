@@ -3,9 +3,13 @@
 // allocations, or whose attributes and values nabla would otherwise misread,
 // are refused with one OnnxImportError naming the node, the op and the sizes.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import * as nb from '../../src/index.js';
 import { importModel, OnnxImportError } from '../../src/onnx/index.js';
+import { ATTRIBUTES, IMPORTS } from '../../src/onnx/import-ops.js';
 import { INT64, ONNX_DTYPE, node, onnx, tensorProto, valueInfo, type AttrValue, type NodeProto, type TensorProto } from '../../src/onnx/proto.js';
 
 const i64 = (name: string, values: (number | bigint)[], dims: number[] = [values.length]) =>
@@ -182,4 +186,14 @@ test("attributes nabla does not read are refused by name, not ignored; a kernel_
   assert.throws(() => conv({ kernel_shape: [2, 2] }).run({ x }), refused(/node 'c' \(Conv\) has kernel_shape \[2,2\], its kernel is \[3,3\]/));
   assert.equal(conv({ kernel_shape: [3, 3] }).run({ x })['y']!.storage[0], 9);
   assert.throws(() => conv({ kernel_shape: [2, 2] }, ['y', 'indices'], 'MaxPool').run({ x }), refused(/node 'c' \(MaxPool\) computes the max's indices/));
+});
+
+test('the attribute allowlist is the code: every attribute the importer reads is allowed, every allowed operator is imported', () => {
+  const src = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'src', 'onnx');
+  const code = ['import-ops.ts', 'import-rnn.ts'].map((f) => readFileSync(join(src, f), 'utf8')).join('\n');
+  const read = new Set([...code.matchAll(/(?:attr(?:<[^>]*>)?\(n, |attrs\.(?:get|has)\()'(\w+)'/g)].map((m) => m[1]!));
+  const allowed = new Set(Object.values(ATTRIBUTES).flat());
+  assert.ok(read.size > 20, `${read.size} attributes found in the code`);
+  for (const a of read) assert.ok(allowed.has(a), `the importer reads '${a}', which ATTRIBUTES does not allow`);
+  for (const op of Object.keys(ATTRIBUTES)) assert.ok(op in IMPORTS, `ATTRIBUTES lists ${op}, which is not imported`);
 });
