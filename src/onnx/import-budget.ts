@@ -102,6 +102,6 @@ export function overBudget(shape: readonly number[], maxElements: number): strin
   if (shape.some((d) => !Number.isSafeInteger(d) || d < 0)) return `a tensor of shape [${shape.join(',')}], which is not a shape`;
   const n = size(shape);
   return n > maxElements
-    ? `a tensor of shape [${shape.join(',')}] (${n} elements), more than the import's limit of ${maxElements} elements per tensor (importModel's maxElements option raises it)`
+    ? `a tensor of shape [${shape.join(',')}] (${n} elements), more than the import's limit of ${maxElements} elements per tensor (importModel's maxElements option, or the model's largest weight or input if larger)`
     : null;
 }

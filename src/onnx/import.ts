@@ -25,13 +25,17 @@ export class OnnxModel {
   constructor(
     /** @internal The validated graph. */
     readonly graph: OnnxGraph,
-    /** The largest tensor (in elements) a node may make; a node asking for more is refused before it allocates. */
+    /** The largest tensor (in elements) a node may make (or the largest weight or input, if larger); a node asking for more is refused before it allocates. */
     readonly maxElements: number = DEFAULT_MAX_ELEMENTS,
   ) {
     this.inputs = graph.inputs;
     this.outputs = graph.outputs.map((o) => o.name);
     this.initializers = graph.initializers;
+    for (const t of graph.initializers.values()) this.largestWeight = Math.max(this.largestWeight, t.size);
   }
+
+  /** The size of the largest initializer (bounded by the file's bytes). */
+  private largestWeight = 0;
 
   /** The ONNX opset the model was written for. */
   get opset(): number {
@@ -66,6 +70,9 @@ export class OnnxModel {
         throw new ArgumentError(`onnx.run: input '${input.name}' must have shape [${input.shape.map((d) => d ?? '?').join(',')}], got [${t.shape.join(',')}]`);
       env.set(input.name, t);
     }
+    // the budget: maxElements, or the model's largest weight or the caller's largest input if larger (copies of those are no forgery)
+    let limit = Math.max(this.maxElements, this.largestWeight);
+    for (const input of this.inputs) limit = Math.max(limit, env.get(input.name)!.size);
     for (const extra of Object.keys(feeds))
       if (!this.inputs.some((i) => i.name === extra))
         throw new ArgumentError(`onnx.run: the model has no input '${extra}' (inputs: ${this.inputs.map((i) => i.name).join(', ')})`);
@@ -81,7 +88,7 @@ export class OnnxModel {
       try {
         // a size taken from the file (a shape's values, pads, a broadcast) is checked before anything is allocated
         const planned = plannedShape(node, args, this.graph.opset);
-        const why = planned && overBudget(planned, this.maxElements);
+        const why = planned && overBudget(planned, limit);
         if (why) throw new OnnxImportError(`onnx: node '${node.name}' (${node.opType}) asks for ${why}`);
         out = IMPORTS[node.opType]!(args, node, this.graph.opset);
       } catch (e) {
@@ -91,9 +98,7 @@ export class OnnxModel {
       }
       const outs = Array.isArray(out) ? out : [out];
       // a backstop for what plannedShape does not foresee: nothing larger than the budget goes on to the next node
-      for (const o of outs)
-        if (o && o.size > this.maxElements)
-          throw new OnnxImportError(`onnx: node '${node.name}' (${node.opType}) made ${overBudget(o.shape, this.maxElements)}`);
+      for (const o of outs) if (o && o.size > limit) throw new OnnxImportError(`onnx: node '${node.name}' (${node.opType}) made ${overBudget(o.shape, limit)}`);
       node.outputs.forEach((name, i) => {
         if (name && outs[i]) env.set(name, outs[i]!);
       });
@@ -115,7 +120,8 @@ export interface OnnxImportOptions {
   source?: string;
   /**
    * The largest tensor, in elements, a node of the model may make when it
-   * runs (default 2^26, 256 MB of float32; at most 2^31 - 1). Sizes that come
+   * runs (default 2^26, 256 MB of float32; at most 2^31 - 1), or the model's
+   * largest weight or the run's largest input if larger. Sizes that come
    * from the file (ConstantOfShape's shape, Expand, Pad, broadcasts) are
    * checked against it before anything is allocated.
    */

@@ -83,6 +83,17 @@ test('a few hundred bytes asking for gigabytes are refused before anything is al
     refused(/shape \[1000,1000\] \(1000000 elements\), more than the import's limit of 1000/),
   );
   assert.throws(() => importModel(small, { maxElements: 2 ** 31 }), /maxElements must be an integer from 1 to 2147483647, got 2147483648/);
+  // the caller's own input, or the model's own weight, larger than the budget is no forgery: nodes may copy it
+  const relu = importModel(model([one('Relu', ['x'])], [], [['x', [4000]]], ['y']), { maxElements: 1000 });
+  assert.deepEqual(relu.run({ x: nb.ones([4000]) })['y']!.shape, [4000]);
+  const weight = importModel(model([one('Neg', ['w'])], [f32('w', Array(3000).fill(1))], [], ['y']), { maxElements: 1000 });
+  assert.deepEqual(weight.run({})['y']!.shape, [3000]);
+  // but not twice it: a Concat of the input with itself
+  const twice = importModel(model([one('Concat', ['x', 'x'], { axis: 0 })], [], [['x', [4000]]], ['y']), { maxElements: 1000 });
+  assert.throws(
+    () => twice.run({ x: nb.ones([4000]) }),
+    refused(/node 'n' \(Concat\) asks for a tensor of shape \[8000\] \(8000 elements\), more than the import's limit of 4000/),
+  );
 });
 
 const close = (got: nb.Tensor, want: nb.Tensor, what: string) => {
