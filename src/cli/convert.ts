@@ -39,10 +39,39 @@ export async function exportCommand(modelPath: string, o: { format?: string; out
 }
 
 /**
+ * The architecture nabla's own safetensors export writes beside the weights
+ * (`__metadata__.layers`, each layer's className and config), rebuilt; null
+ * when the file has none (weights from elsewhere: PyTorch's, ...).
+ */
+function architectureOf(metadata: Readonly<Record<string, string>>, file: string): nb.Sequential | null {
+  const text = metadata['layers'];
+  if (text === undefined) return null;
+  let layers: unknown;
+  try {
+    layers = JSON.parse(text);
+  } catch (e) {
+    throw new CliError(`${file}: its __metadata__.layers is not JSON (${(e as Error).message}); give the architecture with --into MODEL`);
+  }
+  const ok = (l: unknown) =>
+    l !== null &&
+    typeof l === 'object' &&
+    typeof (l as { className?: unknown }).className === 'string' &&
+    typeof (l as { config?: unknown }).config === 'object';
+  if (!Array.isArray(layers) || !layers.length || !layers.every(ok))
+    throw new CliError(`${file}: its __metadata__.layers is not a list of { className, config } layers; give the architecture with --into MODEL`);
+  try {
+    return nb.Sequential.fromConfig({ layers: layers as { className: string; config: Record<string, unknown> }[] });
+  } catch (e) {
+    throw new CliError(`${file}: the layers of its __metadata__ do not make a model (${(e as Error).message}); give the architecture with --into MODEL`);
+  }
+}
+
+/**
  * `nabla import FILE [--into MODEL] [--out PATH]`: a TF.js model.json (with
  * its weights file beside it) or an ONNX chain of dense layers becomes a
  * model file; a safetensors file of weights goes into the architecture of
- * MODEL (nabla's keys, or a PyTorch state dict through loadTorchStateDict).
+ * MODEL (nabla's keys, or a PyTorch state dict through loadTorchStateDict),
+ * or without --into into the architecture nabla's export stored in it.
  */
 export async function importCommand(file: string, o: { into?: string; out?: string }): Promise<void> {
   const fs = fsSync();
@@ -51,9 +80,13 @@ export async function importCommand(file: string, o: { into?: string; out?: stri
   if (file.endsWith('.json')) {
     model = await nb.tfjs.loadModel(file); // its weight files beside it, never outside its folder
   } else if (file.endsWith('.safetensors')) {
-    if (!o.into) throw new CliError('a safetensors file holds weights only: give the architecture with --into MODEL (a model file of the same layers)');
-    model = await openModel(o.into);
-    const { tensors } = nb.safetensors.decode(new Uint8Array(fs.readFileSync(file)), file);
+    const { tensors, metadata } = nb.safetensors.decode(new Uint8Array(fs.readFileSync(file)), file);
+    const stored = o.into ? null : architectureOf(metadata, file);
+    if (!o.into && !stored)
+      throw new CliError(
+        `${file} holds weights only (no architecture in its __metadata__, as nabla's export writes): give the architecture with --into MODEL (a model file of the same layers)`,
+      );
+    model = stored ?? (await openModel(o.into!));
     if (Object.keys(tensors).every((k) => /^layers\.\d+\./.test(k))) model.loadStateDict(tensors);
     else for (const s of nb.safetensors.loadTorchStateDict(model, tensors)) console.log(`${s.module} → ${s.layer}: ${s.how}`);
   } else if (file.endsWith('.onnx')) {

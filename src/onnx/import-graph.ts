@@ -63,9 +63,14 @@ const NAME_OF = Object.fromEntries(Object.entries(D).map(([k, v]) => [v, k]));
 
 type TensorProto = import('onnx-proto').onnx.ITensorProto;
 
-/** A TensorProto as a nabla tensor; int64 and small ints become int32 (values outside its range are refused). */
-export function tensorOf(t: TensorProto, fail: (why: string) => OnnxImportError): Tensor {
-  const what = `tensor '${t.name ?? ''}'`;
+/**
+ * A TensorProto as a nabla tensor; int64 and small ints become int32. Values
+ * outside int32's range are refused, naming the tensor, unless `toTheEnd`
+ * (the tensor is only a Slice's starts or ends, where ONNX writes INT64_MAX
+ * and INT64_MIN for "to the end": those saturate).
+ */
+export function tensorOf(t: TensorProto, fail: (why: string) => OnnxImportError, toTheEnd = false, name = t.name ?? ''): Tensor {
+  const what = `tensor '${name}'`;
   const type = t.dataType ?? 0,
     dtype = DTYPE_OF[type];
   if (!dtype) throw fail(`${what} has element type ${NAME_OF[type] ?? type}, which nabla does not have (float32, float64, int32, int64, bool)`);
@@ -100,9 +105,12 @@ export function tensorOf(t: TensorProto, fail: (why: string) => OnnxImportError)
   const out = dtype === 'float32' ? new Float32Array(n) : dtype === 'float64' ? new Float64Array(n) : dtype === 'bool' ? new Uint8Array(n) : new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const v = typeof values[i] === 'number' ? (values[i] as number) : int(values[i] as Int);
-    // int64 beyond int32 is ONNX's "to the end" (Slice's INT64_MAX): saturated; no shape or index of a real tensor is that large
-    if (type === D.INT64 && (v > 2147483647 || v < -2147483648)) out[i] = v > 0 ? 2147483647 : -2147483648;
-    else if (dtype === 'int32' && (v > 2147483647 || v < -2147483648)) throw fail(`${what} holds ${v}, outside nabla's int32 range`);
+    // int64 beyond int32 is, in a Slice's starts or ends, ONNX's "to the end" (INT64_MAX): saturated; anywhere else an error
+    if (type === D.INT64 && toTheEnd && (v > 2147483647 || v < -2147483648)) out[i] = v > 0 ? 2147483647 : -2147483648;
+    else if (dtype === 'int32' && (v > 2147483647 || v < -2147483648))
+      throw fail(
+        `${what} holds ${type === D.INT64 && raw ? String(new BigInt64Array(new Uint8Array(raw).buffer)[i]) : v}, outside nabla's int32 range (only a Slice's starts and ends may be, meaning "to the end")`,
+      );
     else out[i] = dtype === 'bool' ? (v ? 1 : 0) : v;
   }
   return new Tensor(out, dims);
@@ -133,17 +141,26 @@ export function readGraph(bytes: Uint8Array, source: string): OnnxGraph {
   if (opset < 7) throw fail(`uses ONNX opset ${opset || 'none'}; nabla reads opsets 7 and later`);
   if ((g.node?.length ?? 0) > ONNX_LIMITS.nodes || (g.initializer?.length ?? 0) > ONNX_LIMITS.initializers)
     throw fail('has more nodes or initializers than nabla reads');
+  // the values read only as a Slice's starts or ends (opset 10 on), where int64's extremes mean "to the end"
+  const outputs = new Set((g.output ?? []).map((o) => o.name ?? ''));
+  const uses = new Map<string, boolean>();
+  for (const n of g.node)
+    (n.input ?? []).forEach((name, k) => {
+      uses.set(name, (uses.get(name) ?? true) && n.opType === 'Slice' && opset >= 10 && (k === 1 || k === 2));
+    });
+  const sliceBound = (name: string) => uses.get(name) === true && !outputs.has(name);
   const initializers = new Map<string, Tensor>();
-  for (const t of g.initializer ?? []) initializers.set(t.name ?? '', tensorOf(t, fail));
+  for (const t of g.initializer ?? []) initializers.set(t.name ?? '', tensorOf(t, fail, sliceBound(t.name ?? '')));
   const nodes: OnnxNode[] = g.node.map((n, i) => {
     const attrs = new Map<string, Attr>();
-    for (const a of n.attribute ?? []) attrs.set(a.name ?? '', attrValue(a, fail));
+    const constant = n.opType === 'Constant' && n.output?.length === 1 ? n.output[0]! : null;
+    for (const a of n.attribute ?? []) attrs.set(a.name ?? '', attrValue(a, fail, constant !== null && sliceBound(constant), constant ?? undefined));
     return { opType: n.opType ?? '', domain: n.domain ?? '', name: n.name || `node ${i}`, inputs: [...(n.input ?? [])], outputs: [...(n.output ?? [])], attrs };
   });
   return { opset, inputs: (g.input ?? []).map(valueOf).filter((v) => !initializers.has(v.name)), outputs: (g.output ?? []).map(valueOf), initializers, nodes };
 }
 
-function attrValue(a: import('onnx-proto').onnx.IAttributeProto, fail: (why: string) => OnnxImportError): Attr {
+function attrValue(a: import('onnx-proto').onnx.IAttributeProto, fail: (why: string) => OnnxImportError, toTheEnd: boolean, name?: string): Attr {
   const T = onnx.AttributeProto.AttributeType;
   switch (a.type) {
     case T.INT:
@@ -159,7 +176,7 @@ function attrValue(a: import('onnx-proto').onnx.IAttributeProto, fail: (why: str
     case T.STRINGS:
       return (a.strings ?? []).map((v) => new TextDecoder().decode(v));
     case T.TENSOR:
-      return a.t ? tensorOf(a.t, fail) : null;
+      return a.t ? tensorOf(a.t, fail, toTheEnd, name ?? a.t.name ?? a.name ?? '') : null;
     default:
       return null; // graphs and other kinds: the op that needs one says so
   }

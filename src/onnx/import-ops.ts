@@ -64,6 +64,7 @@ function pool(kind: 'max' | 'avg'): Impl {
     const t = need(n, x, 0);
     if (t.rank !== 4) throw fail(n, `pools a rank-${t.rank} input; nabla pools 2-D images [N, C, H, W]`);
     if (attr(n, 'ceil_mode', 0)) throw fail(n, 'uses ceil_mode, which nabla does not have');
+    if (n.outputs[1]) throw fail(n, "computes the max's indices (output 2), which nabla does not");
     if (attr<number[]>(n, 'dilations', [1, 1]).some((d) => d !== 1)) throw fail(n, "has dilations, which nabla's pooling does not have");
     const size = window(n, 'kernel_shape', 1),
       strides = window(n, 'strides', 1);
@@ -80,9 +81,60 @@ function pool(kind: 'max' | 'avg'): Impl {
   };
 }
 
+const WINDOW = ['auto_pad', 'dilations', 'kernel_shape', 'pads', 'strides'];
+const RECURRENT = ['activation_alpha', 'activation_beta', 'activations', 'clip', 'direction', 'hidden_size', 'layout'];
+/**
+ * The attributes each operator may have that nabla reads or knows to change
+ * nothing it computes (ratio and seed of an inference Dropout, momentum of an
+ * inference BatchNormalization, storage_order of a MaxPool's indices, saturate of
+ * a Cast to types nabla has). Any other attribute could change what the node
+ * computes: importModel refuses it by name rather than ignore it.
+ */
+export const ATTRIBUTES: Record<string, readonly string[]> = {
+  Dropout: ['ratio', 'seed'],
+  LeakyRelu: ['alpha'],
+  Elu: ['alpha'],
+  Gemm: ['alpha', 'beta', 'transA', 'transB'],
+  Softmax: ['axis'],
+  LogSoftmax: ['axis'],
+  Flatten: ['axis'],
+  Reshape: ['allowzero'],
+  Transpose: ['perm'],
+  Shape: ['start', 'end'],
+  Gather: ['axis'],
+  Slice: ['starts', 'ends', 'axes'],
+  ArgMax: ['axis', 'keepdims', 'select_last_index'],
+  ArgMin: ['axis', 'keepdims', 'select_last_index'],
+  Pad: ['mode', 'pads', 'value'],
+  Unsqueeze: ['axes'],
+  Squeeze: ['axes'],
+  Concat: ['axis'],
+  Cast: ['to', 'saturate'],
+  Constant: ['value', 'value_float', 'value_floats', 'value_int', 'value_ints', 'value_string', 'value_strings', 'sparse_value'],
+  ReduceSum: ['axes', 'keepdims', 'noop_with_empty_axes'],
+  ReduceMean: ['axes', 'keepdims', 'noop_with_empty_axes'],
+  ReduceMax: ['axes', 'keepdims', 'noop_with_empty_axes'],
+  ReduceMin: ['axes', 'keepdims', 'noop_with_empty_axes'],
+  Conv: [...WINDOW, 'group'],
+  MaxPool: [...WINDOW, 'ceil_mode', 'storage_order'],
+  AveragePool: [...WINDOW, 'ceil_mode', 'count_include_pad'],
+  BatchNormalization: ['epsilon', 'momentum', 'spatial', 'training_mode'],
+  LSTM: [...RECURRENT, 'input_forget'],
+  GRU: [...RECURRENT, 'linear_before_reset'],
+  RNN: RECURRENT,
+  ConstantOfShape: ['value'],
+  Clip: ['min', 'max'],
+};
+
 export const IMPORTS: Record<string, Impl> = {
   Identity: unary((t) => t),
-  Dropout: (x, n) => need(n, x, 0),
+  Dropout: (x, n, opset) => {
+    // inference: the identity; a model exported in training mode drops at random, which an import does not
+    if (opset >= 12 && x[2] && x[2].size === 1 && x[2].item())
+      throw fail(n, 'is in training mode (its input training_mode is true); export the model for inference (model.eval())');
+    const t = need(n, x, 0);
+    return n.outputs[1] ? [t, ops.full(t.shape, true)] : t;
+  },
   Neg: unary(ops.neg),
   Exp: unary(ops.exp),
   Log: unary(ops.log),
@@ -275,6 +327,8 @@ export const IMPORTS: Record<string, Impl> = {
       b = x[2];
     if (t.rank !== 4 || k.rank !== 4) throw fail(n, `convolves rank-${t.rank} input with a rank-${k.rank} kernel; nabla convolves 2-D images [N, C, H, W]`);
     if (attr(n, 'group', 1) !== 1) throw fail(n, `has group ${attr(n, 'group', 1)}; nabla's conv2d has no groups yet`);
+    const ks = attr<number[] | undefined>(n, 'kernel_shape', undefined);
+    if (ks && ks.join() !== k.shape.slice(2).join()) throw fail(n, `has kernel_shape [${ks.join(',')}], its kernel is [${k.shape.slice(2).join(',')}]`);
     const h = padded(n, ops.permute(t, NHWC), attr<number[]>(n, 'pads', []), 0);
     let y = ops.conv2d(h, ops.permute(k, [2, 3, 1, 0]), window(n, 'strides', 1), 'valid', window(n, 'dilations', 1));
     if (b) y = ops.add(y, b);
@@ -287,6 +341,10 @@ export const IMPORTS: Record<string, Impl> = {
   BatchNormalization: (x, n) => {
     const [t, scale, bias, mean, variance] = [0, 1, 2, 3, 4].map((i) => need(n, x, i)) as [Tensor, Tensor, Tensor, Tensor, Tensor];
     if (attr(n, 'training_mode', 0)) throw fail(n, 'is in training mode; export the model for inference (model.eval())');
+    // opsets before 9: spatial = 0 normalizes per feature (C·H·W statistics), not per channel
+    if (attr<number>(n, 'spatial', 1) === 0)
+      throw fail(n, 'has spatial = 0 (statistics per C·H·W feature), which nabla does not read: export it with opset 9 or later');
+    if (n.outputs.slice(1).some((o) => o)) throw fail(n, 'computes its running statistics (outputs 2 and later), which an inference import does not');
     // per channel (axis 1): reshape the statistics to [C, 1, 1, ...]
     const shape = [t.shape[1]!, ...Array(Math.max(0, t.rank - 2)).fill(1)];
     const r = (v: Tensor) => ops.reshape(v, shape);
@@ -326,7 +384,8 @@ function softmaxLike(n: OnnxNode, t: Tensor, opset: number, f: (t: Tensor, axis:
 function reduceLike(n: OnnxNode, x: (Tensor | undefined)[], axesInput: boolean, f: (t: Tensor, axis: number[] | undefined, keep: boolean) => Tensor): Tensor {
   const t = need(n, x, 0);
   const axes = axesInput ? (x[1] ? ints(x[1]) : undefined) : attr<number[] | undefined>(n, 'axes', undefined);
-  if (axes?.length === 0 && attr(n, 'noop_with_empty_axes', 0)) return t;
+  // with noop_with_empty_axes, no axes (an omitted input or an empty one) is the identity, not a reduction of every axis
+  if (axesInput && !axes?.length && attr(n, 'noop_with_empty_axes', 0)) return t;
   return f(t, axes?.length ? axes.map((a) => axisOf(a, t.rank)) : undefined, attr(n, 'keepdims', 1) === 1);
 }
 

@@ -7,7 +7,9 @@ import { toTensor } from '../ops/convert.js';
 import type { TensorLike } from '../ops/convert.js';
 import { isTensor, type Tensor } from '../tensor/tensor.js';
 import { OnnxImportError, readGraph, type OnnxGraph, type OnnxValue } from './import-graph.js';
-import { IMPORTS } from './import-ops.js';
+import { ATTRIBUTES, IMPORTS } from './import-ops.js';
+import { DEFAULT_MAX_ELEMENTS, overBudget, plannedShape } from './import-budget.js';
+import { MAX_ELEMENTS } from '../core/shape.js';
 import { readSource, type LoadModelOptions, type ModelSource } from '../io/model-file.js';
 
 /** An imported ONNX model: its inputs and outputs, weights, and `run`/`predict` computed with nabla's ops. */
@@ -23,11 +25,17 @@ export class OnnxModel {
   constructor(
     /** @internal The validated graph. */
     readonly graph: OnnxGraph,
+    /** The largest tensor (in elements) a node may make (or the largest weight or input, if larger); a node asking for more is refused before it allocates. */
+    readonly maxElements: number = DEFAULT_MAX_ELEMENTS,
   ) {
     this.inputs = graph.inputs;
     this.outputs = graph.outputs.map((o) => o.name);
     this.initializers = graph.initializers;
+    for (const t of graph.initializers.values()) this.largestWeight = Math.max(this.largestWeight, t.size);
   }
+
+  /** The size of the largest initializer (bounded by the file's bytes). */
+  private largestWeight = 0;
 
   /** The ONNX opset the model was written for. */
   get opset(): number {
@@ -62,6 +70,9 @@ export class OnnxModel {
         throw new ArgumentError(`onnx.run: input '${input.name}' must have shape [${input.shape.map((d) => d ?? '?').join(',')}], got [${t.shape.join(',')}]`);
       env.set(input.name, t);
     }
+    // the budget: maxElements, or the model's largest weight or the caller's largest input if larger (copies of those are no forgery)
+    let limit = Math.max(this.maxElements, this.largestWeight);
+    for (const input of this.inputs) limit = Math.max(limit, env.get(input.name)!.size);
     for (const extra of Object.keys(feeds))
       if (!this.inputs.some((i) => i.name === extra))
         throw new ArgumentError(`onnx.run: the model has no input '${extra}' (inputs: ${this.inputs.map((i) => i.name).join(', ')})`);
@@ -75,6 +86,10 @@ export class OnnxModel {
       });
       let out: Tensor | Tensor[];
       try {
+        // a size taken from the file (a shape's values, pads, a broadcast) is checked before anything is allocated
+        const planned = plannedShape(node, args, this.graph.opset);
+        const why = planned && overBudget(planned, limit);
+        if (why) throw new OnnxImportError(`onnx: node '${node.name}' (${node.opType}) asks for ${why}`);
         out = IMPORTS[node.opType]!(args, node, this.graph.opset);
       } catch (e) {
         // nabla's own errors (a matmul's shapes, ...) say which node of the graph ran them
@@ -82,6 +97,8 @@ export class OnnxModel {
         throw e;
       }
       const outs = Array.isArray(out) ? out : [out];
+      // a backstop for what plannedShape does not foresee: nothing larger than the budget goes on to the next node
+      for (const o of outs) if (o && o.size > limit) throw new OnnxImportError(`onnx: node '${node.name}' (${node.opType}) made ${overBudget(o.shape, limit)}`);
       node.outputs.forEach((name, i) => {
         if (name && outs[i]) env.set(name, outs[i]!);
       });
@@ -97,15 +114,32 @@ export class OnnxModel {
   }
 }
 
+/** Options of importModel and loadModel. */
+export interface OnnxImportOptions {
+  /** The file's name in messages. */
+  source?: string;
+  /**
+   * The largest tensor, in elements, a node of the model may make when it
+   * runs (default 2^26, 256 MB of float32; at most 2^31 - 1), or the model's
+   * largest weight or the run's largest input if larger. Sizes that come
+   * from the file (ConstantOfShape's shape, Expand, Pad, broadcasts) are
+   * checked against it before anything is allocated.
+   */
+  maxElements?: number;
+}
+
 /**
  * Reads an ONNX model (the bytes of a .onnx file) built from operators nabla
  * has: the file is validated whole before anything runs, and operators nabla
  * lacks are listed by name in one OnnxImportError. `source` names the file in
- * messages.
+ * messages; `maxElements` bounds what its nodes may allocate.
  */
-export function importModel(bytes: Uint8Array | ArrayBuffer, opts: { source?: string } = {}): OnnxModel {
+export function importModel(bytes: Uint8Array | ArrayBuffer, opts: OnnxImportOptions = {}): OnnxModel {
   const data = bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes;
   if (!(data instanceof Uint8Array)) throw new ArgumentError(`onnx.importModel: argument bytes must be a Uint8Array or ArrayBuffer, got ${describe(bytes)}`);
+  const maxElements = opts.maxElements ?? DEFAULT_MAX_ELEMENTS;
+  if (!(Number.isSafeInteger(maxElements) && maxElements > 0 && maxElements <= MAX_ELEMENTS))
+    throw new ArgumentError(`onnx.importModel: maxElements must be an integer from 1 to ${MAX_ELEMENTS}, got ${describe(opts.maxElements)}`);
   const graph = readGraph(data, opts.source ?? 'the model');
   const missing = [
     ...new Set(
@@ -115,16 +149,24 @@ export function importModel(bytes: Uint8Array | ArrayBuffer, opts: { source?: st
     ),
   ];
   if (missing.length) throw new OnnxImportError(`onnx.importModel: ${opts.source ?? 'the model'} uses operators nabla does not have: ${missing.join(', ')}`);
-  return new OnnxModel(graph);
+  // an attribute nabla does not read could change what its node computes: refused, not ignored
+  for (const n of graph.nodes) {
+    const unknown = [...n.attrs.keys()].filter((a) => !(ATTRIBUTES[n.opType] ?? []).includes(a));
+    if (unknown.length)
+      throw new OnnxImportError(
+        `onnx.importModel: ${opts.source ?? 'the model'}'s node '${n.name}' (${n.opType}) has attribute${unknown.length > 1 ? 's' : ''} ${unknown.map((a) => `'${a}'`).join(', ')}, which nabla does not read`,
+      );
+  }
+  return new OnnxModel(graph, maxElements);
 }
 
 /**
  * Reads an ONNX file from a path (Node), an http(s):// or page-relative URL,
- * IndexedDB, bytes or a File (bounded by `opts.maxBytes`) and imports it (see importModel).
+ * IndexedDB, bytes or a File (bounded by `opts.maxBytes`) and imports it (see importModel; `opts.maxElements` as there).
  */
-export async function loadModel(source: ModelSource, opts: LoadModelOptions = {}): Promise<OnnxModel> {
+export async function loadModel(source: ModelSource, opts: LoadModelOptions & Pick<OnnxImportOptions, 'maxElements'> = {}): Promise<OnnxModel> {
   const { bytes, name } = await readSource('onnx.loadModel', source, opts);
-  return importModel(bytes, { source: name });
+  return importModel(bytes, { source: name, maxElements: opts.maxElements });
 }
 
 export { OnnxImportError };

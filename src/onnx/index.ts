@@ -7,5 +7,5 @@
  * @module nabla/onnx
  */
 export { exportProgram, exportModel, OPSET, OnnxExportError, type OnnxExportOptions } from './export.js';
-export { importModel, loadModel, OnnxModel, OnnxImportError } from './import.js';
+export { importModel, loadModel, OnnxModel, OnnxImportError, type OnnxImportOptions } from './import.js';
 export { toSequential } from './to-sequential.js';

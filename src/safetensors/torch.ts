@@ -8,8 +8,10 @@
 //                      kernel's rows are reordered to nabla's (H, W, C).
 //   nn.Conv2d          weight [out, in, kh, kw]  → Conv2D kernel [kh, kw, in, out]; bias as is.
 //   nn.BatchNorm*      weight, bias, running_mean, running_var → gamma, beta, movingMean,
-//                      movingVariance (num_batches_tracked is dropped; PyTorch's ε is 1e-5,
-//                      Keras's 1e-3: build the layer with epsilon: 1e-5 to predict the same).
+//                      movingVariance (num_batches_tracked is dropped). PyTorch's ε is 1e-5,
+//                      nabla's default 1e-3, and ε is not in a state dict: a normalization
+//                      layer whose ε is not the modules' (opts.epsilon, default 1e-5) is
+//                      refused, as it would predict otherwise (opts.epsilon 'keep' loads anyway).
 //   nn.LayerNorm       weight, bias [normalized_shape] → gamma, beta (the trailing axes: nabla's axis
 //                      [-k, ..., -1]; PyTorch's ε is 1e-5).
 //   nn.GroupNorm       weight, bias [C]          → gamma, beta (channels last in nabla; ε 1e-5).
@@ -60,7 +62,16 @@ export interface TorchLoadOptions {
    * in natural order of the prefixes ('2' before '10'), whose weights fit it.
    */
   modules?: readonly string[];
+  /**
+   * The ε the PyTorch normalization modules (BatchNorm, LayerNorm, GroupNorm)
+   * were built with (default 1e-5, PyTorch's; a state dict does not hold it).
+   * A normalization layer of the model with another ε would predict otherwise
+   * than PyTorch: it is refused, naming the layer, unless this is 'keep'.
+   */
+  epsilon?: number | 'keep';
 }
+
+const NORMALIZATIONS = new Set(['BatchNormalization', 'LayerNormalization', 'GroupNormalization']);
 
 /** One module → layer assignment, as applied. */
 export interface TorchMappingStep {
@@ -107,6 +118,18 @@ export function loadTorchStateDict(model: TorchLoadable, state: Readonly<Record<
   if (model === null || typeof model !== 'object' || !Array.isArray(model.layers))
     throw new ArgumentError('loadTorchStateDict: argument model must be a Sequential');
   if (!model.inputShape) throw new ArgumentError('loadTorchStateDict: the model is not built: give its first layer an inputShape');
+  const eps = opts.epsilon ?? 1e-5;
+  if (eps !== 'keep' && !(typeof eps === 'number' && eps > 0 && Number.isFinite(eps)))
+    throw new ArgumentError(`loadTorchStateDict: opts.epsilon must be a positive number (the PyTorch modules' eps) or 'keep', got ${JSON.stringify(eps)}`);
+  // ε changes what a normalization predicts, and the state dict does not say it: the layer's must be the modules'
+  if (eps !== 'keep')
+    for (const layer of model.layers) {
+      const own = option(layer, 'epsilon');
+      if (NORMALIZATIONS.has(layer.className) && typeof own === 'number' && Math.abs(own - eps) > 1e-9 * eps)
+        throw new ArgumentError(
+          `loadTorchStateDict: layer '${layer.name}' (${layer.className}) has ε ${own}, the PyTorch modules' is ${eps}, and would predict otherwise: build it with epsilon: ${eps} (opts.epsilon gives the modules' eps if not PyTorch's default; 'keep' loads anyway)`,
+        );
+    }
   const mods = modules(state);
   // each layer's input shape, to reorder a Linear that reads flattened images
   let shape: (number | null)[] = [null, ...model.inputShape];
@@ -165,6 +188,9 @@ function need(w: Record<string, Tensor>, key: string, prefix: string, cls: strin
   return t;
 }
 
+/** A normalization's ε when it is not PyTorch's default (kept with opts.epsilon 'keep', or the modules' own). */
+const note = (layer: LayerLike) => (option(layer, 'epsilon') !== 1e-5 ? `; ε ${option(layer, 'epsilon')}, PyTorch's default is 1e-5` : '');
+
 function convert(layer: LayerLike, w: Record<string, Tensor>, afterFlattenOf: (number | null)[] | null, prefix: string): { weights: Tensor[]; how: string } {
   const cls = layer.className;
   const bias = w['bias'] ? [w['bias']] : [];
@@ -193,7 +219,7 @@ function convert(layer: LayerLike, w: Record<string, Tensor>, afterFlattenOf: (n
       ws.push(need(w, 'running_mean', prefix, cls), need(w, 'running_var', prefix, cls));
       return {
         weights: ws,
-        how: `BatchNorm → BatchNormalization (γ, β, moving mean and variance${option(layer, 'epsilon') !== 1e-5 ? `; note: ε is ${option(layer, 'epsilon')} here, PyTorch's is 1e-5` : ''})`,
+        how: `BatchNorm → BatchNormalization (γ, β, moving mean and variance${note(layer)})`,
       };
     }
     case 'LayerNormalization':
@@ -206,8 +232,7 @@ function convert(layer: LayerLike, w: Record<string, Tensor>, afterFlattenOf: (n
       const ws: Tensor[] = [];
       if (option(layer, 'scale') !== false) ws.push(need(w, 'weight', prefix, cls));
       if (option(layer, 'center') !== false) ws.push(need(w, 'bias', prefix, cls));
-      const eps = option(layer, 'epsilon');
-      return { weights: ws, how: `${torchName} → ${cls} (γ, β${eps !== 1e-5 ? `; note: ε is ${eps} here, PyTorch's is 1e-5` : ''})` };
+      return { weights: ws, how: `${torchName} → ${cls} (γ, β${note(layer)})` };
     }
     case 'Embedding':
       return { weights: [need(w, 'weight', prefix, cls)], how: 'Embedding → Embedding (same layout)' };

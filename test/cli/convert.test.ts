@@ -3,7 +3,7 @@
 // safetensors, and imported back, predicting the same each time.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
@@ -62,6 +62,16 @@ test('nabla export writes ONNX, TF.js and safetensors that their readers predict
   r = nabla('import', join(dir, 'model.safetensors'), '--into', join(dir, 'fresh.nabla'), '--out', join(dir, 'from-st.nabla'));
   assert.equal(r.code, 0, r.err);
   near((await nb.loadModel(join(dir, 'from-st.nabla'))).predict(x).storage, want, 'imported from safetensors');
+  // without --into: the architecture nabla's export stored in __metadata__.layers
+  assert.match(st.metadata['layers']!, /"className":"Dense"/);
+  r = nabla('import', join(dir, 'model.safetensors'), '--out', join(dir, 'from-st-alone.nabla'));
+  assert.equal(r.code, 0, r.err);
+  const alone = await nb.loadModel(join(dir, 'from-st-alone.nabla'));
+  assert.deepEqual(
+    alone.layers.map((l) => l.className),
+    ['Dense', 'Dense'],
+  );
+  near(alone.predict(x).storage, want, 'imported from safetensors without --into');
 });
 
 test('nabla export and import refuse bad requests with one line', () => {
@@ -73,7 +83,23 @@ test('nabla export and import refuse bad requests with one line', () => {
   const onnxBack = nabla('import', join(dir, 'model.onnx'), '--out', join(dir, 'from-onnx.nabla'));
   assert.equal(onnxBack.code, 0, onnxBack.err); // a chain of dense layers: a model file
   assert.ok(existsSync(join(dir, 'from-onnx.nabla')));
-  assert.match(nabla('import', join(dir, 'model.safetensors')).err, /--into MODEL/);
+  // weights only (no architecture in __metadata__), or an architecture that is not one: --into is needed
+  const model = nb.sequential([nb.layers.dense({ units: 2, inputShape: [3] })]);
+  writeFileSync(join(dir, 'weights-only.safetensors'), nb.safetensors.encode(model.stateDict()));
+  const weightsOnly = nabla('import', join(dir, 'weights-only.safetensors'));
+  assert.notEqual(weightsOnly.code, 0);
+  assert.match(
+    weightsOnly.err,
+    /weights-only\.safetensors holds weights only \(no architecture in its __metadata__, as nabla's export writes\): give the architecture with --into MODEL/,
+  );
+  writeFileSync(join(dir, 'bad-layers.safetensors'), nb.safetensors.encode(model.stateDict(), { layers: '[{"className":"Fancy","config":{}}]' }));
+  const badLayers = nabla('import', join(dir, 'bad-layers.safetensors'));
+  assert.notEqual(badLayers.code, 0);
+  assert.match(
+    badLayers.err,
+    /bad-layers\.safetensors: the layers of its __metadata__ do not make a model \(.*Fancy.*\); give the architecture with --into MODEL/,
+  );
+  assert.equal(badLayers.err.trim().split('\n').length, 1, badLayers.err);
   assert.ok(!existsSync(join(dir, 'model.nabla.tmp')));
 });
 

@@ -36,7 +36,11 @@ const MODELS: Record<string, () => nb.Sequential> = {
   rnn: () => nb.sequential([L.simpleRNN({ units: 4, inputShape: [5, 3] }), L.dense({ units: 2 })]),
   lstm: () => nb.sequential([L.lstm({ units: 4, inputShape: [5, 3] }), L.dense({ units: 2 })]),
   gru: () => nb.sequential([L.gru({ units: 4, inputShape: [5, 3] }), L.dense({ units: 2 })]),
+  // token ids [batch, 5]: nn.Embedding(10, 4), nn.Flatten(), nn.Linear(20, 3)
+  embedding: () => nb.sequential([L.embedding({ inputDim: 10, outputDim: 4, inputShape: [5] }), L.flatten(), L.dense({ units: 3 })]),
 };
+// the embedding reads token ids
+const inputOf = (name: string, c: Case) => nb.tensor(c.x, c.xShape, name === 'embedding' ? 'int32' : 'float32');
 
 for (const name of Object.keys(MODELS)) {
   test(`a PyTorch ${name}'s state dict (safetensors) loaded into the nabla model predicts as PyTorch did`, () => {
@@ -46,13 +50,36 @@ for (const name of Object.keys(MODELS)) {
     const steps = nb.safetensors.loadTorchStateDict(model, tensors);
     assert.equal(steps.length, model.layers.filter((l) => l.getWeights().length).length);
     const c = torch[name]!;
-    const y = model.predict(nb.tensor(c.x, c.xShape));
+    const y = model.predict(inputOf(name, c));
     assert.deepEqual(y.shape, c.yShape);
     c.y.forEach((w, i) =>
       assert.ok(Math.abs(y.storage[i]! - w) < 1e-5 * Math.max(1, Math.abs(w)), `${name}: entry ${i} is ${y.storage[i]}, PyTorch says ${w}`),
     );
   });
 }
+
+test("nn.Embedding's weight is the Embedding's embeddings, as is: the ids pick PyTorch's rows", () => {
+  const { tensors } = nb.safetensors.decode(file('embedding'));
+  const model = MODELS.embedding!();
+  const steps = nb.safetensors.loadTorchStateDict(model, tensors);
+  assert.deepEqual(
+    steps.map((s) => [s.module, s.how]),
+    [
+      ['0', 'Embedding → Embedding (same layout)'],
+      ['2', 'Linear → Dense (kernel = weightᵀ)'],
+    ],
+  );
+  assert.deepEqual(Array.from(model.layers[0]!.getWeights()[0]!.storage), Array.from(tensors['0.weight']!.storage));
+  // an embedding table of another size is refused, naming both
+  assert.throws(
+    () =>
+      nb.safetensors.loadTorchStateDict(
+        nb.sequential([L.embedding({ inputDim: 12, outputDim: 4, inputShape: [5] }), L.flatten(), L.dense({ units: 3 })]),
+        tensors,
+      ),
+    /module '0' \(Embedding → Embedding \(same layout\)\) gives \[10,4\] for weight 0 of layer '.*', which is \[12,4\]/,
+  );
+});
 
 test('opts.modules fixes which module goes to which layer', () => {
   const tensors = nb.safetensors.decode(file('lstm')).tensors;
@@ -71,6 +98,45 @@ test('the flattened-image reordering is what makes the CNN agree (a plain transp
   const steps = nb.safetensors.loadTorchStateDict(MODELS.cnn!(), nb.safetensors.decode(file('cnn')).tensors);
   assert.match(steps.at(-1)!.how, /rows reordered from PyTorch's \(C, H, W\) flattening to \(H, W, C\)/);
   assert.match(steps[1]!.how, /BatchNorm → BatchNormalization/);
+});
+
+test("a normalization layer whose ε is not PyTorch's is refused by name (it would predict otherwise); opts.epsilon states the modules' or keeps it", () => {
+  const tensors = nb.safetensors.decode(file('cnn')).tensors;
+  const withEpsilon = (epsilon?: number) =>
+    nb.sequential([
+      L.conv2d({ filters: 3, kernelSize: 3, padding: 'same', inputShape: [6, 6, 2] }),
+      L.batchNormalization({ epsilon, name: 'bn' }),
+      L.activation({ activation: 'relu' }),
+      L.maxPooling2d({ poolSize: 2 }),
+      L.flatten(),
+      L.dense({ units: 4 }),
+    ]);
+  // nabla's default ε is 1e-3: refused, and nothing is loaded
+  const model = withEpsilon();
+  const before = Array.from(model.layers[0]!.getWeights()[0]!.storage);
+  assert.throws(
+    () => nb.safetensors.loadTorchStateDict(model, tensors),
+    (e: unknown) =>
+      e instanceof nb.ArgumentError &&
+      /layer 'bn' \(BatchNormalization\) has ε 0\.001, the PyTorch modules' is 0\.00001, and would predict otherwise: build it with epsilon: 0\.00001/.test(
+        (e as Error).message,
+      ),
+  );
+  assert.deepEqual(Array.from(model.layers[0]!.getWeights()[0]!.storage), before);
+  // 'keep' loads anyway, and the predictions then differ from PyTorch's: why it is refused by default
+  const steps = nb.safetensors.loadTorchStateDict(model, tensors, { epsilon: 'keep' });
+  assert.match(steps[1]!.how, /ε 0\.001, PyTorch's default is 1e-5/);
+  const c = torch['cnn']!;
+  const y = model.predict(nb.tensor(c.x, c.xShape));
+  const worst = Math.max(...c.y.map((w, i) => Math.abs(y.storage[i]! - w)));
+  assert.ok(worst > 1e-4, `ε 1e-3 against PyTorch's 1e-5 moves a prediction by ${worst}`);
+  // modules built with eps=1e-3 in PyTorch: opts.epsilon says so and the layer fits
+  assert.equal(nb.safetensors.loadTorchStateDict(withEpsilon(1e-3), tensors, { epsilon: 1e-3 }).length, 3);
+  assert.throws(
+    () => nb.safetensors.loadTorchStateDict(withEpsilon(1e-5), tensors, { epsilon: 1e-3 }),
+    /layer 'bn' \(BatchNormalization\) has ε 0\.00001, the PyTorch modules' is 0\.001/,
+  );
+  assert.throws(() => nb.safetensors.loadTorchStateDict(withEpsilon(1e-5), tensors, { epsilon: -1 }), /opts\.epsilon must be a positive number/);
 });
 
 test('F16 widens to float32 exactly and I64 narrows to int32; metadata and names survive', () => {
