@@ -66,6 +66,14 @@ function architectureOf(metadata: Readonly<Record<string, string>>, file: string
   }
 }
 
+/** --epsilon: the PyTorch modules' ε (a positive number) or 'keep'; PyTorch's default 1e-5 when not given. */
+function epsilonOption(value: string | undefined): number | 'keep' | undefined {
+  if (value === undefined || value === 'keep') return value;
+  const eps = Number(value);
+  if (!(eps > 0 && Number.isFinite(eps))) throw new CliError(`--epsilon must be the PyTorch modules' eps (a positive number) or 'keep', got '${value}'`);
+  return eps;
+}
+
 /**
  * `nabla import FILE [--into MODEL] [--out PATH]`: a TF.js model.json (with
  * its weights file beside it) or an ONNX chain of dense layers becomes a
@@ -73,7 +81,7 @@ function architectureOf(metadata: Readonly<Record<string, string>>, file: string
  * MODEL (nabla's keys, or a PyTorch state dict through loadTorchStateDict),
  * or without --into into the architecture nabla's export stored in it.
  */
-export async function importCommand(file: string, o: { into?: string; out?: string }): Promise<void> {
+export async function importCommand(file: string, o: { into?: string; out?: string; epsilon?: string }): Promise<void> {
   const fs = fsSync();
   if (!fs.existsSync(file)) throw new CliError(`no file at ${file}`);
   let model: nb.Sequential;
@@ -88,7 +96,9 @@ export async function importCommand(file: string, o: { into?: string; out?: stri
       );
     model = stored ?? (await openModel(o.into!));
     if (Object.keys(tensors).every((k) => /^layers\.\d+\./.test(k))) model.loadStateDict(tensors);
-    else for (const s of nb.safetensors.loadTorchStateDict(model, tensors)) console.log(`${s.module} → ${s.layer}: ${s.how}`);
+    else
+      for (const s of nb.safetensors.loadTorchStateDict(model, tensors, { epsilon: epsilonOption(o.epsilon) }))
+        console.log(`${s.module} → ${s.layer}: ${s.how}`);
   } else if (file.endsWith('.onnx')) {
     // a chain of layers (dense, convolutional, recurrent) becomes a model file; any other graph is a function (importModel in code)
     try {

@@ -87,7 +87,8 @@ program
   .argument('<file>', 'model.json (TF.js layers format), model.onnx or weights.safetensors')
   .option('--into <model>', 'the model file whose architecture takes the safetensors weights')
   .option('--out <path>', 'the model file to write (default: beside FILE)')
-  .action((file: string, opts: { into?: string; out?: string }) => importCommand(file, opts));
+  .option('--epsilon <eps|keep>', "a PyTorch state dict's normalization ε (default 1e-5, PyTorch's); layers built with another are refused unless 'keep'")
+  .action((file: string, opts: { into?: string; out?: string; epsilon?: string }) => importCommand(file, opts));
 
 program
   .command('landscape')

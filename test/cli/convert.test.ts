@@ -120,3 +120,40 @@ test("nabla import model.onnx writes PyTorch's CNN and LSTM (torch.onnx fixtures
   assert.match(refused.err, /node '\/4\/Conv' \(Conv\) has pads \[1,0,1,0\]/);
   assert.ok(!existsSync(join(dir, 'cnn.nabla')));
 });
+
+test("nabla import of a PyTorch state dict: a batch norm whose ε is not the modules' is refused in one line naming --epsilon; --epsilon keep or the modules' ε loads it", async () => {
+  const fixtures = join(root, 'test', 'fixtures');
+  const L = nb.layers;
+  const cnn = (epsilon: number) =>
+    nb.sequential([
+      L.conv2d({ filters: 3, kernelSize: 3, padding: 'same', inputShape: [6, 6, 2] }),
+      L.batchNormalization({ epsilon, name: 'bn' }),
+      L.activation({ activation: 'relu' }),
+      L.maxPooling2d({ poolSize: 2 }),
+      L.flatten(),
+      L.dense({ units: 4 }),
+    ]);
+  await cnn(1e-3).save(join(dir, 'cnn-keras-eps.nabla'));
+  const st = join(fixtures, 'safetensors', 'cnn.safetensors');
+  const refused = nabla('import', st, '--into', join(dir, 'cnn-keras-eps.nabla'), '--out', join(dir, 'cnn-a.nabla'));
+  assert.notEqual(refused.code, 0);
+  assert.match(refused.err, /layer 'bn' \(BatchNormalization\) has ε 0\.001, the PyTorch modules' is 0\.00001/);
+  assert.equal(refused.err.trim().split('\n').length, 1, refused.err);
+  assert.ok(!existsSync(join(dir, 'cnn-a.nabla')));
+  const kept = nabla('import', st, '--into', join(dir, 'cnn-keras-eps.nabla'), '--epsilon', 'keep', '--out', join(dir, 'cnn-b.nabla'));
+  assert.equal(kept.code, 0, kept.err);
+  assert.match(kept.out, /bn/);
+  // the modules' own ε, when they were built with eps=1e-3: the layer fits
+  const stated = nabla('import', st, '--into', join(dir, 'cnn-keras-eps.nabla'), '--epsilon', '1e-3', '--out', join(dir, 'cnn-c.nabla'));
+  assert.equal(stated.code, 0, stated.err);
+  const bad = nabla('import', st, '--into', join(dir, 'cnn-keras-eps.nabla'), '--epsilon', 'tiny');
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.err, /--epsilon must be the PyTorch modules' eps \(a positive number\) or 'keep', got 'tiny'/);
+  // what --epsilon keep wrote predicts as the state dict says, with ε 1e-3
+  const torch = JSON.parse(readFileSync(join(fixtures, 'safetensors_torch.json'), 'utf8')) as Record<string, { x: number[]; xShape: number[]; y: number[] }>;
+  const c = torch['cnn']!;
+  const x = nb.tensor(c.x, c.xShape);
+  const direct = cnn(1e-3);
+  nb.safetensors.loadTorchStateDict(direct, nb.safetensors.decode(new Uint8Array(readFileSync(st))).tensors, { epsilon: 'keep' });
+  near((await nb.loadModel(join(dir, 'cnn-b.nabla'))).predict(x).storage, direct.predict(x).storage, '--epsilon keep');
+});
