@@ -543,10 +543,14 @@ test("loadTorchStateDict puts nn.LayerNorm's and nn.GroupNorm's weight and bias 
     [pick('GroupNormalization', [2, 5, 8]), () => L.groupNormalization({ groups: 4, epsilon: 1e-3, inputShape: [5, 8] })],
   ] as const) {
     const model = nb.sequential([make()]);
-    const steps = nb.safetensors.loadTorchStateDict(model, { '0.weight': fromFixture(c.gamma!), '0.bias': fromFixture(c.beta!) });
+    // the GroupNorm fixture's module has eps=1e-3 (not PyTorch's default): opts.epsilon says so
+    const epsilon = c.layer === 'GroupNormalization' ? 1e-3 : undefined;
+    const steps = nb.safetensors.loadTorchStateDict(model, { '0.weight': fromFixture(c.gamma!), '0.bias': fromFixture(c.beta!) }, { epsilon });
     assert.match(
       steps[0]!.how,
-      c.layer === 'LayerNormalization' ? /^LayerNorm → LayerNormalization \(γ, β\)$/ : /^GroupNorm → GroupNormalization \(γ, β; note: ε is 0\.001 here/,
+      c.layer === 'LayerNormalization'
+        ? /^LayerNorm → LayerNormalization \(γ, β\)$/
+        : /^GroupNorm → GroupNormalization \(γ, β; ε 0\.001, PyTorch's default is 1e-5\)$/,
     );
     assertClose(model.predict(fromFixture(c.x, 'float32')), c.y, 1e-5, 1e-5, `${c.layer} with PyTorch's weights`);
   }
@@ -561,7 +565,7 @@ test("loadTorchStateDict puts nn.LayerNorm's and nn.GroupNorm's weight and bias 
   assert.deepEqual(model.layers[1]!.getWeights()[0]!.toArray(), [1, 2, 3, 4, 5]);
   const bn = { '0.weight': nb.ones([5]), '0.bias': nb.zeros([5]), '0.running_mean': nb.zeros([5]), '0.running_var': nb.ones([5]) };
   assert.throws(
-    () => nb.safetensors.loadTorchStateDict(nb.sequential([L.layerNormalization({ inputShape: [5] })]), bn),
+    () => nb.safetensors.loadTorchStateDict(nb.sequential([L.layerNormalization({ epsilon: 1e-5, inputShape: [5] })]), bn),
     /module '0' is a BatchNorm .* does not fit LayerNormalization/,
   );
 });
