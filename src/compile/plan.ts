@@ -63,16 +63,6 @@ export interface MemoryPlan {
   readonly unsharedBytes: number;
 }
 
-/**
- * Frees the blocks of plans that became unreachable without being disposed. The held
- * value is the memory and the block list, never the plan, so registering does not keep
- * the plan alive.
- */
-const unreachablePlans = new FinalizationRegistry<{ mem: PlanMemory; held: Block[] }>(({ mem, held }) => {
-  mem.free(held);
-  held.length = 0;
-});
-
 /** A compiled signature of a jitted function: run it with the call's tensors. */
 export class Plan {
   private readonly vals: (TypedArray | null)[] = [];
@@ -125,7 +115,7 @@ export class Plan {
     // slots in order, aliases resolved, and which kernel each equation runs
     const work: { node: Node; ins: number[]; outs: number[]; kernel: KernelCall | null }[] = [];
     const mem = (this.mem = planMemory());
-    if (mem !== null) unreachablePlans.register(this, { mem, held: this.held }, this);
+    mem?.freeWithOwner(this, this.held); // a plan nobody disposes gives its blocks back when it is collected
     for (const node of graph.nodes) {
       if (node.prim === 'reshape' || node.prim === 'identity') {
         slotOf.set(node.outputs[0]!, slot(node.inputs[0]!)); // the same storage, another shape
@@ -340,10 +330,10 @@ export class Plan {
   /**
    * Gives the plan's blocks back to the heap (the jit cache calls it when it drops the plan,
    * fit when it ends). A plan nobody disposes, such as those of a model or a jitted function
-   * that is dropped, gives its blocks back when it is garbage-collected (unreachablePlans).
+   * that is dropped, gives its blocks back when it is garbage-collected (Heap.freeWithOwner).
    */
   dispose(): void {
-    unreachablePlans.unregister(this);
+    this.mem?.forgetOwner(this);
     this.mem?.free(this.held);
     this.held.length = 0;
   }

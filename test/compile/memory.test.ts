@@ -4,6 +4,7 @@ import * as nb from '../../src/index.js';
 import type { Tensor } from '../../src/index.js';
 import { wasmKernels } from '../../src/backend/index.js';
 import { heapAfterGc } from '../gc.js';
+import { compiledRuns } from '../../src/compile/train.js';
 
 test('a long compiled training loop keeps memory flat: the plan holds nothing of a call', () => {
   nb.setBackend('wasm');
@@ -74,4 +75,32 @@ test('plans nobody disposes give their blocks back when they are garbage-collect
   }
   const growth = heapOf.memoryBytes - start;
   assert.ok(growth <= 64 * 1024 * 1024, `linear memory grew by ${growth} bytes over 60 dropped plans`);
+});
+
+test('models trained one after another in a loop that never yields to a task give their compiled steps back', async () => {
+  nb.setBackend('wasm');
+  const heapOf = wasmKernels()!.heap;
+  const g = new nb.Generator(8);
+  const x = nb.randomNormal([256, 784], 0, 1, { generator: g });
+  const y = nb.oneHot(
+    nb.tensor(
+      Array.from({ length: 256 }, (_, i) => i % 10),
+      [256],
+      'int32',
+    ),
+    10,
+  );
+  const train = async () => {
+    const m = nb.sequential([nb.layers.dense({ units: 512, activation: 'relu', inputShape: [784] }), nb.layers.dense({ units: 10, activation: 'softmax' })]);
+    m.compile({ optimizer: nb.optimizers.adam({ learningRate: 1e-3 }), loss: 'categoricalCrossentropy' });
+    const before = compiledRuns.traces;
+    await m.fit(x, y, { epochs: 1, batchSize: 128, verbose: 0 }); // awaits only microtasks: finalizers never get a task
+    assert.equal(compiledRuns.traces, before + 1, 'the step was compiled');
+  };
+  await train();
+  const start = heapOf.memoryBytes;
+  // each model's kept step holds about 10 MB of plan blocks (weights, Adam's moments, gradients, activations)
+  for (let i = 0; i < 24; i++) await train();
+  const growth = heapOf.memoryBytes - start;
+  assert.ok(growth <= 96 * 1024 * 1024, `linear memory grew by ${growth} bytes over 24 dropped models`);
 });

@@ -40,9 +40,14 @@ const encode = (ptr: number, cls: number) => (cls / 64) * 2 ** 25 + ptr / 64;
 const decodePtr = (token: number) => (token % 2 ** 25) * 64;
 const decodeClass = (token: number) => Math.floor(token / 2 ** 25) * 64;
 
+/** Blocks of linear memory an owner holds (a compiled plan's), given back when the owner is garbage-collected. */
+export type OwnedBlocks = { ptr: number; cls: number }[];
+
 interface Collector {
   registry: FinalizationRegistry<number>;
-  /** A full garbage collection, then the registry's callbacks for what it found, synchronously; null where the engine has no such thing. */
+  /** The same for owners of several blocks (see Heap.freeWithOwner). */
+  owners: FinalizationRegistry<OwnedBlocks>;
+  /** A full garbage collection, then the registries' callbacks for what it found, synchronously; null where the engine has no such thing. */
   collect: (() => void) | null;
 }
 
@@ -53,7 +58,7 @@ interface Collector {
  * still reclaim the storage of tensors it dropped. Elsewhere finalizers run
  * when the engine gets to them.
  */
-function makeCollector(onFree: (token: number) => void): Collector {
+function makeCollector(onFree: (token: number) => void, onFreeOwned: (blocks: OwnedBlocks) => void): Collector {
   const v8 = nodeBuiltin<{ setFlagsFromString(f: string): void }>('node:v8');
   const vm = nodeBuiltin<{ createContext(o: object): object; runInContext(code: string, ctx: object): unknown }>('node:vm');
   if (v8 && vm) {
@@ -63,13 +68,17 @@ function makeCollector(onFree: (token: number) => void): Collector {
       const ctx = vm.createContext({});
       const gc = vm.runInContext('gc', ctx) as (() => void) | undefined;
       const FR = vm.runInContext('FinalizationRegistry', ctx) as typeof FinalizationRegistry;
-      const registry = new FR<number>(onFree) as FinalizationRegistry<number> & { cleanupSome?: () => void };
+      type Sweepable<T> = FinalizationRegistry<T> & { cleanupSome?: () => void };
+      const registry = new FR<number>(onFree) as Sweepable<number>;
+      const owners = new FR<OwnedBlocks>(onFreeOwned) as Sweepable<OwnedBlocks>;
       if (typeof gc === 'function' && typeof registry.cleanupSome === 'function') {
         return {
           registry,
+          owners,
           collect: () => {
             gc();
             registry.cleanupSome!();
+            owners.cleanupSome!();
           },
         };
       }
@@ -77,7 +86,7 @@ function makeCollector(onFree: (token: number) => void): Collector {
       // an engine without these flags: finalizers run on their own schedule
     }
   }
-  return { registry: new FinalizationRegistry<number>(onFree), collect: null };
+  return { registry: new FinalizationRegistry<number>(onFree), owners: new FinalizationRegistry<OwnedBlocks>(onFreeOwned), collect: null };
 }
 
 /**
@@ -107,6 +116,8 @@ export class Heap {
   /** Every buffer object the memory has had: a typed array over one of them is resident. */
   private readonly buffers = new Set<ArrayBufferLike>();
   private readonly collector: Collector | null;
+  /** Owners of blocks (plans nobody disposed): see freeWithOwner. */
+  private readonly owners: FinalizationRegistry<OwnedBlocks>;
   /** Bytes of resident storage alive (or dropped but not yet collected). */
   residentBytes = 0;
   private sinceCollect = 0;
@@ -152,7 +163,12 @@ export class Heap {
     this.top = (heapBase + 63) & ~63;
     this.touched = this.top;
     this.buffers.add(memory.buffer);
-    this.collector = shared ? makeCollector((token) => this.release(token)) : null;
+    const freeOwned = (blocks: OwnedBlocks) => {
+      for (const b of blocks) this.freeClass(b.ptr, b.cls);
+      blocks.length = 0;
+    };
+    this.collector = shared ? makeCollector((token) => this.release(token), freeOwned) : null;
+    this.owners = this.collector?.owners ?? new FinalizationRegistry<OwnedBlocks>(freeOwned);
     if (this.canCollect) this.residentLimit = 1024 * 1024 * 1024;
   }
 
@@ -212,6 +228,33 @@ export class Heap {
     let list = this.free.get(cls);
     if (list === undefined) this.free.set(cls, (list = []));
     list.push(ptr);
+  }
+
+  /**
+   * Gives `blocks` back to the free lists when `owner` is garbage-collected
+   * (a compiled plan nobody disposed: a dropped model's or jitted function's):
+   * at the latest at the next forced collection where the engine allows it
+   * synchronously (Node), else when its finalizers run. The list is read
+   * then, so blocks pushed onto it later go back too. forgetOwner cancels it
+   * (the owner gave its blocks back itself).
+   */
+  freeWithOwner(owner: object, blocks: OwnedBlocks): void {
+    this.owners.register(owner, blocks, owner);
+  }
+
+  /** Cancels freeWithOwner(owner, …). */
+  forgetOwner(owner: object): void {
+    this.owners.unregister(owner);
+  }
+
+  /**
+   * Counts `bytes` of blocks an owner took towards the next forced collection,
+   * as resident storage counts: building plans of models that are dropped
+   * without ever yielding (a search over models in one loop) then collects,
+   * and their blocks come back, before memory runs out.
+   */
+  countTowardsCollection(bytes: number): void {
+    this.sinceCollect += bytes;
   }
 
   private release(token: number): void {

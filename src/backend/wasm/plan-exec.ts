@@ -123,8 +123,10 @@ export class PlanMemory {
   /** A block of `n` elements of float32 (or bool: bytes), held until `free`. */
   alloc(n: number, dtype: string): Block {
     const bytes = Math.max(1, n * (dtype === 'bool' ? 1 : 4));
-    const ptr = this.wk.heap.allocClass(sizeClass(bytes));
-    const cls = this.wk.heap.givenClass;
+    const heap = this.wk.heap;
+    const ptr = heap.allocClass(sizeClass(bytes));
+    const cls = heap.givenClass;
+    heap.countTowardsCollection(cls);
     const buffer = this.wk.runtime.memory.buffer;
     const view = dtype === 'bool' ? new Uint8Array(buffer, ptr, n) : new Float32Array(buffer, ptr, n);
     return { ptr, cls, view };
@@ -133,6 +135,16 @@ export class PlanMemory {
   /** Gives blocks back to the heap. */
   free(blocks: readonly Block[]): void {
     for (const b of blocks) this.wk.heap.freeClass(b.ptr, b.cls);
+  }
+
+  /** Gives `held` (and what is pushed onto it later) back when `owner` is garbage-collected (see Heap.freeWithOwner). */
+  freeWithOwner(owner: object, held: Block[]): void {
+    this.wk.heap.freeWithOwner(owner, held);
+  }
+
+  /** Cancels freeWithOwner(owner, …): the owner gives its blocks back itself. */
+  forgetOwner(owner: object): void {
+    this.wk.heap.forgetOwner(owner);
   }
 
   /**
