@@ -101,3 +101,54 @@ export function reduceF32(op: i32, x: usize, outer: i32, r: i32, inner: i32, out
     }
   }
 }
+
+/**
+ * The gradient of a max or min over the middle axis of x [outer, r, inner]:
+ * out[o, k, i] = g[o, i] · mask / count, where mask = [x = m] + [x is NaN]·[m is NaN]
+ * (m[o, i] the extreme, so the gradient goes to the extreme entries, or to the NaN ones
+ * when the extreme is NaN) and count = Σ_k mask, the ties it is split among. The mask is
+ * 0 or 1 and the count a small whole number, so the result is bit for bit that of the
+ * same formula evaluated op by op (compare, select, sum, multiply, divide).
+ */
+export function extremumGradF32(x: usize, m: usize, g: usize, outer: i32, r: i32, inner: i32, out: usize): void {
+  const one = f32x4.splat(1.0);
+  const rowBytes = <usize>inner << 2;
+  const vecs = inner & ~3;
+  for (let o = 0; o < outer; o++) {
+    const xo = x + <usize>o * <usize>r * rowBytes, oo = out + <usize>o * <usize>r * rowBytes;
+    const mo = m + <usize>o * rowBytes, go = g + <usize>o * rowBytes;
+    for (let i = 0; i < vecs; i += 4) {
+      const at = <usize>i << 2;
+      const mv = v128.load(mo + at), mnan = f32x4.ne(mv, mv);
+      let c = f32x4.splat(0);
+      for (let k = 0; k < r; k++) {
+        const xv = v128.load(xo + <usize>k * rowBytes + at);
+        c = f32x4.add(c, f32x4.add(v128.and(f32x4.eq(xv, mv), one), v128.and(v128.and(f32x4.ne(xv, xv), mnan), one)));
+      }
+      const gv = v128.load(go + at);
+      for (let k = 0; k < r; k++) {
+        const off = <usize>k * rowBytes + at;
+        const xv = v128.load(xo + off);
+        const mask = f32x4.add(v128.and(f32x4.eq(xv, mv), one), v128.and(v128.and(f32x4.ne(xv, xv), mnan), one));
+        v128.store(oo + off, f32x4.div(f32x4.mul(gv, mask), c));
+      }
+    }
+    for (let i = vecs; i < inner; i++) {
+      const at = <usize>i << 2;
+      const mv = load<f32>(mo + at);
+      const mnan = mv != mv;
+      let c: f32 = 0;
+      for (let k = 0; k < r; k++) {
+        const xv = load<f32>(xo + <usize>k * rowBytes + at);
+        c += <f32>(xv == mv ? 1 : 0) + <f32>(xv != xv && mnan ? 1 : 0);
+      }
+      const gv = load<f32>(go + at);
+      for (let k = 0; k < r; k++) {
+        const off = <usize>k * rowBytes + at;
+        const xv = load<f32>(xo + off);
+        const mask = <f32>(xv == mv ? 1 : 0) + <f32>(xv != xv && mnan ? 1 : 0);
+        store<f32>(oo + off, (gv * mask) / c);
+      }
+    }
+  }
+}

@@ -94,6 +94,13 @@ export interface Kernels {
   /** The index of the first maximum (minimum) along `axis`; the axis is removed. */
   argReduce(op: ArgReduceOp, x: TypedArray, shape: Shape, axis: number): Int32Array;
   /**
+   * The gradient of a max or min over `axes` of x: g and m (the extreme) have
+   * x's shape with the reduced axes 1; out = g · mask / count with
+   * mask = [x = m] + [x is NaN]·[m is NaN] and count = Σ_axes mask (ties
+   * share the gradient evenly; a NaN extreme sends it to the NaN entries).
+   */
+  extremumGrad(g: FloatArray, x: FloatArray, m: FloatArray, shape: Shape, axes: readonly number[]): FloatArray;
+  /**
    * Batched matrix product out = op(a) · op(b). aShape and bShape have rank >= 2;
    * their leading (batch) dimensions broadcast to the leading dimensions of outShape.
    * op(a) is a, or its last two axes swapped when transA (likewise b).

@@ -105,7 +105,7 @@ export function emitEquation(w: GraphWriter, e: Equation): string {
     const why =
       e.prim === 'extractPatches' || e.prim === 'addPatches'
         ? ' outside conv2d/maxPool2d/avgPool2d (or in their gradients)'
-        : e.prim === 'adamUpdate' || e.prim === 'scatterAdd'
+        : e.prim === 'adamUpdate' || e.prim === 'scatterAdd' || e.prim === 'extremumGrad'
           ? ' (a training step: export the model or the inference function)'
           : '';
     throw new OnnxExportError(`onnx: the primitive '${e.prim}' has no ONNX translation${why}`);

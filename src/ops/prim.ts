@@ -67,6 +67,7 @@ export interface PrimAttrs extends ElementwisePrimAttrs, ScanPrimAttrs {
   scatterAdd: { axis: number; dimSize: number };
   extractPatches: { win: Window2D; padValue: number };
   addPatches: { win: Window2D };
+  extremumGrad: { axes: number[] };
 }
 
 /** The name of a primitive. */

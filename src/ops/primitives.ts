@@ -5,11 +5,11 @@ import { checkCastable, isFloat } from '../core/dtype.js';
 import { ArgumentError, DTypeError, ShapeError } from '../core/errors.js';
 import { broadcastShapes, checkSize, formatShape, reducedShape, sameShape, sizeOf } from '../core/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { scalar } from '../tensor/create.js';
+import { onesLike } from '../tensor/create.js';
 import { abs, add, cast, cos, div, exp, log, mul, neg, pow, sign, sin, square, sub } from './arithmetic.js';
-import { equal, greater, greaterEqual, less, lessEqual, notEqual, where } from './compare.js';
+import { equal, greater, greaterEqual, less, lessEqual, where } from './compare.js';
 import { matmul } from './linalg.js';
-import type { Aval, MultiPrimTable, PrimDef, PrimTable, ReduceAttrs } from './prim.js';
+import { apply, type Aval, type MultiPrimTable, type PrimDef, type PrimTable, type ReduceAttrs } from './prim.js';
 import { sum } from './reduce.js';
 import { broadcastTo, gather, pad, permute, reshape, scatterAdd, slice } from './shape.js';
 import { addPatches, extractPatches } from './conv.js';
@@ -82,17 +82,9 @@ function share(a: Tensor, b: Tensor, lost: Tensor): Tensor {
 
 function extremumBackward(g: Tensor, x: Tensor, out: Tensor, attrs: ReduceAttrs): Tensor {
   // the gradient goes to the extreme entries, split evenly among ties; where
-  // the extreme is NaN, to the NaN entries (as PyTorch's max() does)
+  // the extreme is NaN, to the NaN entries (as PyTorch's max() does): one fused primitive
   const kept = reducedShape(x.shape, attrs.axes, true);
-  const m = reshape(out, kept);
-  // mask = [x = m] + [x is NaN]·[m is NaN] (the two never hold together), as 0/1 in x's dtype: selections
-  // of constants, products and sums, which compiled plans run in wasm (a select of booleans has no kernel there)
-  const one = scalar(1, x.dtype),
-    zero = scalar(0, x.dtype);
-  const indicator = (c: Tensor) => where(c, one, zero);
-  const mask = add(indicator(equal(x, m)), mul(indicator(notEqual(x, x)), indicator(notEqual(m, m))));
-  const count = sum(mask, attrs.axes, true);
-  return div(mul(reshape(g, kept), mask), count);
+  return apply('extremumGrad', [reshape(g, kept), x, reshape(out, kept)], { axes: attrs.axes });
 }
 
 /**
@@ -469,6 +461,35 @@ export const primitives: PrimTable = {
     },
     forward: ([p], { win }) => new Tensor(kernels().addPatches(p!.storage as FloatArray, win), win.inShape),
     backward: (g, _i, _o, { win }) => [extractPatches(g, win, 0)],
+  },
+  /**
+   * The gradient of max and min over `axes`: inputs g and m (the extreme) have
+   * x's shape with the reduced axes 1, and
+   *   extremumGrad(g, x, m) = g · mask / count,  mask = [x = m] + [x is NaN]·[m is NaN],  count = Σ_axes mask
+   * (ties share the gradient evenly; a NaN extreme sends it to the NaN entries),
+   * one kernel pass instead of a compare, selects, a sum, a product and a
+   * division over x's size; the mask is 0/1 and the count a whole number, so
+   * the values are those of that formula op by op, bit for bit.
+   * It is linear in g, with w = extremumGrad(1, x, m) = mask / count:
+   *   ∂/∂g: ct ↦ Σ_axes ct · w (kept dims);  x and m enter only through
+   *   comparisons, piecewise constant: no gradient.
+   */
+  extremumGrad: {
+    shape: ([g, x, m], { axes }) => {
+      const kept = reducedShape(x!.shape, axes, true);
+      if (!sameShape(g!.shape, kept) || !sameShape(m!.shape, kept)) {
+        throw new ShapeError(
+          `extremumGrad: g ${formatShape(g!.shape)} and m ${formatShape(m!.shape)} must be x's shape ${formatShape(x!.shape)} with axes [${axes.join(', ')}] of size 1`,
+        );
+      }
+      return { shape: [...x!.shape], dtype: x!.dtype };
+    },
+    forward: ([g, x, m], { axes }, { shape }) =>
+      new Tensor(kernels().extremumGrad(g!.storage as FloatArray, x!.storage as FloatArray, m!.storage as FloatArray, x!.shape, axes), shape),
+    backward: (ct, [g, x, m], _o, { axes }) => {
+      const w = apply('extremumGrad', [onesLike(g!), x!, m!], { axes });
+      return [sum(mul(ct, w), axes, true), null, null];
+    },
   },
   ...elementwisePrims, // issue 18: src/ops/prims/elementwise.ts
   ...scanPrims, // issue 18: scans, product, argsort (src/ops/prims/scan.ts)

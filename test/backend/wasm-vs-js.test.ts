@@ -429,6 +429,60 @@ test('reductions match js over contiguous and scattered axes', () => {
   }
 });
 
+test('the gradient of max and min (extremumGrad) matches js bit for bit: ties share it, a NaN extreme sends it to the NaN entries', () => {
+  // values on a coarse grid, so that windows hold ties; a few NaNs; inner sizes with and without a vector remainder
+  for (const shape of [
+    [7, 4, 16],
+    [5, 9, 6],
+    [3, 6, 5, 4],
+  ]) {
+    const n = shape.reduce((a, b) => a * b, 1);
+    const data = Array.from({ length: n }, (_, i) => (i % 37 === 5 ? NaN : Math.floor(((i * 7919) % 97) / 40)));
+    const x = nb.tensor(data, shape);
+    const g = (t: Tensor) =>
+      nb.mul(
+        t,
+        nb.tensor(
+          Array.from({ length: n }, (_, i) => 1 + (i % 13) / 8),
+          shape,
+        ),
+      );
+    for (const axes of [[1], [1, 2], [0], [0, 2]]) {
+      if (axes.some((a) => a >= shape.length)) continue;
+      for (const [name, f] of [
+        ['max', nb.max],
+        ['min', nb.min],
+      ] as const) {
+        const grad = () => nb.grad((t: Tensor) => nb.sum(g(f(t, axes, true) as Tensor)))(x) as Tensor;
+        const [w, j] = onBoth(grad);
+        const what = `${name} over [${axes}] of [${shape}]`;
+        assert.deepEqual([...w.shape], [...j.shape], what);
+        for (let i = 0; i < n; i++) assert.ok(Object.is(w.storage[i], j.storage[i]), `${what}: entry ${i} is ${w.storage[i]}, js ${j.storage[i]}`);
+        // ties share: with g = 1, a window of k tied extremes gives each 1/k
+        const shares = nb.grad((t: Tensor) => nb.sum(f(t, axes)))(x) as Tensor;
+        assert.ok(
+          shares.storage.some((v) => v > 0 && v < 1),
+          `${what}: some ties split the gradient`,
+        );
+      }
+    }
+  }
+  // contiguous axes of float32 run in wasm, not on the js kernel
+  const { extremumGrad } = jsKernels;
+  let calls = 0;
+  jsKernels.extremumGrad = (...args) => {
+    calls++;
+    return extremumGrad(...args);
+  };
+  try {
+    nb.setBackend('wasm');
+    nb.grad((t: Tensor) => nb.sum(nb.max(t, 1)))(rnd([64, 4, 16]));
+  } finally {
+    jsKernels.extremumGrad = extremumGrad;
+  }
+  assert.equal(calls, 0, 'the wasm kernel ran');
+});
+
 test('matmul matches js: shapes, transposes, batches with broadcasting, 1 and 2 threads', () => {
   const cases: [number[], number[], boolean, boolean][] = [
     [[1, 1], [1, 1], false, false],

@@ -46,6 +46,10 @@ const exceptions: Partial<Record<Prim, Exception>> = {
     gradientOf: ['conv2d', 'maxPool2d', 'avgPool2d'],
     why: 'the adjoint of extractPatches: it appears in their gradients, and its own gradient at order 2',
   },
+  extremumGrad: {
+    gradientOf: ['max', 'min', 'maxPool2d'],
+    why: 'the gradient of max and min (and so of max pooling): it appears in their gradients, and its own gradient at order 2',
+  },
   cast: {
     file: 'tensor/dtype-conversion.test.ts',
     test: 'cast follows PyTorch: float to int32 truncates toward zero, nonzero (NaN too) is true',

@@ -5,7 +5,7 @@ import { binary, compare, unary, where } from './elementwise.js';
 import { broadcastTo, cast, concat, gather, pad, permute, scatterAdd, slice } from './layout.js';
 import { gemm } from './matmul.js';
 import { broadcastStrides, forEachRow } from './strided.js';
-import { argReduce, reduce } from './reduce.js';
+import { argReduce, extremumGrad, reduce } from './reduce.js';
 import { argsort, prod, scan } from './scan.js';
 import { addPatches, extractPatches } from './window.js';
 import { adam, biasActivation, softmax } from './fused.js';
@@ -46,6 +46,7 @@ export const jsKernels: Kernels = {
   where,
   reduce,
   argReduce,
+  extremumGrad,
   scan,
   prod,
   argsort,

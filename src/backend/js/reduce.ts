@@ -1,4 +1,4 @@
-import { allocate, dtypeOf, INT32_MAX, INT32_MIN, positionOf, type TypedArray } from '../../core/dtype.js';
+import { allocate, dtypeOf, INT32_MAX, INT32_MIN, positionOf, type FloatArray, type TypedArray } from '../../core/dtype.js';
 import { DTypeError } from '../../core/errors.js';
 import { sizeOf, stridesOf, type Shape } from '../../core/shape.js';
 import type { ArgReduceOp, ReduceOp } from '../kernels.js';
@@ -52,6 +52,32 @@ export function reduce(op: ReduceOp, x: TypedArray, shape: Shape, axes: readonly
       );
   }
   out.set(acc);
+  return out;
+}
+
+/**
+ * The gradient of a max or min over `axes` of x (shape `shape`): g and m (the
+ * extreme) have x's shape with the reduced axes 1, and out = g · mask / count,
+ * mask = [x = m] + [x is NaN]·[m is NaN], count = Σ_axes mask (see Kernels.extremumGrad).
+ */
+export function extremumGrad(g: FloatArray, x: FloatArray, m: FloatArray, shape: Shape, axes: readonly number[]): FloatArray {
+  const rank = shape.length;
+  const keptShape = shape.map((d, i) => (axes.includes(i) ? 1 : d));
+  const keptStrides = stridesOf(keptShape);
+  // the kept offset step of each dimension of x (0 on reduced axes)
+  const outStrides = keptStrides.map((st, i) => (axes.includes(i) ? 0 : st));
+  const count = new Float64Array(sizeOf(keptShape));
+  const inner = rank === 0 ? 1 : shape[rank - 1]!;
+  const os = rank === 0 ? 0 : outStrides[rank - 1]!;
+  const xStrides = stridesOf(shape);
+  const maskOf = (xv: number, mv: number) => (xv === mv ? 1 : 0) + (xv !== xv && mv !== mv ? 1 : 0);
+  forEachRow(shape, [xStrides, outStrides], (off) => {
+    for (let k = 0, xi = off[0]!, o = off[1]!; k < inner; k++, xi++, o += os) count[o] = count[o]! + maskOf(x[xi]!, m[o]!);
+  });
+  const out = allocate(dtypeOf(x), x.length) as FloatArray;
+  forEachRow(shape, [xStrides, outStrides], (off) => {
+    for (let k = 0, xi = off[0]!, o = off[1]!; k < inner; k++, xi++, o += os) out[xi] = (g[o]! * maskOf(x[xi]!, m[o]!)) / count[o]!;
+  });
   return out;
 }
 

@@ -261,6 +261,24 @@ export class WasmKernels implements Kernels {
     }, js);
   }
 
+  extremumGrad(g: FloatArray, x: FloatArray, m: FloatArray, shape: Shape, axes: readonly number[]): FloatArray {
+    const js = () => jsKernels.extremumGrad(g, x, m, shape, axes);
+    const contiguous = axes.length > 0 && axes.every((a, i) => i === 0 || a === axes[i - 1]! + 1);
+    if (!(x instanceof Float32Array) || !(g instanceof Float32Array) || !(m instanceof Float32Array) || !contiguous || x.length < this.minElements) return js();
+    const first = axes[0]!,
+      last = axes[axes.length - 1]!;
+    const outer = sizeOf(shape.slice(0, first)),
+      r = sizeOf(shape.slice(first, last + 1)),
+      inner = sizeOf(shape.slice(last + 1));
+    if (r === 0) return js();
+    return this.call(() => {
+      const px = this.arena.addr(x),
+        pm = this.arena.addr(m),
+        pg = this.arena.addr(g);
+      return this.arena.result(Float32Array, x.length, (po) => this.runtime.exports.extremumGradF32(px, pm, pg, outer, r, inner, po));
+    }, js);
+  }
+
   reduce(op: ReduceOp, x: TypedArray, shape: Shape, axes: readonly number[]): TypedArray {
     const contiguous = axes.length > 0 && axes.every((a, i) => i === 0 || a === axes[i - 1]! + 1);
     const js = () => jsKernels.reduce(op, x, shape, axes);

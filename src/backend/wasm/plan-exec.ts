@@ -322,6 +322,21 @@ export class PlanMemory {
         const code = REDUCE[prim as 'sum'];
         return call(x.reduceF32, code, IN0, outer, r, inner, OUT0);
       }
+      case 'extremumGrad': {
+        // the gradient of a max or min: exact at any size (see extremumGradF32)
+        const [g, xs, m] = ins as [Aval, Aval, Aval];
+        const { axes } = attrs as { axes: number[] };
+        const s = xs.shape;
+        const contiguous = axes.length > 0 && axes.every((a, i) => i === 0 || a === axes[i - 1]! + 1);
+        if (!f32(g) || !f32(xs) || !f32(m) || !contiguous) return null;
+        const first = axes[0]!,
+          last = axes[axes.length - 1]!;
+        const outer = sizeOf(s.slice(0, first)),
+          r = sizeOf(s.slice(first, last + 1)),
+          inner = sizeOf(s.slice(last + 1));
+        if (r === 0) return null;
+        return call(x.extremumGradF32, IN1, { in: 2 }, IN0, outer, r, inner, OUT0);
+      }
       case 'matmul': {
         const [a, b] = ins as [Aval, Aval];
         if (!f32(a) || !f32(b) || a.shape.length !== 2 || b.shape.length !== 2) return null;
