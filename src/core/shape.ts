@@ -123,6 +123,18 @@ export function normalizeAxes(op: string, axis: number | readonly number[] | und
   return sorted;
 }
 
+/**
+ * `shape` viewed as [outer, r, inner] around `axes` (r the product of the axes' sizes), as the
+ * kernels over a middle axis take it; null when `axes` is empty or not one contiguous run, or r is 0.
+ */
+export function aroundAxes(shape: Shape, axes: readonly number[]): { outer: number; r: number; inner: number } | null {
+  if (axes.length === 0 || !axes.every((a, i) => i === 0 || a === axes[i - 1]! + 1)) return null;
+  const first = axes[0]!,
+    last = axes[axes.length - 1]!;
+  const r = sizeOf(shape.slice(first, last + 1));
+  return r === 0 ? null : { outer: sizeOf(shape.slice(0, first)), r, inner: sizeOf(shape.slice(last + 1)) };
+}
+
 /** The shape after reducing `axes` of `shape`, keeping them as 1 or dropping them. */
 export function reducedShape(shape: Shape, axes: readonly number[], keepDims: boolean): number[] {
   const out: number[] = [];

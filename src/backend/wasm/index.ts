@@ -1,5 +1,5 @@
 import type { DType, FloatArray, TypedArray } from '../../core/dtype.js';
-import { sameShape, sizeOf, type Shape } from '../../core/shape.js';
+import { aroundAxes, sameShape, sizeOf, type Shape } from '../../core/shape.js';
 import { jsKernels } from '../js/index.js';
 import { broadcastStrides, forEachRow } from '../js/strided.js';
 import type { AdamStep, BinaryOp, CompareOp, FusedActivation, Kernels, ReduceOp, UnaryOp, Window2D } from '../kernels.js';
@@ -263,14 +263,9 @@ export class WasmKernels implements Kernels {
 
   extremumGrad(g: FloatArray, x: FloatArray, m: FloatArray, shape: Shape, axes: readonly number[]): FloatArray {
     const js = () => jsKernels.extremumGrad(g, x, m, shape, axes);
-    const contiguous = axes.length > 0 && axes.every((a, i) => i === 0 || a === axes[i - 1]! + 1);
-    if (!(x instanceof Float32Array) || !(g instanceof Float32Array) || !(m instanceof Float32Array) || !contiguous || x.length < this.minElements) return js();
-    const first = axes[0]!,
-      last = axes[axes.length - 1]!;
-    const outer = sizeOf(shape.slice(0, first)),
-      r = sizeOf(shape.slice(first, last + 1)),
-      inner = sizeOf(shape.slice(last + 1));
-    if (r === 0) return js();
+    const around = aroundAxes(shape, axes);
+    if (!(x instanceof Float32Array) || !(g instanceof Float32Array) || !(m instanceof Float32Array) || !around || x.length < this.minElements) return js();
+    const { outer, r, inner } = around;
     return this.call(() => {
       const px = this.arena.addr(x),
         pm = this.arena.addr(m),
@@ -280,15 +275,10 @@ export class WasmKernels implements Kernels {
   }
 
   reduce(op: ReduceOp, x: TypedArray, shape: Shape, axes: readonly number[]): TypedArray {
-    const contiguous = axes.length > 0 && axes.every((a, i) => i === 0 || a === axes[i - 1]! + 1);
     const js = () => jsKernels.reduce(op, x, shape, axes);
-    if (!(x instanceof Float32Array) || !contiguous || x.length < this.minElements) return js();
-    const first = axes[0]!,
-      last = axes[axes.length - 1]!;
-    const outer = sizeOf(shape.slice(0, first)),
-      r = sizeOf(shape.slice(first, last + 1)),
-      inner = sizeOf(shape.slice(last + 1));
-    if (r === 0) return js();
+    const around = aroundAxes(shape, axes);
+    if (!(x instanceof Float32Array) || !around || x.length < this.minElements) return js();
+    const { outer, r, inner } = around;
     return this.call(() => {
       const px = this.arena.addr(x);
       return this.arena.result(Float32Array, outer * inner, (po) => this.runtime.exports.reduceF32(REDUCE[op], px, outer, r, inner, po));

@@ -5,7 +5,7 @@
 // (same size thresholds and layouts), so a plan computes the same bits as
 // eager execution; everything else stays with the ordinary kernels.
 import type { TypedArray } from '../../core/dtype.js';
-import { sizeOf } from '../../core/shape.js';
+import { aroundAxes, sizeOf } from '../../core/shape.js';
 import type { AdamStep, BinaryOp, CompareOp, FusedActivation, UnaryOp, Window2D } from '../kernels.js';
 import { kernels, wasmKernels } from '../index.js';
 import { sizeClass, type Arena, type ArrayCtor } from './arena.js';
@@ -309,32 +309,19 @@ export class PlanMemory {
       case 'sum':
       case 'max':
       case 'min': {
-        const { axes } = attrs as { axes: number[] };
         const s = ins[0]!.shape;
-        const contiguous = axes.length > 0 && axes.every((a, i) => i === 0 || a === axes[i - 1]! + 1);
-        if (!f32(ins[0]!) || !contiguous || sizeOf(s) < min) return null;
-        const first = axes[0]!,
-          last = axes[axes.length - 1]!;
-        const outer = sizeOf(s.slice(0, first)),
-          r = sizeOf(s.slice(first, last + 1)),
-          inner = sizeOf(s.slice(last + 1));
-        if (r === 0) return null;
+        const around = aroundAxes(s, (attrs as { axes: number[] }).axes);
+        if (!f32(ins[0]!) || !around || sizeOf(s) < min) return null;
+        const { outer, r, inner } = around;
         const code = REDUCE[prim as 'sum'];
         return call(x.reduceF32, code, IN0, outer, r, inner, OUT0);
       }
       case 'extremumGrad': {
         // the gradient of a max or min: exact at any size (see extremumGradF32)
         const [g, xs, m] = ins as [Aval, Aval, Aval];
-        const { axes } = attrs as { axes: number[] };
-        const s = xs.shape;
-        const contiguous = axes.length > 0 && axes.every((a, i) => i === 0 || a === axes[i - 1]! + 1);
-        if (!f32(g) || !f32(xs) || !f32(m) || !contiguous) return null;
-        const first = axes[0]!,
-          last = axes[axes.length - 1]!;
-        const outer = sizeOf(s.slice(0, first)),
-          r = sizeOf(s.slice(first, last + 1)),
-          inner = sizeOf(s.slice(last + 1));
-        if (r === 0) return null;
+        const around = aroundAxes(xs.shape, (attrs as { axes: number[] }).axes);
+        if (!f32(g) || !f32(xs) || !f32(m) || !around) return null;
+        const { outer, r, inner } = around;
         return call(x.extremumGradF32, IN1, { in: 2 }, IN0, outer, r, inner, OUT0);
       }
       case 'matmul': {
