@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import * as nb from '../../src/index.js';
 import { runOnnx } from '../onnx/ort.js';
+import { torchCnn } from '../safetensors/torch-models.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const cli = join(root, 'dist', 'cli', 'nabla.js');
@@ -123,17 +124,7 @@ test("nabla import model.onnx writes PyTorch's CNN and LSTM (torch.onnx fixtures
 
 test("nabla import of a PyTorch state dict: a batch norm whose ε is not the modules' is refused in one line naming --epsilon; --epsilon keep or the modules' ε loads it", async () => {
   const fixtures = join(root, 'test', 'fixtures');
-  const L = nb.layers;
-  const cnn = (epsilon: number) =>
-    nb.sequential([
-      L.conv2d({ filters: 3, kernelSize: 3, padding: 'same', inputShape: [6, 6, 2] }),
-      L.batchNormalization({ epsilon, name: 'bn' }),
-      L.activation({ activation: 'relu' }),
-      L.maxPooling2d({ poolSize: 2 }),
-      L.flatten(),
-      L.dense({ units: 4 }),
-    ]);
-  await cnn(1e-3).save(join(dir, 'cnn-keras-eps.nabla'));
+  await torchCnn(1e-3).save(join(dir, 'cnn-keras-eps.nabla'));
   const st = join(fixtures, 'safetensors', 'cnn.safetensors');
   const refused = nabla('import', st, '--into', join(dir, 'cnn-keras-eps.nabla'), '--out', join(dir, 'cnn-a.nabla'));
   assert.notEqual(refused.code, 0);
@@ -153,7 +144,7 @@ test("nabla import of a PyTorch state dict: a batch norm whose ε is not the mod
   const torch = JSON.parse(readFileSync(join(fixtures, 'safetensors_torch.json'), 'utf8')) as Record<string, { x: number[]; xShape: number[]; y: number[] }>;
   const c = torch['cnn']!;
   const x = nb.tensor(c.x, c.xShape);
-  const direct = cnn(1e-3);
+  const direct = torchCnn(1e-3);
   nb.safetensors.loadTorchStateDict(direct, nb.safetensors.decode(new Uint8Array(readFileSync(st))).tensors, { epsilon: 'keep' });
   near((await nb.loadModel(join(dir, 'cnn-b.nabla'))).predict(x).storage, direct.predict(x).storage, '--epsilon keep');
 });

@@ -10,6 +10,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import * as nb from '../../src/index.js';
 import { loadFixture } from '../helpers.js';
+import { torchCnn } from './torch-models.js';
 
 const dir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'test', 'fixtures', 'safetensors');
 const file = (name: string) => new Uint8Array(readFileSync(join(dir, `${name}.safetensors`)));
@@ -24,15 +25,7 @@ const torch = loadFixture<Record<string, Case> & { dtypes: { half: (number | str
 const L = nb.layers;
 const MODELS: Record<string, () => nb.Sequential> = {
   mlp: () => nb.sequential([L.dense({ units: 5, activation: 'relu', inputShape: [6] }), L.dense({ units: 3 })]),
-  cnn: () =>
-    nb.sequential([
-      L.conv2d({ filters: 3, kernelSize: 3, padding: 'same', inputShape: [6, 6, 2] }),
-      L.batchNormalization({ epsilon: 1e-5 }),
-      L.activation({ activation: 'relu' }),
-      L.maxPooling2d({ poolSize: 2 }),
-      L.flatten(),
-      L.dense({ units: 4 }),
-    ]),
+  cnn: () => torchCnn(1e-5),
   rnn: () => nb.sequential([L.simpleRNN({ units: 4, inputShape: [5, 3] }), L.dense({ units: 2 })]),
   lstm: () => nb.sequential([L.lstm({ units: 4, inputShape: [5, 3] }), L.dense({ units: 2 })]),
   gru: () => nb.sequential([L.gru({ units: 4, inputShape: [5, 3] }), L.dense({ units: 2 })]),
@@ -102,17 +95,8 @@ test('the flattened-image reordering is what makes the CNN agree (a plain transp
 
 test("a normalization layer whose ε is not PyTorch's is refused by name (it would predict otherwise); opts.epsilon states the modules' or keeps it", () => {
   const tensors = nb.safetensors.decode(file('cnn')).tensors;
-  const withEpsilon = (epsilon?: number) =>
-    nb.sequential([
-      L.conv2d({ filters: 3, kernelSize: 3, padding: 'same', inputShape: [6, 6, 2] }),
-      L.batchNormalization({ epsilon, name: 'bn' }),
-      L.activation({ activation: 'relu' }),
-      L.maxPooling2d({ poolSize: 2 }),
-      L.flatten(),
-      L.dense({ units: 4 }),
-    ]);
   // nabla's default ε is 1e-3: refused, and nothing is loaded
-  const model = withEpsilon();
+  const model = torchCnn();
   const before = Array.from(model.layers[0]!.getWeights()[0]!.storage);
   assert.throws(
     () => nb.safetensors.loadTorchStateDict(model, tensors),
@@ -131,12 +115,12 @@ test("a normalization layer whose ε is not PyTorch's is refused by name (it wou
   const worst = Math.max(...c.y.map((w, i) => Math.abs(y.storage[i]! - w)));
   assert.ok(worst > 1e-4, `ε 1e-3 against PyTorch's 1e-5 moves a prediction by ${worst}`);
   // modules built with eps=1e-3 in PyTorch: opts.epsilon says so and the layer fits
-  assert.equal(nb.safetensors.loadTorchStateDict(withEpsilon(1e-3), tensors, { epsilon: 1e-3 }).length, 3);
+  assert.equal(nb.safetensors.loadTorchStateDict(torchCnn(1e-3), tensors, { epsilon: 1e-3 }).length, 3);
   assert.throws(
-    () => nb.safetensors.loadTorchStateDict(withEpsilon(1e-5), tensors, { epsilon: 1e-3 }),
+    () => nb.safetensors.loadTorchStateDict(torchCnn(1e-5), tensors, { epsilon: 1e-3 }),
     /layer 'bn' \(BatchNormalization\) has ε 0\.00001, the PyTorch modules' is 0\.001/,
   );
-  assert.throws(() => nb.safetensors.loadTorchStateDict(withEpsilon(1e-5), tensors, { epsilon: -1 }), /opts\.epsilon must be a positive number/);
+  assert.throws(() => nb.safetensors.loadTorchStateDict(torchCnn(1e-5), tensors, { epsilon: -1 }), /opts\.epsilon must be a positive number/);
 });
 
 test('F16 widens to float32 exactly and I64 narrows to int32; metadata and names survive', () => {
