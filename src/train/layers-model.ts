@@ -516,7 +516,6 @@ export abstract class LayersModel<Out extends Tensor | Tensor[] = Tensor> extend
     return true;
   }
 
-  /** The DivergenceError for a bad batch, with a message that says what happened and what to try. */
   /**
    * fit's compiled step: the one the previous fit of this compile made when
    * it trains the same variables (a fit called in a loop, an epoch at a
@@ -564,6 +563,7 @@ export abstract class LayersModel<Out extends Tensor | Tensor[] = Tensor> extend
     if (c.trainStep === kept) c.trainStep = undefined;
   }
 
+  /** The DivergenceError for a bad batch, with a message that says what happened and what to try. */
   private divergence(
     c: Compiled,
     d: DivergenceDetails,
