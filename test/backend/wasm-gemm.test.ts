@@ -237,6 +237,9 @@ const shapes: [number, number, number][] = [
   [1, 67, 520],
   [5, 70, 300],
   [65, 40, 270], // few rows: one-row kernel, dot products, several depth blocks
+  [74, 27, 40],
+  [73, 9, 33],
+  [134, 24, 300], // 1 or 2 rows left below the last whole row tile (thinRows): panel pairs, an odd panel, accumulation
 ];
 const variants: Omit<Case, 'M' | 'N' | 'K'>[] = [];
 for (const transA of [false, true]) {
@@ -302,6 +305,8 @@ for (const name of ['simd', 'relaxed', 'simdSingle', 'relaxedSingle']) {
       [1, 33, 5],
       [9, 16, 0],
       [20, 40, 1100],
+      [74, 27, 40],
+      [134, 24, 300],
     ] as const) {
       for (const transA of [false, true]) {
         for (const transB of [false, true]) checkPacked(build, M, N, K, transA, transB);
