@@ -363,6 +363,15 @@ console.log(
     ? `  PyTorch ${torch.version} through ${torch.python} (default ${torch.defaultThreads} thread${torch.defaultThreads === 1 ? '' : 's'}; rows at default, ${TORCH_THREADS.filter((t) => t > 0).join(' and ')} threads)`
     : `  PyTorch: n/a (${torch.reason})`,
 );
+if (torch.ok) {
+  console.log(`  PyTorch's BLAS: ${torch.blas.length ? torch.blas.join(', ') : 'not seen in /proc/self/maps'}`);
+  if (torch.referenceBlas) {
+    console.log(
+      "  WARNING: PyTorch runs on the reference BLAS (Debian's libblas3), about 10x slower on products than\n" +
+        '  OpenBLAS: its rows below understate it. `apt-get install libopenblas0-pthread` before comparing.',
+    );
+  }
+}
 console.log(`  mode: ${quick ? 'quick' : 'full'}${only ? `, only ${only}` : ''}`);
 console.log('');
 

@@ -14,17 +14,36 @@ const SCRIPT = join(here, 'torch_bench.py');
 export const TORCH_THREADS = [0, 1, 2];
 
 let probe = null;
-/** { ok, version, defaultThreads } or { ok: false, reason } (no python, no torch, no numpy). */
+// Prints torch's version, its default threads and the BLAS libraries a product loaded (from
+// /proc/self/maps, resolved through Debian's alternatives symlinks).
+const PROBE = `import os, torch, numpy
+torch.mm(torch.ones(64, 64), torch.ones(64, 64))
+libs = set()
+try:
+    for line in open('/proc/self/maps'):
+        f = line.split()[-1]
+        if 'blas' in os.path.basename(f): libs.add(os.path.realpath(f))
+except OSError:
+    pass
+print(torch.__version__, torch.get_num_threads(), ','.join(sorted(libs)) or '?')`;
+
+/**
+ * { ok, version, defaultThreads, blas, referenceBlas } or { ok: false, reason } (no python, no
+ * torch, no numpy). `blas` lists the BLAS libraries PyTorch loaded; `referenceBlas` is true when
+ * Debian's reference BLAS (libblas3) is among them (it then answers libblas.so.3's calls), about 10x slower than OpenBLAS on products.
+ */
 export function torchInfo() {
   if (probe) return probe;
   try {
-    const out = execFileSync(PYTHON, ['-c', 'import torch, numpy; print(torch.__version__, torch.get_num_threads())'], {
+    const out = execFileSync(PYTHON, ['-c', PROBE], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
       timeout: 60000,
     });
-    const [version, threads] = out.trim().split(/\s+/);
-    probe = { ok: true, version, defaultThreads: Number(threads), python: PYTHON };
+    const [version, threads, libs] = out.trim().split(/\s+/);
+    const blas = libs === '?' ? [] : libs.split(',');
+    const referenceBlas = blas.some((l) => /\/blas\/libblas\.so/.test(l));
+    probe = { ok: true, version, defaultThreads: Number(threads), python: PYTHON, blas, referenceBlas };
   } catch (e) {
     const why = String(e?.stderr ?? e?.message ?? e)
       .trim()
