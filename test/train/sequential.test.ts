@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as nb from '../../src/index.js';
 import type { Tensor } from '../../src/index.js';
+import { inferenceBatchSize } from '../../src/train/model-data.js';
 
 /** A synthetic, linearly separable 3-class problem: the class is the argmax of a fixed linear map. */
 function blobs(n: number, seed: number): { x: Tensor; labels: Tensor; y: Tensor } {
@@ -203,6 +204,27 @@ test('validationData, shuffle: false and evaluate/predict with a batch size give
     large = model.predict(val.x, { batchSize: 100 }).storage;
   assert.equal(small.length, 90);
   small.forEach((v, i) => assert.ok(Math.abs(v - large[i]!) < 1e-6));
+});
+
+test('predict and evaluate without batchSize take passes as large as their examples allow, with the same results', () => {
+  // 32 (Keras's default) to 1024 rows, at most 2^16 input values a pass
+  assert.equal(inferenceBatchSize(nb.zeros([5000, 64])), 1024);
+  assert.equal(inferenceBatchSize(nb.zeros([5000, 784])), 64);
+  assert.equal(inferenceBatchSize(nb.zeros([5000, 32, 32, 3])), 32);
+  assert.equal(inferenceBatchSize(nb.zeros([5000, 100000])), 32);
+  assert.equal(inferenceBatchSize([nb.zeros([5000, 200]), nb.zeros([5000, 56])]), 256);
+  nb.seed(3);
+  const x = nb.randomNormal([1500, 64]);
+  const y = nb.oneHot(nb.argmax(nb.randomNormal([1500, 10]), 1), 10);
+  const model = nb.sequential([nb.layers.dense({ units: 64, activation: 'relu', inputShape: [64] }), nb.layers.dense({ units: 10, activation: 'softmax' })]);
+  model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  const byDefault = model.predict(x).storage,
+    by32 = model.predict(x, { batchSize: 32 }).storage;
+  assert.equal(byDefault.length, 15000);
+  byDefault.forEach((v, i) => assert.ok(Math.abs(v - by32[i]!) < 1e-6, `output ${i}: ${v} vs ${by32[i]}`));
+  const e = model.evaluate(x, y),
+    e32 = model.evaluate(x, y, { batchSize: 32 });
+  assert.ok(Math.abs(e['loss']! - e32['loss']!) < 1e-6 && e['accuracy'] === e32['accuracy'], JSON.stringify([e, e32]));
 });
 
 test('a custom training loop is as short as valueAndGrad + applyGradients', () => {
