@@ -1,10 +1,10 @@
 // Side-by-side benchmark: nabla against TensorFlow.js 4.x and PyTorch, in one run.
 //
 //   npm run bench                      (= npm run build && node bench/run.mjs)
-//   node bench/run.mjs [--quick] [--only sgemm|digits|predict|fashion|recurrent|contention] [--out file.json]
+//   node bench/run.mjs [--quick] [--only sgemm|digits|predict|fashion|recurrent|contention[,...]] [--out file.json]
 //
 //   --quick   only the products with N <= 256 (square 64/128/256 and 128x784x256), a fast smoke run
-//   --only    run one section: sgemm (the GFLOP/s table), digits (the digits MLP), predict (the digits
+//   --only    run some sections (comma-separated): sgemm (the GFLOP/s table), digits (the digits MLP), predict (the digits
 //             MLP's predict on 1 and 1024 samples), fashion (Fashion-MNIST MLP and CNN), recurrent (an
 //             LSTM step), contention (nabla's digits run on 1 and 2 threads while another process spins)
 //   --out     where the JSON goes (default bench/results/latest.json)
@@ -58,11 +58,12 @@ const quick = flag('--quick');
 const baselineChild = flag('--baseline-child');
 const only = option('--only');
 const SECTIONS = ['sgemm', 'digits', 'predict', 'fashion', 'recurrent', 'contention'];
-if (only !== undefined && !SECTIONS.includes(only)) {
-  console.error(`--only: expected one of ${SECTIONS.join(', ')}, got '${only}'`);
+const onlyList = only?.split(',');
+if (onlyList?.some((s) => !SECTIONS.includes(s))) {
+  console.error(`--only: expected one or more of ${SECTIONS.join(', ')} (comma-separated), got '${only}'`);
   process.exit(2);
 }
-const runs = (section) => only === undefined || only === section;
+const runs = (section) => onlyList === undefined || onlyList.includes(section);
 const outFile = resolve(option('--out') ?? join(here, 'results', 'latest.json'));
 
 // ---------------------------------------------------------------------------------------------

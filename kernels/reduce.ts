@@ -152,3 +152,33 @@ export function extremumGradF32(x: usize, m: usize, g: usize, outer: i32, r: i32
     }
   }
 }
+
+/**
+ * argmax (op 0) or argmin (op 1) over the middle axis of x [outer, n, inner], into int32
+ * out [outer, inner]: the index of the first extreme entry, or of the first NaN when there
+ * is one (NaN wins, as in NumPy and PyTorch), exactly as the js kernel picks it.
+ */
+export function argReduceF32(op: i32, x: usize, outer: i32, n: i32, inner: i32, out: usize): void {
+  const rowBytes = <usize>inner << 2;
+  for (let o = 0; o < outer; o++) {
+    const xo = x + <usize>o * <usize>n * rowBytes, oo = out + (<usize>(o * inner) << 2);
+    for (let i = 0; i < inner; i++) {
+      const base = xo + (<usize>i << 2);
+      let best = load<f32>(base), at = 0;
+      if (best == best) {
+        for (let k = 1; k < n; k++) {
+          const v = load<f32>(base + <usize>k * rowBytes);
+          if (v != v) {
+            at = k;
+            break;
+          }
+          if (op == 0 ? v > best : v < best) {
+            best = v;
+            at = k;
+          }
+        }
+      }
+      store<i32>(oo + (<usize>i << 2), at);
+    }
+  }
+}

@@ -136,7 +136,7 @@ export class Plan {
     const blockOf = new Map<number, Block>();
     const stageOf = new Map<number, Stage>();
     let unshared = 0;
-    const keyOf = (v: ProgramVar) => `${v.dtype === 'bool' ? 'u8' : 'f32'}:${sizeOf(v.standIn)}`;
+    const keyOf = (v: ProgramVar) => `${v.dtype}:${sizeOf(v.standIn)}`; // a block's view has its value's type
     const take = (s: number): Block => {
       const v = varOfSlot[s]!;
       unshared += sizeOf(v.standIn) * (v.dtype === 'bool' ? 1 : 4);

@@ -483,6 +483,52 @@ test('the gradient of max and min (extremumGrad) matches js bit for bit: ties sh
   assert.equal(calls, 0, 'the wasm kernel ran');
 });
 
+test('argmax and argmin match js: the first extreme of ties, the first NaN, every axis; in wasm eagerly and in a plan', () => {
+  for (const shape of [
+    [40, 10],
+    [6, 9, 7],
+    [3, 1, 5, 4],
+  ]) {
+    const n = shape.reduce((a, b) => a * b, 1);
+    // a coarse grid (ties), a few NaNs, ±Infinity
+    const data = Array.from({ length: n }, (_, i) =>
+      i % 29 === 3 ? NaN : i % 31 === 7 ? -Infinity : i % 37 === 11 ? Infinity : Math.floor(((i * 7919) % 97) / 30),
+    );
+    const x = nb.tensor(data, shape);
+    for (let axis = 0; axis < shape.length; axis++) {
+      for (const [name, f] of [
+        ['argmax', nb.argmax],
+        ['argmin', nb.argmin],
+      ] as const) {
+        const [w, j] = onBoth(() => f(x, axis));
+        const what = `${name} over axis ${axis} of [${shape}]`;
+        assert.deepEqual([...w.shape], [...j.shape], what);
+        assert.equal(w.dtype, 'int32', what);
+        assert.deepEqual([...w.storage], [...j.storage], what);
+        nb.setBackend('wasm');
+        const planned = nb.jit((t: Tensor) => nb.add(f(t, axis), 0))(x);
+        assert.deepEqual([...planned.storage], [...j.storage], `${what}, in a plan`);
+      }
+    }
+  }
+  // float32 runs in wasm, not on the js kernel: eagerly and in a plan
+  const { argReduce } = jsKernels;
+  let calls = 0;
+  jsKernels.argReduce = (...args) => {
+    calls++;
+    return argReduce(...args);
+  };
+  try {
+    nb.setBackend('wasm');
+    const x = rnd([64, 10]);
+    nb.argmax(x, 1);
+    nb.jit((t: Tensor) => nb.argmin(t, 1))(x);
+  } finally {
+    jsKernels.argReduce = argReduce;
+  }
+  assert.equal(calls, 0, 'the wasm kernel ran');
+});
+
 test('matmul matches js: shapes, transposes, batches with broadcasting, 1 and 2 threads', () => {
   const cases: [number[], number[], boolean, boolean][] = [
     [[1, 1], [1, 1], false, false],

@@ -544,8 +544,16 @@ export class WasmKernels implements Kernels {
   cast(x: TypedArray, dtype: DType) {
     return jsKernels.cast(x, dtype);
   }
-  argReduce(op: 'argmax' | 'argmin', x: TypedArray, shape: Shape, axis: number) {
-    return jsKernels.argReduce(op, x, shape, axis);
+  argReduce(op: 'argmax' | 'argmin', x: TypedArray, shape: Shape, axis: number): Int32Array {
+    const js = () => jsKernels.argReduce(op, x, shape, axis);
+    if (!(x instanceof Float32Array) || x.length < this.minElements) return js();
+    const outer = sizeOf(shape.slice(0, axis)),
+      n = shape[axis]!,
+      inner = sizeOf(shape.slice(axis + 1));
+    return this.call(() => {
+      const px = this.arena.addr(x);
+      return this.arena.result(Int32Array, outer * inner, (po) => this.runtime.exports.argReduceF32(op === 'argmax' ? 0 : 1, px, outer, n, inner, po));
+    }, js);
   }
 
   // scans, products and sorting (issue 18) run on the js kernels

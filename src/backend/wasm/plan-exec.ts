@@ -120,7 +120,7 @@ export class PlanMemory {
     this.arena = arenaOf(wk);
   }
 
-  /** A block of `n` elements of float32 (or bool: bytes), held until `free`. */
+  /** A block of `n` elements of float32 (int32: argmax's indices; bool: bytes), held until `free`. */
   alloc(n: number, dtype: string): Block {
     const bytes = Math.max(1, n * (dtype === 'bool' ? 1 : 4));
     const heap = this.wk.heap;
@@ -128,7 +128,7 @@ export class PlanMemory {
     const cls = heap.givenClass;
     heap.countTowardsCollection(cls);
     const buffer = this.wk.runtime.memory.buffer;
-    const view = dtype === 'bool' ? new Uint8Array(buffer, ptr, n) : new Float32Array(buffer, ptr, n);
+    const view = dtype === 'bool' ? new Uint8Array(buffer, ptr, n) : dtype === 'int32' ? new Int32Array(buffer, ptr, n) : new Float32Array(buffer, ptr, n);
     return { ptr, cls, view };
   }
 
@@ -315,6 +315,14 @@ export class PlanMemory {
         const { outer, r, inner } = around;
         const code = REDUCE[prim as 'sum'];
         return call(x.reduceF32, code, IN0, outer, r, inner, OUT0);
+      }
+      case 'argmax':
+      case 'argmin': {
+        // an index: exact at any size (see argReduceF32)
+        const s = ins[0]!.shape;
+        const { axis } = attrs as { axis: number };
+        if (!f32(ins[0]!) || out.dtype !== 'int32' || s[axis] === 0) return null;
+        return call(x.argReduceF32, prim === 'argmax' ? 0 : 1, IN0, sizeOf(s.slice(0, axis)), s[axis]!, sizeOf(s.slice(axis + 1)), OUT0);
       }
       case 'extremumGrad': {
         // the gradient of a max or min: exact at any size (see extremumGradF32)

@@ -106,6 +106,7 @@ export interface KernelExports {
   whereF32(cond: number, a: number, as: number, b: number, bs: number, out: number, n: number): void;
   reduceF32(op: number, x: number, outer: number, r: number, inner: number, out: number): void;
   extremumGradF32(x: number, m: number, g: number, outer: number, r: number, inner: number, out: number): void;
+  argReduceF32(op: number, x: number, outer: number, n: number, inner: number, out: number): void;
   gatherRows(src: number, rowBytes: number, idx: number, n: number, out: number): void;
   extractPatchesF32(
     x: number,
