@@ -251,13 +251,12 @@ export class WasmKernels implements Kernels {
 
   softmax(x: FloatArray, shape: Shape, axis: number, log: boolean): FloatArray {
     const js = () => jsKernels.softmax(x, shape, axis, log);
-    if (!(x instanceof Float32Array) || x.length < this.minElements) return js();
-    const outer = sizeOf(shape.slice(0, axis)),
-      n = shape[axis]!,
-      inner = sizeOf(shape.slice(axis + 1));
+    const around = aroundAxes(shape, [axis]);
+    if (!(x instanceof Float32Array) || !around || x.length < this.minElements) return js();
+    const { outer, r, inner } = around;
     return this.call(() => {
       const px = this.arena.addr(x);
-      return this.arena.result(Float32Array, x.length, (po) => this.runtime.exports.softmaxF32(px, po, outer, n, inner, log ? 1 : 0));
+      return this.arena.result(Float32Array, x.length, (po) => this.runtime.exports.softmaxF32(px, po, outer, r, inner, log ? 1 : 0));
     }, js);
   }
 
@@ -546,13 +545,12 @@ export class WasmKernels implements Kernels {
   }
   argReduce(op: 'argmax' | 'argmin', x: TypedArray, shape: Shape, axis: number): Int32Array {
     const js = () => jsKernels.argReduce(op, x, shape, axis);
-    if (!(x instanceof Float32Array) || x.length < this.minElements) return js();
-    const outer = sizeOf(shape.slice(0, axis)),
-      n = shape[axis]!,
-      inner = sizeOf(shape.slice(axis + 1));
+    const around = aroundAxes(shape, [axis]);
+    if (!(x instanceof Float32Array) || !around || x.length < this.minElements) return js();
+    const { outer, r, inner } = around;
     return this.call(() => {
       const px = this.arena.addr(x);
-      return this.arena.result(Int32Array, outer * inner, (po) => this.runtime.exports.argReduceF32(op === 'argmax' ? 0 : 1, px, outer, n, inner, po));
+      return this.arena.result(Int32Array, outer * inner, (po) => this.runtime.exports.argReduceF32(op === 'argmax' ? 0 : 1, px, outer, r, inner, po));
     }, js);
   }
 

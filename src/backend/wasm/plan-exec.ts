@@ -297,14 +297,10 @@ export class PlanMemory {
       }
       case 'softmax':
       case 'logSoftmax': {
-        if (!f32(ins[0]!) || n < min) return null;
-        const { axis } = attrs as { axis: number };
-        const s = ins[0]!.shape;
-        const outer = sizeOf(s.slice(0, axis)),
-          len = s[axis]!,
-          inner = sizeOf(s.slice(axis + 1));
+        const around = aroundAxes(ins[0]!.shape, [(attrs as { axis: number }).axis]);
+        if (!f32(ins[0]!) || !around || n < min) return null;
         const log = prim === 'logSoftmax' ? 1 : 0;
-        return call(x.softmaxF32, IN0, OUT0, outer, len, inner, log);
+        return call(x.softmaxF32, IN0, OUT0, around.outer, around.r, around.inner, log);
       }
       case 'sum':
       case 'max':
@@ -319,10 +315,9 @@ export class PlanMemory {
       case 'argmax':
       case 'argmin': {
         // an index: exact at any size (see argReduceF32)
-        const s = ins[0]!.shape;
-        const { axis } = attrs as { axis: number };
-        if (!f32(ins[0]!) || out.dtype !== 'int32' || s[axis] === 0) return null;
-        return call(x.argReduceF32, prim === 'argmax' ? 0 : 1, IN0, sizeOf(s.slice(0, axis)), s[axis]!, sizeOf(s.slice(axis + 1)), OUT0);
+        const around = aroundAxes(ins[0]!.shape, [(attrs as { axis: number }).axis]);
+        if (!f32(ins[0]!) || out.dtype !== 'int32' || !around) return null;
+        return call(x.argReduceF32, prim === 'argmax' ? 0 : 1, IN0, around.outer, around.r, around.inner, OUT0);
       }
       case 'extremumGrad': {
         // the gradient of a max or min: exact at any size (see extremumGradF32)
