@@ -20,26 +20,24 @@ function onBoth(f: () => Tensor): [Tensor, Tensor] {
 }
 
 /**
- * How many binary ops and comparisons `f` hands to the js kernels when run on
- * wasm (the fallback for broadcasts that need more than three dimensions).
+ * How many calls `f` hands to the js kernels `names` when run on wasm (by default binary ops
+ * and comparisons: the fallback for broadcasts that need more than three dimensions).
  */
-function jsFallbacks(f: () => unknown): number {
-  const { binary, compare } = jsKernels;
+function jsFallbacks(f: () => unknown, names: readonly (keyof typeof jsKernels)[] = ['binary', 'compare']): number {
+  const kernels = jsKernels as unknown as Record<string, (...args: unknown[]) => unknown>;
+  const saved = names.map((name) => kernels[name]!);
   let calls = 0;
-  jsKernels.binary = (...args) => {
-    calls++;
-    return binary(...args);
-  };
-  jsKernels.compare = (...args) => {
-    calls++;
-    return compare(...args);
-  };
+  names.forEach((name, i) => {
+    kernels[name] = (...args) => {
+      calls++;
+      return saved[i]!(...args);
+    };
+  });
   nb.setBackend('wasm');
   try {
     f();
   } finally {
-    jsKernels.binary = binary;
-    jsKernels.compare = compare;
+    names.forEach((name, i) => (kernels[name] = saved[i]!));
   }
   return calls;
 }
@@ -468,18 +466,7 @@ test('the gradient of max and min (extremumGrad) matches js bit for bit: ties sh
     }
   }
   // contiguous axes of float32 run in wasm, not on the js kernel
-  const { extremumGrad } = jsKernels;
-  let calls = 0;
-  jsKernels.extremumGrad = (...args) => {
-    calls++;
-    return extremumGrad(...args);
-  };
-  try {
-    nb.setBackend('wasm');
-    nb.grad((t: Tensor) => nb.sum(nb.max(t, 1)))(rnd([64, 4, 16]));
-  } finally {
-    jsKernels.extremumGrad = extremumGrad;
-  }
+  const calls = jsFallbacks(() => nb.grad((t: Tensor) => nb.sum(nb.max(t, 1)))(rnd([64, 4, 16])), ['extremumGrad']);
   assert.equal(calls, 0, 'the wasm kernel ran');
 });
 
@@ -512,20 +499,11 @@ test('argmax and argmin match js: the first extreme of ties, the first NaN, ever
     }
   }
   // float32 runs in wasm, not on the js kernel: eagerly and in a plan
-  const { argReduce } = jsKernels;
-  let calls = 0;
-  jsKernels.argReduce = (...args) => {
-    calls++;
-    return argReduce(...args);
-  };
-  try {
-    nb.setBackend('wasm');
-    const x = rnd([64, 10]);
+  const x = rnd([64, 10]);
+  const calls = jsFallbacks(() => {
     nb.argmax(x, 1);
     nb.jit((t: Tensor) => nb.argmin(t, 1))(x);
-  } finally {
-    jsKernels.argReduce = argReduce;
-  }
+  }, ['argReduce']);
   assert.equal(calls, 0, 'the wasm kernel ran');
 });
 
