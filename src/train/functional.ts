@@ -274,6 +274,17 @@ export class Model extends LayersModel<Tensor | Tensor[]> {
     return explainModel(view, opts);
   }
 
+  /** The sum of the layers' output sizes for one example (every call of a shared layer), or null when a dimension is unknown (see LayersModel). */
+  exampleValues(): number | null {
+    let values = 0;
+    for (const s of this.steps) {
+      const size = s.output.shape.slice(1).reduce<number | null>((a, b) => (a === null || b === null ? null : a * b), 1);
+      if (size === null) return null;
+      values += size;
+    }
+    return values;
+  }
+
   /**
    * A table of the layers (Keras's functional summary): each layer's output
    * shape, parameter count and the layer outputs it is connected to

@@ -134,9 +134,10 @@ export interface EvaluateArgs extends InferenceArgs {
 export interface InferenceArgs {
   /**
    * Examples per forward pass, a positive integer. Default: 32 (Keras's), or
-   * more for small examples, up to 1024 rows and 2^16 input values a pass
-   * (inferenceBatchSize: 1024 for 64 features, 64 for 784); the results do
-   * not depend on it beyond the last bit of a sum.
+   * more for small models, up to 1024 examples and 2^19 values (the inputs
+   * and every layer's outputs) a pass (inferenceBatchSize: the digits MLP
+   * 1024, a 784-256-128-10 MLP 256, a CNN 32); the results do not depend on
+   * it beyond the last bit of a sum.
    */
   batchSize?: number;
   /** Accept x (and y) holding NaN or ±Inf instead of rejecting them. Default false. */
@@ -193,6 +194,13 @@ export abstract class LayersModel<Out extends Tensor | Tensor[] = Tensor> extend
   }
   /** The architecture as JSON. */
   abstract getConfig(): object;
+
+  /**
+   * The values one example makes pass through the model: the sum of the sizes of its layers'
+   * outputs (batch axis excluded), or null when a shape is not known yet (a dimension of
+   * variable size, a layer that cannot tell). Sizes predict's and evaluate's default passes.
+   */
+  abstract exampleValues(): number | null;
 
   /** Set by a callback to end fit after the current epoch (or batch). */
   stopTraining = false;
@@ -626,7 +634,7 @@ export abstract class LayersModel<Out extends Tensor | Tensor[] = Tensor> extend
     const c = this.requireCompiled('evaluate');
     const o = checkOptions('evaluate', args, EVALUATE_KEYS);
     const [X, Y] = this.examplesOf('evaluate', x, y);
-    const batchSize = integerOption('evaluate', o, 'batchSize', inferenceBatchSize(X), 1);
+    const batchSize = integerOption('evaluate', o, 'batchSize', inferenceBatchSize(X, this.exampleValues()), 1);
     if (!booleanOption('evaluate', o, 'allowNonFinite', false)) {
       checkFiniteData('evaluate', 'x', X);
       checkFiniteData('evaluate', 'y', Y);
@@ -663,7 +671,7 @@ export abstract class LayersModel<Out extends Tensor | Tensor[] = Tensor> extend
   predict(x: ModelData, args: InferenceArgs = {}): Out {
     const o = checkOptions('predict', args, INFERENCE_KEYS);
     const X = this.inputsOf('predict', x);
-    const batchSize = integerOption('predict', o, 'batchSize', inferenceBatchSize(X), 1);
+    const batchSize = integerOption('predict', o, 'batchSize', inferenceBatchSize(X, this.exampleValues()), 1);
     if ((Array.isArray(X) ? X : [X]).some((t) => t.rank === 0)) throw new ShapeError(`predict: x must have a batch dimension first, got a scalar`);
     if (!booleanOption('predict', o, 'allowNonFinite', false)) checkFiniteData('predict', 'x', X);
     const n = count(X);

@@ -123,6 +123,24 @@ export class Sequential extends LayersModel {
     super.loadStateDict(translated, opts);
   }
 
+  /** The sum of the layers' output sizes for one example, or null before the input shape is known (see LayersModel). */
+  exampleValues(): number | null {
+    let shape: SymbolicShape | null = this.inputShape ? [null, ...this.inputShape] : null;
+    let values = 0;
+    try {
+      for (const layer of this.layers) {
+        if (shape === null) return null;
+        shape = layer.computeOutputShape(shape);
+        const size = shape.slice(1).reduce<number | null>((a, b) => (a === null || b === null ? null : a * b), 1);
+        if (size === null) return null;
+        values += size;
+      }
+    } catch {
+      return null; // a layer that cannot tell its output shape: the default stays Keras's 32
+    }
+    return values;
+  }
+
   /** A table of the layers, their output shapes and parameter counts; printed by printFn and returned. */
   summary(printFn: ((line: string) => void) | null = (l) => console.log(l)): string {
     let shape: SymbolicShape | null = this.inputShape ? [null, ...this.inputShape] : null;

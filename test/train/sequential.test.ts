@@ -207,12 +207,31 @@ test('validationData, shuffle: false and evaluate/predict with a batch size give
 });
 
 test('predict and evaluate without batchSize take passes as large as their examples allow, with the same results', () => {
-  // 32 (Keras's default) to 1024 rows, at most 2^16 input values a pass
-  assert.equal(inferenceBatchSize(nb.zeros([5000, 64])), 1024);
-  assert.equal(inferenceBatchSize(nb.zeros([5000, 784])), 64);
-  assert.equal(inferenceBatchSize(nb.zeros([5000, 32, 32, 3])), 32);
-  assert.equal(inferenceBatchSize(nb.zeros([5000, 100000])), 32);
-  assert.equal(inferenceBatchSize([nb.zeros([5000, 200]), nb.zeros([5000, 56])]), 256);
+  // 32 (Keras's default) to 1024 rows, at most 2^19 values of inputs and layer outputs a pass; 32 when the layers' sizes are unknown
+  assert.equal(inferenceBatchSize(nb.zeros([5000, 64]), 202), 1024);
+  assert.equal(inferenceBatchSize(nb.zeros([5000, 784]), 394), 256);
+  assert.equal(inferenceBatchSize(nb.zeros([5000, 28, 28, 1]), 25000), 32);
+  assert.equal(inferenceBatchSize(nb.zeros([5000, 64]), null), 32);
+  assert.equal(inferenceBatchSize([nb.zeros([5000, 200]), nb.zeros([5000, 56])], 256), 1024);
+  assert.equal(inferenceBatchSize([nb.zeros([5000, 200]), nb.zeros([5000, 56])], 1000), 256);
+  // the models say what their layers produce per example: Sequential from the layers' output shapes, functional from its graph
+  const mlp = nb.sequential([
+    nb.layers.dense({ units: 64, activation: 'relu', inputShape: [64] }),
+    nb.layers.dense({ units: 64, activation: 'relu' }),
+    nb.layers.dense({ units: 10, activation: 'softmax' }),
+  ]);
+  assert.equal(mlp.exampleValues(), 138);
+  assert.equal(nb.sequential([nb.layers.dense({ units: 3 })]).exampleValues(), null, 'no input shape yet');
+  const cnn = nb.sequential([
+    nb.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same', inputShape: [28, 28, 1] }),
+    nb.layers.flatten(),
+    nb.layers.dense({ units: 10 }),
+  ]);
+  assert.equal(cnn.exampleValues(), 2 * 28 * 28 * 8 + 10);
+  const input = nb.input({ shape: [64] });
+  const hidden = nb.layers.dense({ units: 32 }).apply(input) as nb.SymbolicTensor;
+  const functional = nb.model({ inputs: input, outputs: nb.layers.dense({ units: 4 }).apply(hidden) as nb.SymbolicTensor });
+  assert.equal(functional.exampleValues(), 36);
   nb.seed(3);
   const x = nb.randomNormal([1500, 64]);
   const y = nb.oneHot(nb.argmax(nb.randomNormal([1500, 10]), 1), 10);
