@@ -14,17 +14,23 @@ const SCRIPT = join(here, 'torch_bench.py');
 export const TORCH_THREADS = [0, 1, 2];
 
 let probe = null;
-// Prints torch's version, its default threads and the BLAS libraries a product loaded (from
-// /proc/self/maps, resolved through Debian's alternatives symlinks).
-const PROBE = `import os, torch, numpy
+// Prints torch's version, its default threads and the BLAS libraries mapped after a product
+// (from /proc/self/maps, resolved through Debian's alternatives symlinks), read before numpy is
+// imported so that numpy's own BLAS is not counted (unless torch loaded numpy itself). A BLAS
+// linked into torch statically (pip's MKL builds) is not a mapped file: none is listed then.
+const PROBE = `import os, torch
 torch.mm(torch.ones(64, 64), torch.ones(64, 64))
 libs = set()
 try:
     for line in open('/proc/self/maps'):
-        f = line.split()[-1]
-        if 'blas' in os.path.basename(f): libs.add(os.path.realpath(f))
+        fields = line.split(None, 5)
+        if len(fields) < 6: continue
+        f = fields[5].strip()
+        if f.endswith(' (deleted)'): f = f[:-len(' (deleted)')]
+        if 'blas' in os.path.basename(f): libs.add(os.path.realpath(f).replace(' ', '%20'))
 except OSError:
     pass
+import numpy
 print(torch.__version__, torch.get_num_threads(), ','.join(sorted(libs)) or '?')`;
 
 /**

@@ -634,7 +634,7 @@ export abstract class LayersModel<Out extends Tensor | Tensor[] = Tensor> extend
     const c = this.requireCompiled('evaluate');
     const o = checkOptions('evaluate', args, EVALUATE_KEYS);
     const [X, Y] = this.examplesOf('evaluate', x, y);
-    const batchSize = integerOption('evaluate', o, 'batchSize', inferenceBatchSize(X, this.exampleValues()), 1);
+    const batchSize = integerOption('evaluate', o, 'batchSize', 0, 1) || inferenceBatchSize(X, this.exampleValues()); // (0: not given)
     if (!booleanOption('evaluate', o, 'allowNonFinite', false)) {
       checkFiniteData('evaluate', 'x', X);
       checkFiniteData('evaluate', 'y', Y);
@@ -671,7 +671,7 @@ export abstract class LayersModel<Out extends Tensor | Tensor[] = Tensor> extend
   predict(x: ModelData, args: InferenceArgs = {}): Out {
     const o = checkOptions('predict', args, INFERENCE_KEYS);
     const X = this.inputsOf('predict', x);
-    const batchSize = integerOption('predict', o, 'batchSize', inferenceBatchSize(X, this.exampleValues()), 1);
+    const batchSize = integerOption('predict', o, 'batchSize', 0, 1) || inferenceBatchSize(X, this.exampleValues()); // (0: not given)
     if ((Array.isArray(X) ? X : [X]).some((t) => t.rank === 0)) throw new ShapeError(`predict: x must have a batch dimension first, got a scalar`);
     if (!booleanOption('predict', o, 'allowNonFinite', false)) checkFiniteData('predict', 'x', X);
     const n = count(X);

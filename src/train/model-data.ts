@@ -18,10 +18,38 @@ export function count(d: Data): number {
 }
 
 /**
+ * The layers whose values inside a pass are their outputs (no attention
+ * scores, im2col patches or recurrent states besides them): only models made
+ * of these get passes larger than 32 by default (see exampleValues).
+ */
+export const OUTPUT_ONLY_LAYERS: ReadonlySet<string> = new Set([
+  'InputLayer',
+  'Dense',
+  'Activation',
+  'Dropout',
+  'BatchNormalization',
+  'LayerNormalization',
+  'UnitNormalization',
+  'Normalization',
+  'Rescaling',
+  'Flatten',
+  'Reshape',
+  'Embedding',
+  'Add',
+  'Subtract',
+  'Multiply',
+  'Average',
+  'Maximum',
+  'Minimum',
+  'Concatenate',
+]);
+
+/**
  * Rows per pass of predict and evaluate when the caller gives no batchSize:
  * the largest power of two from 32 (Keras's default) to 1024 whose pass holds
  * at most 2^19 values (2 MiB of float32) of inputs and layer outputs, given
- * `exampleValues`, the layers' output values per example (32 when unknown). A
+ * `exampleValues`, the layers' output values per example (32 when unknown, or
+ * when a layer holds more values inside than it outputs: OUTPUT_ONLY_LAYERS). A
  * pass costs a fixed ~20 µs beside its arithmetic, which dominates on small
  * models: the digits MLP predicted 1024 examples in 1.4 ms in 32 passes of 32
  * and in 0.8 ms in one; on large ones (a CNN) the passes stay at 32, and the

@@ -10,6 +10,7 @@ import { registerModelClass } from '../io/saveable.js';
 
 import { LayersModel } from './layers-model.js';
 import { summaryTable } from './summary-table.js';
+import { OUTPUT_ONLY_LAYERS } from './model-data.js';
 
 export type { CompileArgs, FitArgs, InferenceArgs } from './layers-model.js';
 
@@ -75,6 +76,7 @@ export class Sequential extends LayersModel {
     this.layers.push(layer);
     this.outputShape = outputShape;
     this.exampleShape = exampleShape;
+    this.exampleValuesMemo = null;
     return this;
   }
 
@@ -90,7 +92,10 @@ export class Sequential extends LayersModel {
     if (this.exampleShape && t.shape.slice(1).join() !== this.exampleShape.join()) {
       throw new ShapeError(`${this.name}: input shape ${formatShape(t.shape)} does not match the model's input shape [batch,${this.exampleShape.join(',')}]`);
     }
-    this.exampleShape ??= t.shape.slice(1);
+    if (this.exampleShape === undefined) {
+      this.exampleShape = t.shape.slice(1);
+      this.exampleValuesMemo = null;
+    }
     for (const layer of this.layers) t = layer.apply(t, { training });
     return t;
   }
@@ -123,8 +128,20 @@ export class Sequential extends LayersModel {
     super.loadStateDict(translated, opts);
   }
 
-  /** The sum of the layers' output sizes for one example, or null before the input shape is known (see LayersModel). */
+  /** exampleValues, kept (it traces every layer) until a layer is added or the input shape becomes known. */
+  private exampleValuesMemo: { values: number | null } | null = null;
+
+  /**
+   * The sum of the layers' output sizes for one example; null before the input shape is known,
+   * or when a layer holds more inside than its output (see LayersModel, OUTPUT_ONLY_LAYERS).
+   */
   exampleValues(): number | null {
+    this.exampleValuesMemo ??= { values: this.outputValues() };
+    return this.exampleValuesMemo.values;
+  }
+
+  private outputValues(): number | null {
+    if (!this.layers.every((l) => OUTPUT_ONLY_LAYERS.has(l.className))) return null;
     let shape: SymbolicShape | null = this.inputShape ? [null, ...this.inputShape] : null;
     let values = 0;
     try {

@@ -222,12 +222,29 @@ test('predict and evaluate without batchSize take passes as large as their examp
   ]);
   assert.equal(mlp.exampleValues(), 138);
   assert.equal(nb.sequential([nb.layers.dense({ units: 3 })]).exampleValues(), null, 'no input shape yet');
+  const bn = nb.sequential([
+    nb.layers.dense({ units: 16, inputShape: [8] }),
+    nb.layers.batchNormalization(),
+    nb.layers.dropout({ rate: 0.5 }),
+    nb.layers.dense({ units: 2 }),
+  ]);
+  assert.equal(bn.exampleValues(), 16 + 16 + 16 + 2);
+  // a layer with more values inside than out (im2col patches, recurrent states, attention scores): Keras's 32
   const cnn = nb.sequential([
     nb.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same', inputShape: [28, 28, 1] }),
     nb.layers.flatten(),
     nb.layers.dense({ units: 10 }),
   ]);
-  assert.equal(cnn.exampleValues(), 2 * 28 * 28 * 8 + 10);
+  assert.equal(cnn.exampleValues(), null);
+  const rnn = nb.sequential([nb.layers.lstm({ units: 8, inputShape: [20, 4] }), nb.layers.dense({ units: 1 })]);
+  assert.equal(rnn.exampleValues(), null);
+  assert.equal(inferenceBatchSize(nb.zeros([100, 20, 4]), rnn.exampleValues()), 32);
+  const tokens = nb.input({ shape: [16, 8] });
+  const attended = nb.layers.multiHeadAttention({ numHeads: 2, keyDim: 4 }).apply([tokens, tokens]) as nb.SymbolicTensor;
+  assert.equal(nb.model({ inputs: tokens, outputs: attended }).exampleValues(), null);
+  // an added layer counts (the value is kept by layer count and input shape)
+  mlp.add(nb.layers.dense({ units: 5 }));
+  assert.equal(mlp.exampleValues(), 143);
   const input = nb.input({ shape: [64] });
   const hidden = nb.layers.dense({ units: 32 }).apply(input) as nb.SymbolicTensor;
   const functional = nb.model({ inputs: input, outputs: nb.layers.dense({ units: 4 }).apply(hidden) as nb.SymbolicTensor });
