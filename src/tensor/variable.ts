@@ -16,12 +16,24 @@ let counter = 0;
  */
 export const resident: { owner: { settle(): void } | null } = { owner: null };
 
-/** @internal Writes the values held elsewhere (see `resident`) back into their variables, if any are. */
+/**
+ * @internal Writes the values held elsewhere (see `resident`) back into their
+ * variables, if any are. This is bookkeeping, not computation: when a trace
+ * is running (the first read of a variable inside nb.jit's trace of
+ * evaluate's step, say), its writes must not become the traced program's
+ * assignments, or every replay would put back the values held at trace time.
+ */
 export function settleResident(): void {
   const o = resident.owner;
   if (o !== null) {
     resident.owner = null;
-    o.settle();
+    const tracer = tapeState.tracer;
+    tapeState.tracer = null;
+    try {
+      o.settle();
+    } finally {
+      tapeState.tracer = tracer;
+    }
   }
 }
 

@@ -71,14 +71,19 @@ function data(c: Case, n: number): [Tensor, Tensor] {
   return [x, nb.oneHot(labels, c.classes)];
 }
 
-async function train(c: Case, jitCompile: boolean, optimizer: () => nb.optimizers.Optimizer): Promise<{ model: nb.Sequential; losses: number[] }> {
+async function train(
+  c: Case,
+  jitCompile: boolean,
+  optimizer: () => nb.optimizers.Optimizer,
+): Promise<{ model: nb.Sequential; losses: number[]; history: Record<string, number[]> }> {
   nb.seed(21);
   const model = nb.sequential(c.layers());
   model.compile({ optimizer: optimizer(), loss: 'categoricalCrossentropy', metrics: ['accuracy'], jitCompile });
   const [x, y] = data(c, 40);
   nb.seed(22); // the same shuffles and dropout masks
-  const h = await model.fit(x, y, { epochs: 3, batchSize: 16, verbose: 0 }); // 16, 16 and a partial 8
-  return { model, losses: h.history.loss as number[] };
+  // 16, 16 and a partial 8; validated after every epoch (evaluate's compiled step between training steps)
+  const h = await model.fit(x, y, { epochs: 3, batchSize: 16, verbose: 0, validationData: data(c, 12) });
+  return { model, losses: h.history.loss as number[], history: h.history as Record<string, number[]> };
 }
 
 for (const c of CASES) {
@@ -90,6 +95,10 @@ for (const c of CASES) {
     // 3 epochs of 3 batches, every one compiled (the first with the fresh moments the optimiser gives)
     assert.equal(compiledRuns.steps - before, 9, 'steps that ran compiled');
     sameData(eager.losses, compiled.losses, 'epoch losses');
+    for (const k of ['val_loss', 'accuracy', 'val_accuracy']) sameData(eager.history[k]!, compiled.history[k]!, k);
+    // the validation saw the weights change (a trace of evaluate's step once recorded the write-back
+    // of the held weights as its own assignment, and every validation put the first epoch's weights back)
+    assert.notEqual(compiled.history['val_loss']![0], compiled.history['val_loss']![2]);
     const we = eager.model.getWeights(),
       wc = compiled.model.getWeights();
     assert.equal(we.length, wc.length);
