@@ -36,6 +36,16 @@ test('nabla train digits writes a run folder and reports per-class scores and th
   assert.match(readFileSync(join(dir, 'run1', 'loss.svg'), 'utf8'), /^<svg[^>]+xmlns="http:\/\/www.w3.org\/2000\/svg"/);
 });
 
+test("the README's main job: `nabla train digits` with its defaults reaches about 98% test accuracy, validated every epoch", () => {
+  const r = nabla('train', 'digits', '--quiet', '--out', 'main-job');
+  assert.equal(r.code, 0, r.err);
+  const accuracy = JSON.parse(readFileSync(join(dir, 'main-job', 'report.json'), 'utf8')).testAccuracy as number;
+  assert.ok(accuracy >= 0.97, `test accuracy ${accuracy} (the README says about 98%)`);
+  // the validation sees the weights change (a compiled fit once put its first epoch's weights back at every validation)
+  const val = JSON.parse(readFileSync(join(dir, 'main-job', 'history.json'), 'utf8')).history.val_loss as number[];
+  assert.ok(new Set(val).size > val.length / 2 && Math.min(...val) < val[0]! / 2, `val_loss ${val.slice(0, 5).join(', ')}, ...`);
+});
+
 test('nabla evaluate, predict and summary use a saved model', () => {
   assert.equal(nabla('train', 'digits', '--epochs', '2', '--layers', '16', '--quiet', '--out', 'run2').code, 0);
   const model = join('run2', 'model.nabla');
