@@ -221,3 +221,48 @@ test('sparse categorical cross-entropy compiles: fit checks every label once, an
     { name: 'TraceError' },
   );
 });
+
+test('compiled fit equals eager fit bit for bit with what users do around it: validation, early stopping, sample weights, weights read, set and saved by callbacks, predict, sharpness, two fits', async () => {
+  const g = new nb.Generator(3);
+  const x = nb.randomNormal([96, 10], 0, 1, { generator: g });
+  const y = nb.oneHot(nb.argmax(nb.matmul(x, nb.randomNormal([10, 3], 0, 1, { generator: g })), 1), 3);
+  const vx = nb.randomNormal([30, 10], 0, 1, { generator: g });
+  const vy = nb.oneHot(nb.argmax(nb.matmul(vx, nb.randomNormal([10, 3], 0, 1, { generator: g })), 1), 3);
+  const sampleWeight = nb.randomUniform([96], 0.5, 1.5, { generator: g });
+  type Variant = (model: nb.Sequential) => { opts?: Record<string, unknown>; callbacks?: nb.Callback[]; before?: () => Promise<unknown> };
+  const variants: Record<string, Variant> = {
+    validationSplit: () => ({ opts: { validationSplit: 0.25 } }),
+    earlyStopping: () => ({
+      opts: { validationData: [vx, vy] },
+      callbacks: [nb.callbacks.earlyStopping({ monitor: 'val_loss', patience: 1, restoreBestWeights: true })],
+    }),
+    sampleWeight: () => ({ opts: { sampleWeight, validationData: [vx, vy] } }),
+    'weights read mid-epoch': (m) => ({ callbacks: [{ onBatchEnd: (b: number) => void (b % 2 === 0 && m.getWeights()) }] }),
+    'weights set between epochs': (m) => ({
+      callbacks: [{ onEpochEnd: (e: number) => void (e === 2 && m.setWeights(m.getWeights().map((w) => nb.mul(w, 0.9)))) }],
+    }),
+    'saved and predicting each epoch': (m) => ({ callbacks: [{ onEpochEnd: async () => void (await nb.io.encodeModel(m), m.predict(vx)) }] }),
+    sharpness: () => ({ callbacks: [nb.callbacks.sharpness({ x: nb.slice(x, [0], [32]), y: nb.slice(y, [0], [32]), every: 2, maxIterations: 5 })] }),
+    'a fit before': (m) => ({ before: () => m.fit(x, y, { epochs: 3, batchSize: 16, verbose: 0, validationData: [vx, vy] }) }),
+  };
+  const run = async (jitCompile: boolean, variant: Variant) => {
+    nb.seed(21);
+    const model = nb.sequential([
+      nb.layers.dense({ units: 16, activation: 'relu', inputShape: [10] }),
+      nb.layers.batchNormalization(),
+      nb.layers.dropout({ rate: 0.2 }),
+      nb.layers.dense({ units: 3, activation: 'softmax' }),
+    ]);
+    model.compile({ optimizer: nb.optimizers.adam({ learningRate: 0.01 }), loss: 'categoricalCrossentropy', metrics: ['accuracy'], jitCompile });
+    nb.seed(22);
+    const v = variant(model);
+    await v.before?.();
+    const h = await model.fit(x, y, { epochs: 6, batchSize: 16, verbose: 0, ...v.opts, callbacks: v.callbacks ?? [] });
+    return { history: h.history, weights: model.getWeights().map((t) => [...t.data()]), evaluated: model.evaluate(vx, vy) };
+  };
+  for (const [name, variant] of Object.entries(variants)) {
+    const eager = await run(false, variant),
+      compiled = await run(true, variant);
+    assert.deepEqual(compiled, eager, name);
+  }
+});
