@@ -9,7 +9,7 @@ import { InputLayer } from '../nn/layers/input.js';
 import { type LayerNode, type SymbolicTensor, symbolicList } from '../nn/symbolic.js';
 import { registerModelClass } from '../io/saveable.js';
 import { type CompileArgs, type FunctionalCompileArgs, LayersModel, type ModelData } from './layers-model.js';
-import { type Data, OUTPUT_ONLY_LAYERS } from './model-data.js';
+import { type Data, exampleValuesOf } from './model-data.js';
 import type { ModelMetadata } from './sequential.js';
 import { functionalSummary } from './functional-summary.js';
 import { explainModel, type Explanation, type ExplainOptions } from '../explain/index.js';
@@ -276,17 +276,10 @@ export class Model extends LayersModel<Tensor | Tensor[]> {
 
   /**
    * The sum of the layers' output sizes for one example (every call of a shared layer); null when
-   * a dimension is unknown or a layer holds more inside than its output (see LayersModel, OUTPUT_ONLY_LAYERS).
+   * a dimension is unknown or a layer holds more inside than its output (see LayersModel, exampleValuesOf).
    */
   exampleValues(): number | null {
-    if (!this.layers.every((l) => OUTPUT_ONLY_LAYERS.has(l.className))) return null;
-    let values = 0;
-    for (const s of this.steps) {
-      const size = s.output.shape.slice(1).reduce<number | null>((a, b) => (a === null || b === null ? null : a * b), 1);
-      if (size === null) return null;
-      values += size;
-    }
-    return values;
+    return exampleValuesOf(this.layers, () => this.steps.map((s) => s.output.shape));
   }
 
   /**

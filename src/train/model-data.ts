@@ -1,6 +1,8 @@
 // The data of fit, evaluate and predict: one tensor (a Sequential's x and y),
 // or one tensor per input or output of a functional model.
 import type { Tensor } from '../tensor/tensor.js';
+import type { Layer, SymbolicShape } from '../nn/layer.js';
+import { sizeOf } from '../core/shape.js';
 import { concat } from '../ops/shape.js';
 import { checkFinite, pickRows, rows } from './data.js';
 
@@ -22,7 +24,7 @@ export function count(d: Data): number {
  * scores, im2col patches or recurrent states besides them): only models made
  * of these get passes larger than 32 by default (see exampleValues).
  */
-export const OUTPUT_ONLY_LAYERS: ReadonlySet<string> = new Set([
+const OUTPUT_ONLY_LAYERS: ReadonlySet<string> = new Set([
   'InputLayer',
   'Dense',
   'Activation',
@@ -45,6 +47,27 @@ export const OUTPUT_ONLY_LAYERS: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * LayersModel.exampleValues from the model's layers and their output shapes
+ * (batch axis first; made only when every layer is in OUTPUT_ONLY_LAYERS):
+ * the sum of the outputs' sizes per example, or null when a layer is not
+ * one of those, a dimension is unknown or a layer cannot tell its shape.
+ */
+export function exampleValuesOf(layers: readonly Layer[], outputShapes: () => Iterable<SymbolicShape>): number | null {
+  if (!layers.every((l) => OUTPUT_ONLY_LAYERS.has(l.className))) return null;
+  let values = 0;
+  try {
+    for (const shape of outputShapes()) {
+      const example = shape.slice(1);
+      if (example.some((d) => d === null)) return null;
+      values += sizeOf(example as number[]);
+    }
+  } catch {
+    return null; // a layer that cannot tell its output shape: the default stays Keras's 32
+  }
+  return values;
+}
+
+/**
  * Rows per pass of predict and evaluate when the caller gives no batchSize:
  * the largest power of two from 32 (Keras's default) to 1024 whose pass holds
  * at most 2^19 values (2 MiB of float32) of inputs and layer outputs, given
@@ -59,7 +82,7 @@ export const OUTPUT_ONLY_LAYERS: ReadonlySet<string> = new Set([
 export function inferenceBatchSize(d: Data, exampleValues: number | null): number {
   if (exampleValues === null) return 32;
   let values = exampleValues;
-  for (const t of Array.isArray(d) ? d : [d]) values += t.shape.slice(1).reduce((a, b) => a * b, 1);
+  for (const t of Array.isArray(d) ? d : [d]) values += sizeOf(t.shape.slice(1));
   let rows = 32;
   while (rows < 1024 && rows * 2 * values <= 1 << 19) rows *= 2;
   return rows;

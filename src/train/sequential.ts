@@ -10,7 +10,7 @@ import { registerModelClass } from '../io/saveable.js';
 
 import { LayersModel } from './layers-model.js';
 import { summaryTable } from './summary-table.js';
-import { OUTPUT_ONLY_LAYERS } from './model-data.js';
+import { exampleValuesOf } from './model-data.js';
 
 export type { CompileArgs, FitArgs, InferenceArgs } from './layers-model.js';
 
@@ -133,29 +133,21 @@ export class Sequential extends LayersModel {
 
   /**
    * The sum of the layers' output sizes for one example; null before the input shape is known,
-   * or when a layer holds more inside than its output (see LayersModel, OUTPUT_ONLY_LAYERS).
+   * or when a layer holds more inside than its output (see LayersModel, exampleValuesOf).
    */
   exampleValues(): number | null {
-    this.exampleValuesMemo ??= { values: this.outputValues() };
+    const input = this.inputShape;
+    const layers = this.layers;
+    this.exampleValuesMemo ??= {
+      values:
+        input === undefined
+          ? null
+          : exampleValuesOf(layers, function* () {
+              let shape: SymbolicShape = [null, ...input];
+              for (const layer of layers) yield (shape = layer.computeOutputShape(shape));
+            }),
+    };
     return this.exampleValuesMemo.values;
-  }
-
-  private outputValues(): number | null {
-    if (!this.layers.every((l) => OUTPUT_ONLY_LAYERS.has(l.className))) return null;
-    let shape: SymbolicShape | null = this.inputShape ? [null, ...this.inputShape] : null;
-    let values = 0;
-    try {
-      for (const layer of this.layers) {
-        if (shape === null) return null;
-        shape = layer.computeOutputShape(shape);
-        const size = shape.slice(1).reduce<number | null>((a, b) => (a === null || b === null ? null : a * b), 1);
-        if (size === null) return null;
-        values += size;
-      }
-    } catch {
-      return null; // a layer that cannot tell its output shape: the default stays Keras's 32
-    }
-    return values;
   }
 
   /** A table of the layers, their output shapes and parameter counts; printed by printFn and returned. */
