@@ -3,20 +3,24 @@
 // gigabytes (ConstantOfShape of [100000, 100000], an Expand, a Pad, a
 // broadcast of [n, 1] against [1, n]): each such node is checked against the
 // import's element budget first, so a forged file is refused, not allocated.
+import { sizeOf } from '../core/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { OnnxNode } from './import-graph.js';
 
 /** The default largest tensor an imported model's node may make: 2^26 elements (256 MB of float32). */
 export const DEFAULT_MAX_ELEMENTS = 2 ** 26;
 
-const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 const intsOf = (t: Tensor | undefined): number[] | null => (t ? Array.from(t.storage as ArrayLike<number>) : null);
 const attrInts = (n: OnnxNode, name: string): number[] | null => {
   const v = n.attrs.get(name);
   return Array.isArray(v) && v.every((e) => typeof e === 'number') ? (v as number[]) : null;
 };
 
-/** The NumPy broadcast of shapes, or null when they do not broadcast (the op itself then says so). */
+/**
+ * The NumPy broadcast of shapes, or null when they do not broadcast (the op itself then says so).
+ * Not core's broadcastShapes: that also refuses a result beyond MAX_ELEMENTS, which must reach
+ * overBudget here to be named as the node's request.
+ */
 function broadcast(...shapes: (readonly number[])[]): number[] | null {
   const rank = Math.max(0, ...shapes.map((s) => s.length));
   const out = new Array<number>(rank).fill(1);
@@ -100,7 +104,7 @@ export function plannedShape(n: OnnxNode, x: readonly (Tensor | undefined)[], op
 /** Why a shape does not fit the budget, or null when it fits. */
 export function overBudget(shape: readonly number[], maxElements: number): string | null {
   if (shape.some((d) => !Number.isSafeInteger(d) || d < 0)) return `a tensor of shape [${shape.join(',')}], which is not a shape`;
-  const n = size(shape);
+  const n = sizeOf(shape);
   return n > maxElements
     ? `a tensor of shape [${shape.join(',')}] (${n} elements), more than the import's limit of ${maxElements} elements per tensor (importModel's maxElements option, or the model's largest weight or input if larger)`
     : null;
